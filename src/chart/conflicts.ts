@@ -1,0 +1,72 @@
+import type { Author } from '../event/chartEvent.js';
+import type { EventId, SiteId, StreamId } from '../event/ids.js';
+import type { Json } from '../event/json.js';
+import type { WriteRef } from '../merge/mergeRule.js';
+import type { Chart } from './chart.js';
+import { parseConflictKey } from './streamState.js';
+
+/** One of the competing writes in an open conflict, as a clinician reviews it. */
+export interface ConflictingWrite {
+  /** The event that wrote it. */
+  readonly id: EventId;
+  /** The value it wrote. */
+  readonly value: Json;
+  /** Where it was recorded. */
+  readonly site: SiteId;
+  /** When (HLC stamp). */
+  readonly hlc: string;
+  /** Who recorded it (the full author from the event). */
+  readonly author: Author;
+}
+
+/** An open conflict on one field: what a clinician review queue shows. */
+export interface Conflict {
+  /** The record. */
+  readonly stream: StreamId;
+  /** Resource key, e.g. `AllergyIntolerance/a1`. */
+  readonly resource: string;
+  /** Field name, e.g. `criticality`. */
+  readonly field: string;
+  /** The field's merge rule (`mv`, `once`, or a custom rule's name). */
+  readonly rule: string;
+  /** The value shown until someone resolves it (the latest write in the total order for `mv`, the first for `once`). */
+  readonly provisional: Json;
+  /** Every competing write, in total order. */
+  readonly writes: readonly ConflictingWrite[];
+}
+
+/** Options for {@link listConflicts}. */
+export interface ListConflictsOptions {
+  /** Only this stream. @defaultValue every stream */
+  readonly stream?: StreamId;
+}
+
+/**
+ * Every open conflict across streams, ordered by stream, resource and field: the
+ * clinician review queue (DESIGN §4). Resolve one with `resolveConflict`.
+ */
+export function listConflicts(chart: Chart, options: ListConflictsOptions = {}): Conflict[] {
+  const out: Conflict[] = [];
+  const streams = options.stream !== undefined ? [options.stream] : chart.streams();
+  for (const stream of streams) {
+    const state = chart.state(stream);
+    if (!state || state.conflicts.length === 0) continue;
+    for (const key of state.conflicts) {
+      const { resource, field } = parseConflictKey(key);
+      const res = state.resources[resource];
+      const fieldState = res?.fields[field];
+      const resolved = res ? chart.schema.field(res.type, field) : undefined;
+      if (!res || !fieldState || !resolved) continue;
+      const writes = resolved.rule.conflict(fieldState) ?? [];
+      out.push({
+        stream,
+        resource,
+        field,
+        rule: resolved.rule.name,
+        provisional: fieldState.value as Json,
+        writes: writes.map((w: WriteRef) => ({ id: w.id, value: w.value, site: w.site, hlc: w.hlc, author: chart.event(stream, w.id)?.author ?? { id: w.author } })),
+      });
+    }
+  }
+  return out;
+}

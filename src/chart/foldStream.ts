@@ -1,0 +1,58 @@
+import { produce } from 'immer';
+import { compareEvents, type ChartEvent } from '../event/chartEvent.js';
+import type { StreamId } from '../event/ids.js';
+import type { Schema } from '../merge/schema.js';
+import { applyEvent, retractionTargets } from './applyEvent.js';
+import { emptyStreamState, type StreamState } from './streamState.js';
+
+/**
+ * Sorts events into the total order and drops repeated ids: the canonical sequence
+ * the fold runs over. Returns a new array; the input is untouched.
+ */
+export function canonicalOrder(events: Iterable<ChartEvent>): ChartEvent[] {
+  const seen = new Set<string>();
+  const out: ChartEvent[] = [];
+  for (const e of [...events].sort(compareEvents)) {
+    if (seen.has(e.id)) continue;
+    seen.add(e.id);
+    out.push(e);
+  }
+  return out;
+}
+
+/** Every id retracted by a retraction among `events`. */
+export function collectRetracted(events: Iterable<ChartEvent>, into: Set<string> = new Set()): Set<string> {
+  for (const e of events) for (const id of retractionTargets(e)) into.add(id);
+  return into;
+}
+
+/**
+ * The state of one stream: `fold(sort(events))` (DESIGN §3), in one immer draft. A pure
+ * function of the *set* of events: any order, any duplicates, same state.
+ *
+ * @param events - well-formed events of this stream (events of other streams are ignored).
+ * @example const state = foldStream(stream, events, clinicalSchema);
+ */
+export function foldStream(stream: StreamId, events: Iterable<ChartEvent>, schema: Schema): StreamState {
+  const ordered = canonicalOrder([...events].filter((e) => e.stream === stream));
+  const retracted = collectRetracted(ordered);
+  return produce(emptyStreamState(stream), (draft) => {
+    for (const e of ordered) applyEvent(draft, e, schema, retracted);
+  });
+}
+
+/**
+ * Folds events of many streams: stream id → state. Same result as {@link foldStream}
+ * per stream.
+ */
+export function fold(events: Iterable<ChartEvent>, schema: Schema): Map<StreamId, StreamState> {
+  const byStream = new Map<StreamId, ChartEvent[]>();
+  for (const e of events) {
+    const list = byStream.get(e.stream);
+    if (list) list.push(e);
+    else byStream.set(e.stream, [e]);
+  }
+  const out = new Map<StreamId, StreamState>();
+  for (const [stream, list] of [...byStream].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) out.set(stream, foldStream(stream, list, schema));
+  return out;
+}

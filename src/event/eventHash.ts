@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import type { Author, ChartEvent } from './chartEvent.js';
+import { canonicalJson } from './canonicalJson.js';
+import type { EventHash } from './ids.js';
+import type { Json } from './json.js';
+
+/**
+ * The canonical encoding of an event (DESIGN §2): deterministic JSON of every field
+ * but `sig`. Its SHA-256 is the event hash; the hash chain and signatures cover it.
+ *
+ * Top-level keys are written in their sorted order by hand: this runs once per event
+ * on every ingest, and skipping the generic key sort there is measurable.
+ */
+export function encodeEvent(event: ChartEvent): string {
+  return (
+    '{"author":' + encodeAuthor(event.author) +
+    ',"data":' + canonicalJson(event.data) +
+    ',"hlc":' + JSON.stringify(event.hlc) +
+    ',"id":' + JSON.stringify(event.id) +
+    ',"pred":' + canonicalJson(event.pred as unknown as Json) +
+    ',"prev":' + (event.prev === null ? 'null' : JSON.stringify(event.prev)) +
+    ',"seq":' + JSON.stringify(event.seq) +
+    ',"site":' + JSON.stringify(event.site) +
+    ',"stream":' + JSON.stringify(event.stream) +
+    ',"type":' + JSON.stringify(event.type) +
+    ',"v":' + JSON.stringify(event.v) +
+    '}'
+  );
+}
+
+function encodeAuthor(author: Author): string {
+  let out = '{"id":' + JSON.stringify(author.id);
+  if (author.org !== undefined) out += ',"org":' + JSON.stringify(author.org);
+  if (author.role !== undefined) out += ',"role":' + JSON.stringify(author.role);
+  return out + '}';
+}
+
+// Events are immutable, so a hash computed once stays right for that object.
+const hashes = new WeakMap<ChartEvent, EventHash>();
+
+/** SHA-256 (lower-case hex) of {@link encodeEvent}; cached per event object. */
+export function eventHash(event: ChartEvent): EventHash {
+  let hash = hashes.get(event);
+  if (hash === undefined) {
+    hash = hashCanonical(encodeEvent(event));
+    hashes.set(event, hash);
+  }
+  return hash;
+}
+
+/** SHA-256 (hex) of an already-encoded canonical text. */
+export function hashCanonical(canonical: string): EventHash {
+  return createHash('sha256').update(canonical, 'utf8').digest('hex') as EventHash;
+}

@@ -1,0 +1,161 @@
+import type { KeyObject } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import { ChartlogError } from '../error/chartlogError.js';
+import type { Author, ChartEvent, EventData, EventPred } from './chartEvent.js';
+import { eventHash } from './eventHash.js';
+import { parseHlc } from './hlc.js';
+import { createHybridClock, type HybridClock } from './hybridClock.js';
+import type { EventHash, EventId, SiteId, StreamId } from './ids.js';
+import { isSiteId } from './ids.js';
+import { checkJson, isPlainObject, toCanonicalJson, type Json } from './json.js';
+import { signEvent } from './signature.js';
+import { assertChartEvent, DEFAULT_MAX_EVENT_BYTES } from './validateEvent.js';
+
+/** The last event a site wrote: where its next event chains on. */
+export interface SiteHead {
+  /** Seq of the last event (0 before the first). */
+  readonly seq: number;
+  /** Hash of the last event (null before the first). */
+  readonly hash: EventHash | null;
+}
+
+/** What a caller supplies to record one event; the writer fills in the rest. */
+export interface EventDraft {
+  /** The record it belongs to. */
+  readonly stream: StreamId;
+  /** Clinical event type, e.g. `allergy.recorded`. */
+  readonly type: string;
+  /** Schema version of `data`. @defaultValue `1` */
+  readonly v?: number;
+  /** The payload. */
+  readonly data: EventData;
+  /** Per written field, the writes seen as current. @defaultValue `{}` */
+  readonly pred?: EventPred;
+  /** Who is recording it. */
+  readonly author: Author;
+}
+
+/** Options for {@link createEventWriter}. */
+export interface EventWriterOptions {
+  /** This site's id. */
+  readonly site: SiteId;
+  /** The site's clock. @defaultValue a new {@link createHybridClock} on `Date.now` */
+  readonly clock?: HybridClock;
+  /** Where the site's chain currently ends (from its store). @defaultValue `{ seq: 0, hash: null }` */
+  readonly head?: SiteHead;
+  /** 16 random bytes per id; inject for reproducible ids in tests. @defaultValue crypto-random */
+  readonly random?: () => Uint8Array;
+  /** Sign a head every `every` events with this key (DESIGN §2). @defaultValue unsigned */
+  readonly signing?: { readonly privateKey: KeyObject; readonly every?: number };
+  /** Largest encoded event, in bytes. @defaultValue 1 MiB */
+  readonly maxBytes?: number;
+}
+
+/** Creates a site's events: dense seq, HLC stamp, UUIDv7 id, hash chain, periodic signed heads. */
+export interface EventWriter {
+  /** The site this writer records for. */
+  readonly site: SiteId;
+  /** Where the chain ends now. */
+  readonly head: SiteHead;
+  /**
+   * Builds, validates and returns the next event. Nothing advances when it throws.
+   * @throws ChartlogError `MALFORMED_EVENT` / `OVERSIZE` naming the offending field.
+   */
+  append(draft: EventDraft): ChartEvent;
+  /** Builds several events as one unit: all or, on a throw, none. */
+  appendAll(drafts: readonly EventDraft[]): ChartEvent[];
+  /** Returns the head event signed (a signed head), e.g. before answering a sync; undefined before any event or without a key. */
+  signHead(): ChartEvent | undefined;
+}
+
+/**
+ * Creates an {@link EventWriter} for one site.
+ *
+ * @example
+ * ```ts
+ * const writer = createEventWriter({ site: siteId('practice-a') });
+ * const event = writer.append({ stream, type: 'allergy.recorded', data, author: { id: 'dr-1' } });
+ * ```
+ */
+export function createEventWriter(options: EventWriterOptions): EventWriter {
+  if (!isSiteId(options.site)) throw new ChartlogError('INVALID_OPTION', `not a site id: ${JSON.stringify(options.site)}`);
+  const site = options.site;
+  const clock = options.clock ?? createHybridClock();
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_EVENT_BYTES;
+  const signEvery = options.signing?.every ?? 256;
+  if (!Number.isInteger(signEvery) || signEvery < 1) throw new ChartlogError('INVALID_OPTION', `signing.every must be a positive integer, got ${signEvery}`);
+  let head: SiteHead = options.head ?? { seq: 0, hash: null };
+  let last: ChartEvent | undefined;
+
+  const build = (draft: EventDraft, at: SiteHead): ChartEvent => {
+    if (!isPlainObject(draft)) throw new ChartlogError('MALFORMED_EVENT', 'an event draft must be an object', { issues: [{ path: [], message: 'not an object' }] });
+    // Check the caller's raw values first so the error names their field, then take a
+    // frozen NFC copy so the event never aliases objects the caller may mutate later.
+    const issues = [...checkJson(draft.data, ['data']), ...checkJson(draft.pred ?? {}, ['pred']), ...checkJson(draft.author as unknown as Json, ['author'])];
+    if (issues.length > 0) throw new ChartlogError('MALFORMED_EVENT', 'malformed event draft', { issues });
+    const hlc = clock.now();
+    const event: ChartEvent = Object.freeze({
+      id: uuidv7(options.random ? { msecs: parseHlc(hlc).wallMs, random: options.random() } : { msecs: parseHlc(hlc).wallMs }) as EventId,
+      site,
+      seq: at.seq + 1,
+      hlc,
+      prev: at.hash,
+      stream: draft.stream,
+      type: draft.type,
+      v: draft.v ?? 1,
+      data: toCanonicalJson(draft.data) as EventData,
+      pred: normalizePred(draft.pred ?? {}),
+      author: toCanonicalJson(draft.author as unknown as Json) as unknown as Author,
+    });
+    assertChartEvent(event, { maxBytes });
+    return event;
+  };
+
+  const writer: EventWriter = {
+    site,
+    get head() {
+      return head;
+    },
+    append(draft) {
+      return writer.appendAll([draft])[0] as ChartEvent;
+    },
+    appendAll(drafts) {
+      const out: ChartEvent[] = [];
+      let at = head;
+      for (const draft of drafts) {
+        let event = build(draft, at);
+        if (options.signing && event.seq % signEvery === 0) event = signEvent(event, options.signing.privateKey);
+        out.push(event);
+        at = { seq: event.seq, hash: eventHash(event) };
+      }
+      head = at;
+      if (out.length > 0) last = out[out.length - 1];
+      return out;
+    },
+    signHead() {
+      if (!last || !options.signing) return undefined;
+      if (last.sig === undefined) last = signEvent(last, options.signing.privateKey);
+      return last;
+    },
+  };
+  return writer;
+}
+
+/** Sorted, de-duplicated pred ids, so the same knowledge always encodes the same way. */
+function normalizePred(pred: EventPred): EventPred {
+  const out: Record<string, Record<string, readonly EventId[]>> = {};
+  for (const resource of Object.keys(pred)) {
+    const fields = pred[resource];
+    if (!isPlainObject(fields)) {
+      out[resource] = fields as never; // left for validation to report with its path
+      continue;
+    }
+    const copy: Record<string, readonly EventId[]> = {};
+    for (const field of Object.keys(fields)) {
+      const ids = fields[field];
+      copy[field] = Array.isArray(ids) ? Object.freeze([...new Set(ids)].sort()) : (ids as never);
+    }
+    out[resource] = Object.freeze(copy);
+  }
+  return Object.freeze(out);
+}

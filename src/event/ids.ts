@@ -1,0 +1,61 @@
+/**
+ * Branded identifiers. A plain string becomes one of these only through a guard or a
+ * constructor here, so a `StreamId` can never be passed where a `SiteId` is meant.
+ */
+
+/** A site's id: `[a-z0-9][a-z0-9-]{0,63}`. */
+export type SiteId = string & { readonly __brand: 'SiteId' };
+/** A record's id, `<kind>/<key>`, e.g. `patient/0192…` or `schedule/clinic-a`. */
+export type StreamId = string & { readonly __brand: 'StreamId' };
+/** An event's UUIDv7 id: its idempotency key. */
+export type EventId = string & { readonly __brand: 'EventId' };
+/** Lower-case hex SHA-256 of an event's canonical encoding. */
+export type EventHash = string & { readonly __brand: 'EventHash' };
+
+/** Pattern every {@link SiteId} matches. */
+export const SITE_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
+/** Pattern every {@link StreamId} matches: a lower-case kind, a slash, a key of URL-safe characters. */
+export const STREAM_ID_PATTERN = /^[a-z][a-z0-9-]{0,31}\/[A-Za-z0-9._~:@-]{1,128}$/;
+/** Pattern of a lower-case UUID version 7 (RFC 9562). */
+export const UUID_V7_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+/** Pattern of an {@link EventHash}. */
+export const EVENT_HASH_PATTERN = /^[0-9a-f]{64}$/;
+
+/** True when `value` is a valid {@link SiteId}. */
+export function isSiteId(value: unknown): value is SiteId {
+  return typeof value === 'string' && SITE_ID_PATTERN.test(value);
+}
+
+/** True when `value` is a valid {@link StreamId}. */
+export function isStreamId(value: unknown): value is StreamId {
+  return typeof value === 'string' && STREAM_ID_PATTERN.test(value);
+}
+
+/** True when `value` is a lower-case UUIDv7, i.e. a valid {@link EventId}. */
+export function isEventId(value: unknown): value is EventId {
+  return typeof value === 'string' && UUID_V7_PATTERN.test(value);
+}
+
+/** True when `value` is a valid {@link EventHash}. */
+export function isEventHash(value: unknown): value is EventHash {
+  return typeof value === 'string' && EVENT_HASH_PATTERN.test(value);
+}
+
+/**
+ * Brands `value` as a {@link SiteId}.
+ * @throws TypeError when it does not match {@link SITE_ID_PATTERN}.
+ */
+export function siteId(value: string): SiteId {
+  if (!isSiteId(value)) throw new TypeError(`not a site id (expected ${SITE_ID_PATTERN}): ${JSON.stringify(value)}`);
+  return value;
+}
+
+/**
+ * Brands `value` as a {@link StreamId}.
+ * @throws TypeError when it does not match {@link STREAM_ID_PATTERN}.
+ * @example streamId(`patient/${patientId}`)
+ */
+export function streamId(value: string): StreamId {
+  if (!isStreamId(value)) throw new TypeError(`not a stream id (expected ${STREAM_ID_PATTERN}): ${JSON.stringify(value)}`);
+  return value;
+}

@@ -1,0 +1,114 @@
+import type { ValidationIssue } from '../error/chartlogError.js';
+
+/** A plain JSON value: what event payloads and chart states are made of. */
+export type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
+/** A plain JSON object. */
+export type JsonObject = { readonly [key: string]: Json };
+
+/** Options for {@link checkJson}. */
+export interface CheckJsonOptions {
+  /** Deepest nesting allowed. @defaultValue `64` */
+  readonly maxDepth?: number;
+  /** Stop after this many issues. @defaultValue `20` */
+  readonly maxIssues?: number;
+}
+
+/** True for `{}`-style objects (not arrays, dates, maps, class instances or null-prototype oddities with tags). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Lists every way `value` fails to be canonical-encodable JSON: a value that is not
+ * null/boolean/finite number/string/array/plain object, `undefined`, a cycle, a string
+ * that is not well-formed Unicode or not NFC, or nesting deeper than `maxDepth`.
+ * Returns `[]` when the value is fine. Never throws.
+ */
+export function checkJson(value: unknown, path: readonly (string | number)[] = [], options: CheckJsonOptions = {}): ValidationIssue[] {
+  const maxDepth = options.maxDepth ?? 64;
+  const maxIssues = options.maxIssues ?? 20;
+  const issues: ValidationIssue[] = [];
+  const onPath = new Set<object>();
+  const visit = (v: unknown, at: (string | number)[], depth: number): void => {
+    if (issues.length >= maxIssues) return;
+    switch (typeof v) {
+      case 'string':
+        if (!isCanonicalString(v)) issues.push({ path: at, message: isWellFormed(v) ? 'string is not Unicode NFC' : 'string has a lone surrogate' });
+        return;
+      case 'number':
+        if (!Number.isFinite(v)) issues.push({ path: at, message: `number must be finite, got ${v}` });
+        return;
+      case 'boolean':
+        return;
+      case 'object': {
+        if (v === null) return;
+        if (depth >= maxDepth) {
+          issues.push({ path: at, message: `nested deeper than ${maxDepth} levels` });
+          return;
+        }
+        if (onPath.has(v)) {
+          issues.push({ path: at, message: 'cycle: the value contains itself' });
+          return;
+        }
+        onPath.add(v);
+        if (Array.isArray(v)) {
+          for (let i = 0; i < v.length; i++) {
+            // Holes in sparse arrays are undefined to JSON.
+            if (!(i in v)) issues.push({ path: [...at, i], message: 'array hole (undefined) is not JSON' });
+            else visit(v[i], [...at, i], depth + 1);
+          }
+        } else if (isPlainObject(v)) {
+          for (const key of Object.keys(v)) {
+            if (!isCanonicalString(key)) issues.push({ path: [...at, key], message: 'key is not well-formed Unicode NFC' });
+            const child = v[key];
+            if (child === undefined) issues.push({ path: [...at, key], message: 'undefined is not JSON (omit the key instead)' });
+            else visit(child, [...at, key], depth + 1);
+          }
+        } else {
+          issues.push({ path: at, message: `${describe(v)} is not plain JSON` });
+        }
+        onPath.delete(v);
+        return;
+      }
+      default:
+        issues.push({ path: at, message: `${typeof v} is not JSON` });
+    }
+  };
+  visit(value, [...path], 0);
+  return issues;
+}
+
+/** True when `s` is well-formed and already in Unicode NFC, so it encodes one way only. */
+export function isCanonicalString(s: string): boolean {
+  // ASCII is always NFC; skipping normalize() for it keeps validation fast.
+  for (let i = 0; i < s.length; i++) {
+    if (s.charCodeAt(i) > 0x7f) return isWellFormed(s) && s.normalize('NFC') === s;
+  }
+  return true;
+}
+
+/**
+ * A deep copy of a plain JSON value with every string (and key) in NFC, frozen.
+ * Used once, when an event is created, so the event never aliases the caller's objects.
+ */
+export function toCanonicalJson(value: Json): Json {
+  if (typeof value === 'string') return value.normalize('NFC');
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return Object.freeze(value.map((v: Json) => toCanonicalJson(v)));
+  const out: Record<string, Json> = {};
+  for (const key of Object.keys(value)) out[key.normalize('NFC')] = toCanonicalJson((value as JsonObject)[key] as Json);
+  return Object.freeze(out);
+}
+
+function describe(v: object): string {
+  const name = (v as { constructor?: { name?: string } }).constructor?.name;
+  return name ? `a ${name}` : 'this object';
+}
+
+// String.prototype.isWellFormed is in Node 20 but in TypeScript's ES2024 lib, whose
+// other members Node 20 lacks; this keeps the lib honest.
+function isWellFormed(s: string): boolean {
+  return (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+}

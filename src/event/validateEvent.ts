@@ -1,0 +1,101 @@
+import { ChartlogError, type ValidationIssue } from '../error/chartlogError.js';
+import type { ChartEvent } from './chartEvent.js';
+import { encodeEvent } from './eventHash.js';
+import { isHlc } from './hlc.js';
+import { isEventHash, isEventId, isSiteId, isStreamId, SITE_ID_PATTERN, STREAM_ID_PATTERN } from './ids.js';
+import { checkJson, isCanonicalString, isPlainObject } from './json.js';
+
+/** The default largest canonical size of one event: 1 MiB. */
+export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
+
+/** Pattern of an event type: dotted lower-case words, e.g. `medication.dose-changed`. */
+export const EVENT_TYPE_PATTERN = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;
+
+const FIELDS = new Set(['id', 'site', 'seq', 'hlc', 'prev', 'stream', 'type', 'v', 'data', 'pred', 'author', 'sig']);
+const AUTHOR_FIELDS = new Set(['id', 'role', 'org']);
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** Options for {@link validateEvent}. */
+export interface ValidateEventOptions {
+  /** Largest canonical encoding accepted, in bytes. @defaultValue {@link DEFAULT_MAX_EVENT_BYTES} */
+  readonly maxBytes?: number;
+}
+
+/**
+ * Checks that `value` is a well-formed {@link ChartEvent} (DESIGN §2) and returns every
+ * problem found, each with the path of the offending field; `[]` means valid. The
+ * envelope only: whether `data` fits a schema is the chart's business.
+ */
+export function validateEvent(value: unknown, options: ValidateEventOptions = {}): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const bad = (path: (string | number)[], message: string): void => void issues.push({ path, message });
+  if (!isPlainObject(value)) {
+    bad([], 'an event must be a plain object');
+    return issues;
+  }
+  for (const key of Object.keys(value)) if (!FIELDS.has(key)) bad([key], 'unknown field');
+  const e = value;
+  if (!isEventId(e['id'])) bad(['id'], 'must be a lower-case UUIDv7');
+  if (!isSiteId(e['site'])) bad(['site'], `must match ${SITE_ID_PATTERN}`);
+  const seq = e['seq'];
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) bad(['seq'], 'must be an integer >= 1');
+  if (!isHlc(e['hlc'])) bad(['hlc'], 'must be an HLC stamp like 2026-11-23T19:49:34.123Z-000000');
+  if (seq === 1) {
+    if (e['prev'] !== null) bad(['prev'], 'must be null for seq 1');
+  } else if (!isEventHash(e['prev'])) bad(['prev'], 'must be the 64-hex-digit hash of the previous event');
+  if (!isStreamId(e['stream'])) bad(['stream'], `must match ${STREAM_ID_PATTERN}`);
+  if (typeof e['type'] !== 'string' || !EVENT_TYPE_PATTERN.test(e['type'])) bad(['type'], `must match ${EVENT_TYPE_PATTERN}`);
+  const v = e['v'];
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) bad(['v'], 'must be an integer >= 1');
+  if (!isPlainObject(e['data'])) bad(['data'], 'must be a plain object');
+  else issues.push(...checkJson(e['data'], ['data']));
+  checkPred(e['pred'], bad);
+  checkAuthor(e['author'], bad);
+  if (e['sig'] !== undefined && (typeof e['sig'] !== 'string' || !BASE64.test(e['sig']))) bad(['sig'], 'must be base64 text');
+  if (issues.length === 0) {
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_EVENT_BYTES;
+    const size = Buffer.byteLength(encodeEvent(value as unknown as ChartEvent), 'utf8');
+    if (size > maxBytes) bad([], `event is ${size} bytes encoded, over the ${maxBytes}-byte limit`);
+  }
+  return issues;
+}
+
+/**
+ * Asserts `value` is a well-formed {@link ChartEvent}.
+ * @throws ChartlogError `OVERSIZE` when it is too large, `MALFORMED_EVENT` otherwise, with `issues`.
+ */
+export function assertChartEvent(value: unknown, options: ValidateEventOptions = {}): asserts value is ChartEvent {
+  const issues = validateEvent(value, options);
+  if (issues.length === 0) return;
+  const oversize = issues.length === 1 && issues[0]?.path.length === 0 && issues[0].message.includes('limit');
+  throw new ChartlogError(oversize ? 'OVERSIZE' : 'MALFORMED_EVENT', oversize ? 'event too large' : 'malformed event', { issues });
+}
+
+function checkPred(pred: unknown, bad: (path: (string | number)[], message: string) => void): void {
+  if (!isPlainObject(pred)) return bad(['pred'], 'must be a plain object (use {} when nothing was seen)');
+  for (const [resource, fields] of Object.entries(pred)) {
+    if (!isPlainObject(fields)) {
+      bad(['pred', resource], 'must map field names to arrays of event ids');
+      continue;
+    }
+    for (const [field, ids] of Object.entries(fields)) {
+      if (!Array.isArray(ids)) {
+        bad(['pred', resource, field], 'must be an array of event ids');
+        continue;
+      }
+      ids.forEach((id, i) => {
+        if (!isEventId(id)) bad(['pred', resource, field, i], 'must be a lower-case UUIDv7');
+      });
+    }
+  }
+}
+
+function checkAuthor(author: unknown, bad: (path: (string | number)[], message: string) => void): void {
+  if (!isPlainObject(author)) return bad(['author'], 'must be an object with at least an id');
+  for (const key of Object.keys(author)) if (!AUTHOR_FIELDS.has(key)) bad(['author', key], 'unknown field');
+  for (const key of AUTHOR_FIELDS) {
+    const v = author[key];
+    if (v === undefined && key !== 'id') continue;
+    if (typeof v !== 'string' || v.length === 0 || v.length > 256 || !isCanonicalString(v)) bad(['author', key], 'must be a non-empty NFC string of at most 256 characters');
+  }
+}

@@ -1,0 +1,77 @@
+import type { ChartEvent } from '../event/chartEvent.js';
+import type { SiteHead } from '../event/eventWriter.js';
+import type { SiteId, StreamId } from '../event/ids.js';
+import type { Json } from '../event/json.js';
+
+/** For each site, the highest seq held contiguously from 1 (DESIGN §6). */
+export type VersionVector = { readonly [site: string]: number };
+
+/** What an {@link EventLog.append} did. */
+export interface AppendResult {
+  /** Events newly stored. */
+  readonly appended: number;
+  /** Exact duplicates of stored events (same hash): no-ops. */
+  readonly duplicates: number;
+}
+
+/** A page of events in local insertion order, for catch-up readers. */
+export interface EventPage {
+  /** The events, in the order this store first stored them. */
+  readonly events: readonly ChartEvent[];
+  /** Pass to the next `readAll` to continue after this page; opaque. */
+  readonly cursor: string;
+  /** True when the page reached the end of what is stored now. */
+  readonly done: boolean;
+}
+
+/** A saved projection of one stream: the fold of its first `eventCount` events in total order. */
+export interface StoredSnapshot {
+  /** The stream. */
+  readonly stream: StreamId;
+  /** How many events (in total order) the state folds. */
+  readonly eventCount: number;
+  /** Id of the last event folded, so a reader can check the prefix still matches. */
+  readonly lastEventId: string;
+  /** The state's canonical JSON value. */
+  readonly state: Json;
+}
+
+/**
+ * The storage port (DESIGN §5). Every adapter — memory, sqlite, eventstoredb — passes
+ * the same conformance suite (test/conformance).
+ *
+ * Contract:
+ * - `append` is atomic: every event of the batch is stored, or none is and it throws.
+ * - Each event must pass envelope validation (`MALFORMED_EVENT` / `OVERSIZE`).
+ * - Per site, seqs are contiguous from 1: an event whose seq is past the site's head + 1
+ *   is a gap (`SEQ_GAP`); its `prev` must equal the hash of the site's event seq − 1
+ *   (`CHAIN_BROKEN`). A batch may hold runs of several sites, each in seq order.
+ * - An exact duplicate (same `(site, seq)` and same hash) is a no-op; if it carries a
+ *   `sig` the stored copy lacks, the signature is kept. A different event at a taken
+ *   `(site, seq)` is a fork: refused with `FORK`, nothing stored.
+ * - Nothing acknowledged is ever lost; no torn event is ever visible.
+ */
+export interface EventLog {
+  /** Stores a batch atomically. */
+  append(events: readonly ChartEvent[]): Promise<AppendResult>;
+  /** One site's events with seq >= `fromSeq`, in seq order, at most `limit`. */
+  readSite(site: SiteId, fromSeq?: number, limit?: number): Promise<ChartEvent[]>;
+  /** One stream's events in total order `(hlc, site, seq)`. */
+  readStream(stream: StreamId): Promise<ChartEvent[]>;
+  /** Events in local insertion order after `cursor` (from the start when omitted), at most `limit`. */
+  readAll(cursor?: string, limit?: number): Promise<EventPage>;
+  /** The event at `(site, seq)`, if held. */
+  get(site: SiteId, seq: number): Promise<ChartEvent | undefined>;
+  /** Highest contiguous seq per site. */
+  versionVector(): Promise<VersionVector>;
+  /** Where a site's chain ends here: its last seq and that event's hash. */
+  head(site: SiteId): Promise<SiteHead>;
+  /** Number of events stored. */
+  count(): Promise<number>;
+  /** Saves (replaces) a stream's snapshot. */
+  putSnapshot(snapshot: StoredSnapshot): Promise<void>;
+  /** The stream's saved snapshot, if any. */
+  getSnapshot(stream: StreamId): Promise<StoredSnapshot | undefined>;
+  /** Releases the store; later calls fail with `STORE_CLOSED`. Idempotent. */
+  close(): Promise<void>;
+}

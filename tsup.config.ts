@@ -1,0 +1,19 @@
+import { defineConfig } from 'tsup';
+
+/**
+ * One entry per public subpath (DESIGN §1). Drivers stay external so that
+ * importing `chartlog` alone never loads better-sqlite3 or @eventstore/db-client.
+ */
+export default defineConfig({
+  entry: {
+    index: 'src/index.ts',
+    'testing/index': 'src/testing/index.ts',
+  },
+  format: ['esm', 'cjs'],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: 'node20',
+  splitting: true,
+  treeshake: true,
+});
