@@ -8,6 +8,9 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'testing/index': 'src/testing/index.ts',
+    'sqlite/index': 'src/store/sqlite/index.ts',
+    'eventstoredb/index': 'src/store/eventstoredb/index.ts',
+    'http/index': 'src/sync/http/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
@@ -16,4 +19,5 @@ export default defineConfig({
   target: 'node20',
   splitting: true,
   treeshake: true,
+  external: ['better-sqlite3', '@eventstore/db-client', 'fast-check'],
 });

@@ -1,0 +1,2 @@
+// Placeholder until this subpath's issue lands; replaced by its adapter.
+export {};
