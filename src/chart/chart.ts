@@ -64,6 +64,8 @@ interface StreamLog {
   /** `at` = number of leading events folded into `state`; `snapshots[0]` is the empty state. */
   snapshots: { at: number; state: StreamState }[];
   state: StreamState;
+  /** How many leading events `state` folds. */
+  folded: number;
 }
 
 /**
@@ -84,10 +86,17 @@ export function createChart(options: ChartOptions): Chart {
   let size = 0;
 
   const replayFrom = (log: StreamLog, from: number): void => {
-    let s = log.snapshots.length - 1;
-    while (s > 0 && (log.snapshots[s] as { at: number }).at > from) s--;
-    log.snapshots.length = s + 1;
-    let { at, state } = log.snapshots[s] as { at: number; state: StreamState };
+    let at: number;
+    let state: StreamState;
+    if (from >= log.folded) {
+      // Appending after everything folded: continue from the current state, O(new events).
+      ({ folded: at, state } = log);
+    } else {
+      let s = log.snapshots.length - 1;
+      while (s > 0 && (log.snapshots[s] as { at: number }).at > from) s--;
+      log.snapshots.length = s + 1;
+      ({ at, state } = log.snapshots[s] as { at: number; state: StreamState });
+    }
     const events = log.events;
     while (at < events.length) {
       // Stop each draft at the next snapshot boundary, so the snapshot is a finished state.
@@ -100,6 +109,7 @@ export function createChart(options: ChartOptions): Chart {
       if (at % snapshotEvery === 0) log.snapshots.push({ at, state });
     }
     log.state = state;
+    log.folded = at;
   };
 
   const applyToStream = (log: StreamLog, incoming: ChartEvent[]): { applied: number; late: number } => {
@@ -153,7 +163,7 @@ export function createChart(options: ChartOptions): Chart {
         let log = logs.get(stream);
         if (!log) {
           const empty = emptyStreamState(stream);
-          log = { stream, events: [], ids: new Set(), retracted: new Set(), snapshots: [{ at: 0, state: empty }], state: empty };
+          log = { stream, events: [], ids: new Set(), retracted: new Set(), snapshots: [{ at: 0, state: empty }], state: empty, folded: 0 };
           logs.set(stream, log);
         }
         const r = applyToStream(log, incoming);

@@ -91,7 +91,8 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
     if (!isPlainObject(draft)) throw new ChartlogError('MALFORMED_EVENT', 'an event draft must be an object', { issues: [{ path: [], message: 'not an object' }] });
     // Check the caller's raw values first so the error names their field, then take a
     // frozen NFC copy so the event never aliases objects the caller may mutate later.
-    const issues = [...checkJson(draft.data, ['data']), ...checkJson(draft.pred ?? {}, ['pred']), ...checkJson(draft.author as unknown as Json, ['author'])];
+    const lenient = { requireNfc: false };
+    const issues = [...checkJson(draft.data, ['data'], lenient), ...checkJson(draft.pred ?? {}, ['pred'], lenient), ...checkJson(draft.author as unknown as Json, ['author'], lenient)];
     if (issues.length > 0) throw new ChartlogError('MALFORMED_EVENT', 'malformed event draft', { issues });
     const hlc = clock.now();
     const event: ChartEvent = Object.freeze({

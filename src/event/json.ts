@@ -11,6 +11,8 @@ export interface CheckJsonOptions {
   readonly maxDepth?: number;
   /** Stop after this many issues. @defaultValue `20` */
   readonly maxIssues?: number;
+  /** Refuse strings not in Unicode NFC (ingest); a writer that normalises passes false. @defaultValue `true` */
+  readonly requireNfc?: boolean;
 }
 
 /** True for `{}`-style objects (not arrays, dates, maps, class instances or null-prototype oddities with tags). */
@@ -29,13 +31,15 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 export function checkJson(value: unknown, path: readonly (string | number)[] = [], options: CheckJsonOptions = {}): ValidationIssue[] {
   const maxDepth = options.maxDepth ?? 64;
   const maxIssues = options.maxIssues ?? 20;
+  const requireNfc = options.requireNfc ?? true;
+  const fine = (s: string): boolean => (requireNfc ? isCanonicalString(s) : isWellFormed(s));
   const issues: ValidationIssue[] = [];
   const onPath = new Set<object>();
   const visit = (v: unknown, at: (string | number)[], depth: number): void => {
     if (issues.length >= maxIssues) return;
     switch (typeof v) {
       case 'string':
-        if (!isCanonicalString(v)) issues.push({ path: at, message: isWellFormed(v) ? 'string is not Unicode NFC' : 'string has a lone surrogate' });
+        if (!fine(v)) issues.push({ path: at, message: isWellFormed(v) ? 'string is not Unicode NFC' : 'string has a lone surrogate' });
         return;
       case 'number':
         if (!Number.isFinite(v)) issues.push({ path: at, message: `number must be finite, got ${v}` });
@@ -61,7 +65,7 @@ export function checkJson(value: unknown, path: readonly (string | number)[] = [
           }
         } else if (isPlainObject(v)) {
           for (const key of Object.keys(v)) {
-            if (!isCanonicalString(key)) issues.push({ path: [...at, key], message: 'key is not well-formed Unicode NFC' });
+            if (!fine(key)) issues.push({ path: [...at, key], message: 'key is not well-formed Unicode NFC' });
             const child = v[key];
             if (child === undefined) issues.push({ path: [...at, key], message: 'undefined is not JSON (omit the key instead)' });
             else visit(child, [...at, key], depth + 1);

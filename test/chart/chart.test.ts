@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { createChart, foldStream, history, listConflicts, prepareRetraction, stateHash, streamId, type ChartEvent } from '../../src/index.js';
+import { schema, STREAM, T0, testSite, valueOf } from './fixtures.js';
+
+function shuffled<T>(items: readonly T[], seed: number): T[] {
+  const out = [...items];
+  let s = seed;
+  for (let i = out.length - 1; i > 0; i--) {
+    s = (s * 1103515245 + 12345) & 0x7fffffff;
+    const j = s % (i + 1);
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
+/** Two sites writing the same fields while cut off from each other. */
+function outage(): ChartEvent[] {
+  const a = testSite('site-a');
+  const b = testSite('site-b', T0 + 3);
+  const events: ChartEvent[] = [];
+  for (let i = 0; i < 20; i++) {
+    a.tick(7);
+    b.tick(5);
+    events.push(a.write({ text: `a${i}`, dose: `${i} mg`, notes: `a note ${i}`, reviewed: i, tags: { add: [`a${i % 3}`] } }));
+    events.push(b.write({ text: `b${i}`, dose: `${i + 1} mg`, notes: `b note ${i}`, reviewed: 40 - i, tags: i % 4 === 0 ? { remove: ['b0'] } : { add: [`b${i % 2}`] } }));
+  }
+  return events;
+}
+
+describe('chart', () => {
+  it('a late event rewinds to a snapshot and replays: the result equals the batch fold', () => {
+    const events = outage();
+    const expected = stateHash(foldStream(STREAM, events, schema));
+    for (const seed of [1, 2, 3]) {
+      const chart = createChart({ schema, snapshotEvery: 4 });
+      let late = 0;
+      for (const e of shuffled(events, seed)) late += chart.apply([e]).late;
+      expect(late).toBeGreaterThan(0);
+      expect(chart.stateHash(STREAM)).toBe(expected);
+    }
+  });
+
+  it('applying a batch in one call equals applying it event by event, and duplicates change nothing', () => {
+    const events = outage();
+    const batch = createChart({ schema });
+    const report = batch.apply([...events, ...events.slice(0, 5)]);
+    expect(report).toMatchObject({ applied: events.length, duplicates: 5 });
+    const single = createChart({ schema, snapshotEvery: 3 });
+    for (const e of [...events].reverse()) single.apply([e]);
+    expect(single.apply(events.slice(3, 9)).applied).toBe(0);
+    expect(single.stateHash(STREAM)).toBe(batch.stateHash(STREAM));
+    expect(single.hash()).toBe(batch.hash());
+  });
+
+  it('a state a consumer holds never changes when new events arrive (immutable, structurally shared)', () => {
+    const a = testSite('site-a');
+    a.write({ text: 'one' }, 'Item/i1');
+    a.write({ text: 'other' }, 'Item/i2');
+    const held = a.state();
+    const heldJson = JSON.stringify(held);
+    a.write({ text: 'two' }, 'Item/i1');
+    expect(JSON.stringify(held)).toBe(heldJson);
+    expect(Object.isFrozen(held?.resources)).toBe(true);
+    expect(a.state()?.resources['Item/i2']).toBe(held?.resources['Item/i2']);
+  });
+
+  it('a write that saw another supersedes it even when its clock is earlier', () => {
+    const fast = testSite('site-fast', T0 + 3_600_000); // an hour ahead
+    const slow = testSite('site-slow', T0);
+    const w1 = fast.write({ dose: '5 mg', text: 'fast' });
+    slow.chart.apply([w1]);
+    const w2 = slow.write({ dose: '2.5 mg', text: 'slow' }); // saw w1, stamped earlier
+    expect(w2.hlc < w1.hlc).toBe(true);
+    for (const order of [[w1, w2], [w2, w1]]) {
+      const chart = createChart({ schema });
+      for (const e of order) chart.apply([e]);
+      expect(valueOf(chart, 'dose')).toBe('2.5 mg');
+      expect(valueOf(chart, 'text')).toBe('slow');
+      expect(listConflicts(chart)).toEqual([]);
+    }
+  });
+
+  it('a retraction removes exactly the retracted event’s effects, wherever it sorts, and keeps both in the log', () => {
+    const a = testSite('site-a');
+    const keep = a.write({ text: 'right patient', tags: { add: ['x'] } });
+    const wrong = a.write({ text: 'wrong patient', dose: '10 mg', tags: { add: ['y'] } });
+    const retraction = a.writer.append(prepareRetraction({ stream: STREAM, events: [wrong.id], reason: 'recorded against the wrong patient', author: { id: 'dr-a' } }));
+    for (const order of [[keep, wrong, retraction], [retraction, wrong, keep], [keep, retraction, wrong]]) {
+      const chart = createChart({ schema, snapshotEvery: 1 });
+      for (const e of order) chart.apply([e]);
+      const state = chart.state(STREAM);
+      expect(state?.resources).toEqual(foldStream(STREAM, [keep], schema).resources);
+      expect(state?.retracted).toEqual([wrong.id]);
+      expect(chart.events(STREAM)).toHaveLength(3);
+      expect(history(chart, STREAM, 'Item/i1', 'text').map((h) => [h.value, h.status])).toEqual([
+        ['right patient', 'current'],
+        ['wrong patient', 'retracted'],
+      ]);
+    }
+  });
+
+  it('keeps and ignores event types and versions it does not understand (mixed-version fleets)', () => {
+    const a = testSite('site-a');
+    a.write({ text: 'known' });
+    const future = a.writer.append({ stream: STREAM, type: 'item.written', v: 2, author: { id: 'dr-new' }, data: { 'Item/i1': { text: 'from v2' } } });
+    const unknown = a.writer.append({ stream: STREAM, type: 'genomics.variant-recorded', author: { id: 'lab' }, data: { 'Variant/v1': { gene: 'BRCA1' } } });
+    const before = a.chart.stateHash(STREAM);
+    a.chart.apply([future, unknown]);
+    expect(a.chart.events(STREAM)).toHaveLength(3);
+    expect(a.chart.stateHash(STREAM)).toBe(before);
+    expect(history(a.chart, STREAM, 'Item/i1', 'text').map((h) => h.status)).toEqual(['current', 'ignored']);
+  });
+
+  it('history lists every write of a field with who, where, when, and what it replaced', () => {
+    const a = testSite('site-a');
+    const b = testSite('site-b');
+    const w1 = a.write({ dose: '5 mg' });
+    b.chart.apply([w1]);
+    b.tick(60_000);
+    const w2 = b.write({ dose: '10 mg' });
+    a.chart.apply([w2]);
+    const h = history(a.chart, STREAM, 'Item/i1', 'dose');
+    expect(h.map((e) => ({ value: e.value, site: e.site, author: e.author.id, replaced: e.replaced, status: e.status }))).toEqual([
+      { value: '5 mg', site: 'site-a', author: 'site-a-clinician', replaced: [], status: 'superseded' },
+      { value: '10 mg', site: 'site-b', author: 'site-b-clinician', replaced: [w1.id], status: 'current' },
+    ]);
+    expect(h[1]?.hlc).toBe(w2.hlc);
+  });
+
+  it('one replica hash covers every stream: it differs when any record differs', () => {
+    const a = testSite('site-a');
+    a.write({ text: 'x' });
+    const other = streamId('patient/p2');
+    const chart = createChart({ schema });
+    chart.apply(a.chart.events(STREAM));
+    expect(chart.hash()).toBe(a.chart.hash());
+    const e = a.writer.append({ stream: other, type: 'item.written', author: { id: 'x' }, data: { 'Item/i9': { text: 'y' } } });
+    chart.apply([e]);
+    expect(chart.hash()).not.toBe(a.chart.hash());
+    expect(chart.streams()).toEqual([STREAM, other]);
+  });
+
+  it('refuses a nonsensical snapshot interval', () => {
+    expect(() => createChart({ schema, snapshotEvery: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+  });
+});

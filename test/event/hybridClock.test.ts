@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { createHybridClock, formatHlc, isHlc, parseHlc, type Hlc } from '../../src/index.js';
+
+const T0 = Date.UTC(2026, 10, 23, 9, 0, 0, 0);
+
+describe('hybrid logical clock', () => {
+  it('stamps follow the wall clock and sort as text in clock order', () => {
+    let wall = T0;
+    const clock = createHybridClock({ wallClock: () => wall });
+    const a = clock.now();
+    wall += 5;
+    const b = clock.now();
+    expect(a).toBe('2026-11-23T09:00:00.000Z-000000');
+    expect(b).toBe('2026-11-23T09:00:00.005Z-000000');
+    expect(a < b).toBe(true);
+  });
+
+  it('never goes backwards when the wall clock does', () => {
+    let wall = T0;
+    const clock = createHybridClock({ wallClock: () => wall });
+    const stamps: Hlc[] = [clock.now()];
+    wall -= 60_000; // NTP step back
+    stamps.push(clock.now(), clock.now());
+    expect(stamps.map((s) => parseHlc(s))).toEqual([
+      { wallMs: T0, counter: 0 },
+      { wallMs: T0, counter: 1 },
+      { wallMs: T0, counter: 2 },
+    ]);
+  });
+
+  it('borrows the next millisecond when the counter would overflow, keeping fixed width', () => {
+    const clock = createHybridClock({ wallClock: () => T0, last: formatHlc(T0, 999_999) });
+    const next = clock.now();
+    expect(parseHlc(next)).toEqual({ wallMs: T0 + 1, counter: 0 });
+    expect(next.length).toBe(formatHlc(T0, 0).length);
+  });
+
+  it('moves past every observed remote stamp, so the next local stamp sorts after it', () => {
+    const clock = createHybridClock({ wallClock: () => T0 });
+    const remote = formatHlc(T0 + 2_000, 7);
+    const seen = clock.observe(remote);
+    expect(seen.skew).toBeUndefined();
+    expect(clock.now() > remote).toBe(true);
+  });
+
+  it('accepts a far-future stamp, reports it as skew, and does not follow it past the bound', () => {
+    const clock = createHybridClock({ wallClock: () => T0, maxSkewMs: 300_000 });
+    const remote = formatHlc(T0 + 3_600_000, 0); // a site one hour ahead
+    const seen = clock.observe(remote);
+    expect(seen.skew).toEqual({ remote, aheadMs: 3_600_000, boundMs: 300_000 });
+    const next = parseHlc(clock.now());
+    expect(next.wallMs).toBeLessThanOrEqual(T0 + 300_000);
+    expect(next.wallMs).toBeGreaterThanOrEqual(T0);
+  });
+
+  it('resumes after a restart from the last stamp it stored, even if the wall clock is behind', () => {
+    const last = formatHlc(T0 + 10_000, 3);
+    const clock = createHybridClock({ wallClock: () => T0, last });
+    expect(clock.now() > last).toBe(true);
+  });
+
+  it('refuses impossible stamps', () => {
+    expect(isHlc('2026-02-31T00:00:00.000Z-000000')).toBe(false);
+    expect(isHlc('2026-11-23T09:00:00.000Z-00000')).toBe(false);
+    expect(isHlc('2026-11-23T09:00:00Z-000000')).toBe(false);
+    expect(isHlc(42)).toBe(false);
+    expect(() => parseHlc('yesterday')).toThrow(RangeError);
+  });
+});
