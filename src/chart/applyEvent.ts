@@ -24,36 +24,44 @@ export function applyEvent(draft: Draft<StreamState>, event: ChartEvent, schema:
   const spec = schema.eventType(event.type, event.v);
   if (spec === undefined) return;
   const resources = draft.resources as Record<string, ResourceState>;
+  const conflicts = draft.conflicts as string[];
   const data = event.data;
   for (const key in data) {
-    const m = RESOURCE_KEY_PATTERN.exec(key);
     const fields = data[key];
-    if (m === null || !isPlainObject(fields)) continue;
-    const type = m[1] as string;
+    if (!isPlainObject(fields)) continue;
+    let resource = resources[key] as Draft<ResourceState> | undefined;
+    // Parse the key only for a resource not seen yet; a known one carries its type.
+    let type: string;
+    let id = '';
+    if (resource !== undefined) type = resource.type;
+    else {
+      const m = RESOURCE_KEY_PATTERN.exec(key);
+      if (m === null) continue;
+      type = m[1] as string;
+      id = m[2] as string;
+    }
     if (spec.resources !== '*' && !spec.resources.includes(type)) continue;
     const predOf = event.pred[key];
-    let resource = resources[key] as Draft<ResourceState> | undefined;
+    let write: WriteRef | undefined;
     for (const field in fields) {
       const resolved = schema.field(type, field);
       const value = fields[field] as Json;
       if (resolved === undefined || resolved.rule.check(value) !== undefined || resolved.check?.(value) !== undefined) continue;
       if (resource === undefined) {
-        resources[key] = { type, id: m[2] as string, fields: {} };
+        resources[key] = { type, id, fields: {} };
         resource = resources[key] as Draft<ResourceState>;
       }
-      const write: WriteRef = { id: event.id, site: event.site, seq: event.seq, hlc: event.hlc, author: event.author.id, value };
+      // Frozen up front: immer's finalize skips frozen subtrees instead of walking them.
+      write = Object.freeze({ id: event.id, site: event.site, seq: event.seq, hlc: event.hlc, author: event.author.id, value });
       const pred = predOf?.[field] ?? NO_PRED;
       const current = resource.fields[field];
       const rule = resolved.rule;
       if (current === undefined) (resource.fields as Record<string, FieldState>)[field] = rule.create(write, pred);
       else rule.apply(current as never, write, pred);
       const inConflict = rule.conflict(resource.fields[field] as FieldState) !== undefined;
-      const list = draft.conflicts as string[];
       // Most writes neither open nor close a conflict: skip building the key then.
-      if (inConflict || list.length > 0) {
-        if (inConflict) insertSorted(list, conflictKey(key, field));
-        else removeSorted(list, conflictKey(key, field));
-      }
+      if (inConflict) insertSorted(conflicts, conflictKey(key, field));
+      else if (conflicts.length > 0) removeSorted(conflicts, conflictKey(key, field));
     }
   }
 }

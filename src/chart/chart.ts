@@ -1,9 +1,9 @@
-import { produce } from 'immer';
 import { ChartlogError } from '../error/chartlogError.js';
 import { compareEvents, type ChartEvent } from '../event/chartEvent.js';
 import type { EventId, StreamId } from '../event/ids.js';
 import type { Schema } from '../merge/schema.js';
-import { applyEvent, retractionTargets } from './applyEvent.js';
+import { retractionTargets } from './applyEvent.js';
+import { applyBatch } from './applyBatch.js';
 import { collectRetracted } from './foldStream.js';
 import { combineStateHashes, stateHash } from './stateHash.js';
 import { emptyStreamState, type StreamState } from './streamState.js';
@@ -101,10 +101,7 @@ export function createChart(options: ChartOptions): Chart {
     while (at < events.length) {
       // Stop each draft at the next snapshot boundary, so the snapshot is a finished state.
       const end = Math.min(events.length, (Math.floor(at / snapshotEvery) + 1) * snapshotEvery);
-      const start = at;
-      state = produce(state, (draft) => {
-        for (let i = start; i < end; i++) applyEvent(draft, events[i] as ChartEvent, schema, log.retracted);
-      });
+      state = applyBatch(state, events, at, end, schema, log.retracted, at === 0);
       at = end;
       if (at % snapshotEvery === 0) log.snapshots.push({ at, state });
     }

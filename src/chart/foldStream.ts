@@ -1,8 +1,8 @@
-import { produce } from 'immer';
 import { compareEvents, type ChartEvent } from '../event/chartEvent.js';
 import type { StreamId } from '../event/ids.js';
 import type { Schema } from '../merge/schema.js';
-import { applyEvent, retractionTargets } from './applyEvent.js';
+import { retractionTargets } from './applyEvent.js';
+import { applyBatch } from './applyBatch.js';
 import { emptyStreamState, type StreamState } from './streamState.js';
 
 /**
@@ -27,7 +27,7 @@ export function collectRetracted(events: Iterable<ChartEvent>, into: Set<string>
 }
 
 /**
- * The state of one stream: `fold(sort(events))` (DESIGN §3), in one immer draft. A pure
+ * The state of one stream: `fold(sort(events))` (DESIGN §3), built in one pass. A pure
  * function of the *set* of events: any order, any duplicates, same state.
  *
  * @param events - well-formed events of this stream (events of other streams are ignored).
@@ -36,9 +36,7 @@ export function collectRetracted(events: Iterable<ChartEvent>, into: Set<string>
 export function foldStream(stream: StreamId, events: Iterable<ChartEvent>, schema: Schema): StreamState {
   const ordered = canonicalOrder([...events].filter((e) => e.stream === stream));
   const retracted = collectRetracted(ordered);
-  return produce(emptyStreamState(stream), (draft) => {
-    for (const e of ordered) applyEvent(draft, e, schema, retracted);
-  });
+  return applyBatch(emptyStreamState(stream), ordered, 0, ordered.length, schema, retracted, true);
 }
 
 /**

@@ -21,7 +21,7 @@ export interface RegisterState extends FieldState {
 
 /** A register holding exactly one write. */
 export function createRegister(write: WriteRef, pred: readonly EventId[]): RegisterState {
-  const superseded = pred.length === 0 ? [] : [...new Set(pred)].sort();
+  const superseded = isStrictlySorted(pred) ? [...pred] : [...new Set(pred)].sort();
   const live = hasSorted(superseded, write.id) ? [] : [write];
   return { value: live.length ? write.value : null, live, superseded };
 }
@@ -77,4 +77,10 @@ function removeLive(state: Draft<RegisterState>, id: EventId): boolean {
 function refreshValue(state: Draft<RegisterState>): void {
   const last = state.live[state.live.length - 1];
   (state as { value: Json }).value = last === undefined ? null : (last.value as Json);
+}
+
+// Writers emit pred sorted and de-duplicated; only a foreign or hand-made one needs sorting.
+function isStrictlySorted(ids: readonly string[]): boolean {
+  for (let i = 1; i < ids.length; i++) if ((ids[i - 1] as string) >= (ids[i] as string)) return false;
+  return true;
 }

@@ -1,0 +1,26 @@
+import { freeze, produce, type Draft } from 'immer';
+import type { ChartEvent } from '../event/chartEvent.js';
+import type { Schema } from '../merge/schema.js';
+import { applyEvent } from './applyEvent.js';
+import type { StreamState } from './streamState.js';
+
+/**
+ * Applies `events[start..end)` (already in total order) to `base` and returns the new,
+ * frozen state: one immer draft for the whole batch, so the new state shares every
+ * untouched resource with `base` and a consumer holding `base` is never disturbed.
+ *
+ * A fold from nothing (`fromEmpty`) has no base to share with, so it builds plain
+ * objects and deep-freezes them once at the end: the same result as a draft, without
+ * the proxy traps and the second walk immer's finalize makes (1.7× faster on rebuild;
+ * see bench/rebuild.bench.ts).
+ */
+export function applyBatch(base: StreamState, events: readonly ChartEvent[], start: number, end: number, schema: Schema, retracted: ReadonlySet<string>, fromEmpty: boolean): StreamState {
+  if (fromEmpty) {
+    const state = { stream: base.stream, resources: {}, conflicts: [], retracted: [] };
+    for (let i = start; i < end; i++) applyEvent(state as Draft<StreamState>, events[i] as ChartEvent, schema, retracted);
+    return freeze(state, true) as StreamState;
+  }
+  return produce(base, (draft) => {
+    for (let i = start; i < end; i++) applyEvent(draft, events[i] as ChartEvent, schema, retracted);
+  });
+}
