@@ -48,6 +48,11 @@ export function eventHash(event: ChartEvent): EventHash {
   return hash;
 }
 
+/** Records a hash just computed from the event's own encoding (writers, stores), so it is not recomputed. */
+export function rememberHash(event: ChartEvent, hash: EventHash): void {
+  hashes.set(event, hash);
+}
+
 /** SHA-256 (hex) of an already-encoded canonical text. */
 export function hashCanonical(canonical: string): EventHash {
   return createHash('sha256').update(canonical, 'utf8').digest('hex') as EventHash;

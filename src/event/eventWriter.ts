@@ -1,15 +1,17 @@
 import type { KeyObject } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import { ChartlogError } from '../error/chartlogError.js';
+import { ChartlogError, type ValidationIssue } from '../error/chartlogError.js';
 import type { Author, ChartEvent, EventData, EventPred } from './chartEvent.js';
-import { eventHash } from './eventHash.js';
+import { encodeEvent, eventHash, hashCanonical, rememberHash } from './eventHash.js';
+import { copyCanonicalJson } from './copyJson.js';
 import { parseHlc } from './hlc.js';
 import { createHybridClock, type HybridClock } from './hybridClock.js';
 import type { EventHash, EventId, SiteId, StreamId } from './ids.js';
 import { isSiteId } from './ids.js';
-import { checkJson, isPlainObject, toCanonicalJson, type Json } from './json.js';
+import { isPlainObject } from './json.js';
+import { isStrictlySorted } from '../merge/sortedIds.js';
 import { signEvent } from './signature.js';
-import { assertChartEvent, DEFAULT_MAX_EVENT_BYTES } from './validateEvent.js';
+import { DEFAULT_MAX_EVENT_BYTES, envelopeIssues, oversize, throwIfIssues } from './validateEvent.js';
 
 /** The last event a site wrote: where its next event chains on. */
 export interface SiteHead {
@@ -89,11 +91,13 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
 
   const build = (draft: EventDraft, at: SiteHead): ChartEvent => {
     if (!isPlainObject(draft)) throw new ChartlogError('MALFORMED_EVENT', 'an event draft must be an object', { issues: [{ path: [], message: 'not an object' }] });
-    // Check the caller's raw values first so the error names their field, then take a
-    // frozen NFC copy so the event never aliases objects the caller may mutate later.
-    const lenient = { requireNfc: false };
-    const issues = [...checkJson(draft.data, ['data'], lenient), ...checkJson(draft.pred ?? {}, ['pred'], lenient), ...checkJson(draft.author as unknown as Json, ['author'], lenient)];
-    if (issues.length > 0) throw new ChartlogError('MALFORMED_EVENT', 'malformed event draft', { issues });
+    // One walk validates the caller's payload and takes a frozen NFC copy of it, so the
+    // event never aliases objects the caller may mutate later.
+    const issues: ValidationIssue[] = [];
+    const data = copyCanonicalJson(draft.data, ['data'], issues);
+    const pred = copyCanonicalJson(draft.pred ?? {}, ['pred'], issues);
+    const author = copyCanonicalJson(draft.author, ['author'], issues);
+    throwIfIssues(issues);
     const hlc = clock.now();
     const event: ChartEvent = Object.freeze({
       id: uuidv7(options.random ? { msecs: parseHlc(hlc).wallMs, random: options.random() } : { msecs: parseHlc(hlc).wallMs }) as EventId,
@@ -104,11 +108,17 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
       stream: draft.stream,
       type: draft.type,
       v: draft.v ?? 1,
-      data: toCanonicalJson(draft.data) as EventData,
-      pred: normalizePred(draft.pred ?? {}),
-      author: toCanonicalJson(draft.author as unknown as Json) as unknown as Author,
+      data: data as EventData,
+      pred: normalizePred(pred as EventPred),
+      author: author as unknown as Author,
     });
-    assertChartEvent(event, { maxBytes });
+    const envelope = envelopeIssues(event, false);
+    throwIfIssues(envelope);
+    // Encode once: the same bytes give the size check and the hash the chain needs.
+    const encoded = encodeEvent(event);
+    const size = Buffer.byteLength(encoded, 'utf8');
+    if (size > maxBytes) throwIfIssues([oversize(size, maxBytes)]);
+    rememberHash(event, hashCanonical(encoded));
     return event;
   };
 
@@ -154,7 +164,7 @@ function normalizePred(pred: EventPred): EventPred {
     const copy: Record<string, readonly EventId[]> = {};
     for (const field of Object.keys(fields)) {
       const ids = fields[field];
-      copy[field] = Array.isArray(ids) ? Object.freeze([...new Set(ids)].sort()) : (ids as never);
+      copy[field] = Array.isArray(ids) ? (isStrictlySorted(ids) ? ids : Object.freeze([...new Set(ids)].sort())) : (ids as never);
     }
     out[resource] = Object.freeze(copy);
   }

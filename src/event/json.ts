@@ -93,19 +93,6 @@ export function isCanonicalString(s: string): boolean {
   return true;
 }
 
-/**
- * A deep copy of a plain JSON value with every string (and key) in NFC, frozen.
- * Used once, when an event is created, so the event never aliases the caller's objects.
- */
-export function toCanonicalJson(value: Json): Json {
-  if (typeof value === 'string') return value.normalize('NFC');
-  if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return Object.freeze(value.map((v: Json) => toCanonicalJson(v)));
-  const out: Record<string, Json> = {};
-  for (const key of Object.keys(value)) out[key.normalize('NFC')] = toCanonicalJson((value as JsonObject)[key] as Json);
-  return Object.freeze(out);
-}
-
 function describe(v: object): string {
   const name = (v as { constructor?: { name?: string } }).constructor?.name;
   return name ? `a ${name}` : 'this object';

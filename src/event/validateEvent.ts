@@ -27,6 +27,25 @@ export interface ValidateEventOptions {
  * envelope only: whether `data` fits a schema is the chart's business.
  */
 export function validateEvent(value: unknown, options: ValidateEventOptions = {}): ValidationIssue[] {
+  const issues = envelopeIssues(value, true);
+  if (issues.length === 0) {
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_EVENT_BYTES;
+    const size = Buffer.byteLength(encodeEvent(value as ChartEvent), 'utf8');
+    if (size > maxBytes) issues.push(oversize(size, maxBytes));
+  }
+  return issues;
+}
+
+/** The issue reported for an event whose encoding is `size` bytes, over `maxBytes`. */
+export function oversize(size: number, maxBytes: number): ValidationIssue {
+  return { path: [], message: `event is ${size} bytes encoded, over the ${maxBytes}-byte limit` };
+}
+
+/**
+ * Every envelope problem but size. `checkData: false` skips walking `data` as JSON, for
+ * a writer that has just built it from a validated canonical copy.
+ */
+export function envelopeIssues(value: unknown, checkData: boolean): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const bad = (path: (string | number)[], message: string): void => void issues.push({ path, message });
   if (!isPlainObject(value)) {
@@ -48,15 +67,10 @@ export function validateEvent(value: unknown, options: ValidateEventOptions = {}
   const v = e['v'];
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) bad(['v'], 'must be an integer >= 1');
   if (!isPlainObject(e['data'])) bad(['data'], 'must be a plain object');
-  else issues.push(...checkJson(e['data'], ['data']));
+  else if (checkData) issues.push(...checkJson(e['data'], ['data']));
   checkPred(e['pred'], bad);
   checkAuthor(e['author'], bad);
   if (e['sig'] !== undefined && (typeof e['sig'] !== 'string' || !BASE64.test(e['sig']))) bad(['sig'], 'must be base64 text');
-  if (issues.length === 0) {
-    const maxBytes = options.maxBytes ?? DEFAULT_MAX_EVENT_BYTES;
-    const size = Buffer.byteLength(encodeEvent(value as unknown as ChartEvent), 'utf8');
-    if (size > maxBytes) bad([], `event is ${size} bytes encoded, over the ${maxBytes}-byte limit`);
-  }
   return issues;
 }
 
@@ -65,10 +79,14 @@ export function validateEvent(value: unknown, options: ValidateEventOptions = {}
  * @throws ChartlogError `OVERSIZE` when it is too large, `MALFORMED_EVENT` otherwise, with `issues`.
  */
 export function assertChartEvent(value: unknown, options: ValidateEventOptions = {}): asserts value is ChartEvent {
-  const issues = validateEvent(value, options);
+  throwIfIssues(validateEvent(value, options));
+}
+
+/** Throws `OVERSIZE` or `MALFORMED_EVENT` for a non-empty issue list. */
+export function throwIfIssues(issues: readonly ValidationIssue[]): void {
   if (issues.length === 0) return;
-  const oversize = issues.length === 1 && issues[0]?.path.length === 0 && issues[0].message.includes('limit');
-  throw new ChartlogError(oversize ? 'OVERSIZE' : 'MALFORMED_EVENT', oversize ? 'event too large' : 'malformed event', { issues });
+  const tooBig = issues.length === 1 && issues[0]?.path.length === 0 && issues[0].message.includes('-byte limit');
+  throw new ChartlogError(tooBig ? 'OVERSIZE' : 'MALFORMED_EVENT', tooBig ? 'event too large' : 'malformed event', { issues });
 }
 
 function checkPred(pred: unknown, bad: (path: (string | number)[], message: string) => void): void {

@@ -2,7 +2,7 @@ import type { Draft } from 'immer';
 import type { EventId } from '../event/ids.js';
 import type { Json } from '../event/json.js';
 import { compareWrites, type FieldState, type WriteRef } from './mergeRule.js';
-import { hasSorted, insertSorted } from './sortedIds.js';
+import { hasSorted, insertSorted, isStrictlySorted } from './sortedIds.js';
 
 /**
  * State shared by `lww` and `mv`: the live writes (those no other write names in its
@@ -77,10 +77,4 @@ function removeLive(state: Draft<RegisterState>, id: EventId): boolean {
 function refreshValue(state: Draft<RegisterState>): void {
   const last = state.live[state.live.length - 1];
   (state as { value: Json }).value = last === undefined ? null : (last.value as Json);
-}
-
-// Writers emit pred sorted and de-duplicated; only a foreign or hand-made one needs sorting.
-function isStrictlySorted(ids: readonly string[]): boolean {
-  for (let i = 1; i < ids.length; i++) if ((ids[i - 1] as string) >= (ids[i] as string)) return false;
-  return true;
 }

@@ -1,0 +1,97 @@
+import type { ValidationIssue } from '../error/chartlogError.js';
+import type { Json } from './json.js';
+
+interface Walk {
+  readonly issues: ValidationIssue[];
+  readonly maxDepth: number;
+  /** Keys from the root to the current value; copied only when an issue needs it. */
+  readonly path: (string | number)[];
+  /** Objects from the root to the current value, to tell a cycle from deep nesting. */
+  readonly ancestors: object[];
+}
+
+/**
+ * Validates a caller's value as plain JSON and returns a frozen deep copy with every
+ * string and key in Unicode NFC, in one walk: what an event writer needs, so that a
+ * recorded event never aliases objects the caller may still mutate. Problems are
+ * pushed onto `issues` (each with its path); the copy is then meaningless.
+ */
+export function copyCanonicalJson(value: unknown, path: readonly (string | number)[], issues: ValidationIssue[], maxDepth = 64): Json {
+  return copy(value, { issues, maxDepth, path: [...path], ancestors: [] });
+}
+
+function copy(v: unknown, w: Walk): Json {
+  switch (typeof v) {
+    case 'string':
+      return nfc(v, w);
+    case 'number':
+      if (!Number.isFinite(v)) report(w, `number must be finite, got ${v}`);
+      return v as number;
+    case 'boolean':
+      return v as boolean;
+    case 'object':
+      if (v === null) return null;
+      // Depth is checked before identity: a cycle shows up as runaway depth, and only
+      // then is it worth searching the ancestors to name it.
+      if (w.ancestors.length >= w.maxDepth) {
+        report(w, w.ancestors.includes(v) ? 'cycle: the value contains itself' : `nested deeper than ${w.maxDepth} levels`);
+        return null;
+      }
+      if (w.ancestors.includes(v)) {
+        report(w, 'cycle: the value contains itself');
+        return null;
+      }
+      w.ancestors.push(v);
+      try {
+        return Array.isArray(v) ? copyArray(v, w) : copyObject(v, w);
+      } finally {
+        w.ancestors.pop();
+      }
+    default:
+      report(w, `${typeof v} is not JSON`);
+      return null;
+  }
+}
+
+function copyArray(v: readonly unknown[], w: Walk): Json {
+  const out: Json[] = new Array(v.length);
+  for (let i = 0; i < v.length; i++) {
+    w.path.push(i);
+    if (!(i in v)) report(w, 'array hole (undefined) is not JSON');
+    out[i] = copy(v[i], w);
+    w.path.pop();
+  }
+  return Object.freeze(out);
+}
+
+function copyObject(v: object, w: Walk): Json {
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) {
+    const name = (v as { constructor?: { name?: string } }).constructor?.name;
+    report(w, `${name ? `a ${name}` : 'this object'} is not plain JSON`);
+    return null;
+  }
+  const out: Record<string, Json> = {};
+  for (const key of Object.keys(v)) {
+    const child = (v as Record<string, unknown>)[key];
+    w.path.push(key);
+    if (child === undefined) report(w, 'undefined is not JSON (omit the key instead)');
+    else out[nfc(key, w)] = copy(child, w);
+    w.path.pop();
+  }
+  return Object.freeze(out);
+}
+
+function nfc(s: string, w: Walk): string {
+  for (let i = 0; i < s.length; i++) {
+    if (s.charCodeAt(i) > 0x7f) {
+      if (!(s as unknown as { isWellFormed(): boolean }).isWellFormed()) report(w, 'string has a lone surrogate');
+      return s.normalize('NFC');
+    }
+  }
+  return s;
+}
+
+function report(w: Walk, message: string): void {
+  if (w.issues.length < 20) w.issues.push({ path: [...w.path], message });
+}
