@@ -43,7 +43,7 @@ export interface ListConflictsOptions {
 
 /**
  * Every open conflict across streams, ordered by stream, resource and field: the
- * clinician review queue (DESIGN §4). Resolve one with `resolveConflict`.
+ * clinician review queue (DESIGN §4). Resolve one with `prepareConflictResolution`.
  */
 export function listConflicts(chart: Chart, options: ListConflictsOptions = {}): Conflict[] {
   const out: Conflict[] = [];

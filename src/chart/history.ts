@@ -2,6 +2,7 @@ import type { Author } from '../event/chartEvent.js';
 import type { EventId, SiteId, StreamId } from '../event/ids.js';
 import { isPlainObject, type Json } from '../event/json.js';
 import { RESOURCE_KEY_PATTERN } from '../merge/schema.js';
+import { isFoldable } from './applyEvent.js';
 import type { Chart } from './chart.js';
 
 /** Whether a historical write is what the record shows now. */
@@ -12,7 +13,7 @@ export type HistoryStatus =
   | 'superseded'
   /** Its event was retracted. */
   | 'retracted'
-  /** Its event type or version is not understood here, or the value was refused by the rule: kept, not folded. */
+  /** Its event type or version is not understood here, or its data does not fit the schema: kept and relayed, not folded. */
   | 'ignored';
 
 /** One write of one field: the audit trail (who, where, when, what, what it replaced). */
@@ -21,6 +22,8 @@ export interface HistoryEntry {
   readonly id: EventId;
   /** Its clinical type, e.g. `medication.dose-changed`. */
   readonly type: string;
+  /** The schema version of its payload (a newer one than this code knows is `ignored`). */
+  readonly v: number;
   /** Where. */
   readonly site: SiteId;
   /** Seq at that site. */
@@ -55,10 +58,11 @@ export function history(chart: Chart, stream: StreamId, resource: string, field:
     const fields = e.data[resource];
     if (!isPlainObject(fields) || !(field in fields)) continue;
     const value = fields[field] as Json;
-    const understood = chart.schema.eventType(e.type, e.v) !== undefined && resolved !== undefined && resolved.rule.check(value) === undefined && resolved.check?.(value) === undefined;
+    const understood = isFoldable(e, chart.schema);
     out.push({
       id: e.id,
       type: e.type,
+      v: e.v,
       site: e.site,
       seq: e.seq,
       hlc: e.hlc,

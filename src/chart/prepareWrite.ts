@@ -1,8 +1,8 @@
-import { ChartlogError } from '../error/chartlogError.js';
+import { ChartlogError, type ValidationIssue } from '../error/chartlogError.js';
 import type { Author, EventPred } from '../event/chartEvent.js';
 import type { EventWriter, EventDraft } from '../event/eventWriter.js';
 import type { EventId, StreamId } from '../event/ids.js';
-import type { Json, JsonObject } from '../event/json.js';
+import { checkJson, type Json, type JsonObject } from '../event/json.js';
 import { CONFLICT_RESOLUTION_EVENT, RESOURCE_KEY_PATTERN, RETRACTION_EVENT, type Schema } from '../merge/schema.js';
 import type { StreamState } from './streamState.js';
 
@@ -18,6 +18,19 @@ export interface WriteRequest {
   readonly author: Author;
   /** Resource key → field → value (or `{ add, remove }` for `set` fields). */
   readonly writes: { readonly [resource: string]: { readonly [field: string]: Json } };
+  /**
+   * Allow writing a field that has an open conflict, superseding every competing write:
+   * a resolution. Only pass it when the clinician was shown every competing value.
+   * @defaultValue `false` — such a write is refused, so an ordinary edit in a UI that
+   * does not show conflicts can never settle one by accident.
+   */
+  readonly resolveConflicts?: boolean;
+  /**
+   * Per field, exactly which writes this one supersedes, instead of every write the
+   * author sees (e.g. releasing one of three double bookings of a slot).
+   * @defaultValue what the field's rule derives from `state`
+   */
+  readonly supersede?: { readonly [resource: string]: { readonly [field: string]: readonly EventId[] } };
 }
 
 /**
@@ -35,19 +48,26 @@ export interface WriteRequest {
  * ```
  */
 export function prepareWrite(schema: Schema, state: StreamState | undefined, request: WriteRequest): EventDraft {
+  const issues: ValidationIssue[] = checkJson(request.writes, ['writes'], { requireNfc: false });
+  if (state !== undefined && state.stream !== request.stream) issues.push({ path: ['stream'], message: `state is of ${state.stream}, not ${request.stream}` });
+  if (issues.length > 0) throw new ChartlogError('INVALID_COMMAND', `cannot record ${request.type}`, { issues });
   const pred: Record<string, Record<string, EventId[]>> = {};
-  for (const [resource, fields] of Object.entries(request.writes ?? {})) {
+  for (const [resource, fields] of Object.entries(request.writes)) {
     const type = RESOURCE_KEY_PATTERN.exec(resource)?.[1];
-    for (const [field, value] of Object.entries(fields ?? {})) {
+    for (const [field, value] of Object.entries(fields)) {
       const resolved = type !== undefined ? schema.field(type, field) : undefined;
       if (!resolved) continue; // reported by validateData below
-      const ids = resolved.rule.pred(state?.resources[resource]?.fields[field] as never, value);
+      const explicit = request.supersede?.[resource]?.[field];
+      const fieldState = state?.resources[resource]?.fields[field];
+      const ids = explicit !== undefined ? [...new Set(explicit)].sort() : resolved.rule.pred(fieldState as never, value);
+      if (explicit === undefined && ids.length > 0 && fieldState !== undefined && resolved.rule.conflict(fieldState) !== undefined && request.resolveConflicts !== true) {
+        issues.push({ path: ['writes', resource, field], message: 'has an open conflict: resolve it with prepareConflictResolution (or pass resolveConflicts: true once every competing value was shown)' });
+      }
       if (ids.length > 0) (pred[resource] ??= {})[field] = ids;
     }
   }
   const draft: EventDraft = { stream: request.stream, type: request.type, v: request.v ?? 1, data: request.writes as JsonObject, pred: pred as EventPred, author: request.author };
-  const issues = schema.validateData({ type: draft.type, v: draft.v ?? 1, data: draft.data, pred: draft.pred });
-  if (state !== undefined && state.stream !== request.stream) issues.push({ path: ['stream'], message: `state is of ${state.stream}, not ${request.stream}` });
+  issues.push(...schema.validateData({ type: draft.type, v: draft.v ?? 1, data: draft.data, pred: draft.pred }));
   if (issues.length > 0) throw new ChartlogError('INVALID_COMMAND', `cannot record ${request.type}`, { issues });
   return draft;
 }
@@ -65,6 +85,7 @@ export function prepareConflictResolution(
     stream: request.stream,
     type: CONFLICT_RESOLUTION_EVENT,
     author: request.author,
+    resolveConflicts: true,
     writes: { [request.resource]: { [request.field]: request.value } },
   });
 }

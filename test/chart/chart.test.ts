@@ -111,6 +111,16 @@ describe('chart', () => {
     expect(history(a.chart, STREAM, 'Item/i1', 'text').map((h) => h.status)).toEqual(['current', 'ignored']);
   });
 
+  it('applies an event whole or not at all: one bad field makes the fold skip the entire event', () => {
+    const a = testSite('site-a');
+    a.write({ text: 'before', reviewed: 1 });
+    // Hand-made (a buggy peer): a valid text write next to a max write of an object.
+    const bad = a.writer.append({ stream: STREAM, type: 'item.written', author: { id: 'x' }, data: { 'Item/i1': { text: 'after', reviewed: { not: 'a number' } } } });
+    a.chart.apply([bad]);
+    expect(valueOf(a.chart, 'text')).toBe('before');
+    expect(history(a.chart, STREAM, 'Item/i1', 'text').map((h) => h.status)).toEqual(['current', 'ignored']);
+  });
+
   it('history lists every write of a field with who, where, when, and what it replaced', () => {
     const a = testSite('site-a');
     const b = testSite('site-b');

@@ -18,7 +18,7 @@ export interface TestSite {
   /** Advances this site's wall clock. */
   tick(ms: number): void;
   /** Records a write of fields of Item/i1 against what this site currently sees, and applies it locally. */
-  write(fields: Record<string, Json>, resource?: string): ChartEvent;
+  write(fields: Record<string, Json>, resource?: string, options?: { resolveConflicts?: boolean }): ChartEvent;
   state(): StreamState | undefined;
 }
 
@@ -30,8 +30,9 @@ export function testSite(name: string, startMs = T0, snapshotEvery = 4): TestSit
     writer,
     chart,
     tick: (ms) => void (wall += ms),
-    write(fields, resource = 'Item/i1') {
-      const e = writer.append(prepareWrite(schema, chart.state(STREAM), { stream: STREAM, type: 'item.written', author: { id: `${name}-clinician` }, writes: { [resource]: fields } }));
+    write(fields, resource = 'Item/i1', options = {}) {
+      const request = { stream: STREAM, type: 'item.written', author: { id: `${name}-clinician` }, writes: { [resource]: fields } };
+      const e = writer.append(prepareWrite(schema, chart.state(STREAM), { ...request, ...options }));
       chart.apply([e]);
       return e;
     },

@@ -50,7 +50,8 @@ describe('mv', () => {
     const wb = b.write({ dose: '10 mg' });
     a.chart.apply([wb]);
     a.tick(100);
-    const fix = a.write({ dose: '7.5 mg' });
+    expect(() => a.write({ dose: '7.5 mg' })).toThrow(/open conflict/);
+    const fix = a.write({ dose: '7.5 mg' }, 'Item/i1', { resolveConflicts: true });
     expect(fix.pred['Item/i1']?.['dose']).toEqual([wa.id, wb.id].sort());
     b.chart.apply([fix, wa]);
     for (const chart of [a.chart, b.chart]) {
@@ -69,6 +70,16 @@ describe('mv', () => {
     b.chart.apply([partial]);
     expect(listConflicts(b.chart)[0]?.writes.map((w) => w.value)).toEqual(['10 mg', '6 mg']);
     void wb;
+  });
+
+  it('concurrent writes of the same value are live but not a conflict: nothing to choose', () => {
+    const a = testSite('site-a');
+    const b = testSite('site-b');
+    const wb = b.write({ dose: 'stopped' });
+    a.write({ dose: 'stopped' });
+    a.chart.apply([wb]);
+    expect(listConflicts(a.chart)).toEqual([]);
+    expect(valueOf(a.chart, 'dose')).toBe('stopped');
   });
 });
 

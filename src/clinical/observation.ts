@@ -1,0 +1,134 @@
+import type { StreamState } from '../chart/streamState.js';
+import { isPlainObject, type Json } from '../event/json.js';
+import type { EventTypeDefinition, ResourceDefinition } from '../merge/schema.js';
+import { annotation, arrayOf, codeableConcept, fhirDateTime, nonEmptyString, oneOf, quantity, reference, type ValueCheck } from './fhirChecks.js';
+import type { CodeableConcept, Quantity } from './fhirTypes.js';
+import { conflictsOf, idOf, notesOf, resourcesOfType, valueOf, type ClinicalNote, type ReadResource } from './readState.js';
+
+/** FHIR `Observation.status` codes (observation-status). */
+export const OBSERVATION_STATUSES = ['registered', 'preliminary', 'final', 'amended', 'corrected', 'cancelled', 'entered-in-error', 'unknown'] as const;
+/** FHIR `Observation.category` codes (observation-category). */
+export const OBSERVATION_CATEGORIES = ['social-history', 'vital-signs', 'imaging', 'laboratory', 'procedure', 'survey', 'exam', 'therapy', 'activity'] as const;
+
+/** An observation's status. */
+export type ObservationStatus = (typeof OBSERVATION_STATUSES)[number];
+/** An observation's category. */
+export type ObservationCategory = (typeof OBSERVATION_CATEGORIES)[number];
+
+/** FHIR `Observation.value[x]`, one of the types primary care records, under its FHIR element name. */
+export type ObservationValue =
+  | { readonly valueQuantity: Quantity }
+  | { readonly valueCodeableConcept: CodeableConcept }
+  | { readonly valueString: string }
+  | { readonly valueBoolean: boolean }
+  | { readonly valueInteger: number };
+
+/** FHIR `Observation.component`: one part of a multi-part result, e.g. systolic pressure. */
+export type ObservationComponent = { readonly code: CodeableConcept } & ObservationValue;
+
+const VALUE_CHECKS: Readonly<Record<string, ValueCheck>> = {
+  valueQuantity: quantity,
+  valueCodeableConcept: codeableConcept,
+  valueString: nonEmptyString,
+  valueBoolean: (v) => (typeof v === 'boolean' ? undefined : 'must be a boolean'),
+  valueInteger: (v) => (Number.isSafeInteger(v) ? undefined : 'must be an integer'),
+};
+
+function valueProblem(value: Record<string, unknown>, allowed: readonly string[]): string | undefined {
+  const keys = Object.keys(value).filter((k) => !allowed.includes(k));
+  const [key, ...more] = keys;
+  const check = key === undefined ? undefined : VALUE_CHECKS[key];
+  if (!check || more.length > 0) return `must hold exactly one of ${Object.keys(VALUE_CHECKS).join(' | ')}`;
+  const problem = check(value[key as string] as Json);
+  return problem ? `${key}: ${problem}` : undefined;
+}
+
+/** Check of an {@link ObservationValue}. */
+export const observationValue: ValueCheck = (value) => (isPlainObject(value) ? valueProblem(value, []) : 'an observation value must be an object like { valueQuantity: {…} }');
+
+/** Check of one {@link ObservationComponent}. */
+export const observationComponent: ValueCheck = (value) => {
+  if (!isPlainObject(value)) return 'a component must be an object { code, value… }';
+  return codeableConcept(value['code'] as Json) === undefined ? valueProblem(value, ['code']) : 'a component needs a "code"';
+};
+
+/** LOINC codes of common vital signs (FHIR vital-signs profile), ready to use as `code`. */
+export const VITAL_SIGNS = {
+  bloodPressure: { coding: [{ system: 'http://loinc.org', code: '85354-9', display: 'Blood pressure panel' }] },
+  systolic: { coding: [{ system: 'http://loinc.org', code: '8480-6', display: 'Systolic blood pressure' }] },
+  diastolic: { coding: [{ system: 'http://loinc.org', code: '8462-4', display: 'Diastolic blood pressure' }] },
+  heartRate: { coding: [{ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' }] },
+  respiratoryRate: { coding: [{ system: 'http://loinc.org', code: '9279-1', display: 'Respiratory rate' }] },
+  bodyTemperature: { coding: [{ system: 'http://loinc.org', code: '8310-5', display: 'Body temperature' }] },
+  oxygenSaturation: { coding: [{ system: 'http://loinc.org', code: '2708-6', display: 'Oxygen saturation in Arterial blood' }] },
+  bodyWeight: { coding: [{ system: 'http://loinc.org', code: '29463-7', display: 'Body weight' }] },
+  bodyHeight: { coding: [{ system: 'http://loinc.org', code: '8302-2', display: 'Body height' }] },
+} as const satisfies Readonly<Record<string, CodeableConcept>>;
+
+/**
+ * FHIR `Observation` (vital signs and lab results), key `Observation/<id>` in the
+ * patient's stream. What was measured and when (`code`, `category`,
+ * `effectiveDateTime`) is `once`: a different measurement is a new Observation.
+ * `value` and `component` are `mv`, not `lww`: a result drives decisions (a potassium,
+ * a blood pressure), so two concurrent amendments of one result must both be seen;
+ * `status` (amended, corrected, entered-in-error) is `mv` for the same reason.
+ */
+export const observationResource: ResourceDefinition = {
+  doc: 'FHIR Observation: a vital sign or lab result.',
+  fields: {
+    patient: { rule: 'once', check: reference('Patient'), doc: 'the patient (Patient/<id>)' },
+    code: { rule: 'once', check: codeableConcept, doc: 'what was measured (LOINC / SNOMED CT)' },
+    category: { rule: 'once', check: oneOf(OBSERVATION_CATEGORIES) },
+    effectiveDateTime: { rule: 'once', check: fhirDateTime, doc: 'when it was measured' },
+    value: { rule: 'mv', check: observationValue, doc: 'value[x] under its FHIR element name' },
+    component: { rule: 'mv', check: arrayOf(observationComponent, 1), doc: 'parts of a panel, e.g. systolic and diastolic' },
+    status: { rule: 'mv', check: oneOf(OBSERVATION_STATUSES) },
+    note: { rule: 'log', check: annotation },
+  },
+};
+
+/** Event types that write `Observation`. */
+export const observationEvents: Readonly<Record<string, EventTypeDefinition>> = {
+  'observation.recorded': { v: 1, resources: ['Observation'], doc: 'A measurement or result.' },
+  'observation.amended': { v: 1, resources: ['Observation'], doc: 'A corrected value or status of a recorded result.' },
+};
+
+/** An observation as plain values. */
+export interface ObservationView extends ReadResource {
+  /** The patient's id. */
+  readonly patientId: string | undefined;
+  /** What was measured. */
+  readonly code: CodeableConcept | undefined;
+  /** Vital sign, lab … */
+  readonly category: ObservationCategory | undefined;
+  /** When measured. */
+  readonly effectiveDateTime: string | undefined;
+  /** The result. */
+  readonly value: ObservationValue | undefined;
+  /** Parts of a panel. */
+  readonly component: readonly ObservationComponent[];
+  /** Status. */
+  readonly status: ObservationStatus | undefined;
+  /** Every note, in order. */
+  readonly notes: readonly ClinicalNote[];
+}
+
+/**
+ * Every observation on a record as plain values.
+ * @example readObservations(state).filter((o) => o.category === 'vital-signs')
+ */
+export function readObservations(state: StreamState | undefined): ObservationView[] {
+  if (!state) return [];
+  return resourcesOfType(state, 'Observation').map((r) => ({
+    id: r.id,
+    conflicts: conflictsOf(state, r),
+    patientId: idOf(valueOf(r, 'patient')),
+    code: valueOf(r, 'code'),
+    category: valueOf(r, 'category'),
+    effectiveDateTime: valueOf(r, 'effectiveDateTime'),
+    value: valueOf(r, 'value'),
+    component: valueOf(r, 'component') ?? [],
+    status: valueOf(r, 'status'),
+    notes: notesOf(r),
+  }));
+}

@@ -1,0 +1,88 @@
+import type { StreamState } from '../chart/streamState.js';
+import type { EventTypeDefinition, ResourceDefinition } from '../merge/schema.js';
+import { mv } from '../merge/mv.js';
+import type { RegisterState } from '../merge/registerState.js';
+import { oneOf, orNull, reference, utcInstant } from './fhirChecks.js';
+import { conflictsOf, idOf, resourcesOfType, valueOf, type ReadResource } from './readState.js';
+
+/** FHIR `Slot.status` codes (slotstatus). */
+export const SLOT_STATUSES = ['busy', 'free', 'busy-unavailable', 'busy-tentative', 'entered-in-error'] as const;
+/** A slot's FHIR status. */
+export type SlotStatus = (typeof SLOT_STATUSES)[number];
+
+/**
+ * FHIR `Slot`, key `Slot/<slotId>` in a clinic's `schedule/<clinic>` stream. When and
+ * where (`schedule`, `start`, `end`) are `once`. `status` is the availability the clinic
+ * published (`free`, or `busy-unavailable` for a slot withdrawn).
+ *
+ * `appointment` (not an R4 element: R4 links Appointment → Slot only) is the slot's
+ * holder, `mv`: two sites that book one slot during an outage each write their own
+ * appointment, neither having seen the other, so the slot shows a deterministic
+ * provisional holder (the later booking in the total order) and a conflict listing
+ * both bookings for reception to rebook one. Nothing is silently lost. Booking writes
+ * only this field, so a double booking is exactly one conflict.
+ */
+export const slotResource: ResourceDefinition = {
+  doc: 'FHIR Slot: a bookable time in a clinic, and who holds it.',
+  fields: {
+    schedule: { rule: 'once', check: reference('Schedule'), doc: 'the clinic (Schedule/<clinic>)' },
+    start: { rule: 'once', check: utcInstant },
+    end: { rule: 'once', check: utcInstant },
+    status: { rule: 'mv', check: oneOf(SLOT_STATUSES), doc: 'published availability' },
+    appointment: { rule: 'mv', check: orNull(reference('Appointment')), doc: 'the holder (Appointment/<id>), null when released' },
+  },
+};
+
+/** Event types that write only `Slot`. */
+export const slotEvents: Readonly<Record<string, EventTypeDefinition>> = {
+  'slot.opened': { v: 1, resources: ['Slot'], doc: 'A bookable slot published in a clinic’s book.' },
+};
+
+/** A slot as plain values, with its booking state. */
+export interface SlotView extends ReadResource {
+  /** The clinic. */
+  readonly clinic: string | undefined;
+  /** Start (UTC instant). */
+  readonly start: string | undefined;
+  /** End (UTC instant). */
+  readonly end: string | undefined;
+  /** FHIR status: `busy` while held, else the published availability. */
+  readonly status: SlotStatus | undefined;
+  /** The appointment holding it (provisional when double-booked), or undefined when free. */
+  readonly appointmentId: string | undefined;
+  /** Every appointment holding it: more than one means a double booking to rebook. */
+  readonly holders: readonly string[];
+  /** True when two or more bookings hold it. */
+  readonly doubleBooked: boolean;
+}
+
+/** Ids of the appointments a slot's `appointment` field currently holds, in total order. */
+export function slotHolders(field: RegisterState | undefined): string[] {
+  if (!field) return [];
+  const writes = mv.conflict(field) ?? field.live;
+  const refs = writes.map((w) => w.value).filter((v): v is string => typeof v === 'string');
+  return [...new Set(refs)].map((r) => idOf(r) as string);
+}
+
+/**
+ * Every slot of a clinic's book, ordered by id, with its holder and double bookings.
+ * @example readSlots(chart.state(scheduleStream('leeds-road'))).filter((s) => s.doubleBooked)
+ */
+export function readSlots(state: StreamState | undefined): SlotView[] {
+  if (!state) return [];
+  return resourcesOfType(state, 'Slot').map((r) => {
+    const holders = slotHolders(r.fields['appointment'] as RegisterState | undefined);
+    const published = valueOf<SlotStatus>(r, 'status');
+    return {
+      id: r.id,
+      conflicts: conflictsOf(state, r),
+      clinic: idOf(valueOf(r, 'schedule')),
+      start: valueOf(r, 'start'),
+      end: valueOf(r, 'end'),
+      status: holders.length > 0 ? 'busy' : published,
+      appointmentId: idOf(valueOf(r, 'appointment')),
+      holders,
+      doubleBooked: holders.length > 1,
+    };
+  });
+}

@@ -1,0 +1,26 @@
+import { streamId, type StreamId } from '../event/ids.js';
+import { FHIR_ID_PATTERN } from './fhirChecks.js';
+
+/**
+ * The stream of one patient's record: `patient/<patientId>`. Every clinical resource of
+ * the patient (allergies, problems, medications, observations …) lives in it.
+ *
+ * @throws TypeError when `patientId` is not a FHIR id (`[A-Za-z0-9.-]{1,64}`).
+ * @example patientStream('0192f5b4-7a3e-7c6e-9d2a-4f1e8b3c5a77') // 'patient/0192f5b4-…'
+ */
+export function patientStream(patientId: string): StreamId {
+  if (!FHIR_ID_PATTERN.test(patientId)) throw new TypeError(`not a patient id (expected ${FHIR_ID_PATTERN}): ${JSON.stringify(patientId)}`);
+  return streamId(`patient/${patientId}`);
+}
+
+/**
+ * The stream of one clinic's appointment book: `schedule/<clinic>`, shared by every
+ * patient booked there (its slots and appointments).
+ *
+ * @throws TypeError when `clinic` is not a FHIR id (`[A-Za-z0-9.-]{1,64}`).
+ * @example scheduleStream('leeds-road-surgery') // 'schedule/leeds-road-surgery'
+ */
+export function scheduleStream(clinic: string): StreamId {
+  if (!FHIR_ID_PATTERN.test(clinic)) throw new TypeError(`not a clinic id (expected ${FHIR_ID_PATTERN}): ${JSON.stringify(clinic)}`);
+  return streamId(`schedule/${clinic}`);
+}
