@@ -1,5 +1,49 @@
 /**
  * `chartlog/testing`: fast-check arbitraries, convergence checks and the rule-law
- * checker, for property-testing merge behaviour of your own schema or rule.
+ * checker, for property-testing merge behaviour of your own schema or rule
+ * (DESIGN §3). fast-check is an optional peer dependency, loaded only by this subpath.
+ *
+ * @example
+ * ```ts
+ * import fc from 'fast-check';
+ * import { checkConvergence, propertyParameters, scenarioArbitrary } from 'chartlog/testing';
+ *
+ * fc.assert(
+ *   fc.property(scenarioArbitrary({ schema: mySchema }), (s) => void checkConvergence(s.events, s.schema)),
+ *   propertyParameters({ label: 'my schema converges' }),
+ * );
+ * ```
  */
-export {};
+
+// Runs and seeds
+export { propertyRuns, propertySeed, propertyParameters, PROPERTY_RUNS_ENV, PROPERTY_SEED_ENV } from './propertyParameters.js';
+export type { PropertyParametersOptions } from './propertyParameters.js';
+export { seededRandom } from './seededRandom.js';
+export type { SeededRandomOptions } from './seededRandom.js';
+
+// A schema with one field per built-in rule
+export { testSchema, TEST_RESOURCE_TYPE, TEST_EVENT_TYPE } from './testSchema.js';
+
+// Arbitraries
+export { ruleValueArbitrary } from './ruleValueArbitrary.js';
+export type { RuleValueConstraints } from './ruleValueArbitrary.js';
+export { fieldWriteArbitrary, fieldHistoryArbitrary, foldFieldWrites, describeFieldWrites } from './fieldWriteArbitrary.js';
+export type { FieldWrite, FieldWriteConstraints, FieldHistoryConstraints } from './fieldWriteArbitrary.js';
+export { siteClockArbitrary, siteWallClock } from './siteClockArbitrary.js';
+export type { SiteClockKind, SiteClockPlan, SiteClockConstraints } from './siteClockArbitrary.js';
+export { scenarioArbitrary, scenarioPlanArbitrary, runScenario, scenarioFields, describeScenario } from './scenarioArbitrary.js';
+export type { Scenario, ScenarioConstraints, ScenarioField, ScenarioPlan, ScenarioStep } from './scenarioArbitrary.js';
+export { deliveryArbitrary } from './deliveryArbitrary.js';
+export type { DeliveryConstraints } from './deliveryArbitrary.js';
+
+// Checks
+export { checkRuleLaws, formatRuleLawReport, RuleLawViolation } from './checkRuleLaws.js';
+export type { CheckRuleLawsOptions, RuleCheck, RuleCheckResult, RuleLawReport } from './checkRuleLaws.js';
+export { checkConvergence, ConvergenceError } from './checkConvergence.js';
+export type { ConvergenceOptions, ConvergenceReport } from './checkConvergence.js';
+export { compareCharts, compareReplicas } from './compareCharts.js';
+export type { CompareChartsOptions, ReplicaComparison, ReplicaView } from './compareCharts.js';
+export { syncUntilQuiet } from './syncUntilQuiet.js';
+export type { SyncUntilQuietOptions, SyncUntilQuietReport } from './syncUntilQuiet.js';
+export { diffJson } from './diffJson.js';
+export type { DiffJsonOptions } from './diffJson.js';
