@@ -2,10 +2,25 @@ import type { Draft } from 'immer';
 import type { ChartEvent } from '../event/chartEvent.js';
 import type { EventId } from '../event/ids.js';
 import { isPlainObject, type Json } from '../event/json.js';
-import { NO_PRED, type FieldState, type WriteRef } from '../merge/mergeRule.js';
-import { RESOURCE_KEY_PATTERN, RETRACTION_EVENT, type ResolvedField, type Schema } from '../merge/schema.js';
+import { NO_PRED, type FieldState, type MergeRule, type WriteRef } from '../merge/mergeRule.js';
+import { RESOURCE_KEY_PATTERN, RETRACTION_EVENT, type Schema } from '../merge/schema.js';
 import { insertSorted, removeSorted } from '../merge/sortedIds.js';
 import { conflictKey, type ResourceState, type StreamState } from './streamState.js';
+
+/** One checked write of an event, ready to apply. */
+interface PlannedWrite {
+  resource: string;
+  type: string;
+  id: string;
+  field: string;
+  rule: MergeRule;
+  value: Json;
+}
+
+// Reused between events: the fold is synchronous and never re-entered, and not
+// allocating a plan per event is measurable on a rebuild.
+const plan: PlannedWrite[] = [];
+let planned = 0;
 
 /**
  * Applies one event to a stream state draft: the step the fold repeats in total
@@ -14,10 +29,13 @@ import { conflictKey, type ResourceState, type StreamState } from './streamState
  * whose data does not fit the schema (see {@link isFoldable}), is skipped entirely —
  * kept in the log, relayed, shown as `ignored` in history — never half-applied.
  *
+ * The caller treats events as immutable (writers and stores freeze them): the state
+ * shares their values rather than copying them.
+ *
  * @param retracted - every event id retracted in this stream; those events are skipped.
  */
 export function applyEvent(draft: Draft<StreamState>, event: ChartEvent, schema: Schema, retracted: ReadonlySet<string>): void {
-  if (!isFoldable(event, schema)) return;
+  if (!planWrites(event, schema)) return;
   if (event.type === RETRACTION_EVENT) {
     for (const id of retractionTargets(event)) insertSorted(draft.retracted as string[], id);
     return;
@@ -25,29 +43,30 @@ export function applyEvent(draft: Draft<StreamState>, event: ChartEvent, schema:
   if (retracted.has(event.id)) return;
   const resources = draft.resources as Record<string, ResourceState>;
   const conflicts = draft.conflicts as string[];
-  const data = event.data;
-  for (const key in data) {
-    const fields = data[key] as { readonly [field: string]: Json };
-    let resource = resources[key] as Draft<ResourceState> | undefined;
-    if (resource === undefined) {
-      const m = RESOURCE_KEY_PATTERN.exec(key) as RegExpExecArray;
-      resources[key] = { type: m[1] as string, id: m[2] as string, fields: {} };
-      resource = resources[key] as Draft<ResourceState>;
+  let resource: Draft<ResourceState> | undefined;
+  let resourceKey = '';
+  let predOf: { readonly [field: string]: readonly EventId[] } | undefined;
+  for (let i = 0; i < planned; i++) {
+    const w = plan[i] as PlannedWrite;
+    if (w.resource !== resourceKey) {
+      resourceKey = w.resource;
+      predOf = event.pred[resourceKey];
+      resource = resources[resourceKey] as Draft<ResourceState> | undefined;
+      if (resource === undefined) {
+        resources[resourceKey] = { type: w.type, id: w.id, fields: {} };
+        resource = resources[resourceKey] as Draft<ResourceState>;
+      }
     }
-    const predOf = event.pred[key];
-    for (const field in fields) {
-      const rule = (schema.field(resource.type, field) as ResolvedField).rule;
-      // Frozen up front: immer's finalize skips frozen subtrees instead of walking them.
-      const write: WriteRef = Object.freeze({ id: event.id, site: event.site, seq: event.seq, hlc: event.hlc, author: event.author.id, value: fields[field] as Json });
-      const pred = predOf?.[field] ?? NO_PRED;
-      const current = resource.fields[field];
-      if (current === undefined) (resource.fields as Record<string, FieldState>)[field] = rule.create(write, pred);
-      else rule.apply(current as never, write, pred);
-      const inConflict = rule.conflict(resource.fields[field] as FieldState) !== undefined;
-      // Most writes neither open nor close a conflict: skip building the key then.
-      if (inConflict) insertSorted(conflicts, conflictKey(key, field));
-      else if (conflicts.length > 0) removeSorted(conflicts, conflictKey(key, field));
-    }
+    const fields = (resource as Draft<ResourceState>).fields as Record<string, FieldState>;
+    const write: WriteRef = { id: event.id, site: event.site, seq: event.seq, hlc: event.hlc, author: event.author.id, value: w.value };
+    const pred = predOf?.[w.field] ?? NO_PRED;
+    const current = fields[w.field];
+    if (current === undefined) fields[w.field] = w.rule.create(write, pred);
+    else w.rule.apply(current as never, write, pred);
+    const inConflict = w.rule.conflict(fields[w.field] as FieldState) !== undefined;
+    // Most writes neither open nor close a conflict: skip building the key then.
+    if (inConflict) insertSorted(conflicts, conflictKey(resourceKey, w.field));
+    else if (conflicts.length > 0) removeSorted(conflicts, conflictKey(resourceKey, w.field));
   }
 }
 
@@ -58,20 +77,43 @@ export function applyEvent(draft: Draft<StreamState>, event: ChartEvent, schema:
  * function of the event and the schema, so every replica with the same schema agrees.
  */
 export function isFoldable(event: ChartEvent, schema: Schema): boolean {
+  return planWrites(event, schema);
+}
+
+/** Checks `event` and, when foldable, leaves its writes in `plan[0..planned)`. */
+function planWrites(event: ChartEvent, schema: Schema): boolean {
+  planned = 0;
   const spec = schema.eventType(event.type, event.v);
   if (spec === undefined) return false;
   if (event.type === RETRACTION_EVENT) return schema.validateData(event).length === 0;
   const data = event.data;
-  for (const key in data) {
+  // Object.keys, not for…in: event payloads have unique keys (resource ids), where
+  // V8's for…in enum cache misses on every event.
+  const keys = Object.keys(data);
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k] as string;
     const fields = data[key];
     const m = RESOURCE_KEY_PATTERN.exec(key);
     if (m === null || !isPlainObject(fields)) return false;
     const type = m[1] as string;
     if (spec.resources !== '*' && !spec.resources.includes(type)) return false;
-    for (const field in fields) {
+    const names = Object.keys(fields);
+    for (let f = 0; f < names.length; f++) {
+      const field = names[f] as string;
       const resolved = schema.field(type, field);
       const value = fields[field] as Json;
       if (resolved === undefined || resolved.rule.check(value) !== undefined || resolved.check?.(value) !== undefined) return false;
+      let slot = plan[planned];
+      if (slot === undefined) plan[planned] = slot = { resource: key, type, id: m[2] as string, field, rule: resolved.rule, value };
+      else {
+        slot.resource = key;
+        slot.type = type;
+        slot.id = m[2] as string;
+        slot.field = field;
+        slot.rule = resolved.rule;
+        slot.value = value;
+      }
+      planned++;
     }
   }
   return true;
