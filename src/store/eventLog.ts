@@ -50,6 +50,12 @@ export interface StoredSnapshot {
  *   `sig` the stored copy lacks, the signature is kept. A different event at a taken
  *   `(site, seq)` is a fork: refused with `FORK`, nothing stored.
  * - Nothing acknowledged is ever lost; no torn event is ever visible.
+ * - Appends are applied one at a time, in call order, even when a caller does not await
+ *   one before issuing the next.
+ * - Refusals carry `details.index` (position in the batch), `site` and `seq`. Adapters get
+ *   all of these rules from one function, `planAppend` (src/store/checkAppend.ts).
+ * - `readAll` refuses a cursor it did not issue with `INVALID_OPTION`; without a `limit`
+ *   it returns at most 1000 events.
  */
 export interface EventLog {
   /** Stores a batch atomically. */

@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { binaryEvent, jsonEvent, type EventData, type JSONType, type RecordedEvent } from '@eventstore/db-client';
+import { ChartlogError } from '../../error/chartlogError.js';
+import type { ChartEvent } from '../../event/chartEvent.js';
+import { eventHash } from '../../event/eventHash.js';
+import type { EventHash } from '../../event/ids.js';
+import { validateEvent } from '../../event/validateEvent.js';
+import type { StreamNames } from './streamNames.js';
+
+/** Metadata stored with each site event. */
+interface SiteEventMetadata {
+  /** Storage format of this adapter. */
+  readonly chartlog: 1;
+  /** The event hash, checked again on every read. */
+  readonly hash: EventHash;
+  /** The origin's signature, when the event was stored signed. */
+  readonly sig?: string;
+}
+
+/**
+ * The EventStoreDB event for a chart event: id = the chart event's UUIDv7 (so the
+ * server's own idempotency applies), type = the clinical type, data = the event
+ * without `sig` as JSON (its canonical encoding re-hashes to the same value), metadata
+ * = `{ chartlog: 1, hash, sig? }`.
+ */
+export function encodeSiteEvent(event: ChartEvent): EventData {
+  const { sig, ...unsigned } = event;
+  const metadata: SiteEventMetadata = { chartlog: 1, hash: eventHash(event), ...(sig === undefined ? {} : { sig }) };
+  return jsonEvent({ id: event.id, type: event.type, data: unsigned as unknown as JSONType, metadata: metadata as unknown as JSONType });
+}
+
+/**
+ * The chart event a site-stream record holds, checked: well-formed, its hash equal to
+ * the stored one, and stored where it belongs (stream of its site, revision seq − 1).
+ * @throws ChartlogError `STORE_CORRUPT` naming the stream and revision.
+ */
+export function decodeSiteEvent(record: RecordedEvent, names: StreamNames): ChartEvent {
+  const where = { stream: record.streamId, revision: String(record.revision) };
+  const corrupt = (why: string, issues = validateEvent(undefined).slice(0, 0)): ChartlogError =>
+    new ChartlogError('STORE_CORRUPT', `event ${record.streamId}@${record.revision} ${why}`, { issues, details: where });
+  const meta = record.metadata as Partial<SiteEventMetadata> | undefined;
+  if (!record.isJson || typeof record.data !== 'object' || record.data === null || Array.isArray(record.data) || !meta || typeof meta !== 'object' || typeof meta.hash !== 'string') {
+    throw corrupt('is not a chartlog event (no JSON data or no hash metadata)');
+  }
+  const value = typeof meta.sig === 'string' ? { ...(record.data as object), sig: meta.sig } : (record.data as object);
+  // Stored events are read back whatever size limit the writer used.
+  const issues = validateEvent(value, { maxBytes: Number.MAX_SAFE_INTEGER });
+  if (issues.length > 0) throw corrupt('is malformed', issues);
+  const event = value as ChartEvent;
+  const hash = eventHash(event);
+  if (hash !== meta.hash) throw corrupt(`hashes to ${hash.slice(0, 12)}… but was stored as ${meta.hash.slice(0, 12)}…`);
+  if (record.streamId !== names.site(event.site) || record.revision !== BigInt(event.seq - 1)) throw corrupt(`holds ${event.site} seq ${event.seq}, which belongs at ${names.site(event.site)}@${event.seq - 1}`);
+  return event;
+}
+
+/**
+ * A link (`$>`, data `<revision>@<stream>`) from a record's index stream to a site event.
+ * Its id is derived from what it points at, so a retried write carries the same id.
+ */
+export function encodeIndexLink(event: ChartEvent, names: StreamNames): EventData {
+  const target = names.site(event.site);
+  return binaryEvent({ id: derivedId(`index|${target}|${event.seq}|${eventHash(event)}`), type: '$>', data: Buffer.from(`${event.seq - 1}@${target}`, 'utf8') });
+}
+
+/** A deterministic UUID (version 8, RFC 9562) from text, for events written more than once on retry. */
+export function derivedId(text: string): string {
+  const b = createHash('sha256').update(text, 'utf8').digest();
+  b[6] = ((b[6] as number) & 0x0f) | 0x80;
+  b[8] = ((b[8] as number) & 0x3f) | 0x80;
+  const h = b.subarray(0, 16).toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}

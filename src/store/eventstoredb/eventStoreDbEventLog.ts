@@ -1,0 +1,323 @@
+import { BACKWARDS, END, EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
+import { ChartlogError } from '../../error/chartlogError.js';
+import { compareEvents, type ChartEvent } from '../../event/chartEvent.js';
+import { eventHash } from '../../event/eventHash.js';
+import type { SiteHead } from '../../event/eventWriter.js';
+import { isSiteId, type SiteId, type StreamId } from '../../event/ids.js';
+import type { Json } from '../../event/json.js';
+import { planAppend, takenPositions, type StoredRef } from '../checkAppend.js';
+import type { AppendResult, EventLog, StoredSnapshot, VersionVector } from '../eventLog.js';
+import { checkFromSeq, checkLimit, storeClosed } from '../positionCursor.js';
+import { appendSiteRun } from './appendSiteRun.js';
+import { decodeSiteEvent, encodeIndexLink } from './eventCodec.js';
+import { readAllPage } from './readAllPage.js';
+import { readEvents } from './readEvents.js';
+import { createSignatureOverlay } from './signatureOverlay.js';
+import { createSiteRegistry } from './siteRegistry.js';
+import { streamNames, type StreamNames } from './streamNames.js';
+import { subscribeToChartEvents, type ChartEventsHandler, type ChartEventSubscription, type ChartEventSubscriptionOptions } from './subscribeToChartEvents.js';
+import { translateEventStoreDbError } from './translateEventStoreDbError.js';
+
+/** Where the store's EventStoreDB is: your client, or a connection string for one the store creates and disposes. */
+export type EventStoreDbConnection =
+  | { /** A client you created; the store never disposes it. */ readonly client: EventStoreDBClient; readonly connectionString?: never }
+  | { /** e.g. `esdb://node1:2113,node2:2113,node3:2113?tls=true`; the store disposes its client on close. */ readonly connectionString: string; readonly client?: never };
+
+/** Options for {@link createEventStoreDbEventLog}. */
+export type EventStoreDbEventLogOptions = EventStoreDbConnection & {
+  /** First part of every stream name, so several stores share one database. @defaultValue `'chartlog'` */
+  readonly prefix?: string;
+  /** Largest canonical event accepted, in bytes. @defaultValue 1 MiB */
+  readonly maxEventBytes?: number;
+  /** Largest single append request, in bytes of event data; keep it under the node's `MaxAppendSize`. @defaultValue 900 KiB */
+  readonly maxAppendBytes?: number;
+  /** Most `$all` records one `readAll` call scans (other streams' records count too) before it returns a partial page. @defaultValue 10 000 */
+  readonly readAllScanLimit?: number;
+};
+
+/** An {@link EventLog} on EventStoreDB/KurrentDB, with a catch-up subscription. */
+export interface EventStoreDbEventLog extends EventLog {
+  /** The client in use. */
+  readonly client: EventStoreDBClient;
+  /** The names of the streams this store writes. */
+  readonly streams: StreamNames;
+  /**
+   * Delivers every event after `from` (a `readAll` or subscription cursor; the start when
+   * undefined), then each new event appended by any process to the same database, until
+   * closed; resumes from its cursor after a dropped connection.
+   * @throws ChartlogError `INVALID_OPTION` for a cursor this store never issued, `STORE_CLOSED`.
+   */
+  subscribe(from: string | undefined, onEvents: ChartEventsHandler, options?: ChartEventSubscriptionOptions): ChartEventSubscription;
+}
+
+const EMPTY_HEAD: SiteHead = Object.freeze({ seq: 0, hash: null });
+
+/**
+ * Opens an {@link EventLog} on EventStoreDB/KurrentDB (DESIGN §5) through
+ * `@eventstore/db-client`: for sites whose replica runs on a 3-node cluster.
+ *
+ * Layout (see {@link StreamNames}): each site's events go to `<prefix>-site-<site>` at
+ * revision seq − 1, appended with that exact expected revision, so the server itself
+ * refuses a gap or a second writer, and a retried append is recognised (same event ids
+ * at the same revisions) instead of stored twice. Event data is the event's JSON (its
+ * canonical encoding re-hashes to the stored hash on every read); metadata holds the
+ * hash and any signature. `planAppend` applies the same duplicate/fork/gap/chain rules
+ * as every store before anything is written.
+ *
+ * Reading one record: `<prefix>-stream-<stream>` holds links (`$>`) to its site events,
+ * written *before* the site events. So the index always covers what is stored, and
+ * there is nothing to repair after a crash: a link whose target was never written (a
+ * crash, or a refused append, between the two writes) resolves to nothing, or to an
+ * event of another record written there later, and readers drop both; a retried
+ * append's links are deduplicated on read. The site registry (`<prefix>-sites`) is
+ * written before a site's first event on the same principle.
+ *
+ * `readAll` pages through `$all` in commit order, keeping this store's site streams;
+ * `subscribe` follows the same order live. Snapshots go to `<prefix>-snapshot-<stream>`,
+ * the last one wins.
+ *
+ * Atomicity: a batch is checked whole before anything is written, so it is refused
+ * whole for any rule. It is then written as one append per run of consecutive events
+ * of one site, in batch order (so `$all`, the insertion order, is the batch's order);
+ * each append is atomic on the server. EventStoreDB has no multi-stream transaction: if
+ * another writer races the batch, or the node fails, between two of those appends, the
+ * runs already written stay written — each valid and contiguous — and retrying the
+ * batch stores the rest (the written part counts as duplicates).
+ *
+ * @example
+ * ```ts
+ * import { createEventStoreDbEventLog } from 'chartlog/eventstoredb';
+ * const log = await createEventStoreDbEventLog({ connectionString: 'esdb://localhost:2113?tls=false' });
+ * await log.append(events);
+ * const sub = log.subscribe(savedCursor, async (events, cursor) => { await apply(events); await save(cursor); });
+ * ```
+ * @throws ChartlogError `INVALID_OPTION` (bad prefix, connection string), `STORE_UNAVAILABLE` when the database cannot be reached.
+ */
+export async function createEventStoreDbEventLog(options: EventStoreDbEventLogOptions): Promise<EventStoreDbEventLog> {
+  const names = streamNames(options.prefix ?? 'chartlog');
+  const maxAppendBytes = options.maxAppendBytes ?? 900 * 1024;
+  const scanLimit = options.readAllScanLimit ?? 10_000;
+  const planOptions = options.maxEventBytes === undefined ? {} : { maxEventBytes: options.maxEventBytes };
+  const owned = typeof options.connectionString === 'string';
+  let client: EventStoreDBClient;
+  try {
+    client = owned ? EventStoreDBClient.connectionString(options.connectionString as string) : (options.client as EventStoreDBClient);
+  } catch (error) {
+    throw new ChartlogError('INVALID_OPTION', `not a usable EventStoreDB connection string: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  if (!client || typeof client.readStream !== 'function') throw new ChartlogError('INVALID_OPTION', 'pass either `client` (an EventStoreDBClient) or `connectionString`');
+
+  const registry = createSiteRegistry(client, names);
+  const overlay = createSignatureOverlay(client, names);
+  try {
+    // Also proves the database answers before the store is handed out.
+    await Promise.all([registry.refresh(), overlay.refresh()]);
+  } catch (error) {
+    if (owned) await client.dispose().catch(() => undefined);
+    throw error;
+  }
+
+  let closed = false;
+  let queue: Promise<unknown> = Promise.resolve();
+  const subscriptions = new Set<ChartEventSubscription>();
+  const ensureOpen = (): void => {
+    if (closed) throw storeClosed('eventstoredb event log');
+  };
+  const guard = async <T>(body: () => Promise<T>): Promise<T> => {
+    ensureOpen();
+    return body();
+  };
+
+  const readSiteEvents = async (site: SiteId, fromSeq: number, limit: number): Promise<ChartEvent[]> => {
+    const records = await readEvents(client, names.site(site), { fromRevision: BigInt(fromSeq - 1), maxCount: limit }, `reading ${site}`);
+    return (records ?? []).flatMap((r) => (r.event ? [decodeSiteEvent(r.event, names)] : []));
+  };
+  const withSig = (event: ChartEvent): ChartEvent => overlay.apply(event, eventHash(event));
+
+  const readHead = async (site: SiteId): Promise<SiteHead> => {
+    const last = await readEvents(client, names.site(site), { direction: BACKWARDS, fromRevision: END, maxCount: 1 }, `reading the head of ${site}`);
+    const record = last?.[0]?.event;
+    if (!record) return EMPTY_HEAD;
+    const event = decodeSiteEvent(record, names);
+    return { seq: event.seq, hash: eventHash(event) };
+  };
+
+  const appendNow = async (events: readonly ChartEvent[]): Promise<AppendResult> => {
+    const named = Array.isArray(events) ? [...new Set(events.map((e) => (e as { site?: unknown } | null)?.site).filter(isSiteId))] : [];
+    const heads = new Map(await Promise.all(named.map(async (s) => [s, await readHead(s)] as const)));
+    const headOf = (s: SiteId): SiteHead => heads.get(s) ?? EMPTY_HEAD;
+    const stored = await storedRefs(takenPositions(events, headOf));
+    const plan = planAppend(events, { head: headOf, stored: (site, seq) => stored.get(`${site}\u0000${seq}`) }, planOptions);
+
+    const fresh = plan.fresh.map((p) => p.event);
+    if (fresh.length > 0) {
+      const newSites = [...new Set(fresh.filter((e) => headOf(e.site).seq === 0).map((e) => e.site))];
+      if (newSites.length > 0) {
+        await registry.refresh();
+        await registry.register(newSites);
+      }
+      // Links before events: the index never misses a stored event (see the doc comment).
+      await writeIndexLinks(fresh);
+      // One append per run of consecutive same-site events, in batch order, so `$all`
+      // (the insertion order readAll reports) is the batch's order.
+      for (const run of consecutiveRuns(fresh)) await appendSiteRun({ client, names, maxAppendBytes, readHead, readSiteEvents }, (run[0] as ChartEvent).site, run);
+    }
+    if (plan.signatures.length > 0) {
+      await overlay.add(plan.signatures.map((s) => ({ ...s, hash: (stored.get(`${s.site}\u0000${s.seq}`) as StoredRef).hash })));
+    }
+    return { appended: fresh.length, duplicates: plan.duplicates };
+  };
+
+  // What the store holds at the batch's taken positions: one range read per site.
+  const storedRefs = async (taken: { site: SiteId; seq: number }[]): Promise<Map<string, StoredRef>> => {
+    const out = new Map<string, StoredRef>();
+    if (taken.length === 0) return out;
+    await overlay.refresh();
+    const ranges = new Map<SiteId, { min: number; max: number }>();
+    for (const { site, seq } of taken) {
+      const r = ranges.get(site);
+      ranges.set(site, r ? { min: Math.min(r.min, seq), max: Math.max(r.max, seq) } : { min: seq, max: seq });
+    }
+    await Promise.all(
+      [...ranges].map(async ([site, { min, max }]) => {
+        for (const e of await readSiteEvents(site, min, max - min + 1)) {
+          const hash = eventHash(e);
+          out.set(`${site}\u0000${e.seq}`, { hash, signed: withSig(e).sig !== undefined });
+        }
+      }),
+    );
+    return out;
+  };
+
+  const writeIndexLinks = async (events: readonly ChartEvent[]): Promise<void> => {
+    const byStream = new Map<StreamId, ChartEvent[]>();
+    for (const e of events) (byStream.get(e.stream) ?? byStream.set(e.stream, []).get(e.stream))?.push(e);
+    await Promise.all(
+      [...byStream].map(async ([stream, run]) => {
+        try {
+          await client.appendToStream(names.index(stream), run.map((e) => encodeIndexLink(e, names)));
+        } catch (error) {
+          throw translateEventStoreDbError(error, `indexing ${stream}`, names.index(stream));
+        }
+      }),
+    );
+  };
+
+  const readSnapshot = async (stream: StreamId): Promise<StoredSnapshot | undefined> => {
+    const last = await readEvents(client, names.snapshot(stream), { direction: BACKWARDS, fromRevision: END, maxCount: 1 }, `reading the snapshot of ${stream}`);
+    const data = last?.[0]?.event?.data as { eventCount?: unknown; lastEventId?: unknown; state?: unknown } | undefined;
+    if (!data) return undefined;
+    if (typeof data.eventCount !== 'number' || typeof data.lastEventId !== 'string' || !('state' in data)) {
+      throw new ChartlogError('STORE_CORRUPT', `the last event of ${names.snapshot(stream)} is not a snapshot`, { details: { stream: names.snapshot(stream) } });
+    }
+    return { stream, eventCount: data.eventCount, lastEventId: data.lastEventId, state: data.state as Json };
+  };
+
+  const versionVector = async (): Promise<VersionVector> => {
+    await registry.refresh();
+    const heads = await Promise.all(registry.list().map(async (s) => [s, (await readHead(s)).seq] as const));
+    return Object.fromEntries(heads.filter(([, seq]) => seq > 0));
+  };
+
+  const log: EventStoreDbEventLog = {
+    client,
+    streams: names,
+    append(events) {
+      try {
+        ensureOpen();
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      // One append at a time, in call order: each plans against the heads the previous left.
+      const run = queue.then(() => appendNow(events));
+      queue = run.catch(() => undefined);
+      return run;
+    },
+    readSite: (site, fromSeq, limit) =>
+      guard(async () => {
+        const from = checkFromSeq(fromSeq);
+        const n = checkLimit(limit, Number.MAX_SAFE_INTEGER);
+        await overlay.refresh();
+        return (await readSiteEvents(site, from, n)).map(withSig);
+      }),
+    readStream: (stream) =>
+      guard(async () => {
+        const records = (await readEvents(client, names.index(stream), { resolveLinkTos: true }, `reading ${stream}`)) ?? [];
+        await overlay.refresh();
+        const seen = new Set<string>();
+        const out: ChartEvent[] = [];
+        for (const r of records) {
+          const target = r.event;
+          // No target: the link's event was never written. Another record's event: a refused append's link.
+          if (!target || !target.streamId.startsWith(names.sitePrefix)) continue;
+          const key = `${target.streamId}@${target.revision}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          const event = decodeSiteEvent(target, names);
+          if (event.stream === stream) out.push(withSig(event));
+        }
+        return out.sort(compareEvents);
+      }),
+    readAll: (cursor, limit) =>
+      guard(async () => {
+        await overlay.refresh();
+        return readAllPage({ client, names, scanLimit, withSig }, cursor, limit);
+      }),
+    get: (site, seq) =>
+      guard(async () => {
+        if (!Number.isSafeInteger(seq) || seq < 1) return undefined;
+        await overlay.refresh();
+        const [event] = await readSiteEvents(site, seq, 1);
+        return event && withSig(event);
+      }),
+    versionVector: () => guard(versionVector),
+    head: (site) => guard(() => readHead(site)),
+    count: () => guard(async () => Object.values(await versionVector()).reduce((a, b) => a + b, 0)),
+    putSnapshot: (snapshot) =>
+      guard(async () => {
+        const stream = names.snapshot(snapshot.stream);
+        const data = { stream: snapshot.stream, eventCount: snapshot.eventCount, lastEventId: snapshot.lastEventId, state: snapshot.state };
+        try {
+          await client.appendToStream(stream, [jsonEvent({ type: 'chartlog.snapshot', data: data as never })]);
+        } catch (error) {
+          throw translateEventStoreDbError(error, `saving the snapshot of ${snapshot.stream}`, stream);
+        }
+      }),
+    getSnapshot: (stream) => guard(() => readSnapshot(stream)),
+    subscribe(from, onEvents, subscribeOptions) {
+      ensureOpen();
+      const sub = subscribeToChartEvents({ client, names, overlay }, from, onEvents, subscribeOptions);
+      subscriptions.add(sub);
+      return {
+        get cursor() {
+          return sub.cursor;
+        },
+        close: async () => {
+          subscriptions.delete(sub);
+          await sub.close();
+        },
+      };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.all([...subscriptions].map((s) => s.close()));
+      subscriptions.clear();
+      // An append in flight finishes (or fails) before the client goes.
+      await queue;
+      if (owned) await client.dispose().catch(() => undefined);
+    },
+  };
+  return log;
+}
+
+/** Splits events into maximal runs of consecutive events of one site. */
+function consecutiveRuns(events: readonly ChartEvent[]): ChartEvent[][] {
+  const runs: ChartEvent[][] = [];
+  for (const e of events) {
+    const last = runs[runs.length - 1];
+    if (last && (last[0] as ChartEvent).site === e.site) last.push(e);
+    else runs.push([e]);
+  }
+  return runs;
+}

@@ -1,0 +1,2 @@
+export { createMemoryEventLog } from './memoryEventLog.js';
+export type { MemoryEventLogOptions } from './memoryEventLog.js';

@@ -1,0 +1,159 @@
+import type { ChartEvent } from '../../event/chartEvent.js';
+import { compareEvents } from '../../event/chartEvent.js';
+import { canonicalJson } from '../../event/canonicalJson.js';
+import type { SiteHead } from '../../event/eventWriter.js';
+import type { EventHash, SiteId, StreamId } from '../../event/ids.js';
+import type { Json } from '../../event/json.js';
+import { planAppend } from '../checkAppend.js';
+import type { AppendResult, EventLog, EventPage, StoredSnapshot, VersionVector } from '../eventLog.js';
+import { checkFromSeq, checkLimit, DEFAULT_READ_ALL_LIMIT, formatPositionCursor, parsePositionCursor, storeClosed } from '../positionCursor.js';
+
+/** Options for {@link createMemoryEventLog}. */
+export interface MemoryEventLogOptions {
+  /** Largest canonical event accepted, in bytes. @defaultValue 1 MiB */
+  readonly maxEventBytes?: number;
+}
+
+// One stored event, shared by every index so a signature added later shows everywhere.
+interface Entry {
+  event: ChartEvent;
+  readonly hash: EventHash;
+}
+
+/**
+ * An {@link EventLog} held in memory: for tests, simulations and the fast path of
+ * research code. Same rules as every other store (it passes the conformance suite);
+ * nothing survives the process.
+ *
+ * @example
+ * ```ts
+ * const log = createMemoryEventLog();
+ * await log.append(writer.appendAll(drafts));
+ * ```
+ */
+export function createMemoryEventLog(options: MemoryEventLogOptions = {}): EventLog {
+  const all: Entry[] = [];
+  const sites = new Map<SiteId, Entry[]>();
+  const streams = new Map<StreamId, Entry[]>();
+  const snapshots = new Map<StreamId, string>();
+  const planOptions = options.maxEventBytes === undefined ? {} : { maxEventBytes: options.maxEventBytes };
+  let closed = false;
+
+  const open = (): void => {
+    if (closed) throw storeClosed('memory event log');
+  };
+  const headOf = (site: SiteId): SiteHead => {
+    const run = sites.get(site);
+    const last = run?.[run.length - 1];
+    return last ? { seq: last.event.seq, hash: last.hash } : { seq: 0, hash: null };
+  };
+
+  return {
+    async append(events): Promise<AppendResult> {
+      open();
+      const plan = planAppend(events, {
+        head: headOf,
+        stored: (site, seq) => {
+          const entry = sites.get(site)?.[seq - 1];
+          return entry && { hash: entry.hash, signed: entry.event.sig !== undefined };
+        },
+      }, planOptions);
+      // Everything below cannot throw: the batch lands whole.
+      for (const { site, seq, sig } of plan.signatures) {
+        const entry = sites.get(site)?.[seq - 1] as Entry;
+        entry.event = Object.freeze({ ...entry.event, sig });
+      }
+      for (const { event, hash } of plan.fresh) {
+        const entry: Entry = { event: frozen(event), hash };
+        all.push(entry);
+        let run = sites.get(event.site);
+        if (!run) sites.set(event.site, (run = []));
+        run.push(entry);
+        let stream = streams.get(event.stream);
+        if (!stream) streams.set(event.stream, (stream = []));
+        insertSorted(stream, entry);
+      }
+      return { appended: plan.fresh.length, duplicates: plan.duplicates };
+    },
+    async readSite(site, fromSeq, limit) {
+      open();
+      const from = checkFromSeq(fromSeq);
+      const n = checkLimit(limit, Number.MAX_SAFE_INTEGER);
+      return (sites.get(site) ?? []).slice(from - 1, from - 1 + n).map((e) => e.event);
+    },
+    async readStream(stream) {
+      open();
+      return (streams.get(stream) ?? []).map((e) => e.event);
+    },
+    async readAll(cursor, limit): Promise<EventPage> {
+      open();
+      const from = parsePositionCursor(cursor);
+      const n = checkLimit(limit, DEFAULT_READ_ALL_LIMIT);
+      const events = all.slice(from, from + n).map((e) => e.event);
+      const end = Math.min(all.length, from + events.length);
+      return { events, cursor: formatPositionCursor(Math.max(end, from)), done: end >= all.length };
+    },
+    async get(site, seq) {
+      open();
+      return Number.isSafeInteger(seq) && seq >= 1 ? sites.get(site)?.[seq - 1]?.event : undefined;
+    },
+    async versionVector(): Promise<VersionVector> {
+      open();
+      const out: Record<string, number> = {};
+      for (const [site, run] of sites) out[site] = run.length;
+      return out;
+    },
+    async head(site) {
+      open();
+      return headOf(site);
+    },
+    async count() {
+      open();
+      return all.length;
+    },
+    async putSnapshot(snapshot: StoredSnapshot) {
+      open();
+      // Stored as canonical text: the caller's object may change later, ours must not.
+      snapshots.set(snapshot.stream, canonicalJson(snapshot as unknown as Json));
+    },
+    async getSnapshot(stream) {
+      open();
+      const text = snapshots.get(stream);
+      return text === undefined ? undefined : (JSON.parse(text) as StoredSnapshot);
+    },
+    async close() {
+      closed = true;
+    },
+  };
+}
+
+/** Keeps a stream's entries in total order; events mostly arrive in order, so try the end first. */
+function insertSorted(run: Entry[], entry: Entry): void {
+  const last = run[run.length - 1];
+  if (!last || compareEvents(last.event, entry.event) <= 0) {
+    run.push(entry);
+    return;
+  }
+  let lo = 0;
+  let hi = run.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareEvents((run[mid] as Entry).event, entry.event) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  run.splice(lo, 0, entry);
+}
+
+/** Events from createEventWriter are frozen already; anything else is copied so the caller cannot change what is stored. */
+function frozen(event: ChartEvent): ChartEvent {
+  if (Object.isFrozen(event) && Object.isFrozen(event.data)) return event;
+  return deepFreeze(structuredClone(event));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}

@@ -1,0 +1,251 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { ChartlogError } from '../../error/chartlogError.js';
+import { canonicalJson } from '../../event/canonicalJson.js';
+import type { ChartEvent } from '../../event/chartEvent.js';
+import { encodeEvent, hashCanonical } from '../../event/eventHash.js';
+import type { SiteHead } from '../../event/eventWriter.js';
+import type { EventHash, SiteId, StreamId } from '../../event/ids.js';
+import type { Json } from '../../event/json.js';
+import { planAppend, type AppendPlan } from '../checkAppend.js';
+import type { AppendResult, EventLog, EventPage, StoredSnapshot, VersionVector } from '../eventLog.js';
+import { checkFromSeq, checkLimit, DEFAULT_READ_ALL_LIMIT, formatPositionCursor, parsePositionCursor, storeClosed } from '../positionCursor.js';
+import { corruptRow, decodeEventRow, EVENT_ROW_COLUMNS, type EventRow } from './decodeEventRow.js';
+import { checkSqliteIntegrity, inspectSqliteEventLog, migrateSqliteSchema } from './sqliteSchema.js';
+import { translateSqliteError } from './translateSqliteError.js';
+
+/** Options for {@link openSqliteEventLog}. */
+export interface SqliteEventLogOptions {
+  /**
+   * `full`: every acknowledged append is on disk (fsync per commit) and survives power
+   * loss. `normal`: survives a process crash, but the last commits may be lost on power
+   * loss; faster. @defaultValue `'full'`
+   */
+  readonly synchronous?: 'full' | 'normal';
+  /** How long a call waits for another connection's write lock before `STORE_LOCKED`, in ms. @defaultValue `5000` */
+  readonly busyTimeoutMs?: number;
+  /** Open without write access: reads work, `append` and `putSnapshot` fail with `STORE_READ_ONLY`. The file must exist. @defaultValue `false` */
+  readonly readOnly?: boolean;
+  /** Largest canonical event accepted, in bytes. @defaultValue 1 MiB */
+  readonly maxEventBytes?: number;
+  /** Cap on the database file's size, in bytes: appends past it fail with `STORE_FULL`. @defaultValue no cap */
+  readonly maxSizeBytes?: number;
+  /** Check the whole file with SQLite's `quick_check` (or full `integrity_check`) before using it: O(file size). @defaultValue `'none'` */
+  readonly integrityCheck?: 'none' | 'quick' | 'full';
+}
+
+/** An {@link EventLog} in one SQLite file (DESIGN §5): the embedded default store. */
+export interface SqliteEventLog extends EventLog {
+  /** The database file. */
+  readonly path: string;
+  /** True when opened with `readOnly`. */
+  readonly readOnly: boolean;
+  /** The file's schema version. */
+  readonly schemaVersion: number;
+  /** Copies the write-ahead log into the main file and truncates it (e.g. before a file backup). */
+  checkpoint(): Promise<void>;
+}
+
+/**
+ * Opens (creating if needed) a chartlog store in one SQLite file: WAL journal, fsync on
+ * every commit by default, a versioned schema migrated on open, every batch in one
+ * transaction, every row re-hashed on read.
+ *
+ * The file is first inspected through a read-only connection: a file that is not a
+ * chartlog store, was written by a newer schema, or is damaged is refused with a typed
+ * error and left as it was (its bytes unchanged; for a WAL-mode file SQLite's read-only
+ * connection may leave its usual empty `-wal`/`-shm` companions).
+ *
+ * @throws ChartlogError `STORE_INCOMPATIBLE`, `STORE_CORRUPT`, `STORE_UNAVAILABLE`,
+ *   `STORE_READ_ONLY`, `STORE_LOCKED` or `INVALID_OPTION`, with `details.path`.
+ *
+ * @example
+ * ```ts
+ * import { openSqliteEventLog } from 'chartlog/sqlite';
+ * const log = openSqliteEventLog('./practice-a.chartlog');
+ * await log.append(writer.appendAll(drafts));
+ * await log.close();
+ * ```
+ */
+export function openSqliteEventLog(path: string, options: SqliteEventLogOptions = {}): SqliteEventLog {
+  const opts = checkOptions(options);
+  const info = inspectSqliteEventLog(path);
+  if (info.kind === 'missing' && !existsSync(dirname(resolve(path)))) throw new ChartlogError('STORE_UNAVAILABLE', `cannot create ${path}: its directory does not exist`, { details: { path } });
+  if (info.kind === 'missing' && opts.readOnly) throw new ChartlogError('STORE_UNAVAILABLE', `${path} does not exist (or is empty), and a read-only store cannot create it`, { details: { path } });
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { readonly: opts.readOnly, fileMustExist: opts.readOnly, timeout: opts.busyTimeoutMs });
+    if (opts.integrityCheck !== 'none') checkSqliteIntegrity(db, path, opts.integrityCheck);
+    if (!opts.readOnly) db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${opts.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+    if (opts.maxSizeBytes !== undefined) {
+      const pageSize = db.pragma('page_size', { simple: true }) as number;
+      db.pragma(`max_page_count = ${Math.max(1, Math.floor(opts.maxSizeBytes / pageSize))}`);
+    }
+    const schemaVersion = opts.readOnly ? info.schemaVersion : migrateSqliteSchema(db, path);
+    return createSqliteEventLog(db, path, opts, schemaVersion);
+  } catch (e) {
+    db?.close();
+    throw translateSqliteError(e, path, 'open');
+  }
+}
+
+type CheckedOptions = Required<Omit<SqliteEventLogOptions, 'maxSizeBytes' | 'maxEventBytes'>> & Pick<SqliteEventLogOptions, 'maxSizeBytes' | 'maxEventBytes'>;
+
+function checkOptions(options: SqliteEventLogOptions): CheckedOptions {
+  const bad = (name: string, value: unknown): never => {
+    throw new ChartlogError('INVALID_OPTION', `openSqliteEventLog: invalid ${name}: ${JSON.stringify(value)}`, { details: { option: name } });
+  };
+  const synchronous = options.synchronous ?? 'full';
+  if (synchronous !== 'full' && synchronous !== 'normal') bad('synchronous', synchronous);
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  if (!Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0) bad('busyTimeoutMs', busyTimeoutMs);
+  const integrityCheck = options.integrityCheck ?? 'none';
+  if (!['none', 'quick', 'full'].includes(integrityCheck)) bad('integrityCheck', integrityCheck);
+  if (options.maxSizeBytes !== undefined && (!Number.isSafeInteger(options.maxSizeBytes) || options.maxSizeBytes < 1)) bad('maxSizeBytes', options.maxSizeBytes);
+  return { synchronous, busyTimeoutMs, integrityCheck, readOnly: options.readOnly === true, ...(options.maxSizeBytes === undefined ? {} : { maxSizeBytes: options.maxSizeBytes }), ...(options.maxEventBytes === undefined ? {} : { maxEventBytes: options.maxEventBytes }) };
+}
+
+function createSqliteEventLog(db: Database.Database, path: string, opts: CheckedOptions, schemaVersion: number): SqliteEventLog {
+  // Statements are prepared once and reused for the life of the connection.
+  const insertEvent = db.prepare<[string, number, string, string, string, string, string | null]>('INSERT INTO events (site, seq, stream, hlc, hash, body, sig) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const addSig = db.prepare<[string, string, number]>('UPDATE events SET sig = ? WHERE site = ? AND seq = ? AND sig IS NULL');
+  const upsertSite = db.prepare<[string, number, string]>('INSERT INTO sites (site, seq, hash) VALUES (?, ?, ?) ON CONFLICT (site) DO UPDATE SET seq = excluded.seq, hash = excluded.hash');
+  const storedRef = db.prepare<[string, number], [string, number]>('SELECT hash, sig IS NOT NULL FROM events WHERE site = ? AND seq = ?').raw();
+  const selectSite = db.prepare<[string, number, number], EventRow>(`SELECT ${EVENT_ROW_COLUMNS} FROM events WHERE site = ? AND seq >= ? ORDER BY seq LIMIT ?`).raw();
+  const selectStream = db.prepare<[string], EventRow>(`SELECT ${EVENT_ROW_COLUMNS} FROM events WHERE stream = ? ORDER BY hlc, site, seq`).raw();
+  const selectAfter = db.prepare<[number, number], [number, ...EventRow]>(`SELECT pos, ${EVENT_ROW_COLUMNS} FROM events WHERE pos > ? ORDER BY pos LIMIT ?`).raw();
+  const selectOne = db.prepare<[string, number], EventRow>(`SELECT ${EVENT_ROW_COLUMNS} FROM events WHERE site = ? AND seq = ?`).raw();
+  const selectCount = db.prepare<[], number>('SELECT count(*) FROM events').pluck();
+  const selectHeads = db.prepare<[], [string, number, string]>('SELECT site, seq, hash FROM sites').raw();
+  const selectMaxSeq = db.prepare<[string], number | null>('SELECT max(seq) FROM events WHERE site = ?').pluck();
+  const putSnap = db.prepare<[string, string, string]>('INSERT INTO snapshots (stream, hash, body) VALUES (?, ?, ?) ON CONFLICT (stream) DO UPDATE SET hash = excluded.hash, body = excluded.body');
+  const getSnap = db.prepare<[string], [string, string]>('SELECT hash, body FROM snapshots WHERE stream = ?').raw();
+  const selectDataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+  const planOptions = opts.maxEventBytes === undefined ? {} : { maxEventBytes: opts.maxEventBytes };
+
+  // Per-site heads live in memory (the prev check needs one per event); they are
+  // reloaded whenever another connection has committed (PRAGMA data_version moved).
+  let heads = new Map<SiteId, SiteHead>();
+  let dataVersion = -1;
+  const refreshHeads = (): void => {
+    const version = selectDataVersion.get() as number;
+    if (version === dataVersion) return;
+    const next = new Map<SiteId, SiteHead>();
+    for (const [site, seq, hash] of selectHeads.all()) {
+      const held = selectOne.get(site, seq);
+      if (!held || held[4] !== hash) throw corruptRow(path, site, seq, "the site's recorded head is missing or differs from the stored event");
+      if (selectMaxSeq.get(site) !== seq) throw corruptRow(path, site, seq, 'events are stored past the recorded head');
+      next.set(site as SiteId, { seq, hash: hash as EventHash });
+    }
+    heads = next;
+    dataVersion = version;
+  };
+  refreshHeads();
+  const headOf = (site: SiteId): SiteHead => heads.get(site) ?? { seq: 0, hash: null };
+
+  const appendTx = db.transaction((events: readonly ChartEvent[]): AppendPlan => {
+    refreshHeads();
+    const plan = planAppend(events, {
+      head: headOf,
+      stored: (site, seq) => {
+        const row = storedRef.get(site, seq);
+        return row && { hash: row[0] as EventHash, signed: row[1] === 1 };
+      },
+    }, planOptions);
+    for (const { event, hash } of plan.fresh) insertEvent.run(event.site, event.seq, event.stream, event.hlc, hash, encodeEvent(event), event.sig ?? null);
+    for (const { site, seq, sig } of plan.signatures) addSig.run(sig, site, seq);
+    for (const [site, head] of plan.heads) upsertSite.run(site, head.seq, head.hash as string);
+    return plan;
+  });
+
+  let closed = false;
+  const guard = <T>(action: string, body: () => T): Promise<T> => {
+    if (closed) return Promise.reject(storeClosed(`SQLite event log ${path}`));
+    try {
+      return Promise.resolve(body());
+    } catch (e) {
+      return Promise.reject(translateSqliteError(e, path, action));
+    }
+  };
+  const decodeAll = (rows: readonly EventRow[]): ChartEvent[] => {
+    const out = new Array<ChartEvent>(rows.length);
+    for (let i = 0; i < rows.length; i++) out[i] = decodeEventRow(rows[i] as EventRow, path);
+    return out;
+  };
+
+  return {
+    path,
+    readOnly: opts.readOnly,
+    schemaVersion,
+    append: (events): Promise<AppendResult> =>
+      guard('append', () => {
+        if (opts.readOnly) throw new ChartlogError('STORE_READ_ONLY', `append failed on ${path}: the store was opened read-only`, { details: { path, action: 'append' } });
+        const plan = appendTx.immediate(events);
+        // Committed: only now do the in-memory heads move.
+        for (const [site, head] of plan.heads) heads.set(site, head);
+        return { appended: plan.fresh.length, duplicates: plan.duplicates };
+      }),
+    readSite: (site, fromSeq, limit) => guard('readSite', () => decodeAll(selectSite.all(site, checkFromSeq(fromSeq), checkLimit(limit, -1)))),
+    readStream: (stream) =>
+      guard('readStream', () => decodeAll(selectStream.all(stream))),
+    readAll: (cursor, limit): Promise<EventPage> =>
+      guard('readAll', () => {
+        const from = parsePositionCursor(cursor);
+        const n = checkLimit(limit, DEFAULT_READ_ALL_LIMIT);
+        // One row more than asked tells whether this page reached the end.
+        const rows = selectAfter.all(from, n + 1);
+        const page = rows.length > n ? rows.slice(0, n) : rows;
+        const events = new Array<ChartEvent>(page.length);
+        for (let i = 0; i < page.length; i++) events[i] = decodeEventRow(page[i] as [number, ...EventRow], path, 1);
+        const last = page[page.length - 1];
+        return { events, cursor: formatPositionCursor(last ? last[0] : from), done: rows.length <= n };
+      }),
+    get: (site, seq) =>
+      guard('get', () => {
+        if (!Number.isSafeInteger(seq) || seq < 1) return undefined;
+        const row = selectOne.get(site, seq);
+        return row && decodeEventRow(row, path);
+      }),
+    versionVector: (): Promise<VersionVector> =>
+      guard('versionVector', () => {
+        refreshHeads();
+        const out: Record<string, number> = {};
+        for (const [site, head] of heads) out[site] = head.seq;
+        return out;
+      }),
+    head: (site) =>
+      guard('head', () => {
+        refreshHeads();
+        return headOf(site);
+      }),
+    count: () => guard('count', () => selectCount.get() as number),
+    putSnapshot: (snapshot: StoredSnapshot) =>
+      guard('putSnapshot', () => {
+        if (opts.readOnly) throw new ChartlogError('STORE_READ_ONLY', `putSnapshot failed on ${path}: the store was opened read-only`, { details: { path, action: 'putSnapshot' } });
+        const body = canonicalJson(snapshot as unknown as Json);
+        putSnap.run(snapshot.stream, hashCanonical(body), body);
+      }),
+    getSnapshot: (stream: StreamId) =>
+      guard('getSnapshot', () => {
+        const row = getSnap.get(stream);
+        if (!row) return undefined;
+        if (hashCanonical(row[1]) !== row[0]) throw new ChartlogError('STORE_CORRUPT', `${path}: the snapshot of ${stream} is corrupt: its content does not match its hash`, { details: { path, stream } });
+        return JSON.parse(row[1]) as StoredSnapshot;
+      }),
+    checkpoint: () =>
+      guard('checkpoint', () => {
+        db.pragma('wal_checkpoint(TRUNCATE)');
+      }),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      try {
+        db.close();
+      } catch (e) {
+        throw translateSqliteError(e, path, 'close');
+      }
+    },
+  };
+}

@@ -1,0 +1,6 @@
+export { verifyEventLog } from './verifyEventLog.js';
+export type { VerifyEventLogOptions, VerifyProblem, VerifyProblemKind, VerifyProgress, VerifyReport } from './verifyEventLog.js';
+export { exportNdjson } from './exportNdjson.js';
+export type { ExportNdjsonOptions, ExportProgress } from './exportNdjson.js';
+export { importNdjson } from './importNdjson.js';
+export type { ImportNdjsonOptions, ImportProgress } from './importNdjson.js';

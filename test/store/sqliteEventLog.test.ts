@@ -1,0 +1,146 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { isChartlogError, type ChartlogErrorCode } from '../../src/error/chartlogError.js';
+import { encodeEvent, eventHash } from '../../src/event/eventHash.js';
+import { openSqliteEventLog, type SqliteEventLog } from '../../src/store/sqlite/sqliteEventLog.js';
+import { SQLITE_APPLICATION_ID, SQLITE_SCHEMA_VERSION, SQLITE_STORE_FORMAT } from '../../src/store/sqlite/sqliteSchema.js';
+import { draftFor, interleave, makeHistory, makeWriter, siteEvents, SITES, STREAMS } from '../support/storeFixtures.js';
+import { useTempDir } from '../support/tempDir.js';
+
+const file = useTempDir('sqlite');
+let n = 0;
+const fresh = (): string => file(`t-${++n}.chartlog`);
+const [A, B] = SITES as [typeof SITES[0], typeof SITES[0]];
+
+async function codeOf(action: () => unknown): Promise<{ code: ChartlogErrorCode; details: Record<string, unknown>; message: string }> {
+  try {
+    await action();
+  } catch (e) {
+    if (!isChartlogError(e)) throw e;
+    return { code: e.code, details: e.details as Record<string, unknown>, message: e.message };
+  }
+  throw new Error('expected a ChartlogError');
+}
+
+/** A store holding `perSite` events of each site, closed (so the WAL is folded into the file). */
+async function filledStore(perSite = 5): Promise<{ path: string; events: ReturnType<typeof makeHistory>['events'] }> {
+  const path = fresh();
+  const { events } = makeHistory(perSite);
+  const log = openSqliteEventLog(path);
+  await log.append(interleave([...events.values()]));
+  await log.close();
+  return { path, events };
+}
+
+describe('SQLite event log: the file', () => {
+  it('is a WAL-mode SQLite file with a meta table naming the format and schema version', async () => {
+    const { path } = await filledStore(1);
+    const raw = new Database(path, { readonly: true });
+    try {
+      expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(raw.pragma('application_id', { simple: true })).toBe(SQLITE_APPLICATION_ID);
+      const meta = Object.fromEntries(raw.prepare('SELECT key, value FROM meta').raw().all() as [string, string][]);
+      expect(meta).toMatchObject({ format: SQLITE_STORE_FORMAT, schema_version: String(SQLITE_SCHEMA_VERSION) });
+      const indexes = raw.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events'").pluck().all();
+      expect(indexes.join('\n')).toMatch(/UNIQUE INDEX events_site_seq ON events \(site, seq\)/);
+      expect(indexes.join('\n')).toMatch(/events_stream_order ON events \(stream, hlc, site, seq\)/);
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('stores each event as its canonical JSON and its hash, the signature apart', async () => {
+    const path = fresh();
+    const events = siteEvents(makeWriter(A), 3);
+    const log = openSqliteEventLog(path);
+    await log.append(events);
+    await log.close();
+    const raw = new Database(path, { readonly: true });
+    const rows = raw.prepare('SELECT body, hash, sig FROM events ORDER BY pos').all() as { body: string; hash: string; sig: string | null }[];
+    raw.close();
+    expect(rows).toEqual(events.map((e) => ({ body: encodeEvent(e), hash: eventHash(e), sig: null })));
+  });
+
+  it('opens an empty file, or an empty SQLite database, as a new store', async () => {
+    const empty = fresh();
+    writeFileSync(empty, '');
+    const a = openSqliteEventLog(empty);
+    expect(a.schemaVersion).toBe(SQLITE_SCHEMA_VERSION);
+    await a.close();
+    const blank = fresh();
+    new Database(blank).close();
+    const b = openSqliteEventLog(blank);
+    await b.append(siteEvents(makeWriter(A), 1));
+    expect(await b.count()).toBe(1);
+    await b.close();
+  });
+});
+
+describe('SQLite event log: one file, two connections', () => {
+  it('sees what another connection committed: heads, chains and forks stay right', async () => {
+    const path = fresh();
+    const one = openSqliteEventLog(path);
+    const two: SqliteEventLog = openSqliteEventLog(path);
+    try {
+      const w = makeWriter(A);
+      await one.append(siteEvents(w, 3));
+      expect(await two.head(A)).toEqual(w.head);
+      await two.append(siteEvents(w, 2));
+      expect(await one.versionVector()).toEqual({ [A]: 5 });
+      // A fork offered through the first connection is still a fork.
+      const fork = siteEvents(makeWriter(A, { seed: 123 }), 4)[3]!;
+      const other = siteEvents(makeWriter(A, { head: await one.head(A) }), 1);
+      expect(await one.append(other)).toEqual({ appended: 1, duplicates: 0 });
+      expect((await codeOf(() => two.append([fork]))).code).toBe('FORK');
+    } finally {
+      await one.close();
+      await two.close();
+    }
+  });
+});
+
+describe('SQLite event log: options and bad input', () => {
+  it('refuses an event over maxEventBytes with OVERSIZE, storing nothing', async () => {
+    const log = openSqliteEventLog(fresh(), { maxEventBytes: 600 });
+    const w = makeWriter(A);
+    const small = siteEvents(w, 1);
+    const big = w.append({ ...draftFor(STREAMS[0]!, 2), data: { 'DocumentReference/d': { text: 'y'.repeat(700) } } });
+    try {
+      expect((await codeOf(() => log.append([...small, big]))).code).toBe('OVERSIZE');
+      expect(await log.count()).toBe(0);
+    } finally {
+      await log.close();
+    }
+  });
+
+  it('refuses invalid options with INVALID_OPTION before touching the file', async () => {
+    const path = fresh();
+    expect((await codeOf(() => openSqliteEventLog(path, { synchronous: 'off' as 'full' }))).code).toBe('INVALID_OPTION');
+    expect((await codeOf(() => openSqliteEventLog(path, { busyTimeoutMs: -1 }))).code).toBe('INVALID_OPTION');
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('checkpoint folds the write-ahead log into the file', async () => {
+    const path = fresh();
+    const log = openSqliteEventLog(path);
+    await log.append(siteEvents(makeWriter(A), 50));
+    await log.checkpoint();
+    expect(readFileSync(`${path}-wal`).length).toBe(0);
+    await log.close();
+  });
+});
+
+describe('driver isolation', () => {
+  it('better-sqlite3 is imported only under src/store/sqlite', () => {
+    const out = execFileSync('grep', ['-rlE', "from 'better-sqlite3'|require\\('better-sqlite3'\\)", 'src'], { encoding: 'utf8' }).trim().split('\n');
+    expect(out.every((f) => f.startsWith('src/store/sqlite/'))).toBe(true);
+  });
+
+  it('importing the core does not load better-sqlite3', () => {
+    const script = "await import('./src/index.ts'); const { createRequire } = await import('node:module'); const require = createRequire(import.meta.url); console.log(JSON.stringify(Object.keys(require.cache).filter((k) => k.includes('better-sqlite3'))));";
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(JSON.parse(out.trim().split('\n').pop() as string)).toEqual([]);
+  });
+});

@@ -1,0 +1,112 @@
+/**
+ * Real events for store tests: made by {@link createEventWriter} (dense seq, HLC,
+ * hash chain), with a fixed wall clock and seeded ids so runs are reproducible.
+ */
+import { createEventWriter, type EventWriter } from '../../src/event/eventWriter.js';
+import type { ChartEvent } from '../../src/event/chartEvent.js';
+import { createHybridClock } from '../../src/event/hybridClock.js';
+import { siteId, streamId, type SiteId, type StreamId } from '../../src/event/ids.js';
+import type { SiteHead } from '../../src/event/eventWriter.js';
+import type { KeyObject } from 'node:crypto';
+
+/** Three sites, as in the outage drill: two practices and a hospital. */
+export const SITES: readonly SiteId[] = [siteId('practice-a'), siteId('practice-b'), siteId('hospital')];
+/** Two patient records and an appointment book. */
+export const STREAMS: readonly StreamId[] = [
+  streamId('patient/0192f0c4-7a1e-7000-8000-000000000001'),
+  streamId('patient/0192f0c4-7a1e-7000-8000-000000000002'),
+  streamId('schedule/clinic-a'),
+];
+
+/** A small deterministic PRNG (mulberry32), so fixture ids replay. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Options for {@link makeWriter}. */
+export interface FixtureWriterOptions {
+  /** Where the site's chain ends. @defaultValue empty */
+  readonly head?: SiteHead;
+  /** Seed of ids and clock. @defaultValue derived from the site id */
+  readonly seed?: number;
+  /** Start of the simulated wall clock. @defaultValue 2026-01-05T09:00:00Z */
+  readonly startMs?: number;
+  /** Signs a head every `every` events. */
+  readonly signing?: { readonly privateKey: KeyObject; readonly every?: number };
+  /** Use the real wall clock instead of a simulated one. */
+  readonly realClock?: boolean;
+}
+
+/** A writer for `site` with a simulated clock that ticks 1 ms per event. */
+export function makeWriter(site: SiteId, options: FixtureWriterOptions = {}): EventWriter {
+  const rnd = seededRandom(options.seed ?? hashString(site));
+  let wall = options.startMs ?? Date.UTC(2026, 0, 5, 9, 0, 0);
+  const clock = createHybridClock(options.realClock ? {} : { wallClock: () => (wall += 1) });
+  return createEventWriter({
+    site,
+    clock,
+    ...(options.head ? { head: options.head } : {}),
+    ...(options.signing ? { signing: options.signing } : {}),
+    random: () => {
+      const bytes = new Uint8Array(16);
+      for (let i = 0; i < 16; i++) bytes[i] = Math.floor(rnd() * 256);
+      return bytes;
+    },
+  });
+}
+
+/** A plausible clinical write for event number `n` of a stream. */
+export function draftFor(stream: StreamId, n: number): { stream: StreamId; type: string; data: Record<string, Record<string, string | number>>; author: { id: string; role: string } } {
+  if (stream.startsWith('schedule/')) {
+    return { stream, type: 'appointment.booked', data: { [`Appointment/slot-${n}`]: { status: 'booked', start: `2026-02-0${(n % 9) + 1}T09:${String(n % 60).padStart(2, '0')}:00Z` } }, author: { id: 'receptionist-1', role: 'receptionist' } };
+  }
+  return {
+    stream,
+    type: 'observation.recorded',
+    data: { [`Observation/o${n}`]: { code: 'blood-pressure', systolic: 110 + (n % 40), diastolic: 70 + (n % 20), note: `reading ${n}, seated, left arm` } },
+    author: { id: 'gp-1', role: 'gp' },
+  };
+}
+
+/** `count` events of one site, cycling through `streams`. */
+export function siteEvents(writer: EventWriter, count: number, streams: readonly StreamId[] = STREAMS): ChartEvent[] {
+  const out: ChartEvent[] = [];
+  for (let i = 0; i < count; i++) {
+    const stream = streams[(writer.head.seq + i) % streams.length] as StreamId;
+    out.push(writer.append(draftFor(stream, writer.head.seq + 1)));
+  }
+  return out;
+}
+
+/** `perSite` events for each of {@link SITES}: `{ [site]: events }`, plus writers to continue. */
+export function makeHistory(perSite: number): { events: Map<SiteId, ChartEvent[]>; writers: Map<SiteId, EventWriter> } {
+  const events = new Map<SiteId, ChartEvent[]>();
+  const writers = new Map<SiteId, EventWriter>();
+  SITES.forEach((site, i) => {
+    const w = makeWriter(site, { seed: 1000 + i, startMs: Date.UTC(2026, 0, 5, 9, 0, 0) + i * 7 });
+    writers.set(site, w);
+    events.set(site, siteEvents(w, perSite));
+  });
+  return { events, writers };
+}
+
+/** Interleaves several sites' runs round-robin, keeping each site's seq order. */
+export function interleave(runs: readonly (readonly ChartEvent[])[]): ChartEvent[] {
+  const out: ChartEvent[] = [];
+  const max = Math.max(0, ...runs.map((r) => r.length));
+  for (let i = 0; i < max; i++) for (const run of runs) if (i < run.length) out.push(run[i] as ChartEvent);
+  return out;
+}
+
+function hashString(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
