@@ -105,3 +105,16 @@ export { appointmentResource, appointmentEvents, readAppointments, APPOINTMENT_S
 export type { AppointmentStatus, AppointmentView } from './clinical/appointment.js';
 export { openSlot, bookAppointment, cancelAppointment, rebookAppointment } from './clinical/appointmentCommands.js';
 export type { OpenSlotInput, BookAppointmentInput, CancelAppointmentInput, RebookAppointmentInput } from './clinical/appointmentCommands.js';
+
+// Stores: the port, the in-memory adapter and the store tools (no driver needed).
+// SQLite and EventStoreDB adapters live behind `chartlog/sqlite` and `chartlog/eventstoredb`.
+export type { EventLog, AppendResult, EventPage, StoredSnapshot, VersionVector } from './store/eventLog.js';
+export { planAppend, takenPositions } from './store/checkAppend.js';
+export type { AppendPlan, AppendView, PlannedEvent, PlanAppendOptions, SignatureUpdate, StoredRef } from './store/checkAppend.js';
+export { createMemoryEventLog } from './store/memory/index.js';
+export type { MemoryEventLogOptions } from './store/memory/index.js';
+export { verifyEventLog, exportNdjson, importNdjson } from './store/tools/index.js';
+export type { VerifyEventLogOptions, VerifyProblem, VerifyProblemKind, VerifyProgress, VerifyReport, ExportNdjsonOptions, ExportProgress, ImportNdjsonOptions, ImportProgress } from './store/tools/index.js';
+export { freezeDeep } from './event/freezeDeep.js';
+export { checkAndEncode, isOversize } from './event/validateEvent.js';
+export type { CheckedEvent } from './event/validateEvent.js';

@@ -2,7 +2,7 @@ import { produce, type Draft } from 'immer';
 import type { ChartEvent } from '../event/chartEvent.js';
 import type { Schema } from '../merge/schema.js';
 import { applyEvent } from './applyEvent.js';
-import { freezeState } from './freezeState.js';
+import { freezeDeep } from '../event/freezeDeep.js';
 import type { StreamState } from './streamState.js';
 
 /**
@@ -19,7 +19,7 @@ export function applyBatch(base: StreamState, events: readonly ChartEvent[], sta
   if (fromEmpty) {
     const state = { stream: base.stream, resources: {}, conflicts: [], retracted: [] };
     for (let i = start; i < end; i++) applyEvent(state as Draft<StreamState>, events[i] as ChartEvent, schema, retracted);
-    return freezeState(state) as StreamState;
+    return freezeDeep(state) as StreamState;
   }
   return produce(base, (draft) => {
     for (let i = start; i < end; i++) applyEvent(draft, events[i] as ChartEvent, schema, retracted);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { Author, ChartEvent } from './chartEvent.js';
 import { canonicalJson } from './canonicalJson.js';
 import type { EventHash } from './ids.js';
@@ -53,7 +53,11 @@ export function rememberHash(event: ChartEvent, hash: EventHash): void {
   hashes.set(event, hash);
 }
 
+// crypto.hash (Node >= 20.12) is a one-shot digest, about twice as fast as createHash
+// for event-sized inputs; every write, ingest and store read hashes events.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+
 /** SHA-256 (hex) of an already-encoded canonical text. */
-export function hashCanonical(canonical: string): EventHash {
-  return createHash('sha256').update(canonical, 'utf8').digest('hex') as EventHash;
-}
+export const hashCanonical: (canonical: string) => EventHash = oneShot
+  ? (canonical) => oneShot('sha256', canonical, 'hex') as EventHash
+  : (canonical) => crypto.createHash('sha256').update(canonical, 'utf8').digest('hex') as EventHash;

@@ -1,6 +1,7 @@
 import { ChartlogError, type ValidationIssue } from '../error/chartlogError.js';
 import type { ChartEvent } from './chartEvent.js';
-import { encodeEvent } from './eventHash.js';
+import { encodeEvent, hashCanonical, rememberHash } from './eventHash.js';
+import type { EventHash } from './ids.js';
 import { isHlc } from './hlc.js';
 import { isEventHash, isEventId, isSiteId, isStreamId, SITE_ID_PATTERN, STREAM_ID_PATTERN } from './ids.js';
 import { checkJson, isCanonicalString, isPlainObject } from './json.js';
@@ -85,8 +86,36 @@ export function assertChartEvent(value: unknown, options: ValidateEventOptions =
 /** Throws `OVERSIZE` or `MALFORMED_EVENT` for a non-empty issue list. */
 export function throwIfIssues(issues: readonly ValidationIssue[]): void {
   if (issues.length === 0) return;
-  const tooBig = issues.length === 1 && issues[0]?.path.length === 0 && issues[0].message.includes('-byte limit');
+  const tooBig = isOversize(issues);
   throw new ChartlogError(tooBig ? 'OVERSIZE' : 'MALFORMED_EVENT', tooBig ? 'event too large' : 'malformed event', { issues });
+}
+
+/** True when the only problem in `issues` is the event's size (`OVERSIZE` rather than `MALFORMED_EVENT`). */
+export function isOversize(issues: readonly ValidationIssue[]): boolean {
+  return issues.length === 1 && issues[0]?.path.length === 0 && issues[0].message.includes('-byte limit');
+}
+
+/** What {@link checkAndEncode} found: the problems, or the event's canonical text and hash. */
+export type CheckedEvent =
+  | { readonly issues: readonly ValidationIssue[]; readonly encoded?: undefined; readonly hash?: undefined }
+  | { readonly issues: readonly []; readonly encoded: string; readonly hash: EventHash };
+
+/**
+ * Validates an event and, when it is valid, returns its canonical encoding and hash
+ * from a single encoding: what a store needs to check, hash and save an event without
+ * encoding it three times.
+ */
+export function checkAndEncode(value: unknown, options: ValidateEventOptions = {}): CheckedEvent {
+  const issues = envelopeIssues(value, true);
+  if (issues.length > 0) return { issues };
+  const event = value as ChartEvent;
+  const encoded = encodeEvent(event);
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_EVENT_BYTES;
+  const size = Buffer.byteLength(encoded, 'utf8');
+  if (size > maxBytes) return { issues: [oversize(size, maxBytes)] };
+  const hash = hashCanonical(encoded);
+  rememberHash(event, hash);
+  return { issues: [], encoded, hash };
 }
 
 function checkPred(pred: unknown, bad: (path: (string | number)[], message: string) => void): void {

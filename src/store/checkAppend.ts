@@ -1,9 +1,8 @@
 import { ChartlogError } from '../error/chartlogError.js';
 import type { ChartEvent } from '../event/chartEvent.js';
-import { eventHash } from '../event/eventHash.js';
 import type { SiteHead } from '../event/eventWriter.js';
 import type { EventHash, SiteId } from '../event/ids.js';
-import { validateEvent } from '../event/validateEvent.js';
+import { checkAndEncode, isOversize } from '../event/validateEvent.js';
 
 /** What a store holds at one `(site, seq)`: enough to tell a duplicate from a fork. */
 export interface StoredRef {
@@ -30,6 +29,8 @@ export interface PlannedEvent {
   readonly event: ChartEvent;
   /** Its hash. */
   readonly hash: EventHash;
+  /** Its canonical encoding (what stores save and re-hash on read). */
+  readonly encoded: string;
 }
 
 /** A stored event that a duplicate in the batch gives a signature. */
@@ -80,9 +81,10 @@ export function planAppend(events: readonly ChartEvent[], view: AppendView, opti
 
   for (let index = 0; index < events.length; index++) {
     const event = events[index] as ChartEvent;
-    const issues = validateEvent(event, validateOptions);
-    if (issues.length > 0) {
-      const oversize = issues.length === 1 && issues[0]?.path.length === 0 && issues[0].message.includes('limit');
+    const checked = checkAndEncode(event, validateOptions);
+    const issues = checked.issues;
+    if (checked.encoded === undefined) {
+      const oversize = isOversize(issues);
       const at = describeAt(event);
       throw new ChartlogError(oversize ? 'OVERSIZE' : 'MALFORMED_EVENT', `${oversize ? 'event too large' : 'malformed event'} at batch index ${index}${at}; nothing was stored`, {
         issues,
@@ -92,7 +94,7 @@ export function planAppend(events: readonly ChartEvent[], view: AppendView, opti
     const { site, seq } = event;
     const storedHead = view.head(site);
     const head = heads.get(site) ?? storedHead;
-    const hash = eventHash(event);
+    const { hash, encoded } = checked;
 
     if (seq <= head.seq) {
       const ref = seq <= storedHead.seq ? view.stored(site, seq) : plannedRef(fresh, planned.get(site)?.get(seq));
@@ -107,7 +109,7 @@ export function planAppend(events: readonly ChartEvent[], view: AppendView, opti
         if (seq <= storedHead.seq) signatures.set(`${site}\u0000${seq}`, { site, seq, sig: event.sig });
         else {
           const at = planned.get(site)?.get(seq) as number;
-          fresh[at] = { event, hash };
+          fresh[at] = { event, hash, encoded };
         }
       }
       continue;
@@ -125,7 +127,7 @@ export function planAppend(events: readonly ChartEvent[], view: AppendView, opti
     let bySeq = planned.get(site);
     if (!bySeq) planned.set(site, (bySeq = new Map()));
     bySeq.set(seq, fresh.length);
-    fresh.push({ event, hash });
+    fresh.push({ event, hash, encoded });
     heads.set(site, { seq, hash });
   }
   return { fresh, signatures: [...signatures.values()], duplicates, heads };

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { binaryEvent, jsonEvent, type EventData, type JSONType, type RecordedEvent } from '@eventstore/db-client';
-import { ChartlogError } from '../../error/chartlogError.js';
+import { ChartlogError, type ValidationIssue } from '../../error/chartlogError.js';
 import type { ChartEvent } from '../../event/chartEvent.js';
 import { eventHash } from '../../event/eventHash.js';
 import type { EventHash } from '../../event/ids.js';
-import { validateEvent } from '../../event/validateEvent.js';
+import { checkAndEncode } from '../../event/validateEvent.js';
+import { freezeDeep } from '../../event/freezeDeep.js';
 import type { StreamNames } from './streamNames.js';
 
 /** Metadata stored with each site event. */
@@ -36,7 +37,7 @@ export function encodeSiteEvent(event: ChartEvent): EventData {
  */
 export function decodeSiteEvent(record: RecordedEvent, names: StreamNames): ChartEvent {
   const where = { stream: record.streamId, revision: String(record.revision) };
-  const corrupt = (why: string, issues = validateEvent(undefined).slice(0, 0)): ChartlogError =>
+  const corrupt = (why: string, issues: readonly ValidationIssue[] = []): ChartlogError =>
     new ChartlogError('STORE_CORRUPT', `event ${record.streamId}@${record.revision} ${why}`, { issues, details: where });
   const meta = record.metadata as Partial<SiteEventMetadata> | undefined;
   if (!record.isJson || typeof record.data !== 'object' || record.data === null || Array.isArray(record.data) || !meta || typeof meta !== 'object' || typeof meta.hash !== 'string') {
@@ -44,10 +45,11 @@ export function decodeSiteEvent(record: RecordedEvent, names: StreamNames): Char
   }
   const value = typeof meta.sig === 'string' ? { ...(record.data as object), sig: meta.sig } : (record.data as object);
   // Stored events are read back whatever size limit the writer used.
-  const issues = validateEvent(value, { maxBytes: Number.MAX_SAFE_INTEGER });
-  if (issues.length > 0) throw corrupt('is malformed', issues);
-  const event = value as ChartEvent;
-  const hash = eventHash(event);
+  const checked = checkAndEncode(value, { maxBytes: Number.MAX_SAFE_INTEGER });
+  if (checked.hash === undefined) throw corrupt('is malformed', checked.issues);
+  // Events are immutable everywhere (charts share their values).
+  const event = freezeDeep(value) as ChartEvent;
+  const hash = checked.hash;
   if (hash !== meta.hash) throw corrupt(`hashes to ${hash.slice(0, 12)}… but was stored as ${meta.hash.slice(0, 12)}…`);
   if (record.streamId !== names.site(event.site) || record.revision !== BigInt(event.seq - 1)) throw corrupt(`holds ${event.site} seq ${event.seq}, which belongs at ${names.site(event.site)}@${event.seq - 1}`);
   return event;

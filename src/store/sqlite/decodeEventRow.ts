@@ -1,7 +1,8 @@
 import { ChartlogError } from '../../error/chartlogError.js';
 import type { ChartEvent } from '../../event/chartEvent.js';
-import * as crypto from 'node:crypto';
-import { hashCanonical } from '../../event/eventHash.js';
+import { hashCanonical, rememberHash } from '../../event/eventHash.js';
+import type { EventHash } from '../../event/ids.js';
+import { freezeDeep } from '../../event/freezeDeep.js';
 
 /** An `events` row as read: `[site, seq, stream, hlc, hash, body, sig]`. */
 export type EventRow = [site: string, seq: number, stream: string, hlc: string, hash: string, body: string, sig: string | null];
@@ -24,7 +25,7 @@ export function decodeEventRow(row: readonly unknown[], path: string, offset = 0
   const hash = row[offset + 4] as string;
   const body = row[offset + 5] as string;
   const sig = row[offset + 6] as string | null;
-  if (sha256Hex(body) !== hash) throw corruptRow(path, site, seq, 'its content does not match its hash');
+  if (hashCanonical(body) !== hash) throw corruptRow(path, site, seq, 'its content does not match its hash');
   let event: Record<string, unknown>;
   try {
     event = JSON.parse(body) as Record<string, unknown>;
@@ -36,15 +37,14 @@ export function decodeEventRow(row: readonly unknown[], path: string, offset = 0
     throw corruptRow(path, site, seq, 'its indexed columns do not match its content');
   }
   if (sig !== null) event['sig'] = sig;
-  return event as unknown as ChartEvent;
+  // Events are immutable everywhere (charts share their values); the hash just checked
+  // is remembered so nothing downstream hashes the event again.
+  const decoded = freezeDeep(event) as unknown as ChartEvent;
+  rememberHash(decoded, hash as EventHash);
+  return decoded;
 }
 
 /** The error for a damaged stored event. */
 export function corruptRow(path: string, site: string, seq: number, why: string): ChartlogError {
   return new ChartlogError('STORE_CORRUPT', `${path}: stored event ${site} seq ${seq} is corrupt: ${why}`, { details: { path, site, seq } });
 }
-
-// crypto.hash (Node >= 20.12) is a one-shot digest, about twice as fast as createHash for
-// event-sized inputs; reads re-hash every row, so it matters here.
-const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
-const sha256Hex: (text: string) => string = oneShot ? (text) => oneShot('sha256', text, 'hex') : hashCanonical;

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { ChartlogError } from '../../error/chartlogError.js';
 import { canonicalJson } from '../../event/canonicalJson.js';
 import type { ChartEvent } from '../../event/chartEvent.js';
-import { encodeEvent, hashCanonical } from '../../event/eventHash.js';
+import { hashCanonical } from '../../event/eventHash.js';
 import type { SiteHead } from '../../event/eventWriter.js';
 import type { EventHash, SiteId, StreamId } from '../../event/ids.js';
 import type { Json } from '../../event/json.js';
@@ -154,7 +154,7 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
         return row && { hash: row[0] as EventHash, signed: row[1] === 1 };
       },
     }, planOptions);
-    for (const { event, hash } of plan.fresh) insertEvent.run(event.site, event.seq, event.stream, event.hlc, hash, encodeEvent(event), event.sig ?? null);
+    for (const { event, hash, encoded } of plan.fresh) insertEvent.run(event.site, event.seq, event.stream, event.hlc, hash, encoded, event.sig ?? null);
     for (const { site, seq, sig } of plan.signatures) addSig.run(sig, site, seq);
     for (const [site, head] of plan.heads) upsertSite.run(site, head.seq, head.hash as string);
     return plan;
