@@ -46,7 +46,7 @@ export type { ExtremumState } from './merge/extremum.js';
 export type { OrSetState, SetOp } from './merge/orSet.js';
 export type { LogState } from './merge/log.js';
 export { defineSchema, RETRACTION_EVENT, CONFLICT_RESOLUTION_EVENT, RESOURCE_KEY_PATTERN } from './merge/schema.js';
-export type { Schema, SchemaDefinition, ResourceDefinition, FieldDefinition, EventTypeDefinition, ResolvedField } from './merge/schema.js';
+export type { Schema, SchemaDefinition, ResourceDefinition, FieldDefinition, EventTypeDefinition, ResolvedField, AnyMergeRule } from './merge/schema.js';
 
 // The chart (projection)
 export { emptyStreamState } from './chart/streamState.js';

@@ -29,8 +29,8 @@ let planned = 0;
  * whose data does not fit the schema (see {@link isFoldable}), is skipped entirely —
  * kept in the log, relayed, shown as `ignored` in history — never half-applied.
  *
- * The caller treats events as immutable (writers and stores freeze them): the state
- * shares their values rather than copying them.
+ * The state shares the events' values rather than copying them, and the chart freezes
+ * them with the state: events are immutable once recorded.
  *
  * @param retracted - every event id retracted in this stream; those events are skipped.
  */

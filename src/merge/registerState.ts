@@ -19,9 +19,13 @@ export interface RegisterState extends FieldState {
   readonly superseded: readonly EventId[];
 }
 
+// Most fields are written once and never superseded: they all share this empty list
+// instead of each holding its own (a rebuild keeps millions of field states alive).
+const NONE: readonly EventId[] = Object.freeze([]);
+
 /** A register holding exactly one write. */
 export function createRegister(write: WriteRef, pred: readonly EventId[]): RegisterState {
-  const superseded = isStrictlySorted(pred) ? [...pred] : [...new Set(pred)].sort();
+  const superseded = pred.length === 0 ? NONE : isStrictlySorted(pred) ? [...pred] : [...new Set(pred)].sort();
   const live = hasSorted(superseded, write.id) ? [] : [write];
   return { value: live.length ? write.value : null, live, superseded };
 }
@@ -30,7 +34,7 @@ export function createRegister(write: WriteRef, pred: readonly EventId[]): Regis
 export function applyToRegister(state: Draft<RegisterState>, write: WriteRef, pred: readonly EventId[]): void {
   let changed = false;
   for (const id of pred) {
-    if (insertSorted(state.superseded as string[], id)) changed = removeLive(state, id) || changed;
+    if (supersede(state, id)) changed = removeLive(state, id) || changed;
   }
   if (!hasSorted(state.superseded, write.id) && insertLive(state, write)) changed = true;
   if (changed) refreshValue(state);
@@ -39,7 +43,7 @@ export function applyToRegister(state: Draft<RegisterState>, write: WriteRef, pr
 /** Joins `other` into `state` in place. */
 export function mergeRegisters(state: Draft<RegisterState>, other: RegisterState): void {
   for (const id of other.superseded) {
-    if (insertSorted(state.superseded as string[], id)) removeLive(state, id);
+    if (supersede(state, id)) removeLive(state, id);
   }
   for (const write of other.live) {
     if (!hasSorted(state.superseded, write.id)) insertLive(state, write);
@@ -50,6 +54,16 @@ export function mergeRegisters(state: Draft<RegisterState>, other: RegisterState
 /** Ids of the live writes. */
 export function liveIds(state: RegisterState | undefined): EventId[] {
   return state ? state.live.map((w) => w.id) : [];
+}
+
+/** Adds `id` to the superseded ids; true when it was new. */
+function supersede(state: Draft<RegisterState>, id: EventId): boolean {
+  if (state.superseded.length === 0) {
+    // Replace the shared empty list rather than mutate it.
+    (state as { superseded: EventId[] }).superseded = [id];
+    return true;
+  }
+  return insertSorted(state.superseded as string[], id);
 }
 
 function insertLive(state: Draft<RegisterState>, write: WriteRef): boolean {

@@ -40,8 +40,16 @@ export interface SchemaDefinition {
   /** Event type (e.g. `allergy.recorded`) → definition. */
   readonly events: Readonly<Record<string, EventTypeDefinition>>;
   /** Custom rules by name, usable in field definitions. @defaultValue `{}` */
-  readonly rules?: Readonly<Record<string, MergeRule>>;
+  readonly rules?: Readonly<Record<string, AnyMergeRule>>;
 }
+
+/**
+ * A merge rule of any state type. Each rule is only ever handed states it created
+ * itself, so the schema need not (and, as TypeScript checks rule methods, cannot)
+ * relate different rules' state types.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyMergeRule = MergeRule<any>;
 
 /** A field as the fold sees it. */
 export interface ResolvedField {

@@ -5,7 +5,6 @@ import type { ChartEvent } from '../../event/chartEvent.js';
 import { eventHash } from '../../event/eventHash.js';
 import type { EventHash } from '../../event/ids.js';
 import { checkAndEncode } from '../../event/validateEvent.js';
-import { freezeDeep } from '../../event/freezeDeep.js';
 import type { StreamNames } from './streamNames.js';
 
 /** Metadata stored with each site event. */
@@ -47,8 +46,7 @@ export function decodeSiteEvent(record: RecordedEvent, names: StreamNames): Char
   // Stored events are read back whatever size limit the writer used.
   const checked = checkAndEncode(value, { maxBytes: Number.MAX_SAFE_INTEGER });
   if (checked.hash === undefined) throw corrupt('is malformed', checked.issues);
-  // Events are immutable everywhere (charts share their values).
-  const event = freezeDeep(value) as ChartEvent;
+  const event = value as ChartEvent;
   const hash = checked.hash;
   if (hash !== meta.hash) throw corrupt(`hashes to ${hash.slice(0, 12)}… but was stored as ${meta.hash.slice(0, 12)}…`);
   if (record.streamId !== names.site(event.site) || record.revision !== BigInt(event.seq - 1)) throw corrupt(`holds ${event.site} seq ${event.seq}, which belongs at ${names.site(event.site)}@${event.seq - 1}`);
