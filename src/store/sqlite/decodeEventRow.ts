@@ -1,7 +1,6 @@
 import { ChartlogError } from '../../error/chartlogError.js';
 import type { ChartEvent } from '../../event/chartEvent.js';
-import { hashCanonical, rememberHash } from '../../event/eventHash.js';
-import type { EventHash } from '../../event/ids.js';
+import { hashCanonical } from '../../event/eventHash.js';
 
 /** An `events` row as read: `[site, seq, stream, hlc, hash, body, sig]`. */
 export type EventRow = [site: string, seq: number, stream: string, hlc: string, hash: string, body: string, sig: string | null];
@@ -36,12 +35,10 @@ export function decodeEventRow(row: readonly unknown[], path: string, offset = 0
     throw corruptRow(path, site, seq, 'its indexed columns do not match its content');
   }
   if (sig !== null) event['sig'] = sig;
-  // The hash just checked is remembered so nothing downstream hashes the event again.
-  // (Not deep-frozen here: a chart freezes the values it keeps; freezing every event
-  // read cost a third of the read rate.)
-  const decoded = event as unknown as ChartEvent;
-  rememberHash(decoded, hash as EventHash);
-  return decoded;
+  // Neither deep-frozen nor its hash remembered: a chart freezes the values it keeps,
+  // and remembering cost 15% of the read rate (a WeakMap entry per event) for hashes
+  // that readers (rebuild, sync senders) never ask for.
+  return event as unknown as ChartEvent;
 }
 
 /** The error for a damaged stored event. */
