@@ -5,6 +5,8 @@
  * benchmark) turn the same saves into their own units, so every system does equal work.
  */
 
+import { seededFloats } from '../../src/testing/mulberry32.js';
+
 /** A site that records saves. */
 export const WORKLOAD_SITES = ['practice-a', 'practice-b', 'hospital-c'] as const;
 
@@ -61,17 +63,6 @@ const ALLERGENS = [['764146007', 'Penicillin'], ['91935009', 'Peanut'], ['300916
 const CONDITIONS = [['38341003', 'Hypertension'], ['44054006', 'Type 2 diabetes'], ['195967001', 'Asthma'], ['35489007', 'Depression']] as const;
 const NOTES = ['Reviewed, no change', 'BP above target, recheck in 2 weeks', 'Telephone triage: no red flags', 'Advised on diet and exercise', 'Medication review completed', 'Patient reports improvement'];
 
-/** Small fast seeded PRNG (mulberry32): the same seed gives the same workload everywhere. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Generates `saves` saves over `patients` patients from three sites: registrations,
@@ -79,7 +70,7 @@ export function seededRandom(seed: number): () => number {
  * list updates, demographics and immunizations, in time order.
  */
 export function generateSaves(options: WorkloadOptions): Save[] {
-  const rand = seededRandom(options.seed ?? 1);
+  const rand = seededFloats(options.seed ?? 1);
   const concurrency = options.concurrency ?? 0.01;
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
   const int = (lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));

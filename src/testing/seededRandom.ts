@@ -1,3 +1,5 @@
+import { mulberry32 } from './mulberry32.js';
+
 /** Options for {@link seededRandom}. */
 export interface SeededRandomOptions {
   /**
@@ -20,15 +22,8 @@ export interface SeededRandomOptions {
  */
 export function seededRandom(seed: number, options: SeededRandomOptions = {}): () => Uint8Array {
   const tag = (options.tag ?? 0) & 0xff;
-  let state = seed | 0;
+  const next = mulberry32(seed);
   let calls = 0;
-  // mulberry32: tiny, fast, and plenty for test ids; never used for anything secret.
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return (t ^ (t >>> 14)) >>> 0;
-  };
   return () => {
     calls += 1;
     const bytes = new Uint8Array(16);

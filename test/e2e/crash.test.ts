@@ -20,7 +20,7 @@ import type { EventHash, SiteId } from '../../src/event/ids.js';
 import { eventHash } from '../../src/event/eventHash.js';
 import { openSqliteEventLog } from '../../src/store/sqlite/sqliteEventLog.js';
 import { verifyEventLog } from '../../src/store/tools/verifyEventLog.js';
-import { seededRandom } from '../support/storeFixtures.js';
+import { seededFloats as seededRandom } from '../../src/testing/mulberry32.js';
 
 const KILLS = Number(process.env['CHARTLOG_CRASH_KILLS'] ?? 20);
 const SEED = Number(process.env['CHARTLOG_CRASH_SEED'] ?? Date.now() % 1_000_000);

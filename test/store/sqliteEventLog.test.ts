@@ -2,11 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { isChartlogError, type ChartlogErrorCode } from '../../src/error/chartlogError.js';
 import { encodeEvent, eventHash } from '../../src/event/eventHash.js';
 import { openSqliteEventLog, type SqliteEventLog } from '../../src/store/sqlite/sqliteEventLog.js';
 import { SQLITE_APPLICATION_ID, SQLITE_SCHEMA_VERSION, SQLITE_STORE_FORMAT } from '../../src/store/sqlite/sqliteSchema.js';
 import { draftFor, interleave, makeHistory, makeWriter, siteEvents, SITES, STREAMS } from '../support/storeFixtures.js';
+import { codeOf, filledStore } from '../support/sqliteFixtures.js';
 import { useTempDir } from '../support/tempDir.js';
 
 const file = useTempDir('sqlite');
@@ -14,29 +14,10 @@ let n = 0;
 const fresh = (): string => file(`t-${++n}.chartlog`);
 const [A, B] = SITES as [typeof SITES[0], typeof SITES[0]];
 
-async function codeOf(action: () => unknown): Promise<{ code: ChartlogErrorCode; details: Record<string, unknown>; message: string }> {
-  try {
-    await action();
-  } catch (e) {
-    if (!isChartlogError(e)) throw e;
-    return { code: e.code, details: e.details as Record<string, unknown>, message: e.message };
-  }
-  throw new Error('expected a ChartlogError');
-}
-
-/** A store holding `perSite` events of each site, closed (so the WAL is folded into the file). */
-async function filledStore(perSite = 5): Promise<{ path: string; events: ReturnType<typeof makeHistory>['events'] }> {
-  const path = fresh();
-  const { events } = makeHistory(perSite);
-  const log = openSqliteEventLog(path);
-  await log.append(interleave([...events.values()]));
-  await log.close();
-  return { path, events };
-}
 
 describe('SQLite event log: the file', () => {
   it('is a WAL-mode SQLite file with a meta table naming the format and schema version', async () => {
-    const { path } = await filledStore(1);
+    const { path } = await filledStore(fresh, 1);
     const raw = new Database(path, { readonly: true });
     try {
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');

@@ -3,12 +3,12 @@ import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { isChartlogError, type ChartlogErrorCode } from '../../src/error/chartlogError.js';
 import { openSqliteEventLog } from '../../src/store/sqlite/sqliteEventLog.js';
 import { SQLITE_SCHEMA_VERSION } from '../../src/store/sqlite/sqliteSchema.js';
 import type { StreamId } from '../../src/event/ids.js';
 import { verifyEventLog } from '../../src/store/tools/verifyEventLog.js';
 import { draftFor, interleave, makeHistory, makeWriter, siteEvents, SITES, STREAMS } from '../support/storeFixtures.js';
+import { codeOf, filledStore } from '../support/sqliteFixtures.js';
 import { useTempDir } from '../support/tempDir.js';
 
 const file = useTempDir('sqlite-failures');
@@ -16,25 +16,6 @@ let n = 0;
 const fresh = (): string => file(`t-${++n}.chartlog`);
 const [A, B] = SITES as [typeof SITES[0], typeof SITES[0]];
 
-async function codeOf(action: () => unknown): Promise<{ code: ChartlogErrorCode; details: Record<string, unknown>; message: string }> {
-  try {
-    await action();
-  } catch (e) {
-    if (!isChartlogError(e)) throw e;
-    return { code: e.code, details: e.details as Record<string, unknown>, message: e.message };
-  }
-  throw new Error('expected a ChartlogError');
-}
-
-/** A store holding `perSite` events of each site, closed (so the WAL is folded into the file). */
-async function filledStore(perSite = 5): Promise<{ path: string; events: ReturnType<typeof makeHistory>['events'] }> {
-  const path = fresh();
-  const { events } = makeHistory(perSite);
-  const log = openSqliteEventLog(path);
-  await log.append(interleave([...events.values()]));
-  await log.close();
-  return { path, events };
-}
 
 /**
  * What "left untouched" means: the database file's bytes are the same, no rollback journal
@@ -70,7 +51,7 @@ describe('SQLite event log: files it must not open, left untouched', () => {
   });
 
   it('refuses a store written by a newer schema with STORE_INCOMPATIBLE, naming both versions', async () => {
-    const { path } = await filledStore(1);
+    const { path } = await filledStore(fresh, 1);
     const raw = new Database(path);
     raw.prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'").run(String(SQLITE_SCHEMA_VERSION + 1));
     raw.close();
@@ -83,7 +64,7 @@ describe('SQLite event log: files it must not open, left untouched', () => {
   });
 
   it('refuses a damaged file with STORE_CORRUPT when checked on open', async () => {
-    const { path } = await filledStore(200);
+    const { path } = await filledStore(fresh, 200);
     const bytes = readFileSync(path);
     // Scribble over the b-tree pages after the schema page.
     for (let i = 4096 * 2; i < bytes.length; i += 4096) bytes.fill(0xa5, i, i + 64);
@@ -96,7 +77,7 @@ describe('SQLite event log: files it must not open, left untouched', () => {
   });
 
   it('reports a damaged file as STORE_CORRUPT on first use even without the open check', async () => {
-    const { path } = await filledStore(200);
+    const { path } = await filledStore(fresh, 200);
     const bytes = readFileSync(path);
     for (let i = 4096; i < bytes.length; i += 4096) bytes.fill(0xa5, i, i + 64);
     writeFileSync(path, bytes);
@@ -115,7 +96,7 @@ describe('SQLite event log: files it must not open, left untouched', () => {
 
 describe('SQLite event log: every read re-hashes the row', () => {
   async function corruptOneRow(): Promise<{ path: string; site: string; seq: number; stream: StreamId }> {
-    const { path, events } = await filledStore(5);
+    const { path, events } = await filledStore(fresh, 5);
     const victim = events.get(B)![2]!;
     const bytes = readFileSync(path);
     const at = bytes.indexOf(Buffer.from(victim.id));
@@ -154,7 +135,7 @@ describe('SQLite event log: every read re-hashes the row', () => {
   });
 
   it('a row whose indexed columns disagree with its content is STORE_CORRUPT', async () => {
-    const { path } = await filledStore(3);
+    const { path } = await filledStore(fresh, 3);
     const raw = new Database(path);
     raw.prepare('UPDATE events SET stream = ? WHERE site = ? AND seq = 1').run(STREAMS[2], A);
     raw.close();
@@ -169,7 +150,7 @@ describe('SQLite event log: every read re-hashes the row', () => {
 
 describe('SQLite event log: read-only, locked, full — typed errors with the path', () => {
   it('opened read-only, reads work and writes fail with STORE_READ_ONLY', async () => {
-    const { path, events } = await filledStore(3);
+    const { path, events } = await filledStore(fresh, 3);
     const log = openSqliteEventLog(path, { readOnly: true });
     try {
       expect(log.readOnly).toBe(true);
@@ -189,7 +170,7 @@ describe('SQLite event log: read-only, locked, full — typed errors with the pa
 
   it('a SQLite-level read-only refusal (SQLITE_READONLY) is translated to STORE_READ_ONLY', async () => {
     // A second, read-only-at-the-driver connection writing directly: the driver's own error.
-    const { path } = await filledStore(1);
+    const { path } = await filledStore(fresh, 1);
     const raw = new Database(path, { readonly: true });
     const { translateSqliteError } = await import('../../src/store/sqlite/translateSqliteError.js');
     let caught: unknown;
@@ -207,7 +188,7 @@ describe('SQLite event log: read-only, locked, full — typed errors with the pa
   });
 
   it.skipIf(process.getuid?.() === 0)('a copy of the file made read-only (chmod 0444) refuses writes with STORE_READ_ONLY', async () => {
-    const { path } = await filledStore(2);
+    const { path } = await filledStore(fresh, 2);
     const copy = fresh();
     copyFileSync(path, copy);
     chmodSync(copy, 0o444);
@@ -224,7 +205,7 @@ describe('SQLite event log: read-only, locked, full — typed errors with the pa
   });
 
   it('a write lock held by another connection past the busy timeout fails with STORE_LOCKED, storing nothing', async () => {
-    const { path } = await filledStore(2);
+    const { path } = await filledStore(fresh, 2);
     const log = openSqliteEventLog(path, { busyTimeoutMs: 50 });
     const other = new Database(path);
     try {

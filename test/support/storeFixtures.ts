@@ -8,6 +8,7 @@ import { createHybridClock } from '../../src/event/hybridClock.js';
 import { siteId, streamId, type SiteId, type StreamId } from '../../src/event/ids.js';
 import type { SiteHead } from '../../src/event/eventWriter.js';
 import type { KeyObject } from 'node:crypto';
+import { seededFloats } from '../../src/testing/mulberry32.js';
 
 /** Three sites, as in the outage drill: two practices and a hospital. */
 export const SITES: readonly SiteId[] = [siteId('practice-a'), siteId('practice-b'), siteId('hospital')];
@@ -18,17 +19,6 @@ export const STREAMS: readonly StreamId[] = [
   streamId('schedule/clinic-a'),
 ];
 
-/** A small deterministic PRNG (mulberry32), so fixture ids replay. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Options for {@link makeWriter}. */
 export interface FixtureWriterOptions {
@@ -46,7 +36,7 @@ export interface FixtureWriterOptions {
 
 /** A writer for `site` with a simulated clock that ticks 1 ms per event. */
 export function makeWriter(site: SiteId, options: FixtureWriterOptions = {}): EventWriter {
-  const rnd = seededRandom(options.seed ?? hashString(site));
+  const rnd = seededFloats(options.seed ?? hashString(site));
   let wall = options.startMs ?? Date.UTC(2026, 0, 5, 9, 0, 0);
   const clock = createHybridClock(options.realClock ? {} : { wallClock: () => (wall += 1) });
   return createEventWriter({
