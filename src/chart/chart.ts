@@ -121,7 +121,10 @@ export function createChart(options: ChartOptions): Chart {
     const last = events[events.length - 1];
     let from = events.length;
     let late = 0;
-    if (last === undefined || compareEvents(last, fresh[0] as ChartEvent) < 0) events.push(...fresh);
+    if (last === undefined || compareEvents(last, fresh[0] as ChartEvent) < 0) {
+      // Not push(...fresh): a large batch for one stream would overflow the call stack.
+      for (const e of fresh) events.push(e);
+    }
     else {
       from = lowerBound(events, fresh[0] as ChartEvent);
       late = fresh.filter((e) => compareEvents(e, last) < 0).length;

@@ -154,3 +154,14 @@ describe('chart', () => {
     expect(() => createChart({ schema, snapshotEvery: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
   });
 });
+
+describe('chart at scale', () => {
+  it('takes a batch of 200,000 events for one stream in one call', () => {
+    const a = testSite('site-a', T0, 128);
+    const events = [];
+    for (let i = 0; i < 200_000; i++) events.push(a.writer.append({ stream: STREAM, type: 'item.written', author: { id: 'x' }, data: { 'Item/i1': { reviewed: i } } }));
+    const chart = createChart({ schema });
+    expect(chart.apply(events).applied).toBe(200_000);
+    expect(valueOf(chart, 'reviewed')).toBe(199_999);
+  });
+});
