@@ -118,3 +118,29 @@ export type { VerifyEventLogOptions, VerifyProblem, VerifyProblemKind, VerifyPro
 export { freezeDeep } from './event/freezeDeep.js';
 export { checkAndEncode, isOversize } from './event/validateEvent.js';
 export type { CheckedEvent } from './event/validateEvent.js';
+
+// Replication
+export { compareVersionVectors, mergeVersionVectors, missingRanges, vectorCovers, vectorsEqual, isVersionVector, rangeSize, seqOf } from './sync/versionVector.js';
+export type { VectorOrder, SiteRange } from './sync/versionVector.js';
+export { SYNC_PROTOCOL_VERSION, parseSyncMessage, encodeSyncMessage } from './sync/syncMessage.js';
+export type { SyncMessage } from './sync/syncMessage.js';
+export { initSyncState, restoreSyncState } from './sync/syncState.js';
+export type { SyncState } from './sync/syncState.js';
+export { generateSyncMessage, syncRanges } from './sync/generateSyncMessage.js';
+export type { SyncOptions, SyncSource } from './sync/generateSyncMessage.js';
+export { receiveSyncMessage } from './sync/receiveSyncMessage.js';
+export type { ReceivedSync } from './sync/receiveSyncMessage.js';
+export { syncPair, syncReplicas } from './sync/inProcess.js';
+export type { SyncEndpoint, SyncLink, SyncPairOptions, SyncReplicasOptions, SyncReport } from './sync/inProcess.js';
+export { createReplica } from './replica/replica.js';
+export type { Replica, ReplicaOptions, ReplicaStatus } from './replica/replica.js';
+export { createKeyring } from './replica/keyring.js';
+export type { Keyring, PublicKeyInput } from './replica/keyring.js';
+export { createForkQuarantine } from './replica/forkQuarantine.js';
+export type { ForkQuarantine, QuarantinedFork } from './replica/forkQuarantine.js';
+export { checkSiteRun } from './replica/checkSiteRun.js';
+export type { RunEntry, SiteRunCheck } from './replica/checkSiteRun.js';
+export { refusalCodeOf } from './replica/ingestReport.js';
+export type { IngestReport, IngestRefusal, RefusalCode, RefusalReason, SkewReport } from './replica/ingestReport.js';
+export { rebuildChart } from './replica/rebuildChart.js';
+export type { RebuildReport } from './replica/rebuildChart.js';

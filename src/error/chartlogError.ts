@@ -24,7 +24,10 @@ export type ChartlogErrorCode =
   | 'STORE_READ_ONLY'
   | 'STORE_FULL'
   | 'STORE_UNAVAILABLE'
-  | 'STORE_FAILED';
+  | 'STORE_FAILED'
+  | 'REPLICA_RECOVERING'
+  | 'MALFORMED_MESSAGE'
+  | 'SYNC_NOT_QUIET';
 
 /** One problem in an input, located by `path` (e.g. `['data', 'AllergyIntolerance/a1', 'code']`). */
 export interface ValidationIssue {

@@ -1,0 +1,164 @@
+import type { Chart } from '../chart/chart.js';
+import { formatPath } from '../error/chartlogError.js';
+import type { ChartEvent } from '../event/chartEvent.js';
+import { eventHash } from '../event/eventHash.js';
+import { freezeDeep } from '../event/freezeDeep.js';
+import type { HybridClock } from '../event/hybridClock.js';
+import type { EventHash, SiteId } from '../event/ids.js';
+import { checkAndEncode, isOversize } from '../event/validateEvent.js';
+import type { EventLog } from '../store/eventLog.js';
+import { checkSiteRun, type RunEntry } from './checkSiteRun.js';
+import type { ForkQuarantine } from './forkQuarantine.js';
+import { refusalCodeOf, type IngestRefusal, type IngestReport, type RefusalReason, type SkewReport } from './ingestReport.js';
+import type { Keyring } from './keyring.js';
+
+/** What {@link ingestEvents} works on: a replica's parts. */
+export interface IngestContext {
+  readonly store: EventLog;
+  readonly chart: Chart;
+  readonly keyring: Keyring;
+  readonly clock: HybridClock;
+  readonly quarantine: ForkQuarantine;
+  /** Largest canonical event accepted, in bytes. */
+  readonly maxEventBytes: number;
+  /** Wall clock for quarantine timestamps. */
+  readonly wallClock: () => number;
+}
+
+/** An ingest report, plus the sites whose chains advanced. */
+export interface IngestOutcome extends IngestReport {
+  readonly advanced: ReadonlySet<SiteId>;
+}
+
+/**
+ * The ingest pipeline (DESIGN §6): validates every input, groups it per site, checks
+ * each site's run ({@link checkSiteRun}) and then against the store (gap, fork), appends
+ * each accepted run atomically and applies it to the chart, and observes every accepted
+ * stamp. All-or-nothing per site run: one bad event refuses its site's whole run in the
+ * batch (a signature vouches for a run only as a whole), while other sites' runs are
+ * unaffected. Never throws on bad input; only a failing store (I/O, full, closed) throws.
+ */
+export async function ingestEvents(ctx: IngestContext, input: unknown): Promise<IngestOutcome> {
+  const refused: IngestRefusal[] = [];
+  const skew: SkewReport[] = [];
+  const advanced = new Set<SiteId>();
+  let accepted = 0;
+  let duplicates = 0;
+  if (!Array.isArray(input)) {
+    refused.push({ index: 0, reason: { code: 'malformed', message: 'ingest takes an array of events' } });
+    return { accepted, duplicates, refused, skew, advanced };
+  }
+
+  const bySite = new Map<SiteId, RunEntry[]>();
+  input.forEach((item: unknown, index) => {
+    const event = ownCopy(item);
+    const checked = event === undefined ? undefined : checkAndEncode(event, { maxBytes: ctx.maxEventBytes });
+    if (event === undefined || checked === undefined || checked.hash === undefined) {
+      const issues = checked?.issues ?? [{ path: [], message: 'not a JSON value' }];
+      const code = isOversize(issues) ? 'oversize' : 'malformed';
+      refused.push({ index, ...identify(item), reason: { code, message: issues.slice(0, 5).map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ') } });
+      return;
+    }
+    const list = bySite.get(event.site);
+    if (list) list.push({ index, event, hash: checked.hash });
+    else bySite.set(event.site, [{ index, event, hash: checked.hash }]);
+  });
+
+  for (const site of [...bySite.keys()].sort()) {
+    const entries = bySite.get(site) as RunEntry[];
+    const refuse = (reason: RefusalReason): void => {
+      for (const e of entries) refused.push({ index: e.index, site, seq: e.event.seq, id: e.event.id, reason });
+    };
+    const check = checkSiteRun(site, entries, ctx.keyring.get(site));
+    if (!check.ok) {
+      refuse({ code: check.code, message: check.message });
+      continue;
+    }
+    const { run, repeats } = check;
+    const head = await ctx.store.head(site);
+    const first = (run[0] as RunEntry).event;
+    if (first.seq > head.seq + 1) {
+      refuse({ code: 'gap', message: `${site} seq ${first.seq} offered where seq ${head.seq + 1} is next` });
+      continue;
+    }
+    const overlap = run.filter((e) => e.event.seq <= head.seq);
+    const fresh = run.slice(overlap.length);
+    const fork = await findFork(ctx.store, site, overlap, fresh, head.hash);
+    if (fork) {
+      ctx.quarantine.add({ site, ...fork, offered: run.map((e) => e.event), detectedAt: new Date(ctx.wallClock()).toISOString() });
+      refuse({ code: 'fork', message: fork.message });
+      continue;
+    }
+    const last = run[run.length - 1] as RunEntry;
+    // Only the last signature was verified: others are dropped rather than kept unchecked,
+    // so a relay can never plant a bad signed head that later batches would be cut at.
+    const toStore = fresh.map((e) => (e === last || e.event.sig === undefined ? e.event : withoutSig(e.event)));
+    if (fresh.length === 0) toStore.push(last.event); // a duplicate may still bring a (verified) signature
+    try {
+      await ctx.store.append(toStore);
+    } catch (error) {
+      const code = refusalCodeOf(error);
+      if (code === undefined) throw error;
+      refuse({ code, message: (error as Error).message });
+      continue;
+    }
+    duplicates += overlap.length + repeats.length;
+    if (fresh.length === 0) continue;
+    const added = toStore.slice(0, fresh.length);
+    ctx.chart.apply(added);
+    for (const e of added) {
+      const seen = ctx.clock.observe(e.hlc);
+      if (seen.skew) skew.push({ site, seq: e.seq, id: e.id, hlc: e.hlc, aheadMs: seen.skew.aheadMs, boundMs: seen.skew.boundMs });
+    }
+    accepted += fresh.length;
+    advanced.add(site);
+  }
+  return { accepted, duplicates, refused: refused.sort((a, b) => a.index - b.index), skew, advanced };
+}
+
+/** A fork between the offered run and the store, if any (the run's own chain is already verified). */
+async function findFork(store: EventLog, site: SiteId, overlap: readonly RunEntry[], fresh: readonly RunEntry[], headHash: EventHash | null): Promise<{ seq: number; heldHash: EventHash | null; offeredHash: EventHash; message: string } | undefined> {
+  const lastOverlap = overlap[overlap.length - 1];
+  if (lastOverlap !== undefined) {
+    // The run's chain is intact, so if its last overlapping event matches, every earlier one does.
+    const held = await store.get(site, lastOverlap.event.seq);
+    if (held !== undefined && eventHash(held) === lastOverlap.hash) return undefined;
+    for (const e of overlap) {
+      const h = await store.get(site, e.event.seq);
+      const heldHash = h === undefined ? null : eventHash(h);
+      if (heldHash !== e.hash) return { seq: e.event.seq, heldHash, offeredHash: e.hash, message: `fork: ${site} seq ${e.event.seq} is held as a different event (held ${String(heldHash).slice(0, 12)}…, offered ${e.hash.slice(0, 12)}…), and the offered chain is signed by ${site}'s key` };
+    }
+    return undefined;
+  }
+  const first = fresh[0];
+  if (first !== undefined && first.event.prev !== headHash) {
+    return { seq: first.event.seq, heldHash: headHash, offeredHash: first.hash, message: `fork: ${site} seq ${first.event.seq} chains onto a seq ${first.event.seq - 1} other than the one held here, and the offered chain is signed by ${site}'s key: ${site} has two histories` };
+  }
+  return undefined;
+}
+
+/** A frozen copy the caller cannot change after ingest; events already frozen (in-process peers) are used as they are. */
+function ownCopy(item: unknown): ChartEvent | undefined {
+  if (typeof item === 'object' && item !== null && Object.isFrozen(item) && Object.isFrozen((item as { data?: unknown }).data)) return item as ChartEvent;
+  try {
+    const copy: unknown = structuredClone(item);
+    return (typeof copy === 'object' && copy !== null ? freezeDeep(copy) : copy) as ChartEvent;
+  } catch {
+    return undefined;
+  }
+}
+
+function withoutSig(event: ChartEvent): ChartEvent {
+  const { sig: _sig, ...rest } = event;
+  return Object.freeze(rest);
+}
+
+function identify(item: unknown): { site?: string; seq?: number; id?: string } {
+  if (typeof item !== 'object' || item === null) return {};
+  const v = item as Record<string, unknown>;
+  return {
+    ...(typeof v['site'] === 'string' ? { site: v['site'] } : {}),
+    ...(typeof v['seq'] === 'number' ? { seq: v['seq'] } : {}),
+    ...(typeof v['id'] === 'string' ? { id: v['id'] } : {}),
+  };
+}

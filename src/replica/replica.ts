@@ -1,0 +1,222 @@
+import { createPublicKey } from 'node:crypto';
+import { createChart, type Chart } from '../chart/chart.js';
+import { ChartlogError } from '../error/chartlogError.js';
+import type { ChartEvent } from '../event/chartEvent.js';
+import { createEventWriter, type EventDraft, type EventWriter } from '../event/eventWriter.js';
+import { createHybridClock, type HybridClock } from '../event/hybridClock.js';
+import { isSiteId, type SiteId } from '../event/ids.js';
+import { signEvent, type SiteKeys } from '../event/signature.js';
+import { DEFAULT_MAX_EVENT_BYTES } from '../event/validateEvent.js';
+import type { Schema } from '../merge/schema.js';
+import type { EventLog, VersionVector } from '../store/eventLog.js';
+import { generateSyncMessage as generateStep, syncRanges, type SyncOptions } from '../sync/generateSyncMessage.js';
+import { receiveSyncMessage as receiveStep } from '../sync/receiveSyncMessage.js';
+import { parseSyncMessage, type SyncMessage } from '../sync/syncMessage.js';
+import type { SyncState } from '../sync/syncState.js';
+import { seqOf } from '../sync/versionVector.js';
+import { createForkQuarantine, type QuarantinedFork } from './forkQuarantine.js';
+import { ingestEvents } from './ingestEvents.js';
+import type { IngestReport } from './ingestReport.js';
+import { createKeyring, type Keyring } from './keyring.js';
+import { rebuildChart } from './rebuildChart.js';
+import { createSerialQueue } from './serialQueue.js';
+
+/** Options for {@link createReplica}. */
+export interface ReplicaOptions {
+  /** This site's id. */
+  readonly site: string;
+  /** This site's Ed25519 key pair: the private key signs its heads. */
+  readonly keys: SiteKeys;
+  /** Where the site's events live; the replica is its only writer. The caller owns (and closes) it. */
+  readonly store: EventLog;
+  /** The schema the chart folds with. */
+  readonly schema: Schema;
+  /** Trusted sites' public keys; the site's own key is added. @defaultValue a keyring with only this site */
+  readonly keyring?: Keyring;
+  /** The site's clock; it is advanced past everything stored. @defaultValue a new hybrid clock on `Date.now` */
+  readonly clock?: HybridClock;
+  /** Sign a head at least every this many own events (and before answering a sync). @defaultValue `256` */
+  readonly signEvery?: number;
+  /** Largest canonical event recorded or accepted, in bytes. @defaultValue 1 MiB */
+  readonly maxEventBytes?: number;
+  /**
+   * The store was restored from a backup: refuse to record until a peer's vector shows
+   * this site holds all of its own events (DESIGN §6), or {@link Replica.markRecovered}.
+   * @defaultValue `false`
+   */
+  readonly restoredFromBackup?: boolean;
+  /** Called once per newly quarantined fork (page an operator). @defaultValue none */
+  readonly onFork?: (fork: QuarantinedFork) => void;
+  /** 16 random bytes per event id; inject for reproducible ids in tests. @defaultValue crypto-random */
+  readonly random?: () => Uint8Array;
+  /** Wall clock for quarantine timestamps. @defaultValue `Date.now` */
+  readonly wallClock?: () => number;
+}
+
+/** `ready`: records freely. `recovering`: a peer holds more of this site's own events than its store; recording is refused until they are taken back. */
+export type ReplicaStatus = 'ready' | 'recovering';
+
+/**
+ * One site's full replica (DESIGN §6): identity and keys, clock, store, chart, and the
+ * ingest pipeline. Records with no peer reachable; syncs with any number of peers
+ * through the pure steps of `src/sync`, one {@link SyncState} per peer connection.
+ */
+export interface Replica {
+  /** This site. */
+  readonly site: SiteId;
+  /** The projection of everything held. */
+  readonly chart: Chart;
+  /** The store. */
+  readonly store: EventLog;
+  /** Trusted sites' keys. */
+  readonly keyring: Keyring;
+  /** The site's clock. */
+  readonly clock: HybridClock;
+  /** Whether recording is allowed. */
+  readonly status: ReplicaStatus;
+  /**
+   * Records one event: signs a head every `signEvery` events, stores it, applies it.
+   * @throws ChartlogError `REPLICA_RECOVERING`, `MALFORMED_EVENT` / `OVERSIZE`, or a store error.
+   */
+  record(draft: EventDraft): Promise<ChartEvent>;
+  /** Records several events atomically. */
+  recordAll(drafts: readonly EventDraft[]): Promise<ChartEvent[]>;
+  /** Checks and takes in events from a peer; never throws on bad input (see {@link IngestReport}). */
+  ingest(events: unknown): Promise<IngestReport>;
+  /** Signs this site's chain head if it is not signed yet and returns it; undefined before its first event. */
+  signHead(): Promise<ChartEvent | undefined>;
+  /** The store's version vector. */
+  versionVector(): Promise<VersionVector>;
+  /** The next message for a peer (signs the head first, reads the events to send); `null` when there is nothing to say. */
+  generateSyncMessage(state: SyncState, options?: SyncOptions): Promise<[SyncState, SyncMessage | null]>;
+  /**
+   * Takes in a peer's message (untrusted JSON is checked) and ingests its events.
+   * @throws ChartlogError `MALFORMED_MESSAGE` when the message itself is malformed.
+   */
+  receiveSyncMessage(state: SyncState, message: unknown): Promise<[SyncState, IngestReport]>;
+  /** Forks found so far, for an operator. */
+  forks(): readonly QuarantinedFork[];
+  /** Operator override: allow recording although recovery has not been confirmed by a peer. */
+  markRecovered(): void;
+}
+
+/**
+ * Opens a replica on a store: rebuilds the chart from what the store holds (in pages),
+ * advances the clock past every stored stamp, and picks up the site's chain head.
+ *
+ * @example
+ * ```ts
+ * const replica = await createReplica({ site: 'practice-a', keys, store: createMemoryEventLog(), schema: clinicalSchema, keyring });
+ * await replica.record(registerPatient(replica.chart.state(patientStream(id)), input));
+ * const [state, message] = await replica.generateSyncMessage(initSyncState());
+ * ```
+ */
+export async function createReplica(options: ReplicaOptions): Promise<Replica> {
+  if (!isSiteId(options.site)) throw new ChartlogError('INVALID_OPTION', `not a site id: ${JSON.stringify(options.site)}`);
+  const site = options.site;
+  const { store, keys } = options;
+  if (!createPublicKey(keys.privateKey).equals(keys.publicKey)) throw new ChartlogError('INVALID_OPTION', 'keys.privateKey does not belong to keys.publicKey');
+  const keyring = options.keyring ?? createKeyring();
+  keyring.set(site, keys.publicKey);
+  const signEvery = options.signEvery ?? 256;
+  const maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+  const wallClock = options.wallClock ?? Date.now;
+  const quarantine = createForkQuarantine(options.onFork);
+  const serial = createSerialQueue();
+
+  const chart = createChart({ schema: options.schema });
+  const { maxHlc } = await rebuildChart(store, chart);
+  const clock = options.clock ?? createHybridClock(maxHlc === undefined ? {} : { last: maxHlc });
+  if (options.clock && maxHlc !== undefined) options.clock.observe(maxHlc);
+
+  let status: ReplicaStatus = options.restoredFromBackup === true ? 'recovering' : 'ready';
+  let writer: EventWriter;
+  let ownHead: ChartEvent | undefined;
+  const reopenWriter = async (): Promise<void> => {
+    const head = await store.head(site);
+    ownHead = head.seq > 0 ? await store.get(site, head.seq) : undefined;
+    writer = createEventWriter({ site, clock, head, maxBytes: maxEventBytes, signing: { privateKey: keys.privateKey, every: signEvery }, ...(options.random ? { random: options.random } : {}) });
+  };
+  await reopenWriter();
+
+  const ctx = { store, chart, keyring, clock, quarantine, maxEventBytes, wallClock };
+  const ingestNow = async (events: unknown): Promise<IngestReport> => {
+    const { advanced, ...report } = await ingestEvents(ctx, events);
+    // Our own events taken back from a peer (recovery): the chain continues after them.
+    if (advanced.has(site)) await reopenWriter();
+    return report;
+  };
+
+  const replica: Replica = {
+    site,
+    chart,
+    store,
+    keyring,
+    clock,
+    get status() {
+      return status;
+    },
+    async record(draft) {
+      return (await replica.recordAll([draft]))[0] as ChartEvent;
+    },
+    recordAll: (drafts) =>
+      serial(async () => {
+        if (status === 'recovering') {
+          throw new ChartlogError('REPLICA_RECOVERING', `${site} may hold fewer of its own events than its peers (restored from a backup?): sync with a peer first, or markRecovered() once an operator has checked`, { details: { site } });
+        }
+        const events = writer.appendAll(drafts);
+        try {
+          await store.append(events);
+        } catch (error) {
+          await reopenWriter(); // the writer ran ahead of the store: put it back
+          throw error;
+        }
+        chart.apply(events);
+        ownHead = events[events.length - 1] ?? ownHead;
+        return events;
+      }),
+    ingest: (events) => serial(() => ingestNow(events)),
+    signHead: () =>
+      serial(async () => {
+        if (ownHead === undefined || ownHead.sig !== undefined) return ownHead;
+        const signed = signEvent(ownHead, keys.privateKey);
+        await store.append([signed]); // a duplicate that brings a signature: the store keeps it
+        ownHead = signed;
+        return signed;
+      }),
+    versionVector: () => store.versionVector(),
+    async generateSyncMessage(state, syncOptions = {}) {
+      await replica.signHead();
+      const vector = await store.versionVector();
+      const runs = new Map<string, ChartEvent[]>();
+      for (const r of syncRanges(state, vector, syncOptions)) runs.set(r.site, await store.readSite(r.site, r.from, r.to - r.from + 1));
+      return generateStep({ vector, events: (r) => runs.get(r.site) ?? [] }, state, syncOptions);
+    },
+    async receiveSyncMessage(state, message) {
+      const [received0, received] = receiveStep(state, parseSyncMessage(message));
+      let next = received0;
+      return serial(async () => {
+        const report = await ingestNow(received.events);
+        const held = (await store.head(site)).seq;
+        // A refusal other than a gap will not be cured by a resend: stop asking for that
+        // site in this connection (a gap, from a lost message, is asked for again).
+        const permanent = new Set(report.refused.flatMap((r) => (r.reason.code !== 'gap' && r.site !== undefined ? [r.site] : [])));
+        if (permanent.size > 0 && next.theirView !== null) {
+          const local = await store.versionVector();
+          const view: Record<string, number> = { ...next.theirView };
+          for (const s of permanent) view[s] = seqOf(local, s);
+          next = { ...next, theirView: view };
+        }
+        // A peer holding more of our own events than we do is proof of a restore.
+        if (seqOf(received.peerVector, site) > held) status = 'recovering';
+        else if (status === 'recovering') status = 'ready';
+        return [next, report];
+      });
+    },
+    forks: () => quarantine.list(),
+    markRecovered() {
+      status = 'ready';
+    },
+  };
+  return replica;
+}

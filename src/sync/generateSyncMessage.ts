@@ -1,0 +1,132 @@
+import type { ChartEvent } from '../event/chartEvent.js';
+import type { VersionVector } from '../store/eventLog.js';
+import { SYNC_PROTOCOL_VERSION, type SyncMessage } from './syncMessage.js';
+import type { SyncState } from './syncState.js';
+import { mergeVersionVectors, missingRanges, vectorsEqual, type SiteRange } from './versionVector.js';
+
+/** Bounds of one sync message. */
+export interface SyncOptions {
+  /** Most events in one message (a run may exceed it only to reach its first signed head when the message would otherwise be empty). @defaultValue `1000` */
+  readonly maxEvents?: number;
+  /** Most bytes of events in one message, counted as their JSON text (same exception). @defaultValue `4 MiB` */
+  readonly maxBytes?: number;
+  /** Extra events read past `maxEvents` so a run can reach a signed head (the origin signs at least every 256 events). @defaultValue `512` */
+  readonly lookahead?: number;
+}
+
+/** What the generating side supplies: its vector, and its events for the ranges {@link syncRanges} named. */
+export interface SyncSource {
+  /** The local version vector. */
+  readonly vector: VersionVector;
+  /** The local events of `range`, in seq order (fewer is fine: a run stops where they stop). */
+  events(range: SiteRange): readonly ChartEvent[];
+}
+
+const DEFAULTS = { maxEvents: 1000, maxBytes: 4 * 1024 * 1024, lookahead: 512 } as const;
+
+/**
+ * The ranges of local events the next {@link generateSyncMessage} may send: what the
+ * peer lacks as far as `state` knows, limited to `maxEvents + lookahead` in all. The
+ * caller reads these from its store (the only I/O of a sync step) and passes them in a
+ * {@link SyncSource}.
+ *
+ * @example
+ * ```ts
+ * const ranges = syncRanges(state, await store.versionVector());
+ * ```
+ */
+export function syncRanges(state: SyncState, vector: VersionVector, options: SyncOptions = {}): SiteRange[] {
+  if (state.sent === null) return [];
+  const { maxEvents, lookahead } = { ...DEFAULTS, ...options };
+  let budget = maxEvents + lookahead;
+  const out: SiteRange[] = [];
+  for (const r of missingRanges(vector, state.sent)) {
+    if (budget <= 0) break;
+    const to = Math.min(r.to, r.from + budget - 1);
+    out.push({ site: r.site, from: r.from, to });
+    budget -= to - r.from + 1;
+  }
+  return out;
+}
+
+/**
+ * One pure step of the sync protocol (after Automerge's `generateSyncMessage`): the next
+ * message to send a peer, or `null` when there is nothing to say. No I/O: the events come
+ * from `source`, read by the caller for {@link syncRanges}.
+ *
+ * A message is sent when there are events the peer lacks, when we have never spoken,
+ * when our vector changed since our last message, or when the peer's latest message
+ * (answered once) shows it believes we hold something other than what we hold — a lost
+ * message or a gap: our vector makes it send again from where we are.
+ *
+ * Batches: sites in id order, each site's events in seq order, at most `maxEvents` /
+ * `maxBytes`; each site's run is cut at its last signed event within the bounds (an
+ * unsigned tail is left for a later message, once its origin has signed a head). When
+ * even the first run has no signed event within the bounds, it runs on to its first
+ * signed head, so a message always makes progress.
+ *
+ * @example
+ * ```ts
+ * const [next, message] = generateSyncMessage({ vector, events: (r) => held(r) }, state);
+ * if (message) send(encodeSyncMessage(message));
+ * ```
+ */
+export function generateSyncMessage(source: SyncSource, state: SyncState, options: SyncOptions = {}): [SyncState, SyncMessage | null] {
+  const { maxEvents, maxBytes } = { ...DEFAULTS, ...options };
+  const vector = source.vector;
+  const events: ChartEvent[] = [];
+  let sent = state.sent;
+  if (sent !== null) {
+    const advanced: Record<string, number> = {};
+    let count = 0;
+    let bytes = 0;
+    for (const range of syncRanges(state, vector, options)) {
+      const run = contiguous(source.events(range), range);
+      let take = 0; // events of this run up to and including its last signed one so far
+      let takeBytes = 0;
+      let runBytes = 0;
+      let full = false;
+      for (let i = 0; i < run.length; i++) {
+        const e = run[i] as ChartEvent;
+        const size = Buffer.byteLength(JSON.stringify(e), 'utf8');
+        const over = count + i + 1 > maxEvents || bytes + runBytes + size > maxBytes;
+        // Over budget: stop at the last signed event; an empty message runs on to its first one.
+        if (over && (take > 0 || events.length > 0)) {
+          full = true;
+          break;
+        }
+        runBytes += size;
+        if (e.sig !== undefined) {
+          take = i + 1;
+          takeBytes = runBytes;
+        }
+      }
+      for (let k = 0; k < take; k++) events.push(run[k] as ChartEvent);
+      if (take > 0) advanced[range.site] = (run[take - 1] as ChartEvent).seq;
+      count += take;
+      bytes += takeBytes;
+      if (full) break;
+    }
+    sent = mergeVersionVectors(sent, advanced);
+  }
+
+  const mustSpeak =
+    events.length > 0 ||
+    state.lastSentVector === null ||
+    !vectorsEqual(vector, state.lastSentVector) ||
+    (state.heard && (state.theirView === null || !vectorsEqual(vector, state.theirView)));
+  if (!mustSpeak) return [state, null];
+  const message: SyncMessage = sent === null ? { protocol: SYNC_PROTOCOL_VERSION, vector, events } : { protocol: SYNC_PROTOCOL_VERSION, vector, known: sent, events };
+  return [{ ...state, sent, lastSentVector: vector, heard: false }, message];
+}
+
+/** The prefix of `events` that is exactly `range.site`'s seqs `range.from`, `from + 1`, … (defensive against a short or odd read). */
+function contiguous(events: readonly ChartEvent[], range: SiteRange): readonly ChartEvent[] {
+  let n = 0;
+  while (n < events.length && n <= range.to - range.from) {
+    const e = events[n] as ChartEvent;
+    if (e.site !== range.site || e.seq !== range.from + n) break;
+    n++;
+  }
+  return n === events.length ? events : events.slice(0, n);
+}

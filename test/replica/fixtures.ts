@@ -1,0 +1,103 @@
+/**
+ * Sites for replication tests: each with its own keys, a deterministic clock and ids,
+ * and a keyring trusting every site of the network.
+ */
+import type { KeyObject } from 'node:crypto';
+import {
+  combineStateHashes,
+  createHybridClock,
+  createKeyring,
+  createMemoryEventLog,
+  createReplica,
+  fold,
+  generateSiteKeys,
+  streamId,
+  type ChartEvent,
+  type EventDraft,
+  type EventLog,
+  type Replica,
+  type SiteKeys,
+  type StreamId,
+} from '../../src/index.js';
+import { seededRandom, testSchema, TEST_EVENT_TYPE } from '../../src/testing/index.js';
+
+export const T0 = Date.UTC(2024, 6, 19, 8, 0, 0, 0);
+export const STREAMS: readonly StreamId[] = [streamId('patient/ann-jones'), streamId('patient/bob-smith'), streamId('schedule/hub-clinic')];
+
+// Key generation is the slowest part of setting up a site: do it once per name.
+const keyCache = new Map<string, SiteKeys>();
+export function keysOf(site: string): SiteKeys {
+  let keys = keyCache.get(site);
+  if (!keys) keyCache.set(site, (keys = generateSiteKeys()));
+  return keys;
+}
+
+/** Public keys of `sites`, for a keyring. */
+export function publicKeys(sites: readonly string[]): Record<string, KeyObject> {
+  return Object.fromEntries(sites.map((s) => [s, keysOf(s).publicKey]));
+}
+
+export interface SiteOptions {
+  /** Every site of the network (trusted by the keyring). */
+  readonly network: readonly string[];
+  readonly store?: EventLog;
+  readonly restoredFromBackup?: boolean;
+  readonly signEvery?: number;
+  /** Offset of this site's simulated wall clock, in ms. */
+  readonly clockOffsetMs?: number;
+  readonly seed?: number;
+}
+
+/** Opens a replica for `site` on a memory store (or the given one) with a simulated clock. */
+export async function openSite(site: string, options: SiteOptions): Promise<Replica> {
+  let wall = T0 + (options.clockOffsetMs ?? 0);
+  const seed = options.seed ?? [...site].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
+  return createReplica({
+    site,
+    keys: keysOf(site),
+    store: options.store ?? createMemoryEventLog(),
+    schema: testSchema,
+    keyring: createKeyring(publicKeys(options.network)),
+    clock: createHybridClock({ wallClock: () => (wall += 1000) }),
+    random: seededRandom(seed, { tag: seed & 0xff }),
+    wallClock: () => wall,
+    ...(options.restoredFromBackup ? { restoredFromBackup: true } : {}),
+    ...(options.signEvery ? { signEvery: options.signEvery } : {}),
+  });
+}
+
+/** A write to an Item of one of {@link STREAMS}: number `n` of `site`. */
+export function draft(site: string, n: number, stream: StreamId = STREAMS[n % STREAMS.length] as StreamId): EventDraft {
+  return { stream, type: TEST_EVENT_TYPE, data: { [`Item/r${n % 5}`]: { lww: `${site} #${n}`, max: n, log: `note ${n} from ${site}` } }, author: { id: `clinician-${site}`, role: 'gp' } };
+}
+
+/** Records `count` events at a replica; returns them. */
+export async function recordMany(replica: Replica, count: number, stream?: StreamId): Promise<ChartEvent[]> {
+  const out: ChartEvent[] = [];
+  for (let i = 0; i < count; i++) out.push(await replica.record(draft(replica.site, out.length + replica.chart.size, stream)));
+  return out;
+}
+
+/** Every event a replica's store holds. */
+export async function allEvents(replica: Replica): Promise<ChartEvent[]> {
+  const out: ChartEvent[] = [];
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await replica.store.readAll(cursor, 1000);
+    out.push(...page.events);
+    cursor = page.cursor;
+    if (page.done) return out;
+  }
+}
+
+/** The state hash of a batch fold of `events` (the reference every replica must equal). */
+export function foldHash(events: Iterable<ChartEvent>): string {
+  return combineStateHashes(fold(events, testSchema));
+}
+
+/** A copy of `event` as it would arrive from the network, with `change` applied. */
+export function tampered(event: ChartEvent, change: (e: Record<string, unknown>) => void): ChartEvent {
+  const copy = JSON.parse(JSON.stringify(event)) as Record<string, unknown>;
+  change(copy);
+  return copy as unknown as ChartEvent;
+}
