@@ -5,14 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { encodeEvent, eventHash } from '../../src/event/eventHash.js';
 import { openSqliteEventLog, type SqliteEventLog } from '../../src/store/sqlite/sqliteEventLog.js';
 import { SQLITE_APPLICATION_ID, SQLITE_SCHEMA_VERSION, SQLITE_STORE_FORMAT } from '../../src/store/sqlite/sqliteSchema.js';
-import { draftFor, interleave, makeHistory, makeWriter, siteEvents, SITES, STREAMS } from '../support/storeFixtures.js';
+import { draftFor, makeWriter, siteEvents, SITES, STREAMS } from '../support/storeFixtures.js';
 import { codeOf, filledStore } from '../support/sqliteFixtures.js';
 import { useTempDir } from '../support/tempDir.js';
 
 const file = useTempDir('sqlite');
 let n = 0;
 const fresh = (): string => file(`t-${++n}.chartlog`);
-const [A, B] = SITES as [typeof SITES[0], typeof SITES[0]];
+const [A] = SITES as [typeof SITES[0]];
 
 
 describe('SQLite event log: the file', () => {

@@ -7,7 +7,7 @@ import { openSqliteEventLog } from '../../src/store/sqlite/sqliteEventLog.js';
 import { SQLITE_SCHEMA_VERSION } from '../../src/store/sqlite/sqliteSchema.js';
 import type { StreamId } from '../../src/event/ids.js';
 import { verifyEventLog } from '../../src/store/tools/verifyEventLog.js';
-import { draftFor, interleave, makeHistory, makeWriter, siteEvents, SITES, STREAMS } from '../support/storeFixtures.js';
+import { draftFor, makeWriter, siteEvents, SITES, STREAMS } from '../support/storeFixtures.js';
 import { codeOf, filledStore } from '../support/sqliteFixtures.js';
 import { useTempDir } from '../support/tempDir.js';
 
