@@ -48,7 +48,6 @@ export interface SchemaDefinition {
  * itself, so the schema need not (and, as TypeScript checks rule methods, cannot)
  * relate different rules' state types.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyMergeRule = MergeRule<any>;
 
 /** A field as the fold sees it. */
