@@ -48,3 +48,15 @@ export { syncUntilQuiet } from './syncUntilQuiet.js';
 export type { SyncUntilQuietOptions, SyncUntilQuietReport } from './syncUntilQuiet.js';
 export { diffJson } from './diffJson.js';
 export type { DiffJsonOptions } from './diffJson.js';
+
+// A simulated network of real replicas, and fault schedules for it
+export { describeFaultSchedule } from './faultSchedule.js';
+export type { FaultSchedule, NetworkFault, ScheduledWrite } from './faultSchedule.js';
+export { faultScheduleArbitrary } from './faultScheduleArbitrary.js';
+export type { FaultScheduleConstraints } from './faultScheduleArbitrary.js';
+export { createSimulatedSite } from './simulatedSite.js';
+export type { SimulatedSite, SimulatedSiteOptions } from './simulatedSite.js';
+export { runNetworkSimulation } from './networkSimulator.js';
+export type { NetworkRun, NetworkSimulationOptions, NetworkStats, SimulatedRefusal, SimulatedWrite } from './networkSimulator.js';
+export { checkNetworkConvergence, NetworkConvergenceError } from './checkNetworkConvergence.js';
+export type { NetworkConvergenceOptions, NetworkConvergenceReport } from './checkNetworkConvergence.js';
