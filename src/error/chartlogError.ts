@@ -27,7 +27,14 @@ export type ChartlogErrorCode =
   | 'STORE_FAILED'
   | 'REPLICA_RECOVERING'
   | 'MALFORMED_MESSAGE'
-  | 'SYNC_NOT_QUIET';
+  | 'SYNC_NOT_QUIET'
+  | 'SYNC_UNAUTHORIZED'
+  | 'SYNC_TOO_LARGE'
+  | 'SYNC_TIMEOUT'
+  | 'SYNC_HTTP_FAILED'
+  | 'SYNC_METHOD_NOT_ALLOWED'
+  | 'SYNC_UNSUPPORTED_MEDIA_TYPE'
+  | 'SYNC_SERVER_ERROR';
 
 /** One problem in an input, located by `path` (e.g. `['data', 'AllergyIntolerance/a1', 'code']`). */
 export interface ValidationIssue {

@@ -1,2 +1,22 @@
-// Placeholder until this subpath's issue lands; replaced by its adapter.
-export {};
+/**
+ * `chartlog/http`: replication over HTTP (DESIGN §6). A request handler for node:http
+ * (and so Express and Fastify) serving a replica's sync, and a fetch-based client that
+ * syncs a replica with such a server until quiet. One protocol with the in-process
+ * transport: the same sync messages, as NDJSON.
+ */
+export { createSyncHandler, DEFAULT_SYNC_PATH, DEFAULT_STATUS_PATH, SESSION_HEADER } from './createSyncHandler.js';
+export type { SyncHandler, SyncHandlerOptions, HttpSyncReplica } from './createSyncHandler.js';
+export { createPeerAuthenticator, bearerToken } from './peerAuth.js';
+export type { PeerAuthOptions, VerifyPeerToken } from './peerAuth.js';
+export { createHttpSyncClient } from './createHttpSyncClient.js';
+export type { HttpSyncClient, HttpSyncClientOptions, HttpExchange, HttpSyncStatus } from './createHttpSyncClient.js';
+export { syncOverHttp } from './syncOverHttp.js';
+export type { SyncOverHttpOptions, HttpSyncReport } from './syncOverHttp.js';
+export { HTTP_STATUS_BY_CODE } from './httpError.js';
+export type { HttpErrorBody } from './httpError.js';
+export { NDJSON_CONTENT_TYPE, TRAILER_MAX_REFUSALS, syncMessageLines, readSyncMessage } from './syncMessageNdjson.js';
+export type { IngestSummary, SyncResponseTrailer, ReadSyncMessage } from './syncMessageNdjson.js';
+export { readNdjsonLines, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_LINE_BYTES } from './ndjsonLines.js';
+export type { NdjsonLimits } from './ndjsonLines.js';
+export { backoffDelay } from './retryPolicy.js';
+export type { BackoffOptions } from './retryPolicy.js';

@@ -1,0 +1,176 @@
+import { ChartlogError, isChartlogError } from '../../error/chartlogError.js';
+import type { VersionVector } from '../../store/eventLog.js';
+import type { SyncMessage } from '../syncMessage.js';
+import { DEFAULT_STATUS_PATH, DEFAULT_SYNC_PATH, SESSION_HEADER } from './createSyncHandler.js';
+import { parseHttpErrorBody } from './httpError.js';
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_LINE_BYTES, readNdjsonLines } from './ndjsonLines.js';
+import { backoffDelay, isRetryableStatus, sleep, type BackoffOptions } from './retryPolicy.js';
+import { NDJSON_CONTENT_TYPE, readSyncMessage, syncMessageLines, type IngestSummary } from './syncMessageNdjson.js';
+
+/** Options for {@link createHttpSyncClient}. */
+export interface HttpSyncClientOptions {
+  /** The server's base URL, e.g. `http://hospital.example:8080` (the paths are appended). */
+  readonly url: string;
+  /** This site's bearer token at that server. */
+  readonly token: string;
+  /** The fetch to use (a proxy agent, a test double). @defaultValue the global `fetch` */
+  readonly fetch?: typeof fetch;
+  /** The server's sync path. @defaultValue `'/chartlog/sync'` */
+  readonly path?: string;
+  /** The server's status path. @defaultValue `'/chartlog/status'` */
+  readonly statusPath?: string;
+  /** One attempt (request sent, response read whole) must finish within this. @defaultValue `30_000` */
+  readonly timeoutMs?: number;
+  /** Retries after a network error, a timeout, a cut-short response, 408, 429 or 5xx (never after another 4xx). @defaultValue `3` */
+  readonly retries?: number;
+  /** Delays between retries. @defaultValue 200 ms doubling up to 10 s, full jitter */
+  readonly backoff?: BackoffOptions;
+  /** Largest response body accepted. @defaultValue `64 MiB` */
+  readonly maxResponseBytes?: number;
+  /** Largest response line (one event). @defaultValue `2 MiB` */
+  readonly maxLineBytes?: number;
+  /** Cancels everything, retries included (the signal's reason is thrown). @defaultValue none */
+  readonly signal?: AbortSignal;
+}
+
+/** One round over HTTP: what came back, and what it cost. */
+export interface HttpExchange {
+  /** The server's message; null when it had nothing to say. Untrusted: pass it to `receiveSyncMessage`. */
+  readonly message: SyncMessage | null;
+  /** What the server did with our message's events. */
+  readonly ingest: IngestSummary;
+  /** Request body bytes of the successful attempt. */
+  readonly bytesSent: number;
+  /** Response body bytes of the successful attempt. */
+  readonly bytesReceived: number;
+  /** Attempts made (1 without retries). */
+  readonly attempts: number;
+  /** The server's site, from its `Chartlog-Site` header. */
+  readonly site?: string;
+}
+
+/** The server's `GET /chartlog/status` answer. */
+export interface HttpSyncStatus {
+  readonly site: string;
+  readonly protocol: number;
+  readonly status: string;
+  readonly vector: VersionVector;
+}
+
+/** A sync server as seen from a client. */
+export interface HttpSyncClient {
+  /** The sync endpoint's URL. */
+  readonly url: string;
+  /** Sends one message (null: nothing to say) and reads the server's reply, retrying as configured. Replaying a message is harmless, which is what makes retries safe. */
+  exchange(message: SyncMessage | null, options?: { readonly session?: string }): Promise<HttpExchange>;
+  /** The server's site, protocol, status and version vector. */
+  status(): Promise<HttpSyncStatus>;
+}
+
+/**
+ * A fetch-based client of {@link createSyncHandler}. Each request body is one message,
+ * built once in memory as NDJSON (a message is bounded by the sender's `SyncOptions`,
+ * 4 MiB by default) and reused by retries; the response is parsed line by line as it
+ * streams in, checked whole by its trailer, and never held as one string.
+ *
+ * Failures are ChartlogErrors: `SYNC_UNAUTHORIZED` (401/403), `SYNC_TIMEOUT` (the last
+ * attempt timed out), `SYNC_HTTP_FAILED` (any other status, or the network, after the
+ * retries), `MALFORMED_MESSAGE` (a response that is not the protocol); `details` holds
+ * `url`, `status`, the body's error `code` and `attempts` where known.
+ *
+ * @example
+ * ```ts
+ * const hospital = createHttpSyncClient({ url: 'http://hospital.example:8080', token: process.env.HOSPITAL_TOKEN!, retries: 5 });
+ * const report = await syncOverHttp(replica, hospital);
+ * ```
+ */
+export function createHttpSyncClient(options: HttpSyncClientOptions): HttpSyncClient {
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const base = options.url.replace(/\/+$/, '');
+  const syncUrl = base + (options.path ?? DEFAULT_SYNC_PATH);
+  const statusUrl = base + (options.statusPath ?? DEFAULT_STATUS_PATH);
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const retries = options.retries ?? 3;
+  const limits = { maxBytes: options.maxResponseBytes ?? DEFAULT_MAX_BODY_BYTES, maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES };
+  const auth = { authorization: `Bearer ${options.token}` };
+
+  /** Runs `attempt` with a per-attempt timeout, retrying what may succeed later. */
+  const withRetries = async <T>(url: string, attempt: (signal: AbortSignal, attempts: number) => Promise<T>): Promise<T> => {
+    for (let attempts = 1; ; attempts++) {
+      options.signal?.throwIfAborted();
+      const controller = new AbortController();
+      const onAbort = (): void => controller.abort(options.signal?.reason);
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort(new ChartlogError('SYNC_TIMEOUT', `no complete answer from ${url} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      let failure: ChartlogError;
+      try {
+        return await attempt(controller.signal, attempts);
+      } catch (error) {
+        if (options.signal?.aborted === true) throw options.signal.reason;
+        failure = classify(error, url, timedOut, attempts);
+      } finally {
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+      }
+      if (failure.details['retryable'] !== true || attempts > retries) throw failure;
+      await sleep(backoffDelay(attempts, options.backoff), options.signal);
+    }
+  };
+
+  const failIfNotOk = async (response: Response, url: string, attempts: number): Promise<void> => {
+    if (response.ok) return;
+    const text = await response.text().catch(() => '');
+    const body = parseHttpErrorBody(text);
+    const details = { url, status: response.status, code: body?.code, attempts, retryable: isRetryableStatus(response.status) };
+    const why = body === undefined ? `HTTP ${response.status}` : `HTTP ${response.status} ${body.code}: ${body.message}`;
+    if (response.status === 401 || response.status === 403) throw new ChartlogError('SYNC_UNAUTHORIZED', `${url} refused our token (${why})`, { details });
+    throw new ChartlogError('SYNC_HTTP_FAILED', `${url} answered ${why}`, { details });
+  };
+
+  return {
+    url: syncUrl,
+    async exchange(message, exchangeOptions = {}) {
+      const body = Buffer.from([...syncMessageLines(message)].join(''), 'utf8');
+      const headers: Record<string, string> = { ...auth, 'content-type': `${NDJSON_CONTENT_TYPE}; charset=utf-8`, accept: NDJSON_CONTENT_TYPE };
+      if (exchangeOptions.session !== undefined) headers[SESSION_HEADER] = exchangeOptions.session;
+      return withRetries(syncUrl, async (signal, attempts) => {
+        const response = await doFetch(syncUrl, { method: 'POST', headers, body, signal });
+        await failIfNotOk(response, syncUrl, attempts);
+        if (response.body === null) throw new ChartlogError('MALFORMED_MESSAGE', `${syncUrl} answered without a body`, { details: { truncated: true } });
+        let bytesReceived = 0;
+        const lines = readNdjsonLines(response.body as unknown as AsyncIterable<Uint8Array>, limits, (n) => (bytesReceived += n));
+        const read = await readSyncMessage(lines, { trailer: true });
+        const ingest = read.trailer?.ingest ?? { accepted: 0, duplicates: 0, refusedCount: 0, refused: [] };
+        const site = response.headers.get('chartlog-site');
+        const exchange: HttpExchange = { message: read.message, ingest, bytesSent: body.length, bytesReceived, attempts };
+        return site === null ? exchange : { ...exchange, site };
+      });
+    },
+    status() {
+      return withRetries(statusUrl, async (signal, attempts) => {
+        const response = await doFetch(statusUrl, { headers: { ...auth, accept: 'application/json' }, signal });
+        await failIfNotOk(response, statusUrl, attempts);
+        return (await response.json()) as HttpSyncStatus;
+      });
+    },
+  };
+}
+
+/** Turns whatever an attempt threw into a ChartlogError that says whether a retry may help. */
+function classify(error: unknown, url: string, timedOut: boolean, attempts: number): ChartlogError {
+  if (timedOut) return new ChartlogError('SYNC_TIMEOUT', `no complete answer from ${url} (attempt ${attempts})`, { cause: error, details: { url, attempts, retryable: true } });
+  if (isChartlogError(error)) {
+    // A response cut short (no trailer, a count that does not match) is the network's fault.
+    if (error.code === 'MALFORMED_MESSAGE' && error.details['truncated'] === true) {
+      return new ChartlogError('SYNC_HTTP_FAILED', `${url}: ${error.message}`, { cause: error, details: { url, attempts, retryable: true } });
+    }
+    return error.details['attempts'] === undefined ? new ChartlogError(error.code, error.message, { cause: error.cause, issues: error.issues, details: { ...error.details, url, attempts } }) : error;
+  }
+  // fetch's TypeError ("fetch failed"), a socket reset while reading the body: the network.
+  const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  return new ChartlogError('SYNC_HTTP_FAILED', `${url} could not be reached (${error instanceof Error ? error.message : String(error)}${cause})`, { cause: error, details: { url, attempts, retryable: true } });
+}

@@ -1,0 +1,160 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ChartlogError, isChartlogError } from '../../error/chartlogError.js';
+import type { IngestReport } from '../../replica/ingestReport.js';
+import type { Replica } from '../../replica/replica.js';
+import type { SyncOptions } from '../generateSyncMessage.js';
+import { SYNC_PROTOCOL_VERSION } from '../syncMessage.js';
+import { sendHttpError, sendThrown } from './httpError.js';
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_LINE_BYTES, readNdjsonLines } from './ndjsonLines.js';
+import { createPeerAuthenticator, type PeerAuthOptions } from './peerAuth.js';
+import { createPeerSessions } from './peerSessions.js';
+import { writeSyncResponse } from './writeSyncResponse.js';
+import { readSyncMessage } from './syncMessageNdjson.js';
+
+/** The default sync endpoint path. */
+export const DEFAULT_SYNC_PATH = '/chartlog/sync';
+/** The default status endpoint path. */
+export const DEFAULT_STATUS_PATH = '/chartlog/status';
+/** The request header naming the client's sync session (one per {@link syncOverHttp} run). */
+export const SESSION_HEADER = 'chartlog-session';
+
+/** What the handler needs of a replica ({@link Replica} is one). */
+export type HttpSyncReplica = Pick<Replica, 'site' | 'generateSyncMessage' | 'receiveSyncMessage' | 'versionVector'> & { readonly status?: Replica['status'] };
+
+/** Options for {@link createSyncHandler}: who may call (`peers` or `verify`), and limits. */
+export type SyncHandlerOptions = PeerAuthOptions & {
+  /** The sync endpoint (POST). @defaultValue `'/chartlog/sync'` */
+  readonly path?: string;
+  /** The status endpoint (GET), or `false` for none. @defaultValue `'/chartlog/status'` */
+  readonly statusPath?: string | false;
+  /** Largest request body, in bytes: larger is refused with 413 `SYNC_TOO_LARGE`. @defaultValue `64 MiB` */
+  readonly maxRequestBytes?: number;
+  /** Largest line (one event) of a request body: longer is refused with 413. @defaultValue `2 MiB` */
+  readonly maxLineBytes?: number;
+  /** Reading the request body, and separately writing the response, must each finish within this (else 408 `SYNC_TIMEOUT` / the connection is cut). @defaultValue `30_000` */
+  readonly requestTimeoutMs?: number;
+  /** Bounds of the replies (events and bytes per message). @defaultValue the protocol's (1000 events, 4 MiB) */
+  readonly sync?: SyncOptions;
+  /** Most sync sessions held in memory (least recently used dropped; a dropped one only costs its peer a round trip). @defaultValue `1000` */
+  readonly maxSessions?: number;
+  /** Called with each server-side failure (a 5xx), for logging. @defaultValue none */
+  readonly onError?: (error: unknown, req: IncomingMessage) => void;
+};
+
+/** A node:http request handler; with `next` (Express) unknown paths are passed on instead of answered 404. */
+export type SyncHandler = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void;
+
+const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/ndjson']);
+
+/**
+ * Serves a replica's sync over HTTP (DESIGN §6). `POST {path}` takes one sync message
+ * as NDJSON (a header line, then one event per line; an empty body means "nothing to
+ * say") and answers with the replica's next message the same way, followed by a trailer
+ * line `{"end":true,"events":n,"ingest":{…}}`: one request is one round, so a client
+ * ({@link syncOverHttp}) loops until neither side has anything to say. `GET {statusPath}`
+ * answers `{ site, protocol, status, vector }`. Both need `Authorization: Bearer <token>`.
+ *
+ * Refused events are not HTTP errors: they are in the trailer's `ingest`. HTTP errors
+ * are JSON `{ error: { code, message, issues? } }`: 400 `MALFORMED_MESSAGE` (and nothing
+ * changed), 401 `SYNC_UNAUTHORIZED`, 404 `NOT_FOUND`, 405 `SYNC_METHOD_NOT_ALLOWED`,
+ * 408 `SYNC_TIMEOUT`, 413 `SYNC_TOO_LARGE`, 415 `SYNC_UNSUPPORTED_MEDIA_TYPE`, 503 for a
+ * store that is unavailable, 500 otherwise.
+ *
+ * The server keeps one {@link SyncState} per peer and `Chartlog-Session` in memory;
+ * a fresh state is always correct (the first exchange of vectors works out what is
+ * missing), so a restart or an eviction costs a round trip, never an event.
+ *
+ * Memory: a request's message is held whole while it is ingested (the body is parsed
+ * line by line as it arrives, so no body-sized string is ever built); the reply is
+ * written line by line with backpressure. Both are bounded by the senders' batch sizes.
+ *
+ * @example
+ * ```ts
+ * // node:http
+ * const handler = createSyncHandler(replica, { peers: { [tokenOfHospital]: 'hospital' } });
+ * http.createServer(handler).listen(8080);
+ *
+ * // Express: unknown paths fall through to `next`
+ * app.use(createSyncHandler(replica, { peers }));
+ *
+ * // Fastify: hand the raw request over before any body parsing
+ * const sync = createSyncHandler(replica, { peers });
+ * fastify.addHook('onRequest', (request, reply, done) => {
+ *   if (!request.url.startsWith('/chartlog/')) return done();
+ *   reply.hijack();
+ *   sync(request.raw, reply.raw);
+ * });
+ * ```
+ */
+export function createSyncHandler(replica: HttpSyncReplica, options: SyncHandlerOptions): SyncHandler {
+  const authenticate = createPeerAuthenticator(options);
+  const path = options.path ?? DEFAULT_SYNC_PATH;
+  const statusPath = options.statusPath ?? DEFAULT_STATUS_PATH;
+  const maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const timeoutMs = options.requestTimeoutMs ?? 30_000;
+  const sessions = createPeerSessions(options.maxSessions ?? 1000);
+
+  const handleSync = async (req: IncomingMessage, res: ServerResponse, peer: string): Promise<void> => {
+    const mediaType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+    if (!NDJSON_TYPES.has(mediaType)) return sendHttpError(res, 'SYNC_UNSUPPORTED_MEDIA_TYPE', `content-type must be application/x-ndjson, not ${JSON.stringify(mediaType)}`, { close: true });
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > maxRequestBytes) return sendHttpError(res, 'SYNC_TOO_LARGE', `body of ${declared} bytes is larger than ${maxRequestBytes}: send smaller batches (SyncOptions.maxEvents / maxBytes)`, { close: true });
+    const sessionHeader = req.headers[SESSION_HEADER];
+    const session = typeof sessionHeader === 'string' && sessionHeader.length <= 128 ? sessionHeader : '';
+
+    // Read the whole message before touching the replica: a bad body changes nothing.
+    const timer = setTimeout(() => {
+      sendHttpError(res, 'SYNC_TIMEOUT', `request body not received within ${timeoutMs} ms`, { close: true });
+      res.once('finish', () => req.destroy());
+    }, timeoutMs);
+    let read;
+    try {
+      read = await readSyncMessage(readNdjsonLines(req.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>, { maxBytes: maxRequestBytes, maxLineBytes }), { trailer: false });
+    } finally {
+      clearTimeout(timer);
+    }
+    const message = read.message;
+    const [reply, report] = await sessions.run(peer, session, async (state0) => {
+      let state = state0;
+      let ingest: IngestReport | null = null;
+      if (message !== null) [state, ingest] = await replica.receiveSyncMessage(state, message);
+      const [next, out] = await replica.generateSyncMessage(state, options.sync);
+      return [next, [out, ingest] as const];
+    });
+    await writeSyncResponse(res, reply, report, { site: replica.site, timeoutMs });
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, next: ((error?: unknown) => void) | undefined): Promise<void> => {
+    const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+    const isSync = pathname === path;
+    const isStatus = statusPath !== false && pathname === statusPath;
+    if (!isSync && !isStatus) {
+      if (next !== undefined) return next();
+      return sendHttpError(res, 'NOT_FOUND', `no chartlog endpoint at ${pathname}`, { close: true });
+    }
+    const allow = isSync ? 'POST' : 'GET';
+    if (req.method !== allow) return sendHttpError(res, 'SYNC_METHOD_NOT_ALLOWED', `${req.method ?? '?'} not allowed on ${pathname}: use ${allow}`, { headers: { allow }, close: true });
+    const peer = await authenticate(req);
+    if (peer === null) return sendHttpError(res, 'SYNC_UNAUTHORIZED', 'a valid bearer token is required (Authorization: Bearer <token>)', { headers: { 'www-authenticate': 'Bearer realm="chartlog"' }, close: true });
+    if (isSync) return handleSync(req, res, peer);
+    const body = JSON.stringify({ site: replica.site, protocol: SYNC_PROTOCOL_VERSION, status: replica.status ?? 'ready', vector: await replica.versionVector() });
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+    res.end(body);
+  };
+
+  return (req, res, next) => {
+    handle(req, res, next).catch((error: unknown) => {
+      if (res.writableEnded || res.destroyed) return; // answered already (a timeout), or the client is gone
+      if (!isChartlogError(error) || (error.code !== 'MALFORMED_MESSAGE' && error.code !== 'SYNC_TOO_LARGE')) options.onError?.(error, req);
+      // The body may be unread: answer, then close the connection rather than read on.
+      sendThrown(res, isReadAbort(error) ? new ChartlogError('MALFORMED_MESSAGE', 'the request body was cut short') : error, true);
+      req.resume();
+    });
+  };
+}
+
+/** node's error for a request whose client went away mid-body. */
+function isReadAbort(error: unknown): boolean {
+  return error instanceof Error && 'code' in error && (error.code === 'ECONNRESET' || error.code === 'ERR_STREAM_PREMATURE_CLOSE');
+}
