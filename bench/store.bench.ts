@@ -17,6 +17,7 @@ import { createMemoryEventLog } from '../src/store/memory/memoryEventLog.js';
 import { openSqliteEventLog } from '../src/store/sqlite/sqliteEventLog.js';
 import { makeWriter, siteEvents, SITES } from '../test/support/storeFixtures.js';
 import { emit, progress, type BenchOptions } from './emit.js';
+import { readEventPages } from '../src/store/readEventPages.js';
 
 // A practice's worth of records: one stream read back is one patient's history.
 const STREAMS: readonly StreamId[] = Array.from({ length: 100 }, (_, i) => streamId(`patient/bench-${i}`));
@@ -39,14 +40,8 @@ async function timeAppend(log: EventLog, events: readonly ChartEvent[], batch: n
 
 async function timeReadAll(log: EventLog): Promise<{ rate: number; n: number }> {
   let n = 0;
-  let cursor: string | undefined;
   const start = performance.now();
-  for (;;) {
-    const page = await log.readAll(cursor, 1000);
-    n += page.events.length;
-    cursor = page.cursor;
-    if (page.done) break;
-  }
+  for await (const page of readEventPages(log)) n += page.length;
   return { rate: n / ((performance.now() - start) / 1000), n };
 }
 

@@ -110,6 +110,8 @@ export type { OpenSlotInput, BookAppointmentInput, CancelAppointmentInput, Reboo
 // SQLite and EventStoreDB adapters live behind `chartlog/sqlite` and `chartlog/eventstoredb`.
 export type { EventLog, AppendResult, EventPage, StoredSnapshot, VersionVector } from './store/eventLog.js';
 export { planAppend, takenPositions } from './store/checkAppend.js';
+export { readEventPages, readAllEvents } from './store/readEventPages.js';
+export type { ReadEventPagesOptions } from './store/readEventPages.js';
 export type { AppendPlan, AppendView, PlannedEvent, PlanAppendOptions, SignatureUpdate, StoredRef } from './store/checkAppend.js';
 export { createMemoryEventLog } from './store/memory/index.js';
 export type { MemoryEventLogOptions } from './store/memory/index.js';

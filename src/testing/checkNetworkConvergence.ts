@@ -6,6 +6,7 @@ import type { Replica } from '../replica/replica.js';
 import { compareCharts } from './compareCharts.js';
 import { describeFaultSchedule } from './faultSchedule.js';
 import type { NetworkRun } from './networkSimulator.js';
+import { readAllEvents } from '../store/readEventPages.js';
 
 /**
  * Options for {@link checkNetworkConvergence}.
@@ -82,7 +83,7 @@ export class NetworkConvergenceError extends Error {
 export async function checkNetworkConvergence(run: NetworkRun, options: NetworkConvergenceOptions = {}): Promise<NetworkConvergenceReport> {
   const allowed = new Set<RefusalCode>(options.allowedRefusals ?? ['gap']);
   const replicas = run.replicas();
-  const held = await Promise.all(replicas.map(readEverything));
+  const held = await Promise.all(replicas.map((r) => readAllEvents(r.store)));
   const problems: string[] = [];
   const union = new Map<string, ChartEvent>();
   held.forEach((events, r) => {
@@ -118,13 +119,3 @@ export async function checkNetworkConvergence(run: NetworkRun, options: NetworkC
   return report;
 }
 
-async function readEverything(replica: Replica): Promise<ChartEvent[]> {
-  const out: ChartEvent[] = [];
-  let cursor: string | undefined;
-  for (;;) {
-    const page = await replica.store.readAll(cursor, 1000);
-    out.push(...page.events);
-    cursor = page.cursor;
-    if (page.done) return out;
-  }
-}

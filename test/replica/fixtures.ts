@@ -20,6 +20,7 @@ import {
   type StreamId,
 } from '../../src/index.js';
 import { seededRandom, testSchema, TEST_EVENT_TYPE } from '../../src/testing/index.js';
+import { readAllEvents } from '../../src/store/readEventPages.js';
 
 export const T0 = Date.UTC(2024, 6, 19, 8, 0, 0, 0);
 export const STREAMS: readonly StreamId[] = [streamId('patient/ann-jones'), streamId('patient/bob-smith'), streamId('schedule/hub-clinic')];
@@ -80,14 +81,7 @@ export async function recordMany(replica: Replica, count: number, stream?: Strea
 
 /** Every event a replica's store holds. */
 export async function allEvents(replica: Replica): Promise<ChartEvent[]> {
-  const out: ChartEvent[] = [];
-  let cursor: string | undefined;
-  for (;;) {
-    const page = await replica.store.readAll(cursor, 1000);
-    out.push(...page.events);
-    cursor = page.cursor;
-    if (page.done) return out;
-  }
+  return readAllEvents(replica.store);
 }
 
 /** The state hash of a batch fold of `events` (the reference every replica must equal). */

@@ -11,19 +11,11 @@ import { importNdjson } from '../../src/store/tools/importNdjson.js';
 import { verifyEventLog } from '../../src/store/tools/verifyEventLog.js';
 import { interleave, makeHistory, makeWriter, siteEvents, SITES, STREAMS } from '../support/storeFixtures.js';
 import { useTempDir } from '../support/tempDir.js';
+import { readAllEvents } from '../../src/store/readEventPages.js';
 
 const file = useTempDir('ndjson');
 
-async function everything(log: EventLog): Promise<ChartEvent[]> {
-  const out: ChartEvent[] = [];
-  let cursor: string | undefined;
-  for (;;) {
-    const page = await log.readAll(cursor, 100);
-    out.push(...page.events);
-    cursor = page.cursor;
-    if (page.done) return out;
-  }
-}
+const everything = readAllEvents;
 
 async function signedStore(): Promise<{ log: EventLog; keys: ReturnType<typeof generateSiteKeys> }> {
   const keys = generateSiteKeys();

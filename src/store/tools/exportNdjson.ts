@@ -3,6 +3,7 @@ import type { Writable } from 'node:stream';
 import { canonicalJson } from '../../event/canonicalJson.js';
 import type { Json } from '../../event/json.js';
 import type { EventLog } from '../eventLog.js';
+import { readEventPages } from '../readEventPages.js';
 
 /** Progress of an export. */
 export interface ExportProgress {
@@ -37,19 +38,13 @@ export async function exportNdjson(log: EventLog, writable: Writable | NodeJS.Wr
   const pageSize = options.pageSize ?? 1000;
   let events = 0;
   let bytes = 0;
-  let cursor: string | undefined;
-  for (;;) {
-    const page = await log.readAll(cursor, pageSize);
-    if (page.events.length > 0) {
-      let chunk = '';
-      for (const event of page.events) chunk += canonicalJson(event as unknown as Json) + '\n';
-      events += page.events.length;
-      bytes += Buffer.byteLength(chunk, 'utf8');
-      if (!writable.write(chunk)) await once(writable as Writable, 'drain');
-      options.onProgress?.({ events, bytes });
-    }
-    cursor = page.cursor;
-    if (page.done) break;
+  for await (const page of readEventPages(log, { pageSize })) {
+    let chunk = '';
+    for (const event of page) chunk += canonicalJson(event as unknown as Json) + '\n';
+    events += page.length;
+    bytes += Buffer.byteLength(chunk, 'utf8');
+    if (!writable.write(chunk)) await once(writable as Writable, 'drain');
+    options.onProgress?.({ events, bytes });
   }
   if (options.end) {
     const finished = once(writable as Writable, 'finish');
