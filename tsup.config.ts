@@ -11,6 +11,9 @@ export default defineConfig({
     'sqlite/index': 'src/store/sqlite/index.ts',
     'eventstoredb/index': 'src/store/eventstoredb/index.ts',
     'http/index': 'src/sync/http/index.ts',
+    // The `chartlog` bin: its source starts with `#!/usr/bin/env node`, which esbuild keeps
+    // and tsup marks executable, so no banner (which would land in every entry) is needed.
+    'cli/main': 'src/cli/main.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

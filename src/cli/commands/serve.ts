@@ -1,0 +1,68 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ChartlogError } from '../../error/chartlogError.js';
+import { clinicalSchema } from '../../clinical/clinicalSchema.js';
+import { createReplica } from '../../replica/replica.js';
+import { createSyncHandler } from '../../sync/http/index.js';
+import { EXIT } from '../exitCodes.js';
+import { integerOption, out, outJson, requiredOption, stringOption, wantsJson, type CliCommand } from '../cliCommand.js';
+import { openStoreFile } from '../openStoreFile.js';
+import { readPeersConfig } from '../peersConfig.js';
+import { readSiteKeyFile } from '../siteKeyFile.js';
+
+/** `chartlog serve`: a replica serving sync over HTTP on a SQLite file. */
+export const serveCommand: CliCommand = {
+  name: 'serve',
+  summary: 'serve a replica over HTTP on a SQLite store file until SIGINT/SIGTERM',
+  description: [
+    'Opens (creating if needed) the store, rebuilds the chart, and serves POST /chartlog/sync',
+    'and GET /chartlog/status to the peers listed with a token in the peers file (bearer auth).',
+    'Peers file: {"peers":[{"site":"hospital-d","publicKeyFile":"hospital-d.key.pub","token":"…16+ chars…"}]}',
+    '(publicKey: PEM text instead of publicKeyFile; token optional: without it the peer is trusted',
+    'for signatures but may not call us). Prints "listening on URL" (with --json: one line',
+    '{"listening":true,"url":…,"site":…}) once ready; --port 0 picks a free port. On SIGINT or',
+    'SIGTERM it stops accepting, finishes requests in flight, closes the store and exits 0.',
+  ],
+  options: {
+    store: { type: 'string', valueName: 'FILE', required: true, description: 'SQLite store file (created if missing)' },
+    site: { type: 'string', valueName: 'ID', required: true, description: "this site's id" },
+    key: { type: 'string', valueName: 'KEYFILE', required: true, description: "this site's private key (chartlog keygen)" },
+    peers: { type: 'string', valueName: 'PEERS.json', required: true, description: 'trusted peers: site ids, public keys, tokens' },
+    port: { type: 'string', valueName: 'P', description: 'TCP port (0: any free port)', defaultValue: '8080' },
+    host: { type: 'string', valueName: 'HOST', description: 'address to listen on', defaultValue: '127.0.0.1' },
+  },
+  examples: ['chartlog serve --store hospital-d.chartlog --site hospital-d --key hospital-d.key --peers peers.json --port 8080'],
+  async run(values) {
+    const json = wantsJson(values);
+    const keys = readSiteKeyFile(requiredOption(values, 'key'));
+    const peers = readPeersConfig(requiredOption(values, 'peers'));
+    const port = integerOption(values, 'port', 8080, 0, 65535);
+    const host = stringOption(values, 'host') ?? '127.0.0.1';
+    const store = await openStoreFile(requiredOption(values, 'store'), 'write');
+    try {
+      const replica = await createReplica({ site: requiredOption(values, 'site'), keys, keyring: peers.keyring(), schema: clinicalSchema, store, onFork: (fork) => process.stderr.write(`chartlog serve: FORK quarantined: ${JSON.stringify(fork)}\n`) });
+      const handler = createSyncHandler(replica, { peers: peers.tokens, onError: (error) => process.stderr.write(`chartlog serve: ${error instanceof Error ? error.message : String(error)}\n`) });
+      const server = createServer(handler);
+      await new Promise<void>((listening, failed) => {
+        server.once('error', (cause: NodeJS.ErrnoException) => failed(new ChartlogError('SYNC_SERVER_ERROR', `cannot listen on ${host}:${port}: ${cause.code ?? cause.message}`, { cause })));
+        server.listen(port, host, listening);
+      });
+      const address = server.address() as AddressInfo;
+      const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+      if (json) outJson({ listening: true, url, site: replica.site, events: await store.count() });
+      else out(`${replica.site} listening on ${url} (${await store.count()} events, ${Object.keys(peers.tokens).length} peers may call)`);
+      const signal = await new Promise<NodeJS.Signals>((stop) => {
+        process.once('SIGINT', () => stop('SIGINT'));
+        process.once('SIGTERM', () => stop('SIGTERM'));
+      });
+      // Finish requests in flight, then drop idle keep-alive connections so close() returns.
+      const closed = new Promise<void>((done) => server.close(() => done()));
+      server.closeIdleConnections();
+      await closed;
+      if (!json) out(`${replica.site} stopped (${signal})`);
+      return EXIT.ok;
+    } finally {
+      await store.close();
+    }
+  },
+};

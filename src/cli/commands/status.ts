@@ -1,0 +1,86 @@
+import { ChartlogError, isChartlogError } from '../../error/chartlogError.js';
+import { createChart } from '../../chart/chart.js';
+import { listConflicts } from '../../chart/conflicts.js';
+import { clinicalSchema } from '../../clinical/clinicalSchema.js';
+import { rebuildChart } from '../../replica/rebuildChart.js';
+import type { VersionVector } from '../../store/eventLog.js';
+import { createHttpSyncClient } from '../../sync/http/index.js';
+import { seqOf } from '../../sync/versionVector.js';
+import { EXIT } from '../exitCodes.js';
+import { listOption, out, outJson, requiredOption, stringOption, wantsJson, type CliCommand } from '../cliCommand.js';
+import { openStoreFile } from '../openStoreFile.js';
+
+/** `site:seq site:seq …`, sorted by site; `(empty)` for none. */
+export function formatVector(vector: VersionVector): string {
+  const entries = Object.entries(vector).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return entries.length === 0 ? '(empty)' : entries.map(([s, n]) => `${s}:${n}`).join(' ');
+}
+
+/** Events one vector holds that the other lacks, summed over sites. */
+function lacking(have: VersionVector, lack: VersionVector): number {
+  let n = 0;
+  for (const [site, seq] of Object.entries(have)) n += Math.max(0, seq - seqOf(lack, site));
+  return n;
+}
+
+/** `chartlog status`: what a store holds, and how far peers are from it. */
+export const statusCommand: CliCommand = {
+  name: 'status',
+  summary: 'show a store: site, version vector, open conflicts, and lag per peer',
+  description: [
+    'Opens the store read-only (safe next to a running chartlog serve), rebuilds the chart to',
+    "count open conflicts, and with --peer/--token asks each peer's GET /chartlog/status for",
+    'its vector: "they lack" is events we hold that the peer does not, "we lack" the reverse.',
+    'Exit 1 when a peer could not be asked.',
+  ],
+  options: {
+    store: { type: 'string', valueName: 'FILE', required: true, description: 'SQLite store file' },
+    site: { type: 'string', valueName: 'ID', description: "this site's id, to show its own chain length" },
+    peer: { type: 'string', valueName: 'URL', multiple: true, description: "a peer's base URL to compare with" },
+    token: { type: 'string', valueName: 'T', multiple: true, description: 'our bearer token at the peer given in the same position' },
+  },
+  examples: ['chartlog status --store practice-a.chartlog --site practice-a', 'chartlog status --store practice-a.chartlog --peer http://hospital:8080 --token "$HOSPITAL_TOKEN" --json'],
+  async run(values) {
+    const urls = listOption(values, 'peer');
+    const tokens = listOption(values, 'token');
+    if (urls.length !== tokens.length) throw new ChartlogError('INVALID_OPTION', `give one --token per --peer (${urls.length} peers, ${tokens.length} tokens; see chartlog status --help)`);
+    const path = requiredOption(values, 'store');
+    const site = stringOption(values, 'site');
+    const store = await openStoreFile(path, 'read');
+    let vector: VersionVector;
+    let events: number;
+    let conflicts: number;
+    try {
+      vector = await store.versionVector();
+      events = await store.count();
+      const chart = createChart({ schema: clinicalSchema });
+      await rebuildChart(store, chart);
+      conflicts = listConflicts(chart).length;
+    } finally {
+      await store.close();
+    }
+    const peers = [];
+    for (const [i, url] of urls.entries()) {
+      try {
+        const status = await createHttpSyncClient({ url, token: tokens[i] as string, retries: 1 }).status();
+        peers.push({ url, site: status.site, status: status.status, vector: status.vector, theyLack: lacking(vector, status.vector), weLack: lacking(status.vector, vector) });
+      } catch (error) {
+        if (!isChartlogError(error)) throw error;
+        peers.push({ url, error: { code: error.code, message: error.message } });
+      }
+    }
+    const report = { store: path, ...(site !== undefined ? { site, ownSeq: seqOf(vector, site) } : {}), events, sites: Object.keys(vector).length, vector, conflicts, peers };
+    if (wantsJson(values)) outJson(report);
+    else {
+      out(`store      ${path}: ${events} events from ${report.sites} sites`);
+      if (site !== undefined) out(`site       ${site}: ${seqOf(vector, site)} own events`);
+      out(`vector     ${formatVector(vector)}`);
+      out(`conflicts  ${conflicts} open (chartlog conflicts --store ${path})`);
+      for (const p of peers) {
+        if ('error' in p) out(`peer       ${p.url}: UNREACHABLE ${p.error.code}: ${p.error.message}`);
+        else out(`peer       ${p.site} (${p.url}): they lack ${p.theyLack}, we lack ${p.weLack}${p.theyLack + p.weLack === 0 ? ' (in sync)' : ''}`);
+      }
+    }
+    return peers.some((p) => 'error' in p) ? EXIT.problems : EXIT.ok;
+  },
+};

@@ -1,0 +1,121 @@
+import { ChartlogError, isChartlogError } from '../../error/chartlogError.js';
+import { clinicalSchema } from '../../clinical/clinicalSchema.js';
+import { createReplica } from '../../replica/replica.js';
+import type { VersionVector } from '../../store/eventLog.js';
+import { createHttpSyncClient, syncOverHttp, type HttpSyncReport } from '../../sync/http/index.js';
+import { vectorsEqual } from '../../sync/versionVector.js';
+import { EXIT } from '../exitCodes.js';
+import { integerOption, listOption, out, outJson, requiredOption, wantsJson, type CliCommand } from '../cliCommand.js';
+import { openStoreFile } from '../openStoreFile.js';
+import { readPeersConfig } from '../peersConfig.js';
+import { readSiteKeyFile } from '../siteKeyFile.js';
+import { formatVector } from './status.js';
+
+/** What one peer's sync did, over every pass. */
+interface PeerSyncSummary {
+  readonly url: string;
+  site?: string;
+  eventsSent: number;
+  eventsReceived: number;
+  rounds: number;
+  bytes: number;
+  refused: HttpSyncReport['refused'][number][];
+  vector?: VersionVector;
+  converged: boolean;
+  error?: { readonly code: string; readonly message: string };
+}
+
+/** `chartlog sync`: one-shot sync of a SQLite store with given peers. */
+export const syncCommand: CliCommand = {
+  name: 'sync',
+  summary: 'sync a SQLite store once with the given peers over HTTP, then report',
+  description: [
+    'Syncs with each --peer in turn (its --token is the one given in the same position), and',
+    'repeats the pass while events arrive so peers also get what the others sent (relay), up',
+    'to --passes. Converged: afterwards every peer reports the same version vector as ours.',
+    'Exit 1 when a peer did not converge, failed, or refused events; 4 when every peer failed.',
+    'The store must not be served by a running chartlog serve at the same time (one writer).',
+  ],
+  options: {
+    store: { type: 'string', valueName: 'FILE', required: true, description: 'SQLite store file (created if missing)' },
+    site: { type: 'string', valueName: 'ID', required: true, description: "this site's id" },
+    key: { type: 'string', valueName: 'KEYFILE', required: true, description: "this site's private key (chartlog keygen)" },
+    peers: { type: 'string', valueName: 'PEERS.json', required: true, description: 'trusted sites and their public keys (same format as serve)' },
+    peer: { type: 'string', valueName: 'URL', multiple: true, required: true, description: "a peer's base URL, e.g. http://127.0.0.1:8080" },
+    token: { type: 'string', valueName: 'T', multiple: true, required: true, description: 'our bearer token at the peer given in the same position' },
+    passes: { type: 'string', valueName: 'N', description: 'most passes over the peers', defaultValue: '3' },
+  },
+  examples: ['chartlog sync --store practice-a.chartlog --site practice-a --key practice-a.key --peers peers.json --peer http://hospital:8080 --token "$HOSPITAL_TOKEN"'],
+  async run(values) {
+    const urls = listOption(values, 'peer');
+    const tokens = listOption(values, 'token');
+    if (urls.length !== tokens.length) throw new ChartlogError('INVALID_OPTION', `give one --token per --peer (${urls.length} peers, ${tokens.length} tokens; see chartlog sync --help)`);
+    const passes = integerOption(values, 'passes', 3, 1, 100);
+    const keys = readSiteKeyFile(requiredOption(values, 'key'));
+    const peers = readPeersConfig(requiredOption(values, 'peers'));
+    const json = wantsJson(values);
+    const store = await openStoreFile(requiredOption(values, 'store'), 'write');
+    try {
+      const replica = await createReplica({ site: requiredOption(values, 'site'), keys, keyring: peers.keyring(), schema: clinicalSchema, store });
+      const clients = urls.map((url, i) => createHttpSyncClient({ url, token: tokens[i] as string }));
+      const summaries: PeerSyncSummary[] = urls.map((url) => ({ url, eventsSent: 0, eventsReceived: 0, rounds: 0, bytes: 0, refused: [], converged: false }));
+      const started = performance.now();
+      for (let pass = 1; pass <= passes; pass++) {
+        let moved = 0;
+        for (const [i, client] of clients.entries()) {
+          const s = summaries[i] as PeerSyncSummary;
+          if (s.error !== undefined) continue;
+          try {
+            const r = await syncOverHttp(replica, client);
+            s.site = r.peer;
+            s.eventsSent += r.eventsSent;
+            s.eventsReceived += r.eventsReceived;
+            s.rounds += r.rounds;
+            s.bytes += r.bytes;
+            s.refused.push(...r.refused);
+            moved += r.eventsReceived;
+          } catch (error) {
+            if (!isChartlogError(error) || !(error.code.startsWith('SYNC_') || error.code === 'MALFORMED_MESSAGE')) throw error;
+            s.error = { code: error.code, message: error.message };
+          }
+        }
+        // Another pass only matters when something arrived that earlier peers lack.
+        if (moved === 0 || clients.length < 2) break;
+      }
+      const vector = await replica.versionVector();
+      for (const [i, client] of clients.entries()) {
+        const s = summaries[i] as PeerSyncSummary;
+        if (s.error !== undefined) continue;
+        try {
+          const status = await client.status();
+          s.site = status.site;
+          s.vector = status.vector;
+          s.converged = vectorsEqual(status.vector, vector);
+        } catch (error) {
+          if (!isChartlogError(error)) throw error;
+          s.error = { code: error.code, message: error.message };
+        }
+      }
+      const seconds = (performance.now() - started) / 1000;
+      const converged = summaries.every((s) => s.converged);
+      const refused = summaries.reduce((n, s) => n + s.refused.length, 0);
+      const report = { site: replica.site, converged, refused, events: await store.count(), stateHash: replica.chart.hash(), vector, seconds, peers: summaries };
+      if (json) outJson(report);
+      else {
+        for (const s of summaries) {
+          const name = s.site !== undefined ? `${s.site} (${s.url})` : s.url;
+          if (s.error !== undefined) out(`${name}: FAILED ${s.error.code}: ${s.error.message}`);
+          else out(`${name}: sent ${s.eventsSent}, received ${s.eventsReceived} events in ${s.rounds} rounds (${s.bytes} bytes)${s.refused.length ? `, ${s.refused.length} REFUSED` : ''}; ${s.converged ? 'converged' : 'NOT converged'}`);
+          for (const r of s.refused.slice(0, 10)) out(`    refused ${r.site ?? '?'}#${r.seq ?? '?'} at ${r.receiver}: ${r.reason.code}: ${r.reason.message}`);
+        }
+        out(`${replica.site}: ${report.events} events, state hash ${report.stateHash.slice(0, 16)}, vector ${formatVector(vector)}`);
+        out(converged && refused === 0 ? `converged with ${summaries.length} peer(s) in ${seconds.toFixed(2)} s` : 'NOT converged: see above');
+      }
+      // No peer could be reached at all: a sync error, not a partial result.
+      if (summaries.every((s) => s.error !== undefined)) return EXIT.sync;
+      return converged && refused === 0 ? EXIT.ok : EXIT.problems;
+    } finally {
+      await store.close();
+    }
+  },
+};

@@ -1,0 +1,45 @@
+import { isChartlogError } from '../error/chartlogError.js';
+
+/**
+ * The `chartlog` CLI's exit codes. Stable: scripts may branch on them.
+ *
+ * | code | meaning |
+ * |---|---|
+ * | 0 | ok |
+ * | 1 | the command ran and found problems: verify found damage, sync did not converge or events were refused, a peer was unreachable in `status` |
+ * | 2 | usage or configuration error: unknown option, missing value, unreadable key or peers file |
+ * | 3 | store error: the store file is missing, locked, corrupt, incompatible, full… (`STORE_*`) |
+ * | 4 | sync error: a peer refused our token, timed out, or answered outside the protocol (`SYNC_*`, `MALFORMED_MESSAGE`, `REPLICA_RECOVERING`) |
+ * | 5 | unexpected internal error (a bug: please report it) |
+ */
+export const EXIT = {
+  ok: 0,
+  problems: 1,
+  usage: 2,
+  store: 3,
+  sync: 4,
+  internal: 5,
+} as const;
+
+/** One of {@link EXIT}'s values. */
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** The help text's exit code table, shared by every command. */
+export const EXIT_CODES_HELP = [
+  '0  ok',
+  '1  problems found (verify found damage, sync not converged or events refused, a peer unreachable)',
+  '2  usage or configuration error (bad option, unreadable key or peers file)',
+  '3  store error (STORE_* codes: missing, locked, corrupt, incompatible, full)',
+  '4  sync error (SYNC_* codes, MALFORMED_MESSAGE, REPLICA_RECOVERING)',
+  '5  unexpected internal error',
+];
+
+/** The exit code for a thrown error, from its ChartlogError code. */
+export function exitCodeOf(error: unknown): ExitCode {
+  if (!isChartlogError(error)) return EXIT.internal;
+  const code = error.code;
+  if (code.startsWith('STORE_')) return EXIT.store;
+  if (code.startsWith('SYNC_') || code === 'MALFORMED_MESSAGE' || code === 'REPLICA_RECOVERING') return EXIT.sync;
+  if (code === 'INVALID_OPTION' || code === 'NOT_FOUND') return EXIT.usage;
+  return EXIT.internal;
+}

@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import type { KeyObject } from 'node:crypto';
+import { dirname, resolve } from 'node:path';
+import { ChartlogError, type ValidationIssue } from '../error/chartlogError.js';
+import { isSiteId } from '../event/ids.js';
+import { createKeyring, type Keyring } from '../replica/keyring.js';
+
+/** Shortest bearer token accepted in a peers file. */
+export const MIN_TOKEN_LENGTH = 16;
+
+/** One trusted peer of a peers file. */
+export interface PeerEntry {
+  /** The peer's site id. */
+  readonly site: string;
+  /** Its Ed25519 public key, PEM. */
+  readonly publicKey: string;
+  /** The bearer token it presents when it calls our `serve`; absent: it may not call us (its events can still arrive relayed). */
+  readonly token?: string;
+}
+
+/** A peers file, read and checked. */
+export interface PeersConfig {
+  /** Where it was read from. */
+  readonly path: string;
+  readonly peers: readonly PeerEntry[];
+  /** Bearer token → peer site, for `createSyncHandler`'s `peers`. */
+  readonly tokens: Readonly<Record<string, string>>;
+  /** A keyring with every peer's key. */
+  keyring(): Keyring;
+  /** Every peer's key by site, for `verifyEventLog`. */
+  keys(): Map<string, KeyObject>;
+}
+
+/**
+ * Reads a peers file (`--peers` / `--keys`): the sites this site trusts, with their public
+ * keys, and the bearer tokens they call us with.
+ *
+ * ```json
+ * {
+ *   "peers": [
+ *     { "site": "hospital-d", "publicKeyFile": "hospital-d.key.pub", "token": "hospital-d-calls-us-with-this" },
+ *     { "site": "practice-b", "publicKey": "-----BEGIN PUBLIC KEY-----\n…\n-----END PUBLIC KEY-----\n" }
+ *   ]
+ * }
+ * ```
+ *
+ * Each peer has a `site` id and exactly one of `publicKey` (PEM text) or `publicKeyFile`
+ * (a path, relative to the peers file; what `chartlog keygen` writes as `FILE.pub`).
+ * `token` is optional: at least 16 characters, unique across the file. Sites listed
+ * without a token are trusted for their signatures but may not call this site. A site
+ * may list itself (its key must then be its own); other fields are refused.
+ *
+ * @throws ChartlogError `INVALID_OPTION` with `issues` pointing at the offending fields.
+ */
+export function readPeersConfig(path: string): PeersConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new ChartlogError('INVALID_OPTION', `cannot read peers file ${path}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`, { cause, details: { path } });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (cause) {
+    throw new ChartlogError('INVALID_OPTION', `peers file ${path} is not JSON: ${(cause as Error).message}`, { cause, details: { path } });
+  }
+  const issues: ValidationIssue[] = [];
+  const peers: PeerEntry[] = [];
+  const tokens: Record<string, string> = {};
+  const list = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>)['peers'] : undefined;
+  if (!Array.isArray(list)) issues.push({ path: ['peers'], message: 'must be an array of { site, publicKey | publicKeyFile, token? }' });
+  else {
+    for (const extra of Object.keys(raw as object)) if (extra !== 'peers') issues.push({ path: [extra], message: 'unknown field' });
+    const seen = new Set<string>();
+    list.forEach((entry: unknown, i) => {
+      if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return void issues.push({ path: ['peers', i], message: 'must be an object' });
+      const e = entry as Record<string, unknown>;
+      for (const extra of Object.keys(e)) if (!['site', 'publicKey', 'publicKeyFile', 'token'].includes(extra)) issues.push({ path: ['peers', i, extra], message: 'unknown field' });
+      const site = e['site'];
+      if (typeof site !== 'string' || !isSiteId(site)) return void issues.push({ path: ['peers', i, 'site'], message: 'must be a site id' });
+      if (seen.has(site)) issues.push({ path: ['peers', i, 'site'], message: `${site} is listed twice` });
+      seen.add(site);
+      let publicKey: string | undefined;
+      if (typeof e['publicKey'] === 'string' && e['publicKeyFile'] === undefined) publicKey = e['publicKey'];
+      else if (typeof e['publicKeyFile'] === 'string' && e['publicKey'] === undefined) {
+        const file = resolve(dirname(path), e['publicKeyFile']);
+        try {
+          publicKey = readFileSync(file, 'utf8');
+        } catch (cause) {
+          issues.push({ path: ['peers', i, 'publicKeyFile'], message: `cannot read ${file}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}` });
+        }
+      } else issues.push({ path: ['peers', i], message: 'needs exactly one of publicKey (PEM text) or publicKeyFile (a path)' });
+      const token = e['token'];
+      if (token !== undefined) {
+        if (typeof token !== 'string' || token.length < MIN_TOKEN_LENGTH) issues.push({ path: ['peers', i, 'token'], message: `must be a string of at least ${MIN_TOKEN_LENGTH} characters` });
+        else if (tokens[token] !== undefined) issues.push({ path: ['peers', i, 'token'], message: `the same token is given to ${tokens[token]}` });
+        else tokens[token] = site;
+      }
+      if (publicKey !== undefined) peers.push({ site, publicKey, ...(typeof token === 'string' ? { token } : {}) });
+    });
+  }
+  if (issues.length > 0) throw new ChartlogError('INVALID_OPTION', `peers file ${path} is not valid`, { issues, details: { path } });
+  // Check every key now, so a bad one is a configuration error naming its site.
+  const keyring = createKeyring(Object.fromEntries(peers.map((p) => [p.site, p.publicKey])));
+  return {
+    path,
+    peers,
+    tokens,
+    keyring: () => createKeyring(Object.fromEntries(peers.map((p) => [p.site, p.publicKey]))),
+    keys: () => new Map(keyring.sites().map((s) => [s, keyring.get(s) as KeyObject])),
+  };
+}
