@@ -1,4 +1,3 @@
-import type { Chart } from '../chart/chart.js';
 import { formatPath } from '../error/chartlogError.js';
 import type { ChartEvent } from '../event/chartEvent.js';
 import { eventHash } from '../event/eventHash.js';
@@ -6,8 +5,10 @@ import { freezeDeep } from '../event/freezeDeep.js';
 import type { HybridClock } from '../event/hybridClock.js';
 import type { EventHash, SiteId } from '../event/ids.js';
 import { checkAndEncode, isOversize } from '../event/validateEvent.js';
+import { vouchEncoded } from '../store/checkAppend.js';
 import type { EventLog } from '../store/eventLog.js';
 import { checkSiteRun, type RunEntry } from './checkSiteRun.js';
+import type { DeferredChart } from './deferredChart.js';
 import type { ForkQuarantine } from './forkQuarantine.js';
 import { refusalCodeOf, type IngestRefusal, type IngestReport, type RefusalReason, type SkewReport } from './ingestReport.js';
 import type { Keyring } from './keyring.js';
@@ -15,7 +16,8 @@ import type { Keyring } from './keyring.js';
 /** What {@link ingestEvents} works on: a replica's parts. */
 export interface IngestContext {
   readonly store: EventLog;
-  readonly chart: Chart;
+  /** The projection: accepted events are queued on it, folded in one batch when it is next read. */
+  readonly chart: DeferredChart;
   readonly keyring: Keyring;
   readonly clock: HybridClock;
   readonly quarantine: ForkQuarantine;
@@ -59,6 +61,7 @@ export async function ingestEvents(ctx: IngestContext, input: unknown): Promise<
       refused.push({ index, ...identify(item), reason: { code, message: issues.slice(0, 5).map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ') } });
       return;
     }
+    vouchEncoded(event, checked.encoded, checked.hash); // the store's planAppend need not encode it again
     const list = bySite.get(event.site);
     if (list) list.push({ index, event, hash: checked.hash });
     else bySite.set(event.site, [{ index, event, hash: checked.hash }]);
@@ -105,7 +108,7 @@ export async function ingestEvents(ctx: IngestContext, input: unknown): Promise<
     duplicates += overlap.length + repeats.length;
     if (fresh.length === 0) continue;
     const added = toStore.slice(0, fresh.length);
-    ctx.chart.apply(added);
+    ctx.chart.defer(added);
     for (const e of added) {
       const seen = ctx.clock.observe(e.hlc);
       if (seen.skew) skew.push({ site, seq: e.seq, id: e.id, hlc: e.hlc, aheadMs: seen.skew.aheadMs, boundMs: seen.skew.boundMs });

@@ -14,6 +14,7 @@ import { receiveSyncMessage as receiveStep } from '../sync/receiveSyncMessage.js
 import { parseSyncMessage, type SyncMessage } from '../sync/syncMessage.js';
 import type { SyncState } from '../sync/syncState.js';
 import { seqOf } from '../sync/versionVector.js';
+import { createDeferredChart } from './deferredChart.js';
 import { createForkQuarantine, type QuarantinedFork } from './forkQuarantine.js';
 import { ingestEvents } from './ingestEvents.js';
 import type { IngestReport } from './ingestReport.js';
@@ -124,7 +125,7 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
   const quarantine = createForkQuarantine(options.onFork);
   const serial = createSerialQueue();
 
-  const chart = createChart({ schema: options.schema });
+  const chart = createDeferredChart(createChart({ schema: options.schema }));
   const { maxHlc } = await rebuildChart(store, chart);
   const clock = options.clock ?? createHybridClock(maxHlc === undefined ? {} : { last: maxHlc });
   if (options.clock && maxHlc !== undefined) options.clock.observe(maxHlc);

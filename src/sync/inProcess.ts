@@ -1,5 +1,6 @@
 import { ChartlogError } from '../error/chartlogError.js';
 import { encodeEvent } from '../event/eventHash.js';
+import { freezeDeep } from '../event/freezeDeep.js';
 import type { IngestRefusal, IngestReport } from '../replica/ingestReport.js';
 import type { SyncOptions } from './generateSyncMessage.js';
 import { encodeSyncMessage, type SyncMessage } from './syncMessage.js';
@@ -77,13 +78,15 @@ export async function syncPair(a: SyncEndpoint, b: SyncEndpoint, options: SyncPa
     if (message === null) return false;
     let bytes = 0;
     let eventBytes = 0;
+    // The message as a network would carry it: encoded once, parsed once per delivery.
+    const text = wire ? encodeSyncMessage(message) : '';
     if (wire) {
-      bytes = Buffer.byteLength(encodeSyncMessage(message), 'utf8');
-      for (const e of message.events) eventBytes += Buffer.byteLength(encodeEvent(e), 'utf8');
+      bytes = Buffer.byteLength(text, 'utf8');
+      eventBytes = canonicalBytesOf(message, bytes);
     }
     report = { ...report, messages: report.messages + 1, bytes: report.bytes + bytes, eventBytes: report.eventBytes + eventBytes };
     for (const delivered of link(message, from.site, to.site)) {
-      const [received, ingest] = await to.receiveSyncMessage(states.get(to) as SyncState, wire ? JSON.parse(encodeSyncMessage(delivered)) : delivered);
+      const [received, ingest] = await to.receiveSyncMessage(states.get(to) as SyncState, wire ? fromWire(delivered === message ? text : encodeSyncMessage(delivered)) : delivered);
       states.set(to, received);
       report = {
         ...report,
@@ -100,6 +103,36 @@ export async function syncPair(a: SyncEndpoint, b: SyncEndpoint, options: SyncPa
     if (!spoke && !answered) return { ...report, rounds: round };
   }
   throw new ChartlogError('SYNC_NOT_QUIET', `${a.site} and ${b.site} still syncing after ${maxRounds} rounds (${report.refused.length} refusals)`, { details: { refused: report.refused.slice(0, 10) } });
+}
+
+/**
+ * The canonical bytes of a message's events, from the byte length of its JSON text
+ * without encoding any event again: an event's JSON and its canonical encoding hold the
+ * same members with the same value encodings in another key order, except the `sig`
+ * member (`"sig":"…"` and its comma), which only the JSON carries. Falls back to encoding
+ * every event when an event is not a plain envelope of that shape.
+ */
+function canonicalBytesOf(message: SyncMessage, messageBytes: number): number {
+  const events = message.events;
+  if (events.length === 0) return 0;
+  let sigBytes = 0;
+  for (const e of events) {
+    if (Object.getPrototypeOf(e) !== Object.prototype || 'toJSON' in e) return events.reduce((sum, x) => sum + Buffer.byteLength(encodeEvent(x), 'utf8'), 0);
+    if (e.sig !== undefined) sigBytes += Buffer.byteLength(`,"sig":${JSON.stringify(e.sig)}`, 'utf8');
+  }
+  const envelope = Buffer.byteLength(encodeSyncMessage({ ...message, events: [] }), 'utf8');
+  return messageBytes - envelope - (events.length - 1) - sigBytes;
+}
+
+/**
+ * Parses a message's JSON text. Its events are frozen here, where the parsed objects
+ * are this function's own: ingest then takes them as they are instead of copying each
+ * one to guard against a caller changing it later.
+ */
+function fromWire(text: string): unknown {
+  const parsed = JSON.parse(text) as { events?: unknown };
+  if (Array.isArray(parsed.events)) for (const e of parsed.events as unknown[]) if (typeof e === 'object' && e !== null) freezeDeep(e);
+  return parsed;
 }
 
 /** Options for {@link syncReplicas}. */
