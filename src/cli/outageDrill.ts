@@ -7,17 +7,23 @@
  * one, every site converges to the same state hash, and the conflicts are listed for a
  * clinician to review.
  *
- * Replicas here are in-process charts exchanging events directly; the sync protocol
- * and durable stores are layered on the same events by chartlog's replication.
+ * Each site is a real replica (`createReplica`) on its own SQLite file in a temporary
+ * directory, with its own Ed25519 key; sites sync with the sync protocol in process
+ * (`syncPair`), every run ending at a signed head. While links are up, every site
+ * syncs with the hospital hub after each action.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   addConsultationNote,
   bookAppointment,
   changeDose,
   clinicalSchema,
-  createChart,
-  createEventWriter,
   createHybridClock,
+  createKeyring,
+  createReplica,
+  generateSiteKeys,
   listConflicts,
   openSlot,
   patientStream,
@@ -26,16 +32,19 @@ import {
   recordObservation,
   registerPatient,
   scheduleStream,
-  siteId,
   startEncounter,
+  syncPair,
   updateAllergy,
   VITAL_SIGNS,
   type Chart,
   type ChartEvent,
   type Conflict,
   type EventDraft,
+  type Keyring,
+  type Replica,
   type StreamId,
 } from '../index.js';
+import { openStoreFile } from './openStoreFile.js';
 
 /** Options of {@link runOutageDrill}. */
 export interface OutageDrillOptions {
@@ -59,10 +68,8 @@ export interface OutageDrillResult {
 
 interface Site {
   readonly name: string;
+  readonly replica: Replica;
   readonly chart: Chart;
-  readonly held: Map<string, ChartEvent>;
-  record(draft: EventDraft): ChartEvent;
-  receive(events: Iterable<ChartEvent>): number;
 }
 
 const SNOMED = 'http://snomed.info/sct';
@@ -70,108 +77,104 @@ const PENICILLIN = { coding: [{ system: SNOMED, code: '764146007', display: 'Pen
 const RAMIPRIL = { coding: [{ system: 'https://dmd.nhs.uk', code: '318901009', display: 'Ramipril 2.5mg capsules' }] };
 const HUB_CLINIC = 'hub-extended-access';
 
-/** Runs the drill and returns what every site ended with. Deterministic for given options. */
-export function runOutageDrill(options: OutageDrillOptions = {}): OutageDrillResult {
+/**
+ * Runs the drill and returns what every site ended with. Event ids are random, so the
+ * state hashes differ from run to run; that the sites agree, and which conflicts open,
+ * does not.
+ */
+export async function runOutageDrill(options: OutageDrillOptions = {}): Promise<OutageDrillResult> {
   const say = options.onProgress ?? (() => {});
   const patients = options.patients ?? 60;
   const hours = options.outageHours ?? 6;
   let now = Date.UTC(2024, 6, 19, 8, 0, 0); // the morning of 19 July 2024
   const names = ['practice-a', 'practice-b', 'practice-c', 'hospital-d'] as const;
-  const sites = new Map<string, Site>(names.map((name, i) => [name, makeSite(name, () => now + i * 250)]));
-  const site = (name: (typeof names)[number]): Site => sites.get(name) as Site;
-  let links = true;
-  const everywhere = (from: Site, event: ChartEvent): void => {
-    if (links) for (const other of sites.values()) if (other !== from) other.receive([event]);
-  };
-  const act = (at: Site, make: (state: (stream: StreamId) => ReturnType<Chart['state']>) => EventDraft): ChartEvent => {
-    const event = at.record(make((stream) => at.chart.state(stream)));
-    everywhere(at, event);
-    now += 60_000;
-    return event;
-  };
-  const author = (s: Site) => ({ id: `clinician-${s.name}`, role: s.name.startsWith('hospital') ? 'registrar' : 'gp', org: s.name });
-  const practices = [site('practice-a'), site('practice-b'), site('practice-c')];
-  const ids = Array.from({ length: patients }, (_, i) => `patient-${String(i + 1).padStart(4, '0')}`);
-  const homeOf = (i: number): Site => practices[i % 3] as Site;
+  const keys = names.map(() => generateSiteKeys());
+  const keyring = createKeyring(Object.fromEntries(names.map((name, i) => [name, (keys[i] as ReturnType<typeof generateSiteKeys>).publicKey])));
+  const dir = mkdtempSync(join(tmpdir(), 'chartlog-drill-'));
+  const sites = new Map<string, Site>();
+  try {
+    for (const [i, name] of names.entries()) sites.set(name, await makeSite(name, join(dir, `${name}.chartlog`), keys[i] as ReturnType<typeof generateSiteKeys>, keyring, () => now + i * 250));
+    const site = (name: (typeof names)[number]): Site => sites.get(name) as Site;
+    const hub = site('hospital-d');
+    let links = true;
+    const act = async (at: Site, make: (state: (stream: StreamId) => ReturnType<Chart['state']>) => EventDraft): Promise<ChartEvent> => {
+      const event = await at.replica.record(make((stream) => at.chart.state(stream)));
+      // While links are up every action reaches the hub, and the hub passes it on.
+      if (links && at !== hub) await syncPair(at.replica, hub.replica);
+      now += 60_000;
+      return event;
+    };
+    const author = (s: Site) => ({ id: `clinician-${s.name}`, role: s.name.startsWith('hospital') ? 'registrar' : 'gp', org: s.name });
+    const practices = [site('practice-a'), site('practice-b'), site('practice-c')];
+    const ids = Array.from({ length: patients }, (_, i) => `patient-${String(i + 1).padStart(4, '0')}`);
+    const homeOf = (i: number): Site => practices[i % 3] as Site;
 
-  say('08:00  a normal morning: registrations, allergies, prescriptions, a shared extended-access clinic');
-  ids.forEach((pid, i) => {
-    const home = homeOf(i);
-    act(home, (state) => registerPatient(state(patientStream(pid)), { patientId: pid, name: { family: `Patient${i + 1}`, given: ['Sam'] }, birthDate: '1960-05-04', gender: i % 2 ? 'female' : 'male', generalPractitioner: `Organization/${home.name}`, author: author(home) }));
-    if (i % 4 === 0) act(home, (state) => recordAllergy(state(patientStream(pid)), { patientId: pid, allergyId: `allergy-${pid}`, code: PENICILLIN, criticality: 'low', author: author(home) }));
-    if (i % 3 === 0) act(home, (state) => prescribe(state(patientStream(pid)), { patientId: pid, medicationRequestId: `rx-${pid}`, medication: RAMIPRIL, dosage: { text: '2.5 mg once daily' }, author: author(home) }));
-  });
-  for (let s = 0; s < 8; s++) {
-    const start = new Date(Date.UTC(2024, 6, 19, 13, s * 15)).toISOString();
-    act(site('practice-a'), (state) => openSlot(state(scheduleStream(HUB_CLINIC)), { clinic: HUB_CLINIC, slotId: `slot-${s}`, start, end: new Date(Date.parse(start) + 15 * 60_000).toISOString(), author: author(site('practice-a')) }));
+    say('08:00  a normal morning: registrations, allergies, prescriptions, a shared extended-access clinic');
+    for (const [i, pid] of ids.entries()) {
+      const home = homeOf(i);
+      await act(home, (state) => registerPatient(state(patientStream(pid)), { patientId: pid, name: { family: `Patient${i + 1}`, given: ['Sam'] }, birthDate: '1960-05-04', gender: i % 2 ? 'female' : 'male', generalPractitioner: `Organization/${home.name}`, author: author(home) }));
+      if (i % 4 === 0) await act(home, (state) => recordAllergy(state(patientStream(pid)), { patientId: pid, allergyId: `allergy-${pid}`, code: PENICILLIN, criticality: 'low', author: author(home) }));
+      if (i % 3 === 0) await act(home, (state) => prescribe(state(patientStream(pid)), { patientId: pid, medicationRequestId: `rx-${pid}`, medication: RAMIPRIL, dosage: { text: '2.5 mg once daily' }, author: author(home) }));
+    }
+    for (let s = 0; s < 8; s++) {
+      const start = new Date(Date.UTC(2024, 6, 19, 13, s * 15)).toISOString();
+      await act(site('practice-a'), (state) => openSlot(state(scheduleStream(HUB_CLINIC)), { clinic: HUB_CLINIC, slotId: `slot-${s}`, start, end: new Date(Date.parse(start) + 15 * 60_000).toISOString(), author: author(site('practice-a')) }));
+    }
+    // Before the outage every practice catches up with the hub.
+    for (const p of practices) await syncPair(p.replica, hub.replica);
+
+    now = Math.max(now, Date.UTC(2024, 6, 19, 10, 0, 0));
+    say(`10:00  OUTAGE: every link is down; each site keeps recording for ${hours} simulated hours`);
+    links = false;
+    let recorded = 0;
+    const stamp = async (s: Site, make: Parameters<typeof act>[1]): Promise<void> => {
+      await act(s, make);
+      recorded++;
+    };
+    // The safety-critical collisions the drill is about:
+    const shared = ids[0] as string; // allergy and prescription exist at every site
+    await stamp(site('practice-a'), (state) => updateAllergy(state(patientStream(shared)), { patientId: shared, allergyId: `allergy-${shared}`, criticality: 'high', author: author(site('practice-a')) }));
+    await stamp(hub, (state) => updateAllergy(state(patientStream(shared)), { patientId: shared, allergyId: `allergy-${shared}`, criticality: 'unable-to-assess', author: author(hub) }));
+    await stamp(site('practice-b'), (state) => changeDose(state(patientStream(shared)), { patientId: shared, medicationRequestId: `rx-${shared}`, dosage: { text: '5 mg once daily' }, author: author(site('practice-b')) }));
+    await stamp(site('practice-c'), (state) => changeDose(state(patientStream(shared)), { patientId: shared, medicationRequestId: `rx-${shared}`, dosage: { text: '1.25 mg once daily' }, author: author(site('practice-c')) }));
+    await stamp(site('practice-b'), (state) => bookAppointment(state(scheduleStream(HUB_CLINIC)), { clinic: HUB_CLINIC, slotId: 'slot-3', patientId: ids[1] as string, appointmentId: 'appt-b-1', author: author(site('practice-b')) }));
+    await stamp(site('practice-c'), (state) => bookAppointment(state(scheduleStream(HUB_CLINIC)), { clinic: HUB_CLINIC, slotId: 'slot-3', patientId: ids[2] as string, appointmentId: 'appt-c-1', author: author(site('practice-c')) }));
+    // …and ordinary work everywhere, hour after hour.
+    for (let hour = 0; hour < hours; hour++) {
+      for (const [i, pid] of ids.entries()) {
+        if ((i + hour) % 5 !== 0) continue;
+        const at = i % 7 === 0 ? hub : homeOf(i);
+        const encounter = `enc-${pid}-${at.name}-${hour}`;
+        await stamp(at, (state) => startEncounter(state(patientStream(pid)), { patientId: pid, encounterId: encounter, author: author(at) }));
+        await stamp(at, (state) => recordObservation(state(patientStream(pid)), { patientId: pid, code: VITAL_SIGNS.heartRate, value: { valueQuantity: { value: 60 + ((i * 7 + hour) % 40), unit: '/min' } }, author: author(at) }));
+        await stamp(at, (state) => addConsultationNote(state(patientStream(pid)), { patientId: pid, encounterId: encounter, text: `Seen during the outage (hour ${hour + 1}); recorded locally at ${at.name}`, author: author(at) }));
+      }
+      now += 3_600_000;
+      say(`${String(11 + hour).padStart(2, '0')}:00  still cut off: ${recorded} events recorded locally so far`);
+    }
+
+    say('links return one by one (sync protocol, batches ending at signed heads)');
+    links = true;
+    const reconnect = async (a: Site): Promise<void> => {
+      const report = await syncPair(a.replica, hub.replica);
+      say(`       ${a.name} <-> ${hub.name}: ${report.accepted} events accepted in ${report.rounds} rounds, ${report.refused.length} refused`);
+    };
+    for (const p of practices) await reconnect(p);
+    // The hub now holds everything; the practices that reconnected first catch up from it (relaying).
+    for (const p of practices) await reconnect(p);
+
+    const rows = [];
+    for (const s of sites.values()) rows.push({ site: s.name, events: await s.replica.store.count(), stateHash: s.chart.hash(), conflicts: listConflicts(s.chart).length });
+    return { converged: new Set(rows.map((r) => r.stateHash)).size === 1 && new Set(rows.map((r) => r.events)).size === 1, sites: rows, conflicts: listConflicts(hub.chart) };
+  } finally {
+    for (const s of sites.values()) await s.replica.store.close();
+    rmSync(dir, { recursive: true, force: true });
   }
-
-  now = Math.max(now, Date.UTC(2024, 6, 19, 10, 0, 0));
-  say(`10:00  OUTAGE: every link is down; each site keeps recording for ${hours} simulated hours`);
-  links = false;
-  let recorded = 0;
-  const stamp = (s: Site, make: Parameters<typeof act>[1]) => {
-    act(s, make);
-    recorded++;
-  };
-  // The safety-critical collisions the drill is about:
-  const shared = ids[0] as string; // allergy and prescription exist at every site
-  stamp(site('practice-a'), (state) => updateAllergy(state(patientStream(shared)), { patientId: shared, allergyId: `allergy-${shared}`, criticality: 'high', author: author(site('practice-a')) }));
-  stamp(site('hospital-d'), (state) => updateAllergy(state(patientStream(shared)), { patientId: shared, allergyId: `allergy-${shared}`, criticality: 'unable-to-assess', author: author(site('hospital-d')) }));
-  stamp(site('practice-b'), (state) => changeDose(state(patientStream(shared)), { patientId: shared, medicationRequestId: `rx-${shared}`, dosage: { text: '5 mg once daily' }, author: author(site('practice-b')) }));
-  stamp(site('practice-c'), (state) => changeDose(state(patientStream(shared)), { patientId: shared, medicationRequestId: `rx-${shared}`, dosage: { text: '1.25 mg once daily' }, author: author(site('practice-c')) }));
-  stamp(site('practice-b'), (state) => bookAppointment(state(scheduleStream(HUB_CLINIC)), { clinic: HUB_CLINIC, slotId: 'slot-3', patientId: ids[1] as string, appointmentId: 'appt-b-1', author: author(site('practice-b')) }));
-  stamp(site('practice-c'), (state) => bookAppointment(state(scheduleStream(HUB_CLINIC)), { clinic: HUB_CLINIC, slotId: 'slot-3', patientId: ids[2] as string, appointmentId: 'appt-c-1', author: author(site('practice-c')) }));
-  // …and ordinary work everywhere, hour after hour.
-  for (let hour = 0; hour < hours; hour++) {
-    ids.forEach((pid, i) => {
-      if ((i + hour) % 5 !== 0) return;
-      const at = i % 7 === 0 ? site('hospital-d') : homeOf(i);
-      const encounter = `enc-${pid}-${at.name}-${hour}`;
-      stamp(at, (state) => startEncounter(state(patientStream(pid)), { patientId: pid, encounterId: encounter, author: author(at) }));
-      stamp(at, (state) => recordObservation(state(patientStream(pid)), { patientId: pid, code: VITAL_SIGNS.heartRate, value: { valueQuantity: { value: 60 + ((i * 7 + hour) % 40), unit: '/min' } }, author: author(at) }));
-      stamp(at, (state) => addConsultationNote(state(patientStream(pid)), { patientId: pid, encounterId: encounter, text: `Seen during the outage (hour ${hour + 1}); recorded locally at ${at.name}`, author: author(at) }));
-    });
-    now += 3_600_000;
-    say(`${String(11 + hour).padStart(2, '0')}:00  still cut off: ${recorded} events recorded locally so far`);
-  }
-
-  say('links return one by one');
-  links = true;
-  const exchange = (a: Site, b: Site): void => {
-    const toB = b.receive([...a.held.values()].filter((e) => !b.held.has(e.id)));
-    const toA = a.receive([...b.held.values()].filter((e) => !a.held.has(e.id)));
-    say(`       ${a.name} <-> ${b.name}: ${toB} events one way, ${toA} the other`);
-  };
-  exchange(site('practice-a'), site('hospital-d'));
-  exchange(site('practice-b'), site('hospital-d'));
-  exchange(site('practice-c'), site('hospital-d'));
-  // The hub now holds everything; the practices catch up from it (relaying).
-  for (const p of practices) exchange(p, site('hospital-d'));
-
-  const rows = [...sites.values()].map((s) => ({ site: s.name, events: s.held.size, stateHash: s.chart.hash(), conflicts: listConflicts(s.chart).length }));
-  return { converged: new Set(rows.map((r) => r.stateHash)).size === 1, sites: rows, conflicts: listConflicts(site('hospital-d').chart) };
 }
 
-function makeSite(name: string, wallClock: () => number): Site {
-  const writer = createEventWriter({ site: siteId(name), clock: createHybridClock({ wallClock }) });
-  const chart = createChart({ schema: clinicalSchema });
-  const held = new Map<string, ChartEvent>();
-  return {
-    name,
-    chart,
-    held,
-    record(draft) {
-      const event = writer.append(draft);
-      held.set(event.id, event);
-      chart.apply([event]);
-      return event;
-    },
-    receive(events) {
-      const fresh = [...events].filter((e) => !held.has(e.id));
-      for (const e of fresh) held.set(e.id, e);
-      chart.apply(fresh);
-      return fresh.length;
-    },
-  };
+async function makeSite(name: string, path: string, keys: ReturnType<typeof generateSiteKeys>, keyring: Keyring, wallClock: () => number): Promise<Site> {
+  const replica = await createReplica({ site: name, keys, keyring, schema: clinicalSchema, store: await openStoreFile(path, 'write'), clock: createHybridClock({ wallClock }), wallClock });
+  return { name, replica, get chart() {
+    return replica.chart;
+  } };
 }

@@ -40,8 +40,8 @@ describe('examples', () => {
     expect(out).toBe('1 true');
   });
 
-  it('the outage drill converges: every site ends with the same state hash and the collisions are listed', () => {
-    const result = runOutageDrill({ patients: 12, outageHours: 2 });
+  it('the outage drill converges: every site ends with the same state hash and the collisions are listed', async () => {
+    const result = await runOutageDrill({ patients: 12, outageHours: 2 });
     expect(result.converged).toBe(true);
     expect(new Set(result.sites.map((s) => s.stateHash)).size).toBe(1);
     expect(new Set(result.sites.map((s) => s.events)).size).toBe(1);

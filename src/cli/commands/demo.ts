@@ -10,7 +10,8 @@ export const demoCommand: CliCommand = {
     'Three GP practices and a hospital keep recording through a total outage (including',
     "concurrent changes to the same patients' allergies and doses, and one slot booked twice),",
     'then links return one by one. Prints progress, a table per site (events, state hash,',
-    'conflicts) and the open conflicts. In memory; deterministic for given options.',
+    'conflicts) and the open conflicts. Each site is a replica on a SQLite file in a temporary',
+    'directory (removed afterwards), syncing with the sync protocol.',
     'With --json: one line {"converged":…,"sites":[…],"conflicts":[…]}. Exit 1 if not converged.',
   ],
   options: {
@@ -20,7 +21,7 @@ export const demoCommand: CliCommand = {
   examples: ['chartlog demo', 'chartlog demo --json --patients 200 --hours 12'],
   async run(values) {
     const json = wantsJson(values);
-    const result = runOutageDrill({ patients: integerOption(values, 'patients', 60), outageHours: integerOption(values, 'hours', 6), ...(json ? {} : { onProgress: (line: string) => out(line) }) });
+    const result = await runOutageDrill({ patients: integerOption(values, 'patients', 60), outageHours: integerOption(values, 'hours', 6), ...(json ? {} : { onProgress: (line: string) => out(line) }) });
     const code = result.converged ? EXIT.ok : EXIT.problems;
     if (json) {
       outJson(result);
