@@ -21,6 +21,7 @@ import {
 } from '../../src/index.js';
 import { seededRandom, testSchema, TEST_EVENT_TYPE } from '../../src/testing/index.js';
 import { readAllEvents } from '../../src/store/readEventPages.js';
+import { expect } from 'vitest';
 
 export const T0 = Date.UTC(2024, 6, 19, 8, 0, 0, 0);
 export const STREAMS: readonly StreamId[] = [streamId('patient/ann-jones'), streamId('patient/bob-smith'), streamId('schedule/hub-clinic')];
@@ -94,4 +95,14 @@ export function tampered(event: ChartEvent, change: (e: Record<string, unknown>)
   const copy = JSON.parse(JSON.stringify(event)) as Record<string, unknown>;
   change(copy);
   return copy as unknown as ChartEvent;
+}
+
+/** Asserts every replica holds the union of all their events and shows the batch fold of it. */
+export async function expectConverged(replicas: readonly Replica[]): Promise<void> {
+  const union = new Map((await Promise.all(replicas.map(allEvents))).flat().map((e) => [`${e.site}:${e.seq}`, e]));
+  const reference = foldHash(union.values());
+  for (const r of replicas) {
+    expect(await r.store.count(), r.site).toBe(union.size);
+    expect(r.chart.hash(), r.site).toBe(reference);
+  }
 }

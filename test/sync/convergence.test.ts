@@ -6,18 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryEventLog, initSyncState, syncPair, syncReplicas, type EventLog, type Replica, type SyncMessage } from '../../src/index.js';
 import { openSqliteEventLog } from '../../src/store/sqlite/index.js';
 import { useTempDir } from '../support/tempDir.js';
-import { allEvents, foldHash, openSite, recordMany } from '../replica/fixtures.js';
+import { expectConverged, openSite, recordMany } from '../replica/fixtures.js';
 
 const NETWORK = ['practice-a', 'practice-b', 'practice-c', 'hospital'];
-
-async function expectConverged(replicas: readonly Replica[]): Promise<void> {
-  const union = new Map((await Promise.all(replicas.map(allEvents))).flat().map((e) => [`${e.site}:${e.seq}`, e]));
-  const reference = foldHash(union.values());
-  for (const r of replicas) {
-    expect(await r.store.count(), r.site).toBe(union.size);
-    expect(r.chart.hash(), r.site).toBe(reference);
-  }
-}
 
 async function offlineDay(stores: (site: string) => EventLog): Promise<Replica[]> {
   const replicas = await Promise.all(NETWORK.map((site, i) => openSite(site, { network: NETWORK, store: stores(site), clockOffsetMs: i * 250 })));

@@ -7,19 +7,10 @@ import { createMemoryEventLog, initSyncState, type EventLog, type Replica } from
 import { openSqliteEventLog } from '../../../src/store/sqlite/index.js';
 import { createHttpSyncClient, syncOverHttp, syncMessageLines } from '../../../src/sync/http/index.js';
 import { useTempDir } from '../../support/tempDir.js';
-import { allEvents, foldHash, openSite, recordMany } from '../../replica/fixtures.js';
+import { expectConverged, openSite, recordMany } from '../../replica/fixtures.js';
 import { post, serveReplica, tokenOf, useServers } from './httpHarness.js';
 
 const NETWORK = ['practice-a', 'practice-b', 'hospital'];
-
-async function expectConverged(replicas: readonly Replica[]): Promise<void> {
-  const union = new Map((await Promise.all(replicas.map(allEvents))).flat().map((e) => [`${e.site}:${e.seq}`, e]));
-  const reference = foldHash(union.values());
-  for (const r of replicas) {
-    expect(await r.store.count(), r.site).toBe(union.size);
-    expect(r.chart.hash(), r.site).toBe(reference);
-  }
-}
 
 const client = (url: string, site: string): ReturnType<typeof createHttpSyncClient> => createHttpSyncClient({ url, token: tokenOf(site), retries: 0 });
 

@@ -3,23 +3,14 @@
  * HTTP errors.
  */
 import { describe, expect, it } from 'vitest';
-import { isChartlogError, type ChartlogError, type Replica } from '../../../src/index.js';
+import type { Replica } from '../../../src/index.js';
+import { caughtError as caught } from '../../support/caughtError.js';
 import { createHttpSyncClient, syncMessageLines, syncOverHttp } from '../../../src/sync/http/index.js';
 import { allEvents, openSite, recordMany, tampered } from '../../replica/fixtures.js';
 import { post, serveReplica, tokenOf, useServers } from './httpHarness.js';
 
 const NETWORK = ['practice-a', 'hospital'];
 const AUTH = { authorization: `Bearer ${tokenOf('practice-a')}` };
-
-async function caught(promise: Promise<unknown>): Promise<ChartlogError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isChartlogError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a ChartlogError');
-}
 
 describe('the sync handler refuses bad requests with JSON errors', () => {
   const serve = useServers();

@@ -5,23 +5,14 @@
  */
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { isChartlogError, type ChartlogError, type Replica } from '../../../src/index.js';
+import type { Replica } from '../../../src/index.js';
+import { caughtError as caught } from '../../support/caughtError.js';
 import { createHttpSyncClient, createSyncHandler, syncOverHttp } from '../../../src/sync/http/index.js';
 import { allEvents, foldHash, openSite, recordMany } from '../../replica/fixtures.js';
 import { failingFirst, peersOf, tokenOf, useServers } from './httpHarness.js';
 
 const NETWORK = ['practice-a', 'hospital'];
 const FAST = { backoff: { initialMs: 5, maxMs: 20 } } as const;
-
-async function caught(promise: Promise<unknown>): Promise<ChartlogError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isChartlogError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a ChartlogError');
-}
 
 async function pair(): Promise<[Replica, Replica]> {
   const [a, hospital] = (await Promise.all(NETWORK.map((s) => openSite(s, { network: NETWORK, signEvery: 16 })))) as [Replica, Replica];
