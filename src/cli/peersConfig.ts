@@ -16,6 +16,10 @@ export interface PeerEntry {
   readonly publicKey: string;
   /** The bearer token it presents when it calls our `serve`; absent: it may not call us (its events can still arrive relayed). */
   readonly token?: string;
+  /** Its base URL (`http://host:port`), for `serve --sync-every` to call it; given together with {@link PeerEntry.ourToken}. */
+  readonly url?: string;
+  /** The bearer token we present when we call its `url`: the `token` its own peers file lists for our site. */
+  readonly ourToken?: string;
 }
 
 /** A peers file, read and checked. */
@@ -39,7 +43,9 @@ export interface PeersConfig {
  * {
  *   "peers": [
  *     { "site": "hospital-d", "publicKeyFile": "hospital-d.key.pub", "token": "hospital-d-calls-us-with-this" },
- *     { "site": "practice-b", "publicKey": "-----BEGIN PUBLIC KEY-----\n…\n-----END PUBLIC KEY-----\n" }
+ *     { "site": "practice-b", "publicKey": "-----BEGIN PUBLIC KEY-----\n…\n-----END PUBLIC KEY-----\n" },
+ *     { "site": "practice-c", "publicKeyFile": "practice-c.key.pub", "token": "practice-c-calls-us-with-this",
+ *       "url": "http://practice-c.example:8080", "ourToken": "we-call-practice-c-with-this" }
  *   ]
  * }
  * ```
@@ -48,7 +54,10 @@ export interface PeersConfig {
  * (a path, relative to the peers file; what `chartlog keygen` writes as `FILE.pub`).
  * `token` is optional: at least 16 characters, unique across the file. Sites listed
  * without a token are trusted for their signatures but may not call this site. A site
- * may list itself (its key must then be its own); other fields are refused.
+ * may list itself (its key must then be its own). `url` (an `http://` or `https://` base
+ * URL) and `ourToken` (at least 16 characters: the `token` that peer's own peers file lists
+ * for us) go together and are optional: they tell `chartlog serve --sync-every` where and
+ * how to call that peer. Other fields are refused.
  *
  * @throws ChartlogError `INVALID_OPTION` with `issues` pointing at the offending fields.
  */
@@ -69,14 +78,14 @@ export function readPeersConfig(path: string): PeersConfig {
   const peers: PeerEntry[] = [];
   const tokens: Record<string, string> = {};
   const list = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>)['peers'] : undefined;
-  if (!Array.isArray(list)) issues.push({ path: ['peers'], message: 'must be an array of { site, publicKey | publicKeyFile, token? }' });
+  if (!Array.isArray(list)) issues.push({ path: ['peers'], message: 'must be an array of { site, publicKey | publicKeyFile, token?, url?, ourToken? }' });
   else {
     for (const extra of Object.keys(raw as object)) if (extra !== 'peers') issues.push({ path: [extra], message: 'unknown field' });
     const seen = new Set<string>();
     list.forEach((entry: unknown, i) => {
       if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return void issues.push({ path: ['peers', i], message: 'must be an object' });
       const e = entry as Record<string, unknown>;
-      for (const extra of Object.keys(e)) if (!['site', 'publicKey', 'publicKeyFile', 'token'].includes(extra)) issues.push({ path: ['peers', i, extra], message: 'unknown field' });
+      for (const extra of Object.keys(e)) if (!['site', 'publicKey', 'publicKeyFile', 'token', 'url', 'ourToken'].includes(extra)) issues.push({ path: ['peers', i, extra], message: 'unknown field' });
       const site = e['site'];
       if (typeof site !== 'string' || !isSiteId(site)) return void issues.push({ path: ['peers', i, 'site'], message: 'must be a site id' });
       if (seen.has(site)) issues.push({ path: ['peers', i, 'site'], message: `${site} is listed twice` });
@@ -97,7 +106,8 @@ export function readPeersConfig(path: string): PeersConfig {
         else if (tokens[token] !== undefined) issues.push({ path: ['peers', i, 'token'], message: `the same token is given to ${tokens[token]}` });
         else tokens[token] = site;
       }
-      if (publicKey !== undefined) peers.push({ site, publicKey, ...(typeof token === 'string' ? { token } : {}) });
+      const call = checkPeerUrl(e, (field, message) => issues.push({ path: ['peers', i, field], message }));
+      if (publicKey !== undefined) peers.push({ site, publicKey, ...(typeof token === 'string' ? { token } : {}), ...call });
     });
   }
   if (issues.length > 0) throw new ChartlogError('INVALID_OPTION', `peers file ${path} is not valid`, { issues, details: { path } });
@@ -110,4 +120,32 @@ export function readPeersConfig(path: string): PeersConfig {
     keyring: () => createKeyring(Object.fromEntries(peers.map((p) => [p.site, p.publicKey]))),
     keys: () => new Map(keyring.sites().map((s) => [s, keyring.get(s) as KeyObject])),
   };
+}
+
+/** A peer entry's `url` and `ourToken`, checked (both or neither); each problem goes to `problem`. */
+function checkPeerUrl(e: Record<string, unknown>, problem: (field: string, message: string) => void): { url?: string; ourToken?: string } {
+  const { url, ourToken } = e;
+  if (url === undefined && ourToken === undefined) return {};
+  if (url === undefined) {
+    problem('ourToken', 'is only used with url (where we call this peer)');
+    return {};
+  }
+  let failed = false;
+  const fail = (field: string, message: string): void => {
+    failed = true;
+    problem(field, message);
+  };
+  if (typeof url !== 'string' || !isHttpUrl(url)) fail('url', 'must be an http:// or https:// base URL without user, password, query or fragment, e.g. http://127.0.0.1:8080');
+  if (ourToken === undefined) fail('url', "needs ourToken: the token this peer's own peers file lists for us");
+  else if (typeof ourToken !== 'string' || ourToken.length < MIN_TOKEN_LENGTH) fail('ourToken', `must be a string of at least ${MIN_TOKEN_LENGTH} characters`);
+  return !failed ? { url: url as string, ourToken: ourToken as string } : {};
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const u = new URL(text);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.username === '' && u.password === '' && u.search === '' && u.hash === '';
+  } catch {
+    return false;
+  }
 }

@@ -75,3 +75,43 @@ export type UnsignedEvent = Omit<ChartEvent, 'sig'>;
 
 /** Reads a JSON-ish value from `data` without widening the event's type. */
 export type EventDataValue = Json;
+
+/**
+ * `event` with signature `sig` (replacing any), frozen, its members in canonical order
+ * (`sig` sorts between `seq` and `site`): chartlog builds every event in that order so
+ * that `JSON.stringify` of it, minus `sig`, is its canonical encoding.
+ */
+export function withSignature(event: ChartEvent, sig: string): ChartEvent {
+  return Object.freeze({
+    author: event.author,
+    data: event.data,
+    hlc: event.hlc,
+    id: event.id,
+    pred: event.pred,
+    prev: event.prev,
+    seq: event.seq,
+    sig,
+    site: event.site,
+    stream: event.stream,
+    type: event.type,
+    v: event.v,
+  });
+}
+
+/** `event` without its signature, frozen, members in canonical order (the event itself when unsigned). */
+export function withoutSignature(event: ChartEvent): ChartEvent {
+  if (event.sig === undefined) return event;
+  return Object.freeze({
+    author: event.author,
+    data: event.data,
+    hlc: event.hlc,
+    id: event.id,
+    pred: event.pred,
+    prev: event.prev,
+    seq: event.seq,
+    site: event.site,
+    stream: event.stream,
+    type: event.type,
+    v: event.v,
+  });
+}

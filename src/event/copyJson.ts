@@ -8,16 +8,33 @@ interface Walk {
   readonly path: (string | number)[];
   /** Objects from the root to the current value, to tell a cycle from deep nesting. */
   readonly ancestors: object[];
+  /** Cleared when some copied object's own key order is not the canonical order (see {@link CanonicalCopy}). */
+  ordered: boolean;
+}
+
+/** What {@link copyCanonicalJson} reports besides the copy. */
+export interface CanonicalCopy {
+  /**
+   * True when every object of the copy holds its keys in canonical (sorted UTF-16) order,
+   * so `JSON.stringify(copy)` *is* its canonical JSON. False when a key is an array index
+   * (JavaScript lists those first, whatever the insertion order) or NFC changed a key.
+   */
+  ordered: boolean;
 }
 
 /**
  * Validates a caller's value as plain JSON and returns a frozen deep copy with every
  * string and key in Unicode NFC, in one walk: what an event writer needs, so that a
- * recorded event never aliases objects the caller may still mutate. Problems are
- * pushed onto `issues` (each with its path); the copy is then meaningless.
+ * recorded event never aliases objects the caller may still mutate. Objects are copied
+ * with their keys in sorted order, so the copy usually stringifies canonically; `order`,
+ * when given, is told when it does not. Problems are pushed onto `issues` (each with its
+ * path); the copy is then meaningless.
  */
-export function copyCanonicalJson(value: unknown, path: readonly (string | number)[], issues: ValidationIssue[], maxDepth = 64): Json {
-  return copy(value, { issues, maxDepth, path: [...path], ancestors: [] });
+export function copyCanonicalJson(value: unknown, path: readonly (string | number)[], issues: ValidationIssue[], maxDepth = 64, order?: CanonicalCopy): Json {
+  const walk: Walk = { issues, maxDepth, path: [...path], ancestors: [], ordered: true };
+  const out = copy(value, walk);
+  if (order !== undefined && !walk.ordered) order.ordered = false;
+  return out;
 }
 
 function copy(v: unknown, w: Walk): Json {
@@ -72,14 +89,28 @@ function copyObject(v: object, w: Walk): Json {
     return null;
   }
   const out: Record<string, Json> = {};
-  for (const key of Object.keys(v)) {
+  // Inserted in sorted order: then JSON.stringify of the copy is its canonical JSON
+  // (the writer's hash and the wire encoding take that native fast path).
+  const keys = Object.keys(v).sort();
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
     const child = (v as Record<string, unknown>)[key];
     w.path.push(key);
     if (child === undefined) report(w, 'undefined is not JSON (omit the key instead)');
-    else out[nfc(key, w)] = copy(child, w);
+    else {
+      const name = nfc(key, w);
+      if (name !== key || isIndexLike(name)) w.ordered = false;
+      out[name] = copy(child, w);
+    }
     w.path.pop();
   }
   return Object.freeze(out);
+}
+
+/** Conservatively: keys JavaScript may order before others (array indices start with a digit). */
+function isIndexLike(key: string): boolean {
+  const c = key.charCodeAt(0);
+  return c >= 48 && c <= 57;
 }
 
 function nfc(s: string, w: Walk): string {

@@ -37,6 +37,11 @@ function encodeAuthor(author: Author): string {
 
 // Events are immutable, so a hash computed once stays right for that object.
 const hashes = new WeakMap<ChartEvent, EventHash>();
+// The canonical text of events just encoded or verified (by a writer, or by ingest
+// after the chain and signature checks), until the store that saves it takes it: so an
+// event is encoded once on its way in, not once per layer. Transient, so events held
+// for a long time do not keep their text alive twice.
+const encodings = new WeakMap<ChartEvent, string>();
 
 /** SHA-256 (lower-case hex) of {@link encodeEvent}; cached per event object. */
 export function eventHash(event: ChartEvent): EventHash {
@@ -51,6 +56,25 @@ export function eventHash(event: ChartEvent): EventHash {
 /** Records a hash just computed from the event's own encoding (writers, stores), so it is not recomputed. */
 export function rememberHash(event: ChartEvent, hash: EventHash): void {
   hashes.set(event, hash);
+}
+
+/**
+ * Records that `encoded` is the canonical encoding of `event` and `hash` its SHA-256, for
+ * the store append that follows ({@link takeEncoding}). Only for deeply frozen events
+ * whose encoding the caller computed or verified itself: a store trusts it as its own.
+ * Ignored for an event that is not deeply frozen (the caller could still change it).
+ */
+export function rememberEncoding(event: ChartEvent, encoded: string, hash: EventHash): void {
+  hashes.set(event, hash);
+  if (Object.isFrozen(event) && Object.isFrozen(event.data) && Object.isFrozen(event.pred) && Object.isFrozen(event.author)) encodings.set(event, encoded);
+}
+
+/** The encoding {@link rememberEncoding} recorded for `event`, handed over once (it is forgotten). */
+export function takeEncoding(event: ChartEvent): { readonly encoded: string; readonly hash: EventHash } | undefined {
+  const encoded = encodings.get(event);
+  if (encoded === undefined) return undefined;
+  encodings.delete(event);
+  return { encoded, hash: hashes.get(event) as EventHash };
 }
 
 // crypto.hash (Node >= 20.12) is a one-shot digest, about twice as fast as createHash

@@ -2,8 +2,8 @@ import type { KeyObject } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { ChartlogError, type ValidationIssue } from '../error/chartlogError.js';
 import type { Author, ChartEvent, EventData, EventPred } from './chartEvent.js';
-import { encodeEvent, eventHash, hashCanonical, rememberHash } from './eventHash.js';
-import { copyCanonicalJson } from './copyJson.js';
+import { encodeEvent, eventHash, hashCanonical, rememberEncoding } from './eventHash.js';
+import { copyCanonicalJson, type CanonicalCopy } from './copyJson.js';
 import { parseHlc } from './hlc.js';
 import { createHybridClock, type HybridClock } from './hybridClock.js';
 import type { EventHash, EventId, SiteId, StreamId } from './ids.js';
@@ -94,31 +94,34 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
     // One walk validates the caller's payload and takes a frozen NFC copy of it, so the
     // event never aliases objects the caller may mutate later.
     const issues: ValidationIssue[] = [];
-    const data = copyCanonicalJson(draft.data, ['data'], issues);
-    const pred = copyCanonicalJson(draft.pred ?? {}, ['pred'], issues);
-    const author = copyCanonicalJson(draft.author, ['author'], issues);
+    const order: CanonicalCopy = { ordered: true };
+    const data = copyCanonicalJson(draft.data, ['data'], issues, undefined, order);
+    const pred = copyCanonicalJson(draft.pred ?? {}, ['pred'], issues, undefined, order);
+    const author = copyCanonicalJson(draft.author, ['author'], issues, undefined, order);
     throwIfIssues(issues);
     const hlc = clock.now();
+    // Members in canonical (sorted) order, as every event chartlog builds: see encodeEvent.
     const event: ChartEvent = Object.freeze({
-      id: uuidv7(options.random ? { msecs: parseHlc(hlc).wallMs, random: options.random() } : { msecs: parseHlc(hlc).wallMs }) as EventId,
-      site,
-      seq: at.seq + 1,
+      author: author as unknown as Author,
+      data: data as EventData,
       hlc,
+      id: uuidv7(options.random ? { msecs: parseHlc(hlc).wallMs, random: options.random() } : { msecs: parseHlc(hlc).wallMs }) as EventId,
+      pred: normalizePred(pred as EventPred),
       prev: at.hash,
+      seq: at.seq + 1,
+      site,
       stream: draft.stream,
       type: draft.type,
       v: draft.v ?? 1,
-      data: data as EventData,
-      pred: normalizePred(pred as EventPred),
-      author: author as unknown as Author,
     });
     const envelope = envelopeIssues(event, false);
     throwIfIssues(envelope);
-    // Encode once: the same bytes give the size check and the hash the chain needs.
-    const encoded = encodeEvent(event);
+    // Encode once: the same bytes give the size check, the hash the chain needs, and the
+    // text the store saves. A copy in canonical key order stringifies canonically, natively.
+    const encoded = order.ordered ? JSON.stringify(event) : encodeEvent(event);
     const size = Buffer.byteLength(encoded, 'utf8');
     if (size > maxBytes) throwIfIssues([oversize(size, maxBytes)]);
-    rememberHash(event, hashCanonical(encoded));
+    rememberEncoding(event, encoded, hashCanonical(encoded));
     return event;
   };
 
@@ -155,14 +158,14 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
 /** Sorted, de-duplicated pred ids, so the same knowledge always encodes the same way. */
 function normalizePred(pred: EventPred): EventPred {
   const out: Record<string, Record<string, readonly EventId[]>> = {};
-  for (const resource of Object.keys(pred)) {
+  for (const resource of Object.keys(pred).sort()) {
     const fields = pred[resource];
     if (!isPlainObject(fields)) {
       out[resource] = fields as never; // left for validation to report with its path
       continue;
     }
     const copy: Record<string, readonly EventId[]> = {};
-    for (const field of Object.keys(fields)) {
+    for (const field of Object.keys(fields).sort()) {
       const ids = fields[field];
       copy[field] = Array.isArray(ids) ? (isStrictlySorted(ids) ? ids : Object.freeze([...new Set(ids)].sort())) : (ids as never);
     }

@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import type { ChartEvent } from './chartEvent.js';
-import { eventHash } from './eventHash.js';
+import { withSignature, type ChartEvent } from './chartEvent.js';
+import { eventHash, rememberEncoding, rememberHash, takeEncoding } from './eventHash.js';
 
 /** An Ed25519 key pair for a site. The private key never leaves the site. */
 export interface SiteKeys {
@@ -41,8 +41,15 @@ export function importPrivateKey(pem: string): KeyObject {
  * 1..seq. The signature covers the event hash, which excludes `sig` itself.
  */
 export function signEvent(event: ChartEvent, privateKey: KeyObject): ChartEvent {
-  const sig = sign(null, Buffer.from(eventHash(event), 'hex'), privateKey).toString('base64');
-  return Object.freeze({ ...event, sig });
+  const hash = eventHash(event);
+  const sig = sign(null, Buffer.from(hash, 'hex'), privateKey).toString('base64');
+  const signed = withSignature(event, sig);
+  // Same canonical encoding (it excludes sig): hand over the hash, and the text a writer
+  // left for the store, rather than encoding the signed copy again.
+  const pending = takeEncoding(event);
+  if (pending !== undefined) rememberEncoding(signed, pending.encoded, hash);
+  else rememberHash(signed, hash);
+  return signed;
 }
 
 /** True when `event.sig` is a valid signature of the event's hash by `publicKey`. False when unsigned. */

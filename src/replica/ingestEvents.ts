@@ -1,11 +1,10 @@
 import { formatPath } from '../error/chartlogError.js';
-import type { ChartEvent } from '../event/chartEvent.js';
-import { eventHash } from '../event/eventHash.js';
+import { withoutSignature, type ChartEvent } from '../event/chartEvent.js';
+import { eventHash, rememberEncoding } from '../event/eventHash.js';
 import { freezeDeep } from '../event/freezeDeep.js';
 import type { HybridClock } from '../event/hybridClock.js';
 import type { EventHash, SiteId } from '../event/ids.js';
 import { checkAndEncode, isOversize } from '../event/validateEvent.js';
-import { vouchEncoded } from '../store/checkAppend.js';
 import type { EventLog } from '../store/eventLog.js';
 import { checkSiteRun, type RunEntry } from './checkSiteRun.js';
 import type { DeferredChart } from './deferredChart.js';
@@ -61,7 +60,7 @@ export async function ingestEvents(ctx: IngestContext, input: unknown): Promise<
       refused.push({ index, ...identify(item), reason: { code, message: issues.slice(0, 5).map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ') } });
       return;
     }
-    vouchEncoded(event, checked.encoded, checked.hash); // the store's planAppend need not encode it again
+    rememberEncoding(event, checked.encoded, checked.hash); // the store's planAppend need not encode it again
     const list = bySite.get(event.site);
     if (list) list.push({ index, event, hash: checked.hash });
     else bySite.set(event.site, [{ index, event, hash: checked.hash }]);
@@ -95,7 +94,7 @@ export async function ingestEvents(ctx: IngestContext, input: unknown): Promise<
     const last = run[run.length - 1] as RunEntry;
     // Only the last signature was verified: others are dropped rather than kept unchecked,
     // so a relay can never plant a bad signed head that later batches would be cut at.
-    const toStore = fresh.map((e) => (e === last || e.event.sig === undefined ? e.event : withoutSig(e.event)));
+    const toStore = fresh.map((e) => (e === last || e.event.sig === undefined ? e.event : withoutSignature(e.event)));
     if (fresh.length === 0) toStore.push(last.event); // a duplicate may still bring a (verified) signature
     try {
       await ctx.store.append(toStore);
@@ -151,10 +150,6 @@ function ownCopy(item: unknown): ChartEvent | undefined {
   }
 }
 
-function withoutSig(event: ChartEvent): ChartEvent {
-  const { sig: _sig, ...rest } = event;
-  return Object.freeze(rest);
-}
 
 function identify(item: unknown): { site?: string; seq?: number; id?: string } {
   if (typeof item !== 'object' || item === null) return {};

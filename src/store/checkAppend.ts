@@ -1,6 +1,7 @@
 import { ChartlogError } from '../error/chartlogError.js';
 import type { ChartEvent } from '../event/chartEvent.js';
 import type { SiteHead } from '../event/eventWriter.js';
+import { takeEncoding } from '../event/eventHash.js';
 import type { EventHash, SiteId } from '../event/ids.js';
 import { checkAndEncode, DEFAULT_MAX_EVENT_BYTES, isOversize, type CheckedEvent } from '../event/validateEvent.js';
 
@@ -52,23 +53,9 @@ export interface AppendPlan {
   readonly heads: ReadonlyMap<SiteId, SiteHead>;
 }
 
-// Encodings already checked by the caller (ingest checks every event before it appends),
-// per frozen event object: an immutable event's canonical text and hash cannot change.
-const vouched = new WeakMap<ChartEvent, { readonly encoded: string; readonly hash: EventHash }>();
-
-/**
- * Records that `event` (a frozen, deeply immutable event) passed {@link checkAndEncode}
- * with this canonical text and hash, so {@link planAppend} does not encode it again.
- * Only the size limit is re-checked (stores may set a smaller one); a vouch serves one append.
- */
-export function vouchEncoded(event: ChartEvent, encoded: string, hash: EventHash): void {
-  if (Object.isFrozen(event) && Object.isFrozen(event.data) && Object.isFrozen(event.pred) && Object.isFrozen(event.author)) vouched.set(event, { encoded, hash });
-}
-
-/** {@link checkAndEncode}, or the encoding vouched for the event when it is within the size limit. */
+/** {@link checkAndEncode}, or the encoding a writer or ingest handed over for the event when it is within the size limit. */
 function checkOrReuse(event: ChartEvent, options: { maxBytes?: number }): CheckedEvent {
-  const known = vouched.get(event);
-  if (known !== undefined) vouched.delete(event); // good for the one append that follows the check
+  const known = takeEncoding(event);
   if (known !== undefined && Buffer.byteLength(known.encoded, 'utf8') <= (options.maxBytes ?? DEFAULT_MAX_EVENT_BYTES)) return { issues: [], encoded: known.encoded, hash: known.hash };
   return checkAndEncode(event, options);
 }

@@ -26,11 +26,12 @@ function lacking(have: VersionVector, lack: VersionVector): number {
 /** `chartlog status`: what a store holds, and how far peers are from it. */
 export const statusCommand: CliCommand = {
   name: 'status',
-  summary: 'show a store: site, version vector, open conflicts, and lag per peer',
+  summary: 'show a store: site, version vector, state hash, open conflicts, and lag per peer',
   description: [
     'Opens the store read-only (safe next to a running chartlog serve), rebuilds the chart to',
-    "count open conflicts, and with --peer/--token asks each peer's GET /chartlog/status for",
-    'its vector: "they lack" is events we hold that the peer does not, "we lack" the reverse.',
+    'count open conflicts and compute its state hash (equal on two sites exactly when they show',
+    "the same records), and with --peer/--token asks each peer's GET /chartlog/status for its",
+    'vector and state hash: "they lack" is events we hold that the peer does not, "we lack" the reverse.',
     'Exit 1 when a peer could not be asked.',
   ],
   options: {
@@ -50,12 +51,14 @@ export const statusCommand: CliCommand = {
     let vector: VersionVector;
     let events: number;
     let conflicts: number;
+    let stateHash: string;
     try {
       vector = await store.versionVector();
       events = await store.count();
       const chart = createChart({ schema: clinicalSchema });
       await rebuildChart(store, chart);
       conflicts = listConflicts(chart).length;
+      stateHash = chart.hash();
     } finally {
       await store.close();
     }
@@ -63,22 +66,23 @@ export const statusCommand: CliCommand = {
     for (const [i, url] of urls.entries()) {
       try {
         const status = await createHttpSyncClient({ url, token: tokens[i] as string, retries: 1 }).status();
-        peers.push({ url, site: status.site, status: status.status, vector: status.vector, theyLack: lacking(vector, status.vector), weLack: lacking(status.vector, vector) });
+        peers.push({ url, site: status.site, status: status.status, vector: status.vector, ...(status.stateHash !== undefined ? { stateHash: status.stateHash } : {}), theyLack: lacking(vector, status.vector), weLack: lacking(status.vector, vector) });
       } catch (error) {
         if (!isChartlogError(error)) throw error;
         peers.push({ url, error: { code: error.code, message: error.message } });
       }
     }
-    const report = { store: path, ...(site !== undefined ? { site, ownSeq: seqOf(vector, site) } : {}), events, sites: Object.keys(vector).length, vector, conflicts, peers };
+    const report = { store: path, ...(site !== undefined ? { site, ownSeq: seqOf(vector, site) } : {}), events, sites: Object.keys(vector).length, vector, stateHash, conflicts, peers };
     if (wantsJson(values)) outJson(report);
     else {
       out(`store      ${path}: ${events} events from ${report.sites} sites`);
       if (site !== undefined) out(`site       ${site}: ${seqOf(vector, site)} own events`);
       out(`vector     ${formatVector(vector)}`);
+      out(`state hash ${stateHash}`);
       out(`conflicts  ${conflicts} open (chartlog conflicts --store ${path})`);
       for (const p of peers) {
         if ('error' in p) out(`peer       ${p.url}: UNREACHABLE ${p.error.code}: ${p.error.message}`);
-        else out(`peer       ${p.site} (${p.url}): they lack ${p.theyLack}, we lack ${p.weLack}${p.theyLack + p.weLack === 0 ? ' (in sync)' : ''}`);
+        else out(`peer       ${p.site} (${p.url}): they lack ${p.theyLack}, we lack ${p.weLack}${p.theyLack + p.weLack > 0 ? '' : p.stateHash === undefined || p.stateHash === stateHash ? ' (in sync)' : ' (same events, different state hash: another schema version?)'}`);
       }
     }
     return peers.some((p) => 'error' in p) ? EXIT.problems : EXIT.ok;

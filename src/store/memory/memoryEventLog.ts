@@ -1,5 +1,5 @@
 import type { ChartEvent } from '../../event/chartEvent.js';
-import { compareEvents } from '../../event/chartEvent.js';
+import { compareEvents, withSignature } from '../../event/chartEvent.js';
 import { canonicalJson } from '../../event/canonicalJson.js';
 import type { SiteHead } from '../../event/eventWriter.js';
 import type { EventHash, SiteId, StreamId } from '../../event/ids.js';
@@ -61,7 +61,7 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
       // Everything below cannot throw: the batch lands whole.
       for (const { site, seq, sig } of plan.signatures) {
         const entry = sites.get(site)?.[seq - 1] as Entry;
-        entry.event = Object.freeze({ ...entry.event, sig });
+        entry.event = withSignature(entry.event, sig);
       }
       for (const { event, hash } of plan.fresh) {
         const entry: Entry = { event: frozen(event), hash };

@@ -55,6 +55,8 @@ export interface HttpSyncStatus {
   readonly protocol: number;
   readonly status: string;
   readonly vector: VersionVector;
+  /** The server's replica hash (`chart.hash()`): equal on two sites exactly when they show the same records. Absent from servers without a chart. */
+  readonly stateHash?: string;
 }
 
 /** A sync server as seen from a client. */

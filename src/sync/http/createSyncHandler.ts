@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Chart } from '../../chart/chart.js';
 import { ChartlogError, isChartlogError } from '../../error/chartlogError.js';
 import type { IngestReport } from '../../replica/ingestReport.js';
 import type { Replica } from '../../replica/replica.js';
@@ -18,8 +19,8 @@ export const DEFAULT_STATUS_PATH = '/chartlog/status';
 /** The request header naming the client's sync session (one per {@link syncOverHttp} run). */
 export const SESSION_HEADER = 'chartlog-session';
 
-/** What the handler needs of a replica ({@link Replica} is one). */
-export type HttpSyncReplica = Pick<Replica, 'site' | 'generateSyncMessage' | 'receiveSyncMessage' | 'versionVector'> & { readonly status?: Replica['status'] };
+/** What the handler needs of a replica ({@link Replica} is one); with a `chart`, the status endpoint also reports its state hash. */
+export type HttpSyncReplica = Pick<Replica, 'site' | 'generateSyncMessage' | 'receiveSyncMessage' | 'versionVector'> & { readonly status?: Replica['status']; readonly chart?: Pick<Chart, 'hash'> };
 
 /** Options for {@link createSyncHandler}: who may call (`peers` or `verify`), and limits. */
 export type SyncHandlerOptions = PeerAuthOptions & {
@@ -52,7 +53,9 @@ const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/ndjson']);
  * say") and answers with the replica's next message the same way, followed by a trailer
  * line `{"end":true,"events":n,"ingest":{…}}`: one request is one round, so a client
  * ({@link syncOverHttp}) loops until neither side has anything to say. `GET {statusPath}`
- * answers `{ site, protocol, status, vector }`. Both need `Authorization: Bearer <token>`.
+ * answers `{ site, protocol, status, vector, stateHash }` (`stateHash`: the replica's
+ * `chart.hash()`, equal on two sites exactly when they show the same records; absent
+ * when the replica has no chart). Both need `Authorization: Bearer <token>`.
  *
  * Refused events are not HTTP errors: they are in the trailer's `ingest`. HTTP errors
  * are JSON `{ error: { code, message, issues? } }`: 400 `MALFORMED_MESSAGE` (and nothing
@@ -138,7 +141,8 @@ export function createSyncHandler(replica: HttpSyncReplica, options: SyncHandler
     const peer = await authenticate(req);
     if (peer === null) return sendHttpError(res, 'SYNC_UNAUTHORIZED', 'a valid bearer token is required (Authorization: Bearer <token>)', { headers: { 'www-authenticate': 'Bearer realm="chartlog"' }, close: true });
     if (isSync) return handleSync(req, res, peer);
-    const body = JSON.stringify({ site: replica.site, protocol: SYNC_PROTOCOL_VERSION, status: replica.status ?? 'ready', vector: await replica.versionVector() });
+    const vector = await replica.versionVector();
+    const body = JSON.stringify({ site: replica.site, protocol: SYNC_PROTOCOL_VERSION, status: replica.status ?? 'ready', vector, ...(replica.chart !== undefined ? { stateHash: replica.chart.hash() } : {}) });
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
     res.end(body);
   };
