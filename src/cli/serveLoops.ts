@@ -1,8 +1,9 @@
-import { ChartlogError } from '../error/chartlogError.js';
-import { integerOption, stringOption, type CliOption, type CliValues } from './cliCommand.js';
-import { DEFAULT_DEMO_PATIENTS, type DemoActivityOptions } from './demoActivity.js';
+import { ChartlogError, isChartlogError } from '../error/chartlogError.js';
+import type { Replica } from '../replica/replica.js';
+import { integerOption, out, outJson, stringOption, type CliOption, type CliValues } from './cliCommand.js';
+import { DEFAULT_DEMO_PATIENTS, startDemoActivity, type DemoActivity, type DemoActivityOptions } from './demoActivity.js';
 import type { PeersConfig } from './peersConfig.js';
-import type { SyncPeer } from './periodicSync.js';
+import { startPeriodicSync, type PeriodicSync, type SyncPeer } from './periodicSync.js';
 
 /**
  * The `chartlog serve` options that make a served replica a working site rather than
@@ -56,4 +57,76 @@ export function readServeLoops(values: CliValues, peers: PeersConfig, site: stri
   const maxOwnEvents = stringOption(values, 'demo-events') === undefined ? undefined : integerOption(values, 'demo-events', 0, 1);
   const demo = { eventsPerSecond, patients: integerOption(values, 'demo-patients', DEFAULT_DEMO_PATIENTS, 1, 100_000), ...(maxOwnEvents !== undefined ? { maxOwnEvents } : {}) };
   return sync === undefined ? { demo } : { sync, demo };
+}
+
+/** The running loops of a `serve`; see {@link startServeLoops}. */
+export interface RunningServeLoops {
+  /** Stops recording, then syncing; resolves once neither touches the replica (then close the store). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts what {@link readServeLoops} asked for on a served replica, and logs it: with
+ * `json`, one JSON object per line on stdout (`{"recorded":true,"seq",…}` once an event
+ * is durable, `{"synced":true,"peer",…}`, `{"syncFailed":true,…}`, `{"syncRecovered":true,…}`,
+ * `{"demoDone":true,…}`); otherwise one readable line each. Failures also go to stderr.
+ *
+ * @example
+ * ```ts
+ * const loops = startServeLoops(replica, readServeLoops(values, peers, site), { json: true });
+ * await loops.stop();
+ * ```
+ */
+export function startServeLoops(replica: Replica, loops: ServeLoops, options: { readonly json: boolean }): RunningServeLoops {
+  const { json } = options;
+  const warn = (line: string): void => void process.stderr.write(`chartlog serve: ${line}\n`);
+  const describe = (error: unknown): { code: string; message: string } => ({ code: isChartlogError(error) ? error.code : 'INTERNAL', message: error instanceof Error ? error.message : String(error) });
+  let sync: PeriodicSync | undefined;
+  let demo: DemoActivity | undefined;
+  if (loops.sync !== undefined) {
+    const everyMs = loops.sync.everyMs;
+    sync = startPeriodicSync(replica, {
+      everyMs,
+      peers: loops.sync.peers,
+      onEvent(e) {
+        const peer = { peer: e.peer.site, url: e.peer.url };
+        if (e.kind === 'synced') {
+          const refused = e.report.refused.length;
+          if (json) outJson({ synced: true, ...peer, sent: e.report.eventsSent, received: e.report.eventsReceived, refused });
+          else out(`synced with ${e.peer.site}: sent ${e.report.eventsSent}, received ${e.report.eventsReceived} events`);
+          for (const r of e.report.refused.slice(0, 5)) warn(`sync with ${e.peer.site}: ${r.receiver} refused ${r.site ?? '?'}#${r.seq ?? '?'}: ${r.reason.code}: ${r.reason.message}`);
+        } else if (e.kind === 'failed') {
+          if (json) outJson({ syncFailed: true, ...peer, error: e.error, failures: e.failures });
+          warn(`sync with ${e.peer.site} (${e.peer.url}) failed: ${e.error.code}: ${e.error.message.replace(/\s*\n\s*/g, ' ')} (retrying every ${everyMs} ms)`);
+        } else {
+          if (json) outJson({ syncRecovered: true, ...peer, failures: e.failures });
+          warn(`sync with ${e.peer.site} works again, after ${e.failures} failed round(s)`);
+        }
+      },
+    });
+  }
+  if (loops.demo !== undefined) {
+    warn(`--demo-activity: recording SYNTHETIC events about demo patients into this store, ${loops.demo.eventsPerSecond} per second`);
+    demo = startDemoActivity(replica, {
+      ...loops.demo,
+      onRecorded(e) {
+        if (json) outJson({ recorded: true, site: e.site, seq: e.seq, id: e.id, type: e.type, stream: e.stream });
+        else out(`recorded ${e.site}#${e.seq} ${e.type} ${e.stream}`);
+      },
+      onDone(ownEvents) {
+        if (json) outJson({ demoDone: true, site: replica.site, ownEvents });
+        else out(`demo activity done: ${replica.site} holds ${ownEvents} own events`);
+      },
+      onError(error) {
+        const e = describe(error);
+        if (json) outJson({ recordFailed: true, error: e });
+        warn(`demo activity could not record: ${e.code}: ${e.message}`);
+      },
+    });
+  }
+  return {
+    async stop() {
+      await Promise.all([demo?.stop(), sync?.stop()]);
+    },
+  };
 }

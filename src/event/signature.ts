@@ -54,9 +54,17 @@ export function signEvent(event: ChartEvent, privateKey: KeyObject): ChartEvent 
 
 /** True when `event.sig` is a valid signature of the event's hash by `publicKey`. False when unsigned. */
 export function verifyEventSignature(event: ChartEvent, publicKey: KeyObject): boolean {
-  if (event.sig === undefined) return false;
+  return event.sig !== undefined && verifyHashSignature(eventHash(event), event.sig, publicKey);
+}
+
+/**
+ * True when `sig` is a valid signature of `hash` (an event hash) by `publicKey`: for
+ * ingest, which has the hash of the bytes an event arrived as and must not cache it as
+ * the event's hash before this check passes.
+ */
+export function verifyHashSignature(hash: string, sig: string, publicKey: KeyObject): boolean {
   try {
-    return verify(null, Buffer.from(eventHash(event), 'hex'), publicKey, Buffer.from(event.sig, 'base64'));
+    return verify(null, Buffer.from(hash, 'hex'), publicKey, Buffer.from(sig, 'base64'));
   } catch {
     // A key of the wrong type or a garbled signature is simply not a valid signature.
     return false;

@@ -118,6 +118,21 @@ export function checkAndEncode(value: unknown, options: ValidateEventOptions = {
   return { issues: [], encoded, hash };
 }
 
+/**
+ * {@link checkAndEncode} for an event that arrived with bytes claimed to be its canonical
+ * encoding (a wire line): validates the envelope and hashes the claimed bytes as they
+ * are, without encoding the event. The hash is NOT remembered as the event's: it is the
+ * event's hash only if the hash chain and the origin's signature agree with it.
+ */
+export function checkClaimedEncoding(value: unknown, claimed: string, options: ValidateEventOptions = {}): CheckedEvent {
+  const issues = envelopeIssues(value, true);
+  if (issues.length > 0) return { issues };
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_EVENT_BYTES;
+  const size = Buffer.byteLength(claimed, 'utf8');
+  if (size > maxBytes) return { issues: [oversize(size, maxBytes)] };
+  return { issues: [], encoded: claimed, hash: hashCanonical(claimed) };
+}
+
 function checkPred(pred: unknown, bad: (path: (string | number)[], message: string) => void): void {
   if (!isPlainObject(pred)) return bad(['pred'], 'must be a plain object (use {} when nothing was seen)');
   for (const [resource, fields] of Object.entries(pred)) {

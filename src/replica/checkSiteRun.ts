@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { ChartEvent } from '../event/chartEvent.js';
 import type { EventHash, SiteId } from '../event/ids.js';
-import { verifyEventSignature } from '../event/signature.js';
+import { verifyHashSignature } from '../event/signature.js';
 import type { RefusalCode } from './ingestReport.js';
 
 /** One valid envelope of an ingested batch, with its position and recomputed hash. */
@@ -9,8 +9,16 @@ export interface RunEntry {
   /** Position in the ingested array. */
   readonly index: number;
   readonly event: ChartEvent;
-  /** Recomputed from the event's canonical encoding, never taken on trust. */
+  /** SHA-256 of `encoded`, never taken on trust. */
   readonly hash: EventHash;
+  /** The canonical encoding: recomputed, or the bytes the event arrived as (`claimed`). */
+  readonly encoded: string;
+  /**
+   * True when `encoded` is the bytes the event arrived as, not an encoding computed
+   * here: correct exactly when the sender kept canonical bytes, which the chain and the
+   * signature then prove. When they do not agree, ingest encodes the events and checks again.
+   */
+  readonly claimed: boolean;
 }
 
 /** What {@link checkSiteRun} found. */
@@ -56,7 +64,7 @@ export function checkSiteRun(site: SiteId, entries: readonly RunEntry[], key: Ke
   if (head.event.sig === undefined) {
     return { ok: false, code: 'bad-signature', message: `${site}'s run ends at seq ${head.event.seq}, which is not a signed head: a batch must end each site's run at an event signed by its origin` };
   }
-  if (!verifyEventSignature(head.event, key)) {
+  if (!verifyHashSignature(head.hash, head.event.sig, key)) {
     return { ok: false, code: 'bad-signature', message: `the signature on ${site} seq ${head.event.seq} does not verify under ${site}'s key: the event was altered or signed by someone else` };
   }
   return { ok: true, run, repeats };

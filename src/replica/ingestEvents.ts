@@ -4,7 +4,8 @@ import { eventHash, rememberEncoding } from '../event/eventHash.js';
 import { freezeDeep } from '../event/freezeDeep.js';
 import type { HybridClock } from '../event/hybridClock.js';
 import type { EventHash, SiteId } from '../event/ids.js';
-import { checkAndEncode, isOversize } from '../event/validateEvent.js';
+import { checkAndEncode, checkClaimedEncoding, isOversize } from '../event/validateEvent.js';
+import { claimedEncoding } from '../event/wireEvent.js';
 import type { EventLog } from '../store/eventLog.js';
 import { checkSiteRun, type RunEntry } from './checkSiteRun.js';
 import type { DeferredChart } from './deferredChart.js';
@@ -51,32 +52,42 @@ export async function ingestEvents(ctx: IngestContext, input: unknown): Promise<
   }
 
   const bySite = new Map<SiteId, RunEntry[]>();
+  const checkOptions = { maxBytes: ctx.maxEventBytes };
   input.forEach((item: unknown, index) => {
     const event = ownCopy(item);
-    const checked = event === undefined ? undefined : checkAndEncode(event, { maxBytes: ctx.maxEventBytes });
+    // An event decoded from a wire line brings the bytes it arrived as: hashed as they
+    // are, which the chain and signature check then confirm (or we encode it after all).
+    const claimed = event === undefined ? undefined : claimedEncoding(event);
+    const checked = event === undefined ? undefined : claimed !== undefined ? checkClaimedEncoding(event, claimed, checkOptions) : checkAndEncode(event, checkOptions);
     if (event === undefined || checked === undefined || checked.hash === undefined) {
       const issues = checked?.issues ?? [{ path: [], message: 'not a JSON value' }];
       const code = isOversize(issues) ? 'oversize' : 'malformed';
       refused.push({ index, ...identify(item), reason: { code, message: issues.slice(0, 5).map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ') } });
       return;
     }
-    rememberEncoding(event, checked.encoded, checked.hash); // the store's planAppend need not encode it again
+    const entry: RunEntry = { index, event, hash: checked.hash, encoded: checked.encoded, claimed: claimed !== undefined };
     const list = bySite.get(event.site);
-    if (list) list.push({ index, event, hash: checked.hash });
-    else bySite.set(event.site, [{ index, event, hash: checked.hash }]);
+    if (list) list.push(entry);
+    else bySite.set(event.site, [entry]);
   });
-
   for (const site of [...bySite.keys()].sort()) {
     const entries = bySite.get(site) as RunEntry[];
     const refuse = (reason: RefusalReason): void => {
       for (const e of entries) refused.push({ index: e.index, site, seq: e.event.seq, id: e.event.id, reason });
     };
-    const check = checkSiteRun(site, entries, ctx.keyring.get(site));
+    const key = ctx.keyring.get(site);
+    let check = checkSiteRun(site, entries, key);
+    // Arrived bytes that do not check out may just be a sender that did not keep
+    // canonical bytes: encode those events and check again before refusing anything.
+    if (!check.ok && entries.some((e) => e.claimed)) check = checkSiteRun(site, entries.map((e) => encodedHere(e, checkOptions)), key);
     if (!check.ok) {
       refuse({ code: check.code, message: check.message });
       continue;
     }
     const { run, repeats } = check;
+    // Verified: each hash is the event's, and each text its canonical encoding, which the
+    // store then saves without encoding the event again.
+    for (const e of run) rememberEncoding(e.event, e.encoded, e.hash);
     const head = await ctx.store.head(site);
     const first = (run[0] as RunEntry).event;
     if (first.seq > head.seq + 1) {
@@ -137,6 +148,13 @@ async function findFork(store: EventLog, site: SiteId, overlap: readonly RunEntr
     return { seq: first.event.seq, heldHash: headHash, offeredHash: first.hash, message: `fork: ${site} seq ${first.event.seq} chains onto a seq ${first.event.seq - 1} other than the one held here, and the offered chain is signed by ${site}'s key: ${site} has two histories` };
   }
   return undefined;
+}
+
+/** `entry` with its hash and encoding computed from the event itself. */
+function encodedHere(entry: RunEntry, options: { readonly maxBytes: number }): RunEntry {
+  if (!entry.claimed) return entry;
+  const checked = checkAndEncode(entry.event, options);
+  return checked.hash === undefined ? entry : { ...entry, hash: checked.hash, encoded: checked.encoded, claimed: false };
 }
 
 /** A frozen copy the caller cannot change after ingest; events already frozen (in-process peers) are used as they are. */

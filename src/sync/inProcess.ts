@@ -1,9 +1,8 @@
 import { ChartlogError } from '../error/chartlogError.js';
-import { encodeEvent } from '../event/eventHash.js';
-import { freezeDeep } from '../event/freezeDeep.js';
 import type { IngestRefusal, IngestReport } from '../replica/ingestReport.js';
 import type { SyncOptions } from './generateSyncMessage.js';
-import { encodeSyncMessage, type SyncMessage } from './syncMessage.js';
+import type { SyncMessage } from './syncMessage.js';
+import { decodeSyncMessageText, syncMessageLines } from './wireMessage.js';
 import { initSyncState, type SyncState } from './syncState.js';
 
 /** What a transport needs from a replica: the two sync steps. {@link Replica} is one. */
@@ -78,15 +77,16 @@ export async function syncPair(a: SyncEndpoint, b: SyncEndpoint, options: SyncPa
     if (message === null) return false;
     let bytes = 0;
     let eventBytes = 0;
-    // The message as a network would carry it: encoded once, parsed once per delivery.
-    const text = wire ? encodeSyncMessage(message) : '';
+    // The message as a network would carry it (the HTTP body's NDJSON): encoded once,
+    // decoded once per delivery.
+    const text = wire ? [...syncMessageLines(message)].join('') : '';
     if (wire) {
       bytes = Buffer.byteLength(text, 'utf8');
       eventBytes = canonicalBytesOf(message, bytes);
     }
     report = { ...report, messages: report.messages + 1, bytes: report.bytes + bytes, eventBytes: report.eventBytes + eventBytes };
     for (const delivered of link(message, from.site, to.site)) {
-      const [received, ingest] = await to.receiveSyncMessage(states.get(to) as SyncState, wire ? fromWire(delivered === message ? text : encodeSyncMessage(delivered)) : delivered);
+      const [received, ingest] = await to.receiveSyncMessage(states.get(to) as SyncState, wire ? decodeSyncMessageText(delivered === message ? text : [...syncMessageLines(delivered)].join('')) : delivered);
       states.set(to, received);
       report = {
         ...report,
@@ -106,33 +106,17 @@ export async function syncPair(a: SyncEndpoint, b: SyncEndpoint, options: SyncPa
 }
 
 /**
- * The canonical bytes of a message's events, from the byte length of its JSON text
- * without encoding any event again: an event's JSON and its canonical encoding hold the
- * same members with the same value encodings in another key order, except the `sig`
- * member (`"sig":"…"` and its comma), which only the JSON carries. Falls back to encoding
- * every event when an event is not a plain envelope of that shape.
+ * The canonical bytes of a message's events, from the byte length of its wire text
+ * without encoding any event again: each event line is `{"e":` + the canonical bytes +
+ * `}` (or `,"sig":"…"}` when signed) + a newline.
  */
 function canonicalBytesOf(message: SyncMessage, messageBytes: number): number {
   const events = message.events;
   if (events.length === 0) return 0;
-  let sigBytes = 0;
-  for (const e of events) {
-    if (Object.getPrototypeOf(e) !== Object.prototype || 'toJSON' in e) return events.reduce((sum, x) => sum + Buffer.byteLength(encodeEvent(x), 'utf8'), 0);
-    if (e.sig !== undefined) sigBytes += Buffer.byteLength(`,"sig":${JSON.stringify(e.sig)}`, 'utf8');
-  }
-  const envelope = Buffer.byteLength(encodeSyncMessage({ ...message, events: [] }), 'utf8');
-  return messageBytes - envelope - (events.length - 1) - sigBytes;
-}
-
-/**
- * Parses a message's JSON text. Its events are frozen here, where the parsed objects
- * are this function's own: ingest then takes them as they are instead of copying each
- * one to guard against a caller changing it later.
- */
-function fromWire(text: string): unknown {
-  const parsed = JSON.parse(text) as { events?: unknown };
-  if (Array.isArray(parsed.events)) for (const e of parsed.events as unknown[]) if (typeof e === 'object' && e !== null) freezeDeep(e);
-  return parsed;
+  let framing = events.length * '{"e":}\n'.length;
+  for (const e of events) if (e.sig !== undefined) framing += Buffer.byteLength(`,"sig":${JSON.stringify(e.sig)}`, 'utf8');
+  const header = Buffer.byteLength([...syncMessageLines({ ...message, events: [] })].join(''), 'utf8');
+  return messageBytes - header - framing;
 }
 
 /** Options for {@link syncReplicas}. */

@@ -8,6 +8,7 @@ import { EXIT } from '../exitCodes.js';
 import { integerOption, out, outJson, requiredOption, stringOption, wantsJson, type CliCommand } from '../cliCommand.js';
 import { openStoreFile } from '../openStoreFile.js';
 import { readPeersConfig } from '../peersConfig.js';
+import { readServeLoops, SERVE_LOOP_OPTIONS, startServeLoops } from '../serveLoops.js';
 import { readSiteKeyFile } from '../siteKeyFile.js';
 
 /** `chartlog serve`: a replica serving sync over HTTP on a SQLite file. */
@@ -22,22 +23,37 @@ export const serveCommand: CliCommand = {
     'for signatures but may not call us). Prints "listening on URL" (with --json: one line',
     '{"listening":true,"url":…,"site":…}) once ready; --port 0 picks a free port. On SIGINT or',
     'SIGTERM it stops accepting, finishes requests in flight, closes the store and exits 0.',
+    '',
+    'With --sync-every MS it also calls each peer that has "url" and "ourToken" in the peers file',
+    '(ourToken: the token that peer\'s own peers file lists for us), pulling and pushing until',
+    'quiet, one peer after another, then waits MS; a peer that is down is logged on stderr once',
+    '(and again when it is back) and retried next round. With --demo-activity RATE it records',
+    'synthetic events (patients registered, allergies and doses changed, heart rates) about',
+    'shared demo patients, so sites edit the same records concurrently; --demo-events N stops',
+    "once this site's own chain holds N events. With --json each recorded event is one line",
+    '{"recorded":true,"seq":…,"id":…} printed once it is durable; syncs, failures and the end',
+    'of the demo are lines too ({"synced":true,…}, {"syncFailed":true,…}, {"demoDone":true,…}).',
   ],
   options: {
     store: { type: 'string', valueName: 'FILE', required: true, description: 'SQLite store file (created if missing)' },
     site: { type: 'string', valueName: 'ID', required: true, description: "this site's id" },
     key: { type: 'string', valueName: 'KEYFILE', required: true, description: "this site's private key (chartlog keygen)" },
-    peers: { type: 'string', valueName: 'PEERS.json', required: true, description: 'trusted peers: site ids, public keys, tokens' },
+    peers: { type: 'string', valueName: 'PEERS.json', required: true, description: 'trusted peers: site ids, public keys, tokens (and urls to call with --sync-every)' },
     port: { type: 'string', valueName: 'P', description: 'TCP port (0: any free port)', defaultValue: '8080' },
     host: { type: 'string', valueName: 'HOST', description: 'address to listen on', defaultValue: '127.0.0.1' },
+    ...SERVE_LOOP_OPTIONS,
   },
-  examples: ['chartlog serve --store hospital-d.chartlog --site hospital-d --key hospital-d.key --peers peers.json --port 8080'],
+  examples: [
+    'chartlog serve --store hospital-d.chartlog --site hospital-d --key hospital-d.key --peers peers.json --port 8080',
+    'chartlog serve --store practice-a.chartlog --site practice-a --key practice-a.key --peers practice-a.peers.json --port 8081 --sync-every 1000 --demo-activity 5 --demo-events 200',
+  ],
   async run(values) {
     const json = wantsJson(values);
     const keys = readSiteKeyFile(requiredOption(values, 'key'));
     const peers = readPeersConfig(requiredOption(values, 'peers'));
     const port = integerOption(values, 'port', 8080, 0, 65535);
     const host = stringOption(values, 'host') ?? '127.0.0.1';
+    const loops = readServeLoops(values, peers, requiredOption(values, 'site'));
     const store = await openStoreFile(requiredOption(values, 'store'), 'write');
     try {
       const replica = await createReplica({ site: requiredOption(values, 'site'), keys, keyring: peers.keyring(), schema: clinicalSchema, store, onFork: (fork) => process.stderr.write(`chartlog serve: FORK quarantined: ${JSON.stringify(fork)}\n`) });
@@ -50,11 +66,13 @@ export const serveCommand: CliCommand = {
       const address = server.address() as AddressInfo;
       const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
       if (json) outJson({ listening: true, url, site: replica.site, events: await store.count() });
-      else out(`${replica.site} listening on ${url} (${await store.count()} events, ${Object.keys(peers.tokens).length} peers may call)`);
+      else out(`${replica.site} listening on ${url} (${await store.count()} events, ${Object.keys(peers.tokens).length} peers may call${loops.sync ? `, calling ${loops.sync.peers.length} every ${loops.sync.everyMs} ms` : ''})`);
+      const running = startServeLoops(replica, loops, { json });
       const signal = await new Promise<NodeJS.Signals>((stop) => {
         process.once('SIGINT', () => stop('SIGINT'));
         process.once('SIGTERM', () => stop('SIGTERM'));
       });
+      await running.stop();
       // Finish requests in flight, then drop idle keep-alive connections so close() returns.
       const closed = new Promise<void>((done) => server.close(() => done()));
       server.closeIdleConnections();

@@ -3,6 +3,7 @@ import { isPlainObject } from '../../event/json.js';
 import type { IngestRefusal, IngestReport } from '../../replica/ingestReport.js';
 import { parseSyncMessage, type SyncMessage } from '../syncMessage.js';
 import { parseNdjsonLine } from './ndjsonLines.js';
+import { checkHeaderLine, readEventLine } from '../wireMessage.js';
 
 /** The media type of sync bodies, both ways. `application/ndjson` is accepted too. */
 export const NDJSON_CONTENT_TYPE = 'application/x-ndjson';
@@ -41,22 +42,7 @@ export function summariseIngest(report: IngestReport | null): IngestSummary {
   return { accepted: report.accepted, duplicates: report.duplicates, refusedCount: report.refused.length, refused: report.refused.slice(0, TRAILER_MAX_REFUSALS) };
 }
 
-/**
- * The NDJSON lines of a sync message, each ending in `\n`: the message without
- * `events` first, then one event per line, encoded lazily (one line in memory at a time
- * beyond the message itself). No message (`null`) is no lines: an empty body.
- *
- * @example
- * ```ts
- * for (const line of syncMessageLines(message)) res.write(line);
- * ```
- */
-export function* syncMessageLines(message: SyncMessage | null): Generator<string, void, undefined> {
-  if (message === null) return;
-  const { events, ...header } = message;
-  yield `${JSON.stringify(header)}\n`;
-  for (const event of events) yield `${JSON.stringify(event)}\n`;
-}
+export { syncMessageLines } from '../wireMessage.js';
 
 /** The trailer line (with its `\n`). */
 export function trailerLine(events: number, report: IngestReport | null): string {
@@ -91,16 +77,15 @@ export async function readSyncMessage(lines: AsyncIterable<string>, options: { r
   let lineNo = 0;
   for await (const line of lines) {
     lineNo++;
-    const value = parseNdjsonLine(line, lineNo);
+    // Event lines are decoded keeping their bytes, for ingest's fast hash.
+    const value = header === undefined ? parseNdjsonLine(line, lineNo) : readEventLine(line, lineNo);
     if (trailer !== undefined) throw malformed(`line ${lineNo} follows the trailer`, lineNo);
     if (options.trailer && isPlainObject(value) && value['end'] === true) {
       trailer = checkTrailer(value, lineNo);
       continue;
     }
     if (header === undefined) {
-      if (!isPlainObject(value)) throw malformed('the first line must be the message header, a JSON object', lineNo);
-      if ('events' in value) throw malformed('the header line must not carry `events`: they follow, one per line', lineNo);
-      header = value;
+      header = checkHeaderLine(value, lineNo);
       continue;
     }
     events.push(value);

@@ -3,7 +3,7 @@
  * events and the same chart hash everywhere, equal to the batch fold of the union.
  */
 import { describe, expect, it } from 'vitest';
-import { createMemoryEventLog, initSyncState, type EventLog, type Replica } from '../../../src/index.js';
+import { createMemoryEventLog, encodeEvent, initSyncState, siteId, type EventLog, type Replica } from '../../../src/index.js';
 import { openSqliteEventLog } from '../../../src/store/sqlite/index.js';
 import { createHttpSyncClient, syncOverHttp, syncMessageLines } from '../../../src/sync/http/index.js';
 import { useTempDir } from '../../support/tempDir.js';
@@ -98,11 +98,15 @@ describe('sync over HTTP', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
     expect(res.headers.get('chartlog-site')).toBe('hospital');
-    const lines = res.text.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const text = res.text.trimEnd().split('\n');
+    const lines = text.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines[0]).toEqual({ protocol: 1, vector: { hospital: 3 }, known: { hospital: 3 } });
-    expect(lines.slice(1, 4).map((e) => e['seq'])).toEqual([1, 2, 3]);
+    // Each event line carries the event's canonical bytes verbatim, the signature beside them.
+    const held = await hospital.store.readSite(siteId('hospital'));
+    expect(text.slice(1, 4)).toEqual(held.map((e) => `{"e":${encodeEvent(e)}${e.sig === undefined ? '' : `,"sig":"${e.sig}"`}}`));
+    expect(held[2]?.sig).toBeDefined(); // the run ends at a signed head
     expect(lines[4]).toEqual({ end: true, events: 3, ingest: { accepted: 0, duplicates: 0, refusedCount: 0, refused: [] } });
     const status = await createHttpSyncClient({ url, token: tokenOf('practice-a') }).status();
-    expect(status).toEqual({ site: 'hospital', protocol: 1, status: 'ready', vector: { hospital: 3 } });
+    expect(status).toEqual({ site: 'hospital', protocol: 1, status: 'ready', vector: { hospital: 3 }, stateHash: hospital.chart.hash() });
   });
 });

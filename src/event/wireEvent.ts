@@ -1,0 +1,68 @@
+import { withSignature, withoutSignature, type ChartEvent } from './chartEvent.js';
+import { freezeDeep } from './freezeDeep.js';
+import { isPlainObject } from './json.js';
+
+/**
+ * How an event travels between replicas: one line of JSON holding the event's canonical
+ * encoding verbatim, and its signature beside it when it has one:
+ *
+ * ```text
+ * {"e":{"author":{…},"data":{…},…,"v":1}}
+ * {"e":{"author":{…},"data":{…},…,"v":1},"sig":"base64…"}
+ * ```
+ *
+ * The bytes after `{"e":` are the bytes the origin hashed, so a receiver hashes that
+ * slice of the line as it is instead of encoding the parsed event again: the chain and
+ * the signature then prove the slice authentic, or the receiver falls back to encoding
+ * the parsed event itself (see {@link claimedEncoding}). Any JSON writer can produce a
+ * line chartlog accepts; only the fast path needs the sender to keep canonical bytes.
+ */
+export function encodeWireEvent(event: ChartEvent): string {
+  // chartlog builds events with their members in canonical order and parsing keeps the
+  // order, so the native stringify is the canonical encoding, except for objects with
+  // array-index keys (JavaScript lists those first) or events a caller built in another
+  // order; for those the receiver's check fails and it encodes the event itself, which
+  // is always right and costs what every event cost before this fast path.
+  const body = JSON.stringify(withoutSignature(event));
+  return event.sig === undefined ? `{"e":${body}}` : `{"e":${body},"sig":${JSON.stringify(event.sig)}}`;
+}
+
+// The slice of its line each decoded event arrived as: its canonical encoding *if* the
+// sender kept canonical bytes. Unverified until ingest checks it against the hash chain
+// and the signature, so it is never used as the event's hash before that.
+const claims = new WeakMap<ChartEvent, string>();
+
+/**
+ * Parses one wire line ({@link encodeWireEvent}) into a frozen event object (with `sig`
+ * when the line carries one), remembering the bytes it claims as its canonical encoding.
+ * Returns the parsed value unchanged when the line is JSON but not an event line (ingest
+ * refuses it with its reason), and undefined when it is not JSON.
+ */
+export function decodeWireEvent(line: string): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (!isPlainObject(value) || !isPlainObject(value['e'])) return value;
+  const sig = value['sig'];
+  const keys = Object.keys(value).length;
+  if (sig === undefined ? keys !== 1 : keys !== 2 || typeof sig !== 'string') return value;
+  const e = value['e'] as unknown as ChartEvent;
+  const event = freezeDeep(sig === undefined ? e : withSignature(e, sig as string));
+  // The claim is the text between `{"e":` and the closing member, when the line is
+  // framed exactly so (no whitespace, `e` first); otherwise there is nothing to claim.
+  const tail = sig === undefined ? '}' : `,"sig":${JSON.stringify(sig as string)}}`;
+  if (line.startsWith('{"e":{') && line.endsWith(tail)) claims.set(event, line.slice(5, line.length - tail.length));
+  return event;
+}
+
+/**
+ * The bytes `event` arrived as, claimed to be its canonical encoding, when it was
+ * decoded by {@link decodeWireEvent}. A claim proves nothing by itself: ingest hashes it
+ * and accepts the hash only when the chain and the origin's signature agree with it.
+ */
+export function claimedEncoding(event: ChartEvent): string | undefined {
+  return claims.get(event);
+}

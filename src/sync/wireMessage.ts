@@ -1,0 +1,70 @@
+import { ChartlogError } from '../error/chartlogError.js';
+import { isPlainObject } from '../event/json.js';
+import { decodeWireEvent, encodeWireEvent } from '../event/wireEvent.js';
+import { parseSyncMessage, type SyncMessage } from './syncMessage.js';
+
+/**
+ * The NDJSON lines of a sync message as it travels (HTTP bodies, and the in-process
+ * transport's simulated wire), each ending in `\n`: the message without `events` first,
+ * then one event per line in wire form ({@link encodeWireEvent}: the canonical bytes
+ * verbatim, the signature beside them), encoded lazily. No message (`null`) is no lines.
+ *
+ * @example
+ * ```ts
+ * for (const line of syncMessageLines(message)) res.write(line);
+ * ```
+ */
+export function* syncMessageLines(message: SyncMessage | null): Generator<string, void, undefined> {
+  if (message === null) return;
+  const { events, ...header } = message;
+  yield `${JSON.stringify(header)}\n`;
+  for (const event of events) yield `${encodeWireEvent(event)}\n`;
+}
+
+/**
+ * Checks that the first line of a message is a header (the message without `events`).
+ * @throws ChartlogError `MALFORMED_MESSAGE` naming the line.
+ */
+export function checkHeaderLine(value: unknown, lineNo: number): Record<string, unknown> {
+  if (!isPlainObject(value)) throw malformedLine('the first line must be the message header, a JSON object', lineNo);
+  if ('events' in value) throw malformedLine('the header line must not carry `events`: they follow, one per line', lineNo);
+  return value;
+}
+
+/**
+ * One event line read: the decoded event (frozen, its bytes kept for ingest's fast
+ * hash), or the parsed value when the line is JSON but not an event line (ingest refuses
+ * it, with the reason, without refusing the rest).
+ * @throws ChartlogError `MALFORMED_MESSAGE` when the line is not JSON.
+ */
+export function readEventLine(line: string, lineNo: number): unknown {
+  const value = decodeWireEvent(line);
+  if (value === undefined) throw malformedLine(`line ${lineNo} is not JSON`, lineNo);
+  return value;
+}
+
+/**
+ * Reads a whole message from its NDJSON text ({@link syncMessageLines} joined): what the
+ * in-process transport does with a message it has put on its simulated wire. An empty
+ * text is no message (`null`).
+ * @throws ChartlogError `MALFORMED_MESSAGE`.
+ */
+export function decodeSyncMessageText(text: string): SyncMessage | null {
+  if (text.length === 0) return null;
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  let header: Record<string, unknown>;
+  try {
+    header = checkHeaderLine(JSON.parse(lines[0] as string), 1);
+  } catch (cause) {
+    if (cause instanceof ChartlogError) throw cause;
+    throw malformedLine('line 1 is not JSON', 1);
+  }
+  const events: unknown[] = new Array(lines.length - 1);
+  for (let i = 1; i < lines.length; i++) events[i - 1] = readEventLine(lines[i] as string, i + 1);
+  return parseSyncMessage({ ...header, events });
+}
+
+function malformedLine(message: string, lineNo: number): ChartlogError {
+  return new ChartlogError('MALFORMED_MESSAGE', message, { issues: [{ path: [lineNo], message }], details: { line: lineNo } });
+}
