@@ -126,6 +126,8 @@ export { compareVersionVectors, mergeVersionVectors, missingRanges, vectorCovers
 export type { VectorOrder, SiteRange } from './sync/versionVector.js';
 export { SYNC_PROTOCOL_VERSION, parseSyncMessage, encodeSyncMessage } from './sync/syncMessage.js';
 export type { SyncMessage } from './sync/syncMessage.js';
+export { encodeWireEvent, decodeWireEvent } from './event/wireEvent.js';
+export { syncMessageLines, decodeSyncMessageText } from './sync/wireMessage.js';
 export { initSyncState, restoreSyncState } from './sync/syncState.js';
 export type { SyncState } from './sync/syncState.js';
 export { generateSyncMessage, syncRanges } from './sync/generateSyncMessage.js';
@@ -134,8 +136,6 @@ export { receiveSyncMessage } from './sync/receiveSyncMessage.js';
 export type { ReceivedSync } from './sync/receiveSyncMessage.js';
 export { syncPair, syncReplicas } from './sync/inProcess.js';
 export type { SyncEndpoint, SyncLink, SyncPairOptions, SyncReplicasOptions, SyncReport } from './sync/inProcess.js';
-export { createEventLogPeer } from './sync/eventLogPeer.js';
-export type { EventLogPeerOptions } from './sync/eventLogPeer.js';
 export { syncWithHub } from './sync/syncWithHub.js';
 export type { SyncWithHubOptions, HubSyncReport } from './sync/syncWithHub.js';
 export { createReplica } from './replica/replica.js';

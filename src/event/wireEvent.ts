@@ -50,7 +50,9 @@ export function decodeWireEvent(line: string): unknown {
   const keys = Object.keys(value).length;
   if (sig === undefined ? keys !== 1 : keys !== 2 || typeof sig !== 'string') return value;
   const e = value['e'] as unknown as ChartEvent;
-  const event = freezeDeep(sig === undefined ? e : withSignature(e, sig as string));
+  // Frozen before the signature is added: freezeDeep stops at an already frozen object.
+  freezeDeep(e);
+  const event = sig === undefined ? e : withSignature(e, sig as string);
   // The claim is the text between `{"e":` and the closing member, when the line is
   // framed exactly so (no whitespace, `e` first); otherwise there is nothing to claim.
   const tail = sig === undefined ? '}' : `,"sig":${JSON.stringify(sig as string)}}`;

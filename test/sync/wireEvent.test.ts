@@ -1,0 +1,105 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createEventWriter, decodeWireEvent, encodeEvent, encodeWireEvent, eventHash, siteId, streamId, type ChartEvent, type Json } from '../../src/index.js';
+import { allEvents, openSite, recordMany } from '../replica/fixtures.js';
+import { propertyRuns } from '../../src/testing/index.js';
+
+const NETWORK = ['practice-a', 'hospital'];
+
+/** practice-a's events as wire lines, its head signed (as when it answers a sync). */
+async function originLines(n: number): Promise<{ events: ChartEvent[]; lines: string[] }> {
+  const origin = await openSite('practice-a', { network: NETWORK });
+  await recordMany(origin, n);
+  await origin.signHead();
+  const events = await allEvents(origin);
+  return { events, lines: events.map(encodeWireEvent) };
+}
+
+/** The JSON of `value` with every object's keys in reverse order: valid, equal, not canonical. */
+function reversedJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(reversedJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    return `{${Object.keys(value).sort().reverse().map((k) => `${JSON.stringify(k)}:${reversedJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+describe('the wire form of an event', () => {
+  it('carries the canonical bytes verbatim and decodes to an equal, frozen event', async () => {
+    const { events, lines } = await originLines(3);
+    lines.forEach((line, i) => {
+      const e = events[i] as ChartEvent;
+      expect(line.slice('{"e":'.length, line.length - (e.sig === undefined ? 1 : `,"sig":"${e.sig}"}`.length))).toBe(encodeEvent(e));
+      const decoded = decodeWireEvent(line) as ChartEvent;
+      expect(decoded).toEqual(e);
+      expect(Object.isFrozen(decoded.data)).toBe(true);
+      expect(eventHash(decoded)).toBe(eventHash(e));
+    });
+  });
+
+  it('is accepted from a relay that re-encoded it in another key order (ingest encodes it itself), with the same hashes', async () => {
+    const { events } = await originLines(5);
+    const relayed = events.map((e) => {
+      const { sig, ...rest } = e;
+      return decodeWireEvent(`{"e":${reversedJson(rest)}${sig === undefined ? '' : `,"sig":"${sig}"`}}`);
+    });
+    const hospital = await openSite('hospital', { network: NETWORK });
+    const report = await hospital.ingest(relayed);
+    expect(report).toMatchObject({ accepted: 5, refused: [] });
+    expect((await allEvents(hospital)).map(eventHash)).toEqual(events.map(eventHash));
+  });
+
+  it('is refused, with nothing stored, when one byte of the carried bytes changes', async () => {
+    const { lines } = await originLines(4);
+    const hospital = await openSite('hospital', { network: NETWORK });
+    const flipped = lines.map((l, i) => (i === 1 ? l.replace('"lww":"practice-a', '"lww":"practice-b') : l));
+    expect(flipped[1]).not.toBe(lines[1]);
+    const report = await hospital.ingest(flipped.map(decodeWireEvent));
+    expect(report.accepted).toBe(0);
+    expect(report.refused.map((r) => r.reason.code)).toEqual(Array(4).fill('broken-chain'));
+    expect(await hospital.versionVector()).toEqual({});
+  });
+
+  it('is refused when a relay smuggles a member into the data while keeping the original bytes elsewhere on the line', async () => {
+    const { lines } = await originLines(3);
+    // A nested "sig" right after the data's first resource: the line still ends as a signed line.
+    const smuggled = lines.map((l, i) => (i === 0 ? l.replace('"lww":', '"sig":"x","lww":') : l));
+    expect(smuggled[0]).not.toBe(lines[0]);
+    const hospital = await openSite('hospital', { network: NETWORK });
+    const report = await hospital.ingest(smuggled.map(decodeWireEvent));
+    expect(report.accepted).toBe(0);
+    expect(hospital.chart.size).toBe(0);
+  });
+
+  it('JSON that is not an event line is passed on for ingest to refuse; text that is not JSON decodes to nothing', async () => {
+    expect(decodeWireEvent('{"id":"x"}')).toEqual({ id: 'x' });
+    expect(decodeWireEvent('{"e":{},"sig":1}')).toEqual({ e: {}, sig: 1 });
+    expect(decodeWireEvent('{"e":')).toBeUndefined();
+    const hospital = await openSite('hospital', { network: NETWORK });
+    const report = await hospital.ingest([decodeWireEvent('{"e":{"id":"x"}}')]);
+    expect(report.refused.map((r) => r.reason.code)).toEqual(['malformed']);
+  });
+});
+
+describe('the writer encodes natively only when that is the canonical encoding', () => {
+  // Keys that JavaScript orders differently from canonical JSON (array indices first),
+  // that NFC changes, and ordinary ones, in any insertion order.
+  const key = fc.constantFrom('b', 'a', 'Z', '10', '9', '0', '-x', 'e\u0301', '\u00e9', 'code', 'note');
+  const value: fc.Arbitrary<Json> = fc.letrec<{ v: Json }>((tie) => ({
+    v: fc.oneof({ depthSize: 'small' }, fc.string(), fc.integer(), fc.constant(null), fc.array(tie('v'), { maxLength: 3 }), fc.dictionary(key, tie('v'), { maxKeys: 4 })),
+  })).v;
+
+  it('every event it writes hashes as the canonical encoding of the event', () => {
+    fc.assert(
+      fc.property(fc.dictionary(key, value, { maxKeys: 4 }), (fields) => {
+        const writer = createEventWriter({ site: siteId('practice-a') });
+        const event = writer.append({ stream: streamId('patient/p1'), type: 'note.written', data: { 'Item/r1': fields }, author: { id: 'dr-1' } });
+        // A fresh, unsorted copy forces the generic encoder; the writer's cached hash must agree.
+        const copy = JSON.parse(reversedJson(event)) as ChartEvent;
+        expect(eventHash(event)).toBe(eventHash(copy));
+        expect(writer.head.hash).toBe(eventHash(copy));
+      }),
+      { numRuns: propertyRuns(200) },
+    );
+  });
+});
