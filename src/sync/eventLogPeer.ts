@@ -16,18 +16,20 @@ export interface EventLogPeerOptions {
 
 /**
  * A store as a passive sync peer: a {@link SyncEndpoint} that answers from an
- * {@link EventLog} and stores what it is sent, with no site, keys, clock or chart of
- * its own. It is how replicas share durable storage — an EventStoreDB cluster, say — as
- * a hub (see `syncWithHub`): each replica syncs with the shared log as it would with a
- * peer, one {@link SyncState} per connection, so batches stay bounded, each site's run
- * ends at a signed head, and an interrupted sync resumes from the vectors.
+ * {@link EventLog} and stores what it is sent, with no site, keys, clock or chart of its
+ * own. It is how replicas share durable storage — an EventStoreDB cluster, say — as a
+ * hub: each replica syncs with the shared log as it would with a peer, one
+ * {@link SyncState} per connection, so batches stay bounded, each site's run ends at a
+ * signed head, and an interrupted sync resumes from the vectors. `syncWithHub` is the
+ * public entry point; this peer stays internal because it stores whatever its caller
+ * sends, so only a local replica (which checked those events when it ingested them) may
+ * drive it.
  *
- * The peer trusts nothing and is trusted for nothing: it stores what a replica sends it
- * under the store's own rules (contiguity, `prev` chain, exact duplicate is a no-op, a
- * different event at a taken `(site, seq)` is a `FORK`), so several replicas may push at
- * once and relay the same third site's events; replicas check every signature and chain
- * when they ingest what it answers. It verifies no signature itself: whoever can write
- * to the store directly can plant events there, and replicas refuse them.
+ * The hub is trusted for nothing: what it is sent is stored under the store's own rules
+ * (contiguity, `prev` chain, exact duplicate is a no-op, a different event at a taken
+ * `(site, seq)` is a `FORK`), so several replicas may push at once and relay the same
+ * third site's events; replicas check every hash, chain and signature when they ingest
+ * what it answers, so whatever was planted in the store directly is refused there.
  *
  * What the store refuses is reported per site run, as ingest reports it (`fork`, `gap`,
  * `broken-chain`, `malformed`, `oversize`), and not asked for again in this connection;
@@ -35,8 +37,7 @@ export interface EventLogPeerOptions {
  *
  * @example
  * ```ts
- * const hub = await createEventStoreDbEventLog({ connectionString });
- * const report = await syncPair(replica, createEventLogPeer(hub), { wire: false });
+ * const report = await syncPair(replica, createEventLogPeer(hub), { wire: false }); // what syncWithHub does
  * ```
  */
 export function createEventLogPeer(log: EventLog, options: EventLogPeerOptions = {}): SyncEndpoint {

@@ -1,4 +1,5 @@
 import type { IngestRefusal, IngestReport } from '../replica/ingestReport.js';
+import type { Replica } from '../replica/replica.js';
 import type { EventLog } from '../store/eventLog.js';
 import { createEventLogPeer } from './eventLogPeer.js';
 import { syncPair, type SyncEndpoint, type SyncPairOptions } from './inProcess.js';
@@ -11,7 +12,11 @@ export interface SyncWithHubOptions extends SyncPairOptions {
 
 /** What one {@link syncWithHub} did. */
 export interface HubSyncReport {
-  /** Events the hub stored from this replica: its own, and other sites' it relayed. */
+  /**
+   * Events the hub stored from this replica: its own, and other sites' it relayed. When
+   * another replica pushes the same events at the same instant, EventStoreDB may take both
+   * appends as one (a retry of the same events at the same revisions), and both count them.
+   */
   readonly pushed: number;
   /** Events the replica accepted from the hub. */
   readonly pulled: number;
@@ -34,7 +39,7 @@ export interface HubSyncReport {
  * Syncs a replica with a shared {@link EventLog} used as a hub — e.g. an EventStoreDB
  * cluster that every site reaches, as durable storage rather than as a trusted peer
  * (DESIGN §6). One call is one connection of the sync protocol between the replica and
- * {@link createEventLogPeer}`(hub)`: exactly what the hub lacks is pushed (the replica's
+ * the hub's store acting as a passive peer: exactly what the hub lacks is pushed (the replica's
  * own events and any other site's it holds: relaying), exactly what the replica lacks is
  * pulled, in bounded batches (`maxEvents`, `maxBytes`), each site's run ending at a
  * signed head; the replica signs its own head first, so its whole chain can travel.
@@ -49,6 +54,13 @@ export interface HubSyncReport {
  *   stays stored, and the next call starts from the vectors and sends only the rest.
  * - A replica restored from a backup takes its own events back from the hub first, as
  *   from any peer (its `status` returns to `ready`).
+ * - Whoever can write to the hub's storage directly cannot forge or alter a site's
+ *   events unnoticed, but can block them: a planted or altered event makes every pull
+ *   refuse the rest of that site's run (reported each time) until the hub is repaired;
+ *   `verifyEventLog(hub, { keys })` finds it.
+ *
+ * @param replica - A {@link Replica} (or any {@link SyncEndpoint} speaking for one).
+ * @param hub - The shared store, e.g. from `createEventStoreDbEventLog`; each process its own connection.
  *
  * @throws ChartlogError from the hub's store (`STORE_UNAVAILABLE` is safe to retry), or
  *   `SYNC_NOT_QUIET` after `maxRounds` (other sites kept the hub moving).
