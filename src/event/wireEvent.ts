@@ -1,5 +1,6 @@
 import { withSignature, withoutSignature, type ChartEvent } from './chartEvent.js';
 import { freezeDeep } from './freezeDeep.js';
+import { internString } from './internStrings.js';
 import { isPlainObject } from './json.js';
 
 /**
@@ -50,14 +51,52 @@ export function decodeWireEvent(line: string): unknown {
   const keys = Object.keys(value).length;
   if (sig === undefined ? keys !== 1 : keys !== 2 || typeof sig !== 'string') return value;
   const e = value['e'] as unknown as ChartEvent;
-  // Frozen before the signature is added: freezeDeep stops at an already frozen object.
-  freezeDeep(e);
+  // Frozen before the signature is added: freezing stops at an already frozen object.
+  freezeParsedEvent(e as unknown as Record<string, unknown>);
   const event = sig === undefined ? e : withSignature(e, sig as string);
   // The claim is the text between `{"e":` and the closing member, when the line is
   // framed exactly so (no whitespace, `e` first); otherwise there is nothing to claim.
   const tail = sig === undefined ? '}' : `,"sig":${JSON.stringify(sig as string)}}`;
   if (line.startsWith('{"e":{') && line.endsWith(tail)) claims.set(event, line.slice(5, line.length - tail.length));
   return event;
+}
+
+/**
+ * Deep-freezes a freshly parsed event and, on the way, swaps its repeated short strings
+ * (site, stream, type, author, values in `data`) for shared copies (see internString):
+ * one walk for both. Ids, stamps, hashes and `pred` are unique per event: left alone.
+ */
+function freezeParsedEvent(e: Record<string, unknown>): void {
+  for (const key of ['site', 'stream', 'type'] as const) {
+    const v = e[key];
+    if (typeof v === 'string') e[key] = internString(v);
+  }
+  for (const key of ['data', 'author'] as const) {
+    const v = e[key];
+    if (typeof v === 'object' && v !== null) internAndFreeze(v);
+  }
+  const pred = e['pred'];
+  if (typeof pred === 'object' && pred !== null) freezeDeep(pred);
+  Object.freeze(e);
+}
+
+function internAndFreeze(value: object): void {
+  if (Object.isFrozen(value)) return;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (typeof v === 'string') value[i] = internString(v);
+      else if (typeof v === 'object' && v !== null) internAndFreeze(v);
+    }
+  } else {
+    const o = value as Record<string, unknown>;
+    for (const key in o) {
+      const v = o[key];
+      if (typeof v === 'string') o[key] = internString(v);
+      else if (typeof v === 'object' && v !== null) internAndFreeze(v);
+    }
+  }
+  Object.freeze(value);
 }
 
 /**
