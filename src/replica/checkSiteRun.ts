@@ -35,9 +35,11 @@ export type SiteRunCheck =
  * the only one verified.
  *
  * `entries` are one site's events in any order; the returned run is in seq order.
+ * With `requireSignature` false (a replica with `integrity: false`) the key and the
+ * signature are not checked: only contiguity and the chain.
  */
-export function checkSiteRun(site: SiteId, entries: readonly RunEntry[], key: KeyObject | undefined): SiteRunCheck {
-  if (key === undefined) return { ok: false, code: 'unknown-site-key', message: `no trusted key for site ${site}: add it to the keyring to accept its events` };
+export function checkSiteRun(site: SiteId, entries: readonly RunEntry[], key: KeyObject | undefined, requireSignature = true): SiteRunCheck {
+  if (key === undefined && requireSignature) return { ok: false, code: 'unknown-site-key', message: `no trusted key for site ${site}: add it to the keyring to accept its events` };
   const sorted = [...entries].sort((a, b) => a.event.seq - b.event.seq || a.index - b.index);
   const run: RunEntry[] = [];
   const repeats: RunEntry[] = [];
@@ -61,6 +63,7 @@ export function checkSiteRun(site: SiteId, entries: readonly RunEntry[], key: Ke
     run.push(entry);
   }
   const head = run[run.length - 1] as RunEntry;
+  if (!requireSignature || key === undefined) return { ok: true, run, repeats };
   if (head.event.sig === undefined) {
     return { ok: false, code: 'bad-signature', message: `${site}'s run ends at seq ${head.event.seq}, which is not a signed head: a batch must end each site's run at an event signed by its origin` };
   }

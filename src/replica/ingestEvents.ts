@@ -25,6 +25,8 @@ export interface IngestContext {
   readonly maxEventBytes: number;
   /** Wall clock for quarantine timestamps. */
   readonly wallClock: () => number;
+  /** Refuse a run that does not end at a head signed by its origin (`integrity: false` turns this off). */
+  readonly requireSignatures: boolean;
 }
 
 /** An ingest report, plus the sites whose chains advanced. */
@@ -76,10 +78,10 @@ export async function ingestEvents(ctx: IngestContext, input: unknown): Promise<
       for (const e of entries) refused.push({ index: e.index, site, seq: e.event.seq, id: e.event.id, reason });
     };
     const key = ctx.keyring.get(site);
-    let check = checkSiteRun(site, entries, key);
+    let check = checkSiteRun(site, entries, key, ctx.requireSignatures);
     // Arrived bytes that do not check out may just be a sender that did not keep
     // canonical bytes: encode those events and check again before refusing anything.
-    if (!check.ok && entries.some((e) => e.claimed)) check = checkSiteRun(site, entries.map((e) => encodedHere(e, checkOptions)), key);
+    if (!check.ok && entries.some((e) => e.claimed)) check = checkSiteRun(site, entries.map((e) => encodedHere(e, checkOptions)), key, ctx.requireSignatures);
     if (!check.ok) {
       refuse({ code: check.code, message: check.message });
       continue;

@@ -52,6 +52,14 @@ export interface ReplicaOptions {
   readonly random?: () => Uint8Array;
   /** Wall clock for quarantine timestamps. @defaultValue `Date.now` */
   readonly wallClock?: () => number;
+  /**
+   * `false` runs without signatures: heads are not signed, sync runs are not cut at
+   * signed heads, and ingest accepts runs without checking a signature. Hash chains are
+   * still kept and checked (they are the log's structure). Only for replicas that trust
+   * each other's links end to end (one process, one operator), and every replica of the
+   * network must agree: a signing replica refuses unsigned runs. @defaultValue `true`
+   */
+  readonly integrity?: boolean;
 }
 
 /** `ready`: records freely. `recovering`: a peer holds more of this site's own events than its store; recording is refused until they are taken back. */
@@ -120,6 +128,7 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
   const keyring = options.keyring ?? createKeyring();
   keyring.set(site, keys.publicKey);
   const signEvery = options.signEvery ?? 256;
+  const integrity = options.integrity ?? true;
   const maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
   const wallClock = options.wallClock ?? Date.now;
   const quarantine = createForkQuarantine(options.onFork);
@@ -136,11 +145,11 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
   const reopenWriter = async (): Promise<void> => {
     const head = await store.head(site);
     ownHead = head.seq > 0 ? await store.get(site, head.seq) : undefined;
-    writer = createEventWriter({ site, clock, head, maxBytes: maxEventBytes, signing: { privateKey: keys.privateKey, every: signEvery }, ...(options.random ? { random: options.random } : {}) });
+    writer = createEventWriter({ site, clock, head, maxBytes: maxEventBytes, ...(integrity ? { signing: { privateKey: keys.privateKey, every: signEvery } } : {}), ...(options.random ? { random: options.random } : {}) });
   };
   await reopenWriter();
 
-  const ctx = { store, chart, keyring, clock, quarantine, maxEventBytes, wallClock };
+  const ctx = { store, chart, keyring, clock, quarantine, maxEventBytes, wallClock, requireSignatures: integrity };
   const ingestNow = async (events: unknown): Promise<IngestReport> => {
     const { advanced, ...report } = await ingestEvents(ctx, events);
     // Our own events taken back from a peer (recovery): the chain continues after them.
@@ -181,7 +190,7 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
     ingest: (events) => serial(() => ingestNow(events)),
     signHead: () =>
       serial(async () => {
-        if (ownHead === undefined || ownHead.sig !== undefined) return ownHead;
+        if (ownHead === undefined || ownHead.sig !== undefined || !integrity) return ownHead;
         const signed = signEvent(ownHead, keys.privateKey);
         await store.append([signed]); // a duplicate that brings a signature: the store keeps it
         ownHead = signed;
@@ -193,7 +202,7 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
       const vector = await store.versionVector();
       const runs = new Map<string, ChartEvent[]>();
       for (const r of syncRanges(state, vector, syncOptions)) runs.set(r.site, await store.readSite(r.site, r.from, r.to - r.from + 1));
-      return generateStep({ vector, events: (r) => runs.get(r.site) ?? [] }, state, syncOptions);
+      return generateStep({ vector, events: (r) => runs.get(r.site) ?? [] }, state, integrity ? syncOptions : { ...syncOptions, signedHeads: false });
     },
     async receiveSyncMessage(state, message) {
       const [received0, received] = receiveStep(state, parseSyncMessage(message));

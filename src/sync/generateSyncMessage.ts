@@ -1,6 +1,8 @@
 import type { ChartEvent } from '../event/chartEvent.js';
 import type { VersionVector } from '../store/eventLog.js';
+import { encodeWireEvent } from '../event/wireEvent.js';
 import { SYNC_PROTOCOL_VERSION, type SyncMessage } from './syncMessage.js';
+import { rememberEventLines } from './wireMessage.js';
 import type { SyncState } from './syncState.js';
 import { mergeVersionVectors, missingRanges, vectorsEqual, type SiteRange } from './versionVector.js';
 
@@ -8,10 +10,16 @@ import { mergeVersionVectors, missingRanges, vectorsEqual, type SiteRange } from
 export interface SyncOptions {
   /** Most events in one message (a run may exceed it only to reach its first signed head when the message would otherwise be empty). @defaultValue `1000` */
   readonly maxEvents?: number;
-  /** Most bytes of events in one message, counted as their JSON text (same exception). @defaultValue `4 MiB` */
+  /** Most bytes of events in one message, counted as their wire lines (same exception). @defaultValue `4 MiB` */
   readonly maxBytes?: number;
   /** Extra events read past `maxEvents` so a run can reach a signed head (the origin signs at least every 256 events). @defaultValue `512` */
   readonly lookahead?: number;
+  /**
+   * Cut each site's run at a signed head (DESIGN §2), so the receiver can verify it with
+   * one signature. `false` only between replicas that run without signatures
+   * (`integrity: false`): runs are then cut anywhere. @defaultValue `true`
+   */
+  readonly signedHeads?: boolean;
 }
 
 /** What the generating side supplies: its vector, and its events for the ranges {@link syncRanges} named. */
@@ -73,6 +81,8 @@ export function syncRanges(state: SyncState, vector: VersionVector, options: Syn
  */
 export function generateSyncMessage(source: SyncSource, state: SyncState, options: SyncOptions = {}): [SyncState, SyncMessage | null] {
   const { maxEvents, maxBytes } = { ...DEFAULTS, ...options };
+  const signedHeads = options.signedHeads ?? true;
+  const lines: string[] = [];
   const vector = source.vector;
   const events: ChartEvent[] = [];
   let sent = state.sent;
@@ -86,9 +96,12 @@ export function generateSyncMessage(source: SyncSource, state: SyncState, option
       let takeBytes = 0;
       let runBytes = 0;
       let full = false;
+      const runLines: string[] = [];
       for (let i = 0; i < run.length; i++) {
         const e = run[i] as ChartEvent;
-        const size = Buffer.byteLength(JSON.stringify(e), 'utf8');
+        // The wire line is needed for the size anyway: keep it for the encoder.
+        const line = encodeWireEvent(e);
+        const size = Buffer.byteLength(line, 'utf8') + 1;
         const over = count + i + 1 > maxEvents || bytes + runBytes + size > maxBytes;
         // Over budget: stop at the last signed event; an empty message runs on to its first one.
         if (over && (take > 0 || events.length > 0)) {
@@ -96,12 +109,16 @@ export function generateSyncMessage(source: SyncSource, state: SyncState, option
           break;
         }
         runBytes += size;
-        if (e.sig !== undefined) {
+        runLines.push(line);
+        if (e.sig !== undefined || !signedHeads) {
           take = i + 1;
           takeBytes = runBytes;
         }
       }
-      for (let k = 0; k < take; k++) events.push(run[k] as ChartEvent);
+      for (let k = 0; k < take; k++) {
+        events.push(run[k] as ChartEvent);
+        lines.push(runLines[k] as string);
+      }
       if (take > 0) advanced[range.site] = (run[take - 1] as ChartEvent).seq;
       count += take;
       bytes += takeBytes;
@@ -117,6 +134,7 @@ export function generateSyncMessage(source: SyncSource, state: SyncState, option
     (state.heard && (state.theirView === null || !vectorsEqual(vector, state.theirView)));
   if (!mustSpeak) return [state, null];
   const message: SyncMessage = sent === null ? { protocol: SYNC_PROTOCOL_VERSION, vector, events } : { protocol: SYNC_PROTOCOL_VERSION, vector, known: sent, events };
+  rememberEventLines(message, lines);
   return [{ ...state, sent, lastSentVector: vector, heard: false }, message];
 }
 

@@ -1,4 +1,5 @@
 import { ChartlogError } from '../error/chartlogError.js';
+import type { ChartEvent } from '../event/chartEvent.js';
 import { isPlainObject } from '../event/json.js';
 import { decodeWireEvent, encodeWireEvent } from '../event/wireEvent.js';
 import { parseSyncMessage, type SyncMessage } from './syncMessage.js';
@@ -18,7 +19,19 @@ export function* syncMessageLines(message: SyncMessage | null): Generator<string
   if (message === null) return;
   const { events, ...header } = message;
   yield `${JSON.stringify(header)}\n`;
-  for (const event of events) yield `${encodeWireEvent(event)}\n`;
+  const known = eventLines.get(message);
+  // Reused only for exactly the events they were made from (a caller may have swapped some).
+  const reuse = known !== undefined && known.events.length === events.length && known.events.every((e, i) => e === events[i]);
+  for (let i = 0; i < events.length; i++) yield `${reuse ? (known.lines[i] as string) : encodeWireEvent(events[i] as ChartEvent)}\n`;
+}
+
+// Wire lines generateSyncMessage already encoded (it sizes messages by them), per
+// message object: the message is encoded once, and the lines go when the message does.
+const eventLines = new WeakMap<SyncMessage, { readonly events: readonly ChartEvent[]; readonly lines: readonly string[] }>();
+
+/** Records the wire lines of `message`'s events (in order), so {@link syncMessageLines} does not encode them again. */
+export function rememberEventLines(message: SyncMessage, lines: readonly string[]): void {
+  eventLines.set(message, { events: [...message.events], lines });
 }
 
 /**

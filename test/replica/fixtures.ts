@@ -48,6 +48,8 @@ export interface SiteOptions {
   /** Offset of this site's simulated wall clock, in ms. */
   readonly clockOffsetMs?: number;
   readonly seed?: number;
+  /** `false`: a replica without signatures. */
+  readonly integrity?: boolean;
 }
 
 /** Opens a replica for `site` on a memory store (or the given one) with a simulated clock. */
@@ -65,6 +67,7 @@ export async function openSite(site: string, options: SiteOptions): Promise<Repl
     wallClock: () => wall,
     ...(options.restoredFromBackup ? { restoredFromBackup: true } : {}),
     ...(options.signEvery ? { signEvery: options.signEvery } : {}),
+    ...(options.integrity === false ? { integrity: false } : {}),
   });
 }
 
