@@ -15,7 +15,7 @@ import { isPlainObject } from './json.js';
  * The bytes after `{"e":` are the bytes the origin hashed, so a receiver hashes that
  * slice of the line as it is instead of encoding the parsed event again: the chain and
  * the signature then prove the slice authentic, or the receiver falls back to encoding
- * the parsed event itself (see {@link claimedEncoding}). Any JSON writer can produce a
+ * the parsed event itself (see {@link takeClaimedEncoding}). Any JSON writer can produce a
  * line chartlog accepts; only the fast path needs the sender to keep canonical bytes.
  */
 export function encodeWireEvent(event: ChartEvent): string {
@@ -101,9 +101,14 @@ function internAndFreeze(value: object): void {
 
 /**
  * The bytes `event` arrived as, claimed to be its canonical encoding, when it was
- * decoded by {@link decodeWireEvent}. A claim proves nothing by itself: ingest hashes it
- * and accepts the hash only when the chain and the origin's signature agree with it.
+ * decoded by {@link decodeWireEvent}; handed over once (forgotten here). A claim proves
+ * nothing by itself: ingest hashes it and accepts the hash only when the chain and the
+ * origin's signature agree with it.
  */
-export function claimedEncoding(event: ChartEvent): string | undefined {
-  return claims.get(event);
+export function takeClaimedEncoding(event: ChartEvent): string | undefined {
+  const claim = claims.get(event);
+  // Forgotten at once: a claim is a slice of the whole message text, and holding it for
+  // the event's lifetime would keep every message ever received in memory.
+  if (claim !== undefined) claims.delete(event);
+  return claim;
 }

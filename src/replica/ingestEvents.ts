@@ -5,7 +5,7 @@ import { freezeDeep } from '../event/freezeDeep.js';
 import type { HybridClock } from '../event/hybridClock.js';
 import type { EventHash, SiteId } from '../event/ids.js';
 import { checkAndEncode, checkClaimedEncoding, isOversize } from '../event/validateEvent.js';
-import { claimedEncoding } from '../event/wireEvent.js';
+import { takeClaimedEncoding } from '../event/wireEvent.js';
 import type { EventLog } from '../store/eventLog.js';
 import { checkSiteRun, type RunEntry } from './checkSiteRun.js';
 import type { DeferredChart } from './deferredChart.js';
@@ -59,7 +59,7 @@ export async function ingestEvents(ctx: IngestContext, input: unknown): Promise<
     const event = ownCopy(item);
     // An event decoded from a wire line brings the bytes it arrived as: hashed as they
     // are, which the chain and signature check then confirm (or we encode it after all).
-    const claimed = event === undefined ? undefined : claimedEncoding(event);
+    const claimed = event === undefined ? undefined : takeClaimedEncoding(event);
     const checked = event === undefined ? undefined : claimed !== undefined ? checkClaimedEncoding(event, claimed, checkOptions) : checkAndEncode(event, checkOptions);
     if (event === undefined || checked === undefined || checked.hash === undefined) {
       const issues = checked?.issues ?? [{ path: [], message: 'not a JSON value' }];
