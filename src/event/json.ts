@@ -34,54 +34,70 @@ export function checkJson(value: unknown, path: readonly (string | number)[] = [
   const requireNfc = options.requireNfc ?? true;
   const fine = (s: string): boolean => (requireNfc ? isCanonicalString(s) : isWellFormed(s));
   const issues: ValidationIssue[] = [];
-  const onPath = new Set<object>();
-  const visit = (v: unknown, at: (string | number)[], depth: number): void => {
+  // Objects from the root to the value: a cycle shows up as runaway depth, and only then
+  // is it worth searching them to name it (no per-object set on the common path).
+  const ancestors: object[] = [];
+  // One path stack, copied only when an issue is reported: validation runs on every
+  // ingested event, and a fresh path array per visited value was most of its cost.
+  const at: (string | number)[] = [...path];
+  const report = (message: string): void => void issues.push({ path: [...at], message });
+  const visit = (v: unknown, depth: number): void => {
     if (issues.length >= maxIssues) return;
     switch (typeof v) {
       case 'string':
-        if (!fine(v)) issues.push({ path: at, message: isWellFormed(v) ? 'string is not Unicode NFC' : 'string has a lone surrogate' });
+        if (!fine(v)) report(isWellFormed(v) ? 'string is not Unicode NFC' : 'string has a lone surrogate');
         return;
       case 'number':
-        if (!Number.isFinite(v)) issues.push({ path: at, message: `number must be finite, got ${v}` });
+        if (!Number.isFinite(v)) report(`number must be finite, got ${v}`);
         return;
       case 'boolean':
         return;
       case 'object': {
         if (v === null) return;
         if (depth >= maxDepth) {
-          issues.push({ path: at, message: `nested deeper than ${maxDepth} levels` });
+          const closes = cycleClosesAt([...ancestors, v]);
+          if (closes < 0) report(`nested deeper than ${maxDepth} levels`);
+          else issues.push({ path: at.slice(0, path.length + closes), message: 'cycle: the value contains itself' });
           return;
         }
-        if (onPath.has(v)) {
-          issues.push({ path: at, message: 'cycle: the value contains itself' });
-          return;
-        }
-        onPath.add(v);
+        ancestors.push(v);
         if (Array.isArray(v)) {
           for (let i = 0; i < v.length; i++) {
+            at.push(i);
             // Holes in sparse arrays are undefined to JSON.
-            if (!(i in v)) issues.push({ path: [...at, i], message: 'array hole (undefined) is not JSON' });
-            else visit(v[i], [...at, i], depth + 1);
+            if (!(i in v)) report('array hole (undefined) is not JSON');
+            else visit(v[i], depth + 1);
+            at.pop();
           }
         } else if (isPlainObject(v)) {
-          for (const key of Object.keys(v)) {
-            if (!fine(key)) issues.push({ path: [...at, key], message: 'key is not well-formed Unicode NFC' });
+          const keys = Object.keys(v);
+          for (let k = 0; k < keys.length; k++) {
+            const key = keys[k] as string;
+            at.push(key);
+            if (!fine(key)) report('key is not well-formed Unicode NFC');
             const child = v[key];
-            if (child === undefined) issues.push({ path: [...at, key], message: 'undefined is not JSON (omit the key instead)' });
-            else visit(child, [...at, key], depth + 1);
+            if (child === undefined) report('undefined is not JSON (omit the key instead)');
+            else visit(child, depth + 1);
+            at.pop();
           }
         } else {
-          issues.push({ path: at, message: `${describe(v)} is not plain JSON` });
+          report(`${describe(v)} is not plain JSON`);
         }
-        onPath.delete(v);
+        ancestors.pop();
         return;
       }
       default:
-        issues.push({ path: at, message: `${typeof v} is not JSON` });
+        report(`${typeof v} is not JSON`);
     }
   };
-  visit(value, [...path], 0);
+  visit(value, 0);
   return issues;
+}
+
+/** Depth of the first object in `chain` (root first) that already appeared above it, or -1. */
+function cycleClosesAt(chain: readonly object[]): number {
+  for (let j = 1; j < chain.length; j++) if (chain.indexOf(chain[j] as object) < j) return j;
+  return -1;
 }
 
 /** True when `s` is well-formed and already in Unicode NFC, so it encodes one way only. */
