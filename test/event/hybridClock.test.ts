@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { propertyRuns } from '../../src/testing/index.js';
 import { createHybridClock, formatHlc, isHlc, parseHlc, type Hlc } from '../../src/index.js';
 
 const T0 = Date.UTC(2026, 10, 23, 9, 0, 0, 0);
@@ -65,5 +67,23 @@ describe('hybrid logical clock', () => {
     expect(isHlc('2026-11-23T09:00:00Z-000000')).toBe(false);
     expect(isHlc(42)).toBe(false);
     expect(() => parseHlc('yesterday')).toThrow(RangeError);
+  });
+});
+
+describe('isHlc', () => {
+  // The reference: what a Date round trip says about the stamp's instant.
+  const roundTrips = (s: string): boolean => {
+    const ms = Date.parse(s.slice(0, 24));
+    return Number.isFinite(ms) && new Date(ms).toISOString() === s.slice(0, 24);
+  };
+  const digits = (n: number, max: number) => fc.integer({ min: 0, max }).map((v) => String(v).padStart(n, '0'));
+
+  it('accepts exactly the stamps whose date and time are a real instant (31 February, hour 24 and second 60 are not)', () => {
+    const stamp = fc
+      .tuple(fc.oneof(digits(4, 9999), fc.constantFrom('1900', '2000', '2024', '2100', '0000')), digits(2, 13), digits(2, 32), digits(2, 25), digits(2, 61), digits(2, 61), digits(3, 999))
+      .map(([y, mo, d, h, mi, s, ms]) => `${y}-${mo}-${d}T${h}:${mi}:${s}.${ms}Z-000001`);
+    fc.assert(fc.property(stamp, (s) => isHlc(s) === roundTrips(s)), { numRuns: propertyRuns(2000) });
+    expect(isHlc('2024-02-29T23:59:59.999Z-000000')).toBe(true);
+    expect(isHlc('2023-02-29T00:00:00.000Z-000000')).toBe(false);
   });
 });
