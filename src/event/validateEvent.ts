@@ -135,19 +135,24 @@ export function checkClaimedEncoding(value: unknown, claimed: string, options: V
 
 function checkPred(pred: unknown, bad: (path: (string | number)[], message: string) => void): void {
   if (!isPlainObject(pred)) return bad(['pred'], 'must be a plain object (use {} when nothing was seen)');
-  for (const [resource, fields] of Object.entries(pred)) {
+  // Index loops, not Object.entries/forEach: this runs on every ingested event.
+  const resources = Object.keys(pred);
+  for (let r = 0; r < resources.length; r++) {
+    const resource = resources[r] as string;
+    const fields = pred[resource];
     if (!isPlainObject(fields)) {
       bad(['pred', resource], 'must map field names to arrays of event ids');
       continue;
     }
-    for (const [field, ids] of Object.entries(fields)) {
+    const names = Object.keys(fields);
+    for (let f = 0; f < names.length; f++) {
+      const field = names[f] as string;
+      const ids = fields[field];
       if (!Array.isArray(ids)) {
         bad(['pred', resource, field], 'must be an array of event ids');
         continue;
       }
-      ids.forEach((id, i) => {
-        if (!isEventId(id)) bad(['pred', resource, field, i], 'must be a lower-case UUIDv7');
-      });
+      for (let i = 0; i < ids.length; i++) if (!isEventId(ids[i])) bad(['pred', resource, field, i], 'must be a lower-case UUIDv7');
     }
   }
 }
