@@ -89,7 +89,12 @@ export async function ingestEvents(ctx: IngestContext, input: unknown): Promise<
     const { run, repeats } = check;
     // Verified: each hash is the event's, and each text its canonical encoding, which the
     // store then saves without encoding the event again.
-    for (const e of run) rememberEncoding(e.event, e.encoded, e.hash);
+    // Each hash is kept as the next event's `prev` string (equal, checked above): a parsed
+    // event and its successor's `prev` would otherwise hold two copies of it for good.
+    for (let i = 0; i < run.length; i++) {
+      const e = run[i] as RunEntry;
+      rememberEncoding(e.event, e.encoded, (run[i + 1]?.event.prev as EventHash | undefined) ?? e.hash);
+    }
     const head = await ctx.store.head(site);
     const first = (run[0] as RunEntry).event;
     if (first.seq > head.seq + 1) {
