@@ -1,7 +1,7 @@
 import type { Draft } from 'immer';
 import type { ChartEvent } from '../event/chartEvent.js';
 import type { EventId } from '../event/ids.js';
-import { isPlainObject, type Json } from '../event/json.js';
+import { isPlainObject, jsonKeys, type Json } from '../event/json.js';
 import { NO_PRED, type FieldState, type MergeRule, type WriteRef } from '../merge/mergeRule.js';
 import { RESOURCE_KEY_PATTERN, RETRACTION_EVENT, type Schema } from '../merge/schema.js';
 import { insertSorted, removeSorted } from '../merge/sortedIds.js';
@@ -87,9 +87,9 @@ function planWrites(event: ChartEvent, schema: Schema): boolean {
   if (spec === undefined) return false;
   if (event.type === RETRACTION_EVENT) return schema.validateData(event).length === 0;
   const data = event.data;
-  // Object.keys, not for…in: event payloads have unique keys (resource ids), where
-  // V8's for…in enum cache misses on every event.
-  const keys = Object.keys(data);
+  // jsonKeys, not Object.keys or for…in: event payloads have unique keys (resource ids),
+  // where V8's enum cache misses on every event and is then kept on its hidden class.
+  const keys = jsonKeys(data);
   for (let k = 0; k < keys.length; k++) {
     const key = keys[k] as string;
     const fields = data[key];

@@ -4,7 +4,7 @@ import { encodeEvent, hashCanonical, rememberHash } from './eventHash.js';
 import type { EventHash } from './ids.js';
 import { isHlc } from './hlc.js';
 import { isEventHash, isEventId, isSiteId, isStreamId, SITE_ID_PATTERN, STREAM_ID_PATTERN } from './ids.js';
-import { checkJson, isCanonicalString, isPlainObject } from './json.js';
+import { checkJson, isCanonicalString, isPlainObject, jsonKeys } from './json.js';
 
 /** The default largest canonical size of one event: 1 MiB. */
 export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
@@ -136,7 +136,7 @@ export function checkClaimedEncoding(value: unknown, claimed: string, options: V
 function checkPred(pred: unknown, bad: (path: (string | number)[], message: string) => void): void {
   if (!isPlainObject(pred)) return bad(['pred'], 'must be a plain object (use {} when nothing was seen)');
   // Index loops, not Object.entries/forEach: this runs on every ingested event.
-  const resources = Object.keys(pred);
+  const resources = jsonKeys(pred);
   for (let r = 0; r < resources.length; r++) {
     const resource = resources[r] as string;
     const fields = pred[resource];

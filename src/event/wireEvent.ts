@@ -1,7 +1,7 @@
 import { withSignature, withoutSignature, type ChartEvent } from './chartEvent.js';
 import { freezeDeep } from './freezeDeep.js';
 import { internString } from './internStrings.js';
-import { isPlainObject } from './json.js';
+import { isPlainObject, jsonKeys } from './json.js';
 
 /**
  * How an event travels between replicas: one line of JSON holding the event's canonical
@@ -73,14 +73,23 @@ function freezeParsedEvent(e: Record<string, unknown>): void {
   }
   for (const key of ['data', 'author'] as const) {
     const v = e[key];
-    if (typeof v === 'object' && v !== null) internAndFreeze(v);
+    if (typeof v === 'object' && v !== null) internAndFreeze(v, key === 'data');
   }
   const pred = e['pred'];
-  if (typeof pred === 'object' && pred !== null) freezeDeep(pred);
+  if (typeof pred === 'object' && pred !== null && !Array.isArray(pred)) {
+    // Keyed by resource ids like data: walked by jsonKeys (see there), its fields by freezeDeep.
+    const resources = jsonKeys(pred);
+    for (let i = 0; i < resources.length; i++) {
+      const fields = (pred as Record<string, unknown>)[resources[i] as string];
+      if (typeof fields === 'object' && fields !== null) freezeDeep(fields);
+    }
+    Object.freeze(pred);
+  } else if (typeof pred === 'object' && pred !== null) freezeDeep(pred);
   Object.freeze(e);
 }
 
-function internAndFreeze(value: object): void {
+/** `unique`: the object's keys are unique to it (an event payload's resource ids): walked by jsonKeys. */
+function internAndFreeze(value: object, unique = false): void {
   if (Object.isFrozen(value)) return;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
@@ -90,7 +99,9 @@ function internAndFreeze(value: object): void {
     }
   } else {
     const o = value as Record<string, unknown>;
-    for (const key in o) {
+    const keys = unique ? jsonKeys(o) : Object.keys(o);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
       const v = o[key];
       if (typeof v === 'string') o[key] = internString(v);
       else if (typeof v === 'object' && v !== null) internAndFreeze(v);
