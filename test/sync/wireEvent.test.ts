@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createEventWriter, decodeWireEvent, encodeEvent, encodeWireEvent, eventHash, siteId, streamId, type ChartEvent, type Json } from '../../src/index.js';
+import { createEventWriter, decodeWireEvent, encodeEvent, encodeWireEvent, eventHash, initSyncState, siteId, streamId, syncMessageLines, type ChartEvent, type Json, type SyncMessage } from '../../src/index.js';
 import { allEvents, openSite, recordMany } from '../replica/fixtures.js';
 import { propertyRuns } from '../../src/testing/index.js';
 
@@ -101,5 +101,27 @@ describe('the writer encodes natively only when that is the canonical encoding',
       }),
       { numRuns: propertyRuns(200) },
     );
+  });
+});
+
+describe('the lines of a generated message', () => {
+  it('are the encoded events, and an event swapped into the message after it was generated is sent as swapped', async () => {
+    const origin = await openSite('practice-a', { network: NETWORK });
+    const peer = await openSite('hospital', { network: NETWORK });
+    await recordMany(origin, 3);
+    // A first exchange of vectors: then origin knows what the peer lacks.
+    const [a1, hello] = await origin.generateSyncMessage(initSyncState());
+    const [b1] = await peer.receiveSyncMessage(initSyncState(), hello);
+    const [, reply] = await peer.generateSyncMessage(b1);
+    const [a2] = await origin.receiveSyncMessage(a1, reply);
+    const [, message] = await origin.generateSyncMessage(a2);
+    expect(message).not.toBeNull();
+    const events = (message as SyncMessage).events as ChartEvent[];
+    expect(events).toHaveLength(3);
+    const lines = [...syncMessageLines(message)].slice(1);
+    expect(lines).toEqual(events.map((e) => `${encodeWireEvent(e)}\n`));
+    const other = (await recordMany(origin, 1))[0] as ChartEvent;
+    events[1] = other; // a caller edits the message before sending it
+    expect([...syncMessageLines(message)][2]).toBe(`${encodeWireEvent(other)}\n`);
   });
 });
