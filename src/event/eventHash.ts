@@ -39,9 +39,12 @@ function encodeAuthor(author: Author): string {
 const hashes = new WeakMap<ChartEvent, EventHash>();
 // The canonical text of events just encoded or verified (by a writer, or by ingest
 // after the chain and signature checks), until the store that saves it takes it: so an
-// event is encoded once on its way in, not once per layer. Transient, so events held
-// for a long time do not keep their text alive twice.
-const encodings = new WeakMap<ChartEvent, string>();
+// event is encoded once on its way in, not once per layer. Held for the most recent
+// events only (two generations of ENCODINGS_HELD), not for each event's lifetime: a
+// writer used without a store would otherwise keep ~600 bytes of text per event alive.
+const ENCODINGS_HELD = 4096;
+let encodings = new Map<ChartEvent, string>();
+let olderEncodings = new Map<ChartEvent, string>();
 
 /** SHA-256 (lower-case hex) of {@link encodeEvent}; cached per event object. */
 export function eventHash(event: ChartEvent): EventHash {
@@ -66,15 +69,22 @@ export function rememberHash(event: ChartEvent, hash: EventHash): void {
  */
 export function rememberEncoding(event: ChartEvent, encoded: string, hash: EventHash): void {
   hashes.set(event, hash);
-  if (Object.isFrozen(event) && Object.isFrozen(event.data) && Object.isFrozen(event.pred) && Object.isFrozen(event.author)) encodings.set(event, encoded);
+  if (!(Object.isFrozen(event) && Object.isFrozen(event.data) && Object.isFrozen(event.pred) && Object.isFrozen(event.author))) return;
+  if (encodings.size >= ENCODINGS_HELD) {
+    olderEncodings = encodings;
+    encodings = new Map();
+  }
+  encodings.set(event, encoded);
 }
 
-/** The encoding {@link rememberEncoding} recorded for `event`, handed over once (it is forgotten). */
+/** The encoding {@link rememberEncoding} recorded for `event` (if still held), handed over once (it is forgotten). */
 export function takeEncoding(event: ChartEvent): { readonly encoded: string; readonly hash: EventHash } | undefined {
-  const encoded = encodings.get(event);
+  const encoded = encodings.get(event) ?? olderEncodings.get(event);
   if (encoded === undefined) return undefined;
   encodings.delete(event);
-  return { encoded, hash: hashes.get(event) as EventHash };
+  olderEncodings.delete(event);
+  const hash = hashes.get(event);
+  return hash === undefined ? undefined : { encoded, hash };
 }
 
 // crypto.hash (Node >= 20.12) is a one-shot digest, about twice as fast as createHash

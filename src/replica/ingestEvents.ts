@@ -1,6 +1,6 @@
 import { formatPath } from '../error/chartlogError.js';
 import { withoutSignature, type ChartEvent } from '../event/chartEvent.js';
-import { eventHash, rememberEncoding } from '../event/eventHash.js';
+import { eventHash, rememberEncoding, rememberHash } from '../event/eventHash.js';
 import { freezeDeep } from '../event/freezeDeep.js';
 import type { HybridClock } from '../event/hybridClock.js';
 import type { EventHash, SiteId } from '../event/ids.js';
@@ -87,14 +87,11 @@ export async function ingestEvents(ctx: IngestContext, input: unknown): Promise<
       continue;
     }
     const { run, repeats } = check;
-    // Verified: each hash is the event's, and each text its canonical encoding, which the
-    // store then saves without encoding the event again.
-    // Each hash is kept as the next event's `prev` string (equal, checked above): a parsed
-    // event and its successor's `prev` would otherwise hold two copies of it for good.
-    for (let i = 0; i < run.length; i++) {
-      const e = run[i] as RunEntry;
-      rememberEncoding(e.event, e.encoded, (run[i + 1]?.event.prev as EventHash | undefined) ?? e.hash);
-    }
+    // Verified: each hash is the event's. Each is kept as the next event's `prev` string
+    // (equal, checked above): a parsed event and its successor's `prev` would otherwise
+    // hold two copies of it for good.
+    const hashAt = (i: number): EventHash => (run[i + 1]?.event.prev as EventHash | undefined) ?? (run[i] as RunEntry).hash;
+    for (let i = 0; i < run.length; i++) rememberHash((run[i] as RunEntry).event, hashAt(i));
     const head = await ctx.store.head(site);
     const first = (run[0] as RunEntry).event;
     if (first.seq > head.seq + 1) {
@@ -114,6 +111,12 @@ export async function ingestEvents(ctx: IngestContext, input: unknown): Promise<
     // so a relay can never plant a bad signed head that later batches would be cut at.
     const toStore = fresh.map((e) => (e === last || e.event.sig === undefined ? e.event : withoutSignature(e.event)));
     if (fresh.length === 0) toStore.push(last.event); // a duplicate may still bring a (verified) signature
+    // Verified texts are canonical encodings: the store saves them without encoding again.
+    // Only for what is appended (a duplicate's text is a slice of the message: not kept).
+    toStore.forEach((event, k) => {
+      const at = k < fresh.length ? overlap.length + k : run.length - 1;
+      rememberEncoding(event, (run[at] as RunEntry).encoded, hashAt(at));
+    });
     try {
       await ctx.store.append(toStore);
     } catch (error) {
