@@ -10,7 +10,7 @@ import type { EventLog } from '../store/eventLog.js';
 import { checkSiteRun, type RunEntry } from './checkSiteRun.js';
 import type { DeferredChart } from './deferredChart.js';
 import type { ForkQuarantine } from './forkQuarantine.js';
-import { refusalCodeOf, type IngestRefusal, type IngestReport, type RefusalReason, type SkewReport } from './ingestReport.js';
+import { identifyRefused, refusalCodeOf, type IngestRefusal, type IngestReport, type RefusalReason, type SkewReport } from './ingestReport.js';
 import type { Keyring } from './keyring.js';
 
 /** What {@link ingestEvents} works on: a replica's parts. */
@@ -64,7 +64,7 @@ export async function ingestEvents(ctx: IngestContext, input: unknown): Promise<
     if (event === undefined || checked === undefined || checked.hash === undefined) {
       const issues = checked?.issues ?? [{ path: [], message: 'not a JSON value' }];
       const code = isOversize(issues) ? 'oversize' : 'malformed';
-      refused.push({ index, ...identify(item), reason: { code, message: issues.slice(0, 5).map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ') } });
+      refused.push({ index, ...identifyRefused(item), reason: { code, message: issues.slice(0, 5).map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ') } });
       return;
     }
     const entry: RunEntry = { index, event, hash: checked.hash, encoded: checked.encoded, claimed: claimed !== undefined };
@@ -178,13 +178,3 @@ function ownCopy(item: unknown): ChartEvent | undefined {
   }
 }
 
-
-function identify(item: unknown): { site?: string; seq?: number; id?: string } {
-  if (typeof item !== 'object' || item === null) return {};
-  const v = item as Record<string, unknown>;
-  return {
-    ...(typeof v['site'] === 'string' ? { site: v['site'] } : {}),
-    ...(typeof v['seq'] === 'number' ? { seq: v['seq'] } : {}),
-    ...(typeof v['id'] === 'string' ? { id: v['id'] } : {}),
-  };
-}

@@ -77,3 +77,14 @@ export function refusalCodeOf(error: unknown): RefusalCode | undefined {
 export function addReports(a: IngestReport, b: IngestReport): IngestReport {
   return { accepted: a.accepted + b.accepted, duplicates: a.duplicates + b.duplicates, refused: [...a.refused, ...b.refused], skew: [...a.skew, ...b.skew] };
 }
+
+/** The site, seq and id of a refused item, as far as it has them (it may be any JSON). */
+export function identifyRefused(item: unknown): { site?: string; seq?: number; id?: string } {
+  if (typeof item !== 'object' || item === null) return {};
+  const v = item as Record<string, unknown>;
+  return {
+    ...(typeof v['site'] === 'string' ? { site: v['site'] } : {}),
+    ...(typeof v['seq'] === 'number' ? { seq: v['seq'] } : {}),
+    ...(typeof v['id'] === 'string' ? { id: v['id'] } : {}),
+  };
+}

@@ -1,5 +1,5 @@
 import type { ChartEvent } from '../event/chartEvent.js';
-import { refusalCodeOf, type IngestRefusal, type IngestReport } from '../replica/ingestReport.js';
+import { identifyRefused, refusalCodeOf, type IngestRefusal, type IngestReport } from '../replica/ingestReport.js';
 import type { EventLog } from '../store/eventLog.js';
 import { generateSyncMessage as generateStep, syncRanges, type SyncOptions } from './generateSyncMessage.js';
 import type { SyncEndpoint } from './inProcess.js';
@@ -88,18 +88,8 @@ async function appendRuns(log: EventLog, events: readonly ChartEvent[]): Promise
       const code = refusalCodeOf(error);
       if (code === undefined) throw error;
       const message = (error as Error).message;
-      for (const { index, event } of run) refused.push({ index, ...identify(event), reason: { code, message } });
+      for (const { index, event } of run) refused.push({ index, ...identifyRefused(event), reason: { code, message } });
     }
   }
   return { accepted, duplicates, refused: refused.sort((a, b) => a.index - b.index), skew: [] };
-}
-
-function identify(item: unknown): { site?: string; seq?: number; id?: string } {
-  if (typeof item !== 'object' || item === null) return {};
-  const v = item as Record<string, unknown>;
-  return {
-    ...(typeof v['site'] === 'string' ? { site: v['site'] } : {}),
-    ...(typeof v['seq'] === 'number' ? { seq: v['seq'] } : {}),
-    ...(typeof v['id'] === 'string' ? { id: v['id'] } : {}),
-  };
 }
