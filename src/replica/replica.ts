@@ -12,7 +12,7 @@ import type { EventLog, VersionVector } from '../store/eventLog.js';
 import { generateSyncMessage as generateStep, syncRanges, type SyncOptions } from '../sync/generateSyncMessage.js';
 import { receiveSyncMessage as receiveStep } from '../sync/receiveSyncMessage.js';
 import { parseSyncMessage, type SyncMessage } from '../sync/syncMessage.js';
-import type { SyncState } from '../sync/syncState.js';
+import { stopAskingForRefused, type SyncState } from '../sync/syncState.js';
 import { seqOf } from '../sync/versionVector.js';
 import { createDeferredChart } from './deferredChart.js';
 import { createForkQuarantine, type QuarantinedFork } from './forkQuarantine.js';
@@ -205,20 +205,11 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
       return generateStep({ vector, events: (r) => runs.get(r.site) ?? [] }, state, integrity ? syncOptions : { ...syncOptions, signedHeads: false });
     },
     async receiveSyncMessage(state, message) {
-      const [received0, received] = receiveStep(state, parseSyncMessage(message));
-      let next = received0;
+      const [afterReceive, received] = receiveStep(state, parseSyncMessage(message));
       return serial(async () => {
         const report = await ingestNow(received.events);
         const held = (await store.head(site)).seq;
-        // A refusal other than a gap will not be cured by a resend: stop asking for that
-        // site in this connection (a gap, from a lost message, is asked for again).
-        const permanent = new Set(report.refused.flatMap((r) => (r.reason.code !== 'gap' && r.site !== undefined ? [r.site] : [])));
-        if (permanent.size > 0 && next.theirView !== null) {
-          const local = await store.versionVector();
-          const view: Record<string, number> = { ...next.theirView };
-          for (const s of permanent) view[s] = seqOf(local, s);
-          next = { ...next, theirView: view };
-        }
+        const next = await stopAskingForRefused(afterReceive, report, () => store.versionVector());
         // A peer holding more of our own events than we do is proof of a restore.
         if (seqOf(received.peerVector, site) > held) status = 'recovering';
         else if (status === 'recovering') status = 'ready';

@@ -5,8 +5,7 @@ import { generateSyncMessage as generateStep, syncRanges, type SyncOptions } fro
 import type { SyncEndpoint } from './inProcess.js';
 import { receiveSyncMessage as receiveStep } from './receiveSyncMessage.js';
 import { parseSyncMessage, type SyncMessage } from './syncMessage.js';
-import type { SyncState } from './syncState.js';
-import { seqOf } from './versionVector.js';
+import { stopAskingForRefused, type SyncState } from './syncState.js';
 
 /** Options for {@link createEventLogPeer}. */
 export interface EventLogPeerOptions {
@@ -52,14 +51,8 @@ export function createEventLogPeer(log: EventLog, options: EventLogPeerOptions =
     async receiveSyncMessage(state: SyncState, message: unknown): Promise<[SyncState, IngestReport]> {
       const [received, { events }] = receiveStep(state, parseSyncMessage(message));
       const report = await appendRuns(log, events);
-      // A refusal other than a gap will not be cured by a resend: stop asking for that
-      // site in this connection, as a replica does (a gap, from a lost message, is asked for again).
-      const permanent = new Set(report.refused.flatMap((r) => (r.reason.code !== 'gap' && r.site !== undefined ? [r.site] : [])));
-      if (permanent.size === 0 || received.theirView === null) return [received, report];
-      const held = await log.versionVector();
-      const view: Record<string, number> = { ...received.theirView };
-      for (const site of permanent) view[site] = seqOf(held, site);
-      return [{ ...received, theirView: view }, report];
+      // As a replica does: what the store refused for good is not asked for again.
+      return [await stopAskingForRefused(received, report, () => log.versionVector()), report];
     },
   };
 }

@@ -1,5 +1,6 @@
+import type { IngestReport } from '../replica/ingestReport.js';
 import type { VersionVector } from '../store/eventLog.js';
-import { isVersionVector } from './versionVector.js';
+import { isVersionVector, seqOf } from './versionVector.js';
 
 /**
  * What one side of a sync connection knows about the other: four version vectors and a flag, so
@@ -48,4 +49,21 @@ export function restoreSyncState(value: unknown): SyncState {
   const lastSentVector = vec(v['lastSentVector']);
   if (theirVector === undefined || sent === undefined || theirView === undefined || lastSentVector === undefined || typeof v['heard'] !== 'boolean') return initSyncState();
   return { theirVector, sent, theirView, lastSentVector, heard: v['heard'] };
+}
+
+/**
+ * After an ingest: a refusal other than a gap will not be cured by a resend, so the
+ * refused sites are marked as already held up to what we hold (`held`), and the peer is
+ * not asked for them again in this connection (a gap, from a lost message, is asked for
+ * again). Returns `state` itself when nothing was refused for good.
+ */
+export function stopAskingForRefused(state: SyncState, report: IngestReport, held: () => Promise<VersionVector>): Promise<SyncState> | SyncState {
+  const permanent = new Set(report.refused.flatMap((r) => (r.reason.code !== 'gap' && r.site !== undefined ? [r.site] : [])));
+  if (permanent.size === 0 || state.theirView === null) return state;
+  const theirView = state.theirView;
+  return held().then((local) => {
+    const view: Record<string, number> = { ...theirView };
+    for (const site of permanent) view[site] = seqOf(local, site);
+    return { ...state, theirView: view };
+  });
 }
