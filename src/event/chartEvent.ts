@@ -98,20 +98,12 @@ export function withSignature(event: ChartEvent, sig: string): ChartEvent {
   });
 }
 
-/** `event` without its signature, frozen, members in canonical order (the event itself when unsigned). */
+/**
+ * `event` without its signature, frozen (the event itself when unsigned). The remaining
+ * members keep their order, which is canonical for every event chartlog builds.
+ */
 export function withoutSignature(event: ChartEvent): ChartEvent {
   if (event.sig === undefined) return event;
-  return Object.freeze({
-    author: event.author,
-    data: event.data,
-    hlc: event.hlc,
-    id: event.id,
-    pred: event.pred,
-    prev: event.prev,
-    seq: event.seq,
-    site: event.site,
-    stream: event.stream,
-    type: event.type,
-    v: event.v,
-  });
+  const { sig: _sig, ...unsigned } = event;
+  return Object.freeze(unsigned);
 }
