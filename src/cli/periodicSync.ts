@@ -78,7 +78,7 @@ export function startPeriodicSync(replica: SyncEndpoint, options: PeriodicSyncOp
     for (const link of links) {
       if (stopped) return;
       try {
-        const report = await syncOverHttp(replica, link.client);
+        const report = await syncOverHttp(replica, link.client, { peer: link.peer.site });
         if (link.failures > 0) emit({ kind: 'recovered', peer: link.peer, failures: link.failures });
         link.failures = 0;
         link.lastCode = '';

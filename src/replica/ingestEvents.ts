@@ -32,6 +32,11 @@ export interface IngestContext {
 /** An ingest report, plus the sites whose chains advanced. */
 export interface IngestOutcome extends IngestReport {
   readonly advanced: ReadonlySet<SiteId>;
+  /**
+   * Per site, the last seq of its run whose chain and signature checked out, whatever
+   * became of it next (accepted, duplicate, gap, fork): what the origin's key vouches for.
+   */
+  readonly verified: ReadonlyMap<SiteId, number>;
 }
 
 /**
@@ -46,11 +51,12 @@ export async function ingestEvents(ctx: IngestContext, input: unknown): Promise<
   const refused: IngestRefusal[] = [];
   const skew: SkewReport[] = [];
   const advanced = new Set<SiteId>();
+  const verified = new Map<SiteId, number>();
   let accepted = 0;
   let duplicates = 0;
   if (!Array.isArray(input)) {
     refused.push({ index: 0, reason: { code: 'malformed', message: 'ingest takes an array of events' } });
-    return { accepted, duplicates, refused, skew, advanced };
+    return { accepted, duplicates, refused, skew, advanced, verified };
   }
 
   const bySite = new Map<SiteId, RunEntry[]>();
@@ -87,6 +93,7 @@ export async function ingestEvents(ctx: IngestContext, input: unknown): Promise<
       continue;
     }
     const { run, repeats } = check;
+    verified.set(site, (run[run.length - 1] as RunEntry).event.seq);
     // Verified: each hash is the event's. Each is kept as the next event's `prev` string
     // (equal, checked above): a parsed event and its successor's `prev` would otherwise
     // hold two copies of it for good.
@@ -136,7 +143,7 @@ export async function ingestEvents(ctx: IngestContext, input: unknown): Promise<
     accepted += fresh.length;
     advanced.add(site);
   }
-  return { accepted, duplicates, refused: refused.sort((a, b) => a.index - b.index), skew, advanced };
+  return { accepted, duplicates, refused: refused.sort((a, b) => a.index - b.index), skew, advanced, verified };
 }
 
 /** A fork between the offered run and the store, if any (the run's own chain is already verified). */

@@ -20,6 +20,7 @@ import { ingestEvents } from './ingestEvents.js';
 import type { IngestReport } from './ingestReport.js';
 import { createKeyring, type Keyring } from './keyring.js';
 import { rebuildChart } from './rebuildChart.js';
+import { createRecoveryGuard, describeRecovery, type ReplicaRecovery } from './recoveryGuard.js';
 import { createSerialQueue } from './serialQueue.js';
 
 /** Options for {@link createReplica}. */
@@ -41,11 +42,22 @@ export interface ReplicaOptions {
   /** Largest canonical event recorded or accepted, in bytes. @defaultValue 1 MiB */
   readonly maxEventBytes?: number;
   /**
-   * The store was restored from a backup: refuse to record until a peer's vector shows
-   * this site holds all of its own events (DESIGN §6), or {@link Replica.markRecovered}.
-   * @defaultValue `false`
+   * The store was restored from a backup: start in recovery and refuse to record until
+   * every peer of {@link ReplicaOptions.recoveryPeers} has been heard from with nothing
+   * more of this site's events to give, and the store holds every own event a peer has
+   * shown (DESIGN §6), or {@link Replica.markRecovered}. @defaultValue `false`
    */
   readonly restoredFromBackup?: boolean;
+  /**
+   * The peers (site ids, or a hub's name) a replica in recovery must hear from before it
+   * records again: each must send a message, on a connection that names it (see
+   * `SyncState.peer`; `syncPair`, `syncWithHub`, the HTTP handler and `syncOverHttp` name
+   * it), showing it holds no more of this site's events than the store now does. List
+   * the peers this site syncs with directly; a peer that never talks to it would keep it
+   * recovering until {@link Replica.markRecovered}. With an empty list, any one peer heard
+   * from is enough. @defaultValue every other site of the keyring, read when checked
+   */
+  readonly recoveryPeers?: readonly string[];
   /** Called once per newly quarantined fork (page an operator). @defaultValue none */
   readonly onFork?: (fork: QuarantinedFork) => void;
   /** 16 random bytes per event id; inject for reproducible ids in tests. @defaultValue crypto-random */
@@ -62,7 +74,12 @@ export interface ReplicaOptions {
   readonly integrity?: boolean;
 }
 
-/** `ready`: records freely. `recovering`: a peer holds more of this site's own events than its store; recording is refused until they are taken back. */
+/**
+ * `ready`: records freely. `recovering`: the store may hold fewer of this site's own
+ * events than its peers (restored from a backup, or a peer proved it with the site's own
+ * signature), or a second history of the site was found; recording is refused until
+ * {@link Replica.recovery} is resolved.
+ */
 export type ReplicaStatus = 'ready' | 'recovering';
 
 /**
@@ -83,6 +100,8 @@ export interface Replica {
   readonly clock: HybridClock;
   /** Whether recording is allowed. */
   readonly status: ReplicaStatus;
+  /** Why the replica is recovering, and what it waits for; undefined when `ready`. */
+  readonly recovery: ReplicaRecovery | undefined;
   /**
    * Records one event: signs a head every `signEvery` events, stores it, applies it.
    * @throws ChartlogError `REPLICA_RECOVERING`, `MALFORMED_EVENT` / `OVERSIZE`, or a store error.
@@ -105,7 +124,11 @@ export interface Replica {
   receiveSyncMessage(state: SyncState, message: unknown): Promise<[SyncState, IngestReport]>;
   /** Forks found so far, for an operator. */
   forks(): readonly QuarantinedFork[];
-  /** Operator override: allow recording although recovery has not been confirmed by a peer. */
+  /**
+   * Operator override: allow recording now, although recovery has not been confirmed by
+   * every peer (or an own-site fork was found). Recording may then reuse seqs a peer
+   * holds (`recovery.shownOwnSeq` tells how far): that is reported as a fork.
+   */
   markRecovered(): void;
 }
 
@@ -131,7 +154,11 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
   const integrity = options.integrity ?? true;
   const maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
   const wallClock = options.wallClock ?? Date.now;
-  const quarantine = createForkQuarantine(options.onFork);
+  const quarantine = createForkQuarantine((fork) => {
+    // A second history signed with our own key: our store and a peer's disagree about us.
+    if (fork.site === site) guard.ownFork();
+    options.onFork?.(fork);
+  });
   const serial = createSerialQueue();
 
   const chart = createDeferredChart(createChart({ schema: options.schema }));
@@ -139,7 +166,6 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
   const clock = options.clock ?? createHybridClock(maxHlc === undefined ? {} : { last: maxHlc });
   if (options.clock && maxHlc !== undefined) options.clock.observe(maxHlc);
 
-  let status: ReplicaStatus = options.restoredFromBackup === true ? 'recovering' : 'ready';
   let writer: EventWriter;
   let ownHead: ChartEvent | undefined;
   const reopenWriter = async (): Promise<void> => {
@@ -148,12 +174,19 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
     writer = createEventWriter({ site, clock, head, maxBytes: maxEventBytes, ...(integrity ? { signing: { privateKey: keys.privateKey, every: signEvery } } : {}), ...(options.random ? { random: options.random } : {}) });
   };
   await reopenWriter();
+  const ownSeq = (): number => ownHead?.seq ?? 0;
+  const guard = createRecoveryGuard({ site, held: ownSeq(), restoredFromBackup: options.restoredFromBackup === true, peers: () => options.recoveryPeers ?? keyring.sites() });
 
   const ctx = { store, chart, keyring, clock, quarantine, maxEventBytes, wallClock, requireSignatures: integrity };
   const ingestNow = async (events: unknown): Promise<IngestReport> => {
-    const { advanced, ...report } = await ingestEvents(ctx, events);
+    const heldBefore = ownSeq();
+    const { advanced, verified, ...report } = await ingestEvents(ctx, events);
     // Our own events taken back from a peer (recovery): the chain continues after them.
     if (advanced.has(site)) await reopenWriter();
+    // Only a run of our own events that our key vouches for says anything about our seq.
+    const shown = verified.get(site);
+    if (shown !== undefined) guard.shown(shown, heldBefore);
+    guard.held(ownSeq());
     return report;
   };
 
@@ -164,16 +197,18 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
     keyring,
     clock,
     get status() {
-      return status;
+      return guard.recovery === undefined ? 'ready' : 'recovering';
+    },
+    get recovery() {
+      return guard.recovery;
     },
     async record(draft) {
       return (await replica.recordAll([draft]))[0] as ChartEvent;
     },
     recordAll: (drafts) =>
       serial(async () => {
-        if (status === 'recovering') {
-          throw new ChartlogError('REPLICA_RECOVERING', `${site} may hold fewer of its own events than its peers (restored from a backup?): sync with a peer first, or markRecovered() once an operator has checked`, { details: { site } });
-        }
+        const recovery = guard.recovery;
+        if (recovery !== undefined) throw new ChartlogError('REPLICA_RECOVERING', describeRecovery(site, recovery), { details: { site, ...recovery } });
         const events = writer.appendAll(drafts);
         try {
           await store.append(events);
@@ -185,6 +220,7 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
         // many events then reading costs one fold, not one immer draft per event.
         chart.defer(events);
         ownHead = events[events.length - 1] ?? ownHead;
+        guard.held(ownSeq());
         return events;
       }),
     ingest: (events) => serial(() => ingestNow(events)),
@@ -208,17 +244,15 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
       const [afterReceive, received] = receiveStep(state, parseSyncMessage(message));
       return serial(async () => {
         const report = await ingestNow(received.events);
-        const held = (await store.head(site)).seq;
         const next = await stopAskingForRefused(afterReceive, report, () => store.versionVector());
-        // A peer holding more of our own events than we do is proof of a restore.
-        if (seqOf(received.peerVector, site) > held) status = 'recovering';
-        else if (status === 'recovering') status = 'ready';
+        // The peer's claim about our seq is not proof: it only tells whether it is done showing.
+        guard.heard(state.peer, seqOf(received.peerVector, site), ownSeq());
         return [next, report];
       });
     },
     forks: () => quarantine.list(),
     markRecovered() {
-      status = 'ready';
+      guard.markRecovered();
     },
   };
   return replica;

@@ -67,8 +67,8 @@ export async function syncPair(a: SyncEndpoint, b: SyncEndpoint, options: SyncPa
   const wire = options.wire ?? true;
   const link: SyncLink = options.link ?? ((m) => [m]);
   const states = new Map<SyncEndpoint, SyncState>([
-    [a, initSyncState()],
-    [b, initSyncState()],
+    [a, initSyncState({ peer: b.site })],
+    [b, initSyncState({ peer: a.site })],
   ]);
   let report = EMPTY;
   const step = async (from: SyncEndpoint, to: SyncEndpoint): Promise<boolean> => {

@@ -8,7 +8,11 @@ import { compareVersionVectors } from './versionVector.js';
 export interface ReceivedSync {
   /** The message's events, unchecked: pass them to ingest, which checks each one. */
   readonly events: readonly ChartEvent[];
-  /** The sender's version vector (for lag reports, and for restore detection of one's own site). */
+  /**
+   * The sender's version vector: its claim, not proof. It tells what the sender still has
+   * to send (lag reports; whether a peer is done giving back the receiver's own events),
+   * never that the receiver lacks anything: only events signed by their origin prove that.
+   */
   readonly peerVector: VersionVector;
 }
 

@@ -20,19 +20,33 @@ export interface SyncState {
   readonly lastSentVector: VersionVector | null;
   /** True when a message arrived since we last generated one: a wrong `theirView` is answered once per message, not forever. */
   readonly heard: boolean;
+  /**
+   * Who the peer is (its site id, or a hub's name), when the transport knows: the
+   * authenticated peer on a server, the site called on a client. A replica in recovery
+   * counts a connection as hearing from a configured peer only when it names it
+   * (`ReplicaOptions.recoveryPeers`). Absent: the connection still syncs normally.
+   */
+  readonly peer?: string;
+}
+
+/** Options for {@link initSyncState}. */
+export interface InitSyncStateOptions {
+  /** The peer this connection talks to (see {@link SyncState.peer}). @defaultValue unnamed */
+  readonly peer?: string;
 }
 
 /**
- * A fresh sync state, for a new connection to a peer.
+ * A fresh sync state, for a new connection to a peer; name the peer when you know it.
  *
  * @example
  * ```ts
- * let state = initSyncState();
+ * let state = initSyncState({ peer: 'hospital' });
  * [state, message] = generateSyncMessage(source, state);
  * ```
  */
-export function initSyncState(): SyncState {
-  return { theirVector: null, sent: null, theirView: null, lastSentVector: null, heard: false };
+export function initSyncState(options: InitSyncStateOptions = {}): SyncState {
+  const state: SyncState = { theirVector: null, sent: null, theirView: null, lastSentVector: null, heard: false };
+  return options.peer === undefined ? state : { ...state, peer: options.peer };
 }
 
 /**
@@ -47,8 +61,9 @@ export function restoreSyncState(value: unknown): SyncState {
   const sent = vec(v['sent']);
   const theirView = vec(v['theirView']);
   const lastSentVector = vec(v['lastSentVector']);
-  if (theirVector === undefined || sent === undefined || theirView === undefined || lastSentVector === undefined || typeof v['heard'] !== 'boolean') return initSyncState();
-  return { theirVector, sent, theirView, lastSentVector, heard: v['heard'] };
+  const peer = typeof v['peer'] === 'string' ? { peer: v['peer'] } : {};
+  if (theirVector === undefined || sent === undefined || theirView === undefined || lastSentVector === undefined || typeof v['heard'] !== 'boolean') return initSyncState(peer);
+  return { theirVector, sent, theirView, lastSentVector, heard: v['heard'], ...peer };
 }
 
 /**

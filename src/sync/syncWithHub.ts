@@ -53,7 +53,9 @@ export interface HubSyncReport {
  *   store's error (`STORE_UNAVAILABLE` from the EventStoreDB adapter); what was stored
  *   stays stored, and the next call starts from the vectors and sends only the rest.
  * - A replica restored from a backup takes its own events back from the hub first, as
- *   from any peer (its `status` returns to `ready`).
+ *   from any peer; its `status` returns to `ready` once every peer of its
+ *   `recoveryPeers` has been heard from: name the hub there (`hubName`, `'hub'` by
+ *   default) when the hub is the peer it syncs with.
  * - Whoever can write to the hub's storage directly cannot forge or alter a site's
  *   events unnoticed, but can block them: a planted or altered event makes every pull
  *   refuse the rest of that site's run (reported each time) until the hub is repaired;

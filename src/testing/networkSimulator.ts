@@ -227,7 +227,7 @@ export async function runNetworkSimulation(schedule: FaultSchedule, options: Net
     }
 
     const states = new Map<string, SyncState>();
-    const stateOf = (from: number, to: number): SyncState => states.get(`${from}>${to}`) ?? initSyncState();
+    const stateOf = (from: number, to: number): SyncState => states.get(`${from}>${to}`) ?? initSyncState({ peer: names[to] as SiteId });
     const reconnect = (i: number, j: number): void => {
       states.delete(`${i}>${j}`);
       states.delete(`${j}>${i}`);

@@ -44,6 +44,8 @@ export interface SiteOptions {
   readonly network: readonly string[];
   readonly store?: EventLog;
   readonly restoredFromBackup?: boolean;
+  /** Peers a site in recovery must hear from (default: every other site of the network). */
+  readonly recoveryPeers?: readonly string[];
   readonly signEvery?: number;
   /** Offset of this site's simulated wall clock, in ms. */
   readonly clockOffsetMs?: number;
@@ -66,6 +68,7 @@ export async function openSite(site: string, options: SiteOptions): Promise<Repl
     random: seededRandom(seed, { tag: seed & 0xff }),
     wallClock: () => wall,
     ...(options.restoredFromBackup ? { restoredFromBackup: true } : {}),
+    ...(options.recoveryPeers ? { recoveryPeers: options.recoveryPeers } : {}),
     ...(options.signEvery ? { signEvery: options.signEvery } : {}),
     ...(options.integrity === false ? { integrity: false } : {}),
   });

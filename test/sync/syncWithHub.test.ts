@@ -22,7 +22,7 @@ import { caughtError } from '../support/caughtError.js';
 import { draft, expectConverged, openSite, recordMany, T0 } from '../replica/fixtures.js';
 
 const NETWORK = ['practice-a', 'practice-b', 'hospital'];
-const open = (site: string, options: { signEvery?: number; store?: EventLog; restoredFromBackup?: boolean } = {}): Promise<Replica> => openSite(site, { network: NETWORK, ...options });
+const open = (site: string, options: { signEvery?: number; store?: EventLog; restoredFromBackup?: boolean; recoveryPeers?: string[] } = {}): Promise<Replica> => openSite(site, { network: NETWORK, ...options });
 
 /** The hub's events: each `(site, seq)` and each id must appear exactly once. */
 async function expectEachOnce(hub: EventLog, total: number): Promise<void> {
@@ -153,7 +153,8 @@ describe('syncWithHub: replicas sharing one store as their hub', () => {
     await syncWithHub(a, hub);
     const backup = createMemoryEventLog();
     await backup.append(await a.store.readSite(a.site, 1, 6));
-    const restored = await open('practice-a', { store: backup, restoredFromBackup: true });
+    // The hub is the only peer it syncs with: the one it must hear from.
+    const restored = await open('practice-a', { store: backup, restoredFromBackup: true, recoveryPeers: ['hub'] });
     expect((await caughtError(restored.record(draft('practice-a', 1)))).code).toBe('REPLICA_RECOVERING');
     expect(await syncWithHub(restored, hub)).toMatchObject({ pulled: 4, refused: [] });
     expect(restored.status).toBe('ready');

@@ -33,6 +33,11 @@ export const serveCommand: CliCommand = {
     "once this site's own chain holds N events. With --json each recorded event is one line",
     '{"recorded":true,"seq":…,"id":…} printed once it is durable; syncs, failures and the end',
     'of the demo are lines too ({"synced":true,…}, {"syncFailed":true,…}, {"demoDone":true,…}).',
+    '',
+    'Recovery: when a peer gives back this site\'s own events (its store is behind, e.g. restored',
+    'from a backup) or shows a second history of it, it stops recording until every peer with a',
+    'token or url in the peers file has been heard from with nothing more of its events (a fork',
+    'waits for an operator). GET /chartlog/status then says "recovering" and why (chartlog status --peer).',
   ],
   options: {
     store: { type: 'string', valueName: 'FILE', required: true, description: 'SQLite store file (created if missing)' },
@@ -56,7 +61,10 @@ export const serveCommand: CliCommand = {
     const loops = readServeLoops(values, peers, requiredOption(values, 'site'));
     const store = await openStoreFile(requiredOption(values, 'store'), 'write');
     try {
-      const replica = await createReplica({ site: requiredOption(values, 'site'), keys, keyring: peers.keyring(), schema: clinicalSchema, store, onFork: (fork) => process.stderr.write(`chartlog serve: FORK quarantined: ${JSON.stringify(fork)}\n`) });
+      const site = requiredOption(values, 'site');
+      // A site that finds itself behind must hear again from the peers it talks to (not from signature-only entries).
+      const recoveryPeers = peers.peers.filter((p) => p.site !== site && (p.token !== undefined || p.url !== undefined)).map((p) => p.site);
+      const replica = await createReplica({ site, keys, keyring: peers.keyring(), schema: clinicalSchema, store, recoveryPeers, onFork: (fork) => process.stderr.write(`chartlog serve: FORK quarantined: ${JSON.stringify(fork)}\n`) });
       const handler = createSyncHandler(replica, { peers: peers.tokens, onError: (error) => process.stderr.write(`chartlog serve: ${error instanceof Error ? error.message : String(error)}\n`) });
       const server = createServer(handler);
       await new Promise<void>((listening, failed) => {

@@ -4,7 +4,7 @@ import { listConflicts } from '../../chart/conflicts.js';
 import { clinicalSchema } from '../../clinical/clinicalSchema.js';
 import { rebuildChart } from '../../replica/rebuildChart.js';
 import type { VersionVector } from '../../store/eventLog.js';
-import { createHttpSyncClient } from '../../sync/http/index.js';
+import { createHttpSyncClient, type HttpSyncStatus } from '../../sync/http/index.js';
 import { seqOf } from '../../sync/versionVector.js';
 import { EXIT } from '../exitCodes.js';
 import { listOption, out, outJson, requiredOption, stringOption, wantsJson, type CliCommand } from '../cliCommand.js';
@@ -14,6 +14,15 @@ import { openStoreFile } from '../openStoreFile.js';
 export function formatVector(vector: VersionVector): string {
   const entries = Object.entries(vector).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return entries.length === 0 ? '(empty)' : entries.map(([s, n]) => `${s}:${n}`).join(' ');
+}
+
+/** A peer's `recovery` (from its status endpoint) in words. */
+function describePeerRecovery(r: HttpSyncStatus['recovery']): string {
+  // The peer's own JSON: shown, never trusted to have the right shape.
+  if (typeof r !== 'object' || r === null) return 'no reason given';
+  const waitingFor: unknown = r.waitingFor;
+  const waiting = Array.isArray(waitingFor) && waitingFor.length > 0 ? `, waiting for ${waitingFor.map(String).join(', ')}` : '';
+  return `${String(r.reason)}, holds its own events to seq ${String(r.heldOwnSeq)} (peers showed ${String(r.shownOwnSeq)})${waiting}`;
 }
 
 /** Events one vector holds that the other lacks, summed over sites. */
@@ -32,6 +41,7 @@ export const statusCommand: CliCommand = {
     'count open conflicts and compute its state hash (equal on two sites exactly when they show',
     "the same records), and with --peer/--token asks each peer's GET /chartlog/status for its",
     'vector and state hash: "they lack" is events we hold that the peer does not, "we lack" the reverse.',
+    'A peer that is recovering (not recording) says why: its reason, its own seq, the peers it waits for.',
     'Exit 1 when a peer could not be asked.',
   ],
   options: {
@@ -66,7 +76,7 @@ export const statusCommand: CliCommand = {
     for (const [i, url] of urls.entries()) {
       try {
         const status = await createHttpSyncClient({ url, token: tokens[i] as string, retries: 1 }).status();
-        peers.push({ url, site: status.site, status: status.status, vector: status.vector, ...(status.stateHash !== undefined ? { stateHash: status.stateHash } : {}), theyLack: lacking(vector, status.vector), weLack: lacking(status.vector, vector) });
+        peers.push({ url, site: status.site, status: status.status, vector: status.vector, ...(status.stateHash !== undefined ? { stateHash: status.stateHash } : {}), ...(status.recovery !== undefined ? { recovery: status.recovery } : {}), theyLack: lacking(vector, status.vector), weLack: lacking(status.vector, vector) });
       } catch (error) {
         if (!isChartlogError(error)) throw error;
         peers.push({ url, error: { code: error.code, message: error.message } });
@@ -82,7 +92,10 @@ export const statusCommand: CliCommand = {
       out(`conflicts  ${conflicts} open (chartlog conflicts --store ${path})`);
       for (const p of peers) {
         if ('error' in p) out(`peer       ${p.url}: UNREACHABLE ${p.error.code}: ${p.error.message}`);
-        else out(`peer       ${p.site} (${p.url}): they lack ${p.theyLack}, we lack ${p.weLack}${p.theyLack + p.weLack > 0 ? '' : p.stateHash === undefined || p.stateHash === stateHash ? ' (in sync)' : ' (same events, different state hash: another schema version?)'}`);
+        else {
+          out(`peer       ${p.site} (${p.url}): they lack ${p.theyLack}, we lack ${p.weLack}${p.theyLack + p.weLack > 0 ? '' : p.stateHash === undefined || p.stateHash === stateHash ? ' (in sync)' : ' (same events, different state hash: another schema version?)'}`);
+          if (p.status === 'recovering') out(`           RECOVERING, not recording: ${describePeerRecovery(p.recovery)}`);
+        }
       }
     }
     return peers.some((p) => 'error' in p) ? EXIT.problems : EXIT.ok;

@@ -57,6 +57,8 @@ export interface HttpSyncStatus {
   readonly vector: VersionVector;
   /** The server's replica hash (`chart.hash()`): equal on two sites exactly when they show the same records. Absent from servers without a chart. */
   readonly stateHash?: string;
+  /** Why the server's replica is recovering (`Replica.recovery`); absent when it is ready. Untrusted JSON: for display. */
+  readonly recovery?: { readonly reason: string; readonly shownOwnSeq: number; readonly heldOwnSeq: number; readonly waitingFor: readonly string[] };
 }
 
 /** A sync server as seen from a client. */

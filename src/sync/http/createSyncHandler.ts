@@ -20,7 +20,7 @@ export const DEFAULT_STATUS_PATH = '/chartlog/status';
 export const SESSION_HEADER = 'chartlog-session';
 
 /** What the handler needs of a replica ({@link Replica} is one); with a `chart`, the status endpoint also reports its state hash. */
-export type HttpSyncReplica = Pick<Replica, 'site' | 'generateSyncMessage' | 'receiveSyncMessage' | 'versionVector'> & { readonly status?: Replica['status']; readonly chart?: Pick<Chart, 'hash'> };
+export type HttpSyncReplica = Pick<Replica, 'site' | 'generateSyncMessage' | 'receiveSyncMessage' | 'versionVector'> & { readonly status?: Replica['status']; readonly recovery?: Replica['recovery']; readonly chart?: Pick<Chart, 'hash'> };
 
 /** Options for {@link createSyncHandler}: who may call (`peers` or `verify`), and limits. */
 export type SyncHandlerOptions = PeerAuthOptions & {
@@ -53,9 +53,10 @@ const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/ndjson']);
  * say") and answers with the replica's next message the same way, followed by a trailer
  * line `{"end":true,"events":n,"ingest":{…}}`: one request is one round, so a client
  * ({@link syncOverHttp}) loops until neither side has anything to say. `GET {statusPath}`
- * answers `{ site, protocol, status, vector, stateHash }` (`stateHash`: the replica's
- * `chart.hash()`, equal on two sites exactly when they show the same records; absent
- * when the replica has no chart). Both need `Authorization: Bearer <token>`.
+ * answers `{ site, protocol, status, vector, stateHash, recovery? }` (`stateHash`: the
+ * replica's `chart.hash()`, equal on two sites exactly when they show the same records;
+ * absent when the replica has no chart; `recovery`: why a recovering replica may not
+ * record, `Replica.recovery`). Both need `Authorization: Bearer <token>`.
  *
  * Refused events are not HTTP errors: they are in the trailer's `ingest`. HTTP errors
  * are JSON `{ error: { code, message, issues? } }`: 400 `MALFORMED_MESSAGE` (and nothing
@@ -142,7 +143,7 @@ export function createSyncHandler(replica: HttpSyncReplica, options: SyncHandler
     if (peer === null) return sendHttpError(res, 'SYNC_UNAUTHORIZED', 'a valid bearer token is required (Authorization: Bearer <token>)', { headers: { 'www-authenticate': 'Bearer realm="chartlog"' }, close: true });
     if (isSync) return handleSync(req, res, peer);
     const vector = await replica.versionVector();
-    const body = JSON.stringify({ site: replica.site, protocol: SYNC_PROTOCOL_VERSION, status: replica.status ?? 'ready', vector, ...(replica.chart !== undefined ? { stateHash: replica.chart.hash() } : {}) });
+    const body = JSON.stringify({ site: replica.site, protocol: SYNC_PROTOCOL_VERSION, status: replica.status ?? 'ready', vector, ...(replica.chart !== undefined ? { stateHash: replica.chart.hash() } : {}), ...(replica.recovery !== undefined ? { recovery: replica.recovery } : {}) });
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
     res.end(body);
   };

@@ -39,7 +39,7 @@ export function createPeerSessions(maxSessions: number): PeerSessions {
     run<T>(peer: string, session: string, step: (state: SyncState) => Promise<[SyncState, T]>): Promise<T> {
       const key = `${peer}\n${session}`;
       let entry = entries.get(key);
-      if (entry === undefined) entry = { state: initSyncState(), tail: Promise.resolve() };
+      if (entry === undefined) entry = { state: initSyncState({ peer }), tail: Promise.resolve() };
       // Re-insert: Map order is recency order, so the first key is the least recently used.
       entries.delete(key);
       entries.set(key, entry);

@@ -13,6 +13,12 @@ export interface SyncOverHttpOptions extends SyncOptions {
   readonly maxRounds?: number;
   /** Called after each round, e.g. for a progress line. @defaultValue none */
   readonly onRound?: (round: number, report: HttpSyncReport) => void;
+  /**
+   * The server's site id, as the replica's `recoveryPeers` name it: a replica in recovery
+   * counts this connection as hearing from that peer. Give it when you know it.
+   * @defaultValue the site the server names in its `Chartlog-Site` header (its own word)
+   */
+  readonly peer?: string;
 }
 
 /**
@@ -55,7 +61,7 @@ export interface HttpSyncReport extends SyncReport {
 export async function syncOverHttp(replica: SyncEndpoint, client: HttpSyncClient, options: SyncOverHttpOptions = {}): Promise<HttpSyncReport> {
   const maxRounds = options.maxRounds ?? 1000;
   const session = randomUUID();
-  let state = initSyncState();
+  let state = initSyncState(options.peer === undefined ? {} : { peer: options.peer });
   let peer = client.url;
   let r: HttpSyncReport = { rounds: 0, messages: 0, accepted: 0, duplicates: 0, refused: [], bytes: 0, eventBytes: 0, eventsSent: 0, eventsReceived: 0, bytesSent: 0, bytesReceived: 0, requests: 0, peer };
   for (let round = 1; round <= maxRounds; round++) {
@@ -63,6 +69,7 @@ export async function syncOverHttp(replica: SyncEndpoint, client: HttpSyncClient
     [state, mine] = await replica.generateSyncMessage(state, options);
     const exchange = await client.exchange(mine, { session });
     peer = exchange.site ?? peer;
+    if (state.peer === undefined && exchange.site !== undefined) state = { ...state, peer: exchange.site };
     const theirs = exchange.message;
     const serverRefused = exchange.ingest.refused.map((x) => ({ ...x, receiver: peer }));
     r = {
