@@ -1,5 +1,5 @@
 import type { ValidationIssue } from '../error/chartlogError.js';
-import type { Json } from './json.js';
+import { MAX_JSON_DEPTH, type Json } from './json.js';
 
 interface Walk {
   readonly issues: ValidationIssue[];
@@ -30,7 +30,7 @@ export interface CanonicalCopy {
  * when given, is told when it does not. Problems are pushed onto `issues` (each with its
  * path); the copy is then meaningless.
  */
-export function copyCanonicalJson(value: unknown, path: readonly (string | number)[], issues: ValidationIssue[], maxDepth = 64, order?: CanonicalCopy): Json {
+export function copyCanonicalJson(value: unknown, path: readonly (string | number)[], issues: ValidationIssue[], maxDepth = MAX_JSON_DEPTH, order?: CanonicalCopy): Json {
   const walk: Walk = { issues, maxDepth, path: [...path], ancestors: [], ordered: true };
   const out = copy(value, walk);
   if (order !== undefined && !walk.ordered) order.ordered = false;

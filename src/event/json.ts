@@ -5,9 +5,16 @@ export type Json = null | boolean | number | string | readonly Json[] | { readon
 /** A plain JSON object. */
 export type JsonObject = { readonly [key: string]: Json };
 
+/**
+ * The deepest nesting of arrays and objects a JSON value may have (the value itself is
+ * level 0): deeper than any clinical payload needs, and shallow enough for every
+ * recursive walk of a value to be safe. See {@link nestingIssue}.
+ */
+export const MAX_JSON_DEPTH = 64;
+
 /** Options for {@link checkJson}. */
 export interface CheckJsonOptions {
-  /** Deepest nesting allowed. @defaultValue `64` */
+  /** Deepest nesting allowed. @defaultValue {@link MAX_JSON_DEPTH} */
   readonly maxDepth?: number;
   /** Stop after this many issues. @defaultValue `20` */
   readonly maxIssues?: number;
@@ -42,7 +49,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
  * Returns `[]` when the value is fine. Never throws.
  */
 export function checkJson(value: unknown, path: readonly (string | number)[] = [], options: CheckJsonOptions = {}): ValidationIssue[] {
-  const maxDepth = options.maxDepth ?? 64;
+  const maxDepth = options.maxDepth ?? MAX_JSON_DEPTH;
   const maxIssues = options.maxIssues ?? 20;
   const requireNfc = options.requireNfc ?? true;
   const fine = (s: string): boolean => (requireNfc ? isCanonicalString(s) : isWellFormed(s));
