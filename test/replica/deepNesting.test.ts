@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { decodeSyncMessageText, initSyncState, syncMessageLines, type ChartEvent, type Replica } from '../../src/index.js';
-import { deepBatch as batch, DEPTHS, expectDeepRefused, MEMBERS, NETWORK } from './deepEvents.js';
+import { caughtError } from '../support/caughtError.js';
+import { deepBatch as batch, DEPTHS, expectDeepRefused, MEMBERS, nested, NETWORK } from './deepEvents.js';
 import { draft, openSite } from './fixtures.js';
 
 async function expectHonestTaken(replica: Replica, honest: readonly ChartEvent[]): Promise<void> {
@@ -39,5 +40,23 @@ describe('ingest refuses deeply nested events one by one and takes the rest', ()
         expect(hospital.chart.size).toBe(honest.length + 1);
       });
     }
+  }
+
+  for (const depth of DEPTHS) {
+    it(`recording a draft nested ${depth} levels deep in data, pred or author is refused with MALFORMED_EVENT naming the path, and nothing is recorded`, async () => {
+      const a = await openSite('practice-a', { network: NETWORK });
+      const base = draft('practice-a', 1);
+      const deep = nested(depth) as never;
+      for (const [bad, path] of [
+        [{ ...base, data: { 'Item/r0': { lww: deep } } }, ['data', 'Item/r0', 'lww']],
+        [{ ...base, pred: { 'Item/r0': { lww: deep } } }, ['pred', 'Item/r0', 'lww']],
+        [{ ...base, author: { id: 'dr-x', role: deep } }, ['author', 'role']],
+      ] as const) {
+        const error = await caughtError(a.record(bad));
+        expect(error).toMatchObject({ code: 'MALFORMED_EVENT', issues: [{ path: expect.arrayContaining([...path]), message: expect.stringMatching(/nested deeper than \d+ levels/) }] });
+      }
+      expect(await a.versionVector()).toEqual({});
+      expect((await a.record(base)).seq).toBe(1);
+    });
   }
 });
