@@ -1,5 +1,5 @@
 import type { ValidationIssue } from '../error/chartlogError.js';
-import type { Json } from './json.js';
+import { MAX_JSON_DEPTH, NFC_COLLISION_MESSAGE, nfcCollisions, PROTO_KEY, PROTO_KEY_MESSAGE, type Json } from './json.js';
 
 interface Walk {
   readonly issues: ValidationIssue[];
@@ -30,7 +30,7 @@ export interface CanonicalCopy {
  * when given, is told when it does not. Problems are pushed onto `issues` (each with its
  * path); the copy is then meaningless.
  */
-export function copyCanonicalJson(value: unknown, path: readonly (string | number)[], issues: ValidationIssue[], maxDepth = 64, order?: CanonicalCopy): Json {
+export function copyCanonicalJson(value: unknown, path: readonly (string | number)[], issues: ValidationIssue[], maxDepth = MAX_JSON_DEPTH, order?: CanonicalCopy): Json {
   const walk: Walk = { issues, maxDepth, path: [...path], ancestors: [], ordered: true };
   const out = copy(value, walk);
   if (order !== undefined && !walk.ordered) order.ordered = false;
@@ -92,18 +92,24 @@ function copyObject(v: object, w: Walk): Json {
   // Inserted in sorted order: then JSON.stringify of the copy is its canonical JSON
   // (the writer's hash and the wire encoding take that native fast path).
   const keys = Object.keys(v).sort();
+  let renamed: string[] | undefined;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
     const child = (v as Record<string, unknown>)[key];
     w.path.push(key);
-    if (child === undefined) report(w, 'undefined is not JSON (omit the key instead)');
+    const name = nfc(key, w);
+    if (name === PROTO_KEY) report(w, PROTO_KEY_MESSAGE);
+    else if (child === undefined) report(w, 'undefined is not JSON (omit the key instead)');
     else {
-      const name = nfc(key, w);
+      if (name !== key) (renamed ??= []).push(key);
       if (name !== key || isIndexLike(name)) w.ordered = false;
       out[name] = copy(child, w);
     }
     w.path.pop();
   }
+  // Two keys that NFC makes one would be merged silently: refused instead, naming the key
+  // that is not in NFC (the one to fix). Only looked for when some key was normalised.
+  if (renamed !== undefined) for (const key of nfcCollisions(keys, renamed)) (w.path.push(key), report(w, NFC_COLLISION_MESSAGE), w.path.pop());
   return Object.freeze(out);
 }
 

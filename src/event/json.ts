@@ -5,9 +5,43 @@ export type Json = null | boolean | number | string | readonly Json[] | { readon
 /** A plain JSON object. */
 export type JsonObject = { readonly [key: string]: Json };
 
+/**
+ * The deepest nesting of arrays and objects a JSON value may have (the value itself is
+ * level 0): deeper than any clinical payload needs, and shallow enough for every
+ * recursive walk of a value to be safe. See {@link nestingIssue}.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * The one key a JSON object may hold that a JavaScript object cannot hold as data:
+ * assigning it sets the object's prototype instead, so a copy would silently lose it (or
+ * change what the object is). Refused wherever it appears, by writers and by ingest.
+ */
+export const PROTO_KEY = '__proto__';
+
+/** The issue message for a {@link PROTO_KEY} key. */
+export const PROTO_KEY_MESSAGE = '`__proto__` cannot be a key: JavaScript objects take it as their prototype (rename the key)';
+
+/** The issue message for a key that is the same as another key of its object after NFC. */
+export const NFC_COLLISION_MESSAGE = 'is the same key as another key of this object after Unicode NFC normalisation (keep one)';
+
+/**
+ * Of `renamed` (keys of one object that Unicode NFC changes), those whose NFC form is
+ * also the NFC form of another of the object's `keys`: keys a normalising copy would
+ * merge into one.
+ */
+export function nfcCollisions(keys: readonly string[], renamed: readonly string[]): string[] {
+  const count = new Map<string, number>();
+  for (const key of keys) {
+    const name = isCanonicalString(key) ? key : key.normalize('NFC');
+    count.set(name, (count.get(name) ?? 0) + 1);
+  }
+  return renamed.filter((key) => (count.get(key.normalize('NFC')) ?? 0) > 1);
+}
+
 /** Options for {@link checkJson}. */
 export interface CheckJsonOptions {
-  /** Deepest nesting allowed. @defaultValue `64` */
+  /** Deepest nesting allowed. @defaultValue {@link MAX_JSON_DEPTH} */
   readonly maxDepth?: number;
   /** Stop after this many issues. @defaultValue `20` */
   readonly maxIssues?: number;
@@ -38,11 +72,13 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 /**
  * Lists every way `value` fails to be canonical-encodable JSON: a value that is not
  * null/boolean/finite number/string/array/plain object, `undefined`, a cycle, a string
- * that is not well-formed Unicode or not NFC, or nesting deeper than `maxDepth`.
+ * that is not well-formed Unicode or not NFC, a `__proto__` key ({@link PROTO_KEY}),
+ * two keys of one object that are one key after NFC (when NFC is not required), or
+ * nesting deeper than `maxDepth`.
  * Returns `[]` when the value is fine. Never throws.
  */
 export function checkJson(value: unknown, path: readonly (string | number)[] = [], options: CheckJsonOptions = {}): ValidationIssue[] {
-  const maxDepth = options.maxDepth ?? 64;
+  const maxDepth = options.maxDepth ?? MAX_JSON_DEPTH;
   const maxIssues = options.maxIssues ?? 20;
   const requireNfc = options.requireNfc ?? true;
   const fine = (s: string): boolean => (requireNfc ? isCanonicalString(s) : isWellFormed(s));
@@ -85,15 +121,20 @@ export function checkJson(value: unknown, path: readonly (string | number)[] = [
         } else if (isPlainObject(v)) {
           // The root is an event payload (unique keys: no enum cache); deeper objects share shapes.
           const keys = depth === 0 ? jsonKeys(v) : Object.keys(v);
+          let renamed: string[] | undefined;
           for (let k = 0; k < keys.length; k++) {
             const key = keys[k] as string;
             at.push(key);
             if (!fine(key)) report('key is not well-formed Unicode NFC');
+            else if (!requireNfc && !isCanonicalString(key)) (renamed ??= []).push(key);
             const child = v[key];
-            if (child === undefined) report('undefined is not JSON (omit the key instead)');
+            if (key === PROTO_KEY) report(PROTO_KEY_MESSAGE);
+            else if (child === undefined) report('undefined is not JSON (omit the key instead)');
             else visit(child, depth + 1);
             at.pop();
           }
+          // A writer normalises keys: two that NFC makes one would be merged silently.
+          if (renamed !== undefined) for (const key of nfcCollisions(keys, renamed)) (at.push(key), report(NFC_COLLISION_MESSAGE), at.pop());
         } else {
           report(`${describe(v)} is not plain JSON`);
         }

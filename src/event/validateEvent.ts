@@ -4,7 +4,7 @@ import { encodeEvent, hashCanonical, rememberHash } from './eventHash.js';
 import type { EventHash } from './ids.js';
 import { isHlc } from './hlc.js';
 import { isEventHash, isEventId, isSiteId, isStreamId, SITE_ID_PATTERN, STREAM_ID_PATTERN } from './ids.js';
-import { checkJson, isCanonicalString, isPlainObject, jsonKeys } from './json.js';
+import { checkJson, isCanonicalString, isPlainObject, jsonKeys, PROTO_KEY, PROTO_KEY_MESSAGE } from './json.js';
 
 /** The default largest canonical size of one event: 1 MiB. */
 export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
@@ -140,6 +140,10 @@ function checkPred(pred: unknown, bad: (path: (string | number)[], message: stri
   for (let r = 0; r < resources.length; r++) {
     const resource = resources[r] as string;
     const fields = pred[resource];
+    if (!isDataKey(resource)) {
+      bad(['pred', resource], resource === PROTO_KEY ? PROTO_KEY_MESSAGE : 'key is not well-formed Unicode NFC');
+      continue;
+    }
     if (!isPlainObject(fields)) {
       bad(['pred', resource], 'must map field names to arrays of event ids');
       continue;
@@ -148,6 +152,10 @@ function checkPred(pred: unknown, bad: (path: (string | number)[], message: stri
     for (let f = 0; f < names.length; f++) {
       const field = names[f] as string;
       const ids = fields[field];
+      if (!isDataKey(field)) {
+        bad(['pred', resource, field], field === PROTO_KEY ? PROTO_KEY_MESSAGE : 'key is not well-formed Unicode NFC');
+        continue;
+      }
       if (!Array.isArray(ids)) {
         bad(['pred', resource, field], 'must be an array of event ids');
         continue;
@@ -155,6 +163,11 @@ function checkPred(pred: unknown, bad: (path: (string | number)[], message: stri
       for (let i = 0; i < ids.length; i++) if (!isEventId(ids[i])) bad(['pred', resource, field, i], 'must be a lower-case UUIDv7');
     }
   }
+}
+
+/** A key `pred` may hold, as `data` may (see checkJson): NFC, and not `__proto__`. */
+function isDataKey(key: string): boolean {
+  return key !== PROTO_KEY && isCanonicalString(key);
 }
 
 function checkAuthor(author: unknown, bad: (path: (string | number)[], message: string) => void): void {

@@ -2,6 +2,7 @@ import { withSignature, withoutSignature, type ChartEvent } from './chartEvent.j
 import { freezeDeep } from './freezeDeep.js';
 import { internString } from './internStrings.js';
 import { isPlainObject, jsonKeys } from './json.js';
+import { eventNestingIssue } from './nestingDepth.js';
 
 /**
  * How an event travels between replicas: one line of JSON holding the event's canonical
@@ -36,8 +37,9 @@ const claims = new WeakMap<ChartEvent, string>();
 /**
  * Parses one wire line ({@link encodeWireEvent}) into a frozen event object (with `sig`
  * when the line carries one), remembering the bytes it claims as its canonical encoding.
- * Returns the parsed value unchanged when the line is JSON but not an event line (ingest
- * refuses it with its reason), and undefined when it is not JSON.
+ * Returns the parsed value unchanged when the line is JSON but not an event line, and the
+ * parsed event unfrozen when it is nested deeper than any event may be (ingest refuses
+ * either with its reason), and undefined when the line is not JSON.
  */
 export function decodeWireEvent(line: string): unknown {
   let value: unknown;
@@ -51,6 +53,9 @@ export function decodeWireEvent(line: string): unknown {
   const keys = Object.keys(value).length;
   if (sig === undefined ? keys !== 1 : keys !== 2 || typeof sig !== 'string') return value;
   const e = value['e'] as unknown as ChartEvent;
+  // Freezing recurses: an event nested too deep for that goes to ingest unfrozen, to be
+  // refused (naming its site, seq and the path that is too deep).
+  if (eventNestingIssue(e) !== undefined) return e;
   // Frozen before the signature is added: freezing stops at an already frozen object.
   freezeParsedEvent(e as unknown as Record<string, unknown>);
   const event = sig === undefined ? e : withSignature(e, sig as string);

@@ -1,8 +1,9 @@
-import { formatPath } from '../error/chartlogError.js';
+import { formatPath, type ValidationIssue } from '../error/chartlogError.js';
 import { withoutSignature, type ChartEvent } from '../event/chartEvent.js';
 import { eventHash, rememberEncoding, rememberHash } from '../event/eventHash.js';
 import { freezeDeep } from '../event/freezeDeep.js';
 import type { HybridClock } from '../event/hybridClock.js';
+import { eventNestingIssue } from '../event/nestingDepth.js';
 import type { EventHash, SiteId } from '../event/ids.js';
 import { checkAndEncode, checkClaimedEncoding, isOversize } from '../event/validateEvent.js';
 import { takeClaimedEncoding } from '../event/wireEvent.js';
@@ -62,13 +63,14 @@ export async function ingestEvents(ctx: IngestContext, input: unknown): Promise<
   const bySite = new Map<SiteId, RunEntry[]>();
   const checkOptions = { maxBytes: ctx.maxEventBytes };
   input.forEach((item: unknown, index) => {
-    const event = ownCopy(item);
+    const owned = ownCopy(item);
+    const event = owned.ok ? owned.event : undefined;
     // An event decoded from a wire line brings the bytes it arrived as: hashed as they
     // are, which the chain and signature check then confirm (or we encode it after all).
     const claimed = event === undefined ? undefined : takeClaimedEncoding(event);
     const checked = event === undefined ? undefined : claimed !== undefined ? checkClaimedEncoding(event, claimed, checkOptions) : checkAndEncode(event, checkOptions);
     if (event === undefined || checked === undefined || checked.hash === undefined) {
-      const issues = checked?.issues ?? [{ path: [], message: 'not a JSON value' }];
+      const issues = checked?.issues ?? (owned.ok ? [] : owned.issues);
       const code = isOversize(issues) ? 'oversize' : 'malformed';
       refused.push({ index, ...identifyRefused(item), reason: { code, message: issues.slice(0, 5).map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ') } });
       return;
@@ -174,14 +176,19 @@ function encodedHere(entry: RunEntry, options: { readonly maxBytes: number }): R
   return checked.hash === undefined ? entry : { ...entry, hash: checked.hash, encoded: checked.encoded, claimed: false };
 }
 
-/** A frozen copy the caller cannot change after ingest; events already frozen (in-process peers) are used as they are. */
-function ownCopy(item: unknown): ChartEvent | undefined {
-  if (typeof item === 'object' && item !== null && Object.isFrozen(item) && Object.isFrozen((item as { data?: unknown }).data)) return item as ChartEvent;
+/**
+ * A frozen copy the caller cannot change after ingest; events already frozen (in-process
+ * peers, decoded wire lines) are used as they are. Nesting is checked first, without
+ * recursion: `structuredClone` and freezing recurse, and would overflow the stack.
+ */
+function ownCopy(item: unknown): { readonly ok: true; readonly event: ChartEvent } | { readonly ok: false; readonly issues: readonly ValidationIssue[] } {
+  if (typeof item === 'object' && item !== null && Object.isFrozen(item) && Object.isFrozen((item as { data?: unknown }).data)) return { ok: true, event: item as ChartEvent };
   try {
+    const tooDeep = eventNestingIssue(item);
+    if (tooDeep !== undefined) return { ok: false, issues: [tooDeep] };
     const copy: unknown = structuredClone(item);
-    return (typeof copy === 'object' && copy !== null ? freezeDeep(copy) : copy) as ChartEvent;
+    return { ok: true, event: (typeof copy === 'object' && copy !== null ? freezeDeep(copy) : copy) as ChartEvent };
   } catch {
-    return undefined;
+    return { ok: false, issues: [{ path: [], message: 'not a JSON value' }] };
   }
 }
-

@@ -83,8 +83,9 @@ describe('the wire form of an event', () => {
 
 describe('the writer encodes natively only when that is the canonical encoding', () => {
   // Keys that JavaScript orders differently from canonical JSON (array indices first),
-  // that NFC changes, and ordinary ones, in any insertion order.
-  const key = fc.constantFrom('b', 'a', 'Z', '10', '9', '0', '-x', 'e\u0301', '\u00e9', 'code', 'note');
+  // that NFC changes, and ordinary ones, in any insertion order. ('e\u0301' and '\u00e9'
+  // together are one key after NFC, which the writer refuses: '\u00f1' is NFC already.)
+  const key = fc.constantFrom('b', 'a', 'Z', '10', '9', '0', '-x', 'e\u0301', '\u00f1', 'code', 'note');
   const value: fc.Arbitrary<Json> = fc.letrec<{ v: Json }>((tie) => ({
     v: fc.oneof({ depthSize: 'small' }, fc.string(), fc.integer(), fc.constant(null), fc.array(tie('v'), { maxLength: 3 }), fc.dictionary(key, tie('v'), { maxKeys: 4 })),
   })).v;
