@@ -195,7 +195,7 @@ function validateData(schema: Schema, event: { readonly type: string; readonly v
   for (const [key, fields] of Object.entries(pred)) {
     for (const field of Object.keys(isPlainObject(fields) ? fields : {})) {
       const written = data[key];
-      if (!isPlainObject(written) || !(field in written)) issues.push({ path: ['pred', key, field], message: 'pred names a field this event does not write' });
+      if (!isPlainObject(written) || !Object.hasOwn(written, field)) issues.push({ path: ['pred', key, field], message: 'pred names a field this event does not write' });
     }
   }
   return issues;
