@@ -182,7 +182,10 @@ export function createHttpSyncClient(options: HttpSyncClientOptions): HttpSyncCl
 function classify(error: unknown, url: string, timedOut: boolean, attempts: number): ChartlogError {
   if (timedOut) return new ChartlogError('SYNC_TIMEOUT', `no complete answer from ${url} (attempt ${attempts})`, { cause: error, details: { url, attempts, retryable: true } });
   const tls = tlsFailure(error);
-  if (tls !== undefined) return new ChartlogError('SYNC_TLS_FAILED', `${url}: TLS failed (${tls}): the server's certificate is not the one this client trusts (check the CA or pin), or the server requires a client certificate we lack`, { cause: error, details: { url, attempts, tlsError: tls } });
+  if (tls !== undefined) {
+    const why = /ALERT/.test(tls) ? `the server refused our TLS handshake (${tls}): it may require a client certificate we lack` : `the server's certificate did not check out (${tls}): check the CA or pin this client trusts for it`;
+    return new ChartlogError('SYNC_TLS_FAILED', `${url}: ${why}`, { cause: error, details: { url, attempts, tlsError: tls } });
+  }
   if (isChartlogError(error)) {
     // A response cut short (no trailer, a count that does not match) is the network's fault.
     if (error.code === 'MALFORMED_MESSAGE' && error.details['truncated'] === true) {
