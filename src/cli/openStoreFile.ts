@@ -1,20 +1,38 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { ChartlogError } from '../error/chartlogError.js';
 import type { SqliteEventLog } from '../store/sqlite/index.js';
+
+/** How long opening for writing waits for another writer's lock, in ms (the store's own default). */
+const BUSY_TIMEOUT_MS = 5000;
 
 /**
  * Opens a SQLite store file for a command. better-sqlite3 is loaded only here, so
  * `chartlog --help` and `chartlog demo` work without it. Reading commands open the file
- * read-only and require it to exist (a typo must not create an empty store).
- * @throws ChartlogError `STORE_UNAVAILABLE` (missing file, or better-sqlite3 not installed) and the store's own errors.
+ * read-only and require it to exist (a typo must not create an empty store). Writing
+ * commands first check that an existing store can really be written (a read-only file
+ * opens without complaint and fails only at the first append), so `serve` fails before
+ * it listens rather than answering every sync with an error.
+ * @throws ChartlogError `STORE_UNAVAILABLE` (missing file, a directory, or better-sqlite3 not
+ *   installed), `STORE_READ_ONLY`, `STORE_LOCKED` and the store's own errors.
  */
 export async function openStoreFile(path: string, mode: 'read' | 'write'): Promise<SqliteEventLog> {
   if (mode === 'read' && !existsSync(path)) throw new ChartlogError('STORE_UNAVAILABLE', `${path} does not exist`, { details: { path } });
+  if (isDirectory(path)) throw new ChartlogError('STORE_UNAVAILABLE', `${path} is a directory: --store names the store file, e.g. ${path.replace(/\/+$/, '')}/site.chartlog`, { details: { path } });
   let sqlite: typeof import('../store/sqlite/index.js');
+  let probe: typeof import('../store/sqlite/probeSqliteWritable.js');
   try {
-    sqlite = await import('../store/sqlite/index.js');
+    [sqlite, probe] = await Promise.all([import('../store/sqlite/index.js'), import('../store/sqlite/probeSqliteWritable.js')]);
   } catch (cause) {
     throw new ChartlogError('STORE_UNAVAILABLE', `the SQLite store needs better-sqlite3: npm install better-sqlite3 (${(cause as Error).message.split('\n')[0]})`, { cause });
   }
-  return sqlite.openSqliteEventLog(path, mode === 'read' ? { readOnly: true } : {});
+  if (mode === 'write' && sqlite.inspectSqliteEventLog(path).kind === 'chartlog') probe.probeSqliteWritable(path, BUSY_TIMEOUT_MS);
+  return sqlite.openSqliteEventLog(path, mode === 'read' ? { readOnly: true } : { busyTimeoutMs: BUSY_TIMEOUT_MS });
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false; // missing or unreadable: the store's open says which
+  }
 }

@@ -4,6 +4,9 @@ import { dirname, resolve } from 'node:path';
 import { ChartlogError, type ValidationIssue } from '../error/chartlogError.js';
 import { isSiteId } from '../event/ids.js';
 import { createKeyring, type Keyring } from '../replica/keyring.js';
+import { isSyncBaseUrl } from '../sync/http/syncBaseUrl.js';
+import { normalizeCertificatePin, type HttpSyncTlsOptions } from '../sync/http/tlsFetch.js';
+import { isPrivateKeyPem } from './siteKeyFile.js';
 
 /** Shortest bearer token accepted in a peers file. */
 export const MIN_TOKEN_LENGTH = 16;
@@ -20,6 +23,8 @@ export interface PeerEntry {
   readonly url?: string;
   /** The bearer token we present when we call its `url`: the `token` its own peers file lists for our site. */
   readonly ourToken?: string;
+  /** How we check its `https://` url (its `ca` file's PEM or its certificate `pin`) and the client certificate we present; absent: Node's public CAs. */
+  readonly tls?: HttpSyncTlsOptions;
 }
 
 /** A peers file, read and checked. */
@@ -45,7 +50,7 @@ export interface PeersConfig {
  *     { "site": "hospital-d", "publicKeyFile": "hospital-d.key.pub", "token": "hospital-d-calls-us-with-this" },
  *     { "site": "practice-b", "publicKey": "-----BEGIN PUBLIC KEY-----\n…\n-----END PUBLIC KEY-----\n" },
  *     { "site": "practice-c", "publicKeyFile": "practice-c.key.pub", "token": "practice-c-calls-us-with-this",
- *       "url": "http://practice-c.example:8080", "ourToken": "we-call-practice-c-with-this" }
+ *       "url": "https://practice-c.example:8443", "ourToken": "we-call-practice-c-with-this", "ca": "practice-c-ca.crt" }
  *   ]
  * }
  * ```
@@ -57,7 +62,12 @@ export interface PeersConfig {
  * may list itself (its key must then be its own). `url` (an `http://` or `https://` base
  * URL) and `ourToken` (at least 16 characters: the `token` that peer's own peers file lists
  * for us) go together and are optional: they tell `chartlog serve --sync-every` where and
- * how to call that peer. Other fields are refused.
+ * how to call that peer. With an `https://` url, `ca` (a CA certificate file) or `pin` (the
+ * SHA-256 fingerprint of the peer's certificate, `openssl x509 -noout -fingerprint -sha256`)
+ * says which server certificate to accept (neither: the public CAs), and `clientCert` with
+ * `clientKey` (files) are the certificate we present to a peer requiring mutual TLS; files
+ * are relative to the peers file. Other fields are refused, and so is a `publicKey` or
+ * `publicKeyFile` holding a private key (a site's private key never leaves it).
  *
  * @throws ChartlogError `INVALID_OPTION` with `issues` pointing at the offending fields.
  */
@@ -85,7 +95,7 @@ export function readPeersConfig(path: string): PeersConfig {
     list.forEach((entry: unknown, i) => {
       if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return void issues.push({ path: ['peers', i], message: 'must be an object' });
       const e = entry as Record<string, unknown>;
-      for (const extra of Object.keys(e)) if (!['site', 'publicKey', 'publicKeyFile', 'token', 'url', 'ourToken'].includes(extra)) issues.push({ path: ['peers', i, extra], message: 'unknown field' });
+      for (const extra of Object.keys(e)) if (!PEER_FIELDS.includes(extra)) issues.push({ path: ['peers', i, extra], message: 'unknown field' });
       const site = e['site'];
       if (typeof site !== 'string' || !isSiteId(site)) return void issues.push({ path: ['peers', i, 'site'], message: 'must be a site id' });
       if (seen.has(site)) issues.push({ path: ['peers', i, 'site'], message: `${site} is listed twice` });
@@ -100,14 +110,21 @@ export function readPeersConfig(path: string): PeersConfig {
           issues.push({ path: ['peers', i, 'publicKeyFile'], message: `cannot read ${file}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}` });
         }
       } else issues.push({ path: ['peers', i], message: 'needs exactly one of publicKey (PEM text) or publicKeyFile (a path)' });
+      if (publicKey !== undefined && isPrivateKeyPem(publicKey)) {
+        const field = e['publicKeyFile'] !== undefined ? 'publicKeyFile' : 'publicKey';
+        issues.push({ path: ['peers', i, field], message: `${field === 'publicKeyFile' ? resolve(dirname(path), e['publicKeyFile'] as string) : 'this PEM'} holds a private key: give the public key (the .pub file chartlog keygen writes), and keep the private key at its site` });
+        publicKey = undefined;
+      }
       const token = e['token'];
       if (token !== undefined) {
         if (typeof token !== 'string' || token.length < MIN_TOKEN_LENGTH) issues.push({ path: ['peers', i, 'token'], message: `must be a string of at least ${MIN_TOKEN_LENGTH} characters` });
         else if (tokens[token] !== undefined) issues.push({ path: ['peers', i, 'token'], message: `the same token is given to ${tokens[token]}` });
         else tokens[token] = site;
       }
-      const call = checkPeerUrl(e, (field, message) => issues.push({ path: ['peers', i, field], message }));
-      if (publicKey !== undefined) peers.push({ site, publicKey, ...(typeof token === 'string' ? { token } : {}), ...call });
+      const problem = (field: string, message: string): void => void issues.push({ path: ['peers', i, field], message });
+      const call = checkPeerUrl(e, problem);
+      const tls = checkPeerTls(e, dirname(path), problem);
+      if (publicKey !== undefined) peers.push({ site, publicKey, ...(typeof token === 'string' ? { token } : {}), ...call, ...(tls !== undefined ? { tls } : {}) });
     });
   }
   if (issues.length > 0) throw new ChartlogError('INVALID_OPTION', `peers file ${path} is not valid`, { issues, details: { path } });
@@ -135,17 +152,38 @@ function checkPeerUrl(e: Record<string, unknown>, problem: (field: string, messa
     failed = true;
     problem(field, message);
   };
-  if (typeof url !== 'string' || !isHttpUrl(url)) fail('url', 'must be an http:// or https:// base URL without user, password, query or fragment, e.g. http://127.0.0.1:8080');
+  if (typeof url !== 'string' || !isSyncBaseUrl(url)) fail('url', 'must be an http:// or https:// base URL without user, password, query or fragment, e.g. http://127.0.0.1:8080');
   if (ourToken === undefined) fail('url', "needs ourToken: the token this peer's own peers file lists for us");
   else if (typeof ourToken !== 'string' || ourToken.length < MIN_TOKEN_LENGTH) fail('ourToken', `must be a string of at least ${MIN_TOKEN_LENGTH} characters`);
   return !failed ? { url: url as string, ourToken: ourToken as string } : {};
 }
 
-function isHttpUrl(text: string): boolean {
-  try {
-    const u = new URL(text);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && u.username === '' && u.password === '' && u.search === '' && u.hash === '';
-  } catch {
-    return false;
-  }
+const PEER_FIELDS = ['site', 'publicKey', 'publicKeyFile', 'token', 'url', 'ourToken', 'ca', 'pin', 'clientCert', 'clientKey'];
+
+/** A peer entry's `ca`, `pin`, `clientCert` and `clientKey`, checked and read (files relative to `dir`); each problem goes to `problem`. */
+function checkPeerTls(e: Record<string, unknown>, dir: string, problem: (field: string, message: string) => void): HttpSyncTlsOptions | undefined {
+  const { ca, pin, clientCert, clientKey, url } = e;
+  if (ca === undefined && pin === undefined && clientCert === undefined && clientKey === undefined) return undefined;
+  const before = { failed: false };
+  const fail = (field: string, message: string): void => {
+    before.failed = true;
+    problem(field, message);
+  };
+  if (typeof url !== 'string' || !url.startsWith('https://')) fail('url', 'ca, pin, clientCert and clientKey only apply to an https:// url');
+  if (ca !== undefined && pin !== undefined) fail('pin', 'give ca or pin, not both');
+  if (pin !== undefined && (typeof pin !== 'string' || normalizeCertificatePin(pin) === undefined)) fail('pin', "must be the SHA-256 fingerprint of the peer's certificate: 64 hex digits, colons optional (openssl x509 -noout -fingerprint -sha256 -in peer.crt)");
+  if ((clientCert === undefined) !== (clientKey === undefined)) fail(clientCert === undefined ? 'clientKey' : 'clientCert', 'clientCert and clientKey go together');
+  const read = (field: string, value: unknown): string | undefined => {
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string') return void fail(field, 'must be a file path (relative to the peers file)');
+    const file = resolve(dir, value);
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (cause) {
+      return void fail(field, `cannot read ${file}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`);
+    }
+  };
+  const [caPem, certPem, keyPem] = [read('ca', ca), read('clientCert', clientCert), read('clientKey', clientKey)];
+  if (before.failed) return undefined;
+  return { ...(caPem !== undefined ? { ca: caPem } : {}), ...(typeof pin === 'string' ? { pin } : {}), ...(certPem !== undefined && keyPem !== undefined ? { cert: certPem, key: keyPem } : {}) };
 }

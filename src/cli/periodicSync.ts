@@ -1,6 +1,6 @@
 import { ChartlogError, isChartlogError } from '../error/chartlogError.js';
 import type { SyncEndpoint } from '../sync/inProcess.js';
-import { createHttpSyncClient, syncOverHttp, type HttpSyncClientOptions, type HttpSyncReport } from '../sync/http/index.js';
+import { createHttpSyncClient, syncOverHttp, type HttpSyncClientOptions, type HttpSyncReport, type HttpSyncTlsOptions } from '../sync/http/index.js';
 
 /** A peer {@link startPeriodicSync} calls: where, and with which of our tokens. */
 export interface SyncPeer {
@@ -10,6 +10,8 @@ export interface SyncPeer {
   readonly url: string;
   /** The bearer token we present to it. */
   readonly token: string;
+  /** How its `https://` server is checked, and our client certificate. @defaultValue Node's public CAs */
+  readonly tls?: HttpSyncTlsOptions;
 }
 
 /** What happened with one peer in one round; see {@link PeriodicSyncOptions.onEvent}. */
@@ -58,7 +60,7 @@ export function startPeriodicSync(replica: SyncEndpoint, options: PeriodicSyncOp
   const links = options.peers.map((peer) => ({
     peer,
     // One quick retry covers a kept-alive connection the peer closed (it restarted); the next round covers the rest.
-    client: createHttpSyncClient({ timeoutMs: 10_000, retries: 1, backoff: { initialMs: 50, maxMs: 250 }, ...options.client, url: peer.url, token: peer.token, signal: controller.signal }),
+    client: createHttpSyncClient({ timeoutMs: 10_000, retries: 1, backoff: { initialMs: 50, maxMs: 250 }, ...options.client, url: peer.url, token: peer.token, ...(peer.tls !== undefined ? { tls: peer.tls } : {}), signal: controller.signal }),
     failures: 0,
     lastCode: '',
   }));

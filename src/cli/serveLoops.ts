@@ -43,7 +43,7 @@ export function readServeLoops(values: CliValues, peers: PeersConfig, site: stri
   let sync: ServeLoops['sync'];
   if (stringOption(values, 'sync-every') !== undefined) {
     const everyMs = integerOption(values, 'sync-every', 1000, 10, 86_400_000);
-    const callable = peers.peers.filter((p) => p.site !== site && p.url !== undefined && p.ourToken !== undefined).map((p) => ({ site: p.site, url: p.url as string, token: p.ourToken as string }));
+    const callable = peers.peers.filter((p) => p.site !== site && p.url !== undefined && p.ourToken !== undefined).map((p) => ({ site: p.site, url: p.url as string, token: p.ourToken as string, ...(p.tls !== undefined ? { tls: p.tls } : {}) }));
     if (callable.length === 0) throw new ChartlogError('INVALID_OPTION', `--sync-every needs peers to call, but no peer in ${peers.path} has a url (add "url" and "ourToken" to the peers you want this site to call; see chartlog serve --help)`, { details: { path: peers.path } });
     sync = { everyMs, peers: callable };
   }

@@ -51,3 +51,8 @@ export function readSiteKeyFile(file: string): SiteKeys {
     throw new ChartlogError('INVALID_OPTION', `key file ${file} is not an Ed25519 private key in PEM (make one with chartlog keygen)`, { cause, details: { path: file } });
   }
 }
+
+/** True when `pem` holds a private key (of any kind): what must never be handed out as a public key. */
+export function isPrivateKeyPem(pem: string): boolean {
+  return /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/.test(pem);
+}

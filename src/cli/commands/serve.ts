@@ -1,6 +1,3 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { ChartlogError } from '../../error/chartlogError.js';
 import { clinicalSchema } from '../../clinical/clinicalSchema.js';
 import { createReplica } from '../../replica/replica.js';
 import { createSyncHandler } from '../../sync/http/index.js';
@@ -9,12 +6,13 @@ import { integerOption, out, outJson, requiredOption, stringOption, wantsJson, t
 import { openStoreFile } from '../openStoreFile.js';
 import { readPeersConfig } from '../peersConfig.js';
 import { readServeLoops, SERVE_LOOP_OPTIONS, startServeLoops } from '../serveLoops.js';
+import { listenSyncServer, readServeNetwork, SERVE_NETWORK_OPTIONS } from '../serveNetwork.js';
 import { readSiteKeyFile } from '../siteKeyFile.js';
 
 /** `chartlog serve`: a replica serving sync over HTTP on a SQLite file. */
 export const serveCommand: CliCommand = {
   name: 'serve',
-  summary: 'serve a replica over HTTP on a SQLite store file until SIGINT/SIGTERM',
+  summary: 'serve a replica over HTTPS (or HTTP on loopback) on a SQLite store file until SIGINT/SIGTERM',
   description: [
     'Opens (creating if needed) the store, rebuilds the chart, and serves POST /chartlog/sync',
     'and GET /chartlog/status to the peers listed with a token in the peers file (bearer auth).',
@@ -23,6 +21,13 @@ export const serveCommand: CliCommand = {
     'for signatures but may not call us). Prints "listening on URL" (with --json: one line',
     '{"listening":true,"url":…,"site":…}) once ready; --port 0 picks a free port. On SIGINT or',
     'SIGTERM it stops accepting, finishes requests in flight, closes the store and exits 0.',
+    '',
+    'TLS: --tls-cert/--tls-key serve HTTPS (a URL https://…); --tls-client-ca also requires every',
+    'client to present a certificate from that CA. Plain HTTP on an address other than loopback',
+    'works but prints a WARNING: health data must not cross a network in clear text. A peer we',
+    'call over https:// is checked against its "ca" (a CA file) or "pin" (the SHA-256 fingerprint',
+    'of its certificate) in the peers file, else against the public CAs; "clientCert" and',
+    '"clientKey" are the certificate we present to a peer that requires mutual TLS.',
     '',
     'With --sync-every MS it also calls each peer that has "url" and "ourToken" in the peers file',
     '(ourToken: the token that peer\'s own peers file lists for us), pulling and pushing until',
@@ -46,9 +51,11 @@ export const serveCommand: CliCommand = {
     peers: { type: 'string', valueName: 'PEERS.json', required: true, description: 'trusted peers: site ids, public keys, tokens (and urls to call with --sync-every)' },
     port: { type: 'string', valueName: 'P', description: 'TCP port (0: any free port)', defaultValue: '8080' },
     host: { type: 'string', valueName: 'HOST', description: 'address to listen on', defaultValue: '127.0.0.1' },
+    ...SERVE_NETWORK_OPTIONS,
     ...SERVE_LOOP_OPTIONS,
   },
   examples: [
+    'chartlog serve --store hospital-d.chartlog --site hospital-d --key hospital-d.key --peers peers.json --host 0.0.0.0 --port 8443 --tls-cert hospital-d.crt --tls-key hospital-d.tls.key',
     'chartlog serve --store hospital-d.chartlog --site hospital-d --key hospital-d.key --peers peers.json --port 8080',
     'chartlog serve --store practice-a.chartlog --site practice-a --key practice-a.key --peers practice-a.peers.json --port 8081 --sync-every 1000 --demo-activity 5 --demo-events 200',
   ],
@@ -59,6 +66,7 @@ export const serveCommand: CliCommand = {
     const port = integerOption(values, 'port', 8080, 0, 65535);
     const host = stringOption(values, 'host') ?? '127.0.0.1';
     const loops = readServeLoops(values, peers, requiredOption(values, 'site'));
+    const network = readServeNetwork(values);
     const store = await openStoreFile(requiredOption(values, 'store'), 'write');
     try {
       const site = requiredOption(values, 'site');
@@ -66,13 +74,7 @@ export const serveCommand: CliCommand = {
       const recoveryPeers = peers.peers.filter((p) => p.site !== site && (p.token !== undefined || p.url !== undefined)).map((p) => p.site);
       const replica = await createReplica({ site, keys, keyring: peers.keyring(), schema: clinicalSchema, store, recoveryPeers, onFork: (fork) => process.stderr.write(`chartlog serve: FORK quarantined: ${JSON.stringify(fork)}\n`) });
       const handler = createSyncHandler(replica, { peers: peers.tokens, onError: (error) => process.stderr.write(`chartlog serve: ${error instanceof Error ? error.message : String(error)}\n`) });
-      const server = createServer(handler);
-      await new Promise<void>((listening, failed) => {
-        server.once('error', (cause: NodeJS.ErrnoException) => failed(new ChartlogError('SYNC_SERVER_ERROR', `cannot listen on ${host}:${port}: ${cause.code ?? cause.message}`, { cause })));
-        server.listen(port, host, listening);
-      });
-      const address = server.address() as AddressInfo;
-      const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+      const { server, url } = await listenSyncServer(handler, network, host, port);
       if (json) outJson({ listening: true, url, site: replica.site, events: await store.count() });
       else out(`${replica.site} listening on ${url} (${await store.count()} events, ${Object.keys(peers.tokens).length} peers may call${loops.sync ? `, calling ${loops.sync.peers.length} every ${loops.sync.everyMs} ms` : ''})`);
       const running = startServeLoops(replica, loops, { json });

@@ -1,4 +1,4 @@
-import { ChartlogError, isChartlogError } from '../../error/chartlogError.js';
+import { isChartlogError } from '../../error/chartlogError.js';
 import { createChart } from '../../chart/chart.js';
 import { listConflicts } from '../../chart/conflicts.js';
 import { clinicalSchema } from '../../clinical/clinicalSchema.js';
@@ -7,8 +7,9 @@ import type { VersionVector } from '../../store/eventLog.js';
 import { createHttpSyncClient, type HttpSyncStatus } from '../../sync/http/index.js';
 import { seqOf } from '../../sync/versionVector.js';
 import { EXIT } from '../exitCodes.js';
-import { listOption, out, outJson, requiredOption, stringOption, wantsJson, type CliCommand } from '../cliCommand.js';
+import { out, outJson, requiredOption, stringOption, wantsJson, type CliCommand } from '../cliCommand.js';
 import { openStoreFile } from '../openStoreFile.js';
+import { PEER_TLS_OPTIONS, readPeerTargets } from '../peerTargets.js';
 
 /** `site:seq site:seq …`, sorted by site; `(empty)` for none. */
 export function formatVector(vector: VersionVector): string {
@@ -49,12 +50,11 @@ export const statusCommand: CliCommand = {
     site: { type: 'string', valueName: 'ID', description: "this site's id, to show its own chain length" },
     peer: { type: 'string', valueName: 'URL', multiple: true, description: "a peer's base URL to compare with" },
     token: { type: 'string', valueName: 'T', multiple: true, description: 'our bearer token at the peer given in the same position' },
+    ...PEER_TLS_OPTIONS,
   },
   examples: ['chartlog status --store practice-a.chartlog --site practice-a', 'chartlog status --store practice-a.chartlog --peer http://hospital:8080 --token "$HOSPITAL_TOKEN" --json'],
   async run(values) {
-    const urls = listOption(values, 'peer');
-    const tokens = listOption(values, 'token');
-    if (urls.length !== tokens.length) throw new ChartlogError('INVALID_OPTION', `give one --token per --peer (${urls.length} peers, ${tokens.length} tokens; see chartlog status --help)`);
+    const targets = readPeerTargets(values, 'status');
     const path = requiredOption(values, 'store');
     const site = stringOption(values, 'site');
     const store = await openStoreFile(path, 'read');
@@ -73,9 +73,10 @@ export const statusCommand: CliCommand = {
       await store.close();
     }
     const peers = [];
-    for (const [i, url] of urls.entries()) {
+    for (const target of targets) {
+      const url = target.url;
       try {
-        const status = await createHttpSyncClient({ url, token: tokens[i] as string, retries: 1 }).status();
+        const status = await createHttpSyncClient({ ...target, retries: 1 }).status();
         peers.push({ url, site: status.site, status: status.status, vector: status.vector, ...(status.stateHash !== undefined ? { stateHash: status.stateHash } : {}), ...(status.recovery !== undefined ? { recovery: status.recovery } : {}), theyLack: lacking(vector, status.vector), weLack: lacking(status.vector, vector) });
       } catch (error) {
         if (!isChartlogError(error)) throw error;

@@ -1,13 +1,14 @@
-import { ChartlogError, isChartlogError } from '../../error/chartlogError.js';
+import { isChartlogError } from '../../error/chartlogError.js';
 import { clinicalSchema } from '../../clinical/clinicalSchema.js';
 import { createReplica } from '../../replica/replica.js';
 import type { VersionVector } from '../../store/eventLog.js';
 import { createHttpSyncClient, syncOverHttp, type HttpSyncReport } from '../../sync/http/index.js';
 import { vectorsEqual } from '../../sync/versionVector.js';
 import { EXIT } from '../exitCodes.js';
-import { integerOption, listOption, out, outJson, requiredOption, wantsJson, type CliCommand } from '../cliCommand.js';
+import { integerOption, out, outJson, requiredOption, wantsJson, type CliCommand } from '../cliCommand.js';
 import { openStoreFile } from '../openStoreFile.js';
 import { readPeersConfig } from '../peersConfig.js';
+import { PEER_TLS_OPTIONS, readPeerTargets } from '../peerTargets.js';
 import { readSiteKeyFile } from '../siteKeyFile.js';
 import { formatVector } from './status.js';
 
@@ -35,29 +36,35 @@ export const syncCommand: CliCommand = {
     'to --passes. Converged: afterwards every peer reports the same version vector as ours.',
     'Exit 1 when a peer did not converge, failed, or refused events; 4 when every peer failed.',
     'The store must not be served by a running chartlog serve at the same time (one writer).',
+    'An https:// peer is checked with --tls-ca/--tls-pin when given, else with the "ca" or "pin"',
+    'of the peers-file entry whose "url" is that peer, else against the public CAs; a peer that',
+    'fails the check is SYNC_TLS_FAILED (exit 4 when no peer could be synced).',
   ],
   options: {
     store: { type: 'string', valueName: 'FILE', required: true, description: 'SQLite store file (created if missing)' },
     site: { type: 'string', valueName: 'ID', required: true, description: "this site's id" },
     key: { type: 'string', valueName: 'KEYFILE', required: true, description: "this site's private key (chartlog keygen)" },
     peers: { type: 'string', valueName: 'PEERS.json', required: true, description: 'trusted sites and their public keys (same format as serve)' },
-    peer: { type: 'string', valueName: 'URL', multiple: true, required: true, description: "a peer's base URL, e.g. http://127.0.0.1:8080" },
+    peer: { type: 'string', valueName: 'URL', multiple: true, required: true, description: "a peer's base URL, e.g. https://hospital.example:8443" },
     token: { type: 'string', valueName: 'T', multiple: true, required: true, description: 'our bearer token at the peer given in the same position' },
     passes: { type: 'string', valueName: 'N', description: 'most passes over the peers', defaultValue: '3' },
+    ...PEER_TLS_OPTIONS,
   },
-  examples: ['chartlog sync --store practice-a.chartlog --site practice-a --key practice-a.key --peers peers.json --peer http://hospital:8080 --token "$HOSPITAL_TOKEN"'],
+  examples: [
+    'chartlog sync --store practice-a.chartlog --site practice-a --key practice-a.key --peers peers.json --peer https://hospital:8443 --token "$HOSPITAL_TOKEN" --tls-ca hospital-ca.crt',
+    'chartlog sync --store practice-a.chartlog --site practice-a --key practice-a.key --peers peers.json --peer http://127.0.0.1:8080 --token "$HOSPITAL_TOKEN"',
+  ],
   async run(values) {
-    const urls = listOption(values, 'peer');
-    const tokens = listOption(values, 'token');
-    if (urls.length !== tokens.length) throw new ChartlogError('INVALID_OPTION', `give one --token per --peer (${urls.length} peers, ${tokens.length} tokens; see chartlog sync --help)`);
     const passes = integerOption(values, 'passes', 3, 1, 100);
     const keys = readSiteKeyFile(requiredOption(values, 'key'));
     const peers = readPeersConfig(requiredOption(values, 'peers'));
+    const targets = readPeerTargets(values, 'sync', peers);
+    const urls = targets.map((t) => t.url);
     const json = wantsJson(values);
     const store = await openStoreFile(requiredOption(values, 'store'), 'write');
     try {
       const replica = await createReplica({ site: requiredOption(values, 'site'), keys, keyring: peers.keyring(), schema: clinicalSchema, store });
-      const clients = urls.map((url, i) => createHttpSyncClient({ url, token: tokens[i] as string }));
+      const clients = targets.map((t) => createHttpSyncClient(t));
       const summaries: PeerSyncSummary[] = urls.map((url) => ({ url, eventsSent: 0, eventsReceived: 0, rounds: 0, bytes: 0, refused: [], converged: false }));
       const started = performance.now();
       for (let pass = 1; pass <= passes; pass++) {

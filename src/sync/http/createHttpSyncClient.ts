@@ -5,6 +5,8 @@ import { DEFAULT_STATUS_PATH, DEFAULT_SYNC_PATH, SESSION_HEADER } from './create
 import { parseHttpErrorBody } from './httpError.js';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_LINE_BYTES, readNdjsonLines } from './ndjsonLines.js';
 import { backoffDelay, isRetryableStatus, sleep, type BackoffOptions } from './retryPolicy.js';
+import { assertSyncBaseUrl } from './syncBaseUrl.js';
+import { createTlsFetch, type HttpSyncTlsOptions } from './tlsFetch.js';
 import { NDJSON_CONTENT_TYPE, readSyncMessage, syncMessageLines, type IngestSummary } from './syncMessageNdjson.js';
 
 /** Options for {@link createHttpSyncClient}. */
@@ -13,8 +15,16 @@ export interface HttpSyncClientOptions {
   readonly url: string;
   /** This site's bearer token at that server. */
   readonly token: string;
-  /** The fetch to use (a proxy agent, a test double). @defaultValue the global `fetch` */
+  /** The fetch to use (a proxy agent, a test double). Not with `tls`. @defaultValue the global `fetch` */
   readonly fetch?: typeof fetch;
+  /**
+   * For an `https://` URL: the CA or pinned certificate the server must present, and our
+   * client certificate for mutual TLS (requests then go through node:https, see
+   * {@link createTlsFetch}). Without it an `https://` server is checked against Node's
+   * public CAs. A server that fails the check is `SYNC_TLS_FAILED`, never retried.
+   * @defaultValue none
+   */
+  readonly tls?: HttpSyncTlsOptions;
   /** The server's sync path. @defaultValue `'/chartlog/sync'` */
   readonly path?: string;
   /** The server's status path. @defaultValue `'/chartlog/status'` */
@@ -78,18 +88,24 @@ export interface HttpSyncClient {
  * streams in, checked whole by its trailer, and never held as one string.
  *
  * Failures are ChartlogErrors: `SYNC_UNAUTHORIZED` (401/403), `SYNC_TIMEOUT` (the last
- * attempt timed out), `SYNC_HTTP_FAILED` (any other status, or the network, after the
- * retries), `MALFORMED_MESSAGE` (a response that is not the protocol); `details` holds
- * `url`, `status`, the body's error `code` and `attempts` where known.
+ * attempt timed out), `SYNC_TLS_FAILED` (the server's certificate is not the one `tls`
+ * trusts, or it refused ours; not retried), `SYNC_HTTP_FAILED` (any other status, or the
+ * network, after the retries), `MALFORMED_MESSAGE` (a response that is not the protocol);
+ * `details` holds `url`, `status`, the body's error `code` and `attempts` where known.
  *
  * @example
  * ```ts
- * const hospital = createHttpSyncClient({ url: 'http://hospital.example:8080', token: process.env.HOSPITAL_TOKEN!, retries: 5 });
+ * const hospital = createHttpSyncClient({ url: 'https://hospital.example:8443', token: process.env.HOSPITAL_TOKEN!, tls: { ca: readFileSync('hospital-ca.crt') }, retries: 5 });
  * const report = await syncOverHttp(replica, hospital);
  * ```
+ * @throws ChartlogError `INVALID_OPTION` at once for a URL that is not `http://` or
+ *   `https://`, `tls` with an `http://` URL or with `fetch`, or inconsistent `tls` options.
  */
 export function createHttpSyncClient(options: HttpSyncClientOptions): HttpSyncClient {
-  const doFetch = options.fetch ?? globalThis.fetch;
+  assertSyncBaseUrl(options.url, 'url');
+  if (options.tls !== undefined && !options.url.startsWith('https:')) throw new ChartlogError('INVALID_OPTION', `tls options need an https:// url, not ${options.url}`, { details: { url: options.url } });
+  if (options.tls !== undefined && options.fetch !== undefined) throw new ChartlogError('INVALID_OPTION', 'give tls or fetch, not both (tls makes its own node:https fetch)');
+  const doFetch = options.tls !== undefined ? createTlsFetch(options.tls) : (options.fetch ?? globalThis.fetch);
   const base = options.url.replace(/\/+$/, '');
   const syncUrl = base + (options.path ?? DEFAULT_SYNC_PATH);
   const statusUrl = base + (options.statusPath ?? DEFAULT_STATUS_PATH);
@@ -167,6 +183,11 @@ export function createHttpSyncClient(options: HttpSyncClientOptions): HttpSyncCl
 /** Turns whatever an attempt threw into a ChartlogError that says whether a retry may help. */
 function classify(error: unknown, url: string, timedOut: boolean, attempts: number): ChartlogError {
   if (timedOut) return new ChartlogError('SYNC_TIMEOUT', `no complete answer from ${url} (attempt ${attempts})`, { cause: error, details: { url, attempts, retryable: true } });
+  const tls = tlsFailure(error);
+  if (tls !== undefined) {
+    const why = /ALERT/.test(tls) ? `the server refused our TLS handshake (${tls}): it may require a client certificate we lack` : `the server's certificate did not check out (${tls}): check the CA or pin this client trusts for it`;
+    return new ChartlogError('SYNC_TLS_FAILED', `${url}: ${why}`, { cause: error, details: { url, attempts, tlsError: tls } });
+  }
   if (isChartlogError(error)) {
     // A response cut short (no trailer, a count that does not match) is the network's fault.
     if (error.code === 'MALFORMED_MESSAGE' && error.details['truncated'] === true) {
@@ -178,3 +199,16 @@ function classify(error: unknown, url: string, timedOut: boolean, attempts: numb
   const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
   return new ChartlogError('SYNC_HTTP_FAILED', `${url} could not be reached (${error instanceof Error ? error.message : String(error)}${cause})`, { cause: error, details: { url, attempts, retryable: true } });
 }
+
+/** The TLS error code behind `error` (its own or its cause's), or undefined when it is not a TLS failure. */
+function tlsFailure(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 3; e = e.cause, depth++) {
+    if (isChartlogError(e)) return e.code === 'SYNC_TLS_FAILED' ? e.message : undefined;
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && TLS_ERROR.test(code)) return code;
+  }
+  return undefined;
+}
+
+/** OpenSSL's and Node's codes for a certificate that does not check out or a TLS alert. */
+const TLS_ERROR = /^(ERR_SSL_|ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED|SELF_SIGNED_CERT|HOSTNAME_MISMATCH|ERR_OSSL_)/;

@@ -61,8 +61,8 @@ const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/ndjson']);
  * Refused events are not HTTP errors: they are in the trailer's `ingest`. HTTP errors
  * are JSON `{ error: { code, message, issues? } }`: 400 `MALFORMED_MESSAGE` (and nothing
  * changed), 401 `SYNC_UNAUTHORIZED`, 404 `NOT_FOUND`, 405 `SYNC_METHOD_NOT_ALLOWED`,
- * 408 `SYNC_TIMEOUT`, 413 `SYNC_TOO_LARGE`, 415 `SYNC_UNSUPPORTED_MEDIA_TYPE`, 503 for a
- * store that is unavailable, 500 otherwise.
+ * 408 `SYNC_TIMEOUT`, 413 `SYNC_TOO_LARGE`, 415 `SYNC_UNSUPPORTED_MEDIA_TYPE`, 503 with
+ * `Retry-After` for a store that is unavailable, full, locked or read-only, 500 otherwise.
  *
  * The server keeps one {@link SyncState} per peer and `Chartlog-Session` in memory;
  * a fresh state is always correct (the first exchange of vectors works out what is

@@ -31,7 +31,16 @@ export const HTTP_STATUS_BY_CODE: Partial<Record<ChartlogErrorCode, number>> = {
   STORE_UNAVAILABLE: 503,
   STORE_LOCKED: 503,
   STORE_CLOSED: 503,
+  STORE_FULL: 503,
+  STORE_READ_ONLY: 503,
 };
+
+/**
+ * Seconds a client is asked to wait (`Retry-After`) after a 503: the store is
+ * temporarily unable to take the batch (full, locked, read-only, closing), which an
+ * operator fixes without the client changing anything.
+ */
+export const RETRY_AFTER_SECONDS = 30;
 
 /**
  * Sends an error as `{ error: { code, message, issues? } }` with its status, and closes
@@ -51,10 +60,12 @@ export function sendHttpError(res: ServerResponse, code: ChartlogErrorCode, mess
   }
   const body: HttpErrorBody = { error: options.issues !== undefined && options.issues.length > 0 ? { code, message, issues: options.issues.slice(0, 50) } : { code, message } };
   const text = JSON.stringify(body);
-  res.writeHead(HTTP_STATUS_BY_CODE[code] ?? 500, {
+  const status = HTTP_STATUS_BY_CODE[code] ?? 500;
+  res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
     ...(options.close === true ? { connection: 'close' } : {}),
+    ...(status === 503 ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : {}),
     ...options.headers,
   });
   res.end(text);
