@@ -78,7 +78,7 @@ const RAMIPRIL = { coding: [{ system: 'https://dmd.nhs.uk', code: '318901009', d
 const HUB_CLINIC = 'hub-extended-access';
 
 /**
- * Runs the drill and returns what every site ended with. Event ids are random, so the
+ * Runs the drill and returns what every site ended with. Resource ids are random, so the
  * state hashes differ from run to run; that the sites agree, and which conflicts open,
  * does not.
  */

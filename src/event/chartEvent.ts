@@ -32,7 +32,7 @@ export type EventPred = { readonly [resource: string]: { readonly [field: string
  * (DESIGN §2). Field names are the wire contract.
  */
 export interface ChartEvent {
-  /** UUIDv7; globally unique; the idempotency key. */
+  /** `eventIdOf(site, seq)`: the idempotency key, which belongs to the event's origin alone. */
   readonly id: EventId;
   /** The site that recorded it. */
   readonly site: SiteId;

@@ -1,10 +1,9 @@
 import type { KeyObject } from 'node:crypto';
-import { v7 as uuidv7 } from 'uuid';
 import { ChartlogError, type ValidationIssue } from '../error/chartlogError.js';
 import type { Author, ChartEvent, EventData, EventPred } from './chartEvent.js';
+import { eventIdOf } from './eventId.js';
 import { encodeEvent, eventHash, hashCanonical, rememberEncoding } from './eventHash.js';
 import { copyCanonicalJson, type CanonicalCopy } from './copyJson.js';
-import { parseHlc } from './hlc.js';
 import { createHybridClock, type HybridClock } from './hybridClock.js';
 import type { EventHash, EventId, SiteId, StreamId } from './ids.js';
 import { isSiteId } from './ids.js';
@@ -45,15 +44,13 @@ export interface EventWriterOptions {
   readonly clock?: HybridClock;
   /** Where the site's chain currently ends (from its store). @defaultValue `{ seq: 0, hash: null }` */
   readonly head?: SiteHead;
-  /** 16 random bytes per id; inject for reproducible ids in tests. @defaultValue crypto-random */
-  readonly random?: () => Uint8Array;
   /** Sign a head every `every` events with this key (DESIGN §2). @defaultValue unsigned */
   readonly signing?: { readonly privateKey: KeyObject; readonly every?: number };
   /** Largest encoded event, in bytes. @defaultValue 1 MiB */
   readonly maxBytes?: number;
 }
 
-/** Creates a site's events: dense seq, HLC stamp, UUIDv7 id, hash chain, periodic signed heads. */
+/** Creates a site's events: dense seq, HLC stamp, the id of `(site, seq)` ({@link eventIdOf}), hash chain, periodic signed heads. */
 export interface EventWriter {
   /** The site this writer records for. */
   readonly site: SiteId;
@@ -105,7 +102,7 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
       author: author as unknown as Author,
       data: data as EventData,
       hlc,
-      id: uuidv7(options.random ? { msecs: parseHlc(hlc).wallMs, random: options.random() } : { msecs: parseHlc(hlc).wallMs }) as EventId,
+      id: eventIdOf(site, at.seq + 1),
       pred: normalizePred(pred as EventPred),
       prev: at.hash,
       seq: at.seq + 1,

@@ -7,7 +7,10 @@
 export type SiteId = string & { readonly __brand: 'SiteId' };
 /** A record's id, `<kind>/<key>`, e.g. `patient/0192…` or `schedule/clinic-a`. */
 export type StreamId = string & { readonly __brand: 'StreamId' };
-/** An event's UUIDv7 id: its idempotency key. */
+/**
+ * An event's id: its idempotency key, derived from its origin `(site, seq)` by
+ * {@link eventIdOf} (a name-based UUIDv8), so it belongs to that site alone.
+ */
 export type EventId = string & { readonly __brand: 'EventId' };
 /** Lower-case hex SHA-256 of an event's canonical encoding. */
 export type EventHash = string & { readonly __brand: 'EventHash' };
@@ -16,8 +19,8 @@ export type EventHash = string & { readonly __brand: 'EventHash' };
 export const SITE_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
 /** Pattern every {@link StreamId} matches: a lower-case kind, a slash, a key of URL-safe characters. */
 export const STREAM_ID_PATTERN = /^[a-z][a-z0-9-]{0,31}\/[A-Za-z0-9._~:@-]{1,128}$/;
-/** Pattern of a lower-case UUID version 7 (RFC 9562). */
-export const UUID_V7_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+/** Pattern every {@link EventId} matches: a lower-case UUID version 8, variant `10` (RFC 9562). */
+export const EVENT_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 /** Pattern of an {@link EventHash}. */
 export const EVENT_HASH_PATTERN = /^[0-9a-f]{64}$/;
 
@@ -31,9 +34,12 @@ export function isStreamId(value: unknown): value is StreamId {
   return typeof value === 'string' && STREAM_ID_PATTERN.test(value);
 }
 
-/** True when `value` is a lower-case UUIDv7, i.e. a valid {@link EventId}. */
+/**
+ * True when `value` has the form of an {@link EventId} ({@link EVENT_ID_PATTERN}). Whether
+ * it is the id of a given event is {@link eventIdOf}'s business.
+ */
 export function isEventId(value: unknown): value is EventId {
-  return typeof value === 'string' && UUID_V7_PATTERN.test(value);
+  return typeof value === 'string' && EVENT_ID_PATTERN.test(value);
 }
 
 /** True when `value` is a valid {@link EventHash}. */

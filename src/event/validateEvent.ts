@@ -1,7 +1,8 @@
 import { ChartlogError, type ValidationIssue } from '../error/chartlogError.js';
 import type { ChartEvent } from './chartEvent.js';
 import { encodeEvent, hashCanonical, rememberHash } from './eventHash.js';
-import type { EventHash } from './ids.js';
+import { eventIdOf } from './eventId.js';
+import type { EventHash, SiteId } from './ids.js';
 import { isHlc } from './hlc.js';
 import { isEventHash, isEventId, isSiteId, isStreamId, SITE_ID_PATTERN, STREAM_ID_PATTERN } from './ids.js';
 import { checkJson, isCanonicalString, isPlainObject, jsonKeys, PROTO_KEY, PROTO_KEY_MESSAGE } from './json.js';
@@ -43,8 +44,9 @@ export function oversize(size: number, maxBytes: number): ValidationIssue {
 }
 
 /**
- * Every envelope problem but size. `checkData: false` skips walking `data` as JSON, for
- * a writer that has just built it from a validated canonical copy.
+ * Every envelope problem but size, including an `id` that is not `eventIdOf(site, seq)`.
+ * `checkData: false` skips walking `data` as JSON, for a writer that has just built it
+ * from a validated canonical copy.
  */
 export function envelopeIssues(value: unknown, checkData: boolean): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
@@ -55,10 +57,13 @@ export function envelopeIssues(value: unknown, checkData: boolean): ValidationIs
   }
   for (const key of Object.keys(value)) if (!FIELDS.has(key)) bad([key], 'unknown field');
   const e = value;
-  if (!isEventId(e['id'])) bad(['id'], 'must be a lower-case UUIDv7');
-  if (!isSiteId(e['site'])) bad(['site'], `must match ${SITE_ID_PATTERN}`);
+  const site = e['site'];
   const seq = e['seq'];
-  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) bad(['seq'], 'must be an integer >= 1');
+  const siteOk = isSiteId(site);
+  const seqOk = typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 1;
+  checkId(e['id'], siteOk && seqOk ? site : undefined, seq as number, bad);
+  if (!siteOk) bad(['site'], `must match ${SITE_ID_PATTERN}`);
+  if (!seqOk) bad(['seq'], 'must be an integer >= 1');
   if (!isHlc(e['hlc'])) bad(['hlc'], 'must be an HLC stamp like 2026-11-23T19:49:34.123Z-000000');
   if (seq === 1) {
     if (e['prev'] !== null) bad(['prev'], 'must be null for seq 1');
@@ -133,6 +138,17 @@ export function checkClaimedEncoding(value: unknown, claimed: string, options: V
   return { issues: [], encoded: claimed, hash: hashCanonical(claimed) };
 }
 
+/**
+ * An event's id must be the one its origin derives (DESIGN §2, §8): a site cannot give its
+ * event another site's id, so no event can hide or stand in for another in the chart.
+ */
+function checkId(id: unknown, site: SiteId | undefined, seq: number, bad: (path: (string | number)[], message: string) => void): void {
+  if (!isEventId(id)) return bad(['id'], 'must be a lower-case UUIDv8 (the id eventIdOf(site, seq) derives)');
+  if (site === undefined) return;
+  const expected = eventIdOf(site, seq);
+  if (id !== expected) bad(['id'], `must be ${expected}, the id of ${site} seq ${seq}: an event id belongs to its origin (site, seq)`);
+}
+
 function checkPred(pred: unknown, bad: (path: (string | number)[], message: string) => void): void {
   if (!isPlainObject(pred)) return bad(['pred'], 'must be a plain object (use {} when nothing was seen)');
   // Index loops, not Object.entries/forEach: this runs on every ingested event.
@@ -160,7 +176,7 @@ function checkPred(pred: unknown, bad: (path: (string | number)[], message: stri
         bad(['pred', resource, field], 'must be an array of event ids');
         continue;
       }
-      for (let i = 0; i < ids.length; i++) if (!isEventId(ids[i])) bad(['pred', resource, field, i], 'must be a lower-case UUIDv7');
+      for (let i = 0; i < ids.length; i++) if (!isEventId(ids[i])) bad(['pred', resource, field, i], 'must be an event id (a lower-case UUIDv8)');
     }
   }
 }

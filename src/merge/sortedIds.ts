@@ -24,7 +24,7 @@ export function hasSorted(ids: readonly string[], id: string): boolean {
 
 /** Inserts `id` into sorted `ids` in place unless present; true when inserted. */
 export function insertSorted(ids: string[], id: string): boolean {
-  // Ids mostly arrive in time order (UUIDv7), so try the end before searching.
+  // Lists built in order (conflict keys, replays of a sorted list) append: try the end first.
   const n = ids.length;
   if (n === 0 || (ids[n - 1] as string) < id) {
     ids.push(id);

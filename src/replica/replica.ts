@@ -60,8 +60,6 @@ export interface ReplicaOptions {
   readonly recoveryPeers?: readonly string[];
   /** Called once per newly quarantined fork (page an operator). @defaultValue none */
   readonly onFork?: (fork: QuarantinedFork) => void;
-  /** 16 random bytes per event id; inject for reproducible ids in tests. @defaultValue crypto-random */
-  readonly random?: () => Uint8Array;
   /** Wall clock for quarantine timestamps. @defaultValue `Date.now` */
   readonly wallClock?: () => number;
   /**
@@ -171,7 +169,7 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
   const reopenWriter = async (): Promise<void> => {
     const head = await store.head(site);
     ownHead = head.seq > 0 ? await store.get(site, head.seq) : undefined;
-    writer = createEventWriter({ site, clock, head, maxBytes: maxEventBytes, ...(integrity ? { signing: { privateKey: keys.privateKey, every: signEvery } } : {}), ...(options.random ? { random: options.random } : {}) });
+    writer = createEventWriter({ site, clock, head, maxBytes: maxEventBytes, ...(integrity ? { signing: { privateKey: keys.privateKey, every: signEvery } } : {})});
   };
   await reopenWriter();
   const ownSeq = (): number => ownHead?.seq ?? 0;

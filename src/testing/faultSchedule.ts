@@ -64,7 +64,7 @@ export interface FaultSchedule {
   readonly sites: number;
   /** The first `durable` sites keep their events in a durable store (e.g. a SQLite file) and can crash. */
   readonly durable: number;
-  /** Seeds every random choice of the run (which messages drop, how long reordering holds them, event ids). */
+  /** Seeds every random choice of the run (which messages drop, how long reordering holds them, what is written). */
   readonly seed: number;
   /** Simulated steps before the healing period. */
   readonly steps: number;

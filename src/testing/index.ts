@@ -18,9 +18,7 @@
 // Runs and seeds
 export { propertyRuns, propertySeed, propertyParameters, PROPERTY_RUNS_ENV, PROPERTY_SEED_ENV } from './propertyParameters.js';
 export type { PropertyParametersOptions } from './propertyParameters.js';
-export { seededRandom } from './seededRandom.js';
 export { mulberry32, seededFloats } from './mulberry32.js';
-export type { SeededRandomOptions } from './seededRandom.js';
 
 // A schema with one field per built-in rule
 export { testSchema, TEST_RESOURCE_TYPE, TEST_EVENT_TYPE } from './testSchema.js';

@@ -15,7 +15,6 @@ import { encodeSyncMessage } from '../sync/syncMessage.js';
 import { initSyncState, type SyncState } from '../sync/syncState.js';
 import type { FaultSchedule, NetworkFault } from './faultSchedule.js';
 import { mulberry32 } from './mulberry32.js';
-import { seededRandom } from './seededRandom.js';
 import { createSimulatedSite, type SimulatedSite } from './simulatedSite.js';
 import { testSchema, TEST_EVENT_TYPE } from './testSchema.js';
 
@@ -220,7 +219,6 @@ export async function runNetworkSimulation(schedule: FaultSchedule, options: Net
           openStore: isDurable ? () => (options.durableStore as (site: SiteId) => EventLog | Promise<EventLog>)(site) : () => createMemoryEventLog(),
           now: () => now,
           clockOffsetMs: schedule.clockOffsetsMs[i] ?? 0,
-          random: seededRandom(schedule.seed ^ (i * 0x9e3779b1), { tag: i }),
           signEvery: options.signEvery ?? 4,
         }),
       );

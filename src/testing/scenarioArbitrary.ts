@@ -11,7 +11,6 @@ import type { Json } from '../event/json.js';
 import type { MergeRule } from '../merge/mergeRule.js';
 import { CONFLICT_RESOLUTION_EVENT, RETRACTION_EVENT, type Schema } from '../merge/schema.js';
 import { ruleValueArbitrary } from './ruleValueArbitrary.js';
-import { seededRandom } from './seededRandom.js';
 import { siteClockArbitrary, siteWallClock, type SiteClockPlan } from './siteClockArbitrary.js';
 import { testSchema } from './testSchema.js';
 
@@ -70,8 +69,6 @@ export interface ScenarioPlan {
   readonly sites: number;
   /** Each site's clock behaviour (at least `sites` entries). */
   readonly clocks: readonly SiteClockPlan[];
-  /** Each site's seed for event-id random bytes (at least `sites` entries). */
-  readonly seeds: readonly number[];
   /** Per field (in {@link scenarioFields} order), the values writes draw from. */
   readonly pools: readonly (readonly Json[])[];
   /** The steps, in order. */
@@ -120,8 +117,8 @@ export function scenarioFields(schema: Schema): ScenarioField[] {
  * `createHybridClock` on a generated (often wrong) wall clock, write concurrently to the
  * same few fields and sync now and then, so each write's `pred` comes from what its
  * author really saw (`prepareWrite` against the site's own chart). Sites also retract
- * events and resolve conflicts. Event ids come from fast-check-generated seeds
- * ({@link seededRandom}), so a seed replays the exact same events.
+ * events and resolve conflicts. Everything is derived from the plan (event ids from each
+ * event's site and seq), so a plan replays the exact same events.
  *
  * @example
  * ```ts
@@ -159,7 +156,6 @@ export function scenarioPlanArbitrary(constraints: ScenarioConstraints = {}): Ar
   return fc.record({
     sites: fc.integer({ min: minSites, max: maxSites }),
     clocks: fc.array(siteClockArbitrary({ adversarial: constraints.adversarialClocks ?? true }), { minLength: maxSites, maxLength: maxSites }),
-    seeds: fc.array(fc.integer(), { minLength: maxSites, maxLength: maxSites }),
     pools: fc.tuple(...fields.map((f) => fc.array(valuesOf(f), { minLength: POOL_SIZE, maxLength: POOL_SIZE }))),
     steps: fc.array(fc.oneof(...steps), { minLength: constraints.minSteps ?? 8, maxLength: constraints.maxSteps ?? 60, size: 'max' }),
   });
@@ -198,7 +194,7 @@ export function runScenario(plan: ScenarioPlan, constraints: ScenarioConstraints
   const sim: SimSite[] = Array.from({ length: plan.sites }, (_, i) => {
     const site = siteId(`site-${String.fromCharCode(97 + (i % 26))}${i >= 26 ? i : ''}`);
     const clock = createHybridClock({ wallClock: siteWallClock(plan.clocks[i] ?? { kind: 'accurate', offsetMs: 0 }, () => now, T0), maxSkewMs: constraints.maxSkewMs ?? 300_000 });
-    return { site, author: { id: `clinician-${site}`, role: 'gp' }, clock, writer: createEventWriter({ site, clock, random: seededRandom(plan.seeds[i] ?? i, { tag: i }) }), chart: createChart({ schema }), ids: new Set(), known: [] };
+    return { site, author: { id: `clinician-${site}`, role: 'gp' }, clock, writer: createEventWriter({ site, clock }), chart: createChart({ schema }), ids: new Set(), known: [] };
   });
   const events: ChartEvent[] = [];
   const alias = new Map<string, string>();

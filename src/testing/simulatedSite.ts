@@ -11,7 +11,7 @@ import type { EventLog } from '../store/eventLog.js';
  *
  * @example
  * ```ts
- * const options: SimulatedSiteOptions = { site: 'practice-a', keys, keyring, schema: testSchema, openStore: () => createMemoryEventLog(), durable: false, now: () => t, random: seededRandom(1) };
+ * const options: SimulatedSiteOptions = { site: 'practice-a', keys, keyring, schema: testSchema, openStore: () => createMemoryEventLog(), durable: false, now: () => t };
  * ```
  */
 export interface SimulatedSiteOptions {
@@ -31,8 +31,6 @@ export interface SimulatedSiteOptions {
   readonly now: () => number;
   /** This site's wall-clock error, in ms. @defaultValue `0` */
   readonly clockOffsetMs?: number;
-  /** 16 random bytes per event id; kept across restarts so ids never repeat. */
-  readonly random: () => Uint8Array;
   /** Sign a head at least every this many own events. @defaultValue `256` */
   readonly signEvery?: number;
 }
@@ -45,7 +43,7 @@ export interface SimulatedSiteOptions {
  *
  * @example
  * ```ts
- * const site = await createSimulatedSite({ site: 'practice-a', keys, keyring, schema: testSchema, openStore: () => openSqliteEventLog(path), durable: true, now: () => t, random });
+ * const site = await createSimulatedSite({ site: 'practice-a', keys, keyring, schema: testSchema, openStore: () => openSqliteEventLog(path), durable: true, now: () => t });
  * await site.replica().record(draft);
  * await site.crash();
  * await site.restart();
@@ -76,7 +74,7 @@ export interface SimulatedSite {
  *
  * @example
  * ```ts
- * const site = await createSimulatedSite({ site: 'hospital', keys, keyring, schema: testSchema, openStore: () => createMemoryEventLog(), durable: false, now: () => t, random: seededRandom(1) });
+ * const site = await createSimulatedSite({ site: 'hospital', keys, keyring, schema: testSchema, openStore: () => createMemoryEventLog(), durable: false, now: () => t });
  * ```
  */
 export async function createSimulatedSite(options: SimulatedSiteOptions): Promise<SimulatedSite> {
@@ -93,7 +91,6 @@ export async function createSimulatedSite(options: SimulatedSiteOptions): Promis
       schema: options.schema,
       keyring: options.keyring,
       clock: createHybridClock({ wallClock: () => options.now() + offset }),
-      random: options.random,
       wallClock: options.now,
       ...(options.signEvery === undefined ? {} : { signEvery: options.signEvery }),
     });

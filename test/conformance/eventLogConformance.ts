@@ -9,10 +9,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { compareEvents, type ChartEvent } from '../../src/event/chartEvent.js';
 import { eventHash } from '../../src/event/eventHash.js';
+import { eventIdOf } from '../../src/event/eventId.js';
 import { siteId, type SiteId } from '../../src/event/ids.js';
 import { generateSiteKeys, signEvent } from '../../src/event/signature.js';
 import { isChartlogError, type ChartlogErrorCode } from '../../src/error/chartlogError.js';
 import type { EventLog, StoredSnapshot } from '../../src/store/eventLog.js';
+import { caughtError } from '../support/caughtError.js';
 import { interleave, makeHistory, makeWriter, siteEvents, SITES, STREAMS } from '../support/storeFixtures.js';
 
 /** How the suite gets stores from an adapter. */
@@ -132,6 +134,21 @@ export function describeEventLogConformance(name: string, factory: EventLogFacto
             await expectCode(log.append([good[0]!, junk as unknown as ChartEvent]), 'MALFORMED_EVENT');
           }
           expect(await log.count()).toBe(0);
+        });
+      });
+
+      it('refuses an event whose id is not the id of its (site, seq), re-hashed and re-chained or not, storing nothing', async () => {
+        const a = siteEvents(makeWriter(A), 1);
+        const b = siteEvents(makeWriter(B), 1);
+        // B's first event, claiming A's first event id: well-formed and correctly chained (seq 1).
+        const claiming = { ...b[0]!, id: a[0]!.id } as ChartEvent;
+        await withLog(async (log) => {
+          await log.append(a);
+          const error = await caughtError(log.append([claiming]));
+          expect(error.code).toBe('MALFORMED_EVENT');
+          expect(error.issues.map((i) => i.path)).toEqual([['id']]);
+          expect(await log.count()).toBe(1);
+          expect(await log.head(B)).toEqual({ seq: 0, hash: null });
         });
       });
 
@@ -362,13 +379,13 @@ export function describeEventLogConformance(name: string, factory: EventLogFacto
     describe('snapshots', () => {
       it('puts, gets and replaces a stream\'s snapshot', async () => {
         const [s0, s1] = STREAMS as [typeof STREAMS[0], typeof STREAMS[0]];
-        const snap: StoredSnapshot = { stream: s0, eventCount: 3, lastEventId: '0192f0c4-7a1e-7000-8000-00000000000a', state: { resources: { 'AllergyIntolerance/a1': { code: 'penicillin' } }, n: [1, 2.5, null, true] } };
+        const snap: StoredSnapshot = { stream: s0, eventCount: 3, lastEventId: eventIdOf(A, 3), state: { resources: { 'AllergyIntolerance/a1': { code: 'penicillin' } }, n: [1, 2.5, null, true] } };
         await withLog(async (log) => {
           expect(await log.getSnapshot(s0)).toBeUndefined();
           await log.putSnapshot(snap);
           expect(await log.getSnapshot(s0)).toEqual(snap);
           expect(await log.getSnapshot(s1)).toBeUndefined();
-          const later: StoredSnapshot = { ...snap, eventCount: 7, lastEventId: '0192f0c4-7a1e-7000-8000-00000000000b', state: { résumé: 'café' } };
+          const later: StoredSnapshot = { ...snap, eventCount: 7, lastEventId: eventIdOf(A, 7), state: { résumé: 'café' } };
           await log.putSnapshot(later);
           expect(await log.getSnapshot(s0)).toEqual(later);
         });

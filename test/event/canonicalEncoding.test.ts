@@ -7,9 +7,11 @@ import { fixedWriter, PATIENT, T0 } from './fixtures.js';
  * Golden encodings: these bytes and hashes are the wire format. If a change to the code
  * changes them, every stored chain and signature in the field stops verifying — so a
  * change here must be deliberate, versioned, and called out in the CHANGELOG.
+ * (Changed once, deliberately: event ids became eventIdOf(site, seq), a UUIDv8, where
+ * they had been random UUIDv7s; see docs/architecture.md, "Event identity".)
  */
 const GOLDEN_FIRST =
-  '{"author":{"id":"gmc-7012345","org":"Y01234","role":"gp"},"data":{"AllergyIntolerance/a1":{"code":{"coding":[{"code":"91936005","display":"Allergy to penicillin","system":"http://snomed.info/sct"}]},"criticality":"high","note":"Anaphylaxis 2019 — Zoë’s mother reports"}},"hlc":"2026-11-23T09:00:00.000Z-000000","id":"01a207a2-3280-72d5-a985-a3767d848b92","pred":{},"prev":null,"seq":1,"site":"practice-a","stream":"patient/0192f5b4-7a3e-7c6e-9d2a-4f1e8b3c5a77","type":"allergy.recorded","v":1}';
+  '{"author":{"id":"gmc-7012345","org":"Y01234","role":"gp"},"data":{"AllergyIntolerance/a1":{"code":{"coding":[{"code":"91936005","display":"Allergy to penicillin","system":"http://snomed.info/sct"}]},"criticality":"high","note":"Anaphylaxis 2019 — Zoë’s mother reports"}},"hlc":"2026-11-23T09:00:00.000Z-000000","id":"92904e71-5a8c-86f3-b87d-93098179d7a1","pred":{},"prev":null,"seq":1,"site":"practice-a","stream":"patient/0192f5b4-7a3e-7c6e-9d2a-4f1e8b3c5a77","type":"allergy.recorded","v":1}';
 
 function goldenEvents(): ChartEvent[] {
   const { writer, tick } = fixedWriter('practice-a', T0);
@@ -47,14 +49,14 @@ describe('canonical encoding (golden)', () => {
     const [first] = goldenEvents();
     const expected = createHash('sha256').update(GOLDEN_FIRST, 'utf8').digest('hex');
     expect(eventHash(first as ChartEvent)).toBe(expected);
-    expect(expected).toMatchInlineSnapshot(`"0fd7d1e0baba12d7068b9fc5eaad6c6ad178d3f4ce0af2b6961abd43afcc29f3"`);
+    expect(expected).toMatchInlineSnapshot(`"8461ff4a7f6df7f73ffa3e68950f78a25b02605c4577a08f27bbb27cafd4920e"`);
   });
 
   it('chains the second event to the first by hash', () => {
     const [first, second] = goldenEvents() as [ChartEvent, ChartEvent];
     expect(second.prev).toBe(eventHash(first));
     expect(second.seq).toBe(2);
-    expect(encodeEvent(second)).toMatchInlineSnapshot(`"{"author":{"id":"gmc-7012345"},"data":{"AllergyIntolerance/a1":{"criticality":"low"}},"hlc":"2026-11-23T09:00:01.500Z-000000","id":"01a207a2-385c-78e7-a602-1e959ca3aab1","pred":{"AllergyIntolerance/a1":{"criticality":["01a207a2-3280-72d5-a985-a3767d848b92"]}},"prev":"0fd7d1e0baba12d7068b9fc5eaad6c6ad178d3f4ce0af2b6961abd43afcc29f3","seq":2,"site":"practice-a","stream":"patient/0192f5b4-7a3e-7c6e-9d2a-4f1e8b3c5a77","type":"allergy.updated","v":1}"`);
+    expect(encodeEvent(second)).toMatchInlineSnapshot(`"{"author":{"id":"gmc-7012345"},"data":{"AllergyIntolerance/a1":{"criticality":"low"}},"hlc":"2026-11-23T09:00:01.500Z-000000","id":"930305f9-d7f4-8762-8bd5-8cebafd98b3e","pred":{"AllergyIntolerance/a1":{"criticality":["92904e71-5a8c-86f3-b87d-93098179d7a1"]}},"prev":"8461ff4a7f6df7f73ffa3e68950f78a25b02605c4577a08f27bbb27cafd4920e","seq":2,"site":"practice-a","stream":"patient/0192f5b4-7a3e-7c6e-9d2a-4f1e8b3c5a77","type":"allergy.updated","v":1}"`);
   });
 
   it('the hand-ordered event encoder equals generic canonical JSON of the event without sig', () => {

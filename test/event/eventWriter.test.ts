@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertChartEvent, createEventWriter, createHybridClock, eventHash, siteId, generateSiteKeys, isChartlogError, signEvent, verifyEventSignature, type ChartEvent } from '../../src/index.js';
+import { assertChartEvent, createEventWriter, createHybridClock, eventHash, eventIdOf, siteId, generateSiteKeys, isChartlogError, signEvent, verifyEventSignature, type ChartEvent } from '../../src/index.js';
 import { fixedWriter, PATIENT, T0 } from './fixtures.js';
 
 const author = { id: 'nmc-12A3456E', role: 'nurse' };
@@ -17,11 +17,12 @@ describe('event writer', () => {
     for (const e of events) expect(() => assertChartEvent(e)).not.toThrow();
   });
 
-  it('issues strictly increasing clock stamps and UUIDv7 ids even within one millisecond', () => {
+  it('issues strictly increasing clock stamps and distinct ids, each the id of its (site, seq), even within one millisecond', () => {
     const { writer } = fixedWriter('practice-a', T0);
     const events = writer.appendAll(Array.from({ length: 50 }, (_, i) => write(i)));
     for (let i = 1; i < events.length; i++) expect((events[i] as ChartEvent).hlc > (events[i - 1] as ChartEvent).hlc).toBe(true);
     expect(new Set(events.map((e) => e.id)).size).toBe(50);
+    for (const e of events) expect(e.id).toBe(eventIdOf(e.site, e.seq));
   });
 
   it('continues a chain from a stored head after a restart', () => {

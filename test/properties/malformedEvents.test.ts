@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assertChartEvent, createEventWriter, createHybridClock, defineSchema, isChartlogError, max, siteId, streamId, validateEvent, type ChartEvent, type MergeRule, type ValidationIssue } from '../../src/index.js';
-import { propertyParameters, seededRandom, TEST_EVENT_TYPE } from '../../src/testing/index.js';
+import { assertChartEvent, createEventWriter, createHybridClock, defineSchema, eventIdOf, isChartlogError, max, siteId, streamId, validateEvent, type ChartEvent, type MergeRule, type ValidationIssue } from '../../src/index.js';
+import { propertyParameters, TEST_EVENT_TYPE } from '../../src/testing/index.js';
 
 const T0 = Date.UTC(2026, 10, 23, 9, 0, 0, 0);
-const writer = createEventWriter({ site: siteId('site-a'), clock: createHybridClock({ wallClock: () => T0 }), random: seededRandom(1) });
+const writer = createEventWriter({ site: siteId('site-a'), clock: createHybridClock({ wallClock: () => T0 }) });
 const stream = streamId('patient/p1');
 const first = writer.append({ stream, type: TEST_EVENT_TYPE, data: { 'Item/r1': { lww: 'alpha' } }, author: { id: 'dr-a' } });
 const valid = writer.append({ stream, type: TEST_EVENT_TYPE, data: { 'Item/r1': { mv: 'beta' } }, pred: { 'Item/r1': { mv: [first.id] } }, author: { id: 'dr-a', role: 'gp' } });
@@ -69,9 +69,12 @@ describe('malformed events are refused with MALFORMED_EVENT or OVERSIZE and a pa
   it.each([
     ['not a UUID', 'not-a-uuid'],
     ['a UUIDv4', '0c9e4a1e-5d2b-4c7a-9f3e-2b8d6a1c4e5f'],
+    ['a random UUIDv7 (ids before they were derived)', '0192f0c4-7a1e-7000-8000-00000000000a'],
+    ['another event\'s id (seq 1 of the same site)', first.id],
+    ['another site\'s id for the same seq', eventIdOf(siteId('site-b'), 2)],
     ['upper-case', valid.id.toUpperCase()],
     ['a bad variant', `${valid.id.slice(0, 19)}0${valid.id.slice(20)}`],
-  ])('bad UUID: %s', (_what, id) => expectRefused(corrupt((e) => void (e['id'] = id)), 'MALFORMED_EVENT', ['id']));
+  ])('bad id: %s', (_what, id) => expectRefused(corrupt((e) => void (e['id'] = id)), 'MALFORMED_EVENT', ['id']));
 
   it.each([0, -1, 1.5, Number.NaN, 2 ** 53])('seq < 1 or not a safe integer: %s', (seq) => expectRefused(corrupt((e) => void (e['seq'] = seq)), 'MALFORMED_EVENT', ['seq']));
 

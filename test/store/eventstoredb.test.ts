@@ -12,6 +12,7 @@ import { isChartlogError, type ChartlogError, type ChartlogErrorCode } from '../
 import type { ChartEvent } from '../../src/event/chartEvent.js';
 import { eventHash } from '../../src/event/eventHash.js';
 import type { SiteId } from '../../src/event/ids.js';
+import { uuidFromSha256 } from '../../src/event/uuidFromSha256.js';
 import { createEventStoreDbEventLog, type ChartEventSubscription, type EventStoreDbEventLog } from '../../src/store/eventstoredb/index.js';
 import { startEsdbTestServer, type EsdbTestServer } from '../support/esdb/esdbTestServer.js';
 import { interleave, makeHistory, makeWriter, siteEvents, SITES, STREAMS } from '../support/storeFixtures.js';
@@ -67,12 +68,13 @@ function expectCode(error: ChartlogError, code: ChartlogErrorCode): void {
 }
 
 describe('eventstoredb store: layout', () => {
-  it('writes each site to <prefix>-site-<site> at revision seq − 1, with the event id as the EventStoreDB id', async () => {
+  it('writes each site to <prefix>-site-<site> at revision seq − 1, with an EventStoreDB id derived from the event hash', async () => {
     const log = await store('layout');
     const a = siteEvents(makeWriter(A), 3);
     await log.append(a);
     const stream = server.database.stream('layout-site-practice-a');
-    expect(stream?.map((r) => [r.revision, r.id, r.type])).toEqual(a.map((e) => [BigInt(e.seq - 1), e.id, e.type]));
+    // Not the chart id, which names only the (site, seq): a fork must never pass for a retry.
+    expect(stream?.map((r) => [r.revision, r.id, r.type])).toEqual(a.map((e) => [BigInt(e.seq - 1), uuidFromSha256(`event|${eventHash(e)}`), e.type]));
     const meta = JSON.parse(Buffer.from(stream![0]!.customMetadata).toString('utf8')) as { hash: string };
     expect(meta.hash).toBe(eventHash(a[0]!));
     expect(server.database.stream('layout-sites')).toHaveLength(1);
@@ -345,6 +347,25 @@ describe('eventstoredb store: concurrent writers and errors', () => {
     const error = await codeOf(log.readSite(A));
     expectCode(error, 'STORE_CORRUPT');
     expect(error.details).toMatchObject({ stream: log.streams.site(A), revision: '0' });
+  });
+
+  it('reads an event whose id is not the id of its (site, seq) as STORE_CORRUPT, even when its stored hash matches', async () => {
+    const log = await store();
+    const [first, second] = siteEvents(makeWriter(A), 2) as [ChartEvent, ChartEvent];
+    await log.append([first]);
+    // Seq 2 claiming seq 1's id, chained and hashed as if it were genuine.
+    const { sig: _sig, ...unsigned } = second;
+    const claiming = { ...unsigned, id: first.id };
+    const raw = EventStoreDBClient.connectionString(server.connectionString);
+    try {
+      await raw.appendToStream(log.streams.site(A), [jsonEvent({ id: uuidFromSha256('claim'), type: second.type, data: claiming, metadata: { chartlog: 1, hash: eventHash(claiming as ChartEvent) } })]);
+    } finally {
+      await raw.dispose();
+    }
+    const error = await codeOf(log.readSite(A));
+    expectCode(error, 'STORE_CORRUPT');
+    expect(error.details).toMatchObject({ stream: log.streams.site(A), revision: '1' });
+    expect(error.issues.map((i) => i.path)).toEqual([['id']]);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * Real events for store tests: made by {@link createEventWriter} (dense seq, HLC,
- * hash chain), with a fixed wall clock and seeded ids so runs are reproducible.
+ * hash chain), with a simulated wall clock so runs are reproducible.
  */
 import { createEventWriter, type EventWriter } from '../../src/event/eventWriter.js';
 import type { ChartEvent } from '../../src/event/chartEvent.js';
@@ -8,7 +8,6 @@ import { createHybridClock } from '../../src/event/hybridClock.js';
 import { siteId, streamId, type SiteId, type StreamId } from '../../src/event/ids.js';
 import type { SiteHead } from '../../src/event/eventWriter.js';
 import type { KeyObject } from 'node:crypto';
-import { seededFloats } from '../../src/testing/mulberry32.js';
 
 /** Three sites, as in the outage drill: two practices and a hospital. */
 export const SITES: readonly SiteId[] = [siteId('practice-a'), siteId('practice-b'), siteId('hospital')];
@@ -24,7 +23,11 @@ export const STREAMS: readonly StreamId[] = [
 export interface FixtureWriterOptions {
   /** Where the site's chain ends. @defaultValue empty */
   readonly head?: SiteHead;
-  /** Seed of ids and clock. @defaultValue derived from the site id */
+  /**
+   * Varies the events the writer makes: its clock starts `seed` ms later, so two writers
+   * of one site with different seeds make different histories (a fork). Event ids cannot
+   * differ otherwise: they are derived from (site, seq). @defaultValue `0`
+   */
   readonly seed?: number;
   /** Start of the simulated wall clock. @defaultValue 2026-01-05T09:00:00Z */
   readonly startMs?: number;
@@ -36,19 +39,13 @@ export interface FixtureWriterOptions {
 
 /** A writer for `site` with a simulated clock that ticks 1 ms per event. */
 export function makeWriter(site: SiteId, options: FixtureWriterOptions = {}): EventWriter {
-  const rnd = seededFloats(options.seed ?? hashString(site));
-  let wall = options.startMs ?? Date.UTC(2026, 0, 5, 9, 0, 0);
+  let wall = (options.startMs ?? Date.UTC(2026, 0, 5, 9, 0, 0)) + (options.seed ?? 0);
   const clock = createHybridClock(options.realClock ? {} : { wallClock: () => (wall += 1) });
   return createEventWriter({
     site,
     clock,
     ...(options.head ? { head: options.head } : {}),
     ...(options.signing ? { signing: options.signing } : {}),
-    random: () => {
-      const bytes = new Uint8Array(16);
-      for (let i = 0; i < 16; i++) bytes[i] = Math.floor(rnd() * 256);
-      return bytes;
-    },
   });
 }
 
@@ -80,7 +77,7 @@ export function makeHistory(perSite: number): { events: Map<SiteId, ChartEvent[]
   const events = new Map<SiteId, ChartEvent[]>();
   const writers = new Map<SiteId, EventWriter>();
   SITES.forEach((site, i) => {
-    const w = makeWriter(site, { seed: 1000 + i, startMs: Date.UTC(2026, 0, 5, 9, 0, 0) + i * 7 });
+    const w = makeWriter(site, { startMs: Date.UTC(2026, 0, 5, 9, 0, 0) + i * 7 });
     writers.set(site, w);
     events.set(site, siteEvents(w, perSite));
   });
@@ -93,10 +90,4 @@ export function interleave(runs: readonly (readonly ChartEvent[])[]): ChartEvent
   const max = Math.max(0, ...runs.map((r) => r.length));
   for (let i = 0; i < max; i++) for (const run of runs) if (i < run.length) out.push(run[i] as ChartEvent);
   return out;
-}
-
-function hashString(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h >>> 0;
 }

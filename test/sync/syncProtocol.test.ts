@@ -21,7 +21,6 @@ import {
   type SyncState,
   type VersionVector,
 } from '../../src/index.js';
-import { seededRandom } from '../../src/testing/index.js';
 import { keysOf, T0 } from '../replica/fixtures.js';
 
 const stream = streamId('patient/ann-jones');
@@ -29,7 +28,7 @@ const stream = streamId('patient/ann-jones');
 /** `count` events of `site`, a signed head every `every` events and at the last one. */
 function chain(site: string, count: number, every = 256, signLast = true): ChartEvent[] {
   let wall = T0;
-  const writer = createEventWriter({ site: siteId(site), clock: createHybridClock({ wallClock: () => (wall += 10) }), random: seededRandom(site.length, { tag: site.charCodeAt(0) }), signing: { privateKey: keysOf(site).privateKey, every } });
+  const writer = createEventWriter({ site: siteId(site), clock: createHybridClock({ wallClock: () => (wall += 10) }), signing: { privateKey: keysOf(site).privateKey, every } });
   const events = Array.from({ length: count }, (_, i) => writer.append({ stream, type: 'item.written', data: { 'Item/r1': { lww: `${site} ${i}`, log: 'x'.repeat(120) } }, author: { id: `dr-${site}` } }));
   if (signLast && count > 0) events[count - 1] = writer.signHead() as ChartEvent;
   return events;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { propertyParameters, propertyRuns, propertySeed, PROPERTY_RUNS_ENV, PROPERTY_SEED_ENV, seededRandom } from '../../src/testing/index.js';
+import { propertyParameters, propertyRuns, propertySeed, PROPERTY_RUNS_ENV, PROPERTY_SEED_ENV } from '../../src/testing/index.js';
 
 describe('run counts and seeds', () => {
   const saved = { runs: process.env[PROPERTY_RUNS_ENV], seed: process.env[PROPERTY_SEED_ENV] };
@@ -34,14 +34,3 @@ describe('run counts and seeds', () => {
   });
 });
 
-describe('seededRandom', () => {
-  it('repeats for a seed and never repeats a block across tags', () => {
-    const take = (seed: number, tag: number) => {
-      const next = seededRandom(seed, { tag });
-      return Array.from({ length: 50 }, () => Buffer.from(next()).toString('hex'));
-    };
-    expect(take(1, 0)).toEqual(take(1, 0));
-    const all = [...take(1, 0), ...take(1, 1), ...take(2, 0)];
-    expect(new Set(all).size).toBe(all.length);
-  });
-});

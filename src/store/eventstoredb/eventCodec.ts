@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { binaryEvent, jsonEvent, type EventData, type JSONType, type RecordedEvent } from '@eventstore/db-client';
 import { ChartlogError, type ValidationIssue } from '../../error/chartlogError.js';
 import type { ChartEvent } from '../../event/chartEvent.js';
 import { eventHash } from '../../event/eventHash.js';
 import type { EventHash } from '../../event/ids.js';
+import { uuidFromSha256 } from '../../event/uuidFromSha256.js';
 import { checkAndEncode } from '../../event/validateEvent.js';
 import type { StreamNames } from './streamNames.js';
 
@@ -18,15 +18,18 @@ interface SiteEventMetadata {
 }
 
 /**
- * The EventStoreDB event for a chart event: id = the chart event's UUIDv7 (so the
- * server's own idempotency applies), type = the clinical type, data = the event
- * without `sig` as JSON (its canonical encoding re-hashes to the same value), metadata
- * = `{ chartlog: 1, hash, sig? }`.
+ * The EventStoreDB event for a chart event: id = a UUID derived from the event's hash
+ * (so a retried write carries the same id and the server's own idempotency applies,
+ * while a different event at the same position, a fork, never passes for a retry: the
+ * chart id names only the position), type = the clinical type, data = the event without
+ * `sig` as JSON (its canonical encoding re-hashes to the same value), metadata =
+ * `{ chartlog: 1, hash, sig? }`.
  */
 export function encodeSiteEvent(event: ChartEvent): EventData {
   const { sig, ...unsigned } = event;
-  const metadata: SiteEventMetadata = { chartlog: 1, hash: eventHash(event), ...(sig === undefined ? {} : { sig }) };
-  return jsonEvent({ id: event.id, type: event.type, data: unsigned as unknown as JSONType, metadata: metadata as unknown as JSONType });
+  const hash = eventHash(event);
+  const metadata: SiteEventMetadata = { chartlog: 1, hash, ...(sig === undefined ? {} : { sig }) };
+  return jsonEvent({ id: uuidFromSha256(`event|${hash}`), type: event.type, data: unsigned as unknown as JSONType, metadata: metadata as unknown as JSONType });
 }
 
 /**
@@ -59,14 +62,5 @@ export function decodeSiteEvent(record: RecordedEvent, names: StreamNames): Char
  */
 export function encodeIndexLink(event: ChartEvent, names: StreamNames): EventData {
   const target = names.site(event.site);
-  return binaryEvent({ id: derivedId(`index|${target}|${event.seq}|${eventHash(event)}`), type: '$>', data: Buffer.from(`${event.seq - 1}@${target}`, 'utf8') });
-}
-
-/** A deterministic UUID (version 8, RFC 9562) from text, for events written more than once on retry. */
-export function derivedId(text: string): string {
-  const b = createHash('sha256').update(text, 'utf8').digest();
-  b[6] = ((b[6] as number) & 0x0f) | 0x80;
-  b[8] = ((b[8] as number) & 0x3f) | 0x80;
-  const h = b.subarray(0, 16).toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  return binaryEvent({ id: uuidFromSha256(`index|${target}|${event.seq}|${eventHash(event)}`), type: '$>', data: Buffer.from(`${event.seq - 1}@${target}`, 'utf8') });
 }

@@ -1,7 +1,7 @@
 import { jsonEvent, type EventStoreDBClient } from '@eventstore/db-client';
 import type { SiteId } from '../../event/ids.js';
 import { isSiteId } from '../../event/ids.js';
-import { derivedId } from './eventCodec.js';
+import { uuidFromSha256 } from '../../event/uuidFromSha256.js';
 import { tailStream } from './readEvents.js';
 import type { StreamNames } from './streamNames.js';
 import { translateEventStoreDbError } from './translateEventStoreDbError.js';
@@ -34,7 +34,7 @@ export function createSiteRegistry(client: EventStoreDBClient, names: StreamName
       const fresh = sites.filter((s) => !known.has(s));
       if (fresh.length === 0) return;
       // Ids derive from the site, so a retried registration is recognised by the server.
-      const events = fresh.map((site) => jsonEvent({ id: derivedId(`site|${names.prefix}|${site}`), type: 'chartlog.site-registered', data: { site } }));
+      const events = fresh.map((site) => jsonEvent({ id: uuidFromSha256(`site|${names.prefix}|${site}`), type: 'chartlog.site-registered', data: { site } }));
       try {
         await client.appendToStream(names.sites, events);
       } catch (error) {

@@ -1,6 +1,8 @@
 import { ChartlogError } from '../../error/chartlogError.js';
 import type { ChartEvent } from '../../event/chartEvent.js';
+import { eventIdOf } from '../../event/eventId.js';
 import { hashCanonical } from '../../event/eventHash.js';
+import type { SiteId } from '../../event/ids.js';
 
 /** An `events` row as read: `[site, seq, stream, hlc, hash, body, sig]`. */
 export type EventRow = [site: string, seq: number, stream: string, hlc: string, hash: string, body: string, sig: string | null];
@@ -10,8 +12,8 @@ export const EVENT_ROW_COLUMNS = 'site, seq, stream, hlc, hash, body, sig';
 
 /**
  * Turns a stored row (its columns from `offset` on) back into an event, re-hashing its canonical text first: a row
- * whose content no longer matches its hash (a flipped bit, an edited file) is never
- * returned as good data.
+ * whose content no longer matches its hash (a flipped bit, an edited file), or whose id
+ * is not the one its `(site, seq)` derives, is never returned as good data.
  *
  * @throws ChartlogError `STORE_CORRUPT` naming the file, site and seq.
  */
@@ -34,6 +36,8 @@ export function decodeEventRow(row: readonly unknown[], path: string, offset = 0
   if (event['site'] !== site || event['seq'] !== seq || event['stream'] !== stream || event['hlc'] !== hlc) {
     throw corruptRow(path, site, seq, 'its indexed columns do not match its content');
   }
+  // An id its origin did not derive would let the row stand in for another site's event.
+  if (event['id'] !== eventIdOf(site as SiteId, seq)) throw corruptRow(path, site, seq, `its id is not ${eventIdOf(site as SiteId, seq)}, the id of ${site} seq ${seq}`);
   if (sig !== null) event['sig'] = sig;
   // Neither deep-frozen nor its hash remembered: a chart freezes the values it keeps,
   // and remembering cost 15% of the read rate (a WeakMap entry per event) for hashes
