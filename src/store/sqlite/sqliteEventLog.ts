@@ -15,6 +15,7 @@ import { corruptRow, decodeEventRow, EVENT_ROW_COLUMNS, EVENT_ROW_COLUMNS_V1, ty
 import { signatureCheck, signatureIntact } from './signatureCheck.js';
 import { checkSqliteIntegrity, inspectSqliteEventLog, migrateSqliteSchema } from './sqliteSchema.js';
 import { translateSqliteError } from './translateSqliteError.js';
+import { acquireWriterLock, type WriterLock } from './writerLock.js';
 
 /** Options for {@link openSqliteEventLog}. */
 export interface SqliteEventLogOptions {
@@ -24,7 +25,11 @@ export interface SqliteEventLogOptions {
    * loss; faster. @defaultValue `'full'`
    */
   readonly synchronous?: 'full' | 'normal';
-  /** How long a call waits for another connection's write lock before `STORE_LOCKED`, in ms. @defaultValue `5000` */
+  /**
+   * How long a call waits for a SQLite lock another connection holds (a tool writing to
+   * the file directly, a checkpoint) before `STORE_LOCKED`, in ms. A second writer does
+   * not wait: see {@link openSqliteEventLog}. @defaultValue `5000`
+   */
   readonly busyTimeoutMs?: number;
   /** Open without write access: reads work, `append` and `putSnapshot` fail with `STORE_READ_ONLY`. The file must exist. @defaultValue `false` */
   readonly readOnly?: boolean;
@@ -59,6 +64,12 @@ export interface SqliteEventLog extends EventLog {
  * every commit by default, a versioned schema migrated on open, every batch in one
  * transaction, every row re-hashed (and its signature checked) on read.
  *
+ * One writer per store: a writable open takes an exclusive lock on `<path>.lock` (kept
+ * beside the store; it ends with the process, so a killed writer leaves nothing stale),
+ * held until `close`. A second writable open, from any process, fails at once with
+ * `STORE_LOCKED` naming the path; read-only opens (`readOnly: true`) take no lock and
+ * read alongside the writer.
+ *
  * The file is first inspected through a read-only connection: a file that is not a
  * chartlog store, was written by a newer schema, or is damaged is refused with a typed
  * error and left as it was (its bytes unchanged; for a WAL-mode file SQLite's read-only
@@ -80,6 +91,7 @@ export function openSqliteEventLog(path: string, options: SqliteEventLogOptions 
   const info = inspectSqliteEventLog(path);
   if (info.kind === 'missing' && !existsSync(dirname(resolve(path)))) throw new ChartlogError('STORE_UNAVAILABLE', `cannot create ${path}: its directory does not exist`, { details: { path } });
   if (info.kind === 'missing' && opts.readOnly) throw new ChartlogError('STORE_UNAVAILABLE', `${path} does not exist (or is empty), and a read-only store cannot create it`, { details: { path } });
+  const lock = opts.readOnly ? undefined : acquireWriterLock(path);
   let db: Database.Database | undefined;
   try {
     db = new Database(path, { readonly: opts.readOnly, fileMustExist: opts.readOnly, timeout: opts.busyTimeoutMs });
@@ -91,9 +103,10 @@ export function openSqliteEventLog(path: string, options: SqliteEventLogOptions 
       db.pragma(`max_page_count = ${Math.max(1, Math.floor(opts.maxSizeBytes / pageSize))}`);
     }
     const schemaVersion = opts.readOnly ? info.schemaVersion : migrateSqliteSchema(db, path);
-    return createSqliteEventLog(db, path, opts, schemaVersion);
+    return createSqliteEventLog(db, path, opts, schemaVersion, lock);
   } catch (e) {
     db?.close();
+    lock?.release();
     throw translateSqliteError(e, path, 'open');
   }
 }
@@ -114,7 +127,7 @@ function checkOptions(options: SqliteEventLogOptions): CheckedOptions {
   return { synchronous, busyTimeoutMs, integrityCheck, readOnly: options.readOnly === true, ...(options.maxSizeBytes === undefined ? {} : { maxSizeBytes: options.maxSizeBytes }), ...(options.maxEventBytes === undefined ? {} : { maxEventBytes: options.maxEventBytes }) };
 }
 
-function createSqliteEventLog(db: Database.Database, path: string, opts: CheckedOptions, schemaVersion: number): SqliteEventLog {
+function createSqliteEventLog(db: Database.Database, path: string, opts: CheckedOptions, schemaVersion: number, lock: WriterLock | undefined): SqliteEventLog {
   // Only a read-only open leaves a file at schema version 1: no sig_check column to read or write.
   const checked = schemaVersion >= 2;
   const columns = checked ? EVENT_ROW_COLUMNS : EVENT_ROW_COLUMNS_V1;
@@ -284,6 +297,9 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
         db.close();
       } catch (e) {
         throw translateSqliteError(e, path, 'close');
+      } finally {
+        // After the store's connection, so the next writer never meets a half-closed one.
+        lock?.release();
       }
     },
   };
