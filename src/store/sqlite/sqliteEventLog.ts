@@ -8,6 +8,7 @@ import { hashCanonical } from '../../event/eventHash.js';
 import type { SiteHead } from '../../event/eventWriter.js';
 import type { EventHash, SiteId, StreamId } from '../../event/ids.js';
 import type { Json } from '../../event/json.js';
+import { ABANDON_STORE, type AbandonableStore } from '../abandonStore.js';
 import { planAppend, type AppendPlan } from '../checkAppend.js';
 import type { AppendResult, EventLog, EventPage, StoredSnapshot, VersionVector } from '../eventLog.js';
 import { checkFromSeq, checkLimit, DEFAULT_READ_ALL_LIMIT, formatPositionCursor, parsePositionCursor, storeClosed } from '../positionCursor.js';
@@ -127,7 +128,7 @@ function checkOptions(options: SqliteEventLogOptions): CheckedOptions {
   return { synchronous, busyTimeoutMs, integrityCheck, readOnly: options.readOnly === true, ...(options.maxSizeBytes === undefined ? {} : { maxSizeBytes: options.maxSizeBytes }), ...(options.maxEventBytes === undefined ? {} : { maxEventBytes: options.maxEventBytes }) };
 }
 
-function createSqliteEventLog(db: Database.Database, path: string, opts: CheckedOptions, schemaVersion: number, lock: WriterLock | undefined): SqliteEventLog {
+function createSqliteEventLog(db: Database.Database, path: string, opts: CheckedOptions, schemaVersion: number, lock: WriterLock | undefined): SqliteEventLog & AbandonableStore {
   // Only a read-only open leaves a file at schema version 1: no sig_check column to read or write.
   const checked = schemaVersion >= 2;
   const columns = checked ? EVENT_ROW_COLUMNS : EVENT_ROW_COLUMNS_V1;
@@ -286,6 +287,7 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
       guard('checkpoint', () => {
         db.pragma('wal_checkpoint(TRUNCATE)');
       }),
+    [ABANDON_STORE]: () => lock?.release(),
     onDamage: (listener) => {
       damageListeners.add(listener);
       return () => void damageListeners.delete(listener);
