@@ -1,3 +1,4 @@
+import type { ChartlogError } from '../error/chartlogError.js';
 import type { ChartEvent } from '../event/chartEvent.js';
 import type { SiteHead } from '../event/eventWriter.js';
 import type { SiteId, StreamId } from '../event/ids.js';
@@ -80,4 +81,13 @@ export interface EventLog {
   getSnapshot(stream: StreamId): Promise<StoredSnapshot | undefined>;
   /** Releases the store; later calls fail with `STORE_CLOSED`. Idempotent. */
   close(): Promise<void>;
+  /**
+   * Optional: subscribes to damage a read found and worked around, returning a function
+   * that unsubscribes. A stored signature whose bytes fail their checksum is left out of
+   * what the read returns (the event itself is intact: its row hash vouches for it) and
+   * reported as a `STORE_CORRUPT` error with `details` `{ path?, site, seq, part: 'sig' }`.
+   * `verifyEventLog` listens, so such damage fails a verification. Stores whose reads
+   * never work around damage leave it out.
+   */
+  onDamage?(listener: (damage: ChartlogError) => void): () => void;
 }

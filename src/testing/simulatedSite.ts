@@ -5,6 +5,7 @@ import type { Schema } from '../merge/schema.js';
 import type { Keyring } from '../replica/keyring.js';
 import { createReplica, type Replica } from '../replica/replica.js';
 import type { EventLog } from '../store/eventLog.js';
+import { abandonStore } from '../store/abandonStore.js';
 
 /**
  * Options for {@link createSimulatedSite}.
@@ -113,8 +114,10 @@ export async function createSimulatedSite(options: SimulatedSiteOptions): Promis
       if (!options.durable) throw new ChartlogError('INVALID_OPTION', `${options.site} keeps its events in memory: it cannot crash and restart`);
       if (current === undefined) return;
       // The replica object, its chart and its writer are gone. The store is not closed (a
-      // close could checkpoint or flush): it is abandoned as a dead process leaves it, and
-      // the restart opens the file afresh. Abandoned stores are closed by close().
+      // close could checkpoint or flush): it is abandoned as a dead process leaves it (its
+      // writer lock, which dies with a process, let go), and the restart opens the file
+      // afresh. Abandoned stores are closed by close().
+      abandonStore(current.store);
       abandoned.push(current.store);
       current = undefined;
     },

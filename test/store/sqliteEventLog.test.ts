@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { encodeEvent, eventHash } from '../../src/event/eventHash.js';
@@ -59,24 +59,49 @@ describe('SQLite event log: the file', () => {
   });
 });
 
-describe('SQLite event log: one file, two connections', () => {
-  it('sees what another connection committed: heads, chains and forks stay right', async () => {
+describe('SQLite event log: one file, one writer, any number of readers', () => {
+  it('a read-only connection sees what the writer commits: heads and vector stay right', async () => {
     const path = fresh();
-    const one = openSqliteEventLog(path);
-    const two: SqliteEventLog = openSqliteEventLog(path);
+    const writer = openSqliteEventLog(path);
+    const reader: SqliteEventLog = openSqliteEventLog(path, { readOnly: true });
     try {
       const w = makeWriter(A);
+      await writer.append(siteEvents(w, 3));
+      expect(await reader.head(A)).toEqual(w.head);
+      await writer.append(siteEvents(w, 2));
+      expect(await reader.versionVector()).toEqual({ [A]: 5 });
+      expect(await reader.readSite(A)).toHaveLength(5);
+    } finally {
+      await writer.close();
+      await reader.close();
+    }
+  });
+
+  it('a second writable open in the same process is STORE_LOCKED naming the path; the next writer after close continues the chains', async () => {
+    const path = fresh();
+    const one = openSqliteEventLog(path);
+    const w = makeWriter(A);
+    try {
       await one.append(siteEvents(w, 3));
-      expect(await two.head(A)).toEqual(w.head);
-      await two.append(siteEvents(w, 2));
-      expect(await one.versionVector()).toEqual({ [A]: 5 });
-      // A fork offered through the first connection is still a fork.
-      const fork = siteEvents(makeWriter(A, { seed: 123 }), 4)[3]!;
-      const other = siteEvents(makeWriter(A, { head: await one.head(A) }), 1);
-      expect(await one.append(other)).toEqual({ appended: 1, duplicates: 0 });
-      expect((await codeOf(() => two.append([fork]))).code).toBe('FORK');
+      const err = await codeOf(() => openSqliteEventLog(path));
+      expect(err.code).toBe('STORE_LOCKED');
+      expect(err.details['path']).toBe(path);
+      expect(err.message).toContain(path);
+      // The same file by another name is the same store.
+      const link = fresh();
+      symlinkSync(path, link);
+      expect((await codeOf(() => openSqliteEventLog(link))).code).toBe('STORE_LOCKED');
     } finally {
       await one.close();
+    }
+    const two = openSqliteEventLog(path);
+    try {
+      expect(await two.head(A)).toEqual(w.head);
+      expect(await two.append(siteEvents(w, 2))).toEqual({ appended: 2, duplicates: 0 });
+      // A different event at a taken seq is still a fork.
+      const fork = siteEvents(makeWriter(A, { seed: 123 }), 4)[3]!;
+      expect((await codeOf(() => two.append([fork]))).code).toBe('FORK');
+    } finally {
       await two.close();
     }
   });

@@ -8,12 +8,15 @@ import { hashCanonical } from '../../event/eventHash.js';
 import type { SiteHead } from '../../event/eventWriter.js';
 import type { EventHash, SiteId, StreamId } from '../../event/ids.js';
 import type { Json } from '../../event/json.js';
+import { ABANDON_STORE, type AbandonableStore } from '../abandonStore.js';
 import { planAppend, type AppendPlan } from '../checkAppend.js';
 import type { AppendResult, EventLog, EventPage, StoredSnapshot, VersionVector } from '../eventLog.js';
 import { checkFromSeq, checkLimit, DEFAULT_READ_ALL_LIMIT, formatPositionCursor, parsePositionCursor, storeClosed } from '../positionCursor.js';
-import { corruptRow, decodeEventRow, EVENT_ROW_COLUMNS, type EventRow } from './decodeEventRow.js';
+import { corruptRow, decodeEventRow, EVENT_ROW_COLUMNS, EVENT_ROW_COLUMNS_V1, type DamagedSignatureReporter, type EventRow } from './decodeEventRow.js';
+import { signatureCheck, signatureIntact } from './signatureCheck.js';
 import { checkSqliteIntegrity, inspectSqliteEventLog, migrateSqliteSchema } from './sqliteSchema.js';
 import { translateSqliteError } from './translateSqliteError.js';
+import { acquireWriterLock, type WriterLock } from './writerLock.js';
 
 /** Options for {@link openSqliteEventLog}. */
 export interface SqliteEventLogOptions {
@@ -23,7 +26,11 @@ export interface SqliteEventLogOptions {
    * loss; faster. @defaultValue `'full'`
    */
   readonly synchronous?: 'full' | 'normal';
-  /** How long a call waits for another connection's write lock before `STORE_LOCKED`, in ms. @defaultValue `5000` */
+  /**
+   * How long a call waits for a SQLite lock another connection holds (a tool writing to
+   * the file directly, a checkpoint) before `STORE_LOCKED`, in ms. A second writer does
+   * not wait: see {@link openSqliteEventLog}. @defaultValue `5000`
+   */
   readonly busyTimeoutMs?: number;
   /** Open without write access: reads work, `append` and `putSnapshot` fail with `STORE_READ_ONLY`. The file must exist. @defaultValue `false` */
   readonly readOnly?: boolean;
@@ -45,12 +52,24 @@ export interface SqliteEventLog extends EventLog {
   readonly schemaVersion: number;
   /** Copies the write-ahead log into the main file and truncates it (e.g. before a file backup). */
   checkpoint(): Promise<void>;
+  /**
+   * Subscribes to damaged signatures found by reads (see {@link EventLog.onDamage});
+   * returns the unsubscribe. While no one listens, each damaged row is reported once as
+   * a Node process warning (code `CHARTLOG_STORE_CORRUPT`).
+   */
+  onDamage(listener: (damage: ChartlogError) => void): () => void;
 }
 
 /**
  * Opens (creating if needed) a chartlog store in one SQLite file: WAL journal, fsync on
  * every commit by default, a versioned schema migrated on open, every batch in one
- * transaction, every row re-hashed on read.
+ * transaction, every row re-hashed (and its signature checked) on read.
+ *
+ * One writer per store: a writable open takes an exclusive lock on `<path>.lock` (kept
+ * beside the store; it ends with the process, so a killed writer leaves nothing stale),
+ * held until `close`. A second writable open, from any process, fails at once with
+ * `STORE_LOCKED` naming the path; read-only opens (`readOnly: true`) take no lock and
+ * read alongside the writer.
  *
  * The file is first inspected through a read-only connection: a file that is not a
  * chartlog store, was written by a newer schema, or is damaged is refused with a typed
@@ -73,6 +92,7 @@ export function openSqliteEventLog(path: string, options: SqliteEventLogOptions 
   const info = inspectSqliteEventLog(path);
   if (info.kind === 'missing' && !existsSync(dirname(resolve(path)))) throw new ChartlogError('STORE_UNAVAILABLE', `cannot create ${path}: its directory does not exist`, { details: { path } });
   if (info.kind === 'missing' && opts.readOnly) throw new ChartlogError('STORE_UNAVAILABLE', `${path} does not exist (or is empty), and a read-only store cannot create it`, { details: { path } });
+  const lock = opts.readOnly ? undefined : acquireWriterLock(path);
   let db: Database.Database | undefined;
   try {
     db = new Database(path, { readonly: opts.readOnly, fileMustExist: opts.readOnly, timeout: opts.busyTimeoutMs });
@@ -84,9 +104,10 @@ export function openSqliteEventLog(path: string, options: SqliteEventLogOptions 
       db.pragma(`max_page_count = ${Math.max(1, Math.floor(opts.maxSizeBytes / pageSize))}`);
     }
     const schemaVersion = opts.readOnly ? info.schemaVersion : migrateSqliteSchema(db, path);
-    return createSqliteEventLog(db, path, opts, schemaVersion);
+    return createSqliteEventLog(db, path, opts, schemaVersion, lock);
   } catch (e) {
     db?.close();
+    lock?.release();
     throw translateSqliteError(e, path, 'open');
   }
 }
@@ -107,16 +128,20 @@ function checkOptions(options: SqliteEventLogOptions): CheckedOptions {
   return { synchronous, busyTimeoutMs, integrityCheck, readOnly: options.readOnly === true, ...(options.maxSizeBytes === undefined ? {} : { maxSizeBytes: options.maxSizeBytes }), ...(options.maxEventBytes === undefined ? {} : { maxEventBytes: options.maxEventBytes }) };
 }
 
-function createSqliteEventLog(db: Database.Database, path: string, opts: CheckedOptions, schemaVersion: number): SqliteEventLog {
+function createSqliteEventLog(db: Database.Database, path: string, opts: CheckedOptions, schemaVersion: number, lock: WriterLock | undefined): SqliteEventLog & AbandonableStore {
+  // Only a read-only open leaves a file at schema version 1: no sig_check column to read or write.
+  const checked = schemaVersion >= 2;
+  const columns = checked ? EVENT_ROW_COLUMNS : EVENT_ROW_COLUMNS_V1;
   // Statements are prepared once and reused for the life of the connection.
-  const insertEvent = db.prepare<[string, number, string, string, string, string, string | null]>('INSERT INTO events (site, seq, stream, hlc, hash, body, sig) VALUES (?, ?, ?, ?, ?, ?, ?)');
-  const addSig = db.prepare<[string, string, number]>('UPDATE events SET sig = ? WHERE site = ? AND seq = ? AND sig IS NULL');
+  const insertEvent = checked ? db.prepare<[string, number, string, string, string, string, string | null, string | null]>('INSERT INTO events (site, seq, stream, hlc, hash, body, sig, sig_check) VALUES (?, ?, ?, ?, ?, ?, ?, ?)') : undefined;
+  // Only called for a row whose signature is missing or damaged (planAppend asks stored().signed).
+  const setSig = checked ? db.prepare<[string, string, string, number]>('UPDATE events SET sig = ?, sig_check = ? WHERE site = ? AND seq = ?') : undefined;
   const upsertSite = db.prepare<[string, number, string]>('INSERT INTO sites (site, seq, hash) VALUES (?, ?, ?) ON CONFLICT (site) DO UPDATE SET seq = excluded.seq, hash = excluded.hash');
-  const storedRef = db.prepare<[string, number], [string, number]>('SELECT hash, sig IS NOT NULL FROM events WHERE site = ? AND seq = ?').raw();
-  const selectSite = db.prepare<[string, number, number], EventRow>(`SELECT ${EVENT_ROW_COLUMNS} FROM events WHERE site = ? AND seq >= ? ORDER BY seq LIMIT ?`).raw();
-  const selectStream = db.prepare<[string], EventRow>(`SELECT ${EVENT_ROW_COLUMNS} FROM events WHERE stream = ? ORDER BY hlc, site, seq`).raw();
-  const selectAfter = db.prepare<[number, number], [number, ...EventRow]>(`SELECT pos, ${EVENT_ROW_COLUMNS} FROM events WHERE pos > ? ORDER BY pos LIMIT ?`).raw();
-  const selectOne = db.prepare<[string, number], EventRow>(`SELECT ${EVENT_ROW_COLUMNS} FROM events WHERE site = ? AND seq = ?`).raw();
+  const storedRef = db.prepare<[string, number], [string, string | null, string | null]>(`SELECT hash, sig, ${checked ? 'sig_check' : 'NULL'} FROM events WHERE site = ? AND seq = ?`).raw();
+  const selectSite = db.prepare<[string, number, number], EventRow>(`SELECT ${columns} FROM events WHERE site = ? AND seq >= ? ORDER BY seq LIMIT ?`).raw();
+  const selectStream = db.prepare<[string], EventRow>(`SELECT ${columns} FROM events WHERE stream = ? ORDER BY hlc, site, seq`).raw();
+  const selectAfter = db.prepare<[number, number], [number, ...EventRow]>(`SELECT pos, ${columns} FROM events WHERE pos > ? ORDER BY pos LIMIT ?`).raw();
+  const selectOne = db.prepare<[string, number], EventRow>(`SELECT ${columns} FROM events WHERE site = ? AND seq = ?`).raw();
   const selectCount = db.prepare<[], number>('SELECT count(*) FROM events').pluck();
   const selectHeads = db.prepare<[], [string, number, string]>('SELECT site, seq, hash FROM sites').raw();
   const selectMaxSeq = db.prepare<[string], number | null>('SELECT max(seq) FROM events WHERE site = ?').pluck();
@@ -145,17 +170,41 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
   refreshHeads();
   const headOf = (site: SiteId): SiteHead => heads.get(site) ?? { seq: 0, hash: null };
 
+  // Damage reads worked around: listeners hear every find; with none, a process warning per row.
+  const damageListeners = new Set<(damage: ChartlogError) => void>();
+  const warned = new Set<string>();
+  const damagedSignature: DamagedSignatureReporter | undefined = checked
+    ? (site, seq) => {
+        const damage = new ChartlogError('STORE_CORRUPT', `${path}: the stored signature of ${site} seq ${seq} is damaged (it fails its checksum); the event is returned without it`, {
+          details: { path, site, seq, part: 'sig' },
+        });
+        if (damageListeners.size > 0) for (const listener of damageListeners) listener(damage);
+        else if (!warned.has(`${site}\u0000${seq}`)) {
+          warned.add(`${site}\u0000${seq}`);
+          process.emitWarning(damage.message, { code: 'CHARTLOG_STORE_CORRUPT' });
+        }
+      }
+    : undefined;
+
   const appendTx = db.transaction((events: readonly ChartEvent[]): AppendPlan => {
+    if (insertEvent === undefined || setSig === undefined) throw new ChartlogError('STORE_READ_ONLY', `append failed on ${path}: the store was opened read-only`, { details: { path, action: 'append' } });
     refreshHeads();
     const plan = planAppend(events, {
       head: headOf,
       stored: (site, seq) => {
         const row = storedRef.get(site, seq);
-        return row && { hash: row[0] as EventHash, signed: row[1] === 1 };
+        // A damaged signature counts as none, so the next signed copy replaces it.
+        return row && { hash: row[0] as EventHash, signed: row[1] !== null && signatureIntact(row[0], row[1], row[2]) };
       },
     }, planOptions);
-    for (const { event, hash, encoded } of plan.fresh) insertEvent.run(event.site, event.seq, event.stream, event.hlc, hash, encoded, event.sig ?? null);
-    for (const { site, seq, sig } of plan.signatures) addSig.run(sig, site, seq);
+    for (const { event, hash, encoded } of plan.fresh) {
+      const sig = event.sig ?? null;
+      insertEvent.run(event.site, event.seq, event.stream, event.hlc, hash, encoded, sig, sig === null ? null : signatureCheck(hash, sig));
+    }
+    for (const { site, seq, sig } of plan.signatures) {
+      const hash = (storedRef.get(site, seq) as [string, string | null, string | null])[0];
+      setSig.run(sig, signatureCheck(hash, sig), site, seq);
+    }
     for (const [site, head] of plan.heads) upsertSite.run(site, head.seq, head.hash as string);
     return plan;
   });
@@ -171,7 +220,7 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
   };
   const decodeAll = (rows: readonly EventRow[]): ChartEvent[] => {
     const out = new Array<ChartEvent>(rows.length);
-    for (let i = 0; i < rows.length; i++) out[i] = decodeEventRow(rows[i] as EventRow, path);
+    for (let i = 0; i < rows.length; i++) out[i] = decodeEventRow(rows[i] as EventRow, path, 0, damagedSignature);
     return out;
   };
 
@@ -198,7 +247,7 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
         const rows = selectAfter.all(from, n + 1);
         const page = rows.length > n ? rows.slice(0, n) : rows;
         const events = new Array<ChartEvent>(page.length);
-        for (let i = 0; i < page.length; i++) events[i] = decodeEventRow(page[i] as [number, ...EventRow], path, 1);
+        for (let i = 0; i < page.length; i++) events[i] = decodeEventRow(page[i] as [number, ...EventRow], path, 1, damagedSignature);
         const last = page[page.length - 1];
         return { events, cursor: formatPositionCursor(last ? last[0] : from), done: rows.length <= n };
       }),
@@ -206,7 +255,7 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
       guard('get', () => {
         if (!Number.isSafeInteger(seq) || seq < 1) return undefined;
         const row = selectOne.get(site, seq);
-        return row && decodeEventRow(row, path);
+        return row && decodeEventRow(row, path, 0, damagedSignature);
       }),
     versionVector: (): Promise<VersionVector> =>
       guard('versionVector', () => {
@@ -238,6 +287,11 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
       guard('checkpoint', () => {
         db.pragma('wal_checkpoint(TRUNCATE)');
       }),
+    [ABANDON_STORE]: () => lock?.release(),
+    onDamage: (listener) => {
+      damageListeners.add(listener);
+      return () => void damageListeners.delete(listener);
+    },
     close: async () => {
       if (closed) return;
       closed = true;
@@ -245,6 +299,9 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
         db.close();
       } catch (e) {
         throw translateSqliteError(e, path, 'close');
+      } finally {
+        // After the store's connection, so the next writer never meets a half-closed one.
+        lock?.release();
       }
     },
   };

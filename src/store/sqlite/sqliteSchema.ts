@@ -1,12 +1,13 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { ChartlogError } from '../../error/chartlogError.js';
+import { signatureCheck } from './signatureCheck.js';
 import { translateSqliteError } from './translateSqliteError.js';
 
 /** The `format` recorded in every chartlog SQLite file's `meta` table. */
 export const SQLITE_STORE_FORMAT = 'chartlog.eventlog';
 /** The schema version this build writes and reads; older files are migrated on open. */
-export const SQLITE_SCHEMA_VERSION = 1;
+export const SQLITE_SCHEMA_VERSION = 2;
 /** SQLite `application_id` of chartlog stores ('CHLG'), so `file(1)` and tools can tell them apart. */
 export const SQLITE_APPLICATION_ID = 0x43484c47;
 
@@ -15,6 +16,8 @@ interface Migration {
   readonly version: number;
   readonly description: string;
   readonly sql: string;
+  /** Fills what the SQL added from existing rows, in the same transaction. */
+  readonly backfill?: (db: Database.Database) => void;
 }
 
 // Append-only: a released migration is never edited, a change is a new step.
@@ -42,6 +45,22 @@ const MIGRATIONS: readonly Migration[] = [
       -- body is the snapshot's canonical JSON, hash its SHA-256, checked on every read.
       CREATE TABLE snapshots (stream TEXT PRIMARY KEY, hash TEXT NOT NULL, body TEXT NOT NULL) WITHOUT ROWID;
     `,
+  },
+  {
+    version: 2,
+    description: 'sig_check: a checksum of each stored signature, checked on every read',
+    sql: `
+      -- SHA-256 of (hash, sig) for a signed row, NULL for an unsigned one (see signatureCheck.ts).
+      ALTER TABLE events ADD COLUMN sig_check TEXT;
+    `,
+    // Signatures already stored (signed heads: a small share of rows) are taken as they
+    // are now: damage from before the upgrade shows only to `verify --keys`.
+    backfill: (db) => {
+      const update = db.prepare<[string, number]>('UPDATE events SET sig_check = ? WHERE pos = ?');
+      for (const [pos, hash, sig] of db.prepare<[], [number, string, string]>('SELECT pos, hash, sig FROM events WHERE sig IS NOT NULL').raw().all()) {
+        update.run(signatureCheck(hash, sig), pos);
+      }
+    },
   },
 ];
 
@@ -116,6 +135,7 @@ export function migrateSqliteSchema(db: Database.Database, path: string): number
     for (const step of MIGRATIONS) {
       if (step.version <= from) continue;
       db.exec(step.sql);
+      step.backfill?.(db);
       if (step.version === 1) {
         db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('format', SQLITE_STORE_FORMAT);
         db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('created_at', new Date().toISOString());

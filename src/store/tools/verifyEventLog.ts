@@ -9,7 +9,7 @@ import type { EventLog } from '../eventLog.js';
 
 /** What kind of damage {@link verifyEventLog} found. */
 export type VerifyProblemKind =
-  /** The store could not return the event intact (row hash mismatch, unreadable row). */
+  /** The store could not return the event intact (row hash mismatch, unreadable row, a damaged stored signature). */
   | 'corrupt'
   /** The event fails envelope validation. */
   | 'malformed'
@@ -100,8 +100,21 @@ export async function verifyEventLog(log: EventLog, options: VerifyEventLogOptio
   let verified = 0;
   let unchecked = 0;
   const sites = Object.keys(vector).sort() as SiteId[];
+  // Damage a read works around (a signature left out) is still damage.
+  const stopListening = log.onDamage?.((damage) => {
+    const { site, seq } = damage.details as { site?: SiteId; seq?: number };
+    report({ kind: 'corrupt', ...(site === undefined ? {} : { site }), ...(seq === undefined ? {} : { seq }), message: damage.message });
+  });
+  try {
+    for (const site of sites) await verifySite(site);
+  } finally {
+    stopListening?.();
+  }
+  if (checked !== total) report({ kind: 'count-mismatch', message: `the store counts ${total} events, but the sites' chains hold ${checked}` });
+  options.onProgress?.({ checked, total });
+  return { ok: problemCount === 0, events: checked, sites: sites.length, signatures: { verified, unchecked }, problemCount, problems };
 
-  for (const site of sites) {
+  async function verifySite(site: SiteId): Promise<void> {
     const last = vector[site] ?? 0;
     // `undefined` after a corrupt event: its hash is unknown, so the next link cannot be judged.
     let prevHash: EventHash | null | undefined = null;
@@ -141,9 +154,6 @@ export async function verifyEventLog(log: EventLog, options: VerifyEventLogOptio
       report({ kind: 'head-mismatch', site, seq: head.seq, message: `the store's head for ${site} is seq ${head.seq} (${String(head.hash)}), but its chain ends at seq ${last} (${String(prevHash)})` });
     }
   }
-  if (checked !== total) report({ kind: 'count-mismatch', message: `the store counts ${total} events, but the sites' chains hold ${checked}` });
-  options.onProgress?.({ checked, total });
-  return { ok: problemCount === 0, events: checked, sites: sites.length, signatures: { verified, unchecked }, problemCount, problems };
 }
 
 /**
