@@ -59,7 +59,9 @@ export function decodeWireEvent(line: string): unknown {
   // JSON.parse builds only plain objects, arrays and primitives, and JSON.stringify
   // writes their own keys in property order and numbers and strings exactly as
   // canonicalJson does: with every key order sorted it *is* encodeEvent (without a `sig`
-  // member, which the encoding leaves out). Strings not in NFC are refused by validation.
+  // member, which the encoding leaves out). The walk checks the key order of data, author and pred;
+  // ingest hashes this only for a valid envelope, whose other members are scalars, whose
+  // pred fields hold only id strings, and whose strings are NFC.
   if (sorted && !Object.hasOwn(e, 'sig')) claims.set(event, JSON.stringify(e));
   return event;
 }
