@@ -37,7 +37,7 @@ let planned = 0;
 export function applyEvent(draft: Draft<StreamState>, event: ChartEvent, schema: Schema, retracted: ReadonlySet<string>): void {
   if (!planWrites(event, schema)) return;
   if (event.type === RETRACTION_EVENT) {
-    for (const id of retractionTargets(event)) insertSorted(draft.retracted as string[], id);
+    for (const id of targetsOf(event)) insertSorted(draft.retracted as string[], id);
     return;
   }
   if (retracted.has(event.id)) return;
@@ -119,9 +119,18 @@ function planWrites(event: ChartEvent, schema: Schema): boolean {
   return true;
 }
 
-/** The event ids a retraction event names (empty for anything else or a malformed payload). */
-export function retractionTargets(event: ChartEvent): readonly EventId[] {
-  if (event.type !== RETRACTION_EVENT) return [];
-  const targets = event.data['retracts'];
-  return Array.isArray(targets) ? (targets.filter((t) => typeof t === 'string') as EventId[]) : [];
+/**
+ * The event ids `event` retracts: those a retraction names when the fold applies it
+ * ({@link isFoldable}: a type and version the schema understands, data it accepts), and
+ * none for anything else. A retraction the fold ignores has no effect at all, so the
+ * chart and the pure fold must ask this, never read `data.retracts` themselves.
+ */
+export function retractionTargets(event: ChartEvent, schema: Schema): readonly EventId[] {
+  if (event.type !== RETRACTION_EVENT || !isFoldable(event, schema)) return [];
+  return targetsOf(event);
+}
+
+/** The ids a retraction already found foldable names (validated: a non-empty array of event ids). */
+function targetsOf(event: ChartEvent): readonly EventId[] {
+  return event.data['retracts'] as unknown as readonly EventId[];
 }

@@ -132,9 +132,9 @@ export function createChart(options: ChartOptions): Chart {
     }
     // A retraction undoes an event already folded: replay from before that event.
     const newlyRetracted = new Set<string>();
-    for (const e of fresh) for (const id of retractionTargets(e)) if (!log.retracted.has(id)) newlyRetracted.add(id);
+    for (const e of fresh) for (const id of retractionTargets(e, schema)) if (!log.retracted.has(id)) newlyRetracted.add(id);
     if (newlyRetracted.size > 0) {
-      collectRetracted(fresh, log.retracted);
+      collectRetracted(fresh, schema, log.retracted);
       const at = log.events.findIndex((e) => newlyRetracted.has(e.id));
       if (at >= 0 && at < from) from = at;
     }

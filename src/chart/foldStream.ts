@@ -20,9 +20,9 @@ export function canonicalOrder(events: Iterable<ChartEvent>): ChartEvent[] {
   return out;
 }
 
-/** Every id retracted by a retraction among `events`. */
-export function collectRetracted(events: Iterable<ChartEvent>, into: Set<string> = new Set()): Set<string> {
-  for (const e of events) for (const id of retractionTargets(e)) into.add(id);
+/** Every id retracted by a retraction among `events` that the fold applies under `schema` (see {@link retractionTargets}). */
+export function collectRetracted(events: Iterable<ChartEvent>, schema: Schema, into: Set<string> = new Set()): Set<string> {
+  for (const e of events) for (const id of retractionTargets(e, schema)) into.add(id);
   return into;
 }
 
@@ -35,7 +35,7 @@ export function collectRetracted(events: Iterable<ChartEvent>, into: Set<string>
  */
 export function foldStream(stream: StreamId, events: Iterable<ChartEvent>, schema: Schema): StreamState {
   const ordered = canonicalOrder([...events].filter((e) => e.stream === stream));
-  const retracted = collectRetracted(ordered);
+  const retracted = collectRetracted(ordered, schema);
   return applyBatch(emptyStreamState(stream), ordered, 0, ordered.length, schema, retracted, true);
 }
 

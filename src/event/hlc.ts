@@ -19,8 +19,8 @@ export interface HlcParts {
 /** The largest logical counter; past it the clock moves its physical part on by 1 ms. */
 export const HLC_MAX_COUNTER = 999_999;
 const HLC_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z-\d{6}$/;
-/** Latest instant whose ISO form still has a four-digit year, so the text stays fixed-width. */
-const MAX_WALL_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+/** Latest instant whose ISO form still has a four-digit year, so the text stays fixed-width: 9999-12-31T23:59:59.999Z. */
+export const HLC_MAX_WALL_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 // Stamps come in runs within one millisecond; remembering the last instant's text
 // saves a Date round trip per event on the write and validate paths.
@@ -29,7 +29,7 @@ let lastIso = '';
 
 /** Builds a stamp from its parts. @throws RangeError outside years 1970–9999 or counter 0–999999. */
 export function formatHlc(wallMs: number, counter: number): Hlc {
-  if (!Number.isInteger(wallMs) || wallMs < 0 || wallMs > MAX_WALL_MS) throw new RangeError(`HLC wall time out of range: ${wallMs}`);
+  if (!Number.isInteger(wallMs) || wallMs < 0 || wallMs > HLC_MAX_WALL_MS) throw new RangeError(`HLC wall time out of range: ${wallMs}`);
   if (!Number.isInteger(counter) || counter < 0 || counter > HLC_MAX_COUNTER) throw new RangeError(`HLC counter out of range: ${counter}`);
   if (wallMs !== lastWall) {
     lastIso = new Date(wallMs).toISOString();

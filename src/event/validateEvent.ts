@@ -124,10 +124,10 @@ export function checkAndEncode(value: unknown, options: ValidateEventOptions = {
 }
 
 /**
- * {@link checkAndEncode} for an event that arrived with bytes claimed to be its canonical
- * encoding (a wire line): validates the envelope and hashes the claimed bytes as they
- * are, without encoding the event. The hash is NOT remembered as the event's: it is the
- * event's hash only if the hash chain and the origin's signature agree with it.
+ * {@link checkAndEncode} for an event whose canonical encoding is already known (made by
+ * `decodeWireEvent` from the parsed event, never the bytes it arrived as): validates the
+ * envelope and hashes `claimed` without encoding the event again. The hash is not
+ * remembered here: ingest remembers it once the chain and the signature agree with it.
  */
 export function checkClaimedEncoding(value: unknown, claimed: string, options: ValidateEventOptions = {}): CheckedEvent {
   const issues = envelopeIssues(value, true);

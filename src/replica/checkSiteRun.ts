@@ -11,14 +11,8 @@ export interface RunEntry {
   readonly event: ChartEvent;
   /** SHA-256 of `encoded`, never taken on trust. */
   readonly hash: EventHash;
-  /** The canonical encoding: recomputed, or the bytes the event arrived as (`claimed`). */
+  /** The event's canonical encoding, computed here (never the bytes it arrived as). */
   readonly encoded: string;
-  /**
-   * True when `encoded` is the bytes the event arrived as, not an encoding computed
-   * here: correct exactly when the sender kept canonical bytes, which the chain and the
-   * signature then prove. When they do not agree, ingest encodes the events and checks again.
-   */
-  readonly claimed: boolean;
 }
 
 /** What {@link checkSiteRun} found. */

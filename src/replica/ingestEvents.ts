@@ -65,8 +65,8 @@ export async function ingestEvents(ctx: IngestContext, input: unknown): Promise<
   input.forEach((item: unknown, index) => {
     const owned = ownCopy(item);
     const event = owned.ok ? owned.event : undefined;
-    // An event decoded from a wire line brings the bytes it arrived as: hashed as they
-    // are, which the chain and signature check then confirm (or we encode it after all).
+    // An event decoded from a wire line may bring its canonical encoding, made natively
+    // from the parsed event (never the bytes it arrived as): hashed without encoding again.
     const claimed = event === undefined ? undefined : takeClaimedEncoding(event);
     const checked = event === undefined ? undefined : claimed !== undefined ? checkClaimedEncoding(event, claimed, checkOptions) : checkAndEncode(event, checkOptions);
     if (event === undefined || checked === undefined || checked.hash === undefined) {
@@ -75,7 +75,7 @@ export async function ingestEvents(ctx: IngestContext, input: unknown): Promise<
       refused.push({ index, ...identifyRefused(item), reason: { code, message: issues.slice(0, 5).map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ') } });
       return;
     }
-    const entry: RunEntry = { index, event, hash: checked.hash, encoded: checked.encoded, claimed: claimed !== undefined };
+    const entry: RunEntry = { index, event, hash: checked.hash, encoded: checked.encoded };
     const list = bySite.get(event.site);
     if (list) list.push(entry);
     else bySite.set(event.site, [entry]);
@@ -86,10 +86,7 @@ export async function ingestEvents(ctx: IngestContext, input: unknown): Promise<
       for (const e of entries) refused.push({ index: e.index, site, seq: e.event.seq, id: e.event.id, reason });
     };
     const key = ctx.keyring.get(site);
-    let check = checkSiteRun(site, entries, key, ctx.requireSignatures);
-    // Arrived bytes that do not check out may just be a sender that did not keep
-    // canonical bytes: encode those events and check again before refusing anything.
-    if (!check.ok && entries.some((e) => e.claimed)) check = checkSiteRun(site, entries.map((e) => encodedHere(e, checkOptions)), key, ctx.requireSignatures);
+    const check = checkSiteRun(site, entries, key, ctx.requireSignatures);
     if (!check.ok) {
       refuse({ code: check.code, message: check.message });
       continue;
@@ -167,13 +164,6 @@ async function findFork(store: EventLog, site: SiteId, overlap: readonly RunEntr
     return { seq: first.event.seq, heldHash: headHash, offeredHash: first.hash, message: `fork: ${site} seq ${first.event.seq} chains onto a seq ${first.event.seq - 1} other than the one held here, and the offered chain is signed by ${site}'s key: ${site} has two histories` };
   }
   return undefined;
-}
-
-/** `entry` with its hash and encoding computed from the event itself. */
-function encodedHere(entry: RunEntry, options: { readonly maxBytes: number }): RunEntry {
-  if (!entry.claimed) return entry;
-  const checked = checkAndEncode(entry.event, options);
-  return checked.hash === undefined ? entry : { ...entry, hash: checked.hash, encoded: checked.encoded, claimed: false };
 }
 
 /**

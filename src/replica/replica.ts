@@ -35,7 +35,7 @@ export interface ReplicaOptions {
   readonly schema: Schema;
   /** Trusted sites' public keys; the site's own key is added. @defaultValue a keyring with only this site */
   readonly keyring?: Keyring;
-  /** The site's clock; it is advanced past everything stored. @defaultValue a new hybrid clock on `Date.now` */
+  /** The site's clock; it observes everything stored (so no further ahead than its skew bound). @defaultValue a new hybrid clock on `Date.now` */
   readonly clock?: HybridClock;
   /** Sign a head at least every this many own events (and before answering a sync). @defaultValue `256` */
   readonly signEvery?: number;
@@ -161,8 +161,10 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
 
   const chart = createDeferredChart(createChart({ schema: options.schema }));
   const { maxHlc } = await rebuildChart(store, chart);
-  const clock = options.clock ?? createHybridClock(maxHlc === undefined ? {} : { last: maxHlc });
-  if (options.clock && maxHlc !== undefined) options.clock.observe(maxHlc);
+  const clock = options.clock ?? createHybridClock();
+  // Every stored stamp, our own included, through the bounded observe: one a peer sent
+  // from year 9999 must not become our clock at the next start.
+  if (maxHlc !== undefined) clock.observe(maxHlc);
 
   let writer: EventWriter;
   let ownHead: ChartEvent | undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createChart, foldStream, history, listConflicts, prepareRetraction, stateHash, streamId, type ChartEvent } from '../../src/index.js';
+import { createChart, foldStream, history, listConflicts, prepareRetraction, RETRACTION_EVENT, stateHash, streamId, type ChartEvent, type EventData } from '../../src/index.js';
 import { schema, STREAM, T0, testSite, valueOf } from './fixtures.js';
 
 function shuffled<T>(items: readonly T[], seed: number): T[] {
@@ -98,6 +98,32 @@ describe('chart', () => {
       ]);
     }
   });
+
+  // Retractions this schema does not understand: the fold ignores them, so they must do nothing at all.
+  const IGNORED_RETRACTIONS: Record<string, (target: string) => { v: number; data: EventData }> = {
+    'of a newer version (v 2)': (target) => ({ v: 2, data: { retracts: [target], reason: 'wrong patient' } }),
+    'with an empty reason': (target) => ({ v: 1, data: { retracts: [target], reason: ' ' } }),
+    'with an extra field': (target) => ({ v: 1, data: { retracts: [target], reason: 'wrong patient', 'Item/i1': { text: 'sneaked in' } } }),
+    'naming something that is not an event id': (target) => ({ v: 1, data: { retracts: [target, 'not-an-id'], reason: 'wrong patient' } }),
+  };
+  for (const [name, make] of Object.entries(IGNORED_RETRACTIONS)) {
+    it(`a retraction ${name} is ignored and retracts nothing, in any arrival order, as the pure fold says`, () => {
+      const a = testSite('site-a');
+      const target = a.write({ text: 'penicillin allergy', tags: { add: ['x'] } });
+      const retraction = a.writer.append({ stream: STREAM, type: RETRACTION_EVENT, author: { id: 'dr-a' }, ...make(target.id) });
+      const expected = foldStream(STREAM, [target], schema);
+      expect(stateHash(foldStream(STREAM, [target, retraction], schema))).toBe(stateHash(expected));
+      for (const order of [[target, retraction], [retraction, target], [target, retraction, target]]) {
+        const chart = createChart({ schema, snapshotEvery: 1 });
+        for (const e of order) chart.apply([e]);
+        expect(chart.state(STREAM)?.resources).toEqual(expected.resources);
+        expect(chart.state(STREAM)?.retracted).toEqual([]);
+        expect(chart.stateHash(STREAM)).toBe(stateHash(expected));
+        const statuses = history(chart, STREAM, 'Item/i1', 'text').map((h) => [h.id, h.status]);
+        expect(statuses).toEqual(name === 'with an extra field' ? [[target.id, 'current'], [retraction.id, 'ignored']] : [[target.id, 'current']]);
+      }
+    });
+  }
 
   it('keeps and ignores event types and versions it does not understand (mixed-version fleets)', () => {
     const a = testSite('site-a');

@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { propertyRuns } from '../../src/testing/index.js';
-import { createHybridClock, formatHlc, isHlc, parseHlc, type Hlc } from '../../src/index.js';
+import { createHybridClock, formatHlc, isChartlogError, isHlc, parseHlc, type Hlc } from '../../src/index.js';
+
+const LAST_STAMP = '9999-12-31T23:59:59.999Z-999990' as Hlc;
+const YEAR_10000 = Date.UTC(10000, 0, 1);
+
+/** The code of the error `action` throws, or `undefined` when it does not throw a ChartlogError (a RangeError, say). */
+function errorCodeOf(action: () => unknown): string | undefined {
+  try {
+    action();
+  } catch (e) {
+    return isChartlogError(e) ? e.code : undefined;
+  }
+  return 'no error';
+}
 
 const T0 = Date.UTC(2026, 10, 23, 9, 0, 0, 0);
 
@@ -59,6 +72,34 @@ describe('hybrid logical clock', () => {
     const last = formatHlc(T0 + 10_000, 3);
     const clock = createHybridClock({ wallClock: () => T0, last });
     expect(clock.now() > last).toBe(true);
+  });
+
+  it('resumed from a far-future stamp, starts no further ahead than the skew bound and keeps stamping', () => {
+    const clock = createHybridClock({ wallClock: () => T0, maxSkewMs: 300_000, last: LAST_STAMP });
+    expect(parseHlc(clock.peek()).wallMs).toBeLessThanOrEqual(T0 + 300_000);
+    for (let i = 0; i < 20; i++) {
+      const { wallMs } = parseHlc(clock.now());
+      expect(wallMs).toBeGreaterThanOrEqual(T0);
+      expect(wallMs).toBeLessThanOrEqual(T0 + 300_000 + 1);
+    }
+  });
+
+  it('observing the last possible stamp never takes it past the bound, however often', () => {
+    const clock = createHybridClock({ wallClock: () => T0 });
+    for (let i = 0; i < 20; i++) {
+      expect(clock.observe(LAST_STAMP).skew).toBeDefined();
+      expect(parseHlc(clock.now()).wallMs).toBeLessThanOrEqual(T0 + 300_000 + 1);
+    }
+  });
+
+  it('a clock that cannot stamp (wall clock past 9999, or no bound and the last stamp taken) throws CLOCK_OUT_OF_RANGE, never a RangeError', () => {
+    expect(errorCodeOf(() => createHybridClock({ wallClock: () => YEAR_10000 }).now())).toBe('CLOCK_OUT_OF_RANGE');
+    expect(errorCodeOf(() => createHybridClock({ wallClock: () => Number.NaN }).observe(formatHlc(T0, 0)))).toBe('CLOCK_OUT_OF_RANGE');
+    const unbounded = createHybridClock({ wallClock: () => T0, maxSkewMs: Number.MAX_SAFE_INTEGER, last: LAST_STAMP });
+    expect(errorCodeOf(() => {
+      for (let i = 0; i < 20; i++) unbounded.now();
+    })).toBe('CLOCK_OUT_OF_RANGE');
+    expect(errorCodeOf(() => createHybridClock({ last: 'yesterday' as Hlc }))).toBe('INVALID_OPTION');
   });
 
   it('refuses impossible stamps', () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createEventWriter, decodeWireEvent, encodeEvent, encodeWireEvent, eventHash, initSyncState, siteId, streamId, syncMessageLines, type ChartEvent, type Json, type SyncMessage } from '../../src/index.js';
 import { allEvents, openSite, recordMany } from '../replica/fixtures.js';
 import { propertyRuns } from '../../src/testing/index.js';
+import { takeClaimedEncoding } from '../../src/event/wireEvent.js';
 
 const NETWORK = ['practice-a', 'hospital'];
 
@@ -102,6 +103,47 @@ describe('the writer encodes natively only when that is the canonical encoding',
       }),
       { numRuns: propertyRuns(200) },
     );
+  });
+});
+
+describe('the encoding a decoded line hands to ingest', () => {
+  const key = fc.constantFrom('b', 'a', 'Z', '10', '9', '0', '-x', 'e\u0301', '\u00e9', 'code', 'note', 'sig');
+  const value: fc.Arbitrary<Json> = fc.letrec<{ v: Json }>((tie) => ({
+    v: fc.oneof({ depthSize: 'small' }, fc.string(), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constant(null), fc.array(tie('v'), { maxLength: 3 }), fc.dictionary(key, tie('v'), { maxKeys: 4 })),
+  })).v;
+  // Spellings of one JSON text a sender may use: canonical, reversed key order, whitespace, a duplicated member, escapes, the `C,"e":C` frame.
+  const spell = fc.constantFrom<(c: string) => string>(
+    (c) => `{"e":${c}}`,
+    (c) => `{"e":${reversedJson(JSON.parse(c))}}`,
+    (c) => `{"e":${JSON.stringify(JSON.parse(c), null, 1)}}`,
+    (c) => `{"e":${c.replace('"data":', '"data":{"x":1},"data":')}}`,
+    (c) => `{"e":${c.replace(/"type":"/, '"type":"\\u006e')}}`,
+    (c) => `{"e":${c},"e":${c}}`,
+    (c) => `{"e":${c.replace(/,"v":1}$/, ',"v":1.0,"sig":"AAAA"}')}}`,
+  );
+
+  it('is the canonical encoding of the parsed event, or nothing: never the bytes as they arrived', () => {
+    fc.assert(
+      fc.property(fc.dictionary(key, value, { maxKeys: 4 }), spell, (fields, spelling) => {
+        const writer = createEventWriter({ site: siteId('practice-a') });
+        const event = writer.append({ stream: streamId('patient/p1'), type: 'note.written', data: { 'Item/r1': fields }, author: { id: 'dr-1' } });
+        const decoded = decodeWireEvent(spelling(encodeEvent(event))) as ChartEvent;
+        const encoding = takeClaimedEncoding(decoded);
+        if (encoding !== undefined) expect(encoding).toBe(encodeEvent(decoded));
+      }),
+      { numRuns: propertyRuns(300) },
+    );
+  });
+
+  it('is made natively for a line in canonical key order, whatever its spacing', async () => {
+    const { events, lines } = await originLines(2);
+    for (const [i, line] of lines.entries()) {
+      expect(takeClaimedEncoding(decodeWireEvent(line) as ChartEvent)).toBe(encodeEvent(events[i] as ChartEvent));
+      const spaced = decodeWireEvent(JSON.stringify(JSON.parse(line), null, 2)) as ChartEvent;
+      expect(takeClaimedEncoding(spaced)).toBe(encodeEvent(events[i] as ChartEvent));
+    }
+    const reordered = decodeWireEvent(`{"e":${reversedJson(JSON.parse(encodeEvent(events[0] as ChartEvent)))}}`) as ChartEvent;
+    expect(takeClaimedEncoding(reordered)).toBeUndefined();
   });
 });
 
