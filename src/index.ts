@@ -12,6 +12,7 @@ export type { ChartlogErrorCode, ChartlogErrorOptions, ValidationIssue } from '.
 // The event
 export { siteId, streamId, isSiteId, isStreamId, isEventId, isEventHash, SITE_ID_PATTERN, STREAM_ID_PATTERN, EVENT_ID_PATTERN } from './event/ids.js';
 export { eventIdOf } from './event/eventId.js';
+export type { EventWithoutId } from './event/eventId.js';
 export type { SiteId, StreamId, EventId, EventHash } from './event/ids.js';
 export { formatHlc, parseHlc, isHlc, compareHlc, HLC_MAX_COUNTER } from './event/hlc.js';
 export type { Hlc, HlcParts } from './event/hlc.js';

@@ -32,7 +32,7 @@ export type EventPred = { readonly [resource: string]: { readonly [field: string
  * (DESIGN §2). Field names are the wire contract.
  */
 export interface ChartEvent {
-  /** `eventIdOf(site, seq)`: the idempotency key, which belongs to the event's origin alone. */
+  /** `eventIdOf(event)`, derived from everything else the event says: the idempotency key, which belongs to this event alone. */
   readonly id: EventId;
   /** The site that recorded it. */
   readonly site: SiteId;

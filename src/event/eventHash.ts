@@ -16,7 +16,8 @@ export function encodeEvent(event: ChartEvent): string {
     '{"author":' + encodeAuthor(event.author) +
     ',"data":' + canonicalJson(event.data) +
     ',"hlc":' + JSON.stringify(event.hlc) +
-    ',"id":' + JSON.stringify(event.id) +
+    // No id member while the id is being derived from the rest (see eventIdOf).
+    (event.id === undefined ? '' : ',"id":' + JSON.stringify(event.id)) +
     ',"pred":' + canonicalJson(event.pred as unknown as Json) +
     ',"prev":' + (event.prev === null ? 'null' : JSON.stringify(event.prev)) +
     ',"seq":' + JSON.stringify(event.seq) +

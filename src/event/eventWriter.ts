@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { ChartlogError, type ValidationIssue } from '../error/chartlogError.js';
 import type { Author, ChartEvent, EventData, EventPred } from './chartEvent.js';
-import { eventIdOf } from './eventId.js';
+import { eventIdOfEncoding } from './eventId.js';
 import { encodeEvent, eventHash, hashCanonical, rememberEncoding } from './eventHash.js';
 import { copyCanonicalJson, type CanonicalCopy } from './copyJson.js';
 import { createHybridClock, type HybridClock } from './hybridClock.js';
@@ -50,7 +50,7 @@ export interface EventWriterOptions {
   readonly maxBytes?: number;
 }
 
-/** Creates a site's events: dense seq, HLC stamp, the id of `(site, seq)` ({@link eventIdOf}), hash chain, periodic signed heads. */
+/** Creates a site's events: dense seq, HLC stamp, an id derived from the event's content (`eventIdOf`), hash chain, periodic signed heads. */
 export interface EventWriter {
   /** The site this writer records for. */
   readonly site: SiteId;
@@ -98,19 +98,17 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
     throwIfIssues(issues);
     const hlc = clock.now();
     // Members in canonical (sorted) order, as every event chartlog builds: see encodeEvent.
-    const event: ChartEvent = Object.freeze({
-      author: author as unknown as Author,
-      data: data as EventData,
-      hlc,
-      id: eventIdOf(site, at.seq + 1),
-      pred: normalizePred(pred as EventPred),
-      prev: at.hash,
-      seq: at.seq + 1,
-      site,
-      stream: draft.stream,
-      type: draft.type,
-      v: draft.v ?? 1,
-    });
+    const prev = at.hash;
+    const seq = at.seq + 1;
+    const stream = draft.stream;
+    const type = draft.type;
+    const v = draft.v ?? 1;
+    const normalizedPred = normalizePred(pred as EventPred);
+    // The id is derived from everything else the event says (eventIdOf): encode it
+    // without an id first, natively when the copy's key order is canonical.
+    const body = { author: author as unknown as Author, data: data as EventData, hlc, pred: normalizedPred, prev, seq, site, stream, type, v };
+    const id = eventIdOfEncoding(order.ordered ? JSON.stringify(body) : encodeEvent(body as unknown as ChartEvent));
+    const event: ChartEvent = Object.freeze({ author: body.author, data: body.data, hlc, id, pred: normalizedPred, prev, seq, site, stream, type, v });
     const envelope = envelopeIssues(event, false);
     throwIfIssues(envelope);
     // Encode once: the same bytes give the size check, the hash the chain needs, and the

@@ -8,8 +8,8 @@ export type SiteId = string & { readonly __brand: 'SiteId' };
 /** A record's id, `<kind>/<key>`, e.g. `patient/0192…` or `schedule/clinic-a`. */
 export type StreamId = string & { readonly __brand: 'StreamId' };
 /**
- * An event's id: its idempotency key, derived from its origin `(site, seq)` by
- * {@link eventIdOf} (a name-based UUIDv8), so it belongs to that site alone.
+ * An event's id: its idempotency key, derived from the event's own content by
+ * {@link eventIdOf} (a name-based UUIDv8), so it belongs to that event alone.
  */
 export type EventId = string & { readonly __brand: 'EventId' };
 /** Lower-case hex SHA-256 of an event's canonical encoding. */

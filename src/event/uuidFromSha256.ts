@@ -7,7 +7,7 @@ import { hashCanonical } from './eventHash.js';
  * as 122 bits of SHA-256 do. Event ids ({@link eventIdOf}) and EventStoreDB's own
  * record ids are made this way.
  *
- * @example uuidFromSha256('chartlog/event-id/v1\npractice-a\n1') // '…-8…-[89ab]…-…'
+ * @example uuidFromSha256('index|patient/p1|3') // '…-8…-[89ab]…-…'
  */
 export function uuidFromSha256(text: string): string {
   // hashCanonical is plain SHA-256 (hex) of UTF-8 text; no need to make bytes of it.

@@ -1,8 +1,8 @@
 import { ChartlogError, type ValidationIssue } from '../error/chartlogError.js';
 import type { ChartEvent } from './chartEvent.js';
 import { encodeEvent, hashCanonical, rememberHash } from './eventHash.js';
-import { eventIdOf } from './eventId.js';
-import type { EventHash, SiteId } from './ids.js';
+import { isIdOfEncoding } from './eventId.js';
+import type { EventHash } from './ids.js';
 import { isHlc } from './hlc.js';
 import { isEventHash, isEventId, isSiteId, isStreamId, SITE_ID_PATTERN, STREAM_ID_PATTERN } from './ids.js';
 import { checkJson, isCanonicalString, isPlainObject, jsonKeys, PROTO_KEY, PROTO_KEY_MESSAGE } from './json.js';
@@ -32,8 +32,10 @@ export function validateEvent(value: unknown, options: ValidateEventOptions = {}
   const issues = envelopeIssues(value, true);
   if (issues.length === 0) {
     const maxBytes = options.maxBytes ?? DEFAULT_MAX_EVENT_BYTES;
-    const size = Buffer.byteLength(encodeEvent(value as ChartEvent), 'utf8');
+    const encoded = encodeEvent(value as ChartEvent);
+    const size = Buffer.byteLength(encoded, 'utf8');
     if (size > maxBytes) issues.push(oversize(size, maxBytes));
+    else issues.push(...idIssues(value as ChartEvent, encoded));
   }
   return issues;
 }
@@ -44,9 +46,9 @@ export function oversize(size: number, maxBytes: number): ValidationIssue {
 }
 
 /**
- * Every envelope problem but size, including an `id` that is not `eventIdOf(site, seq)`.
- * `checkData: false` skips walking `data` as JSON, for a writer that has just built it
- * from a validated canonical copy.
+ * Every envelope problem but size and but whether the id is the one the content derives
+ * (both need the canonical encoding: see {@link checkAndEncode}). `checkData: false` skips
+ * walking `data` as JSON, for a writer that has just built it from a validated canonical copy.
  */
 export function envelopeIssues(value: unknown, checkData: boolean): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
@@ -57,13 +59,10 @@ export function envelopeIssues(value: unknown, checkData: boolean): ValidationIs
   }
   for (const key of Object.keys(value)) if (!FIELDS.has(key)) bad([key], 'unknown field');
   const e = value;
-  const site = e['site'];
+  if (!isEventId(e['id'])) bad(['id'], 'must be a lower-case UUIDv8 (the id eventIdOf derives from the event)');
+  if (!isSiteId(e['site'])) bad(['site'], `must match ${SITE_ID_PATTERN}`);
   const seq = e['seq'];
-  const siteOk = isSiteId(site);
-  const seqOk = typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 1;
-  checkId(e['id'], siteOk && seqOk ? site : undefined, seq as number, bad);
-  if (!siteOk) bad(['site'], `must match ${SITE_ID_PATTERN}`);
-  if (!seqOk) bad(['seq'], 'must be an integer >= 1');
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) bad(['seq'], 'must be an integer >= 1');
   if (!isHlc(e['hlc'])) bad(['hlc'], 'must be an HLC stamp like 2026-11-23T19:49:34.123Z-000000');
   if (seq === 1) {
     if (e['prev'] !== null) bad(['prev'], 'must be null for seq 1');
@@ -118,6 +117,8 @@ export function checkAndEncode(value: unknown, options: ValidateEventOptions = {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_EVENT_BYTES;
   const size = Buffer.byteLength(encoded, 'utf8');
   if (size > maxBytes) return { issues: [oversize(size, maxBytes)] };
+  const wrongId = idIssues(event, encoded);
+  if (wrongId.length > 0) return { issues: wrongId };
   const hash = hashCanonical(encoded);
   rememberHash(event, hash);
   return { issues: [], encoded, hash };
@@ -135,18 +136,19 @@ export function checkClaimedEncoding(value: unknown, claimed: string, options: V
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_EVENT_BYTES;
   const size = Buffer.byteLength(claimed, 'utf8');
   if (size > maxBytes) return { issues: [oversize(size, maxBytes)] };
+  const wrongId = idIssues(value as ChartEvent, claimed);
+  if (wrongId.length > 0) return { issues: wrongId };
   return { issues: [], encoded: claimed, hash: hashCanonical(claimed) };
 }
 
 /**
- * An event's id must be the one its origin derives (DESIGN §2, §8): a site cannot give its
- * event another site's id, so no event can hide or stand in for another in the chart.
+ * An event's id must be the one its content derives (`eventIdOf`, DESIGN §2, §8): no site
+ * can give its event another event's id, and nobody can name an event before it exists.
+ * `encoded` is the event's canonical encoding, for a valid envelope.
  */
-function checkId(id: unknown, site: SiteId | undefined, seq: number, bad: (path: (string | number)[], message: string) => void): void {
-  if (!isEventId(id)) return bad(['id'], 'must be a lower-case UUIDv8 (the id eventIdOf(site, seq) derives)');
-  if (site === undefined) return;
-  const expected = eventIdOf(site, seq);
-  if (id !== expected) bad(['id'], `must be ${expected}, the id of ${site} seq ${seq}: an event id belongs to its origin (site, seq)`);
+function idIssues(event: ChartEvent, encoded: string): ValidationIssue[] {
+  if (isIdOfEncoding(encoded, event.id)) return [];
+  return [{ path: ['id'], message: `is not the id derived from this event's content (eventIdOf): the event was altered after it was made, or claims another event's id` }];
 }
 
 function checkPred(pred: unknown, bad: (path: (string | number)[], message: string) => void): void {

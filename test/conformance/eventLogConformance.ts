@@ -9,13 +9,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { compareEvents, type ChartEvent } from '../../src/event/chartEvent.js';
 import { eventHash } from '../../src/event/eventHash.js';
-import { eventIdOf } from '../../src/event/eventId.js';
 import { siteId, type SiteId } from '../../src/event/ids.js';
 import { generateSiteKeys, signEvent } from '../../src/event/signature.js';
 import { isChartlogError, type ChartlogErrorCode } from '../../src/error/chartlogError.js';
 import type { EventLog, StoredSnapshot } from '../../src/store/eventLog.js';
 import { caughtError } from '../support/caughtError.js';
 import { interleave, makeHistory, makeWriter, siteEvents, SITES, STREAMS } from '../support/storeFixtures.js';
+import { alteredEvent } from '../support/alteredEvent.js';
 
 /** How the suite gets stores from an adapter. */
 export interface EventLogFactory {
@@ -174,14 +174,14 @@ export function describeEventLogConformance(name: string, factory: EventLogFacto
         const a = siteEvents(w, 3);
         const other = siteEvents(makeWriter(B), 2);
         // A well-formed event at the right seq that names the wrong predecessor.
-        const broken = { ...a[1]!, prev: eventHash(other[1]!) } as ChartEvent;
+        const broken = alteredEvent(a[1]!, { prev: eventHash(other[1]!) });
         await withLog(async (log) => {
           await log.append([a[0]!]);
           const details = await expectCode(log.append([other[0]!, broken]), 'CHAIN_BROKEN');
           expect(details['site']).toBe(A);
           expect(details['seq']).toBe(2);
           // Inside one batch too.
-          await expectCode(log.append([a[1]!, { ...a[2]!, prev: eventHash(a[0]!) } as ChartEvent]), 'CHAIN_BROKEN');
+          await expectCode(log.append([a[1]!, alteredEvent(a[2]!, { prev: eventHash(a[0]!) })]), 'CHAIN_BROKEN');
           expect(await log.count()).toBe(1);
         });
       });
@@ -379,13 +379,13 @@ export function describeEventLogConformance(name: string, factory: EventLogFacto
     describe('snapshots', () => {
       it('puts, gets and replaces a stream\'s snapshot', async () => {
         const [s0, s1] = STREAMS as [typeof STREAMS[0], typeof STREAMS[0]];
-        const snap: StoredSnapshot = { stream: s0, eventCount: 3, lastEventId: eventIdOf(A, 3), state: { resources: { 'AllergyIntolerance/a1': { code: 'penicillin' } }, n: [1, 2.5, null, true] } };
+        const snap: StoredSnapshot = { stream: s0, eventCount: 3, lastEventId: '92904e71-5a8c-86f3-b87d-93098179d7a1', state: { resources: { 'AllergyIntolerance/a1': { code: 'penicillin' } }, n: [1, 2.5, null, true] } };
         await withLog(async (log) => {
           expect(await log.getSnapshot(s0)).toBeUndefined();
           await log.putSnapshot(snap);
           expect(await log.getSnapshot(s0)).toEqual(snap);
           expect(await log.getSnapshot(s1)).toBeUndefined();
-          const later: StoredSnapshot = { ...snap, eventCount: 7, lastEventId: eventIdOf(A, 7), state: { résumé: 'café' } };
+          const later: StoredSnapshot = { ...snap, eventCount: 7, lastEventId: '930305f9-d7f4-8762-8bd5-8cebafd98b3e', state: { résumé: 'café' } };
           await log.putSnapshot(later);
           expect(await log.getSnapshot(s0)).toEqual(later);
         });

@@ -7,11 +7,12 @@ import { fixedWriter, PATIENT, T0 } from './fixtures.js';
  * Golden encodings: these bytes and hashes are the wire format. If a change to the code
  * changes them, every stored chain and signature in the field stops verifying — so a
  * change here must be deliberate, versioned, and called out in the CHANGELOG.
- * (Changed once, deliberately: event ids became eventIdOf(site, seq), a UUIDv8, where
- * they had been random UUIDv7s; see docs/architecture.md, "Event identity".)
+ * (Changed once, deliberately: event ids became eventIdOf(event), a UUIDv8 derived from
+ * the event's content, where they had been random UUIDv7s; see docs/architecture.md,
+ * "Event identity". The pinned ids and hashes were computed independently, in Python.)
  */
 const GOLDEN_FIRST =
-  '{"author":{"id":"gmc-7012345","org":"Y01234","role":"gp"},"data":{"AllergyIntolerance/a1":{"code":{"coding":[{"code":"91936005","display":"Allergy to penicillin","system":"http://snomed.info/sct"}]},"criticality":"high","note":"Anaphylaxis 2019 — Zoë’s mother reports"}},"hlc":"2026-11-23T09:00:00.000Z-000000","id":"92904e71-5a8c-86f3-b87d-93098179d7a1","pred":{},"prev":null,"seq":1,"site":"practice-a","stream":"patient/0192f5b4-7a3e-7c6e-9d2a-4f1e8b3c5a77","type":"allergy.recorded","v":1}';
+  '{"author":{"id":"gmc-7012345","org":"Y01234","role":"gp"},"data":{"AllergyIntolerance/a1":{"code":{"coding":[{"code":"91936005","display":"Allergy to penicillin","system":"http://snomed.info/sct"}]},"criticality":"high","note":"Anaphylaxis 2019 — Zoë’s mother reports"}},"hlc":"2026-11-23T09:00:00.000Z-000000","id":"995c3856-341c-8fc4-aad3-73aba16bcda3","pred":{},"prev":null,"seq":1,"site":"practice-a","stream":"patient/0192f5b4-7a3e-7c6e-9d2a-4f1e8b3c5a77","type":"allergy.recorded","v":1}';
 
 function goldenEvents(): ChartEvent[] {
   const { writer, tick } = fixedWriter('practice-a', T0);
@@ -49,14 +50,14 @@ describe('canonical encoding (golden)', () => {
     const [first] = goldenEvents();
     const expected = createHash('sha256').update(GOLDEN_FIRST, 'utf8').digest('hex');
     expect(eventHash(first as ChartEvent)).toBe(expected);
-    expect(expected).toMatchInlineSnapshot(`"8461ff4a7f6df7f73ffa3e68950f78a25b02605c4577a08f27bbb27cafd4920e"`);
+    expect(expected).toMatchInlineSnapshot(`"d275f63c5065d586ea0fa895f3eaf0d4f1d9d6ddf84a9a91667df3cb7b3f92fd"`);
   });
 
   it('chains the second event to the first by hash', () => {
     const [first, second] = goldenEvents() as [ChartEvent, ChartEvent];
     expect(second.prev).toBe(eventHash(first));
     expect(second.seq).toBe(2);
-    expect(encodeEvent(second)).toMatchInlineSnapshot(`"{"author":{"id":"gmc-7012345"},"data":{"AllergyIntolerance/a1":{"criticality":"low"}},"hlc":"2026-11-23T09:00:01.500Z-000000","id":"930305f9-d7f4-8762-8bd5-8cebafd98b3e","pred":{"AllergyIntolerance/a1":{"criticality":["92904e71-5a8c-86f3-b87d-93098179d7a1"]}},"prev":"8461ff4a7f6df7f73ffa3e68950f78a25b02605c4577a08f27bbb27cafd4920e","seq":2,"site":"practice-a","stream":"patient/0192f5b4-7a3e-7c6e-9d2a-4f1e8b3c5a77","type":"allergy.updated","v":1}"`);
+    expect(encodeEvent(second)).toMatchInlineSnapshot(`"{"author":{"id":"gmc-7012345"},"data":{"AllergyIntolerance/a1":{"criticality":"low"}},"hlc":"2026-11-23T09:00:01.500Z-000000","id":"f0ec41e7-aa41-8a45-858d-7f9a430fb6b4","pred":{"AllergyIntolerance/a1":{"criticality":["995c3856-341c-8fc4-aad3-73aba16bcda3"]}},"prev":"d275f63c5065d586ea0fa895f3eaf0d4f1d9d6ddf84a9a91667df3cb7b3f92fd","seq":2,"site":"practice-a","stream":"patient/0192f5b4-7a3e-7c6e-9d2a-4f1e8b3c5a77","type":"allergy.updated","v":1}"`);
   });
 
   it('the hand-ordered event encoder equals generic canonical JSON of the event without sig', () => {

@@ -1,29 +1,52 @@
 import { describe, expect, it } from 'vitest';
-import { EVENT_ID_PATTERN, eventIdOf, isEventId, siteId, validateEvent, type ChartEvent } from '../../src/index.js';
+import { EVENT_ID_PATTERN, encodeEvent, eventIdOf, isEventId, validateEvent, type ChartEvent } from '../../src/index.js';
+import { uuidFromSha256 } from '../../src/event/uuidFromSha256.js';
 import { fixedWriter, PATIENT, T0 } from './fixtures.js';
 
 const author = { id: 'gmc-7012345', role: 'gp' };
 const write = { stream: PATIENT, type: 'allergy.recorded', author, data: { 'AllergyIntolerance/a1': { criticality: 'high' } } };
 
-describe('eventIdOf: an event id is a pure function of its origin (site, seq)', () => {
-  it('is the pinned UUIDv8 for a fixed origin (the wire format: a change must be deliberate)', () => {
-    // Computed independently: first 16 bytes of SHA-256("chartlog/event-id/v1\npractice-a\n1"),
-    // version nibble 8, variant bits 10.
-    expect(eventIdOf(siteId('practice-a'), 1)).toBe('92904e71-5a8c-86f3-b87d-93098179d7a1');
-    expect(eventIdOf(siteId('practice-a'), 2)).toBe('930305f9-d7f4-8762-8bd5-8cebafd98b3e');
+/** `event` without its id and signature: what its id is derived from. */
+function withoutId(event: ChartEvent): Omit<ChartEvent, 'id' | 'sig'> {
+  const { id: _id, sig: _sig, ...rest } = event;
+  return rest;
+}
+
+describe('eventIdOf: an event id is derived from everything the event says', () => {
+  const { writer } = fixedWriter('practice-a', T0);
+  const [first, second] = writer.appendAll([write, write]) as [ChartEvent, ChartEvent];
+
+  it('is the UUIDv8 of SHA-256 over the scheme and the canonical encoding without the id (the wire format: a change must be deliberate)', () => {
+    const idless = encodeEvent(withoutId(first) as ChartEvent);
+    expect(idless).not.toContain(',"id":"');
+    expect(first.id).toBe(uuidFromSha256(`chartlog/event-id/v1\n${idless}`));
+    expect(first.id).toBe(eventIdOf(withoutId(first)));
+    expect(first.id).toMatch(EVENT_ID_PATTERN);
   });
 
-  it('gives every (site, seq) its own lower-case RFC 9562 version 8 id', () => {
-    const ids = new Set<string>();
-    for (const site of ['a', 'a1', 'practice-a', 'practice-b']) {
-      for (let seq = 1; seq <= 200; seq++) {
-        const id = eventIdOf(siteId(site), seq);
-        expect(id).toMatch(EVENT_ID_PATTERN);
-        expect(isEventId(id)).toBe(true);
-        ids.add(id);
-      }
-    }
-    expect(ids.size).toBe(800);
+  it('gives every event its own id: a change to any member changes it', () => {
+    const base = withoutId(second);
+    const variants = [
+      base,
+      { ...base, seq: 3 },
+      { ...base, site: 'practice-b' },
+      { ...base, hlc: first.hlc },
+      { ...base, prev: null },
+      { ...base, data: { 'AllergyIntolerance/a1': { criticality: 'low' } } },
+      { ...base, author: { id: 'someone-else' } },
+      { ...base, pred: { 'AllergyIntolerance/a1': { criticality: [first.id] } } },
+      { ...base, v: 2 },
+    ];
+    const ids = variants.map((v) => eventIdOf(v as Omit<ChartEvent, 'id' | 'sig'>));
+    expect(new Set(ids).size).toBe(variants.length);
+    for (const id of ids) expect(isEventId(id)).toBe(true);
+  });
+
+  it('cannot be known before the event exists: the id (site, seq) would have had under a rule of names is not the id of the event recorded there', () => {
+    // Under an id rule of names ("chartlog/event-id/v1\n<site>\n<seq>"), any site could
+    // name practice-a's next event in a retraction or a pred before it was recorded.
+    const named = uuidFromSha256('chartlog/event-id/v1\npractice-a\n1');
+    expect(first.id).not.toBe(named);
   });
 });
 
@@ -31,12 +54,10 @@ describe('the envelope check holds each event to its own id', () => {
   const { writer } = fixedWriter('practice-a', T0);
   const [first, second] = writer.appendAll([write, write]) as [ChartEvent, ChartEvent];
 
-  it('refuses an event carrying another event\'s id, naming the id it must have', () => {
-    const claimed = { ...second, id: first.id };
-    const issues = validateEvent(claimed);
-    expect(issues).toEqual([{ path: ['id'], message: expect.stringContaining(eventIdOf(siteId('practice-a'), 2)) as string }]);
-    const otherSite = { ...first, site: 'practice-b' };
-    expect(validateEvent(otherSite).map((i) => i.path)).toEqual([['id']]);
+  it("refuses an event carrying another event's id, and an event altered after its id was derived", () => {
+    expect(validateEvent({ ...second, id: first.id })).toEqual([{ path: ['id'], message: expect.stringContaining('is not the id derived from this event') as string }]);
+    expect(validateEvent({ ...first, site: 'practice-b' }).map((i) => i.path)).toEqual([['id']]);
+    expect(validateEvent({ ...first, data: { 'AllergyIntolerance/a1': { criticality: 'low' } } }).map((i) => i.path)).toEqual([['id']]);
   });
 
   it('refuses the random UUIDv7 ids of earlier builds, as ids and in pred', () => {

@@ -1,7 +1,7 @@
 /**
  * An event's identity belongs to its origin (DESIGN §2, §8): no site can mint an event
- * the chart would take for another site's, and two sites never give two events one id,
- * whatever randomness they were handed.
+ * the chart would take for another site's, two sites never give two events one id,
+ * whatever randomness they were handed, and nobody can name an event before it exists.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -13,15 +13,18 @@ import {
   createReplica,
   parseHlc,
   patientStream,
+  prepareRetraction,
   readAllergies,
   recordAllergy,
   signEvent,
   siteId,
   type ChartEvent,
+  type EventId,
   type EventLog,
   type Replica,
 } from '../../src/index.js';
 import { openSqliteEventLog } from '../../src/store/sqlite/index.js';
+import { uuidFromSha256 } from '../../src/event/uuidFromSha256.js';
 import { seededFloats } from '../../src/testing/mulberry32.js';
 import { useTempDir } from '../support/tempDir.js';
 import { keysOf, publicKeys } from './fixtures.js';
@@ -136,4 +139,20 @@ describe('an event id belongs to the site that recorded it', () => {
     for (const replica of [a, b]) expect(allergyCodes(replica), replica.site).toEqual(['Latex', 'Penicillin']);
     expect(a.chart.hash()).toBe(b.chart.hash());
   });
+
+  it("no site can name another site's event before it exists: a retraction naming B's next (site, seq) does not hide B's allergy when it comes", async () => {
+    // The id B's first event would have under an id rule of names (site, seq): anyone
+    // could compute it in advance, and a retraction of it recorded first hid the event.
+    const named = uuidFromSha256('chartlog/event-id/v1\npractice-b\n1') as EventId;
+    const a = await openClinicalSite('practice-a');
+    const b = await openClinicalSite('practice-b');
+    await a.record(prepareRetraction({ stream: STREAM, events: [named], reason: 'pre-emptive', author: { id: 'dr-a', role: 'gp' } }));
+    const mine = await victimAllergy(b);
+    expect(mine.id).not.toBe(named);
+    expect((await b.ingest([(await a.signHead()) as ChartEvent])).accepted).toBe(1);
+    expect((await a.ingest([mine])).accepted).toBe(1);
+    for (const replica of [a, b]) expect(allergyCodes(replica), replica.site).toEqual(['Penicillin']);
+    expect(a.chart.hash()).toBe(b.chart.hash());
+  });
 });
+

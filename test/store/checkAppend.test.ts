@@ -6,6 +6,7 @@ import type { SiteId } from '../../src/event/ids.js';
 import { generateSiteKeys, signEvent } from '../../src/event/signature.js';
 import { planAppend, takenPositions, type AppendView } from '../../src/store/checkAppend.js';
 import { makeWriter, siteEvents, SITES } from '../support/storeFixtures.js';
+import { alteredEvent } from '../support/alteredEvent.js';
 
 const [A, B] = SITES as [SiteId, SiteId];
 
@@ -62,7 +63,7 @@ describe('planAppend: the append rules every store shares', () => {
     expect(() => planAppend([a[0]!, a[2]!], viewOf([]))).toThrow(expect.objectContaining({ code: 'SEQ_GAP', details: expect.objectContaining({ index: 1, site: A, seq: 3, expected: 2 }) }));
     const fork = siteEvents(makeWriter(A, { seed: 5 }), 1)[0]!;
     expect(() => planAppend([fork], viewOf(a))).toThrow(expect.objectContaining({ code: 'FORK', details: expect.objectContaining({ index: 0, site: A, seq: 1 }) }));
-    expect(() => planAppend([{ ...a[1]!, prev: eventHash(a[1]!) }], viewOf(a.slice(0, 1)))).toThrow(expect.objectContaining({ code: 'CHAIN_BROKEN' }));
+    expect(() => planAppend([alteredEvent(a[1]!, { prev: eventHash(a[1]!) })], viewOf(a.slice(0, 1)))).toThrow(expect.objectContaining({ code: 'CHAIN_BROKEN' }));
     expect(() => planAppend([a[0]!, { ...a[1]!, seq: 0 }], viewOf([]))).toThrow(expect.objectContaining({ code: 'MALFORMED_EVENT', details: expect.objectContaining({ index: 1 }) }));
     expect(() => planAppend('nope' as unknown as ChartEvent[], viewOf([]))).toThrow(expect.objectContaining({ code: 'MALFORMED_EVENT' }));
   });

@@ -134,6 +134,6 @@ describe('verifyEventLog', () => {
       count: async () => 4,
     };
     const report = await verifyEventLog(tampered);
-    expect(report.problems.map((p) => [p.kind, p.seq])).toEqual([['chain-broken', 3], ['count-mismatch', undefined]]);
+    expect(report.problems.map((p) => [p.kind, p.seq])).toEqual([['malformed', 2], ['chain-broken', 3], ['count-mismatch', undefined]]);
   });
 });

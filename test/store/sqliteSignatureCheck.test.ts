@@ -6,7 +6,6 @@
  * STORE_CORRUPT naming the row, and repaired by the next copy that carries it.
  */
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { createPublicKey, type KeyObject } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -17,7 +16,6 @@ import type { SiteId } from '../../src/event/ids.js';
 import { clinicalSchema, createKeyring, createReplica, exportPublicKey, syncPair } from '../../src/index.js';
 import { createMemoryEventLog } from '../../src/store/memory/memoryEventLog.js';
 import { openSqliteEventLog, type SqliteEventLog } from '../../src/store/sqlite/sqliteEventLog.js';
-import { SQLITE_SCHEMA_VERSION } from '../../src/store/sqlite/sqliteSchema.js';
 import { verifyEventLog } from '../../src/store/tools/verifyEventLog.js';
 import { makeWriter, siteEvents, SITES } from '../support/storeFixtures.js';
 import { useTempDir } from '../support/tempDir.js';
@@ -176,51 +174,26 @@ describe('SQLite event log: stored signatures are checked on read', () => {
   });
 });
 
-describe('SQLite schema migration: a store made by schema version 1', () => {
+describe('a store written before event ids were derived from content (schema version 1)', () => {
+  // Written by the build before the trust work (commit 61257d9): random UUIDv7 ids.
   const FIXTURE = fileURLToPath(new URL('./fixtures/schema-v1.chartlog', import.meta.url));
-  const KEYS = JSON.parse(readFileSync(fileURLToPath(new URL('./fixtures/schema-v1.keys.json', import.meta.url)), 'utf8')) as Record<string, string>;
-  const keys = new Map<string, KeyObject>(Object.entries(KEYS).map(([site, pem]) => [site, createPublicKey(pem)]));
 
-  it('opens, is upgraded in place, keeps every event and signature, and checks its signatures from then on', async () => {
+  it('is refused with STORE_INCOMPATIBLE naming the file and why, whether opened to write or to read, and is left unchanged', async () => {
     const path = fresh();
     copyFileSync(FIXTURE, path);
-    const before = openSqliteEventLog(path, { readOnly: true });
-    expect(before.schemaVersion).toBe(1);
-    await before.close();
-
-    const log = openSqliteEventLog(path);
-    try {
-      expect(log.schemaVersion).toBe(SQLITE_SCHEMA_VERSION);
-      expect(SQLITE_SCHEMA_VERSION).toBeGreaterThan(1);
-      const report = await verifyEventLog(log, { keys });
-      expect(report).toMatchObject({ ok: true, events: 9, sites: 2, signatures: { verified: 6, unchecked: 0 } });
-    } finally {
-      await log.close();
+    const before = readFileSync(path);
+    for (const open of [() => openSqliteEventLog(path), () => openSqliteEventLog(path, { readOnly: true })]) {
+      const error = (() => {
+        try {
+          open();
+        } catch (e) {
+          return e;
+        }
+        return undefined;
+      })();
+      expect(error).toMatchObject({ code: 'STORE_INCOMPATIBLE', details: { path, schemaVersion: 1 } });
+      expect((error as Error).message).toContain('event ids were random');
     }
-    const again = openSqliteEventLog(path, { readOnly: true });
-    expect(again.schemaVersion).toBe(SQLITE_SCHEMA_VERSION);
-    await again.close();
-
-    // The signatures that came from the old file are covered by the new checksum.
-    flipSignatureByte(path, A, 4);
-    const damaged = openSqliteEventLog(path, { readOnly: true });
-    try {
-      const report = await verifyEventLog(damaged, { keys });
-      expect(report.problems).toEqual([expect.objectContaining({ kind: 'corrupt', site: A, seq: 4 })]);
-    } finally {
-      await damaged.close();
-    }
-  });
-
-  it('a store the old build wrote, opened read-only, reads as before (it is upgraded by the next writer)', async () => {
-    const path = fresh();
-    copyFileSync(FIXTURE, path);
-    const log = openSqliteEventLog(path, { readOnly: true });
-    try {
-      expect((await log.readSite(A)).filter((e) => e.sig !== undefined).map((e) => e.seq)).toEqual([2, 4, 6]);
-      expect((await verifyEventLog(log, { keys })).ok).toBe(true);
-    } finally {
-      await log.close();
-    }
+    expect(readFileSync(path).equals(before)).toBe(true);
   });
 });

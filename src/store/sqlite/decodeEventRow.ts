@@ -1,8 +1,7 @@
 import { ChartlogError } from '../../error/chartlogError.js';
 import type { ChartEvent } from '../../event/chartEvent.js';
-import { eventIdOf } from '../../event/eventId.js';
+import { isIdOfEncoding } from '../../event/eventId.js';
 import { hashCanonical } from '../../event/eventHash.js';
-import type { SiteId } from '../../event/ids.js';
 import { signatureIntact } from './signatureCheck.js';
 
 /** An `events` row as read: `[site, seq, stream, hlc, hash, body, sig, sigCheck]`. */
@@ -19,7 +18,7 @@ export type DamagedSignatureReporter = (site: string, seq: number) => void;
 /**
  * Turns a stored row (its columns from `offset` on) back into an event, re-hashing its canonical text first: a row
  * whose content no longer matches its hash (a flipped bit, an edited file), or whose id
- * is not the one its `(site, seq)` derives, is never returned as good data. With `damagedSignature` given, the row's signature is checked
+ * is not the one its content derives, is never returned as good data. With `damagedSignature` given, the row's signature is checked
  * too: a damaged one is left out of the event and reported there, since the event is
  * intact and a signature can be had again from any later signed copy.
  *
@@ -45,8 +44,8 @@ export function decodeEventRow(row: readonly unknown[], path: string, offset = 0
   if (event['site'] !== site || event['seq'] !== seq || event['stream'] !== stream || event['hlc'] !== hlc) {
     throw corruptRow(path, site, seq, 'its indexed columns do not match its content');
   }
-  // An id its origin did not derive would let the row stand in for another site's event.
-  if (event['id'] !== eventIdOf(site as SiteId, seq)) throw corruptRow(path, site, seq, `its id is not ${eventIdOf(site as SiteId, seq)}, the id of ${site} seq ${seq}`);
+  // An id its content does not derive would let the row stand in for another event.
+  if (typeof event['id'] !== 'string' || !isIdOfEncoding(body, event['id'])) throw corruptRow(path, site, seq, 'its id is not the one its content derives');
   if (damagedSignature !== undefined && !signatureIntact(hash, sig, sigCheck)) damagedSignature(site, seq);
   else if (sig !== null) event['sig'] = sig;
   // Neither deep-frozen nor its hash remembered: a chart freezes the values it keeps,

@@ -1,13 +1,19 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { ChartlogError } from '../../error/chartlogError.js';
-import { signatureCheck } from './signatureCheck.js';
 import { translateSqliteError } from './translateSqliteError.js';
 
 /** The `format` recorded in every chartlog SQLite file's `meta` table. */
 export const SQLITE_STORE_FORMAT = 'chartlog.eventlog';
-/** The schema version this build writes and reads; older files are migrated on open. */
+/** The schema version this build writes and reads; older files it can read are migrated on open. */
 export const SQLITE_SCHEMA_VERSION = 2;
+/**
+ * The oldest schema version this build opens. Files of version 1 hold events whose ids
+ * were random, from before ids were derived from the event's content (docs/architecture.md,
+ * "Event identity"): ids are inside every hash, chain and signature, so such events
+ * cannot be converted, and this build refuses the file rather than read it as damaged.
+ */
+export const SQLITE_OLDEST_READABLE_VERSION = 2;
 /** SQLite `application_id` of chartlog stores ('CHLG'), so `file(1)` and tools can tell them apart. */
 export const SQLITE_APPLICATION_ID = 0x43484c47;
 
@@ -16,8 +22,6 @@ interface Migration {
   readonly version: number;
   readonly description: string;
   readonly sql: string;
-  /** Fills what the SQL added from existing rows, in the same transaction. */
-  readonly backfill?: (db: Database.Database) => void;
 }
 
 // Append-only: a released migration is never edited, a change is a new step.
@@ -53,14 +57,6 @@ const MIGRATIONS: readonly Migration[] = [
       -- SHA-256 of (hash, sig) for a signed row, NULL for an unsigned one (see signatureCheck.ts).
       ALTER TABLE events ADD COLUMN sig_check TEXT;
     `,
-    // Signatures already stored (signed heads: a small share of rows) are taken as they
-    // are now: damage from before the upgrade shows only to `verify --keys`.
-    backfill: (db) => {
-      const update = db.prepare<[string, number]>('UPDATE events SET sig_check = ? WHERE pos = ?');
-      for (const [pos, hash, sig] of db.prepare<[], [number, string, string]>('SELECT pos, hash, sig FROM events WHERE sig IS NOT NULL').raw().all()) {
-        update.run(signatureCheck(hash, sig), pos);
-      }
-    },
   },
 ];
 
@@ -79,7 +75,7 @@ const SQLITE_MAGIC = 'SQLite format 3\u0000';
  * and says whether {@link openSqliteEventLog} may open it.
  *
  * @throws ChartlogError `STORE_INCOMPATIBLE` when the file is not a chartlog store or was
- *   written by a newer schema; `STORE_CORRUPT` when SQLite finds it damaged;
+ *   written by a newer schema or one older than {@link SQLITE_OLDEST_READABLE_VERSION}; `STORE_CORRUPT` when SQLite finds it damaged;
  *   `STORE_UNAVAILABLE` when it cannot be read.
  */
 export function inspectSqliteEventLog(path: string): SqliteStoreInfo {
@@ -103,6 +99,7 @@ export function inspectSqliteEventLog(path: string): SqliteStoreInfo {
     if (meta.get('format') !== SQLITE_STORE_FORMAT) throw incompatible(path, `its format is ${JSON.stringify(meta.get('format') ?? null)}, not ${SQLITE_STORE_FORMAT}`);
     const version = Number(meta.get('schema_version'));
     if (!Number.isSafeInteger(version) || version < 1) throw new ChartlogError('STORE_CORRUPT', `${path}: unreadable schema version ${JSON.stringify(meta.get('schema_version') ?? null)}`, { details: { path } });
+    if (version < SQLITE_OLDEST_READABLE_VERSION) throw tooOld(path, version);
     if (version > SQLITE_SCHEMA_VERSION) {
       throw new ChartlogError('STORE_INCOMPATIBLE', `${path} was written by a newer chartlog (schema version ${version}; this build reads up to ${SQLITE_SCHEMA_VERSION}): upgrade chartlog to open it`, {
         details: { path, schemaVersion: version, supportedVersion: SQLITE_SCHEMA_VERSION },
@@ -132,10 +129,10 @@ export function migrateSqliteSchema(db: Database.Database, path: string): number
     const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() !== undefined;
     const from = hasMeta ? Number((db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get() as string | undefined) ?? 0) : 0;
     if (from > SQLITE_SCHEMA_VERSION) throw incompatible(path, `schema version ${from} is newer than ${SQLITE_SCHEMA_VERSION}`);
+    if (from > 0 && from < SQLITE_OLDEST_READABLE_VERSION) throw tooOld(path, from);
     for (const step of MIGRATIONS) {
       if (step.version <= from) continue;
       db.exec(step.sql);
-      step.backfill?.(db);
       if (step.version === 1) {
         db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('format', SQLITE_STORE_FORMAT);
         db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('created_at', new Date().toISOString());
@@ -148,6 +145,14 @@ export function migrateSqliteSchema(db: Database.Database, path: string): number
     }
     return SQLITE_SCHEMA_VERSION;
   }).immediate();
+}
+
+function tooOld(path: string, version: number): ChartlogError {
+  return new ChartlogError(
+    'STORE_INCOMPATIBLE',
+    `${path} was written by an earlier chartlog (schema version ${version}), whose event ids were random: this build derives every id from its event's content and cannot read those events. Keep the file, and start this site on a new store`,
+    { details: { path, schemaVersion: version, oldestReadableVersion: SQLITE_OLDEST_READABLE_VERSION } },
+  );
 }
 
 function incompatible(path: string, why: string): ChartlogError {
