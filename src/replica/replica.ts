@@ -60,6 +60,8 @@ export interface ReplicaOptions {
    * network must agree: a signing replica refuses unsigned runs. @defaultValue `true`
    */
   readonly integrity?: boolean;
+  /** Refusals an {@link IngestReport} lists as examples (all are counted, per code). @defaultValue `20` */
+  readonly maxRefusalExamples?: number;
 }
 
 /** `ready`: records freely. `recovering`: a peer holds more of this site's own events than its store; recording is refused until they are taken back. */
@@ -149,7 +151,7 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
   };
   await reopenWriter();
 
-  const ctx = { store, chart, keyring, clock, quarantine, maxEventBytes, wallClock, requireSignatures: integrity };
+  const ctx = { store, chart, keyring, clock, quarantine, maxEventBytes, wallClock, requireSignatures: integrity, ...(options.maxRefusalExamples !== undefined ? { maxRefusalExamples: options.maxRefusalExamples } : {}) };
   const ingestNow = async (events: unknown): Promise<IngestReport> => {
     const { advanced, ...report } = await ingestEvents(ctx, events);
     // Our own events taken back from a peer (recovery): the chain continues after them.
