@@ -8,6 +8,7 @@ import { EXIT } from '../exitCodes.js';
 import { integerOption, out, outJson, requiredOption, stringOption, wantsJson, type CliCommand } from '../cliCommand.js';
 import { openStoreFile } from '../openStoreFile.js';
 import { readPeersConfig } from '../peersConfig.js';
+import { readServeLimits, SERVE_LIMIT_OPTIONS } from '../serveLimits.js';
 import { readServeLoops, SERVE_LOOP_OPTIONS, startServeLoops } from '../serveLoops.js';
 import { readSiteKeyFile } from '../siteKeyFile.js';
 
@@ -42,6 +43,7 @@ export const serveCommand: CliCommand = {
     port: { type: 'string', valueName: 'P', description: 'TCP port (0: any free port)', defaultValue: '8080' },
     host: { type: 'string', valueName: 'HOST', description: 'address to listen on', defaultValue: '127.0.0.1' },
     ...SERVE_LOOP_OPTIONS,
+    ...SERVE_LIMIT_OPTIONS,
   },
   examples: [
     'chartlog serve --store hospital-d.chartlog --site hospital-d --key hospital-d.key --peers peers.json --port 8080',
@@ -54,10 +56,11 @@ export const serveCommand: CliCommand = {
     const port = integerOption(values, 'port', 8080, 0, 65535);
     const host = stringOption(values, 'host') ?? '127.0.0.1';
     const loops = readServeLoops(values, peers, requiredOption(values, 'site'));
+    const limits = readServeLimits(values);
     const store = await openStoreFile(requiredOption(values, 'store'), 'write');
     try {
-      const replica = await createReplica({ site: requiredOption(values, 'site'), keys, keyring: peers.keyring(), schema: clinicalSchema, store, onFork: (fork) => process.stderr.write(`chartlog serve: FORK quarantined: ${JSON.stringify(fork)}\n`) });
-      const handler = createSyncHandler(replica, { peers: peers.tokens, onError: (error) => process.stderr.write(`chartlog serve: ${error instanceof Error ? error.message : String(error)}\n`) });
+      const replica = await createReplica({ site: requiredOption(values, 'site'), keys, keyring: peers.keyring(), schema: clinicalSchema, store, ...(limits.maxRefusalExamples !== undefined ? { maxRefusalExamples: limits.maxRefusalExamples } : {}), onFork: (fork) => process.stderr.write(`chartlog serve: FORK quarantined: ${JSON.stringify(fork)}\n`) });
+      const handler = createSyncHandler(replica, { peers: peers.tokens, ...limits, onError: (error) => process.stderr.write(`chartlog serve: ${error instanceof Error ? error.message : String(error)}\n`) });
       const server = createServer(handler);
       await new Promise<void>((listening, failed) => {
         server.once('error', (cause: NodeJS.ErrnoException) => failed(new ChartlogError('SYNC_SERVER_ERROR', `cannot listen on ${host}:${port}: ${cause.code ?? cause.message}`, { cause })));
