@@ -7,6 +7,8 @@ export const DEFAULT_MAX_REFUSAL_EXAMPLES = 20;
 export interface RefusalCollector<R extends IngestRefusal = IngestRefusal> {
   /** Counts one refusal; kept as an example while it is among the `maxExamples` lowest input positions seen. */
   add(refusal: R): void;
+  /** Counts one refusal of `code` at `index`, building it with `make` only if it is kept as an example (for refusals by the million). */
+  addLazily(index: number, code: RefusalCode, make: () => R): void;
   /** How many refusals so far. */
   readonly count: number;
   /** The summary so far: counts, and the examples in input order. */
@@ -31,17 +33,24 @@ export function createRefusalCollector<R extends IngestRefusal = IngestRefusal>(
   const byCode: Partial<Record<RefusalCode, number>> = {};
   const examples: R[] = []; // sorted by index, stable
   let count = 0;
+  const kept = (index: number): boolean => {
+    const last = examples[examples.length - 1];
+    return examples.length < maxExamples || (last !== undefined && last.index > index);
+  };
+  const keep = (refusal: R): void => {
+    let at = examples.length;
+    while (at > 0 && (examples[at - 1] as R).index > refusal.index) at--;
+    examples.splice(at, 0, refusal);
+    if (examples.length > maxExamples) examples.pop();
+  };
+  const addLazily = (index: number, code: RefusalCode, make: () => R): void => {
+    count++;
+    byCode[code] = (byCode[code] ?? 0) + 1;
+    if (kept(index)) keep(make());
+  };
   return {
-    add(refusal) {
-      count++;
-      byCode[refusal.reason.code] = (byCode[refusal.reason.code] ?? 0) + 1;
-      const last = examples[examples.length - 1];
-      if (examples.length >= maxExamples && (last === undefined || last.index <= refusal.index)) return;
-      let at = examples.length;
-      while (at > 0 && (examples[at - 1] as R).index > refusal.index) at--;
-      examples.splice(at, 0, refusal);
-      if (examples.length > maxExamples) examples.pop();
-    },
+    add: (refusal) => addLazily(refusal.index, refusal.reason.code, () => refusal),
+    addLazily,
     get count() {
       return count;
     },

@@ -3,7 +3,7 @@ import type { VersionVector } from '../../store/eventLog.js';
 import type { SyncMessage } from '../syncMessage.js';
 import { DEFAULT_STATUS_PATH, DEFAULT_SYNC_PATH, SESSION_HEADER } from './createSyncHandler.js';
 import { parseHttpErrorBody } from './httpError.js';
-import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_LINE_BYTES, readNdjsonLines } from './ndjsonLines.js';
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_LINE_BYTES, readNdjsonBatches } from './ndjsonLines.js';
 import { backoffDelay, isRetryableStatus, sleep, type BackoffOptions } from './retryPolicy.js';
 import { NDJSON_CONTENT_TYPE, readSyncMessage, syncMessageLines, type IngestSummary, type RefusedLines } from './syncMessageNdjson.js';
 
@@ -152,7 +152,7 @@ export function createHttpSyncClient(options: HttpSyncClientOptions): HttpSyncCl
         await failIfNotOk(response, syncUrl, attempts);
         if (response.body === null) throw new ChartlogError('MALFORMED_MESSAGE', `${syncUrl} answered without a body`, { details: { truncated: true } });
         let bytesReceived = 0;
-        const lines = readNdjsonLines(response.body as unknown as AsyncIterable<Uint8Array>, limits, (n) => (bytesReceived += n));
+        const lines = readNdjsonBatches(response.body as unknown as AsyncIterable<Uint8Array>, limits, (n) => (bytesReceived += n));
         const read = await readSyncMessage(lines, { trailer: true, ...(options.maxMessageEvents !== undefined ? { maxEvents: options.maxMessageEvents } : {}) });
         const ingest = read.trailer?.ingest ?? { accepted: 0, duplicates: 0, refusedCount: 0, refused: [] };
         const site = response.headers.get('chartlog-site');

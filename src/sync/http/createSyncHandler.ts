@@ -8,7 +8,7 @@ import type { SyncOptions } from '../generateSyncMessage.js';
 import { restrictVectors } from '../restrictVectors.js';
 import { SYNC_PROTOCOL_VERSION, type SyncMessage } from '../syncMessage.js';
 import { sendHttpError, sendThrown } from './httpError.js';
-import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_LINE_BYTES, readNdjsonLines } from './ndjsonLines.js';
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_LINE_BYTES, readNdjsonBatches } from './ndjsonLines.js';
 import { createPeerAuthenticator, type PeerAuthOptions } from './peerAuth.js';
 import { createPeerConcurrency, DEFAULT_MAX_CONCURRENT_PER_PEER } from './peerConcurrency.js';
 import { createPeerSessions } from './peerSessions.js';
@@ -159,7 +159,7 @@ export function createSyncHandler(replica: HttpSyncReplica, options: SyncHandler
     }, timeoutMs);
     let read;
     try {
-      read = await readSyncMessage(readNdjsonLines(req.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>, { maxBytes: maxRequestBytes, maxLineBytes }), { trailer: false, ...readLimits });
+      read = await readSyncMessage(readNdjsonBatches(req.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>, { maxBytes: maxRequestBytes, maxLineBytes }), { trailer: false, ...readLimits });
     } finally {
       clearTimeout(timer);
     }

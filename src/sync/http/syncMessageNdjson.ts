@@ -98,7 +98,8 @@ export interface ReadSyncMessage {
 }
 
 /**
- * Reads a sync message from NDJSON lines: a header line (the message without
+ * Reads a sync message from NDJSON lines (one at a time, or in batches as
+ * {@link readNdjsonBatches} gives them): a header line (the message without
  * `events`), then events, one per line; with `trailer`, a last line
  * `{"end":true,…}` is required and checked against the event count (a response cut short
  * is refused, not half-taken).
@@ -116,7 +117,7 @@ export interface ReadSyncMessage {
  * const { message, refusedLines } = await readSyncMessage(readNdjsonLines(req), { trailer: false });
  * ```
  */
-export async function readSyncMessage(lines: AsyncIterable<string>, options: ReadSyncMessageOptions): Promise<ReadSyncMessage> {
+export async function readSyncMessage(lines: AsyncIterable<string | readonly string[]>, options: ReadSyncMessageOptions): Promise<ReadSyncMessage> {
   const maxEvents = options.maxEvents ?? DEFAULT_MAX_MESSAGE_EVENTS;
   const maxVectorSites = options.maxVectorSites ?? DEFAULT_MAX_VECTOR_SITES;
   const refusedLines = createRefusalCollector(options.maxRefusalExamples);
@@ -125,31 +126,36 @@ export async function readSyncMessage(lines: AsyncIterable<string>, options: Rea
   const events: unknown[] = [];
   let positions: number[] | undefined;
   let lineNo = 0;
-  for await (const line of lines) {
+  const take = (line: string): void => {
     lineNo++;
     if (trailer !== undefined) throw malformed(`line ${lineNo} follows the trailer`, lineNo);
     if (header === undefined) {
       const value = parseNdjsonLine(line, lineNo);
       if (options.trailer && isTrailer(value)) trailer = checkTrailer(value, lineNo);
       else header = checkVectorSizes(checkHeaderLine(value, lineNo), maxVectorSites);
-      continue;
+      return;
     }
     const position = lineNo - 2;
     // Event lines are decoded keeping their bytes, for ingest's fast hash.
     const value = decodeWireEvent(line);
     if (options.trailer && isTrailer(value)) {
       trailer = checkTrailer(value, lineNo);
-      continue;
+      return;
     }
     if (!mayBeEvent(value)) {
       // Counted, not held: a body of junk lines costs a counter, not an object per line.
       positions ??= events.map((_, i) => i);
-      refusedLines.add({ index: position, ...(value === undefined ? {} : identifyRefused(value)), reason: { code: 'malformed', message: `line ${lineNo} is not an event: ${value === undefined ? 'not JSON' : 'no string site and numeric seq'}` } });
-      continue;
+      const at = lineNo;
+      refusedLines.addLazily(position, 'malformed', () => ({ index: position, ...(value === undefined ? {} : identifyRefused(value)), reason: { code: 'malformed', message: `line ${at} is not an event: ${value === undefined ? 'not JSON' : 'no string site and numeric seq'}` } }));
+      return;
     }
     if (events.length >= maxEvents) throw new ChartlogError('SYNC_TOO_LARGE', `the message holds more than ${maxEvents} events: send smaller batches (SyncOptions.maxEvents)`, { details: { what: 'events', limit: maxEvents, line: lineNo } });
     events.push(value);
     positions?.push(position);
+  };
+  for await (const item of lines) {
+    if (typeof item === 'string') take(item);
+    else for (const line of item) take(line);
   }
   const eventLines = events.length + refusedLines.count;
   if (options.trailer) {
