@@ -134,7 +134,15 @@ function postJunk(url: string, bytes: number): Promise<{ status: number; lines: 
       while (left > 0 && !answered && !req.destroyed) {
         const part = left >= block.length ? block : block.subarray(0, left);
         left -= part.length;
-        if (!req.write(part)) await new Promise<void>((r) => req.once('drain', () => r()).once('close', () => r()));
+        if (!req.write(part)) {
+          await new Promise<void>((r) => {
+            const done = (): void => {
+              req.off('drain', done).off('close', done);
+              r();
+            };
+            req.on('drain', done).on('close', done);
+          });
+        }
       }
       if (!answered && !req.destroyed) req.end(' '.repeat(tail));
     })();
