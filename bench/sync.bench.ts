@@ -57,7 +57,7 @@ export async function run(options: BenchOptions): Promise<void> {
       const seconds = (performance.now() - s0) / 1000;
       const hashes = replicas.map((r) => r.chart.hash());
 
-      if (report.refused.length > 0) throw new Error(`sync refused ${report.refused.length} events: ${JSON.stringify(report.refused.slice(0, 3))}`);
+      if (report.refused.count > 0) throw new Error(`sync refused ${report.refused.count} events: ${JSON.stringify(report.refused.examples.slice(0, 3))}`);
       const vectors = await Promise.all(replicas.map(async (r) => JSON.stringify(Object.entries(await r.versionVector()).sort())));
       if (new Set(vectors).size !== 1) throw new Error(`replicas did not converge: version vectors ${vectors.join(' ')}`);
       if (new Set(hashes).size !== 1) throw new Error(`replicas did not converge: chart hashes ${hashes.join(' ')}`);

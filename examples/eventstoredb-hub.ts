@@ -137,7 +137,7 @@ export async function runEventStoreDbHub(options: EventStoreDbHubOptions): Promi
       try {
         const r = await syncWithHub(s.replica, s.hub, batch);
         s.synced = await own();
-        say(`${indent}${s.name.padEnd(10)} <-> hub: pushed ${r.pushed}, pulled ${r.pulled} (${r.messages} messages)${r.refused.length ? `, REFUSED ${r.refused.length}` : ''}`);
+        say(`${indent}${s.name.padEnd(10)} <-> hub: pushed ${r.pushed}, pulled ${r.pulled} (${r.messages} messages)${r.refused.count ? `, REFUSED ${r.refused.count}` : ''}`);
         return r.pushed + r.pulled;
       } catch (error) {
         if (!isChartlogError(error) || error.code !== 'STORE_UNAVAILABLE') throw error;

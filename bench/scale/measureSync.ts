@@ -59,7 +59,7 @@ async function recordAndSync(events: number, patients: number, seed: number): Pr
     progress(`  sync ${events}: ${report.accepted} events accepted in ${((s1 - s0) / 1000).toFixed(1)} s; verifying…`);
 
     const v0 = performance.now();
-    if (report.refused.length > 0) throw new Error(`sync refused ${report.refused.length} events: ${JSON.stringify(report.refused.slice(0, 3))}`);
+    if (report.refused.count > 0) throw new Error(`sync refused ${report.refused.count} events: ${JSON.stringify(report.refused.examples.slice(0, 3))}`);
     replicas.forEach((r, i) => {
       if (sizes[i] !== recorded) throw new Error(`${r.site} holds ${sizes[i]} events in its chart, not ${recorded}`);
     });

@@ -67,7 +67,7 @@ export function chartlogSystem(options: ChartlogSystemOptions = {}): SystemFacto
       },
       async merge(): Promise<MergeResult> {
         const report = await syncReplicas(replicas);
-        if (report.refused.length > 0) throw new Error(`chartlog sync refused ${report.refused.length} events: ${JSON.stringify(report.refused.slice(0, 3))}`);
+        if (report.refused.count > 0) throw new Error(`chartlog sync refused ${report.refused.count} events: ${JSON.stringify(report.refused.examples.slice(0, 3))}`);
         for (const r of replicas) if (r.chart.size !== recorded) throw new Error(`${r.site} holds ${r.chart.size} events, not ${recorded}`);
         return { wireBytes: report.bytes, messages: report.messages };
       },

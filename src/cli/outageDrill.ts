@@ -157,7 +157,7 @@ export async function runOutageDrill(options: OutageDrillOptions = {}): Promise<
     links = true;
     const reconnect = async (a: Site): Promise<void> => {
       const report = await syncPair(a.replica, hub.replica);
-      say(`       ${a.name} <-> ${hub.name}: ${report.accepted} events accepted in ${report.rounds} rounds, ${report.refused.length} refused`);
+      say(`       ${a.name} <-> ${hub.name}: ${report.accepted} events accepted in ${report.rounds} rounds, ${report.refused.count} refused`);
     };
     for (const p of practices) await reconnect(p);
     // The hub now holds everything; the practices that reconnected first catch up from it (relaying).

@@ -84,7 +84,7 @@ export function startPeriodicSync(replica: SyncEndpoint, options: PeriodicSyncOp
         if (link.failures > 0) emit({ kind: 'recovered', peer: link.peer, failures: link.failures });
         link.failures = 0;
         link.lastCode = '';
-        if (report.eventsSent + report.eventsReceived + report.refused.length > 0) emit({ kind: 'synced', peer: link.peer, report });
+        if (report.eventsSent + report.eventsReceived + report.refused.count > 0) emit({ kind: 'synced', peer: link.peer, report });
       } catch (error) {
         if (stopped) return;
         link.failures++;

@@ -91,10 +91,10 @@ export function startServeLoops(replica: Replica, loops: ServeLoops, options: { 
       onEvent(e) {
         const peer = { peer: e.peer.site, url: e.peer.url };
         if (e.kind === 'synced') {
-          const refused = e.report.refused.length;
+          const refused = e.report.refused.count;
           if (json) outJson({ synced: true, ...peer, sent: e.report.eventsSent, received: e.report.eventsReceived, refused });
           else out(`synced with ${e.peer.site}: sent ${e.report.eventsSent}, received ${e.report.eventsReceived} events`);
-          for (const r of e.report.refused.slice(0, 5)) warn(`sync with ${e.peer.site}: ${r.receiver} refused ${r.site ?? '?'}#${r.seq ?? '?'}: ${r.reason.code}: ${r.reason.message}`);
+          for (const r of e.report.refused.examples.slice(0, 5)) warn(`sync with ${e.peer.site}: ${r.receiver} refused ${r.site ?? '?'}#${r.seq ?? '?'}: ${r.reason.code}: ${r.reason.message}`);
         } else if (e.kind === 'failed') {
           if (json) outJson({ syncFailed: true, ...peer, error: e.error, failures: e.failures });
           warn(`sync with ${e.peer.site} (${e.peer.url}) failed: ${e.error.code}: ${e.error.message.replace(/\s*\n\s*/g, ' ')} (retrying every ${everyMs} ms)`);

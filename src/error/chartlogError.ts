@@ -31,6 +31,7 @@ export type ChartlogErrorCode =
   | 'SYNC_NOT_QUIET'
   | 'SYNC_UNAUTHORIZED'
   | 'SYNC_TOO_LARGE'
+  | 'SYNC_BUSY'
   | 'SYNC_TIMEOUT'
   | 'SYNC_HTTP_FAILED'
   | 'SYNC_TLS_FAILED'

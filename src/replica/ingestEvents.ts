@@ -13,6 +13,7 @@ import type { DeferredChart } from './deferredChart.js';
 import type { ForkQuarantine } from './forkQuarantine.js';
 import { identifyRefused, refusalCodeOf, type IngestRefusal, type IngestReport, type RefusalReason, type SkewReport } from './ingestReport.js';
 import type { Keyring } from './keyring.js';
+import { createRefusalCollector } from './refusalCollector.js';
 
 /** What {@link ingestEvents} works on: a replica's parts. */
 export interface IngestContext {
@@ -28,6 +29,8 @@ export interface IngestContext {
   readonly wallClock: () => number;
   /** Refuse a run that does not end at a head signed by its origin (`integrity: false` turns this off). */
   readonly requireSignatures: boolean;
+  /** Example refusals a report keeps (all are counted). @defaultValue `20` */
+  readonly maxRefusalExamples?: number;
 }
 
 /** An ingest report, plus the sites whose chains advanced. */
@@ -49,15 +52,22 @@ export interface IngestOutcome extends IngestReport {
  * unaffected. Never throws on bad input; only a failing store (I/O, full, closed) throws.
  */
 export async function ingestEvents(ctx: IngestContext, input: unknown): Promise<IngestOutcome> {
-  const refused: IngestRefusal[] = [];
+  // Counted, with a few examples: never one object per refused item (DESIGN §8).
+  const refusals = createRefusalCollector(ctx.maxRefusalExamples);
+  const refusedSites = new Set<string>();
+  const refuseItem = (refusal: IngestRefusal): void => {
+    refusals.add(refusal);
+    if (refusal.site !== undefined && refusal.reason.code !== 'gap') refusedSites.add(refusal.site);
+  };
+  const report = (): IngestOutcome => ({ accepted, duplicates, refused: refusals.summary(), refusedSites: [...refusedSites].sort(), skew, advanced, verified });
   const skew: SkewReport[] = [];
   const advanced = new Set<SiteId>();
   const verified = new Map<SiteId, number>();
   let accepted = 0;
   let duplicates = 0;
   if (!Array.isArray(input)) {
-    refused.push({ index: 0, reason: { code: 'malformed', message: 'ingest takes an array of events' } });
-    return { accepted, duplicates, refused, skew, advanced, verified };
+    refuseItem({ index: 0, reason: { code: 'malformed', message: 'ingest takes an array of events' } });
+    return report();
   }
 
   const bySite = new Map<SiteId, RunEntry[]>();
@@ -72,7 +82,7 @@ export async function ingestEvents(ctx: IngestContext, input: unknown): Promise<
     if (event === undefined || checked === undefined || checked.hash === undefined) {
       const issues = checked?.issues ?? (owned.ok ? [] : owned.issues);
       const code = isOversize(issues) ? 'oversize' : 'malformed';
-      refused.push({ index, ...identifyRefused(item), reason: { code, message: issues.slice(0, 5).map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ') } });
+      refuseItem({ index, ...identifyRefused(item), reason: { code, message: issues.slice(0, 5).map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ') } });
       return;
     }
     const entry: RunEntry = { index, event, hash: checked.hash, encoded: checked.encoded };
@@ -83,7 +93,7 @@ export async function ingestEvents(ctx: IngestContext, input: unknown): Promise<
   for (const site of [...bySite.keys()].sort()) {
     const entries = bySite.get(site) as RunEntry[];
     const refuse = (reason: RefusalReason): void => {
-      for (const e of entries) refused.push({ index: e.index, site, seq: e.event.seq, id: e.event.id, reason });
+      for (const e of entries) refuseItem({ index: e.index, site, seq: e.event.seq, id: e.event.id, reason });
     };
     const key = ctx.keyring.get(site);
     const check = checkSiteRun(site, entries, key, ctx.requireSignatures);
@@ -142,7 +152,7 @@ export async function ingestEvents(ctx: IngestContext, input: unknown): Promise<
     accepted += fresh.length;
     advanced.add(site);
   }
-  return { accepted, duplicates, refused: refused.sort((a, b) => a.index - b.index), skew, advanced, verified };
+  return report();
 }
 
 /** A fork between the offered run and the store, if any (the run's own chain is already verified). */

@@ -70,6 +70,8 @@ export interface ReplicaOptions {
    * network must agree: a signing replica refuses unsigned runs. @defaultValue `true`
    */
   readonly integrity?: boolean;
+  /** Refusals an {@link IngestReport} lists as examples (all are counted, per code). @defaultValue `20` */
+  readonly maxRefusalExamples?: number;
 }
 
 /**
@@ -177,7 +179,7 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
   const ownSeq = (): number => ownHead?.seq ?? 0;
   const guard = createRecoveryGuard({ site, held: ownSeq(), restoredFromBackup: options.restoredFromBackup === true, peers: () => options.recoveryPeers ?? keyring.sites() });
 
-  const ctx = { store, chart, keyring, clock, quarantine, maxEventBytes, wallClock, requireSignatures: integrity };
+  const ctx = { store, chart, keyring, clock, quarantine, maxEventBytes, wallClock, requireSignatures: integrity, ...(options.maxRefusalExamples !== undefined ? { maxRefusalExamples: options.maxRefusalExamples } : {}) };
   const ingestNow = async (events: unknown): Promise<IngestReport> => {
     const heldBefore = ownSeq();
     const { advanced, verified, ...report } = await ingestEvents(ctx, events);

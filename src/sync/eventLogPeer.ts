@@ -1,5 +1,6 @@
 import type { ChartEvent } from '../event/chartEvent.js';
-import { identifyRefused, refusalCodeOf, type IngestRefusal, type IngestReport } from '../replica/ingestReport.js';
+import { identifyRefused, refusalCodeOf, type IngestReport } from '../replica/ingestReport.js';
+import { createRefusalCollector } from '../replica/refusalCollector.js';
 import type { EventLog } from '../store/eventLog.js';
 import { generateSyncMessage as generateStep, syncRanges, type SyncOptions } from './generateSyncMessage.js';
 import type { SyncEndpoint } from './inProcess.js';
@@ -71,7 +72,8 @@ async function appendRuns(log: EventLog, events: readonly ChartEvent[]): Promise
   });
   let accepted = 0;
   let duplicates = 0;
-  const refused: IngestRefusal[] = [];
+  const refused = createRefusalCollector();
+  const refusedSites = new Set<string>();
   for (const run of runs.values()) {
     try {
       const result = await log.append(run.map((r) => r.event));
@@ -81,8 +83,12 @@ async function appendRuns(log: EventLog, events: readonly ChartEvent[]): Promise
       const code = refusalCodeOf(error);
       if (code === undefined) throw error;
       const message = (error as Error).message;
-      for (const { index, event } of run) refused.push({ index, ...identifyRefused(event), reason: { code, message } });
+      for (const { index, event } of run) {
+        const refusal = { index, ...identifyRefused(event), reason: { code, message } };
+        refused.add(refusal);
+        if (refusal.site !== undefined && code !== 'gap') refusedSites.add(refusal.site);
+      }
     }
   }
-  return { accepted, duplicates, refused: refused.sort((a, b) => a.index - b.index), skew: [] };
+  return { accepted, duplicates, refused: refused.summary(), refusedSites: [...refusedSites].sort(), skew: [] };
 }

@@ -1,5 +1,6 @@
 import { ChartlogError } from '../error/chartlogError.js';
-import type { IngestRefusal, IngestReport } from '../replica/ingestReport.js';
+import { NO_REFUSALS, type IngestRefusal, type IngestReport, type RefusalSummary } from '../replica/ingestReport.js';
+import { addRefusals, mapRefusals } from '../replica/refusalCollector.js';
 import type { SyncOptions } from './generateSyncMessage.js';
 import type { SyncMessage } from './syncMessage.js';
 import { decodeSyncMessageText, syncMessageLines } from './wireMessage.js';
@@ -30,6 +31,9 @@ export interface SyncPairOptions extends SyncOptions {
   readonly link?: SyncLink;
 }
 
+/** A refusal in a sync report: an {@link IngestRefusal} with the side that refused it. */
+export type SyncRefusal = IngestRefusal & { readonly receiver: string };
+
 /** What a sync did. */
 export interface SyncReport {
   /** Rounds run, including the last, quiet one. */
@@ -40,15 +44,15 @@ export interface SyncReport {
   readonly accepted: number;
   /** Events received that were already held. */
   readonly duplicates: number;
-  /** Every refusal, both directions, with the receiving site. */
-  readonly refused: readonly (IngestRefusal & { readonly receiver: string })[];
+  /** Refusals, both directions: counted, and the first few (20) as examples naming the receiving site. */
+  readonly refused: RefusalSummary<SyncRefusal>;
   /** Bytes of message JSON sent (with `wire`). */
   readonly bytes: number;
   /** Canonical bytes of the events those messages carried (with `wire`): `bytes / eventBytes` is the wire overhead. */
   readonly eventBytes: number;
 }
 
-const EMPTY: SyncReport = { rounds: 0, messages: 0, accepted: 0, duplicates: 0, refused: [], bytes: 0, eventBytes: 0 };
+const EMPTY: SyncReport = { rounds: 0, messages: 0, accepted: 0, duplicates: 0, refused: NO_REFUSALS, bytes: 0, eventBytes: 0 };
 
 /**
  * Syncs two endpoints in process, as one connection: fresh sync states, then rounds of
@@ -92,7 +96,7 @@ export async function syncPair(a: SyncEndpoint, b: SyncEndpoint, options: SyncPa
         ...report,
         accepted: report.accepted + ingest.accepted,
         duplicates: report.duplicates + ingest.duplicates,
-        refused: ingest.refused.length === 0 ? report.refused : [...report.refused, ...ingest.refused.map((r) => ({ ...r, receiver: to.site }))],
+        refused: addRefusals(report.refused, mapRefusals(ingest.refused, (r) => ({ ...r, receiver: to.site }))),
       };
     }
     return true;
@@ -102,7 +106,7 @@ export async function syncPair(a: SyncEndpoint, b: SyncEndpoint, options: SyncPa
     const answered = await step(b, a);
     if (!spoke && !answered) return { ...report, rounds: round };
   }
-  throw new ChartlogError('SYNC_NOT_QUIET', `${a.site} and ${b.site} still syncing after ${maxRounds} rounds (${report.refused.length} refusals)`, { details: { refused: report.refused.slice(0, 10) } });
+  throw new ChartlogError('SYNC_NOT_QUIET', `${a.site} and ${b.site} still syncing after ${maxRounds} rounds (${report.refused.count} refusals)`, { details: { refused: report.refused.examples.slice(0, 10) } });
 }
 
 /**
@@ -150,7 +154,7 @@ export async function syncReplicas(endpoints: readonly SyncEndpoint[], options: 
       if (a === undefined || b === undefined) throw new ChartlogError('INVALID_OPTION', `no endpoint for link [${i}, ${j}]`);
       const r = await syncPair(a, b, options);
       moved += r.accepted;
-      total = { rounds: total.rounds + r.rounds, messages: total.messages + r.messages, accepted: total.accepted + r.accepted, duplicates: total.duplicates + r.duplicates, refused: [...total.refused, ...r.refused], bytes: total.bytes + r.bytes, eventBytes: total.eventBytes + r.eventBytes };
+      total = { rounds: total.rounds + r.rounds, messages: total.messages + r.messages, accepted: total.accepted + r.accepted, duplicates: total.duplicates + r.duplicates, refused: addRefusals(total.refused, r.refused), bytes: total.bytes + r.bytes, eventBytes: total.eventBytes + r.eventBytes };
     }
     if (moved === 0) return { ...total, passes: pass };
   }

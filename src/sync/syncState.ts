@@ -73,8 +73,8 @@ export function restoreSyncState(value: unknown): SyncState {
  * again). Returns `state` itself when nothing was refused for good.
  */
 export function stopAskingForRefused(state: SyncState, report: IngestReport, held: () => Promise<VersionVector>): Promise<SyncState> | SyncState {
-  const permanent = new Set(report.refused.flatMap((r) => (r.reason.code !== 'gap' && r.site !== undefined ? [r.site] : [])));
-  if (permanent.size === 0 || state.theirView === null) return state;
+  const permanent = report.refusedSites;
+  if (permanent.length === 0 || state.theirView === null) return state;
   const theirView = state.theirView;
   return held().then((local) => {
     const view: Record<string, number> = { ...theirView };

@@ -1,8 +1,8 @@
-import type { IngestRefusal, IngestReport } from '../replica/ingestReport.js';
+import type { IngestReport, RefusalSummary } from '../replica/ingestReport.js';
 import type { Replica } from '../replica/replica.js';
 import type { EventLog } from '../store/eventLog.js';
 import { createEventLogPeer } from './eventLogPeer.js';
-import { syncPair, type SyncEndpoint, type SyncPairOptions } from './inProcess.js';
+import { syncPair, type SyncEndpoint, type SyncPairOptions, type SyncRefusal } from './inProcess.js';
 
 /** Options for {@link syncWithHub}. */
 export interface SyncWithHubOptions extends SyncPairOptions {
@@ -23,12 +23,12 @@ export interface HubSyncReport {
   /** Events either side already held (another replica got there first, or a retry): no-ops. */
   readonly duplicates: number;
   /**
-   * Everything refused, with the side that refused it: `receiver` is the replica's site
+   * What was refused, counted, the first few with the side that refused it: `receiver` is the replica's site
    * for events it would not ingest from the hub (bad signature, broken chain, fork,
    * unknown site key…), the hub's name for events the hub's store refused (a fork: two
    * histories of one site). Refused events changed nothing.
    */
-  readonly refused: readonly (IngestRefusal & { readonly receiver: string })[];
+  readonly refused: RefusalSummary<SyncRefusal>;
   /** Protocol rounds, including the last, quiet one. */
   readonly rounds: number;
   /** Messages exchanged, both directions. */

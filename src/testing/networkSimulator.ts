@@ -256,8 +256,9 @@ export async function runNetworkSimulation(schedule: FaultSchedule, options: Net
       const [state, report] = await to.replica().receiveSyncMessage(stateOf(m.to, m.from), JSON.parse(m.text));
       states.set(`${m.to}>${m.from}`, state);
       stats.delivered += 1;
-      for (const r of report.refused) refusals.push({ ...r, receiver: to.site as SiteId, step });
-      log(`m${m.id} s${m.from}→s${m.to} delivered: ${report.accepted} accepted, ${report.duplicates} duplicate${report.refused.length > 0 ? `, refused ${report.refused.map((r) => `${r.site ?? '?'}:${r.seq ?? '?'} ${r.reason.code}`).join(' ')}` : ''}`);
+      // Reports list the first refusals of each message as examples (every one is counted).
+      for (const r of report.refused.examples) refusals.push({ ...r, receiver: to.site as SiteId, step });
+      log(`m${m.id} s${m.from}→s${m.to} delivered: ${report.accepted} accepted, ${report.duplicates} duplicate${report.refused.count > 0 ? `, refused ${report.refused.count}: ${report.refused.examples.map((r) => `${r.site ?? '?'}:${r.seq ?? '?'} ${r.reason.code}`).join(' ')}` : ''}`);
     };
 
     const send = async (from: number, to: number, healing: boolean): Promise<InFlight | undefined> => {

@@ -54,7 +54,7 @@ describe('startPeriodicSync: the rounds behind chartlog serve --sync-every', () 
     const recovered = events.find((e) => e.kind === 'recovered');
     expect(recovered).toMatchObject({ kind: 'recovered', failures: expect.any(Number) });
     expect((recovered as { failures: number }).failures).toBeGreaterThan(1);
-    expect(events.find((e) => e.kind === 'synced')).toMatchObject({ report: { eventsSent: 1, eventsReceived: 1, refused: [] } });
+    expect(events.find((e) => e.kind === 'synced')).toMatchObject({ report: { eventsSent: 1, eventsReceived: 1, refused: { count: 0 } } });
     expect(a.chart.hash()).toBe(d.chart.hash());
 
     // Later events flow on the next rounds, in both directions; quiet rounds are not reported.

@@ -67,7 +67,7 @@ describe('keys a JavaScript object cannot hold faithfully are refused, the same 
       // The origin still records and syncs, and both sites show the same record.
       await a.record(recordAllergy(a.chart.state(STREAM), { patientId: ANN.id, code: PENICILLIN, author }));
       const report = await syncPair(a, hospital);
-      expect(report.refused).toEqual([]);
+      expect(report.refused.count).toBe(0);
       await expectSame(a, hospital);
       expect(readAllergies(hospital.chart.state(STREAM)).map((x) => x.code)).toEqual([PENICILLIN]);
     });
@@ -79,7 +79,7 @@ describe('keys a JavaScript object cannot hold faithfully are refused, the same 
       expect(error.code).toBe('MALFORMED_EVENT');
       expect(error.issues).toContainEqual({ path: ['data', 'AllergyIntolerance/x', ...path], message: expect.any(String) });
       expect(await a.versionVector()).toEqual(before);
-      expect((await syncPair(a, hospital)).refused).toEqual([]);
+      expect((await syncPair(a, hospital)).refused.count).toBe(0);
       await expectSame(a, hospital);
     });
   }

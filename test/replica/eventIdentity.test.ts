@@ -83,13 +83,13 @@ describe('an event id belongs to the site that recorded it', () => {
     const hub2 = await openClinicalSite('hub-2');
     const claimFirst = await hub1.ingest([claim]);
     expect(claimFirst.accepted).toBe(0);
-    expect(claimFirst.refused.map((r) => [r.site, r.seq, r.reason.code])).toEqual([['practice-a', 1, 'malformed']]);
-    expect(claimFirst.refused[0]?.reason.message).toContain('id');
+    expect(claimFirst.refused.examples.map((r) => [r.site, r.seq, r.reason.code])).toEqual([['practice-a', 1, 'malformed']]);
+    expect(claimFirst.refused.examples[0]?.reason.message).toContain('id');
     expect((await hub1.ingest([mine])).accepted).toBe(1);
 
     expect((await hub2.ingest([mine])).accepted).toBe(1);
-    expect((await hub2.ingest([claim])).refused.map((r) => r.reason.code)).toEqual(['malformed']);
-    expect((await b.ingest([claim])).refused.map((r) => r.reason.code)).toEqual(['malformed']);
+    expect((await hub2.ingest([claim])).refused.examples.map((r) => r.reason.code)).toEqual(['malformed']);
+    expect((await b.ingest([claim])).refused.examples.map((r) => r.reason.code)).toEqual(['malformed']);
 
     for (const replica of [b, hub1, hub2]) {
       expect(allergyCodes(replica), replica.site).toEqual(['Penicillin']);

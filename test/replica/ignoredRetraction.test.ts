@@ -20,7 +20,7 @@ describe('a retraction the schema does not understand', () => {
     for (const [i, data] of retractions.entries()) {
       await a.record({ stream: target.stream, type: RETRACTION_EVENT, v: i === 0 ? 2 : 1, data, author: { id: 'dr-a' } });
     }
-    expect((await syncPair(a, h)).refused).toEqual([]);
+    expect((await syncPair(a, h)).refused.count).toBe(0);
     await expectConverged([a, h]);
     for (const replica of [a, h]) {
       expect(replica.chart.stateHash(target.stream), replica.site).toBe(before);

@@ -51,7 +51,7 @@ describe('a site restored from a backup', () => {
     const rewritten = await recordMany(restored, 2); // seqs 5 and 6 again, different events
     expect(rewritten.map((e) => e.seq)).toEqual([5, 6]);
     const report = await syncPair(restored, hospital);
-    expect(report.refused.some((r) => r.receiver === 'practice-a' && r.reason.code === 'fork')).toBe(true);
+    expect(report.refused.examples.some((r) => r.receiver === 'practice-a' && r.reason.code === 'fork')).toBe(true);
     expect(restored.forks()).toHaveLength(1);
     expect(restored.forks()[0]).toMatchObject({ site: 'practice-a', seq: 7 });
     expect(restored.chart.hash()).not.toBe(hospital.chart.hash());

@@ -162,7 +162,7 @@ describe('SQLite event log: stored signatures are checked on read', () => {
     const c = await createReplica({ site: 'practice-c', keys: keysC, keyring, schema: clinicalSchema, store: createMemoryEventLog() });
     try {
       const report = await syncPair(hub, c);
-      expect(report.refused).toEqual([]);
+      expect(report.refused.count).toBe(0);
       // What C holds of A is vouched for by A's good signatures only.
       const held = await c.store.readSite(A);
       expect(held.length).toBeGreaterThan(0);

@@ -47,9 +47,9 @@ describe('syncWithHub: replicas sharing one store as their hub', () => {
     const hub = createMemoryEventLog();
     await recordMany(a, 30);
     await recordMany(b, 20);
-    expect(await syncWithHub(a, hub)).toMatchObject({ pushed: 30, pulled: 0, refused: [] });
-    expect(await syncWithHub(b, hub)).toMatchObject({ pushed: 20, pulled: 30, refused: [] });
-    expect(await syncWithHub(a, hub)).toMatchObject({ pushed: 0, pulled: 20, refused: [] });
+    expect(await syncWithHub(a, hub)).toMatchObject({ pushed: 30, pulled: 0, refused: { count: 0 } });
+    expect(await syncWithHub(b, hub)).toMatchObject({ pushed: 20, pulled: 30, refused: { count: 0 } });
+    expect(await syncWithHub(a, hub)).toMatchObject({ pushed: 0, pulled: 20, refused: { count: 0 } });
     await expectConverged([a, b]);
     await expectEachOnce(hub, 50);
     expect(await hub.versionVector()).toEqual(await a.versionVector());
@@ -84,7 +84,7 @@ describe('syncWithHub: replicas sharing one store as their hub', () => {
     await recordMany(a, 12);
     await recordMany(b, 9);
     const reports = await Promise.all([syncWithHub(a, hub, { maxEvents: 8 }), syncWithHub(b, hub, { maxEvents: 8 })]);
-    expect(reports.flatMap((r) => r.refused)).toEqual([]);
+    expect(reports.map((r) => r.refused.count)).toEqual([0, 0]);
     // Whoever stored an event first counts it; the other's copy was a duplicate or never sent.
     expect(reports[0].pushed + reports[1].pushed).toBe(46);
     await expectEachOnce(hub, 46);
@@ -99,7 +99,7 @@ describe('syncWithHub: replicas sharing one store as their hub', () => {
     const error = await caughtError(syncWithHub(a, failingAppend(store, 3), { maxEvents: 10 }));
     expect(error.code).toBe('STORE_UNAVAILABLE');
     expect(await store.versionVector()).toEqual({ 'practice-a': 20 });
-    expect(await syncWithHub(a, store, { maxEvents: 10 })).toMatchObject({ pushed: 20, refused: [] });
+    expect(await syncWithHub(a, store, { maxEvents: 10 })).toMatchObject({ pushed: 20, refused: { count: 0 } });
     const reference = createMemoryEventLog();
     await syncWithHub(a, reference, { maxEvents: 10 });
     expect(await store.readSite(a.site)).toEqual(await reference.readSite(a.site));
@@ -118,8 +118,8 @@ describe('syncWithHub: replicas sharing one store as their hub', () => {
     expect(dropped).toEqual(new Set(['practice-a', 'hub']));
     expect(report).toMatchObject({ pushed: 16, pulled: 16 });
     // What followed a lost batch did not chain on: refused as a gap, then sent again.
-    expect(report.refused.length).toBeGreaterThan(0);
-    expect(report.refused.every((r) => r.reason.code === 'gap')).toBe(true);
+    expect(report.refused.count).toBeGreaterThan(0);
+    expect(report.refused.byCode).toEqual({ gap: report.refused.count });
     await syncWithHub(b, hub);
     await expectConverged([a, b]);
   });
@@ -141,7 +141,7 @@ describe('syncWithHub: replicas sharing one store as their hub', () => {
     const [hash, count] = [b.chart.hash(), await b.store.count()];
     const report = await syncWithHub(b, hub);
     expect(report.pulled).toBe(0);
-    expect(report.refused).toEqual([expect.objectContaining({ receiver: 'practice-b', site: 'practice-a', seq: 7, reason: expect.objectContaining({ code: 'bad-signature' }) })]);
+    expect(report.refused.examples).toEqual([expect.objectContaining({ receiver: 'practice-b', site: 'practice-a', seq: 7, reason: expect.objectContaining({ code: 'bad-signature' }) })]);
     expect(b.chart.hash()).toBe(hash);
     expect(await b.store.count()).toBe(count);
   });
@@ -156,11 +156,11 @@ describe('syncWithHub: replicas sharing one store as their hub', () => {
     // The hub is the only peer it syncs with: the one it must hear from.
     const restored = await open('practice-a', { store: backup, restoredFromBackup: true, recoveryPeers: ['hub'] });
     expect((await caughtError(restored.record(draft('practice-a', 1)))).code).toBe('REPLICA_RECOVERING');
-    expect(await syncWithHub(restored, hub)).toMatchObject({ pulled: 4, refused: [] });
+    expect(await syncWithHub(restored, hub)).toMatchObject({ pulled: 4, refused: { count: 0 } });
     expect(restored.status).toBe('ready');
     const next = await restored.record(draft('practice-a', 11));
     expect(next.seq).toBe(11);
-    expect(await syncWithHub(restored, hub)).toMatchObject({ pushed: 1, refused: [] });
+    expect(await syncWithHub(restored, hub)).toMatchObject({ pushed: 1, refused: { count: 0 } });
   });
 
   it('a second history of a site is refused by whichever side holds the other one, and the sync still ends', async () => {
@@ -180,11 +180,11 @@ describe('syncWithHub: replicas sharing one store as their hub', () => {
     // It wrote past the hub: the hub refuses what does not chain onto its copy.
     const ahead = await restoredAt(3);
     const pushed = await syncWithHub(ahead, hub);
-    expect(pushed.refused).toEqual([expect.objectContaining({ receiver: 'hub', site: 'practice-a', seq: 6, reason: expect.objectContaining({ code: 'broken-chain' }) })]);
+    expect(pushed.refused.examples).toEqual([expect.objectContaining({ receiver: 'hub', site: 'practice-a', seq: 6, reason: expect.objectContaining({ code: 'broken-chain' }) })]);
     // It wrote less than the hub holds: the replica refuses the hub's history and quarantines the fork.
     const behind = await restoredAt(1);
     const pulled = await syncWithHub(behind, hub);
-    expect(pulled.refused.map((r) => `${r.receiver} ${r.seq} ${r.reason.code}`)).toEqual(['practice-a 5 fork']);
+    expect(pulled.refused.examples.map((r) => `${r.receiver} ${r.seq} ${r.reason.code}`)).toEqual(['practice-a 5 fork']);
     expect(behind.forks()).toHaveLength(1);
     expect(behind.status).toBe('recovering');
     expect(await hub.readSite(a.site)).toEqual(await a.store.readSite(a.site));

@@ -5,6 +5,7 @@ import { EXIT } from '../exitCodes.js';
 import { integerOption, out, outJson, requiredOption, stringOption, wantsJson, type CliCommand } from '../cliCommand.js';
 import { openStoreFile } from '../openStoreFile.js';
 import { readPeersConfig } from '../peersConfig.js';
+import { readServeLimits, SERVE_LIMIT_OPTIONS } from '../serveLimits.js';
 import { readServeLoops, SERVE_LOOP_OPTIONS, startServeLoops } from '../serveLoops.js';
 import { listenSyncServer, readServeNetwork, SERVE_NETWORK_OPTIONS } from '../serveNetwork.js';
 import { readSiteKeyFile } from '../siteKeyFile.js';
@@ -53,6 +54,7 @@ export const serveCommand: CliCommand = {
     host: { type: 'string', valueName: 'HOST', description: 'address to listen on', defaultValue: '127.0.0.1' },
     ...SERVE_NETWORK_OPTIONS,
     ...SERVE_LOOP_OPTIONS,
+    ...SERVE_LIMIT_OPTIONS,
   },
   examples: [
     'chartlog serve --store hospital-d.chartlog --site hospital-d --key hospital-d.key --peers peers.json --host 0.0.0.0 --port 8443 --tls-cert hospital-d.crt --tls-key hospital-d.tls.key',
@@ -67,13 +69,14 @@ export const serveCommand: CliCommand = {
     const host = stringOption(values, 'host') ?? '127.0.0.1';
     const loops = readServeLoops(values, peers, requiredOption(values, 'site'));
     const network = readServeNetwork(values);
+    const limits = readServeLimits(values);
     const store = await openStoreFile(requiredOption(values, 'store'), 'write');
     try {
       const site = requiredOption(values, 'site');
       // A site that finds itself behind must hear again from the peers it talks to (not from signature-only entries).
       const recoveryPeers = peers.peers.filter((p) => p.site !== site && (p.token !== undefined || p.url !== undefined)).map((p) => p.site);
-      const replica = await createReplica({ site, keys, keyring: peers.keyring(), schema: clinicalSchema, store, recoveryPeers, onFork: (fork) => process.stderr.write(`chartlog serve: FORK quarantined: ${JSON.stringify(fork)}\n`) });
-      const handler = createSyncHandler(replica, { peers: peers.tokens, onError: (error) => process.stderr.write(`chartlog serve: ${error instanceof Error ? error.message : String(error)}\n`) });
+      const replica = await createReplica({ site, keys, keyring: peers.keyring(), schema: clinicalSchema, store, recoveryPeers, ...(limits.maxRefusalExamples !== undefined ? { maxRefusalExamples: limits.maxRefusalExamples } : {}), onFork: (fork) => process.stderr.write(`chartlog serve: FORK quarantined: ${JSON.stringify(fork)}\n`) });
+      const handler = createSyncHandler(replica, { peers: peers.tokens, ...limits, onError: (error) => process.stderr.write(`chartlog serve: ${error instanceof Error ? error.message : String(error)}\n`) });
       const { server, url } = await listenSyncServer(handler, network, host, port);
       if (json) outJson({ listening: true, url, site: replica.site, events: await store.count() });
       else out(`${replica.site} listening on ${url} (${await store.count()} events, ${Object.keys(peers.tokens).length} peers may call${loops.sync ? `, calling ${loops.sync.peers.length} every ${loops.sync.everyMs} ms` : ''})`);

@@ -1,5 +1,7 @@
 import { isChartlogError } from '../../error/chartlogError.js';
 import { clinicalSchema } from '../../clinical/clinicalSchema.js';
+import { NO_REFUSALS } from '../../replica/ingestReport.js';
+import { addRefusals, formatRefusalCounts } from '../../replica/refusalCollector.js';
 import { createReplica } from '../../replica/replica.js';
 import type { VersionVector } from '../../store/eventLog.js';
 import { createHttpSyncClient, syncOverHttp, type HttpSyncReport } from '../../sync/http/index.js';
@@ -20,7 +22,7 @@ interface PeerSyncSummary {
   eventsReceived: number;
   rounds: number;
   bytes: number;
-  refused: HttpSyncReport['refused'][number][];
+  refused: HttpSyncReport['refused'];
   vector?: VersionVector;
   converged: boolean;
   error?: { readonly code: string; readonly message: string };
@@ -65,7 +67,7 @@ export const syncCommand: CliCommand = {
     try {
       const replica = await createReplica({ site: requiredOption(values, 'site'), keys, keyring: peers.keyring(), schema: clinicalSchema, store });
       const clients = targets.map((t) => createHttpSyncClient(t));
-      const summaries: PeerSyncSummary[] = urls.map((url) => ({ url, eventsSent: 0, eventsReceived: 0, rounds: 0, bytes: 0, refused: [], converged: false }));
+      const summaries: PeerSyncSummary[] = urls.map((url) => ({ url, eventsSent: 0, eventsReceived: 0, rounds: 0, bytes: 0, refused: NO_REFUSALS, converged: false }));
       const started = performance.now();
       for (let pass = 1; pass <= passes; pass++) {
         let moved = 0;
@@ -79,7 +81,7 @@ export const syncCommand: CliCommand = {
             s.eventsReceived += r.eventsReceived;
             s.rounds += r.rounds;
             s.bytes += r.bytes;
-            s.refused.push(...r.refused);
+            s.refused = addRefusals(s.refused, r.refused);
             moved += r.eventsReceived;
           } catch (error) {
             if (!isChartlogError(error) || !(error.code.startsWith('SYNC_') || error.code === 'MALFORMED_MESSAGE')) throw error;
@@ -105,15 +107,15 @@ export const syncCommand: CliCommand = {
       }
       const seconds = (performance.now() - started) / 1000;
       const converged = summaries.every((s) => s.converged);
-      const refused = summaries.reduce((n, s) => n + s.refused.length, 0);
+      const refused = summaries.reduce((n, s) => n + s.refused.count, 0);
       const report = { site: replica.site, converged, refused, events: await store.count(), stateHash: replica.chart.hash(), vector, seconds, peers: summaries };
       if (json) outJson(report);
       else {
         for (const s of summaries) {
           const name = s.site !== undefined ? `${s.site} (${s.url})` : s.url;
           if (s.error !== undefined) out(`${name}: FAILED ${s.error.code}: ${s.error.message}`);
-          else out(`${name}: sent ${s.eventsSent}, received ${s.eventsReceived} events in ${s.rounds} rounds (${s.bytes} bytes)${s.refused.length ? `, ${s.refused.length} REFUSED` : ''}; ${s.converged ? 'converged' : 'NOT converged'}`);
-          for (const r of s.refused.slice(0, 10)) out(`    refused ${r.site ?? '?'}#${r.seq ?? '?'} at ${r.receiver}: ${r.reason.code}: ${r.reason.message}`);
+          else out(`${name}: sent ${s.eventsSent}, received ${s.eventsReceived} events in ${s.rounds} rounds (${s.bytes} bytes)${s.refused.count ? `, ${s.refused.count} REFUSED (${formatRefusalCounts(s.refused.byCode)})` : ''}; ${s.converged ? 'converged' : 'NOT converged'}`);
+          for (const r of s.refused.examples.slice(0, 10)) out(`    refused ${r.site ?? '?'}#${r.seq ?? '?'} at ${r.receiver}: ${r.reason.code}: ${r.reason.message}`);
         }
         out(`${replica.site}: ${report.events} events, state hash ${report.stateHash.slice(0, 16)}, vector ${formatVector(vector)}`);
         out(converged && refused === 0 ? `converged with ${summaries.length} peer(s) in ${seconds.toFixed(2)} s` : 'NOT converged: see above');

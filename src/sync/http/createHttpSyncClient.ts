@@ -3,11 +3,11 @@ import type { VersionVector } from '../../store/eventLog.js';
 import type { SyncMessage } from '../syncMessage.js';
 import { DEFAULT_STATUS_PATH, DEFAULT_SYNC_PATH, SESSION_HEADER } from './createSyncHandler.js';
 import { parseHttpErrorBody } from './httpError.js';
-import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_LINE_BYTES, readNdjsonLines } from './ndjsonLines.js';
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_LINE_BYTES, readNdjsonBatches } from './ndjsonLines.js';
 import { backoffDelay, isRetryableStatus, sleep, type BackoffOptions } from './retryPolicy.js';
 import { assertSyncBaseUrl } from './syncBaseUrl.js';
 import { createTlsFetch, type HttpSyncTlsOptions } from './tlsFetch.js';
-import { NDJSON_CONTENT_TYPE, readSyncMessage, syncMessageLines, type IngestSummary } from './syncMessageNdjson.js';
+import { NDJSON_CONTENT_TYPE, readSyncMessage, syncMessageLines, type IngestSummary, type RefusedLines } from './syncMessageNdjson.js';
 
 /** Options for {@link createHttpSyncClient}. */
 export interface HttpSyncClientOptions {
@@ -31,7 +31,7 @@ export interface HttpSyncClientOptions {
   readonly statusPath?: string;
   /** One attempt (request sent, response read whole) must finish within this. @defaultValue `30_000` */
   readonly timeoutMs?: number;
-  /** Retries after a network error, a timeout, a cut-short response, 408, 429 or 5xx (never after another 4xx). @defaultValue `3` */
+  /** Retries after a network error, a timeout, a cut-short response, 408, 429 or 5xx (never after another 4xx), waiting at least what a `Retry-After` asks (at most 60 s). @defaultValue `3` */
   readonly retries?: number;
   /** Delays between retries. @defaultValue 200 ms doubling up to 10 s, full jitter */
   readonly backoff?: BackoffOptions;
@@ -39,6 +39,8 @@ export interface HttpSyncClientOptions {
   readonly maxResponseBytes?: number;
   /** Largest response line (one event). @defaultValue `2 MiB` */
   readonly maxLineBytes?: number;
+  /** Most event lines in one response (lines that cannot be events are only counted). @defaultValue `10_000` */
+  readonly maxMessageEvents?: number;
   /** Cancels everything, retries included (the signal's reason is thrown). @defaultValue none */
   readonly signal?: AbortSignal;
 }
@@ -49,6 +51,8 @@ export interface HttpExchange {
   readonly message: SyncMessage | null;
   /** What the server did with our message's events. */
   readonly ingest: IngestSummary;
+  /** Lines of the server's message that could not be events: counted, not held (add them to the ingest report with `addRefusedLines`). */
+  readonly refusedLines: RefusedLines;
   /** Request body bytes of the successful attempt. */
   readonly bytesSent: number;
   /** Response body bytes of the successful attempt. */
@@ -137,7 +141,9 @@ export function createHttpSyncClient(options: HttpSyncClientOptions): HttpSyncCl
         options.signal?.removeEventListener('abort', onAbort);
       }
       if (failure.details['retryable'] !== true || attempts > retries) throw failure;
-      await sleep(backoffDelay(attempts, options.backoff), options.signal);
+      // A busy or unavailable server says when to come back (Retry-After): not sooner.
+      const asked = failure.details['retryAfterMs'];
+      await sleep(Math.max(backoffDelay(attempts, options.backoff), typeof asked === 'number' ? asked : 0), options.signal);
     }
   };
 
@@ -145,7 +151,9 @@ export function createHttpSyncClient(options: HttpSyncClientOptions): HttpSyncCl
     if (response.ok) return;
     const text = await response.text().catch(() => '');
     const body = parseHttpErrorBody(text);
-    const details = { url, status: response.status, code: body?.code, attempts, retryable: isRetryableStatus(response.status) };
+    const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
+    const retryAfterMs = Number.isFinite(retryAfter) && retryAfter >= 0 ? Math.min(retryAfter, MAX_RETRY_AFTER_SECONDS) * 1000 : undefined;
+    const details = { url, status: response.status, code: body?.code, attempts, retryable: isRetryableStatus(response.status), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
     const why = body === undefined ? `HTTP ${response.status}` : `HTTP ${response.status} ${body.code}: ${body.message}`;
     if (response.status === 401 || response.status === 403) throw new ChartlogError('SYNC_UNAUTHORIZED', `${url} refused our token (${why})`, { details });
     throw new ChartlogError('SYNC_HTTP_FAILED', `${url} answered ${why}`, { details });
@@ -162,11 +170,11 @@ export function createHttpSyncClient(options: HttpSyncClientOptions): HttpSyncCl
         await failIfNotOk(response, syncUrl, attempts);
         if (response.body === null) throw new ChartlogError('MALFORMED_MESSAGE', `${syncUrl} answered without a body`, { details: { truncated: true } });
         let bytesReceived = 0;
-        const lines = readNdjsonLines(response.body as unknown as AsyncIterable<Uint8Array>, limits, (n) => (bytesReceived += n));
-        const read = await readSyncMessage(lines, { trailer: true });
+        const lines = readNdjsonBatches(response.body as unknown as AsyncIterable<Uint8Array>, limits, (n) => (bytesReceived += n));
+        const read = await readSyncMessage(lines, { trailer: true, ...(options.maxMessageEvents !== undefined ? { maxEvents: options.maxMessageEvents } : {}) });
         const ingest = read.trailer?.ingest ?? { accepted: 0, duplicates: 0, refusedCount: 0, refused: [] };
         const site = response.headers.get('chartlog-site');
-        const exchange: HttpExchange = { message: read.message, ingest, bytesSent: body.length, bytesReceived, attempts };
+        const exchange: HttpExchange = { message: read.message, ingest, refusedLines: read.refusedLines, bytesSent: body.length, bytesReceived, attempts };
         return site === null ? exchange : { ...exchange, site };
       });
     },
@@ -179,6 +187,9 @@ export function createHttpSyncClient(options: HttpSyncClientOptions): HttpSyncCl
     },
   };
 }
+
+// A server cannot park a client for longer than this with its Retry-After.
+const MAX_RETRY_AFTER_SECONDS = 60;
 
 /** Turns whatever an attempt threw into a ChartlogError that says whether a retry may help. */
 function classify(error: unknown, url: string, timedOut: boolean, attempts: number): ChartlogError {

@@ -2,15 +2,18 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Chart } from '../../chart/chart.js';
 import { ChartlogError, isChartlogError } from '../../error/chartlogError.js';
 import type { IngestReport } from '../../replica/ingestReport.js';
+import type { Keyring } from '../../replica/keyring.js';
 import type { Replica } from '../../replica/replica.js';
 import type { SyncOptions } from '../generateSyncMessage.js';
-import { SYNC_PROTOCOL_VERSION } from '../syncMessage.js';
+import { restrictVectors } from '../restrictVectors.js';
+import { SYNC_PROTOCOL_VERSION, type SyncMessage } from '../syncMessage.js';
 import { sendHttpError, sendThrown } from './httpError.js';
-import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_LINE_BYTES, readNdjsonLines } from './ndjsonLines.js';
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_LINE_BYTES, readNdjsonBatches } from './ndjsonLines.js';
 import { createPeerAuthenticator, type PeerAuthOptions } from './peerAuth.js';
+import { createPeerConcurrency, DEFAULT_MAX_CONCURRENT_PER_PEER } from './peerConcurrency.js';
 import { createPeerSessions } from './peerSessions.js';
 import { writeSyncResponse } from './writeSyncResponse.js';
-import { readSyncMessage } from './syncMessageNdjson.js';
+import { addRefusedLines, readSyncMessage } from './syncMessageNdjson.js';
 
 /** The default sync endpoint path. */
 export const DEFAULT_SYNC_PATH = '/chartlog/sync';
@@ -19,8 +22,17 @@ export const DEFAULT_STATUS_PATH = '/chartlog/status';
 /** The request header naming the client's sync session (one per {@link syncOverHttp} run). */
 export const SESSION_HEADER = 'chartlog-session';
 
-/** What the handler needs of a replica ({@link Replica} is one); with a `chart`, the status endpoint also reports its state hash. */
-export type HttpSyncReplica = Pick<Replica, 'site' | 'generateSyncMessage' | 'receiveSyncMessage' | 'versionVector'> & { readonly status?: Replica['status']; readonly recovery?: Replica['recovery']; readonly chart?: Pick<Chart, 'hash'> };
+/**
+ * What the handler needs of a replica ({@link Replica} is one); with a `chart`, the status
+ * endpoint also reports its state hash; with a `keyring`, peers' vectors are kept only for
+ * sites it trusts or holds (see {@link restrictVectors}).
+ */
+export type HttpSyncReplica = Pick<Replica, 'site' | 'generateSyncMessage' | 'receiveSyncMessage' | 'versionVector'> & {
+  readonly status?: Replica['status'];
+  readonly recovery?: Replica['recovery'];
+  readonly chart?: Pick<Chart, 'hash'>;
+  readonly keyring?: Pick<Keyring, 'has'>;
+};
 
 /** Options for {@link createSyncHandler}: who may call (`peers` or `verify`), and limits. */
 export type SyncHandlerOptions = PeerAuthOptions & {
@@ -36,8 +48,20 @@ export type SyncHandlerOptions = PeerAuthOptions & {
   readonly requestTimeoutMs?: number;
   /** Bounds of the replies (events and bytes per message). @defaultValue the protocol's (1000 events, 4 MiB) */
   readonly sync?: SyncOptions;
+  /** Most event lines in one request's message: more is refused with 413 (lines that cannot be events are only counted). @defaultValue `10_000` */
+  readonly maxMessageEvents?: number;
+  /** Most sites a request's `vector` or `known` may name: more is refused with 413. @defaultValue `10_000` */
+  readonly maxVectorSites?: number;
+  /** Refusals the response trailer lists as examples (all are counted, per code). @defaultValue `20` */
+  readonly maxRefusalExamples?: number;
   /** Most sync sessions held in memory (least recently used dropped; a dropped one only costs its peer a round trip). @defaultValue `1000` */
   readonly maxSessions?: number;
+  /** Most sync sessions held per peer (per token): its own least recently used is dropped, never another peer's. @defaultValue `16` */
+  readonly maxSessionsPerPeer?: number;
+  /** Most requests in progress per peer: one more is answered 429 `SYNC_BUSY` with `Retry-After`. @defaultValue `4` */
+  readonly maxConcurrentPerPeer?: number;
+  /** The `Retry-After` of a 429, in seconds. @defaultValue `1` */
+  readonly busyRetryAfterSeconds?: number;
   /** Called with each server-side failure (a 5xx), for logging. @defaultValue none */
   readonly onError?: (error: unknown, req: IncomingMessage) => void;
 };
@@ -61,16 +85,22 @@ const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/ndjson']);
  * Refused events are not HTTP errors: they are in the trailer's `ingest`. HTTP errors
  * are JSON `{ error: { code, message, issues? } }`: 400 `MALFORMED_MESSAGE` (and nothing
  * changed), 401 `SYNC_UNAUTHORIZED`, 404 `NOT_FOUND`, 405 `SYNC_METHOD_NOT_ALLOWED`,
- * 408 `SYNC_TIMEOUT`, 413 `SYNC_TOO_LARGE`, 415 `SYNC_UNSUPPORTED_MEDIA_TYPE`, 503 with
- * `Retry-After` for a store that is unavailable, full, locked or read-only, 500 otherwise.
+ * 408 `SYNC_TIMEOUT`, 413 `SYNC_TOO_LARGE`, 415 `SYNC_UNSUPPORTED_MEDIA_TYPE`, 429 `SYNC_BUSY`
+ * (with `Retry-After`) to a peer already at `maxConcurrentPerPeer`, 503 with `Retry-After`
+ * for a store that is unavailable, full, locked or read-only, 500 otherwise.
  *
  * The server keeps one {@link SyncState} per peer and `Chartlog-Session` in memory;
  * a fresh state is always correct (the first exchange of vectors works out what is
  * missing), so a restart or an eviction costs a round trip, never an event.
  *
- * Memory: a request's message is held whole while it is ingested (the body is parsed
- * line by line as it arrives, so no body-sized string is ever built); the reply is
- * written line by line with backpressure. Both are bounded by the senders' batch sizes.
+ * Memory is bounded by these options whatever a peer sends (DESIGN §8). The body is
+ * parsed line by line as it arrives (`maxRequestBytes`, `maxLineBytes`), so no
+ * body-sized string is ever built; a line that cannot be an event is counted as a
+ * refusal and dropped, and at most `maxMessageEvents` events are held while the message
+ * is ingested; refusals are counted, with `maxRefusalExamples` examples; vectors name at
+ * most `maxVectorSites` sites, and only sites the replica trusts or holds are kept;
+ * sessions are capped per peer and in all; each peer has at most `maxConcurrentPerPeer`
+ * requests in progress. The reply is written line by line with backpressure.
  *
  * @example
  * ```ts
@@ -97,7 +127,24 @@ export function createSyncHandler(replica: HttpSyncReplica, options: SyncHandler
   const maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_BODY_BYTES;
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
-  const sessions = createPeerSessions(options.maxSessions ?? 1000);
+  const sessions = createPeerSessions({ ...(options.maxSessions !== undefined ? { maxSessions: options.maxSessions } : {}), ...(options.maxSessionsPerPeer !== undefined ? { maxSessionsPerPeer: options.maxSessionsPerPeer } : {}) });
+  const concurrency = createPeerConcurrency(options.maxConcurrentPerPeer);
+  const readLimits = {
+    ...(options.maxMessageEvents !== undefined ? { maxEvents: options.maxMessageEvents } : {}),
+    ...(options.maxVectorSites !== undefined ? { maxVectorSites: options.maxVectorSites } : {}),
+    ...(options.maxRefusalExamples !== undefined ? { maxRefusalExamples: options.maxRefusalExamples } : {}),
+  };
+
+  // Vector entries for sites the replica neither trusts nor holds are dropped: they cannot
+  // matter to it, and kept they would fill the session's state and be echoed in `known`.
+  const boundVectors = async (message: SyncMessage): Promise<SyncMessage> => {
+    const keyring = replica.keyring;
+    if (keyring === undefined) return message;
+    const trusted = (site: string): boolean => keyring.has(site);
+    if (restrictVectors(message, trusted) === message) return message;
+    const held = await replica.versionVector();
+    return restrictVectors(message, (site) => trusted(site) || Object.hasOwn(held, site));
+  };
 
   const handleSync = async (req: IncomingMessage, res: ServerResponse, peer: string): Promise<void> => {
     const mediaType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
@@ -114,15 +161,17 @@ export function createSyncHandler(replica: HttpSyncReplica, options: SyncHandler
     }, timeoutMs);
     let read;
     try {
-      read = await readSyncMessage(readNdjsonLines(req.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>, { maxBytes: maxRequestBytes, maxLineBytes }), { trailer: false });
+      read = await readSyncMessage(readNdjsonBatches(req.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>, { maxBytes: maxRequestBytes, maxLineBytes }), { trailer: false, ...readLimits });
     } finally {
       clearTimeout(timer);
     }
-    const message = read.message;
+    const message = read.message === null ? null : await boundVectors(read.message);
+    const refusedLines = read.refusedLines;
     const [reply, report] = await sessions.run(peer, session, async (state0) => {
       let state = state0;
       let ingest: IngestReport | null = null;
       if (message !== null) [state, ingest] = await replica.receiveSyncMessage(state, message);
+      if (ingest !== null) ingest = addRefusedLines(ingest, refusedLines, options.maxRefusalExamples);
       const [next, out] = await replica.generateSyncMessage(state, options.sync);
       return [next, [out, ingest] as const];
     });
@@ -141,6 +190,13 @@ export function createSyncHandler(replica: HttpSyncReplica, options: SyncHandler
     if (req.method !== allow) return sendHttpError(res, 'SYNC_METHOD_NOT_ALLOWED', `${req.method ?? '?'} not allowed on ${pathname}: use ${allow}`, { headers: { allow }, close: true });
     const peer = await authenticate(req);
     if (peer === null) return sendHttpError(res, 'SYNC_UNAUTHORIZED', 'a valid bearer token is required (Authorization: Bearer <token>)', { headers: { 'www-authenticate': 'Bearer realm="chartlog"' }, close: true });
+    const leave = concurrency.enter(peer);
+    if (leave === undefined) {
+      const retryAfter = String(options.busyRetryAfterSeconds ?? 1);
+      return sendHttpError(res, 'SYNC_BUSY', `${peer} already has ${options.maxConcurrentPerPeer ?? DEFAULT_MAX_CONCURRENT_PER_PEER} requests in progress: retry after ${retryAfter} s`, { headers: { 'retry-after': retryAfter }, close: true });
+    }
+    // The slot is held until the response is done or the connection is gone.
+    res.once('close', leave);
     if (isSync) return handleSync(req, res, peer);
     const vector = await replica.versionVector();
     const body = JSON.stringify({ site: replica.site, protocol: SYNC_PROTOCOL_VERSION, status: replica.status ?? 'ready', vector, ...(replica.chart !== undefined ? { stateHash: replica.chart.hash() } : {}), ...(replica.recovery !== undefined ? { recovery: replica.recovery } : {}) });

@@ -2,10 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { ChartlogError } from '../../error/chartlogError.js';
 import { encodeEvent } from '../../event/eventHash.js';
 import type { SyncOptions } from '../generateSyncMessage.js';
+import { NO_REFUSALS } from '../../replica/ingestReport.js';
+import { addRefusals, mapRefusals } from '../../replica/refusalCollector.js';
 import type { SyncEndpoint, SyncReport } from '../inProcess.js';
 import type { SyncMessage } from '../syncMessage.js';
 import { initSyncState } from '../syncState.js';
 import type { HttpSyncClient } from './createHttpSyncClient.js';
+import { addRefusedLines, refusalsOfSummary } from './syncMessageNdjson.js';
 
 /** Options for {@link syncOverHttp}. */
 export interface SyncOverHttpOptions extends SyncOptions {
@@ -63,7 +66,7 @@ export async function syncOverHttp(replica: SyncEndpoint, client: HttpSyncClient
   const session = randomUUID();
   let state = initSyncState(options.peer === undefined ? {} : { peer: options.peer });
   let peer = client.url;
-  let r: HttpSyncReport = { rounds: 0, messages: 0, accepted: 0, duplicates: 0, refused: [], bytes: 0, eventBytes: 0, eventsSent: 0, eventsReceived: 0, bytesSent: 0, bytesReceived: 0, requests: 0, peer };
+  let r: HttpSyncReport = { rounds: 0, messages: 0, accepted: 0, duplicates: 0, refused: NO_REFUSALS, bytes: 0, eventBytes: 0, eventsSent: 0, eventsReceived: 0, bytesSent: 0, bytesReceived: 0, requests: 0, peer };
   for (let round = 1; round <= maxRounds; round++) {
     let mine: SyncMessage | null;
     [state, mine] = await replica.generateSyncMessage(state, options);
@@ -71,14 +74,14 @@ export async function syncOverHttp(replica: SyncEndpoint, client: HttpSyncClient
     peer = exchange.site ?? peer;
     if (state.peer === undefined && exchange.site !== undefined) state = { ...state, peer: exchange.site };
     const theirs = exchange.message;
-    const serverRefused = exchange.ingest.refused.map((x) => ({ ...x, receiver: peer }));
+    const serverRefused = mapRefusals(refusalsOfSummary(exchange.ingest), (x) => ({ ...x, receiver: peer }));
     r = {
       ...r,
       rounds: round,
       messages: r.messages + (mine === null ? 0 : 1) + (theirs === null ? 0 : 1),
       accepted: r.accepted + exchange.ingest.accepted,
       duplicates: r.duplicates + exchange.ingest.duplicates,
-      refused: serverRefused.length === 0 ? r.refused : [...r.refused, ...serverRefused],
+      refused: addRefusals(r.refused, serverRefused),
       bytes: r.bytes + exchange.bytesSent + exchange.bytesReceived,
       eventBytes: r.eventBytes + canonicalBytes(mine) + canonicalBytes(theirs),
       eventsSent: r.eventsSent + (mine?.events.length ?? 0),
@@ -89,19 +92,20 @@ export async function syncOverHttp(replica: SyncEndpoint, client: HttpSyncClient
       peer,
     };
     if (theirs !== null) {
-      const [next, ingest] = await replica.receiveSyncMessage(state, theirs);
+      const [next, ingested] = await replica.receiveSyncMessage(state, theirs);
+      const ingest = addRefusedLines(ingested, exchange.refusedLines);
       state = next;
       r = {
         ...r,
         accepted: r.accepted + ingest.accepted,
         duplicates: r.duplicates + ingest.duplicates,
-        refused: ingest.refused.length === 0 ? r.refused : [...r.refused, ...ingest.refused.map((x) => ({ ...x, receiver: replica.site }))],
+        refused: addRefusals(r.refused, mapRefusals(ingest.refused, (x) => ({ ...x, receiver: replica.site }))),
       };
     }
     options.onRound?.(round, r);
     if (mine === null && theirs === null) return r;
   }
-  throw new ChartlogError('SYNC_NOT_QUIET', `${replica.site} and ${client.url} still syncing after ${maxRounds} rounds (${r.refused.length} refusals)`, { details: { url: client.url, refused: r.refused.slice(0, 10) } });
+  throw new ChartlogError('SYNC_NOT_QUIET', `${replica.site} and ${client.url} still syncing after ${maxRounds} rounds (${r.refused.count} refusals)`, { details: { url: client.url, refused: r.refused.examples.slice(0, 10) } });
 }
 
 function canonicalBytes(message: SyncMessage | null): number {

@@ -38,14 +38,22 @@ describe('readNdjsonLines', () => {
 
 describe('readSyncMessage', () => {
   it('reads nothing as no message, and a header with events as a message', async () => {
-    expect(await readSyncMessage(chunkLines(), { trailer: false })).toEqual({ message: null });
-    const read = await readSyncMessage(chunkLines('{"protocol":1,"vector":{}}', '{"id":"e1"}'), { trailer: false });
-    expect(read.message).toEqual({ protocol: 1, vector: {}, events: [{ id: 'e1' }] });
+    expect(await readSyncMessage(chunkLines(), { trailer: false })).toEqual({ message: null, refusedLines: { refused: { count: 0, byCode: {}, examples: [] } } });
+    const read = await readSyncMessage(chunkLines('{"protocol":1,"vector":{}}', '{"id":"e1","site":"a","seq":1}'), { trailer: false });
+    expect(read.message).toEqual({ protocol: 1, vector: {}, events: [{ id: 'e1', site: 'a', seq: 1 }] });
+  });
+
+  it('counts lines that cannot be events as malformed refusals instead of holding them, and says where each held event was', async () => {
+    const read = await readSyncMessage(chunkLines('{"protocol":1,"vector":{}}', '{}', 'not json', '{"id":"e1","site":"a","seq":1}', '[1]'), { trailer: false });
+    expect(read.message?.events).toEqual([{ id: 'e1', site: 'a', seq: 1 }]);
+    expect(read.refusedLines.refused).toMatchObject({ count: 3, byCode: { malformed: 3 } });
+    expect(read.refusedLines.refused.examples.map((r) => r.index)).toEqual([0, 1, 3]);
+    expect(read.refusedLines.positions).toEqual([2]);
   });
 
   it('refuses a response without its trailer, or whose trailer miscounts the events (cut short)', async () => {
     expect(await codeOf(readSyncMessage(chunkLines('{"protocol":1,"vector":{}}', '{"id":"e1"}'), { trailer: true }))).toBe('MALFORMED_MESSAGE');
-    const miscounted = readSyncMessage(chunkLines('{"protocol":1,"vector":{}}', '{"id":"e1"}', '{"end":true,"events":2,"ingest":{"accepted":0,"duplicates":0,"refusedCount":0,"refused":[]}}'), { trailer: true });
+    const miscounted = readSyncMessage(chunkLines('{"protocol":1,"vector":{}}', '{"id":"e1","site":"a","seq":1}', '{"end":true,"events":2,"ingest":{"accepted":0,"duplicates":0,"refusedCount":0,"refused":[]}}'), { trailer: true });
     expect(await codeOf(miscounted)).toBe('MALFORMED_MESSAGE');
   });
 });
