@@ -114,7 +114,7 @@ describe('keys a JavaScript object cannot hold faithfully are refused, the same 
       const forged = encodeWireEvent(signEvent((JSON.parse(bad) as { e: ChartEvent }).e, keysOf('mallory').privateKey));
       expect(forged).toContain(JSON.stringify(path.at(-1)));
       const [, report] = await hospital.receiveSyncMessage(initSyncState(), decodeSyncMessageText([lines[0], `${forged}\n`, ...lines.slice(1)].join('')));
-      expect(report.refused).toEqual([{ index: 0, site: 'mallory', seq: 1, id: real.id, reason: { code: 'malformed', message: expect.stringContaining(formatPath(path)) } }]);
+      expect(report.refused.examples).toEqual([{ index: 0, site: 'mallory', seq: 1, id: real.id, reason: { code: 'malformed', message: expect.stringContaining(formatPath(path)) } }]);
     }
     expect((await hospital.versionVector())['mallory']).toBeUndefined();
     await syncPair(a, hospital);

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runEventStoreDbHub, type EventStoreDbHubResult } from '../../examples/eventstoredb-hub.js';
-import { eventHash, readAllEvents, syncPair, syncWithHub, type ChartEvent, type EventLog, type Replica } from '../../src/index.js';
+import { eventHash, eventIdOf, readAllEvents, syncPair, syncWithHub, type ChartEvent, type EventLog, type Replica } from '../../src/index.js';
 import { createEventStoreDbEventLog, type EventStoreDbEventLog } from '../../src/store/eventstoredb/index.js';
 import { caughtError } from '../support/caughtError.js';
 import { startEsdbTestServer, type EsdbTestServer } from '../support/esdb/esdbTestServer.js';
@@ -224,7 +224,10 @@ describe('syncWithHub on EventStoreDB (in-process server)', () => {
     expect((await caughtError(syncWithHub(b, hub))).code).toBe('STORE_CORRUPT');
     expect(b.chart.hash()).toBe(before.hash);
 
-    // Careful tampering (the stored hash updated) reaches ingest, which refuses the run.
+    // Careful tampering (the id derived again, the stored hash updated) reaches ingest,
+    // which refuses the run.
+    const { id: _id, sig: _sig, ...content } = altered;
+    (altered as { id: string }).id = eventIdOf(content);
     replace({ ...meta, hash: eventHash(altered) });
     const report = await syncWithHub(b, hub);
     expect(report.pulled).toBe(0);

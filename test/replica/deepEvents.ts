@@ -52,7 +52,7 @@ export async function deepBatch(member: Member, depth: number): Promise<{ honest
 
 /** One refusal, of the deep event, naming the member and the depth limit. */
 export function expectDeepRefused(report: IngestReport, index: number, member: Member): void {
-  expect(report.refused).toHaveLength(1);
+  expect(report.refused.count).toBe(1);
   const refusal = report.refused.examples[0];
   expect(refusal).toMatchObject({ index, site: 'practice-b', seq: 1, reason: { code: 'malformed' } });
   expect(refusal?.reason.message).toContain(`${member}`);

@@ -57,7 +57,9 @@ describe('the wire form of an event', () => {
     expect(flipped[1]).not.toBe(lines[1]);
     const report = await hospital.ingest(flipped.map(decodeWireEvent));
     expect(report.accepted).toBe(0);
-    expect(report.refused.examples.map((r) => r.reason.code)).toEqual(Array(4).fill('broken-chain'));
+    // The changed event's id is no longer its content's, so it is malformed; the rest of
+    // its site's run is then incomplete (a gap) and refused with it.
+    expect(report.refused.examples.map((r) => r.reason.code)).toEqual(['gap', 'malformed', 'gap', 'gap']);
     expect(await hospital.versionVector()).toEqual({});
   });
 
@@ -107,7 +109,8 @@ describe('the writer encodes natively only when that is the canonical encoding',
 });
 
 describe('the encoding a decoded line hands to ingest', () => {
-  const key = fc.constantFrom('b', 'a', 'Z', '10', '9', '0', '-x', 'e\u0301', '\u00e9', 'code', 'note', 'sig');
+  // Not both 'e\u0301' and '\u00e9': keys equal after NFC are refused by the writer.
+  const key = fc.constantFrom('b', 'a', 'Z', '10', '9', '0', '-x', 'e\u0301', '\u00f1', 'code', 'note', 'sig');
   const value: fc.Arbitrary<Json> = fc.letrec<{ v: Json }>((tie) => ({
     v: fc.oneof({ depthSize: 'small' }, fc.string(), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constant(null), fc.array(tie('v'), { maxLength: 3 }), fc.dictionary(key, tie('v'), { maxKeys: 4 })),
   })).v;
