@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { EXIT, exitCodeOf } from '../../src/cli/exitCodes.js';
+import { ChartlogError } from '../../src/error/chartlogError.js';
+
+describe('exit codes', () => {
+  it('a machine clock outside what a stamp can hold is a configuration error (2), not an internal one', () => {
+    expect(exitCodeOf(new ChartlogError('CLOCK_OUT_OF_RANGE', 'wall clock reads year 10000'))).toBe(EXIT.usage);
+  });
+
+  it('store, sync and unknown errors keep their codes', () => {
+    expect(exitCodeOf(new ChartlogError('STORE_LOCKED', 'x'))).toBe(EXIT.store);
+    expect(exitCodeOf(new ChartlogError('SYNC_BUSY', 'x'))).toBe(EXIT.sync);
+    expect(exitCodeOf(new Error('x'))).toBe(EXIT.internal);
+  });
+});
