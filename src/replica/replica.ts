@@ -173,7 +173,7 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
   const reopenWriter = async (): Promise<void> => {
     const head = await store.head(site);
     ownHead = head.seq > 0 ? await store.get(site, head.seq) : undefined;
-    writer = createEventWriter({ site, clock, head, maxBytes: maxEventBytes, ...(integrity ? { signing: { privateKey: keys.privateKey, every: signEvery } } : {})});
+    writer = createEventWriter({ site, clock, head, maxBytes: maxEventBytes, ...(integrity ? { signing: { privateKey: keys.privateKey, every: signEvery } } : {}) });
   };
   await reopenWriter();
   const ownSeq = (): number => ownHead?.seq ?? 0;
