@@ -111,6 +111,7 @@ export type { OpenSlotInput, BookAppointmentInput, CancelAppointmentInput, Reboo
 // Stores: the port, the in-memory adapter and the store tools (no driver needed).
 // SQLite and EventStoreDB adapters live behind `chartlog/sqlite` and `chartlog/eventstoredb`.
 export type { EventLog, AppendResult, EventPage, StoredSnapshot, VersionVector } from './store/eventLog.js';
+export { MARKER_NAME_PATTERN } from './store/markerName.js';
 export { planAppend, takenPositions } from './store/checkAppend.js';
 export { readEventPages, readAllEvents } from './store/readEventPages.js';
 export type { ReadEventPagesOptions } from './store/readEventPages.js';
@@ -143,6 +144,8 @@ export type { SyncWithHubOptions, HubSyncReport } from './sync/syncWithHub.js';
 export { createReplica } from './replica/replica.js';
 export type { Replica, ReplicaOptions, ReplicaStatus } from './replica/replica.js';
 export type { RecoveryReason, ReplicaRecovery } from './replica/recoveryGuard.js';
+export { RECOVERY_MARKER } from './replica/recoveryMarker.js';
+export type { StoredRecovery } from './replica/recoveryMarker.js';
 export { createKeyring } from './replica/keyring.js';
 export type { Keyring, PublicKeyInput } from './replica/keyring.js';
 export { createForkQuarantine } from './replica/forkQuarantine.js';

@@ -3,6 +3,7 @@ import { commandHelp, out, outJson, parseCommandArgs, type CliCommand } from './
 import { conflictsCommand } from './commands/conflicts.js';
 import { demoCommand } from './commands/demo.js';
 import { keygenCommand } from './commands/keygen.js';
+import { recoverCommand } from './commands/recover.js';
 import { replayCommand } from './commands/replay.js';
 import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
@@ -11,7 +12,7 @@ import { verifyCommand } from './commands/verify.js';
 import { EXIT, EXIT_CODES_HELP, exitCodeOf } from './exitCodes.js';
 
 /** Every `chartlog` command, in the order the root `--help` lists them. */
-export const CLI_COMMANDS: readonly CliCommand[] = [demoCommand, keygenCommand, serveCommand, syncCommand, statusCommand, verifyCommand, conflictsCommand, replayCommand];
+export const CLI_COMMANDS: readonly CliCommand[] = [demoCommand, keygenCommand, serveCommand, syncCommand, statusCommand, recoverCommand, verifyCommand, conflictsCommand, replayCommand];
 
 /** The root `--help` text. */
 export function rootHelp(): string {

@@ -64,6 +64,12 @@ export interface RecoveryGuardOptions {
   /** Start in recovery (`restored-from-backup`). */
   readonly restoredFromBackup: boolean;
   /**
+   * Start in the recovery a store kept from an earlier run (its `chartlog.recovery`
+   * marker): that reason and shown seq, with no peer heard from yet. It wins over
+   * `restoredFromBackup` (an own fork stays one). @defaultValue none
+   */
+  readonly resume?: { readonly reason: RecoveryReason; readonly shownOwnSeq: number };
+  /**
    * The peers to hear from, read whenever recovery is checked; when it returns none, any
    * one peer heard from (identified or not) is enough.
    */
@@ -86,8 +92,8 @@ export interface RecoveryGuardOptions {
  * ```
  */
 export function createRecoveryGuard(options: RecoveryGuardOptions): RecoveryGuard {
-  let reason: RecoveryReason | undefined = options.restoredFromBackup ? 'restored-from-backup' : undefined;
-  let shownOwnSeq = 0;
+  let reason: RecoveryReason | undefined = options.resume?.reason ?? (options.restoredFromBackup ? 'restored-from-backup' : undefined);
+  let shownOwnSeq = options.resume?.shownOwnSeq ?? 0;
   let heldOwnSeq = options.held;
   // Peers heard with nothing more to give since recovery began ('' for an unnamed one).
   const heard = new Set<string>();

@@ -21,6 +21,7 @@ import type { IngestReport } from './ingestReport.js';
 import { createKeyring, type Keyring } from './keyring.js';
 import { rebuildChart } from './rebuildChart.js';
 import { createRecoveryGuard, describeRecovery, type ReplicaRecovery } from './recoveryGuard.js';
+import { readRecoveryMarker, storedRecoveryOf, writeRecoveryMarker } from './recoveryMarker.js';
 import { createSerialQueue } from './serialQueue.js';
 
 /** Options for {@link createReplica}. */
@@ -45,7 +46,12 @@ export interface ReplicaOptions {
    * The store was restored from a backup: start in recovery and refuse to record until
    * every peer of {@link ReplicaOptions.recoveryPeers} has been heard from with nothing
    * more of this site's events to give, and the store holds every own event a peer has
-   * shown (DESIGN §6), or {@link Replica.markRecovered}. @defaultValue `false`
+   * shown (DESIGN §6), or {@link Replica.markRecovered}.
+   *
+   * Recovery, whatever started it, is kept in the store (the `chartlog.recovery` marker,
+   * see `EventLog.putMarker`) until it ends: a replica opened again on a store whose
+   * marker is set starts recovering even without this option, and must hear from every
+   * peer again. A store without markers keeps recovery in memory only. @defaultValue `false`
    */
   readonly restoredFromBackup?: boolean;
   /**
@@ -127,9 +133,10 @@ export interface Replica {
   /**
    * Operator override: allow recording now, although recovery has not been confirmed by
    * every peer (or an own-site fork was found). Recording may then reuse seqs a peer
-   * holds (`recovery.shownOwnSeq` tells how far): that is reported as a fork.
+   * holds (`recovery.shownOwnSeq` tells how far): that is reported as a fork. Clears the
+   * store's recovery marker; resolves once that is done.
    */
-  markRecovered(): void;
+  markRecovered(): Promise<void>;
 }
 
 /**
@@ -177,7 +184,19 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
   };
   await reopenWriter();
   const ownSeq = (): number => ownHead?.seq ?? 0;
-  const guard = createRecoveryGuard({ site, held: ownSeq(), restoredFromBackup: options.restoredFromBackup === true, peers: () => options.recoveryPeers ?? keyring.sites() });
+  // A recovery an earlier run kept in the store goes on: a restart must not clear it.
+  const resume = await readRecoveryMarker(store);
+  const guard = createRecoveryGuard({ site, held: ownSeq(), restoredFromBackup: options.restoredFromBackup === true, ...(resume !== undefined ? { resume } : {}), peers: () => options.recoveryPeers ?? keyring.sites() });
+  let kept = JSON.stringify(resume ?? null);
+  // Called (inside the serial queue) after anything that may move the guard in or out of recovery.
+  const keepRecovery = async (): Promise<void> => {
+    const now = storedRecoveryOf(guard.recovery);
+    const text = JSON.stringify(now ?? null);
+    if (text === kept) return;
+    await writeRecoveryMarker(store, now);
+    kept = text;
+  };
+  await keepRecovery();
 
   const ctx = { store, chart, keyring, clock, quarantine, maxEventBytes, wallClock, requireSignatures: integrity, ...(options.maxRefusalExamples !== undefined ? { maxRefusalExamples: options.maxRefusalExamples } : {}) };
   const ingestNow = async (events: unknown): Promise<IngestReport> => {
@@ -189,6 +208,7 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
     const shown = verified.get(site);
     if (shown !== undefined) guard.shown(shown, heldBefore);
     guard.held(ownSeq());
+    await keepRecovery();
     return report;
   };
 
@@ -249,13 +269,16 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
         const next = await stopAskingForRefused(afterReceive, report, () => store.versionVector());
         // The peer's claim about our seq is not proof: it only tells whether it is done showing.
         guard.heard(state.peer, seqOf(received.peerVector, site), ownSeq());
+        await keepRecovery();
         return [next, report];
       });
     },
     forks: () => quarantine.list(),
-    markRecovered() {
-      guard.markRecovered();
-    },
+    markRecovered: () =>
+      serial(async () => {
+        guard.markRecovered();
+        await keepRecovery();
+      }),
   };
   return replica;
 }

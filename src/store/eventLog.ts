@@ -82,6 +82,25 @@ export interface EventLog {
   /** Releases the store; later calls fail with `STORE_CLOSED`. Idempotent. */
   close(): Promise<void>;
   /**
+   * Optional (every built-in store has it): saves a small named record about the store
+   * itself, outside its events, replacing any earlier value; `undefined` removes it. A
+   * replica keeps its recovery state here (`chartlog.recovery`), so a restart cannot
+   * clear it. The value is stored as canonical JSON and read back equal; it is never
+   * synced. Memory keeps it in a map, SQLite in its `meta` table (key `marker:<name>`),
+   * EventStoreDB in the stream `<prefix>-marker-<name>` (the last event wins).
+   * Stores without it lose such state when their process ends.
+   *
+   * @throws ChartlogError `INVALID_OPTION` for a name that does not match
+   *   `MARKER_NAME_PATTERN`; `STORE_READ_ONLY` on a read-only store.
+   */
+  putMarker?(name: string, value: Json | undefined): Promise<void>;
+  /**
+   * Optional, with {@link EventLog.putMarker}: the named record's value, or undefined
+   * when none is saved.
+   * @throws ChartlogError `STORE_CORRUPT` when the saved bytes are not JSON.
+   */
+  getMarker?(name: string): Promise<Json | undefined>;
+  /**
    * Optional: subscribes to damage a read found and worked around, returning a function
    * that unsubscribes. A stored signature whose bytes fail their checksum is left out of
    * what the read returns (the event itself is intact: its row hash vouches for it) and

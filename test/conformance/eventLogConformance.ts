@@ -392,6 +392,37 @@ export function describeEventLogConformance(name: string, factory: EventLogFacto
       });
     });
 
+    describe('markers', () => {
+      it('puts, gets, replaces and removes a named marker, apart from events and snapshots', async () => {
+        await withLog(async (log) => {
+          const putMarker = log.putMarker?.bind(log);
+          const getMarker = log.getMarker?.bind(log);
+          expect(putMarker && getMarker).toBeDefined();
+          if (!putMarker || !getMarker) return;
+          expect(await getMarker('chartlog.recovery')).toBeUndefined();
+          await putMarker('chartlog.recovery', { reason: 'restored-from-backup', shownOwnSeq: 0, note: 'café' });
+          await putMarker('other.marker', [1, 2.5, null, true]);
+          expect(await getMarker('chartlog.recovery')).toEqual({ reason: 'restored-from-backup', shownOwnSeq: 0, note: 'café' });
+          await putMarker('chartlog.recovery', { reason: 'behind', shownOwnSeq: 7 });
+          expect(await getMarker('chartlog.recovery')).toEqual({ reason: 'behind', shownOwnSeq: 7 });
+          await putMarker('chartlog.recovery', undefined);
+          expect(await getMarker('chartlog.recovery')).toBeUndefined();
+          expect(await getMarker('other.marker')).toEqual([1, 2.5, null, true]);
+          expect(await log.count()).toBe(0);
+          expect(await log.versionVector()).toEqual({});
+        });
+      });
+
+      it('refuses a marker name that is not a plain lower-case name with INVALID_OPTION, storing nothing', async () => {
+        await withLog(async (log) => {
+          for (const name of ['', 'Recovery', 'a-b', 'a/b', 'x'.repeat(65), '1abc']) {
+            await expectCode(log.putMarker!(name, 1), 'INVALID_OPTION');
+            await expectCode(log.getMarker!(name), 'INVALID_OPTION');
+          }
+        });
+      });
+    });
+
     describe('lifecycle', () => {
       it('after close every call fails with STORE_CLOSED, and close is idempotent', async () => {
         const log = await factory.open();
@@ -410,13 +441,15 @@ export function describeEventLogConformance(name: string, factory: EventLogFacto
           () => log.count(),
           () => log.putSnapshot(snap),
           () => log.getSnapshot(STREAMS[0]!),
+          () => log.putMarker!('chartlog.recovery', 1),
+          () => log.getMarker!('chartlog.recovery'),
         ];
         for (const call of calls) await expectCode(call(), 'STORE_CLOSED');
       });
 
       if (factory.reopen) {
         const reopen = factory.reopen.bind(factory);
-        it('reopened, keeps every event, signature, head, cursor and snapshot, and continues the chains', async () => {
+        it('reopened, keeps every event, signature, head, cursor, snapshot and marker, and continues the chains', async () => {
           const keys = generateSiteKeys();
           const { events, writers } = makeHistory(6);
           const batch = interleave([...events.values()]);
@@ -428,6 +461,7 @@ export function describeEventLogConformance(name: string, factory: EventLogFacto
             await log.append(batch);
             await log.append([signed]);
             await log.putSnapshot(snap);
+            await log.putMarker!('chartlog.recovery', { reason: 'behind', shownOwnSeq: 6 });
             cursor = (await log.readAll(undefined, 10)).cursor;
           } finally {
             await log.close();
@@ -442,6 +476,7 @@ export function describeEventLogConformance(name: string, factory: EventLogFacto
             expect((await again.readAll(undefined, 100)).events).toEqual(expected);
             expect((await again.readAll(cursor, 100)).events).toEqual(expected.slice(10));
             expect(await again.getSnapshot(STREAMS[1]!)).toEqual(snap);
+            expect(await again.getMarker!('chartlog.recovery')).toEqual({ reason: 'behind', shownOwnSeq: 6 });
             // The chains continue from the reloaded heads; a fork is still a fork.
             const more = siteEvents(writers.get(B)!, 2);
             expect(await again.append(more)).toEqual({ appended: 2, duplicates: 0 });

@@ -57,7 +57,7 @@ describe('a site restored from a backup', () => {
     expect(restored.chart.hash()).not.toBe(hospital.chart.hash());
     expect(restored.chart.events('patient/ann-jones' as never).filter((e: ChartEvent) => e.site === 'practice-a' && e.seq > 6)).toEqual([]);
     expect(restored.status).toBe('recovering');
-    restored.markRecovered(); // an operator's decision
+    await restored.markRecovered(); // an operator's decision
     expect(restored.status).toBe('ready');
   });
 

@@ -86,7 +86,7 @@ describe('a site restored from a backup leaves recovery only on proof', () => {
     expect(restored.status).toBe('recovering');
     expect(restored.recovery).toMatchObject({ reason: 'own-fork', shownOwnSeq: 10 });
     expect((await caughtError(restored.record(draft('practice-a', 1)))).code).toBe('REPLICA_RECOVERING');
-    restored.markRecovered(); // an operator's decision
+    await restored.markRecovered(); // an operator's decision
     expect(restored.status).toBe('ready');
   });
 

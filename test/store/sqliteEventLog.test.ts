@@ -77,6 +77,47 @@ describe('SQLite event log: one file, one writer, any number of readers', () => 
     }
   });
 
+  it('a marker lives in the meta table of a schema 2 file: a reader sees it but cannot change it, and the schema version stays 2', async () => {
+    const path = fresh();
+    const writer = openSqliteEventLog(path);
+    const reader = openSqliteEventLog(path, { readOnly: true });
+    try {
+      await writer.putMarker('chartlog.recovery', { reason: 'restored-from-backup', shownOwnSeq: 0 });
+      expect(await reader.getMarker('chartlog.recovery')).toEqual({ reason: 'restored-from-backup', shownOwnSeq: 0 });
+      const refused = await codeOf(() => reader.putMarker('chartlog.recovery', undefined));
+      expect(refused.code).toBe('STORE_READ_ONLY');
+      expect(await writer.getMarker('chartlog.recovery')).toEqual({ reason: 'restored-from-backup', shownOwnSeq: 0 });
+    } finally {
+      await writer.close();
+      await reader.close();
+    }
+    const db = new Database(path, { readonly: true });
+    try {
+      expect(db.prepare("SELECT value FROM meta WHERE key = 'marker:chartlog.recovery'").pluck().get()).toBe('{"reason":"restored-from-backup","shownOwnSeq":0}');
+      expect(db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get()).toBe(String(SQLITE_SCHEMA_VERSION));
+    } finally {
+      db.close();
+    }
+  });
+
+  it('a marker whose stored text is not JSON is STORE_CORRUPT naming the path', async () => {
+    const path = fresh();
+    const log = openSqliteEventLog(path);
+    await log.putMarker('chartlog.recovery', 1);
+    await log.close();
+    const db = new Database(path);
+    db.prepare("UPDATE meta SET value = '{' WHERE key = 'marker:chartlog.recovery'").run();
+    db.close();
+    const again = openSqliteEventLog(path);
+    try {
+      const err = await codeOf(() => again.getMarker('chartlog.recovery'));
+      expect(err.code).toBe('STORE_CORRUPT');
+      expect(err.details['path']).toBe(path);
+    } finally {
+      await again.close();
+    }
+  });
+
   it('a second writable open in the same process is STORE_LOCKED naming the path; the next writer after close continues the chains', async () => {
     const path = fresh();
     const one = openSqliteEventLog(path);

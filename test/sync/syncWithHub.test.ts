@@ -173,7 +173,7 @@ describe('syncWithHub: replicas sharing one store as their hub', () => {
       const backup = createMemoryEventLog();
       await backup.append(await a.store.readSite(a.site, 1, 3));
       const restored = await open('practice-a', { store: backup, restoredFromBackup: true });
-      restored.markRecovered();
+      await restored.markRecovered();
       for (let n = 0; n < own; n++) await restored.record(draft('practice-a', 40 + n));
       return restored;
     };

@@ -1,4 +1,5 @@
 import { clinicalSchema } from '../../clinical/clinicalSchema.js';
+import { describeRecovery } from '../../replica/recoveryGuard.js';
 import { createReplica } from '../../replica/replica.js';
 import { createSyncHandler } from '../../sync/http/index.js';
 import { EXIT } from '../exitCodes.js';
@@ -44,6 +45,14 @@ export const serveCommand: CliCommand = {
     'from a backup) or shows a second history of it, it stops recording until every peer with a',
     'token or url in the peers file has been heard from with nothing more of its events (a fork',
     'waits for an operator). GET /chartlog/status then says "recovering" and why (chartlog status --peer).',
+    '',
+    'Restored from a backup: start with --restored-from-backup when the store file was put back',
+    'from a backup (or copied from another machine) and may hold fewer of this site\'s own events',
+    'than its peers. It then records nothing (demo activity included) until it has taken its own',
+    'events back from its peers and heard from each of them, so it never reuses a seq a peer',
+    'holds. Recovery is kept in the store: a serve restarted while recovering, with or without',
+    'the flag, is still recovering. To end it by hand once you have checked, stop the server',
+    'and run chartlog recover.',
   ],
   options: {
     store: { type: 'string', valueName: 'FILE', required: true, description: 'SQLite store file (created if missing)' },
@@ -52,6 +61,7 @@ export const serveCommand: CliCommand = {
     peers: { type: 'string', valueName: 'PEERS.json', required: true, description: 'trusted peers: site ids, public keys, tokens (and urls to call with --sync-every)' },
     port: { type: 'string', valueName: 'P', description: 'TCP port (0: any free port)', defaultValue: '8080' },
     host: { type: 'string', valueName: 'HOST', description: 'address to listen on', defaultValue: '127.0.0.1' },
+    'restored-from-backup': { type: 'boolean', description: 'the store was restored from a backup: record nothing until every peer has given back our own events (kept in the store until then)' },
     ...SERVE_NETWORK_OPTIONS,
     ...SERVE_LOOP_OPTIONS,
     ...SERVE_LIMIT_OPTIONS,
@@ -75,10 +85,11 @@ export const serveCommand: CliCommand = {
       const site = requiredOption(values, 'site');
       // A site that finds itself behind must hear again from the peers it talks to (not from signature-only entries).
       const recoveryPeers = peers.peers.filter((p) => p.site !== site && (p.token !== undefined || p.url !== undefined)).map((p) => p.site);
-      const replica = await createReplica({ site, keys, keyring: peers.keyring(), schema: clinicalSchema, store, recoveryPeers, ...(limits.maxRefusalExamples !== undefined ? { maxRefusalExamples: limits.maxRefusalExamples } : {}), onFork: (fork) => process.stderr.write(`chartlog serve: FORK quarantined: ${JSON.stringify(fork)}\n`) });
+      const replica = await createReplica({ site, keys, keyring: peers.keyring(), schema: clinicalSchema, store, recoveryPeers, restoredFromBackup: values['restored-from-backup'] === true, ...(limits.maxRefusalExamples !== undefined ? { maxRefusalExamples: limits.maxRefusalExamples } : {}), onFork: (fork) => process.stderr.write(`chartlog serve: FORK quarantined: ${JSON.stringify(fork)}\n`) });
       const handler = createSyncHandler(replica, { peers: peers.tokens, ...limits, onError: (error) => process.stderr.write(`chartlog serve: ${error instanceof Error ? error.message : String(error)}\n`) });
       const { server, url } = await listenSyncServer(handler, network, host, port);
-      if (json) outJson({ listening: true, url, site: replica.site, events: await store.count() });
+      if (replica.recovery !== undefined) process.stderr.write(`chartlog serve: RECOVERING: ${describeRecovery(replica.site, replica.recovery)}\n`);
+      if (json) outJson({ listening: true, url, site: replica.site, events: await store.count(), status: replica.status });
       else out(`${replica.site} listening on ${url} (${await store.count()} events, ${Object.keys(peers.tokens).length} peers may call${loops.sync ? `, calling ${loops.sync.peers.length} every ${loops.sync.everyMs} ms` : ''})`);
       const running = startServeLoops(replica, loops, { json });
       const signal = await new Promise<NodeJS.Signals>((stop) => {

@@ -2,6 +2,8 @@ import { isChartlogError } from '../../error/chartlogError.js';
 import { clinicalSchema } from '../../clinical/clinicalSchema.js';
 import { NO_REFUSALS } from '../../replica/ingestReport.js';
 import { addRefusals, formatRefusalCounts } from '../../replica/refusalCollector.js';
+import { describeRecovery } from '../../replica/recoveryGuard.js';
+import { readRecoveryMarker } from '../../replica/recoveryMarker.js';
 import { createReplica } from '../../replica/replica.js';
 import type { VersionVector } from '../../store/eventLog.js';
 import { createHttpSyncClient, syncOverHttp, type HttpSyncReport } from '../../sync/http/index.js';
@@ -12,6 +14,7 @@ import { openStoreFile } from '../openStoreFile.js';
 import { readPeersConfig } from '../peersConfig.js';
 import { PEER_TLS_OPTIONS, readPeerTargets } from '../peerTargets.js';
 import { readSiteKeyFile } from '../siteKeyFile.js';
+import { syncPeerSites } from '../syncPeerSites.js';
 import { formatVector } from './status.js';
 
 /** What one peer's sync did, over every pass. */
@@ -41,6 +44,12 @@ export const syncCommand: CliCommand = {
     'An https:// peer is checked with --tls-ca/--tls-pin when given, else with the "ca" or "pin"',
     'of the peers-file entry whose "url" is that peer, else against the public CAs; a peer that',
     'fails the check is SYNC_TLS_FAILED (exit 4 when no peer could be synced).',
+    '',
+    'Restored from a backup: --restored-from-backup says the store file was put back from a',
+    'backup and may hold fewer of this site\'s own events than its peers. The store is then',
+    'recovering (kept in the store, so a later sync or serve goes on recovering) until it has',
+    'taken its own events back and heard from every --peer of a run; it records nothing',
+    'meanwhile. A run that ends recovering exits 1 and says what it still waits for.',
   ],
   options: {
     store: { type: 'string', valueName: 'FILE', required: true, description: 'SQLite store file (created if missing)' },
@@ -50,6 +59,7 @@ export const syncCommand: CliCommand = {
     peer: { type: 'string', valueName: 'URL', multiple: true, required: true, description: "a peer's base URL, e.g. https://hospital.example:8443" },
     token: { type: 'string', valueName: 'T', multiple: true, required: true, description: 'our bearer token at the peer given in the same position' },
     passes: { type: 'string', valueName: 'N', description: 'most passes over the peers', defaultValue: '3' },
+    'restored-from-backup': { type: 'boolean', description: 'the store was restored from a backup: it records nothing until every --peer has given back our own events (kept in the store until then)' },
     ...PEER_TLS_OPTIONS,
   },
   examples: [
@@ -65,8 +75,12 @@ export const syncCommand: CliCommand = {
     const json = wantsJson(values);
     const store = await openStoreFile(requiredOption(values, 'store'), 'write');
     try {
-      const replica = await createReplica({ site: requiredOption(values, 'site'), keys, keyring: peers.keyring(), schema: clinicalSchema, store });
       const clients = targets.map((t) => createHttpSyncClient(t));
+      const restoredFromBackup = values['restored-from-backup'] === true;
+      // A recovering store must hear from each peer by name: ask unlisted peers who they are first.
+      const recovering = restoredFromBackup || (await readRecoveryMarker(store)) !== undefined;
+      const recoveryPeers = await syncPeerSites(clients, urls, peers, recovering);
+      const replica = await createReplica({ site: requiredOption(values, 'site'), keys, keyring: peers.keyring(), schema: clinicalSchema, store, restoredFromBackup, recoveryPeers });
       const summaries: PeerSyncSummary[] = urls.map((url) => ({ url, eventsSent: 0, eventsReceived: 0, rounds: 0, bytes: 0, refused: NO_REFUSALS, converged: false }));
       const started = performance.now();
       for (let pass = 1; pass <= passes; pass++) {
@@ -108,7 +122,8 @@ export const syncCommand: CliCommand = {
       const seconds = (performance.now() - started) / 1000;
       const converged = summaries.every((s) => s.converged);
       const refused = summaries.reduce((n, s) => n + s.refused.count, 0);
-      const report = { site: replica.site, converged, refused, events: await store.count(), stateHash: replica.chart.hash(), vector, seconds, peers: summaries };
+      const recovery = replica.recovery;
+      const report = { site: replica.site, converged, refused, events: await store.count(), stateHash: replica.chart.hash(), vector, seconds, status: replica.status, ...(recovery !== undefined ? { recovery } : {}), peers: summaries };
       if (json) outJson(report);
       else {
         for (const s of summaries) {
@@ -118,11 +133,12 @@ export const syncCommand: CliCommand = {
           for (const r of s.refused.examples.slice(0, 10)) out(`    refused ${r.site ?? '?'}#${r.seq ?? '?'} at ${r.receiver}: ${r.reason.code}: ${r.reason.message}`);
         }
         out(`${replica.site}: ${report.events} events, state hash ${report.stateHash.slice(0, 16)}, vector ${formatVector(vector)}`);
+        if (recovery !== undefined) out(`RECOVERING: ${describeRecovery(replica.site, recovery)}`);
         out(converged && refused === 0 ? `converged with ${summaries.length} peer(s) in ${seconds.toFixed(2)} s` : 'NOT converged: see above');
       }
       // No peer could be reached at all: a sync error, not a partial result.
       if (summaries.every((s) => s.error !== undefined)) return EXIT.sync;
-      return converged && refused === 0 ? EXIT.ok : EXIT.problems;
+      return converged && refused === 0 && recovery === undefined ? EXIT.ok : EXIT.problems;
     } finally {
       await store.close();
     }

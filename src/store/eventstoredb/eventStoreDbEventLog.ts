@@ -7,6 +7,7 @@ import { isSiteId, type SiteId, type StreamId } from '../../event/ids.js';
 import type { Json } from '../../event/json.js';
 import { planAppend, takenPositions, type StoredRef } from '../checkAppend.js';
 import type { AppendResult, EventLog, StoredSnapshot, VersionVector } from '../eventLog.js';
+import { checkMarkerName } from '../markerName.js';
 import { checkFromSeq, checkLimit, storeClosed } from '../positionCursor.js';
 import { appendSiteRun } from './appendSiteRun.js';
 import { decodeSiteEvent, encodeIndexLink } from './eventCodec.js';
@@ -284,6 +285,26 @@ export async function createEventStoreDbEventLog(options: EventStoreDbEventLogOp
         }
       }),
     getSnapshot: (stream) => guard(() => readSnapshot(stream)),
+    putMarker: (name, value) =>
+      guard(async () => {
+        const stream = names.marker(checkMarkerName(name));
+        // A removal is an event too: the stream's last event is the marker's state.
+        const data = value === undefined ? { name, removed: true } : { name, value };
+        try {
+          await client.appendToStream(stream, [jsonEvent({ type: 'chartlog.marker', data: data as never })]);
+        } catch (error) {
+          throw translateEventStoreDbError(error, `saving the marker ${name}`, stream);
+        }
+      }),
+    getMarker: (name) =>
+      guard(async () => {
+        const stream = names.marker(checkMarkerName(name));
+        const last = await readEvents(client, stream, { direction: BACKWARDS, fromRevision: END, maxCount: 1 }, `reading the marker ${name}`);
+        const data = last?.[0]?.event?.data as { removed?: unknown; value?: unknown } | undefined;
+        if (!data || data.removed === true) return undefined;
+        if (!('value' in data)) throw new ChartlogError('STORE_CORRUPT', `the last event of ${stream} is not a marker`, { details: { stream } });
+        return data.value as Json;
+      }),
     subscribe(from, onEvents, subscribeOptions) {
       ensureOpen();
       const sub = subscribeToChartEvents({ client, names, overlay }, from, onEvents, subscribeOptions);

@@ -14,6 +14,7 @@ export const EVENTSTOREDB_PREFIX_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
  * | `<prefix>-snapshot-<stream>` | the record's snapshots; the last one wins |
  * | `<prefix>-sites` | one registration per site, written before its first event |
  * | `<prefix>-signatures` | signatures given later to events stored unsigned |
+ * | `<prefix>-marker-<name>` | a named record about the store (`putMarker`); the last event wins |
  */
 export interface StreamNames {
   readonly prefix: string;
@@ -24,6 +25,7 @@ export interface StreamNames {
   site(site: SiteId): string;
   index(stream: StreamId): string;
   snapshot(stream: StreamId): string;
+  marker(name: string): string;
 }
 
 /**
@@ -43,5 +45,6 @@ export function streamNames(prefix: string): StreamNames {
     site: (site) => sitePrefix + site,
     index: (stream) => `${prefix}-stream-${stream}`,
     snapshot: (stream) => `${prefix}-snapshot-${stream}`,
+    marker: (name) => `${prefix}-marker-${name}`,
   };
 }

@@ -5,6 +5,7 @@ import type { SiteHead } from '../../event/eventWriter.js';
 import type { EventHash, SiteId, StreamId } from '../../event/ids.js';
 import type { Json } from '../../event/json.js';
 import { planAppend } from '../checkAppend.js';
+import { checkMarkerName } from '../markerName.js';
 import type { AppendResult, EventLog, EventPage, StoredSnapshot, VersionVector } from '../eventLog.js';
 import { checkFromSeq, checkLimit, DEFAULT_READ_ALL_LIMIT, formatPositionCursor, parsePositionCursor, storeClosed } from '../positionCursor.js';
 
@@ -36,6 +37,7 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
   const sites = new Map<SiteId, Entry[]>();
   const streams = new Map<StreamId, Entry[]>();
   const snapshots = new Map<StreamId, string>();
+  const markers = new Map<string, string>();
   const planOptions = options.maxEventBytes === undefined ? {} : { maxEventBytes: options.maxEventBytes };
   let closed = false;
 
@@ -120,6 +122,17 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
       open();
       const text = snapshots.get(stream);
       return text === undefined ? undefined : (JSON.parse(text) as StoredSnapshot);
+    },
+    async putMarker(name, value) {
+      open();
+      checkMarkerName(name);
+      if (value === undefined) markers.delete(name);
+      else markers.set(name, canonicalJson(value));
+    },
+    async getMarker(name) {
+      open();
+      const text = markers.get(checkMarkerName(name));
+      return text === undefined ? undefined : (JSON.parse(text) as Json);
     },
     async close() {
       closed = true;

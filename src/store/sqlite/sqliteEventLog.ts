@@ -8,6 +8,7 @@ import { hashCanonical } from '../../event/eventHash.js';
 import type { SiteHead } from '../../event/eventWriter.js';
 import type { EventHash, SiteId, StreamId } from '../../event/ids.js';
 import type { Json } from '../../event/json.js';
+import { checkMarkerName } from '../markerName.js';
 import { ABANDON_STORE, type AbandonableStore } from '../abandonStore.js';
 import { planAppend, type AppendPlan } from '../checkAppend.js';
 import type { AppendResult, EventLog, EventPage, StoredSnapshot, VersionVector } from '../eventLog.js';
@@ -58,6 +59,10 @@ export interface SqliteEventLog extends EventLog {
    * a Node process warning (code `CHARTLOG_STORE_CORRUPT`).
    */
   onDamage(listener: (damage: ChartlogError) => void): () => void;
+  /** See {@link EventLog.putMarker}: kept in the `meta` table under `marker:<name>` (no schema change). */
+  putMarker(name: string, value: Json | undefined): Promise<void>;
+  /** See {@link EventLog.getMarker}. */
+  getMarker(name: string): Promise<Json | undefined>;
 }
 
 /**
@@ -147,6 +152,9 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
   const selectMaxSeq = db.prepare<[string], number | null>('SELECT max(seq) FROM events WHERE site = ?').pluck();
   const putSnap = db.prepare<[string, string, string]>('INSERT INTO snapshots (stream, hash, body) VALUES (?, ?, ?) ON CONFLICT (stream) DO UPDATE SET hash = excluded.hash, body = excluded.body');
   const getSnap = db.prepare<[string], [string, string]>('SELECT hash, body FROM snapshots WHERE stream = ?').raw();
+  const putMeta = db.prepare<[string, string]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+  const deleteMeta = db.prepare<[string]>('DELETE FROM meta WHERE key = ?');
+  const getMeta = db.prepare<[string], string>('SELECT value FROM meta WHERE key = ?').pluck();
   const selectDataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
   const planOptions = opts.maxEventBytes === undefined ? {} : { maxEventBytes: opts.maxEventBytes };
 
@@ -282,6 +290,23 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
         if (!row) return undefined;
         if (hashCanonical(row[1]) !== row[0]) throw new ChartlogError('STORE_CORRUPT', `${path}: the snapshot of ${stream} is corrupt: its content does not match its hash`, { details: { path, stream } });
         return JSON.parse(row[1]) as StoredSnapshot;
+      }),
+    putMarker: (name, value) =>
+      guard('putMarker', () => {
+        const key = `marker:${checkMarkerName(name)}`;
+        if (opts.readOnly) throw new ChartlogError('STORE_READ_ONLY', `putMarker failed on ${path}: the store was opened read-only`, { details: { path, action: 'putMarker' } });
+        if (value === undefined) deleteMeta.run(key);
+        else putMeta.run(key, canonicalJson(value));
+      }),
+    getMarker: (name) =>
+      guard('getMarker', () => {
+        const text = getMeta.get(`marker:${checkMarkerName(name)}`);
+        if (text === undefined) return undefined;
+        try {
+          return JSON.parse(text) as Json;
+        } catch {
+          throw new ChartlogError('STORE_CORRUPT', `${path}: the marker ${name} is not JSON`, { details: { path, marker: name } });
+        }
       }),
     checkpoint: () =>
       guard('checkpoint', () => {
