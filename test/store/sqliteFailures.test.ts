@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openSqliteEventLog } from '../../src/store/sqlite/sqliteEventLog.js';
@@ -38,6 +38,17 @@ describe('SQLite event log: files it must not open, left untouched', () => {
     expect(err.code).toBe('STORE_INCOMPATIBLE');
     expect(err.details['path']).toBe(path);
     expect(fileState(path)).toEqual(before);
+  });
+
+  it('refuses a directory with STORE_UNAVAILABLE naming it, to write or to read, not a raw EISDIR', async () => {
+    const dir = file(`dir-${Math.random().toString(36).slice(2)}`);
+    mkdirSync(dir);
+    for (const open of [() => openSqliteEventLog(dir), () => openSqliteEventLog(dir, { readOnly: true })]) {
+      const err = await codeOf(open);
+      expect(err.code).toBe('STORE_UNAVAILABLE');
+      expect(err.details['path']).toBe(dir);
+      expect(err.message).toContain('is a directory');
+    }
   });
 
   it('refuses another application\'s SQLite database with STORE_INCOMPATIBLE', async () => {

@@ -81,7 +81,9 @@ const SQLITE_MAGIC = 'SQLite format 3\u0000';
 export function inspectSqliteEventLog(path: string): SqliteStoreInfo {
   let size: number;
   try {
-    size = statSync(path).size;
+    const stat = statSync(path);
+    if (stat.isDirectory()) throw new ChartlogError('STORE_UNAVAILABLE', `${path} is a directory, not a store file`, { details: { path } });
+    size = stat.size;
   } catch (e) {
     if ((e as { code?: unknown }).code === 'ENOENT') return { kind: 'missing', schemaVersion: 0 };
     throw translateSqliteError(e, path, 'inspect');

@@ -10,7 +10,7 @@ import { ChartlogError, isChartlogError, type ChartlogErrorCode } from '../../er
  * | `SQLITE_READONLY*`, `EROFS`, `EACCES`, `EPERM`, `SQLITE_PERM` | `STORE_READ_ONLY` |
  * | `SQLITE_BUSY*`, `SQLITE_LOCKED*` | `STORE_LOCKED` |
  * | `SQLITE_CORRUPT*`, `SQLITE_NOTADB` | `STORE_CORRUPT` |
- * | `SQLITE_CANTOPEN*`, `ENOENT` | `STORE_UNAVAILABLE` |
+ * | `SQLITE_CANTOPEN*`, `ENOENT`, `EISDIR` | `STORE_UNAVAILABLE` |
  * | anything else | `STORE_FAILED` |
  *
  * A ChartlogError passes through unchanged.
@@ -32,7 +32,7 @@ function chartlogCodeFor(driverCode: string | undefined): ChartlogErrorCode {
   if (driverCode.startsWith('SQLITE_READONLY') || driverCode === 'SQLITE_PERM' || driverCode === 'EROFS' || driverCode === 'EACCES' || driverCode === 'EPERM') return 'STORE_READ_ONLY';
   if (driverCode.startsWith('SQLITE_BUSY') || driverCode.startsWith('SQLITE_LOCKED')) return 'STORE_LOCKED';
   if (driverCode.startsWith('SQLITE_CORRUPT') || driverCode === 'SQLITE_NOTADB') return 'STORE_CORRUPT';
-  if (driverCode.startsWith('SQLITE_CANTOPEN') || driverCode === 'ENOENT') return 'STORE_UNAVAILABLE';
+  if (driverCode.startsWith('SQLITE_CANTOPEN') || driverCode === 'ENOENT' || driverCode === 'EISDIR') return 'STORE_UNAVAILABLE';
   return 'STORE_FAILED';
 }
 
