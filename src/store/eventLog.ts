@@ -104,7 +104,8 @@ export interface EventLog {
    * Optional: subscribes to damage a read found and worked around, returning a function
    * that unsubscribes. A stored signature whose bytes fail their checksum is left out of
    * what the read returns (the event itself is intact: its row hash vouches for it) and
-   * reported as a `STORE_CORRUPT` error with `details` `{ path?, site, seq, part: 'sig' }`.
+   * reported as a `STORE_CORRUPT` error with `details` `{ path?, stream?, site, seq, part: 'sig' }`
+   * (SQLite names its file, EventStoreDB the stream that held the signature).
    * `verifyEventLog` listens, so such damage fails a verification. Stores whose reads
    * never work around damage leave it out.
    */

@@ -1,4 +1,4 @@
-import { BACKWARDS, END, EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
+import { BACKWARDS, END, EventStoreDBClient, jsonEvent, type RecordedEvent } from '@eventstore/db-client';
 import { ChartlogError } from '../../error/chartlogError.js';
 import { compareEvents, type ChartEvent } from '../../event/chartEvent.js';
 import { eventHash } from '../../event/eventHash.js';
@@ -6,6 +6,7 @@ import type { SiteHead } from '../../event/eventWriter.js';
 import { isSiteId, type SiteId, type StreamId } from '../../event/ids.js';
 import type { Json } from '../../event/json.js';
 import { planAppend, takenPositions, type StoredRef } from '../checkAppend.js';
+import { createDamageReporter } from '../damageReporter.js';
 import type { AppendResult, EventLog, StoredSnapshot, VersionVector } from '../eventLog.js';
 import { checkMarkerName } from '../markerName.js';
 import { checkFromSeq, checkLimit, storeClosed } from '../positionCursor.js';
@@ -14,6 +15,7 @@ import { decodeSiteEvent, encodeIndexLink } from './eventCodec.js';
 import { readAllPage } from './readAllPage.js';
 import { readEvents } from './readEvents.js';
 import { createSignatureOverlay } from './signatureOverlay.js';
+import { signedSiteEvent, type DamagedSignatureReporter } from './signedSiteEvent.js';
 import { createSiteRegistry } from './siteRegistry.js';
 import { streamNames, type StreamNames } from './streamNames.js';
 import { subscribeToChartEvents, type ChartEventsHandler, type ChartEventSubscription, type ChartEventSubscriptionOptions } from './subscribeToChartEvents.js';
@@ -49,6 +51,14 @@ export interface EventStoreDbEventLog extends EventLog {
    * @throws ChartlogError `INVALID_OPTION` for a cursor this store never issued, `STORE_CLOSED`.
    */
   subscribe(from: string | undefined, onEvents: ChartEventsHandler, options?: ChartEventSubscriptionOptions): ChartEventSubscription;
+  /**
+   * Subscribes to damaged signatures found by reads, the subscription's deliveries
+   * included (see {@link EventLog.onDamage}; `details` are `{ stream, site, seq, part: 'sig' }`,
+   * `stream` being the site stream or `<prefix>-signatures`, whichever held it); returns the
+   * unsubscribe. While no one listens, each damaged signature is reported once as a Node
+   * process warning (code `CHARTLOG_STORE_CORRUPT`).
+   */
+  onDamage(listener: (damage: ChartlogError) => void): () => void;
 }
 
 const EMPTY_HEAD: SiteHead = Object.freeze({ seq: 0, hash: null });
@@ -64,6 +74,16 @@ const EMPTY_HEAD: SiteHead = Object.freeze({ seq: 0, hash: null });
  * canonical encoding re-hashes to the stored hash on every read); metadata holds the
  * hash and any signature. `planAppend` applies the same duplicate/fork/gap/chain rules
  * as every store before anything is written.
+ *
+ * Signatures: the event hash does not cover `sig`, so each stored signature carries a
+ * checksum tied to the event hash (`sigCheck`, see `signatureCheck`), in the event's
+ * metadata or in its `<prefix>-signatures` entry (a signature that arrived after its
+ * event). Every read checks it: a signature that fails it is left out of the event
+ * returned and reported through `onDamage`; the event is kept (its hash vouches for it),
+ * and the next copy that carries the signature adds an intact one. A signature stored
+ * without a checksum (as this adapter wrote before checksums; no release did) is treated
+ * the same way: a check that may be missing would let damage that loses it pass, and any
+ * peer's signed copy restores the signature.
  *
  * Reading one record: `<prefix>-stream-<stream>` holds links (`$>`) to its site events,
  * written *before* the site events. So the index always covers what is stored, and
@@ -129,11 +149,22 @@ export async function createEventStoreDbEventLog(options: EventStoreDbEventLogOp
     return body();
   };
 
-  const readSiteEvents = async (site: SiteId, fromSeq: number, limit: number): Promise<ChartEvent[]> => {
-    const records = await readEvents(client, names.site(site), { fromRevision: BigInt(fromSeq - 1), maxCount: limit }, `reading ${site}`);
-    return (records ?? []).flatMap((r) => (r.event ? [decodeSiteEvent(r.event, names)] : []));
+  // Damage reads worked around: listeners hear every find; with none, a process warning per event.
+  const damage = createDamageReporter();
+  const damagedSignature: DamagedSignatureReporter = (stream, site, seq) => {
+    const found = new ChartlogError('STORE_CORRUPT', `${stream}: the stored signature of ${site} seq ${seq} is damaged (it fails its checksum, or has none); the event is returned without it`, {
+      details: { stream, site, seq, part: 'sig' },
+    });
+    damage.report(found, `${site}\u0000${seq}`);
   };
-  const withSig = (event: ChartEvent): ChartEvent => overlay.apply(event, eventHash(event));
+  // What reads return: checked, signed only with an intact signature, damage reported.
+  const signed = (record: RecordedEvent): ChartEvent => signedSiteEvent(record, names, overlay, damagedSignature);
+
+  // Appends read with `report` false: planning against what is stored is not a read of it.
+  const readSiteEvents = async (site: SiteId, fromSeq: number, limit: number, report = false): Promise<ChartEvent[]> => {
+    const records = await readEvents(client, names.site(site), { fromRevision: BigInt(fromSeq - 1), maxCount: limit }, `reading ${site}`);
+    return (records ?? []).flatMap((r) => (r.event ? [report ? signed(r.event) : signedSiteEvent(r.event, names, overlay)] : []));
+  };
 
   const readHead = async (site: SiteId): Promise<SiteHead> => {
     const last = await readEvents(client, names.site(site), { direction: BACKWARDS, fromRevision: END, maxCount: 1 }, `reading the head of ${site}`);
@@ -183,7 +214,8 @@ export async function createEventStoreDbEventLog(options: EventStoreDbEventLogOp
       [...ranges].map(async ([site, { min, max }]) => {
         for (const e of await readSiteEvents(site, min, max - min + 1)) {
           const hash = eventHash(e);
-          out.set(`${site}\u0000${e.seq}`, { hash, signed: withSig(e).sig !== undefined });
+          // A damaged signature counts as none, so the next signed copy adds an intact one.
+          out.set(`${site}\u0000${e.seq}`, { hash, signed: e.sig !== undefined });
         }
       }),
     );
@@ -239,7 +271,7 @@ export async function createEventStoreDbEventLog(options: EventStoreDbEventLogOp
         const from = checkFromSeq(fromSeq);
         const n = checkLimit(limit, Number.MAX_SAFE_INTEGER);
         await overlay.refresh();
-        return (await readSiteEvents(site, from, n)).map(withSig);
+        return readSiteEvents(site, from, n, true);
       }),
     readStream: (stream) =>
       guard(async () => {
@@ -254,22 +286,22 @@ export async function createEventStoreDbEventLog(options: EventStoreDbEventLogOp
           const key = `${target.streamId}@${target.revision}`;
           if (seen.has(key)) continue;
           seen.add(key);
-          const event = decodeSiteEvent(target, names);
-          if (event.stream === stream) out.push(withSig(event));
+          const event = signed(target);
+          if (event.stream === stream) out.push(event);
         }
         return out.sort(compareEvents);
       }),
     readAll: (cursor, limit) =>
       guard(async () => {
         await overlay.refresh();
-        return readAllPage({ client, names, scanLimit, withSig }, cursor, limit);
+        return readAllPage({ client, names, scanLimit, signed }, cursor, limit);
       }),
     get: (site, seq) =>
       guard(async () => {
         if (!Number.isSafeInteger(seq) || seq < 1) return undefined;
         await overlay.refresh();
-        const [event] = await readSiteEvents(site, seq, 1);
-        return event && withSig(event);
+        const [event] = await readSiteEvents(site, seq, 1, true);
+        return event;
       }),
     versionVector: () => guard(versionVector),
     head: (site) => guard(() => readHead(site)),
@@ -285,6 +317,7 @@ export async function createEventStoreDbEventLog(options: EventStoreDbEventLogOp
         }
       }),
     getSnapshot: (stream) => guard(() => readSnapshot(stream)),
+    onDamage: damage.onDamage,
     putMarker: (name, value) =>
       guard(async () => {
         const stream = names.marker(checkMarkerName(name));
@@ -307,7 +340,7 @@ export async function createEventStoreDbEventLog(options: EventStoreDbEventLogOp
       }),
     subscribe(from, onEvents, subscribeOptions) {
       ensureOpen();
-      const sub = subscribeToChartEvents({ client, names, overlay }, from, onEvents, subscribeOptions);
+      const sub = subscribeToChartEvents({ client, names, overlay, signed }, from, onEvents, subscribeOptions);
       subscriptions.add(sub);
       return {
         get cursor() {

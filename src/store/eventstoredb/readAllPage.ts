@@ -1,9 +1,8 @@
-import { START, type AllStreamResolvedEvent, type EventStoreDBClient } from '@eventstore/db-client';
+import { START, type AllStreamResolvedEvent, type EventStoreDBClient, type RecordedEvent } from '@eventstore/db-client';
 import type { ChartEvent } from '../../event/chartEvent.js';
 import type { EventPage } from '../eventLog.js';
 import { checkLimit, DEFAULT_READ_ALL_LIMIT } from '../positionCursor.js';
 import { formatAllCursor, isAfter, parseAllCursor } from './allPositionCursor.js';
-import { decodeSiteEvent } from './eventCodec.js';
 import type { StreamNames } from './streamNames.js';
 import { translateEventStoreDbError } from './translateEventStoreDbError.js';
 
@@ -15,8 +14,8 @@ export interface ReadAllContext {
   readonly names: StreamNames;
   /** Most `$all` records scanned per call before returning a partial page. */
   readonly scanLimit: number;
-  /** Lays added signatures over an event. */
-  withSig(event: ChartEvent): ChartEvent;
+  /** The checked event a site-stream record holds, as reads return it (see `signedSiteEvent`). */
+  signed(record: RecordedEvent): ChartEvent;
 }
 
 /**
@@ -47,7 +46,7 @@ export async function readAllPage(context: ReadAllContext, cursor: string | unde
       if (!record?.position || !isAfter(record.position, position)) continue;
       position = record.position;
       scanned++;
-      if (record.streamId.startsWith(names.sitePrefix)) events.push(context.withSig(decodeSiteEvent(record, names)));
+      if (record.streamId.startsWith(names.sitePrefix)) events.push(context.signed(record));
       if (events.length >= n || scanned >= context.scanLimit) return { events, cursor: formatAllCursor(position), done: atEnd && i === records.length - 1 };
     }
     if (atEnd) return { events, cursor: formatAllCursor(position), done: true };

@@ -1,9 +1,7 @@
 import { START, streamNameFilter, type AllStreamRecordedEvent, type AllStreamResolvedEvent, type EventStoreDBClient, type Position } from '@eventstore/db-client';
 import { ChartlogError, isChartlogError } from '../../error/chartlogError.js';
 import type { ChartEvent } from '../../event/chartEvent.js';
-import { eventHash } from '../../event/eventHash.js';
 import { formatAllCursor, isAfter, parseAllCursor } from './allPositionCursor.js';
-import { decodeSiteEvent } from './eventCodec.js';
 import type { SignatureOverlay } from './signatureOverlay.js';
 import type { StreamNames } from './streamNames.js';
 import { translateEventStoreDbError } from './translateEventStoreDbError.js';
@@ -43,7 +41,10 @@ export interface ChartEventSubscription {
 export interface SubscriptionContext {
   readonly client: EventStoreDBClient;
   readonly names: StreamNames;
-  readonly overlay: SignatureOverlay;
+  /** Catches up with signatures added later, before a delivery is checked. */
+  readonly overlay: Pick<SignatureOverlay, 'refresh'>;
+  /** The checked event a site-stream record holds, as reads return it (see `signedSiteEvent`). */
+  signed(record: AllStreamRecordedEvent): ChartEvent;
 }
 
 type Item = { readonly position: Position; readonly record?: AllStreamRecordedEvent };
@@ -56,7 +57,7 @@ type Item = { readonly position: Position; readonly record?: AllStreamRecordedEv
  * checkpoints of the filtered subscription move the cursor past other streams' events.
  */
 export function subscribeToChartEvents(context: SubscriptionContext, from: string | undefined, onEvents: ChartEventsHandler, options: ChartEventSubscriptionOptions = {}): ChartEventSubscription {
-  const { client, names, overlay } = context;
+  const { client, names, overlay, signed } = context;
   const baseDelay = options.retryDelayMs ?? 100;
   const maxDelay = options.maxRetryDelayMs ?? 5000;
   const maxBatch = options.maxBatch ?? 500;
@@ -90,12 +91,12 @@ export function subscribeToChartEvents(context: SubscriptionContext, from: strin
     try {
       while (queue.length > 0 && !closed) {
         const items = queue.splice(0, maxBatch);
-        const events = items.flatMap((i) => (i.record ? [decodeSiteEvent(i.record, names)] : []));
         const last = (items[items.length - 1] as Item).position;
-        if (events.length > 0) {
+        if (items.some((i) => i.record)) {
           // Best effort: a signature added later is shown if the overlay can be read now.
           await overlay.refresh().catch(() => undefined);
-          await onEvents(events.map((e) => overlay.apply(e, eventHash(e))), formatAllCursor(last));
+          const events = items.flatMap((i) => (i.record ? [signed(i.record)] : []));
+          await onEvents(events, formatAllCursor(last));
         }
         delivered = last;
         if (queue.length < maxBatch) current?.resume();

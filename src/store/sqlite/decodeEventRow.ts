@@ -2,7 +2,7 @@ import { ChartlogError } from '../../error/chartlogError.js';
 import type { ChartEvent } from '../../event/chartEvent.js';
 import { isIdOfEncoding } from '../../event/eventId.js';
 import { hashCanonical } from '../../event/eventHash.js';
-import { signatureIntact } from './signatureCheck.js';
+import { signatureIntact } from '../signatureCheck.js';
 
 /** An `events` row as read: `[site, seq, stream, hlc, hash, body, sig, sigCheck]`. */
 export type EventRow = [site: string, seq: number, stream: string, hlc: string, hash: string, body: string, sig: string | null, sigCheck: string | null];

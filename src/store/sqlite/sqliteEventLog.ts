@@ -14,7 +14,8 @@ import { planAppend, type AppendPlan } from '../checkAppend.js';
 import type { AppendResult, EventLog, EventPage, StoredSnapshot, VersionVector } from '../eventLog.js';
 import { checkFromSeq, checkLimit, DEFAULT_READ_ALL_LIMIT, formatPositionCursor, parsePositionCursor, storeClosed } from '../positionCursor.js';
 import { corruptRow, decodeEventRow, EVENT_ROW_COLUMNS, EVENT_ROW_COLUMNS_V1, type DamagedSignatureReporter, type EventRow } from './decodeEventRow.js';
-import { signatureCheck, signatureIntact } from './signatureCheck.js';
+import { createDamageReporter } from '../damageReporter.js';
+import { signatureCheck, signatureIntact } from '../signatureCheck.js';
 import { checkSqliteIntegrity, inspectSqliteEventLog, migrateSqliteSchema } from './sqliteSchema.js';
 import { translateSqliteError } from './translateSqliteError.js';
 import { acquireWriterLock, type WriterLock } from './writerLock.js';
@@ -179,18 +180,13 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
   const headOf = (site: SiteId): SiteHead => heads.get(site) ?? { seq: 0, hash: null };
 
   // Damage reads worked around: listeners hear every find; with none, a process warning per row.
-  const damageListeners = new Set<(damage: ChartlogError) => void>();
-  const warned = new Set<string>();
+  const damage = createDamageReporter();
   const damagedSignature: DamagedSignatureReporter | undefined = checked
     ? (site, seq) => {
-        const damage = new ChartlogError('STORE_CORRUPT', `${path}: the stored signature of ${site} seq ${seq} is damaged (it fails its checksum); the event is returned without it`, {
+        const found = new ChartlogError('STORE_CORRUPT', `${path}: the stored signature of ${site} seq ${seq} is damaged (it fails its checksum); the event is returned without it`, {
           details: { path, site, seq, part: 'sig' },
         });
-        if (damageListeners.size > 0) for (const listener of damageListeners) listener(damage);
-        else if (!warned.has(`${site}\u0000${seq}`)) {
-          warned.add(`${site}\u0000${seq}`);
-          process.emitWarning(damage.message, { code: 'CHARTLOG_STORE_CORRUPT' });
-        }
+        damage.report(found, `${site}\u0000${seq}`);
       }
     : undefined;
 
@@ -313,10 +309,7 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
         db.pragma('wal_checkpoint(TRUNCATE)');
       }),
     [ABANDON_STORE]: () => lock?.release(),
-    onDamage: (listener) => {
-      damageListeners.add(listener);
-      return () => void damageListeners.delete(listener);
-    },
+    onDamage: damage.onDamage,
     close: async () => {
       if (closed) return;
       closed = true;
