@@ -16,7 +16,13 @@ export interface QuarantinedFork {
   readonly heldHash: EventHash | null;
   /** Hash of the offered event at `seq`. */
   readonly offeredHash: EventHash;
-  /** The offered run, as received (the evidence), in seq order. */
+  /** The last event of the offered run: how far the other history was shown, and how it is recognised when offered again. */
+  readonly offeredHead: { readonly seq: number; readonly hash: EventHash };
+  /**
+   * The offered run, as received (the evidence), in seq order. Empty for a fork read back
+   * from the store after a restart: only the hashes are kept there (the peer that offered
+   * it still holds the events).
+   */
   readonly offered: readonly ChartEvent[];
   /** What was found, in words. */
   readonly message: string;
@@ -24,14 +30,49 @@ export interface QuarantinedFork {
   readonly detectedAt: string;
 }
 
-/** Where forks wait for an operator: in memory, de-duplicated, with a hook. */
+/**
+ * Forks listed per site, at most. A site's key can sign any number of histories of that
+ * site, but only of that site: the bound keeps one hostile (or broken) site from growing
+ * the list, the memory holding the offered runs and the store's `chartlog.forks` marker
+ * without limit, and it can never take another site's place.
+ */
+export const MAX_FORKS_PER_SITE = 16;
+
+/** Options for {@link createForkQuarantine}. */
+export interface ForkQuarantineOptions {
+  /** Forks found before (read back from the store), listed first and not reported again. @defaultValue none */
+  readonly known?: readonly QuarantinedFork[];
+  /** Forks listed per site; later new forks of a full site are reported to `onFork` but not listed. @defaultValue {@link MAX_FORKS_PER_SITE} */
+  readonly maxPerSite?: number;
+}
+
+/** Where forks wait for an operator: in memory, de-duplicated, bounded per site, with a hook. */
 export interface ForkQuarantine {
-  /** Every fork found so far, oldest first. */
+  /** Every fork listed, oldest first. */
   list(): readonly QuarantinedFork[];
-  /** Records a fork; returns false when the same offer was already quarantined (a replay). */
-  add(fork: QuarantinedFork): boolean;
+  /**
+   * Records a fork; returns false when it is one already listed, i.e. the same other
+   * history offered again (see {@link sameOtherHistory}). `offeredHashAt` gives the hash
+   * of the offered chain at a seq (of the offered run, or the `prev` before it) and lets an
+   * offer that starts later or reaches further be recognised; without it only the fork's
+   * own hashes are compared.
+   */
+  add(fork: QuarantinedFork, offeredHashAt?: (seq: number) => EventHash | undefined): boolean;
   /** Removes a site's entries once an operator has dealt with them; returns how many. */
   clear(site: SiteId): number;
+}
+
+/**
+ * True when an offer whose chain has `offeredHashAt(seq)` at each seq is the other history
+ * of `listed` again: it passes through the event offered at `listed.seq` or the last
+ * event `listed` was shown. A store holds one chain per site and only ever extends it, so
+ * the same offered chain found against it is the same fork, wherever it is found: after
+ * this site records on, the peer offers that chain from a later seq, and the first seq
+ * that disagrees (and both hashes) moves with it.
+ */
+export function sameOtherHistory(listed: QuarantinedFork, site: SiteId, offeredHashAt: (seq: number) => EventHash | undefined): boolean {
+  if (listed.site !== site) return false;
+  return offeredHashAt(listed.seq) === listed.offeredHash || offeredHashAt(listed.offeredHead.seq) === listed.offeredHead.hash;
 }
 
 /**
@@ -39,26 +80,26 @@ export interface ForkQuarantine {
  *
  * @example
  * ```ts
- * const quarantine = createForkQuarantine((fork) => pager.alert(fork.message));
+ * const quarantine = createForkQuarantine((fork) => pager.alert(fork.message), { known: await readForkMarker(store).forks });
  * ```
  */
-export function createForkQuarantine(onFork?: (fork: QuarantinedFork) => void): ForkQuarantine {
+export function createForkQuarantine(onFork?: (fork: QuarantinedFork) => void, options: ForkQuarantineOptions = {}): ForkQuarantine {
+  const maxPerSite = options.maxPerSite ?? MAX_FORKS_PER_SITE;
   const forks: QuarantinedFork[] = [];
-  const seen = new Set<string>();
+  const listedOf = (site: SiteId): number => forks.reduce((n, f) => (f.site === site ? n + 1 : n), 0);
+  for (const fork of options.known ?? []) if (listedOf(fork.site) < maxPerSite) forks.push(fork);
   return {
     list: () => forks.slice(),
-    add(fork) {
-      const key = `${fork.site}\u0000${fork.seq}\u0000${fork.offeredHash}`;
-      if (seen.has(key)) return false;
-      seen.add(key);
-      forks.push(fork);
+    add(fork, offeredHashAt) {
+      const at = offeredHashAt ?? ((seq: number) => (seq === fork.seq ? fork.offeredHash : seq === fork.offeredHead.seq ? fork.offeredHead.hash : undefined));
+      if (forks.some((listed) => sameOtherHistory(listed, fork.site, at))) return false;
+      if (listedOf(fork.site) < maxPerSite) forks.push(fork);
       onFork?.(fork);
       return true;
     },
     clear(site) {
       const before = forks.length;
       for (let i = forks.length - 1; i >= 0; i--) if (forks[i]?.site === site) forks.splice(i, 1);
-      for (const key of [...seen]) if (key.startsWith(`${site}\u0000`)) seen.delete(key);
       return before - forks.length;
     },
   };

@@ -38,7 +38,8 @@ export interface IngestOutcome extends IngestReport {
   readonly advanced: ReadonlySet<SiteId>;
   /**
    * Per site, the last seq of its run whose chain and signature checked out, whatever
-   * became of it next (accepted, duplicate, gap, fork): what the origin's key vouches for.
+   * became of it next (accepted, duplicate, gap, a new fork): what the origin's key vouches
+   * for. Left out for the other history of a fork already quarantined.
    */
   readonly verified: ReadonlyMap<SiteId, number>;
 }
@@ -118,7 +119,14 @@ export async function ingestEvents(ctx: IngestContext, input: unknown): Promise<
     const fresh = run.slice(overlap.length);
     const fork = await findFork(ctx.store, site, overlap, fresh, head.hash);
     if (fork) {
-      ctx.quarantine.add({ site, ...fork, offered: run.map((e) => e.event), detectedAt: new Date(ctx.wallClock()).toISOString() });
+      const last = run.length - 1;
+      const offeredHead = { seq: (run[last] as RunEntry).event.seq, hash: hashAt(last) };
+      // The offered chain's hash at a seq: of its events, or the `prev` before the first.
+      const offeredHashAt = (seq: number): EventHash | undefined => (seq === first.seq - 1 ? (first.prev ?? undefined) : seq >= first.seq && seq <= offeredHead.seq ? hashAt(seq - first.seq) : undefined);
+      const isNew = ctx.quarantine.add({ site, ...fork, offeredHead, offered: run.map((e) => e.event), detectedAt: new Date(ctx.wallClock()).toISOString() }, offeredHashAt);
+      // The other history of a fork already quarantined says nothing new about this site's
+      // seqs: an operator has it, and may have let the site record on past where it forked.
+      if (!isNew) verified.delete(site);
       refuse({ code: 'fork', message: fork.message });
       continue;
     }

@@ -15,6 +15,7 @@ import { parseSyncMessage, type SyncMessage } from '../sync/syncMessage.js';
 import { stopAskingForRefused, type SyncState } from '../sync/syncState.js';
 import { seqOf } from '../sync/versionVector.js';
 import { createDeferredChart } from './deferredChart.js';
+import { readForkMarker, writeForkMarker } from './forkMarker.js';
 import { createForkQuarantine, type QuarantinedFork } from './forkQuarantine.js';
 import { ingestEvents } from './ingestEvents.js';
 import type { IngestReport } from './ingestReport.js';
@@ -64,8 +65,18 @@ export interface ReplicaOptions {
    * from is enough. @defaultValue every other site of the keyring, read when checked
    */
   readonly recoveryPeers?: readonly string[];
-  /** Called once per newly quarantined fork (page an operator). @defaultValue none */
+  /**
+   * Called once per newly quarantined fork (page an operator): not again when the same
+   * other history is offered again, even at a later seq or after a restart. @defaultValue none
+   */
   readonly onFork?: (fork: QuarantinedFork) => void;
+  /**
+   * Called when something the replica keeps in its store could not be read and was worked
+   * around, with a `STORE_CORRUPT` error: a `chartlog.forks` marker that is not JSON, or
+   * entries of it this version does not understand, are left out of {@link Replica.forks}
+   * and the replica opens all the same. @defaultValue none (the damage is not reported)
+   */
+  readonly onDamage?: (damage: ChartlogError) => void;
   /** Wall clock for quarantine timestamps. @defaultValue `Date.now` */
   readonly wallClock?: () => number;
   /**
@@ -128,7 +139,12 @@ export interface Replica {
    * @throws ChartlogError `MALFORMED_MESSAGE` when the message itself is malformed.
    */
   receiveSyncMessage(state: SyncState, message: unknown): Promise<[SyncState, IngestReport]>;
-  /** Forks found so far, for an operator. */
+  /**
+   * Forks quarantined so far, oldest first, for an operator: at most `MAX_FORKS_PER_SITE`
+   * per site. Kept in the store (the `chartlog.forks` marker, see `EventLog.putMarker`:
+   * hashes, seqs and times, not the offered events) so a reopened replica still lists them;
+   * those read back have an empty `offered`. A store without markers keeps them in memory only.
+   */
   forks(): readonly QuarantinedFork[];
   /**
    * Operator override: allow recording now, although recovery has not been confirmed by
@@ -161,11 +177,18 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
   const integrity = options.integrity ?? true;
   const maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
   const wallClock = options.wallClock ?? Date.now;
-  const quarantine = createForkQuarantine((fork) => {
-    // A second history signed with our own key: our store and a peer's disagree about us.
-    if (fork.site === site) guard.ownFork();
-    options.onFork?.(fork);
-  });
+  const keptForks = await readForkMarker(store);
+  if (keptForks.damage !== undefined) options.onDamage?.(keptForks.damage);
+  let forksChanged = false;
+  const quarantine = createForkQuarantine(
+    (fork) => {
+      forksChanged = true;
+      // A second history signed with our own key: our store and a peer's disagree about us.
+      if (fork.site === site) guard.ownFork();
+      options.onFork?.(fork);
+    },
+    { known: keptForks.forks },
+  );
   const serial = createSerialQueue();
 
   const chart = createDeferredChart(createChart({ schema: options.schema }));
@@ -202,6 +225,11 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
   const ingestNow = async (events: unknown): Promise<IngestReport> => {
     const heldBefore = ownSeq();
     const { advanced, verified, ...report } = await ingestEvents(ctx, events);
+    if (forksChanged) {
+      // Kept before anything else: an operator must find the fork after a crash.
+      await writeForkMarker(store, quarantine.list());
+      forksChanged = false;
+    }
     // Our own events taken back from a peer (recovery): the chain continues after them.
     if (advanced.has(site)) await reopenWriter();
     // Only a run of our own events that our key vouches for says anything about our seq.

@@ -14,8 +14,10 @@ import {
   generateSiteKeys,
   streamId,
   type ChartEvent,
+  type ChartlogError,
   type EventDraft,
   type EventLog,
+  type QuarantinedFork,
   type Replica,
   type SiteKeys,
   type StreamId,
@@ -58,6 +60,10 @@ export interface SiteOptions {
   readonly seed?: number;
   /** `false`: a replica without signatures. */
   readonly integrity?: boolean;
+  /** Called once per newly quarantined fork. */
+  readonly onFork?: (fork: QuarantinedFork) => void;
+  /** Damage the replica found in what it keeps in its store. */
+  readonly onDamage?: (damage: ChartlogError) => void;
 }
 
 /** Opens a replica for `site` on a memory store (or the given one) with a simulated clock. */
@@ -75,6 +81,8 @@ export async function openSite(site: string, options: SiteOptions): Promise<Repl
     ...(options.recoveryPeers ? { recoveryPeers: options.recoveryPeers } : {}),
     ...(options.signEvery ? { signEvery: options.signEvery } : {}),
     ...(options.integrity === false ? { integrity: false } : {}),
+    ...(options.onFork ? { onFork: options.onFork } : {}),
+    ...(options.onDamage ? { onDamage: options.onDamage } : {}),
   });
 }
 

@@ -1,5 +1,6 @@
 import { clinicalSchema } from '../../clinical/clinicalSchema.js';
 import { describeRecovery } from '../../replica/recoveryGuard.js';
+import { forkSummaryOf } from '../../replica/forkMarker.js';
 import { createReplica } from '../../replica/replica.js';
 import { createSyncHandler } from '../../sync/http/index.js';
 import { EXIT } from '../exitCodes.js';
@@ -85,7 +86,7 @@ export const serveCommand: CliCommand = {
       const site = requiredOption(values, 'site');
       // A site that finds itself behind must hear again from the peers it talks to (not from signature-only entries).
       const recoveryPeers = peers.peers.filter((p) => p.site !== site && (p.token !== undefined || p.url !== undefined)).map((p) => p.site);
-      const replica = await createReplica({ site, keys, keyring: peers.keyring(), schema: clinicalSchema, store, recoveryPeers, restoredFromBackup: values['restored-from-backup'] === true, ...(limits.maxRefusalExamples !== undefined ? { maxRefusalExamples: limits.maxRefusalExamples } : {}), onFork: (fork) => process.stderr.write(`chartlog serve: FORK quarantined: ${JSON.stringify(fork)}\n`) });
+      const replica = await createReplica({ site, keys, keyring: peers.keyring(), schema: clinicalSchema, store, recoveryPeers, restoredFromBackup: values['restored-from-backup'] === true, ...(limits.maxRefusalExamples !== undefined ? { maxRefusalExamples: limits.maxRefusalExamples } : {}), onFork: (fork) => process.stderr.write(`chartlog serve: FORK quarantined: ${JSON.stringify(forkSummaryOf(fork))}\n`), onDamage: (damage) => process.stderr.write(`chartlog serve: ${damage.code}: ${damage.message}\n`) });
       const handler = createSyncHandler(replica, { peers: peers.tokens, ...limits, onError: (error) => process.stderr.write(`chartlog serve: ${error instanceof Error ? error.message : String(error)}\n`) });
       const { server, url } = await listenSyncServer(handler, network, host, port);
       if (replica.recovery !== undefined) process.stderr.write(`chartlog serve: RECOVERING: ${describeRecovery(replica.site, replica.recovery)}\n`);

@@ -2,6 +2,7 @@ import { isChartlogError } from '../../error/chartlogError.js';
 import { createChart } from '../../chart/chart.js';
 import { listConflicts } from '../../chart/conflicts.js';
 import { clinicalSchema } from '../../clinical/clinicalSchema.js';
+import { forkSummaryOf, readForkMarker, type ForkSummary } from '../../replica/forkMarker.js';
 import { rebuildChart } from '../../replica/rebuildChart.js';
 import type { VersionVector } from '../../store/eventLog.js';
 import { createHttpSyncClient, type HttpSyncStatus } from '../../sync/http/index.js';
@@ -26,6 +27,19 @@ function describePeerRecovery(r: HttpSyncStatus['recovery']): string {
   return `${String(r.reason)}, holds its own events to seq ${String(r.heldOwnSeq)} (peers showed ${String(r.shownOwnSeq)})${waiting}`;
 }
 
+/** One quarantined fork, on one line. */
+function describeFork(f: ForkSummary): string {
+  const held = f.heldHash === null ? 'nothing held' : `held ${f.heldHash.slice(0, 12)}…`;
+  return `${f.site} seq ${f.seq}: ${held}, offered ${f.offeredHash.slice(0, 12)}… (the other history shown to seq ${f.offeredHead.seq}), detected ${f.detectedAt}`;
+}
+
+/** A peer's `forks` (from its status endpoint) in words: untrusted JSON, shown only. */
+function describePeerForks(forks: HttpSyncStatus['forks']): string | undefined {
+  if (typeof forks !== 'object' || forks === null || !(Number(forks.count) > 0)) return undefined;
+  const examples = Array.isArray(forks.examples) ? forks.examples.map((f) => `${String(f?.site)} seq ${String(f?.seq)}`) : [];
+  return `${String(forks.count)}${examples.length > 0 ? ` (${examples.join(', ')}${Number(forks.count) > examples.length ? ', …' : ''})` : ''}`;
+}
+
 /** Events one vector holds that the other lacks, summed over sites. */
 function lacking(have: VersionVector, lack: VersionVector): number {
   let n = 0;
@@ -43,6 +57,8 @@ export const statusCommand: CliCommand = {
     "the same records), and with --peer/--token asks each peer's GET /chartlog/status for its",
     'vector and state hash: "they lack" is events we hold that the peer does not, "we lack" the reverse.',
     'A peer that is recovering (not recording) says why: its reason, its own seq, the peers it waits for.',
+    'Forks (two histories signed by one site\'s key) the store\'s replica quarantined are listed, and',
+    'counted for each peer that has any.',
     'Exit 1 when a peer could not be asked.',
   ],
   options: {
@@ -62,7 +78,9 @@ export const statusCommand: CliCommand = {
     let events: number;
     let conflicts: number;
     let stateHash: string;
+    let forks: Awaited<ReturnType<typeof readForkMarker>>;
     try {
+      forks = await readForkMarker(store);
       vector = await store.versionVector();
       events = await store.count();
       const chart = createChart({ schema: clinicalSchema });
@@ -77,13 +95,14 @@ export const statusCommand: CliCommand = {
       const url = target.url;
       try {
         const status = await createHttpSyncClient({ ...target, retries: 1 }).status();
-        peers.push({ url, site: status.site, status: status.status, vector: status.vector, ...(status.stateHash !== undefined ? { stateHash: status.stateHash } : {}), ...(status.recovery !== undefined ? { recovery: status.recovery } : {}), theyLack: lacking(vector, status.vector), weLack: lacking(status.vector, vector) });
+        peers.push({ url, site: status.site, status: status.status, vector: status.vector, ...(status.stateHash !== undefined ? { stateHash: status.stateHash } : {}), ...(status.recovery !== undefined ? { recovery: status.recovery } : {}), ...(status.forks !== undefined ? { forks: status.forks } : {}), theyLack: lacking(vector, status.vector), weLack: lacking(status.vector, vector) });
       } catch (error) {
         if (!isChartlogError(error)) throw error;
         peers.push({ url, error: { code: error.code, message: error.message } });
       }
     }
-    const report = { store: path, ...(site !== undefined ? { site, ownSeq: seqOf(vector, site) } : {}), events, sites: Object.keys(vector).length, vector, stateHash, conflicts, peers };
+    const forkReport = { count: forks.forks.length, examples: forks.forks.map(forkSummaryOf), ...(forks.damage !== undefined ? { damaged: { code: forks.damage.code, message: forks.damage.message } } : {}) };
+    const report = { store: path, ...(site !== undefined ? { site, ownSeq: seqOf(vector, site) } : {}), events, sites: Object.keys(vector).length, vector, stateHash, conflicts, forks: forkReport, peers };
     if (wantsJson(values)) outJson(report);
     else {
       out(`store      ${path}: ${events} events from ${report.sites} sites`);
@@ -91,11 +110,16 @@ export const statusCommand: CliCommand = {
       out(`vector     ${formatVector(vector)}`);
       out(`state hash ${stateHash}`);
       out(`conflicts  ${conflicts} open (chartlog conflicts --store ${path})`);
+      if (forkReport.count > 0) out(`forks      ${forkReport.count} quarantined: a site's key signed two histories; nothing of the other was merged`);
+      for (const f of forkReport.examples) out(`           ${describeFork(f)}`);
+      if (forks.damage !== undefined) out(`forks      DAMAGED marker: ${forks.damage.message}`);
       for (const p of peers) {
         if ('error' in p) out(`peer       ${p.url}: UNREACHABLE ${p.error.code}: ${p.error.message}`);
         else {
           out(`peer       ${p.site} (${p.url}): they lack ${p.theyLack}, we lack ${p.weLack}${p.theyLack + p.weLack > 0 ? '' : p.stateHash === undefined || p.stateHash === stateHash ? ' (in sync)' : ' (same events, different state hash: another schema version?)'}`);
           if (p.status === 'recovering') out(`           RECOVERING, not recording: ${describePeerRecovery(p.recovery)}`);
+          const peerForks = describePeerForks(p.forks);
+          if (peerForks !== undefined) out(`           FORKS quarantined there: ${peerForks}`);
         }
       }
     }

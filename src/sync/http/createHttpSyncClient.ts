@@ -73,6 +73,8 @@ export interface HttpSyncStatus {
   readonly stateHash?: string;
   /** Why the server's replica is recovering (`Replica.recovery`); absent when it is ready. Untrusted JSON: for display. */
   readonly recovery?: { readonly reason: string; readonly shownOwnSeq: number; readonly heldOwnSeq: number; readonly waitingFor: readonly string[] };
+  /** The forks the server's replica has quarantined: how many, and the first few; absent when none. Untrusted JSON: for display. */
+  readonly forks?: { readonly count: number; readonly examples: readonly { readonly site: string; readonly seq: number; readonly heldHash: string | null; readonly offeredHash: string; readonly detectedAt: string }[] };
 }
 
 /** A sync server as seen from a client. */

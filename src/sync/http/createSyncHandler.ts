@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Chart } from '../../chart/chart.js';
 import { ChartlogError, isChartlogError } from '../../error/chartlogError.js';
+import { forkSummaryOf, type ForkSummary } from '../../replica/forkMarker.js';
 import type { IngestReport } from '../../replica/ingestReport.js';
 import type { Keyring } from '../../replica/keyring.js';
 import type { Replica } from '../../replica/replica.js';
@@ -17,6 +18,15 @@ import { addRefusedLines, readSyncMessage } from './syncMessageNdjson.js';
 
 /** The default sync endpoint path. */
 export const DEFAULT_SYNC_PATH = '/chartlog/sync';
+/** Forks the status endpoint lists (it counts them all). */
+export const STATUS_FORK_EXAMPLES = 5;
+
+/** The status answer's `forks` member: none when no fork is quarantined. */
+function forksOf(replica: HttpSyncReplica): { forks?: { count: number; examples: ForkSummary[] } } {
+  const forks = replica.forks?.() ?? [];
+  return forks.length === 0 ? {} : { forks: { count: forks.length, examples: forks.slice(0, STATUS_FORK_EXAMPLES).map(forkSummaryOf) } };
+}
+
 /** The default status endpoint path. */
 export const DEFAULT_STATUS_PATH = '/chartlog/status';
 /** The request header naming the client's sync session (one per {@link syncOverHttp} run). */
@@ -30,6 +40,7 @@ export const SESSION_HEADER = 'chartlog-session';
 export type HttpSyncReplica = Pick<Replica, 'site' | 'generateSyncMessage' | 'receiveSyncMessage' | 'versionVector'> & {
   readonly status?: Replica['status'];
   readonly recovery?: Replica['recovery'];
+  readonly forks?: Replica['forks'];
   readonly chart?: Pick<Chart, 'hash'>;
   readonly keyring?: Pick<Keyring, 'has'>;
 };
@@ -80,7 +91,9 @@ const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/ndjson']);
  * answers `{ site, protocol, status, vector, stateHash, recovery? }` (`stateHash`: the
  * replica's `chart.hash()`, equal on two sites exactly when they show the same records;
  * absent when the replica has no chart; `recovery`: why a recovering replica may not
- * record, `Replica.recovery`). Both need `Authorization: Bearer <token>`.
+ * record, `Replica.recovery`; `forks`: when the replica has quarantined forks,
+ * `{ count, examples }` with the first {@link STATUS_FORK_EXAMPLES} as `ForkSummary`s, never the
+ * offered events). Both need `Authorization: Bearer <token>`.
  *
  * Refused events are not HTTP errors: they are in the trailer's `ingest`. HTTP errors
  * are JSON `{ error: { code, message, issues? } }`: 400 `MALFORMED_MESSAGE` (and nothing
@@ -199,7 +212,7 @@ export function createSyncHandler(replica: HttpSyncReplica, options: SyncHandler
     res.once('close', leave);
     if (isSync) return handleSync(req, res, peer);
     const vector = await replica.versionVector();
-    const body = JSON.stringify({ site: replica.site, protocol: SYNC_PROTOCOL_VERSION, status: replica.status ?? 'ready', vector, ...(replica.chart !== undefined ? { stateHash: replica.chart.hash() } : {}), ...(replica.recovery !== undefined ? { recovery: replica.recovery } : {}) });
+    const body = JSON.stringify({ site: replica.site, protocol: SYNC_PROTOCOL_VERSION, status: replica.status ?? 'ready', vector, ...(replica.chart !== undefined ? { stateHash: replica.chart.hash() } : {}), ...(replica.recovery !== undefined ? { recovery: replica.recovery } : {}), ...forksOf(replica) });
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
     res.end(body);
   };
