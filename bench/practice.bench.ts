@@ -25,7 +25,7 @@
  * got). With both sizes (`--sizes quick,full`) a `<metric>_5m_vs_500k` line per metric
  * follows (goal ≤ 1.5; for the replay rate, 500k's rate over 5M's).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { progress, type BenchOptions } from './emit.js';
 import { percentile, RESULT_PREFIX, type CatchupResult, type HashResult, type LatencyResult, type OpenResult, type PracticeJob, type PracticeJobKind } from './practice/practiceJob.js';
@@ -97,6 +97,9 @@ async function measureSize(store: PracticeStore, size: string, bounds: Bounds, s
     const job: PracticeJob = { kind, storePath: store.storePath, keyFiles: store.keyFiles, catchupPath: store.catchupPath, patients: store.patients, events: store.events, samples, scratchDir };
     progress(`practice ${size}: ${kind}…`);
     const run = await runBounded(`${size} ${kind}`, [`--max-old-space-size=${bounds.rssCapMib}`, '--import', 'tsx', 'bench/practice/practiceWorker.ts', JSON.stringify(job)], bounds);
+    // A killed worker leaves its copies of the store behind.
+    rmSync(scratchDir, { recursive: true, force: true });
+    mkdirSync(scratchDir, { recursive: true });
     const line = run.stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
     return { run, result: run.exceeded === undefined && run.exit === 0 && line !== undefined ? JSON.parse(line.slice(RESULT_PREFIX.length)) : undefined };
   };

@@ -55,9 +55,18 @@ export function runBounded(label: string, args: readonly string[], bounds: Bound
     let stderrTail = '';
     let exceeded: 'time' | 'rss' | undefined;
     let peak = 0;
+    let lastShown = started;
     child.stdout.setEncoding('utf8').on('data', (s: string) => {
       stdout += s;
-      for (const line of s.split('\n')) if (line.startsWith(STAGE_PREFIX)) reached = line.slice(STAGE_PREFIX.length);
+      for (const line of s.split('\n')) {
+        if (!line.startsWith(STAGE_PREFIX)) continue;
+        reached = line.slice(STAGE_PREFIX.length);
+        // A slow measurement says how far it is, every 10 s at most.
+        if (performance.now() - lastShown > 10_000) {
+          lastShown = performance.now();
+          progress(`  [${label}] ${reached}`);
+        }
+      }
     });
     child.stderr.setEncoding('utf8').on('data', (s: string) => {
       for (const line of s.split(/[\r\n]/)) {
