@@ -70,19 +70,28 @@ const NOTES = ['Reviewed, no change', 'BP above target, recheck in 2 weeks', 'Te
  * list updates, demographics and immunizations, in time order.
  */
 export function generateSaves(options: WorkloadOptions): Save[] {
+  return [...iterateSaves(options)];
+}
+
+/**
+ * The saves {@link generateSaves} returns, one at a time, so a workload of millions need
+ * not be held at once. Asking for more saves continues the same sequence: the first N
+ * saves of a longer workload are exactly the N-save workload.
+ */
+export function* iterateSaves(options: WorkloadOptions): Generator<Save> {
   const rand = seededFloats(options.seed ?? 1);
   const concurrency = options.concurrency ?? 0.01;
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
   const int = (lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));
   const patients = Array.from({ length: options.patients }, (_, i) => ({ id: `p${i}`, registered: false, meds: [] as string[], allergies: [] as string[], conditions: [] as string[], encounter: undefined as string | undefined, n: 0 }));
-  const saves: Save[] = [];
+  let made = 0;
   let at = options.startMs ?? Date.UTC(2026, 6, 19, 6, 0, 0);
   const iso = (): string => new Date(at).toISOString();
   const concept = (system: string, code: string, display: string) => ({ coding: [{ system, code, display }], text: display });
   const update = (resource: string, field: string, value: unknown): FieldWrite => ({ resource, field, value, concurrent: rand() < concurrency });
   const fresh = (resource: string, field: string, value: unknown): FieldWrite => ({ resource, field, value, concurrent: false });
 
-  while (saves.length < options.saves) {
+  while (made < options.saves) {
     at += int(1, 40);
     const site = pick(WORKLOAD_SITES);
     const p = patients[Math.floor(rand() * patients.length)] as (typeof patients)[number];
@@ -170,7 +179,7 @@ export function generateSaves(options: WorkloadOptions): Save[] {
       const key = `Immunization/${id('imm')}`;
       writes = [fresh(key, 'patient', ref), fresh(key, 'vaccineCode', concept(SNOMED, '1119349007', 'COVID-19 mRNA vaccine')), fresh(key, 'occurrenceDateTime', iso()), fresh(key, 'status', 'completed'), fresh(key, 'lotNumber', `L${int(1000, 9999)}`)];
     }
-    saves.push({ site, at, patient: pid, type, writes });
+    made++;
+    yield { site, at, patient: pid, type, writes };
   }
-  return saves;
 }

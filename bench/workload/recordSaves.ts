@@ -19,9 +19,11 @@ export interface OfflineSite {
  * writes), so concurrent edits of one patient at two sites stay concurrent until a sync.
  * Saves are recorded with `recordAll` in batches of up to `batch` per site; a batch is
  * cut early when a save touches a field an unrecorded save of the batch wrote (its
- * `pred` needs that event's id). Returns the number of events recorded per site.
+ * `pred` needs that event's id). `seen` gives, per `<resource>#<field>`, the writes every
+ * site saw as current before it was cut off (default none). Returns the number of events
+ * recorded per site.
  */
-export async function recordSavesOffline(saves: readonly Save[], sites: ReadonlyMap<string, OfflineSite>, batch = 100): Promise<Map<string, number>> {
+export async function recordSavesOffline(saves: readonly Save[], sites: ReadonlyMap<string, OfflineSite>, batch = 100, seen: Readonly<Record<string, readonly EventId[]>> = {}): Promise<Map<string, number>> {
   const shadows = new Map<string, Map<string, FieldShadow>>();
   const pending = new Map<string, { drafts: EventDraft[]; keys: string[][]; touched: Set<string>; at: number }>();
   const counts = new Map<string, number>();
@@ -45,7 +47,7 @@ export async function recordSavesOffline(saves: readonly Save[], sites: Readonly
   };
 
   for (const site of sites.keys()) {
-    shadows.set(site, new Map());
+    shadows.set(site, new Map(Object.entries(seen).map(([key, ids]) => [key, { live: [...ids] }])));
     pending.set(site, { drafts: [], keys: [], touched: new Set(), at: 0 });
   }
   for (const save of saves) {

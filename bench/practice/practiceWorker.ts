@@ -1,0 +1,145 @@
+/**
+ * One practice measurement in a process of its own (cold caches, a fresh heap):
+ * `node --import tsx bench/practice/practiceWorker.ts '<PracticeJob JSON>'`. Uses only
+ * what a user has: `createReplica` on the SQLite store, `chart.state`, `record`,
+ * `chart.hash`, `syncReplicas`; so it measures today's code and a persisted projection
+ * alike. Prints stage lines while it works and one result line (see practiceJob.ts).
+ */
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { clinicalSchema, createHybridClock, createKeyring, createReplica, streamId, syncReplicas, type EventLog, type Replica } from '../../src/index.js';
+import { readSiteKeyFile } from '../../src/cli/siteKeyFile.js';
+import { openSqliteEventLog } from '../../src/store/sqlite/index.js';
+import { seededFloats } from '../../src/testing/mulberry32.js';
+import { recordSavesOffline, type OfflineSite } from '../workload/recordSaves.js';
+import type { CatchupWorkload } from './practiceStore.js';
+import { RESULT_PREFIX, STAGE_PREFIX, type PracticeJob, type PracticeResult } from './practiceJob.js';
+
+const job = JSON.parse(process.argv[2] ?? '') as PracticeJob;
+const MIB = 1024 * 1024;
+const rssMb = (): number => Math.round((process.memoryUsage().rss / MIB) * 10) / 10;
+const stage = (text: string): void => void process.stdout.write(`${STAGE_PREFIX}${text}\n`);
+
+/** Counts the events the replica reads through `readAll`, so a killed open says how far it got. */
+function countingStore(store: EventLog, label: string): EventLog {
+  let read = 0;
+  let last = 0;
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      if (prop !== 'readAll') return Reflect.get(target, prop, receiver) as unknown;
+      return async (cursor?: string, limit?: number) => {
+        const page = await target.readAll(cursor, limit);
+        read += page.events.length;
+        if (performance.now() - last > 1000) {
+          last = performance.now();
+          stage(`${label}: opening, ${read} of ${job.events} events read through readAll, RSS ${rssMb()} MiB`);
+        }
+        return page;
+      };
+    },
+  });
+}
+
+/** Opens `site`'s replica on a SQLite store file (durable: synchronous full, the default). */
+async function openReplica(path: string, site: string, wallClock: () => number = Date.now): Promise<{ replica: Replica; store: EventLog }> {
+  const publicKeys = Object.fromEntries(Object.entries(job.keyFiles).map(([s, f]) => [s, readFileSync(`${f}.pub`, 'utf8')]));
+  const store = openSqliteEventLog(path);
+  const replica = await createReplica({ site, keys: readSiteKeyFile(job.keyFiles[site] as string), store: countingStore(store, site), schema: clinicalSchema, keyring: createKeyring(publicKeys), clock: createHybridClock({ wallClock }) });
+  return { replica, store };
+}
+
+const patient = (i: number) => streamId(`patient/p${i}`);
+
+async function run(): Promise<PracticeResult> {
+  const rand = seededFloats(7);
+  if (job.kind === 'catchup') return catchup();
+  // Recording changes the store: record on a copy, so the cached store stays as built.
+  const path = job.kind === 'record' ? join(job.scratchDir, `record-${process.pid}.chartlog`) : job.storePath;
+  if (path !== job.storePath) copyFileSync(job.storePath, path);
+  const t0 = performance.now();
+  const { replica, store } = await openReplica(path, 'practice-a');
+  const openS = (performance.now() - t0) / 1000;
+  stage(`opened in ${openS.toFixed(2)} s, RSS ${rssMb()} MiB`);
+  try {
+    if (job.kind === 'open') {
+      const openRssMb = rssMb();
+      const r0 = performance.now();
+      for (let i = 0; i < job.patients; i++) {
+        replica.chart.state(patient(i));
+        if (i % 1000 === 999) stage(`read ${i + 1} of ${job.patients} patients, RSS ${rssMb()} MiB`);
+      }
+      return { openS, openRssMb, rssAfterReadingMb: rssMb(), readEveryPatientS: (performance.now() - r0) / 1000 };
+    }
+    if (job.kind === 'read') {
+      const picked = new Set<number>();
+      while (picked.size < Math.min(job.samples, job.patients)) picked.add(Math.floor(rand() * job.patients));
+      const ms: number[] = [];
+      for (const i of picked) {
+        const r0 = performance.now();
+        replica.chart.state(patient(i));
+        ms.push(performance.now() - r0);
+      }
+      return { ms };
+    }
+    if (job.kind === 'record') {
+      const ms: number[] = [];
+      for (let n = 0; n < job.samples; n++) {
+        const p = Math.floor(rand() * job.patients);
+        const key = `Observation/bench-record-${process.pid}-${n}`;
+        const draft = { stream: patient(p), type: 'observation.recorded', data: { [key]: { patient: `Patient/p${p}`, code: { coding: [{ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' }], text: 'Heart rate' }, category: 'vital-signs', effectiveDateTime: new Date().toISOString(), value: { valueQuantity: { value: 60 + n % 40, unit: '/min' } }, status: 'final' } }, author: { id: 'clinician-practice-a', org: 'practice-a' } };
+        const r0 = performance.now();
+        await replica.record(draft);
+        ms.push(performance.now() - r0);
+      }
+      return { ms };
+    }
+    const h0 = performance.now();
+    replica.chart.hash();
+    return { hashMs: performance.now() - h0 };
+  } finally {
+    await store.close();
+    if (path !== job.storePath) for (const f of [path, `${path}-wal`, `${path}-shm`, `${path}.lock`]) rmSync(f, { force: true });
+  }
+}
+
+/** Three sites on copies of the practice store record their share of the next saves cut off, then sync until converged. */
+async function catchup(): Promise<PracticeResult> {
+  const workload = JSON.parse(readFileSync(job.catchupPath, 'utf8')) as CatchupWorkload;
+  const dir = join(job.scratchDir, `catchup-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  const stores: EventLog[] = [];
+  try {
+    const sites = new Map<string, OfflineSite>();
+    const o0 = performance.now();
+    for (const site of Object.keys(job.keyFiles)) {
+      const path = join(dir, `${site}.chartlog`);
+      copyFileSync(job.storePath, path);
+      let wall = workload.saves[0]?.at ?? 0;
+      const { replica, store } = await openReplica(path, site, () => wall);
+      stores.push(store);
+      sites.set(site, { replica, setWall: (ms) => (wall = ms) });
+      stage(`catchup: ${site} opened, RSS ${rssMb()} MiB`);
+    }
+    const openS = (performance.now() - o0) / 1000;
+    const counts = await recordSavesOffline(workload.saves, sites, 100, workload.seen);
+    const recorded = [...counts.values()].reduce((a, b) => a + b, 0);
+    stage(`catchup: ${recorded} events recorded cut off, RSS ${rssMb()} MiB; syncing`);
+    const replicas = [...sites.values()].map((s) => s.replica);
+    const s0 = performance.now();
+    const report = await syncReplicas(replicas);
+    // Converged includes the projection: reading folds what sync queued.
+    for (const r of replicas) r.chart.hash();
+    const catchupS = (performance.now() - s0) / 1000;
+    stage(`catchup: synced in ${catchupS.toFixed(2)} s; verifying`);
+    if (report.refused.count > 0) throw new Error(`catchup: sync refused ${report.refused.count} events`);
+    const hashes = new Set(replicas.map((r) => r.chart.hash()));
+    const vectors = new Set(await Promise.all(replicas.map(async (r) => JSON.stringify(Object.entries(await r.versionVector()).sort()))));
+    if (hashes.size !== 1 || vectors.size !== 1) throw new Error('catchup: the replicas did not converge');
+    return { catchupS, recorded, accepted: report.accepted, openS };
+  } finally {
+    for (const s of stores) await s.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+process.stdout.write(RESULT_PREFIX + JSON.stringify(await run()) + '\n');
