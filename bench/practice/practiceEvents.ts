@@ -5,15 +5,9 @@
  * without holding millions of events or every field's shadow at once.
  */
 import type { KeyObject } from 'node:crypto';
-import { createEventWriter, createHybridClock, siteId, streamId, type ChartEvent, type EventId, type EventWriter, type Json } from '../../src/index.js';
+import { createEventWriter, createHybridClock, siteId, streamId, type ChartEvent, type EventId, type EventWriter } from '../../src/index.js';
+import { draftFromShadow, rememberWrites, type FieldShadow } from '../workload/fieldShadow.js';
 import { WORKLOAD_SITES, type Save } from '../workload/primaryCareSaves.js';
-
-/** Per field: the writes a clinician at the latest site sees as current, and the set before the latest write. */
-interface FieldShadow {
-  live: EventId[];
-  before: EventId[];
-  lastSite: string;
-}
 
 /**
  * Resources the workload writes in one save and never again (each gets a fresh id), so
@@ -59,29 +53,9 @@ export function createPracticeEventStream(privateKeys: ReadonlyMap<string, KeyOb
         if (previous !== undefined && previous !== started) for (const k of [...shadow.keys()]) if (k.startsWith(`${previous}#`)) shadow.delete(k);
         if (started !== undefined) encounters.set(save.patient, started);
       }
-      const data: Record<string, Record<string, Json>> = {};
-      const pred: Record<string, Record<string, EventId[]>> = {};
-      const touched: [string, FieldShadow | undefined, boolean][] = [];
-      for (const w of save.writes) {
-        (data[w.resource] ??= {})[w.field] = w.value as Json;
-        if (WRITTEN_ONCE.some((p) => w.resource.startsWith(p))) continue;
-        const key = `${w.resource}#${w.field}`;
-        const s = shadow.get(key);
-        const concurrent = w.concurrent && s !== undefined && s.lastSite !== save.site;
-        const seen = s === undefined ? [] : concurrent ? s.before : s.live;
-        if (seen.length > 0) (pred[w.resource] ??= {})[w.field] = [...seen].sort();
-        touched.push([key, s, concurrent]);
-      }
+      const { data, pred, touched } = draftFromShadow(save, shadow, (resource) => !WRITTEN_ONCE.some((p) => resource.startsWith(p)));
       const event = (writers.get(save.site) as EventWriter).append({ stream: streamId(`patient/${save.patient}`), type: save.type, data, pred, author: { id: `clinician-${save.site}`, org: save.site } });
-      for (const [key, s, concurrent] of touched) {
-        if (s === undefined) shadow.set(key, { live: [event.id], before: [], lastSite: save.site });
-        else if (concurrent) s.live = [...s.live, event.id];
-        else {
-          s.before = s.live;
-          s.live = [event.id];
-          s.lastSite = save.site;
-        }
-      }
+      rememberWrites(shadow, touched, event.id, save.site);
       return event;
     },
     signHeads() {

@@ -33,7 +33,7 @@ import { checkAgainstSavesToEvents, createPracticeEventStream } from './practice
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Source files whose content decides the store's bytes: a change to any rebuilds it. */
-const GENERATOR_FILES = ['bench/workload/primaryCareSaves.ts', 'bench/workload/primaryCareEvents.ts', 'bench/practice/practiceEvents.ts', 'bench/practice/practiceStore.ts', 'src/testing/mulberry32.ts'];
+const GENERATOR_FILES = ['bench/workload/primaryCareSaves.ts', 'bench/workload/primaryCareEvents.ts', 'bench/workload/fieldShadow.ts', 'bench/practice/practiceEvents.ts', 'bench/practice/practiceStore.ts', 'src/testing/mulberry32.ts'];
 
 /** The generator's parameters. */
 export interface PracticeParameters {

@@ -1,12 +1,6 @@
-import { createEventWriter, createHybridClock, siteId, streamId, type ChartEvent, type EventId, type EventWriter, type Json } from '../../src/index.js';
+import { createEventWriter, createHybridClock, siteId, streamId, type ChartEvent, type EventWriter } from '../../src/index.js';
+import { draftFromShadow, rememberWrites, type FieldShadow } from './fieldShadow.js';
 import { WORKLOAD_SITES, type Save } from './primaryCareSaves.js';
-
-/** Per field: the writes a clinician at the latest site sees as current, and the set before the latest write. */
-interface FieldShadow {
-  live: EventId[];
-  before: EventId[];
-  lastSite: string;
-}
 
 /**
  * Turns saves into chartlog events, one event per save, through real event writers
@@ -25,29 +19,9 @@ export function savesToEvents(saves: readonly Save[], onProgress?: (done: number
   for (let i = 0; i < saves.length; i++) {
     const save = saves[i] as Save;
     wall = save.at;
-    const data: Record<string, Record<string, Json>> = {};
-    const pred: Record<string, Record<string, EventId[]>> = {};
-    const touched: [string, FieldShadow | undefined, boolean][] = [];
-    for (const w of save.writes) {
-      (data[w.resource] ??= {})[w.field] = w.value as Json;
-      const key = `${w.resource}#${w.field}`;
-      const s = shadow.get(key);
-      const concurrent = w.concurrent && s !== undefined && s.lastSite !== save.site;
-      const seen = s === undefined ? [] : concurrent ? s.before : s.live;
-      if (seen.length > 0) (pred[w.resource] ??= {})[w.field] = [...seen].sort();
-      touched.push([key, s, concurrent]);
-    }
+    const { data, pred, touched } = draftFromShadow(save, shadow);
     const event = (writers.get(save.site) as EventWriter).append({ stream: streamId(`patient/${save.patient}`), type: save.type, data, pred, author: { id: `clinician-${save.site}`, org: save.site } });
-    for (const [key, s, concurrent] of touched) {
-      // Sets and logs keep every write; only registers need the shadow, but tracking all is harmless.
-      if (s === undefined) shadow.set(key, { live: [event.id], before: [], lastSite: save.site });
-      else if (concurrent) s.live = [...s.live, event.id];
-      else {
-        s.before = s.live;
-        s.live = [event.id];
-        s.lastSite = save.site;
-      }
-    }
+    rememberWrites(shadow, touched, event.id, save.site);
     events[i] = event;
     if (onProgress && i % 50_000 === 49_999) onProgress(i + 1);
   }
