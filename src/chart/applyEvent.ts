@@ -33,8 +33,11 @@ let planned = 0;
  * them with the state: events are immutable once recorded.
  *
  * @param retracted - every event id retracted in this stream; those events are skipped.
+ * @param only - when given, only the writes it accepts are applied: a projection applies
+ *   some fields of an event directly and re-folds others from the stream's events (each
+ *   field's state depends only on the writes of that field, in total order).
  */
-export function applyEvent(draft: Draft<StreamState>, event: ChartEvent, schema: Schema, retracted: ReadonlySet<string>): void {
+export function applyEvent(draft: Draft<StreamState>, event: ChartEvent, schema: Schema, retracted: ReadonlySet<string>, only?: (resource: string, field: string) => boolean): void {
   if (!planWrites(event, schema)) return;
   if (event.type === RETRACTION_EVENT) {
     for (const id of targetsOf(event)) insertSorted(draft.retracted as string[], id);
@@ -48,6 +51,7 @@ export function applyEvent(draft: Draft<StreamState>, event: ChartEvent, schema:
   let predOf: { readonly [field: string]: readonly EventId[] } | undefined;
   for (let i = 0; i < planned; i++) {
     const w = plan[i] as PlannedWrite;
+    if (only !== undefined && !only(w.resource, w.field)) continue;
     if (w.resource !== resourceKey) {
       resourceKey = w.resource;
       predOf = event.pred[resourceKey];

@@ -41,6 +41,13 @@ export interface SchemaDefinition {
   readonly events: Readonly<Record<string, EventTypeDefinition>>;
   /** Custom rules by name, usable in field definitions. @defaultValue `{}` */
   readonly rules?: Readonly<Record<string, AnyMergeRule>>;
+  /**
+   * A label for what the schema's code does, beyond what its names say: change it when a
+   * field `check` or a custom rule changes which events fold or how, so persisted
+   * projections folded with the old code are rebuilt (see `schemaFingerprint`). Names,
+   * rules and event versions are fingerprinted without it. @defaultValue none
+   */
+  readonly revision?: string;
 }
 
 /**

@@ -63,6 +63,10 @@ export function createDeferredChart(inner: Chart): DeferredChart {
       flush();
       return inner.hash();
     },
+    conflictStreams() {
+      flush();
+      return inner.conflictStreams();
+    },
     get size() {
       flush();
       return inner.size;

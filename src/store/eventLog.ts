@@ -3,6 +3,7 @@ import type { ChartEvent } from '../event/chartEvent.js';
 import type { SiteHead } from '../event/eventWriter.js';
 import type { SiteId, StreamId } from '../event/ids.js';
 import type { Json } from '../event/json.js';
+import type { StoreProjection, StoreProjectionOptions } from './storeProjection.js';
 
 /** For each site, the highest seq held contiguously from 1 (DESIGN §6). */
 export type VersionVector = { readonly [site: string]: number };
@@ -110,4 +111,13 @@ export interface EventLog {
    * never work around damage leave it out.
    */
   onDamage?(listener: (damage: ChartlogError) => void): () => void;
+  /**
+   * Optional (every built-in store has it): opens the store's persisted projection
+   * (DESIGN §4) and keeps it folded as events are appended. SQLite keeps it in the same
+   * file, written in the same transaction as the events; memory keeps it in maps;
+   * EventStoreDB in a local read model. Opening catches up with events stored without
+   * it, and rebuilds it (streaming, with progress) when it was folded with another schema.
+   * A replica uses it when the store has it, and otherwise folds everything in memory.
+   */
+  openProjection?(options: StoreProjectionOptions): Promise<StoreProjection>;
 }

@@ -16,8 +16,6 @@ export interface ConvergenceOptions {
    * @defaultValue `[[events]]` (one batch) and every event alone in reverse order
    */
   readonly deliveries?: readonly (readonly (readonly ChartEvent[])[])[];
-  /** Snapshot interval of the charts: small, so late events rewind. @defaultValue `3` */
-  readonly snapshotEvery?: number;
   /** Throw {@link ConvergenceError} when a replica differs. @defaultValue `true` */
   readonly throwOnDivergence?: boolean;
 }
@@ -58,7 +56,7 @@ export class ConvergenceError extends Error {
  * @throws Error when an order or schedule does not hold exactly the events' id set (a usage error).
  * @example
  * ```ts
- * checkConvergence(scenario.events, scenario.schema, { deliveries: [batchesA, batchesB], snapshotEvery: 2 });
+ * checkConvergence(scenario.events, scenario.schema, { deliveries: [batchesA, batchesB] });
  * ```
  */
 export function checkConvergence(events: readonly ChartEvent[], schema: Schema, options: ConvergenceOptions = {}): ConvergenceReport {
@@ -81,9 +79,9 @@ export function checkConvergence(events: readonly ChartEvent[], schema: Schema, 
     replicas.push({ name, hash: combineStateHashes(states) });
   });
   deliveries.forEach((batches, i) => {
-    const name = `chart (delivery #${i}, ${batches.length} batches, snapshotEvery ${options.snapshotEvery ?? 3})`;
+    const name = `chart (delivery #${i}, ${batches.length} batches)`;
     sameSet(name, batches.flat());
-    const chart = createChart({ schema, snapshotEvery: options.snapshotEvery ?? 3 });
+    const chart = createChart({ schema });
     for (const batch of batches) chart.apply(batch);
     const streams = chart.streams();
     views.push({ name, states: new Map(streams.map((s) => [s, chart.state(s) ?? emptyStreamState(s)])) });

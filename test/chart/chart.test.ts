@@ -32,7 +32,7 @@ describe('chart', () => {
     const events = outage();
     const expected = stateHash(foldStream(STREAM, events, schema));
     for (const seed of [1, 2, 3]) {
-      const chart = createChart({ schema, snapshotEvery: 4 });
+      const chart = createChart({ schema });
       let late = 0;
       for (const e of shuffled(events, seed)) late += chart.apply([e]).late;
       expect(late).toBeGreaterThan(0);
@@ -45,7 +45,7 @@ describe('chart', () => {
     const batch = createChart({ schema });
     const report = batch.apply([...events, ...events.slice(0, 5)]);
     expect(report).toMatchObject({ applied: events.length, duplicates: 5 });
-    const single = createChart({ schema, snapshotEvery: 3 });
+    const single = createChart({ schema });
     for (const e of [...events].reverse()) single.apply([e]);
     expect(single.apply(events.slice(3, 9)).applied).toBe(0);
     expect(single.stateHash(STREAM)).toBe(batch.stateHash(STREAM));
@@ -86,7 +86,7 @@ describe('chart', () => {
     const wrong = a.write({ text: 'wrong patient', dose: '10 mg', tags: { add: ['y'] } });
     const retraction = a.writer.append(prepareRetraction({ stream: STREAM, events: [wrong.id], reason: 'recorded against the wrong patient', author: { id: 'dr-a' } }));
     for (const order of [[keep, wrong, retraction], [retraction, wrong, keep], [keep, retraction, wrong]]) {
-      const chart = createChart({ schema, snapshotEvery: 1 });
+      const chart = createChart({ schema });
       for (const e of order) chart.apply([e]);
       const state = chart.state(STREAM);
       expect(state?.resources).toEqual(foldStream(STREAM, [keep], schema).resources);
@@ -114,7 +114,7 @@ describe('chart', () => {
       const expected = foldStream(STREAM, [target], schema);
       expect(stateHash(foldStream(STREAM, [target, retraction], schema))).toBe(stateHash(expected));
       for (const order of [[target, retraction], [retraction, target], [target, retraction, target]]) {
-        const chart = createChart({ schema, snapshotEvery: 1 });
+        const chart = createChart({ schema });
         for (const e of order) chart.apply([e]);
         expect(chart.state(STREAM)?.resources).toEqual(expected.resources);
         expect(chart.state(STREAM)?.retracted).toEqual([]);
@@ -176,14 +176,11 @@ describe('chart', () => {
     expect(chart.streams()).toEqual([STREAM, other]);
   });
 
-  it('refuses a nonsensical snapshot interval', () => {
-    expect(() => createChart({ schema, snapshotEvery: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
-  });
 });
 
 describe('chart at scale', () => {
   it('takes a batch of 200,000 events for one stream in one call', () => {
-    const a = testSite('site-a', T0, 128);
+    const a = testSite('site-a', T0);
     const events = [];
     for (let i = 0; i < 200_000; i++) events.push(a.writer.append({ stream: STREAM, type: 'item.written', author: { id: 'x' }, data: { 'Item/i1': { reviewed: i } } }));
     const chart = createChart({ schema });

@@ -22,10 +22,10 @@ export interface TestSite {
   state(): StreamState | undefined;
 }
 
-export function testSite(name: string, startMs = T0, snapshotEvery = 4): TestSite {
+export function testSite(name: string, startMs = T0): TestSite {
   let wall = startMs;
   const writer = createEventWriter({ site: siteId(name), clock: createHybridClock({ wallClock: () => wall, maxSkewMs: Number.MAX_SAFE_INTEGER }) });
-  const chart = createChart({ schema, snapshotEvery });
+  const chart = createChart({ schema });
   return {
     writer,
     chart,

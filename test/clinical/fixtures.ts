@@ -56,7 +56,7 @@ export function site(name: string, startMs = T0, author: Author = { id: `dr-${na
   let n = 0;
   const clock = createHybridClock({ wallClock: () => wall });
   const writer = createEventWriter({ site: siteId(name), clock });
-  const chart = createChart({ schema: clinicalSchema, snapshotEvery: 4 });
+  const chart = createChart({ schema: clinicalSchema });
   const held = new Map<string, ChartEvent>();
   return {
     name,

@@ -30,7 +30,7 @@ describe('property 3: folding subsets separately, then merging, gives the fold o
       fc.property(covered(3), ([s, cover]) => {
         const parts = [...s.known.values(), ...subsets(s, cover, 3)];
         const charts = parts.map((events) => {
-          const chart = createChart({ schema: s.schema, snapshotEvery: 3 });
+          const chart = createChart({ schema: s.schema });
           chart.apply(events);
           return chart;
         });

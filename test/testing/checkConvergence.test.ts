@@ -58,7 +58,7 @@ describe('compareCharts and syncUntilQuiet', () => {
 
   it('finds charts that differ, then syncing until quiet makes them agree', () => {
     const charts = [a, b, c].map((events) => {
-      const chart = createChart({ schema: testSchema, snapshotEvery: 2 });
+      const chart = createChart({ schema: testSchema });
       chart.apply(events);
       return chart;
     });

@@ -5,6 +5,12 @@ import type { SiteHead } from '../../event/eventWriter.js';
 import type { EventHash, SiteId, StreamId } from '../../event/ids.js';
 import type { Json } from '../../event/json.js';
 import { planAppend } from '../checkAppend.js';
+import { ChartlogError } from '../../error/chartlogError.js';
+import { createMemoryProjectionTables } from '../../chart/memoryProjectionTables.js';
+import { createProjector, type Projector } from '../../chart/projector.js';
+import { schemaFingerprint } from '../../merge/schemaFingerprint.js';
+import { foldIntoProjection } from '../foldIntoProjection.js';
+import type { StoreProjection, StoreProjectionOptions } from '../storeProjection.js';
 import { checkMarkerName } from '../markerName.js';
 import type { AppendResult, EventLog, EventPage, StoredSnapshot, VersionVector } from '../eventLog.js';
 import { checkFromSeq, checkLimit, DEFAULT_READ_ALL_LIMIT, formatPositionCursor, parsePositionCursor, storeClosed } from '../positionCursor.js';
@@ -40,6 +46,9 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
   const markers = new Map<string, string>();
   const planOptions = options.maxEventBytes === undefined ? {} : { maxEventBytes: options.maxEventBytes };
   let closed = false;
+  // Folded by every append once openProjection attached it (in maps, like the events).
+  let projection: { readonly projector: Projector; readonly fingerprint: string; readonly handle: StoreProjection } | undefined;
+  const readStream = (stream: StreamId): ChartEvent[] => (streams.get(stream) ?? []).map((e) => e.event);
 
   const open = (): void => {
     if (closed) throw storeClosed('memory event log');
@@ -65,8 +74,10 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
         const entry = sites.get(site)?.[seq - 1] as Entry;
         entry.event = withSignature(entry.event, sig);
       }
+      const stored: ChartEvent[] = [];
       for (const { event, hash } of plan.fresh) {
         const entry: Entry = { event: frozen(event), hash };
+        stored.push(entry.event);
         all.push(entry);
         let run = sites.get(event.site);
         if (!run) sites.set(event.site, (run = []));
@@ -75,6 +86,7 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
         if (!stream) streams.set(event.stream, (stream = []));
         insertSorted(stream, entry);
       }
+      if (stored.length > 0) projection?.projector.project(stored).commit();
       return { appended: plan.fresh.length, duplicates: plan.duplicates };
     },
     async readSite(site, fromSeq, limit) {
@@ -133,6 +145,42 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
       open();
       const text = markers.get(checkMarkerName(name));
       return text === undefined ? undefined : (JSON.parse(text) as Json);
+    },
+    async openProjection(options) {
+      open();
+      const fingerprint = schemaFingerprint(options.schema);
+      if (projection !== undefined) {
+        if (projection.fingerprint !== fingerprint) throw new ChartlogError('INVALID_OPTION', 'a projection with another schema is already open on this memory store', {});
+        return projection.handle;
+      }
+      const tables = createMemoryProjectionTables();
+      const projector = createProjector({ schema: options.schema, tables, reader: { readStream }, ...(options.cacheBytes !== undefined ? { cacheBytes: options.cacheBytes } : {}) });
+      const fromScratch = (onProgress: StoreProjectionOptions['onProgress']): { events: number; streams: number; seconds: number } => {
+        const started = performance.now();
+        tables.clear();
+        projector.reset();
+        const events = foldIntoProjection(projector, [...streams.keys()].map(readStream), { phase: 'rebuild', total: all.length, onProgress, inTransaction: (write) => write() });
+        return { events, streams: streams.size, seconds: (performance.now() - started) / 1000 };
+      };
+      const first = fromScratch(options.onProgress);
+      const handle: StoreProjection = {
+        schema: options.schema,
+        opening: { action: 'rebuilt', events: first.events, seconds: first.seconds },
+        get size() {
+          return projector.size;
+        },
+        state: (stream) => projector.state(stream),
+        stateHash: (stream) => projector.stateHash(stream),
+        hash: () => projector.hash(),
+        streams: () => projector.streams(),
+        conflictStreams: () => projector.conflictStreams(),
+        async rebuild(rebuildOptions = {}) {
+          open();
+          return fromScratch(rebuildOptions.onProgress);
+        },
+      };
+      projection = { projector, fingerprint, handle };
+      return handle;
     },
     async close() {
       closed = true;

@@ -9,6 +9,11 @@ import type { SiteHead } from '../../event/eventWriter.js';
 import type { EventHash, SiteId, StreamId } from '../../event/ids.js';
 import type { Json } from '../../event/json.js';
 import { checkMarkerName } from '../markerName.js';
+import { createProjector, type PendingProjection, type Projector } from '../../chart/projector.js';
+import { schemaFingerprint } from '../../merge/schemaFingerprint.js';
+import { foldIntoProjection } from '../foldIntoProjection.js';
+import type { ProjectionOpening, ProjectionProgress, StoreProjection, StoreProjectionOptions } from '../storeProjection.js';
+import { createSqliteProjectionTables } from './sqliteProjectionTables.js';
 import { ABANDON_STORE, type AbandonableStore } from '../abandonStore.js';
 import { planAppend, type AppendPlan } from '../checkAppend.js';
 import type { AppendResult, EventLog, EventPage, StoredSnapshot, VersionVector } from '../eventLog.js';
@@ -44,6 +49,11 @@ export interface SqliteEventLogOptions {
   readonly integrityCheck?: 'none' | 'quick' | 'full';
 }
 
+/** Projection meta: the schema fingerprint it was folded with. */
+const PROJECTION_SCHEMA = 'schema';
+/** Projection meta: the highest event position (rowid) folded. */
+const PROJECTION_CHECKPOINT = 'checkpoint';
+
 /** An {@link EventLog} in one SQLite file (DESIGN §5): the embedded default store. */
 export interface SqliteEventLog extends EventLog {
   /** The database file. */
@@ -64,6 +74,15 @@ export interface SqliteEventLog extends EventLog {
   putMarker(name: string, value: Json | undefined): Promise<void>;
   /** See {@link EventLog.getMarker}. */
   getMarker(name: string): Promise<Json | undefined>;
+  /**
+   * See {@link EventLog.openProjection}: the projection lives in the same file, and every
+   * append folds into it inside its own transaction once it is open. A read-only store
+   * opens a projection only when it is current.
+   * @throws ChartlogError `PROJECTION_STALE` (read-only, and the projection is missing,
+   *   behind the events, or folded with another schema), `INVALID_OPTION` (a projection
+   *   with another schema is already open on this connection).
+   */
+  openProjection(options: StoreProjectionOptions): Promise<StoreProjection>;
 }
 
 /**
@@ -149,6 +168,7 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
   const selectAfter = db.prepare<[number, number], [number, ...EventRow]>(`SELECT pos, ${columns} FROM events WHERE pos > ? ORDER BY pos LIMIT ?`).raw();
   const selectOne = db.prepare<[string, number], EventRow>(`SELECT ${columns} FROM events WHERE site = ? AND seq = ?`).raw();
   const selectCount = db.prepare<[], number>('SELECT count(*) FROM events').pluck();
+  const selectCountAfter = db.prepare<[number], number>('SELECT count(*) FROM events WHERE pos > ?').pluck();
   const selectHeads = db.prepare<[], [string, number, string]>('SELECT site, seq, hash FROM sites').raw();
   const selectMaxSeq = db.prepare<[string], number | null>('SELECT max(seq) FROM events WHERE site = ?').pluck();
   const putSnap = db.prepare<[string, string, string]>('INSERT INTO snapshots (stream, hash, body) VALUES (?, ?, ?) ON CONFLICT (stream) DO UPDATE SET hash = excluded.hash, body = excluded.body');
@@ -158,6 +178,12 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
   const getMeta = db.prepare<[string], string>('SELECT value FROM meta WHERE key = ?').pluck();
   const selectDataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
   const planOptions = opts.maxEventBytes === undefined ? {} : { maxEventBytes: opts.maxEventBytes };
+  const selectMaxPos = db.prepare<[], number | null>('SELECT max(pos) FROM events').pluck();
+  const selectStreams = db.prepare<[], string>('SELECT DISTINCT stream FROM events ORDER BY stream').pluck();
+  // The projection folded by every append once openProjection attached it; `pending` carries
+  // an append's folded rows from inside its transaction to after its commit.
+  let attached: { readonly projector: Projector; readonly tables: ReturnType<typeof createSqliteProjectionTables>; readonly fingerprint: string; readonly handle: StoreProjection } | undefined;
+  let pending: PendingProjection | undefined;
 
   // Per-site heads live in memory (the prev check needs one per event); they are
   // reloaded whenever another connection has committed (PRAGMA data_version moved).
@@ -210,6 +236,11 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
       setSig.run(sig, signatureCheck(hash, sig), site, seq);
     }
     for (const [site, head] of plan.heads) upsertSite.run(site, head.seq, head.hash as string);
+    // The inline projection: folded in this transaction, so events and rows commit together.
+    if (attached !== undefined && plan.fresh.length > 0) {
+      pending = attached.projector.project(plan.fresh.map((f) => f.event));
+      attached.tables.setMeta(PROJECTION_CHECKPOINT, String(selectMaxPos.get() ?? 0));
+    }
     return plan;
   });
 
@@ -235,9 +266,19 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
     append: (events): Promise<AppendResult> =>
       guard('append', () => {
         if (opts.readOnly) throw new ChartlogError('STORE_READ_ONLY', `append failed on ${path}: the store was opened read-only`, { details: { path, action: 'append' } });
-        const plan = appendTx.immediate(events);
-        // Committed: only now do the in-memory heads move.
+        pending = undefined;
+        let plan: AppendPlan;
+        try {
+          plan = appendTx.immediate(events);
+        } catch (e) {
+          pending = undefined; // rolled back with the transaction: never shown
+          throw e;
+        }
+        // Committed: only now do the in-memory heads and the projection's cache move.
         for (const [site, head] of plan.heads) heads.set(site, head);
+        const folded = pending as PendingProjection | undefined;
+        pending = undefined;
+        folded?.commit();
         return { appended: plan.fresh.length, duplicates: plan.duplicates };
       }),
     readSite: (site, fromSeq, limit) => guard('readSite', () => decodeAll(selectSite.all(site, checkFromSeq(fromSeq), checkLimit(limit, -1)))),
@@ -303,6 +344,91 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
         } catch {
           throw new ChartlogError('STORE_CORRUPT', `${path}: the marker ${name} is not JSON`, { details: { path, marker: name } });
         }
+      }),
+    openProjection: (options) =>
+      guard('openProjection', () => {
+        const fingerprint = schemaFingerprint(options.schema);
+        if (attached !== undefined) {
+          if (attached.fingerprint !== fingerprint) throw new ChartlogError('INVALID_OPTION', `${path}: a projection with another schema is already open on this store`, { details: { path } });
+          return attached.handle;
+        }
+        const stale = (why: string): ChartlogError =>
+          new ChartlogError('PROJECTION_STALE', `${path}: ${why}, and the store is open read-only; open it for writing once (e.g. chartlog replay --store ${path}) to bring the projection up to date`, { details: { path } });
+        if (schemaVersion < 3) throw stale('the file has no projection yet (it was written by an earlier chartlog)');
+        const tables = createSqliteProjectionTables(db, path);
+        const projector = createProjector({ schema: options.schema, tables, reader: { readStream: (stream) => decodeAll(selectStream.all(stream)) }, ...(options.cacheBytes !== undefined ? { cacheBytes: options.cacheBytes } : {}) });
+        const started = performance.now();
+        const rebuild = (onProgress: ((p: ProjectionProgress) => void) | undefined): { events: number; streams: number } => {
+          if (opts.readOnly) throw stale('its projection must be rebuilt');
+          const upTo = selectMaxPos.get() ?? 0;
+          const total = selectCount.get() as number;
+          db.transaction(() => tables.clear()).immediate();
+          projector.reset();
+          // Listed first (a connection cannot write while it iterates); each stream's events are read when folded.
+          const list = selectStreams.all() as StreamId[];
+          const groups = function* (): Generator<ChartEvent[]> {
+            for (const stream of list) yield decodeAll(selectStream.all(stream));
+          };
+          const streams = list.length;
+          const events = foldIntoProjection(projector, groups(), { phase: 'rebuild', total, onProgress, inTransaction: (write) => db.transaction(write).immediate() });
+          db.transaction(() => {
+            tables.setMeta(PROJECTION_CHECKPOINT, String(upTo));
+            tables.setMeta(PROJECTION_SCHEMA, fingerprint);
+          }).immediate();
+          return { events, streams };
+        };
+        let opening: ProjectionOpening;
+        const checkpoint = Number(tables.meta(PROJECTION_CHECKPOINT) ?? '-1');
+        const upTo = selectMaxPos.get() ?? 0;
+        if (tables.meta(PROJECTION_SCHEMA) !== fingerprint) {
+          if (opts.readOnly) throw stale(tables.meta(PROJECTION_SCHEMA) === undefined ? 'the store has no projection yet' : 'its projection was folded with another schema');
+          const { events } = rebuild(options.onProgress);
+          opening = { action: 'rebuilt', events, seconds: (performance.now() - started) / 1000 };
+        } else if (checkpoint < upTo) {
+          if (opts.readOnly) throw stale(`its projection is behind the events (folded up to position ${checkpoint} of ${upTo})`);
+          let at = checkpoint;
+          const pages = function* (): Generator<ChartEvent[]> {
+            for (;;) {
+              const rows = selectAfter.all(at, 5000);
+              if (rows.length === 0) return;
+              at = (rows[rows.length - 1] as [number, ...EventRow])[0];
+              yield rows.map((r) => decodeEventRow(r, path, 1, damagedSignature));
+            }
+          };
+          const total = (selectCountAfter.get(checkpoint) as number) ?? 0;
+          const events = foldIntoProjection(projector, pages(), {
+            phase: 'catch-up',
+            total,
+            onProgress: options.onProgress,
+            inTransaction: (write) =>
+              db.transaction(() => {
+                const folded = write();
+                tables.setMeta(PROJECTION_CHECKPOINT, String(at));
+                return folded;
+              }).immediate(),
+          });
+          opening = { action: 'caught-up', events, seconds: (performance.now() - started) / 1000 };
+        } else opening = { action: 'current', events: 0, seconds: (performance.now() - started) / 1000 };
+        const handle: StoreProjection = {
+          schema: options.schema,
+          opening,
+          get size() {
+            return projector.size;
+          },
+          state: (stream) => projector.state(stream),
+          stateHash: (stream) => projector.stateHash(stream),
+          hash: () => projector.hash(),
+          streams: () => projector.streams(),
+          conflictStreams: () => projector.conflictStreams(),
+          rebuild: (rebuildOptions = {}) =>
+            guard('rebuild', () => {
+              const t0 = performance.now();
+              const { events, streams } = rebuild(rebuildOptions.onProgress);
+              return { events, streams, seconds: (performance.now() - t0) / 1000 };
+            }),
+        };
+        if (!opts.readOnly) attached = { projector, tables, fingerprint, handle };
+        return handle;
       }),
     checkpoint: () =>
       guard('checkpoint', () => {

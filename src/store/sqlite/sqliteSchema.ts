@@ -6,7 +6,7 @@ import { translateSqliteError } from './translateSqliteError.js';
 /** The `format` recorded in every chartlog SQLite file's `meta` table. */
 export const SQLITE_STORE_FORMAT = 'chartlog.eventlog';
 /** The schema version this build writes and reads; older files it can read are migrated on open. */
-export const SQLITE_SCHEMA_VERSION = 2;
+export const SQLITE_SCHEMA_VERSION = 3;
 /**
  * The oldest schema version this build opens. Files of version 1 hold events whose ids
  * were random, from before ids were derived from the event's content (docs/architecture.md,
@@ -56,6 +56,34 @@ const MIGRATIONS: readonly Migration[] = [
     sql: `
       -- SHA-256 of (hash, sig) for a signed row, NULL for an unsigned one (see signatureCheck.ts).
       ALTER TABLE events ADD COLUMN sig_check TEXT;
+    `,
+  },
+  {
+    version: 3,
+    description: 'the persisted projection: per stream its row, per resource its folded state, and the projection meta (schema fingerprint, checkpoint, digest sum)',
+    sql: `
+      -- Written in the same transaction as the events they fold (sqliteEventLog.ts, createProjector).
+      CREATE TABLE projection_streams (
+        stream     TEXT PRIMARY KEY,
+        events     INTEGER NOT NULL,
+        digest     TEXT    NOT NULL,
+        hash       TEXT    NOT NULL,
+        conflicts  TEXT    NOT NULL,
+        retracted  TEXT    NOT NULL,
+        conflicted INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      -- The conflict index: only streams with an open conflict are in it.
+      CREATE INDEX projection_conflicted ON projection_streams (stream) WHERE conflicted = 1;
+      -- body is the resource's canonical JSON, hash its SHA-256 (checked on read), last the key of each field's last folded write.
+      CREATE TABLE projection_resources (
+        stream   TEXT NOT NULL,
+        resource TEXT NOT NULL,
+        body     TEXT NOT NULL,
+        hash     TEXT NOT NULL,
+        last     TEXT NOT NULL,
+        PRIMARY KEY (stream, resource)
+      ) WITHOUT ROWID;
+      CREATE TABLE projection_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
     `,
   },
 ];

@@ -1,0 +1,337 @@
+import { produce, type Draft } from 'immer';
+import { ChartlogError } from '../error/chartlogError.js';
+import { canonicalJson } from '../event/canonicalJson.js';
+import { compareEvents, type ChartEvent } from '../event/chartEvent.js';
+import { hashCanonical } from '../event/eventHash.js';
+import type { StreamId } from '../event/ids.js';
+import { jsonKeys, type Json } from '../event/json.js';
+import { RETRACTION_EVENT, type Schema } from '../merge/schema.js';
+import { removeSorted } from '../merge/sortedIds.js';
+import { isFoldable, retractionTargets, applyEvent } from './applyEvent.js';
+import type { ChartView } from './chartView.js';
+import { addToDigestSum, EMPTY_DIGEST_SUM } from './digestSum.js';
+import { eventKeyOf, type EventKey } from './eventKey.js';
+import type { ProjectedResource, ProjectedStream, ProjectionTables, ResourceChange } from './projectionTables.js';
+import { rememberResourceHash, rememberStateHash, replicaHashOf, resourceDigestItem, stateHash, streamDigestItem, streamHashOf } from './stateHash.js';
+import { conflictKey, emptyStreamState, parseConflictKey, type ResourceState, type StreamState } from './streamState.js';
+
+/** Reads one stream's events, synchronously, in total order: what a late event re-folds from. */
+export interface StreamReader {
+  /** Every event of the stream the store holds (including ones just written in the current transaction). */
+  readStream(stream: StreamId): readonly ChartEvent[];
+}
+
+/** Options for {@link createProjector}. */
+export interface ProjectorOptions {
+  /** The schema to fold with. */
+  readonly schema: Schema;
+  /** Where the projection's rows live. */
+  readonly tables: ProjectionTables;
+  /** The store's events by stream, for re-folds. */
+  readonly reader: StreamReader;
+  /** Bound of the cache of loaded streams, in bytes of their canonical JSON (the objects take roughly 2–3× that). @defaultValue 64 MiB */
+  readonly cacheBytes?: number;
+}
+
+/** Events just projected, to make visible once the store has committed them with the rows. */
+export interface PendingProjection {
+  /** The store committed: readers now see the new states. */
+  commit(): void;
+}
+
+/**
+ * A projection kept incrementally (DESIGN §4): the {@link ChartView} a replica reads, and
+ * {@link Projector.project}, which a store calls inside the transaction that stores the
+ * events, so rows and events are committed together.
+ */
+export interface Projector extends ChartView {
+  /**
+   * Folds events newly stored (none already folded; any order, any streams) into the
+   * tables. Synchronous, so it runs inside the store's transaction; readers see the
+   * result only after {@link PendingProjection.commit}. When the transaction fails, drop
+   * the pending projection: the rows roll back with it and the cache never saw them.
+   */
+  project(events: readonly ChartEvent[]): PendingProjection;
+  /** Forgets every cached stream (the tables changed underneath, e.g. a rebuild). */
+  reset(): void;
+}
+
+/** Meta names the projector keeps in its tables. */
+export const PROJECTION_META = {
+  /** Digest sum over every stream's state hash (see `combineStateHashes`). */
+  digest: 'digest',
+  /** Events folded. */
+  events: 'events',
+} as const;
+
+const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
+
+interface CachedStream {
+  readonly row: ProjectedStream;
+  /** Resources loaded so far (all of them when `complete`). */
+  readonly resources: Map<string, ProjectedResource>;
+  complete: boolean;
+  /** The assembled state, once asked for. */
+  view: StreamState | undefined;
+  bytes: number;
+}
+
+/**
+ * Creates a projector over tables. Each field's state depends only on the writes of that
+ * field in total order, so a new event is applied directly to every field it writes whose
+ * last folded write is earlier (the normal case, O(event)), and only a field that already
+ * folded a later write — or whose write a new retraction takes back — is re-folded from
+ * the stream's events, read from the store by its stream index. No snapshot is needed to
+ * rewind: the unit of a rewind is a field, not a stream. The result equals the pure
+ * `foldStream` of the stream's events (test/properties/projection.test.ts).
+ */
+export function createProjector(options: ProjectorOptions): Projector {
+  const { schema, tables, reader } = options;
+  const cacheBytes = options.cacheBytes ?? DEFAULT_CACHE_BYTES;
+  if (!(cacheBytes >= 0)) throw new ChartlogError('INVALID_OPTION', `cacheBytes must be a number >= 0, got ${cacheBytes}`, { details: { option: 'cacheBytes' } });
+  const cache = new Map<StreamId, CachedStream>();
+  let cached = 0;
+  let digest = tables.meta(PROJECTION_META.digest) ?? EMPTY_DIGEST_SUM;
+  let events = Number(tables.meta(PROJECTION_META.events) ?? '0');
+  let replicaHash: string | undefined;
+
+  const install = (stream: StreamId, entry: CachedStream): void => {
+    const old = cache.get(stream);
+    if (old !== undefined) {
+      cached -= old.bytes;
+      cache.delete(stream);
+    }
+    cache.set(stream, entry);
+    cached += entry.bytes;
+    // Least recently used first (a Map iterates in insertion order); the entry just used stays.
+    for (const [key, e] of cache) {
+      if (cached <= cacheBytes || key === stream) break;
+      cache.delete(key);
+      cached -= e.bytes;
+    }
+  };
+  const entryOf = (stream: StreamId): CachedStream | undefined => {
+    const hit = cache.get(stream);
+    if (hit !== undefined) {
+      cache.delete(stream);
+      cache.set(stream, hit);
+      return hit;
+    }
+    const row = tables.stream(stream);
+    if (row === undefined) return undefined;
+    const entry: CachedStream = { row, resources: new Map(), complete: false, view: undefined, bytes: 0 };
+    install(stream, entry);
+    return entry;
+  };
+  const load = (stream: StreamId, entry: CachedStream, keys: readonly string[] | undefined): void => {
+    if (entry.complete) return;
+    const missing = keys?.filter((k) => !entry.resources.has(k));
+    if (missing !== undefined && missing.length === 0) return;
+    let added = 0;
+    for (const r of tables.resources(stream, missing)) {
+      if (entry.resources.has(r.key)) continue;
+      rememberResourceHash(r.state, r.hash);
+      entry.resources.set(r.key, r);
+      added += r.size;
+    }
+    if (keys === undefined) entry.complete = true;
+    entry.bytes += added;
+    cached += added;
+  };
+
+  const viewOf = (stream: StreamId): StreamState | undefined => {
+    const entry = entryOf(stream);
+    if (entry === undefined) return undefined;
+    if (entry.view === undefined) {
+      load(stream, entry, undefined);
+      const resources: Record<string, ResourceState> = {};
+      for (const key of [...entry.resources.keys()].sort()) resources[key] = (entry.resources.get(key) as ProjectedResource).state;
+      const view: StreamState = Object.freeze({ stream, resources: Object.freeze(resources), conflicts: entry.row.conflicts, retracted: entry.row.retracted });
+      rememberStateHash(view, entry.row.hash);
+      entry.view = view;
+    }
+    return entry.view;
+  };
+
+  const projectStream = (stream: StreamId, fresh: readonly ChartEvent[], base: CachedStream | undefined): { entry: CachedStream; changes: ResourceChange[] } => {
+    const row: ProjectedStream = base?.row ?? { stream, events: 0, digest: EMPTY_DIGEST_SUM, hash: '', conflicts: [], retracted: [] };
+    const retracted = new Set<string>(row.retracted);
+    const newlyRetracted = new Set<string>();
+    for (const e of fresh) for (const id of retractionTargets(e, schema)) if (!retracted.has(id)) (retracted.add(id), newlyRetracted.add(id));
+
+    // Fields to re-fold from the stream's events: written by an event a new retraction takes back…
+    const refold = new Set<string>();
+    let streamEvents: readonly ChartEvent[] | undefined;
+    if (newlyRetracted.size > 0 && base !== undefined) {
+      streamEvents = reader.readStream(stream);
+      const freshIds = new Set(fresh.map((e) => e.id));
+      for (const e of streamEvents) if (newlyRetracted.has(e.id) && !freshIds.has(e.id) && writesFields(e, schema)) forEachWrite(e, (r, f) => refold.add(conflictKey(r, f)));
+    }
+    const touched = new Set<string>();
+    for (const k of refold) touched.add(parseConflictKey(k).resource);
+    for (const e of fresh) if (writesFields(e, schema) && !retracted.has(e.id)) forEachWrite(e, (r) => touched.add(r));
+    if (base !== undefined) load(stream, base, [...touched]);
+    // A copy: the cached entry stays as committed until the store commits this one.
+    const resources = new Map(base?.resources);
+    // …or by an event earlier than the last write the field folded (a late event).
+    for (const e of fresh) {
+      if (!writesFields(e, schema) || retracted.has(e.id)) continue;
+      const key = eventKeyOf(e);
+      forEachWrite(e, (r, f) => {
+        const last = resources.get(r)?.last[f];
+        if (last !== undefined && last > key) refold.add(conflictKey(r, f));
+      });
+    }
+    if (refold.size > 0 && streamEvents === undefined) streamEvents = reader.readStream(stream);
+
+    const direct = (r: string, f: string): boolean => !refold.has(conflictKey(r, f));
+    const again = (r: string, f: string): boolean => refold.has(conflictKey(r, f));
+    const partial: StreamState = { stream, resources: {}, conflicts: row.conflicts, retracted: row.retracted };
+    for (const key of touched) {
+      const r = resources.get(key);
+      if (r !== undefined) (partial.resources as Record<string, ResourceState>)[key] = r.state;
+    }
+    const next = produce(partial, (d: Draft<StreamState>) => {
+      for (const e of fresh) applyEvent(d, e, schema, retracted, direct);
+      if (refold.size === 0) return;
+      const res = d.resources as Record<string, Draft<ResourceState>>;
+      for (const k of refold) {
+        const { resource, field } = parseConflictKey(k);
+        const held = res[resource];
+        if (held !== undefined) delete (held.fields as Record<string, unknown>)[field];
+        removeSorted(d.conflicts as string[], k);
+      }
+      for (const e of streamEvents as readonly ChartEvent[]) applyEvent(d, e, schema, retracted, again);
+      for (const key of Object.keys(res)) if (Object.keys((res[key] as Draft<ResourceState>).fields).length === 0) delete res[key];
+    });
+
+    // The last folded write per field: what tells the next event whether it is late.
+    const lasts = new Map<string, Record<string, EventKey>>();
+    const lastOf = (r: string): Record<string, EventKey> => {
+      let l = lasts.get(r);
+      if (l === undefined) lasts.set(r, (l = { ...resources.get(r)?.last }));
+      return l;
+    };
+    for (const k of refold) {
+      const { resource, field } = parseConflictKey(k);
+      delete lastOf(resource)[field];
+    }
+    const noteWrites = (list: readonly ChartEvent[], accept: (r: string, f: string) => boolean): void => {
+      for (const e of list) {
+        if (!writesFields(e, schema) || retracted.has(e.id)) continue;
+        const key = eventKeyOf(e);
+        forEachWrite(e, (r, f) => {
+          if (accept(r, f)) lastOf(r)[f] = key;
+        });
+      }
+    };
+    noteWrites(fresh, direct);
+    if (refold.size > 0) noteWrites(streamEvents as readonly ChartEvent[], again);
+
+    let streamDigest = row.digest;
+    const changes: ResourceChange[] = [];
+    let bytes = base?.bytes ?? 0;
+    for (const key of touched) {
+      const before = resources.get(key);
+      const state = next.resources[key];
+      if (state === undefined) {
+        if (before === undefined) continue;
+        streamDigest = addToDigestSum(streamDigest, resourceDigestItem(key, before.hash), -1);
+        resources.delete(key);
+        bytes -= before.size;
+        changes.push({ key, resource: undefined, body: undefined });
+        continue;
+      }
+      const last = lasts.get(key) ?? before?.last ?? {};
+      if (before !== undefined && before.state === state && sameKeys(before.last, last)) continue;
+      const body = state === before?.state ? undefined : canonicalJson(state as unknown as Json);
+      const hash = body === undefined ? (before as ProjectedResource).hash : hashCanonical(body);
+      rememberResourceHash(state, hash);
+      const resource: ProjectedResource = { key, state, hash, last, size: body?.length ?? (before as ProjectedResource).size };
+      if (before !== undefined) streamDigest = addToDigestSum(streamDigest, resourceDigestItem(key, before.hash), -1);
+      streamDigest = addToDigestSum(streamDigest, resourceDigestItem(key, hash), 1);
+      resources.set(key, resource);
+      bytes += resource.size - (before?.size ?? 0);
+      changes.push({ key, resource, body: body ?? canonicalJson(state as unknown as Json) });
+    }
+    const nextRow: ProjectedStream = {
+      stream,
+      events: row.events + fresh.length,
+      digest: streamDigest,
+      hash: streamHashOf(stream, streamDigest, next.conflicts, next.retracted),
+      conflicts: next.conflicts,
+      retracted: next.retracted,
+    };
+    return { entry: { row: nextRow, resources, complete: base === undefined || base.complete, view: undefined, bytes }, changes };
+  };
+
+  return {
+    schema,
+    get size() {
+      return events;
+    },
+    state: viewOf,
+    stateHash: (stream) => entryOf(stream)?.row.hash ?? stateHash(emptyStreamState(stream)),
+    hash() {
+      replicaHash ??= replicaHashOf(digest);
+      return replicaHash;
+    },
+    streams: () => tables.streams(),
+    conflictStreams: () => tables.conflicted(),
+    project(batch) {
+      const byStream = new Map<StreamId, ChartEvent[]>();
+      for (const e of batch) {
+        const list = byStream.get(e.stream);
+        if (list) list.push(e);
+        else byStream.set(e.stream, [e]);
+      }
+      let nextDigest = digest;
+      const done: [StreamId, CachedStream][] = [];
+      for (const [stream, list] of byStream) {
+        list.sort(compareEvents);
+        const base = entryOf(stream);
+        const { entry, changes } = projectStream(stream, list, base);
+        tables.write(entry.row, changes);
+        if (base !== undefined) nextDigest = addToDigestSum(nextDigest, streamDigestItem(stream, base.row.hash), -1);
+        nextDigest = addToDigestSum(nextDigest, streamDigestItem(stream, entry.row.hash), 1);
+        done.push([stream, entry]);
+      }
+      const nextEvents = events + batch.length;
+      tables.setMeta(PROJECTION_META.digest, nextDigest);
+      tables.setMeta(PROJECTION_META.events, String(nextEvents));
+      return {
+        commit() {
+          for (const [stream, entry] of done) install(stream, entry);
+          digest = nextDigest;
+          events = nextEvents;
+          replicaHash = undefined;
+        },
+      };
+    },
+    reset() {
+      cache.clear();
+      cached = 0;
+      digest = tables.meta(PROJECTION_META.digest) ?? EMPTY_DIGEST_SUM;
+      events = Number(tables.meta(PROJECTION_META.events) ?? '0');
+      replicaHash = undefined;
+    },
+  };
+}
+
+/** True for an event the fold applies as field writes (understood, and not a retraction). */
+function writesFields(event: ChartEvent, schema: Schema): boolean {
+  return event.type !== RETRACTION_EVENT && isFoldable(event, schema);
+}
+
+/** Calls `visit` for every `(resource, field)` an event the fold understands writes. */
+function forEachWrite(event: ChartEvent, visit: (resource: string, field: string) => void): void {
+  const data = event.data;
+  for (const resource of jsonKeys(data)) for (const field of Object.keys(data[resource] as object)) visit(resource, field);
+}
+
+function sameKeys(a: { readonly [field: string]: EventKey }, b: { readonly [field: string]: EventKey }): boolean {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (a[k] !== b[k]) return false;
+  return true;
+}

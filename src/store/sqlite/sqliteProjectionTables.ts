@@ -1,0 +1,81 @@
+import type Database from 'better-sqlite3';
+import { ChartlogError } from '../../error/chartlogError.js';
+import type { EventKey } from '../../chart/eventKey.js';
+import type { ProjectedResource, ProjectedStream, ProjectionTables } from '../../chart/projectionTables.js';
+import { streamHashOf } from '../../chart/stateHash.js';
+import type { ResourceState } from '../../chart/streamState.js';
+import { freezeDeep } from '../../event/freezeDeep.js';
+import { hashCanonical } from '../../event/eventHash.js';
+import type { EventId, StreamId } from '../../event/ids.js';
+
+type StreamRow = [string, number, string, string, string, string];
+type ResourceRow = [string, string, string, string];
+
+/**
+ * {@link ProjectionTables} in a store's SQLite file (schema version 3): `projection_streams`,
+ * `projection_resources` and `projection_meta`. Synchronous, on the store's own connection,
+ * so the store folds inside the transaction that appends the events. Every row read is
+ * checked against its hash (a resource's body, a stream's parts); a mismatch is
+ * `STORE_CORRUPT`, and `chartlog replay` rebuilds the projection from the events.
+ */
+export function createSqliteProjectionTables(db: Database.Database, path: string): ProjectionTables {
+  const getStream = db.prepare<[string], StreamRow>('SELECT stream, events, digest, hash, conflicts, retracted FROM projection_streams WHERE stream = ?').raw();
+  const putStream = db.prepare<[string, number, string, string, string, string, number]>(
+    'INSERT INTO projection_streams (stream, events, digest, hash, conflicts, retracted, conflicted) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (stream) DO UPDATE SET events = excluded.events, digest = excluded.digest, hash = excluded.hash, conflicts = excluded.conflicts, retracted = excluded.retracted, conflicted = excluded.conflicted',
+  );
+  const allResources = db.prepare<[string], ResourceRow>('SELECT resource, body, hash, last FROM projection_resources WHERE stream = ?').raw();
+  const oneResource = db.prepare<[string, string], ResourceRow>('SELECT resource, body, hash, last FROM projection_resources WHERE stream = ? AND resource = ?').raw();
+  const putResource = db.prepare<[string, string, string, string, string]>(
+    'INSERT INTO projection_resources (stream, resource, body, hash, last) VALUES (?, ?, ?, ?, ?) ON CONFLICT (stream, resource) DO UPDATE SET body = excluded.body, hash = excluded.hash, last = excluded.last',
+  );
+  const deleteResource = db.prepare<[string, string]>('DELETE FROM projection_resources WHERE stream = ? AND resource = ?');
+  const listStreams = db.prepare<[], string>('SELECT stream FROM projection_streams ORDER BY stream').pluck();
+  const listConflicted = db.prepare<[], string>('SELECT stream FROM projection_streams WHERE conflicted = 1 ORDER BY stream').pluck();
+  const getMeta = db.prepare<[string], string>('SELECT value FROM projection_meta WHERE key = ?').pluck();
+  const putMeta = db.prepare<[string, string]>('INSERT INTO projection_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+  const deleteMeta = db.prepare<[string]>('DELETE FROM projection_meta WHERE key = ?');
+
+  const corrupt = (stream: string, what: string): ChartlogError =>
+    new ChartlogError('STORE_CORRUPT', `${path}: the projection of ${stream} is damaged (${what}); run chartlog replay --store ${path} to rebuild it from the events`, { details: { path, stream, part: 'projection' } });
+  const decodeResource = (stream: string, [key, body, hash, last]: ResourceRow): ProjectedResource => {
+    if (hashCanonical(body) !== hash) throw corrupt(stream, `resource ${key} does not match its hash`);
+    return { key, state: freezeDeep(JSON.parse(body)) as ResourceState, hash, last: JSON.parse(last) as Record<string, EventKey>, size: body.length };
+  };
+
+  return {
+    stream(stream) {
+      const row = getStream.get(stream);
+      if (row === undefined) return undefined;
+      const [, events, digest, hash, conflicts, retracted] = row;
+      const decoded: ProjectedStream = { stream, events, digest, hash, conflicts: Object.freeze(JSON.parse(conflicts) as string[]), retracted: Object.freeze(JSON.parse(retracted) as EventId[]) };
+      if (streamHashOf(stream, digest, decoded.conflicts, decoded.retracted) !== hash) throw corrupt(stream, 'its row does not match its hash');
+      return decoded;
+    },
+    resources(stream, keys) {
+      if (keys === undefined) return allResources.all(stream).map((r) => decodeResource(stream, r));
+      const out: ProjectedResource[] = [];
+      for (const key of keys) {
+        const row = oneResource.get(stream, key);
+        if (row !== undefined) out.push(decodeResource(stream, row));
+      }
+      return out;
+    },
+    write(row, changes) {
+      putStream.run(row.stream, row.events, row.digest, row.hash, JSON.stringify(row.conflicts), JSON.stringify(row.retracted), row.conflicts.length > 0 ? 1 : 0);
+      for (const { key, resource, body } of changes) {
+        if (resource === undefined) deleteResource.run(row.stream, key);
+        else putResource.run(row.stream, key, body as string, resource.hash, JSON.stringify(resource.last));
+      }
+    },
+    streams: () => listStreams.all() as StreamId[],
+    conflicted: () => listConflicted.all() as StreamId[],
+    meta: (name) => getMeta.get(name),
+    setMeta(name, value) {
+      if (value === undefined) deleteMeta.run(name);
+      else putMeta.run(name, value);
+    },
+    clear() {
+      db.exec('DELETE FROM projection_streams; DELETE FROM projection_resources; DELETE FROM projection_meta;');
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import type { ChartView } from '../chart/chartView.js';
+import type { Schema } from '../merge/schema.js';
+
+/** How far a long projection job has got: for a progress bar. */
+export interface ProjectionProgress {
+  /** `rebuild`: folding the whole store afresh; `catch-up`: folding events stored without the projection. */
+  readonly phase: 'rebuild' | 'catch-up';
+  /** Events folded so far. */
+  readonly done: number;
+  /** Events to fold in all. */
+  readonly total: number;
+  /** Rate so far. */
+  readonly eventsPerSecond: number;
+  /** Seconds left at that rate (undefined before the rate is known). */
+  readonly etaSeconds: number | undefined;
+}
+
+/** Options for {@link EventLog.openProjection}. */
+export interface StoreProjectionOptions {
+  /** The schema to fold with: a projection folded with another one is rebuilt. */
+  readonly schema: Schema;
+  /** Bound of the cache of loaded streams, in bytes of their canonical JSON. @defaultValue 64 MiB */
+  readonly cacheBytes?: number;
+  /** Called as a rebuild or catch-up goes (at least every few thousand events). */
+  readonly onProgress?: (progress: ProjectionProgress) => void;
+}
+
+/** What opening a projection had to do first. */
+export interface ProjectionOpening {
+  /** `current`: nothing; `caught-up`: folded events stored without it; `rebuilt`: folded the whole store (no projection yet, or another schema). */
+  readonly action: 'current' | 'caught-up' | 'rebuilt';
+  /** Events folded to get there. */
+  readonly events: number;
+  /** How long it took. */
+  readonly seconds: number;
+}
+
+/** What a rebuild did. */
+export interface ProjectionRebuild {
+  /** Events folded. */
+  readonly events: number;
+  /** Streams folded. */
+  readonly streams: number;
+  /** How long it took. */
+  readonly seconds: number;
+}
+
+/**
+ * A store's persisted projection (DESIGN §4), kept by the store as it appends: in SQLite
+ * in the same transaction as the events, so the two can never be out of step. Reads are
+ * synchronous; a stream is loaded when first read and kept in a cache bounded in bytes.
+ */
+export interface StoreProjection extends ChartView {
+  /** What opening it did. */
+  readonly opening: ProjectionOpening;
+  /** Folds the whole store afresh into a new projection, streaming (bounded memory), with progress. */
+  rebuild(options?: { readonly onProgress?: (progress: ProjectionProgress) => void }): Promise<ProjectionRebuild>;
+}
