@@ -56,10 +56,12 @@ export type { StreamState, ResourceState } from './chart/streamState.js';
 export { fold, foldStream, canonicalOrder } from './chart/foldStream.js';
 export { createChart } from './chart/chart.js';
 export type { Chart, ChartOptions, ApplyReport } from './chart/chart.js';
+export type { ChartView } from './chart/chartView.js';
 export { stateHash, combineStateHashes } from './chart/stateHash.js';
-export { listConflicts } from './chart/conflicts.js';
+export { schemaFingerprint } from './merge/schemaFingerprint.js';
+export { listConflicts, readConflicts } from './chart/conflicts.js';
 export type { Conflict, ConflictingWrite, ListConflictsOptions } from './chart/conflicts.js';
-export { history } from './chart/history.js';
+export { history, historyOf } from './chart/history.js';
 export type { HistoryEntry, HistoryStatus } from './chart/history.js';
 export { prepareWrite, prepareConflictResolution, prepareRetraction, recordWrite } from './chart/prepareWrite.js';
 export type { WriteRequest } from './chart/prepareWrite.js';
@@ -111,6 +113,7 @@ export type { OpenSlotInput, BookAppointmentInput, CancelAppointmentInput, Reboo
 // Stores: the port, the in-memory adapter and the store tools (no driver needed).
 // SQLite and EventStoreDB adapters live behind `chartlog/sqlite` and `chartlog/eventstoredb`.
 export type { EventLog, AppendResult, EventPage, StoredSnapshot, VersionVector } from './store/eventLog.js';
+export type { StoreProjection, StoreProjectionOptions, ProjectionProgress, ProjectionOpening, ProjectionRebuild } from './store/storeProjection.js';
 export { MARKER_NAME_PATTERN } from './store/markerName.js';
 export { planAppend, takenPositions } from './store/checkAppend.js';
 export { readEventPages, readAllEvents } from './store/readEventPages.js';

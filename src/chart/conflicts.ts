@@ -3,6 +3,7 @@ import type { EventId, SiteId, StreamId } from '../event/ids.js';
 import type { Json } from '../event/json.js';
 import type { WriteRef } from '../merge/mergeRule.js';
 import type { Chart } from './chart.js';
+import type { ChartView } from './chartView.js';
 import { parseConflictKey } from './streamState.js';
 
 /** One of the competing writes in an open conflict, as a clinician reviews it. */
@@ -43,30 +44,50 @@ export interface ListConflictsOptions {
 
 /**
  * Every open conflict across streams, ordered by stream, resource and field: the
- * clinician review queue (DESIGN §4). Resolve one with `prepareConflictResolution`.
+ * clinician review queue (DESIGN §4), from an in-memory chart. Resolve one with
+ * `prepareConflictResolution`. A replica lists its own with `Replica.conflicts()`.
  */
 export function listConflicts(chart: Chart, options: ListConflictsOptions = {}): Conflict[] {
   const out: Conflict[] = [];
-  const streams = options.stream !== undefined ? [options.stream] : chart.streams();
-  for (const stream of streams) {
-    const state = chart.state(stream);
-    if (!state || state.conflicts.length === 0) continue;
-    for (const key of state.conflicts) {
-      const { resource, field } = parseConflictKey(key);
-      const res = state.resources[resource];
-      const fieldState = res?.fields[field];
-      const resolved = res ? chart.schema.field(res.type, field) : undefined;
-      if (!res || !fieldState || !resolved) continue;
-      const writes = resolved.rule.conflict(fieldState) ?? [];
-      out.push({
-        stream,
-        resource,
-        field,
-        rule: resolved.rule.name,
-        provisional: fieldState.value as Json,
-        writes: writes.map((w: WriteRef) => ({ id: w.id, value: w.value, site: w.site, hlc: w.hlc, author: chart.event(stream, w.id)?.author ?? { id: w.author } })),
-      });
+  for (const stream of options.stream !== undefined ? [options.stream] : chart.conflictStreams()) {
+    for (const found of conflictsInState(chart, stream)) out.push({ ...found, writes: found.writes.map((w) => ({ ...writeOf(w), author: chart.event(stream, w.id)?.author ?? { id: w.author } })) });
+  }
+  return out;
+}
+
+/**
+ * {@link listConflicts} for any chart view, such as a replica's persisted projection:
+ * streams come from its conflict index, and each competing write's full author from
+ * `authorOf` (a replica reads the event from its store by site and seq).
+ */
+export async function readConflicts(view: ChartView, authorOf: (write: WriteRef) => Promise<Author | undefined>, options: ListConflictsOptions = {}): Promise<Conflict[]> {
+  const out: Conflict[] = [];
+  for (const stream of options.stream !== undefined ? [options.stream] : view.conflictStreams()) {
+    for (const found of conflictsInState(view, stream)) {
+      const writes: ConflictingWrite[] = [];
+      for (const w of found.writes) writes.push({ ...writeOf(w), author: (await authorOf(w)) ?? { id: w.author } });
+      out.push({ ...found, writes });
     }
   }
   return out;
+}
+
+/** The open conflicts of one stream, with their competing writes as the rule keeps them. */
+function conflictsInState(view: ChartView, stream: StreamId): (Omit<Conflict, 'writes'> & { readonly writes: readonly WriteRef[] })[] {
+  const state = view.state(stream);
+  if (!state || state.conflicts.length === 0) return [];
+  const out: (Omit<Conflict, 'writes'> & { readonly writes: readonly WriteRef[] })[] = [];
+  for (const key of state.conflicts) {
+    const { resource, field } = parseConflictKey(key);
+    const res = state.resources[resource];
+    const fieldState = res?.fields[field];
+    const resolved = res ? view.schema.field(res.type, field) : undefined;
+    if (!res || !fieldState || !resolved) continue;
+    out.push({ stream, resource, field, rule: resolved.rule.name, provisional: fieldState.value as Json, writes: resolved.rule.conflict(fieldState) ?? [] });
+  }
+  return out;
+}
+
+function writeOf(w: WriteRef): Omit<ConflictingWrite, 'author'> {
+  return { id: w.id, value: w.value, site: w.site, hlc: w.hlc };
 }

@@ -1,9 +1,10 @@
-import type { Author } from '../event/chartEvent.js';
+import type { Author, ChartEvent } from '../event/chartEvent.js';
 import type { EventId, SiteId, StreamId } from '../event/ids.js';
 import { isPlainObject, type Json } from '../event/json.js';
-import { RESOURCE_KEY_PATTERN } from '../merge/schema.js';
+import { RESOURCE_KEY_PATTERN, type Schema } from '../merge/schema.js';
 import { isFoldable } from './applyEvent.js';
 import type { Chart } from './chart.js';
+import type { StreamState } from './streamState.js';
 
 /** Whether a historical write is what the record shows now. */
 export type HistoryStatus =
@@ -42,23 +43,32 @@ export interface HistoryEntry {
 
 /**
  * Every write of `resource.field` in a stream, in total order, with its author, site,
- * time and what it replaced: the audit trail the law asks for (DESIGN §4).
+ * time and what it replaced: the audit trail the law asks for (DESIGN §4), from an
+ * in-memory chart. A replica reads its own with `Replica.history()`.
  *
  * @example history(chart, stream, 'MedicationRequest/m1', 'dosage')
  */
 export function history(chart: Chart, stream: StreamId, resource: string, field: string): HistoryEntry[] {
-  const state = chart.state(stream);
+  return historyOf(chart.state(stream), chart.events(stream), chart.schema, resource, field);
+}
+
+/**
+ * The history of `resource.field` from a stream's state and its events (in total
+ * order): what {@link history} and `Replica.history()` (which reads the events from its
+ * store by the stream index) both return.
+ */
+export function historyOf(state: StreamState | undefined, events: readonly ChartEvent[], schema: Schema, resource: string, field: string): HistoryEntry[] {
   const type = RESOURCE_KEY_PATTERN.exec(resource)?.[1];
   const fieldState = state?.resources[resource]?.fields[field];
-  const resolved = type !== undefined ? chart.schema.field(type, field) : undefined;
+  const resolved = type !== undefined ? schema.field(type, field) : undefined;
   const current = new Set<string>(fieldState && resolved ? resolved.rule.current(fieldState) : []);
   const retracted = new Set<string>(state?.retracted ?? []);
   const out: HistoryEntry[] = [];
-  for (const e of chart.events(stream)) {
+  for (const e of events) {
     const fields = e.data[resource];
     if (!isPlainObject(fields) || !(field in fields)) continue;
     const value = fields[field] as Json;
-    const understood = isFoldable(e, chart.schema);
+    const understood = isFoldable(e, schema);
     out.push({
       id: e.id,
       type: e.type,
