@@ -35,7 +35,6 @@ import {
   createReplica,
   generateSiteKeys,
   isChartlogError,
-  listConflicts,
   patientStream,
   prescribe,
   recordAllergy,
@@ -201,7 +200,7 @@ export async function runEventStoreDbHub(options: EventStoreDbHubOptions): Promi
     for (const s of sites.values()) rows.push({ site: s.name, events: await s.replica.store.count(), stateHash: s.replica.chart.hash(), vector: await s.replica.versionVector() });
     const hubEvents = Object.values(hubVector).reduce((n, seq) => n + seq, 0);
     const converged = rows.every((r) => vectorsEqual(r.vector, hubVector) && r.events === hubEvents && r.stateHash === rows[0]!.stateHash);
-    return { converged, prefix, sites: rows, hubEvents, hubVector, conflicts: listConflicts(hospital.replica.chart) };
+    return { converged, prefix, sites: rows, hubEvents, hubVector, conflicts: await hospital.replica.conflicts() };
   } finally {
     for (const s of sites.values()) await Promise.all([s.hub.close(), s.replica.store.close()]);
     rmSync(dir, { recursive: true, force: true });

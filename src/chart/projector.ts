@@ -54,6 +54,8 @@ export interface Projector extends ChartView {
   project(events: readonly ChartEvent[]): PendingProjection;
   /** Forgets every cached stream (the tables changed underneath, e.g. a rebuild). */
   reset(): void;
+  /** The latest stamp of any event folded (kept in the tables), so a restarted clock never goes back; undefined before the first. */
+  readonly latestStamp: string | undefined;
 }
 
 /** Meta names the projector keeps in its tables. */
@@ -62,6 +64,8 @@ export const PROJECTION_META = {
   digest: 'digest',
   /** Events folded. */
   events: 'events',
+  /** The latest `hlc` folded. */
+  latest: 'latest',
 } as const;
 
 const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
@@ -93,6 +97,7 @@ export function createProjector(options: ProjectorOptions): Projector {
   let cached = 0;
   let digest = tables.meta(PROJECTION_META.digest) ?? EMPTY_DIGEST_SUM;
   let events = Number(tables.meta(PROJECTION_META.events) ?? '0');
+  let latest = tables.meta(PROJECTION_META.latest);
   let replicaHash: string | undefined;
 
   const install = (stream: StreamId, entry: CachedStream): void => {
@@ -270,6 +275,9 @@ export function createProjector(options: ProjectorOptions): Projector {
     get size() {
       return events;
     },
+    get latestStamp() {
+      return latest;
+    },
     state: viewOf,
     stateHash: (stream) => entryOf(stream)?.row.hash ?? stateHash(emptyStreamState(stream)),
     hash() {
@@ -297,13 +305,17 @@ export function createProjector(options: ProjectorOptions): Projector {
         done.push([stream, entry]);
       }
       const nextEvents = events + batch.length;
+      let nextLatest = latest;
+      for (const e of batch) if (nextLatest === undefined || e.hlc > nextLatest) nextLatest = e.hlc;
       tables.setMeta(PROJECTION_META.digest, nextDigest);
       tables.setMeta(PROJECTION_META.events, String(nextEvents));
+      if (nextLatest !== undefined) tables.setMeta(PROJECTION_META.latest, nextLatest);
       return {
         commit() {
           for (const [stream, entry] of done) install(stream, entry);
           digest = nextDigest;
           events = nextEvents;
+          latest = nextLatest;
           replicaHash = undefined;
         },
       };
@@ -313,6 +325,7 @@ export function createProjector(options: ProjectorOptions): Projector {
       cached = 0;
       digest = tables.meta(PROJECTION_META.digest) ?? EMPTY_DIGEST_SUM;
       events = Number(tables.meta(PROJECTION_META.events) ?? '0');
+      latest = tables.meta(PROJECTION_META.latest);
       replicaHash = undefined;
     },
   };

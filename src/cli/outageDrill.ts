@@ -24,7 +24,6 @@ import {
   createKeyring,
   createReplica,
   generateSiteKeys,
-  listConflicts,
   openSlot,
   patientStream,
   prescribe,
@@ -36,7 +35,7 @@ import {
   syncPair,
   updateAllergy,
   VITAL_SIGNS,
-  type Chart,
+  type ChartView,
   type ChartEvent,
   type Conflict,
   type EventDraft,
@@ -69,7 +68,7 @@ export interface OutageDrillResult {
 interface Site {
   readonly name: string;
   readonly replica: Replica;
-  readonly chart: Chart;
+  readonly chart: ChartView;
 }
 
 const SNOMED = 'http://snomed.info/sct';
@@ -97,7 +96,7 @@ export async function runOutageDrill(options: OutageDrillOptions = {}): Promise<
     const site = (name: (typeof names)[number]): Site => sites.get(name) as Site;
     const hub = site('hospital-d');
     let links = true;
-    const act = async (at: Site, make: (state: (stream: StreamId) => ReturnType<Chart['state']>) => EventDraft): Promise<ChartEvent> => {
+    const act = async (at: Site, make: (state: (stream: StreamId) => ReturnType<ChartView['state']>) => EventDraft): Promise<ChartEvent> => {
       const event = await at.replica.record(make((stream) => at.chart.state(stream)));
       // While links are up every action reaches the hub, and the hub passes it on.
       if (links && at !== hub) await syncPair(at.replica, hub.replica);
@@ -164,8 +163,8 @@ export async function runOutageDrill(options: OutageDrillOptions = {}): Promise<
     for (const p of practices) await reconnect(p);
 
     const rows = [];
-    for (const s of sites.values()) rows.push({ site: s.name, events: await s.replica.store.count(), stateHash: s.chart.hash(), conflicts: listConflicts(s.chart).length });
-    return { converged: new Set(rows.map((r) => r.stateHash)).size === 1 && new Set(rows.map((r) => r.events)).size === 1, sites: rows, conflicts: listConflicts(hub.chart) };
+    for (const s of sites.values()) rows.push({ site: s.name, events: await s.replica.store.count(), stateHash: s.chart.hash(), conflicts: (await s.replica.conflicts()).length });
+    return { converged: new Set(rows.map((r) => r.stateHash)).size === 1 && new Set(rows.map((r) => r.events)).size === 1, sites: rows, conflicts: await hub.replica.conflicts() };
   } finally {
     for (const s of sites.values()) await s.replica.store.close();
     rmSync(dir, { recursive: true, force: true });

@@ -9,7 +9,6 @@ import { checkAndEncode, checkClaimedEncoding, isOversize } from '../event/valid
 import { takeClaimedEncoding } from '../event/wireEvent.js';
 import type { EventLog } from '../store/eventLog.js';
 import { checkSiteRun, type RunEntry } from './checkSiteRun.js';
-import type { DeferredChart } from './deferredChart.js';
 import type { ForkQuarantine } from './forkQuarantine.js';
 import { identifyRefused, refusalCodeOf, type IngestRefusal, type IngestReport, type RefusalReason, type SkewReport } from './ingestReport.js';
 import type { Keyring } from './keyring.js';
@@ -18,8 +17,8 @@ import { createRefusalCollector } from './refusalCollector.js';
 /** What {@link ingestEvents} works on: a replica's parts. */
 export interface IngestContext {
   readonly store: EventLog;
-  /** The projection: accepted events are queued on it, folded in one batch when it is next read. */
-  readonly chart: DeferredChart;
+  /** Called with each run the store appended (the replica's projection folds it, unless the store already did). */
+  readonly stored: (events: readonly ChartEvent[]) => void;
   readonly keyring: Keyring;
   readonly clock: HybridClock;
   readonly quarantine: ForkQuarantine;
@@ -47,7 +46,8 @@ export interface IngestOutcome extends IngestReport {
 /**
  * The ingest pipeline (DESIGN §6): validates every input, groups it per site, checks
  * each site's run ({@link checkSiteRun}) and then against the store (gap, fork), appends
- * each accepted run atomically and applies it to the chart, and observes every accepted
+ * each accepted run atomically (the store's projection folds it in the same
+ * transaction), and observes every accepted
  * stamp. All-or-nothing per site run: one bad event refuses its site's whole run in the
  * batch (a signature vouches for a run only as a whole), while other sites' runs are
  * unaffected. Never throws on bad input; only a failing store (I/O, full, closed) throws.
@@ -152,7 +152,7 @@ export async function ingestEvents(ctx: IngestContext, input: unknown): Promise<
     duplicates += overlap.length + repeats.length;
     if (fresh.length === 0) continue;
     const added = toStore.slice(0, fresh.length);
-    ctx.chart.defer(added);
+    ctx.stored(added);
     for (const e of added) {
       const seen = ctx.clock.observe(e.hlc);
       if (seen.skew) skew.push({ site, seq: e.seq, id: e.id, hlc: e.hlc, aheadMs: seen.skew.aheadMs, boundMs: seen.skew.boundMs });

@@ -1,28 +1,30 @@
 import { createPublicKey } from 'node:crypto';
-import { createChart, type Chart } from '../chart/chart.js';
+import type { ChartView } from '../chart/chartView.js';
+import { readConflicts, type Conflict, type ListConflictsOptions } from '../chart/conflicts.js';
+import { historyOf, type HistoryEntry } from '../chart/history.js';
 import { ChartlogError } from '../error/chartlogError.js';
 import type { ChartEvent } from '../event/chartEvent.js';
 import { createEventWriter, type EventDraft, type EventWriter } from '../event/eventWriter.js';
 import { createHybridClock, type HybridClock } from '../event/hybridClock.js';
-import { isSiteId, type SiteId } from '../event/ids.js';
+import { isSiteId, type SiteId, type StreamId } from '../event/ids.js';
 import { signEvent, type SiteKeys } from '../event/signature.js';
 import { DEFAULT_MAX_EVENT_BYTES } from '../event/validateEvent.js';
 import type { Schema } from '../merge/schema.js';
 import type { EventLog, VersionVector } from '../store/eventLog.js';
+import type { ProjectionProgress } from '../store/storeProjection.js';
 import { generateSyncMessage as generateStep, syncRanges, type SyncOptions } from '../sync/generateSyncMessage.js';
 import { receiveSyncMessage as receiveStep } from '../sync/receiveSyncMessage.js';
 import { parseSyncMessage, type SyncMessage } from '../sync/syncMessage.js';
 import { stopAskingForRefused, type SyncState } from '../sync/syncState.js';
 import { seqOf } from '../sync/versionVector.js';
-import { createDeferredChart } from './deferredChart.js';
 import { readForkMarker, writeForkMarker } from './forkMarker.js';
 import { createForkQuarantine, type QuarantinedFork } from './forkQuarantine.js';
 import { ingestEvents } from './ingestEvents.js';
 import type { IngestReport } from './ingestReport.js';
 import { createKeyring, type Keyring } from './keyring.js';
-import { rebuildChart } from './rebuildChart.js';
 import { createRecoveryGuard, describeRecovery, type ReplicaRecovery } from './recoveryGuard.js';
 import { readRecoveryMarker, storedRecoveryOf, writeRecoveryMarker } from './recoveryMarker.js';
+import { openReplicaProjection } from './replicaProjection.js';
 import { createSerialQueue } from './serialQueue.js';
 
 /** Options for {@link createReplica}. */
@@ -89,6 +91,14 @@ export interface ReplicaOptions {
   readonly integrity?: boolean;
   /** Refusals an {@link IngestReport} lists as examples (all are counted, per code). @defaultValue `20` */
   readonly maxRefusalExamples?: number;
+  /**
+   * Bound of the projection's cache of loaded streams, in bytes of their canonical JSON
+   * (the objects take roughly 2–3× that): what keeps a practice-sized replica's memory
+   * flat however many records it reads. @defaultValue 64 MiB
+   */
+  readonly cacheBytes?: number;
+  /** Progress of the projection's rebuild or catch-up when the replica opens (a new schema, events stored without it). @defaultValue none */
+  readonly onProgress?: (progress: ProjectionProgress) => void;
 }
 
 /**
@@ -107,8 +117,11 @@ export type ReplicaStatus = 'ready' | 'recovering';
 export interface Replica {
   /** This site. */
   readonly site: SiteId;
-  /** The projection of everything held. */
-  readonly chart: Chart;
+  /**
+   * The projection of everything held: the store's persisted projection (DESIGN §4),
+   * streams loaded on first read into a bounded cache. Synchronous reads.
+   */
+  readonly chart: ChartView;
   /** The store. */
   readonly store: EventLog;
   /** Trusted sites' keys. */
@@ -126,6 +139,13 @@ export interface Replica {
   record(draft: EventDraft): Promise<ChartEvent>;
   /** Records several events atomically. */
   recordAll(drafts: readonly EventDraft[]): Promise<ChartEvent[]>;
+  /**
+   * Every open conflict (the clinician review queue), from the projection's conflict
+   * index, each competing write with its full author read from the store.
+   */
+  conflicts(options?: ListConflictsOptions): Promise<Conflict[]>;
+  /** The audit trail of one field (see `historyOf`), from the stream's events read by its stream index. */
+  history(stream: StreamId, resource: string, field: string): Promise<HistoryEntry[]>;
   /** Checks and takes in events from a peer; never throws on bad input (see {@link IngestReport}). */
   ingest(events: unknown): Promise<IngestReport>;
   /** Signs this site's chain head if it is not signed yet and returns it; undefined before its first event. */
@@ -156,8 +176,9 @@ export interface Replica {
 }
 
 /**
- * Opens a replica on a store: rebuilds the chart from what the store holds (in pages),
- * advances the clock past every stored stamp, and picks up the site's chain head.
+ * Opens a replica on a store: opens the store's persisted projection (reading no events
+ * when it is current; see {@link ReplicaOptions.onProgress} for a rebuild), advances the
+ * clock past every stored stamp, and picks up the site's chain head.
  *
  * @example
  * ```ts
@@ -191,8 +212,9 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
   );
   const serial = createSerialQueue();
 
-  const chart = createDeferredChart(createChart({ schema: options.schema }));
-  const { maxHlc } = await rebuildChart(store, chart);
+  const projection = await openReplicaProjection(store, options.schema, { cacheBytes: options.cacheBytes, onProgress: options.onProgress });
+  const chart = projection.chart;
+  const maxHlc = projection.latestStamp;
   const clock = options.clock ?? createHybridClock();
   // Every stored stamp, our own included, through the bounded observe: one a peer sent
   // from year 9999 must not become our clock at the next start.
@@ -221,7 +243,7 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
   };
   await keepRecovery();
 
-  const ctx = { store, chart, keyring, clock, quarantine, maxEventBytes, wallClock, requireSignatures: integrity, ...(options.maxRefusalExamples !== undefined ? { maxRefusalExamples: options.maxRefusalExamples } : {}) };
+  const ctx = { store, stored: projection.stored, keyring, clock, quarantine, maxEventBytes, wallClock, requireSignatures: integrity, ...(options.maxRefusalExamples !== undefined ? { maxRefusalExamples: options.maxRefusalExamples } : {}) };
   const ingestNow = async (events: unknown): Promise<IngestReport> => {
     const heldBefore = ownSeq();
     const { advanced, verified, ...report } = await ingestEvents(ctx, events);
@@ -266,13 +288,13 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
           await reopenWriter(); // the writer ran ahead of the store: put it back
           throw error;
         }
-        // Folded with the next read, in one batch with whatever else is queued: recording
-        // many events then reading costs one fold, not one immer draft per event.
-        chart.defer(events);
+        projection.stored(events);
         ownHead = events[events.length - 1] ?? ownHead;
         guard.held(ownSeq());
         return events;
       }),
+    conflicts: (conflictOptions) => readConflicts(chart, async (w) => (await store.get(w.site, w.seq))?.author, conflictOptions),
+    history: async (stream, resource, field) => historyOf(chart.state(stream), await store.readStream(stream), chart.schema, resource, field),
     ingest: (events) => serial(() => ingestNow(events)),
     signHead: () =>
       serial(async () => {
@@ -310,3 +332,4 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
   };
   return replica;
 }
+

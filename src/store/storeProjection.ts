@@ -53,6 +53,8 @@ export interface ProjectionRebuild {
 export interface StoreProjection extends ChartView {
   /** What opening it did. */
   readonly opening: ProjectionOpening;
+  /** The latest event stamp (`hlc`) folded, so a restarted clock never goes back; undefined while empty. */
+  readonly latestStamp: string | undefined;
   /** Folds the whole store afresh into a new projection, streaming (bounded memory), with progress. */
   rebuild(options?: { readonly onProgress?: (progress: ProjectionProgress) => void }): Promise<ProjectionRebuild>;
 }

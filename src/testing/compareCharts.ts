@@ -1,4 +1,5 @@
 import type { Chart } from '../chart/chart.js';
+import type { ChartView } from '../chart/chartView.js';
 import { stateHash } from '../chart/stateHash.js';
 import { emptyStreamState, type StreamState } from '../chart/streamState.js';
 import { canonicalJson } from '../event/canonicalJson.js';
@@ -46,13 +47,14 @@ export interface CompareChartsOptions {
  * compareCharts([a, b, c], { names: ['practice-a', 'hospital', 'backup'] });
  * ```
  */
-export function compareCharts(charts: readonly Chart[], options: CompareChartsOptions = {}): ReplicaComparison {
+export function compareCharts(charts: readonly ChartView[], options: CompareChartsOptions = {}): ReplicaComparison {
   const views = charts.map((chart, i): ReplicaView => {
     const streams = chart.streams();
     return {
       name: options.names?.[i] ?? `chart #${i}`,
       states: new Map(streams.map((s) => [s, chart.state(s) ?? emptyStreamState(s)])),
-      eventIds: new Map(streams.map((s) => [s, chart.events(s).map((e) => e.id)])),
+      // In-memory charts hold their events: compare those too. A replica's projection does not.
+      ...('events' in chart ? { eventIds: new Map(streams.map((s) => [s, (chart as Chart).events(s).map((e) => e.id)])) } : {}),
     };
   });
   const result = compareReplicas(views);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { history, RETRACTION_EVENT, syncPair, type EventData } from '../../src/index.js';
+import { RETRACTION_EVENT, syncPair, type EventData } from '../../src/index.js';
 import { allEvents, draft, expectConverged, foldHash, openSite, STREAMS } from './fixtures.js';
 
 const NETWORK = ['practice-a', 'hospital'];
@@ -25,7 +25,7 @@ describe('a retraction the schema does not understand', () => {
     for (const replica of [a, h]) {
       expect(replica.chart.stateHash(target.stream), replica.site).toBe(before);
       expect(replica.chart.state(target.stream)?.retracted).toEqual([]);
-      expect(history(replica.chart, target.stream, 'Item/r0', 'lww').map((e) => [e.id, e.status])).toEqual([[target.id, 'current']]);
+      expect((await replica.history(target.stream, 'Item/r0', 'lww')).map((e) => [e.id, e.status])).toEqual([[target.id, 'current']]);
     }
     expect(a.chart.hash()).toBe(foldHash(await allEvents(a)));
   });

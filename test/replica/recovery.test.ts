@@ -55,7 +55,7 @@ describe('a site restored from a backup', () => {
     expect(restored.forks()).toHaveLength(1);
     expect(restored.forks()[0]).toMatchObject({ site: 'practice-a', seq: 7 });
     expect(restored.chart.hash()).not.toBe(hospital.chart.hash());
-    expect(restored.chart.events('patient/ann-jones' as never).filter((e: ChartEvent) => e.site === 'practice-a' && e.seq > 6)).toEqual([]);
+    expect((await restored.store.readStream('patient/ann-jones' as never)).filter((e: ChartEvent) => e.site === 'practice-a' && e.seq > 6)).toEqual([]);
     expect(restored.status).toBe('recovering');
     await restored.markRecovered(); // an operator's decision
     expect(restored.status).toBe('ready');

@@ -169,6 +169,9 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
         get size() {
           return projector.size;
         },
+        get latestStamp() {
+          return projector.latestStamp;
+        },
         state: (stream) => projector.state(stream),
         stateHash: (stream) => projector.stateHash(stream),
         hash: () => projector.hash(),

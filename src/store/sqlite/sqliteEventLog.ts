@@ -415,6 +415,9 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
           get size() {
             return projector.size;
           },
+          get latestStamp() {
+            return projector.latestStamp;
+          },
           state: (stream) => projector.state(stream),
           stateHash: (stream) => projector.stateHash(stream),
           hash: () => projector.hash(),
