@@ -7,9 +7,10 @@ import type { StreamId } from '../event/ids.js';
 import { jsonKeys, type Json } from '../event/json.js';
 import { RETRACTION_EVENT, type Schema } from '../merge/schema.js';
 import { removeSorted } from '../merge/sortedIds.js';
-import { isFoldable, retractionTargets, applyEvent } from './applyEvent.js';
+import { applyBatch } from './applyBatch.js';
+import { applyEvent, isFoldable, retractionTargets } from './applyEvent.js';
 import type { ChartView } from './chartView.js';
-import { addToDigestSum, EMPTY_DIGEST_SUM } from './digestSum.js';
+import { addTerm, digestTerm, EMPTY_DIGEST_SUM, formatDigestSum, parseDigestSum } from './digestSum.js';
 import { eventKeyOf, type EventKey } from './eventKey.js';
 import type { ProjectedResource, ProjectedStream, ProjectionTables, ResourceChange } from './projectionTables.js';
 import { rememberResourceHash, rememberStateHash, replicaHashOf, resourceDigestItem, stateHash, streamDigestItem, streamHashOf } from './stateHash.js';
@@ -158,16 +159,40 @@ export function createProjector(options: ProjectorOptions): Projector {
     return entry.view;
   };
 
-  const projectStream = (stream: StreamId, fresh: readonly ChartEvent[], base: CachedStream | undefined): { entry: CachedStream; changes: ResourceChange[] } => {
+  /** Folds one stream's new events (sorted), returning its new row and the resources that changed; touches no cache entry. */
+  const projectStream = (stream: StreamId, fresh: readonly ChartEvent[], base: CachedStream | undefined): StreamOutcome => {
     const row: ProjectedStream = base?.row ?? { stream, events: 0, digest: EMPTY_DIGEST_SUM, hash: '', conflicts: [], retracted: [] };
     const retracted = new Set<string>(row.retracted);
     const newlyRetracted = new Set<string>();
     for (const e of fresh) for (const id of retractionTargets(e, schema)) if (!retracted.has(id)) (retracted.add(id), newlyRetracted.add(id));
+    // The last folded write per field, for the resources this batch writes: what makes the next event late or not.
+    const lasts = new Map<string, Record<string, EventKey>>();
+    const noteWrites = (list: readonly ChartEvent[], lastOf: (r: string) => Record<string, EventKey>, accept: (r: string, f: string) => boolean): void => {
+      for (const e of list) {
+        if (!writesFields(e, schema) || retracted.has(e.id)) continue;
+        const key = eventKeyOf(e);
+        forEachWrite(e, (r, f) => {
+          if (accept(r, f)) lastOf(r)[f] = key;
+        });
+      }
+    };
+
+    if (base === undefined) {
+      // A new stream (a rebuild, or a record's first events): the pure fold, without drafts.
+      const state = applyBatch(emptyStreamState(stream), fresh, 0, fresh.length, schema, retracted, true);
+      const lastOf = (r: string): Record<string, EventKey> => {
+        let l = lasts.get(r);
+        if (l === undefined) lasts.set(r, (l = {}));
+        return l;
+      };
+      noteWrites(fresh, lastOf, () => true);
+      return finish(stream, row, fresh.length, state, Object.keys(state.resources), () => undefined, lasts);
+    }
 
     // Fields to re-fold from the stream's events: written by an event a new retraction takes back…
     const refold = new Set<string>();
     let streamEvents: readonly ChartEvent[] | undefined;
-    if (newlyRetracted.size > 0 && base !== undefined) {
+    if (newlyRetracted.size > 0) {
       streamEvents = reader.readStream(stream);
       const freshIds = new Set(fresh.map((e) => e.id));
       for (const e of streamEvents) if (newlyRetracted.has(e.id) && !freshIds.has(e.id) && writesFields(e, schema)) forEachWrite(e, (r, f) => refold.add(conflictKey(r, f)));
@@ -175,15 +200,14 @@ export function createProjector(options: ProjectorOptions): Projector {
     const touched = new Set<string>();
     for (const k of refold) touched.add(parseConflictKey(k).resource);
     for (const e of fresh) if (writesFields(e, schema) && !retracted.has(e.id)) forEachWrite(e, (r) => touched.add(r));
-    if (base !== undefined) load(stream, base, [...touched]);
-    // A copy: the cached entry stays as committed until the store commits this one.
-    const resources = new Map(base?.resources);
+    load(stream, base, [...touched]);
+    const held = (key: string): ProjectedResource | undefined => base.resources.get(key);
     // …or by an event earlier than the last write the field folded (a late event).
     for (const e of fresh) {
       if (!writesFields(e, schema) || retracted.has(e.id)) continue;
       const key = eventKeyOf(e);
       forEachWrite(e, (r, f) => {
-        const last = resources.get(r)?.last[f];
+        const last = held(r)?.last[f];
         if (last !== undefined && last > key) refold.add(conflictKey(r, f));
       });
     }
@@ -193,7 +217,7 @@ export function createProjector(options: ProjectorOptions): Projector {
     const again = (r: string, f: string): boolean => refold.has(conflictKey(r, f));
     const partial: StreamState = { stream, resources: {}, conflicts: row.conflicts, retracted: row.retracted };
     for (const key of touched) {
-      const r = resources.get(key);
+      const r = held(key);
       if (r !== undefined) (partial.resources as Record<string, ResourceState>)[key] = r.state;
     }
     const next = produce(partial, (d: Draft<StreamState>) => {
@@ -202,72 +226,25 @@ export function createProjector(options: ProjectorOptions): Projector {
       const res = d.resources as Record<string, Draft<ResourceState>>;
       for (const k of refold) {
         const { resource, field } = parseConflictKey(k);
-        const held = res[resource];
-        if (held !== undefined) delete (held.fields as Record<string, unknown>)[field];
+        const r = res[resource];
+        if (r !== undefined) delete (r.fields as Record<string, unknown>)[field];
         removeSorted(d.conflicts as string[], k);
       }
       for (const e of streamEvents as readonly ChartEvent[]) applyEvent(d, e, schema, retracted, again);
       for (const key of Object.keys(res)) if (Object.keys((res[key] as Draft<ResourceState>).fields).length === 0) delete res[key];
     });
-
-    // The last folded write per field: what tells the next event whether it is late.
-    const lasts = new Map<string, Record<string, EventKey>>();
     const lastOf = (r: string): Record<string, EventKey> => {
       let l = lasts.get(r);
-      if (l === undefined) lasts.set(r, (l = { ...resources.get(r)?.last }));
+      if (l === undefined) lasts.set(r, (l = { ...held(r)?.last }));
       return l;
     };
     for (const k of refold) {
       const { resource, field } = parseConflictKey(k);
       delete lastOf(resource)[field];
     }
-    const noteWrites = (list: readonly ChartEvent[], accept: (r: string, f: string) => boolean): void => {
-      for (const e of list) {
-        if (!writesFields(e, schema) || retracted.has(e.id)) continue;
-        const key = eventKeyOf(e);
-        forEachWrite(e, (r, f) => {
-          if (accept(r, f)) lastOf(r)[f] = key;
-        });
-      }
-    };
-    noteWrites(fresh, direct);
-    if (refold.size > 0) noteWrites(streamEvents as readonly ChartEvent[], again);
-
-    let streamDigest = row.digest;
-    const changes: ResourceChange[] = [];
-    let bytes = base?.bytes ?? 0;
-    for (const key of touched) {
-      const before = resources.get(key);
-      const state = next.resources[key];
-      if (state === undefined) {
-        if (before === undefined) continue;
-        streamDigest = addToDigestSum(streamDigest, resourceDigestItem(key, before.hash), -1);
-        resources.delete(key);
-        bytes -= before.size;
-        changes.push({ key, resource: undefined, body: undefined });
-        continue;
-      }
-      const last = lasts.get(key) ?? before?.last ?? {};
-      if (before !== undefined && before.state === state && sameKeys(before.last, last)) continue;
-      const body = state === before?.state ? undefined : canonicalJson(state as unknown as Json);
-      const hash = body === undefined ? (before as ProjectedResource).hash : hashCanonical(body);
-      rememberResourceHash(state, hash);
-      const resource: ProjectedResource = { key, state, hash, last, size: body?.length ?? (before as ProjectedResource).size };
-      if (before !== undefined) streamDigest = addToDigestSum(streamDigest, resourceDigestItem(key, before.hash), -1);
-      streamDigest = addToDigestSum(streamDigest, resourceDigestItem(key, hash), 1);
-      resources.set(key, resource);
-      bytes += resource.size - (before?.size ?? 0);
-      changes.push({ key, resource, body: body ?? canonicalJson(state as unknown as Json) });
-    }
-    const nextRow: ProjectedStream = {
-      stream,
-      events: row.events + fresh.length,
-      digest: streamDigest,
-      hash: streamHashOf(stream, streamDigest, next.conflicts, next.retracted),
-      conflicts: next.conflicts,
-      retracted: next.retracted,
-    };
-    return { entry: { row: nextRow, resources, complete: base === undefined || base.complete, view: undefined, bytes }, changes };
+    noteWrites(fresh, lastOf, direct);
+    if (refold.size > 0) noteWrites(streamEvents as readonly ChartEvent[], lastOf, again);
+    return finish(stream, row, fresh.length, next, [...touched], held, lasts);
   };
 
   return {
@@ -293,27 +270,42 @@ export function createProjector(options: ProjectorOptions): Projector {
         if (list) list.push(e);
         else byStream.set(e.stream, [e]);
       }
-      let nextDigest = digest;
-      const done: [StreamId, CachedStream][] = [];
+      let nextDigest = parseDigestSum(digest);
+      const done: [StreamId, StreamOutcome][] = [];
       for (const [stream, list] of byStream) {
         list.sort(compareEvents);
         const base = entryOf(stream);
-        const { entry, changes } = projectStream(stream, list, base);
-        tables.write(entry.row, changes);
-        if (base !== undefined) nextDigest = addToDigestSum(nextDigest, streamDigestItem(stream, base.row.hash), -1);
-        nextDigest = addToDigestSum(nextDigest, streamDigestItem(stream, entry.row.hash), 1);
-        done.push([stream, entry]);
+        const outcome = projectStream(stream, list, base);
+        tables.write(outcome.row, outcome.changes);
+        if (base !== undefined) nextDigest = addTerm(nextDigest, digestTerm(streamDigestItem(stream, base.row.hash)), -1);
+        nextDigest = addTerm(nextDigest, digestTerm(streamDigestItem(stream, outcome.row.hash)), 1);
+        done.push([stream, outcome]);
       }
       const nextEvents = events + batch.length;
       let nextLatest = latest;
       for (const e of batch) if (nextLatest === undefined || e.hlc > nextLatest) nextLatest = e.hlc;
-      tables.setMeta(PROJECTION_META.digest, nextDigest);
+      const digestHex = formatDigestSum(nextDigest);
+      tables.setMeta(PROJECTION_META.digest, digestHex);
       tables.setMeta(PROJECTION_META.events, String(nextEvents));
       if (nextLatest !== undefined) tables.setMeta(PROJECTION_META.latest, nextLatest);
       return {
         commit() {
-          for (const [stream, entry] of done) install(stream, entry);
-          digest = nextDigest;
+          for (const [stream, outcome] of done) {
+            // The entry as loaded (still the committed one until now), updated in place; or a new one.
+            const old = cache.get(stream);
+            const resources = old?.resources ?? new Map<string, ProjectedResource>();
+            let bytes = old?.bytes ?? 0;
+            for (const { key, resource } of outcome.changes) {
+              bytes -= resources.get(key)?.size ?? 0;
+              if (resource === undefined) resources.delete(key);
+              else {
+                resources.set(key, resource);
+                bytes += resource.size;
+              }
+            }
+            install(stream, { row: outcome.row, resources, complete: outcome.created || (old?.complete ?? false), view: undefined, bytes });
+          }
+          digest = digestHex;
           events = nextEvents;
           latest = nextLatest;
           replicaHash = undefined;
@@ -329,6 +321,44 @@ export function createProjector(options: ProjectorOptions): Projector {
       replicaHash = undefined;
     },
   };
+}
+
+/** One stream's outcome of a {@link Projector.project} call, applied to the cache on commit. */
+interface StreamOutcome {
+  readonly row: ProjectedStream;
+  readonly changes: ResourceChange[];
+  /** True when the stream had no row before (its resources are all in `changes`). */
+  readonly created: boolean;
+}
+
+/**
+ * The changed resources of a stream after a fold (`touched` keys of `next`, compared with
+ * what was `held`), with their canonical JSON, hashes and the stream's new digest and row.
+ */
+function finish(stream: StreamId, row: ProjectedStream, added: number, next: StreamState, touched: readonly string[], held: (key: string) => ProjectedResource | undefined, lasts: ReadonlyMap<string, Record<string, EventKey>>): StreamOutcome {
+  let digest = parseDigestSum(row.digest);
+  const changes: ResourceChange[] = [];
+  for (const key of touched) {
+    const before = held(key);
+    const state = next.resources[key];
+    if (state === undefined) {
+      if (before === undefined) continue;
+      digest = addTerm(digest, digestTerm(resourceDigestItem(key, before.hash)), -1);
+      changes.push({ key, resource: undefined, body: undefined });
+      continue;
+    }
+    const last = lasts.get(key) ?? before?.last ?? {};
+    if (before !== undefined && before.state === state && sameKeys(before.last, last)) continue;
+    const body = canonicalJson(state as unknown as Json);
+    const hash = state === before?.state ? before.hash : hashCanonical(body);
+    rememberResourceHash(state, hash);
+    if (before !== undefined) digest = addTerm(digest, digestTerm(resourceDigestItem(key, before.hash)), -1);
+    digest = addTerm(digest, digestTerm(resourceDigestItem(key, hash)), 1);
+    changes.push({ key, resource: { key, state, hash, last, size: body.length }, body });
+  }
+  const digestHex = formatDigestSum(digest);
+  const nextRow: ProjectedStream = { stream, events: row.events + added, digest: digestHex, hash: streamHashOf(stream, digestHex, next.conflicts, next.retracted), conflicts: next.conflicts, retracted: next.retracted };
+  return { row: nextRow, changes, created: row.hash === '' };
 }
 
 /** True for an event the fold applies as field writes (understood, and not a retraction). */

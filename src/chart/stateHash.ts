@@ -2,7 +2,7 @@ import { canonicalJson } from '../event/canonicalJson.js';
 import { hashCanonical } from '../event/eventHash.js';
 import type { StreamId } from '../event/ids.js';
 import type { Json } from '../event/json.js';
-import { addToDigestSum, EMPTY_DIGEST_SUM } from './digestSum.js';
+import { addTerm, digestTerm, formatDigestSum } from './digestSum.js';
 import type { ResourceState, StreamState } from './streamState.js';
 
 // States and resources are immutable, so a hash computed once stays right for that object.
@@ -39,9 +39,9 @@ export function resourceDigestItem(key: string, hash: string): string {
 
 /** The order-independent sum over a stream's resources (see `addToDigestSum`). */
 export function resourcesDigest(resources: StreamState['resources']): string {
-  let sum = EMPTY_DIGEST_SUM;
-  for (const key of Object.keys(resources)) sum = addToDigestSum(sum, resourceDigestItem(key, resourceHash(resources[key] as ResourceState)), 1);
-  return sum;
+  let sum = 0n;
+  for (const key of Object.keys(resources)) sum = addTerm(sum, digestTerm(resourceDigestItem(key, resourceHash(resources[key] as ResourceState))), 1);
+  return formatDigestSum(sum);
 }
 
 /**
@@ -83,7 +83,7 @@ export function replicaHashOf(digest: string): string {
  * value, and a projection keeps it up to date in O(1) per changed stream (DESIGN §4).
  */
 export function combineStateHashes(states: Iterable<readonly [StreamId, StreamState]>): string {
-  let sum = EMPTY_DIGEST_SUM;
-  for (const [stream, state] of states) sum = addToDigestSum(sum, streamDigestItem(stream, stateHash(state)), 1);
-  return replicaHashOf(sum);
+  let sum = 0n;
+  for (const [stream, state] of states) sum = addTerm(sum, digestTerm(streamDigestItem(stream, stateHash(state))), 1);
+  return replicaHashOf(formatDigestSum(sum));
 }
