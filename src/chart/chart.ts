@@ -66,6 +66,8 @@ export function createChart(options: ChartOptions): Chart {
       return projector.size;
     },
     state: (stream) => projector.state(stream),
+    resource: (stream, key) => projector.resource(stream, key),
+    openConflicts: (stream) => projector.openConflicts(stream),
     stateHash: (stream) => projector.stateHash(stream),
     hash: () => projector.hash(),
     streams: () => projector.streams(),

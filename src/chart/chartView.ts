@@ -1,6 +1,6 @@
 import type { StreamId } from '../event/ids.js';
 import type { Schema } from '../merge/schema.js';
-import type { StreamState } from './streamState.js';
+import type { ResourceState, StreamState } from './streamState.js';
 
 /**
  * What reads a projection (DESIGN §4): each stream's folded state and hash, the
@@ -13,6 +13,10 @@ export interface ChartView {
   readonly schema: Schema;
   /** A stream's current state, or undefined when it has no events. */
   state(stream: StreamId): StreamState | undefined;
+  /** One resource (`<Type>/<id>`) of a stream's current state, loading only that resource; undefined when absent. */
+  resource(stream: StreamId, key: string): ResourceState | undefined;
+  /** The `<Type>/<id>#<field>` keys of a stream's open conflicts (its state's `conflicts`), without loading its resources. */
+  openConflicts(stream: StreamId): readonly string[];
   /** The stream's state hash (of the empty state when it has no events). */
   stateHash(stream: StreamId): string;
   /** One hash over every stream's state, kept as streams change: equal on two replicas exactly when they show the same records. */

@@ -72,14 +72,12 @@ export async function readConflicts(view: ChartView, authorOf: (write: WriteRef)
   return out;
 }
 
-/** The open conflicts of one stream, with their competing writes as the rule keeps them. */
+/** The open conflicts of one stream, with their competing writes as the rule keeps them: loads only the resources in conflict. */
 function conflictsInState(view: ChartView, stream: StreamId): (Omit<Conflict, 'writes'> & { readonly writes: readonly WriteRef[] })[] {
-  const state = view.state(stream);
-  if (!state || state.conflicts.length === 0) return [];
   const out: (Omit<Conflict, 'writes'> & { readonly writes: readonly WriteRef[] })[] = [];
-  for (const key of state.conflicts) {
+  for (const key of view.openConflicts(stream)) {
     const { resource, field } = parseConflictKey(key);
-    const res = state.resources[resource];
+    const res = view.resource(stream, resource);
     const fieldState = res?.fields[field];
     const resolved = res ? view.schema.field(res.type, field) : undefined;
     if (!res || !fieldState || !resolved) continue;

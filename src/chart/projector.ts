@@ -256,6 +256,13 @@ export function createProjector(options: ProjectorOptions): Projector {
       return latest;
     },
     state: viewOf,
+    resource(stream, key) {
+      const entry = entryOf(stream);
+      if (entry === undefined) return undefined;
+      load(stream, entry, [key]);
+      return entry.resources.get(key)?.state;
+    },
+    openConflicts: (stream) => entryOf(stream)?.row.conflicts ?? [],
     stateHash: (stream) => entryOf(stream)?.row.hash ?? stateHash(emptyStreamState(stream)),
     hash() {
       replicaHash ??= replicaHashOf(digest);

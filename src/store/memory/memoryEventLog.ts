@@ -173,6 +173,8 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
           return projector.latestStamp;
         },
         state: (stream) => projector.state(stream),
+        resource: (stream, key) => projector.resource(stream, key),
+        openConflicts: (stream) => projector.openConflicts(stream),
         stateHash: (stream) => projector.stateHash(stream),
         hash: () => projector.hash(),
         streams: () => projector.streams(),

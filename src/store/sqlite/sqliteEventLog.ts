@@ -419,6 +419,8 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
             return projector.latestStamp;
           },
           state: (stream) => projector.state(stream),
+          resource: (stream, key) => projector.resource(stream, key),
+          openConflicts: (stream) => projector.openConflicts(stream),
           stateHash: (stream) => projector.stateHash(stream),
           hash: () => projector.hash(),
           streams: () => projector.streams(),
