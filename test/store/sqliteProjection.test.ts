@@ -51,3 +51,26 @@ describe('the SQLite store’s persisted projection', () => {
     );
   });
 });
+
+describe('a read-only projection beside the writer', () => {
+  it('shows what the writer appends after it opened (the file changed: its cache is dropped), and refuses reads after close', async () => {
+    const s = fc.sample(scenarioArbitrary({ streams: 2, minSteps: 12 }), { numRuns: 1, seed: 7 })[0] as { events: ChartEvent[]; schema: Parameters<typeof fold>[1] };
+    const path = file('reader.chartlog');
+    const writer = openSqliteEventLog(path, { synchronous: 'normal' });
+    await writer.openProjection({ schema: s.schema });
+    const bySeq = [...s.events].sort((a, b) => a.seq - b.seq || (a.site < b.site ? -1 : 1));
+    const half = bySeq.filter((e) => e.seq <= 2);
+    await writer.append(half);
+    const reader = openSqliteEventLog(path, { readOnly: true });
+    const view = await reader.openProjection({ schema: s.schema });
+    expect(view.hash()).toBe(combineStateHashes(fold(half, s.schema)));
+    for (const stream of view.streams()) view.state(stream); // cached now
+    await writer.append(bySeq.filter((e) => e.seq > 2));
+    const all = fold(s.events, s.schema);
+    expect(view.hash()).toBe(combineStateHashes(all));
+    for (const [stream, state] of all) expect(view.state(stream)).toEqual(state);
+    await reader.close();
+    expect(() => view.hash()).toThrow(expect.objectContaining({ code: 'STORE_CLOSED' }));
+    await writer.close();
+  });
+});

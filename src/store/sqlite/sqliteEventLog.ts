@@ -409,22 +409,43 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
           });
           opening = { action: 'caught-up', events, seconds: (performance.now() - started) / 1000 };
         } else opening = { action: 'current', events: 0, seconds: (performance.now() - started) / 1000 };
+        // Reads are synchronous, so they are guarded here rather than by `guard`. A read-only
+        // connection sees another process's commits: when the file changed (data_version
+        // moved) the cache is dropped, and each read runs in one read transaction, so a
+        // stream's row and resources come from the same commit.
+        let seenVersion = selectDataVersion.get() as number;
+        const read = <T>(action: string, body: () => T): T => {
+          if (closed) throw storeClosed(`SQLite event log ${path}`);
+          try {
+            if (!opts.readOnly) return body();
+            return db.transaction(() => {
+              const version = selectDataVersion.get() as number;
+              if (version !== seenVersion) {
+                projector.reset();
+                seenVersion = version;
+              }
+              return body();
+            })();
+          } catch (e) {
+            throw translateSqliteError(e, path, action);
+          }
+        };
         const handle: StoreProjection = {
           schema: options.schema,
           opening,
           get size() {
-            return projector.size;
+            return read('projection', () => projector.size);
           },
           get latestStamp() {
-            return projector.latestStamp;
+            return read('projection', () => projector.latestStamp);
           },
-          state: (stream) => projector.state(stream),
-          resource: (stream, key) => projector.resource(stream, key),
-          openConflicts: (stream) => projector.openConflicts(stream),
-          stateHash: (stream) => projector.stateHash(stream),
-          hash: () => projector.hash(),
-          streams: () => projector.streams(),
-          conflictStreams: () => projector.conflictStreams(),
+          state: (stream) => read('state', () => projector.state(stream)),
+          resource: (stream, key) => read('resource', () => projector.resource(stream, key)),
+          openConflicts: (stream) => read('openConflicts', () => projector.openConflicts(stream)),
+          stateHash: (stream) => read('stateHash', () => projector.stateHash(stream)),
+          hash: () => read('hash', () => projector.hash()),
+          streams: () => read('streams', () => projector.streams()),
+          conflictStreams: () => read('conflictStreams', () => projector.conflictStreams()),
           rebuild: (rebuildOptions = {}) =>
             guard('rebuild', () => {
               const t0 = performance.now();
