@@ -22,7 +22,7 @@ export interface ProjectedStream {
 export interface ProjectedResource {
   /** `<Type>/<id>`. */
   readonly key: string;
-  /** The folded resource (frozen). */
+  /** The folded resource (frozen). Tables may parse it on first read (SQLite does), so read it only when needed. */
   readonly state: ResourceState;
   /** SHA-256 of its canonical JSON. */
   readonly hash: string;

@@ -136,7 +136,6 @@ export function createProjector(options: ProjectorOptions): Projector {
     let added = 0;
     for (const r of tables.resources(stream, missing)) {
       if (entry.resources.has(r.key)) continue;
-      rememberResourceHash(r.state, r.hash);
       entry.resources.set(r.key, r);
       added += r.size;
     }
@@ -150,8 +149,13 @@ export function createProjector(options: ProjectorOptions): Projector {
     if (entry === undefined) return undefined;
     if (entry.view === undefined) {
       load(stream, entry, undefined);
+      // Each resource is read through its row when first asked for (the tables may parse
+      // lazily); the rows are captured, so this state never changes, whatever comes next.
       const resources: Record<string, ResourceState> = {};
-      for (const key of [...entry.resources.keys()].sort()) resources[key] = (entry.resources.get(key) as ProjectedResource).state;
+      for (const key of [...entry.resources.keys()].sort()) {
+        const row = entry.resources.get(key) as ProjectedResource;
+        Object.defineProperty(resources, key, { enumerable: true, get: () => row.state });
+      }
       const view: StreamState = Object.freeze({ stream, resources: Object.freeze(resources), conflicts: entry.row.conflicts, retracted: entry.row.retracted });
       rememberStateHash(view, entry.row.hash);
       entry.view = view;

@@ -54,7 +54,7 @@ describe('the SQLite store’s persisted projection', () => {
 
 describe('a read-only projection beside the writer', () => {
   it('shows what the writer appends after it opened (the file changed: its cache is dropped), and refuses reads after close', async () => {
-    const s = fc.sample(scenarioArbitrary({ streams: 2, minSteps: 12 }), { numRuns: 1, seed: 7 })[0] as { events: ChartEvent[]; schema: Parameters<typeof fold>[1] };
+    const s = fc.sample(scenarioArbitrary({ streams: 2, minSteps: 12 }), { numRuns: 1, seed: 7 })[0] as unknown as { events: ChartEvent[]; schema: Parameters<typeof fold>[1] };
     const path = file('reader.chartlog');
     const writer = openSqliteEventLog(path, { synchronous: 'normal' });
     await writer.openProjection({ schema: s.schema });

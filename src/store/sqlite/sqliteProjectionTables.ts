@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { ChartlogError } from '../../error/chartlogError.js';
 import type { EventKey } from '../../chart/eventKey.js';
 import type { ProjectedResource, ProjectedStream, ProjectionTables } from '../../chart/projectionTables.js';
-import { streamHashOf } from '../../chart/stateHash.js';
+import { rememberResourceHash, streamHashOf } from '../../chart/stateHash.js';
 import type { ResourceState } from '../../chart/streamState.js';
 import { freezeDeep } from '../../event/freezeDeep.js';
 import { hashCanonical } from '../../event/eventHash.js';
@@ -37,9 +37,26 @@ export function createSqliteProjectionTables(db: Database.Database, path: string
 
   const corrupt = (stream: string, what: string): ChartlogError =>
     new ChartlogError('STORE_CORRUPT', `${path}: the projection of ${stream} is damaged (${what}); run chartlog replay --store ${path} to rebuild it from the events`, { details: { path, stream, part: 'projection' } });
+  // A resource's state is parsed (and its body checked against its hash) when first read,
+  // not when its row is: a reader that shows a patient's allergies never parses the
+  // hundreds of observations beside them. The body is captured, so a state read later is
+  // still the one this row held.
   const decodeResource = (stream: string, [key, body, hash, last]: ResourceRow): ProjectedResource => {
-    if (hashCanonical(body) !== hash) throw corrupt(stream, `resource ${key} does not match its hash`);
-    return { key, state: freezeDeep(JSON.parse(body)) as ResourceState, hash, last: JSON.parse(last) as Record<string, EventKey>, size: body.length };
+    let state: ResourceState | undefined;
+    return {
+      key,
+      get state(): ResourceState {
+        if (state === undefined) {
+          if (hashCanonical(body) !== hash) throw corrupt(stream, `resource ${key} does not match its hash`);
+          state = freezeDeep(JSON.parse(body)) as ResourceState;
+          rememberResourceHash(state, hash);
+        }
+        return state;
+      },
+      hash,
+      last: JSON.parse(last) as Record<string, EventKey>,
+      size: body.length,
+    };
   };
 
   return {
