@@ -154,8 +154,8 @@ export { FORK_MARKER, forkSummaryOf, readForkMarker } from './replica/forkMarker
 export type { ForkSummary, ReadForks } from './replica/forkMarker.js';
 export { checkSiteRun } from './replica/checkSiteRun.js';
 export type { RunEntry, SiteRunCheck } from './replica/checkSiteRun.js';
-export { refusalCodeOf, NO_REFUSALS } from './replica/ingestReport.js';
-export type { IngestReport, IngestRefusal, RefusalCode, RefusalReason, RefusalSummary, SkewReport } from './replica/ingestReport.js';
-export { addRefusals, mapRefusals, formatRefusalCounts, DEFAULT_MAX_REFUSAL_EXAMPLES } from './replica/refusalCollector.js';
+export { refusalCodeOf, NO_REFUSALS } from './sync/ingestReport.js';
+export type { IngestReport, IngestRefusal, RefusalCode, RefusalReason, RefusalSummary, SkewReport } from './sync/ingestReport.js';
+export { addRefusals, mapRefusals, formatRefusalCounts, DEFAULT_MAX_REFUSAL_EXAMPLES } from './sync/refusalCollector.js';
 export { rebuildChart } from './replica/rebuildChart.js';
 export type { RebuildReport } from './replica/rebuildChart.js';

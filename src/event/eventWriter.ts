@@ -8,7 +8,7 @@ import { createHybridClock, type HybridClock } from './hybridClock.js';
 import type { EventHash, EventId, SiteId, StreamId } from './ids.js';
 import { isSiteId } from './ids.js';
 import { isPlainObject } from './json.js';
-import { isStrictlySorted } from '../merge/sortedIds.js';
+import { isStrictlySorted } from './isStrictlySorted.js';
 import { signEvent } from './signature.js';
 import { DEFAULT_MAX_EVENT_BYTES, envelopeIssues, oversize, throwIfIssues } from './validateEvent.js';
 

@@ -11,9 +11,9 @@ import type { EventLog } from '../store/eventLog.js';
 import { checkSiteRun, type RunEntry } from './checkSiteRun.js';
 import type { DeferredChart } from './deferredChart.js';
 import type { ForkQuarantine } from './forkQuarantine.js';
-import { identifyRefused, refusalCodeOf, type IngestRefusal, type IngestReport, type RefusalReason, type SkewReport } from './ingestReport.js';
+import { identifyRefused, refusalCodeOf, type IngestRefusal, type IngestReport, type RefusalReason, type SkewReport } from '../sync/ingestReport.js';
 import type { Keyring } from './keyring.js';
-import { createRefusalCollector } from './refusalCollector.js';
+import { createRefusalCollector } from '../sync/refusalCollector.js';
 
 /** What {@link ingestEvents} works on: a replica's parts. */
 export interface IngestContext {

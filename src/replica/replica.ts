@@ -18,7 +18,7 @@ import { createDeferredChart } from './deferredChart.js';
 import { readForkMarker, writeForkMarker } from './forkMarker.js';
 import { createForkQuarantine, type QuarantinedFork } from './forkQuarantine.js';
 import { ingestEvents } from './ingestEvents.js';
-import type { IngestReport } from './ingestReport.js';
+import type { IngestReport } from '../sync/ingestReport.js';
 import { createKeyring, type Keyring } from './keyring.js';
 import { rebuildChart } from './rebuildChart.js';
 import { createRecoveryGuard, describeRecovery, type ReplicaRecovery } from './recoveryGuard.js';
