@@ -24,6 +24,8 @@ export { canonicalJson } from './event/canonicalJson.js';
 export { compareEvents } from './event/chartEvent.js';
 export type { ChartEvent, Author, EventData, EventPred, UnsignedEvent } from './event/chartEvent.js';
 export { encodeEvent, eventHash } from './event/eventHash.js';
+export { createEncodingHandover } from './event/encodingHandover.js';
+export type { EncodingHandover, EncodingHandoverOptions, EncodedEvent } from './event/encodingHandover.js';
 export { validateEvent, assertChartEvent, DEFAULT_MAX_EVENT_BYTES, EVENT_TYPE_PATTERN } from './event/validateEvent.js';
 export type { ValidateEventOptions } from './event/validateEvent.js';
 export { createEventWriter } from './event/eventWriter.js';
@@ -112,7 +114,7 @@ export type { OpenSlotInput, BookAppointmentInput, CancelAppointmentInput, Reboo
 
 // Stores: the port, the in-memory adapter and the store tools (no driver needed).
 // SQLite and EventStoreDB adapters live behind `chartlog/sqlite` and `chartlog/eventstoredb`.
-export type { EventLog, AppendResult, EventPage, StoredSnapshot, VersionVector } from './store/eventLog.js';
+export type { EventLog, AppendOptions, AppendResult, EventPage, StoredSnapshot, VersionVector } from './store/eventLog.js';
 export type { StoreProjection, StoreProjectionOptions, ProjectionProgress, ProjectionOpening, ProjectionRebuild } from './store/storeProjection.js';
 export { MARKER_NAME_PATTERN } from './store/markerName.js';
 export { planAppend, takenPositions } from './store/checkAppend.js';
@@ -157,8 +159,8 @@ export { FORK_MARKER, forkSummaryOf, readForkMarker } from './replica/forkMarker
 export type { ForkSummary, ReadForks } from './replica/forkMarker.js';
 export { checkSiteRun } from './replica/checkSiteRun.js';
 export type { RunEntry, SiteRunCheck } from './replica/checkSiteRun.js';
-export { refusalCodeOf, NO_REFUSALS } from './replica/ingestReport.js';
-export type { IngestReport, IngestRefusal, RefusalCode, RefusalReason, RefusalSummary, SkewReport } from './replica/ingestReport.js';
-export { addRefusals, mapRefusals, formatRefusalCounts, DEFAULT_MAX_REFUSAL_EXAMPLES } from './replica/refusalCollector.js';
+export { refusalCodeOf, NO_REFUSALS } from './sync/ingestReport.js';
+export type { IngestReport, IngestRefusal, RefusalCode, RefusalReason, RefusalSummary, SkewReport } from './sync/ingestReport.js';
+export { addRefusals, mapRefusals, formatRefusalCounts, DEFAULT_MAX_REFUSAL_EXAMPLES } from './sync/refusalCollector.js';
 export { rebuildChart } from './replica/rebuildChart.js';
 export type { RebuildReport } from './replica/rebuildChart.js';

@@ -4,6 +4,7 @@ import type { Schema } from '../merge/schema.js';
 import { applyEvent } from './applyEvent.js';
 import { freezeDeep } from '../event/freezeDeep.js';
 import type { StreamState } from './streamState.js';
+import { createWritePlan } from './writePlan.js';
 
 /**
  * Applies `events[start..end)` (already in total order) to `base` and returns the new,
@@ -16,12 +17,13 @@ import type { StreamState } from './streamState.js';
  * see bench/rebuild.bench.ts).
  */
 export function applyBatch(base: StreamState, events: readonly ChartEvent[], start: number, end: number, schema: Schema, retracted: ReadonlySet<string>, fromEmpty: boolean): StreamState {
+  const plan = createWritePlan();
   if (fromEmpty) {
     const state = { stream: base.stream, resources: {}, conflicts: [], retracted: [] };
-    for (let i = start; i < end; i++) applyEvent(state as Draft<StreamState>, events[i] as ChartEvent, schema, retracted);
+    for (let i = start; i < end; i++) applyEvent(state as Draft<StreamState>, events[i] as ChartEvent, schema, retracted, plan);
     return freezeDeep(state) as StreamState;
   }
   return produce(base, (draft) => {
-    for (let i = start; i < end; i++) applyEvent(draft, events[i] as ChartEvent, schema, retracted);
+    for (let i = start; i < end; i++) applyEvent(draft, events[i] as ChartEvent, schema, retracted, plan);
   });
 }

@@ -2,25 +2,11 @@ import type { Draft } from 'immer';
 import type { ChartEvent } from '../event/chartEvent.js';
 import type { EventId } from '../event/ids.js';
 import { isPlainObject, jsonKeys, type Json } from '../event/json.js';
-import { NO_PRED, type FieldState, type MergeRule, type WriteRef } from '../merge/mergeRule.js';
+import { NO_PRED, type FieldState, type WriteRef } from '../merge/mergeRule.js';
 import { RESOURCE_KEY_PATTERN, RETRACTION_EVENT, type Schema } from '../merge/schema.js';
 import { insertSorted, removeSorted } from '../merge/sortedIds.js';
 import { conflictKey, type ResourceState, type StreamState } from './streamState.js';
-
-/** One checked write of an event, ready to apply. */
-interface PlannedWrite {
-  resource: string;
-  type: string;
-  id: string;
-  field: string;
-  rule: MergeRule;
-  value: Json;
-}
-
-// Reused between events: the fold is synchronous and never re-entered, and not
-// allocating a plan per event is measurable on a rebuild.
-const plan: PlannedWrite[] = [];
-let planned = 0;
+import { addPlannedWrite, type PlannedWrite, type WritePlan } from './writePlan.js';
 
 /**
  * Applies one event to a stream state draft: the step the fold repeats in total
@@ -33,12 +19,13 @@ let planned = 0;
  * them with the state: events are immutable once recorded.
  *
  * @param retracted - every event id retracted in this stream; those events are skipped.
+ * @param plan - the caller's buffer for the event's checked writes (see {@link WritePlan}).
  * @param only - when given, only the writes it accepts are applied: a projection applies
  *   some fields of an event directly and re-folds others from the stream's events (each
  *   field's state depends only on the writes of that field, in total order).
  */
-export function applyEvent(draft: Draft<StreamState>, event: ChartEvent, schema: Schema, retracted: ReadonlySet<string>, only?: (resource: string, field: string) => boolean): void {
-  if (!planWrites(event, schema)) return;
+export function applyEvent(draft: Draft<StreamState>, event: ChartEvent, schema: Schema, retracted: ReadonlySet<string>, plan: WritePlan, only?: (resource: string, field: string) => boolean): void {
+  if (!planWrites(event, schema, plan)) return;
   if (event.type === RETRACTION_EVENT) {
     for (const id of targetsOf(event)) insertSorted(draft.retracted as string[], id);
     return;
@@ -49,8 +36,8 @@ export function applyEvent(draft: Draft<StreamState>, event: ChartEvent, schema:
   let resource: Draft<ResourceState> | undefined;
   let resourceKey = '';
   let predOf: { readonly [field: string]: readonly EventId[] } | undefined;
-  for (let i = 0; i < planned; i++) {
-    const w = plan[i] as PlannedWrite;
+  for (let i = 0; i < plan.count; i++) {
+    const w = plan.writes[i] as PlannedWrite;
     if (only !== undefined && !only(w.resource, w.field)) continue;
     if (w.resource !== resourceKey) {
       resourceKey = w.resource;
@@ -81,12 +68,12 @@ export function applyEvent(draft: Draft<StreamState>, event: ChartEvent, schema:
  * function of the event and the schema, so every replica with the same schema agrees.
  */
 export function isFoldable(event: ChartEvent, schema: Schema): boolean {
-  return planWrites(event, schema);
+  return planWrites(event, schema, undefined);
 }
 
-/** Checks `event` and, when foldable, leaves its writes in `plan[0..planned)`. */
-function planWrites(event: ChartEvent, schema: Schema): boolean {
-  planned = 0;
+/** Checks `event` and, when foldable and given a `plan`, leaves its writes there. */
+function planWrites(event: ChartEvent, schema: Schema, plan: WritePlan | undefined): boolean {
+  if (plan !== undefined) plan.count = 0;
   const spec = schema.eventType(event.type, event.v);
   if (spec === undefined) return false;
   if (event.type === RETRACTION_EVENT) return schema.validateData(event).length === 0;
@@ -107,17 +94,7 @@ function planWrites(event: ChartEvent, schema: Schema): boolean {
       const resolved = schema.field(type, field);
       const value = fields[field] as Json;
       if (resolved === undefined || resolved.rule.check(value) !== undefined || resolved.check?.(value) !== undefined) return false;
-      let slot = plan[planned];
-      if (slot === undefined) plan[planned] = slot = { resource: key, type, id: m[2] as string, field, rule: resolved.rule, value };
-      else {
-        slot.resource = key;
-        slot.type = type;
-        slot.id = m[2] as string;
-        slot.field = field;
-        slot.rule = resolved.rule;
-        slot.value = value;
-      }
-      planned++;
+      if (plan !== undefined) addPlannedWrite(plan, key, type, m[2] as string, field, resolved.rule, value);
     }
   }
   return true;

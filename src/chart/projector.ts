@@ -9,6 +9,7 @@ import { RETRACTION_EVENT, type Schema } from '../merge/schema.js';
 import { removeSorted } from '../merge/sortedIds.js';
 import { applyBatch } from './applyBatch.js';
 import { applyEvent, isFoldable, retractionTargets } from './applyEvent.js';
+import { createWritePlan } from './writePlan.js';
 import type { ChartView } from './chartView.js';
 import { addTerm, digestTerm, EMPTY_DIGEST_SUM, formatDigestSum, parseDigestSum } from './digestSum.js';
 import { eventKeyOf, type EventKey } from './eventKey.js';
@@ -220,12 +221,13 @@ export function createProjector(options: ProjectorOptions): Projector {
     const direct = (r: string, f: string): boolean => !refold.has(conflictKey(r, f));
     const again = (r: string, f: string): boolean => refold.has(conflictKey(r, f));
     const partial: StreamState = { stream, resources: {}, conflicts: row.conflicts, retracted: row.retracted };
+    const plan = createWritePlan();
     for (const key of touched) {
       const r = held(key);
       if (r !== undefined) (partial.resources as Record<string, ResourceState>)[key] = r.state;
     }
     const next = produce(partial, (d: Draft<StreamState>) => {
-      for (const e of fresh) applyEvent(d, e, schema, retracted, direct);
+      for (const e of fresh) applyEvent(d, e, schema, retracted, plan, direct);
       if (refold.size === 0) return;
       const res = d.resources as Record<string, Draft<ResourceState>>;
       for (const k of refold) {
@@ -234,7 +236,7 @@ export function createProjector(options: ProjectorOptions): Projector {
         if (r !== undefined) delete (r.fields as Record<string, unknown>)[field];
         removeSorted(d.conflicts as string[], k);
       }
-      for (const e of streamEvents as readonly ChartEvent[]) applyEvent(d, e, schema, retracted, again);
+      for (const e of streamEvents as readonly ChartEvent[]) applyEvent(d, e, schema, retracted, plan, again);
       for (const key of Object.keys(res)) if (Object.keys((res[key] as Draft<ResourceState>).fields).length === 0) delete res[key];
     });
     const lastOf = (r: string): Record<string, EventKey> => {

@@ -3,7 +3,7 @@ import { DEFAULT_MAX_CONCURRENT_PER_PEER } from '../sync/http/peerConcurrency.js
 import { DEFAULT_MAX_SESSIONS_PER_PEER } from '../sync/http/peerSessions.js';
 import { DEFAULT_MAX_MESSAGE_EVENTS } from '../sync/http/syncMessageNdjson.js';
 import type { SyncHandlerOptions } from '../sync/http/createSyncHandler.js';
-import { DEFAULT_MAX_REFUSAL_EXAMPLES } from '../replica/refusalCollector.js';
+import { DEFAULT_MAX_REFUSAL_EXAMPLES } from '../sync/refusalCollector.js';
 import { integerOption, type CliOption, type CliValues } from './cliCommand.js';
 
 const MIB = 1024 * 1024;

@@ -36,16 +36,12 @@ function encodeAuthor(author: Author): string {
   return out + '}';
 }
 
-// Events are immutable, so a hash computed once stays right for that object.
+// A pure memo, not hand-over state: keyed by the event object, which is immutable (the
+// writer, ingest and the stores freeze what they make), holding the value eventHash
+// would compute from it anyway, and weak, so it lives no longer than the event. Whoever
+// computes the hash first (the writer, ingest from the verified bytes, a store reading a
+// row) records it; every later caller gets the same value, whoever it is.
 const hashes = new WeakMap<ChartEvent, EventHash>();
-// The canonical text of events just encoded or verified (by a writer, or by ingest
-// after the chain and signature checks), until the store that saves it takes it: so an
-// event is encoded once on its way in, not once per layer. Held for the most recent
-// events only (two generations of ENCODINGS_HELD), not for each event's lifetime: a
-// writer used without a store would otherwise keep ~600 bytes of text per event alive.
-const ENCODINGS_HELD = 4096;
-let encodings = new Map<ChartEvent, string>();
-let olderEncodings = new Map<ChartEvent, string>();
 
 /** SHA-256 (lower-case hex) of {@link encodeEvent}; cached per event object. */
 export function eventHash(event: ChartEvent): EventHash {
@@ -60,32 +56,6 @@ export function eventHash(event: ChartEvent): EventHash {
 /** Records a hash just computed from the event's own encoding (writers, stores), so it is not recomputed. */
 export function rememberHash(event: ChartEvent, hash: EventHash): void {
   hashes.set(event, hash);
-}
-
-/**
- * Records that `encoded` is the canonical encoding of `event` and `hash` its SHA-256, for
- * the store append that follows ({@link takeEncoding}). Only for deeply frozen events
- * whose encoding the caller computed or verified itself: a store trusts it as its own.
- * Ignored for an event that is not deeply frozen (the caller could still change it).
- */
-export function rememberEncoding(event: ChartEvent, encoded: string, hash: EventHash): void {
-  hashes.set(event, hash);
-  if (!(Object.isFrozen(event) && Object.isFrozen(event.data) && Object.isFrozen(event.pred) && Object.isFrozen(event.author))) return;
-  if (encodings.size >= ENCODINGS_HELD) {
-    olderEncodings = encodings;
-    encodings = new Map();
-  }
-  encodings.set(event, encoded);
-}
-
-/** The encoding {@link rememberEncoding} recorded for `event` (if still held), handed over once (it is forgotten). */
-export function takeEncoding(event: ChartEvent): { readonly encoded: string; readonly hash: EventHash } | undefined {
-  const encoded = encodings.get(event) ?? olderEncodings.get(event);
-  if (encoded === undefined) return undefined;
-  encodings.delete(event);
-  olderEncodings.delete(event);
-  const hash = hashes.get(event);
-  return hash === undefined ? undefined : { encoded, hash };
 }
 
 // crypto.hash (Node >= 20.12) is a one-shot digest, about twice as fast as createHash

@@ -2,13 +2,14 @@ import type { KeyObject } from 'node:crypto';
 import { ChartlogError, type ValidationIssue } from '../error/chartlogError.js';
 import type { Author, ChartEvent, EventData, EventPred } from './chartEvent.js';
 import { eventIdOfEncoding } from './eventId.js';
-import { encodeEvent, eventHash, hashCanonical, rememberEncoding } from './eventHash.js';
+import type { EncodingHandover } from './encodingHandover.js';
+import { encodeEvent, hashCanonical, rememberHash } from './eventHash.js';
 import { copyCanonicalJson, type CanonicalCopy } from './copyJson.js';
 import { createHybridClock, type HybridClock } from './hybridClock.js';
 import type { EventHash, EventId, SiteId, StreamId } from './ids.js';
 import { isSiteId } from './ids.js';
 import { isPlainObject } from './json.js';
-import { isStrictlySorted } from '../merge/sortedIds.js';
+import { isStrictlySorted } from './isStrictlySorted.js';
 import { signEvent } from './signature.js';
 import { DEFAULT_MAX_EVENT_BYTES, envelopeIssues, oversize, throwIfIssues } from './validateEvent.js';
 
@@ -48,6 +49,12 @@ export interface EventWriterOptions {
   readonly signing?: { readonly privateKey: KeyObject; readonly every?: number };
   /** Largest encoded event, in bytes. @defaultValue 1 MiB */
   readonly maxBytes?: number;
+  /**
+   * Where the writer leaves each event's canonical encoding for the store append that
+   * follows (`EventLog.append(events, { encodings })`), so the store does not encode it
+   * again. @defaultValue none: the store encodes each event itself
+   */
+  readonly encodings?: EncodingHandover;
 }
 
 /** Creates a site's events: dense seq, HLC stamp, an id derived from the event's content (`eventIdOf`), hash chain, periodic signed heads. */
@@ -86,7 +93,8 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
   let head: SiteHead = options.head ?? { seq: 0, hash: null };
   let last: ChartEvent | undefined;
 
-  const build = (draft: EventDraft, at: SiteHead): ChartEvent => {
+  const encodings = options.encodings;
+  const build = (draft: EventDraft, at: SiteHead): { readonly event: ChartEvent; readonly encoded: string; readonly hash: EventHash } => {
     if (!isPlainObject(draft)) throw new ChartlogError('MALFORMED_EVENT', 'an event draft must be an object', { issues: [{ path: [], message: 'not an object' }] });
     // One walk validates the caller's payload and takes a frozen NFC copy of it, so the
     // event never aliases objects the caller may mutate later.
@@ -116,8 +124,9 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
     const encoded = order.ordered ? JSON.stringify(event) : encodeEvent(event);
     const size = Buffer.byteLength(encoded, 'utf8');
     if (size > maxBytes) throwIfIssues([oversize(size, maxBytes)]);
-    rememberEncoding(event, encoded, hashCanonical(encoded));
-    return event;
+    const hash = hashCanonical(encoded);
+    rememberHash(event, hash);
+    return { event, encoded, hash };
   };
 
   const writer: EventWriter = {
@@ -132,10 +141,13 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
       const out: ChartEvent[] = [];
       let at = head;
       for (const draft of drafts) {
-        let event = build(draft, at);
+        const built = build(draft, at);
+        let event = built.event;
+        // A signed copy has the same canonical encoding (it excludes sig): hand over that.
         if (options.signing && event.seq % signEvery === 0) event = signEvent(event, options.signing.privateKey);
+        encodings?.remember(event, built.encoded, built.hash);
         out.push(event);
-        at = { seq: event.seq, hash: eventHash(event) };
+        at = { seq: event.seq, hash: built.hash };
       }
       head = at;
       if (out.length > 0) last = out[out.length - 1];

@@ -23,7 +23,9 @@ const HLC_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z-\d{6}$/;
 export const HLC_MAX_WALL_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 // Stamps come in runs within one millisecond; remembering the last instant's text
-// saves a Date round trip per event on the write and validate paths.
+// saves a Date round trip per event on the write and validate paths. A one-entry memo
+// of a pure function (the ISO text of an instant): shared by every caller, it can only
+// ever hand back the text that caller would have computed.
 let lastWall = -1;
 let lastIso = '';
 

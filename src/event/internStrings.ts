@@ -10,6 +10,8 @@ export const INTERN_MAX_LENGTH = 48;
 
 // Cleared when full rather than evicting one by one: unique values (dates, ids) would
 // otherwise fill it for good; after a clear, values still in use come back at once.
+// Shared module state on purpose: it returns a string equal to its argument, so which
+// copy a caller gets never changes a result, only how much memory equal strings take.
 const TABLE_LIMIT = 1 << 16;
 let table = new Map<string, string>();
 

@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { withSignature, type ChartEvent } from './chartEvent.js';
-import { eventHash, rememberEncoding, rememberHash, takeEncoding } from './eventHash.js';
+import { eventHash, rememberHash } from './eventHash.js';
 
 /** An Ed25519 key pair for a site. The private key never leaves the site. */
 export interface SiteKeys {
@@ -44,11 +44,8 @@ export function signEvent(event: ChartEvent, privateKey: KeyObject): ChartEvent 
   const hash = eventHash(event);
   const sig = sign(null, Buffer.from(hash, 'hex'), privateKey).toString('base64');
   const signed = withSignature(event, sig);
-  // Same canonical encoding (it excludes sig): hand over the hash, and the text a writer
-  // left for the store, rather than encoding the signed copy again.
-  const pending = takeEncoding(event);
-  if (pending !== undefined) rememberEncoding(signed, pending.encoded, hash);
-  else rememberHash(signed, hash);
+  // Same canonical encoding (it excludes sig), so the same hash: not computed again.
+  rememberHash(signed, hash);
   return signed;
 }
 

@@ -2,7 +2,8 @@ import type { Draft } from 'immer';
 import type { EventId } from '../event/ids.js';
 import type { Json } from '../event/json.js';
 import { compareWrites, type FieldState, type WriteRef } from './mergeRule.js';
-import { hasSorted, insertSorted, isStrictlySorted } from './sortedIds.js';
+import { isStrictlySorted } from '../event/isStrictlySorted.js';
+import { hasSorted, insertSorted } from './sortedIds.js';
 
 /**
  * State shared by `lww` and `mv`: the live writes (those no other write names in its

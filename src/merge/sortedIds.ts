@@ -43,9 +43,3 @@ export function removeSorted(ids: string[], id: string): boolean {
   ids.splice(at, 1);
   return true;
 }
-
-/** True when `ids` is sorted ascending with no repeats (as writers emit `pred`). */
-export function isStrictlySorted(ids: readonly string[]): boolean {
-  for (let i = 1; i < ids.length; i++) if ((ids[i - 1] as string) >= (ids[i] as string)) return false;
-  return true;
-}

@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import type { ChartEvent } from '../event/chartEvent.js';
 import type { EventHash, SiteId } from '../event/ids.js';
 import { verifyHashSignature } from '../event/signature.js';
-import type { RefusalCode } from './ingestReport.js';
+import type { RefusalCode } from '../sync/ingestReport.js';
 
 /** One valid envelope of an ingested batch, with its position and recomputed hash. */
 export interface RunEntry {

@@ -1,6 +1,7 @@
 import { formatPath, type ValidationIssue } from '../error/chartlogError.js';
 import { withoutSignature, type ChartEvent } from '../event/chartEvent.js';
-import { eventHash, rememberEncoding, rememberHash } from '../event/eventHash.js';
+import { createEncodingHandover } from '../event/encodingHandover.js';
+import { eventHash, rememberHash } from '../event/eventHash.js';
 import { freezeDeep } from '../event/freezeDeep.js';
 import type { HybridClock } from '../event/hybridClock.js';
 import { eventNestingIssue } from '../event/nestingDepth.js';
@@ -10,9 +11,9 @@ import { takeClaimedEncoding } from '../event/wireEvent.js';
 import type { EventLog } from '../store/eventLog.js';
 import { checkSiteRun, type RunEntry } from './checkSiteRun.js';
 import type { ForkQuarantine } from './forkQuarantine.js';
-import { identifyRefused, refusalCodeOf, type IngestRefusal, type IngestReport, type RefusalReason, type SkewReport } from './ingestReport.js';
+import { identifyRefused, refusalCodeOf, type IngestRefusal, type IngestReport, type RefusalReason, type SkewReport } from '../sync/ingestReport.js';
 import type { Keyring } from './keyring.js';
-import { createRefusalCollector } from './refusalCollector.js';
+import { createRefusalCollector } from '../sync/refusalCollector.js';
 
 /** What {@link ingestEvents} works on: a replica's parts. */
 export interface IngestContext {
@@ -136,13 +137,16 @@ export async function ingestEvents(ctx: IngestContext, input: unknown): Promise<
     const toStore = fresh.map((e) => (e === last || e.event.sig === undefined ? e.event : withoutSignature(e.event)));
     if (fresh.length === 0) toStore.push(last.event); // a duplicate may still bring a (verified) signature
     // Verified texts are canonical encodings: the store saves them without encoding again.
-    // Only for what is appended (a duplicate's text is a slice of the message: not kept).
+    // Only for what is appended (a duplicate's text is a slice of the message: not kept),
+    // and only for this append: the handover goes when it returns.
+    const encodings = createEncodingHandover({ maxHeld: toStore.length });
     toStore.forEach((event, k) => {
       const at = k < fresh.length ? overlap.length + k : run.length - 1;
-      rememberEncoding(event, (run[at] as RunEntry).encoded, hashAt(at));
+      rememberHash(event, hashAt(at));
+      encodings.remember(event, (run[at] as RunEntry).encoded, hashAt(at));
     });
     try {
-      await ctx.store.append(toStore);
+      await ctx.store.append(toStore, { encodings });
     } catch (error) {
       const code = refusalCodeOf(error);
       if (code === undefined) throw error;

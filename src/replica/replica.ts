@@ -4,6 +4,7 @@ import { readConflicts, type Conflict, type ListConflictsOptions } from '../char
 import { historyOf, type HistoryEntry } from '../chart/history.js';
 import { ChartlogError } from '../error/chartlogError.js';
 import type { ChartEvent } from '../event/chartEvent.js';
+import { createEncodingHandover } from '../event/encodingHandover.js';
 import { createEventWriter, type EventDraft, type EventWriter } from '../event/eventWriter.js';
 import { createHybridClock, type HybridClock } from '../event/hybridClock.js';
 import { isSiteId, type SiteId, type StreamId } from '../event/ids.js';
@@ -20,7 +21,7 @@ import { seqOf } from '../sync/versionVector.js';
 import { readForkMarker, writeForkMarker } from './forkMarker.js';
 import { createForkQuarantine, type QuarantinedFork } from './forkQuarantine.js';
 import { ingestEvents } from './ingestEvents.js';
-import type { IngestReport } from './ingestReport.js';
+import type { IngestReport } from '../sync/ingestReport.js';
 import { createKeyring, type Keyring } from './keyring.js';
 import { createRecoveryGuard, describeRecovery, type ReplicaRecovery } from './recoveryGuard.js';
 import { readRecoveryMarker, storedRecoveryOf, writeRecoveryMarker } from './recoveryMarker.js';
@@ -220,12 +221,14 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
   // from year 9999 must not become our clock at the next start.
   if (maxHlc !== undefined) clock.observe(maxHlc);
 
+  // What the writer encoded, handed to the append that follows, so an event is encoded once.
+  const encodings = createEncodingHandover();
   let writer: EventWriter;
   let ownHead: ChartEvent | undefined;
   const reopenWriter = async (): Promise<void> => {
     const head = await store.head(site);
     ownHead = head.seq > 0 ? await store.get(site, head.seq) : undefined;
-    writer = createEventWriter({ site, clock, head, maxBytes: maxEventBytes, ...(integrity ? { signing: { privateKey: keys.privateKey, every: signEvery } } : {}) });
+    writer = createEventWriter({ site, clock, head, maxBytes: maxEventBytes, encodings, ...(integrity ? { signing: { privateKey: keys.privateKey, every: signEvery } } : {}) });
   };
   await reopenWriter();
   const ownSeq = (): number => ownHead?.seq ?? 0;
@@ -283,7 +286,7 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
         if (recovery !== undefined) throw new ChartlogError('REPLICA_RECOVERING', describeRecovery(site, recovery), { details: { site, ...recovery } });
         const events = writer.appendAll(drafts);
         try {
-          await store.append(events);
+          await store.append(events, { encodings });
         } catch (error) {
           await reopenWriter(); // the writer ran ahead of the store: put it back
           throw error;

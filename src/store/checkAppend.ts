@@ -1,7 +1,7 @@
 import { ChartlogError } from '../error/chartlogError.js';
 import type { ChartEvent } from '../event/chartEvent.js';
 import type { SiteHead } from '../event/eventWriter.js';
-import { takeEncoding } from '../event/eventHash.js';
+import type { EncodingHandover } from '../event/encodingHandover.js';
 import type { EventHash, SiteId } from '../event/ids.js';
 import { checkAndEncode, DEFAULT_MAX_EVENT_BYTES, isOversize, type CheckedEvent } from '../event/validateEvent.js';
 
@@ -54,8 +54,8 @@ export interface AppendPlan {
 }
 
 /** {@link checkAndEncode}, or the encoding a writer or ingest handed over for the event when it is within the size limit. */
-function checkOrReuse(event: ChartEvent, options: { maxBytes?: number }): CheckedEvent {
-  const known = takeEncoding(event);
+function checkOrReuse(event: ChartEvent, options: { maxBytes?: number }, encodings: EncodingHandover | undefined): CheckedEvent {
+  const known = encodings?.take(event);
   if (known !== undefined && Buffer.byteLength(known.encoded, 'utf8') <= (options.maxBytes ?? DEFAULT_MAX_EVENT_BYTES)) return { issues: [], encoded: known.encoded, hash: known.hash };
   return checkAndEncode(event, options);
 }
@@ -64,6 +64,12 @@ function checkOrReuse(event: ChartEvent, options: { maxBytes?: number }): Checke
 export interface PlanAppendOptions {
   /** Largest canonical event accepted, in bytes. @defaultValue 1 MiB (`DEFAULT_MAX_EVENT_BYTES`) */
   readonly maxEventBytes?: number;
+  /**
+   * Canonical encodings the caller's writer or ingest made or verified for events of the
+   * batch ({@link AppendOptions.encodings}): those are used as they are, not encoded again.
+   * @defaultValue none: every event is encoded
+   */
+  readonly encodings?: EncodingHandover;
 }
 
 /**
@@ -89,7 +95,7 @@ export function planAppend(events: readonly ChartEvent[], view: AppendView, opti
 
   for (let index = 0; index < events.length; index++) {
     const event = events[index] as ChartEvent;
-    const checked = checkOrReuse(event, validateOptions);
+    const checked = checkOrReuse(event, validateOptions, options.encodings);
     const issues = checked.issues;
     if (checked.encoded === undefined) {
       const oversize = isOversize(issues);

@@ -1,5 +1,6 @@
 import type { ChartlogError } from '../error/chartlogError.js';
 import type { ChartEvent } from '../event/chartEvent.js';
+import type { EncodingHandover } from '../event/encodingHandover.js';
 import type { SiteHead } from '../event/eventWriter.js';
 import type { SiteId, StreamId } from '../event/ids.js';
 import type { Json } from '../event/json.js';
@@ -38,6 +39,17 @@ export interface StoredSnapshot {
   readonly state: Json;
 }
 
+/** Options for {@link EventLog.append}. */
+export interface AppendOptions {
+  /**
+   * The canonical encodings the caller's writer or ingest already made or verified for
+   * events of the batch (its {@link EncodingHandover}): the store saves those as they are
+   * instead of encoding each event again, and takes them (they are not handed over twice).
+   * An adapter passes it to `planAppend`. @defaultValue none: the store encodes every event
+   */
+  readonly encodings?: EncodingHandover;
+}
+
 /**
  * The storage port (DESIGN §5). Every adapter — memory, sqlite, eventstoredb — passes
  * the same conformance suite (test/conformance).
@@ -61,7 +73,7 @@ export interface StoredSnapshot {
  */
 export interface EventLog {
   /** Stores a batch atomically. */
-  append(events: readonly ChartEvent[]): Promise<AppendResult>;
+  append(events: readonly ChartEvent[], options?: AppendOptions): Promise<AppendResult>;
   /** One site's events with seq >= `fromSeq`, in seq order, at most `limit`. */
   readSite(site: SiteId, fromSeq?: number, limit?: number): Promise<ChartEvent[]>;
   /** One stream's events in total order `(hlc, site, seq)`. */

@@ -1,6 +1,6 @@
 import type { ChartEvent } from '../event/chartEvent.js';
-import { identifyRefused, refusalCodeOf, type IngestReport } from '../replica/ingestReport.js';
-import { createRefusalCollector } from '../replica/refusalCollector.js';
+import { identifyRefused, refusalCodeOf, type IngestReport } from './ingestReport.js';
+import { createRefusalCollector } from './refusalCollector.js';
 import type { EventLog } from '../store/eventLog.js';
 import { generateSyncMessage as generateStep, syncRanges, type SyncOptions } from './generateSyncMessage.js';
 import type { SyncEndpoint } from './inProcess.js';

@@ -1,6 +1,6 @@
 import { ChartlogError } from '../error/chartlogError.js';
-import { NO_REFUSALS, type IngestRefusal, type IngestReport, type RefusalSummary } from '../replica/ingestReport.js';
-import { addRefusals, mapRefusals } from '../replica/refusalCollector.js';
+import { NO_REFUSALS, type IngestRefusal, type IngestReport, type RefusalSummary } from './ingestReport.js';
+import { addRefusals, mapRefusals } from './refusalCollector.js';
 import type { SyncOptions } from './generateSyncMessage.js';
 import type { SyncMessage } from './syncMessage.js';
 import { decodeSyncMessageText, syncMessageLines } from './wireMessage.js';

@@ -1,4 +1,4 @@
-import type { IngestReport } from '../replica/ingestReport.js';
+import type { IngestReport } from './ingestReport.js';
 import type { VersionVector } from '../store/eventLog.js';
 import { isVersionVector, seqOf } from './versionVector.js';
 

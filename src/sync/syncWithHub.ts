@@ -1,5 +1,4 @@
-import type { IngestReport, RefusalSummary } from '../replica/ingestReport.js';
-import type { Replica } from '../replica/replica.js';
+import type { IngestReport, RefusalSummary } from './ingestReport.js';
 import type { EventLog } from '../store/eventLog.js';
 import { createEventLogPeer } from './eventLogPeer.js';
 import { syncPair, type SyncEndpoint, type SyncPairOptions, type SyncRefusal } from './inProcess.js';
@@ -61,7 +60,8 @@ export interface HubSyncReport {
  *   refuse the rest of that site's run (reported each time) until the hub is repaired;
  *   `verifyEventLog(hub, { keys })` finds it.
  *
- * @param replica - A {@link Replica} (or any {@link SyncEndpoint} speaking for one).
+ * @param replica - What the sync calls on a replica, a {@link SyncEndpoint}: a `Replica` from
+ *   `createReplica` is one, as is anything speaking for one.
  * @param hub - The shared store, e.g. from `createEventStoreDbEventLog`; each process its own connection.
  *
  * @throws ChartlogError from the hub's store (`STORE_UNAVAILABLE` is safe to retry), or

@@ -27,6 +27,8 @@ export function* syncMessageLines(message: SyncMessage | null): Generator<string
 
 // Wire lines generateSyncMessage already encoded (it sizes messages by them), per
 // message object: the message is encoded once, and the lines go when the message does.
+// A memo, not a hand-over: the lines are encodeWireEvent of exactly those events (checked
+// at use), so a caller that finds none encodes the same lines itself.
 const eventLines = new WeakMap<SyncMessage, { readonly events: readonly ChartEvent[]; readonly lines: readonly string[] }>();
 
 /** Records the wire lines of `message`'s events (in order), so {@link syncMessageLines} does not encode them again. */

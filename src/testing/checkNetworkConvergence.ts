@@ -1,7 +1,7 @@
 import { fold } from '../chart/foldStream.js';
 import { combineStateHashes } from '../chart/stateHash.js';
 import type { ChartEvent } from '../event/chartEvent.js';
-import type { RefusalCode } from '../replica/ingestReport.js';
+import type { RefusalCode } from '../sync/ingestReport.js';
 import type { Replica } from '../replica/replica.js';
 import { compareCharts } from './compareCharts.js';
 import { describeFaultSchedule } from './faultSchedule.js';

@@ -6,7 +6,7 @@ import type { EventDraft } from '../event/eventWriter.js';
 import { siteId, streamId, type SiteId, type StreamId } from '../event/ids.js';
 import type { SiteKeys } from '../event/signature.js';
 import type { Schema } from '../merge/schema.js';
-import type { IngestRefusal } from '../replica/ingestReport.js';
+import type { IngestRefusal } from '../sync/ingestReport.js';
 import { createKeyring } from '../replica/keyring.js';
 import type { Replica } from '../replica/replica.js';
 import { createMemoryEventLog } from '../store/memory/memoryEventLog.js';

@@ -8,6 +8,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { compareEvents, type ChartEvent } from '../../src/event/chartEvent.js';
+import { createEncodingHandover } from '../../src/event/encodingHandover.js';
 import { eventHash } from '../../src/event/eventHash.js';
 import { siteId, type SiteId } from '../../src/event/ids.js';
 import { generateSiteKeys, signEvent } from '../../src/event/signature.js';
@@ -92,6 +93,20 @@ export function describeEventLogConformance(name: string, factory: EventLogFacto
             expect(back).toEqual(events.get(site));
             expect(back.map(eventHash)).toEqual(events.get(site)!.map(eventHash));
           }
+        });
+      });
+
+      it('saves the encodings its writer handed over (each taken once) and reads back the same events, signatures included', async () => {
+        const encodings = createEncodingHandover();
+        const writer = makeWriter(A, { encodings, signing: { privateKey: generateSiteKeys().privateKey, every: 2 } });
+        const events = siteEvents(writer, 5);
+        await withLog(async (log) => {
+          expect(await log.append(events, { encodings })).toEqual({ appended: 5, duplicates: 0 });
+          for (const e of events) expect(encodings.take(e)).toBeUndefined();
+          const back = await log.readSite(A);
+          expect(back).toEqual(events);
+          expect(back.map(eventHash)).toEqual(events.map(eventHash));
+          expect(back.filter((e) => e.sig !== undefined).map((e) => e.seq)).toEqual([2, 4]);
         });
       });
 

@@ -8,6 +8,7 @@ import { createHybridClock } from '../../src/event/hybridClock.js';
 import { siteId, streamId, type SiteId, type StreamId } from '../../src/event/ids.js';
 import type { SiteHead } from '../../src/event/eventWriter.js';
 import type { KeyObject } from 'node:crypto';
+import type { EncodingHandover } from '../../src/event/encodingHandover.js';
 
 /** Three sites, as in the outage drill: two practices and a hospital. */
 export const SITES: readonly SiteId[] = [siteId('practice-a'), siteId('practice-b'), siteId('hospital')];
@@ -35,6 +36,8 @@ export interface FixtureWriterOptions {
   readonly signing?: { readonly privateKey: KeyObject; readonly every?: number };
   /** Use the real wall clock instead of a simulated one. */
   readonly realClock?: boolean;
+  /** Where the writer leaves its events' canonical encodings for the store append. */
+  readonly encodings?: EncodingHandover;
 }
 
 /** A writer for `site` with a simulated clock that ticks 1 ms per event. */
@@ -46,6 +49,7 @@ export function makeWriter(site: SiteId, options: FixtureWriterOptions = {}): Ev
     clock,
     ...(options.head ? { head: options.head } : {}),
     ...(options.signing ? { signing: options.signing } : {}),
+    ...(options.encodings ? { encodings: options.encodings } : {}),
   });
 }
 

@@ -1,7 +1,7 @@
 import { isChartlogError } from '../../error/chartlogError.js';
 import { clinicalSchema } from '../../clinical/clinicalSchema.js';
-import { NO_REFUSALS } from '../../replica/ingestReport.js';
-import { addRefusals, formatRefusalCounts } from '../../replica/refusalCollector.js';
+import { NO_REFUSALS } from '../../sync/ingestReport.js';
+import { addRefusals, formatRefusalCounts } from '../../sync/refusalCollector.js';
 import { describeRecovery } from '../../replica/recoveryGuard.js';
 import { readRecoveryMarker } from '../../replica/recoveryMarker.js';
 import { createReplica } from '../../replica/replica.js';

@@ -7,7 +7,7 @@ import { isSiteId, type SiteId, type StreamId } from '../../event/ids.js';
 import type { Json } from '../../event/json.js';
 import { planAppend, takenPositions, type StoredRef } from '../checkAppend.js';
 import { createDamageReporter } from '../damageReporter.js';
-import type { AppendResult, EventLog, StoredSnapshot, VersionVector } from '../eventLog.js';
+import type { AppendOptions, AppendResult, EventLog, StoredSnapshot, VersionVector } from '../eventLog.js';
 import { checkMarkerName } from '../markerName.js';
 import { checkFromSeq, checkLimit, storeClosed } from '../positionCursor.js';
 import { appendSiteRun } from './appendSiteRun.js';
@@ -174,12 +174,12 @@ export async function createEventStoreDbEventLog(options: EventStoreDbEventLogOp
     return { seq: event.seq, hash: eventHash(event) };
   };
 
-  const appendNow = async (events: readonly ChartEvent[]): Promise<AppendResult> => {
+  const appendNow = async (events: readonly ChartEvent[], appendOptions: AppendOptions): Promise<AppendResult> => {
     const named = Array.isArray(events) ? [...new Set(events.map((e) => (e as { site?: unknown } | null)?.site).filter(isSiteId))] : [];
     const heads = new Map(await Promise.all(named.map(async (s) => [s, await readHead(s)] as const)));
     const headOf = (s: SiteId): SiteHead => heads.get(s) ?? EMPTY_HEAD;
     const stored = await storedRefs(takenPositions(events, headOf));
-    const plan = planAppend(events, { head: headOf, stored: (site, seq) => stored.get(`${site}\u0000${seq}`) }, planOptions);
+    const plan = planAppend(events, { head: headOf, stored: (site, seq) => stored.get(`${site}\u0000${seq}`) }, { ...planOptions, ...appendOptions });
 
     const fresh = plan.fresh.map((p) => p.event);
     if (fresh.length > 0) {
@@ -255,14 +255,14 @@ export async function createEventStoreDbEventLog(options: EventStoreDbEventLogOp
   const log: EventStoreDbEventLog = {
     client,
     streams: names,
-    append(events) {
+    append(events, appendOptions = {}) {
       try {
         ensureOpen();
       } catch (error) {
         return Promise.reject(error);
       }
       // One append at a time, in call order: each plans against the heads the previous left.
-      const run = queue.then(() => appendNow(events));
+      const run = queue.then(() => appendNow(events, appendOptions));
       queue = run.catch(() => undefined);
       return run;
     },

@@ -60,7 +60,7 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
   };
 
   return {
-    async append(events): Promise<AppendResult> {
+    async append(events, appendOptions = {}): Promise<AppendResult> {
       open();
       const plan = planAppend(events, {
         head: headOf,
@@ -68,7 +68,7 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
           const entry = sites.get(site)?.[seq - 1];
           return entry && { hash: entry.hash, signed: entry.event.sig !== undefined };
         },
-      }, planOptions);
+      }, { ...planOptions, ...appendOptions });
       // Everything below cannot throw: the batch lands whole.
       for (const { site, seq, sig } of plan.signatures) {
         const entry = sites.get(site)?.[seq - 1] as Entry;

@@ -16,7 +16,7 @@ import type { ProjectionOpening, ProjectionProgress, StoreProjection, StoreProje
 import { createSqliteProjectionTables } from './sqliteProjectionTables.js';
 import { ABANDON_STORE, type AbandonableStore } from '../abandonStore.js';
 import { planAppend, type AppendPlan } from '../checkAppend.js';
-import type { AppendResult, EventLog, EventPage, StoredSnapshot, VersionVector } from '../eventLog.js';
+import type { AppendOptions, AppendResult, EventLog, EventPage, StoredSnapshot, VersionVector } from '../eventLog.js';
 import { checkFromSeq, checkLimit, DEFAULT_READ_ALL_LIMIT, formatPositionCursor, parsePositionCursor, storeClosed } from '../positionCursor.js';
 import { corruptRow, decodeEventRow, EVENT_ROW_COLUMNS, EVENT_ROW_COLUMNS_V1, type DamagedSignatureReporter, type EventRow } from './decodeEventRow.js';
 import { createDamageReporter } from '../damageReporter.js';
@@ -216,7 +216,7 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
       }
     : undefined;
 
-  const appendTx = db.transaction((events: readonly ChartEvent[]): AppendPlan => {
+  const appendTx = db.transaction((events: readonly ChartEvent[], appendOptions: AppendOptions): AppendPlan => {
     if (insertEvent === undefined || setSig === undefined) throw new ChartlogError('STORE_READ_ONLY', `append failed on ${path}: the store was opened read-only`, { details: { path, action: 'append' } });
     refreshHeads();
     const plan = planAppend(events, {
@@ -226,7 +226,7 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
         // A damaged signature counts as none, so the next signed copy replaces it.
         return row && { hash: row[0] as EventHash, signed: row[1] !== null && signatureIntact(row[0], row[1], row[2]) };
       },
-    }, planOptions);
+    }, { ...planOptions, ...appendOptions });
     for (const { event, hash, encoded } of plan.fresh) {
       const sig = event.sig ?? null;
       insertEvent.run(event.site, event.seq, event.stream, event.hlc, hash, encoded, sig, sig === null ? null : signatureCheck(hash, sig));
@@ -263,13 +263,13 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
     path,
     readOnly: opts.readOnly,
     schemaVersion,
-    append: (events): Promise<AppendResult> =>
+    append: (events, appendOptions = {}): Promise<AppendResult> =>
       guard('append', () => {
         if (opts.readOnly) throw new ChartlogError('STORE_READ_ONLY', `append failed on ${path}: the store was opened read-only`, { details: { path, action: 'append' } });
         pending = undefined;
         let plan: AppendPlan;
         try {
-          plan = appendTx.immediate(events);
+          plan = appendTx.immediate(events, appendOptions);
         } catch (e) {
           pending = undefined; // rolled back with the transaction: never shown
           throw e;

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Chart } from '../../chart/chart.js';
 import { ChartlogError, isChartlogError } from '../../error/chartlogError.js';
 import { forkSummaryOf, type ForkSummary } from '../../replica/forkMarker.js';
-import type { IngestReport } from '../../replica/ingestReport.js';
+import type { IngestReport } from '../ingestReport.js';
 import type { Keyring } from '../../replica/keyring.js';
 import type { Replica } from '../../replica/replica.js';
 import type { SyncOptions } from '../generateSyncMessage.js';

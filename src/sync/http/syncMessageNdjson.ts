@@ -1,8 +1,8 @@
 import { ChartlogError } from '../../error/chartlogError.js';
 import { isPlainObject } from '../../event/json.js';
 import { decodeWireEvent } from '../../event/wireEvent.js';
-import { identifyRefused, type IngestRefusal, type IngestReport, type RefusalCode, type RefusalSummary } from '../../replica/ingestReport.js';
-import { createRefusalCollector, DEFAULT_MAX_REFUSAL_EXAMPLES } from '../../replica/refusalCollector.js';
+import { identifyRefused, type IngestRefusal, type IngestReport, type RefusalCode, type RefusalSummary } from '../ingestReport.js';
+import { createRefusalCollector, DEFAULT_MAX_REFUSAL_EXAMPLES } from '../refusalCollector.js';
 import { parseSyncMessage, type SyncMessage } from '../syncMessage.js';
 import { parseNdjsonLine } from './ndjsonLines.js';
 import { checkHeaderLine } from '../wireMessage.js';

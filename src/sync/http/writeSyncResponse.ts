@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { IngestReport } from '../../replica/ingestReport.js';
+import type { IngestReport } from '../ingestReport.js';
 import { SYNC_PROTOCOL_VERSION, type SyncMessage } from '../syncMessage.js';
 import { NDJSON_CONTENT_TYPE, syncMessageLines, trailerLine } from './syncMessageNdjson.js';
 
