@@ -75,7 +75,7 @@ export interface Schema {
   eventType(type: string, v: number): EventTypeDefinition | undefined;
   /** Every problem with an event's `data` and `pred` for its type; `[]` when fine. */
   validateData(event: { readonly type: string; readonly v: number; readonly data: unknown; readonly pred: unknown }): ValidationIssue[];
-  /** A new schema with more resources, events or rules (same names replace). */
+  /** A new schema with more resources, events or rules (same names replace); `revision` carries over unless `more` gives one. */
   extend(more: Partial<SchemaDefinition>): Schema;
 }
 
@@ -158,6 +158,8 @@ export function defineSchema(definition: SchemaDefinition): Schema {
         resources: { ...definition.resources, ...(more.resources ?? {}) },
         events: { ...(definition.events ?? {}), ...(more.events ?? {}) },
         rules: { ...(definition.rules ?? {}), ...(more.rules ?? {}) },
+        // The revision carries over (or is replaced): dropping it would reuse projections folded by other code.
+        ...(revisionOf(more, definition) === undefined ? {} : { revision: revisionOf(more, definition) as string }),
       }),
   };
   return schema;
@@ -206,4 +208,9 @@ function validateData(schema: Schema, event: { readonly type: string; readonly v
     }
   }
   return issues;
+}
+
+/** The revision an extended schema keeps: the one given, else the base schema's. */
+function revisionOf(more: Partial<SchemaDefinition>, base: SchemaDefinition): string | undefined {
+  return more.revision ?? base.revision;
 }

@@ -9,7 +9,6 @@
  *
  * CHARTLOG_CRASH_KILLS=1000 for a long run; CHARTLOG_CRASH_SEED to replay one.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,56 +20,13 @@ import { eventHash } from '../../src/event/eventHash.js';
 import { openSqliteEventLog } from '../../src/store/sqlite/sqliteEventLog.js';
 import { verifyEventLog } from '../../src/store/tools/verifyEventLog.js';
 import { seededFloats as seededRandom } from '../../src/testing/mulberry32.js';
+import { runCrashChild } from '../support/crashChild.js';
 
 const KILLS = Number(process.env['CHARTLOG_CRASH_KILLS'] ?? 20);
 const SEED = Number(process.env['CHARTLOG_CRASH_SEED'] ?? Date.now() % 1_000_000);
 const FIXTURE = fileURLToPath(new URL('./fixtures/crashWriter.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'chartlog-crash-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-interface ChildRun {
-  /** Highest acknowledged (seq, hash) per site reported by this child. */
-  readonly acked: Map<SiteId, { seq: number; hash: EventHash }>;
-  readonly ackLines: number;
-  readonly stderr: string;
-  readonly signal: NodeJS.Signals | null;
-}
-
-/** Runs one child until it is killed: `killAfterAckMs` after its first ack, or `killAtMs` after spawn. */
-function runChild(file: string, seed: number, kill: { afterFirstAckMs: number } | { atMs: number }): Promise<ChildRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, file, String(seed)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const acked = new Map<SiteId, { seq: number; hash: EventHash }>();
-    let ackLines = 0;
-    let carry = '';
-    let stderr = '';
-    let timer: NodeJS.Timeout | undefined;
-    const killNow = (): void => void child.kill('SIGKILL');
-    if ('atMs' in kill) timer = setTimeout(killNow, kill.atMs);
-    const failsafe = setTimeout(killNow, 20_000);
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      carry += chunk;
-      const lines = carry.split('\n');
-      carry = lines.pop() ?? '';
-      for (const line of lines) {
-        const [word, site, , to, hash] = line.split(' ');
-        if (word !== 'ack') continue;
-        ackLines++;
-        acked.set(site as SiteId, { seq: Number(to), hash: hash as EventHash });
-        if (timer === undefined && 'afterFirstAckMs' in kill) timer = setTimeout(killNow, kill.afterFirstAckMs);
-      }
-    });
-    child.stderr.on('data', (d: Buffer) => void (stderr += d.toString()));
-    child.on('error', reject);
-    // 'close' waits for stdout to drain: every ack the child wrote before dying is counted.
-    child.on('close', (_code, signal) => {
-      clearTimeout(timer);
-      clearTimeout(failsafe);
-      resolve({ acked, ackLines, stderr, signal });
-    });
-  });
-}
 
 it(`crash: SIGKILL during appends loses no acknowledged event (${KILLS} kills, seed ${SEED})`, async () => {
   const file = join(dir, 'site.chartlog');
@@ -85,7 +41,7 @@ it(`crash: SIGKILL during appends loses no acknowledged event (${KILLS} kills, s
     // Mostly kill while appending; every fifth child dies at a random moment of its life,
     // which includes opening and recovering the file.
     const when = kill % 5 === 4 ? { atMs: 50 + Math.floor(random() * 600) } : { afterFirstAckMs: Math.floor(random() * 120) };
-    const run = await runChild(file, SEED * 10_000 + kill, when);
+    const run = await runCrashChild(FIXTURE, [file, String(SEED * 10_000 + kill)], when);
     expect(run.signal, `child ${kill} should die by SIGKILL; stderr:\n${run.stderr}`).toBe('SIGKILL');
     totalAcks += run.ackLines;
     for (const [site, a] of run.acked) {

@@ -1,8 +1,11 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { combineStateHashes, fold, type ChartEvent } from '../../src/index.js';
+import { combineStateHashes, fold, isChartlogError, prepareWrite, siteId, stateHash, streamId, type ChartEvent } from '../../src/index.js';
 import { openSqliteEventLog } from '../../src/store/sqlite/index.js';
-import { propertyParameters, scenarioArbitrary } from '../../src/testing/index.js';
+import { propertyParameters, scenarioArbitrary, testSchema, TEST_EVENT_TYPE } from '../../src/testing/index.js';
+import { makeWriter } from '../support/storeFixtures.js';
 import { useTempDir } from '../support/tempDir.js';
 
 const file = useTempDir('projection');
@@ -49,6 +52,58 @@ describe('the SQLite store’s persisted projection', () => {
       }),
       propertyParameters({ label: 'sqlite projection vs fold', runs: 30 }),
     );
+  });
+
+  it('a damaged projection row reads as STORE_CORRUPT naming the file and the stream, never as a wrong state', async () => {
+    const path = file('damaged.chartlog');
+    const damaged = streamId('patient/p1');
+    const intact = streamId('patient/p2');
+    const writer = makeWriter(siteId('site-a'));
+    const author = { id: 'gp-1', role: 'gp' };
+    const events = [damaged, intact].map((stream) => writer.append(prepareWrite(testSchema, undefined, { stream, type: TEST_EVENT_TYPE, author, writes: { 'Item/r1': { lww: `needle-of-${stream.slice(-2)}` } } })));
+    const store = openSqliteEventLog(path);
+    await store.openProjection({ schema: testSchema });
+    await store.append(events);
+    await store.close();
+
+    // Flip one byte of the projection's body of patient/p1 in the file itself (the event's own body is written differently).
+    const db = new Database(path, { readonly: true });
+    const body = db.prepare<[string], string>("SELECT body FROM projection_resources WHERE stream = ?").pluck().get(damaged) as string;
+    db.close();
+    const bytes = readFileSync(path);
+    const at = bytes.indexOf(body);
+    expect(at, 'the body is in the main file').toBeGreaterThanOrEqual(0);
+    expect(bytes.indexOf(body, at + 1), 'once').toBe(-1);
+    const flip = at + body.indexOf('needle') + 1;
+    bytes[flip] = (bytes[flip] as number) ^ 0x01;
+    writeFileSync(path, bytes);
+
+    const reopened = openSqliteEventLog(path);
+    try {
+      const projection = await reopened.openProjection({ schema: testSchema });
+      expect(projection.opening.action).toBe('current');
+      let caught: unknown;
+      try {
+        caught = projection.state(damaged);
+      } catch (e) {
+        caught = e;
+      }
+      expect(isChartlogError(caught) && caught.code, `reading ${damaged} gave ${JSON.stringify(caught)}`).toBe('STORE_CORRUPT');
+      if (!isChartlogError(caught)) throw caught;
+      expect(caught.details).toMatchObject({ path, stream: damaged });
+      expect(caught.message).toContain(path);
+      expect(caught.message).toContain(damaged);
+      // The other stream still reads, and equals its fold.
+      const expected = fold(events, testSchema);
+      expect(projection.state(intact)).toEqual(expected.get(intact));
+      expect(projection.stateHash(intact)).toBe(stateHash(expected.get(intact) as NonNullable<ReturnType<typeof expected.get>>));
+      // A rebuild folds it afresh from the events.
+      await projection.rebuild();
+      expect(projection.state(damaged)).toEqual(expected.get(damaged));
+      expect(projection.hash()).toBe(combineStateHashes(expected));
+    } finally {
+      await reopened.close();
+    }
   });
 });
 
