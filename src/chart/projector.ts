@@ -54,6 +54,14 @@ export interface Projector extends ChartView {
    * the pending projection: the rows roll back with it and the cache never saw them.
    */
   project(events: readonly ChartEvent[]): PendingProjection;
+  /**
+   * The streams {@link Projector.project} would re-fold from `reader.readStream` for these
+   * events (newly stored, none folded yet), judged on what is folded now: those with a
+   * row that get a new retraction or a write earlier than a field's last folded write.
+   * For a store whose reads are asynchronous: it reads these streams first, then hands
+   * the projector a reader over them. Loads the touched resources into the cache.
+   */
+  streamsToRead(events: readonly ChartEvent[]): StreamId[];
   /** Forgets every cached stream (the tables changed underneath, e.g. a rebuild). */
   reset(): void;
   /** The latest stamp of any event folded (kept in the tables), so a restarted clock never goes back; undefined before the first. */
@@ -324,6 +332,37 @@ export function createProjector(options: ProjectorOptions): Projector {
           replicaHash = undefined;
         },
       };
+    },
+    streamsToRead(batch) {
+      const byStream = new Map<StreamId, ChartEvent[]>();
+      for (const e of batch) (byStream.get(e.stream) ?? byStream.set(e.stream, []).get(e.stream))?.push(e);
+      const out: StreamId[] = [];
+      for (const [stream, list] of byStream) {
+        const base = entryOf(stream);
+        if (base === undefined) continue;
+        // The same two tests as projectStream: a new retraction, or a late write.
+        const retracted = new Set<string>(base.row.retracted);
+        let newlyRetracted = false;
+        for (const e of list) for (const id of retractionTargets(e, schema)) if (!retracted.has(id)) (retracted.add(id), (newlyRetracted = true));
+        if (newlyRetracted) {
+          out.push(stream);
+          continue;
+        }
+        const touched = new Set<string>();
+        for (const e of list) if (writesFields(e, schema) && !retracted.has(e.id)) forEachWrite(e, (r) => touched.add(r));
+        load(stream, base, [...touched]);
+        let late = false;
+        for (const e of list) {
+          if (late || !writesFields(e, schema) || retracted.has(e.id)) continue;
+          const key = eventKeyOf(e);
+          forEachWrite(e, (r, f) => {
+            const last = base.resources.get(r)?.last[f];
+            if (last !== undefined && last > key) late = true;
+          });
+        }
+        if (late) out.push(stream);
+      }
+      return out;
     },
     reset() {
       cache.clear();

@@ -7,9 +7,10 @@ import { isSiteId, type SiteId, type StreamId } from '../../event/ids.js';
 import type { Json } from '../../event/json.js';
 import { planAppend, takenPositions, type StoredRef } from '../checkAppend.js';
 import { createDamageReporter } from '../damageReporter.js';
-import type { AppendOptions, AppendResult, EventLog, StoredSnapshot, VersionVector } from '../eventLog.js';
+import type { AppendOptions, AppendResult, EventLog, EventPage, StoredSnapshot, VersionVector } from '../eventLog.js';
 import { checkMarkerName } from '../markerName.js';
 import { checkFromSeq, checkLimit, storeClosed } from '../positionCursor.js';
+import type { StoreProjection, StoreProjectionOptions } from '../storeProjection.js';
 import { appendSiteRun } from './appendSiteRun.js';
 import { decodeSiteEvent, encodeIndexLink } from './eventCodec.js';
 import { readAllPage } from './readAllPage.js';
@@ -18,8 +19,10 @@ import { createSignatureOverlay } from './signatureOverlay.js';
 import { signedSiteEvent, type DamagedSignatureReporter } from './signedSiteEvent.js';
 import { createSiteRegistry } from './siteRegistry.js';
 import { streamNames, type StreamNames } from './streamNames.js';
+import { openEventStoreDbProjection, type EventStoreDbProjection } from './openEventStoreDbProjection.js';
 import { subscribeToChartEvents, type ChartEventsHandler, type ChartEventSubscription, type ChartEventSubscriptionOptions } from './subscribeToChartEvents.js';
 import { translateEventStoreDbError } from './translateEventStoreDbError.js';
+import { schemaFingerprint } from '../../merge/schemaFingerprint.js';
 
 /** Where the store's EventStoreDB is: your client, or a connection string for one the store creates and disposes. */
 export type EventStoreDbConnection =
@@ -36,6 +39,19 @@ export type EventStoreDbEventLogOptions = EventStoreDbConnection & {
   readonly maxAppendBytes?: number;
   /** Most `$all` records one `readAll` call scans (other streams' records count too) before it returns a partial page. @defaultValue 10 000 */
   readonly readAllScanLimit?: number;
+  /**
+   * The local SQLite file that {@link EventStoreDbEventLog.openProjection} keeps the
+   * projection in (created if missing; one process at a time, it takes `<file>.lock`).
+   * Without it the projection is kept in memory and rebuilt from every event at each
+   * open. @defaultValue none: in memory
+   */
+  readonly projectionFile?: string;
+  /**
+   * Told when a fold the subscription started (to take in another process's events)
+   * fails; the next append or subscription delivery tries again from the checkpoint.
+   * @defaultValue a Node process warning (code `CHARTLOG_PROJECTION`)
+   */
+  readonly onProjectionError?: (error: ChartlogError) => void;
 };
 
 /** An {@link EventLog} on EventStoreDB/KurrentDB, with a catch-up subscription. */
@@ -59,6 +75,38 @@ export interface EventStoreDbEventLog extends EventLog {
    * process warning (code `CHARTLOG_STORE_CORRUPT`).
    */
   onDamage(listener: (damage: ChartlogError) => void): () => void;
+  /**
+   * See {@link EventLog.openProjection}: a read model in a local SQLite file
+   * (`projectionFile`; in memory without it, rebuilt at each open), fed from `$all` with
+   * its checkpoint (the `readAll` cursor after the last event folded) kept in the same
+   * file and written in the same local transaction as the rows it folds.
+   *
+   * Opening rebuilds it (from `$all`, with progress) when it was folded with another
+   * schema, never finished a rebuild, or its last folded event is no longer in the
+   * database (another database, a restore); else it catches up from the checkpoint.
+   * Once open: every `append` of this store resolves only after the projection shows
+   * its events (read-your-writes); events other processes append are folded as the
+   * store's catch-up subscription sees them (reads are synchronous, so they cannot
+   * catch up first). The checkpoint alone decides what is folded: nothing twice.
+   *
+   * A projection file that fails its hash checks on a read gives `STORE_CORRUPT` with
+   * its path and the hint to `rebuild()` or delete it: it is not rebuilt silently, so
+   * damage to a disk is seen, and a long rebuild never starts in the middle of a read.
+   * A file that is not a projection file, or is another prefix's, is refused
+   * (`STORE_INCOMPATIBLE`) and left untouched.
+   *
+   * @throws ChartlogError `INVALID_OPTION` (a projection with another schema is already
+   *   open), `STORE_INCOMPATIBLE`, `STORE_CORRUPT`, `STORE_LOCKED` (another process holds
+   *   the file), `STORE_UNAVAILABLE`, with `details.path`.
+   * @example
+   * ```ts
+   * const log = await createEventStoreDbEventLog({ connectionString, projectionFile: './practice-a.projection' });
+   * const chart = await log.openProjection({ schema: clinicalSchema });
+   * await log.append(events);
+   * chart.state(stream); // shows them
+   * ```
+   */
+  openProjection(options: StoreProjectionOptions): Promise<StoreProjection>;
 }
 
 const EMPTY_HEAD: SiteHead = Object.freeze({ seq: 0, hash: null });
@@ -141,6 +189,8 @@ export async function createEventStoreDbEventLog(options: EventStoreDbEventLogOp
   let closed = false;
   let queue: Promise<unknown> = Promise.resolve();
   const subscriptions = new Set<ChartEventSubscription>();
+  // The read model once openProjection started it; appends fold into it before they resolve.
+  let projection: Promise<EventStoreDbProjection> | undefined;
   const ensureOpen = (): void => {
     if (closed) throw storeClosed('eventstoredb event log');
   };
@@ -246,6 +296,29 @@ export async function createEventStoreDbEventLog(options: EventStoreDbEventLogOp
     return { stream, eventCount: data.eventCount, lastEventId: data.lastEventId, state: data.state as Json };
   };
 
+  const readStreamNow = async (stream: StreamId): Promise<ChartEvent[]> => {
+    const records = (await readEvents(client, names.index(stream), { resolveLinkTos: true }, `reading ${stream}`)) ?? [];
+    await overlay.refresh();
+    const seen = new Set<string>();
+    const out: ChartEvent[] = [];
+    for (const r of records) {
+      const target = r.event;
+      // No target: the link's event was never written. Another record's event: a refused append's link.
+      if (!target || !target.streamId.startsWith(names.sitePrefix)) continue;
+      const key = `${target.streamId}@${target.revision}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const event = signed(target);
+      if (event.stream === stream) out.push(event);
+    }
+    return out.sort(compareEvents);
+  };
+
+  const readAllNow = async (cursor: string | undefined, limit: number | undefined): Promise<EventPage> => {
+    await overlay.refresh();
+    return readAllPage({ client, names, scanLimit, signed }, cursor, limit);
+  };
+
   const versionVector = async (): Promise<VersionVector> => {
     await registry.refresh();
     const heads = await Promise.all(registry.list().map(async (s) => [s, (await readHead(s)).seq] as const));
@@ -262,7 +335,14 @@ export async function createEventStoreDbEventLog(options: EventStoreDbEventLogOp
         return Promise.reject(error);
       }
       // One append at a time, in call order: each plans against the heads the previous left.
-      const run = queue.then(() => appendNow(events, appendOptions));
+      // With a projection open, it resolves once the projection shows the batch (read-your-writes);
+      // if folding fails, the append rejects though the events are stored: a retry is all duplicates.
+      const run = queue.then(async () => {
+        const result = await appendNow(events, appendOptions);
+        const folding = result.appended > 0 ? await projection?.catch(() => undefined) : undefined;
+        await folding?.catchUp();
+        return result;
+      });
       queue = run.catch(() => undefined);
       return run;
     },
@@ -273,29 +353,8 @@ export async function createEventStoreDbEventLog(options: EventStoreDbEventLogOp
         await overlay.refresh();
         return readSiteEvents(site, from, n, true);
       }),
-    readStream: (stream) =>
-      guard(async () => {
-        const records = (await readEvents(client, names.index(stream), { resolveLinkTos: true }, `reading ${stream}`)) ?? [];
-        await overlay.refresh();
-        const seen = new Set<string>();
-        const out: ChartEvent[] = [];
-        for (const r of records) {
-          const target = r.event;
-          // No target: the link's event was never written. Another record's event: a refused append's link.
-          if (!target || !target.streamId.startsWith(names.sitePrefix)) continue;
-          const key = `${target.streamId}@${target.revision}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-          const event = signed(target);
-          if (event.stream === stream) out.push(event);
-        }
-        return out.sort(compareEvents);
-      }),
-    readAll: (cursor, limit) =>
-      guard(async () => {
-        await overlay.refresh();
-        return readAllPage({ client, names, scanLimit, signed }, cursor, limit);
-      }),
+    readStream: (stream) => guard(() => readStreamNow(stream)),
+    readAll: (cursor, limit) => guard(() => readAllNow(cursor, limit)),
     get: (site, seq) =>
       guard(async () => {
         if (!Number.isSafeInteger(seq) || seq < 1) return undefined;
@@ -338,6 +397,33 @@ export async function createEventStoreDbEventLog(options: EventStoreDbEventLogOp
         if (!('value' in data)) throw new ChartlogError('STORE_CORRUPT', `the last event of ${stream} is not a marker`, { details: { stream } });
         return data.value as Json;
       }),
+    async openProjection(projectionOptions) {
+      ensureOpen();
+      const fingerprint = schemaFingerprint(projectionOptions.schema);
+      if (projection === undefined) {
+        const opening = openEventStoreDbProjection(
+          {
+            prefix: names.prefix,
+            projectionFile: options.projectionFile,
+            readAll: readAllNow,
+            readStream: readStreamNow,
+            get: async (site, seq) => (await readSiteEvents(site, seq, 1))[0],
+            count: async () => Object.values(await versionVector()).reduce((a, b) => a + b, 0),
+            subscribe: (from, onEvents, subscribeOptions) => subscribeToChartEvents({ client, names, overlay, signed }, from, onEvents, subscribeOptions),
+            onError: options.onProjectionError ?? ((error) => process.emitWarning(error.message, { code: 'CHARTLOG_PROJECTION' })),
+          },
+          projectionOptions,
+        );
+        projection = opening;
+        // A failed opening leaves the store without one, so a later call may try again.
+        opening.catch(() => {
+          if (projection === opening) projection = undefined;
+        });
+      }
+      const open = await projection;
+      if (open.fingerprint !== fingerprint) throw new ChartlogError('INVALID_OPTION', `a projection with another schema is already open on the eventstoredb store ${names.prefix}`, { details: { prefix: names.prefix } });
+      return open.handle;
+    },
     subscribe(from, onEvents, subscribeOptions) {
       ensureOpen();
       const sub = subscribeToChartEvents({ client, names, overlay, signed }, from, onEvents, subscribeOptions);
@@ -359,6 +445,8 @@ export async function createEventStoreDbEventLog(options: EventStoreDbEventLogOp
       subscriptions.clear();
       // An append in flight finishes (or fails) before the client goes.
       await queue;
+      // After the appends (whose catch-ups use it), before the client goes.
+      await (await projection?.catch(() => undefined))?.close();
       if (owned) await client.dispose().catch(() => undefined);
     },
   };

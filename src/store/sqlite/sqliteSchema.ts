@@ -17,6 +17,36 @@ export const SQLITE_OLDEST_READABLE_VERSION = 2;
 /** SQLite `application_id` of chartlog stores ('CHLG'), so `file(1)` and tools can tell them apart. */
 export const SQLITE_APPLICATION_ID = 0x43484c47;
 
+/**
+ * The projection's tables (`projection_streams`, `projection_resources`, `projection_meta`)
+ * as schema version 3 creates them: in a store's own file, and in the local projection
+ * file of the eventstoredb store (see `openSqliteProjectionFile`).
+ */
+export const PROJECTION_TABLES_SQL = `
+      -- Written in the same transaction as the events they fold (sqliteEventLog.ts, createProjector).
+      CREATE TABLE projection_streams (
+        stream     TEXT PRIMARY KEY,
+        events     INTEGER NOT NULL,
+        digest     TEXT    NOT NULL,
+        hash       TEXT    NOT NULL,
+        conflicts  TEXT    NOT NULL,
+        retracted  TEXT    NOT NULL,
+        conflicted INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      -- The conflict index: only streams with an open conflict are in it.
+      CREATE INDEX projection_conflicted ON projection_streams (stream) WHERE conflicted = 1;
+      -- body is the resource's canonical JSON, hash its SHA-256 (checked on read), last the key of each field's last folded write.
+      CREATE TABLE projection_resources (
+        stream   TEXT NOT NULL,
+        resource TEXT NOT NULL,
+        body     TEXT NOT NULL,
+        hash     TEXT NOT NULL,
+        last     TEXT NOT NULL,
+        PRIMARY KEY (stream, resource)
+      ) WITHOUT ROWID;
+      CREATE TABLE projection_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+`;
+
 /** One step of the schema: applied in a write transaction, in order, exactly once. */
 interface Migration {
   readonly version: number;
@@ -61,30 +91,7 @@ const MIGRATIONS: readonly Migration[] = [
   {
     version: 3,
     description: 'the persisted projection: per stream its row, per resource its folded state, and the projection meta (schema fingerprint, checkpoint, digest sum)',
-    sql: `
-      -- Written in the same transaction as the events they fold (sqliteEventLog.ts, createProjector).
-      CREATE TABLE projection_streams (
-        stream     TEXT PRIMARY KEY,
-        events     INTEGER NOT NULL,
-        digest     TEXT    NOT NULL,
-        hash       TEXT    NOT NULL,
-        conflicts  TEXT    NOT NULL,
-        retracted  TEXT    NOT NULL,
-        conflicted INTEGER NOT NULL
-      ) WITHOUT ROWID;
-      -- The conflict index: only streams with an open conflict are in it.
-      CREATE INDEX projection_conflicted ON projection_streams (stream) WHERE conflicted = 1;
-      -- body is the resource's canonical JSON, hash its SHA-256 (checked on read), last the key of each field's last folded write.
-      CREATE TABLE projection_resources (
-        stream   TEXT NOT NULL,
-        resource TEXT NOT NULL,
-        body     TEXT NOT NULL,
-        hash     TEXT NOT NULL,
-        last     TEXT NOT NULL,
-        PRIMARY KEY (stream, resource)
-      ) WITHOUT ROWID;
-      CREATE TABLE projection_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-    `,
+    sql: PROJECTION_TABLES_SQL,
   },
 ];
 
