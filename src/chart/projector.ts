@@ -172,6 +172,19 @@ export function createProjector(options: ProjectorOptions): Projector {
     return entry.view;
   };
 
+  /**
+   * True when a write of `resource.field` stamped `key` cannot be applied directly: the
+   * field already folded a later write, and its rule does not claim `commutative` (every
+   * built-in rule does: `checkRuleLaws` checks that applying writes in any order gives
+   * the same state). A late write of a field whose rule is order-free is applied as it
+   * comes; only other rules, and retractions, re-fold from the stream's events.
+   */
+  const isLate = (resource: string, field: string, key: EventKey, held: ProjectedResource | undefined): boolean => {
+    const last = held?.last[field];
+    if (last === undefined || last < key) return false;
+    return schema.field(resource.slice(0, resource.indexOf('/')), field)?.rule.laws.includes('commutative') !== true;
+  };
+
   /** Folds one stream's new events (sorted), returning its new row and the resources that changed; touches no cache entry. */
   const projectStream = (stream: StreamId, fresh: readonly ChartEvent[], base: CachedStream | undefined): StreamOutcome => {
     const row: ProjectedStream = base?.row ?? { stream, events: 0, digest: EMPTY_DIGEST_SUM, hash: '', conflicts: [], retracted: [] };
@@ -185,7 +198,8 @@ export function createProjector(options: ProjectorOptions): Projector {
         if (!writesFields(e, schema) || retracted.has(e.id)) continue;
         const key = eventKeyOf(e);
         forEachWrite(e, (r, f) => {
-          if (accept(r, f)) lastOf(r)[f] = key;
+          // The latest write folded: a late write of an order-free field is applied, not the last.
+          if (accept(r, f) && !(lastOf(r)[f] !== undefined && (lastOf(r)[f] as EventKey) > key)) lastOf(r)[f] = key;
         });
       }
     };
@@ -220,8 +234,7 @@ export function createProjector(options: ProjectorOptions): Projector {
       if (!writesFields(e, schema) || retracted.has(e.id)) continue;
       const key = eventKeyOf(e);
       forEachWrite(e, (r, f) => {
-        const last = held(r)?.last[f];
-        if (last !== undefined && last > key) refold.add(conflictKey(r, f));
+        if (isLate(r, f, key, held(r))) refold.add(conflictKey(r, f));
       });
     }
     if (refold.size > 0 && streamEvents === undefined) streamEvents = reader.readStream(stream);
@@ -356,8 +369,7 @@ export function createProjector(options: ProjectorOptions): Projector {
           if (late || !writesFields(e, schema) || retracted.has(e.id)) continue;
           const key = eventKeyOf(e);
           forEachWrite(e, (r, f) => {
-            const last = base.resources.get(r)?.last[f];
-            if (last !== undefined && last > key) late = true;
+            if (isLate(r, f, key, base.resources.get(r))) late = true;
           });
         }
         if (late) out.push(stream);
