@@ -37,17 +37,17 @@ export function createSqliteProjectionTables(db: Database.Database, path: string
 
   const corrupt = (stream: string, what: string): ChartlogError =>
     new ChartlogError('STORE_CORRUPT', `${path}: the projection of ${stream} is damaged (${what}); run chartlog replay --store ${path} to rebuild it from the events`, { details: { path, stream, part: 'projection' } });
-  // A resource's state is parsed (and its body checked against its hash) when first read,
-  // not when its row is: a reader that shows a patient's allergies never parses the
-  // hundreds of observations beside them. The body is captured, so a state read later is
-  // still the one this row held.
+  // A row is checked against its hash when read, so damage is reported by the read that
+  // met it; its state is parsed when first asked for: a reader that shows a patient's
+  // allergies never parses the hundreds of observations beside them. The body is
+  // captured, so a state parsed later is still the one this row held.
   const decodeResource = (stream: string, [key, body, hash, last]: ResourceRow): ProjectedResource => {
+    if (hashCanonical(body) !== hash) throw corrupt(stream, `resource ${key} does not match its hash`);
     let state: ResourceState | undefined;
     return {
       key,
       get state(): ResourceState {
         if (state === undefined) {
-          if (hashCanonical(body) !== hash) throw corrupt(stream, `resource ${key} does not match its hash`);
           state = freezeDeep(JSON.parse(body)) as ResourceState;
           rememberResourceHash(state, hash);
         }

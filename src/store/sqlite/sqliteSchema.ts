@@ -32,18 +32,20 @@ export const PROJECTION_TABLES_SQL = `
         conflicts  TEXT    NOT NULL,
         retracted  TEXT    NOT NULL,
         conflicted INTEGER NOT NULL
-      ) WITHOUT ROWID;
+      );
       -- The conflict index: only streams with an open conflict are in it.
       CREATE INDEX projection_conflicted ON projection_streams (stream) WHERE conflicted = 1;
       -- body is the resource's canonical JSON, hash its SHA-256 (checked on read), last the key of each field's last folded write.
+      -- A rowid table, not WITHOUT ROWID: rows of a kilobyte or more would overflow its pages.
       CREATE TABLE projection_resources (
+        id       INTEGER PRIMARY KEY,
         stream   TEXT NOT NULL,
         resource TEXT NOT NULL,
         body     TEXT NOT NULL,
         hash     TEXT NOT NULL,
-        last     TEXT NOT NULL,
-        PRIMARY KEY (stream, resource)
-      ) WITHOUT ROWID;
+        last     TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX projection_resources_key ON projection_resources (stream, resource);
       CREATE TABLE projection_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 `;
 
