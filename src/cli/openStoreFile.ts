@@ -11,12 +11,13 @@ const BUSY_TIMEOUT_MS = 5000;
  * read-only and require it to exist (a typo must not create an empty store). Writing
  * commands first check that an existing store can really be written (a read-only file
  * opens without complaint and fails only at the first append), so `serve` fails before
- * it listens rather than answering every sync with an error.
+ * it listens rather than answering every sync with an error. `update` writes a store that
+ * must already exist (`replay` rebuilds one; a typo must not create an empty file).
  * @throws ChartlogError `STORE_UNAVAILABLE` (missing file, a directory, or better-sqlite3 not
  *   installed), `STORE_READ_ONLY`, `STORE_LOCKED` and the store's own errors.
  */
-export async function openStoreFile(path: string, mode: 'read' | 'write'): Promise<SqliteEventLog> {
-  if (mode === 'read' && !existsSync(path)) throw new ChartlogError('STORE_UNAVAILABLE', `${path} does not exist`, { details: { path } });
+export async function openStoreFile(path: string, mode: 'read' | 'write' | 'update'): Promise<SqliteEventLog> {
+  if (mode !== 'write' && !existsSync(path)) throw new ChartlogError('STORE_UNAVAILABLE', `${path} does not exist`, { details: { path } });
   if (isDirectory(path)) throw new ChartlogError('STORE_UNAVAILABLE', `${path} is a directory: --store names the store file, e.g. ${path.replace(/\/+$/, '')}/site.chartlog`, { details: { path } });
   let sqlite: typeof import('../store/sqlite/index.js');
   let probe: typeof import('../store/sqlite/probeSqliteWritable.js');
@@ -25,7 +26,7 @@ export async function openStoreFile(path: string, mode: 'read' | 'write'): Promi
   } catch (cause) {
     throw new ChartlogError('STORE_UNAVAILABLE', `the SQLite store needs better-sqlite3: npm install better-sqlite3 (${(cause as Error).message.split('\n')[0]})`, { cause });
   }
-  if (mode === 'write' && sqlite.inspectSqliteEventLog(path).kind === 'chartlog') probe.probeSqliteWritable(path, BUSY_TIMEOUT_MS);
+  if (mode !== 'read' && sqlite.inspectSqliteEventLog(path).kind === 'chartlog') probe.probeSqliteWritable(path, BUSY_TIMEOUT_MS);
   return sqlite.openSqliteEventLog(path, mode === 'read' ? { readOnly: true } : { busyTimeoutMs: BUSY_TIMEOUT_MS });
 }
 

@@ -7,6 +7,10 @@ describe('exit codes', () => {
     expect(exitCodeOf(new ChartlogError('CLOCK_OUT_OF_RANGE', 'wall clock reads year 10000'))).toBe(EXIT.usage);
   });
 
+  it('a store whose projection is missing or out of date is a store error (3), mended by chartlog replay', () => {
+    expect(exitCodeOf(new ChartlogError('PROJECTION_STALE', 'x'))).toBe(EXIT.store);
+  });
+
   it('store, sync and unknown errors keep their codes', () => {
     expect(exitCodeOf(new ChartlogError('STORE_LOCKED', 'x'))).toBe(EXIT.store);
     expect(exitCodeOf(new ChartlogError('SYNC_BUSY', 'x'))).toBe(EXIT.sync);

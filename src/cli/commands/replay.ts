@@ -1,54 +1,47 @@
-import { createChart } from '../../chart/chart.js';
 import { clinicalSchema } from '../../clinical/clinicalSchema.js';
+import type { ProjectionRebuild } from '../../store/storeProjection.js';
 import { EXIT } from '../exitCodes.js';
-import { integerOption, out, outJson, requiredOption, wantsJson, type CliCommand } from '../cliCommand.js';
+import { out, outJson, requiredOption, wantsJson, type CliCommand } from '../cliCommand.js';
 import { openStoreFile } from '../openStoreFile.js';
-import { createProgressReporter } from '../progressReporter.js';
+import { createProjectionProgressPrinter } from '../projectionProgressPrinter.js';
 
-/** `chartlog replay`: rebuild the chart from a store, timed. */
+/** `chartlog replay`: rebuild a store's persisted projection from its events, streaming, with progress. */
 export const replayCommand: CliCommand = {
   name: 'replay',
-  summary: 'rebuild the chart from a store with progress; print state hash, event count and rate',
+  summary: "rebuild a store's persisted projection from its events with progress; print state hash, events, rate",
   description: [
-    'Folds every event of the store (read-only, in pages) into a fresh chart with the clinical',
-    'schema. Progress goes to stderr: a bar when stderr is a terminal, a plain line every 10%',
-    'otherwise. Prints the state hash (equal on every converged site), events and events/s.',
+    "Folds every event of the store afresh into its persisted projection (the folded chart that",
+    'status, conflicts, verify and a replica read) with the clinical schema, one record at a time',
+    '(bounded memory), in the store file itself. This is the fix for PROJECTION_STALE (a store',
+    'written by an older chartlog, or folded with another schema) and for a damaged projection.',
+    'It writes the store, so it refuses one that chartlog serve holds (STORE_LOCKED, exit 3): stop',
+    'serve first. Progress goes to stderr (events done/total, percent, events/s, ETA): one line',
+    'redrawn in place on a terminal, a plain line every 5 s otherwise. Prints the state hash',
+    '(equal on every converged site), events, records, seconds and events/s.',
   ],
   options: {
-    store: { type: 'string', valueName: 'FILE', required: true, description: 'SQLite store file' },
-    'page-size': { type: 'string', valueName: 'N', description: 'events read per page', defaultValue: '1000' },
+    store: { type: 'string', valueName: 'FILE', required: true, description: 'SQLite store file (must exist)' },
   },
   examples: ['chartlog replay --store hospital-d.chartlog', 'chartlog replay --store hospital-d.chartlog --json 2>/dev/null'],
   async run(values) {
-    const pageSize = integerOption(values, 'page-size', 1000, 1, 100_000);
-    const store = await openStoreFile(requiredOption(values, 'store'), 'read');
-    const chart = createChart({ schema: clinicalSchema });
-    let events = 0;
-    let seconds: number;
+    const store = await openStoreFile(requiredOption(values, 'store'), 'update');
+    const onProgress = createProjectionProgressPrinter('replay', process.stderr);
+    let rebuilt: ProjectionRebuild;
+    let stateHash: string;
     try {
-      const total = await store.count();
-      const progress = createProgressReporter('replay', total, process.stderr);
-      const started = performance.now();
-      let cursor: string | undefined;
-      for (;;) {
-        const page = await store.readAll(cursor, pageSize);
-        chart.apply(page.events);
-        events += page.events.length;
-        progress.update(events);
-        cursor = page.cursor;
-        if (page.done || page.events.length === 0) break;
-      }
-      seconds = (performance.now() - started) / 1000;
-      progress.done();
+      const projection = await store.openProjection({ schema: clinicalSchema, onProgress });
+      // A projection missing or folded with another schema was just rebuilt by opening it: not twice.
+      rebuilt = projection.opening.action === 'rebuilt' ? { events: projection.opening.events, streams: projection.streams().length, seconds: projection.opening.seconds } : await projection.rebuild({ onProgress });
+      stateHash = projection.hash();
     } finally {
       await store.close();
     }
-    const stateHash = chart.hash();
+    const { events, streams, seconds } = rebuilt;
     const eventsPerSecond = seconds > 0 ? Math.round(events / seconds) : events;
-    if (wantsJson(values)) outJson({ stateHash, events, streams: chart.streams().length, seconds, eventsPerSecond });
+    if (wantsJson(values)) outJson({ stateHash, events, streams, seconds, eventsPerSecond });
     else {
       out(`state hash  ${stateHash}`);
-      out(`events      ${events} in ${chart.streams().length} records`);
+      out(`events      ${events} in ${streams} records`);
       out(`rate        ${eventsPerSecond} events/s (${seconds.toFixed(3)} s)`);
     }
     return EXIT.ok;

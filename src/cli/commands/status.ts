@@ -1,9 +1,7 @@
-import { isChartlogError } from '../../error/chartlogError.js';
-import { createChart } from '../../chart/chart.js';
-import { listConflicts } from '../../chart/conflicts.js';
+import { isChartlogError, type ChartlogError } from '../../error/chartlogError.js';
+import { readConflicts } from '../../chart/conflicts.js';
 import { clinicalSchema } from '../../clinical/clinicalSchema.js';
 import { forkSummaryOf, readForkMarker, type ForkSummary } from '../../replica/forkMarker.js';
-import { rebuildChart } from '../../replica/rebuildChart.js';
 import type { VersionVector } from '../../store/eventLog.js';
 import { createHttpSyncClient, type HttpSyncStatus } from '../../sync/http/index.js';
 import { seqOf } from '../../sync/versionVector.js';
@@ -11,6 +9,7 @@ import { EXIT } from '../exitCodes.js';
 import { out, outJson, requiredOption, stringOption, wantsJson, type CliCommand } from '../cliCommand.js';
 import { openStoreFile } from '../openStoreFile.js';
 import { PEER_TLS_OPTIONS, readPeerTargets } from '../peerTargets.js';
+import { readStoreProjection } from '../readStoreProjection.js';
 
 /** `site:seq site:seq …`, sorted by site; `(empty)` for none. */
 export function formatVector(vector: VersionVector): string {
@@ -40,6 +39,12 @@ function describePeerForks(forks: HttpSyncStatus['forks']): string | undefined {
   return `${String(forks.count)}${examples.length > 0 ? ` (${examples.join(', ')}${Number(forks.count) > examples.length ? ', …' : ''})` : ''}`;
 }
 
+/** What holding the same events as a peer means, given both state hashes (ours unknown when the projection is stale). */
+function sameEventsVerdict(theirs: string | undefined, ours: string | undefined): string {
+  if (ours === undefined) return ' (same events)';
+  return theirs === undefined || theirs === ours ? ' (in sync)' : ' (same events, different state hash: another schema version?)';
+}
+
 /** Events one vector holds that the other lacks, summed over sites. */
 function lacking(have: VersionVector, lack: VersionVector): number {
   let n = 0;
@@ -47,19 +52,37 @@ function lacking(have: VersionVector, lack: VersionVector): number {
   return n;
 }
 
+/** The chart's part of a status: read from the store's projection, or why it could not be. */
+type ChartStatus = { readonly stateHash: string; readonly conflicts: number } | { readonly stale: ChartlogError };
+
+/** State hash and number of open conflicts from the store's projection (no author lookups: only counted). */
+async function chartStatusOf(store: Parameters<typeof readStoreProjection>[0]): Promise<ChartStatus> {
+  try {
+    const projection = await readStoreProjection(store, clinicalSchema);
+    return { stateHash: projection.hash(), conflicts: (await readConflicts(projection, () => Promise.resolve(undefined))).length };
+  } catch (error) {
+    // Forks, vector and peers need no projection: still shown, with the fix for the rest.
+    if (isChartlogError(error) && error.code === 'PROJECTION_STALE') return { stale: error };
+    throw error;
+  }
+}
+
 /** `chartlog status`: what a store holds, and how far peers are from it. */
 export const statusCommand: CliCommand = {
   name: 'status',
   summary: 'show a store: site, version vector, state hash, open conflicts, and lag per peer',
   description: [
-    'Opens the store read-only (safe next to a running chartlog serve), rebuilds the chart to',
-    'count open conflicts and compute its state hash (equal on two sites exactly when they show',
-    "the same records), and with --peer/--token asks each peer's GET /chartlog/status for its",
-    'vector and state hash: "they lack" is events we hold that the peer does not, "we lack" the reverse.',
+    "Opens the store read-only (safe next to a running chartlog serve) and reads its persisted",
+    'projection (nothing is folded): its state hash (equal on two sites exactly when they show',
+    "the same records) and open conflicts. With --peer/--token asks each peer's GET /chartlog/status",
+    'for its vector and state hash (both printed): "they lack" is events we hold that the peer does',
+    'not, "we lack" the reverse.',
     'A peer that is recovering (not recording) says why: its reason, its own seq, the peers it waits for.',
     'Forks (two histories signed by one site\'s key) the store\'s replica quarantined are listed, and',
     'counted for each peer that has any.',
-    'Exit 1 when a peer could not be asked.',
+    'A store whose projection is missing or out of date (written by an older chartlog, or folded',
+    'with another schema) shows everything else, says PROJECTION_STALE with the fix',
+    '(chartlog replay --store FILE) and exits 3. Exit 1 when a peer could not be asked.',
   ],
   options: {
     store: { type: 'string', valueName: 'FILE', required: true, description: 'SQLite store file' },
@@ -76,17 +99,13 @@ export const statusCommand: CliCommand = {
     const store = await openStoreFile(path, 'read');
     let vector: VersionVector;
     let events: number;
-    let conflicts: number;
-    let stateHash: string;
+    let chart: ChartStatus;
     let forks: Awaited<ReturnType<typeof readForkMarker>>;
     try {
       forks = await readForkMarker(store);
       vector = await store.versionVector();
       events = await store.count();
-      const chart = createChart({ schema: clinicalSchema });
-      await rebuildChart(store, chart);
-      conflicts = listConflicts(chart).length;
-      stateHash = chart.hash();
+      chart = await chartStatusOf(store);
     } finally {
       await store.close();
     }
@@ -102,26 +121,39 @@ export const statusCommand: CliCommand = {
       }
     }
     const forkReport = { count: forks.forks.length, examples: forks.forks.map(forkSummaryOf), ...(forks.damage !== undefined ? { damaged: { code: forks.damage.code, message: forks.damage.message } } : {}) };
-    const report = { store: path, ...(site !== undefined ? { site, ownSeq: seqOf(vector, site) } : {}), events, sites: Object.keys(vector).length, vector, stateHash, conflicts, forks: forkReport, peers };
+    const stateHash = 'stale' in chart ? undefined : chart.stateHash;
+    const chartReport = 'stale' in chart ? { ok: false, error: { code: chart.stale.code, message: chart.stale.message } } : chart;
+    const report = { store: path, ...(site !== undefined ? { site, ownSeq: seqOf(vector, site) } : {}), events, sites: Object.keys(vector).length, vector, ...chartReport, forks: forkReport, peers };
     if (wantsJson(values)) outJson(report);
     else {
       out(`store      ${path}: ${events} events from ${report.sites} sites`);
       if (site !== undefined) out(`site       ${site}: ${seqOf(vector, site)} own events`);
       out(`vector     ${formatVector(vector)}`);
-      out(`state hash ${stateHash}`);
-      out(`conflicts  ${conflicts} open (chartlog conflicts --store ${path})`);
+      if ('stale' in chart) {
+        out('state hash unknown: the projection is missing or out of date (PROJECTION_STALE, see stderr)');
+        out(`conflicts  unknown: chartlog replay --store ${path} rebuilds the projection`);
+      } else {
+        out(`state hash ${chart.stateHash}`);
+        out(`conflicts  ${chart.conflicts} open (chartlog conflicts --store ${path})`);
+      }
       if (forkReport.count > 0) out(`forks      ${forkReport.count} quarantined: a site's key signed two histories; nothing of the other was merged`);
       for (const f of forkReport.examples) out(`           ${describeFork(f)}`);
       if (forks.damage !== undefined) out(`forks      DAMAGED marker: ${forks.damage.message}`);
       for (const p of peers) {
         if ('error' in p) out(`peer       ${p.url}: UNREACHABLE ${p.error.code}: ${p.error.message}`);
         else {
-          out(`peer       ${p.site} (${p.url}): they lack ${p.theyLack}, we lack ${p.weLack}${p.theyLack + p.weLack > 0 ? '' : p.stateHash === undefined || p.stateHash === stateHash ? ' (in sync)' : ' (same events, different state hash: another schema version?)'}`);
+          out(`peer       ${p.site} (${p.url}): they lack ${p.theyLack}, we lack ${p.weLack}${p.theyLack + p.weLack > 0 ? '' : sameEventsVerdict(p.stateHash, stateHash)}`);
+          if (p.stateHash !== undefined) out(`           state hash ${p.stateHash}`);
           if (p.status === 'recovering') out(`           RECOVERING, not recording: ${describePeerRecovery(p.recovery)}`);
           const peerForks = describePeerForks(p.forks);
           if (peerForks !== undefined) out(`           FORKS quarantined there: ${peerForks}`);
         }
       }
+    }
+    if ('stale' in chart) {
+      // The same line runCli prints for a failed command, so scripts read one format.
+      process.stderr.write(`chartlog status: ${chart.stale.code}: ${chart.stale.message}\n`);
+      return EXIT.store;
     }
     return peers.some((p) => 'error' in p) ? EXIT.problems : EXIT.ok;
   },

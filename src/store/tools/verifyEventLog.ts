@@ -1,11 +1,13 @@
 import type { KeyObject } from 'node:crypto';
+import type { ChartView } from '../../chart/chartView.js';
 import { isChartlogError } from '../../error/chartlogError.js';
 import type { ChartEvent } from '../../event/chartEvent.js';
 import { eventHash } from '../../event/eventHash.js';
-import type { EventHash, SiteId } from '../../event/ids.js';
+import type { EventHash, SiteId, StreamId } from '../../event/ids.js';
 import { verifyEventSignature } from '../../event/signature.js';
 import { validateEvent } from '../../event/validateEvent.js';
 import type { EventLog } from '../eventLog.js';
+import { verifyProjection } from './verifyProjection.js';
 
 /** What kind of damage {@link verifyEventLog} found. */
 export type VerifyProblemKind =
@@ -22,7 +24,9 @@ export type VerifyProblemKind =
   /** The store's head for a site is not its last event. */
   | 'head-mismatch'
   /** More or fewer events stored than the sites' chains account for. */
-  | 'count-mismatch';
+  | 'count-mismatch'
+  /** The persisted projection of a stream (or its replica hash) is not the fold of the events. */
+  | 'projection-mismatch';
 
 /** One problem found. */
 export interface VerifyProblem {
@@ -31,13 +35,17 @@ export interface VerifyProblem {
   readonly site?: SiteId;
   /** The seq concerned, when one is. */
   readonly seq?: number;
+  /** The stream concerned (projection problems). */
+  readonly stream?: StreamId;
   /** What is wrong, in words. */
   readonly message: string;
 }
 
 /** Progress of a long verification. */
 export interface VerifyProgress {
-  /** Events checked so far. */
+  /** `events`: the sites' chains; `projection`: folding each stream to check the projection. */
+  readonly phase: 'events' | 'projection';
+  /** Events checked (or folded) so far. */
   readonly checked: number;
   /** Events the store reports holding. */
   readonly total: number;
@@ -53,7 +61,18 @@ export interface VerifyEventLogOptions {
   readonly pageSize?: number;
   /** Stop listing problems after this many (counting goes on). @defaultValue `1000` */
   readonly maxProblems?: number;
+  /** The store's persisted projection, to check against the events too (see `verifyProjection`). @defaultValue not checked */
+  readonly projection?: ChartView;
 }
+
+/**
+ * What checking the projection found: `checked` (its problems are among the report's), or
+ * `unsettled` when the store was written meanwhile (events and projection were read at
+ * different moments, so a difference proves nothing: run it again with the writer stopped).
+ */
+export type VerifiedProjection =
+  | { readonly status: 'checked'; readonly streams: number; readonly events: number; readonly hash: string; readonly projectedHash: string; readonly problemCount: number }
+  | { readonly status: 'unsettled'; readonly message: string };
 
 /** What {@link verifyEventLog} found. */
 export interface VerifyReport {
@@ -67,8 +86,10 @@ export interface VerifyReport {
   readonly signatures: { readonly verified: number; readonly unchecked: number };
   /** How many problems in all (the list stops at `maxProblems`). */
   readonly problemCount: number;
-  /** The problems, in site then seq order. */
+  /** The problems, in site then seq order (then the projection's, by stream). */
   readonly problems: readonly VerifyProblem[];
+  /** The projection check, when a projection was given. */
+  readonly projection?: VerifiedProjection;
 }
 
 /**
@@ -76,7 +97,8 @@ export interface VerifyReport {
  * each site's events are contiguous from 1, each `prev` names the previous event's
  * hash, each event is well-formed and readable intact (stores re-hash rows on read),
  * the heads match, the count adds up, and — for sites whose key is given — every
- * signature verifies. Reports problems; does not throw on them.
+ * signature verifies. With `projection`, then checks it is exactly the fold of the
+ * events, one stream at a time (`verifyProjection`). Reports problems; does not throw on them.
  *
  * @example
  * ```ts
@@ -100,6 +122,8 @@ export async function verifyEventLog(log: EventLog, options: VerifyEventLogOptio
   let verified = 0;
   let unchecked = 0;
   const sites = Object.keys(vector).sort() as SiteId[];
+  // Kept only to check a projection: ids, not events.
+  const streams = options.projection !== undefined ? new Set<StreamId>() : undefined;
   // Damage a read works around (a signature left out) is still damage.
   const stopListening = log.onDamage?.((damage) => {
     const { site, seq } = damage.details as { site?: SiteId; seq?: number };
@@ -111,8 +135,17 @@ export async function verifyEventLog(log: EventLog, options: VerifyEventLogOptio
     stopListening?.();
   }
   if (checked !== total) report({ kind: 'count-mismatch', message: `the store counts ${total} events, but the sites' chains hold ${checked}` });
-  options.onProgress?.({ checked, total });
-  return { ok: problemCount === 0, events: checked, sites: sites.length, signatures: { verified, unchecked }, problemCount, problems };
+  options.onProgress?.({ phase: 'events', checked, total });
+  const projection = options.projection !== undefined && streams !== undefined ? await checkProjection(options.projection, streams) : undefined;
+  return { ok: problemCount === 0, events: checked, sites: sites.length, signatures: { verified, unchecked }, problemCount, problems, ...(projection !== undefined ? { projection } : {}) };
+
+  async function checkProjection(view: ChartView, held: Set<StreamId>): Promise<VerifiedProjection> {
+    const found = await verifyProjection(log, view, { streams: held, total, maxProblems, ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}) });
+    if ((await log.count()) !== total) return { status: 'unsettled', message: 'the store was written during verification, so its events and projection were read at different moments: run verify again with the writer (chartlog serve) stopped to check the projection' };
+    for (const p of found.problems) report(p);
+    problemCount += found.problemCount - found.problems.length;
+    return { status: 'checked', streams: found.streams, events: found.events, hash: found.hash, projectedHash: found.projectedHash, problemCount: found.problemCount };
+  }
 
   async function verifySite(site: SiteId): Promise<void> {
     const last = vector[site] ?? 0;
@@ -125,6 +158,7 @@ export async function verifyEventLog(log: EventLog, options: VerifyEventLogOptio
         const seq = from + i;
         const event = page[i];
         checked++;
+        if (event !== null && event !== undefined) streams?.add(event.stream);
         if (event === null) {
           prevHash = undefined;
           continue;
@@ -147,7 +181,7 @@ export async function verifyEventLog(log: EventLog, options: VerifyEventLogOptio
           else report({ kind: 'bad-signature', site, seq, message: `${site} seq ${seq} carries a signature that does not verify with the site's key` });
         }
       }
-      options.onProgress?.({ checked, total });
+      options.onProgress?.({ phase: 'events', checked, total });
     }
     const head = await log.head(site);
     if (head.seq !== last || (prevHash !== undefined && head.hash !== prevHash)) {
