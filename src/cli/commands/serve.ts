@@ -2,7 +2,6 @@ import { clinicalSchema } from '../../clinical/clinicalSchema.js';
 import { describeRecovery } from '../../replica/recoveryGuard.js';
 import { forkSummaryOf } from '../../replica/forkMarker.js';
 import { createReplica } from '../../replica/replica.js';
-import type { ProjectionProgress } from '../../store/storeProjection.js';
 import { createSyncHandler } from '../../sync/http/index.js';
 import { EXIT } from '../exitCodes.js';
 import { integerOption, out, outJson, requiredOption, stringOption, wantsJson, type CliCommand } from '../cliCommand.js';
@@ -91,8 +90,7 @@ export const serveCommand: CliCommand = {
       // A site that finds itself behind must hear again from the peers it talks to (not from signature-only entries).
       const recoveryPeers = peers.peers.filter((p) => p.site !== site && (p.token !== undefined || p.url !== undefined)).map((p) => p.site);
       // onProgress: the replica's open reports folding its projection (a rebuild after a schema change, a catch-up).
-      // TODO(issue 10, replica): until ReplicaOptions has onProgress, the wider type lets this compile and it is ignored.
-      const options: Parameters<typeof createReplica>[0] & { readonly onProgress?: (progress: ProjectionProgress) => void } = {
+      const options: Parameters<typeof createReplica>[0] = {
         site,
         keys,
         keyring: peers.keyring(),

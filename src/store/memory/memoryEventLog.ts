@@ -15,6 +15,9 @@ import { checkMarkerName } from '../markerName.js';
 import type { AppendResult, EventLog, EventPage, StoredSnapshot, VersionVector } from '../eventLog.js';
 import { checkFromSeq, checkLimit, DEFAULT_READ_ALL_LIMIT, formatPositionCursor, parsePositionCursor, storeClosed } from '../positionCursor.js';
 
+/** The memory store: an {@link EventLog} with every optional method (a projection in maps, markers). */
+export type MemoryEventLog = EventLog & Required<Pick<EventLog, 'openProjection' | 'putMarker' | 'getMarker'>>;
+
 /** Options for {@link createMemoryEventLog}. */
 export interface MemoryEventLogOptions {
   /** Largest canonical event accepted, in bytes. @defaultValue 1 MiB */
@@ -38,7 +41,7 @@ interface Entry {
  * await log.append(writer.appendAll(drafts));
  * ```
  */
-export function createMemoryEventLog(options: MemoryEventLogOptions = {}): EventLog {
+export function createMemoryEventLog(options: MemoryEventLogOptions = {}): MemoryEventLog {
   const all: Entry[] = [];
   const sites = new Map<SiteId, Entry[]>();
   const streams = new Map<StreamId, Entry[]>();
