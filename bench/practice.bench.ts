@@ -40,10 +40,11 @@
  * got). With both sizes (`--sizes quick,full`) a `<metric>_5m_vs_500k` line per metric
  * follows (goal ≤ 1.5; for the replay rate, 500k's rate over 5M's).
  */
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { numberArg, stringArg } from './benchArgs.js';
 import { progress, type BenchOptions } from './emit.js';
+import { copyStore } from './practice/copyStore.js';
 import { percentile, type CatchupResult, type HashResult, type LatencyResult, type OpenResult, type PracticeJob, type PracticeJobKind, type RebuildResult } from './practice/practiceJob.js';
 import { practiceStore, type PracticeStore } from './practice/practiceStore.js';
 import { runPracticeJob, type PracticeJobRun } from './practice/runPracticeJob.js';
@@ -168,7 +169,7 @@ async function measureSize(store: PracticeStore, size: string, bounds: Bounds, k
   if (knobs.replayVia === 'cli') {
     // The CLI's replay rebuilds the store's projection: on a copy, so the cached store stays as built.
     const copy = join(scratchDir, 'replay.chartlog');
-    copyFileSync(store.storePath, copy);
+    copyStore(store.storePath, copy);
     const replay = await cli('replay', '--store', copy, '--json');
     rmSync(scratchDir, { recursive: true, force: true });
     mkdirSync(scratchDir, { recursive: true });

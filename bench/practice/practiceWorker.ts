@@ -7,13 +7,14 @@
  * the in-memory fold. Prints stage lines while it works and one result line (see
  * practiceJob.ts).
  */
-import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { clinicalSchema, createChart, createHybridClock, createKeyring, createReplica, listConflicts, readConflicts, streamId, syncReplicas, type ChartEvent, type EventLog, type Replica } from '../../src/index.js';
 import { readSiteKeyFile } from '../../src/cli/siteKeyFile.js';
 import { openSqliteEventLog } from '../../src/store/sqlite/index.js';
 import { seededFloats } from '../../src/testing/mulberry32.js';
 import { recordSavesOffline, type OfflineSite } from '../workload/recordSaves.js';
+import { copyStore } from './copyStore.js';
 import type { CatchupWorkload } from './practiceStore.js';
 import { RESULT_PREFIX, STAGE_PREFIX, type PracticeJob, type PracticeResult, type RebuildResult } from './practiceJob.js';
 
@@ -72,7 +73,7 @@ async function run(): Promise<PracticeResult> {
   if (job.kind === 'fold') return fold();
   // Recording changes the store: record on a copy, so the cached store stays as built.
   const path = job.kind === 'record' ? join(job.scratchDir, `record-${process.pid}.chartlog`) : job.storePath;
-  if (path !== job.storePath) copyFileSync(job.storePath, path);
+  if (path !== job.storePath) copyStore(job.storePath, path);
   const t0 = performance.now();
   const { replica, store, eventsRead } = await openReplica(path, 'practice-a');
   const openS = (performance.now() - t0) / 1000;
@@ -130,7 +131,7 @@ async function catchup(): Promise<PracticeResult> {
     const o0 = performance.now();
     for (const site of Object.keys(job.keyFiles)) {
       const path = join(dir, `${site}.chartlog`);
-      copyFileSync(job.storePath, path);
+      copyStore(job.storePath, path);
       let wall = workload.saves[0]?.at ?? 0;
       const { replica, store } = await openReplica(path, site, () => wall);
       stores.push(store);
@@ -179,7 +180,7 @@ function rebuildStages(label: string): (p: { readonly done: number; readonly tot
 async function replay(): Promise<RebuildResult> {
   mkdirSync(job.scratchDir, { recursive: true });
   const path = join(job.scratchDir, `replay-${process.pid}.chartlog`);
-  copyFileSync(job.storePath, path);
+  copyStore(job.storePath, path);
   const store = openSqliteEventLog(path);
   try {
     const projection = await store.openProjection({ schema: clinicalSchema, ...cache });
