@@ -1,25 +1,40 @@
 /**
- * `npm run bench -- practice [--quick] [--sizes quick,full] [--budget-s 600] [--rss-cap-mib 6000] [--samples 200] [--patients N]`:
+ * `npm run bench -- practice [--quick] [--sizes quick,full] [--budget-s 600] [--rss-cap-mib 6000] [--samples 200] [--patients N] [--catchup-per-site N] [--cache-mib N] [--replay-via worker|cli]`:
  * a replica the size of a real GP practice (issue 10). Builds once, and caches under
  * `.bench-out/practice/`, a SQLite replica store of 10,000 patients × 500 events =
  * 5,000,000 events from 3 sites with the primary-care workload (`--quick`: 1,000
- * patients, 500,000 events; how it is built: bench/practice/practiceStore.ts). Then each
- * measurement runs in a fresh process (cold caches and heap) and prints one JSON line
- * per metric, `{"bench":"practice","metric","value","unit","goal","goalMet",…}`;
- * latency metrics also carry `p50` and `p99` (`value` = p99):
+ * patients, 500,000 events; `--patients N` for a smoke run of the benchmark itself), with
+ * a current persisted projection (how it is built, and when the cache is rebuilt:
+ * bench/practice/practiceStore.ts). Then each measurement runs in a fresh process (cold
+ * caches and heap) and prints one JSON line per metric,
+ * `{"bench":"practice","metric","value","unit","goal","goalMet","cacheMib",…}`; latency
+ * metrics also carry `p50` and `p99` (`value` = p99):
  *
+ * - `build_projection_s` (informational, no goal): folding the freshly built store into
+ *   its projection (the streaming rebuild), with `eventsPerSecond`; from when the store
+ *   was built (`cached: true` when that was an earlier run);
  * - `open_s`, `open_rss_mb`, `rss_after_reading_every_patient_mb`: `createReplica` on the
- *   store, RSS after it, and after reading each patient's state once;
+ *   store (its projection current: `opening` says what opening did, `eventsReadAtOpen`
+ *   how many events it read through `readAll`; both should be `current` and 0), RSS
+ *   after it, and after reading each patient's state once;
  * - `read_cold_ms`: a random patient's state, first read after open;
- * - `record_ms`: one durable event (`replica.record`, SQLite `synchronous: full`);
+ * - `record_ms`: one durable event (`replica.record`, SQLite `synchronous: full`), on a copy;
  * - `replica_hash_ms`: the first `chart.hash()` after open;
- * - `status_s`, `conflicts_s`: the real `chartlog status|conflicts --store … --json`, run
- *   from source through tsx as the CLI tests do (`cliStartupS` is `chartlog --help` the same way);
+ * - `status_s`, `conflicts_s`: the real `chartlog status|conflicts --store … --json`
+ *   (read-only), run from source through tsx as the CLI tests do (`cliStartupS` is
+ *   `chartlog --help` the same way);
  * - `catchup_s`: three sites, each on a copy of the store, record their share of the
- *   workload's next saves cut off (10,000 each), then `syncReplicas` until converged and
- *   every chart read (the projection included);
- * - `replay_events_per_s`: `chartlog replay --store … --json`, with its peak RSS.
+ *   workload's next saves cut off (10,000 each; `--catchup-per-site N` for a smoke run), then `syncReplicas` until converged and
+ *   every replica's hash read (the projection is folded inline with each append, so that
+ *   includes it); convergence (hashes and version vectors) is checked after the timing;
+ * - `replay_events_per_s`: the full streaming rebuild of the persisted projection, with
+ *   its peak RSS (`peakRssMb`; the goal needs ≤ 512 MiB). `--replay-via worker` (the
+ *   default) opens a copy of the store and calls `projection.rebuild()` in a worker;
+ *   `--replay-via cli` runs `chartlog replay --store COPY --json` instead, which measures
+ *   the projection rebuild once the CLI's replay does it (before that, its in-memory fold).
  *
+ * `--cache-mib N` sets `cacheBytes` (the projection's stream cache) for every replica and
+ * projection the workers open; without it, the replica's default (`cacheMib: "default"`).
  * Every child runs under a time budget and an RSS cap: past either it is killed and
  * its line says `"value": null`, `"exceeded": "time" | "rss"` and `reached` (how far it
  * got). With both sizes (`--sizes quick,full`) a `<metric>_5m_vs_500k` line per metric
@@ -27,9 +42,12 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { numberArg, stringArg } from './benchArgs.js';
 import { progress, type BenchOptions } from './emit.js';
-import { percentile, RESULT_PREFIX, type CatchupResult, type HashResult, type LatencyResult, type OpenResult, type PracticeJob, type PracticeJobKind } from './practice/practiceJob.js';
+import { copyStore } from './practice/copyStore.js';
+import { percentile, type CatchupResult, type HashResult, type LatencyResult, type OpenResult, type PracticeJob, type PracticeJobKind, type RebuildResult } from './practice/practiceJob.js';
 import { practiceStore, type PracticeStore } from './practice/practiceStore.js';
+import { runPracticeJob, type PracticeJobRun } from './practice/runPracticeJob.js';
 import { runBounded, type Bounds, type BoundedRun } from './practice/runBounded.js';
 
 const SIZES = { quick: { patients: 1_000, label: '500k' }, full: { patients: 10_000, label: '5m' } } as const;
@@ -58,15 +76,19 @@ const round = (x: number, digits = 3): number => Math.round(x * 10 ** digits) / 
 export async function run(options: BenchOptions): Promise<void> {
   const sizes = (stringArg(options.args, '--sizes') ?? (options.quick ? 'quick' : 'full')).split(',') as SizeName[];
   for (const s of sizes) if (!(s in SIZES)) throw new Error(`practice: --sizes takes quick and/or full, not ${s}`);
-  const bounds: Bounds = { budgetS: numberArg(options.args, '--budget-s') ?? 600, rssCapMib: numberArg(options.args, '--rss-cap-mib') ?? 6000 };
-  const samples = numberArg(options.args, '--samples') ?? 200;
+  const bounds: Bounds = { budgetS: numberArg(options.args, '--budget-s', 'practice') ?? 600, rssCapMib: numberArg(options.args, '--rss-cap-mib', 'practice') ?? 6000 };
+  const samples = numberArg(options.args, '--samples', 'practice') ?? 200;
   // For a smoke run of the benchmark itself: any number of patients.
-  const patientsOverride = numberArg(options.args, '--patients');
+  const patientsOverride = numberArg(options.args, '--patients', 'practice');
+  const catchupPerSite = numberArg(options.args, '--catchup-per-site', 'practice') ?? 10_000;
+  const cacheMib = numberArg(options.args, '--cache-mib', 'practice');
+  const replayVia = stringArg(options.args, '--replay-via') ?? 'worker';
+  if (replayVia !== 'worker' && replayVia !== 'cli') throw new Error(`practice: --replay-via takes worker or cli, not ${replayVia}`);
   const results = new Map<SizeName, Map<Metric, number | null>>();
   for (const size of sizes) {
-    const store = await practiceStore({ patients: patientsOverride ?? SIZES[size].patients, eventsPerPatient: 500, concurrency: 0.01, seed: 1, catchupPerSite: 10_000 });
+    const store = await practiceStore({ patients: patientsOverride ?? SIZES[size].patients, eventsPerPatient: 500, concurrency: 0.01, seed: 1, catchupPerSite });
     progress(`practice ${SIZES[size].label}: store ${store.storePath} (${store.events} events) ${store.cached ? 'cached' : `built in ${store.buildS.toFixed(1)} s`}`);
-    results.set(size, await measureSize(store, patientsOverride === undefined ? SIZES[size].label : `${store.events}`, bounds, samples));
+    results.set(size, await measureSize(store, patientsOverride === undefined ? SIZES[size].label : `${store.events}`, bounds, { samples, cacheMib, replayVia }));
   }
   const small = results.get('quick');
   const large = results.get('full');
@@ -82,26 +104,31 @@ export async function run(options: BenchOptions): Promise<void> {
   }
 }
 
-async function measureSize(store: PracticeStore, size: string, bounds: Bounds, samples: number): Promise<Map<Metric, number | null>> {
+/** Knobs of one size's measurements. */
+interface Knobs {
+  readonly samples: number;
+  /** `cacheBytes` for the workers' replicas, MiB; the replica's default when undefined. */
+  readonly cacheMib: number | undefined;
+  readonly replayVia: 'worker' | 'cli';
+}
+
+async function measureSize(store: PracticeStore, size: string, bounds: Bounds, knobs: Knobs): Promise<Map<Metric, number | null>> {
+  const { samples, cacheMib } = knobs;
   const values = new Map<Metric, number | null>();
   const scratchDir = join(store.dir, '..', 'scratch');
   mkdirSync(scratchDir, { recursive: true });
-  const base = { size, events: store.events, budgetS: bounds.budgetS, rssCapMib: bounds.rssCapMib };
+  const base = { size, events: store.events, cacheMib: cacheMib ?? 'default', budgetS: bounds.budgetS, rssCapMib: bounds.rssCapMib };
+  const p = store.projection;
+  print({ bench: 'practice', metric: 'build_projection_s', value: round(p.seconds), unit: 's', eventsPerSecond: Math.round(p.eventsPerSecond), foldedEvents: p.events, cached: store.cached, goal: 'none (informational)', size, events: store.events });
   const emitMetric = (metric: Metric, value: number | null, run: BoundedRun, extra: Record<string, unknown> = {}): void => {
     values.set(metric, value);
     const { unit, goal, met } = METRICS[metric];
     const failed = value === null ? (run.exceeded !== undefined ? { exceeded: run.exceeded, reached: run.reached, afterS: round(run.wallS, 1) } : { failed: `exit ${run.exit}`, reached: run.reached }) : {};
     print({ bench: 'practice', metric, value: value === null ? null : round(value), unit, ...extra, goal, goalMet: value !== null && met(value) && extra['goalMet'] !== false, ...failed, ...base, peakRssMb: run.peakRssMib });
   };
-  const worker = async (kind: PracticeJobKind): Promise<{ run: BoundedRun; result: unknown }> => {
-    const job: PracticeJob = { kind, storePath: store.storePath, keyFiles: store.keyFiles, catchupPath: store.catchupPath, patients: store.patients, events: store.events, samples, scratchDir };
-    progress(`practice ${size}: ${kind}…`);
-    const run = await runBounded(`${size} ${kind}`, [`--max-old-space-size=${bounds.rssCapMib}`, '--import', 'tsx', 'bench/practice/practiceWorker.ts', JSON.stringify(job)], bounds);
-    // A killed worker leaves its copies of the store behind.
-    rmSync(scratchDir, { recursive: true, force: true });
-    mkdirSync(scratchDir, { recursive: true });
-    const line = run.stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
-    return { run, result: run.exceeded === undefined && run.exit === 0 && line !== undefined ? JSON.parse(line.slice(RESULT_PREFIX.length)) : undefined };
+  const worker = async (kind: PracticeJobKind): Promise<PracticeJobRun> => {
+    const job: PracticeJob = { kind, storePath: store.storePath, keyFiles: store.keyFiles, catchupPath: store.catchupPath, patients: store.patients, events: store.events, samples, scratchDir, ...(cacheMib !== undefined ? { cacheBytes: Math.round(cacheMib * 1024 * 1024) } : {}) };
+    return runPracticeJob(`practice ${size}`, job, bounds);
   };
   const cli = async (command: string, ...rest: string[]): Promise<{ run: BoundedRun; json: Record<string, unknown> | undefined }> => {
     progress(`practice ${size}: chartlog ${command}…`);
@@ -117,7 +144,7 @@ async function measureSize(store: PracticeStore, size: string, bounds: Bounds, s
 
   const open = await worker('open');
   const o = open.result as OpenResult | undefined;
-  emitMetric('open_s', o?.openS ?? null, open.run);
+  emitMetric('open_s', o?.openS ?? null, open.run, o ? { opening: o.opening, eventsReadAtOpen: o.eventsReadAtOpen } : {});
   emitMetric('open_rss_mb', o?.openRssMb ?? null, open.run);
   emitMetric('rss_after_reading_every_patient_mb', o?.rssAfterReadingMb ?? null, open.run, o ? { readEveryPatientS: round(o.readEveryPatientS) } : {});
   for (const [kind, metric] of [['read', 'read_cold_ms'], ['record', 'record_ms']] as const) {
@@ -136,21 +163,27 @@ async function measureSize(store: PracticeStore, size: string, bounds: Bounds, s
   const catchup = await worker('catchup');
   const c = catchup.result as CatchupResult | undefined;
   emitMetric('catchup_s', c?.catchupS ?? null, catchup.run, c ? { recorded: c.recorded, accepted: c.accepted, openThreeReplicasS: round(c.openS) } : {});
-  const replay = await cli('replay', '--store', store.storePath, '--json');
-  const eps = typeof replay.json?.['eventsPerSecond'] === 'number' ? replay.json['eventsPerSecond'] : null;
-  emitMetric('replay_events_per_s', eps, replay.run, { goalMet: eps !== null && eps >= 500_000 && replay.run.peakRssMib <= 512 });
+  let eps: number | null;
+  let replayRun: BoundedRun;
+  let replayExtra: Record<string, unknown>;
+  if (knobs.replayVia === 'cli') {
+    // The CLI's replay rebuilds the store's projection: on a copy, so the cached store stays as built.
+    const copy = join(scratchDir, 'replay.chartlog');
+    copyStore(store.storePath, copy);
+    const replay = await cli('replay', '--store', copy, '--json');
+    rmSync(scratchDir, { recursive: true, force: true });
+    mkdirSync(scratchDir, { recursive: true });
+    eps = typeof replay.json?.['eventsPerSecond'] === 'number' ? replay.json['eventsPerSecond'] : null;
+    replayRun = replay.run;
+    replayExtra = { via: 'chartlog replay --json', seconds: typeof replay.json?.['seconds'] === 'number' ? round(replay.json['seconds']) : null };
+  } else {
+    const replay = await worker('replay');
+    const r = replay.result as RebuildResult | undefined;
+    const seconds = r?.runsS[0];
+    eps = r !== undefined && seconds !== undefined ? r.events / seconds : null;
+    replayRun = replay.run;
+    replayExtra = { via: 'projection.rebuild() in a worker', ...(r && seconds !== undefined ? { seconds: round(seconds), streams: r.streams, hashMs: round(r.hashMs) } : {}) };
+  }
+  emitMetric('replay_events_per_s', eps === null ? null : Math.round(eps), replayRun, { ...replayExtra, goalMet: eps !== null && eps >= 500_000 && replayRun.peakRssMib <= 512 });
   return values;
-}
-
-function stringArg(args: readonly string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
-
-function numberArg(args: readonly string[], name: string): number | undefined {
-  const s = stringArg(args, name);
-  if (s === undefined) return undefined;
-  const n = Number(s);
-  if (!(n > 0)) throw new Error(`practice: ${name} takes a positive number, not ${s}`);
-  return n;
 }

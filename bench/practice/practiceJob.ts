@@ -11,8 +11,13 @@ export const RESULT_PREFIX = 'PRACTICE_RESULT ';
 /** Prefix of a line saying how far the worker got. */
 export const STAGE_PREFIX = 'PRACTICE_STAGE ';
 
-/** What a worker measures. */
-export type PracticeJobKind = 'open' | 'read' | 'record' | 'hash' | 'catchup';
+/**
+ * What a worker measures: `open` (and read every patient), `read` (cold reads), `record`,
+ * `hash`, `catchup`, `replay` (the persisted projection's streaming rebuild, on a copy of
+ * the store) and `fold` (every event read into memory and folded by `createChart`, for
+ * comparison with `replay`).
+ */
+export type PracticeJobKind = 'open' | 'read' | 'record' | 'hash' | 'catchup' | 'replay' | 'fold';
 
 /** One measurement, run in a fresh process. */
 export interface PracticeJob {
@@ -26,21 +31,31 @@ export interface PracticeJob {
   readonly events: number;
   /** Latency samples, for `read` and `record`. */
   readonly samples: number;
-  /** Directory for scratch copies of the store (`catchup`). */
+  /** Directory for scratch copies of the store (`record`, `catchup`, `replay`). */
   readonly scratchDir: string;
+  /** `cacheBytes` for `createReplica` and `openProjection`; the replica's default when absent. */
+  readonly cacheBytes?: number;
+  /** Timed rebuilds in one process, for `replay` and `fold` (each result lists every run). @defaultValue 1 */
+  readonly runs?: number;
 }
 
 /** Figures of an `open` job. */
 export interface OpenResult {
   readonly openS: number;
   readonly openRssMb: number;
+  /** What opening the projection had to do (`current` unless the cached store's projection was not). */
+  readonly opening: string;
+  /** Events the replica read through the store's `readAll` while opening. */
+  readonly eventsReadAtOpen: number;
   readonly rssAfterReadingMb: number;
   readonly readEveryPatientS: number;
 }
 
-/** Figures of a `read` or `record` job: one latency per sample, ms. */
+/** Figures of a `read` or `record` job: one latency per sample, ms; and the replica's open. */
 export interface LatencyResult {
   readonly ms: readonly number[];
+  readonly openS: number;
+  readonly openRssMb: number;
 }
 
 /** Figures of a `hash` job. */
@@ -56,8 +71,26 @@ export interface CatchupResult {
   readonly openS: number;
 }
 
+/** Figures of a `replay` or `fold` job. */
+export interface RebuildResult {
+  /** Events folded per run. */
+  readonly events: number;
+  readonly streams: number;
+  /** Each timed run, s. */
+  readonly runsS: readonly number[];
+  /** `fold`: reading every event into memory first, s (untimed in the runs). */
+  readonly loadS?: number;
+  /** The replica hash after the last run, and how long it took to compute, ms. */
+  readonly hash: string;
+  readonly hashMs: number;
+  /** Open conflicts after the last run. */
+  readonly conflicts: number;
+  /** The worker's own peak RSS (`maxRSS`), MiB. */
+  readonly maxRssMb: number;
+}
+
 /** Any worker result. */
-export type PracticeResult = OpenResult | LatencyResult | HashResult | CatchupResult;
+export type PracticeResult = OpenResult | LatencyResult | HashResult | CatchupResult | RebuildResult;
 
 /** The `p`-th percentile (nearest rank) of unsorted values. */
 export function percentile(values: readonly number[], p: number): number {

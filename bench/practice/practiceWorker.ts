@@ -1,30 +1,38 @@
 /**
  * One practice measurement in a process of its own (cold caches, a fresh heap):
  * `node --import tsx bench/practice/practiceWorker.ts '<PracticeJob JSON>'`. Uses only
- * what a user has: `createReplica` on the SQLite store, `chart.state`, `record`,
- * `chart.hash`, `syncReplicas`; so it measures today's code and a persisted projection
- * alike. Prints stage lines while it works and one result line (see practiceJob.ts).
+ * what a user has: `createReplica` on the SQLite store (whose persisted projection is
+ * current: opening reads no event), `chart.state`, `record`, `chart.hash`,
+ * `syncReplicas`, the store's `openProjection` and its `rebuild`, and `createChart` for
+ * the in-memory fold. Prints stage lines while it works and one result line (see
+ * practiceJob.ts).
  */
-import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { clinicalSchema, createHybridClock, createKeyring, createReplica, streamId, syncReplicas, type EventLog, type Replica } from '../../src/index.js';
+import { clinicalSchema, createChart, createHybridClock, createKeyring, createReplica, listConflicts, readConflicts, streamId, syncReplicas, type ChartEvent, type EventLog, type Replica } from '../../src/index.js';
 import { readSiteKeyFile } from '../../src/cli/siteKeyFile.js';
 import { openSqliteEventLog } from '../../src/store/sqlite/index.js';
 import { seededFloats } from '../../src/testing/mulberry32.js';
 import { recordSavesOffline, type OfflineSite } from '../workload/recordSaves.js';
+import { copyStore } from './copyStore.js';
 import type { CatchupWorkload } from './practiceStore.js';
-import { RESULT_PREFIX, STAGE_PREFIX, type PracticeJob, type PracticeResult } from './practiceJob.js';
+import { RESULT_PREFIX, STAGE_PREFIX, type PracticeJob, type PracticeResult, type RebuildResult } from './practiceJob.js';
 
 const job = JSON.parse(process.argv[2] ?? '') as PracticeJob;
 const MIB = 1024 * 1024;
 const rssMb = (): number => Math.round((process.memoryUsage().rss / MIB) * 10) / 10;
+const maxRssMb = (): number => Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10;
 const stage = (text: string): void => void process.stdout.write(`${STAGE_PREFIX}${text}\n`);
+const cache = job.cacheBytes !== undefined ? { cacheBytes: job.cacheBytes } : {};
+const removeStoreFiles = (path: string): void => {
+  for (const f of [path, `${path}-wal`, `${path}-shm`, `${path}.lock`]) rmSync(f, { force: true });
+};
 
-/** Counts the events the replica reads through `readAll`, so a killed open says how far it got. */
-function countingStore(store: EventLog, label: string): EventLog {
+/** Counts the events the replica reads through `readAll` (none, when its projection is current), so a killed open says how far it got. */
+function countingStore(store: EventLog, label: string): { store: EventLog; read: () => number } {
   let read = 0;
   let last = 0;
-  return new Proxy(store, {
+  const counted = new Proxy(store, {
     get(target, prop, receiver) {
       if (prop !== 'readAll') return Reflect.get(target, prop, receiver) as unknown;
       return async (cursor?: string, limit?: number) => {
@@ -38,14 +46,22 @@ function countingStore(store: EventLog, label: string): EventLog {
       };
     },
   });
+  return { store: counted, read: () => read };
 }
 
-/** Opens `site`'s replica on a SQLite store file (durable: synchronous full, the default). */
-async function openReplica(path: string, site: string, wallClock: () => number = Date.now): Promise<{ replica: Replica; store: EventLog }> {
+/** Opens `site`'s replica on a SQLite store file (durable: synchronous full, the default), with the job's cache bound. */
+async function openReplica(path: string, site: string, wallClock: () => number = Date.now): Promise<{ replica: Replica; store: EventLog; eventsRead: number }> {
   const publicKeys = Object.fromEntries(Object.entries(job.keyFiles).map(([s, f]) => [s, readFileSync(`${f}.pub`, 'utf8')]));
   const store = openSqliteEventLog(path);
-  const replica = await createReplica({ site, keys: readSiteKeyFile(job.keyFiles[site] as string), store: countingStore(store, site), schema: clinicalSchema, keyring: createKeyring(publicKeys), clock: createHybridClock({ wallClock }) });
-  return { replica, store };
+  const counted = countingStore(store, site);
+  const replica = await createReplica({ site, keys: readSiteKeyFile(job.keyFiles[site] as string), store: counted.store, schema: clinicalSchema, keyring: createKeyring(publicKeys), clock: createHybridClock({ wallClock }), ...cache });
+  return { replica, store, eventsRead: counted.read() };
+}
+
+/** What opening the replica's projection did (`current`, `caught-up`, `rebuilt`), when its chart says. */
+function openingOf(replica: Replica): string {
+  const chart = replica.chart as { readonly opening?: { readonly action: string } };
+  return chart.opening?.action ?? 'unknown';
 }
 
 const patient = (i: number) => streamId(`patient/p${i}`);
@@ -53,22 +69,24 @@ const patient = (i: number) => streamId(`patient/p${i}`);
 async function run(): Promise<PracticeResult> {
   const rand = seededFloats(7);
   if (job.kind === 'catchup') return catchup();
+  if (job.kind === 'replay') return replay();
+  if (job.kind === 'fold') return fold();
   // Recording changes the store: record on a copy, so the cached store stays as built.
   const path = job.kind === 'record' ? join(job.scratchDir, `record-${process.pid}.chartlog`) : job.storePath;
-  if (path !== job.storePath) copyFileSync(job.storePath, path);
+  if (path !== job.storePath) copyStore(job.storePath, path);
   const t0 = performance.now();
-  const { replica, store } = await openReplica(path, 'practice-a');
+  const { replica, store, eventsRead } = await openReplica(path, 'practice-a');
   const openS = (performance.now() - t0) / 1000;
-  stage(`opened in ${openS.toFixed(2)} s, RSS ${rssMb()} MiB`);
+  const openRssMb = rssMb();
+  stage(`opened in ${openS.toFixed(2)} s (projection ${openingOf(replica)}, ${eventsRead} events read), RSS ${openRssMb} MiB`);
   try {
     if (job.kind === 'open') {
-      const openRssMb = rssMb();
       const r0 = performance.now();
       for (let i = 0; i < job.patients; i++) {
         replica.chart.state(patient(i));
         if (i % 1000 === 999) stage(`read ${i + 1} of ${job.patients} patients, RSS ${rssMb()} MiB`);
       }
-      return { openS, openRssMb, rssAfterReadingMb: rssMb(), readEveryPatientS: (performance.now() - r0) / 1000 };
+      return { openS, openRssMb, opening: openingOf(replica), eventsReadAtOpen: eventsRead, rssAfterReadingMb: rssMb(), readEveryPatientS: (performance.now() - r0) / 1000 };
     }
     if (job.kind === 'read') {
       const picked = new Set<number>();
@@ -79,7 +97,7 @@ async function run(): Promise<PracticeResult> {
         replica.chart.state(patient(i));
         ms.push(performance.now() - r0);
       }
-      return { ms };
+      return { ms, openS, openRssMb };
     }
     if (job.kind === 'record') {
       const ms: number[] = [];
@@ -91,14 +109,14 @@ async function run(): Promise<PracticeResult> {
         await replica.record(draft);
         ms.push(performance.now() - r0);
       }
-      return { ms };
+      return { ms, openS, openRssMb };
     }
     const h0 = performance.now();
     replica.chart.hash();
     return { hashMs: performance.now() - h0 };
   } finally {
     await store.close();
-    if (path !== job.storePath) for (const f of [path, `${path}-wal`, `${path}-shm`, `${path}.lock`]) rmSync(f, { force: true });
+    if (path !== job.storePath) removeStoreFiles(path);
   }
 }
 
@@ -113,7 +131,7 @@ async function catchup(): Promise<PracticeResult> {
     const o0 = performance.now();
     for (const site of Object.keys(job.keyFiles)) {
       const path = join(dir, `${site}.chartlog`);
-      copyFileSync(job.storePath, path);
+      copyStore(job.storePath, path);
       let wall = workload.saves[0]?.at ?? 0;
       const { replica, store } = await openReplica(path, site, () => wall);
       stores.push(store);
@@ -127,7 +145,8 @@ async function catchup(): Promise<PracticeResult> {
     const replicas = [...sites.values()].map((s) => s.replica);
     const s0 = performance.now();
     const report = await syncReplicas(replicas);
-    // Converged includes the projection: reading folds what sync queued.
+    // Converged includes the projection: it is folded inline with each append, so reading
+    // every replica's hash here is all that is left (and costs nothing when it is).
     for (const r of replicas) r.chart.hash();
     const catchupS = (performance.now() - s0) / 1000;
     stage(`catchup: synced in ${catchupS.toFixed(2)} s; verifying`);
@@ -140,6 +159,84 @@ async function catchup(): Promise<PracticeResult> {
     for (const s of stores) await s.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Progress of a rebuild as stage lines, once a second at most. */
+function rebuildStages(label: string): (p: { readonly done: number; readonly total: number; readonly eventsPerSecond: number }) => void {
+  let last = 0;
+  return (p) => {
+    if (performance.now() - last < 1000) return;
+    last = performance.now();
+    stage(`${label}: ${p.done} of ${p.total} events, ${Math.round(p.eventsPerSecond)} events/s, RSS ${rssMb()} MiB`);
+  };
+}
+
+/**
+ * The persisted projection's streaming rebuild (what `chartlog replay` and a schema
+ * upgrade do): on a copy of the store, open its projection for writing (current: no
+ * fold), then `rebuild()` it `job.runs` times, timed; then the replica hash and the open
+ * conflicts, read from the projection.
+ */
+async function replay(): Promise<RebuildResult> {
+  mkdirSync(job.scratchDir, { recursive: true });
+  const path = join(job.scratchDir, `replay-${process.pid}.chartlog`);
+  copyStore(job.storePath, path);
+  const store = openSqliteEventLog(path);
+  try {
+    const projection = await store.openProjection({ schema: clinicalSchema, ...cache });
+    stage(`replay: projection opened (${projection.opening.action}), RSS ${rssMb()} MiB`);
+    const runsS: number[] = [];
+    let events = 0;
+    let streams = 0;
+    for (let r = 0; r < (job.runs ?? 1); r++) {
+      const t0 = performance.now();
+      const rebuilt = await projection.rebuild({ onProgress: rebuildStages(`replay run ${r + 1}`) });
+      runsS.push((performance.now() - t0) / 1000);
+      ({ events, streams } = rebuilt);
+      stage(`replay run ${r + 1}: ${events} events in ${(runsS.at(-1) ?? 0).toFixed(2)} s, RSS ${rssMb()} MiB`);
+    }
+    const h0 = performance.now();
+    const hash = projection.hash();
+    const hashMs = performance.now() - h0;
+    const conflicts = (await readConflicts(projection, () => Promise.resolve(undefined))).length;
+    return { events, streams, runsS, hash, hashMs, conflicts, maxRssMb: maxRssMb() };
+  } finally {
+    await store.close();
+    removeStoreFiles(path);
+  }
+}
+
+/** Every event read into memory (untimed), then folded into a new in-memory chart (`createChart().apply`) `job.runs` times, timed: the pre-projection rebuild, for comparison. */
+async function fold(): Promise<RebuildResult> {
+  const store = openSqliteEventLog(job.storePath, { readOnly: true });
+  const l0 = performance.now();
+  const events: ChartEvent[] = [];
+  try {
+    let cursor: string | undefined;
+    for (;;) {
+      const page = await store.readAll(cursor, 5000);
+      for (const e of page.events) events.push(e);
+      cursor = page.cursor;
+      if (page.done || page.events.length === 0) break;
+    }
+  } finally {
+    await store.close();
+  }
+  const loadS = (performance.now() - l0) / 1000;
+  stage(`fold: ${events.length} events read in ${loadS.toFixed(1)} s, RSS ${rssMb()} MiB`);
+  const runsS: number[] = [];
+  let chart = createChart({ schema: clinicalSchema });
+  for (let r = 0; r < (job.runs ?? 1); r++) {
+    chart = createChart({ schema: clinicalSchema });
+    const t0 = performance.now();
+    chart.apply(events);
+    runsS.push((performance.now() - t0) / 1000);
+    stage(`fold run ${r + 1}: ${events.length} events in ${(runsS.at(-1) ?? 0).toFixed(2)} s, RSS ${rssMb()} MiB`);
+  }
+  const h0 = performance.now();
+  const hash = chart.hash();
+  const hashMs = performance.now() - h0;
+  return { events: events.length, streams: chart.streams().length, runsS, loadS, hash, hashMs, conflicts: listConflicts(chart).length, maxRssMb: maxRssMb() };
 }
 
 process.stdout.write(RESULT_PREFIX + JSON.stringify(await run()) + '\n');

@@ -5,6 +5,7 @@
  */
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { median } from '../emit.js';
+import { percentile, type LatencyResult } from '../practice/practiceJob.js';
 import type { GcTime, RebuildResult, SyncResult } from './scaleJob.js';
 
 /** Where the figures were measured. */
@@ -59,6 +60,17 @@ export interface SizeSummary {
     /** Peak RSS of the (largest) sync worker, MiB. */
     readonly syncRssMb: number;
   };
+  /** A replica opened on a SQLite store of this size with a current persisted projection. */
+  readonly open: {
+    /** `createReplica` on the store, ms. */
+    readonly openMs: number;
+    /** RSS right after it, MiB. */
+    readonly openRssMb: number;
+    /** Median of the first read of a patient's state (not in the projection's cache), ms. */
+    readonly readColdMs: number;
+    readonly readColdP99Ms: number;
+    readonly readColdSamples: number;
+  };
 }
 
 /** One growth ratio: a per-event figure at the largest size over the same at the smallest. */
@@ -88,8 +100,8 @@ export interface ScaleResults {
   readonly growth: readonly Growth[];
   /** Every JSON line the run printed. */
   readonly lines: readonly unknown[];
-  /** The workers' raw results, per size: one rebuild, then each sync run. */
-  readonly raw: readonly { readonly rebuild: RebuildResult; readonly sync: readonly SyncResult[] }[];
+  /** The workers' raw results, per size: one rebuild, each sync run, and the open-and-read one. */
+  readonly raw: readonly { readonly rebuild: RebuildResult; readonly sync: readonly SyncResult[]; readonly open: LatencyResult }[];
 }
 
 /** The machine this process runs on. */
@@ -107,8 +119,8 @@ const round = (x: number, digits: number): number => Math.round(x * 10 ** digits
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
 const majorS = (g: GcTime): number => g.majorS + g.incrementalS;
 
-/** Per-event figures from one size's rebuild result and its sync runs. */
-export function summariseSize(rebuild: RebuildResult, syncs: readonly SyncResult[]): SizeSummary {
+/** Per-event figures from one size's rebuild result and its sync runs, and the open cost from its open-and-read run. */
+export function summariseSize(rebuild: RebuildResult, syncs: readonly SyncResult[], open: LatencyResult): SizeSummary {
   const n = rebuild.events;
   const rebuildUs = rebuild.applyS.map((s) => (s * 1e6) / n);
   const syncUs = syncs.map((s) => (s.syncS * 1e6) / s.accepted);
@@ -140,16 +152,26 @@ export function summariseSize(rebuild: RebuildResult, syncs: readonly SyncResult
       rebuildRssMb: rebuild.maxRssMb,
       syncRssMb: Math.max(...syncs.map((s) => s.maxRssMb)),
     },
+    open: {
+      openMs: round(open.openS * 1000, 3),
+      openRssMb: open.openRssMb,
+      readColdMs: round(median(open.ms), 3),
+      readColdP99Ms: round(percentile(open.ms, 99), 3),
+      readColdSamples: open.ms.length,
+    },
   };
 }
 
-/** The per-event figures compared across sizes, with how to read each from a summary. */
+/** The figures compared across sizes (per event, or per open and per read), with how to read each from a summary. */
 export const GROWTH_FIGURES: readonly { readonly name: string; readonly of: (s: SizeSummary) => number }[] = [
   { name: 'rebuild', of: (s) => s.rebuild.usPerEvent },
   { name: 'sync', of: (s) => s.sync.usPerEvent },
   { name: 'heap', of: (s) => s.memory.heapBytesPerEvent },
   { name: 'record', of: (s) => s.sync.recordUsPerEvent },
   { name: 'hash', of: (s) => s.rebuild.hashUsPerEvent },
+  // Not per event: opening and a cold read should cost the same at every size.
+  { name: 'open', of: (s) => s.open.openMs },
+  { name: 'read_cold', of: (s) => s.open.readColdMs },
 ];
 
 /** A size as a short label: 10000 → `10k`, 1000000 → `1m`. */
