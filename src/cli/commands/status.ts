@@ -104,7 +104,8 @@ export const statusCommand: CliCommand = {
     try {
       forks = await readForkMarker(store);
       vector = await store.versionVector();
-      events = await store.count();
+      // Each site's seqs are contiguous from 1 in a store, so the vector's sum is the count, without a scan.
+      events = Object.values(vector).reduce((n, seq) => n + seq, 0);
       chart = await chartStatusOf(store);
     } finally {
       await store.close();
