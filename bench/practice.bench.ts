@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- practice [--quick] [--sizes quick,full] [--budget-s 600] [--rss-cap-mib 6000] [--samples 200] [--patients N] [--catchup-per-site N] [--cache-mib N] [--replay-via worker|cli]`:
+ * `npm run bench -- practice [--quick] [--sizes quick,full] [--budget-s 600] [--rss-cap-mib 6000] [--samples 200] [--patients N] [--catchup-per-site N] [--cache-mib N] [--heap-mib N] [--replay-via worker|cli]`:
  * a replica the size of a real GP practice (issue 10). Builds once, and caches under
  * `.bench-out/practice/`, a SQLite replica store of 10,000 patients × 500 events =
  * 5,000,000 events from 3 sites with the primary-care workload (`--quick`: 1,000
@@ -33,6 +33,9 @@
  *   `--replay-via cli` runs `chartlog replay --store COPY --json` instead, which measures
  *   the projection rebuild once the CLI's replay does it (before that, its in-memory fold).
  *
+ * `--heap-mib N` starts every measuring process with `--max-old-space-size=N` (the V8 heap
+ * limit a deployment sets; without it, the RSS cap): V8 collects lazily up to its limit, so
+ * the RSS lines depend on it as much as on what is live. Every line says `heapMib`.
  * `--cache-mib N` sets `cacheBytes` (the projection's stream cache) for every replica and
  * projection the workers open; without it, the replica's default (`cacheMib: "default"`).
  * Every child runs under a time budget and an RSS cap: past either it is killed and
@@ -76,7 +79,7 @@ const round = (x: number, digits = 3): number => Math.round(x * 10 ** digits) / 
 export async function run(options: BenchOptions): Promise<void> {
   const sizes = (stringArg(options.args, '--sizes') ?? (options.quick ? 'quick' : 'full')).split(',') as SizeName[];
   for (const s of sizes) if (!(s in SIZES)) throw new Error(`practice: --sizes takes quick and/or full, not ${s}`);
-  const bounds: Bounds = { budgetS: numberArg(options.args, '--budget-s', 'practice') ?? 600, rssCapMib: numberArg(options.args, '--rss-cap-mib', 'practice') ?? 6000 };
+  const bounds: Bounds = { budgetS: numberArg(options.args, '--budget-s', 'practice') ?? 600, rssCapMib: numberArg(options.args, '--rss-cap-mib', 'practice') ?? 6000, heapMib: numberArg(options.args, '--heap-mib', 'practice') };
   const samples = numberArg(options.args, '--samples', 'practice') ?? 200;
   // For a smoke run of the benchmark itself: any number of patients.
   const patientsOverride = numberArg(options.args, '--patients', 'practice');
@@ -117,7 +120,7 @@ async function measureSize(store: PracticeStore, size: string, bounds: Bounds, k
   const values = new Map<Metric, number | null>();
   const scratchDir = join(store.dir, '..', 'scratch');
   mkdirSync(scratchDir, { recursive: true });
-  const base = { size, events: store.events, cacheMib: cacheMib ?? 'default', budgetS: bounds.budgetS, rssCapMib: bounds.rssCapMib };
+  const base = { size, events: store.events, cacheMib: cacheMib ?? 'default', heapMib: bounds.heapMib ?? 'rss cap', budgetS: bounds.budgetS, rssCapMib: bounds.rssCapMib };
   const p = store.projection;
   print({ bench: 'practice', metric: 'build_projection_s', value: round(p.seconds), unit: 's', eventsPerSecond: Math.round(p.eventsPerSecond), foldedEvents: p.events, cached: store.cached, goal: 'none (informational)', size, events: store.events });
   const emitMetric = (metric: Metric, value: number | null, run: BoundedRun, extra: Record<string, unknown> = {}): void => {

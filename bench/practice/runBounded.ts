@@ -15,6 +15,12 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 export interface Bounds {
   readonly budgetS: number;
   readonly rssCapMib: number;
+  /**
+   * V8's old-space limit for the child (`--max-old-space-size`), as a deployment would set
+   * it: V8 collects lazily up to its limit, so RSS says as much about this setting as about
+   * what is live. Undefined: the RSS cap (the child is killed before V8 would give up).
+   */
+  readonly heapMib?: number | undefined;
 }
 
 /** How a bounded child ended. */

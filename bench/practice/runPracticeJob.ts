@@ -20,7 +20,7 @@ export interface PracticeJobRun {
  */
 export async function runPracticeJob(label: string, job: PracticeJob, bounds: Bounds): Promise<PracticeJobRun> {
   progress(`${label}: ${job.kind}…`);
-  const run = await runBounded(`${label} ${job.kind}`, [`--max-old-space-size=${bounds.rssCapMib}`, '--import', 'tsx', 'bench/practice/practiceWorker.ts', JSON.stringify(job)], bounds);
+  const run = await runBounded(`${label} ${job.kind}`, [`--max-old-space-size=${bounds.heapMib ?? bounds.rssCapMib}`, '--import', 'tsx', 'bench/practice/practiceWorker.ts', JSON.stringify(job)], bounds);
   rmSync(job.scratchDir, { recursive: true, force: true });
   mkdirSync(job.scratchDir, { recursive: true });
   const line = run.stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));

@@ -44,6 +44,7 @@ export function createSqliteProjectionTables(db: Database.Database, path: string
   const decodeResource = (stream: string, [key, body, hash, last]: ResourceRow): ProjectedResource => {
     if (hashCanonical(body) !== hash) throw corrupt(stream, `resource ${key} does not match its hash`);
     let state: ResourceState | undefined;
+    let lastKeys: Record<string, EventKey> | undefined;
     return {
       key,
       get state(): ResourceState {
@@ -54,7 +55,11 @@ export function createSqliteProjectionTables(db: Database.Database, path: string
         return state;
       },
       hash,
-      last: JSON.parse(last) as Record<string, EventKey>,
+      // Only a write to the resource needs its fields' last keys: a reader never parses them.
+      get last(): Record<string, EventKey> {
+        lastKeys ??= JSON.parse(last) as Record<string, EventKey>;
+        return lastKeys;
+      },
       size: body.length,
     };
   };
