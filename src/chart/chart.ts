@@ -4,6 +4,7 @@ import type { Schema } from '../merge/schema.js';
 import type { ChartView } from './chartView.js';
 import { createMemoryProjectionTables } from './memoryProjectionTables.js';
 import { createProjector } from './projector.js';
+import { projectorView } from './projectorView.js';
 
 /** Options for {@link createChart}. */
 export interface ChartOptions {
@@ -60,18 +61,7 @@ export function createChart(options: ChartOptions): Chart {
   const { schema } = options;
   const logs = new Map<StreamId, StreamLog>();
   const projector = createProjector({ schema, tables: createMemoryProjectionTables(), reader: { readStream: (stream) => logs.get(stream)?.events ?? [] }, cacheBytes: Infinity });
-  return {
-    schema,
-    get size() {
-      return projector.size;
-    },
-    state: (stream) => projector.state(stream),
-    resource: (stream, key) => projector.resource(stream, key),
-    openConflicts: (stream) => projector.openConflicts(stream),
-    stateHash: (stream) => projector.stateHash(stream),
-    hash: () => projector.hash(),
-    streams: () => projector.streams(),
-    conflictStreams: () => projector.conflictStreams(),
+  return projectorView<Chart>(projector, {
     events: (stream) => logs.get(stream)?.events ?? [],
     event: (stream, id) => logs.get(stream)?.ids.get(id),
     apply(batch) {
@@ -100,7 +90,7 @@ export function createChart(options: ChartOptions): Chart {
       projector.project(fresh).commit();
       return { applied: fresh.length, duplicates: received - fresh.length, late, streams: [...byStream.keys()].sort() };
     },
-  };
+  });
 }
 
 function mergeSorted(a: readonly ChartEvent[], b: readonly ChartEvent[]): ChartEvent[] {

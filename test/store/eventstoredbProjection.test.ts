@@ -15,27 +15,13 @@ import { openSqliteEventLog } from '../../src/store/sqlite/index.js';
 import type { ProjectionProgress, StoreProjection } from '../../src/store/storeProjection.js';
 import { propertyParameters, scenarioArbitrary, type Scenario } from '../../src/testing/index.js';
 import { startEsdbTestServer, type EsdbTestServer } from '../support/esdb/esdbTestServer.js';
+import { interleavedBatches } from '../support/storeArrivals.js';
 import { useTempDir } from '../support/tempDir.js';
 
 const file = useTempDir('esdb-projection');
 const run = Date.now().toString(36);
 let n = 0;
 
-/** Each site's events in seq order, cut into chunks, sites interleaved: what a store receives from sync. */
-function arrivals(events: readonly ChartEvent[], cuts: readonly number[]): ChartEvent[][] {
-  const bySite = new Map<string, ChartEvent[]>();
-  for (const e of [...events].sort((a, b) => a.seq - b.seq)) bySite.set(e.site, [...(bySite.get(e.site) ?? []), e]);
-  const queues = [...bySite.values()];
-  const out: ChartEvent[][] = [];
-  let c = 0;
-  while (queues.some((q) => q.length > 0)) {
-    for (const q of queues) {
-      const take = 1 + ((cuts[c++ % cuts.length] ?? 0) % 4);
-      if (q.length > 0) out.push(q.splice(0, take));
-    }
-  }
-  return out;
-}
 
 function expectFold(projection: StoreProjection, events: readonly ChartEvent[], s: Scenario): void {
   const expected = fold(events, s.schema);
@@ -85,7 +71,7 @@ function describeProjection(label: string, connectionString: () => string): void
           const log = await store(p, path);
           const projection = await log.openProjection({ schema: s.schema });
           const stored: ChartEvent[] = [];
-          for (const batch of arrivals(s.events, cuts)) {
+          for (const batch of interleavedBatches(s.events, cuts)) {
             await log.append(batch);
             stored.push(...batch);
             // Read-your-writes: the append resolved, so the projection shows it.
@@ -105,7 +91,7 @@ function describeProjection(label: string, connectionString: () => string): void
     it('keeps its checkpoint across a close: a reopen catches up only with the events stored since', async () => {
       const s = scenario(1);
       const half = Math.floor(s.events.length / 2);
-      const [first, second] = [arrivals(s.events, [1]).flat().slice(0, half), arrivals(s.events, [1]).flat().slice(half)];
+      const [first, second] = [interleavedBatches(s.events, [1]).flat().slice(0, half), interleavedBatches(s.events, [1]).flat().slice(half)];
       const p = prefix();
       const path = file(`${p}.projection`);
       const log = await store(p, path);
@@ -127,7 +113,7 @@ function describeProjection(label: string, connectionString: () => string): void
 
     it('folds the events a second store instance on the same database appends, each once', async () => {
       const s = scenario(2);
-      const batches = arrivals(s.events, [2, 0, 3]);
+      const batches = interleavedBatches(s.events, [2, 0, 3]);
       const p = prefix();
       const log = await store(p, file(`${p}.projection`));
       const other = await store(p);
@@ -148,7 +134,7 @@ function describeProjection(label: string, connectionString: () => string): void
       const path = file(`${p}.projection`);
       const log = await store(p, path);
       await log.openProjection({ schema: s.schema });
-      await log.append(arrivals(s.events, [3]).flat());
+      await log.append(interleavedBatches(s.events, [3]).flat());
       await log.close();
       const changed = defineSchema({ ...s.schema.definition, revision: 'changed-field-checks' });
       const progress: ProjectionProgress[] = [];
@@ -192,7 +178,7 @@ function describeProjection(label: string, connectionString: () => string): void
       const path = file(`${p}.projection`);
       const log = await store(p, path);
       await log.openProjection({ schema: s.schema });
-      await log.append(arrivals(s.events, [1]).flat());
+      await log.append(interleavedBatches(s.events, [1]).flat());
       await log.close();
       const db = new Database(path);
       const damaged = db.prepare('SELECT stream FROM projection_resources LIMIT 1').pluck().get() as string;

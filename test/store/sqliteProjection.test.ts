@@ -6,30 +6,12 @@ import { combineStateHashes, fold, isChartlogError, prepareWrite, siteId, stateH
 import { openSqliteEventLog } from '../../src/store/sqlite/index.js';
 import { propertyParameters, scenarioArbitrary, testSchema, TEST_EVENT_TYPE } from '../../src/testing/index.js';
 import { makeWriter } from '../support/storeFixtures.js';
+import { interleavedBatches } from '../support/storeArrivals.js';
 import { useTempDir } from '../support/tempDir.js';
 
 const file = useTempDir('projection');
 let n = 0;
 
-/** Each site's events in seq order, cut into chunks, sites interleaved: what a store receives from sync. */
-function arrivals(events: readonly ChartEvent[], cuts: readonly number[]): ChartEvent[][] {
-  const bySite = new Map<string, ChartEvent[]>();
-  for (const e of [...events].sort((a, b) => a.seq - b.seq)) {
-    const list = bySite.get(e.site) ?? [];
-    list.push(e);
-    bySite.set(e.site, list);
-  }
-  const queues = [...bySite.values()];
-  const out: ChartEvent[][] = [];
-  let c = 0;
-  while (queues.some((q) => q.length > 0)) {
-    for (const q of queues) {
-      const take = 1 + ((cuts[c++ % cuts.length] ?? 0) % 4);
-      if (q.length > 0) out.push(q.splice(0, take));
-    }
-  }
-  return out;
-}
 
 describe('the SQLite store’s persisted projection', () => {
   it('equals the pure fold of the events stored, after appends in any order, and after reopening', async () => {
@@ -38,7 +20,7 @@ describe('the SQLite store’s persisted projection', () => {
         const path = file(`p${n++}.chartlog`);
         const store = openSqliteEventLog(path, { synchronous: 'normal' });
         const projection = await store.openProjection({ schema: s.schema });
-        for (const batch of arrivals(s.events, cuts)) await store.append(batch);
+        for (const batch of interleavedBatches(s.events, cuts)) await store.append(batch);
         const expected = fold(s.events, s.schema);
         for (const [stream, state] of expected) expect(projection.state(stream)).toEqual(state);
         expect(projection.hash()).toBe(combineStateHashes(expected));

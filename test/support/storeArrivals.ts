@@ -35,14 +35,37 @@ export function storeArrivalArbitrary(events: readonly ChartEvent[]): Arbitrary<
   });
 }
 
-function storeArrivals(events: readonly ChartEvent[], plan: ArrivalPlan): StoreBatch[] {
+/** Each site's events in seq order (one queue per site, in order of first appearance). */
+export function siteQueues(events: readonly ChartEvent[]): ChartEvent[][] {
   const bySite = new Map<string, ChartEvent[]>();
   for (const e of [...events].sort((a, b) => a.seq - b.seq)) {
     const list = bySite.get(e.site) ?? [];
     list.push(e);
     bySite.set(e.site, list);
   }
-  const queues = [...bySite.values()];
+  return [...bySite.values()];
+}
+
+/**
+ * Each site's events in seq order, cut into chunks of 1–4 (`cuts` picks each size in
+ * turn), sites taking turns: a deterministic arrival order a store accepts (no gaps),
+ * with late events whenever sites' clocks interleave.
+ */
+export function interleavedBatches(events: readonly ChartEvent[], cuts: readonly number[]): ChartEvent[][] {
+  const queues = siteQueues(events);
+  const out: ChartEvent[][] = [];
+  let c = 0;
+  while (queues.some((q) => q.length > 0)) {
+    for (const q of queues) {
+      const take = 1 + ((cuts[c++ % cuts.length] ?? 0) % 4);
+      if (q.length > 0) out.push(q.splice(0, take));
+    }
+  }
+  return out;
+}
+
+function storeArrivals(events: readonly ChartEvent[], plan: ArrivalPlan): StoreBatch[] {
+  const queues = siteQueues(events);
   const sent: ChartEvent[] = [];
   const out: StoreBatch[] = [];
   let current: ChartEvent[] = [];

@@ -1,5 +1,6 @@
 import { createMemoryProjectionTables } from '../../chart/memoryProjectionTables.js';
 import { createProjector } from '../../chart/projector.js';
+import { projectorView } from '../../chart/projectorView.js';
 import { ChartlogError } from '../../error/chartlogError.js';
 import type { ChartEvent } from '../../event/chartEvent.js';
 import type { SiteId, StreamId } from '../../event/ids.js';
@@ -248,33 +249,21 @@ export async function openEventStoreDbProjection(source: ProjectionSource, optio
   const ensureOpen = (): void => {
     if (stopping) throw storeClosed('eventstoredb projection');
   };
-  const handle: StoreProjection = {
-    schema: options.schema,
-    opening,
-    get size() {
-      ensureOpen();
-      return projector.size;
+  const handle = projectorView<StoreProjection>(
+    projector,
+    {
+      opening,
+      rebuild: async (rebuildOptions: { readonly onProgress?: ((progress: ProjectionProgress) => void) | undefined } = {}) => {
+        ensureOpen();
+        return enqueue(async () => {
+          const t0 = performance.now();
+          const { events, streams } = await rebuildNow(rebuildOptions.onProgress);
+          return { events, streams, seconds: (performance.now() - t0) / 1000 };
+        });
+      },
     },
-    get latestStamp() {
-      ensureOpen();
-      return projector.latestStamp;
-    },
-    state: (stream) => (ensureOpen(), projector.state(stream)),
-    resource: (stream, key) => (ensureOpen(), projector.resource(stream, key)),
-    openConflicts: (stream) => (ensureOpen(), projector.openConflicts(stream)),
-    stateHash: (stream) => (ensureOpen(), projector.stateHash(stream)),
-    hash: () => (ensureOpen(), projector.hash()),
-    streams: () => (ensureOpen(), projector.streams()),
-    conflictStreams: () => (ensureOpen(), projector.conflictStreams()),
-    rebuild: async (rebuildOptions = {}) => {
-      ensureOpen();
-      return enqueue(async () => {
-        const t0 = performance.now();
-        const { events, streams } = await rebuildNow(rebuildOptions.onProgress);
-        return { events, streams, seconds: (performance.now() - t0) / 1000 };
-      });
-    },
-  };
+    (_action, body) => (ensureOpen(), body()),
+  );
   return {
     handle,
     fingerprint,

@@ -8,6 +8,7 @@ import { planAppend } from '../checkAppend.js';
 import { ChartlogError } from '../../error/chartlogError.js';
 import { createMemoryProjectionTables } from '../../chart/memoryProjectionTables.js';
 import { createProjector, type Projector } from '../../chart/projector.js';
+import { projectorView } from '../../chart/projectorView.js';
 import { schemaFingerprint } from '../../merge/schemaFingerprint.js';
 import { foldIntoProjection } from '../foldIntoProjection.js';
 import type { StoreProjection, StoreProjectionOptions } from '../storeProjection.js';
@@ -166,27 +167,13 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Memor
         return { events, streams: streams.size, seconds: (performance.now() - started) / 1000 };
       };
       const first = fromScratch(options.onProgress);
-      const handle: StoreProjection = {
-        schema: options.schema,
-        opening: { action: 'rebuilt', events: first.events, seconds: first.seconds },
-        get size() {
-          return projector.size;
-        },
-        get latestStamp() {
-          return projector.latestStamp;
-        },
-        state: (stream) => projector.state(stream),
-        resource: (stream, key) => projector.resource(stream, key),
-        openConflicts: (stream) => projector.openConflicts(stream),
-        stateHash: (stream) => projector.stateHash(stream),
-        hash: () => projector.hash(),
-        streams: () => projector.streams(),
-        conflictStreams: () => projector.conflictStreams(),
-        async rebuild(rebuildOptions = {}) {
+      const handle = projectorView<StoreProjection>(projector, {
+        opening: { action: 'rebuilt', events: first.events, seconds: first.seconds } as const,
+        async rebuild(rebuildOptions: { readonly onProgress?: StoreProjectionOptions['onProgress'] } = {}) {
           open();
           return fromScratch(rebuildOptions.onProgress);
         },
-      };
+      });
       projection = { projector, fingerprint, handle };
       return handle;
     },

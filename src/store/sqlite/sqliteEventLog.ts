@@ -10,6 +10,7 @@ import type { EventHash, SiteId, StreamId } from '../../event/ids.js';
 import type { Json } from '../../event/json.js';
 import { checkMarkerName } from '../markerName.js';
 import { createProjector, type PendingProjection, type Projector } from '../../chart/projector.js';
+import { projectorView, type ProjectionRead } from '../../chart/projectorView.js';
 import { schemaFingerprint } from '../../merge/schemaFingerprint.js';
 import { foldIntoProjection } from '../foldIntoProjection.js';
 import type { ProjectionOpening, ProjectionProgress, StoreProjection, StoreProjectionOptions } from '../storeProjection.js';
@@ -414,7 +415,7 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
         // moved) the cache is dropped, and each read runs in one read transaction, so a
         // stream's row and resources come from the same commit.
         let seenVersion = selectDataVersion.get() as number;
-        const read = <T>(action: string, body: () => T): T => {
+        const read: ProjectionRead = (action, body) => {
           if (closed) throw storeClosed(`SQLite event log ${path}`);
           try {
             if (!opts.readOnly) return body();
@@ -430,29 +431,19 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
             throw translateSqliteError(e, path, action);
           }
         };
-        const handle: StoreProjection = {
-          schema: options.schema,
-          opening,
-          get size() {
-            return read('projection', () => projector.size);
+        const handle = projectorView<StoreProjection>(
+          projector,
+          {
+            opening,
+            rebuild: (rebuildOptions: { readonly onProgress?: (progress: ProjectionProgress) => void } = {}) =>
+              guard('rebuild', () => {
+                const t0 = performance.now();
+                const { events, streams } = rebuild(rebuildOptions.onProgress);
+                return { events, streams, seconds: (performance.now() - t0) / 1000 };
+              }),
           },
-          get latestStamp() {
-            return read('projection', () => projector.latestStamp);
-          },
-          state: (stream) => read('state', () => projector.state(stream)),
-          resource: (stream, key) => read('resource', () => projector.resource(stream, key)),
-          openConflicts: (stream) => read('openConflicts', () => projector.openConflicts(stream)),
-          stateHash: (stream) => read('stateHash', () => projector.stateHash(stream)),
-          hash: () => read('hash', () => projector.hash()),
-          streams: () => read('streams', () => projector.streams()),
-          conflictStreams: () => read('conflictStreams', () => projector.conflictStreams()),
-          rebuild: (rebuildOptions = {}) =>
-            guard('rebuild', () => {
-              const t0 = performance.now();
-              const { events, streams } = rebuild(rebuildOptions.onProgress);
-              return { events, streams, seconds: (performance.now() - t0) / 1000 };
-            }),
-        };
+          read,
+        );
         if (!opts.readOnly) attached = { projector, tables, fingerprint, handle };
         return handle;
       }),
