@@ -93,11 +93,13 @@ interface CachedStream {
 /**
  * Creates a projector over tables. Each field's state depends only on the writes of that
  * field in total order, so a new event is applied directly to every field it writes whose
- * last folded write is earlier (the normal case, O(event)), and only a field that already
- * folded a later write — or whose write a new retraction takes back — is re-folded from
- * the stream's events, read from the store by its stream index. No snapshot is needed to
- * rewind: the unit of a rewind is a field, not a stream. The result equals the pure
- * `foldStream` of the stream's events (test/properties/projection.test.ts).
+ * last folded write is earlier (the normal case, O(event)), or whose rule claims
+ * `commutative` (order does not matter: every built-in rule); only a field of another rule
+ * that already folded a later write, or whose write a new retraction takes back, is
+ * re-folded from the stream's events, read from the store by its stream index. No
+ * snapshot is needed to rewind: the unit of a rewind is a field, not a stream. The result
+ * equals the pure `foldStream` of the stream's events (test/properties/projection.test.ts,
+ * test/properties/incrementalChart.test.ts).
  */
 export function createProjector(options: ProjectorOptions): Projector {
   const { schema, tables, reader } = options;
