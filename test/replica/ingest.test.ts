@@ -151,3 +151,21 @@ describe('a replica records and ingests', () => {
     expect(h.forks()).toHaveLength(1);
   });
 });
+
+describe('ingest appends a message’s runs together', () => {
+  it('when the store refuses one site’s run at append, the other sites’ runs are still taken in, and only that run is refused', async () => {
+    const a = await openSite('practice-a', { network: NETWORK });
+    const b = await openSite('practice-b', { network: NETWORK });
+    const fromA = await recordMany(a, 3);
+    const fromB = [await b.record({ ...draft('practice-b', 1), data: { 'Item/r1': { lww: 'x'.repeat(3000) } } })];
+    const heads = [(await a.signHead()) as ChartEvent, (await b.signHead()) as ChartEvent];
+    // The store accepts smaller events than the replica checks for: its refusal comes only at append.
+    const h = await openSite('hospital', { network: NETWORK, store: createMemoryEventLog({ maxEventBytes: 2000 }) });
+    const report = await h.ingest([...fromA.slice(0, -1), heads[0], ...fromB.slice(0, -1), heads[1]]);
+    expect(report.accepted).toBe(3);
+    expect(report.refused.count).toBe(1);
+    expect(report.refused.byCode).toEqual({ oversize: 1 });
+    expect(await h.versionVector()).toEqual({ 'practice-a': 3 });
+    expect(h.chart.hash()).toBe(foldHash(await allEvents(h)));
+  });
+});
