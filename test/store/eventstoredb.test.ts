@@ -8,7 +8,7 @@
 import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isChartlogError, type ChartlogError, type ChartlogErrorCode } from '../../src/error/chartlogError.js';
+import { type ChartlogError, type ChartlogErrorCode } from '../../src/error/chartlogError.js';
 import type { ChartEvent } from '../../src/event/chartEvent.js';
 import { eventHash } from '../../src/event/eventHash.js';
 import type { SiteId } from '../../src/event/ids.js';
@@ -16,6 +16,8 @@ import { uuidFromSha256 } from '../../src/event/uuidFromSha256.js';
 import { createEventStoreDbEventLog, type ChartEventSubscription, type EventStoreDbEventLog } from '../../src/store/eventstoredb/index.js';
 import { startEsdbTestServer, type EsdbTestServer } from '../support/esdb/esdbTestServer.js';
 import { interleave, makeHistory, makeWriter, siteEvents, SITES, STREAMS } from '../support/storeFixtures.js';
+import { caughtError } from '../support/caughtError.js';
+import { waitFor } from '../support/waitFor.js';
 
 const [A, B] = SITES as [SiteId, SiteId, SiteId];
 let server: EsdbTestServer;
@@ -43,24 +45,6 @@ async function store(prefix = `s${++stores}`): Promise<EventStoreDbEventLog> {
 function track<T extends ChartEventSubscription>(sub: T): T {
   open.push(sub);
   return sub;
-}
-
-async function waitFor(check: () => boolean, what: string, ms = 5000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<ChartlogError> {
-  try {
-    await promise;
-  } catch (e) {
-    if (isChartlogError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a ChartlogError, but the call succeeded');
 }
 
 function expectCode(error: ChartlogError, code: ChartlogErrorCode): void {
@@ -201,7 +185,7 @@ describe('eventstoredb store: subscribe', () => {
     await server.stop();
     await waitFor(() => drops.length >= 2, 'failed resubscriptions while the node is down');
     expect(drops.every((e) => e.code === 'STORE_UNAVAILABLE')).toBe(true);
-    expectCode(await codeOf(writer.append(siteEvents(makeWriter(A), 1))), 'STORE_UNAVAILABLE');
+    expectCode(await caughtError(writer.append(siteEvents(makeWriter(A), 1))), 'STORE_UNAVAILABLE');
     await server.start();
     const more = siteEvents(w, 2);
     // The writer's client reconnects on its next call.
@@ -231,7 +215,7 @@ describe('eventstoredb store: the record index needs no repair', () => {
     const log = await store();
     const a = siteEvents(makeWriter(A), 3);
     server.injectFault({ method: 'BatchAppend', stream: log.streams.site(A), code: grpc.status.UNAVAILABLE, details: 'connection reset' });
-    expectCode(await codeOf(log.append(a)), 'STORE_UNAVAILABLE');
+    expectCode(await caughtError(log.append(a)), 'STORE_UNAVAILABLE');
     // The links were written, their targets were not.
     expect(server.database.stream(log.streams.index(STREAMS[0]!))?.length).toBeGreaterThan(0);
     expect(await log.count()).toBe(0);
@@ -247,7 +231,7 @@ describe('eventstoredb store: the record index needs no repair', () => {
     const lost = siteEvents(makeWriter(A, { seed: 1 }), 1, [STREAMS[0]!]);
     const kept = siteEvents(makeWriter(A, { seed: 2 }), 1, [STREAMS[1]!]);
     server.injectFault({ method: 'BatchAppend', stream: log.streams.site(A), code: grpc.status.UNAVAILABLE });
-    await codeOf(log.append(lost));
+    await caughtError(log.append(lost));
     await log.append(kept);
     expect(await log.readStream(STREAMS[0]!)).toEqual([]);
     expect(await log.readStream(STREAMS[1]!)).toEqual(kept);
@@ -256,7 +240,7 @@ describe('eventstoredb store: the record index needs no repair', () => {
   it('a site registered just before a crash, with no events, adds nothing to the version vector', async () => {
     const log = await store();
     server.injectFault({ method: 'BatchAppend', stream: log.streams.site(B), code: grpc.status.UNAVAILABLE });
-    await codeOf(log.append(siteEvents(makeWriter(B), 2)));
+    await caughtError(log.append(siteEvents(makeWriter(B), 2)));
     expect(server.database.stream(log.streams.sites)).toHaveLength(1);
     expect(await log.versionVector()).toEqual({});
     expect(await log.head(B)).toEqual({ seq: 0, hash: null });
@@ -275,7 +259,7 @@ describe('eventstoredb store: concurrent writers and errors', () => {
       raced = true;
       await other.append(theirs);
     });
-    const error = await codeOf(log.append(mine));
+    const error = await caughtError(log.append(mine));
     expectCode(error, 'FORK');
     expect(error.details).toMatchObject({ site: A, seq: 1, heldHash: eventHash(theirs[0]!), offeredHash: eventHash(mine[0]!) });
     expect(await log.readSite(A)).toEqual(theirs);
@@ -301,11 +285,11 @@ describe('eventstoredb store: concurrent writers and errors', () => {
     const log = await createEventStoreDbEventLog({ connectionString: down.connectionString, prefix: 'down' });
     await down.stop();
     try {
-      const error = await codeOf(log.readSite(A));
+      const error = await caughtError(log.readSite(A));
       expectCode(error, 'STORE_UNAVAILABLE');
       expect(error.details['action']).toBeDefined();
-      expectCode(await codeOf(log.append(siteEvents(makeWriter(A), 1))), 'STORE_UNAVAILABLE');
-      expectCode(await codeOf(createEventStoreDbEventLog({ connectionString: down.connectionString })), 'STORE_UNAVAILABLE');
+      expectCode(await caughtError(log.append(siteEvents(makeWriter(A), 1))), 'STORE_UNAVAILABLE');
+      expectCode(await caughtError(createEventStoreDbEventLog({ connectionString: down.connectionString })), 'STORE_UNAVAILABLE');
     } finally {
       await log.close();
     }
@@ -314,18 +298,18 @@ describe('eventstoredb store: concurrent writers and errors', () => {
   it('translates other driver errors to STORE_FAILED with the driver\'s error type', async () => {
     const log = await store();
     server.injectFault({ method: 'Read', code: grpc.status.PERMISSION_DENIED, exception: 'access-denied', details: 'Access denied' });
-    const denied = await codeOf(log.readSite(A));
+    const denied = await caughtError(log.readSite(A));
     expectCode(denied, 'STORE_FAILED');
     expect(denied.details['driverType']).toBe('access-denied');
     server.injectFault({ method: 'Read', code: grpc.status.INTERNAL, details: 'boom' });
-    expectCode(await codeOf(log.versionVector()), 'STORE_FAILED');
+    expectCode(await caughtError(log.versionVector()), 'STORE_FAILED');
   });
 
   it('a node\'s MaxAppendSize refusal is STORE_FAILED naming the limit', async () => {
     const small = await startEsdbTestServer({ maxAppendSize: 1500 });
     const log = await createEventStoreDbEventLog({ connectionString: small.connectionString });
     try {
-      const error = await codeOf(log.append(siteEvents(makeWriter(A), 8)));
+      const error = await caughtError(log.append(siteEvents(makeWriter(A), 8)));
       expectCode(error, 'STORE_FAILED');
       expect(error.details['driverType']).toBe('maximum-append-size-exceeded');
     } finally {
@@ -344,7 +328,7 @@ describe('eventstoredb store: concurrent writers and errors', () => {
     } finally {
       await raw.dispose();
     }
-    const error = await codeOf(log.readSite(A));
+    const error = await caughtError(log.readSite(A));
     expectCode(error, 'STORE_CORRUPT');
     expect(error.details).toMatchObject({ stream: log.streams.site(A), revision: '0' });
   });
@@ -362,7 +346,7 @@ describe('eventstoredb store: concurrent writers and errors', () => {
     } finally {
       await raw.dispose();
     }
-    const error = await codeOf(log.readSite(A));
+    const error = await caughtError(log.readSite(A));
     expectCode(error, 'STORE_CORRUPT');
     expect(error.details).toMatchObject({ stream: log.streams.site(A), revision: '1' });
     expect(error.issues.map((i) => i.path)).toEqual([['id']]);
@@ -371,9 +355,9 @@ describe('eventstoredb store: concurrent writers and errors', () => {
 
 describe('eventstoredb store: options and lifecycle', () => {
   it('refuses a bad prefix and a missing connection', async () => {
-    expectCode(await codeOf(createEventStoreDbEventLog({ connectionString: server.connectionString, prefix: 'has-dash' })), 'INVALID_OPTION');
-    expectCode(await codeOf(createEventStoreDbEventLog({} as never)), 'INVALID_OPTION');
-    expectCode(await codeOf(createEventStoreDbEventLog({ connectionString: 'http://nope' })), 'INVALID_OPTION');
+    expectCode(await caughtError(createEventStoreDbEventLog({ connectionString: server.connectionString, prefix: 'has-dash' })), 'INVALID_OPTION');
+    expectCode(await caughtError(createEventStoreDbEventLog({} as never)), 'INVALID_OPTION');
+    expectCode(await caughtError(createEventStoreDbEventLog({ connectionString: 'http://nope' })), 'INVALID_OPTION');
   });
 
   it('leaves a client it was given open on close, and closes its subscriptions', async () => {

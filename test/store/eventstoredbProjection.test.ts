@@ -16,6 +16,8 @@ import type { ProjectionProgress, StoreProjection } from '../../src/store/storeP
 import { propertyParameters, scenarioArbitrary, type Scenario } from '../../src/testing/index.js';
 import { startEsdbTestServer, type EsdbTestServer } from '../support/esdb/esdbTestServer.js';
 import { interleavedBatches } from '../support/storeArrivals.js';
+import { caughtError } from '../support/caughtError.js';
+import { waitFor } from '../support/waitFor.js';
 import { useTempDir } from '../support/tempDir.js';
 
 const file = useTempDir('esdb-projection');
@@ -28,24 +30,6 @@ function expectFold(projection: StoreProjection, events: readonly ChartEvent[], 
   for (const [stream, state] of expected) expect(projection.state(stream)).toEqual(state);
   expect(projection.hash()).toBe(combineStateHashes(expected));
   expect(projection.streams()).toEqual([...expected.keys()].sort());
-}
-
-async function waitFor(check: () => boolean, what: string, ms = 5000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<ChartlogError> {
-  try {
-    await promise;
-  } catch (e) {
-    if (isChartlogError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a ChartlogError, but the call succeeded');
 }
 
 const scenario = (seed: number): Scenario => fc.sample(scenarioArbitrary({ streams: 2, minSteps: 20 }), { seed, numRuns: 1 })[0] as Scenario;
@@ -158,7 +142,7 @@ function describeProjection(label: string, connectionString: () => string): void
       const before = [readFileSync(notSqlite), readFileSync(sqliteStore)];
       for (const path of [notSqlite, sqliteStore]) {
         const log = await store(p, path);
-        const error = await errorOf(log.openProjection({ schema: s.schema }));
+        const error = await caughtError(log.openProjection({ schema: s.schema }));
         expect(error.code).toBe('STORE_INCOMPATIBLE');
         expect(error.details['path']).toBe(path);
         expect(error.message).toContain('projectionFile');
@@ -167,7 +151,7 @@ function describeProjection(label: string, connectionString: () => string): void
       const ours = file(`${p}.projection`);
       await (await store(p, ours)).openProjection({ schema: s.schema });
       await Promise.all(open.splice(0).map((o) => o.close()));
-      const error = await errorOf((await store(`${p}x`, ours)).openProjection({ schema: s.schema }));
+      const error = await caughtError((await store(`${p}x`, ours)).openProjection({ schema: s.schema }));
       expect(error.code).toBe('STORE_INCOMPATIBLE');
       expect(error.message).toContain(`prefix "${p}"`);
     });
@@ -204,7 +188,7 @@ function describeProjection(label: string, connectionString: () => string): void
       const p = prefix();
       const path = file(`${p}.projection`);
       await (await store(p, path)).openProjection({ schema: s.schema });
-      const error = await errorOf((await store(p, path)).openProjection({ schema: s.schema }));
+      const error = await caughtError((await store(p, path)).openProjection({ schema: s.schema }));
       expect(error.code).toBe('STORE_LOCKED');
     });
   });
