@@ -189,12 +189,18 @@ export function createProjector(options: ProjectorOptions): Projector {
     return schema.field(resource.slice(0, resource.indexOf('/')), field)?.rule.laws.includes('commutative') !== true;
   };
 
-  /** Folds one stream's new events (sorted), returning its new row and the resources that changed; touches no cache entry. */
-  const projectStream = (stream: StreamId, fresh: readonly ChartEvent[], base: CachedStream | undefined): StreamOutcome => {
-    const row: ProjectedStream = base?.row ?? { stream, events: 0, digest: EMPTY_DIGEST_SUM, hash: '', conflicts: [], retracted: [] };
+  /** Every id retracted in a stream once `fresh` is folded, and those `fresh` newly retracts. */
+  const retractionsAfter = (row: ProjectedStream, fresh: readonly ChartEvent[]): { retracted: Set<string>; newlyRetracted: Set<string> } => {
     const retracted = new Set<string>(row.retracted);
     const newlyRetracted = new Set<string>();
     for (const e of fresh) for (const id of retractionTargets(e, schema)) if (!retracted.has(id)) (retracted.add(id), newlyRetracted.add(id));
+    return { retracted, newlyRetracted };
+  };
+
+  /** Folds one stream's new events (sorted), returning its new row and the resources that changed; touches no cache entry. */
+  const projectStream = (stream: StreamId, fresh: readonly ChartEvent[], base: CachedStream | undefined): StreamOutcome => {
+    const row: ProjectedStream = base?.row ?? { stream, events: 0, digest: EMPTY_DIGEST_SUM, hash: '', conflicts: [], retracted: [] };
+    const { retracted, newlyRetracted } = retractionsAfter(row, fresh);
     // The last folded write per field, for the resources this batch writes: what makes the next event late or not.
     const lasts = new Map<string, Record<string, EventKey>>();
     const noteWrites = (list: readonly ChartEvent[], lastOf: (r: string) => Record<string, EventKey>, accept: (r: string, f: string) => boolean): void => {
@@ -367,10 +373,8 @@ export function createProjector(options: ProjectorOptions): Projector {
         const base = entryOf(stream);
         if (base === undefined) continue;
         // The same two tests as projectStream: a new retraction, or a late write.
-        const retracted = new Set<string>(base.row.retracted);
-        let newlyRetracted = false;
-        for (const e of list) for (const id of retractionTargets(e, schema)) if (!retracted.has(id)) (retracted.add(id), (newlyRetracted = true));
-        if (newlyRetracted) {
+        const { retracted, newlyRetracted } = retractionsAfter(base.row, list);
+        if (newlyRetracted.size > 0) {
           out.push(stream);
           continue;
         }

@@ -228,9 +228,10 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
         return row && { hash: row[0] as EventHash, signed: row[1] !== null && signatureIntact(row[0], row[1], row[2]) };
       },
     }, { ...planOptions, ...appendOptions });
+    let lastPos = 0;
     for (const { event, hash, encoded } of plan.fresh) {
       const sig = event.sig ?? null;
-      insertEvent.run(event.site, event.seq, event.stream, event.hlc, hash, encoded, sig, sig === null ? null : signatureCheck(hash, sig));
+      lastPos = Number(insertEvent.run(event.site, event.seq, event.stream, event.hlc, hash, encoded, sig, sig === null ? null : signatureCheck(hash, sig)).lastInsertRowid);
     }
     for (const { site, seq, sig } of plan.signatures) {
       const hash = (storedRef.get(site, seq) as [string, string | null, string | null])[0];
@@ -240,7 +241,8 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
     // The inline projection: folded in this transaction, so events and rows commit together.
     if (attached !== undefined && plan.fresh.length > 0) {
       pending = attached.projector.project(plan.fresh.map((f) => f.event));
-      attached.tables.setMeta(PROJECTION_CHECKPOINT, String(selectMaxPos.get() ?? 0));
+      // The rows just inserted are the highest positions (pos is the rowid): no query needed.
+      attached.tables.setMeta(PROJECTION_CHECKPOINT, String(lastPos));
     }
     return plan;
   });
