@@ -13,12 +13,21 @@ export interface SetOp {
   readonly remove?: readonly Json[];
 }
 
+/** One element a `set` field has seen added. */
+export interface SetAdd {
+  readonly element: Json;
+  /** Sorted ids of the events that added it. */
+  readonly tags: readonly EventId[];
+  /** Where it stands in the set's order: the earliest of its adds, by event order then position in the add (see {@link setOrderKey}). */
+  readonly at: string;
+}
+
 /** State of a `set` field (add-wins observed-remove set), keyed by each element's canonical JSON. */
 export interface OrSetState extends FieldState {
-  /** Present elements, sorted by canonical JSON. */
+  /** Present elements, in the order they were first added (a FHIR list reads back in the order it was written). */
   readonly value: readonly Json[];
-  /** Per element key: the element and the sorted ids of the events that added it. */
-  readonly adds: { readonly [key: string]: { readonly element: Json; readonly tags: readonly EventId[] } };
+  /** Per element key: the element, the events that added it and its place in the order. */
+  readonly adds: { readonly [key: string]: SetAdd };
   /** Per element key: the sorted add-tags that some remove has seen. */
   readonly removed: { readonly [key: string]: readonly EventId[] };
 }
@@ -45,7 +54,7 @@ export const orSet: MergeRule<OrSetState> = {
   },
   apply: applyOp,
   merge: (state, other) => {
-    for (const [key, { element, tags }] of Object.entries(other.adds)) for (const tag of tags) addTag(state, key, element, tag);
+    for (const [key, { element, tags, at }] of Object.entries(other.adds)) for (const tag of tags) addTag(state, key, element, tag, at);
     for (const [key, tags] of Object.entries(other.removed)) for (const tag of tags) removeTag(state, key, tag);
     refresh(state);
   },
@@ -68,7 +77,7 @@ export const orSet: MergeRule<OrSetState> = {
 
 function applyOp(state: Draft<OrSetState>, write: WriteRef, pred: readonly EventId[]): void {
   const op = write.value as SetOp;
-  for (const element of op.add ?? []) addTag(state, canonicalJson(element), element, write.id);
+  (op.add ?? []).forEach((element, index) => addTag(state, canonicalJson(element), element, write.id, setOrderKey(write, index)));
   for (const element of op.remove ?? []) {
     const key = canonicalJson(element);
     for (const tag of pred) removeTag(state, key, tag);
@@ -76,11 +85,25 @@ function applyOp(state: Draft<OrSetState>, write: WriteRef, pred: readonly Event
   refresh(state);
 }
 
-function addTag(state: Draft<OrSetState>, key: string, element: Json, tag: EventId): void {
-  const adds = state.adds as Record<string, { element: Json; tags: EventId[] }>;
+/**
+ * The place of the `index`th element of a write's add in a set's order: the write's place
+ * in the total order of events (stamp, site, seq), then its position in the add. Keys
+ * compare as strings; the earliest add of an element wins, so the order is a function of
+ * the set of writes, whatever order they are applied in.
+ */
+export function setOrderKey(write: Pick<WriteRef, 'hlc' | 'site' | 'seq'>, index: number): string {
+  // As an event key (src/chart/eventKey.ts), then the position.
+  return `${write.hlc} ${write.site} ${String(write.seq).padStart(16, '0')} ${String(index).padStart(8, '0')}`;
+}
+
+function addTag(state: Draft<OrSetState>, key: string, element: Json, tag: EventId, at: string): void {
+  const adds = state.adds as Record<string, { element: Json; tags: EventId[]; at: string }>;
   const entry = adds[key];
-  if (entry) insertSorted(entry.tags, tag);
-  else adds[key] = { element, tags: [tag] };
+  if (!entry) adds[key] = { element, tags: [tag], at };
+  else {
+    insertSorted(entry.tags, tag);
+    if (at < entry.at) entry.at = at;
+  }
 }
 
 function removeTag(state: Draft<OrSetState>, key: string, tag: EventId): void {
@@ -91,11 +114,13 @@ function removeTag(state: Draft<OrSetState>, key: string, tag: EventId): void {
 }
 
 function refresh(state: Draft<OrSetState>): void {
-  const present: Json[] = [];
-  for (const key of Object.keys(state.adds).sort()) {
-    const entry = state.adds[key] as { element: Json; tags: EventId[] };
+  const present: [string, SetAdd][] = [];
+  for (const key of Object.keys(state.adds)) {
+    const entry = state.adds[key] as SetAdd;
     const removed = state.removed[key];
-    if (!removed || entry.tags.some((t) => !hasSorted(removed, t))) present.push(entry.element);
+    if (!removed || entry.tags.some((t) => !hasSorted(removed, t))) present.push([key, entry]);
   }
-  (state as { value: Json }).value = present;
+  // A place names one position of one write, so places differ; the key only breaks a tie a forged history could make.
+  present.sort(([ka, a], [kb, b]) => (a.at !== b.at ? (a.at < b.at ? -1 : 1) : ka < kb ? -1 : 1));
+  (state as { value: Json }).value = present.map(([, e]) => e.element);
 }

@@ -122,7 +122,8 @@ export function defineSchema(definition: SchemaDefinition): Schema {
     const resolved = new Map<string, ResolvedField>();
     for (const [field, spec] of Object.entries(resource.fields)) {
       const def: FieldDefinition = typeof spec === 'string' ? { rule: spec } : spec;
-      if (!/^[a-z][A-Za-z0-9]{0,63}$/.test(field)) issues.push({ path: ['resources', type, 'fields', field], message: 'field name must be camelCase letters and digits' });
+      // A leading underscore is FHIR JSON's name for a primitive element's id and extensions (`_birthDate`).
+      if (!/^_?[a-z][A-Za-z0-9]{0,63}$/.test(field)) issues.push({ path: ['resources', type, 'fields', field], message: 'field name must be camelCase letters and digits (with an optional leading _)' });
       const rule = rules[def.rule];
       if (!rule) {
         unknownRule = true;

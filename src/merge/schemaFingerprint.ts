@@ -7,7 +7,7 @@ import type { Schema } from './schema.js';
  * The projection format this build writes: part of every fingerprint, so a build that
  * folds or stores differently rebuilds what an older one persisted.
  */
-export const PROJECTION_FORMAT = 'chartlog/projection/v1';
+export const PROJECTION_FORMAT = 'chartlog/projection/v2';
 
 /**
  * SHA-256 of what a fold depends on: every resource type with its fields' rule names,

@@ -135,6 +135,22 @@ describe('set (add-wins observed-remove)', () => {
     expect(valueOf(a.chart, 'tags')).toEqual(['hives']);
   });
 
+  it('elements read back in the order they were first added (a FHIR list keeps its order), the same at every site', () => {
+    const a = testSite('site-a');
+    const b = testSite('site-b');
+    const first = a.write({ tags: { add: ['wheeze', 'rash', 'hives'] } });
+    expect(valueOf(a.chart, 'tags')).toEqual(['wheeze', 'rash', 'hives']);
+    b.chart.apply([first]);
+    b.tick(5);
+    const concurrent = b.write({ tags: { add: ['angioedema'] } });
+    const again = a.write({ tags: { add: ['rash'] } }); // re-adding does not move it
+    a.chart.apply([concurrent]);
+    b.chart.apply([again]);
+    expect(valueOf(a.chart, 'tags')).toEqual(['wheeze', 'rash', 'hives', 'angioedema']);
+    expect(valueOf(b.chart, 'tags')).toEqual(['wheeze', 'rash', 'hives', 'angioedema']);
+    expect(a.chart.stateHash(STREAM)).toBe(b.chart.stateHash(STREAM));
+  });
+
   it('elements are compared by value, including objects', () => {
     const a = testSite('site-a');
     a.write({ tags: { add: [{ system: 'snomed', code: '271807003' }] } });
