@@ -1,5 +1,6 @@
 import type { StreamId } from '../event/ids.js';
 import type { Schema } from '../merge/schema.js';
+import type { EventKey } from './eventKey.js';
 import type { ResourceState, StreamState } from './streamState.js';
 
 /**
@@ -15,6 +16,12 @@ export interface ChartView {
   state(stream: StreamId): StreamState | undefined;
   /** One resource (`<Type>/<id>`) of a stream's current state, loading only that resource; undefined when absent. */
   resource(stream: StreamId, key: string): ResourceState | undefined;
+  /**
+   * The {@link EventKey} of the latest event (in total order) folded into a resource and
+   * not retracted: its version (FHIR `meta.versionId` and `lastUpdated` come from it).
+   * Undefined when absent.
+   */
+  lastWrite(stream: StreamId, key: string): EventKey | undefined;
   /** The `<Type>/<id>#<field>` keys of a stream's open conflicts (its state's `conflicts`), without loading its resources. */
   openConflicts(stream: StreamId): readonly string[];
   /** The stream's state hash (of the empty state when it has no events). */

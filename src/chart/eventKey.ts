@@ -9,6 +9,12 @@ import type { ChartEvent } from '../event/chartEvent.js';
  */
 export type EventKey = string & { readonly __brand: 'EventKey' };
 
+/** The stamp, site and seq an {@link EventKey} names. */
+export function parseEventKey(key: EventKey): { readonly hlc: string; readonly site: string; readonly seq: number } {
+  const [hlc, site, seq] = key.split(' ') as [string, string, string];
+  return { hlc, site, seq: Number(seq) };
+}
+
 /** The {@link EventKey} of an event. */
 export function eventKeyOf(event: Pick<ChartEvent, 'hlc' | 'site' | 'seq'>): EventKey {
   // A space sorts before every character a stamp or site id may hold ([a-z0-9-], digits,

@@ -308,6 +308,16 @@ export function createProjector(options: ProjectorOptions): Projector {
       load(stream, entry, [key]);
       return entry.resources.get(key)?.state;
     },
+    lastWrite(stream, key) {
+      const entry = entryOf(stream);
+      if (entry === undefined) return undefined;
+      load(stream, entry, [key]);
+      const held = entry.resources.get(key);
+      if (held === undefined) return undefined;
+      let latest: EventKey | undefined;
+      for (const k of Object.values(held.last)) if (latest === undefined || k > latest) latest = k;
+      return latest;
+    },
     openConflicts: (stream) => entryOf(stream)?.row.conflicts ?? [],
     stateHash: (stream) => entryOf(stream)?.row.hash ?? stateHash(emptyStreamState(stream)),
     hash() {

@@ -24,6 +24,7 @@ export function projectorView<R extends ChartView>(projector: Projector, extra: 
     },
     state: (stream) => read('state', () => projector.state(stream)),
     resource: (stream, key) => read('resource', () => projector.resource(stream, key)),
+    lastWrite: (stream, key) => read('lastWrite', () => projector.lastWrite(stream, key)),
     openConflicts: (stream) => read('openConflicts', () => projector.openConflicts(stream)),
     stateHash: (stream) => read('stateHash', () => projector.stateHash(stream)),
     hash: () => read('hash', () => projector.hash()),

@@ -26,5 +26,5 @@ export async function readStoreProjection(store: SqliteEventLog, schema: Schema)
 
 /** The chart of no events. */
 function emptyChartView(schema: Schema): ChartView {
-  return { schema, size: 0, state: () => undefined, resource: () => undefined, openConflicts: () => [], stateHash: (stream) => stateHash(emptyStreamState(stream)), hash: () => combineStateHashes([]), streams: () => [], conflictStreams: () => [] };
+  return { schema, size: 0, state: () => undefined, resource: () => undefined, lastWrite: () => undefined, openConflicts: () => [], stateHash: (stream) => stateHash(emptyStreamState(stream)), hash: () => combineStateHashes([]), streams: () => [], conflictStreams: () => [] };
 }

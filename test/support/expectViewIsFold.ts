@@ -1,5 +1,8 @@
 import { expect } from 'vitest';
 import { combineStateHashes, emptyStreamState, fold, stateHash, streamId, type ChartEvent, type ChartView, type Json, type Schema } from '../../src/index.js';
+import { isFoldable } from '../../src/chart/applyEvent.js';
+import { eventKeyOf, type EventKey } from '../../src/chart/eventKey.js';
+import { RETRACTION_EVENT } from '../../src/merge/schema.js';
 import { diffJson } from '../../src/testing/index.js';
 
 /** A stream no scenario writes: its state must read as empty. */
@@ -16,6 +19,14 @@ export function expectViewIsFold(view: ChartView, events: readonly ChartEvent[],
     const differences = diffJson(state as unknown as Json, view.state(stream) as unknown as Json, { max: 6 });
     if (differences.length > 0) throw new Error(`${what}: the state of ${stream} differs from the fold (expected → actual):\n${differences.map((d) => `  ${d}`).join('\n')}`);
     expect(view.stateHash(stream), `${what}: stateHash(${stream})`).toBe(stateHash(state));
+    // A resource's version: the latest event that wrote it and was not retracted.
+    const retracted = new Set<string>(state.retracted);
+    const latest = new Map<string, EventKey>();
+    for (const e of events) {
+      if (e.stream !== stream || e.type === RETRACTION_EVENT || retracted.has(e.id) || !isFoldable(e, schema)) continue;
+      for (const key of Object.keys(e.data)) if ((latest.get(key) ?? '') < eventKeyOf(e)) latest.set(key, eventKeyOf(e));
+    }
+    for (const key of Object.keys(state.resources)) expect(view.lastWrite(stream, key), `${what}: lastWrite(${stream}, ${key})`).toBe(latest.get(key));
   }
   expect(view.streams(), `${what}: streams()`).toEqual([...expected.keys()]);
   expect(view.conflictStreams(), `${what}: conflictStreams()`).toEqual([...expected].filter(([, s]) => s.conflicts.length > 0).map(([stream]) => stream));
