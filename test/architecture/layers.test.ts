@@ -15,8 +15,9 @@ const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
  *   keyring), so it sits above `replica`, as the CLI does; the sync protocol itself
  *   (`sync/`) stays below.
  * - `clinical` (a schema pack over the chart) and `testing` (helpers over replicas) sit on
- *   top of the core, side by side; `index.ts` is the core's public entry and gathers them;
- *   `cli` is the top.
+ *   top of the core, side by side; `fhir` (the `chartlog/fhir` subpath) above the clinical
+ *   pack whose rule choices it applies; `index.ts` is the core's public entry and gathers
+ *   the core, the pack and testing (never `fhir`: it is a subpath); `cli` is the top.
  *
  * A path belongs to the layer of its longest matching prefix (so `sync/http/x.ts` is in
  * `sync/http`, `sync/x.ts` in `sync`).
@@ -31,6 +32,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['replica'],
   ['sync/http'],
   ['clinical', 'testing'],
+  ['fhir'],
   ['index.ts'],
   ['cli'],
 ];

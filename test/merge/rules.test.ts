@@ -151,6 +151,18 @@ describe('set (add-wins observed-remove)', () => {
     expect(a.chart.stateHash(STREAM)).toBe(b.chart.stateHash(STREAM));
   });
 
+  it('an element a list holds twice is kept twice, in place; removing one of them leaves the other', () => {
+    const a = testSite('site-a');
+    const b = testSite('site-b');
+    a.write({ tags: { add: ['rash', 'hives', 'rash'] } });
+    expect(valueOf(a.chart, 'tags')).toEqual(['rash', 'hives', 'rash']);
+    const elsewhere = b.write({ tags: { add: ['rash'] } }); // the same element added elsewhere is the same element
+    a.chart.apply([elsewhere]);
+    expect(valueOf(a.chart, 'tags')).toEqual(['rash', 'hives', 'rash']);
+    a.write({ tags: { remove: ['rash', 'rash'], add: ['rash'] } });
+    expect(valueOf(a.chart, 'tags')).toEqual(['rash', 'hives']);
+  });
+
   it('elements are compared by value, including objects', () => {
     const a = testSite('site-a');
     a.write({ tags: { add: [{ system: 'snomed', code: '271807003' }] } });

@@ -1,0 +1,33 @@
+/**
+ * `chartlog/fhir`: records as FHIR R4 resources (DESIGN §9). Every R4 resource type can be
+ * held, a field per top-level element with a merge rule derived from the R4 definitions
+ * (overridden by the clinical pack's choices); resources read back as FHIR R4 JSON with
+ * `meta.versionId`/`lastUpdated` from the events, and an element in conflict says so in
+ * FHIR terms.
+ *
+ * @example
+ * ```ts
+ * import { createChart } from 'chartlog';
+ * import { createFhirSchema, prepareFhirWrite, readFhirResource, fhirStreamOf } from 'chartlog/fhir';
+ *
+ * const chart = createChart({ schema: createFhirSchema() });
+ * const draft = prepareFhirWrite(chart, allergy, { author });
+ * if (draft) chart.apply([writer.append(draft)]);
+ * readFhirResource(chart, fhirStreamOf(allergy), `AllergyIntolerance/${allergy.id}`);
+ * ```
+ * @packageDocumentation
+ */
+export { clinicalFhirRules } from '../clinical/clinicalFhirRules.js';
+export { checkR4Value, choiceKey, fhirCompanionCheck, fhirFieldCheck, type FieldCheck } from './fhirFieldCheck.js';
+export { fhirFieldsOf, r4ResourceTypes, type FhirField, type FhirFields } from './fhirFields.js';
+export { CHARTLOG_TAG_SYSTEM, CONCURRENT_VALUES_EXTENSION, type FhirResource } from './fhirResource.js';
+export { fhirRuleOf } from './fhirRuleOf.js';
+export { createFhirSchema, FHIR_EVENTS, type FhirSchemaOptions } from './fhirSchema.js';
+export { fhirDirectoryStream, fhirPatientStream, fhirStreamOf } from './fhirStreamOf.js';
+export { fhirWritesOf, type FhirWrites } from './fhirWrites.js';
+export { prepareFhirWrite, type PrepareFhirWriteOptions } from './prepareFhirWrite.js';
+export { R4_PRIMITIVES, R4_RESOURCES, R4_VERSION } from './r4/r4Definitions.generated.js';
+export type { R4Element, R4Primitive, R4Resource } from './r4/r4Types.js';
+export { readFhirResource } from './readFhirResource.js';
+export { fieldMembers, shownFhirValue } from './shownFhirValue.js';
+export { instantOfStamp, PROVISIONAL_TAG, toFhirResource, versionIdOf } from './toFhirResource.js';

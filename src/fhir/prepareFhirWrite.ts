@@ -1,0 +1,52 @@
+import type { ChartView } from '../chart/chartView.js';
+import { prepareWrite } from '../chart/prepareWrite.js';
+import type { StreamState } from '../chart/streamState.js';
+import { ChartlogError } from '../error/chartlogError.js';
+import type { Author } from '../event/chartEvent.js';
+import type { EventDraft } from '../event/eventWriter.js';
+import type { StreamId } from '../event/ids.js';
+import { FHIR_EVENTS } from './fhirSchema.js';
+import { fhirStreamOf } from './fhirStreamOf.js';
+import { fhirWritesOf } from './fhirWrites.js';
+import type { FhirResource } from './fhirResource.js';
+
+const FHIR_ID = /^[A-Za-z0-9.-]{1,64}$/;
+
+/** Options for {@link prepareFhirWrite}. */
+export interface PrepareFhirWriteOptions {
+  /** Who records it (audited like any event). */
+  readonly author: Author;
+  /** The stream to record it on. @defaultValue {@link fhirStreamOf} the resource */
+  readonly stream?: StreamId;
+}
+
+/**
+ * The event that makes a chart hold a FHIR R4 resource as given: `fhir.created` for a
+ * resource the record does not hold, `fhir.updated` with only the elements that differ
+ * otherwise, each write's `pred` naming what the record holds now (so it supersedes
+ * exactly that). Undefined when the record already holds the resource as given: writing
+ * it again adds nothing. Reads only that resource from `view`.
+ *
+ * @throws ChartlogError `INVALID_COMMAND` with an issue per problem (path starting with the
+ *   resource key): no id, an element R4 does not define, a value of the wrong type, or a
+ *   change to an element with an open conflict (resolve it first); nothing is recorded.
+ * @example
+ * ```ts
+ * const draft = prepareFhirWrite(replica.chart, allergy, { author });
+ * if (draft) await replica.record(draft);
+ * ```
+ */
+export function prepareFhirWrite(view: ChartView, resource: FhirResource, options: PrepareFhirWriteOptions): EventDraft | undefined {
+  const type = resource.resourceType;
+  const id = resource.id;
+  if (typeof id !== 'string' || !FHIR_ID.test(id)) throw new ChartlogError('INVALID_COMMAND', `cannot record ${String(type)}: its id ${JSON.stringify(id)} is not a FHIR id`, { issues: [{ path: [String(type), 'id'], message: 'must be a FHIR id ([A-Za-z0-9.-]{1,64})' }] });
+  const key = `${type}/${id}`;
+  const stream = options.stream ?? fhirStreamOf(resource);
+  const current = view.resource(stream, key);
+  const { writes, issues } = fhirWritesOf(view.schema, resource, current);
+  if (issues.length > 0) throw new ChartlogError('INVALID_COMMAND', `cannot record ${key}`, { issues: issues.map((i) => ({ ...i, path: [key, ...i.path] })) });
+  if (Object.keys(writes).length === 0) return undefined;
+  // The one resource is all prepareWrite reads of the state: no need to load the whole record.
+  const seen: StreamState = { stream, resources: current === undefined ? {} : { [key]: current }, conflicts: [], retracted: [] };
+  return prepareWrite(view.schema, seen, { stream, type: current === undefined ? FHIR_EVENTS.created : FHIR_EVENTS.updated, author: options.author, writes: { [key]: writes } });
+}
