@@ -1,4 +1,3 @@
-import { clinicalFhirRules } from '../clinical/clinicalFhirRules.js';
 import { ChartlogError, type ValidationIssue } from '../error/chartlogError.js';
 import type { BuiltinRuleName } from '../merge/builtinRules.js';
 import { defineSchema, type FieldDefinition, type ResourceDefinition, type Schema } from '../merge/schema.js';
@@ -20,8 +19,9 @@ export const FHIR_EVENTS = {
 export interface FhirSchemaOptions {
   /**
    * Explicit merge rules by resource type and element (a choice element without `[x]`),
-   * overriding the rules derived from the R4 definitions.
-   * @defaultValue the clinical pack's choices, `clinicalFhirRules`
+   * overriding the rules derived from the R4 definitions: a pack's choices, e.g. the
+   * clinical pack's `clinicalFhirRules` (what `clinicalSchema` uses).
+   * @defaultValue none: every rule as {@link fhirRuleOf} derives it
    */
   readonly rules?: Readonly<Record<string, Readonly<Record<string, BuiltinRuleName>>>>;
 }
@@ -29,7 +29,7 @@ export interface FhirSchemaOptions {
 /**
  * The schema of FHIR R4 records: every R4 resource type (147), a field per top-level
  * element with the rule {@link fhirRuleOf} derives from the R4 definitions (or the one
- * `rules` names), each field checked for its R4 type; `_` companion fields for
+ * `rules` names: `clinicalSchema` is this schema with the clinical pack's rules and event types), each field checked for its R4 type; `_` companion fields for
  * primitives' extensions; and the event types `fhir.created` and `fhir.updated`.
  *
  * @throws ChartlogError `INVALID_SCHEMA` when `rules` names a type or element R4 does not have.
@@ -39,7 +39,7 @@ export interface FhirSchemaOptions {
  * ```
  */
 export function createFhirSchema(options: FhirSchemaOptions = {}): Schema {
-  const overrides = options.rules ?? clinicalFhirRules;
+  const overrides = options.rules ?? {};
   const issues: ValidationIssue[] = [];
   for (const [type, elements] of Object.entries(overrides)) {
     const fields = fhirFieldsOf(type);

@@ -1,7 +1,7 @@
 /**
  * `chartlog/fhir`: records as FHIR R4 resources (DESIGN §9). Every R4 resource type can be
  * held, a field per top-level element with a merge rule derived from the R4 definitions
- * (overridden by the clinical pack's choices); resources read back as FHIR R4 JSON with
+ * (a pack may override them: `clinicalSchema` does, with `clinicalFhirRules`); resources read back as FHIR R4 JSON with
  * `meta.versionId`/`lastUpdated` from the events, and an element in conflict says so in
  * FHIR terms.
  *
@@ -10,14 +10,13 @@
  * import { createChart } from 'chartlog';
  * import { createFhirSchema, prepareFhirWrite, readFhirResource, fhirStreamOf } from 'chartlog/fhir';
  *
- * const chart = createChart({ schema: createFhirSchema() });
+ * const chart = createChart({ schema: createFhirSchema() }); // or clinicalSchema, from 'chartlog'
  * const draft = prepareFhirWrite(chart, allergy, { author });
  * if (draft) chart.apply([writer.append(draft)]);
  * readFhirResource(chart, fhirStreamOf(allergy), `AllergyIntolerance/${allergy.id}`);
  * ```
  * @packageDocumentation
  */
-export { clinicalFhirRules } from '../clinical/clinicalFhirRules.js';
 export { checkR4Value, choiceKey, fhirCompanionCheck, fhirFieldCheck, type FieldCheck } from './fhirFieldCheck.js';
 export { fhirFieldsOf, r4ResourceTypes, type FhirField, type FhirFields } from './fhirFields.js';
 export { CHARTLOG_TAG_SYSTEM, CONCURRENT_VALUES_EXTENSION, type FhirResource } from './fhirResource.js';

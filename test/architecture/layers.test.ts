@@ -14,10 +14,11 @@ const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
  * - `sync/http` is the HTTP transport: it serves and drives a replica (status, forks,
  *   keyring), so it sits above `replica`, as the CLI does; the sync protocol itself
  *   (`sync/`) stays below.
- * - `clinical` (a schema pack over the chart) and `testing` (helpers over replicas) sit on
- *   top of the core, side by side; `fhir` (the `chartlog/fhir` subpath) above the clinical
- *   pack whose rule choices it applies; `index.ts` is the core's public entry and gathers
- *   the core, the pack and testing (never `fhir`: it is a subpath); `cli` is the top.
+ * - `fhir` (FHIR R4 records: the R4 definitions, rules per element, reading and writing
+ *   resources; the `chartlog/fhir` subpath) sits on the core; `clinical` (the schema pack,
+ *   FHIR R4 resources with its own rule choices and commands) and `testing` (helpers over
+ *   replicas) sit on top of it, side by side; `index.ts` is the core's public entry and
+ *   gathers them; `cli` is the top.
  *
  * A path belongs to the layer of its longest matching prefix (so `sync/http/x.ts` is in
  * `sync/http`, `sync/x.ts` in `sync`).
@@ -31,8 +32,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['sync'],
   ['replica'],
   ['sync/http'],
-  ['clinical', 'testing'],
   ['fhir'],
+  ['clinical', 'testing'],
   ['index.ts'],
   ['cli'],
 ];

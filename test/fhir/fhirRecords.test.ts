@@ -12,7 +12,7 @@ import { CONCURRENT_VALUES_EXTENSION, type FhirResource } from '../../src/fhir/f
 import { PROVISIONAL_TAG } from '../../src/fhir/toFhirResource.js';
 import { syntheaResources } from './syntheaFixtures.js';
 
-const schema = createFhirSchema();
+const schema = createFhirSchema({ rules: clinicalFhirRules });
 const T0 = Date.UTC(2026, 6, 19, 6, 0, 0, 0);
 
 /** A site holding FHIR records in memory: its chart, and what it records with its clinician as author. */
