@@ -1,6 +1,7 @@
 import { ChartlogError, type ValidationIssue } from '../error/chartlogError.js';
 import type { BuiltinRuleName } from '../merge/builtinRules.js';
-import { defineSchema, type FieldDefinition, type ResourceDefinition, type Schema } from '../merge/schema.js';
+import { defineSchema, type EventTypeDefinition, type FieldDefinition, type ResourceDefinition, type Schema } from '../merge/schema.js';
+import { extensionFieldDefinition, isExtensionValueType, type FhirExtensionDefinition } from './fhirExtensionFields.js';
 import { fhirCompanionCheck, fhirFieldCheck } from './fhirFieldCheck.js';
 import { fhirFieldsOf, r4ResourceTypes } from './fhirFields.js';
 import { fhirRuleOf } from './fhirRuleOf.js';
@@ -24,6 +25,18 @@ export interface FhirSchemaOptions {
    * @defaultValue none: every rule as {@link fhirRuleOf} derives it
    */
   readonly rules?: Readonly<Record<string, Readonly<Record<string, BuiltinRuleName>>>>;
+  /**
+   * Fields a pack keeps as FHIR extensions, by resource type and field name (a name R4
+   * does not use for that type): what R4 has no element for, with a rule of its own (the
+   * holder of an appointment slot as `mv`, a last-review date as `max`). Each reads back
+   * as an `extension` entry, and an entry with its URL is written to it.
+   * @defaultValue none
+   */
+  readonly extensions?: Readonly<Record<string, Readonly<Record<string, FhirExtensionDefinition>>>>;
+  /** Event types of a pack, besides `fhir.created` and `fhir.updated`. @defaultValue none */
+  readonly events?: Readonly<Record<string, EventTypeDefinition>>;
+  /** Names the pack's code (checks, commands) in the schema fingerprint: change it when they change. @defaultValue none */
+  readonly revision?: string;
 }
 
 /**
@@ -46,7 +59,17 @@ export function createFhirSchema(options: FhirSchemaOptions = {}): Schema {
     if (fields === undefined) issues.push({ path: ['rules', type], message: `${type} is not an R4 resource type` });
     else for (const name of Object.keys(elements)) if (fields.byField.get(name)?.companion !== false) issues.push({ path: ['rules', type, name], message: `${type} has no element ${name}` });
   }
-  if (issues.length > 0) throw new ChartlogError('INVALID_SCHEMA', 'FHIR rule overrides name what R4 does not define', { issues });
+  for (const [type, fields] of Object.entries(options.extensions ?? {})) {
+    const r4 = fhirFieldsOf(type);
+    for (const [name, ext] of Object.entries(fields)) {
+      const path = ['extensions', type, name];
+      if (r4 === undefined) issues.push({ path, message: `${type} is not an R4 resource type` });
+      else if (r4.byField.has(name) || r4.byField.has(`_${name}`) || name === 'id') issues.push({ path, message: `${type} has an R4 element ${name}: name the extension field otherwise` });
+      if (typeof ext.url !== 'string' || !/^[a-z][a-z0-9+.-]*:\S+$/.test(ext.url)) issues.push({ path: [...path, 'url'], message: 'must be an absolute URL' });
+      if (!isExtensionValueType(ext.valueType)) issues.push({ path: [...path, 'valueType'], message: `${ext.valueType} cannot be an extension's value type` });
+    }
+  }
+  if (issues.length > 0) throw new ChartlogError('INVALID_SCHEMA', 'FHIR rules or extensions name what R4 does not allow', { issues });
   const resources: Record<string, ResourceDefinition> = {};
   for (const type of r4ResourceTypes()) {
     const resource = R4_RESOURCES[type];
@@ -59,6 +82,7 @@ export function createFhirSchema(options: FhirSchemaOptions = {}): Schema {
       const rule = overrides[type]?.[f.field] ?? fhirRuleOf(resource as R4Resource, f.element, f.definition);
       fields[f.field] = { rule, check: fhirFieldCheck(f.element, f.definition, rule), doc: `${type}.${f.element}` };
     }
+    for (const [name, ext] of Object.entries(options.extensions?.[type] ?? {})) fields[name] = extensionFieldDefinition(ext);
     resources[type] = { fields, doc: `FHIR R4 ${type}` };
   }
   return defineSchema({
@@ -66,8 +90,9 @@ export function createFhirSchema(options: FhirSchemaOptions = {}): Schema {
     events: {
       [FHIR_EVENTS.created]: { v: 1, resources: '*', doc: 'A FHIR resource the record did not hold (import, REST create).' },
       [FHIR_EVENTS.updated]: { v: 1, resources: '*', doc: 'A change to a FHIR resource the record holds (import, REST update).' },
+      ...options.events,
     },
     // Checks are functions, which a fingerprint cannot see (it sees every rule): this names the definitions and check code.
-    revision: `chartlog/fhir/r${R4_VERSION}/checks-1`,
+    revision: `chartlog/fhir/r${R4_VERSION}/checks-1${options.revision === undefined ? '' : ` ${options.revision}`}`,
   });
 }

@@ -3,7 +3,8 @@ import type { ValidationIssue } from '../error/chartlogError.js';
 import { canonicalJson } from '../event/canonicalJson.js';
 import { isPlainObject, type Json } from '../event/json.js';
 import type { Schema } from '../merge/schema.js';
-import { fhirCompanionCheck, fhirFieldCheck } from './fhirFieldCheck.js';
+import { extensionFieldsOf, type FhirExtensionField } from './fhirExtensionFields.js';
+import { choiceKey, fhirCompanionCheck, fhirFieldCheck } from './fhirFieldCheck.js';
 import { fhirFieldsOf, type FhirField } from './fhirFields.js';
 import { CHARTLOG_TAG_SYSTEM, CONCURRENT_VALUES_EXTENSION, type FhirResource } from './fhirResource.js';
 import { shownFhirValue } from './shownFhirValue.js';
@@ -39,8 +40,13 @@ export function fhirWritesOf(schema: Schema, resource: FhirResource, current: Re
   if (fields === undefined) return { writes: {}, issues: [{ path: ['resourceType'], message: `${String(type)} is not an R4 resource type` }] };
   const issues: ValidationIssue[] = [];
   const given = new Map<string, Json>();
-  for (const [member, value] of Object.entries(resource as unknown as Record<string, Json>)) {
+  const packFields = extensionFieldsOf(schema, type);
+  for (let [member, value] of Object.entries(resource as unknown as Record<string, Json>)) {
     if (member === 'resourceType' || member === 'id') continue;
+    if (member === 'extension' && Array.isArray(value) && packFields.length > 0) {
+      value = takePackExtensions(value, packFields, given, issues);
+      if ((value as Json[]).length === 0) continue;
+    }
     const f = fields.byMember.get(member);
     if (f === undefined) {
       issues.push({ path: [member], message: `${type} has no element ${member} in FHIR R4` });
@@ -61,16 +67,45 @@ export function fhirWritesOf(schema: Schema, resource: FhirResource, current: Re
   if (issues.length > 0) return { writes: {}, issues };
 
   const writes: Record<string, Json> = {};
-  for (const f of fields.list) {
-    const next = given.get(f.field);
-    const heldState = current?.fields[f.field];
-    const rule = schema.field(type, f.field)?.rule.name;
+  for (const field of [...fields.list.map((f) => f.field), ...packFields.map((x) => x.field)]) {
+    const next = given.get(field);
+    const heldState = current?.fields[field];
+    const rule = schema.field(type, field)?.rule.name;
     if (rule === undefined) continue;
     const now = heldState === undefined ? undefined : shownFhirValue(rule, heldState);
     const write = writeFor(rule, now, next);
-    if (write !== undefined) writes[f.field] = write;
+    if (write !== undefined) writes[field] = write;
   }
   return { writes, issues };
+}
+
+/**
+ * Moves the `extension` entries a pack keeps as fields (by URL) into `given`, returning
+ * the rest: a single-valued field takes one entry's `value[x]`, a `set` or `log` field the
+ * list of them. An entry with another value type, nested extensions, or a second entry for
+ * a single-valued field is an issue.
+ */
+function takePackExtensions(entries: readonly Json[], packFields: readonly FhirExtensionField[], given: Map<string, Json>, issues: ValidationIssue[]): Json {
+  const rest: Json[] = [];
+  entries.forEach((entry, i) => {
+    const url = isPlainObject(entry) ? entry['url'] : undefined;
+    const x = packFields.find((p) => p.url === url);
+    if (x === undefined || !isPlainObject(entry)) {
+      rest.push(entry);
+      return;
+    }
+    const valueKey = choiceKey('value', x.valueType);
+    const others = Object.keys(entry).filter((k) => k !== 'url' && k !== valueKey);
+    if (!Object.hasOwn(entry, valueKey) || others.length > 0) {
+      issues.push({ path: ['extension', i], message: `the extension ${x.url} holds ${valueKey} and nothing else` });
+      return;
+    }
+    const value = entry[valueKey] as Json;
+    if (x.rule === 'set' || x.rule === 'log') given.set(x.field, [...((given.get(x.field) as Json[] | undefined) ?? []), value]);
+    else if (given.has(x.field)) issues.push({ path: ['extension', i], message: `the extension ${x.url} holds one value: this is a second` });
+    else given.set(x.field, value);
+  });
+  return rest;
 }
 
 /** What the writer says of a member, without what only the record says (meta's version, chartlog's own markers). */

@@ -5,6 +5,8 @@ import { isPlainObject, type Json } from '../event/json.js';
 import type { WriteRef } from '../merge/mergeRule.js';
 import type { Schema } from '../merge/schema.js';
 import { fhirFieldsOf, type FhirField } from './fhirFields.js';
+import { extensionFieldsOf } from './fhirExtensionFields.js';
+import { choiceKey } from './fhirFieldCheck.js';
 import { fieldMembers, shownFhirValue } from './shownFhirValue.js';
 import { CHARTLOG_TAG_SYSTEM, CONCURRENT_VALUES_EXTENSION, type FhirResource } from './fhirResource.js';
 
@@ -65,7 +67,19 @@ export function toFhirResource(schema: Schema, state: ResourceState, version: Ev
     }
     if (value !== undefined) Object.assign(out, fieldMembers(f, value));
     const competing = rule?.conflict(held);
-    if (competing !== undefined) conflicts.push(concurrentValues(state.type, f, competing));
+    if (competing !== undefined) conflicts.push(concurrentValues(`${state.type}.${f.element}`, competing, (v) => fieldMembers(f, v)));
+  }
+  // A pack's extension fields: an `extension` entry per value, after the resource's own.
+  const packEntries: Record<string, unknown>[] = [];
+  for (const x of extensionFieldsOf(schema, state.type)) {
+    const held = state.fields[x.field];
+    if (held === undefined) continue;
+    const rule = schema.field(state.type, x.field)?.rule;
+    const value = shownFhirValue(rule?.name, held);
+    const entry = (v: Json): Record<string, unknown> => ({ url: x.url, [choiceKey('value', x.valueType)]: v });
+    if (value !== undefined) for (const v of x.rule === 'set' || x.rule === 'log' ? (value as Json[]) : [value]) packEntries.push(entry(v));
+    const competing = rule?.conflict(held);
+    if (competing !== undefined) conflicts.push(concurrentValues(`${state.type}.extension('${x.url}')`, competing, entry));
   }
   const tags = Array.isArray(meta['tag']) ? [...(meta['tag'] as unknown[])] : [];
   if (conflicts.length > 0) tags.push({ ...PROVISIONAL_TAG });
@@ -74,22 +88,23 @@ export function toFhirResource(schema: Schema, state: ResourceState, version: Ev
     ...meta,
     ...(tags.length > 0 ? { tag: tags } : {}),
   };
-  if (conflicts.length > 0) out['extension'] = [...(Array.isArray(out['extension']) ? (out['extension'] as unknown[]) : []), ...conflicts];
+  const extension = [...(Array.isArray(out['extension']) ? (out['extension'] as unknown[]) : []), ...packEntries, ...conflicts];
+  if (extension.length > 0) out['extension'] = extension;
   // meta goes right after id, as FHIR lists it.
   const { resourceType, id, ...rest } = out;
   return { resourceType, id, ...(Object.keys(fullMeta).length > 0 ? { meta: fullMeta } : {}), ...rest } as FhirResource;
 }
 
-/** The `concurrent-values` extension of one element: every competing write. */
-function concurrentValues(type: string, f: FhirField, competing: readonly WriteRef[]): Record<string, unknown> {
+/** The `concurrent-values` extension of one element (named as a FHIRPath): every competing write, its value as the JSON the element would be. */
+function concurrentValues(element: string, competing: readonly WriteRef[], asJson: (value: Json) => Record<string, unknown>): Record<string, unknown> {
   return {
     url: CONCURRENT_VALUES_EXTENSION,
     extension: [
-      { url: 'element', valueString: `${type}.${f.element}` },
+      { url: 'element', valueString: element },
       ...competing.map((w) => ({
         url: 'candidate',
         extension: [
-          { url: 'value', valueString: canonicalJson(w.value === null ? {} : (fieldMembers(f, w.value) as Json)) },
+          { url: 'value', valueString: canonicalJson(w.value === null ? {} : (asJson(w.value) as Json)) },
           { url: 'site', valueString: w.site },
           { url: 'author', valueString: w.author },
           { url: 'recorded', valueInstant: instantOfStamp(w.hlc) },

@@ -13,6 +13,12 @@ export interface FieldDefinition {
   readonly check?: (value: Json) => string | undefined;
   /** What the field means, for generated docs. */
   readonly doc?: string;
+  /**
+   * The field is a FHIR extension of its resource (not one of its R4 elements): read back
+   * as an `extension` entry with this `url` and a `value[x]` of `valueType`. Not folded:
+   * only `chartlog/fhir` reads it (see `createFhirSchema`'s `extensions`).
+   */
+  readonly extension?: { readonly url: string; readonly valueType: string };
 }
 
 /** A resource type: its fields and their rules. */
