@@ -17,6 +17,9 @@ const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
  * - `clinical` (a schema pack over the chart) and `testing` (helpers over replicas) sit on
  *   top of the core, side by side; `index.ts` is the core's public entry and gathers them;
  *   `cli` is the top.
+ * - `fhir` (FHIR R4 in and out: import, export, the R4 element table) sits just above
+ *   `clinical`: it turns FHIR resources into the core's events and the clinical pack's
+ *   choices, and reads them back; nothing below it knows FHIR's wire form.
  *
  * A path belongs to the layer of its longest matching prefix (so `sync/http/x.ts` is in
  * `sync/http`, `sync/x.ts` in `sync`).
@@ -31,6 +34,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['replica'],
   ['sync/http'],
   ['clinical', 'testing'],
+  ['fhir'],
   ['index.ts'],
   ['cli'],
 ];
