@@ -50,7 +50,8 @@ export function prepareFhirResource(value: unknown, context: ResourceContext): F
   const { resource: resolved, unresolved } = resolveReferences(input, context.fullUrls);
   if (unresolved.length > 0) {
     const listed = unresolved.slice(0, 5).join(', ') + (unresolved.length > 5 ? ` and ${unresolved.length - 5} more` : '');
-    return refusedItem('FHIR_UNRESOLVED_REFERENCE', source, `${name} refers to ${unresolved.length === 1 ? 'a resource' : 'resources'} not in this input (urn: references resolve only within their Bundle): ${listed}`, {
+    const what = unresolved.length === 1 ? 'a resource' : 'resources';
+    return refusedItem('FHIR_UNRESOLVED_REFERENCE', source, `${name} refers to ${what} not in this input (urn: references resolve only within their Bundle): ${listed}`, {
       resource: name,
       element: unresolved[0],
     });

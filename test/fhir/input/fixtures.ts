@@ -1,3 +1,4 @@
+import type { JsonObject } from '../../../src/event/json.js';
 import { readFhirInput, type ReadFhirInputOptions } from '../../../src/fhir/input/readFhirInput.js';
 import type { FhirInputItem } from '../../../src/fhir/input/fhirInputItem.js';
 import type { FhirInputSource } from '../../../src/fhir/input/fhirInputSource.js';
@@ -41,12 +42,12 @@ export function bundle(type: string, entries: readonly unknown[]): Record<string
 }
 
 /** A minimal valid Patient. */
-export function patient(id?: string): Record<string, unknown> {
+export function patient(id?: string): JsonObject {
   return { resourceType: 'Patient', ...(id === undefined ? {} : { id }), name: [{ family: 'Ng', given: ['Ada'] }] };
 }
 
 /** A minimal valid Observation about `subject` (a reference string). */
-export function observation(subject: string, id?: string): Record<string, unknown> {
+export function observation(subject: string, id?: string): JsonObject {
   return {
     resourceType: 'Observation',
     ...(id === undefined ? {} : { id }),
