@@ -38,7 +38,20 @@ export type ChartlogErrorCode =
   | 'SYNC_TLS_FAILED'
   | 'SYNC_METHOD_NOT_ALLOWED'
   | 'SYNC_UNSUPPORTED_MEDIA_TYPE'
-  | 'SYNC_SERVER_ERROR';
+  | 'SYNC_SERVER_ERROR'
+  | 'ABORTED'
+  | 'FHIR_INPUT_UNREADABLE'
+  | 'FHIR_MALFORMED_JSON'
+  | 'FHIR_TOO_LARGE'
+  | 'FHIR_NOT_A_RESOURCE'
+  | 'FHIR_UNSUPPORTED_BUNDLE'
+  | 'FHIR_INVALID_ENTRY'
+  | 'FHIR_UNSUPPORTED_METHOD'
+  | 'FHIR_CONDITIONAL_REQUEST'
+  | 'FHIR_UNRESOLVED_REFERENCE'
+  | 'FHIR_INVALID_ID'
+  | 'FHIR_INVALID_RESOURCE'
+  | 'FHIR_VALIDATOR_UNAVAILABLE';
 
 /** One problem in an input, located by `path` (e.g. `['data', 'AllergyIntolerance/a1', 'code']`). */
 export interface ValidationIssue {

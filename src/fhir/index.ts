@@ -30,3 +30,4 @@ export type { R4Element, R4Primitive, R4Resource } from './r4/r4Types.js';
 export { readFhirResource } from './readFhirResource.js';
 export { fieldMembers, shownFhirValue } from './shownFhirValue.js';
 export { instantOfStamp, PROVISIONAL_TAG, toFhirResource, versionIdOf } from './toFhirResource.js';
+export * from './input/index.js';

