@@ -76,6 +76,8 @@ export function fhirWritesOf(schema: Schema, resource: FhirResource, current: Re
     const write = writeFor(rule, now, next);
     if (write !== undefined) writes[field] = write;
   }
+  // A new resource with nothing but its id still exists: an empty meta records it (and reads back as nothing).
+  if (current === undefined && Object.keys(writes).length === 0) writes['meta'] = {};
   return { writes, issues };
 }
 

@@ -31,3 +31,8 @@ export { readFhirResource } from './readFhirResource.js';
 export { fieldMembers, shownFhirValue } from './shownFhirValue.js';
 export { instantOfStamp, PROVISIONAL_TAG, toFhirResource, versionIdOf } from './toFhirResource.js';
 export * from './input/index.js';
+export { exportFhir, fhirCollectionBundle, fhirNdjsonLines, type ExportFhirOptions, type FhirExportSource } from './exportFhir.js';
+export { AUTHOR_SYSTEM, fhirProvenanceOf, SITE_SYSTEM } from './fhirProvenance.js';
+export { importFhir, type FhirImportProgress, type FhirImportReport, type FhirRecordTarget, type ImportFhirOptions } from './importFhir.js';
+export { extensionFieldsOf, isExtensionValueType, type FhirExtensionDefinition, type FhirExtensionField } from './fhirExtensionFields.js';
+export { isFhirId } from './isFhirId.js';

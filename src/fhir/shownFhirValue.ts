@@ -5,7 +5,7 @@ import type { FhirField } from './fhirFields.js';
 /**
  * What a field shows as FHIR JSON, by its rule: the value (`lww`, `mv`, `once`, `max`,
  * `min`), the elements present (`set`), every entry's elements in order (`log`);
- * undefined when the element is absent (null, or an empty list).
+ * undefined when the element is absent (null, an empty list or object).
  */
 export function shownFhirValue(rule: string | undefined, held: FieldState): Json | undefined {
   const value = held.value as Json | undefined;
@@ -15,7 +15,9 @@ export function shownFhirValue(rule: string | undefined, held: FieldState): Json
     return entries.length > 0 ? entries : undefined;
   }
   if (value === null || value === undefined) return undefined;
+  // FHIR JSON has no empty arrays or objects: an element holding one is absent.
   if (Array.isArray(value) && value.length === 0) return undefined;
+  if (isPlainObject(value) && Object.keys(value).length === 0) return undefined;
   return value;
 }
 

@@ -93,6 +93,14 @@ describe('FHIR R4 records', () => {
     expect(a.chart.size).toBe(size);
   });
 
+  it('a resource with nothing but its id is held, reads back as just that, and writing it again adds nothing', () => {
+    const a = fhirSite('practice-a');
+    const bare = { resourceType: 'Practitioner', id: 'locum-1' } as FhirResource;
+    expect(a.write(bare)).toBeDefined();
+    expect(withoutVersion(a.read(bare) as FhirResource)).toEqual(bare);
+    expect(a.write(bare)).toBeUndefined();
+  });
+
   it("puts each resource on its patient's record, and resources of no patient on their type's directory stream", () => {
     const patients = resources.filter((r) => r.resourceType === 'Patient').map((p) => `patient/${p.id}`);
     const streams = new Map<string, number>();

@@ -11,6 +11,5 @@ export type { FhirInputLocation, FhirRefusal, FhirRefusalCode } from './fhirRefu
 export type { ImportedFhirResource } from './fhirResource.js';
 export { createFhirValidator } from './createFhirValidator.js';
 export type { FhirValidationIssue, FhirValidator } from './createFhirValidator.js';
-export { isFhirId } from '../isFhirId.js';
 export { deterministicFhirId } from './deterministicFhirId.js';
 export { IMPORTED_BUNDLE_TYPES } from './bundleItems.js';
