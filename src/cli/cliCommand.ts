@@ -22,6 +22,18 @@ export interface CliOption {
 /** Parsed option values, as `parseArgs` returns them. */
 export type CliValues = Readonly<Record<string, string | boolean | readonly (string | boolean)[] | undefined>>;
 
+/** The arguments after the options a command takes (e.g. `import-fhir`'s input files), read as a list under `name`. */
+export interface CliPositionals {
+  /** The key of the list in the parsed values. */
+  readonly name: string;
+  /** Its placeholder in `--help`, e.g. `INPUT`. */
+  readonly valueName: string;
+  /** What they are, for `--help`. */
+  readonly description: string;
+  /** Fewest that must be given. @defaultValue `0` */
+  readonly min?: number;
+}
+
 /** One `chartlog <command>`: its options, help text and what it runs. */
 export interface CliCommand {
   readonly name: string;
@@ -30,6 +42,8 @@ export interface CliCommand {
   /** More lines for the command's own `--help`. */
   readonly description?: readonly string[];
   readonly options: Readonly<Record<string, CliOption>>;
+  /** Arguments after the options; none are allowed when absent. */
+  readonly positionals?: CliPositionals;
   /** Example invocations for `--help`. */
   readonly examples: readonly string[];
   /** Runs the command; resolves to the exit code. Throws ChartlogErrors for failures. */
@@ -52,7 +66,8 @@ export function parseCommandArgs(command: CliCommand, args: readonly string[]): 
   for (const [name, o] of Object.entries(all)) config[name] = { type: o.type, ...(o.multiple === true ? { multiple: true } : {}), ...(o.short !== undefined ? { short: o.short } : {}) };
   let values: CliValues;
   try {
-    values = parseArgs({ args: [...args], options: config, strict: true, allowPositionals: false }).values as CliValues;
+    const parsed = parseArgs({ args: [...args], options: config, strict: true, allowPositionals: command.positionals !== undefined });
+    values = command.positionals === undefined ? (parsed.values as CliValues) : { ...(parsed.values as CliValues), [command.positionals.name]: parsed.positionals };
   } catch (cause) {
     throw new ChartlogError('INVALID_OPTION', `${cause instanceof Error ? cause.message.split('\n')[0] : String(cause)} (see chartlog ${command.name} --help)`, { cause });
   }
@@ -60,6 +75,8 @@ export function parseCommandArgs(command: CliCommand, args: readonly string[]): 
   for (const [name, o] of Object.entries(command.options)) {
     if (o.required === true && values[name] === undefined) throw new ChartlogError('INVALID_OPTION', `--${name} is required (see chartlog ${command.name} --help)`);
   }
+  const p = command.positionals;
+  if (p !== undefined && (values[p.name] as readonly string[]).length < (p.min ?? 0)) throw new ChartlogError('INVALID_OPTION', `give at least ${p.min} ${p.valueName} (see chartlog ${command.name} --help)`);
   return values;
 }
 
@@ -78,7 +95,7 @@ export function commandHelp(command: CliCommand): string {
   const lines = [
     `chartlog ${command.name}: ${command.summary}`,
     '',
-    `Usage: chartlog ${command.name} ${usage} [--json]`,
+    `Usage: chartlog ${command.name} ${usage} [--json]${command.positionals === undefined ? '' : ` ${command.positionals.valueName}...`}`,
     ...(command.description ? ['', ...command.description] : []),
     '',
     'Options:',
@@ -86,6 +103,7 @@ export function commandHelp(command: CliCommand): string {
       const notes = [o.required === true ? 'required' : '', o.multiple === true ? 'repeatable' : '', o.defaultValue !== undefined ? `default: ${o.defaultValue}` : ''].filter(Boolean);
       return `  ${label(n, o).padEnd(width)}  ${o.description}${notes.length ? ` (${notes.join('; ')})` : ''}`;
     }),
+    ...(command.positionals === undefined ? [] : [`  ${`${command.positionals.valueName}...`.padEnd(width)}  ${command.positionals.description}`]),
     '',
     'Examples:',
     ...command.examples.map((e) => `  ${e}`),

@@ -20,6 +20,8 @@ export interface ProgressReporterOptions {
   readonly startedAt?: number;
   /** Off a terminal: at most one plain line per this many ms. @defaultValue `5000` */
   readonly everyMs?: number;
+  /** What is counted, e.g. `bytes`. @defaultValue `events` */
+  readonly unit?: string;
 }
 
 const BAR_WIDTH = 30;
@@ -43,6 +45,7 @@ export function createProgressReporter(label: string, total: number, stream: Pro
   const now = options.now ?? Date.now;
   const startedAt = options.startedAt ?? now();
   const everyMs = options.everyMs ?? 5000;
+  const unit = options.unit ?? 'events';
   const tty = stream.isTTY === true;
   let lastDraw = tty ? -Infinity : startedAt;
   let current = 0;
@@ -51,7 +54,7 @@ export function createProgressReporter(label: string, total: number, stream: Pro
     const seconds = (at - startedAt) / 1000;
     const rate = seconds > 0 ? current / seconds : 0;
     const tail = finished ? `${seconds.toFixed(1)} s` : `ETA ${rate > 0 ? formatSeconds(Math.max(0, total - current) / rate) : '?'}`;
-    return { percent: String(Math.floor(fraction * 100)), counts: `${current}/${total} events, ${Math.round(rate)} events/s, ${tail}` };
+    return { percent: String(Math.floor(fraction * 100)), counts: `${current}/${total} ${unit}, ${Math.round(rate)} ${unit}/s, ${tail}` };
   };
   const draw = (at: number, finished: boolean): void => {
     const { percent, counts } = line(at, finished);

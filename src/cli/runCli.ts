@@ -2,6 +2,8 @@ import { isChartlogError } from '../error/chartlogError.js';
 import { commandHelp, out, outJson, parseCommandArgs, type CliCommand } from './cliCommand.js';
 import { conflictsCommand } from './commands/conflicts.js';
 import { demoCommand } from './commands/demo.js';
+import { exportFhirCommand } from './commands/exportFhir.js';
+import { importFhirCommand } from './commands/importFhir.js';
 import { keygenCommand } from './commands/keygen.js';
 import { recoverCommand } from './commands/recover.js';
 import { replayCommand } from './commands/replay.js';
@@ -12,7 +14,7 @@ import { verifyCommand } from './commands/verify.js';
 import { EXIT, EXIT_CODES_HELP, exitCodeOf } from './exitCodes.js';
 
 /** Every `chartlog` command, in the order the root `--help` lists them. */
-export const CLI_COMMANDS: readonly CliCommand[] = [demoCommand, keygenCommand, serveCommand, syncCommand, statusCommand, recoverCommand, verifyCommand, conflictsCommand, replayCommand];
+export const CLI_COMMANDS: readonly CliCommand[] = [demoCommand, keygenCommand, serveCommand, syncCommand, statusCommand, recoverCommand, verifyCommand, conflictsCommand, replayCommand, importFhirCommand, exportFhirCommand];
 
 /** The root `--help` text. */
 export function rootHelp(): string {
