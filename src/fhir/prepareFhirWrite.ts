@@ -1,8 +1,9 @@
 import type { ChartView } from '../chart/chartView.js';
 import { prepareWrite } from '../chart/prepareWrite.js';
 import type { StreamState } from '../chart/streamState.js';
-import { ChartlogError } from '../error/chartlogError.js';
+import { ChartlogError, type ValidationIssue } from '../error/chartlogError.js';
 import type { Author } from '../event/chartEvent.js';
+import { copyCanonicalJson } from '../event/copyJson.js';
 import type { EventDraft } from '../event/eventWriter.js';
 import type { StreamId } from '../event/ids.js';
 import { FHIR_EVENTS } from './fhirSchema.js';
@@ -24,7 +25,8 @@ export interface PrepareFhirWriteOptions {
  * resource the record does not hold, `fhir.updated` with only the elements that differ
  * otherwise, each write's `pred` naming what the record holds now (so it supersedes
  * exactly that). Undefined when the record already holds the resource as given: writing
- * it again adds nothing. Reads only that resource from `view`.
+ * it again adds nothing. Strings are compared in Unicode NFC, the form the writer records.
+ * Reads only that resource from `view`.
  *
  * @throws ChartlogError `INVALID_COMMAND` with an issue per problem (path starting with the
  *   resource key): no id, an element R4 does not define, a value of the wrong type, or a
@@ -35,11 +37,15 @@ export interface PrepareFhirWriteOptions {
  * if (draft) await replica.record(draft);
  * ```
  */
-export function prepareFhirWrite(view: ChartView, resource: FhirResource, options: PrepareFhirWriteOptions): EventDraft | undefined {
-  const type = resource.resourceType;
-  const id = resource.id;
+export function prepareFhirWrite(view: ChartView, given: FhirResource, options: PrepareFhirWriteOptions): EventDraft | undefined {
+  const type = given.resourceType;
+  const id = given.id;
   if (!isFhirId(id)) throw new ChartlogError('INVALID_COMMAND', `cannot record ${String(type)}: its id ${JSON.stringify(id)} is not a FHIR id`, { issues: [{ path: [String(type), 'id'], message: 'must be a FHIR id ([A-Za-z0-9.-]{1,64})' }] });
   const key = `${type}/${id}`;
+  // Compared as the writer will record it (strings in Unicode NFC), so writing it again finds nothing to change.
+  const shape: ValidationIssue[] = [];
+  const resource = copyCanonicalJson(given, [key], shape) as unknown as FhirResource;
+  if (shape.length > 0) throw new ChartlogError('INVALID_COMMAND', `cannot record ${key}: not plain JSON`, { issues: shape });
   const stream = options.stream ?? fhirStreamOf(resource);
   const current = view.resource(stream, key);
   const { writes, issues } = fhirWritesOf(view.schema, resource, current);

@@ -101,6 +101,14 @@ describe('FHIR R4 records', () => {
     expect(a.write(bare)).toBeUndefined();
   });
 
+  it('a string not in Unicode NFC is recorded in NFC, and writing it again adds nothing', () => {
+    const a = fhirSite('practice-a');
+    const decomposed = { resourceType: 'Practitioner', id: 'dr-e', name: [{ family: 'Re\u0301my' }] } as FhirResource;
+    expect(a.write(decomposed)).toBeDefined();
+    expect((a.read(decomposed) as unknown as { name: { family: string }[] }).name[0]?.family).toBe('R\u00e9my');
+    expect(a.write(decomposed)).toBeUndefined();
+  });
+
   it("puts each resource on its patient's record, and resources of no patient on their type's directory stream", () => {
     const patients = resources.filter((r) => r.resourceType === 'Patient').map((p) => `patient/${p.id}`);
     const streams = new Map<string, number>();

@@ -66,6 +66,11 @@ export function* bundleItems(bundle: CheckedResource, where: FhirInputLocation):
 function planEntry(entry: unknown, source: FhirInputLocation): TakenEntry | FhirInputItem {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return refusedItem('FHIR_INVALID_ENTRY', source, 'the entry is not a JSON object');
   const fields = entry as JsonObject;
+  const search = fields['search'];
+  // A searchset's outcome entry is the server's message about the search (an OperationOutcome), not part of the record.
+  if (typeof search === 'object' && search !== null && !Array.isArray(search) && (search as JsonObject)['mode'] === 'outcome') {
+    return refusedItem('FHIR_INVALID_ENTRY', source, "a searchset entry with search.mode 'outcome' is the server's message about the search, not a record: not imported", { element: 'Bundle.entry.search.mode' });
+  }
   const refusal = entryRequestRefusal(fields['request'], source);
   if (refusal !== undefined) return refusal;
   const value = fields['resource'];

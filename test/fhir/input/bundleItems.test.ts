@@ -41,6 +41,16 @@ describe('Bundle types', () => {
     expect(resources.map((r) => r.id)).toEqual(['p9']);
   });
 
+  it("a searchset's outcome entry (the server's message about the search) is refused by name, its matches taken", async () => {
+    const input = bundle('searchset', [
+      { fullUrl: `urn:uuid:${uuid(1)}`, resource: patient(), search: { mode: 'match' } },
+      { resource: { resourceType: 'OperationOutcome', id: 'o1', issue: [{ severity: 'warning', code: 'incomplete' }] }, search: { mode: 'outcome' } },
+    ]);
+    const { resources, refusals } = await readAll([textSource('search.json', JSON.stringify(input))]);
+    expect(resources.map((r) => r.resourceType)).toEqual(['Patient']);
+    expect(refusals).toEqual([expect.objectContaining({ code: 'FHIR_INVALID_ENTRY', source: { input: 'search.json', entry: 1 }, element: 'Bundle.entry.search.mode' })]);
+  });
+
   it('a Bundle with no type is refused the same way', async () => {
     const { refusals } = await readAll([textSource('untyped.json', JSON.stringify({ resourceType: 'Bundle', entry: [{ resource: patient('p1') }] }))]);
     expect(refusals.map((r) => r.code)).toEqual(['FHIR_UNSUPPORTED_BUNDLE']);
