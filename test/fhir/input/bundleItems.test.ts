@@ -48,7 +48,7 @@ describe('Bundle types', () => {
     ]);
     const { resources, refusals } = await readAll([textSource('search.json', JSON.stringify(input))]);
     expect(resources.map((r) => r.resourceType)).toEqual(['Patient']);
-    expect(refusals).toEqual([expect.objectContaining({ code: 'FHIR_INVALID_ENTRY', source: { input: 'search.json', entry: 1 }, element: 'Bundle.entry.search.mode' })]);
+    expect(refusals).toEqual([expect.objectContaining({ code: 'FHIR_INVALID_ENTRY', source: { input: 'search.json', line: 1, entry: 1 }, element: 'Bundle.entry.search.mode' })]);
   });
 
   it('a Bundle with no type is refused the same way', async () => {
