@@ -31,8 +31,12 @@ import {
   updateDemographics,
   updateImmunization,
   VITAL_SIGNS,
+  createChart,
   type Chart,
 } from '../../src/index.js';
+import { savesToEvents } from '../../bench/workload/primaryCareEvents.js';
+import { generateSaves } from '../../bench/workload/primaryCareSaves.js';
+import { isFoldable } from '../../src/chart/applyEvent.js';
 import { runOutageDrill } from '../../src/cli/outageDrill.js';
 import type { ChartView } from '../../src/chart/chartView.js';
 import { CONCURRENT_VALUES_EXTENSION, type FhirResource } from '../../src/fhir/fhirResource.js';
@@ -168,6 +172,16 @@ describe('the clinical pack records FHIR R4', () => {
     expect(new Set(resources.map((r) => r.resourceType))).toEqual(new Set(['Patient', 'AllergyIntolerance', 'MedicationRequest', 'Slot', 'Appointment', 'Encounter', 'Observation']));
     expect(resources.flatMap(r4Errors)).toEqual([]);
     expect(resources.filter((r) => r.meta?.tag !== undefined).map((r) => `${r.resourceType}/${r.id}`).sort()).toEqual(['AllergyIntolerance/allergy-patient-0001', 'MedicationRequest/rx-patient-0001', 'Slot/slot-3']);
+  });
+
+  it('the primary-care workload the benchmarks record is R4 too: every event folds, every resource validates', () => {
+    const events = savesToEvents(generateSaves({ saves: 1_500, patients: 40, concurrency: 0.05 }));
+    expect(events.filter((e) => !isFoldable(e, clinicalSchema)).map((e) => e.type)).toEqual([]);
+    const chart = createChart({ schema: clinicalSchema });
+    chart.apply(events);
+    const resources = everyResource(chart);
+    expect(new Set(resources.map((r) => r.resourceType)).size).toBe(7);
+    expect(resources.flatMap(r4Errors)).toEqual([]);
   });
 
   it('stores R4 shapes: References, coded statuses, choice elements, reactions, dosage with its route', () => {
