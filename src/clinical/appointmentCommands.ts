@@ -2,10 +2,10 @@ import type { ResourceState, StreamState } from '../chart/streamState.js';
 import type { EventDraft } from '../event/eventWriter.js';
 import type { Json } from '../event/json.js';
 import type { RegisterState } from '../merge/registerState.js';
-import { patientParticipantOf, type AppointmentStatus } from './appointment.js';
+import type { AppointmentStatus } from './appointment.js';
 import { startCommand, type ClinicalCommandOptions, type CommandBuilder, type CommandInput } from './command.js';
 import type { CodeableConcept } from './fhirTypes.js';
-import { codeableConcept, FHIR_ID_PATTERN, nonEmptyString } from './inputChecks.js';
+import { codeableConcept, fhirId, nonEmptyString } from './inputChecks.js';
 import { referenceOf, referenceTo, valueOf } from './readState.js';
 import { slotHolders, type SlotStatus } from './slot.js';
 
@@ -73,6 +73,7 @@ export function bookAppointment(state: StreamState | undefined, input: BookAppoi
   if (state?.resources[key]) b.problem(['appointmentId'], `${key} already exists`);
   const slotKey = `Slot/${input.slotId}`;
   const slot = requireFreeSlot(b, b.existing(slotKey, ['slotId']), 'slotId');
+  if (input.patientId === undefined) b.problem(['patientId'], 'is required');
   b.set(key, 'participant', input.patientId, { path: ['patientId'], check: fhirId, as: (id) => ({ add: [patientParticipant(referenceTo(`Patient/${id}`))] }) });
   bookInto(b, key, slotKey, slot, 'slotId');
   b.set(key, 'description', input.description, { check: nonEmptyString });
@@ -146,8 +147,9 @@ export function rebookAppointment(state: StreamState | undefined, input: RebookA
   b.set(oldKey, 'status', 'cancelled');
   b.set(oldKey, 'cancelationReason', input.reason ?? 'rebooked', { path: ['reason'], check: nonEmptyString, as: (text) => ({ text }) });
   releaseSlot(b, state, oldSlot, oldKey);
-  const patient = patientParticipantOf(old);
-  b.set(newKey, 'participant', patient === undefined ? undefined : { add: [patientParticipant(patient.actor)] }, { path: ['appointmentId'] });
+  // The same people, in the new slot.
+  const participants = valueOf<readonly Json[]>(old, 'participant') ?? [];
+  b.set(newKey, 'participant', participants.length > 0 ? { add: participants } : undefined, { path: ['appointmentId'] });
   bookInto(b, newKey, slotKey, slot, 'toSlotId');
   b.set(newKey, 'description', valueOf(old, 'description'));
   return b.draft();
@@ -185,8 +187,6 @@ function slotOf(appointment: ResourceState | undefined): string | undefined {
 function patientParticipant(actor: unknown): Json {
   return { actor, status: 'accepted' } as Json;
 }
-
-const fhirId = (id: Json): string | undefined => (typeof id === 'string' && FHIR_ID_PATTERN.test(id) ? undefined : `must be a FHIR id (${FHIR_ID_PATTERN})`);
 
 function requireBooked(b: CommandBuilder, appointment: ResourceState | undefined): ResourceState | undefined {
   const status = valueOf<AppointmentStatus>(appointment, 'status');

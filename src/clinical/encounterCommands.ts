@@ -3,7 +3,7 @@ import type { EventDraft } from '../event/eventWriter.js';
 import { asArray, startCommand, type ClinicalCommandOptions, type CommandInput } from './command.js';
 import { ENCOUNTER_CLASSES, ENCOUNTER_CLASS_SYSTEM, type EncounterClass, type EncounterStatus, type Period } from './encounter.js';
 import type { CodeableConcept } from './fhirTypes.js';
-import { arrayOf, codeableConcept, FHIR_ID_PATTERN, oneOf } from './inputChecks.js';
+import { arrayOf, codeableConcept, fhirId, oneOf } from './inputChecks.js';
 import { referenceTo, valueOf } from './readState.js';
 
 /** Input of {@link startEncounter}. */
@@ -40,7 +40,7 @@ export function startEncounter(state: StreamState | undefined, input: StartEncou
   b.set(key, 'class', input.class ?? 'AMB', { check: oneOf(ENCOUNTER_CLASSES), as: (code) => ({ system: ENCOUNTER_CLASS_SYSTEM, code }) });
   b.set(key, 'type', asArray(input.type), { check: arrayOf(codeableConcept, 1), as: (add) => ({ add }) });
   b.set(key, 'period', b.instant(input.start, 'start'), { path: ['start'], as: (start): Period => ({ start }) });
-  b.set(key, 'appointment', input.appointmentId, { path: ['appointmentId'], check: (id) => (typeof id === 'string' && FHIR_ID_PATTERN.test(id) ? undefined : `must be a FHIR id (${FHIR_ID_PATTERN})`), as: (id) => [referenceTo(`Appointment/${id}`)] });
+  b.set(key, 'appointment', input.appointmentId, { path: ['appointmentId'], check: fhirId, as: (id) => [referenceTo(`Appointment/${id}`)] });
   b.note(key, input.note);
   return b.draft();
 }

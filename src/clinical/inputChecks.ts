@@ -13,6 +13,10 @@ export type ValueCheck = (value: Json) => string | undefined;
 
 /** Pattern of a FHIR resource id: what follows `Patient/` in a reference. */
 export const FHIR_ID_PATTERN = /^[A-Za-z0-9.-]{1,64}$/;
+
+/** A check for a FHIR id, as commands take the ids of what they link to. */
+export const fhirId: ValueCheck = (value) => (typeof value === 'string' && FHIR_ID_PATTERN.test(value) ? undefined : `must be a FHIR id (${FHIR_ID_PATTERN})`);
+
 const FULL_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 /** A check that accepts exactly the codes in `values` (a FHIR required value set). */

@@ -2,7 +2,7 @@ import type { StreamState } from '../chart/streamState.js';
 import type { EventTypeDefinition } from '../merge/schema.js';
 import { mv } from '../merge/mv.js';
 import type { RegisterState } from '../merge/registerState.js';
-import { conflictsOf, idOf, referenceOf, resourcesOfType, valueOf, type ReadResource } from './readState.js';
+import { conflictsOf, idOf, resourcesOfType, valueOf, type ReadResource } from './readState.js';
 
 /** FHIR `Slot.status` codes (slotstatus). */
 export const SLOT_STATUSES = ['busy', 'free', 'busy-unavailable', 'busy-tentative', 'entered-in-error'] as const;
@@ -49,8 +49,8 @@ export interface SlotView extends ReadResource {
 export function slotHolders(field: RegisterState | undefined): string[] {
   if (!field) return [];
   const writes = mv.conflict(field) ?? field.live;
-  const refs = writes.map((w) => referenceOf(w.value)).filter((v): v is string => v !== undefined);
-  return [...new Set(refs)].map((r) => idOf({ reference: r }) as string);
+  const ids = writes.map((w) => idOf(w.value)).filter((id): id is string => id !== undefined);
+  return [...new Set(ids)];
 }
 
 /**

@@ -284,6 +284,17 @@ describe('mappings that needed a decision', () => {
     expect(refusal(() => updateCondition(a.patient(ANN.id), { patientId: ANN.id, conditionId: 'asthma', abatementDateTime: '2026-07-01', author: a.author }))).toMatchObject({ code: 'INVALID_COMMAND', issues: [{ path: ['abatementDateTime'] }] });
   });
 
+  it('an input R4 refuses is refused naming the input, before anything is recorded', () => {
+    const a = site('practice-a');
+    expect(refusal(() => recordCondition(undefined, { patientId: ANN.id, code: ASTHMA, onsetDateTime: 'last spring', author: a.author }))).toMatchObject({
+      code: 'INVALID_COMMAND',
+      issues: [{ path: ['onsetDateTime'], message: expect.stringContaining('not a valid FHIR dateTime') }],
+    });
+    a.record(openSlot(undefined, { clinic: CLINIC, slotId: 's1', start: '2026-07-20T09:00:00Z', end: '2026-07-20T09:10:00Z', author: a.author }));
+    expect(refusal(() => bookAppointment(a.schedule(CLINIC), { clinic: CLINIC, slotId: 's1', patientId: undefined as never, author: a.author }))).toMatchObject({ code: 'INVALID_COMMAND', issues: [{ path: ['patientId'], message: 'is required' }] });
+    expect(refusal(() => startEncounter(undefined, { patientId: ANN.id, class: 'WARD' as never, author: a.author }))).toMatchObject({ issues: [{ path: ['class'] }] });
+  });
+
   it('a clinical replica holds any R4 resource beside the pack’s, and the pack’s event types are at v2', () => {
     expect(clinicalSchema.eventType('allergy.recorded', 2)).toBeDefined();
     expect(clinicalSchema.eventType('allergy.recorded', 3)).toBeUndefined();
