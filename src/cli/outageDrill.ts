@@ -53,6 +53,12 @@ export interface OutageDrillOptions {
   readonly outageHours?: number;
   /** Where progress lines go. @defaultValue nowhere */
   readonly onProgress?: (line: string) => void;
+  /**
+   * Called with the hospital hub's chart once every site has reconnected, before the
+   * drill closes its stores: to look at the records it made (e.g. read each as FHIR R4).
+   * @defaultValue none
+   */
+  readonly onConverged?: (hub: ChartView) => void | Promise<void>;
 }
 
 /** What the drill ends with: one row per site, and the open conflicts. */
@@ -162,6 +168,7 @@ export async function runOutageDrill(options: OutageDrillOptions = {}): Promise<
     // The hub now holds everything; the practices that reconnected first catch up from it (relaying).
     for (const p of practices) await reconnect(p);
 
+    await options.onConverged?.(hub.chart);
     const rows = [];
     for (const s of sites.values()) rows.push({ site: s.name, events: await s.replica.store.count(), stateHash: s.chart.hash(), conflicts: (await s.replica.conflicts()).length });
     return { converged: new Set(rows.map((r) => r.stateHash)).size === 1 && new Set(rows.map((r) => r.events)).size === 1, sites: rows, conflicts: await hub.replica.conflicts() };

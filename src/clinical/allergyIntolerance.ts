@@ -1,8 +1,7 @@
 import type { StreamState } from '../chart/streamState.js';
-import type { EventTypeDefinition, ResourceDefinition } from '../merge/schema.js';
-import { codeableConcept, fhirDateTime, fullDate, annotation, oneOf, reference, setOf } from './fhirChecks.js';
+import type { EventTypeDefinition } from '../merge/schema.js';
 import type { CodeableConcept } from './fhirTypes.js';
-import { conflictsOf, idOf, notesOf, resourcesOfType, valueOf, type ClinicalNote, type ReadResource } from './readState.js';
+import { codeIn, conflictsOf, idOf, notesOf, resourcesOfType, valueOf, type ClinicalNote, type ReadResource } from './readState.js';
 
 /** FHIR `AllergyIntolerance.clinicalStatus` codes (allergyintolerance-clinical). */
 export const ALLERGY_CLINICAL_STATUSES = ['active', 'inactive', 'resolved'] as const;
@@ -12,6 +11,10 @@ export const ALLERGY_VERIFICATION_STATUSES = ['unconfirmed', 'confirmed', 'refut
 export const ALLERGY_CRITICALITIES = ['low', 'high', 'unable-to-assess'] as const;
 /** FHIR `AllergyIntolerance.type` codes. */
 export const ALLERGY_TYPES = ['allergy', 'intolerance'] as const;
+/** Code system of {@link ALLERGY_CLINICAL_STATUSES}: `clinicalStatus` is a CodeableConcept holding one of them. */
+export const ALLERGY_CLINICAL_SYSTEM = 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical';
+/** Code system of {@link ALLERGY_VERIFICATION_STATUSES}. */
+export const ALLERGY_VERIFICATION_SYSTEM = 'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification';
 
 /** An allergy's clinical status. */
 export type AllergyClinicalStatus = (typeof ALLERGY_CLINICAL_STATUSES)[number];
@@ -23,35 +26,15 @@ export type AllergyCriticality = (typeof ALLERGY_CRITICALITIES)[number];
 export type AllergyType = (typeof ALLERGY_TYPES)[number];
 
 /**
- * FHIR `AllergyIntolerance`, key `AllergyIntolerance/<id>` in the patient's stream.
- * Status codes are stored as their codes (the FHIR CodeableConcept of a required
- * value set carries nothing more).
- *
- * Everything a prescriber checks before prescribing (substance, statuses, criticality,
- * type) is `mv`: concurrent changes are shown side by side until a clinician decides.
- * `lastReviewed` (a UK Core extension, not an R4 element) is `max`: reviews only move
- * it forward. Reaction manifestations are an add-wins set.
+ * Event types that write FHIR `AllergyIntolerance` (key `AllergyIntolerance/<id>` in the
+ * patient's stream). Everything a prescriber checks before prescribing (substance,
+ * statuses, criticality, type) is `mv`: concurrent changes are shown side by side until a
+ * clinician decides. Each reaction manifestation is a `reaction` entry, an add-wins set;
+ * the last review is the pack's `lastReviewed` extension, `max` (see `clinicalExtensions`).
  */
-export const allergyIntoleranceResource: ResourceDefinition = {
-  doc: 'FHIR AllergyIntolerance: an allergy or intolerance and its reactions.',
-  fields: {
-    patient: { rule: 'once', check: reference('Patient'), doc: 'the patient (Patient/<id>)' },
-    code: { rule: 'mv', check: codeableConcept, doc: 'the substance' },
-    clinicalStatus: { rule: 'mv', check: oneOf(ALLERGY_CLINICAL_STATUSES) },
-    verificationStatus: { rule: 'mv', check: oneOf(ALLERGY_VERIFICATION_STATUSES) },
-    criticality: { rule: 'mv', check: oneOf(ALLERGY_CRITICALITIES) },
-    type: { rule: 'mv', check: oneOf(ALLERGY_TYPES) },
-    manifestation: { rule: 'set', check: setOf(codeableConcept), doc: 'reaction.manifestation, flattened: what happens (CodeableConcept set)' },
-    recordedDate: { rule: 'once', check: fhirDateTime },
-    lastReviewed: { rule: 'max', check: fullDate, doc: 'date of the last review, YYYY-MM-DD' },
-    note: { rule: 'log', check: annotation },
-  },
-};
-
-/** Event types that write `AllergyIntolerance`. */
 export const allergyEvents: Readonly<Record<string, EventTypeDefinition>> = {
-  'allergy.recorded': { v: 1, resources: ['AllergyIntolerance'], doc: 'A new allergy or intolerance on the record.' },
-  'allergy.updated': { v: 1, resources: ['AllergyIntolerance'], doc: 'A change to an allergy: status, criticality, reactions, a review or a note.' },
+  'allergy.recorded': { v: 2, resources: ['AllergyIntolerance'], doc: 'A new allergy or intolerance on the record.' },
+  'allergy.updated': { v: 2, resources: ['AllergyIntolerance'], doc: 'A change to an allergy: status, criticality, reactions, a review or a note.' },
 };
 
 /** An allergy as plain values. */
@@ -60,7 +43,7 @@ export interface AllergyView extends ReadResource {
   readonly patientId: string | undefined;
   /** The substance. */
   readonly code: CodeableConcept | undefined;
-  /** Clinical status. */
+  /** Clinical status (its code in the HL7 code system; undefined when the record holds none there). */
   readonly clinicalStatus: AllergyClinicalStatus | undefined;
   /** Verification status. */
   readonly verificationStatus: AllergyVerificationStatus | undefined;
@@ -68,7 +51,7 @@ export interface AllergyView extends ReadResource {
   readonly criticality: AllergyCriticality | undefined;
   /** Allergy or intolerance. */
   readonly type: AllergyType | undefined;
-  /** Reaction manifestations. */
+  /** Reaction manifestations, of every `reaction` entry in order. */
   readonly manifestation: readonly CodeableConcept[];
   /** When first recorded. */
   readonly recordedDate: string | undefined;
@@ -76,6 +59,11 @@ export interface AllergyView extends ReadResource {
   readonly lastReviewed: string | undefined;
   /** Every note, in order. */
   readonly notes: readonly ClinicalNote[];
+}
+
+/** The manifestations of a list of R4 `reaction` entries, in order. */
+export function manifestationsOf(reactions: readonly unknown[] | undefined): CodeableConcept[] {
+  return (reactions ?? []).flatMap((r) => ((r as { manifestation?: CodeableConcept[] }).manifestation ?? []));
 }
 
 /**
@@ -91,11 +79,11 @@ export function readAllergies(state: StreamState | undefined): AllergyView[] {
     conflicts: conflictsOf(state, r),
     patientId: idOf(valueOf(r, 'patient')),
     code: valueOf(r, 'code'),
-    clinicalStatus: valueOf(r, 'clinicalStatus'),
-    verificationStatus: valueOf(r, 'verificationStatus'),
+    clinicalStatus: codeIn<AllergyClinicalStatus>(valueOf(r, 'clinicalStatus'), ALLERGY_CLINICAL_SYSTEM),
+    verificationStatus: codeIn<AllergyVerificationStatus>(valueOf(r, 'verificationStatus'), ALLERGY_VERIFICATION_SYSTEM),
     criticality: valueOf(r, 'criticality'),
     type: valueOf(r, 'type'),
-    manifestation: valueOf(r, 'manifestation') ?? [],
+    manifestation: manifestationsOf(valueOf(r, 'reaction')),
     recordedDate: valueOf(r, 'recordedDate'),
     lastReviewed: valueOf(r, 'lastReviewed'),
     notes: notesOf(r),

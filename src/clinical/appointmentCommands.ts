@@ -1,10 +1,12 @@
 import type { ResourceState, StreamState } from '../chart/streamState.js';
 import type { EventDraft } from '../event/eventWriter.js';
+import type { Json } from '../event/json.js';
 import type { RegisterState } from '../merge/registerState.js';
 import type { AppointmentStatus } from './appointment.js';
 import { startCommand, type ClinicalCommandOptions, type CommandBuilder, type CommandInput } from './command.js';
 import type { CodeableConcept } from './fhirTypes.js';
-import { valueOf } from './readState.js';
+import { codeableConcept, fhirId, nonEmptyString } from './inputChecks.js';
+import { referenceOf, referenceTo, valueOf } from './readState.js';
 import { slotHolders, type SlotStatus } from './slot.js';
 
 /** Input of {@link openSlot}. */
@@ -34,7 +36,7 @@ export function openSlot(state: StreamState | undefined, input: OpenSlotInput, o
   const start = input.start === undefined ? undefined : b.instant(input.start, 'start');
   const end = input.end === undefined ? undefined : b.instant(input.end, 'end');
   if (start !== undefined && end !== undefined && end <= start) b.problem(['end'], 'must be after start');
-  b.set(key, 'schedule', schedule, ['clinic']);
+  b.set(key, 'schedule', schedule, { path: ['clinic'], as: referenceTo });
   b.set(key, 'start', start);
   b.set(key, 'end', end);
   b.set(key, 'status', 'free');
@@ -70,12 +72,11 @@ export function bookAppointment(state: StreamState | undefined, input: BookAppoi
   const key = `Appointment/${b.newId(input.appointmentId, 'appointmentId')}`;
   if (state?.resources[key]) b.problem(['appointmentId'], `${key} already exists`);
   const slotKey = `Slot/${input.slotId}`;
-  requireFreeSlot(b, b.existing(slotKey, ['slotId']), 'slotId');
-  b.set(key, 'patient', `Patient/${input.patientId}`, ['patientId']);
-  b.set(key, 'slot', slotKey, ['slotId']);
-  b.set(key, 'status', 'booked');
-  b.set(key, 'description', input.description);
-  b.set(slotKey, 'appointment', key, ['slotId']);
+  const slot = requireFreeSlot(b, b.existing(slotKey, ['slotId']), 'slotId');
+  if (input.patientId === undefined) b.problem(['patientId'], 'is required');
+  b.set(key, 'participant', input.patientId, { path: ['patientId'], check: fhirId, as: (id) => ({ add: [patientParticipant(referenceTo(`Patient/${id}`))] }) });
+  bookInto(b, key, slotKey, slot, 'slotId');
+  b.set(key, 'description', input.description, { check: nonEmptyString });
   return b.draft();
 }
 
@@ -103,8 +104,8 @@ export function cancelAppointment(state: StreamState | undefined, input: CancelA
   const key = `Appointment/${input.appointmentId}`;
   const appointment = requireBooked(b, b.existing(key, ['appointmentId']));
   b.set(key, 'status', 'cancelled');
-  b.set(key, 'cancelationReason', typeof input.reason === 'string' ? { text: input.reason } : input.reason, ['reason']);
-  releaseSlot(b, state, valueOf(appointment, 'slot'), key);
+  b.set(key, 'cancelationReason', typeof input.reason === 'string' ? { text: input.reason } : input.reason, { path: ['reason'], check: codeableConcept });
+  releaseSlot(b, state, slotOf(appointment), key);
   return b.draft();
 }
 
@@ -140,26 +141,51 @@ export function rebookAppointment(state: StreamState | undefined, input: RebookA
   const newKey = `Appointment/${b.newId(input.newAppointmentId, 'newAppointmentId')}`;
   if (state?.resources[newKey]) b.problem(['newAppointmentId'], `${newKey} already exists`);
   const slotKey = `Slot/${input.toSlotId}`;
-  const oldSlot = valueOf<string>(old, 'slot');
+  const oldSlot = slotOf(old);
   if (oldSlot === slotKey) b.problem(['toSlotId'], 'is the slot it already has');
-  requireFreeSlot(b, b.existing(slotKey, ['toSlotId']), 'toSlotId');
+  const slot = requireFreeSlot(b, b.existing(slotKey, ['toSlotId']), 'toSlotId');
   b.set(oldKey, 'status', 'cancelled');
-  b.set(oldKey, 'cancelationReason', { text: input.reason ?? 'rebooked' }, ['reason']);
+  b.set(oldKey, 'cancelationReason', input.reason ?? 'rebooked', { path: ['reason'], check: nonEmptyString, as: (text) => ({ text }) });
   releaseSlot(b, state, oldSlot, oldKey);
-  b.set(newKey, 'patient', valueOf(old, 'patient'), ['appointmentId']);
-  b.set(newKey, 'slot', slotKey, ['toSlotId']);
-  b.set(newKey, 'status', 'booked');
+  // The same people, in the new slot.
+  const participants = valueOf<readonly Json[]>(old, 'participant') ?? [];
+  b.set(newKey, 'participant', participants.length > 0 ? { add: participants } : undefined, { path: ['appointmentId'] });
+  bookInto(b, newKey, slotKey, slot, 'toSlotId');
   b.set(newKey, 'description', valueOf(old, 'description'));
-  b.set(slotKey, 'appointment', newKey, ['toSlotId']);
   return b.draft();
 }
 
-function requireFreeSlot(b: CommandBuilder, slot: ResourceState | undefined, path: string): void {
-  if (!slot) return;
+function requireFreeSlot(b: CommandBuilder, slot: ResourceState | undefined, path: string): ResourceState | undefined {
+  if (!slot) return undefined;
+  const holders = slotHolders(slot.fields['holder'] as RegisterState | undefined);
   const status = valueOf<SlotStatus>(slot, 'status');
-  if (status !== 'free') b.problem([path], `Slot/${slot.id} is ${status ?? 'not open'}`);
-  const holders = slotHolders(slot.fields['appointment'] as RegisterState | undefined);
   if (holders.length > 0) b.problem([path], `Slot/${slot.id} is already booked (Appointment/${holders.join(', Appointment/')})`);
+  else if (status !== 'free') b.problem([path], `Slot/${slot.id} is ${status ?? 'not open'}`);
+  return slot;
+}
+
+/**
+ * Books appointment `key` into a free slot: the appointment is `booked` for the slot and
+ * its times (R4 wants a booked appointment's start and end), the slot `busy` and held
+ * by it.
+ */
+function bookInto(b: CommandBuilder, key: string, slotKey: string, slot: ResourceState | undefined, path: string): void {
+  b.set(key, 'slot', slotKey, { path: [path], as: (k) => [referenceTo(k)] });
+  b.set(key, 'status', 'booked');
+  b.set(key, 'start', valueOf<string>(slot, 'start'), { path: [path] });
+  b.set(key, 'end', valueOf<string>(slot, 'end'), { path: [path] });
+  b.set(slotKey, 'status', 'busy', { path: [path] });
+  b.set(slotKey, 'holder', key, { path: [path], as: referenceTo });
+}
+
+/** The key of the slot an appointment is for. */
+function slotOf(appointment: ResourceState | undefined): string | undefined {
+  return referenceOf(valueOf<readonly unknown[]>(appointment, 'slot')?.[0]);
+}
+
+/** The patient as an appointment's participant: R4 wants each participant's status; a booked patient has `accepted`. */
+function patientParticipant(actor: unknown): Json {
+  return { actor, status: 'accepted' } as Json;
 }
 
 function requireBooked(b: CommandBuilder, appointment: ResourceState | undefined): ResourceState | undefined {
@@ -176,12 +202,13 @@ function requireBooked(b: CommandBuilder, appointment: ResourceState | undefined
  */
 function releaseSlot(b: CommandBuilder, state: StreamState | undefined, slotKey: string | undefined, key: string): void {
   if (slotKey === undefined) return;
-  const holder = state?.resources[slotKey]?.fields['appointment'] as RegisterState | undefined;
+  const holder = state?.resources[slotKey]?.fields['holder'] as RegisterState | undefined;
   const holders = slotHolders(holder).map((id) => `Appointment/${id}`);
   if (!holders.includes(key)) return;
   const others = holders.filter((h) => h !== key);
   if (others.length > 1) return;
-  b.set(slotKey, 'appointment', others[0] ?? null, ['appointmentId']);
+  b.set(slotKey, 'holder', others[0] ?? null, { path: ['appointmentId'], as: (h) => (h === null ? null : referenceTo(h)) });
   // Releasing a double booking is the resolution itself: name both bookings explicitly.
-  b.supersede(slotKey, 'appointment', holder?.live.map((w) => w.id) ?? []);
+  b.supersede(slotKey, 'holder', holder?.live.map((w) => w.id) ?? []);
+  if (others.length === 0) b.set(slotKey, 'status', 'free', { path: ['appointmentId'] });
 }

@@ -11,7 +11,10 @@ import type { BuiltinRuleName } from '../merge/builtinRules.js';
  * site's value silently replace another's: the allergen and its criticality, the
  * medication and its dose, the date of birth and identifiers, an observation's value.
  * Dosage is one `mv` value, not a set: two concurrent dose changes are a conflict to
- * settle, never a union of both doses. What must not change once recorded is `once`.
+ * settle, never a union of both doses (and the route, R4's `Dosage.route`, is part of
+ * it). What must not change once recorded is `once`. A slot's `status` is `mv`: a slot
+ * withdrawn at one site while booked at another must surface (a booking writes `busy`,
+ * and two sites agreeing on it is no conflict).
  */
 export const clinicalFhirRules: Readonly<Record<string, Readonly<Record<string, BuiltinRuleName>>>> = {
   Patient: { name: 'mv', birthDate: 'mv', gender: 'mv', identifier: 'mv', generalPractitioner: 'mv' },
@@ -22,6 +25,6 @@ export const clinicalFhirRules: Readonly<Record<string, Readonly<Record<string, 
   Observation: { code: 'once', category: 'once', effective: 'once', value: 'mv', component: 'mv' },
   Immunization: { vaccineCode: 'mv', occurrence: 'mv' },
   Encounter: { appointment: 'once' },
-  Slot: { schedule: 'once', start: 'once', end: 'once' },
+  Slot: { schedule: 'once', start: 'once', end: 'once', status: 'mv' },
   Appointment: { slot: 'once' },
 };

@@ -1,21 +1,30 @@
-import { defineSchema, type Schema } from '../merge/schema.js';
-import { allergyEvents, allergyIntoleranceResource } from './allergyIntolerance.js';
-import { appointmentEvents, appointmentResource } from './appointment.js';
-import { conditionEvents, conditionResource } from './condition.js';
-import { encounterEvents, encounterResource } from './encounter.js';
-import { immunizationEvents, immunizationResource } from './immunization.js';
-import { medicationEvents, medicationRequestResource } from './medicationRequest.js';
-import { observationEvents, observationResource } from './observation.js';
-import { patientEvents, patientResource } from './patient.js';
-import { slotEvents, slotResource } from './slot.js';
+import { createFhirSchema } from '../fhir/fhirSchema.js';
+import type { Schema } from '../merge/schema.js';
+import { allergyEvents } from './allergyIntolerance.js';
+import { appointmentEvents } from './appointment.js';
+import { clinicalExtensions } from './clinicalExtensions.js';
+import { clinicalFhirRules } from './clinicalFhirRules.js';
+import { conditionEvents } from './condition.js';
+import { encounterEvents } from './encounter.js';
+import { immunizationEvents } from './immunization.js';
+import { medicationEvents } from './medicationRequest.js';
+import { observationEvents } from './observation.js';
+import { patientEvents } from './patient.js';
+import { slotEvents } from './slot.js';
 
 /**
- * The primary-care schema pack: FHIR R4-aligned resources with a merge rule per field
- * (DESIGN §3) and the clinical event types that write them, all at `v: 1`.
+ * The primary-care schema pack: FHIR R4 records (`createFhirSchema` from
+ * `chartlog/fhir`: every R4 resource type, a field per top-level element, each checked
+ * for its R4 type) with the pack's merge rules (`clinicalFhirRules`, DESIGN §3), its
+ * extensions for what R4 has no element for (`clinicalExtensions`), and the clinical
+ * event types that write them, all at `v: 2` (v2: records are R4 JSON; v1 stored the
+ * pack's own shapes and was never released).
  *
  * Patient records (`patient/<id>` streams): `Patient`, `AllergyIntolerance`,
  * `Condition`, `MedicationRequest`, `Observation`, `Immunization`, `Encounter`.
- * Appointment books (`schedule/<clinic>` streams): `Slot`, `Appointment`.
+ * Appointment books (`schedule/<clinic>` streams): `Slot`, `Appointment`. Any other R4
+ * resource (an import's `fhir.created` / `fhir.updated` events) is held too, and reads
+ * back as FHIR with `readFhirResource`.
  *
  * Build events with the command helpers (`recordAllergy`, `changeDose`,
  * `bookAppointment` …), which fill `pred` from the state the author saw. Extend it
@@ -29,18 +38,9 @@ import { slotEvents, slotResource } from './slot.js';
  * chart.apply([writer.append(draft)]);
  * ```
  */
-export const clinicalSchema: Schema = defineSchema({
-  resources: {
-    Patient: patientResource,
-    AllergyIntolerance: allergyIntoleranceResource,
-    Condition: conditionResource,
-    MedicationRequest: medicationRequestResource,
-    Observation: observationResource,
-    Immunization: immunizationResource,
-    Encounter: encounterResource,
-    Slot: slotResource,
-    Appointment: appointmentResource,
-  },
+export const clinicalSchema: Schema = createFhirSchema({
+  rules: clinicalFhirRules,
+  extensions: clinicalExtensions,
   events: {
     ...patientEvents,
     ...allergyEvents,
@@ -52,9 +52,11 @@ export const clinicalSchema: Schema = defineSchema({
     ...slotEvents,
     ...appointmentEvents,
   },
+  // Names the commands' code: what they write, and the input checks they run.
+  revision: 'chartlog/clinical-2',
 });
 
-/** Every clinical event type of the pack (the core's `chart.*` types aside). */
+/** Every clinical event type of the pack (the core's `chart.*` and `chartlog/fhir`'s `fhir.*` types aside). */
 export type ClinicalEventType =
   | 'patient.registered'
   | 'patient.demographics-updated'

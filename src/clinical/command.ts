@@ -7,7 +7,7 @@ import type { EventDraft } from '../event/eventWriter.js';
 import type { EventId, StreamId } from '../event/ids.js';
 import { checkJson, isPlainObject, type Json } from '../event/json.js';
 import { clinicalSchema } from './clinicalSchema.js';
-import { FHIR_ID_PATTERN } from './fhirChecks.js';
+import { FHIR_ID_PATTERN, nonEmptyString, type ValueCheck } from './inputChecks.js';
 import { patientStream, scheduleStream } from './streams.js';
 
 /** Options every clinical command helper takes (for reproducible ids and times in tests). */
@@ -32,6 +32,16 @@ export interface CommandInput {
 
 type Path = readonly (string | number)[];
 
+/** How {@link CommandBuilder.set} takes an input: where it came from, what the pack asks of it, and the R4 value it becomes. */
+export interface SetHow<T> {
+  /** The input's path, for issues. @defaultValue `[field]` */
+  readonly path?: Path;
+  /** What the pack asks of the input beyond R4 (a value set, a readable dose). @defaultValue none */
+  readonly check?: ValueCheck;
+  /** The R4 value the (checked) input is written as. @defaultValue the input as it is */
+  readonly as?: (input: T) => unknown;
+}
+
 /**
  * Collects one command's writes and problems, then turns them into one draft through
  * `prepareWrite` (so `pred` comes from the state the author saw) or throws
@@ -41,16 +51,24 @@ type Path = readonly (string | number)[];
 export interface CommandBuilder {
   /** Records a problem with the input at `path`. */
   problem(path: Path, message: string): void;
-  /** Targets a patient's record; returns the `Patient/<id>` reference. */
+  /** Checks an input that is not written as it is (e.g. a part of another element); true when fine or undefined, else records the problem. */
+  check(path: Path, input: unknown, check: ValueCheck): boolean;
+  /** Targets a patient's record; returns the `Patient/<id>` key. */
   patient(patientId: string): string;
-  /** Targets a clinic's appointment book; returns the `Schedule/<clinic>` reference. */
+  /** Targets a clinic's appointment book; returns the `Schedule/<clinic>` key. */
   clinic(clinic: string): string;
   /** The caller's id for a new resource, checked, or a fresh one. */
   newId(given: string | undefined, path: string): string;
   /** An existing resource the author is looking at, or a problem at `path`. */
   existing(key: string, path: Path): ResourceState | undefined;
-  /** Writes `value` to `key.field` unless undefined, checked by the schema under the input's name. */
-  set(key: string, field: string, value: unknown, path?: Path): void;
+  /**
+   * Writes `input` to `key.field` unless undefined: checked by `how.check`, turned into
+   * its R4 value by `how.as`, that checked by the schema (its R4 type and the rule's
+   * write shape); every problem under the input's name.
+   */
+  set<T>(key: string, field: string, input: T | undefined, how?: SetHow<T>): void;
+  /** Adds a note (an R4 `Annotation` with `text`) to a `log` field of `key` unless undefined. @defaultValue field `note`, path `['note']` */
+  note(key: string, text: string | undefined, path?: Path, field?: string): void;
   /** Makes the write of `key.field` supersede exactly `ids` (instead of everything the author sees). */
   supersede(key: string, field: string, ids: readonly EventId[]): void;
   /** Now, as a UTC instant string. */
@@ -83,8 +101,13 @@ export function startCommand(type: string, state: StreamState | undefined, input
     return `${prefix}/${id}`;
   };
 
-  return {
+  const builder: CommandBuilder = {
     problem: (path, message) => void issues.push({ path, message }),
+    check(path, input, check) {
+      const problem = input === undefined ? undefined : check(input as Json);
+      if (problem !== undefined) issues.push({ path, message: problem });
+      return problem === undefined;
+    },
     patient: (patientId) => target(patientId, 'patientId', patientStream, 'Patient'),
     clinic: (clinic) => target(clinic, 'clinic', scheduleStream, 'Schedule'),
     newId(given, path) {
@@ -97,18 +120,28 @@ export function startCommand(type: string, state: StreamState | undefined, input
       if (!resource) issues.push({ path, message: `there is no ${key} in this record` });
       return resource;
     },
-    set(key, field, value, path = [field]) {
-      if (value === undefined) return;
-      const jsonIssues = checkJson(value, path, { requireNfc: false });
+    set<T>(key: string, field: string, input: T | undefined, how: SetHow<T> = {}) {
+      if (input === undefined) return;
+      const path = how.path ?? [field];
+      const jsonIssues = checkJson(input, path, { requireNfc: false });
       if (jsonIssues.length > 0) {
         issues.push(...jsonIssues);
         return;
       }
+      const inputProblem = how.check?.(input as Json);
+      if (inputProblem) {
+        issues.push({ path, message: inputProblem });
+        return;
+      }
+      const value = (how.as === undefined ? input : how.as(input)) as Json;
       const resolved = clinicalSchema.field(key.slice(0, key.indexOf('/')), field);
       if (!resolved) throw new Error(`clinical pack bug: ${key} has no field ${field}`);
-      const problem = resolved.rule.check(value as Json) ?? resolved.check?.(value as Json);
+      const problem = resolved.rule.check(value) ?? resolved.check?.(value);
       if (problem) issues.push({ path, message: problem });
-      else (writes[key] ??= {})[field] = value as Json;
+      else (writes[key] ??= {})[field] = value;
+    },
+    note(key, text, path = ['note'], field = 'note') {
+      builder.set(key, field, text, { path, check: nonEmptyString, as: (t) => [{ text: t }] });
     },
     supersede(key, field, ids) {
       (supersede[key] ??= {})[field] = ids;
@@ -131,14 +164,10 @@ export function startCommand(type: string, state: StreamState | undefined, input
       return prepareWrite(clinicalSchema, state, { stream, type, author: input.author, writes, supersede, resolveConflicts: options.resolveConflicts ?? false });
     },
   };
+  return builder;
 }
 
-/** `value` as an array: the pack stores FHIR 0..* elements as arrays and accepts one for convenience. */
+/** `value` as an array: FHIR 0..* elements are arrays, and the commands accept one for convenience. */
 export function asArray<T>(value: T | readonly T[] | undefined): readonly T[] | undefined {
   return value === undefined ? undefined : Array.isArray(value) ? (value as readonly T[]) : [value as T];
-}
-
-/** A note input as the stored `Annotation`. */
-export function asNote(text: string | undefined): { readonly text: string } | undefined {
-  return text === undefined ? undefined : { text };
 }

@@ -1,13 +1,20 @@
 import type { StreamState } from '../chart/streamState.js';
-import type { EventTypeDefinition, ResourceDefinition } from '../merge/schema.js';
-import { annotation, codeableConcept, fhirDateTime, oneOf, reference } from './fhirChecks.js';
+import type { EventTypeDefinition } from '../merge/schema.js';
 import type { CodeableConcept } from './fhirTypes.js';
-import { conflictsOf, idOf, notesOf, resourcesOfType, valueOf, type ClinicalNote, type ReadResource } from './readState.js';
+import { choiceOf, codeIn, conflictsOf, idOf, notesOf, resourcesOfType, valueOf, type ClinicalNote, type ReadResource } from './readState.js';
 
 /** FHIR `Condition.clinicalStatus` codes (condition-clinical). */
 export const CONDITION_CLINICAL_STATUSES = ['active', 'recurrence', 'relapse', 'inactive', 'remission', 'resolved'] as const;
 /** FHIR `Condition.verificationStatus` codes (condition-ver-status). */
 export const CONDITION_VERIFICATION_STATUSES = ['unconfirmed', 'provisional', 'differential', 'confirmed', 'refuted', 'entered-in-error'] as const;
+/** Code system of {@link CONDITION_CLINICAL_STATUSES}: `clinicalStatus` is a CodeableConcept holding one of them. */
+export const CONDITION_CLINICAL_SYSTEM = 'http://terminology.hl7.org/CodeSystem/condition-clinical';
+/** Code system of {@link CONDITION_VERIFICATION_STATUSES}. */
+export const CONDITION_VERIFICATION_SYSTEM = 'http://terminology.hl7.org/CodeSystem/condition-ver-status';
+/** Code system of R4's Condition categories: the pack's problems are `problem-list-item`s. */
+export const CONDITION_CATEGORY_SYSTEM = 'http://terminology.hl7.org/CodeSystem/condition-category';
+/** Clinical statuses R4 allows beside an abatement (con-4). */
+export const CONDITION_ABATED_STATUSES = ['inactive', 'remission', 'resolved'] as const;
 
 /** A problem's clinical status. */
 export type ConditionClinicalStatus = (typeof CONDITION_CLINICAL_STATUSES)[number];
@@ -15,29 +22,15 @@ export type ConditionClinicalStatus = (typeof CONDITION_CLINICAL_STATUSES)[numbe
 export type ConditionVerificationStatus = (typeof CONDITION_VERIFICATION_STATUSES)[number];
 
 /**
- * FHIR `Condition` as a problem-list item, key `Condition/<id>` in the patient's stream.
- * The diagnosis and its statuses are `mv` (they drive care and decision support); onset
- * and abatement dates are `lww`: often approximate ("2019"), corrected freely, and a
- * lost concurrent edit stays in the field's history.
+ * Event types that write FHIR `Condition` as a problem-list item, key `Condition/<id>` in
+ * the patient's stream. The diagnosis and its statuses are `mv` (they drive care and
+ * decision support); onset and abatement (`onset[x]`, `abatement[x]`, as `dateTime`) are
+ * `lww`: often approximate ("2019"), corrected freely, and a lost concurrent edit stays
+ * in the field's history.
  */
-export const conditionResource: ResourceDefinition = {
-  doc: 'FHIR Condition: a problem-list item.',
-  fields: {
-    patient: { rule: 'once', check: reference('Patient'), doc: 'the patient (Patient/<id>)' },
-    code: { rule: 'mv', check: codeableConcept, doc: 'the diagnosis or problem' },
-    clinicalStatus: { rule: 'mv', check: oneOf(CONDITION_CLINICAL_STATUSES) },
-    verificationStatus: { rule: 'mv', check: oneOf(CONDITION_VERIFICATION_STATUSES) },
-    onsetDateTime: { rule: 'lww', check: fhirDateTime },
-    abatementDateTime: { rule: 'lww', check: fhirDateTime },
-    recordedDate: { rule: 'once', check: fhirDateTime },
-    note: { rule: 'log', check: annotation },
-  },
-};
-
-/** Event types that write `Condition`. */
 export const conditionEvents: Readonly<Record<string, EventTypeDefinition>> = {
-  'condition.recorded': { v: 1, resources: ['Condition'], doc: 'A new problem on the problem list.' },
-  'condition.updated': { v: 1, resources: ['Condition'], doc: 'A change to a problem: status, diagnosis, dates or a note.' },
+  'condition.recorded': { v: 2, resources: ['Condition'], doc: 'A new problem on the problem list.' },
+  'condition.updated': { v: 2, resources: ['Condition'], doc: 'A change to a problem: status, diagnosis, dates or a note.' },
 };
 
 /** A problem-list item as plain values. */
@@ -50,9 +43,9 @@ export interface ConditionView extends ReadResource {
   readonly clinicalStatus: ConditionClinicalStatus | undefined;
   /** Verification status. */
   readonly verificationStatus: ConditionVerificationStatus | undefined;
-  /** Onset. */
+  /** Onset, when recorded as a dateTime (`onsetDateTime`). */
   readonly onsetDateTime: string | undefined;
-  /** When it resolved. */
+  /** When it resolved, when recorded as a dateTime (`abatementDateTime`). */
   readonly abatementDateTime: string | undefined;
   /** When first recorded. */
   readonly recordedDate: string | undefined;
@@ -69,12 +62,12 @@ export function readConditions(state: StreamState | undefined): ConditionView[] 
   return resourcesOfType(state, 'Condition').map((r) => ({
     id: r.id,
     conflicts: conflictsOf(state, r),
-    patientId: idOf(valueOf(r, 'patient')),
+    patientId: idOf(valueOf(r, 'subject')),
     code: valueOf(r, 'code'),
-    clinicalStatus: valueOf(r, 'clinicalStatus'),
-    verificationStatus: valueOf(r, 'verificationStatus'),
-    onsetDateTime: valueOf(r, 'onsetDateTime'),
-    abatementDateTime: valueOf(r, 'abatementDateTime'),
+    clinicalStatus: codeIn<ConditionClinicalStatus>(valueOf(r, 'clinicalStatus'), CONDITION_CLINICAL_SYSTEM),
+    verificationStatus: codeIn<ConditionVerificationStatus>(valueOf(r, 'verificationStatus'), CONDITION_VERIFICATION_SYSTEM),
+    onsetDateTime: choiceOf(r, 'onset', 'onsetDateTime'),
+    abatementDateTime: choiceOf(r, 'abatement', 'abatementDateTime'),
     recordedDate: valueOf(r, 'recordedDate'),
     notes: notesOf(r),
   }));

@@ -1,8 +1,19 @@
 import type { StreamState } from '../chart/streamState.js';
 import type { EventDraft } from '../event/eventWriter.js';
-import { asNote, startCommand, type ClinicalCommandOptions, type CommandInput } from './command.js';
-import type { ConditionClinicalStatus, ConditionVerificationStatus } from './condition.js';
+import { startCommand, type ClinicalCommandOptions, type CommandInput } from './command.js';
+import {
+  CONDITION_ABATED_STATUSES,
+  CONDITION_CATEGORY_SYSTEM,
+  CONDITION_CLINICAL_STATUSES,
+  CONDITION_CLINICAL_SYSTEM,
+  CONDITION_VERIFICATION_STATUSES,
+  CONDITION_VERIFICATION_SYSTEM,
+  type ConditionClinicalStatus,
+  type ConditionVerificationStatus,
+} from './condition.js';
 import type { CodeableConcept } from './fhirTypes.js';
+import { codeableConcept, oneOf } from './inputChecks.js';
+import { choiceOf, codeIn, conceptOf, referenceTo, valueOf } from './readState.js';
 
 /** Input of {@link recordCondition}. */
 export interface RecordConditionInput extends CommandInput {
@@ -36,13 +47,16 @@ export function recordCondition(state: StreamState | undefined, input: RecordCon
   const key = `Condition/${b.newId(input.conditionId, 'conditionId')}`;
   if (state?.resources[key]) b.problem(['conditionId'], `${key} already exists`);
   if (input.code === undefined) b.problem(['code'], 'is required');
-  b.set(key, 'patient', patient, ['patientId']);
-  b.set(key, 'code', input.code);
-  b.set(key, 'clinicalStatus', input.clinicalStatus ?? 'active');
-  b.set(key, 'verificationStatus', input.verificationStatus ?? 'confirmed');
-  b.set(key, 'onsetDateTime', input.onsetDateTime);
+  const verification = input.verificationStatus ?? 'confirmed';
+  b.set(key, 'subject', patient, { path: ['patientId'], as: referenceTo });
+  b.set(key, 'category', { add: [conceptOf(CONDITION_CATEGORY_SYSTEM, 'problem-list-item')] });
+  b.set(key, 'code', input.code, { check: codeableConcept });
+  // R4 (con-5): a problem entered in error has no clinical status.
+  b.set(key, 'clinicalStatus', verification === 'entered-in-error' ? undefined : (input.clinicalStatus ?? 'active'), clinicalStatusHow);
+  b.set(key, 'verificationStatus', verification, verificationStatusHow);
+  b.set(key, 'onset', input.onsetDateTime, { path: ['onsetDateTime'], as: (onsetDateTime) => ({ onsetDateTime }) });
   b.set(key, 'recordedDate', input.recordedDate ?? b.now());
-  b.set(key, 'note', asNote(input.note));
+  b.note(key, input.note);
   return b.draft();
 }
 
@@ -76,13 +90,26 @@ export function updateCondition(state: StreamState | undefined, input: UpdateCon
   const b = startCommand('condition.updated', state, input, options);
   b.patient(input.patientId);
   const key = `Condition/${input.conditionId}`;
-  b.existing(key, ['conditionId']);
-  b.set(key, 'code', input.code);
-  b.set(key, 'clinicalStatus', input.clinicalStatus);
-  b.set(key, 'verificationStatus', input.verificationStatus);
-  b.set(key, 'onsetDateTime', input.onsetDateTime);
-  b.set(key, 'abatementDateTime', input.abatementDateTime);
-  b.set(key, 'note', asNote(input.note));
+  const condition = b.existing(key, ['conditionId']);
+  const verification = input.verificationStatus ?? codeIn<ConditionVerificationStatus>(valueOf(condition, 'verificationStatus'), CONDITION_VERIFICATION_SYSTEM);
+  const clinical = input.clinicalStatus ?? codeIn<ConditionClinicalStatus>(valueOf(condition, 'clinicalStatus'), CONDITION_CLINICAL_SYSTEM);
+  if (verification === 'entered-in-error') {
+    // R4 (con-5): a problem entered in error has no clinical status; marking it so takes the status away.
+    if (input.clinicalStatus !== undefined) b.problem(['clinicalStatus'], 'a problem entered in error has no clinical status');
+    else if (input.verificationStatus !== undefined && valueOf(condition, 'clinicalStatus') !== undefined) b.set(key, 'clinicalStatus', null);
+  } else if ((input.abatementDateTime ?? choiceOf(condition, 'abatement', 'abatementDateTime')) !== undefined && !(CONDITION_ABATED_STATUSES as readonly string[]).includes(clinical ?? '')) {
+    // R4 (con-4): an abated problem is inactive, in remission or resolved.
+    b.problem([input.clinicalStatus !== undefined ? 'clinicalStatus' : 'abatementDateTime'], `a problem with an abatement date must be ${CONDITION_ABATED_STATUSES.join(' | ')}`);
+  }
+  b.set(key, 'code', input.code, { check: codeableConcept });
+  b.set(key, 'clinicalStatus', input.clinicalStatus, clinicalStatusHow);
+  b.set(key, 'verificationStatus', input.verificationStatus, verificationStatusHow);
+  b.set(key, 'onset', input.onsetDateTime, { path: ['onsetDateTime'], as: (onsetDateTime) => ({ onsetDateTime }) });
+  b.set(key, 'abatement', input.abatementDateTime, { path: ['abatementDateTime'], as: (abatementDateTime) => ({ abatementDateTime }) });
+  b.note(key, input.note);
   b.requireChange(key);
   return b.draft();
 }
+
+const clinicalStatusHow = { check: oneOf(CONDITION_CLINICAL_STATUSES), as: (code: string) => conceptOf(CONDITION_CLINICAL_SYSTEM, code) };
+const verificationStatusHow = { check: oneOf(CONDITION_VERIFICATION_STATUSES), as: (code: string) => conceptOf(CONDITION_VERIFICATION_SYSTEM, code) };

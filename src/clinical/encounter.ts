@@ -1,7 +1,5 @@
 import type { StreamState } from '../chart/streamState.js';
-import { isPlainObject, type Json } from '../event/json.js';
-import type { EventTypeDefinition, ResourceDefinition } from '../merge/schema.js';
-import { annotation, arrayOf, codeableConcept, oneOf, reference, utcInstant, type ValueCheck } from './fhirChecks.js';
+import type { EventTypeDefinition } from '../merge/schema.js';
 import type { CodeableConcept, Coding } from './fhirTypes.js';
 import { conflictsOf, idOf, notesOf, resourcesOfType, valueOf, type ClinicalNote, type ReadResource } from './readState.js';
 
@@ -17,37 +15,17 @@ export type EncounterStatus = (typeof ENCOUNTER_STATUSES)[number];
 /** An encounter class code, e.g. `AMB` (surgery consultation), `VR` (video/telephone), `HH` (home visit). */
 export type EncounterClass = (typeof ENCOUNTER_CLASSES)[number];
 
-const encounterClass: ValueCheck = (value) =>
-  isPlainObject(value) && value['system'] === ENCOUNTER_CLASS_SYSTEM && (ENCOUNTER_CLASSES as readonly Json[]).includes(value['code'] as Json)
-    ? undefined
-    : `must be a v3-ActCode Coding with code ${ENCOUNTER_CLASSES.join(' | ')}`;
-
 /**
- * FHIR `Encounter` (a consultation), key `Encounter/<id>` in the patient's stream, with
- * the consultation notes as a `log`. `period` is split into `periodStart` (`min`) and
- * `periodEnd` (`max`): whatever sites record, the encounter spans the earliest start and
- * the latest end (both UTC instants, so they sort as text). `class` and `type` are
- * `lww`: descriptive, not safety-critical. `status` is `mv`.
+ * Event types that write FHIR `Encounter` (a consultation), key `Encounter/<id>` in the
+ * patient's stream. `status` is `mv`; `class` and `period` are `lww` (descriptive, not
+ * safety-critical: a concurrent loser stays in the field's history), `type` an add-wins
+ * set, `appointment` `once`. Consultation notes are the pack's `note` extension (R4's
+ * Encounter has no `note`), a `log` of Annotations like every other resource's notes.
  */
-export const encounterResource: ResourceDefinition = {
-  doc: 'FHIR Encounter: a consultation and its notes.',
-  fields: {
-    patient: { rule: 'once', check: reference('Patient'), doc: 'the patient (Patient/<id>)' },
-    status: { rule: 'mv', check: oneOf(ENCOUNTER_STATUSES) },
-    class: { rule: 'lww', check: encounterClass, doc: 'Coding: AMB, VR, HH …' },
-    type: { rule: 'lww', check: arrayOf(codeableConcept, 1), doc: 'CodeableConcept[]: kind of consultation' },
-    periodStart: { rule: 'min', check: utcInstant, doc: 'period.start' },
-    periodEnd: { rule: 'max', check: utcInstant, doc: 'period.end' },
-    appointment: { rule: 'once', check: reference('Appointment'), doc: 'the booking it fulfils (in the clinic’s schedule stream)' },
-    note: { rule: 'log', check: annotation, doc: 'consultation notes' },
-  },
-};
-
-/** Event types that write `Encounter`. */
 export const encounterEvents: Readonly<Record<string, EventTypeDefinition>> = {
-  'encounter.started': { v: 1, resources: ['Encounter'], doc: 'A consultation began.' },
-  'encounter.note-added': { v: 1, resources: ['Encounter'], doc: 'A consultation note.' },
-  'encounter.finished': { v: 1, resources: ['Encounter'], doc: 'A consultation ended.' },
+  'encounter.started': { v: 2, resources: ['Encounter'], doc: 'A consultation began.' },
+  'encounter.note-added': { v: 2, resources: ['Encounter'], doc: 'A consultation note.' },
+  'encounter.finished': { v: 2, resources: ['Encounter'], doc: 'A consultation ended.' },
 };
 
 /** An encounter as plain values. */
@@ -60,9 +38,9 @@ export interface EncounterView extends ReadResource {
   readonly class: Coding | undefined;
   /** Kind of consultation. */
   readonly type: readonly CodeableConcept[];
-  /** Start (UTC instant). */
+  /** Start (`period.start`, a UTC instant when the pack recorded it). */
   readonly periodStart: string | undefined;
-  /** End (UTC instant). */
+  /** End (`period.end`). */
   readonly periodEnd: string | undefined;
   /** The appointment's id, when booked. */
   readonly appointmentId: string | undefined;
@@ -79,13 +57,21 @@ export function readEncounters(state: StreamState | undefined): EncounterView[] 
   return resourcesOfType(state, 'Encounter').map((r) => ({
     id: r.id,
     conflicts: conflictsOf(state, r),
-    patientId: idOf(valueOf(r, 'patient')),
+    patientId: idOf(valueOf(r, 'subject')),
     status: valueOf(r, 'status'),
     class: valueOf(r, 'class'),
     type: valueOf(r, 'type') ?? [],
-    periodStart: valueOf(r, 'periodStart'),
-    periodEnd: valueOf(r, 'periodEnd'),
-    appointmentId: idOf(valueOf(r, 'appointment')),
+    periodStart: valueOf<Period>(r, 'period')?.start,
+    periodEnd: valueOf<Period>(r, 'period')?.end,
+    appointmentId: idOf(valueOf<readonly unknown[]>(r, 'appointment')?.[0]),
     notes: notesOf(r),
   }));
+}
+
+/** R4 `Period`, as an encounter's `period`. */
+export interface Period {
+  /** Start (inclusive). */
+  readonly start?: string;
+  /** End (inclusive); absent while the encounter goes on. */
+  readonly end?: string;
 }

@@ -1,9 +1,10 @@
 import type { StreamState } from '../chart/streamState.js';
 import type { EventDraft } from '../event/eventWriter.js';
-import { asArray, asNote, startCommand, type ClinicalCommandOptions, type CommandInput } from './command.js';
-import { ENCOUNTER_CLASS_SYSTEM, type EncounterClass, type EncounterStatus } from './encounter.js';
+import { asArray, startCommand, type ClinicalCommandOptions, type CommandInput } from './command.js';
+import { ENCOUNTER_CLASSES, ENCOUNTER_CLASS_SYSTEM, type EncounterClass, type EncounterStatus, type Period } from './encounter.js';
 import type { CodeableConcept } from './fhirTypes.js';
-import { valueOf } from './readState.js';
+import { arrayOf, codeableConcept, fhirId, oneOf } from './inputChecks.js';
+import { referenceTo, valueOf } from './readState.js';
 
 /** Input of {@link startEncounter}. */
 export interface StartEncounterInput extends CommandInput {
@@ -34,13 +35,13 @@ export function startEncounter(state: StreamState | undefined, input: StartEncou
   const patient = b.patient(input.patientId);
   const key = `Encounter/${b.newId(input.encounterId, 'encounterId')}`;
   if (state?.resources[key]) b.problem(['encounterId'], `${key} already exists`);
-  b.set(key, 'patient', patient, ['patientId']);
+  b.set(key, 'subject', patient, { path: ['patientId'], as: referenceTo });
   b.set(key, 'status', 'in-progress');
-  b.set(key, 'class', { system: ENCOUNTER_CLASS_SYSTEM, code: input.class ?? 'AMB' }, ['class']);
-  b.set(key, 'type', asArray(input.type));
-  b.set(key, 'periodStart', b.instant(input.start, 'start'), ['start']);
-  b.set(key, 'appointment', input.appointmentId === undefined ? undefined : `Appointment/${input.appointmentId}`, ['appointmentId']);
-  b.set(key, 'note', asNote(input.note));
+  b.set(key, 'class', input.class ?? 'AMB', { check: oneOf(ENCOUNTER_CLASSES), as: (code) => ({ system: ENCOUNTER_CLASS_SYSTEM, code }) });
+  b.set(key, 'type', asArray(input.type), { check: arrayOf(codeableConcept, 1), as: (add) => ({ add }) });
+  b.set(key, 'period', b.instant(input.start, 'start'), { path: ['start'], as: (start): Period => ({ start }) });
+  b.set(key, 'appointment', input.appointmentId, { path: ['appointmentId'], check: fhirId, as: (id) => [referenceTo(`Appointment/${id}`)] });
+  b.note(key, input.note);
   return b.draft();
 }
 
@@ -66,7 +67,7 @@ export function addConsultationNote(state: StreamState | undefined, input: AddCo
   b.patient(input.patientId);
   const key = `Encounter/${input.encounterId}`;
   b.existing(key, ['encounterId']);
-  b.set(key, 'note', { text: input.text }, ['text']);
+  b.note(key, input.text, ['text']);
   return b.draft();
 }
 
@@ -98,10 +99,12 @@ export function finishEncounter(state: StreamState | undefined, input: FinishEnc
   const status = valueOf<EncounterStatus>(encounter, 'status');
   if (status === 'finished' || status === 'cancelled' || status === 'entered-in-error') b.problem(['encounterId'], `${key} is already ${status}`);
   const end = b.instant(input.end, 'end');
-  const start = valueOf<string>(encounter, 'periodStart');
-  if (end !== undefined && start !== undefined && end < start) b.problem(['end'], `ends (${end}) before it started (${start})`);
-  b.set(key, 'status', input.status ?? 'finished', ['status']);
-  b.set(key, 'periodEnd', end, ['end']);
-  b.set(key, 'note', asNote(input.note));
+  const period = valueOf<Period>(encounter, 'period');
+  const start = period?.start;
+  if (end !== undefined && start !== undefined && Date.parse(end) < Date.parse(start)) b.problem(['end'], `ends (${end}) before it started (${start})`);
+  b.set(key, 'status', input.status ?? 'finished', { check: oneOf(['finished', 'cancelled', 'entered-in-error']) });
+  // period is one element: the end goes beside the start the author sees.
+  b.set(key, 'period', end, { path: ['end'], as: (e): Period => ({ ...period, end: e }) });
+  b.note(key, input.note);
   return b.draft();
 }

@@ -1,7 +1,8 @@
 /**
- * FHIR R4 data types as the clinical pack stores them in event payloads: plain JSON,
- * FHIR element names, only the elements primary care records. References are strings
- * (`Patient/<id>`), as in FHIR's `Reference.reference`.
+ * FHIR R4 data types as the clinical commands take them and the readers return them:
+ * plain JSON, FHIR element names, only the elements primary care records (records hold
+ * whatever R4 allows: these are the commands' inputs, narrowed on purpose). References
+ * are given as strings (`Organization/<id>`) and stored as R4 `Reference`s.
  */
 
 /** FHIR `Coding`: one code from one code system. @example `{ system: 'http://snomed.info/sct', code: '91936005', display: 'Allergy to penicillin' }` */
@@ -94,7 +95,7 @@ export interface Address {
   readonly country?: string;
 }
 
-/** FHIR `Annotation` as the pack keeps it in `log` fields: the author and time come from the event. */
+/** FHIR `Annotation` as the commands write it: its text (the author and time are the event's, see `ClinicalNote`). */
 export interface Annotation {
   /** The note. */
   readonly text: string;
@@ -111,8 +112,9 @@ export interface TimingRepeat {
 }
 
 /**
- * FHIR `Dosage` (how much, how often), minus `route`, which the pack keeps as its own
- * field. `text` is required so every dose is readable by a human.
+ * FHIR `Dosage` (how much, how often), minus `route`, which the commands take (and the
+ * readers return) beside it and store in each Dosage. `text` is required so every dose
+ * is readable by a human.
  * @example `{ text: '500 mg three times a day', timing: { repeat: { frequency: 3, period: 1, periodUnit: 'd' } }, doseAndRate: [{ doseQuantity: { value: 500, unit: 'mg' } }] }`
  */
 export interface Dosage {
@@ -130,5 +132,5 @@ export interface Dosage {
   readonly doseAndRate?: readonly { readonly doseQuantity?: Quantity }[];
 }
 
-/** A FHIR relative reference string, e.g. `Patient/0192…`. */
+/** A FHIR relative reference string as commands take it, e.g. `Organization/B82005` (stored as `{ reference }`). */
 export type Reference<T extends string = string> = `${T}/${string}`;

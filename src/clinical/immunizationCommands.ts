@@ -1,8 +1,10 @@
 import type { StreamState } from '../chart/streamState.js';
 import type { EventDraft } from '../event/eventWriter.js';
-import { asNote, startCommand, type ClinicalCommandOptions, type CommandInput } from './command.js';
+import { startCommand, type ClinicalCommandOptions, type CommandBuilder, type CommandInput } from './command.js';
 import type { CodeableConcept } from './fhirTypes.js';
-import type { ImmunizationStatus } from './immunization.js';
+import { IMMUNIZATION_STATUSES, type ImmunizationStatus } from './immunization.js';
+import { codeableConcept, nonEmptyString, oneOf } from './inputChecks.js';
+import { referenceTo } from './readState.js';
 
 /** Input of {@link recordImmunization}. */
 export interface RecordImmunizationInput extends CommandInput {
@@ -36,13 +38,8 @@ export function recordImmunization(state: StreamState | undefined, input: Record
   const key = `Immunization/${b.newId(input.immunizationId, 'immunizationId')}`;
   if (state?.resources[key]) b.problem(['immunizationId'], `${key} already exists`);
   for (const required of ['vaccineCode', 'occurrenceDateTime'] as const) if (input[required] === undefined) b.problem([required], 'is required');
-  b.set(key, 'patient', patient, ['patientId']);
-  b.set(key, 'vaccineCode', input.vaccineCode);
-  b.set(key, 'occurrenceDateTime', input.occurrenceDateTime);
-  b.set(key, 'status', input.status ?? 'completed');
-  b.set(key, 'statusReason', typeof input.statusReason === 'string' ? { text: input.statusReason } : input.statusReason, ['statusReason']);
-  b.set(key, 'lotNumber', input.lotNumber);
-  b.set(key, 'note', asNote(input.note));
+  b.set(key, 'patient', patient, { path: ['patientId'], as: referenceTo });
+  writeImmunization(b, key, { ...input, status: input.status ?? 'completed' });
   return b.draft();
 }
 
@@ -77,12 +74,17 @@ export function updateImmunization(state: StreamState | undefined, input: Update
   b.patient(input.patientId);
   const key = `Immunization/${input.immunizationId}`;
   b.existing(key, ['immunizationId']);
-  b.set(key, 'vaccineCode', input.vaccineCode);
-  b.set(key, 'occurrenceDateTime', input.occurrenceDateTime);
-  b.set(key, 'status', input.status);
-  b.set(key, 'statusReason', typeof input.statusReason === 'string' ? { text: input.statusReason } : input.statusReason, ['statusReason']);
-  b.set(key, 'lotNumber', input.lotNumber);
-  b.set(key, 'note', asNote(input.note));
+  writeImmunization(b, key, input);
   b.requireChange(key);
   return b.draft();
+}
+
+/** The fields both commands write, from their inputs' common part. */
+function writeImmunization(b: CommandBuilder, key: string, input: Omit<UpdateImmunizationInput, 'patientId' | 'immunizationId' | 'author'>): void {
+  b.set(key, 'vaccineCode', input.vaccineCode, { check: codeableConcept });
+  b.set(key, 'occurrence', input.occurrenceDateTime, { path: ['occurrenceDateTime'], as: (occurrenceDateTime) => ({ occurrenceDateTime }) });
+  b.set(key, 'status', input.status, { check: oneOf(IMMUNIZATION_STATUSES) });
+  b.set(key, 'statusReason', typeof input.statusReason === 'string' ? { text: input.statusReason } : input.statusReason, { path: ['statusReason'], check: codeableConcept });
+  b.set(key, 'lotNumber', input.lotNumber, { check: nonEmptyString });
+  b.note(key, input.note);
 }

@@ -1,9 +1,10 @@
 import type { StreamState } from '../chart/streamState.js';
 import type { EventDraft } from '../event/eventWriter.js';
-import { asArray, asNote, startCommand, type ClinicalCommandOptions, type CommandInput } from './command.js';
+import { asArray, startCommand, type ClinicalCommandOptions, type CommandInput, type SetHow } from './command.js';
 import type { CodeableConcept, Dosage } from './fhirTypes.js';
-import { MEDICATION_ENDED_STATUSES, type MedicationRequestIntent, type MedicationRequestStatus } from './medicationRequest.js';
-import { valueOf } from './readState.js';
+import { arrayOf, codeableConcept, dosage as dosageCheck, oneOf } from './inputChecks.js';
+import { MEDICATION_ENDED_STATUSES, MEDICATION_REQUEST_INTENTS, routeOf, type MedicationRequestIntent, type MedicationRequestStatus } from './medicationRequest.js';
+import { referenceTo, valueOf } from './readState.js';
 
 /** Input of {@link prescribe}. */
 export interface PrescribeInput extends CommandInput {
@@ -37,14 +38,14 @@ export function prescribe(state: StreamState | undefined, input: PrescribeInput,
   const key = `MedicationRequest/${b.newId(input.medicationRequestId, 'medicationRequestId')}`;
   if (state?.resources[key]) b.problem(['medicationRequestId'], `${key} already exists`);
   for (const required of ['medication', 'dosage'] as const) if (input[required] === undefined) b.problem([required], 'is required');
-  b.set(key, 'patient', patient, ['patientId']);
-  b.set(key, 'medication', input.medication);
-  b.set(key, 'dosageInstruction', asArray(input.dosage), ['dosage']);
-  b.set(key, 'route', input.route);
+  b.check(['route'], input.route, codeableConcept);
+  b.set(key, 'subject', patient, { path: ['patientId'], as: referenceTo });
+  b.set(key, 'medication', input.medication, { check: codeableConcept, as: (medicationCodeableConcept) => ({ medicationCodeableConcept }) });
+  b.set(key, 'dosageInstruction', asArray(input.dosage), dosageHow(input.route));
   b.set(key, 'status', 'active');
-  b.set(key, 'intent', input.intent ?? 'order');
+  b.set(key, 'intent', input.intent ?? 'order', { check: oneOf(MEDICATION_REQUEST_INTENTS) });
   b.set(key, 'authoredOn', input.authoredOn ?? b.now());
-  b.set(key, 'note', asNote(input.note));
+  b.note(key, input.note);
   return b.draft();
 }
 
@@ -78,9 +79,10 @@ export function changeDose(state: StreamState | undefined, input: ChangeDoseInpu
   const status = valueOf<MedicationRequestStatus>(request, 'status');
   if (status !== undefined && (MEDICATION_ENDED_STATUSES as readonly string[]).includes(status)) b.problem(['medicationRequestId'], `${key} is ${status}; prescribe again instead`);
   if (input.dosage === undefined) b.problem(['dosage'], 'is required');
-  b.set(key, 'dosageInstruction', asArray(input.dosage), ['dosage']);
-  b.set(key, 'route', input.route);
-  b.set(key, 'note', asNote(input.note));
+  b.check(['route'], input.route, codeableConcept);
+  // The route stays as it was unless a new one is given: it is part of the one dose value.
+  b.set(key, 'dosageInstruction', asArray(input.dosage), dosageHow(input.route ?? routeOf(valueOf(request, 'dosageInstruction'))));
+  b.note(key, input.note);
   return b.draft();
 }
 
@@ -113,7 +115,12 @@ export function stopMedication(state: StreamState | undefined, input: StopMedica
   if (!(MEDICATION_ENDED_STATUSES as readonly string[]).includes(status)) b.problem(['status'], `must be one of ${MEDICATION_ENDED_STATUSES.join(' | ')}`);
   else if (request && valueOf(request, 'status') === status && !state?.conflicts.includes(`${key}#status`)) b.problem(['medicationRequestId'], `${key} is already ${status}`);
   b.set(key, 'status', status);
-  b.set(key, 'statusReason', typeof input.reason === 'string' ? { text: input.reason } : input.reason, ['reason']);
-  b.set(key, 'note', asNote(input.note));
+  b.set(key, 'statusReason', typeof input.reason === 'string' ? { text: input.reason } : input.reason, { path: ['reason'], check: codeableConcept });
+  b.note(key, input.note);
   return b.draft();
+}
+
+/** The dose input (one Dosage or several) as R4 `dosageInstruction`, each Dosage carrying the route. */
+function dosageHow(route: CodeableConcept | undefined): SetHow<readonly Dosage[]> {
+  return { path: ['dosage'], check: arrayOf(dosageCheck, 1), as: (dosages) => dosages.map((d) => (route === undefined ? d : { ...d, route })) };
 }

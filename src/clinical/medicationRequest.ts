@@ -1,8 +1,7 @@
 import type { StreamState } from '../chart/streamState.js';
-import type { EventTypeDefinition, ResourceDefinition } from '../merge/schema.js';
-import { annotation, arrayOf, codeableConcept, dosage, fhirDateTime, oneOf, reference } from './fhirChecks.js';
+import type { EventTypeDefinition } from '../merge/schema.js';
 import type { CodeableConcept, Dosage } from './fhirTypes.js';
-import { conflictsOf, idOf, notesOf, resourcesOfType, valueOf, type ClinicalNote, type ReadResource } from './readState.js';
+import { choiceOf, conflictsOf, idOf, notesOf, resourcesOfType, valueOf, type ClinicalNote, type ReadResource } from './readState.js';
 
 /** FHIR `MedicationRequest.status` codes (medicationrequest-status). */
 export const MEDICATION_REQUEST_STATUSES = ['active', 'on-hold', 'cancelled', 'completed', 'entered-in-error', 'stopped', 'draft', 'unknown'] as const;
@@ -17,35 +16,20 @@ export type MedicationRequestStatus = (typeof MEDICATION_REQUEST_STATUSES)[numbe
 export type MedicationRequestIntent = (typeof MEDICATION_REQUEST_INTENTS)[number];
 
 /**
- * FHIR `MedicationRequest` (a prescription), key `MedicationRequest/<id>` in the
- * patient's stream. `medication` is R4's `medication[x]` as a CodeableConcept;
- * `route` is `dosageInstruction.route`, kept as its own field so a route change and a
- * dose change made at two sites do not collide.
+ * Event types that write FHIR `MedicationRequest` (a prescription), key
+ * `MedicationRequest/<id>` in the patient's stream. The drug is `medication[x]` as a
+ * CodeableConcept; the dose and the route are `dosageInstruction` (the route is each
+ * Dosage's `route`), one `mv` value: two prescribers changing a dose or a route offline
+ * both surface as a conflict, never a union of doses.
  *
- * The drug, the dose, the route and the status are `mv`: two prescribers changing one
- * offline must both be seen. `statusReason` is `lww` (explanatory text beside the `mv`
- * status); `intent` and `authoredOn` are `once` (what kind of order, and when, never change).
+ * The drug, the dose and the status are `mv`: two prescribers changing one offline must
+ * both be seen. `statusReason` is `lww` (explanatory text beside the `mv` status);
+ * `intent` and `authoredOn` are `once` (what kind of order, and when, never change).
  */
-export const medicationRequestResource: ResourceDefinition = {
-  doc: 'FHIR MedicationRequest: a prescription.',
-  fields: {
-    patient: { rule: 'once', check: reference('Patient'), doc: 'the patient (Patient/<id>)' },
-    medication: { rule: 'mv', check: codeableConcept, doc: 'the drug (medicationCodeableConcept, e.g. dm+d)' },
-    dosageInstruction: { rule: 'mv', check: arrayOf(dosage, 1), doc: 'Dosage[]: the dose' },
-    route: { rule: 'mv', check: codeableConcept, doc: 'dosageInstruction.route' },
-    status: { rule: 'mv', check: oneOf(MEDICATION_REQUEST_STATUSES) },
-    statusReason: { rule: 'lww', check: codeableConcept, doc: 'why it was stopped, cancelled or held' },
-    intent: { rule: 'once', check: oneOf(MEDICATION_REQUEST_INTENTS) },
-    authoredOn: { rule: 'once', check: fhirDateTime },
-    note: { rule: 'log', check: annotation },
-  },
-};
-
-/** Event types that write `MedicationRequest`. */
 export const medicationEvents: Readonly<Record<string, EventTypeDefinition>> = {
-  'medication.prescribed': { v: 1, resources: ['MedicationRequest'], doc: 'A new prescription.' },
-  'medication.dose-changed': { v: 1, resources: ['MedicationRequest'], doc: 'A new dose (and optionally route) for a current prescription.' },
-  'medication.stopped': { v: 1, resources: ['MedicationRequest'], doc: 'A prescription stopped, cancelled, completed or marked entered-in-error, with the reason.' },
+  'medication.prescribed': { v: 2, resources: ['MedicationRequest'], doc: 'A new prescription.' },
+  'medication.dose-changed': { v: 2, resources: ['MedicationRequest'], doc: 'A new dose (and optionally route) for a current prescription.' },
+  'medication.stopped': { v: 2, resources: ['MedicationRequest'], doc: 'A prescription stopped, cancelled, completed or marked entered-in-error, with the reason.' },
 };
 
 /** A prescription as plain values. */
@@ -54,9 +38,9 @@ export interface MedicationView extends ReadResource {
   readonly patientId: string | undefined;
   /** The drug. */
   readonly medication: CodeableConcept | undefined;
-  /** The dose. */
+  /** The dose (each Dosage without its route, which is `route`). */
   readonly dosageInstruction: readonly Dosage[];
-  /** The route. */
+  /** The route: the first Dosage's. */
   readonly route: CodeableConcept | undefined;
   /** Status. */
   readonly status: MedicationRequestStatus | undefined;
@@ -79,14 +63,24 @@ export function readMedications(state: StreamState | undefined): MedicationView[
   return resourcesOfType(state, 'MedicationRequest').map((r) => ({
     id: r.id,
     conflicts: conflictsOf(state, r),
-    patientId: idOf(valueOf(r, 'patient')),
-    medication: valueOf(r, 'medication'),
-    dosageInstruction: valueOf(r, 'dosageInstruction') ?? [],
-    route: valueOf(r, 'route'),
+    patientId: idOf(valueOf(r, 'subject')),
+    medication: choiceOf(r, 'medication', 'medicationCodeableConcept'),
+    dosageInstruction: (valueOf<readonly Dosage[]>(r, 'dosageInstruction') ?? []).map(withoutRoute),
+    route: routeOf(valueOf(r, 'dosageInstruction')),
     status: valueOf(r, 'status'),
     statusReason: valueOf(r, 'statusReason'),
     intent: valueOf(r, 'intent'),
     authoredOn: valueOf(r, 'authoredOn'),
     notes: notesOf(r),
   }));
+}
+
+/** The route of a prescription's dose: its first Dosage's `route`. */
+export function routeOf(dosages: readonly unknown[] | undefined): CodeableConcept | undefined {
+  return (dosages?.[0] as { route?: CodeableConcept } | undefined)?.route;
+}
+
+function withoutRoute(dosage: Dosage): Dosage {
+  const { route: _route, ...rest } = dosage as Dosage & { route?: unknown };
+  return rest;
 }

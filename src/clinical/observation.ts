@@ -1,14 +1,16 @@
 import type { StreamState } from '../chart/streamState.js';
 import { isPlainObject, type Json } from '../event/json.js';
-import type { EventTypeDefinition, ResourceDefinition } from '../merge/schema.js';
-import { annotation, arrayOf, codeableConcept, fhirDateTime, nonEmptyString, oneOf, quantity, reference, type ValueCheck } from './fhirChecks.js';
+import type { EventTypeDefinition } from '../merge/schema.js';
 import type { CodeableConcept, Quantity } from './fhirTypes.js';
-import { conflictsOf, idOf, notesOf, resourcesOfType, valueOf, type ClinicalNote, type ReadResource } from './readState.js';
+import { codeableConcept, nonEmptyString, quantity, type ValueCheck } from './inputChecks.js';
+import { choiceOf, codeIn, conflictsOf, idOf, notesOf, resourcesOfType, valueOf, type ClinicalNote, type ReadResource } from './readState.js';
 
 /** FHIR `Observation.status` codes (observation-status). */
 export const OBSERVATION_STATUSES = ['registered', 'preliminary', 'final', 'amended', 'corrected', 'cancelled', 'entered-in-error', 'unknown'] as const;
 /** FHIR `Observation.category` codes (observation-category). */
 export const OBSERVATION_CATEGORIES = ['social-history', 'vital-signs', 'imaging', 'laboratory', 'procedure', 'survey', 'exam', 'therapy', 'activity'] as const;
+/** Code system of {@link OBSERVATION_CATEGORIES}: `category` is a list of CodeableConcepts holding one of them. */
+export const OBSERVATION_CATEGORY_SYSTEM = 'http://terminology.hl7.org/CodeSystem/observation-category';
 
 /** An observation's status. */
 export type ObservationStatus = (typeof OBSERVATION_STATUSES)[number];
@@ -43,7 +45,7 @@ function valueProblem(value: Record<string, unknown>, allowed: readonly string[]
   return problem ? `${key}: ${problem}` : undefined;
 }
 
-/** Check of an {@link ObservationValue}. */
+/** Check of an {@link ObservationValue} given to a command: one of the types primary care records. */
 export const observationValue: ValueCheck = (value) => (isPlainObject(value) ? valueProblem(value, []) : 'an observation value must be an object like { valueQuantity: {…} }');
 
 /** Check of one {@link ObservationComponent}. */
@@ -66,31 +68,16 @@ export const VITAL_SIGNS = {
 } as const satisfies Readonly<Record<string, CodeableConcept>>;
 
 /**
- * FHIR `Observation` (vital signs and lab results), key `Observation/<id>` in the
- * patient's stream. What was measured and when (`code`, `category`,
- * `effectiveDateTime`) is `once`: a different measurement is a new Observation.
- * `value` and `component` are `mv`, not `lww`: a result drives decisions (a potassium,
- * a blood pressure), so two concurrent amendments of one result must both be seen;
- * `status` (amended, corrected, entered-in-error) is `mv` for the same reason.
+ * Event types that write FHIR `Observation` (vital signs and lab results), key
+ * `Observation/<id>` in the patient's stream. What was measured and when (`code`,
+ * `category`, `effective[x]`) is `once`: a different measurement is a new Observation.
+ * `value[x]` and `component` are `mv`, not `lww`: a result drives decisions (a
+ * potassium, a blood pressure), so two concurrent amendments of one result must both be
+ * seen; `status` (amended, corrected, entered-in-error) is `mv` for the same reason.
  */
-export const observationResource: ResourceDefinition = {
-  doc: 'FHIR Observation: a vital sign or lab result.',
-  fields: {
-    patient: { rule: 'once', check: reference('Patient'), doc: 'the patient (Patient/<id>)' },
-    code: { rule: 'once', check: codeableConcept, doc: 'what was measured (LOINC / SNOMED CT)' },
-    category: { rule: 'once', check: oneOf(OBSERVATION_CATEGORIES) },
-    effectiveDateTime: { rule: 'once', check: fhirDateTime, doc: 'when it was measured' },
-    value: { rule: 'mv', check: observationValue, doc: 'value[x] under its FHIR element name' },
-    component: { rule: 'mv', check: arrayOf(observationComponent, 1), doc: 'parts of a panel, e.g. systolic and diastolic' },
-    status: { rule: 'mv', check: oneOf(OBSERVATION_STATUSES) },
-    note: { rule: 'log', check: annotation },
-  },
-};
-
-/** Event types that write `Observation`. */
 export const observationEvents: Readonly<Record<string, EventTypeDefinition>> = {
-  'observation.recorded': { v: 1, resources: ['Observation'], doc: 'A measurement or result.' },
-  'observation.amended': { v: 1, resources: ['Observation'], doc: 'A corrected value or status of a recorded result.' },
+  'observation.recorded': { v: 2, resources: ['Observation'], doc: 'A measurement or result.' },
+  'observation.amended': { v: 2, resources: ['Observation'], doc: 'A corrected value or status of a recorded result.' },
 };
 
 /** An observation as plain values. */
@@ -99,7 +86,7 @@ export interface ObservationView extends ReadResource {
   readonly patientId: string | undefined;
   /** What was measured. */
   readonly code: CodeableConcept | undefined;
-  /** Vital sign, lab … */
+  /** Vital sign, lab … (the first category in the HL7 observation-category system). */
   readonly category: ObservationCategory | undefined;
   /** When measured. */
   readonly effectiveDateTime: string | undefined;
@@ -122,10 +109,10 @@ export function readObservations(state: StreamState | undefined): ObservationVie
   return resourcesOfType(state, 'Observation').map((r) => ({
     id: r.id,
     conflicts: conflictsOf(state, r),
-    patientId: idOf(valueOf(r, 'patient')),
+    patientId: idOf(valueOf(r, 'subject')),
     code: valueOf(r, 'code'),
-    category: valueOf(r, 'category'),
-    effectiveDateTime: valueOf(r, 'effectiveDateTime'),
+    category: (valueOf<readonly unknown[]>(r, 'category') ?? []).map((c) => codeIn<ObservationCategory>(c, OBSERVATION_CATEGORY_SYSTEM)).find((c) => c !== undefined),
+    effectiveDateTime: choiceOf(r, 'effective', 'effectiveDateTime'),
     value: valueOf(r, 'value'),
     component: valueOf(r, 'component') ?? [],
     status: valueOf(r, 'status'),

@@ -1,8 +1,20 @@
 import type { StreamState } from '../chart/streamState.js';
 import type { EventDraft } from '../event/eventWriter.js';
-import { asNote, startCommand, type ClinicalCommandOptions, type CommandInput } from './command.js';
+import { startCommand, type ClinicalCommandOptions, type CommandInput } from './command.js';
 import type { CodeableConcept } from './fhirTypes.js';
-import type { ObservationCategory, ObservationComponent, ObservationStatus, ObservationValue } from './observation.js';
+import { arrayOf, codeableConcept, oneOf } from './inputChecks.js';
+import {
+  OBSERVATION_CATEGORIES,
+  OBSERVATION_CATEGORY_SYSTEM,
+  OBSERVATION_STATUSES,
+  observationComponent,
+  observationValue,
+  type ObservationCategory,
+  type ObservationComponent,
+  type ObservationStatus,
+  type ObservationValue,
+} from './observation.js';
+import { conceptOf, referenceTo } from './readState.js';
 
 /** Input of {@link recordObservation}: give `value`, `component`, or both. */
 export interface RecordObservationInput extends CommandInput {
@@ -39,14 +51,14 @@ export function recordObservation(state: StreamState | undefined, input: RecordO
   if (state?.resources[key]) b.problem(['observationId'], `${key} already exists`);
   if (input.code === undefined) b.problem(['code'], 'is required');
   if (input.value === undefined && input.component === undefined) b.problem(['value'], 'give a value or components');
-  b.set(key, 'patient', patient, ['patientId']);
-  b.set(key, 'code', input.code);
-  b.set(key, 'category', input.category);
-  b.set(key, 'effectiveDateTime', input.effectiveDateTime ?? b.now());
-  b.set(key, 'value', input.value);
-  b.set(key, 'component', input.component);
-  b.set(key, 'status', input.status ?? 'final');
-  b.set(key, 'note', asNote(input.note));
+  b.set(key, 'subject', patient, { path: ['patientId'], as: referenceTo });
+  b.set(key, 'code', input.code, { check: codeableConcept });
+  b.set(key, 'category', input.category, { check: oneOf(OBSERVATION_CATEGORIES), as: (code) => [conceptOf(OBSERVATION_CATEGORY_SYSTEM, code)] });
+  b.set(key, 'effective', input.effectiveDateTime ?? b.now(), { path: ['effectiveDateTime'], as: (effectiveDateTime) => ({ effectiveDateTime }) });
+  b.set(key, 'value', input.value, { check: observationValue });
+  b.set(key, 'component', input.component, { check: arrayOf(observationComponent, 1) });
+  b.set(key, 'status', input.status ?? 'final', { check: oneOf(OBSERVATION_STATUSES) });
+  b.note(key, input.note);
   return b.draft();
 }
 
@@ -78,9 +90,9 @@ export function amendObservation(state: StreamState | undefined, input: AmendObs
   b.patient(input.patientId);
   const key = `Observation/${input.observationId}`;
   b.existing(key, ['observationId']);
-  b.set(key, 'value', input.value);
-  b.set(key, 'component', input.component);
-  b.set(key, 'status', input.status ?? 'amended');
-  b.set(key, 'note', asNote(input.note));
+  b.set(key, 'value', input.value, { check: observationValue });
+  b.set(key, 'component', input.component, { check: arrayOf(observationComponent, 1) });
+  b.set(key, 'status', input.status ?? 'amended', { check: oneOf(OBSERVATION_STATUSES) });
+  b.note(key, input.note);
   return b.draft();
 }

@@ -1,9 +1,8 @@
 import type { StreamState } from '../chart/streamState.js';
-import type { EventTypeDefinition, ResourceDefinition } from '../merge/schema.js';
-import { address, arrayOf, contactPoint, fullDate, humanName, identifier, oneOf, reference, setOf } from './fhirChecks.js';
+import type { EventTypeDefinition } from '../merge/schema.js';
 import type { Address, ContactPoint, HumanName, Identifier } from './fhirTypes.js';
 import { NHS_NUMBER_SYSTEM } from './nhsNumber.js';
-import { conflictsOf, resourcesOfType, valueOf, type ReadResource } from './readState.js';
+import { conflictsOf, referenceOf, resourcesOfType, valueOf, type ReadResource } from './readState.js';
 
 /** FHIR `Patient.gender` (administrative-gender). */
 export const PATIENT_GENDERS = ['male', 'female', 'other', 'unknown'] as const;
@@ -11,7 +10,7 @@ export const PATIENT_GENDERS = ['male', 'female', 'other', 'unknown'] as const;
 export type PatientGender = (typeof PATIENT_GENDERS)[number];
 
 /**
- * The FHIR `Patient` resource, key `Patient/<patientId>` in `patient/<patientId>`.
+ * Event types that write FHIR `Patient`, key `Patient/<patientId>` in `patient/<patientId>`.
  *
  * Names, birth date, gender and identifiers are `mv`: they are how a patient is matched
  * to their record, so two sites changing one concurrently must be shown to a person,
@@ -21,23 +20,9 @@ export type PatientGender = (typeof PATIENT_GENDERS)[number];
  * Telecom and addresses are add-wins sets: a number added at one site is never lost to
  * an edit at another.
  */
-export const patientResource: ResourceDefinition = {
-  doc: 'FHIR Patient: demographics and registration.',
-  fields: {
-    name: { rule: 'mv', check: arrayOf(humanName, 1), doc: 'HumanName[]' },
-    birthDate: { rule: 'mv', check: fullDate, doc: 'date of birth, YYYY-MM-DD' },
-    gender: { rule: 'mv', check: oneOf(PATIENT_GENDERS), doc: 'administrative gender' },
-    identifier: { rule: 'mv', check: arrayOf(identifier), doc: 'Identifier[]; an NHS number must pass its modulus-11 check' },
-    telecom: { rule: 'set', check: setOf(contactPoint), doc: 'ContactPoint set' },
-    address: { rule: 'set', check: setOf(address), doc: 'Address set' },
-    generalPractitioner: { rule: 'mv', check: arrayOf(reference('Organization', 'Practitioner', 'PractitionerRole')), doc: 'registered practice / usual GP references' },
-  },
-};
-
-/** Event types that write `Patient`. */
 export const patientEvents: Readonly<Record<string, EventTypeDefinition>> = {
-  'patient.registered': { v: 1, resources: ['Patient'], doc: 'A patient registered at a practice: demographics and identifiers.' },
-  'patient.demographics-updated': { v: 1, resources: ['Patient'], doc: 'A change to name, birth date, gender, identifiers, contact details or registered practice.' },
+  'patient.registered': { v: 2, resources: ['Patient'], doc: 'A patient registered at a practice: demographics and identifiers.' },
+  'patient.demographics-updated': { v: 2, resources: ['Patient'], doc: 'A change to name, birth date, gender, identifiers, contact details or registered practice.' },
 };
 
 /** A patient's demographics as plain values. */
@@ -80,6 +65,6 @@ export function readPatient(state: StreamState | undefined): PatientView | undef
     identifier: ids,
     telecom: valueOf(resource, 'telecom') ?? [],
     address: valueOf(resource, 'address') ?? [],
-    generalPractitioner: valueOf(resource, 'generalPractitioner') ?? [],
+    generalPractitioner: (valueOf<readonly unknown[]>(resource, 'generalPractitioner') ?? []).map(referenceOf).filter((r): r is string => r !== undefined),
   };
 }

@@ -2,9 +2,11 @@ import type { StreamState } from '../chart/streamState.js';
 import type { EventDraft } from '../event/eventWriter.js';
 import { asArray, startCommand, type ClinicalCommandOptions, type CommandBuilder, type CommandInput } from './command.js';
 import type { Address, ContactPoint, HumanName, Identifier } from './fhirTypes.js';
+import { isPlainObject } from '../event/json.js';
+import { address, arrayOf, contactPoint, fullDate, humanName, identifier, oneOf, referenceString, type ValueCheck } from './inputChecks.js';
 import { NHS_NUMBER_SYSTEM, nhsNumberProblem, normalizeNhsNumber } from './nhsNumber.js';
-import type { PatientGender } from './patient.js';
-import { valueOf } from './readState.js';
+import { PATIENT_GENDERS, type PatientGender } from './patient.js';
+import { referenceTo, valueOf } from './readState.js';
 
 /** Input of {@link registerPatient}. */
 export interface RegisterPatientInput extends CommandInput {
@@ -44,14 +46,14 @@ export function registerPatient(state: StreamState | undefined, input: RegisterP
   const id = b.newId(input.patientId, 'patientId');
   const key = b.patient(id);
   if (state?.resources[key]) b.problem(['patientId'], `${key} is already registered; use updateDemographics`);
-  b.set(key, 'name', asArray(input.name));
-  b.set(key, 'birthDate', input.birthDate);
-  b.set(key, 'gender', input.gender);
+  b.set(key, 'name', asArray(input.name), nameHow);
+  b.set(key, 'birthDate', input.birthDate, { check: fullDate });
+  b.set(key, 'gender', input.gender, { check: oneOf(PATIENT_GENDERS) });
   const ids = identifiers(b, input.identifier ?? [], input.nhsNumber);
-  if (ids.length > 0) b.set(key, 'identifier', ids, input.nhsNumber !== undefined ? ['nhsNumber'] : ['identifier']);
-  if (input.telecom?.length) b.set(key, 'telecom', { add: input.telecom });
-  if (input.address?.length) b.set(key, 'address', { add: input.address });
-  b.set(key, 'generalPractitioner', asArray(input.generalPractitioner));
+  if (ids.length > 0) b.set(key, 'identifier', ids, { path: input.nhsNumber !== undefined ? ['nhsNumber'] : ['identifier'], check: arrayOf(identifier) });
+  if (input.telecom?.length) b.set(key, 'telecom', input.telecom, { check: arrayOf(contactPoint), as: (add) => ({ add }) });
+  if (input.address?.length) b.set(key, 'address', input.address, { check: arrayOf(address), as: (add) => ({ add }) });
+  b.set(key, 'generalPractitioner', asArray(input.generalPractitioner), practitionerHow);
   for (const required of ['name', 'birthDate', 'gender'] as const) if (input[required] === undefined) b.problem([required], 'is required');
   return b.draft();
 }
@@ -91,16 +93,20 @@ export function updateDemographics(state: StreamState | undefined, input: Update
   const b = startCommand('patient.demographics-updated', state, input, options);
   const key = b.patient(input.patientId);
   const patient = b.existing(key, ['patientId']);
-  b.set(key, 'name', asArray(input.name));
-  b.set(key, 'birthDate', input.birthDate);
-  b.set(key, 'gender', input.gender);
-  if (input.nhsNumber !== undefined) b.set(key, 'identifier', identifiers(b, valueOf<readonly Identifier[]>(patient, 'identifier') ?? [], input.nhsNumber), ['nhsNumber']);
-  if (input.addTelecom?.length || input.removeTelecom?.length) b.set(key, 'telecom', setOp(input.addTelecom, input.removeTelecom), ['addTelecom']);
-  if (input.addAddress?.length || input.removeAddress?.length) b.set(key, 'address', setOp(input.addAddress, input.removeAddress), ['addAddress']);
-  b.set(key, 'generalPractitioner', asArray(input.generalPractitioner));
+  b.set(key, 'name', asArray(input.name), nameHow);
+  b.set(key, 'birthDate', input.birthDate, { check: fullDate });
+  b.set(key, 'gender', input.gender, { check: oneOf(PATIENT_GENDERS) });
+  if (input.nhsNumber !== undefined) b.set(key, 'identifier', identifiers(b, valueOf<readonly Identifier[]>(patient, 'identifier') ?? [], input.nhsNumber), { path: ['nhsNumber'], check: arrayOf(identifier) });
+  if (input.addTelecom?.length || input.removeTelecom?.length) b.set(key, 'telecom', setOp(input.addTelecom, input.removeTelecom), { path: ['addTelecom'], check: addsPass(contactPoint) });
+  if (input.addAddress?.length || input.removeAddress?.length) b.set(key, 'address', setOp(input.addAddress, input.removeAddress), { path: ['addAddress'], check: addsPass(address) });
+  b.set(key, 'generalPractitioner', asArray(input.generalPractitioner), practitionerHow);
   b.requireChange(key);
   return b.draft();
 }
+
+const nameHow = { check: arrayOf(humanName, 1) };
+// References are given as strings (`Organization/B82005`) and held as R4 References.
+const practitionerHow = { check: arrayOf(referenceString('Organization', 'Practitioner', 'PractitionerRole')), as: (refs: readonly string[]) => refs.map(referenceTo) };
 
 /** The identifier list: `others` without any NHS number, plus the (checked) NHS number first. */
 function identifiers(b: CommandBuilder, others: readonly Identifier[], nhsNumber: string | undefined): Identifier[] {
@@ -112,6 +118,11 @@ function identifiers(b: CommandBuilder, others: readonly Identifier[], nhsNumber
     return [...rest];
   }
   return [{ system: NHS_NUMBER_SYSTEM, value: normalizeNhsNumber(nhsNumber) }, ...rest];
+}
+
+/** A set op's adds each pass `check` (a remove need only name what is held). */
+function addsPass(check: ValueCheck): ValueCheck {
+  return (op) => (isPlainObject(op) && Array.isArray(op['add']) ? arrayOf(check)(op['add']) : undefined);
 }
 
 function setOp<T>(add: readonly T[] | undefined, remove: readonly T[] | undefined): { add?: readonly T[]; remove?: readonly T[] } {

@@ -1,8 +1,7 @@
 import type { StreamState } from '../chart/streamState.js';
-import type { EventTypeDefinition, ResourceDefinition } from '../merge/schema.js';
+import type { EventTypeDefinition } from '../merge/schema.js';
 import { mv } from '../merge/mv.js';
 import type { RegisterState } from '../merge/registerState.js';
-import { oneOf, orNull, reference, utcInstant } from './fhirChecks.js';
 import { conflictsOf, idOf, resourcesOfType, valueOf, type ReadResource } from './readState.js';
 
 /** FHIR `Slot.status` codes (slotstatus). */
@@ -11,31 +10,21 @@ export const SLOT_STATUSES = ['busy', 'free', 'busy-unavailable', 'busy-tentativ
 export type SlotStatus = (typeof SLOT_STATUSES)[number];
 
 /**
- * FHIR `Slot`, key `Slot/<slotId>` in a clinic's `schedule/<clinic>` stream. When and
- * where (`schedule`, `start`, `end`) are `once`. `status` is the availability the clinic
- * published (`free`, or `busy-unavailable` for a slot withdrawn).
+ * Event types that write only FHIR `Slot`, key `Slot/<slotId>` in a clinic's
+ * `schedule/<clinic>` stream. When and where (`schedule`, `start`, `end`) are `once`.
+ * `status` (`mv`) is `free` when opened, `busy` while booked, `busy-unavailable` for a
+ * slot withdrawn.
  *
- * `appointment` (not an R4 element: R4 links Appointment → Slot only) is the slot's
- * holder, `mv`: two sites that book one slot during an outage each write their own
- * appointment, neither having seen the other, so the slot shows a deterministic
- * provisional holder (the later booking in the total order) and a conflict listing
- * both bookings for reception to rebook one. Nothing is silently lost. Booking writes
- * only this field, so a double booking is exactly one conflict.
+ * `holder` (the pack's `slot-holder` extension, an R4 Reference: R4 links Appointment →
+ * Slot only) is the appointment holding the slot, `mv`: two sites that book one slot
+ * during an outage each write their own appointment, neither having seen the other, so
+ * the slot shows a deterministic provisional holder (the later booking in the total
+ * order) and a conflict listing both bookings for reception to rebook one. Nothing is
+ * silently lost. Both bookings write `busy`, which agrees: a double booking is exactly
+ * one conflict.
  */
-export const slotResource: ResourceDefinition = {
-  doc: 'FHIR Slot: a bookable time in a clinic, and who holds it.',
-  fields: {
-    schedule: { rule: 'once', check: reference('Schedule'), doc: 'the clinic (Schedule/<clinic>)' },
-    start: { rule: 'once', check: utcInstant },
-    end: { rule: 'once', check: utcInstant },
-    status: { rule: 'mv', check: oneOf(SLOT_STATUSES), doc: 'published availability' },
-    appointment: { rule: 'mv', check: orNull(reference('Appointment')), doc: 'the holder (Appointment/<id>), null when released' },
-  },
-};
-
-/** Event types that write only `Slot`. */
 export const slotEvents: Readonly<Record<string, EventTypeDefinition>> = {
-  'slot.opened': { v: 1, resources: ['Slot'], doc: 'A bookable slot published in a clinic’s book.' },
+  'slot.opened': { v: 2, resources: ['Slot'], doc: 'A bookable slot published in a clinic’s book.' },
 };
 
 /** A slot as plain values, with its booking state. */
@@ -56,12 +45,12 @@ export interface SlotView extends ReadResource {
   readonly doubleBooked: boolean;
 }
 
-/** Ids of the appointments a slot's `appointment` field currently holds, in total order. */
+/** Ids of the appointments a slot's `holder` field currently holds, in total order. */
 export function slotHolders(field: RegisterState | undefined): string[] {
   if (!field) return [];
   const writes = mv.conflict(field) ?? field.live;
-  const refs = writes.map((w) => w.value).filter((v): v is string => typeof v === 'string');
-  return [...new Set(refs)].map((r) => idOf(r) as string);
+  const ids = writes.map((w) => idOf(w.value)).filter((id): id is string => id !== undefined);
+  return [...new Set(ids)];
 }
 
 /**
@@ -71,7 +60,7 @@ export function slotHolders(field: RegisterState | undefined): string[] {
 export function readSlots(state: StreamState | undefined): SlotView[] {
   if (!state) return [];
   return resourcesOfType(state, 'Slot').map((r) => {
-    const holders = slotHolders(r.fields['appointment'] as RegisterState | undefined);
+    const holders = slotHolders(r.fields['holder'] as RegisterState | undefined);
     const published = valueOf<SlotStatus>(r, 'status');
     return {
       id: r.id,
@@ -80,7 +69,7 @@ export function readSlots(state: StreamState | undefined): SlotView[] {
       start: valueOf(r, 'start'),
       end: valueOf(r, 'end'),
       status: holders.length > 0 ? 'busy' : published,
-      appointmentId: idOf(valueOf(r, 'appointment')),
+      appointmentId: idOf(valueOf(r, 'holder')),
       holders,
       doubleBooked: holders.length > 1,
     };

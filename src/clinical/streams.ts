@@ -1,5 +1,5 @@
 import { streamId, type StreamId } from '../event/ids.js';
-import { FHIR_ID_PATTERN } from './fhirChecks.js';
+import { FHIR_ID_PATTERN } from './inputChecks.js';
 
 /**
  * The stream of one patient's record: `patient/<patientId>`. Every clinical resource of

@@ -53,7 +53,7 @@ describe('appointment book (schedule/<clinic>)', () => {
     sync(a, b);
 
     for (const s of [a, b]) {
-      expect(readSlots(s.schedule(CLINIC))[0]).toMatchObject({ id: 'mon-0900', status: 'busy', appointmentId: 'appt-bob', holders: ['appt-ann', 'appt-bob'], doubleBooked: true, conflicts: ['appointment'] });
+      expect(readSlots(s.schedule(CLINIC))[0]).toMatchObject({ id: 'mon-0900', status: 'busy', appointmentId: 'appt-bob', holders: ['appt-ann', 'appt-bob'], doubleBooked: true, conflicts: ['holder'] });
       expect(readAppointments(s.schedule(CLINIC)).map((x) => [x.id, x.status])).toEqual([
         ['appt-ann', 'booked'],
         ['appt-bob', 'booked'],
@@ -63,12 +63,12 @@ describe('appointment book (schedule/<clinic>)', () => {
       expect(conflicts[0]).toMatchObject({
         stream: BOOK,
         resource: 'Slot/mon-0900',
-        field: 'appointment',
+        field: 'holder',
         rule: 'mv',
-        provisional: 'Appointment/appt-bob',
+        provisional: { reference: 'Appointment/appt-bob' },
         writes: [
-          { value: 'Appointment/appt-ann', site: 'practice-a', author: a.author },
-          { value: 'Appointment/appt-bob', site: 'practice-b', author: b.author },
+          { value: { reference: 'Appointment/appt-ann' }, site: 'practice-a', author: a.author },
+          { value: { reference: 'Appointment/appt-bob' }, site: 'practice-b', author: b.author },
         ],
       });
     }
@@ -98,10 +98,10 @@ describe('appointment book (schedule/<clinic>)', () => {
     }
     expect(a.chart.hash()).toBe(b.chart.hash());
     // The audit trail keeps both bookings and the resolution.
-    expect(history(a.chart, BOOK, 'Slot/mon-0900', 'appointment').map((h) => [h.type, h.value, h.status])).toEqual([
-      ['appointment.booked', 'Appointment/appt-ann', 'superseded'],
-      ['appointment.booked', 'Appointment/appt-bob', 'superseded'],
-      ['appointment.rebooked', 'Appointment/appt-ann', 'current'],
+    expect(history(a.chart, BOOK, 'Slot/mon-0900', 'holder').map((h) => [h.type, h.value, h.status])).toEqual([
+      ['appointment.booked', { reference: 'Appointment/appt-ann' }, 'superseded'],
+      ['appointment.booked', { reference: 'Appointment/appt-bob' }, 'superseded'],
+      ['appointment.rebooked', { reference: 'Appointment/appt-ann' }, 'current'],
     ]);
   });
 

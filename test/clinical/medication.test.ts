@@ -48,9 +48,10 @@ describe('MedicationRequest', () => {
     sync(a, b);
     const [conflict] = listConflicts(a.chart);
     expect(conflict).toMatchObject({ stream: STREAM, resource: RX, field: 'dosageInstruction', rule: 'mv', provisional: [dose('1.25 mg once daily', 1.25)] });
+    // The route is part of the dose (R4 Dosage.route): the prescribed one, kept by each change.
     expect(conflict?.writes.map((w) => [w.value, w.author.id, w.site])).toEqual([
-      [[dose('5 mg once daily', 5)], 'dr-practice-a', 'practice-a'],
-      [[dose('1.25 mg once daily', 1.25)], 'dr-practice-b', 'practice-b'],
+      [[{ ...dose('5 mg once daily', 5), route: ORAL }], 'dr-practice-a', 'practice-a'],
+      [[{ ...dose('1.25 mg once daily', 1.25), route: ORAL }], 'dr-practice-b', 'practice-b'],
     ]);
     expect(readMedications(b.patient(ANN.id))[0]?.conflicts).toEqual(['dosageInstruction']);
     expect(a.chart.hash()).toBe(b.chart.hash());

@@ -48,7 +48,7 @@ describe('examples', () => {
     expect(result.conflicts.map((c) => `${c.resource}.${c.field}`).sort()).toEqual([
       'AllergyIntolerance/allergy-patient-0001.criticality',
       'MedicationRequest/rx-patient-0001.dosageInstruction',
-      'Slot/slot-3.appointment',
+      'Slot/slot-3.holder',
     ]);
     expect(result.conflicts.every((c) => c.writes.length === 2 && new Set(c.writes.map((w) => w.site)).size === 2)).toBe(true);
   });

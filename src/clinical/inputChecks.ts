@@ -2,19 +2,22 @@ import { isPlainObject, type Json } from '../event/json.js';
 import { NHS_NUMBER_SYSTEM, nhsNumberProblem } from './nhsNumber.js';
 
 /**
- * Value checks for the clinical pack's fields: each returns why a value is unacceptable,
- * or undefined. They run in the schema (so the fold never shows a malformed value, on
- * any site) and in the command helpers (so a caller hears about it with the input's
- * name in the issue path). They check shape and FHIR value sets, nothing else.
+ * Checks of the clinical commands' inputs, beyond what R4 itself says: each returns why a
+ * value is unacceptable, or undefined. The schema checks every stored value for its R4
+ * type (`chartlog/fhir`); these say what the pack asks of a clinician's input (a code
+ * from a value set, a dose with readable text, an NHS number with the right check
+ * digit), with the input's name in the issue path. They run in the commands only: a
+ * record imported from another system is held as R4 allows it.
  */
 export type ValueCheck = (value: Json) => string | undefined;
 
 /** Pattern of a FHIR resource id: what follows `Patient/` in a reference. */
 export const FHIR_ID_PATTERN = /^[A-Za-z0-9.-]{1,64}$/;
-const DATE = /^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/;
-const DATE_TIME = /^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01])(T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]((0\d|1[0-3]):[0-5]\d|14:00)))?)?)?$/;
+
+/** A check for a FHIR id, as commands take the ids of what they link to. */
+export const fhirId: ValueCheck = (value) => (typeof value === 'string' && FHIR_ID_PATTERN.test(value) ? undefined : `must be a FHIR id (${FHIR_ID_PATTERN})`);
+
 const FULL_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
-const UTC_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** A check that accepts exactly the codes in `values` (a FHIR required value set). */
 export function oneOf(values: readonly string[]): ValueCheck {
@@ -24,35 +27,8 @@ export function oneOf(values: readonly string[]): ValueCheck {
 /** A check for a non-empty string. */
 export const nonEmptyString: ValueCheck = (value) => (typeof value === 'string' && value.trim() !== '' ? undefined : 'must be a non-empty string');
 
-/** A check for a FHIR `date` (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`). */
-export const fhirDate: ValueCheck = (value) => (typeof value === 'string' && DATE.test(value) ? undefined : 'must be a FHIR date (YYYY, YYYY-MM or YYYY-MM-DD)');
-
-/** A check for a FHIR `dateTime` (a date, or a date and time with a zone). */
-export const fhirDateTime: ValueCheck = (value) => (typeof value === 'string' && DATE_TIME.test(value) ? undefined : 'must be a FHIR dateTime (e.g. 2026-07-19 or 2026-07-19T09:30:00Z)');
-
-/** A check for a full calendar date `YYYY-MM-DD`: these sort as text in date order, so `max`/`min` can use them. */
+/** A check for a full calendar date `YYYY-MM-DD`: these sort as text in date order, so a `max` field can keep the latest. */
 export const fullDate: ValueCheck = (value) => (typeof value === 'string' && FULL_DATE.test(value) ? undefined : 'must be a date YYYY-MM-DD');
-
-/**
- * A check for a UTC instant in `Date.toISOString()` form (`2026-07-19T09:30:00.000Z`).
- * `max`/`min` fields take only this form, because mixed zones or precisions do not
- * sort as text in time order.
- */
-export const utcInstant: ValueCheck = (value) => (typeof value === 'string' && UTC_INSTANT.test(value) && !Number.isNaN(Date.parse(value)) ? undefined : 'must be a UTC instant like 2026-07-19T09:30:00.000Z');
-
-/** A check for a reference string to one of `types`, e.g. `reference('Patient')` accepts `Patient/p1`. */
-export function reference(...types: readonly string[]): ValueCheck {
-  return (value) => {
-    if (typeof value !== 'string') return `must be a reference string like ${types[0]}/<id>`;
-    const slash = value.indexOf('/');
-    return types.includes(value.slice(0, slash)) && FHIR_ID_PATTERN.test(value.slice(slash + 1)) ? undefined : `must be a reference to ${types.join(' | ')} (e.g. ${types[0]}/<id>)`;
-  };
-}
-
-/** `check` or null. */
-export function orNull(check: ValueCheck): ValueCheck {
-  return (value) => (value === null ? undefined : check(value));
-}
 
 /** An array whose every element passes `check`, with at least `min` elements. */
 export function arrayOf(check: ValueCheck, min = 0): ValueCheck {
@@ -67,11 +43,6 @@ export function arrayOf(check: ValueCheck, min = 0): ValueCheck {
   };
 }
 
-/** A `set` op whose added elements pass `check` (removes need only name an element). */
-export function setOf(check: ValueCheck): ValueCheck {
-  return (value) => (isPlainObject(value) && Array.isArray(value['add']) ? arrayOf(check)(value['add'] as Json) : undefined);
-}
-
 /** An object with the given optional string properties and no others of the listed ones mistyped. */
 function stringProps(value: Record<string, unknown>, names: readonly string[]): string | undefined {
   for (const name of names) if (value[name] !== undefined && typeof value[name] !== 'string') return `"${name}" must be a string`;
@@ -79,9 +50,9 @@ function stringProps(value: Record<string, unknown>, names: readonly string[]): 
 }
 
 /** FHIR `Coding`: `system`, `code`, `display` strings. */
-export const coding: ValueCheck = (value) => (isPlainObject(value) ? stringProps(value, ['system', 'code', 'display']) : 'a Coding must be an object');
+const coding: ValueCheck = (value) => (isPlainObject(value) ? stringProps(value, ['system', 'code', 'display']) : 'a Coding must be an object');
 
-/** FHIR `CodeableConcept` with a coded `code` or a non-empty `text`. */
+/** A `CodeableConcept` a clinician can act on: a coding with a code, or a non-empty `text`. */
 export const codeableConcept: ValueCheck = (value) => {
   if (!isPlainObject(value)) return 'a CodeableConcept must be an object { coding?, text? }';
   if (value['text'] !== undefined && typeof value['text'] !== 'string') return '"text" must be a string';
@@ -93,7 +64,7 @@ export const codeableConcept: ValueCheck = (value) => {
   return coded || (typeof value['text'] === 'string' && value['text'].trim() !== '') ? undefined : 'a CodeableConcept needs a coding with a code, or text';
 };
 
-/** FHIR `Quantity` with a finite numeric `value`. */
+/** A `Quantity` with a finite numeric `value`. */
 export const quantity: ValueCheck = (value) => {
   if (!isPlainObject(value)) return 'a Quantity must be an object { value, unit?, system?, code? }';
   if (typeof value['value'] !== 'number' || !Number.isFinite(value['value'])) return 'a Quantity needs a numeric "value"';
@@ -101,10 +72,7 @@ export const quantity: ValueCheck = (value) => {
   return stringProps(value, ['unit', 'system', 'code']);
 };
 
-/** FHIR `Annotation` as stored in `log` fields: `{ text }`. */
-export const annotation: ValueCheck = (value) => (isPlainObject(value) && typeof value['text'] === 'string' && value['text'].trim() !== '' ? undefined : 'a note must be { text: <non-empty string> }');
-
-/** FHIR `Dosage` with a readable `text`. */
+/** A `Dosage` with its instruction as readable `text`. */
 export const dosage: ValueCheck = (value) => {
   if (!isPlainObject(value)) return 'a Dosage must be an object';
   if (typeof value['text'] !== 'string' || value['text'].trim() === '') return 'a Dosage needs its instruction as "text"';
@@ -123,7 +91,7 @@ export const dosage: ValueCheck = (value) => {
   return undefined;
 };
 
-/** FHIR `Identifier`; an identifier in the NHS number system must pass the modulus-11 check. */
+/** An `Identifier` with a value; one in the NHS number system must pass the modulus-11 check. */
 export const identifier: ValueCheck = (value) => {
   if (!isPlainObject(value) || typeof value['value'] !== 'string' || value['value'] === '') return 'an Identifier must be { system?, value }';
   if (value['system'] === NHS_NUMBER_SYSTEM) {
@@ -134,7 +102,7 @@ export const identifier: ValueCheck = (value) => {
   return stringProps(value, ['system', 'use']);
 };
 
-/** FHIR `HumanName` with at least a family name, a given name or text. */
+/** A `HumanName` with at least a family name, a given name or text. */
 export const humanName: ValueCheck = (value) => {
   if (!isPlainObject(value)) return 'a HumanName must be an object';
   const problem = stringProps(value, ['use', 'text', 'family']);
@@ -147,7 +115,7 @@ export const humanName: ValueCheck = (value) => {
   return typeof value['family'] === 'string' || typeof value['text'] === 'string' || (Array.isArray(given) && given.length > 0) ? undefined : 'a HumanName needs a family name, a given name or text';
 };
 
-/** FHIR `ContactPoint` with a known `system`. */
+/** A `ContactPoint` with a known `system` and a value. */
 export const contactPoint: ValueCheck = (value) => {
   if (!isPlainObject(value)) return 'a ContactPoint must be an object { system, value, use? }';
   if (!['phone', 'fax', 'email', 'pager', 'url', 'sms', 'other'].includes(value['system'] as string)) return '"system" must be one of phone | fax | email | pager | url | sms | other';
@@ -155,10 +123,19 @@ export const contactPoint: ValueCheck = (value) => {
   return value['use'] === undefined || ['home', 'work', 'temp', 'old', 'mobile'].includes(value['use'] as string) ? undefined : '"use" must be one of home | work | temp | old | mobile';
 };
 
-/** FHIR `Address`: string parts and `line` as an array of strings. */
+/** An `Address`: string parts and `line` as an array of strings. */
 export const address: ValueCheck = (value) => {
   if (!isPlainObject(value)) return 'an Address must be an object';
   const line = value['line'];
   if (line !== undefined && (!Array.isArray(line) || !line.every((s) => typeof s === 'string'))) return '"line" must be an array of strings';
   return stringProps(value, ['use', 'text', 'city', 'district', 'postalCode', 'country']);
 };
+
+/** A reference string to one of `types`, as the commands take them: `reference('Organization')` accepts `Organization/B82005`. */
+export function referenceString(...types: readonly string[]): ValueCheck {
+  return (value) => {
+    if (typeof value !== 'string') return `must be a reference string like ${types[0]}/<id>`;
+    const slash = value.indexOf('/');
+    return types.includes(value.slice(0, slash)) && FHIR_ID_PATTERN.test(value.slice(slash + 1)) ? undefined : `must be a reference to ${types.join(' | ')} (e.g. ${types[0]}/<id>)`;
+  };
+}
