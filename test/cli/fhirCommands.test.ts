@@ -2,7 +2,7 @@
  * `chartlog import-fhir` and `chartlog export-fhir` as an operator runs them: real child
  * processes, real SQLite files, the Synthea practice as input.
  */
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { FhirResource } from '../../src/fhir/fhirResource.js';
 import { SYNTHEA_DIR, syntheaResources } from '../fhir/syntheaFixtures.js';
@@ -32,9 +32,10 @@ describe('chartlog import-fhir and export-fhir', () => {
     const second = await runChartlog([...base, ...bundles, '--json', '--no-validate'], { timeoutMs: 120_000 });
     expect(JSON.parse(second.stdout)).toMatchObject({ created: 0, updated: 0, events: 0, stateHash: JSON.parse(first.stdout).stateHash });
 
-    const exported = await runChartlog(['export-fhir', '--store', store], { timeoutMs: 60_000 });
+    const all = file('all.ndjson');
+    const exported = await runChartlog(['export-fhir', '--store', store, '--out', all], { timeoutMs: 60_000 });
     expect(exported.code, exported.stderr).toBe(0);
-    const lines = exported.stdout.trim().split('\n').map((l) => JSON.parse(l) as FhirResource);
+    const lines = readFileSync(all, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as FhirResource);
     expect(lines).toHaveLength(unique.size);
     for (const r of lines) expect(withoutVersion(r)).toEqual(unique.get(`${r.resourceType}/${r.id}`));
 
@@ -42,7 +43,6 @@ describe('chartlog import-fhir and export-fhir', () => {
     const out = file('one.json');
     const bundle = await runChartlog(['export-fhir', '--store', store, '--patient', patient.id as string, '--format', 'bundle', '--provenance', '--out', out]);
     expect(bundle.code, bundle.stderr).toBe(0);
-    const { readFileSync } = await import('node:fs');
     const parsed = JSON.parse(readFileSync(out, 'utf8')) as { type: string; entry: { resource: FhirResource }[] };
     expect(parsed.type).toBe('collection');
     expect(parsed.entry.some((e) => e.resource.resourceType === 'Provenance')).toBe(true);
@@ -54,7 +54,7 @@ describe('chartlog import-fhir and export-fhir', () => {
     const key = file('refusals.key');
     await runChartlog(['keygen', '--out', key]);
     const ndjson = file('mixed.ndjson');
-    writeFileSync(ndjson, `${JSON.stringify({ resourceType: 'Patient', id: 'p1' })}\nnot json\n${JSON.stringify({ resourceType: 'Patient', id: 'p2', gender: 'blue' })}\n`);
+    writeFileSync(ndjson, `${JSON.stringify({ resourceType: 'Patient', id: 'p1' })}\nnot json\n${JSON.stringify({ resourceType: 'Patient', id: 'p2', birthDate: '2 March 1950' })}\n`);
     const run = await runChartlog(['import-fhir', '--store', store, '--site', 'practice-a', '--key', key, ndjson]);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/created\s+1/);
@@ -64,7 +64,6 @@ describe('chartlog import-fhir and export-fhir', () => {
     const missing = await runChartlog(['import-fhir', '--store', file('never.chartlog'), '--site', 'practice-a', '--key', key, file('no-such.ndjson')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('FHIR_INPUT_UNREADABLE');
-    const { existsSync } = await import('node:fs');
     expect(existsSync(file('never.chartlog'))).toBe(false);
     expect((await runChartlog(['import-fhir', '--store', store, '--site', 'practice-a', '--key', key])).code).toBe(2);
   });

