@@ -15,8 +15,34 @@ export interface ProjectionProgress {
   readonly etaSeconds: number | undefined;
 }
 
+/**
+ * Where a rebuild's worker threads load the schema from: a schema holds functions (field
+ * checks, custom rules), which cannot be handed to another thread, so each worker imports
+ * it. The worker checks that what it imported has the schema's fingerprint.
+ */
+export interface SchemaModule {
+  /** The module: a `file:` URL or an absolute path (e.g. `new URL('./schema.js', import.meta.url)`). */
+  readonly url: string | URL;
+  /** The export that is the schema. @defaultValue `'default'` */
+  readonly exportName?: string;
+}
+
+/** How a store's projection rebuild may use worker threads (the SQLite store's does; others fold in their own thread). */
+export interface RebuildParallelism {
+  /**
+   * Worker threads that read and fold disjoint streams while this thread writes their
+   * rows; `0` folds in this thread. Workers need the schema: `clinicalSchema` they know
+   * built in, any other comes from `schemaModule`; without it the rebuild folds in this
+   * thread. @defaultValue `0` (serial: on a 2-core machine workers did not pay, see
+   * bench/practice)
+   */
+  readonly workers?: number;
+  /** Where workers import the schema from, when it is not `clinicalSchema`. @defaultValue none */
+  readonly schemaModule?: SchemaModule;
+}
+
 /** Options for {@link EventLog.openProjection}. */
-export interface StoreProjectionOptions {
+export interface StoreProjectionOptions extends RebuildParallelism {
   /** The schema to fold with: a projection folded with another one is rebuilt. */
   readonly schema: Schema;
   /** Bound of the cache of loaded streams, in bytes of their canonical JSON. @defaultValue 64 MiB */
@@ -33,6 +59,12 @@ export interface ProjectionOpening {
   readonly events: number;
   /** How long it took. */
   readonly seconds: number;
+}
+
+/** Options for {@link StoreProjection.rebuild}: progress, and the parallelism (defaults: those the projection was opened with). */
+export interface StoreRebuildOptions extends RebuildParallelism {
+  /** Called after every batch of rows written. */
+  readonly onProgress?: (progress: ProjectionProgress) => void;
 }
 
 /** What a rebuild did. */
@@ -56,5 +88,5 @@ export interface StoreProjection extends ChartView {
   /** The latest event stamp (`hlc`) folded, so a restarted clock never goes back; undefined while empty. */
   readonly latestStamp: string | undefined;
   /** Folds the whole store afresh into a new projection, streaming (bounded memory), with progress. */
-  rebuild(options?: { readonly onProgress?: (progress: ProjectionProgress) => void }): Promise<ProjectionRebuild>;
+  rebuild(options?: StoreRebuildOptions): Promise<ProjectionRebuild>;
 }

@@ -17,6 +17,8 @@ const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
  * - `clinical` (a schema pack over the chart) and `testing` (helpers over replicas) sit on
  *   top of the core, side by side; `index.ts` is the core's public entry and gathers them;
  *   `cli` is the top.
+ * - `workers` holds worker-thread entries (a SQLite rebuild's): each is an entry point
+ *   like `index.ts` that may name the schema packs, and nothing imports it.
  *
  * A path belongs to the layer of its longest matching prefix (so `sync/http/x.ts` is in
  * `sync/http`, `sync/x.ts` in `sync`).
@@ -31,7 +33,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['replica'],
   ['sync/http'],
   ['clinical', 'testing'],
-  ['index.ts'],
+  ['index.ts', 'workers'],
   ['cli'],
 ];
 
