@@ -59,6 +59,8 @@ export interface ProjectionOpening {
   readonly events: number;
   /** How long it took. */
   readonly seconds: number;
+  /** `rebuilt` by worker threads: how many (absent: folded in the store's own thread). */
+  readonly workers?: number;
 }
 
 /** Options for {@link StoreProjection.rebuild}: progress, and the parallelism (defaults: those the projection was opened with). */
@@ -75,6 +77,8 @@ export interface ProjectionRebuild {
   readonly streams: number;
   /** How long it took. */
   readonly seconds: number;
+  /** Worker threads that folded (absent: the store's own thread folded). */
+  readonly workers?: number;
 }
 
 /**

@@ -73,11 +73,12 @@ describe('the SQLite projection rebuilt with worker threads', () => {
             await store.append(scenario.events);
             // No projection yet: opening rebuilds it, in worker threads.
             const projection = await store.openProjection({ schema: choice.schema, workers, schemaModule: { url: SCHEMA_MODULE, exportName: choice.name } });
-            expect(projection.opening).toMatchObject({ action: 'rebuilt', events: scenario.events.length });
+            expect(projection.opening).toMatchObject({ action: 'rebuilt', events: scenario.events.length, workers });
             const parallel = projectionRows(path);
             expectViewIsFold(projection, scenario.events, choice.schema, `${choice.name}, ${workers} workers`);
             const serial = await projection.rebuild({ workers: 0 });
-            expect(serial.events).toBe(scenario.events.length);
+            expect(serial).toMatchObject({ events: scenario.events.length });
+            expect(serial.workers).toBeUndefined();
             expect(projectionRows(path), 'the serial rebuild writes the same rows and meta').toEqual(parallel);
             expectViewIsFold(projection, scenario.events, choice.schema, `${choice.name}, serial`);
           } finally {
@@ -99,7 +100,7 @@ describe('the SQLite projection rebuilt with worker threads', () => {
       const serial = projectionRows(path);
       const progress: number[] = [];
       const rebuilt = await projection.rebuild({ workers: 3, schemaModule: { url: SCHEMA_MODULE, exportName: 'trailSchema' }, onProgress: (p) => progress.push(p.done) });
-      expect(rebuilt).toMatchObject({ events: events.length, streams: 40 });
+      expect(rebuilt).toMatchObject({ events: events.length, streams: 40, workers: 3 });
       expect(progress.at(-1)).toBe(events.length);
       expect(projectionRows(path)).toEqual(serial);
       expectViewIsFold(projection, events, trailSchema, 'many streams');
@@ -116,6 +117,7 @@ describe('the SQLite projection rebuilt with worker threads', () => {
       await store.append(events);
       const projection = await store.openProjection({ schema: trailSchema, workers: 2 });
       expect(projection.opening.action).toBe('rebuilt');
+      expect(projection.opening.workers).toBeUndefined();
       expectViewIsFold(projection, events, trailSchema, 'serial fallback');
     } finally {
       await store.close();

@@ -14,19 +14,25 @@ import type { SqliteProjectionTables } from './sqliteProjectionTables.js';
 
 /** Options for {@link rebuildInWorkers}. */
 export interface RebuildInWorkersOptions {
+  /** The store's own (writing) connection: the rows are written through it. */
   readonly db: Database.Database;
+  /** The store file, which every worker opens read-only. */
   readonly path: string;
+  /** The projection's tables on `db`. */
   readonly tables: SqliteProjectionTables;
   /** The fingerprint of the schema the projection folds with: every worker's must be this. */
   readonly fingerprint: string;
   /** Worker threads to start (at least 1). */
   readonly workers: number;
+  /** Where the workers import the schema from; undefined: among the schemas they know built in. */
   readonly schemaModule: SchemaModule | undefined;
   /** The highest event position to fold (the checkpoint the rebuild will record). */
   readonly upTo: number;
   /** Events at or below `upTo`, for progress. */
   readonly total: number;
+  /** Called after every transaction of rows. */
   readonly onProgress: ((progress: ProjectionProgress) => void) | undefined;
+  /** Told of each damaged signature a worker read past (as the store's own reads tell it). */
   readonly damagedSignature: DamagedSignatureReporter | undefined;
   /** Called once every worker holds the schema, before the first row is written: empties the projection. */
   readonly begin: () => void;

@@ -10,6 +10,7 @@ export interface RebuildWorkerData {
   readonly fingerprint: string;
   /** The schema's module, as a `file:` URL, when given. */
   readonly schemaUrl: string | undefined;
+  /** The schema's export in that module. */
   readonly exportName: string;
   /** This worker's slot in `signal` for its heartbeat (slot 0 counts messages). */
   readonly slot: number;

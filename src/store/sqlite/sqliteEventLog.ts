@@ -371,7 +371,7 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
         const tables = createSqliteProjectionTables(db, path);
         const projector = createProjector({ schema: options.schema, tables, reader: { readStream: (stream) => decodeAll(selectStream.all(stream)) }, ...(options.cacheBytes !== undefined ? { cacheBytes: options.cacheBytes } : {}) });
         const started = performance.now();
-        const rebuild = (onProgress: ((p: ProjectionProgress) => void) | undefined, parallel: RebuildParallelism): { events: number; streams: number } => {
+        const rebuild = (onProgress: ((p: ProjectionProgress) => void) | undefined, parallel: RebuildParallelism): { events: number; streams: number; workers?: number } => {
           if (opts.readOnly) throw stale('its projection must be rebuilt');
           const upTo = selectMaxPos.get() ?? 0;
           const total = selectCount.get() as number;
@@ -380,10 +380,11 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
             projector.reset();
           };
           const workers = checkWorkers(parallel.workers ?? DEFAULT_REBUILD_WORKERS);
-          let done: { events: number; streams: number } | undefined;
+          let done: { events: number; streams: number; workers?: number } | undefined;
           if (workers > 0) {
             try {
-              done = rebuildInWorkers({ db, path, tables, fingerprint, workers, schemaModule: parallel.schemaModule, upTo, total, onProgress, damagedSignature, begin });
+              const folded = rebuildInWorkers({ db, path, tables, fingerprint, workers, schemaModule: parallel.schemaModule, upTo, total, onProgress, damagedSignature, begin });
+              if (folded !== undefined) done = { ...folded, workers };
             } finally {
               // The rows were written past the projector: it reloads the digest, count and stamp from them.
               projector.reset();
@@ -414,8 +415,8 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
         const upTo = selectMaxPos.get() ?? 0;
         if (tables.meta(PROJECTION_SCHEMA) !== fingerprint) {
           if (opts.readOnly) throw stale(tables.meta(PROJECTION_SCHEMA) === undefined ? 'the store has no projection yet' : 'its projection was folded with another schema');
-          const { events } = rebuild(options.onProgress, parallelOf({}));
-          opening = { action: 'rebuilt', events, seconds: (performance.now() - started) / 1000 };
+          const { events, workers } = rebuild(options.onProgress, parallelOf({}));
+          opening = { action: 'rebuilt', events, seconds: (performance.now() - started) / 1000, ...(workers === undefined ? {} : { workers }) };
         } else if (checkpoint < upTo) {
           if (opts.readOnly) throw stale(`its projection is behind the events (folded up to position ${checkpoint} of ${upTo})`);
           let at = checkpoint;
@@ -469,8 +470,8 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
             rebuild: (rebuildOptions: StoreRebuildOptions = {}) =>
               guard('rebuild', () => {
                 const t0 = performance.now();
-                const { events, streams } = rebuild(rebuildOptions.onProgress, parallelOf(rebuildOptions));
-                return { events, streams, seconds: (performance.now() - t0) / 1000 };
+                const { events, streams, workers } = rebuild(rebuildOptions.onProgress, parallelOf(rebuildOptions));
+                return { events, streams, seconds: (performance.now() - t0) / 1000, ...(workers === undefined ? {} : { workers }) };
               }),
           },
           read,
