@@ -174,8 +174,8 @@ function rebuildStages(label: string): (p: { readonly done: number; readonly tot
 /**
  * The persisted projection's streaming rebuild (what `chartlog replay` and a schema
  * upgrade do): on a copy of the store, open its projection for writing (current: no
- * fold), then `rebuild()` it `job.runs` times, timed; then the replica hash and the open
- * conflicts, read from the projection.
+ * fold), then `rebuild()` it `job.runs` times, timed (with `job.workers` worker threads
+ * when given); then the replica hash and the open conflicts, read from the projection.
  */
 async function replay(): Promise<RebuildResult> {
   mkdirSync(job.scratchDir, { recursive: true });
@@ -190,7 +190,7 @@ async function replay(): Promise<RebuildResult> {
     let streams = 0;
     for (let r = 0; r < (job.runs ?? 1); r++) {
       const t0 = performance.now();
-      const rebuilt = await projection.rebuild({ onProgress: rebuildStages(`replay run ${r + 1}`) });
+      const rebuilt = await projection.rebuild({ onProgress: rebuildStages(`replay run ${r + 1}`), ...(job.workers !== undefined ? { workers: job.workers } : {}) });
       runsS.push((performance.now() - t0) / 1000);
       ({ events, streams } = rebuilt);
       stage(`replay run ${r + 1}: ${events} events in ${(runsS.at(-1) ?? 0).toFixed(2)} s, RSS ${rssMb()} MiB`);
