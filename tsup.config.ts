@@ -15,6 +15,8 @@ export default defineConfig({
     // The `chartlog` bin: its source starts with `#!/usr/bin/env node`, which esbuild keeps
     // and tsup marks executable, so no banner (which would land in every entry) is needed.
     'cli/main': 'src/cli/main.ts',
+    // A SQLite projection rebuild's worker threads start this file (src/store/sqlite/rebuildWorkerSource.ts finds it).
+    'workers/sqliteRebuildWorker': 'src/workers/sqliteRebuildWorker.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

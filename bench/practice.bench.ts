@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- practice [--quick] [--sizes quick,full] [--budget-s 600] [--rss-cap-mib 6000] [--samples 200] [--patients N] [--catchup-per-site N] [--cache-mib N] [--heap-mib N] [--replay-via worker|cli]`:
+ * `npm run bench -- practice [--quick] [--sizes quick,full] [--budget-s 600] [--rss-cap-mib 6000] [--samples 200] [--patients N] [--catchup-per-site N] [--cache-mib N] [--heap-mib N] [--replay-via worker|cli] [--replay-workers N]`:
  * a replica the size of a real GP practice (issue 10). Builds once, and caches under
  * `.bench-out/practice/`, a SQLite replica store of 10,000 patients × 500 events =
  * 5,000,000 events from 3 sites with the primary-care workload (`--quick`: 1,000
@@ -32,6 +32,8 @@
  *   default) opens a copy of the store and calls `projection.rebuild()` in a worker;
  *   `--replay-via cli` runs `chartlog replay --store COPY --json` instead, which measures
  *   the projection rebuild once the CLI's replay does it (before that, its in-memory fold).
+ *   `--replay-workers N` rebuilds with N worker threads (`workers`; 0 in the rebuild's own
+ *   thread; the store's default when not given), either way.
  *
  * `--heap-mib N` starts every measuring process with `--max-old-space-size=N` (the V8 heap
  * limit a deployment sets; without it, the RSS cap): V8 collects lazily up to its limit, so
@@ -87,11 +89,12 @@ export async function run(options: BenchOptions): Promise<void> {
   const cacheMib = numberArg(options.args, '--cache-mib', 'practice');
   const replayVia = stringArg(options.args, '--replay-via') ?? 'worker';
   if (replayVia !== 'worker' && replayVia !== 'cli') throw new Error(`practice: --replay-via takes worker or cli, not ${replayVia}`);
+  const replayWorkers = numberArg(options.args, '--replay-workers', 'practice');
   const results = new Map<SizeName, Map<Metric, number | null>>();
   for (const size of sizes) {
     const store = await practiceStore({ patients: patientsOverride ?? SIZES[size].patients, eventsPerPatient: 500, concurrency: 0.01, seed: 1, catchupPerSite });
     progress(`practice ${SIZES[size].label}: store ${store.storePath} (${store.events} events) ${store.cached ? 'cached' : `built in ${store.buildS.toFixed(1)} s`}`);
-    results.set(size, await measureSize(store, patientsOverride === undefined ? SIZES[size].label : `${store.events}`, bounds, { samples, cacheMib, replayVia }));
+    results.set(size, await measureSize(store, patientsOverride === undefined ? SIZES[size].label : `${store.events}`, bounds, { samples, cacheMib, replayVia, replayWorkers }));
   }
   const small = results.get('quick');
   const large = results.get('full');
@@ -113,6 +116,8 @@ interface Knobs {
   /** `cacheBytes` for the workers' replicas, MiB; the replica's default when undefined. */
   readonly cacheMib: number | undefined;
   readonly replayVia: 'worker' | 'cli';
+  /** Worker threads for the replay's rebuild; the store's default when undefined. */
+  readonly replayWorkers: number | undefined;
 }
 
 async function measureSize(store: PracticeStore, size: string, bounds: Bounds, knobs: Knobs): Promise<Map<Metric, number | null>> {
@@ -130,7 +135,18 @@ async function measureSize(store: PracticeStore, size: string, bounds: Bounds, k
     print({ bench: 'practice', metric, value: value === null ? null : round(value), unit, ...extra, goal, goalMet: value !== null && met(value) && extra['goalMet'] !== false, ...failed, ...base, peakRssMb: run.peakRssMib });
   };
   const worker = async (kind: PracticeJobKind): Promise<PracticeJobRun> => {
-    const job: PracticeJob = { kind, storePath: store.storePath, keyFiles: store.keyFiles, catchupPath: store.catchupPath, patients: store.patients, events: store.events, samples, scratchDir, ...(cacheMib !== undefined ? { cacheBytes: Math.round(cacheMib * 1024 * 1024) } : {}) };
+    const job: PracticeJob = {
+      kind,
+      storePath: store.storePath,
+      keyFiles: store.keyFiles,
+      catchupPath: store.catchupPath,
+      patients: store.patients,
+      events: store.events,
+      samples,
+      scratchDir,
+      ...(cacheMib !== undefined ? { cacheBytes: Math.round(cacheMib * 1024 * 1024) } : {}),
+      ...(knobs.replayWorkers !== undefined ? { workers: knobs.replayWorkers } : {}),
+    };
     return runPracticeJob(`practice ${size}`, job, bounds);
   };
   const cli = async (command: string, ...rest: string[]): Promise<{ run: BoundedRun; json: Record<string, unknown> | undefined }> => {
@@ -173,19 +189,19 @@ async function measureSize(store: PracticeStore, size: string, bounds: Bounds, k
     // The CLI's replay rebuilds the store's projection: on a copy, so the cached store stays as built.
     const copy = join(scratchDir, 'replay.chartlog');
     copyStore(store.storePath, copy);
-    const replay = await cli('replay', '--store', copy, '--json');
+    const replay = await cli('replay', '--store', copy, '--json', ...(knobs.replayWorkers !== undefined ? ['--workers', String(knobs.replayWorkers)] : []));
     rmSync(scratchDir, { recursive: true, force: true });
     mkdirSync(scratchDir, { recursive: true });
     eps = typeof replay.json?.['eventsPerSecond'] === 'number' ? replay.json['eventsPerSecond'] : null;
     replayRun = replay.run;
-    replayExtra = { via: 'chartlog replay --json', seconds: typeof replay.json?.['seconds'] === 'number' ? round(replay.json['seconds']) : null };
+    replayExtra = { via: 'chartlog replay --json', workers: knobs.replayWorkers ?? 'default', seconds: typeof replay.json?.['seconds'] === 'number' ? round(replay.json['seconds']) : null };
   } else {
     const replay = await worker('replay');
     const r = replay.result as RebuildResult | undefined;
     const seconds = r?.runsS[0];
     eps = r !== undefined && seconds !== undefined ? r.events / seconds : null;
     replayRun = replay.run;
-    replayExtra = { via: 'projection.rebuild() in a worker', ...(r && seconds !== undefined ? { seconds: round(seconds), streams: r.streams, hashMs: round(r.hashMs) } : {}) };
+    replayExtra = { via: 'projection.rebuild() in a worker', workers: knobs.replayWorkers ?? 'default', ...(r && seconds !== undefined ? { seconds: round(seconds), streams: r.streams, hashMs: round(r.hashMs) } : {}) };
   }
   emitMetric('replay_events_per_s', eps === null ? null : Math.round(eps), replayRun, { ...replayExtra, goalMet: eps !== null && eps >= 500_000 && replayRun.peakRssMib <= 512 });
   return values;

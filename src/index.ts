@@ -117,7 +117,7 @@ export type { OpenSlotInput, BookAppointmentInput, CancelAppointmentInput, Reboo
 // Stores: the port, the in-memory adapter and the store tools (no driver needed).
 // SQLite and EventStoreDB adapters live behind `chartlog/sqlite` and `chartlog/eventstoredb`.
 export type { EventLog, AppendOptions, AppendResult, EventPage, StoredSnapshot, VersionVector } from './store/eventLog.js';
-export type { StoreProjection, StoreProjectionOptions, ProjectionProgress, ProjectionOpening, ProjectionRebuild } from './store/storeProjection.js';
+export type { StoreProjection, StoreProjectionOptions, StoreRebuildOptions, RebuildParallelism, SchemaModule, ProjectionProgress, ProjectionOpening, ProjectionRebuild } from './store/storeProjection.js';
 export { MARKER_NAME_PATTERN } from './store/markerName.js';
 export { planAppend, takenPositions } from './store/checkAppend.js';
 export { readEventPages, readAllEvents } from './store/readEventPages.js';

@@ -37,6 +37,8 @@ export interface PracticeJob {
   readonly cacheBytes?: number;
   /** Timed rebuilds in one process, for `replay` and `fold` (each result lists every run). @defaultValue 1 */
   readonly runs?: number;
+  /** `workers` for `replay`'s rebuild (worker threads; 0 folds in the job's own thread); the store's default when absent. */
+  readonly workers?: number;
 }
 
 /** Figures of an `open` job. */

@@ -104,7 +104,7 @@ async function run(): Promise<PracticeResult> {
       for (let n = 0; n < job.samples; n++) {
         const p = Math.floor(rand() * job.patients);
         const key = `Observation/bench-record-${process.pid}-${n}`;
-        const draft = { stream: patient(p), type: 'observation.recorded', data: { [key]: { patient: `Patient/p${p}`, code: { coding: [{ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' }], text: 'Heart rate' }, category: 'vital-signs', effectiveDateTime: new Date().toISOString(), value: { valueQuantity: { value: 60 + n % 40, unit: '/min' } }, status: 'final' } }, author: { id: 'clinician-practice-a', org: 'practice-a' } };
+        const draft = { stream: patient(p), type: 'observation.recorded', data: { [key]: { subject: { reference: `Patient/p${p}` }, code: { coding: [{ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' }], text: 'Heart rate' }, category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }], effective: { effectiveDateTime: new Date().toISOString() }, value: { valueQuantity: { value: 60 + n % 40, unit: '/min' } }, status: 'final' } }, author: { id: 'clinician-practice-a', org: 'practice-a' } };
         const r0 = performance.now();
         await replica.record(draft);
         ms.push(performance.now() - r0);
@@ -174,8 +174,8 @@ function rebuildStages(label: string): (p: { readonly done: number; readonly tot
 /**
  * The persisted projection's streaming rebuild (what `chartlog replay` and a schema
  * upgrade do): on a copy of the store, open its projection for writing (current: no
- * fold), then `rebuild()` it `job.runs` times, timed; then the replica hash and the open
- * conflicts, read from the projection.
+ * fold), then `rebuild()` it `job.runs` times, timed (with `job.workers` worker threads
+ * when given); then the replica hash and the open conflicts, read from the projection.
  */
 async function replay(): Promise<RebuildResult> {
   mkdirSync(job.scratchDir, { recursive: true });
@@ -190,7 +190,7 @@ async function replay(): Promise<RebuildResult> {
     let streams = 0;
     for (let r = 0; r < (job.runs ?? 1); r++) {
       const t0 = performance.now();
-      const rebuilt = await projection.rebuild({ onProgress: rebuildStages(`replay run ${r + 1}`) });
+      const rebuilt = await projection.rebuild({ onProgress: rebuildStages(`replay run ${r + 1}`), ...(job.workers !== undefined ? { workers: job.workers } : {}) });
       runsS.push((performance.now() - t0) / 1000);
       ({ events, streams } = rebuilt);
       stage(`replay run ${r + 1}: ${events} events in ${(runsS.at(-1) ?? 0).toFixed(2)} s, RSS ${rssMb()} MiB`);

@@ -1,22 +1,21 @@
 import type { Draft } from 'immer';
 import { ChartlogError } from '../error/chartlogError.js';
-import { canonicalJson } from '../event/canonicalJson.js';
 import { compareEvents, type ChartEvent } from '../event/chartEvent.js';
-import { hashCanonical } from '../event/eventHash.js';
 import { freezeDeep } from '../event/freezeDeep.js';
 import type { StreamId } from '../event/ids.js';
-import { jsonKeys, type Json } from '../event/json.js';
 import type { FieldState } from '../merge/mergeRule.js';
-import { RETRACTION_EVENT, type Schema } from '../merge/schema.js';
+import type { Schema } from '../merge/schema.js';
 import { removeSorted } from '../merge/sortedIds.js';
-import { applyBatch } from './applyBatch.js';
-import { applyEvent, isFoldable, retractionTargets } from './applyEvent.js';
+import { applyEvent, retractionTargets } from './applyEvent.js';
 import { createWritePlan } from './writePlan.js';
 import type { ChartView } from './chartView.js';
 import { addTerm, digestTerm, EMPTY_DIGEST_SUM, formatDigestSum, parseDigestSum } from './digestSum.js';
+import { forEachWrite, noteLastWrites, writesFields } from './fieldWrites.js';
+import { finishStream, type StreamOutcome } from './finishStream.js';
+import { foldNewStream } from './foldNewStream.js';
 import { eventKeyOf, type EventKey } from './eventKey.js';
-import type { ProjectedResource, ProjectedStream, ProjectionTables, ResourceChange } from './projectionTables.js';
-import { rememberResourceHash, rememberStateHash, replicaHashOf, resourceDigestItem, stateHash, streamDigestItem, streamHashOf } from './stateHash.js';
+import type { ProjectedResource, ProjectedStream, ProjectionTables } from './projectionTables.js';
+import { rememberStateHash, replicaHashOf, stateHash, streamDigestItem } from './stateHash.js';
 import { conflictKey, emptyStreamState, parseConflictKey, type ResourceState, type StreamState } from './streamState.js';
 
 /** Reads one stream's events, synchronously, in total order: what a late event re-folds from. */
@@ -199,32 +198,12 @@ export function createProjector(options: ProjectorOptions): Projector {
 
   /** Folds one stream's new events (sorted), returning its new row and the resources that changed; touches no cache entry. */
   const projectStream = (stream: StreamId, fresh: readonly ChartEvent[], base: CachedStream | undefined): StreamOutcome => {
-    const row: ProjectedStream = base?.row ?? { stream, events: 0, digest: EMPTY_DIGEST_SUM, hash: '', conflicts: [], retracted: [] };
+    // A new stream (a rebuild, or a record's first events): the pure fold, without drafts.
+    if (base === undefined) return foldNewStream(stream, fresh, schema);
+    const row = base.row;
     const { retracted, newlyRetracted } = retractionsAfter(row, fresh);
     // The last folded write per field, for the resources this batch writes: what makes the next event late or not.
     const lasts = new Map<string, Record<string, EventKey>>();
-    const noteWrites = (list: readonly ChartEvent[], lastOf: (r: string) => Record<string, EventKey>, accept: (r: string, f: string) => boolean): void => {
-      for (const e of list) {
-        if (!writesFields(e, schema) || retracted.has(e.id)) continue;
-        const key = eventKeyOf(e);
-        forEachWrite(e, (r, f) => {
-          // The latest write folded: a late write of an order-free field is applied, not the last.
-          if (accept(r, f) && !(lastOf(r)[f] !== undefined && (lastOf(r)[f] as EventKey) > key)) lastOf(r)[f] = key;
-        });
-      }
-    };
-
-    if (base === undefined) {
-      // A new stream (a rebuild, or a record's first events): the pure fold, without drafts.
-      const state = applyBatch(emptyStreamState(stream), fresh, 0, fresh.length, schema, retracted, true);
-      const lastOf = (r: string): Record<string, EventKey> => {
-        let l = lasts.get(r);
-        if (l === undefined) lasts.set(r, (l = {}));
-        return l;
-      };
-      noteWrites(fresh, lastOf, () => true);
-      return finish(stream, row, fresh.length, state, Object.keys(state.resources), () => undefined, lasts);
-    }
 
     // Fields to re-fold from the stream's events: written by an event a new retraction takes back…
     const refold = new Set<string>();
@@ -288,9 +267,9 @@ export function createProjector(options: ProjectorOptions): Projector {
       const { resource, field } = parseConflictKey(k);
       delete lastOf(resource)[field];
     }
-    noteWrites(fresh, lastOf, direct);
-    if (refold.size > 0) noteWrites(streamEvents as readonly ChartEvent[], lastOf, again);
-    return finish(stream, row, fresh.length, next, [...touched], held, lasts);
+    noteLastWrites(fresh, schema, retracted, lastOf, direct);
+    if (refold.size > 0) noteLastWrites(streamEvents as readonly ChartEvent[], schema, retracted, lastOf, again);
+    return finishStream(stream, row, fresh.length, next, [...touched], held, lasts);
   };
 
   return {
@@ -414,55 +393,6 @@ export function createProjector(options: ProjectorOptions): Projector {
   };
 }
 
-/** One stream's outcome of a {@link Projector.project} call, applied to the cache on commit. */
-interface StreamOutcome {
-  readonly row: ProjectedStream;
-  readonly changes: ResourceChange[];
-  /** True when the stream had no row before (its resources are all in `changes`). */
-  readonly created: boolean;
-}
-
-/**
- * The changed resources of a stream after a fold (`touched` keys of `next`, compared with
- * what was `held`), with their canonical JSON, hashes and the stream's new digest and row.
- */
-function finish(stream: StreamId, row: ProjectedStream, added: number, next: StreamState, touched: readonly string[], held: (key: string) => ProjectedResource | undefined, lasts: ReadonlyMap<string, Record<string, EventKey>>): StreamOutcome {
-  let digest = parseDigestSum(row.digest);
-  const changes: ResourceChange[] = [];
-  for (const key of touched) {
-    const before = held(key);
-    const state = next.resources[key];
-    if (state === undefined) {
-      if (before === undefined) continue;
-      digest = addTerm(digest, digestTerm(resourceDigestItem(key, before.hash)), -1);
-      changes.push({ key, resource: undefined, body: undefined });
-      continue;
-    }
-    const last = lasts.get(key) ?? before?.last ?? {};
-    if (before !== undefined && before.state === state && sameKeys(before.last, last)) continue;
-    const body = canonicalJson(state as unknown as Json);
-    const hash = state === before?.state ? before.hash : hashCanonical(body);
-    rememberResourceHash(state, hash);
-    if (before !== undefined) digest = addTerm(digest, digestTerm(resourceDigestItem(key, before.hash)), -1);
-    digest = addTerm(digest, digestTerm(resourceDigestItem(key, hash)), 1);
-    changes.push({ key, resource: { key, state, hash, last, size: body.length }, body });
-  }
-  const digestHex = formatDigestSum(digest);
-  const nextRow: ProjectedStream = { stream, events: row.events + added, digest: digestHex, hash: streamHashOf(stream, digestHex, next.conflicts, next.retracted), conflicts: next.conflicts, retracted: next.retracted };
-  return { row: nextRow, changes, created: row.hash === '' };
-}
-
-/** True for an event the fold applies as field writes (understood, and not a retraction). */
-function writesFields(event: ChartEvent, schema: Schema): boolean {
-  return event.type !== RETRACTION_EVENT && isFoldable(event, schema);
-}
-
-/** Calls `visit` for every `(resource, field)` an event the fold understands writes. */
-function forEachWrite(event: ChartEvent, visit: (resource: string, field: string) => void): void {
-  const data = event.data;
-  for (const resource of jsonKeys(data)) for (const field of Object.keys(data[resource] as object)) visit(resource, field);
-}
-
 /** A mutable deep copy of a frozen, JSON-shaped field state that a rule is about to change in place. */
 function thaw<T>(value: T): T {
   if (typeof value !== 'object' || value === null) return value;
@@ -470,11 +400,4 @@ function thaw<T>(value: T): T {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) out[key] = thaw((value as Record<string, unknown>)[key]);
   return out as T;
-}
-
-function sameKeys(a: { readonly [field: string]: EventKey }, b: { readonly [field: string]: EventKey }): boolean {
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  for (const k of ka) if (a[k] !== b[k]) return false;
-  return true;
 }

@@ -1,5 +1,6 @@
 import type { PendingProjection, Projector } from '../chart/projector.js';
 import type { ChartEvent } from '../event/chartEvent.js';
+import { progressAt } from './progressAt.js';
 import type { ProjectionProgress } from './storeProjection.js';
 
 /** Options for {@link foldIntoProjection}. */
@@ -36,9 +37,7 @@ export function foldIntoProjection(projector: Projector, groups: Iterable<readon
     batch = [];
     options.inTransaction(() => projector.project(events)).commit();
     done += events.length;
-    const seconds = (now() - started) / 1000;
-    const eventsPerSecond = seconds > 0 ? done / seconds : 0;
-    options.onProgress?.({ phase: options.phase, done, total: options.total, eventsPerSecond, etaSeconds: eventsPerSecond > 0 ? Math.max(0, options.total - done) / eventsPerSecond : undefined });
+    options.onProgress?.(progressAt(options.phase, done, options.total, (now() - started) / 1000));
   };
   for (const group of groups) {
     for (const e of group) batch.push(e);

@@ -19,6 +19,8 @@ const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
  *   FHIR R4 resources with its own rule choices and commands) and `testing` (helpers over
  *   replicas) sit on top of it, side by side; `index.ts` is the core's public entry and
  *   gathers them; `cli` is the top.
+ * - `workers` holds worker-thread entries (a SQLite rebuild's): each is an entry point
+ *   like `index.ts` that may name the schema packs, and nothing imports it.
  *
  * A path belongs to the layer of its longest matching prefix (so `sync/http/x.ts` is in
  * `sync/http`, `sync/x.ts` in `sync`).
@@ -34,7 +36,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['sync/http'],
   ['fhir'],
   ['clinical', 'testing'],
-  ['index.ts'],
+  ['index.ts', 'workers'],
   ['cli'],
 ];
 

@@ -176,6 +176,22 @@ describe('chartlog replay rebuilds the persisted projection', () => {
     expect(text.stdout).toMatch(new RegExp(`events      ${events.length} in 2 records`));
   }, 30_000);
 
+  it('--workers 2 folds in worker threads to the same projection: the hash of the fold, on a store without one and again on a current one', async () => {
+    const path = await unprojectedStore('replayed-workers.chartlog');
+    const first = await runChartlog(['replay', '--store', path, '--workers', '2', '--json']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(new RegExp(`replay rebuild: 100% \\(${events.length}/${events.length} events`));
+    expect(JSON.parse(first.stdout)).toMatchObject({ stateHash: foldedHash, events: events.length, streams: 2, workers: 2 });
+    const again = await runChartlog(['replay', '--store', path, '--workers', '2', '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ stateHash: foldedHash, events: events.length, streams: 2, workers: 2 });
+    const status = await runChartlog(['status', '--store', path, '--json']);
+    expect(JSON.parse(status.stdout)).toMatchObject({ stateHash: foldedHash, conflicts: 1 });
+    const bad = await runChartlog(['replay', '--store', path, '--workers', 'two', '--json']);
+    expect(bad.code).toBe(2);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION' } });
+  }, 60_000);
+
   it('refuses a store another process writes with STORE_LOCKED, and a missing file without creating it', async () => {
     const path = await projectedStore('held.chartlog');
     const writer = openSqliteEventLog(path);

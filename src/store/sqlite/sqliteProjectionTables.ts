@@ -7,9 +7,16 @@ import type { ResourceState } from '../../chart/streamState.js';
 import { freezeDeep } from '../../event/freezeDeep.js';
 import { hashCanonical } from '../../event/eventHash.js';
 import type { EventId, StreamId } from '../../event/ids.js';
+import type { EncodedStream } from './rebuildWorkerProtocol.js';
 
 type StreamRow = [string, number, string, string, string, string];
 type ResourceRow = [string, string, string, string];
+
+/** The SQLite {@link ProjectionTables}, and a write of rows already encoded (a rebuild worker's). */
+export interface SqliteProjectionTables extends ProjectionTables {
+  /** Writes a new stream's row and resources as `encodeStreamRows` encoded them (nothing to delete: the stream had no row). */
+  writeEncoded(rows: EncodedStream): void;
+}
 
 /**
  * {@link ProjectionTables} in a store's SQLite file (schema version 3): `projection_streams`,
@@ -18,7 +25,7 @@ type ResourceRow = [string, string, string, string];
  * checked against its hash (a resource's body, a stream's parts); a mismatch is
  * `STORE_CORRUPT`, and `chartlog replay` rebuilds the projection from the events.
  */
-export function createSqliteProjectionTables(db: Database.Database, path: string): ProjectionTables {
+export function createSqliteProjectionTables(db: Database.Database, path: string): SqliteProjectionTables {
   const getStream = db.prepare<[string], StreamRow>('SELECT stream, events, digest, hash, conflicts, retracted FROM projection_streams WHERE stream = ?').raw();
   const putStream = db.prepare<[string, number, string, string, string, string, number]>(
     'INSERT INTO projection_streams (stream, events, digest, hash, conflicts, retracted, conflicted) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (stream) DO UPDATE SET events = excluded.events, digest = excluded.digest, hash = excluded.hash, conflicts = excluded.conflicts, retracted = excluded.retracted, conflicted = excluded.conflicted',
@@ -88,6 +95,10 @@ export function createSqliteProjectionTables(db: Database.Database, path: string
         if (resource === undefined) deleteResource.run(row.stream, key);
         else putResource.run(row.stream, key, body as string, resource.hash, JSON.stringify(resource.last));
       }
+    },
+    writeEncoded([stream, events, digest, hash, conflicts, retracted, conflicted, resources]) {
+      putStream.run(stream, events, digest, hash, conflicts, retracted, conflicted);
+      for (let i = 0; i < resources.length; i += 4) putResource.run(stream, resources[i] as string, resources[i + 1] as string, resources[i + 2] as string, resources[i + 3] as string);
     },
     streams: () => listStreams.all() as StreamId[],
     conflicted: () => listConflicted.all() as StreamId[],
