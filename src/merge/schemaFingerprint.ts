@@ -21,6 +21,15 @@ export const PROJECTION_FORMAT = 'chartlog/projection/v2';
  * @example schemaFingerprint(clinicalSchema) // '3f1c…' (64 hex digits)
  */
 export function schemaFingerprint(schema: Schema): string {
+  // A pure memo keyed by the (immutable) schema: an R4 schema has thousands of fields.
+  let fingerprint = fingerprints.get(schema);
+  if (fingerprint === undefined) fingerprints.set(schema, (fingerprint = computeFingerprint(schema)));
+  return fingerprint;
+}
+
+const fingerprints = new WeakMap<Schema, string>();
+
+function computeFingerprint(schema: Schema): string {
   const { definition } = schema;
   const resources: Record<string, Record<string, string>> = {};
   for (const [type, resource] of Object.entries(definition.resources)) {
