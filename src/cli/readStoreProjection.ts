@@ -9,14 +9,14 @@ import type { SqliteEventLog } from '../store/sqlite/index.js';
  * The persisted projection of a store a command opened read-only: what `status`,
  * `conflicts` and `verify` read instead of folding every event. An empty store needs
  * none (its chart is empty whatever the schema), so a freshly created file reads as
- * the empty chart.
+ * the empty chart. `cacheBytes` bounds its cache (the store's default when absent).
  * @throws ChartlogError `PROJECTION_STALE` when the projection is missing, behind the
  *   events or folded with another schema, its message naming the fix
  *   (`chartlog replay --store FILE`); the store's own errors.
  */
-export async function readStoreProjection(store: SqliteEventLog, schema: Schema): Promise<ChartView> {
+export async function readStoreProjection(store: SqliteEventLog, schema: Schema, options: { readonly cacheBytes?: number } = {}): Promise<ChartView> {
   try {
-    return await store.openProjection({ schema });
+    return await store.openProjection({ schema, ...options });
   } catch (error) {
     if (!isChartlogError(error) || error.code !== 'PROJECTION_STALE') throw error;
     if ((await store.count()) === 0) return emptyChartView(schema);

@@ -32,8 +32,10 @@ export interface ExportFhirOptions {
 
 /**
  * Every current resource of a replica's records as FHIR R4 (`toFhirResource`: versions
- * from the events, conflicts marked), record by record (one record's state in memory at
- * a time), with `provenance` the `Provenance` of every event behind them.
+ * from the events, conflicts marked), record by record, with `provenance` the `Provenance`
+ * of every event behind them. Each record is read once through the chart, so its cache
+ * fills as export goes: open the projection with a small `cacheBytes` for an export of a
+ * whole store (`chartlog export-fhir` uses 8 MiB).
  *
  * As FHIR has it: a resource every write of which was retracted (recorded against the
  * wrong patient) no longer exists and is not exported; its Provenance (activity `NULLIFY`,

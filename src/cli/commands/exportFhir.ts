@@ -8,6 +8,9 @@ import { stringOption, requiredOption, type CliCommand } from '../cliCommand.js'
 import { openStoreFile } from '../openStoreFile.js';
 import { readStoreProjection } from '../readStoreProjection.js';
 
+/** The projection cache while exporting, in bytes of canonical JSON. */
+const EXPORT_CACHE_BYTES = 8 * 1024 * 1024;
+
 /** `chartlog export-fhir`: a store's current records as a FHIR R4 collection Bundle or Bulk Data NDJSON. */
 export const exportFhirCommand: CliCommand = {
   name: 'export-fhir',
@@ -35,7 +38,8 @@ export const exportFhirCommand: CliCommand = {
     if (values['json'] === true) throw new ChartlogError('INVALID_OPTION', 'export-fhir writes FHIR JSON itself: --json does not apply');
     const store = await openStoreFile(requiredOption(values, 'store'), 'read');
     try {
-      const chart = await readStoreProjection(store, clinicalSchema);
+      // Each record is read once: a small cache keeps memory flat however large the store.
+      const chart = await readStoreProjection(store, clinicalSchema, { cacheBytes: EXPORT_CACHE_BYTES });
       const patient = stringOption(values, 'patient');
       const baseUrl = stringOption(values, 'base-url');
       const resources = exportFhir({ chart, store }, { ...(patient !== undefined ? { patient } : {}), provenance: values['provenance'] === true });
