@@ -34,6 +34,9 @@
  *   the projection rebuild once the CLI's replay does it (before that, its in-memory fold).
  *   `--replay-workers N` rebuilds with N worker threads (`workers`; 0 in the rebuild's own
  *   thread; the store's default when not given), either way.
+ * - `replay_floor_events_per_s` (no goal; a bound): every event body read with
+ *   better-sqlite3 in position order and parsed, nothing else, in one thread: the most a
+ *   one-thread replay could reach on this machine, whatever its fold costs.
  *
  * `--heap-mib N` starts every measuring process with `--max-old-space-size=N` (the V8 heap
  * limit a deployment sets; without it, the RSS cap): V8 collects lazily up to its limit, so
@@ -50,7 +53,7 @@ import { join } from 'node:path';
 import { numberArg, stringArg } from './benchArgs.js';
 import { progress, type BenchOptions } from './emit.js';
 import { copyStore } from './practice/copyStore.js';
-import { percentile, type CatchupResult, type HashResult, type LatencyResult, type OpenResult, type PracticeJob, type PracticeJobKind, type RebuildResult } from './practice/practiceJob.js';
+import { percentile, type CatchupResult, type HashResult, type LatencyResult, type OpenResult, type PracticeJob, type PracticeJobKind, type RebuildResult, type ScanResult } from './practice/practiceJob.js';
 import { practiceStore, type PracticeStore } from './practice/practiceStore.js';
 import { runPracticeJob, type PracticeJobRun } from './practice/runPracticeJob.js';
 import { runBounded, type Bounds, type BoundedRun } from './practice/runBounded.js';
@@ -204,5 +207,9 @@ async function measureSize(store: PracticeStore, size: string, bounds: Bounds, k
     replayExtra = { via: 'projection.rebuild() in a worker', workers: knobs.replayWorkers ?? 'default', ...(r && seconds !== undefined ? { seconds: round(seconds), streams: r.streams, hashMs: round(r.hashMs) } : {}) };
   }
   emitMetric('replay_events_per_s', eps === null ? null : Math.round(eps), replayRun, { ...replayExtra, goalMet: eps !== null && eps >= 500_000 && replayRun.peakRssMib <= 512 });
+  // The bound on any replay in one thread here: reading and parsing every event, nothing else.
+  const scan = await worker('scan');
+  const s = scan.result as ScanResult | undefined;
+  print({ bench: 'practice', metric: 'replay_floor_events_per_s', value: s === undefined ? null : Math.round(s.events / s.seconds), unit: 'events/s', note: 'every event body read (better-sqlite3, position order) and JSON.parse-d in one thread, nothing else: the most a one-thread replay could reach', ...base, peakRssMb: scan.run.peakRssMib });
   return values;
 }

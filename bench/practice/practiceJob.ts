@@ -17,7 +17,7 @@ export const STAGE_PREFIX = 'PRACTICE_STAGE ';
  * the store) and `fold` (every event read into memory and folded by `createChart`, for
  * comparison with `replay`).
  */
-export type PracticeJobKind = 'open' | 'read' | 'record' | 'hash' | 'catchup' | 'replay' | 'fold';
+export type PracticeJobKind = 'open' | 'read' | 'record' | 'hash' | 'catchup' | 'replay' | 'fold' | 'scan';
 
 /** One measurement, run in a fresh process. */
 export interface PracticeJob {
@@ -92,7 +92,17 @@ export interface RebuildResult {
 }
 
 /** Any worker result. */
-export type PracticeResult = OpenResult | LatencyResult | HashResult | CatchupResult | RebuildResult;
+/**
+ * Figures of a `scan` job: every stored event's body read with better-sqlite3 in position
+ * order and parsed (`JSON.parse`), nothing else, in one thread: the most a replay in one
+ * thread could reach on this machine, whatever its fold costs.
+ */
+export interface ScanResult {
+  readonly events: number;
+  readonly seconds: number;
+}
+
+export type PracticeResult = OpenResult | LatencyResult | HashResult | CatchupResult | RebuildResult | ScanResult;
 
 /** The `p`-th percentile (nearest rank) of unsorted values. */
 export function percentile(values: readonly number[], p: number): number {

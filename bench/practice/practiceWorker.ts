@@ -16,7 +16,8 @@ import { seededFloats } from '../../src/testing/mulberry32.js';
 import { recordSavesOffline, type OfflineSite } from '../workload/recordSaves.js';
 import { copyStore } from './copyStore.js';
 import type { CatchupWorkload } from './practiceStore.js';
-import { RESULT_PREFIX, STAGE_PREFIX, type PracticeJob, type PracticeResult, type RebuildResult } from './practiceJob.js';
+import Database from 'better-sqlite3';
+import { RESULT_PREFIX, STAGE_PREFIX, type PracticeJob, type PracticeResult, type RebuildResult, type ScanResult } from './practiceJob.js';
 
 const job = JSON.parse(process.argv[2] ?? '') as PracticeJob;
 const MIB = 1024 * 1024;
@@ -71,6 +72,7 @@ async function run(): Promise<PracticeResult> {
   if (job.kind === 'catchup') return catchup();
   if (job.kind === 'replay') return replay();
   if (job.kind === 'fold') return fold();
+  if (job.kind === 'scan') return scan();
   // Recording changes the store: record on a copy, so the cached store stays as built.
   const path = job.kind === 'record' ? join(job.scratchDir, `record-${process.pid}.chartlog`) : job.storePath;
   if (path !== job.storePath) copyStore(job.storePath, path);
@@ -207,6 +209,22 @@ async function replay(): Promise<RebuildResult> {
 }
 
 /** Every event read into memory (untimed), then folded into a new in-memory chart (`createChart().apply`) `job.runs` times, timed: the pre-projection rebuild, for comparison. */
+/** The replay's floor: read and parse every event body, in position order, and nothing else (see ScanResult). */
+function scan(): ScanResult {
+  const db = new Database(job.storePath, { readonly: true });
+  try {
+    const t0 = performance.now();
+    let events = 0;
+    for (const [body] of db.prepare<[], [string]>('SELECT body FROM events ORDER BY pos').raw().iterate()) {
+      JSON.parse(body);
+      events++;
+    }
+    return { events, seconds: (performance.now() - t0) / 1000 };
+  } finally {
+    db.close();
+  }
+}
+
 async function fold(): Promise<RebuildResult> {
   const store = openSqliteEventLog(job.storePath, { readOnly: true });
   const l0 = performance.now();
