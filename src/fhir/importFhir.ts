@@ -3,10 +3,9 @@ import { isChartlogError, type ChartlogError } from '../error/chartlogError.js';
 import type { Author, ChartEvent } from '../event/chartEvent.js';
 import type { EventDraft } from '../event/eventWriter.js';
 import { FHIR_EVENTS } from './fhirSchema.js';
-import type { FhirValidator } from './input/createFhirValidator.js';
 import type { FhirInputSource } from './input/fhirInputSource.js';
 import { describeLocation, type FhirRefusal } from './input/fhirRefusal.js';
-import { readFhirInput, type FhirInputProgress } from './input/readFhirInput.js';
+import { readFhirInput, type FhirInputProgress, type ReadFhirInputOptions } from './input/readFhirInput.js';
 import { prepareFhirWrite } from './prepareFhirWrite.js';
 
 /** Where import records: a replica (its chart and `recordAll`), or anything shaped like one. */
@@ -27,26 +26,19 @@ export interface FhirImportProgress extends FhirInputProgress {
   readonly unchanged: number;
 }
 
-/** Options for {@link importFhir}. */
-export interface ImportFhirOptions {
+/**
+ * Options for {@link importFhir}: reading as {@link readFhirInput} reads (`signal` stops the
+ * import with ChartlogError `ABORTED`; what was recorded before stays recorded), and:
+ */
+export interface ImportFhirOptions extends Omit<ReadFhirInputOptions, 'onProgress'> {
   /** Who the import records as (audited like any event: the person or system running it). */
   readonly author: Author;
   /** Progress, at most every `progressEveryMs` and once at the end. */
   readonly onProgress?: (progress: FhirImportProgress) => void;
-  /** @defaultValue `100` */
-  readonly progressEveryMs?: number;
-  /** Stops the import (ChartlogError `ABORTED`); what was recorded before stays recorded. */
-  readonly signal?: AbortSignal;
   /** Resources recorded per transaction. @defaultValue `500` */
   readonly batchResources?: number;
   /** Refusals the report lists (all are counted). @defaultValue `20` */
   readonly maxRefusalExamples?: number;
-  /** The R4 validator (see `readFhirInput`); `false` skips it. @defaultValue one made by `createFhirValidator` */
-  readonly validator?: FhirValidator | false;
-  /** See `readFhirInput`. */
-  readonly maxBundleBytes?: number;
-  /** See `readFhirInput`. */
-  readonly maxLineBytes?: number;
 }
 
 /** What an import did. Every item of the input is counted once: created, updated, unchanged or refused. */
@@ -112,17 +104,12 @@ export async function importFhir(target: FhirRecordTarget, sources: Iterable<Fhi
     events += (await target.recordAll(drafts)).length;
   };
 
-  for await (const item of readFhirInput(sources, {
-    onProgress: (p) => {
-      reading = p;
-      report();
-    },
-    ...(options.progressEveryMs !== undefined ? { progressEveryMs: options.progressEveryMs } : {}),
-    ...(options.signal !== undefined ? { signal: options.signal } : {}),
-    ...(options.validator !== undefined ? { validator: options.validator } : {}),
-    ...(options.maxBundleBytes !== undefined ? { maxBundleBytes: options.maxBundleBytes } : {}),
-    ...(options.maxLineBytes !== undefined ? { maxLineBytes: options.maxLineBytes } : {}),
-  })) {
+  const { author: _author, onProgress: _onProgress, batchResources: _batch, maxRefusalExamples: _max, ...reader } = options;
+  const onProgress = (p: FhirInputProgress): void => {
+    reading = p;
+    report();
+  };
+  for await (const item of readFhirInput(sources, { ...reader, onProgress })) {
     items++;
     if (item.kind === 'refused') {
       refuse(item.refusal);

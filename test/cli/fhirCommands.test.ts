@@ -8,16 +8,12 @@ import type { FhirResource } from '../../src/fhir/fhirResource.js';
 import { SYNTHEA_DIR, syntheaResources } from '../fhir/syntheaFixtures.js';
 import { useTempDir } from '../support/tempDir.js';
 import { runChartlog } from './runChartlog.js';
+import { withoutVersion } from '../support/fhirTesting.js';
 
 const file = useTempDir('fhir-cli');
 const bundles = readdirSync(SYNTHEA_DIR).filter((f) => f.endsWith('.json')).sort().map((f) => SYNTHEA_DIR + f);
 const unique = new Map(syntheaResources().map((r) => [`${r.resourceType}/${r.id}`, r]));
 
-function withoutVersion(resource: FhirResource): FhirResource {
-  const { meta, ...rest } = resource;
-  const { versionId: _v, lastUpdated: _l, ...own } = meta ?? {};
-  return (Object.keys(own).length > 0 ? { ...rest, meta: own } : rest) as FhirResource;
-}
 
 describe('chartlog import-fhir and export-fhir', () => {
   it('imports a practice into a new store (progress on stderr, a JSON report), again adds nothing, and exports it back unchanged', async () => {

