@@ -11,11 +11,12 @@
  * CHARTLOG_ESDB_URL='esdb://127.0.0.1:2113?tls=false' npx vitest run test/conformance/eventstoredb.test.ts
  * ```
  */
-import { describe, it } from 'vitest';
+import { describe } from 'vitest';
 import { createEventStoreDbEventLog } from '../../src/store/eventstoredb/index.js';
 import type { EventLog } from '../../src/store/eventLog.js';
 import { startEsdbTestServer, type EsdbTestServer, type EsdbTestServerOptions } from '../support/esdb/esdbTestServer.js';
 import { describeEventLogConformance, type EventLogFactory } from './eventLogConformance.js';
+import { REAL_ESDB_URL, realServerSuite } from '../support/esdb/realServer.js';
 
 // Every store gets its own prefix: one database holds them all, as it would in production.
 const run = Date.now().toString(36);
@@ -45,11 +46,6 @@ function inProcess(options: EsdbTestServerOptions): EventLogFactory {
 describeEventLogConformance('eventstoredb (in-process gRPC server)', inProcess({}));
 describeEventLogConformance('eventstoredb (in-process gRPC server, Append RPC without BatchAppend)', inProcess({ batchAppend: false }));
 
-const url = process.env['CHARTLOG_ESDB_URL'];
-if (url) {
-  describeEventLogConformance(`eventstoredb (real server at ${url})`, factoryFor(async () => url));
-} else {
-  describe.skip('conformance: eventstoredb (real server) — set CHARTLOG_ESDB_URL to run, e.g. start one with `docker run --rm -d -p 2113:2113 kurrentplatform/kurrentdb:latest --insecure` and set CHARTLOG_ESDB_URL=\'esdb://127.0.0.1:2113?tls=false\'', () => {
-    it('runs the whole conformance suite against a real EventStoreDB/KurrentDB node', () => undefined);
-  });
-}
+describe.skipIf(REAL_ESDB_URL === '')(realServerSuite('the EventLog conformance suite'), () => {
+  describeEventLogConformance('eventstoredb (real server)', factoryFor(async () => REAL_ESDB_URL));
+});

@@ -18,6 +18,7 @@ import { caughtError } from '../support/caughtError.js';
 import { startEsdbTestServer, type EsdbTestServer } from '../support/esdb/esdbTestServer.js';
 import type { RecordedEvent } from '../support/esdb/esdbDatabase.js';
 import { expectConverged, openSite, recordMany } from '../replica/fixtures.js';
+import { REAL_ESDB_URL, realServerSuite } from '../support/esdb/realServer.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const NETWORK = ['practice-a', 'practice-b', 'hospital'];
@@ -237,23 +238,17 @@ describe('syncWithHub on EventStoreDB (in-process server)', () => {
   });
 });
 
-const url = process.env['CHARTLOG_ESDB_URL'];
-if (url) {
-  describe(`examples/eventstoredb-hub.ts against a real EventStoreDB/KurrentDB node at ${url}`, () => {
-    it('converges with the allergy conflict listed, every event in the hub exactly once', async () => {
-      const prefix = `hubtest${Date.now().toString(36)}`;
-      const result = await runEventStoreDbHub({ connectionString: url, prefix });
-      expectTheStory(result);
-      const hub = await createEventStoreDbEventLog({ connectionString: url, prefix });
-      try {
-        await expectEachOnceIn(hub, result.hubEvents);
-      } finally {
-        await hub.close();
-      }
-    });
+describe.skipIf(REAL_ESDB_URL === '')(realServerSuite('examples/eventstoredb-hub.ts'), () => {
+  const url = REAL_ESDB_URL;
+  it('converges with the allergy conflict listed, every event in the hub exactly once', async () => {
+    const prefix = `hubtest${Date.now().toString(36)}`;
+    const result = await runEventStoreDbHub({ connectionString: url, prefix });
+    expectTheStory(result);
+    const hub = await createEventStoreDbEventLog({ connectionString: url, prefix });
+    try {
+      await expectEachOnceIn(hub, result.hubEvents);
+    } finally {
+      await hub.close();
+    }
   });
-} else {
-  describe.skip('examples/eventstoredb-hub.ts against a real EventStoreDB/KurrentDB node — set CHARTLOG_ESDB_URL to run, e.g. start one with `docker run --rm -d -p 2113:2113 kurrentplatform/kurrentdb:latest --insecure` and set CHARTLOG_ESDB_URL=\'esdb://127.0.0.1:2113?tls=false\'', () => {
-    it('converges with the allergy conflict listed, every event in the hub exactly once', () => undefined);
-  });
-}
+});

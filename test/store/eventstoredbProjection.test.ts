@@ -19,6 +19,7 @@ import { interleavedBatches } from '../support/storeArrivals.js';
 import { caughtError } from '../support/caughtError.js';
 import { waitFor } from '../support/waitFor.js';
 import { useTempDir } from '../support/tempDir.js';
+import { REAL_ESDB_URL, realServerSuite } from '../support/esdb/realServer.js';
 
 const file = useTempDir('esdb-projection');
 const run = Date.now().toString(36);
@@ -203,10 +204,6 @@ afterAll(async () => {
 });
 describeProjection('in-process gRPC server', () => server.connectionString);
 
-const url = process.env['CHARTLOG_ESDB_URL'];
-if (url) describeProjection(`real server at ${url}`, () => url);
-else {
-  describe.skip('eventstoredb projection (real server) — set CHARTLOG_ESDB_URL to run, e.g. start one with `docker run --rm -d -p 2113:2113 kurrentplatform/kurrentdb:latest --insecure` and set CHARTLOG_ESDB_URL=\'esdb://127.0.0.1:2113?tls=false\'', () => {
-    it('runs the projection suite against a real EventStoreDB/KurrentDB node', () => undefined);
-  });
-}
+describe.skipIf(REAL_ESDB_URL === '')(realServerSuite('the projection suite'), () => {
+  describeProjection('real server', () => REAL_ESDB_URL);
+});
