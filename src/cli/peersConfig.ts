@@ -4,12 +4,12 @@ import { dirname, resolve } from 'node:path';
 import { ChartlogError, type ValidationIssue } from '../error/chartlogError.js';
 import { isSiteId } from '../event/ids.js';
 import { createKeyring, type Keyring } from '../replica/keyring.js';
+import { MIN_TOKEN_LENGTH } from '../sync/http/peerAuth.js';
 import { isSyncBaseUrl } from '../sync/http/syncBaseUrl.js';
 import { normalizeCertificatePin, type HttpSyncTlsOptions } from '../sync/http/tlsFetch.js';
 import { isPrivateKeyPem } from './siteKeyFile.js';
 
-/** Shortest bearer token accepted in a peers file. */
-export const MIN_TOKEN_LENGTH = 16;
+export { MIN_TOKEN_LENGTH } from '../sync/http/peerAuth.js';
 
 /** One trusted peer of a peers file. */
 export interface PeerEntry {
