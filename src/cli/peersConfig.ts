@@ -2,14 +2,16 @@ import { readFileSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { ChartlogError, type ValidationIssue } from '../error/chartlogError.js';
+import { isPlainObject } from '../event/json.js';
 import { isSiteId } from '../event/ids.js';
+import { checkFhirClients, type FhirClient } from '../fhir/rest/fhirClients.js';
 import { createKeyring, type Keyring } from '../replica/keyring.js';
+import { MIN_TOKEN_LENGTH } from '../sync/http/peerAuth.js';
 import { isSyncBaseUrl } from '../sync/http/syncBaseUrl.js';
 import { normalizeCertificatePin, type HttpSyncTlsOptions } from '../sync/http/tlsFetch.js';
 import { isPrivateKeyPem } from './siteKeyFile.js';
 
-/** Shortest bearer token accepted in a peers file. */
-export const MIN_TOKEN_LENGTH = 16;
+export { MIN_TOKEN_LENGTH } from '../sync/http/peerAuth.js';
 
 /** One trusted peer of a peers file. */
 export interface PeerEntry {
@@ -34,6 +36,12 @@ export interface PeersConfig {
   readonly peers: readonly PeerEntry[];
   /** Bearer token → peer site, for `createSyncHandler`'s `peers`. */
   readonly tokens: Readonly<Record<string, string>>;
+  /**
+   * The clients of the FHIR API (`fhirClients`), checked; undefined when the file has no
+   * `fhirClients` list, and then `chartlog serve` does not answer FHIR (an empty list: it
+   * answers, and refuses every caller).
+   */
+  readonly fhirClients?: readonly FhirClient[];
   /** A keyring with every peer's key. */
   keyring(): Keyring;
   /** Every peer's key by site, for `verifyEventLog`. */
@@ -51,6 +59,11 @@ export interface PeersConfig {
  *     { "site": "practice-b", "publicKey": "-----BEGIN PUBLIC KEY-----\n…\n-----END PUBLIC KEY-----\n" },
  *     { "site": "practice-c", "publicKeyFile": "practice-c.key.pub", "token": "practice-c-calls-us-with-this",
  *       "url": "https://practice-c.example:8443", "ourToken": "we-call-practice-c-with-this", "ca": "practice-c-ca.crt" }
+ *   ],
+ *   "fhirClients": [
+ *     { "token": "the-practice-ehr-calls-fhir-with-this", "scope": "read-write", "author": { "id": "ehr-service", "role": "system" } },
+ *     { "token": "the-audit-dashboard-reads-with-this", "scope": "read" },
+ *     { "token": "the-patient-app-of-p1-uses-this", "scope": "patient/*.read", "patient": "p1" }
  *   ]
  * }
  * ```
@@ -68,6 +81,14 @@ export interface PeersConfig {
  * `clientKey` (files) are the certificate we present to a peer requiring mutual TLS; files
  * are relative to the peers file. Other fields are refused, and so is a `publicKey` or
  * `publicKeyFile` holding a private key (a site's private key never leaves it).
+ *
+ * `fhirClients` (optional) lists the clients of the FHIR API: when it is present, even empty,
+ * `chartlog serve` answers FHIR R4 under `/fhir`; absent, it does not. Each has a `token`
+ * (at least 16 visible ASCII characters, unique, and held by no peer as `token` or
+ * `ourToken`), a `scope` (`read`, `read-write`, or SMART v1 scopes such as
+ * `patient/*.read user/Practitioner.read`), an `author` (`{ id, role?, org? }`, required when
+ * the scope writes: its writes are recorded under it) and a `patient` (a FHIR id, required with
+ * `patient/` scopes: the one record they reach). See `checkFhirClients`.
  *
  * @throws ChartlogError `INVALID_OPTION` with `issues` pointing at the offending fields.
  */
@@ -90,7 +111,7 @@ export function readPeersConfig(path: string): PeersConfig {
   const list = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>)['peers'] : undefined;
   if (!Array.isArray(list)) issues.push({ path: ['peers'], message: 'must be an array of { site, publicKey | publicKeyFile, token?, url?, ourToken? }' });
   else {
-    for (const extra of Object.keys(raw as object)) if (extra !== 'peers') issues.push({ path: [extra], message: 'unknown field' });
+    for (const extra of Object.keys(raw as object)) if (extra !== 'peers' && extra !== 'fhirClients') issues.push({ path: [extra], message: 'unknown field' });
     const seen = new Set<string>();
     list.forEach((entry: unknown, i) => {
       if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return void issues.push({ path: ['peers', i], message: 'must be an object' });
@@ -127,6 +148,7 @@ export function readPeersConfig(path: string): PeersConfig {
       if (publicKey !== undefined) peers.push({ site, publicKey, ...(typeof token === 'string' ? { token } : {}), ...call, ...(tls !== undefined ? { tls } : {}) });
     });
   }
+  const fhir = readFhirClients(raw, peers, issues);
   if (issues.length > 0) throw new ChartlogError('INVALID_OPTION', `peers file ${path} is not valid`, { issues, details: { path } });
   // Check every key now, so a bad one is a configuration error naming its site.
   const keyring = createKeyring(Object.fromEntries(peers.map((p) => [p.site, p.publicKey])));
@@ -134,6 +156,7 @@ export function readPeersConfig(path: string): PeersConfig {
     path,
     peers,
     tokens,
+    ...(fhir !== undefined ? { fhirClients: fhir } : {}),
     keyring: () => createKeyring(Object.fromEntries(peers.map((p) => [p.site, p.publicKey]))),
     keys: () => new Map(keyring.sites().map((s) => [s, keyring.get(s) as KeyObject])),
   };
@@ -186,4 +209,32 @@ function checkPeerTls(e: Record<string, unknown>, dir: string, problem: (field: 
   const [caPem, certPem, keyPem] = [read('ca', ca), read('clientCert', clientCert), read('clientKey', clientKey)];
   if (before.failed) return undefined;
   return { ...(caPem !== undefined ? { ca: caPem } : {}), ...(typeof pin === 'string' ? { pin } : {}), ...(certPem !== undefined && keyPem !== undefined ? { cert: certPem, key: keyPem } : {}) };
+}
+
+/**
+ * The file's `fhirClients`, checked (undefined when absent), each problem pushed to `issues`;
+ * a token a peer also holds, to call us or to be called with, is refused: a FHIR app's token
+ * must not open sync, nor a peer's the FHIR API.
+ */
+function readFhirClients(raw: unknown, peers: readonly PeerEntry[], issues: ValidationIssue[]): FhirClient[] | undefined {
+  if (!isPlainObject(raw) || raw['fhirClients'] === undefined) return undefined;
+  const list = raw['fhirClients'];
+  const checked = checkFhirClients(list, ['fhirClients']);
+  issues.push(...checked.issues);
+  const heldBy = new Map<string, string>();
+  for (const peer of peers) {
+    if (peer.ourToken !== undefined) heldBy.set(peer.ourToken, `the token we call peer ${peer.site} with (ourToken)`);
+    if (peer.token !== undefined) heldBy.set(peer.token, `the sync token of peer ${peer.site}`);
+  }
+  let shared = false;
+  if (Array.isArray(list)) {
+    list.forEach((entry: unknown, i) => {
+      const token = isPlainObject(entry) ? entry['token'] : undefined;
+      const held = typeof token === 'string' ? heldBy.get(token) : undefined;
+      if (held === undefined) return;
+      shared = true;
+      issues.push({ path: ['fhirClients', i, 'token'], message: `is also ${held}: give FHIR clients tokens of their own` });
+    });
+  }
+  return shared ? undefined : checked.clients;
 }

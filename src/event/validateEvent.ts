@@ -1,5 +1,6 @@
 import { ChartlogError, type ValidationIssue } from '../error/chartlogError.js';
 import type { ChartEvent } from './chartEvent.js';
+import { checkAuthor } from './checkAuthor.js';
 import { encodeEvent, hashCanonical, rememberHash } from './eventHash.js';
 import { isIdOfEncoding } from './eventId.js';
 import type { EventHash } from './ids.js';
@@ -14,7 +15,6 @@ export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
 export const EVENT_TYPE_PATTERN = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;
 
 const FIELDS = new Set(['id', 'site', 'seq', 'hlc', 'prev', 'stream', 'type', 'v', 'data', 'pred', 'author', 'sig']);
-const AUTHOR_FIELDS = new Set(['id', 'role', 'org']);
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /** Options for {@link validateEvent}. */
@@ -186,14 +186,4 @@ function checkPred(pred: unknown, bad: (path: (string | number)[], message: stri
 /** A key `pred` may hold, as `data` may (see checkJson): NFC, and not `__proto__`. */
 function isDataKey(key: string): boolean {
   return key !== PROTO_KEY && isCanonicalString(key);
-}
-
-function checkAuthor(author: unknown, bad: (path: (string | number)[], message: string) => void): void {
-  if (!isPlainObject(author)) return bad(['author'], 'must be an object with at least an id');
-  for (const key of Object.keys(author)) if (!AUTHOR_FIELDS.has(key)) bad(['author', key], 'unknown field');
-  for (const key of AUTHOR_FIELDS) {
-    const v = author[key];
-    if (v === undefined && key !== 'id') continue;
-    if (typeof v !== 'string' || v.length === 0 || v.length > 256 || !isCanonicalString(v)) bad(['author', key], 'must be a non-empty NFC string of at most 256 characters');
-  }
 }

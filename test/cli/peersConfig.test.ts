@@ -62,4 +62,67 @@ describe('readPeersConfig', () => {
       ],
     });
   });
+
+  describe('fhirClients', () => {
+    const ehr = { token: 'ehr-calls-fhir-with-this-0001', scope: 'read-write', author: { id: 'ehr-service', role: 'system' } };
+    const patientApp = { token: 'patient-app-of-p1-uses-this-3', scope: 'patient/*.read', patient: 'p1' };
+    const peer = { site: 'hospital-d', publicKey: exportPublicKey(keys.publicKey), token };
+    const write = (body: Record<string, unknown>): string => {
+      writeFileSync(file('peers.json'), JSON.stringify(body));
+      return file('peers.json');
+    };
+    const refusalOf = (body: Record<string, unknown>): unknown => {
+      try {
+        readPeersConfig(write(body));
+      } catch (error) {
+        return error;
+      }
+      throw new Error('the peers file was accepted');
+    };
+
+    it('absent: no FHIR clients at all (serve does not answer FHIR)', () => {
+      const config = readPeersConfig(write({ peers: [peer] }));
+      expect(config.fhirClients).toBeUndefined();
+      expect('fhirClients' in config).toBe(false);
+    });
+
+    it('present and empty: FHIR is answered, to nobody', () => {
+      expect(readPeersConfig(write({ peers: [peer], fhirClients: [] })).fhirClients).toEqual([]);
+    });
+
+    it('reads each client with its access, author and patient', () => {
+      const clients = readPeersConfig(write({ peers: [peer], fhirClients: [ehr, patientApp] })).fhirClients;
+      expect(clients).toEqual([
+        { token: ehr.token, scope: 'read-write', access: { scopes: [{ context: 'system', type: '*', read: true, write: true }] }, author: ehr.author },
+        { token: patientApp.token, scope: 'patient/*.read', access: { scopes: [{ context: 'patient', type: '*', read: true, write: false }], patient: 'p1' }, patient: 'p1' },
+      ]);
+    });
+
+    it('refuses the whole file for any bad client, each problem at fhirClients[i].field', () => {
+      expect(refusalOf({ peers: [peer], fhirClients: [ehr, { ...patientApp, patient: undefined, colour: 'blue' }, { ...ehr, token: 'ehr-calls-fhir-with-this-0002', author: undefined }] })).toMatchObject({
+        code: 'INVALID_OPTION',
+        issues: [
+          { path: ['fhirClients', 1, 'colour'], message: 'unknown field' },
+          { path: ['fhirClients', 1, 'patient'], message: expect.stringContaining('required') },
+          { path: ['fhirClients', 2, 'author'], message: expect.stringContaining('every write is recorded under this author') },
+        ],
+      });
+      expect(refusalOf({ peers: [peer], fhirClients: { token: ehr.token } })).toMatchObject({ code: 'INVALID_OPTION', issues: [{ path: ['fhirClients'], message: expect.stringContaining('array') }] });
+    });
+
+    it("refuses a client token that is a peer's sync token or the token we call a peer with", () => {
+      const caller = { site: 'practice-c', publicKey: exportPublicKey(generateSiteKeys().publicKey), url: 'http://127.0.0.1:8082', ourToken: 'we-call-practice-c-with-this' };
+      expect(refusalOf({ peers: [peer, caller], fhirClients: [patientApp, { ...ehr, token }, { ...ehr, token: caller.ourToken }] })).toMatchObject({
+        code: 'INVALID_OPTION',
+        issues: [
+          { path: ['fhirClients', 1, 'token'], message: expect.stringContaining('sync token of peer hospital-d') },
+          { path: ['fhirClients', 2, 'token'], message: expect.stringContaining('call peer practice-c with') },
+        ],
+      });
+    });
+
+    it('still refuses other unknown top-level fields', () => {
+      expect(refusalOf({ peers: [peer], fhirClients: [], fhir: [] })).toMatchObject({ issues: [{ path: ['fhir'], message: 'unknown field' }] });
+    });
+  });
 });

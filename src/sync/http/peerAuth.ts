@@ -21,15 +21,52 @@ export type PeerAuthOptions =
       readonly verify: VerifyPeerToken;
     };
 
-/** The bearer token of an `Authorization` header, or undefined. */
-export function bearerToken(req: IncomingMessage): string | undefined {
-  const header = req.headers.authorization;
-  if (header === undefined) return undefined;
-  const match = /^Bearer[ ]+([^\s]+)\s*$/i.exec(header);
+/**
+ * Shortest bearer token accepted in configuration (peers' sync tokens and FHIR clients'
+ * tokens alike): 16 characters.
+ */
+export const MIN_TOKEN_LENGTH = 16;
+
+/**
+ * The token of an `Authorization: Bearer <token>` header value, or undefined (no header,
+ * another scheme, or more than one word).
+ *
+ * @example bearerTokenOf('Bearer s3cret-token-0123456789') // 's3cret-token-0123456789'
+ */
+export function bearerTokenOf(authorization: string | undefined): string | undefined {
+  if (authorization === undefined) return undefined;
+  const match = /^Bearer[ ]+([^\s]+)\s*$/i.exec(authorization);
   return match?.[1];
 }
 
+/** The bearer token of a request's `Authorization` header, or undefined. */
+export function bearerToken(req: IncomingMessage): string | undefined {
+  return bearerTokenOf(req.headers.authorization);
+}
+
 const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
+
+/**
+ * Builds a lookup from a presented token to what it was given to, comparing in constant
+ * time: the SHA-256 digests of every token are compared, so neither the token's length nor
+ * which entry matched (if any) shows in the timing. The first entry with a token wins.
+ *
+ * @example
+ * ```ts
+ * const match = createTokenMatcher([['s3cret-token-of-a', 'practice-a']]);
+ * match('s3cret-token-of-a'); // 'practice-a'
+ * match('guess'); // undefined
+ * ```
+ */
+export function createTokenMatcher<T>(entries: Iterable<readonly [token: string, value: T]>): (token: string) => T | undefined {
+  const table = [...entries].map(([token, value]) => ({ digest: digest(token), value }));
+  return (token) => {
+    const given = digest(token);
+    let found: { value: T } | undefined;
+    for (const entry of table) if (timingSafeEqual(entry.digest, given) && found === undefined) found = entry;
+    return found?.value;
+  };
+}
 
 /**
  * Builds the authenticator for {@link PeerAuthOptions}: the peer id for a request, or
@@ -52,16 +89,13 @@ export function createPeerAuthenticator(options: PeerAuthOptions): (req: Incomin
       return token === undefined ? null : ((await verify(token, req)) ?? null);
     };
   }
-  const table = Object.entries(options.peers ?? {}).map(([token, peer]) => {
-    if (token.length < 16) throw new ChartlogError('INVALID_OPTION', `the token of peer ${JSON.stringify(peer)} is shorter than 16 characters`);
-    return { digest: digest(token), peer };
-  });
+  const entries = Object.entries(options.peers ?? {});
+  for (const [token, peer] of entries) {
+    if (token.length < MIN_TOKEN_LENGTH) throw new ChartlogError('INVALID_OPTION', `the token of peer ${JSON.stringify(peer)} is shorter than ${MIN_TOKEN_LENGTH} characters`);
+  }
+  const match = createTokenMatcher(entries);
   return async (req) => {
     const token = bearerToken(req);
-    if (token === undefined) return null;
-    const given = digest(token);
-    let found: string | null = null;
-    for (const entry of table) if (timingSafeEqual(entry.digest, given) && found === null) found = entry.peer;
-    return found;
+    return token === undefined ? null : (match(token) ?? null);
   };
 }
