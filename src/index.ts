@@ -58,7 +58,7 @@ export type { StreamState, ResourceState } from './chart/streamState.js';
 export { fold, foldStream, canonicalOrder } from './chart/foldStream.js';
 export { createChart } from './chart/chart.js';
 export type { Chart, ChartOptions, ApplyReport } from './chart/chart.js';
-export type { ChartView } from './chart/chartView.js';
+export type { ChartView, LocatedResource, ResourceKeysOptions } from './chart/chartView.js';
 export { stateHash, combineStateHashes } from './chart/stateHash.js';
 export { schemaFingerprint } from './merge/schemaFingerprint.js';
 export { listConflicts, readConflicts } from './chart/conflicts.js';

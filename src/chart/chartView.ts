@@ -3,6 +3,22 @@ import type { Schema } from '../merge/schema.js';
 import type { EventKey } from './eventKey.js';
 import type { ResourceState, StreamState } from './streamState.js';
 
+/** A resource and the stream that holds it: an entry of the resource-key index. */
+export interface LocatedResource {
+  /** The stream whose state holds it. */
+  readonly stream: StreamId;
+  /** `<Type>/<id>`. */
+  readonly key: string;
+}
+
+/** Options for {@link ChartView.resourceKeys}: one page of a type's resources. */
+export interface ResourceKeysOptions {
+  /** Only keys after this one (the last key of the previous page). @defaultValue from the first key */
+  readonly after?: string;
+  /** Most entries in the page (an integer ≥ 1). @defaultValue `1000` */
+  readonly limit?: number;
+}
+
 /**
  * What reads a projection (DESIGN §4): each stream's folded state and hash, the
  * replica's hash, and the streams with open conflicts. A replica's chart reads it from
@@ -32,6 +48,30 @@ export interface ChartView {
   streams(): StreamId[];
   /** Every stream with an open conflict, sorted: read from an index, not by folding. */
   conflictStreams(): StreamId[];
+  /**
+   * Every stream whose state holds the resource `key` (`<Type>/<id>`), sorted: normally
+   * one, none when no stream holds it (never written, or every field retracted). Read
+   * from the resource-key index, no stream loaded: what answers `GET /fhir/{type}/{id}`
+   * without knowing the patient.
+   *
+   * @example view.locate('Observation/o1') // ['patient/p1']
+   */
+  locate(key: string): StreamId[];
+  /**
+   * One page of the resources of a type held anywhere, in key order then stream order: a
+   * range scan of the resource-key index (`<Type>/` to `<Type>0`), no stream loaded. Pass
+   * the last key of a page as `after` for the next; a page shorter than `limit` is the
+   * last. A page never splits the streams of one key (a key held on several streams),
+   * so it may hold a few entries more than `limit`.
+   *
+   * @throws ChartlogError `INVALID_OPTION` when `type` is empty or holds a `/`, or `limit` is not an integer ≥ 1.
+   * @example
+   * ```ts
+   * const first = view.resourceKeys('Observation', { limit: 100 });
+   * const next = view.resourceKeys('Observation', { after: first[first.length - 1]!.key, limit: 100 });
+   * ```
+   */
+  resourceKeys(type: string, options?: ResourceKeysOptions): LocatedResource[];
   /** Number of events folded (including ones not understood). */
   readonly size: number;
 }

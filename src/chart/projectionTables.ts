@@ -1,5 +1,7 @@
 import type { EventId, StreamId } from '../event/ids.js';
+import type { LocatedResource } from './chartView.js';
 import type { EventKey } from './eventKey.js';
+import type { ResourceKeyRange } from './resourceKeyRange.js';
 import type { ResourceState } from './streamState.js';
 
 /** A stream's row in a projection: everything of its state but the resources, and its hash. */
@@ -60,6 +62,10 @@ export interface ProjectionTables {
   streams(): StreamId[];
   /** Every stream with an open conflict, sorted (an index, not a scan). */
   conflicted(): StreamId[];
+  /** Every stream holding a resource of this key, sorted (the resource-key index, kept by {@link ProjectionTables.write}). */
+  locate(key: string): StreamId[];
+  /** The index entries with a key in the range, by key then stream: at most `range.limit`, plus the other streams of the last key. */
+  resourceKeys(range: ResourceKeyRange): LocatedResource[];
   /** A named value of the projection itself (its schema fingerprint, digest sum, counters). */
   meta(name: string): string | undefined;
   /** Sets (or with undefined, removes) a named value. */

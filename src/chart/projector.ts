@@ -15,6 +15,7 @@ import { finishStream, type StreamOutcome } from './finishStream.js';
 import { foldNewStream } from './foldNewStream.js';
 import { eventKeyOf, type EventKey } from './eventKey.js';
 import type { ProjectedResource, ProjectedStream, ProjectionTables } from './projectionTables.js';
+import { resourceKeyRange } from './resourceKeyRange.js';
 import { rememberStateHash, replicaHashOf, stateHash, streamDigestItem } from './stateHash.js';
 import { conflictKey, emptyStreamState, parseConflictKey, type ResourceState, type StreamState } from './streamState.js';
 
@@ -305,6 +306,9 @@ export function createProjector(options: ProjectorOptions): Projector {
     },
     streams: () => tables.streams(),
     conflictStreams: () => tables.conflicted(),
+    // The index is the tables' own, kept by every write: nothing cached here to go stale.
+    locate: (key) => tables.locate(key),
+    resourceKeys: (type, options) => tables.resourceKeys(resourceKeyRange(type, options)),
     project(batch) {
       const byStream = new Map<StreamId, ChartEvent[]>();
       for (const e of batch) {

@@ -30,6 +30,8 @@ export function projectorView<R extends ChartView>(projector: Projector, extra: 
     hash: () => read('hash', () => projector.hash()),
     streams: () => read('streams', () => projector.streams()),
     conflictStreams: () => read('conflictStreams', () => projector.conflictStreams()),
+    locate: (key) => read('locate', () => projector.locate(key)),
+    resourceKeys: (type, options) => read('resourceKeys', () => projector.resourceKeys(type, options)),
   };
   return Object.defineProperties(view, Object.getOwnPropertyDescriptors(extra)) as unknown as R;
 }

@@ -1,4 +1,5 @@
 import type { ChartView } from '../chart/chartView.js';
+import { resourceKeyRange } from '../chart/resourceKeyRange.js';
 import { combineStateHashes, stateHash } from '../chart/stateHash.js';
 import { emptyStreamState } from '../chart/streamState.js';
 import { ChartlogError, isChartlogError } from '../error/chartlogError.js';
@@ -26,5 +27,22 @@ export async function readStoreProjection(store: SqliteEventLog, schema: Schema,
 
 /** The chart of no events. */
 function emptyChartView(schema: Schema): ChartView {
-  return { schema, size: 0, state: () => undefined, resource: () => undefined, lastWrite: () => undefined, openConflicts: () => [], stateHash: (stream) => stateHash(emptyStreamState(stream)), hash: () => combineStateHashes([]), streams: () => [], conflictStreams: () => [] };
+  return {
+    schema,
+    size: 0,
+    state: () => undefined,
+    resource: () => undefined,
+    lastWrite: () => undefined,
+    openConflicts: () => [],
+    stateHash: (stream) => stateHash(emptyStreamState(stream)),
+    hash: () => combineStateHashes([]),
+    streams: () => [],
+    conflictStreams: () => [],
+    locate: () => [],
+    resourceKeys(type, options) {
+      // Checked as any view checks them, so a bad type is refused here too.
+      resourceKeyRange(type, options);
+      return [];
+    },
+  };
 }

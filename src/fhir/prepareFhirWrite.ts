@@ -16,7 +16,10 @@ import type { FhirResource } from './fhirResource.js';
 export interface PrepareFhirWriteOptions {
   /** Who records it (audited like any event). */
   readonly author: Author;
-  /** The stream to record it on. @defaultValue {@link fhirStreamOf} the resource */
+  /**
+   * The stream to record it on (refused when another stream holds the resource).
+   * @defaultValue the stream that holds the resource (`ChartView.locate`), or for a new one {@link fhirStreamOf} it
+   */
   readonly stream?: StreamId;
   /**
    * The version of the resource the author saw, when it is not what the record holds now
@@ -37,9 +40,16 @@ export interface PrepareFhirWriteOptions {
  * it again adds nothing. Strings are compared in Unicode NFC, the form the writer records.
  * Reads only that resource from `view`.
  *
+ * A resource is recorded on the stream that already holds it, found by `view.locate`
+ * without knowing the patient: an update naming another patient in its compartment
+ * element stays on its record, where that element's `once` rule shows the other patient
+ * as a conflict, instead of a second copy appearing on the other patient's record.
+ *
  * @throws ChartlogError `INVALID_COMMAND` with an issue per problem (path starting with the
  *   resource key): no id, an element R4 does not define, a value of the wrong type, or a
- *   change to an element with an open conflict (resolve it first); nothing is recorded.
+ *   change to an element with an open conflict (resolve it first); or the resource is held
+ *   on more than one stream, or on another stream than `options.stream` (naming them);
+ *   nothing is recorded.
  * @example
  * ```ts
  * const draft = prepareFhirWrite(replica.chart, allergy, { author });
@@ -55,7 +65,7 @@ export function prepareFhirWrite(view: ChartView, given: FhirResource, options: 
   const shape: ValidationIssue[] = [];
   const resource = copyCanonicalJson(given, [key], shape) as unknown as FhirResource;
   if (shape.length > 0) throw new ChartlogError('INVALID_COMMAND', `cannot record ${key}: not plain JSON`, { issues: shape });
-  const stream = options.stream ?? fhirStreamOf(resource);
+  const stream = streamFor(view, key, resource, options.stream);
   const current = view.resource(stream, key);
   const seen = options.seen ?? current;
   const { writes, issues } = fhirWritesOf(view.schema, resource, seen);
@@ -64,4 +74,20 @@ export function prepareFhirWrite(view: ChartView, given: FhirResource, options: 
   // The one resource is all prepareWrite reads of the state: no need to load the whole record.
   const seenState: StreamState = { stream, resources: seen === undefined ? {} : { [key]: seen }, conflicts: [], retracted: [] };
   return prepareWrite(view.schema, seenState, { stream, type: current === undefined ? FHIR_EVENTS.created : FHIR_EVENTS.updated, author: options.author, writes: { [key]: writes } });
+}
+
+/** The stream that holds `key`, else the one asked for, else the one the resource names; refused when that is ambiguous. */
+function streamFor(view: ChartView, key: string, resource: FhirResource, asked: StreamId | undefined): StreamId {
+  const held = view.locate(key);
+  if (held.length > 1) {
+    throw new ChartlogError('INVALID_COMMAND', `cannot record ${key}: it is held on ${held.length} records (${held.join(', ')}); retract it from all but one first`, {
+      issues: [{ path: [key], message: `held on ${held.join(', ')}` }],
+      details: { resource: key, streams: held },
+    });
+  }
+  const holder = held[0];
+  if (holder !== undefined && asked !== undefined && asked !== holder) {
+    throw new ChartlogError('INVALID_COMMAND', `cannot record ${key} on ${asked}: it is held on ${holder}`, { issues: [{ path: [key], message: `held on ${holder}, not ${asked}` }], details: { resource: key, streams: held } });
+  }
+  return holder ?? asked ?? fhirStreamOf(resource);
 }

@@ -2,7 +2,7 @@ import { validateResource } from '@medplum/core';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { canonicalJson, createKeyring, createReplica, generateSiteKeys, prepareRetraction, syncReplicas, type EventDraft, type Json, type Replica } from '../../src/index.js';
+import { canonicalJson, createKeyring, createReplica, generateSiteKeys, prepareRetraction, streamId, syncReplicas, type EventDraft, type Json, type Replica } from '../../src/index.js';
 import { prepareFhirWrite } from '../../src/fhir/prepareFhirWrite.js';
 import { CONCURRENT_VALUES_EXTENSION } from '../../src/fhir/fhirResource.js';
 import { PROVISIONAL_TAG } from '../../src/fhir/toFhirResource.js';
@@ -108,6 +108,19 @@ describe('FHIR import and export', () => {
     expect(() => validateResource(fromA as unknown as Resource)).not.toThrow();
     await a.store.close();
     await b.store.close();
+  });
+
+  it('an import that changes the patient an Observation names leaves it on the one record that holds it, the change shown as a conflict', async () => {
+    const replica = await replicaAt(file('moved.chartlog'));
+    const observation = (patient: string) => ({ resourceType: 'Observation', id: 'o1', status: 'final', code: { text: 'BP' }, subject: { reference: `Patient/${patient}` } });
+    for (const [name, patient] of [['first.ndjson', 'p1'], ['second.ndjson', 'p2']] as const) {
+      writeFileSync(file(name), `${JSON.stringify({ resourceType: 'Patient', id: patient })}\n${JSON.stringify(observation(patient))}\n`);
+      await importFhir(replica, [fhirFileSource(file(name))], { author, validator: false });
+    }
+    const holding = replica.chart.streams().filter((s) => replica.chart.resource(s, 'Observation/o1') !== undefined);
+    expect(holding).toEqual(['patient/p1']);
+    expect(replica.chart.openConflicts(streamId('patient/p1'))).toEqual(['Observation/o1#subject']);
+    await replica.store.close();
   });
 
   it('with provenance, says who recorded each version, where and when; a retracted record is gone and its Provenance says why', async () => {

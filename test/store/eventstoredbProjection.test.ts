@@ -17,6 +17,9 @@ import { propertyParameters, scenarioArbitrary, type Scenario } from '../../src/
 import { startEsdbTestServer, type EsdbTestServer } from '../support/esdb/esdbTestServer.js';
 import { interleavedBatches } from '../support/storeArrivals.js';
 import { caughtError } from '../support/caughtError.js';
+import { expectIndexIsScan } from '../support/expectViewIsFold.js';
+import { hashCanonical } from '../../src/event/eventHash.js';
+import { PROJECTION_TABLES_SQL } from '../../src/store/sqlite/sqliteSchema.js';
 import { waitFor } from '../support/waitFor.js';
 import { useTempDir } from '../support/tempDir.js';
 import { REAL_ESDB_URL, realServerSuite } from '../support/esdb/realServer.js';
@@ -31,6 +34,7 @@ function expectFold(projection: StoreProjection, events: readonly ChartEvent[], 
   for (const [stream, state] of expected) expect(projection.state(stream)).toEqual(state);
   expect(projection.hash()).toBe(combineStateHashes(expected));
   expect(projection.streams()).toEqual([...expected.keys()].sort());
+  expectIndexIsScan(projection, expected, 'eventstoredb projection');
 }
 
 const scenario = (seed: number): Scenario => fc.sample(scenarioArbitrary({ streams: 2, minSteps: 20 }), { seed, numRuns: 1 })[0] as Scenario;
@@ -94,6 +98,28 @@ function describeProjection(label: string, connectionString: () => string): void
       expect(reread.opening).toMatchObject({ action: 'caught-up', events: second.length });
       expect(progress.at(-1)).toMatchObject({ phase: 'catch-up', done: second.length });
       expectFold(reread, s.events, s);
+    });
+
+    it('a projection file written before the resource-key index gets the index on open and keeps its rows', async () => {
+      const s = scenario(3);
+      const p = prefix();
+      const path = file(`${p}.projection`);
+      const log = await store(p, path);
+      await log.openProjection({ schema: s.schema });
+      await log.append(s.events);
+      await log.close();
+      // The file as the previous chartlog wrote it: the same tables, no index, its layout named by those tables alone.
+      const old = new Database(path);
+      old.exec('DROP INDEX projection_resources_resource');
+      old.prepare("UPDATE local_meta SET value = ? WHERE key = 'layout'").run(hashCanonical(PROJECTION_TABLES_SQL));
+      old.close();
+      const again = await store(p, path);
+      const reread = await again.openProjection({ schema: s.schema });
+      expect(reread.opening.action).toBe('current');
+      expectFold(reread, s.events, s);
+      const db = new Database(path, { readonly: true });
+      expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'projection_resources_resource'").pluck().get()).toBe('projection_resources_resource');
+      db.close();
     });
 
     it('folds the events a second store instance on the same database appends, each once', async () => {

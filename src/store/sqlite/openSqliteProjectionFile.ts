@@ -5,7 +5,7 @@ import type { ProjectionTables } from '../../chart/projectionTables.js';
 import { ChartlogError, isChartlogError } from '../../error/chartlogError.js';
 import { hashCanonical } from '../../event/eventHash.js';
 import { createSqliteProjectionTables } from './sqliteProjectionTables.js';
-import { PROJECTION_TABLES_SQL } from './sqliteSchema.js';
+import { PROJECTION_RESOURCE_INDEX_SQL, PROJECTION_TABLES_SQL } from './sqliteSchema.js';
 import { translateSqliteError } from './translateSqliteError.js';
 import { acquireWriterLock, type WriterLock } from './writerLock.js';
 
@@ -34,7 +34,8 @@ export interface SqliteProjectionFile {
  * lock (`<file>.lock`): two processes folding into one file would fold events twice.
  *
  * A file with another table layout (an older chartlog) is emptied and rebuilt: it is a
- * cache of the database. A file that is not one of these (not SQLite, another format,
+ * cache of the database. A file of the layout before the resource-key index gets the
+ * index, built from its rows, and keeps them. A file that is not one of these (not SQLite, another format,
  * another prefix) is refused and left as it was: it may be someone's data.
  *
  * @throws ChartlogError `STORE_INCOMPATIBLE` (not a projection file, or another prefix's),
@@ -77,7 +78,10 @@ export function openSqliteProjectionFile(path: string, prefix: string): SqlitePr
   }
 }
 
-const LAYOUT = hashCanonical(PROJECTION_TABLES_SQL);
+const LAYOUT_SQL = PROJECTION_TABLES_SQL + PROJECTION_RESOURCE_INDEX_SQL;
+const LAYOUT = hashCanonical(LAYOUT_SQL);
+/** The layout before the resource-key index: upgraded in place (the index is built from the rows), not rebuilt. */
+const LAYOUT_WITHOUT_INDEX = hashCanonical(PROJECTION_TABLES_SQL);
 
 /** Creates the tables in an empty file; checks an existing one is ours; re-creates tables of another layout. */
 function prepareFile(db: Database.Database, prefix: string, refuse: (why: string) => ChartlogError): void {
@@ -85,7 +89,7 @@ function prepareFile(db: Database.Database, prefix: string, refuse: (why: string
     const tables = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
     if (tables.size === 0) {
       db.exec('CREATE TABLE local_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;');
-      db.exec(PROJECTION_TABLES_SQL);
+      db.exec(LAYOUT_SQL);
       const insert = db.prepare('INSERT INTO local_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
       insert.run('format', SQLITE_PROJECTION_FILE_FORMAT);
       insert.run('prefix', prefix);
@@ -97,10 +101,13 @@ function prepareFile(db: Database.Database, prefix: string, refuse: (why: string
     const meta = new Map(db.prepare('SELECT key, value FROM local_meta').raw().all() as [string, string][]);
     if (meta.get('format') !== SQLITE_PROJECTION_FILE_FORMAT) throw refuse(`its format is ${JSON.stringify(meta.get('format') ?? null)}, not ${SQLITE_PROJECTION_FILE_FORMAT}`);
     if (meta.get('prefix') !== prefix) throw refuse(`it holds the projection of the store with prefix ${JSON.stringify(meta.get('prefix') ?? null)}, not ${JSON.stringify(prefix)}`);
-    if (meta.get('layout') !== LAYOUT) {
+    if (meta.get('layout') === LAYOUT_WITHOUT_INDEX) {
+      db.exec(PROJECTION_RESOURCE_INDEX_SQL);
+      db.prepare("UPDATE local_meta SET value = ? WHERE key = 'layout'").run(LAYOUT);
+    } else if (meta.get('layout') !== LAYOUT) {
       // Written by a chartlog with other projection tables: a cache, so start it afresh.
       db.exec('DROP TABLE IF EXISTS projection_streams; DROP TABLE IF EXISTS projection_resources; DROP TABLE IF EXISTS projection_meta;');
-      db.exec(PROJECTION_TABLES_SQL);
+      db.exec(LAYOUT_SQL);
       db.prepare("UPDATE local_meta SET value = ? WHERE key = 'layout'").run(LAYOUT);
     }
   }).immediate();

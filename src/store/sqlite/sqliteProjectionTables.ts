@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { ChartlogError } from '../../error/chartlogError.js';
+import type { LocatedResource } from '../../chart/chartView.js';
 import type { EventKey } from '../../chart/eventKey.js';
 import type { ProjectedResource, ProjectedStream, ProjectionTables } from '../../chart/projectionTables.js';
 import { rememberResourceHash, streamHashOf } from '../../chart/stateHash.js';
@@ -19,8 +20,8 @@ export interface SqliteProjectionTables extends ProjectionTables {
 }
 
 /**
- * {@link ProjectionTables} in a store's SQLite file (schema version 3): `projection_streams`,
- * `projection_resources` and `projection_meta`. Synchronous, on the store's own connection,
+ * {@link ProjectionTables} in a store's SQLite file (schema version 4): `projection_streams`,
+ * `projection_resources` (with its resource-key index) and `projection_meta`. Synchronous, on the store's own connection,
  * so the store folds inside the transaction that appends the events. Every row read is
  * checked against its hash (a resource's body, a stream's parts); a mismatch is
  * `STORE_CORRUPT`, and `chartlog replay` rebuilds the projection from the events.
@@ -38,6 +39,13 @@ export function createSqliteProjectionTables(db: Database.Database, path: string
   const deleteResource = db.prepare<[string, string]>('DELETE FROM projection_resources WHERE stream = ? AND resource = ?');
   const listStreams = db.prepare<[], string>('SELECT stream FROM projection_streams ORDER BY stream').pluck();
   const listConflicted = db.prepare<[], string>('SELECT stream FROM projection_streams WHERE conflicted = 1 ORDER BY stream').pluck();
+  // Both read only the resource-key index (resource, stream), covering: no row, no body. A file of
+  // schema version 3 opened read-only has no such index: the same queries, answered by a scan.
+  const locateKey = db.prepare<[string], string>('SELECT stream FROM projection_resources WHERE resource = ? ORDER BY stream').pluck();
+  const keyRange = db
+    .prepare<[string, string, number], [string, string]>('SELECT stream, resource FROM projection_resources WHERE resource > ? AND resource < ? ORDER BY resource, stream LIMIT ?')
+    .raw();
+  const laterStreams = db.prepare<[string, string], string>('SELECT stream FROM projection_resources WHERE resource = ? AND stream > ? ORDER BY stream').pluck();
   const getMeta = db.prepare<[string], string>('SELECT value FROM projection_meta WHERE key = ?').pluck();
   const putMeta = db.prepare<[string, string]>('INSERT INTO projection_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
   const deleteMeta = db.prepare<[string]>('DELETE FROM projection_meta WHERE key = ?');
@@ -102,6 +110,14 @@ export function createSqliteProjectionTables(db: Database.Database, path: string
     },
     streams: () => listStreams.all() as StreamId[],
     conflicted: () => listConflicted.all() as StreamId[],
+    locate: (key) => locateKey.all(key) as StreamId[],
+    resourceKeys({ from, to, limit }) {
+      const out: LocatedResource[] = keyRange.all(from, to, limit).map(([stream, key]) => ({ stream: stream as StreamId, key }));
+      const last = out[out.length - 1];
+      // A page ends on a whole key: the other streams of its last key (normally none) come with it.
+      if (out.length === limit && last !== undefined) for (const stream of laterStreams.all(last.key, last.stream)) out.push({ stream: stream as StreamId, key: last.key });
+      return out;
+    },
     meta: (name) => getMeta.get(name),
     setMeta(name, value) {
       if (value === undefined) deleteMeta.run(name);

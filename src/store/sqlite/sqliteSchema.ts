@@ -6,7 +6,7 @@ import { translateSqliteError } from './translateSqliteError.js';
 /** The `format` recorded in every chartlog SQLite file's `meta` table. */
 export const SQLITE_STORE_FORMAT = 'chartlog.eventlog';
 /** The schema version this build writes and reads; older files it can read are migrated on open. */
-export const SQLITE_SCHEMA_VERSION = 3;
+export const SQLITE_SCHEMA_VERSION = 4;
 /**
  * The oldest schema version this build opens. Files of version 1 hold events whose ids
  * were random, from before ids were derived from the event's content (docs/architecture.md,
@@ -47,6 +47,17 @@ export const PROJECTION_TABLES_SQL = `
       );
       CREATE UNIQUE INDEX projection_resources_key ON projection_resources (stream, resource);
       CREATE TABLE projection_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+`;
+
+/**
+ * The resource-key index of the projection (schema version 4): which streams hold a
+ * resource `<Type>/<id>` (`ChartView.locate`), and a type's resources in key order
+ * (`ChartView.resourceKeys`, a range scan from `<Type>/` to `<Type>0`). It holds the
+ * stream too, so both read the index alone, never a row and its body. Kept by SQLite as
+ * rows are written and deleted, so a resource deleted from a stream's state leaves it.
+ */
+export const PROJECTION_RESOURCE_INDEX_SQL = `
+      CREATE INDEX projection_resources_resource ON projection_resources (resource, stream);
 `;
 
 /** One step of the schema: applied in a write transaction, in order, exactly once. */
@@ -94,6 +105,11 @@ const MIGRATIONS: readonly Migration[] = [
     version: 3,
     description: 'the persisted projection: per stream its row, per resource its folded state, and the projection meta (schema fingerprint, checkpoint, digest sum)',
     sql: PROJECTION_TABLES_SQL,
+  },
+  {
+    version: 4,
+    description: 'the resource-key index of the projection: the streams holding each resource, and each type\'s resources in key order',
+    sql: PROJECTION_RESOURCE_INDEX_SQL,
   },
 ];
 
