@@ -13,7 +13,8 @@ import { readHeldResource, readVersions, versionOf } from './fhirResourceReads.j
 import { checkResourceBody, commitRestWrites, prepareCreate, prepareUpdate, type RestWriteResult } from './fhirResourceWrites.js';
 import { fhirRouteOf, type FhirRoute } from './fhirRoute.js';
 import { locateResource } from './locateResource.js';
-import { authenticateFhirClient, canRead, canWrite, type FhirClient } from './fhirAccess.js';
+import { canRead, canWrite, createFhirAuthenticator } from './fhirAccess.js';
+import type { FhirClient } from './fhirClients.js';
 import { searchParamsOf, searchResources, everything } from './fhirSearchRoutes.js';
 
 /** Options of {@link createFhirHandler}. */
@@ -58,7 +59,7 @@ export const DEFAULT_FHIR_BASE_PATH = '/fhir';
  * @example
  * ```ts
  * import { createFhirHandler } from 'chartlog/fhir';
- * const fhir = createFhirHandler(replica, { clients: [{ token, access: parseFhirScope('read-write'), author: { id: 'gp-app', role: 'clinician' } }] });
+ * const fhir = createFhirHandler(replica, { clients: checkFhirClients([{ token, scope: 'read-write', author: { id: 'gp-app', role: 'clinician' } }], []).clients });
  * http.createServer(fhir).listen(8080);            // node:http: GET http://127.0.0.1:8080/fhir/Patient/p1
  * app.use(fhir);                                   // Express: other paths fall through
  * fastify.all('/fhir/*', (request, reply) => { reply.hijack(); fhir(request.raw, reply.raw); }); // Fastify
@@ -69,6 +70,7 @@ export function createFhirHandler(replica: FhirReplica, options: FhirHandlerOpti
   const limits = { maxBytes: options.maxRequestBytes ?? 16 * 1024 * 1024, timeoutMs: options.requestTimeoutMs ?? 30_000 };
   const maxEntries = options.maxBundleEntries ?? 1000;
   const serial = createSerialQueue();
+  const authenticate = createFhirAuthenticator(options.clients);
   const started = new Date().toISOString();
   const isType = (type: string): boolean => fhirFieldsOf(type) !== undefined && replica.chart.schema.field(type, 'meta') !== undefined;
 
@@ -82,7 +84,7 @@ export function createFhirHandler(replica: FhirReplica, options: FhirHandlerOpti
     const ctx: FhirRestContext = { replica, base: baseOf(req), serial };
     checkJsonWanted(req, url.searchParams);
     if (route.kind === 'metadata') return sendFhirJson(res, 200, capabilityStatement(replica.chart.schema, { base: ctx.base, site: replica.site, searchParams: searchParamsOf, date: started }));
-    const client = authenticateFhirClient(options.clients, req.headers.authorization);
+    const client = authenticate(req.headers.authorization);
     if (client === undefined) throw new FhirRefusal(401, 'login', 'a valid bearer token is required (Authorization: Bearer <token>, as configured in the site\'s fhirClients)', { headers: { 'www-authenticate': 'Bearer realm="chartlog-fhir"' } });
     const checkRead = (type: string, stream: StreamId | undefined): void => {
       if (!canRead(client.access, type, stream)) throw new FhirRefusal(403, 'forbidden', `this client's scope does not allow reading ${type}${stream !== undefined ? ` on ${stream}` : ''}`);
@@ -93,7 +95,8 @@ export function createFhirHandler(replica: FhirReplica, options: FhirHandlerOpti
     const sendWritten = (result: RestWriteResult): void => {
       const { resource, versionId, lastUpdated, created } = result;
       const location = `${ctx.base}/${resource.resourceType}/${String(resource.id)}/_history/${versionId}`;
-      const prefer = preferredReturn(req);
+      // A client that may write but not read (SMART `.write` alone) gets no body back.
+      const prefer = canRead(client.access, resource.resourceType, result.stream) ? preferredReturn(req) : 'minimal';
       const body = prefer === 'minimal' ? undefined : prefer === 'OperationOutcome' ? operationOutcome([{ severity: 'information', code: 'informational', diagnostics: created ? 'created' : 'updated' }]) : resource;
       sendFhirJson(res, created ? 201 : 200, body, { location, etag: etagOf(versionId), 'last-modified': httpDateOf(lastUpdated) });
     };
@@ -148,7 +151,7 @@ export function createFhirHandler(replica: FhirReplica, options: FhirHandlerOpti
       }
       case 'bundle': {
         const body = await readJsonBody(req, limits);
-        return sendFhirJson(res, 200, await handleBundleRequest(ctx, body, { author: client.author ?? { id: 'unknown' }, maxEntries, checkWrite, minimal: preferredReturn(req) === 'minimal' }));
+        return sendFhirJson(res, 200, await handleBundleRequest(ctx, body, { author: client.author ?? { id: 'unknown' }, maxEntries, checkWrite, show: (r) => preferredReturn(req) !== 'minimal' && canRead(client.access, r.resource.resourceType, r.stream) }));
       }
     }
   };

@@ -17,8 +17,8 @@ export interface BundleRequestOptions {
   readonly maxEntries: number;
   /** Throws a FhirRefusal when the client may not write this resource (type, the stream it goes on). */
   readonly checkWrite: (type: string, stream: StreamId) => void;
-  /** Leave the resources out of the response (`Prefer: return=minimal`). */
-  readonly minimal: boolean;
+  /** Whether an entry of the response shows the resource written (not with `Prefer: return=minimal`, nor to a client that may not read it). */
+  readonly show: (result: RestWriteResult) => boolean;
 }
 
 /** One entry of a transaction or batch, checked. */
@@ -77,7 +77,7 @@ export async function handleBundleRequest(ctx: FhirRestContext, body: unknown, o
   const entryOf = (result: RestWriteResult): Record<string, unknown> => {
     const { resource, versionId, lastUpdated, created } = result;
     const response = { status: created ? '201 Created' : '200 OK', location: `${resource.resourceType}/${String(resource.id)}/_history/${versionId}`, etag: etagOf(versionId), lastModified: lastUpdated };
-    return { ...(options.minimal ? {} : { fullUrl: `${ctx.base}/${resource.resourceType}/${String(resource.id)}`, resource }), response };
+    return { ...(!options.show(result) ? {} : { fullUrl: `${ctx.base}/${resource.resourceType}/${String(resource.id)}`, resource }), response };
   };
 
   if (kind === 'transaction') {

@@ -29,6 +29,8 @@ export interface PreparedRestWrite {
 /** What a write did, as the response reports it. */
 export interface RestWriteResult {
   readonly created: boolean;
+  /** The record it is on. */
+  readonly stream: StreamId;
   /** The resource as the record holds it after the write. */
   readonly resource: FhirResource;
   readonly versionId: string;
@@ -112,6 +114,6 @@ export async function commitRestWrites(ctx: FhirRestContext, writes: readonly Pr
     const last = view.lastWrite(w.stream, key);
     if (resource === undefined || last === undefined) throw new Error(`${key} was recorded but cannot be read back from ${w.stream}`);
     const meta = resource.meta as { versionId: string; lastUpdated: string };
-    return { created: w.created, resource, versionId: meta.versionId, lastUpdated: meta.lastUpdated };
+    return { created: w.created, stream: w.stream, resource, versionId: meta.versionId, lastUpdated: meta.lastUpdated };
   });
 }

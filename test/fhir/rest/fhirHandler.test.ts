@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clinicalSchema, createKeyring, createMemoryEventLog, createReplica, generateSiteKeys, type Replica } from '../../../src/index.js';
 import { createFhirHandler } from '../../../src/fhir/rest/createFhirHandler.js';
-import { parseFhirScope } from '../../../src/fhir/rest/fhirAccess.js';
+import { checkFhirClients } from '../../../src/fhir/rest/fhirClients.js';
 import { PROVISIONAL_TAG } from '../../../src/fhir/toFhirResource.js';
 
 const WRITER = 'gp-app-token-0123456789';
@@ -32,11 +32,14 @@ beforeAll(async () => {
   const keys = generateSiteKeys();
   replica = await createReplica({ site: 'practice-a', keys, keyring: createKeyring({ 'practice-a': keys.publicKey }), schema: clinicalSchema, store: createMemoryEventLog() });
   const handler = createFhirHandler(replica, {
-    clients: [
-      { token: WRITER, access: parseFhirScope('read-write'), author: { id: 'gp-app', role: 'clinician' } },
-      { token: READER, access: parseFhirScope('read') },
-      { token: NURSE_P1, access: parseFhirScope('patient/*.read'), patient: 'p1' },
-    ],
+    clients: checkFhirClients(
+      [
+        { token: WRITER, scope: 'read-write', author: { id: 'gp-app', role: 'clinician' } },
+        { token: READER, scope: 'read' },
+        { token: NURSE_P1, scope: 'patient/*.read', patient: 'p1' },
+      ],
+      ['fhirClients'],
+    ).clients,
   });
   server = createServer(handler);
   await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
