@@ -162,7 +162,8 @@ describe('the FHIR REST API', () => {
     expect((await call('PUT', '/Patient/p1', { body: '{not json' })).body['issue'][0]['code']).toBe('structure');
     expect((await call('GET', '/Patient/p1', { headers: { accept: 'application/fhir+xml' } })).status).toBe(406);
     expect((await call('PUT', '/Patient/p1', { body: { resourceType: 'Observation', id: 'p1' } })).status).toBe(400);
-    const invalid = await call('PUT', '/Patient/p1', { body: { resourceType: 'Patient', id: 'p1', birthDate: 1950 } });
+    const etag = (await call('GET', '/Patient/p1')).headers.get('etag') as string;
+    const invalid = await call('PUT', '/Patient/p1', { body: { resourceType: 'Patient', id: 'p1', birthDate: 1950 }, headers: { 'if-match': etag } });
     expect(invalid.status).toBe(400);
     expect(invalid.body['issue'][0]['expression']).toEqual(['Patient.birthDate']);
     expect((await call('GET', '/NotAType/1')).status).toBe(404);
@@ -176,5 +177,41 @@ describe('the FHIR REST API', () => {
     expect((await call('GET', '/AllergyIntolerance/a1', { token: NURSE_P1 })).status).toBe(200);
     const other = (await call('POST', '/Patient', { body: { resourceType: 'Patient' } })).body['id'] as string;
     expect((await call('GET', `/Patient/${other}`, { token: NURSE_P1 })).status).toBe(403);
+  });
+
+  it('searches a patient\'s record with paging links that cover every match once, and $everything puts the Patient first', async () => {
+    for (let i = 0; i < 5; i++) {
+      const created = await call('POST', '/Observation', { body: { resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] }, subject: { reference: 'Patient/p1' }, effectiveDateTime: `2026-11-2${i}T09:00:00Z`, valueQuantity: { value: 60 + i, unit: '/min' } } });
+      expect(created.status).toBe(201);
+    }
+    const seen: string[] = [];
+    let page = await call('GET', '/Observation?patient=p1&code=http://loinc.org|8867-4&_count=2');
+    expect(page.body['type']).toBe('searchset');
+    for (;;) {
+      seen.push(...((page.body['entry'] ?? []) as Json[]).map((e) => e['resource']['id'] as string));
+      const next = (page.body['link'] as Json[]).find((l) => l['relation'] === 'next');
+      if (next === undefined) break;
+      page = await call('GET', (next['url'] as string).slice(base.length));
+    }
+    expect(seen.length).toBe(5);
+    expect(new Set(seen).size).toBe(5);
+    const dated = await call('GET', '/Observation?patient=p1&date=ge2026-11-23');
+    expect(dated.body['total']).toBe(2);
+    const everything = await call('GET', '/Patient/p1/$everything');
+    expect(everything.body['entry'][0]['resource']['resourceType']).toBe('Patient');
+    expect((everything.body['entry'] as Json[]).map((e) => e['resource']['resourceType'])).toContain('AllergyIntolerance');
+    const unsupported = await call('GET', '/Observation?patient=p1&value-quantity=gt50');
+    expect(unsupported.status).toBe(400);
+    expect(unsupported.body['issue'][0]['code']).toBe('not-supported');
+  });
+
+  it('a patient-scoped client\'s search sees its own patient\'s record only', async () => {
+    const other = (await call('POST', '/Patient', { body: { resourceType: 'Patient' } })).body['id'] as string;
+    await call('POST', '/Observation', { body: { resourceType: 'Observation', status: 'final', code: { text: 'x' }, subject: { reference: `Patient/${other}` } } });
+    const mine = await call('GET', '/Observation', { token: NURSE_P1 });
+    expect(mine.status).toBe(200);
+    const subjects = new Set(((mine.body['entry'] ?? []) as Json[]).map((e) => e['resource']['subject']['reference']));
+    expect([...subjects]).toEqual(['Patient/p1']);
+    expect((await call('GET', `/Patient/${other}/$everything`, { token: NURSE_P1 })).status).toBe(403);
   });
 });
