@@ -7,7 +7,7 @@ import { capabilityStatement } from './capabilityStatement.js';
 import { handleBundleRequest } from './fhirBundleRequest.js';
 import { fhirHistoryBundle, versionResource } from './fhirHistoryBundle.js';
 import { checkJsonWanted, etagOf, httpDateOf, ifMatchVersion, preferredReturn, readJsonBody, sendFhirJson, sendRefusal } from './fhirHttp.js';
-import { FhirRefusal, operationOutcome, refusalOf } from './fhirRefusal.js';
+import { FhirRequestRefusal, operationOutcome, refusalOf } from './fhirRequestRefusal.js';
 import type { FhirReplica, FhirRestContext } from './fhirRestContext.js';
 import { readHeldResource, readVersions, versionOf } from './fhirResourceReads.js';
 import { checkResourceBody, commitRestWrites, prepareCreate, prepareUpdate, type RestWriteResult } from './fhirResourceWrites.js';
@@ -85,12 +85,12 @@ export function createFhirHandler(replica: FhirReplica, options: FhirHandlerOpti
     checkJsonWanted(req, url.searchParams);
     if (route.kind === 'metadata') return sendFhirJson(res, 200, capabilityStatement(replica.chart.schema, { base: ctx.base, site: replica.site, searchParams: searchParamsOf, date: started }));
     const client = authenticate(req.headers.authorization);
-    if (client === undefined) throw new FhirRefusal(401, 'login', 'a valid bearer token is required (Authorization: Bearer <token>, as configured in the site\'s fhirClients)', { headers: { 'www-authenticate': 'Bearer realm="chartlog-fhir"' } });
+    if (client === undefined) throw new FhirRequestRefusal(401, 'login', 'a valid bearer token is required (Authorization: Bearer <token>, as configured in the site\'s fhirClients)', { headers: { 'www-authenticate': 'Bearer realm="chartlog-fhir"' } });
     const checkRead = (type: string, stream: StreamId | undefined): void => {
-      if (!canRead(client.access, type, stream)) throw new FhirRefusal(403, 'forbidden', `this client's scope does not allow reading ${type}${stream !== undefined ? ` on ${stream}` : ''}`);
+      if (!canRead(client.access, type, stream)) throw new FhirRequestRefusal(403, 'forbidden', `this client's scope does not allow reading ${type}${stream !== undefined ? ` on ${stream}` : ''}`);
     };
     const checkWrite = (type: string, stream: StreamId): void => {
-      if (!canWrite(client.access, type, stream) || client.author === undefined) throw new FhirRefusal(403, 'forbidden', `this client's scope does not allow writing ${type}${client.author === undefined ? ' (it has no author to record writes under)' : ` on ${stream}`}`);
+      if (!canWrite(client.access, type, stream) || client.author === undefined) throw new FhirRequestRefusal(403, 'forbidden', `this client's scope does not allow writing ${type}${client.author === undefined ? ' (it has no author to record writes under)' : ` on ${stream}`}`);
     };
     const sendWritten = (result: RestWriteResult): void => {
       const { resource, versionId, lastUpdated, created } = result;
@@ -130,7 +130,7 @@ export function createFhirHandler(replica: FhirReplica, options: FhirHandlerOpti
         return sendFhirJson(res, 200, bundle);
       }
       case 'create': {
-        if (req.headers['if-none-exist'] !== undefined) throw new FhirRefusal(412, 'not-supported', 'conditional create (If-None-Exist) is not supported: search first, then create');
+        if (req.headers['if-none-exist'] !== undefined) throw new FhirRequestRefusal(412, 'not-supported', 'conditional create (If-None-Exist) is not supported: search first, then create');
         const given = checkResourceBody(await readJsonBody(req, limits), route.type, undefined);
         const [result] = await serial(async () => {
           const prepared = prepareCreate(ctx, given, client.author ?? { id: 'unknown' });
@@ -160,7 +160,7 @@ export function createFhirHandler(replica: FhirReplica, options: FhirHandlerOpti
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname !== basePath && !url.pathname.startsWith(`${basePath}/`)) {
       if (next !== undefined) return next();
-      return sendRefusal(res, new FhirRefusal(404, 'not-found', `nothing is served at ${url.pathname}: the FHIR API is under ${basePath}`), true);
+      return sendRefusal(res, new FhirRequestRefusal(404, 'not-found', `nothing is served at ${url.pathname}: the FHIR API is under ${basePath}`), true);
     }
     let route: FhirRoute;
     try {
@@ -184,7 +184,7 @@ export function createFhirHandler(replica: FhirReplica, options: FhirHandlerOpti
 function countParam(raw: string | null, fallback: number): number {
   if (raw === null) return fallback;
   const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 0) throw new FhirRefusal(400, 'invalid', `${JSON.stringify(raw)} is not a whole number of 0 or more`);
+  if (!Number.isSafeInteger(n) || n < 0) throw new FhirRequestRefusal(400, 'invalid', `${JSON.stringify(raw)} is not a whole number of 0 or more`);
   return Math.min(n, 1000);
 }
 

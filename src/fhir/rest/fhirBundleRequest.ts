@@ -3,7 +3,7 @@ import type { StreamId } from '../../event/ids.js';
 import { isPlainObject, type Json } from '../../event/json.js';
 import { isFhirId } from '../isFhirId.js';
 import type { FhirResource } from '../fhirResource.js';
-import { FhirRefusal, refusalOf, operationOutcome } from './fhirRefusal.js';
+import { FhirRequestRefusal, refusalOf, operationOutcome } from './fhirRequestRefusal.js';
 import type { FhirRestContext } from './fhirRestContext.js';
 import { checkResourceBody, commitRestWrites, prepareCreate, prepareUpdate, type PreparedRestWrite, type RestWriteResult } from './fhirResourceWrites.js';
 import { etagOf } from './fhirHttp.js';
@@ -15,7 +15,7 @@ export interface BundleRequestOptions {
   readonly author: Author;
   /** Most entries in one Bundle. */
   readonly maxEntries: number;
-  /** Throws a FhirRefusal when the client may not write this resource (type, the stream it goes on). */
+  /** Throws a FhirRequestRefusal when the client may not write this resource (type, the stream it goes on). */
   readonly checkWrite: (type: string, stream: StreamId) => void;
   /** Whether an entry of the response shows the resource written (not with `Prefer: return=minimal`, nor to a client that may not read it). */
   readonly show: (result: RestWriteResult) => boolean;
@@ -37,17 +37,17 @@ interface BundleWrite {
  * them anywhere in the Bundle are rewritten. Each entry's `request.ifMatch` works as the
  * `If-Match` of a PUT.
  *
- * @throws FhirRefusal 400 for a body that is not such a Bundle, an entry that is not a POST
+ * @throws FhirRequestRefusal 400 for a body that is not such a Bundle, an entry that is not a POST
  *   or PUT of a resource (DELETE, PATCH, GET and conditional requests are not supported),
  *   two entries writing one resource, or (in a transaction) any entry refused, saying which.
  */
 export async function handleBundleRequest(ctx: FhirRestContext, body: unknown, options: BundleRequestOptions): Promise<Record<string, unknown>> {
-  if (!isPlainObject(body) || body['resourceType'] !== 'Bundle') throw new FhirRefusal(400, 'invalid', 'POST to the base takes a Bundle of type transaction or batch');
+  if (!isPlainObject(body) || body['resourceType'] !== 'Bundle') throw new FhirRequestRefusal(400, 'invalid', 'POST to the base takes a Bundle of type transaction or batch');
   const kind = body['type'];
-  if (kind !== 'transaction' && kind !== 'batch') throw new FhirRefusal(400, 'not-supported', `a Bundle of type ${JSON.stringify(kind)} cannot be POSTed to the base: send a transaction or batch (a collection is imported with chartlog import-fhir)`, { expression: ['Bundle.type'] });
+  if (kind !== 'transaction' && kind !== 'batch') throw new FhirRequestRefusal(400, 'not-supported', `a Bundle of type ${JSON.stringify(kind)} cannot be POSTed to the base: send a transaction or batch (a collection is imported with chartlog import-fhir)`, { expression: ['Bundle.type'] });
   const entries = body['entry'] ?? [];
-  if (!Array.isArray(entries)) throw new FhirRefusal(400, 'structure', 'Bundle.entry must be an array', { expression: ['Bundle.entry'] });
-  if (entries.length > options.maxEntries) throw new FhirRefusal(413, 'too-costly', `the Bundle has ${entries.length} entries; this server takes at most ${options.maxEntries} in one`, { expression: ['Bundle.entry'] });
+  if (!Array.isArray(entries)) throw new FhirRequestRefusal(400, 'structure', 'Bundle.entry must be an array', { expression: ['Bundle.entry'] });
+  if (entries.length > options.maxEntries) throw new FhirRequestRefusal(413, 'too-costly', `the Bundle has ${entries.length} entries; this server takes at most ${options.maxEntries} in one`, { expression: ['Bundle.entry'] });
   const writes = entries.map((entry: unknown, index) => checkEntry(entry, index));
   // New ids first, so references between entries can be rewritten before anything is prepared.
   const assigned = new Map<string, string>();
@@ -58,12 +58,12 @@ export async function handleBundleRequest(ctx: FhirRestContext, body: unknown, o
   });
   const unresolved: string[] = [];
   const rewritten = resources.map((r) => rewriteReferences(r as unknown as Json, assigned, unresolved) as unknown as FhirResource);
-  if (unresolved.length > 0) throw new FhirRefusal(400, 'invalid', `the Bundle references ${unresolved.slice(0, 3).join(', ')}${unresolved.length > 3 ? ' …' : ''}, which no POSTed entry's fullUrl names`, { expression: ['Bundle.entry'] });
+  if (unresolved.length > 0) throw new FhirRequestRefusal(400, 'invalid', `the Bundle references ${unresolved.slice(0, 3).join(', ')}${unresolved.length > 3 ? ' …' : ''}, which no POSTed entry's fullUrl names`, { expression: ['Bundle.entry'] });
   const seen = new Map<string, number>();
   rewritten.forEach((r, i) => {
     const key = `${r.resourceType}/${String(r.id)}`;
     const before = seen.get(key);
-    if (before !== undefined) throw new FhirRefusal(400, 'invalid', `entries ${before} and ${i} both write ${key}: a Bundle may write a resource once`, { expression: [`Bundle.entry[${i}]`] });
+    if (before !== undefined) throw new FhirRequestRefusal(400, 'invalid', `entries ${before} and ${i} both write ${key}: a Bundle may write a resource once`, { expression: [`Bundle.entry[${i}]`] });
     seen.set(key, i);
   });
 
@@ -110,7 +110,7 @@ export async function handleBundleRequest(ctx: FhirRestContext, body: unknown, o
 function checkEntry(entry: unknown, index: number): BundleWrite {
   const at = `Bundle.entry[${index}]`;
   const refuse = (message: string, where = at, code: 'invalid' | 'not-supported' = 'invalid'): never => {
-    throw new FhirRefusal(400, code, `entry ${index}: ${message}`, { expression: [where] });
+    throw new FhirRequestRefusal(400, code, `entry ${index}: ${message}`, { expression: [where] });
   };
   if (!isPlainObject(entry)) return refuse('must be an object');
   const request = entry['request'];
@@ -161,8 +161,8 @@ function rewriteReferences(value: Json, assigned: ReadonlyMap<string, string>, u
 }
 
 /** A refusal of one entry of a Bundle, saying which. */
-function inEntry(refusal: FhirRefusal, index: number): FhirRefusal {
-  return new FhirRefusal(refusal.status, refusal.issues[0]?.code ?? 'invalid', `entry ${index}: ${refusal.message}`, {
+function inEntry(refusal: FhirRequestRefusal, index: number): FhirRequestRefusal {
+  return new FhirRequestRefusal(refusal.status, refusal.issues[0]?.code ?? 'invalid', `entry ${index}: ${refusal.message}`, {
     issues: refusal.issues.map((i) => ({ ...i, diagnostics: i.diagnostics.startsWith(`entry ${index}`) ? i.diagnostics : `entry ${index}: ${i.diagnostics}` })),
     headers: refusal.headers,
   });

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { FhirRefusal, operationOutcome } from './fhirRefusal.js';
+import { FhirRequestRefusal, operationOutcome } from './fhirRequestRefusal.js';
 
 /** The media type of every FHIR API response. */
 export const FHIR_JSON = 'application/fhir+json; charset=utf-8';
@@ -19,7 +19,7 @@ export function sendFhirJson(res: ServerResponse, status: number, body: unknown,
 }
 
 /** Answers a refusal as an OperationOutcome; closes the connection when the request body may be unread. */
-export function sendRefusal(res: ServerResponse, refusal: FhirRefusal, close: boolean): void {
+export function sendRefusal(res: ServerResponse, refusal: FhirRequestRefusal, close: boolean): void {
   if (res.headersSent) {
     res.destroy();
     return;
@@ -29,43 +29,43 @@ export function sendRefusal(res: ServerResponse, refusal: FhirRefusal, close: bo
 
 /**
  * Checks the response format a request asks for (`_format`, `Accept`): JSON only.
- * @throws FhirRefusal 406 `not-supported` for XML, Turtle or any other format.
+ * @throws FhirRequestRefusal 406 `not-supported` for XML, Turtle or any other format.
  */
 export function checkJsonWanted(req: IncomingMessage, query: URLSearchParams): void {
   const format = query.get('_format');
   if (format !== null && !['json', 'application/json', 'application/fhir+json', 'application/json+fhir'].includes(format.split(';')[0]?.trim() ?? '')) {
-    throw new FhirRefusal(406, 'not-supported', `_format=${format} is not supported: this server speaks FHIR JSON only`);
+    throw new FhirRequestRefusal(406, 'not-supported', `_format=${format} is not supported: this server speaks FHIR JSON only`);
   }
   const accept = req.headers.accept;
   if (accept === undefined || accept.trim() === '') return;
   const types = accept.split(',').map((t) => t.split(';')[0]?.trim().toLowerCase() ?? '');
   if (types.some((t) => t === '*/*' || t === 'application/*' || JSON_TYPES.has(t))) return;
-  throw new FhirRefusal(406, 'not-supported', `Accept: ${accept} cannot be met: this server speaks FHIR JSON only (application/fhir+json)`);
+  throw new FhirRequestRefusal(406, 'not-supported', `Accept: ${accept} cannot be met: this server speaks FHIR JSON only (application/fhir+json)`);
 }
 
 /**
  * Reads a request's JSON body, whole, up to `maxBytes`, within `timeoutMs`.
- * @throws FhirRefusal 415 for a body that is not JSON by its content type, 413 when larger
+ * @throws FhirRequestRefusal 415 for a body that is not JSON by its content type, 413 when larger
  *   than `maxBytes`, 408 when it does not arrive in time, 400 `structure` when it does not parse.
  */
 export async function readJsonBody(req: IncomingMessage, limits: { readonly maxBytes: number; readonly timeoutMs: number }, formOk = false): Promise<unknown> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   const isForm = formOk && type === 'application/x-www-form-urlencoded';
-  if (!JSON_TYPES.has(type) && !isForm) throw new FhirRefusal(415, 'not-supported', `Content-Type ${JSON.stringify(type)} is not supported: send application/fhir+json`);
+  if (!JSON_TYPES.has(type) && !isForm) throw new FhirRequestRefusal(415, 'not-supported', `Content-Type ${JSON.stringify(type)} is not supported: send application/fhir+json`);
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limits.maxBytes) throw new FhirRefusal(413, 'too-costly', `a body of ${declared} bytes is larger than this server takes (${limits.maxBytes})`);
+  if (declared > limits.maxBytes) throw new FhirRequestRefusal(413, 'too-costly', `a body of ${declared} bytes is larger than this server takes (${limits.maxBytes})`);
   const chunks: Buffer[] = [];
   let size = 0;
-  const timer = setTimeout(() => req.destroy(new FhirRefusal(408, 'transient', `the request body did not arrive within ${limits.timeoutMs} ms`)), limits.timeoutMs);
+  const timer = setTimeout(() => req.destroy(new FhirRequestRefusal(408, 'transient', `the request body did not arrive within ${limits.timeoutMs} ms`)), limits.timeoutMs);
   try {
     for await (const chunk of req as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > limits.maxBytes) throw new FhirRefusal(413, 'too-costly', `the body is larger than this server takes (${limits.maxBytes} bytes)`);
+      if (size > limits.maxBytes) throw new FhirRequestRefusal(413, 'too-costly', `the body is larger than this server takes (${limits.maxBytes} bytes)`);
       chunks.push(chunk);
     }
   } catch (error) {
-    if (error instanceof FhirRefusal) throw error;
-    throw new FhirRefusal(400, 'structure', 'the request body was cut short');
+    if (error instanceof FhirRequestRefusal) throw error;
+    throw new FhirRequestRefusal(400, 'structure', 'the request body was cut short');
   } finally {
     clearTimeout(timer);
   }
@@ -74,7 +74,7 @@ export async function readJsonBody(req: IncomingMessage, limits: { readonly maxB
   try {
     return JSON.parse(text) as unknown;
   } catch (cause) {
-    throw new FhirRefusal(400, 'structure', `the body is not JSON: ${(cause as Error).message}`);
+    throw new FhirRequestRefusal(400, 'structure', `the body is not JSON: ${(cause as Error).message}`);
   }
 }
 
@@ -88,13 +88,13 @@ export function preferredReturn(req: IncomingMessage): 'minimal' | 'representati
 /**
  * The version id of an `If-Match` header (`W/"<versionId>"`, or the bare or quoted id some
  * clients send); undefined without the header.
- * @throws FhirRefusal 400 `invalid` for a header naming no single version.
+ * @throws FhirRequestRefusal 400 `invalid` for a header naming no single version.
  */
 export function ifMatchVersion(req: IncomingMessage): string | undefined {
   const header = req.headers['if-match'];
   if (header === undefined) return undefined;
   const m = /^\s*(?:W\/)?"?([A-Za-z0-9.-]{1,64})"?\s*$/.exec(header);
-  if (m === null) throw new FhirRefusal(400, 'invalid', `If-Match: ${header} names no version: send W/"<versionId>" with the meta.versionId you read`);
+  if (m === null) throw new FhirRequestRefusal(400, 'invalid', `If-Match: ${header} names no version: send W/"<versionId>" with the meta.versionId you read`);
   return m[1] as string;
 }
 

@@ -9,7 +9,7 @@ import { fhirStreamOf } from '../fhirStreamOf.js';
 import { prepareFhirWrite } from '../prepareFhirWrite.js';
 import { readFhirResource } from '../readFhirResource.js';
 import { versionIdOf } from '../toFhirResource.js';
-import { FhirRefusal } from './fhirRefusal.js';
+import { FhirRequestRefusal } from './fhirRequestRefusal.js';
 import type { FhirRestContext } from './fhirRestContext.js';
 import { readVersions } from './fhirResourceReads.js';
 import { locateResource } from './locateResource.js';
@@ -39,12 +39,12 @@ export interface RestWriteResult {
 
 /**
  * Checks a request body is a resource of `type` (and, for an update, has the URL's id).
- * @throws FhirRefusal 400 `invalid` naming what is wrong.
+ * @throws FhirRequestRefusal 400 `invalid` naming what is wrong.
  */
 export function checkResourceBody(body: unknown, type: string, id: string | undefined): FhirResource {
-  if (!isPlainObject(body)) throw new FhirRefusal(400, 'structure', 'the body must be a FHIR resource (a JSON object)');
-  if (body['resourceType'] !== type) throw new FhirRefusal(400, 'invalid', `the body is ${JSON.stringify(body['resourceType'])}, not a ${type} as the URL says`, { expression: ['resourceType'] });
-  if (id !== undefined && body['id'] !== id) throw new FhirRefusal(400, 'invalid', `the body's id ${JSON.stringify(body['id'])} is not the URL's id ${id} (an update must carry the id it updates)`, { expression: [`${type}.id`] });
+  if (!isPlainObject(body)) throw new FhirRequestRefusal(400, 'structure', 'the body must be a FHIR resource (a JSON object)');
+  if (body['resourceType'] !== type) throw new FhirRequestRefusal(400, 'invalid', `the body is ${JSON.stringify(body['resourceType'])}, not a ${type} as the URL says`, { expression: ['resourceType'] });
+  if (id !== undefined && body['id'] !== id) throw new FhirRequestRefusal(400, 'invalid', `the body's id ${JSON.stringify(body['id'])} is not the URL's id ${id} (an update must carry the id it updates)`, { expression: [`${type}.id`] });
   return body as unknown as FhirResource;
 }
 
@@ -66,7 +66,7 @@ export function prepareCreate(ctx: FhirRestContext, given: FhirResource, author:
  * one makes the change concurrent with everything written since (a conflict where both
  * changed a modifier element), never an overwrite of what the app did not see.
  *
- * @throws FhirRefusal 412 `business-rule` for an update without `If-Match` of a resource
+ * @throws FhirRequestRefusal 412 `business-rule` for an update without `If-Match` of a resource
  *   with safety-critical elements ({@link safetyCriticalElements}); 412 `conflict` for an
  *   `If-Match` naming no version of the resource; ChartlogError `INVALID_COMMAND` for a
  *   body the record cannot hold (see `prepareFhirWrite`).
@@ -80,18 +80,18 @@ export async function prepareUpdate(ctx: FhirRestContext, given: FhirResource, a
   const current = view.resource(stream, key);
   let seen: ResourceState | undefined;
   if (current === undefined) {
-    if (ifMatch !== undefined) throw new FhirRefusal(412, 'conflict', `If-Match names version ${ifMatch} of ${key}, but this site's record holds no ${key}`, { expression: [type] });
+    if (ifMatch !== undefined) throw new FhirRequestRefusal(412, 'conflict', `If-Match names version ${ifMatch} of ${key}, but this site's record holds no ${key}`, { expression: [type] });
   } else if (ifMatch === undefined) {
     const critical = safetyCriticalElements(view.schema, type);
     if (critical.length > 0) {
-      throw new FhirRefusal(412, 'business-rule', `an update of ${type} must say which version it was based on: send If-Match: W/"<meta.versionId of the version you read>" (${type} has safety-critical elements: ${critical.join(', ')})`, { expression: critical.map((e) => `${type}.${e}`) });
+      throw new FhirRequestRefusal(412, 'business-rule', `an update of ${type} must say which version it was based on: send If-Match: W/"<meta.versionId of the version you read>" (${type} has safety-critical elements: ${critical.join(', ')})`, { expression: critical.map((e) => `${type}.${e}`) });
     }
   } else {
     const now = view.lastWrite(stream, key);
     if (now === undefined || versionIdOf(now) !== ifMatch) {
       const versions = await readVersions(ctx, stream, type, id);
       const version = versions.find((v) => v.versionId === ifMatch);
-      if (version === undefined) throw new FhirRefusal(412, 'conflict', `If-Match names version ${ifMatch}, which is not a version of ${key} on this site's record (GET ${key}/_history lists them)`);
+      if (version === undefined) throw new FhirRequestRefusal(412, 'conflict', `If-Match names version ${ifMatch}, which is not a version of ${key} on this site's record (GET ${key}/_history lists them)`);
       seen = version.state;
     }
   }

@@ -9,7 +9,7 @@ import { parseFhirSearch } from '../search/parseFhirSearch.js';
 import { searchFhir } from '../search/searchFhir.js';
 import type { CapabilitySearchParam } from './capabilityStatement.js';
 import { canRead, type FhirAccess } from './fhirAccess.js';
-import { FhirRefusal } from './fhirRefusal.js';
+import { FhirRequestRefusal } from './fhirRequestRefusal.js';
 import type { FhirRestContext } from './fhirRestContext.js';
 import { projectionSearchSource } from './projectionSearchSource.js';
 
@@ -24,7 +24,7 @@ export function searchParamsOf(type: string): CapabilitySearchParam[] {
  * resources the client may read. A patient-scoped client (SMART `patient/…`) searches its
  * own patient's record only, as if it had asked for `patient=<its patient>`.
  *
- * @throws FhirRefusal 400 for a parameter, modifier or value the API does not support
+ * @throws FhirRequestRefusal 400 for a parameter, modifier or value the API does not support
  *   (every problem listed), 422 `too-costly` for a sort over too many matches, 403 when the
  *   client may read no resource of the type.
  */
@@ -41,7 +41,7 @@ export function searchResources(ctx: FhirRestContext, type: string, params: URLS
 /**
  * `GET [base]/Patient/<id>/$everything`: the Patient, then everything on its record the
  * client may read, paged.
- * @throws FhirRefusal 404 when the record holds no such Patient, 403 when the client may not read it.
+ * @throws FhirRequestRefusal 404 when the record holds no such Patient, 403 when the client may not read it.
  */
 export function everything(ctx: FhirRestContext, patientId: string, params: URLSearchParams, access: FhirAccess, checkRead: (type: string, stream: StreamId | undefined) => void): FhirSearchBundle {
   checkRead('Patient', fhirPatientStream(patientId));
@@ -67,5 +67,5 @@ const STATUS_OF: Readonly<Record<FhirSearchIssue['code'], number>> = { invalid: 
 function answer<T>(outcome: FhirSearchOutcome<T>): T {
   if (outcome.ok) return outcome.value;
   const first = outcome.issues[0];
-  throw new FhirRefusal(STATUS_OF[first?.code ?? 'invalid'], first?.code ?? 'invalid', first?.diagnostics ?? 'the search cannot be run', { issues: outcome.issues });
+  throw new FhirRequestRefusal(STATUS_OF[first?.code ?? 'invalid'], first?.code ?? 'invalid', first?.diagnostics ?? 'the search cannot be run', { issues: outcome.issues });
 }

@@ -5,4 +5,4 @@ export { canRead, canWrite, parseFhirAccess, type FhirAccess, type FhirScope, ty
 export { resourceVersions, type ResourceVersion } from './resourceVersions.js';
 export { safetyCriticalElements } from './safetyCriticalElements.js';
 export type { FhirReplica } from './fhirRestContext.js';
-export { FhirRefusal, type FhirIssueCode, type FhirOutcomeIssue } from './fhirRefusal.js';
+export { FhirRequestRefusal, type FhirIssueCode, type FhirOutcomeIssue } from './fhirRequestRefusal.js';

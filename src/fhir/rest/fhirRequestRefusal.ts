@@ -34,7 +34,7 @@ export interface FhirOutcomeIssue {
  * A request the FHIR API refuses: its HTTP status and the OperationOutcome issues that
  * say why. Thrown inside the handler and answered as an OperationOutcome body.
  */
-export class FhirRefusal extends Error {
+export class FhirRequestRefusal extends Error {
   /** The HTTP status answered. */
   readonly status: number;
   /** The OperationOutcome's issues (at least one). */
@@ -44,7 +44,7 @@ export class FhirRefusal extends Error {
 
   constructor(status: number, code: FhirIssueCode, diagnostics: string, options: { readonly expression?: readonly string[]; readonly issues?: readonly FhirOutcomeIssue[]; readonly headers?: Readonly<Record<string, string>> } = {}) {
     super(diagnostics);
-    this.name = 'FhirRefusal';
+    this.name = 'FhirRequestRefusal';
     this.status = status;
     this.issues = options.issues !== undefined && options.issues.length > 0 ? options.issues : [{ severity: 'error', code, diagnostics, ...(options.expression !== undefined ? { expression: options.expression } : {}) }];
     this.headers = options.headers ?? {};
@@ -81,13 +81,13 @@ const TRANSIENT: ReadonlySet<ChartlogErrorCode> = new Set(['STORE_UNAVAILABLE', 
 
 /**
  * What the FHIR API answers for an error thrown while handling a request: a
- * {@link FhirRefusal} as it is; chartlog's `INVALID_COMMAND` (a resource the record cannot
+ * {@link FhirRequestRefusal} as it is; chartlog's `INVALID_COMMAND` (a resource the record cannot
  * hold as given) 400 `invalid` with an issue per element; a store or replica that cannot
  * write now 503 `transient` with `Retry-After`; anything else 500 `exception`, saying no more
  * than that (the details go to the server's log).
  */
-export function refusalOf(error: unknown): FhirRefusal {
-  if (error instanceof FhirRefusal) return error;
+export function refusalOf(error: unknown): FhirRequestRefusal {
+  if (error instanceof FhirRequestRefusal) return error;
   if (isChartlogError(error)) {
     const conflicted = error.issues.filter((i) => i.message === OPEN_CONFLICT_MESSAGE);
     if (error.code === 'INVALID_COMMAND' && conflicted.length > 0) {
@@ -95,12 +95,12 @@ export function refusalOf(error: unknown): FhirRefusal {
         const expression = fhirPathOf(i.path);
         return { severity: 'error', code: 'conflict', diagnostics: `${expression ?? 'an element'} holds concurrent values from different sites (listed in its concurrent-values extension): it cannot be changed until a clinician resolves the conflict`, ...(expression !== undefined ? { expression: [expression] } : {}) };
       });
-      return new FhirRefusal(409, 'conflict', issues[0]?.diagnostics ?? error.message, { issues });
+      return new FhirRequestRefusal(409, 'conflict', issues[0]?.diagnostics ?? error.message, { issues });
     }
     if (error.code === 'INVALID_COMMAND' || error.code === 'MALFORMED_EVENT' || error.code === 'OVERSIZE') {
-      return new FhirRefusal(400, 'invalid', error.message, { issues: error.issues.length > 0 ? outcomeIssuesOf(error.issues, 'invalid') : [] });
+      return new FhirRequestRefusal(400, 'invalid', error.message, { issues: error.issues.length > 0 ? outcomeIssuesOf(error.issues, 'invalid') : [] });
     }
-    if (TRANSIENT.has(error.code)) return new FhirRefusal(503, 'transient', `${error.code}: ${error.message}`, { headers: { 'retry-after': '30' } });
+    if (TRANSIENT.has(error.code)) return new FhirRequestRefusal(503, 'transient', `${error.code}: ${error.message}`, { headers: { 'retry-after': '30' } });
   }
-  return new FhirRefusal(500, 'exception', 'the server failed while handling this request (the failure is in its log)');
+  return new FhirRequestRefusal(500, 'exception', 'the server failed while handling this request (the failure is in its log)');
 }
