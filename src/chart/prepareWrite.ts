@@ -6,6 +6,9 @@ import { checkJson, type Json, type JsonObject } from '../event/json.js';
 import { CONFLICT_RESOLUTION_EVENT, RESOURCE_KEY_PATTERN, RETRACTION_EVENT, type Schema } from '../merge/schema.js';
 import type { StreamState } from './streamState.js';
 
+/** The message of the issue {@link prepareWrite} refuses a write to a field in conflict with (its start is stable: callers may test for it). */
+export const OPEN_CONFLICT_MESSAGE = 'has an open conflict: resolve it with prepareConflictResolution (or pass resolveConflicts: true once every competing value was shown)';
+
 /** A clinical change to turn into an event: which fields of which resources get which values. */
 export interface WriteRequest {
   /** The record. */
@@ -61,7 +64,7 @@ export function prepareWrite(schema: Schema, state: StreamState | undefined, req
       const fieldState = state?.resources[resource]?.fields[field];
       const ids = explicit !== undefined ? [...new Set(explicit)].sort() : resolved.rule.pred(fieldState as never, value);
       if (explicit === undefined && ids.length > 0 && fieldState !== undefined && resolved.rule.conflict(fieldState) !== undefined && request.resolveConflicts !== true) {
-        issues.push({ path: ['writes', resource, field], message: 'has an open conflict: resolve it with prepareConflictResolution (or pass resolveConflicts: true once every competing value was shown)' });
+        issues.push({ path: ['writes', resource, field], message: OPEN_CONFLICT_MESSAGE });
       }
       if (ids.length > 0) (pred[resource] ??= {})[field] = ids;
     }

@@ -36,3 +36,5 @@ export { AUTHOR_SYSTEM, fhirProvenanceOf, SITE_SYSTEM } from './fhirProvenance.j
 export { importFhir, type FhirImportProgress, type FhirImportReport, type FhirRecordTarget, type ImportFhirOptions } from './importFhir.js';
 export { extensionFieldsOf, isExtensionValueType, type FhirExtensionDefinition, type FhirExtensionField } from './fhirExtensionFields.js';
 export { isFhirId } from './isFhirId.js';
+export * from './rest/index.js';
+export * from './search/index.js';

@@ -1,6 +1,6 @@
 import type { ChartView } from '../chart/chartView.js';
 import { prepareWrite } from '../chart/prepareWrite.js';
-import type { StreamState } from '../chart/streamState.js';
+import type { ResourceState, StreamState } from '../chart/streamState.js';
 import { ChartlogError, type ValidationIssue } from '../error/chartlogError.js';
 import type { Author } from '../event/chartEvent.js';
 import { copyCanonicalJson } from '../event/copyJson.js';
@@ -21,6 +21,15 @@ export interface PrepareFhirWriteOptions {
    * @defaultValue the stream that holds the resource (`ChartView.locate`), or for a new one {@link fhirStreamOf} it
    */
   readonly stream?: StreamId;
+  /**
+   * The version of the resource the author saw, when it is not what the record holds now
+   * (FHIR's `If-Match`: a version from `resourceVersions`). The writes are then what
+   * differs from that version, each superseding what it held: a change someone else made
+   * since is left standing, and where both changed one element the two writes are
+   * concurrent, shown as a conflict under `mv` (a modifier element), never a silent overwrite.
+   * @defaultValue what the record holds now
+   */
+  readonly seen?: ResourceState;
 }
 
 /**
@@ -58,12 +67,13 @@ export function prepareFhirWrite(view: ChartView, given: FhirResource, options: 
   if (shape.length > 0) throw new ChartlogError('INVALID_COMMAND', `cannot record ${key}: not plain JSON`, { issues: shape });
   const stream = streamFor(view, key, resource, options.stream);
   const current = view.resource(stream, key);
-  const { writes, issues } = fhirWritesOf(view.schema, resource, current);
+  const seen = options.seen ?? current;
+  const { writes, issues } = fhirWritesOf(view.schema, resource, seen);
   if (issues.length > 0) throw new ChartlogError('INVALID_COMMAND', `cannot record ${key}`, { issues: issues.map((i) => ({ ...i, path: [key, ...i.path] })) });
   if (Object.keys(writes).length === 0) return undefined;
   // The one resource is all prepareWrite reads of the state: no need to load the whole record.
-  const seen: StreamState = { stream, resources: current === undefined ? {} : { [key]: current }, conflicts: [], retracted: [] };
-  return prepareWrite(view.schema, seen, { stream, type: current === undefined ? FHIR_EVENTS.created : FHIR_EVENTS.updated, author: options.author, writes: { [key]: writes } });
+  const seenState: StreamState = { stream, resources: seen === undefined ? {} : { [key]: seen }, conflicts: [], retracted: [] };
+  return prepareWrite(view.schema, seenState, { stream, type: current === undefined ? FHIR_EVENTS.created : FHIR_EVENTS.updated, author: options.author, writes: { [key]: writes } });
 }
 
 /** The stream that holds `key`, else the one asked for, else the one the resource names; refused when that is ambiguous. */

@@ -2,6 +2,8 @@ import { clinicalSchema } from '../../clinical/clinicalSchema.js';
 import { describeRecovery } from '../../replica/recoveryGuard.js';
 import { forkSummaryOf } from '../../replica/forkMarker.js';
 import { createReplica } from '../../replica/replica.js';
+import type { RequestListener } from 'node:http';
+import { createFhirHandler, DEFAULT_FHIR_BASE_PATH } from '../../fhir/rest/createFhirHandler.js';
 import { createSyncHandler } from '../../sync/http/index.js';
 import { EXIT } from '../exitCodes.js';
 import { integerOption, out, outJson, requiredOption, stringOption, wantsJson, type CliCommand } from '../cliCommand.js';
@@ -110,11 +112,19 @@ export const serveCommand: CliCommand = {
         onProgress: createProjectionProgressPrinter('chartlog serve: projection', process.stderr),
       };
       const replica = await createReplica(options);
-      const handler = createSyncHandler(replica, { peers: peers.tokens, ...limits, onError: (error) => process.stderr.write(`chartlog serve: ${error instanceof Error ? error.message : String(error)}\n`) });
+      const onError = (error: unknown): void => void process.stderr.write(`chartlog serve: ${error instanceof Error ? error.message : String(error)}\n`);
+      const sync = createSyncHandler(replica, { peers: peers.tokens, ...limits, onError });
+      // FHIR is served exactly when the peers file lists fhirClients (even none): other paths go on to sync.
+      const fhir = peers.fhirClients !== undefined ? createFhirHandler(replica, { clients: peers.fhirClients, onError }) : undefined;
+      const handler: RequestListener = fhir === undefined ? sync : (req, res) => fhir(req, res, () => sync(req, res));
       const { server, url } = await listenSyncServer(handler, network, host, port);
       if (replica.recovery !== undefined) process.stderr.write(`chartlog serve: RECOVERING: ${describeRecovery(replica.site, replica.recovery)}\n`);
-      if (json) outJson({ listening: true, url, site: replica.site, events: await store.count(), status: replica.status });
-      else out(`${replica.site} listening on ${url} (${await store.count()} events, ${Object.keys(peers.tokens).length} peers may call${loops.sync ? `, calling ${loops.sync.peers.length} every ${loops.sync.everyMs} ms` : ''})`);
+      const fhirUrl = fhir !== undefined ? `${url}${DEFAULT_FHIR_BASE_PATH}` : undefined;
+      if (json) outJson({ listening: true, url, site: replica.site, events: await store.count(), status: replica.status, ...(fhirUrl !== undefined ? { fhir: fhirUrl } : {}) });
+      else {
+        out(`${replica.site} listening on ${url} (${await store.count()} events, ${Object.keys(peers.tokens).length} peers may call${loops.sync ? `, calling ${loops.sync.peers.length} every ${loops.sync.everyMs} ms` : ''})`);
+        if (fhirUrl !== undefined) out(`FHIR R4 API at ${fhirUrl} (${peers.fhirClients?.length ?? 0} clients may call)`);
+      }
       const running = startServeLoops(replica, loops, { json });
       const signal = await new Promise<NodeJS.Signals>((stop) => {
         process.once('SIGINT', () => stop('SIGINT'));
