@@ -4,7 +4,8 @@
  * peers file's `pin`, serve's own periodic sync over TLS, mutual TLS, and the warning for
  * plain HTTP off loopback.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeCertificate, makeCertificateAuthority, type TestCertificate } from '../support/testCertificates.js';
 import { useTempDir } from '../support/tempDir.js';
@@ -85,6 +86,27 @@ describe('chartlog over TLS', () => {
     await outputMatching(d, /"synced":true,"peer":"practice-a","url":"https:/);
     const { stderr } = await d.stop('SIGTERM');
     expect(stderr).not.toContain('SYNC_TLS_FAILED');
+  });
+
+  it('the FHIR API is served over the same TLS as sync: a client checking the CA reads it with its token, plain HTTP gets nothing', async () => {
+    const fhirToken = 'ward-screen-0123456789';
+    writeFileSync(file('fhir.peers.json'), JSON.stringify({ peers: [], fhirClients: [{ token: fhirToken, scope: 'read' }] }));
+    const d = await startServe(serveArgs('hospital-d', file('fhir.peers.json'), ['--tls-cert', hospital.certFile, '--tls-key', hospital.keyFile]));
+    servers.push(d);
+    const get = (path: string, ca: string): Promise<{ status: number; body: string }> =>
+      new Promise((done, failed) => {
+        const req = request(`${d.url}${path}`, { ca, headers: { authorization: `Bearer ${fhirToken}` } }, (res) => {
+          let body = '';
+          res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => done({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', failed).end();
+      });
+    const metadata = await get('/fhir/metadata', readFileSync(ca.certFile, 'utf8'));
+    expect(metadata.status).toBe(200);
+    expect(JSON.parse(metadata.body)).toMatchObject({ resourceType: 'CapabilityStatement', fhirVersion: '4.0.1' });
+    expect((await get('/fhir/Patient/p1', readFileSync(ca.certFile, 'utf8'))).status).toBe(404);
+    await expect(get('/fhir/metadata', readFileSync(otherCa.certFile, 'utf8'))).rejects.toThrow();
+    await expect(fetch(`${d.url.replace('https:', 'http:')}/fhir/metadata`)).rejects.toThrow();
   });
 
   it('serve warns when it listens for plain HTTP on an address other machines can reach', async () => {

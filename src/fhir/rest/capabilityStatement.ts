@@ -68,7 +68,7 @@ export function capabilityStatement(schema: Schema, options: CapabilityOptions):
           'Every site holds the whole record and serves it on its own; writes made at different sites merge when they reconnect. ' +
           'meta.versionId names the event that last wrote a resource (<site>.<seq>). An update with If-Match naming an older version is recorded as concurrent with what was written since: ' +
           'where both changed a safety-critical element the resource shows a conflict (meta.tag merge-state|provisional and a concurrent-values extension) until a clinician resolves it. ' +
-          'The record is append-only: no DELETE or PATCH.',
+          'The record is append-only: no DELETE or PATCH. Search pages link to each other with cursors (_after, _before) naming the last resource shown, so turning pages while the record changes neither repeats nor skips a resource.',
         security: { cors: false, description: 'Authorization: Bearer <token>. Tokens and their scopes (read, read-write, or SMART v1 scopes such as patient/*.read for one patient) are configured per client in the site\'s peers file (fhirClients); writes are recorded under the client\'s author. No OAuth endpoints.' },
         resource: resources,
         interaction: [{ code: 'transaction' }, { code: 'batch' }],

@@ -90,7 +90,9 @@ export function createFhirHandler(replica: FhirReplica, options: FhirHandlerOpti
       if (!canRead(client.access, type, stream)) throw new FhirRequestRefusal(403, 'forbidden', `this client's scope does not allow reading ${type}${stream !== undefined ? ` on ${stream}` : ''}`);
     };
     const checkWrite = (type: string, stream: StreamId): void => {
-      if (!canWrite(client.access, type, stream) || client.author === undefined) throw new FhirRequestRefusal(403, 'forbidden', `this client's scope does not allow writing ${type}${client.author === undefined ? ' (it has no author to record writes under)' : ` on ${stream}`}`);
+      if (!canWrite(client.access, type, stream)) throw new FhirRequestRefusal(403, 'forbidden', `this client's scope (${client.scope}) does not allow writing ${type} on ${stream}`);
+      // Unreachable for clients from checkFhirClients (a write scope needs an author), but a hand-built client may lack one.
+      if (client.author === undefined) throw new FhirRequestRefusal(403, 'forbidden', 'this client has no author to record its writes under');
     };
     const sendWritten = (result: RestWriteResult): void => {
       const { resource, versionId, lastUpdated, created } = result;
