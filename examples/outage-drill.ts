@@ -7,16 +7,28 @@
  * one, every site converges to the same state hash, and the conflicts are listed for a
  * clinician to review.
  *
- * The drill itself lives in `src/cli/outageDrill.ts` so the `chartlog` bin can run it;
- * this file is the runnable wrapper and keeps its `runOutageDrill` API.
+ * Here practice-a's app (examples/practice-fhir-app.ts, fhir-kit-client) also keeps
+ * booking and prescribing through practice-a's own FHIR R4 API during the outage; after
+ * reconnection its writes are at every site and its collisions with the hospital are among
+ * the conflicts listed.
+ *
+ * The drill itself lives in `src/cli/outageDrill.ts` so the `chartlog` bin can run it
+ * (`chartlog demo`, without the app: the bin ships no FHIR client); this file is the
+ * runnable wrapper and keeps its `runOutageDrill` API.
  *
  *   npm run demo                      human-readable progress and tables
  *   npm run demo -- --json            one final JSON line
  *   npm run demo -- --patients 200    a bigger list
  */
-import { runCli } from '../src/cli/runCli.js';
+import { createDemoCommand } from '../src/cli/commands/demo.js';
+import { CLI_COMMANDS, runCli } from '../src/cli/runCli.js';
+import { practiceFhirApp } from './practice-fhir-app.js';
 
 export { runOutageDrill } from '../src/cli/outageDrill.js';
 export type { OutageDrillOptions, OutageDrillResult } from '../src/cli/outageDrill.js';
+export { practiceFhirApp } from './practice-fhir-app.js';
 
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop() ?? '')) process.exitCode = await runCli(['demo', ...process.argv.slice(2)]);
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop() ?? '')) {
+  const commands = CLI_COMMANDS.map((c) => (c.name === 'demo' ? createDemoCommand({ fhirApp: practiceFhirApp }) : c));
+  process.exitCode = await runCli(['demo', ...process.argv.slice(2)], commands);
+}

@@ -11,6 +11,11 @@
  * directory, with its own Ed25519 key; sites sync with the sync protocol in process
  * (`syncPair`), every run ending at a signed head. While links are up, every site
  * syncs with the hospital hub after each action.
+ *
+ * With a FHIR app (`fhirApp`), practice-a's app keeps booking and prescribing through
+ * practice-a's own FHIR R4 API during the outage (served on 127.0.0.1 by
+ * `createFhirHandler`), while the hospital books the same earliest slot and changes the
+ * same dose: after reconnection its writes are at every site and among the conflicts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +36,7 @@ import {
   recordObservation,
   registerPatient,
   scheduleStream,
+  siteId,
   startEncounter,
   syncPair,
   updateAllergy,
@@ -43,6 +49,7 @@ import {
   type Replica,
   type StreamId,
 } from '../index.js';
+import { runDrillFhirApp, type DrillFhirAppResult, type FhirApp } from './drillFhirApp.js';
 import { openStoreFile } from './openStoreFile.js';
 
 /** Options of {@link runOutageDrill}. */
@@ -59,16 +66,24 @@ export interface OutageDrillOptions {
    * @defaultValue none
    */
   readonly onConverged?: (hub: ChartView) => void | Promise<void>;
+  /**
+   * A practice's app, run during the outage against practice-a's FHIR R4 API (a real
+   * socket on 127.0.0.1, a read-write token) with practice-a's patients as its list.
+   * @defaultValue none: the drill runs without an app
+   */
+  readonly fhirApp?: FhirApp;
 }
 
 /** What the drill ends with: one row per site, and the open conflicts. */
 export interface OutageDrillResult {
-  /** True when every site ended with the same state hash. */
+  /** True when every site ended with the same state hash and events (and, with a FHIR app, holds every event the app's writes recorded). */
   readonly converged: boolean;
   /** One row per site. */
   readonly sites: readonly { readonly site: string; readonly events: number; readonly stateHash: string; readonly conflicts: number }[];
   /** The open conflicts, as the hospital lists them. */
   readonly conflicts: readonly Conflict[];
+  /** What the FHIR app did and what became of its writes, when the drill ran one. */
+  readonly fhirApp?: DrillFhirAppResult;
 }
 
 interface Site {
@@ -144,6 +159,21 @@ export async function runOutageDrill(options: OutageDrillOptions = {}): Promise<
     await stamp(site('practice-c'), (state) => changeDose(state(patientStream(shared)), { patientId: shared, medicationRequestId: `rx-${shared}`, dosage: { text: '1.25 mg once daily' }, author: author(site('practice-c')) }));
     await stamp(site('practice-b'), (state) => bookAppointment(state(scheduleStream(HUB_CLINIC)), { clinic: HUB_CLINIC, slotId: 'slot-3', patientId: ids[1] as string, appointmentId: 'appt-b-1', author: author(site('practice-b')) }));
     await stamp(site('practice-c'), (state) => bookAppointment(state(scheduleStream(HUB_CLINIC)), { clinic: HUB_CLINIC, slotId: 'slot-3', patientId: ids[2] as string, appointmentId: 'appt-c-1', author: author(site('practice-c')) }));
+    // The hospital books the clinic's earliest slot and changes the dose of practice-a's next
+    // patient on ramipril: what practice-a's FHIR app (if any) is about to do too.
+    const listA = ids.filter((_, i) => homeOf(i) === site('practice-a') && i !== 0);
+    await stamp(hub, (state) => bookAppointment(state(scheduleStream(HUB_CLINIC)), { clinic: HUB_CLINIC, slotId: 'slot-0', patientId: ids[ids.length - 1] as string, appointmentId: 'appt-d-1', author: author(hub) }));
+    const next = listA[0];
+    if (next !== undefined) await stamp(hub, (state) => changeDose(state(patientStream(next)), { patientId: next, medicationRequestId: `rx-${next}`, dosage: { text: '1.25 mg once daily' }, author: author(hub) }));
+    let app: Awaited<ReturnType<typeof runDrillFhirApp>> | undefined;
+    if (options.fhirApp !== undefined) {
+      say(`       practice-a's app keeps working through practice-a's own FHIR R4 API:`);
+      app = await runDrillFhirApp(site('practice-a').replica, options.fhirApp, listA);
+      for (const a of app.report.actions) say(`         ${a.did}: ${a.request} -> ${a.status}`);
+      say(`         (${app.report.client}: ${app.events.length} events recorded at practice-a under ${app.author.id})`);
+      recorded += app.events.length;
+      now += 60_000;
+    }
     // …and ordinary work everywhere, hour after hour.
     for (let hour = 0; hour < hours; hour++) {
       for (const [i, pid] of ids.entries()) {
@@ -171,11 +201,27 @@ export async function runOutageDrill(options: OutageDrillOptions = {}): Promise<
     await options.onConverged?.(hub.chart);
     const rows = [];
     for (const s of sites.values()) rows.push({ site: s.name, events: await s.replica.store.count(), stateHash: s.chart.hash(), conflicts: (await s.replica.conflicts()).length });
-    return { converged: new Set(rows.map((r) => r.stateHash)).size === 1 && new Set(rows.map((r) => r.events)).size === 1, sites: rows, conflicts: await hub.replica.conflicts() };
+    const conflicts = await hub.replica.conflicts();
+    const fhirApp = app === undefined ? undefined : await appOutcome(app, [...sites.values()], conflicts);
+    const converged = new Set(rows.map((r) => r.stateHash)).size === 1 && new Set(rows.map((r) => r.events)).size === 1 && fhirApp?.heldEverywhere !== false;
+    return { converged, sites: rows, conflicts, ...(fhirApp !== undefined ? { fhirApp } : {}) };
   } finally {
     for (const s of sites.values()) await s.replica.store.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The FHIR app's report, with whether every site holds its events and which conflicts they are in. */
+async function appOutcome(app: Awaited<ReturnType<typeof runDrillFhirApp>>, sites: readonly Site[], conflicts: readonly Conflict[]): Promise<DrillFhirAppResult> {
+  let heldEverywhere = true;
+  for (const s of sites) {
+    for (const e of app.events) {
+      const dot = e.lastIndexOf('.');
+      if ((await s.replica.store.get(siteId(e.slice(0, dot)), Number(e.slice(dot + 1)))) === undefined) heldEverywhere = false;
+    }
+  }
+  const mine = conflicts.filter((c) => c.writes.some((w) => w.author.id === app.author.id)).map((c) => `${c.resource}.${c.field}`);
+  return { site: app.site, ...app.report, author: app.author, events: app.events, heldEverywhere, conflicts: mine };
 }
 
 async function makeSite(name: string, path: string, keys: ReturnType<typeof generateSiteKeys>, keyring: Keyring, wallClock: () => number): Promise<Site> {

@@ -42,20 +42,21 @@ export function rootHelp(): string {
  * Runs `chartlog` with the arguments after the program name and resolves to the exit
  * code (never throws): usage errors are exit 2, ChartlogErrors map to codes by kind (see
  * `EXIT`), each reported as one line on stderr naming its code (and, with `--json`, as
- * `{"ok":false,"error":{code,message}}` on stdout).
+ * `{"ok":false,"error":{code,message}}` on stdout). `commands` replaces the command set
+ * (e.g. `npm run demo` runs `demo` with a FHIR app the bin does not ship).
  *
  * @example
  * ```ts
  * process.exitCode = await runCli(['verify', '--store', 'site.chartlog']);
  * ```
  */
-export async function runCli(argv: readonly string[]): Promise<number> {
+export async function runCli(argv: readonly string[], commands: readonly CliCommand[] = CLI_COMMANDS): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     out(rootHelp());
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
-  const command = CLI_COMMANDS.find((c) => c.name === name);
+  const command = commands.find((c) => c.name === name);
   if (command === undefined) {
     process.stderr.write(`chartlog: INVALID_OPTION: unknown command ${JSON.stringify(name)} (commands: ${CLI_COMMANDS.map((c) => c.name).join(', ')}; see chartlog --help)\n`);
     return EXIT.usage;

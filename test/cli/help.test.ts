@@ -59,6 +59,7 @@ describe('chartlog --help, usage errors and the demo', () => {
     expect(result.sites).toHaveLength(4);
     expect(new Set(result.sites.map((s) => s.stateHash)).size).toBe(1);
     expect(result.conflicts).toHaveLength(3);
+    expect(result).not.toHaveProperty('fhirApp'); // the bin ships no FHIR client: npm run demo adds the app
   });
 
   it('package.json names the built CLI as the chartlog bin, and once built it runs with a shebang', () => {

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkTally, tally } from '../../examples/custom-rule.js';
-import { runOutageDrill } from '../../examples/outage-drill.js';
+import { practiceFhirApp, runOutageDrill } from '../../examples/outage-drill.js';
 import { checkRuleLaws } from '../../src/testing/index.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -53,13 +53,37 @@ describe('examples', () => {
     expect(result.conflicts.every((c) => c.writes.length === 2 && new Set(c.writes.map((w) => w.site)).size === 2)).toBe(true);
   });
 
-  it('npm run demo -- --json prints one final JSON line a script can read', () => {
+  it("practice-a's FHIR app (fhir-kit-client) keeps booking and prescribing through the outage; its writes reach every site and its collisions are listed", async () => {
+    const result = await runOutageDrill({ patients: 12, outageHours: 1, fhirApp: practiceFhirApp });
+    expect(result.converged).toBe(true);
+    const app = result.fhirApp;
+    expect(app).toMatchObject({ site: 'practice-a', client: 'fhir-kit-client', heldEverywhere: true });
+    expect(app?.actions.map((a) => [a.did, a.status])).toEqual([
+      ['booked Patient/patient-0004 into Slot/slot-0 at 2024-07-19T13:00:00.000Z', 200],
+      ['prescribed amoxicillin for Patient/patient-0007', 201],
+      ['changed the ramipril dose of Patient/patient-0004 to 5 mg once daily', 200],
+    ]);
+    // A transaction of two writes, a create and an update: four events, each one of the versions the app was told of.
+    expect(app?.events).toHaveLength(4);
+    expect(app?.actions.flatMap((a) => a.wrote.map((w) => w.split('/_history/')[1]))).toEqual(app?.events);
+    expect([...(app?.conflicts ?? [])].sort()).toEqual(['MedicationRequest/rx-patient-0004.dosageInstruction', 'Slot/slot-0.holder']);
+    // The app's collisions with the hospital, each write by its own author, are among the drill's conflicts.
+    const byApp = result.conflicts.filter((c) => c.writes.some((w) => w.author.id === 'fhir-app-practice-a'));
+    expect(byApp.map((c) => c.writes.map((w) => `${w.author.id}@${w.site}`).sort())).toEqual([
+      ['clinician-hospital-d@hospital-d', 'fhir-app-practice-a@practice-a'],
+      ['clinician-hospital-d@hospital-d', 'fhir-app-practice-a@practice-a'],
+    ]);
+    expect(result.conflicts).toHaveLength(5);
+  });
+
+  it('npm run demo -- --json prints one final JSON line a script can read, with what the FHIR app did', () => {
     const out = execFileSync(process.execPath, ['--import', 'tsx', 'examples/outage-drill.ts', '--json', '--patients', '9', '--hours', '1'], { cwd: root, encoding: 'utf8' });
     const lines = out.trim().split('\n');
     expect(lines).toHaveLength(1);
-    const result = JSON.parse(lines[0] as string) as { converged: boolean; sites: { site: string; events: number; stateHash: string }[]; conflicts: unknown[] };
+    const result = JSON.parse(lines[0] as string) as { converged: boolean; sites: { site: string; events: number; stateHash: string }[]; conflicts: unknown[]; fhirApp?: unknown };
     expect(result.converged).toBe(true);
     expect(result.sites.map((s) => s.site)).toEqual(['practice-a', 'practice-b', 'practice-c', 'hospital-d']);
-    expect(result.conflicts.length).toBe(3);
+    expect(result.conflicts.length).toBe(5);
+    expect(result.fhirApp).toMatchObject({ heldEverywhere: true, conflicts: expect.arrayContaining(['Slot/slot-0.holder']) });
   });
 });

@@ -13,6 +13,7 @@ import { readHeldResource, readVersions, versionOf } from './fhirResourceReads.j
 import { checkResourceBody, commitRestWrites, prepareCreate, prepareUpdate, type RestWriteResult } from './fhirResourceWrites.js';
 import { fhirRouteOf, type FhirRoute } from './fhirRoute.js';
 import { locateResource } from './locateResource.js';
+import { readOperationParameters } from './operationParameters.js';
 import { canRead, canWrite, createFhirAuthenticator } from './fhirAccess.js';
 import type { FhirClient } from './fhirClients.js';
 import { searchParamsOf, searchResources, everything } from './fhirSearchRoutes.js';
@@ -43,7 +44,7 @@ export const DEFAULT_FHIR_BASE_PATH = '/fhir';
 
 /**
  * Serves a replica's record as a FHIR R4 REST API (DESIGN §9): `GET metadata`, read,
- * vread and history (from the event log), search, `Patient/{id}/$everything`, create
+ * vread and history (from the event log), search, `Patient/{id}/$everything` (GET or POST), create
  * (POST), update (PUT) and transaction/batch Bundles, writes recorded as events under the
  * calling client's author, exactly as the clinical commands record theirs. Works with no
  * other site reachable: that is its point.
@@ -127,7 +128,7 @@ export function createFhirHandler(replica: FhirReplica, options: FhirHandlerOpti
       }
       case 'search':
       case 'everything': {
-        const params = route.kind === 'search' && route.viaPost ? mergeParams(url.searchParams, (await readJsonBody(req, limits, true)) as URLSearchParams) : url.searchParams;
+        const params = !route.viaPost ? url.searchParams : route.kind === 'search' ? mergeParams(url.searchParams, (await readJsonBody(req, limits, true)) as URLSearchParams) : await readOperationParameters(req, url.searchParams, limits);
         const bundle = route.kind === 'search' ? searchResources(ctx, route.type, params, client.access, checkRead) : everything(ctx, route.id, params, client.access, checkRead);
         return sendFhirJson(res, 200, bundle);
       }

@@ -11,7 +11,7 @@ export type FhirRoute =
   | { readonly kind: 'update'; readonly type: string; readonly id: string }
   | { readonly kind: 'history'; readonly type: string; readonly id: string }
   | { readonly kind: 'vread'; readonly type: string; readonly id: string; readonly versionId: string }
-  | { readonly kind: 'everything'; readonly id: string };
+  | { readonly kind: 'everything'; readonly id: string; readonly viaPost: boolean };
 
 const TYPE = /^[A-Z][A-Za-z]{1,63}$/;
 
@@ -47,7 +47,7 @@ export function fhirRouteOf(method: string, path: string, isType: (type: string)
   if (second === '_search' && third === undefined) return allow('POST', () => ({ kind: 'search', type, viaPost: true }));
   const id = checkId(second, `${type} id`);
   if (third === undefined) return allow('GET, PUT', () => (method === 'GET' ? { kind: 'read', type, id } : { kind: 'update', type, id }));
-  if (third === '$everything' && type === 'Patient' && fourth === undefined) return allow('GET', () => ({ kind: 'everything', id }));
+  if (third === '$everything' && type === 'Patient' && fourth === undefined) return allow('GET, POST', () => ({ kind: 'everything', id, viaPost: method === 'POST' }));
   if (third === '_history' && rest.length === 0) {
     if (fourth === undefined) return allow('GET', () => ({ kind: 'history', type, id }));
     const versionId = checkId(fourth, 'version id');
