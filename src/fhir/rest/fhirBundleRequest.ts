@@ -6,7 +6,7 @@ import type { FhirResource } from '../fhirResource.js';
 import { FhirRequestRefusal, refusalOf, operationOutcome } from './fhirRequestRefusal.js';
 import type { FhirRestContext } from './fhirRestContext.js';
 import { checkResourceBody, commitRestWrites, prepareCreate, prepareUpdate, type PreparedRestWrite, type RestWriteResult } from './fhirResourceWrites.js';
-import { etagOf } from './fhirHttp.js';
+import { etagOf, versionOfETag } from './fhirHttp.js';
 import { randomUUID } from 'node:crypto';
 
 /** Limits and checks of {@link handleBundleRequest}. */
@@ -138,9 +138,8 @@ function checkEntry(entry: unknown, index: number): BundleWrite {
   const ifMatchRaw = request['ifMatch'];
   let ifMatch: string | undefined;
   if (ifMatchRaw !== undefined) {
-    const m = typeof ifMatchRaw === 'string' ? /^\s*(?:W\/)?"?([A-Za-z0-9.-]{1,64})"?\s*$/.exec(ifMatchRaw) : null;
-    if (m === null) return refuse(`request.ifMatch ${JSON.stringify(ifMatchRaw)} names no version: W/"<versionId>"`, `${at}.request.ifMatch`);
-    ifMatch = m[1];
+    ifMatch = typeof ifMatchRaw === 'string' ? versionOfETag(ifMatchRaw) : undefined;
+    if (ifMatch === undefined) return refuse(`request.ifMatch ${JSON.stringify(ifMatchRaw)} names no version: W/"<versionId>"`, `${at}.request.ifMatch`);
   }
   return { index, method, resource, ifMatch };
 }

@@ -93,9 +93,14 @@ export function preferredReturn(req: IncomingMessage): 'minimal' | 'representati
 export function ifMatchVersion(req: IncomingMessage): string | undefined {
   const header = req.headers['if-match'];
   if (header === undefined) return undefined;
-  const m = /^\s*(?:W\/)?"?([A-Za-z0-9.-]{1,64})"?\s*$/.exec(header);
-  if (m === null) throw new FhirRequestRefusal(400, 'invalid', `If-Match: ${header} names no version: send W/"<versionId>" with the meta.versionId you read`);
-  return m[1] as string;
+  const version = versionOfETag(header);
+  if (version === undefined) throw new FhirRequestRefusal(400, 'invalid', `If-Match: ${header} names no version: send W/"<versionId>" with the meta.versionId you read`);
+  return version;
+}
+
+/** The version id an ETag names (`W/"<versionId>"`, or the bare or quoted id some clients send); undefined when it names none. */
+export function versionOfETag(etag: string): string | undefined {
+  return /^\s*(?:W\/)?"?([A-Za-z0-9.-]{1,64})"?\s*$/.exec(etag)?.[1];
 }
 
 /** The weak ETag of a version: `W/"<versionId>"`. */
