@@ -58,7 +58,7 @@ export async function runCli(argv: readonly string[], commands: readonly CliComm
   }
   const command = commands.find((c) => c.name === name);
   if (command === undefined) {
-    process.stderr.write(`chartlog: INVALID_OPTION: unknown command ${JSON.stringify(name)} (commands: ${CLI_COMMANDS.map((c) => c.name).join(', ')}; see chartlog --help)\n`);
+    process.stderr.write(`chartlog: INVALID_OPTION: unknown command ${JSON.stringify(name)} (commands: ${commands.map((c) => c.name).join(', ')}; see chartlog --help)\n`);
     return EXIT.usage;
   }
   const json = args.includes('--json');
