@@ -37,6 +37,8 @@ export interface LoadOptions {
   readonly requests: number;
   /** Stops starting measured requests after this many ms (those in flight finish). @defaultValue no limit */
   readonly maxMs?: number;
+  /** Stops starting warm-up requests after this many ms. @defaultValue `maxMs` */
+  readonly warmupMaxMs?: number;
   /** Headers sent with every request (e.g. `Authorization`). */
   readonly headers?: Readonly<Record<string, string>>;
   /** The request with this index (warm-up first, then measured, counting on); undefined: none left. */
@@ -120,7 +122,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   };
 
   try {
-    await workers(options.warmupRequests ?? 0, Number.POSITIVE_INFINITY);
+    const warmupMs = options.warmupMaxMs ?? options.maxMs;
+    await workers(options.warmupRequests ?? 0, warmupMs === undefined ? Number.POSITIVE_INFINITY : performance.now() + warmupMs);
     const latenciesMs: number[] = [];
     const statuses: Record<string, number> = {};
     let failed = 0;

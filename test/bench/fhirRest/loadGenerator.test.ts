@@ -90,11 +90,15 @@ describe('the fhir-rest load generator', () => {
     expect(unreachable.firstFailure).toBeDefined();
   });
 
-  it('starts no measured request once its time is up', async () => {
+  it('starts no measured or warm-up request once its time is up', async () => {
     const server = await standIn((_req, res) => json(res, 200, {}));
-    const result = await runLoad({ baseUrl: server.base, concurrency: 2, warmupRequests: 5, requests: 100, maxMs: 0, next: (i) => ({ method: 'GET', path: `/Patient/p${i}` }) });
+    const result = await runLoad({ baseUrl: server.base, concurrency: 2, warmupRequests: 5, warmupMaxMs: 60_000, requests: 100, maxMs: 0, next: (i) => ({ method: 'GET', path: `/Patient/p${i}` }) });
     expect(server.seen).toHaveLength(5);
     expect(result.ok).toBe(0);
+    // A slow server's warm-up is bounded too (by default by maxMs).
+    const warm = await runLoad({ baseUrl: server.base, concurrency: 2, warmupRequests: 1000, warmupMaxMs: 0, requests: 3, next: (i) => ({ method: 'GET', path: `/Patient/q${i}` }) });
+    expect(warm.ok).toBe(3);
+    expect(server.seen.filter((s) => s.url.startsWith('/fhir/Patient/q'))).toHaveLength(3);
   });
 });
 
