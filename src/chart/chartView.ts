@@ -17,6 +17,8 @@ export interface ResourceKeysOptions {
   readonly after?: string;
   /** Most entries in the page (an integer ≥ 1). @defaultValue `1000` */
   readonly limit?: number;
+  /** Only the resources of this stream (e.g. the Observations on one patient's record), without loading them. @defaultValue every stream */
+  readonly stream?: StreamId;
 }
 
 /**

@@ -65,7 +65,11 @@ export function createMemoryProjectionTables(): ProjectionTables {
       const streams = index.get(typeOf(key))?.streams.get(key);
       return streams === undefined ? [] : [...streams].sort();
     },
-    resourceKeys({ from, to, limit }) {
+    resourceKeys({ from, to, limit, stream: only }) {
+      if (only !== undefined) {
+        const keys = [...(resources.get(only)?.keys() ?? [])].filter((k) => k > from && k < to).sort();
+        return keys.slice(0, limit).map((key) => ({ stream: only, key }));
+      }
       const entry = index.get(to.slice(0, -1));
       if (entry === undefined) return [];
       entry.sorted ??= [...entry.streams.keys()].sort();

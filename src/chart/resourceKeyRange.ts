@@ -1,4 +1,5 @@
 import { ChartlogError } from '../error/chartlogError.js';
+import type { StreamId } from '../event/ids.js';
 import type { ResourceKeysOptions } from './chartView.js';
 
 /** The default `limit` of `ChartView.resourceKeys`. */
@@ -12,6 +13,8 @@ export interface ResourceKeyRange {
   readonly to: string;
   /** Most entries; the streams of the last key are all included even past it. */
   readonly limit: number;
+  /** Only keys on this stream. */
+  readonly stream?: StreamId;
 }
 
 /**
@@ -31,5 +34,5 @@ export function resourceKeyRange(type: string, options: ResourceKeysOptions = {}
   const { after } = options;
   if (after !== undefined && typeof after !== 'string') throw new ChartlogError('INVALID_OPTION', `after must be a resource key, got ${JSON.stringify(after)}`, { details: { option: 'after' } });
   const prefix = `${type}/`;
-  return { from: after !== undefined && after > prefix ? after : prefix, to: `${type}0`, limit };
+  return { from: after !== undefined && after > prefix ? after : prefix, to: `${type}0`, limit, ...(options.stream !== undefined ? { stream: options.stream } : {}) };
 }

@@ -42,8 +42,19 @@ export function extensionFieldDefinition(definition: FhirExtensionDefinition): F
   return { rule, check: fhirFieldCheck('value', element, rule), doc: definition.doc ?? `extension ${definition.url}`, extension: { url: definition.url, valueType: definition.valueType } };
 }
 
-/** The extension fields a schema gives a resource type, in field order. */
-export function extensionFieldsOf(schema: Schema, type: string): FhirExtensionField[] {
+// Per schema, per type: read for every resource read back, and a schema never changes.
+const extensionFieldsMemo = new WeakMap<Schema, Map<string, readonly FhirExtensionField[]>>();
+
+/** The extension fields a schema gives a resource type, in field order (memoized per schema and type). */
+export function extensionFieldsOf(schema: Schema, type: string): readonly FhirExtensionField[] {
+  let byType = extensionFieldsMemo.get(schema);
+  if (byType === undefined) extensionFieldsMemo.set(schema, (byType = new Map()));
+  let fields = byType.get(type);
+  if (fields === undefined) byType.set(type, (fields = Object.freeze(readExtensionFields(schema, type))));
+  return fields;
+}
+
+function readExtensionFields(schema: Schema, type: string): FhirExtensionField[] {
   const resource = Object.hasOwn(schema.definition.resources, type) ? schema.definition.resources[type] : undefined;
   const out: FhirExtensionField[] = [];
   for (const [field, spec] of Object.entries(resource?.fields ?? {})) {

@@ -42,7 +42,7 @@ export function expectViewIsFold(view: ChartView, events: readonly ChartEvent[],
 
 /**
  * The resource-key index equals a scan of every stream's state: `locate` of every key held
- * (and of a key no stream holds), and `resourceKeys` of every type, whole and paged.
+ * (and of a key no stream holds), and `resourceKeys` of every type, whole, paged and per stream.
  */
 export function expectIndexIsScan(view: ChartView, expected: ReadonlyMap<StreamId, StreamState>, what: string): void {
   const holders = new Map<string, StreamId[]>();
@@ -64,5 +64,7 @@ export function expectIndexIsScan(view: ChartView, expected: ReadonlyMap<StreamI
       page = view.resourceKeys(type, { after: (page[page.length - 1] as LocatedResource).key, limit: 2 });
     }
     expect(paged, `${what}: resourceKeys(${type}) in pages of 2`).toEqual(entries);
+    // One stream's keys of the type: that stream's share of the list, in the same order.
+    for (const stream of expected.keys()) expect(view.resourceKeys(type, { stream }), `${what}: resourceKeys(${type}, { stream: ${stream} })`).toEqual(entries.filter((e) => e.stream === stream));
   }
 }

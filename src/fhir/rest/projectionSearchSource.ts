@@ -1,6 +1,5 @@
 import type { ChartView } from '../../chart/chartView.js';
 import type { StreamId } from '../../event/ids.js';
-import type { FhirResource } from '../fhirResource.js';
 import { fhirPatientStream } from '../fhirStreamOf.js';
 import { readFhirResource } from '../readFhirResource.js';
 import type { FhirSearchSource } from '../search/fhirSearchSource.js';
@@ -18,13 +17,23 @@ const SCAN_PAGE = 500;
  */
 export function projectionSearchSource(view: ChartView, visible: (type: string, stream: StreamId) => boolean = () => true): FhirSearchSource {
   return {
-    patientRecord(patientId) {
+    *patientRecord(patientId, type) {
       const stream = fhirPatientStream(patientId);
+      if (type !== undefined) {
+        // The index lists the record's resources of that type: only those are read.
+        for (let after: string | undefined; ; ) {
+          const page = view.resourceKeys(type, { stream, limit: SCAN_PAGE, ...(after !== undefined ? { after } : {}) });
+          for (const { key } of page) {
+            const resource = visible(type, stream) ? readFhirResource(view, stream, key) : undefined;
+            if (resource !== undefined) yield resource;
+          }
+          if (page.length < SCAN_PAGE) return;
+          after = page[page.length - 1]?.key;
+        }
+      }
       const state = view.state(stream);
-      if (state === undefined) return [];
-      const out: FhirResource[] = [];
-      for (const [key, resource] of Object.entries(state.resources)) if (visible(resource.type, stream)) out.push(toFhirResource(view.schema, resource, view.lastWrite(stream, key)));
-      return out;
+      if (state === undefined) return;
+      for (const [key, resource] of Object.entries(state.resources)) if (visible(resource.type, stream)) yield toFhirResource(view.schema, resource, view.lastWrite(stream, key));
     },
     *ofType(type, after) {
       let cursor = after;

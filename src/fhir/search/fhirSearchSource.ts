@@ -7,8 +7,12 @@ import type { FhirResource } from '../fhirResource.js';
  * order (code units; the same as SQLite's BINARY collation for FHIR ids, which are ASCII).
  */
 export interface FhirSearchSource {
-  /** Every resource on the stream `patient/<patientId>` (the Patient and its compartment), in any order. */
-  patientRecord(patientId: string): Iterable<FhirResource>;
+  /**
+   * Every resource on the stream `patient/<patientId>` (the Patient and its compartment), in
+   * any order; with `type`, only those of that type (a source may return others: the search
+   * filters by type anyway, but a source that can skip them reads far less).
+   */
+  patientRecord(patientId: string, type?: string): Iterable<FhirResource>;
   /**
    * Resources of `type` on any stream, in key order, starting strictly after the key
    * `after` when given. Read lazily: a search stops as soon as its page is full.

@@ -76,7 +76,7 @@ function heldMatches(source: FhirSearchSource, search: FhirSearch, maxSorted: nu
     const seen = new Set<string>();
     const out: FhirResource[] = [];
     for (const patient of patients) {
-      for (const r of source.patientRecord(patient)) {
+      for (const r of source.patientRecord(patient, search.type)) {
         const key = `${r.resourceType}/${r.id ?? ''}`;
         if (!seen.has(key) && matchesFhirSearch(r, search)) out.push(r);
         seen.add(key);

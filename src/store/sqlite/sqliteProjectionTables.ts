@@ -45,6 +45,8 @@ export function createSqliteProjectionTables(db: Database.Database, path: string
   const keyRange = db
     .prepare<[string, string, number], [string, string]>('SELECT stream, resource FROM projection_resources WHERE resource > ? AND resource < ? ORDER BY resource, stream LIMIT ?')
     .raw();
+  // One stream's keys of a type: a range of the (stream, resource) key index, no row read.
+  const streamKeyRange = db.prepare<[string, string, string, number], string>('SELECT resource FROM projection_resources WHERE stream = ? AND resource > ? AND resource < ? ORDER BY resource LIMIT ?').pluck();
   const laterStreams = db.prepare<[string, string], string>('SELECT stream FROM projection_resources WHERE resource = ? AND stream > ? ORDER BY stream').pluck();
   const getMeta = db.prepare<[string], string>('SELECT value FROM projection_meta WHERE key = ?').pluck();
   const putMeta = db.prepare<[string, string]>('INSERT INTO projection_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
@@ -111,7 +113,8 @@ export function createSqliteProjectionTables(db: Database.Database, path: string
     streams: () => listStreams.all() as StreamId[],
     conflicted: () => listConflicted.all() as StreamId[],
     locate: (key) => locateKey.all(key) as StreamId[],
-    resourceKeys({ from, to, limit }) {
+    resourceKeys({ from, to, limit, stream: only }) {
+      if (only !== undefined) return streamKeyRange.all(only, from, to, limit).map((key) => ({ stream: only, key }));
       const out: LocatedResource[] = keyRange.all(from, to, limit).map(([stream, key]) => ({ stream: stream as StreamId, key }));
       const last = out[out.length - 1];
       // A page ends on a whole key: the other streams of its last key (normally none) come with it.
