@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteEventLog } from '../../src/store/sqlite/index.js';
 import { useTempDir } from '../support/tempDir.js';
-import { root, runChartlog, startServe } from './runChartlog.js';
+import { chartlogCommand, root, runChartlog, startServe } from './runChartlog.js';
 
 const file = useTempDir('operator');
 const token = 'token-of-practice-a-0123456789';
@@ -46,7 +46,7 @@ describe('operator errors get their documented exit codes and clear messages', (
       if (asUser.uid !== undefined) for (const name of ['practice-a.key', 'peers.json']) chownSync(join(dir, name), asUser.uid, asUser.gid);
       const args = ['serve', '--store', path, '--site', 'practice-a', '--key', join(dir, 'practice-a.key'), '--peers', join(dir, 'peers.json'), '--port', '0', '--json'];
       const run = await new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-        execFile(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, encoding: 'utf8', timeout: 20_000, ...asUser }, (error, stdout, stderr) => done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr }));
+        execFile(process.execPath, [...chartlogCommand(), ...args], { cwd: root, encoding: 'utf8', timeout: 20_000, ...asUser }, (error, stdout, stderr) => done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr }));
       });
       expect(run.stdout).not.toContain('listening');
       expect(run.code).toBe(3);
