@@ -19,6 +19,7 @@ const observation = fc
     code: fc.constantFrom(['http://loinc.org', '1'], ['http://loinc.org', '2'], ['http://snomed.info/sct', '1'], [undefined, '1']),
     effective: fc.oneof(day.map((d) => ({ effectiveDateTime: `${d}T12:00:00Z` })), fc.tuple(day, day).map(([a, b]) => ({ effectivePeriod: a <= b ? { start: a, end: b } : { start: b } }))),
     updated: fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined, freq: 2 }),
+    identifier: fc.subarray([{ system: 'urn:lab', value: 'x1' }, { system: 'urn:lab', value: 'x2' }, { value: 'x1' }]),
   })
   .map(
     (o): FhirResource => ({
@@ -28,6 +29,7 @@ const observation = fc
       status: o.status,
       code: { coding: [o.code[0] === undefined ? { code: o.code[1] } : { system: o.code[0], code: o.code[1] }] },
       subject: { reference: o.subject },
+      ...(o.identifier.length === 0 ? {} : { identifier: o.identifier }),
       ...o.effective,
     }),
   );
@@ -39,10 +41,11 @@ const query = fc
     status: fc.option(fc.constantFrom('status=final', 'status=final,amended'), { nil: undefined, freq: 2 }),
     code: fc.option(fc.constantFrom('code=1', 'code=http://loinc.org|1', 'code=|1', 'code=http://loinc.org|'), { nil: undefined, freq: 2 }),
     date: fc.option(fc.tuple(fc.constantFrom('eq', 'ne', 'lt', 'gt', 'le', 'ge', 'sa', 'eb'), day).map(([p, d]) => `date=${p}${d}`), { nil: undefined, freq: 2 }),
+    identifier: fc.option(fc.constantFrom('identifier=x1', 'identifier=urn:lab|x1', 'identifier=|x1', 'identifier=urn:lab|', 'identifier=x2,|x1'), { nil: undefined, freq: 2 }),
     sort: fc.option(fc.constantFrom('_sort=_lastUpdated', '_sort=-_lastUpdated'), { nil: undefined, freq: 2 }),
     count: fc.integer({ min: 1, max: 6 }),
   })
-  .map((q) => [q.patient, q.status, q.code, q.date, q.sort, `_count=${q.count}`].filter((p) => p !== undefined).join('&'));
+  .map((q) => [q.patient, q.status, q.code, q.date, q.identifier, q.sort, `_count=${q.count}`].filter((p) => p !== undefined).join('&'));
 
 const instant = (r: FhirResource) => (typeof r.meta?.lastUpdated === 'string' ? (fhirDateRange(r.meta.lastUpdated)?.start ?? -Infinity) : -Infinity);
 const key = (r: FhirResource) => `${r.resourceType}/${r.id}`;
