@@ -145,7 +145,8 @@ for (const type of Object.keys(resourceTable)) {
     const read = sp.type === 'date' ? paths.filter((p) => DATE_TYPES.has(p.type)) : paths;
     const unread = sp.type === 'string' ? read.find((p) => !STRING_TYPES.has(p.type)) : undefined;
     if (unread !== undefined) throw new Error(`string search parameter ${type}.${code} reads a ${unread.type} at ${unread.path}: teach matchesFhirString it`);
-    if (read.length > 0) params[code] = { type: sp.type, paths: read };
+    // The SearchParameter's id, for the CapabilityStatement's definition, when not `<Type>-<code>` (clinical-patient …).
+    if (read.length > 0) params[code] = { type: sp.type, paths: read, ...(sp.id === `${type}-${code}` ? {} : { id: sp.id }) };
   }
   if (Object.keys(params).length > 0) searchTable[type] = params;
 }

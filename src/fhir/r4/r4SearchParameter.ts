@@ -14,4 +14,6 @@ export interface R4SearchParameter {
   readonly type: 'reference' | 'token' | 'date' | 'string';
   /** The JSON paths its FHIRPath expression reads for this resource type; a resource matches when any value on any path does. */
   readonly paths: readonly R4SearchPath[];
+  /** The R4 SearchParameter's id when it is not `<Type>-<code>`: one shared by several types (`clinical-patient`, `individual-gender`). */
+  readonly id?: string;
 }

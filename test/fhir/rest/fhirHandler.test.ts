@@ -229,6 +229,9 @@ describe('the FHIR REST API', () => {
     const metadata = await call('GET', '/metadata', { token: null });
     const params = ((metadata.body['rest'][0]['resource'] as Json[]).find((r) => r['type'] === 'Patient') as Json)['searchParam'] as Json[];
     expect(params.map((p) => [p['name'], p['type']])).toEqual(expect.arrayContaining([['identifier', 'token'], ['name', 'string'], ['family', 'string'], ['birthdate', 'date'], ['general-practitioner', 'reference']]));
+    // R4 shares gender across Patient, Person, Practitioner and RelatedPerson: its definition is individual-gender.
+    expect(params.find((p) => p['name'] === 'gender')?.['definition']).toBe('http://hl7.org/fhir/SearchParameter/individual-gender');
+    expect(params.find((p) => p['name'] === 'identifier')?.['definition']).toBe('http://hl7.org/fhir/SearchParameter/Patient-identifier');
   });
 
   it('a patient-scoped client\'s search sees its own patient\'s record only', async () => {

@@ -9,8 +9,9 @@ describe('the R4 search parameters chartlog supports, generated from the R4 Sear
         { path: 'code', type: 'CodeableConcept' },
         { path: 'reaction.substance', type: 'CodeableConcept' },
       ],
+      id: 'clinical-code',
     });
-    expect(R4_SEARCH_PARAMETERS['Observation']?.['patient']).toEqual({ type: 'reference', paths: [{ path: 'subject', type: 'Reference', patientOnly: true }] });
+    expect(R4_SEARCH_PARAMETERS['Observation']?.['patient']).toEqual({ type: 'reference', paths: [{ path: 'subject', type: 'Reference', patientOnly: true }], id: 'clinical-patient' });
   });
 
   it('expand a choice element to its JSON names, keeping only the type an `as` names and only date-like values for a date', () => {
@@ -27,14 +28,14 @@ describe('the R4 search parameters chartlog supports, generated from the R4 Sear
     expect(Object.keys(R4_SEARCH_PARAMETERS['Appointment'] ?? {})).toEqual(['patient', 'status', 'date', 'identifier']);
   });
 
-  it("find a patient: Patient's identifier, name parts, birthdate, gender and general practitioner", () => {
+  it("find a patient: Patient's identifier, name parts, birthdate, gender and general practitioner, with the id of a SearchParameter R4 shares across types", () => {
     expect(R4_SEARCH_PARAMETERS['Patient']).toEqual({
       identifier: { type: 'token', paths: [{ path: 'identifier', type: 'Identifier' }] },
       name: { type: 'string', paths: [{ path: 'name', type: 'HumanName' }] },
-      family: { type: 'string', paths: [{ path: 'name.family', type: 'string' }] },
-      given: { type: 'string', paths: [{ path: 'name.given', type: 'string' }] },
-      birthdate: { type: 'date', paths: [{ path: 'birthDate', type: 'date' }] },
-      gender: { type: 'token', paths: [{ path: 'gender', type: 'code' }] },
+      family: { type: 'string', paths: [{ path: 'name.family', type: 'string' }], id: 'individual-family' },
+      given: { type: 'string', paths: [{ path: 'name.given', type: 'string' }], id: 'individual-given' },
+      birthdate: { type: 'date', paths: [{ path: 'birthDate', type: 'date' }], id: 'individual-birthdate' },
+      gender: { type: 'token', paths: [{ path: 'gender', type: 'code' }], id: 'individual-gender' },
       'general-practitioner': { type: 'reference', paths: [{ path: 'generalPractitioner', type: 'Reference' }] },
     });
     // InsurancePlan's expression is `name | alias`, without the type: read as InsurancePlan.name | InsurancePlan.alias.
