@@ -6,8 +6,8 @@
  * elements (types, cardinality, modifier and summary flags), the elements that put a
  * resource in a Patient's compartment, and every primitive type's JSON type and regex.
  * And src/fhir/r4/r4SearchParameters.generated.ts: the R4 search parameters the REST API
- * supports (`patient`, `subject`, `code`, `status`, `date`) for every type that defines
- * them, each FHIRPath expression turned into the JSON paths it reads for that type.
+ * supports (SEARCH_CODES below) for every type that defines them, each FHIRPath expression
+ * turned into the JSON paths it reads for that type.
  *
  *   node scripts/generate-fhir-r4.mjs          # write the files
  *   node scripts/generate-fhir-r4.mjs --check  # exit 1 when a file differs (test/fhir/r4Definitions.test.ts runs this)
@@ -97,7 +97,7 @@ export const R4_RESOURCES: Readonly<Record<string, R4Resource>> = ${JSON.stringi
 // `Type.a.where(resolve() is Patient)` becomes JSON paths for that type, choice elements
 // expanded to their JSON names (`Observation.effective` → effectiveDateTime, effectivePeriod …)
 // with the FHIR type each path ends at, so a matcher needs no FHIRPath engine.
-const SEARCH_CODES = ['patient', 'subject', 'code', 'status', 'date'];
+const SEARCH_CODES = ['patient', 'subject', 'code', 'status', 'date', 'identifier', 'name', 'family', 'given', 'birthdate', 'gender', 'general-practitioner'];
 const complexTypes = new Map(
   types.filter((s) => s.kind === 'complex-type' && s.url === `http://hl7.org/fhir/StructureDefinition/${s.type}`).map((s) => [s.type, s]),
 );
@@ -123,6 +123,8 @@ function searchPaths(definition, base, steps, asType) {
 }
 
 const DATE_TYPES = new Set(['date', 'dateTime', 'instant', 'Period', 'Timing']);
+// What src/fhir/search/matchesFhirString.ts reads; a string parameter on anything else stops the generator.
+const STRING_TYPES = new Set(['string', 'markdown', 'HumanName']);
 const PART = /^\(?([A-Za-z]+)\.([A-Za-z.]+?)(?: as ([A-Za-z]+)\))?(\.where\(resolve\(\) is Patient\))?$/;
 const searchTable = {};
 for (const type of Object.keys(resourceTable)) {
@@ -131,7 +133,9 @@ for (const type of Object.keys(resourceTable)) {
     const sp = searchParameters.find((p) => p.code === code && p.base.includes(type));
     if (!sp) continue;
     const paths = [];
-    for (const part of sp.expression.split('|').map((s) => s.trim())) {
+    for (const written of sp.expression.split('|').map((s) => s.trim())) {
+      // InsurancePlan's `name | alias` leaves out the type its only base implies.
+      const part = /^[a-z]/.test(written) && sp.base.length === 1 ? `${sp.base[0]}.${written}` : written;
       const m = PART.exec(part);
       if (!m) throw new Error(`unexpected search parameter expression part: ${part}`);
       if (m[1] !== type) continue;
@@ -139,7 +143,10 @@ for (const type of Object.keys(resourceTable)) {
     }
     // A date parameter reads only date-like values (Immunization.occurrence[x] is also a string).
     const read = sp.type === 'date' ? paths.filter((p) => DATE_TYPES.has(p.type)) : paths;
-    if (read.length > 0) params[code] = { type: sp.type, paths: read };
+    const unread = sp.type === 'string' ? read.find((p) => !STRING_TYPES.has(p.type)) : undefined;
+    if (unread !== undefined) throw new Error(`string search parameter ${type}.${code} reads a ${unread.type} at ${unread.path}: teach matchesFhirString it`);
+    // The SearchParameter's id, for the CapabilityStatement's definition, when not `<Type>-<code>` (clinical-patient …).
+    if (read.length > 0) params[code] = { type: sp.type, paths: read, ...(sp.id === `${type}-${code}` ? {} : { id: sp.id }) };
   }
   if (Object.keys(params).length > 0) searchTable[type] = params;
 }
@@ -151,8 +158,9 @@ import type { R4SearchParameter } from './r4SearchParameter.js';
 
 /**
  * The R4 search parameters chartlog's FHIR API supports beyond \`_id\` and \`_lastUpdated\`
- * (which apply to every type): \`patient\`, \`subject\`, \`code\`, \`status\` and \`date\`, for
- * each resource type R4 defines them on, by type then code.
+ * (which apply to every type): \`patient\`, \`subject\`, \`code\`, \`status\`, \`date\`,
+ * \`identifier\`, \`name\`, \`family\`, \`given\`, \`birthdate\`, \`gender\` and
+ * \`general-practitioner\`, for each resource type R4 defines them on, by type then code.
  */
 export const R4_SEARCH_PARAMETERS: Readonly<Record<string, Readonly<Record<string, R4SearchParameter>>>> = {
 ${Object.entries(searchTable).map(([type, params]) => ` ${type}: ${JSON.stringify(params)},`).join('\n')}

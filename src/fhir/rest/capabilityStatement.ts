@@ -7,6 +7,8 @@ import type { Schema } from '../../merge/schema.js';
 export interface CapabilitySearchParam {
   readonly name: string;
   readonly type: 'token' | 'date' | 'reference' | 'string' | 'number' | 'quantity' | 'uri';
+  /** The R4 SearchParameter's id when it is not `<Type>-<name>` (e.g. `clinical-patient`). */
+  readonly id?: string;
   readonly documentation?: string;
 }
 
@@ -47,7 +49,7 @@ export function capabilityStatement(schema: Schema, options: CapabilityOptions):
         conditionalRead: 'not-supported',
         conditionalUpdate: false,
         conditionalDelete: 'not-supported',
-        searchParam: ([{ name: '_id', type: 'token' }, { name: '_lastUpdated', type: 'date' }, ...options.searchParams(type).filter((p) => p.name !== '_id' && p.name !== '_lastUpdated')] as CapabilitySearchParam[]).map((p) => ({ name: p.name, definition: `http://hl7.org/fhir/SearchParameter/${p.name.startsWith('_') ? `Resource-${p.name.slice(1)}` : `${type}-${p.name}`}`, type: p.type, ...(p.documentation !== undefined ? { documentation: p.documentation } : {}) })),
+        searchParam: ([{ name: '_id', type: 'token' }, { name: '_lastUpdated', type: 'date' }, ...options.searchParams(type).filter((p) => p.name !== '_id' && p.name !== '_lastUpdated')] as CapabilitySearchParam[]).map((p) => ({ name: p.name, definition: `http://hl7.org/fhir/SearchParameter/${p.name.startsWith('_') ? `Resource-${p.name.slice(1)}` : (p.id ?? `${type}-${p.name}`)}`, type: p.type, ...(p.documentation !== undefined ? { documentation: p.documentation } : {}) })),
         ...(type === 'Patient' ? { operation: [{ name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' }] } : {}),
       };
     });

@@ -16,7 +16,7 @@ import { projectionSearchSource } from './projectionSearchSource.js';
 /** The search parameters the API supports for `type`, for the CapabilityStatement (`_id` and `_lastUpdated` are added there). */
 export function searchParamsOf(type: string): CapabilitySearchParam[] {
   const params = R4_SEARCH_PARAMETERS[type] ?? {};
-  return Object.entries(params).map(([name, p]) => ({ name, type: p.type }));
+  return Object.entries(params).map(([name, p]) => ({ name, type: p.type, ...(p.id === undefined ? {} : { id: p.id }) }));
 }
 
 /**

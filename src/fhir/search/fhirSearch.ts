@@ -18,6 +18,14 @@ export interface FhirTokenValue {
   readonly code?: string;
 }
 
+/**
+ * How a string parameter compares (FHIR R4 search §3.1.1.4.5): `start` (no modifier) when the
+ * resource's string starts with the value, `contains` (`:contains`) when it holds it anywhere,
+ * both ignoring case and accents (`zoe` finds `Zoë`); `exact` (`:exact`) when it is the whole
+ * string, case and accents included.
+ */
+export type FhirStringMatch = 'start' | 'contains' | 'exact';
+
 /** One value of a reference parameter: the `Type/id` it must point to. */
 export interface FhirReferenceValue {
   readonly type: string;
@@ -33,7 +41,8 @@ export type FhirSearchClause =
   | { readonly kind: 'lastUpdated'; readonly name: '_lastUpdated'; readonly values: readonly FhirDateValue[] }
   | { readonly kind: 'date'; readonly name: string; readonly paths: readonly R4SearchPath[]; readonly values: readonly FhirDateValue[] }
   | { readonly kind: 'token'; readonly name: string; readonly paths: readonly R4SearchPath[]; readonly values: readonly FhirTokenValue[] }
-  | { readonly kind: 'reference'; readonly name: string; readonly paths: readonly R4SearchPath[]; readonly values: readonly FhirReferenceValue[] };
+  | { readonly kind: 'reference'; readonly name: string; readonly paths: readonly R4SearchPath[]; readonly values: readonly FhirReferenceValue[] }
+  | { readonly kind: 'string'; readonly name: string; readonly paths: readonly R4SearchPath[]; readonly match: FhirStringMatch; readonly values: readonly string[] };
 
 /**
  * Where a page starts or ends: the key (`<Type>/<id>`) of a resource, and for a search

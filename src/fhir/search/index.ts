@@ -20,6 +20,7 @@ export type {
   FhirSearchIssue,
   FhirSearchOutcome,
   FhirSearchTotal,
+  FhirStringMatch,
   FhirTokenValue,
 } from './fhirSearch.js';
 export type { FhirBundleLink, FhirSearchBundle, FhirSearchEntry } from './fhirSearchBundle.js';

@@ -4,13 +4,16 @@ import { fhirDateRange } from './fhirDateRange.js';
 import type { FhirReferenceValue, FhirSearch, FhirSearchClause, FhirTokenValue } from './fhirSearch.js';
 import { fhirValuesAt } from './fhirValuesAt.js';
 import { fhirDateRangesOf, matchesFhirDate } from './matchesFhirDate.js';
+import { fhirStringsOf, matchesFhirString } from './matchesFhirString.js';
 
 const RELATIVE_REFERENCE = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
 
 /**
  * Whether `resource` is a match of `search`: of its type, and every clause holds (some
  * value of the clause matches some value the resource has on the parameter's paths).
- * `_lastUpdated` reads `meta.lastUpdated`. References match only in their relative form
+ * `_lastUpdated` reads `meta.lastUpdated`. A token matches a coding's `system`/`code`, an
+ * Identifier's `system`/`value`, or a bare code; a string as {@link matchesFhirString} says
+ * (a HumanName by any of its parts). References match only in their relative form
  * `Type/id` (what an import resolves them to): an absolute URL may name another server's
  * patient.
  *
@@ -39,6 +42,12 @@ function clauseHolds(resource: FhirResource, clause: FhirSearchClause): boolean 
       return clause.paths.some((p) =>
         fhirValuesAt(resource, p.path).some((v) => referenceMatches(v, clause.values, p.patientOnly === true)),
       );
+    case 'string':
+      return matchesFhirString(
+        clause.paths.flatMap((p) => fhirValuesAt(resource, p.path).flatMap((v) => fhirStringsOf(v, p.type))),
+        clause.match,
+        clause.values,
+      );
   }
 }
 
@@ -48,13 +57,15 @@ function tokenMatches(value: unknown, type: string, wanted: readonly FhirTokenVa
     return wanted.some((w) => w.code === value && (w.system === undefined || w.system === null));
   }
   if (!isPlainObject(value)) return false;
+  // An Identifier is a token whose `value` plays the code (R4 §3.1.1.4.6: `system|value`).
+  if (type === 'Identifier') return wanted.some((w) => systemAndCodeMatch(value['system'], value['value'], w));
   const codings = type === 'CodeableConcept' ? (Array.isArray(value['coding']) ? value['coding'] : []) : [value];
-  return codings.some((c) => isPlainObject(c) && wanted.some((w) => codingMatches(c, w)));
+  return codings.some((c) => isPlainObject(c) && wanted.some((w) => systemAndCodeMatch(c['system'], c['code'], w)));
 }
 
-function codingMatches(coding: Record<string, unknown>, w: FhirTokenValue): boolean {
-  const system = typeof coding['system'] === 'string' ? coding['system'] : undefined;
-  if (w.code !== undefined && coding['code'] !== w.code) return false;
+function systemAndCodeMatch(systemValue: unknown, code: unknown, w: FhirTokenValue): boolean {
+  const system = typeof systemValue === 'string' ? systemValue : undefined;
+  if (w.code !== undefined && code !== w.code) return false;
   if (w.system === null) return system === undefined;
   return w.system === undefined || system === w.system;
 }

@@ -13,6 +13,7 @@ import type {
   FhirSearchIssue,
   FhirSearchOutcome,
   FhirSearchTotal,
+  FhirStringMatch,
   FhirTokenValue,
 } from './fhirSearch.js';
 import { splitFhirSearchValues, splitFhirToken, unescapeFhirSearchValue } from './fhirSearchValues.js';
@@ -20,10 +21,14 @@ import { splitFhirSearchValues, splitFhirToken, unescapeFhirSearchValue } from '
 const CONTROL = ['_count', '_sort', '_total', '_format', '_after', '_before'] as const;
 const PREFIXES = new Set<string>(['eq', 'ne', 'lt', 'gt', 'le', 'ge', 'sa', 'eb']);
 const TOTALS = new Set<string>(['none', 'accurate', 'estimate']);
+const STRING_MODIFIERS = new Map<string | undefined, FhirStringMatch>([
+  ['exact', 'exact'],
+  ['contains', 'contains'],
+]);
 
 /**
  * The search parameters chartlog supports on `type`: `_id`, `_lastUpdated`, then those of
- * `patient`, `subject`, `code`, `status` and `date` that R4 defines on it, then the
+ * `R4_SEARCH_PARAMETERS` (`patient`, `identifier`, `name` …) that R4 defines on it, then the
  * result parameters `_count`, `_sort`, `_total`, `_format` and the paging cursors `_after`, `_before`.
  */
 export function supportedFhirSearchParameters(type: string): string[] {
@@ -38,11 +43,13 @@ export function supportedFhirSearchParameters(type: string): string[] {
  * silently wider answer is worse than a refusal, so chartlog refuses and names what it
  * supports), `invalid` for a bad value.
  *
- * Supported: `_id` (comma list); `_lastUpdated` and `date` with prefixes
+ * Supported: `_id` (comma list); `_lastUpdated`, `date` and `birthdate` with prefixes
  * eq/ne/lt/gt/le/ge/sa/eb and partial dates (`2024` is the whole year); `patient`/`subject`
  * (`Patient/x`, a bare id meaning `Patient/x`, or for `subject` any `Type/id`; modifier
- * `:Patient`); `code`/`status` tokens (`system|code`, `|code`, `code`, `system|`);
- * a comma is OR, a repeated parameter AND. `_count` (default 20, lowered to 1000),
+ * `:Patient`) and `general-practitioner` (`Type/id`, or a bare id with a type modifier);
+ * `code`/`status`/`gender`/`identifier` tokens (`system|code`, `|code`, `code`, `system|`;
+ * for an Identifier the code is its `value`); `name`/`family`/`given` strings (starts with,
+ * ignoring case and accents; `:exact`, `:contains`); a comma is OR, a repeated parameter AND. `_count` (default 20, lowered to 1000),
  * `_sort=_lastUpdated|-_lastUpdated`, `_total=none|accurate|estimate`, `_format=json`,
  * and `_after`/`_before`, the cursors of the Bundle's next/previous links.
  *
@@ -118,8 +125,10 @@ function parseSort(raw: string | undefined, issues: FhirSearchIssue[]): FhirSear
 function parseClause(name: string, modifier: string | undefined, raw: string, parameter: R4SearchParameter | undefined, issues: FhirSearchIssue[]): FhirSearchClause | undefined {
   const kind = parameter === undefined ? (name === '_id' ? 'id' : 'lastUpdated') : parameter.type;
   const typeModifier = kind === 'reference' && modifier !== undefined && Object.hasOwn(R4_RESOURCES, modifier) ? modifier : undefined;
-  if (modifier !== undefined && typeModifier === undefined) {
-    issues.push(searchIssue('not-supported', `modifier :${modifier} is not supported on ${name}${kind === 'reference' ? ' (only a resource type, e.g. :Patient)' : ''}`, `${name}:${modifier}`));
+  const stringMatch = kind === 'string' ? STRING_MODIFIERS.get(modifier) : undefined;
+  if (modifier !== undefined && typeModifier === undefined && stringMatch === undefined) {
+    const only = kind === 'reference' ? ' (only a resource type, e.g. :Patient)' : kind === 'string' ? ' (only :exact and :contains)' : '';
+    issues.push(searchIssue('not-supported', `modifier :${modifier} is not supported on ${name}${only}`, `${name}:${modifier}`));
     return undefined;
   }
   const before = issues.length;
@@ -159,6 +168,8 @@ function parseClause(name: string, modifier: string | undefined, raw: string, pa
       if (issues.length > before) return undefined;
       return { kind: 'reference', name, paths: (parameter as R4SearchParameter).paths, values: refs as FhirReferenceValue[] };
     }
+    case 'string':
+      return { kind: 'string', name, paths: (parameter as R4SearchParameter).paths, match: stringMatch ?? 'start', values: values.map(unescapeFhirSearchValue) };
   }
 }
 
@@ -179,11 +190,15 @@ function parseDateValue(name: string, value: string, issues: FhirSearchIssue[]):
 
 function parseReferenceValue(name: string, typeModifier: string | undefined, value: string, issues: FhirSearchIssue[]): FhirReferenceValue | undefined {
   const slash = value.indexOf('/');
-  const type = slash < 0 ? (typeModifier ?? 'Patient') : value.slice(0, slash);
+  // A bare id means a Patient for patient/subject; elsewhere (general-practitioner may name a
+  // Practitioner, PractitionerRole or Organization) only a type modifier says which type.
+  const bareType = typeModifier ?? (name === 'patient' || name === 'subject' ? 'Patient' : undefined);
+  const type = slash < 0 ? bareType : value.slice(0, slash);
   const id = slash < 0 ? value : value.slice(slash + 1);
   const wanted = name === 'patient' ? 'Patient' : typeModifier;
-  if (!Object.hasOwn(R4_RESOURCES, type) || !isFhirId(id) || (wanted !== undefined && type !== wanted)) {
-    issues.push(searchIssue('invalid', `${name} is a reference ${wanted === undefined ? 'Type/id' : `${wanted}/id`} or a bare id, got ${JSON.stringify(value)}`, name));
+  if (type === undefined || !Object.hasOwn(R4_RESOURCES, type) || !isFhirId(id) || (wanted !== undefined && type !== wanted)) {
+    const forms = wanted !== undefined ? `${wanted}/id or a bare id` : bareType === undefined ? `Type/id, or a bare id after a type modifier (${name}:Practitioner=id)` : 'Type/id or a bare id';
+    issues.push(searchIssue('invalid', `${name} is a reference ${forms}, got ${JSON.stringify(value)}`, name));
     return undefined;
   }
   return { type, id };

@@ -205,6 +205,35 @@ describe('the FHIR REST API', () => {
     expect(unsupported.body['issue'][0]['code']).toBe('not-supported');
   });
 
+  it('finds a patient by NHS number (identifier system|value) and by name without accents, and lists both in the CapabilityStatement', async () => {
+    const nhs = 'https://fhir.nhs.uk/Id/nhs-number';
+    const patient = { resourceType: 'Patient', identifier: [{ system: nhs, value: '9000000009' }, { system: 'urn:practice-a:mrn', value: 'A-77' }], name: [{ family: 'Brontë', given: ['Zoë'] }], gender: 'female', birthDate: '1990-06-01' };
+    const created = await call('POST', '/Patient', { body: patient });
+    expect(created.status).toBe(201);
+    await call('POST', '/Patient', { body: { resourceType: 'Patient', identifier: [{ system: nhs, value: '9000000017' }], name: [{ family: 'Bronte', given: ['Zoe'] }] } });
+    const ids = async (query: string, token?: string): Promise<string[]> => {
+      const found = await call('GET', `/Patient?${query}`, token === undefined ? {} : { token });
+      expect(found.status).toBe(200);
+      return ((found.body['entry'] ?? []) as Json[]).map((e) => e['resource']['id'] as string);
+    };
+    expect(await ids(`identifier=${nhs}|9000000009`)).toEqual([created.body['id']]);
+    expect(await ids('identifier=urn:practice-a:mrn|A-77')).toEqual([created.body['id']]);
+    expect(await ids('identifier=9000000009')).toEqual([created.body['id']]);
+    expect((await ids(`identifier=${nhs}|`)).length).toBe(2);
+    expect((await ids('name=zoe')).length).toBe(2);
+    expect(await ids('family:exact=Brontë&gender=female&birthdate=1990')).toEqual([created.body['id']]);
+    expect(await ids(`identifier=${nhs}|9000000009`, NURSE_P1)).toEqual([]); // another patient's record
+    const refused = await call('GET', '/Patient?identifier:of-type=x|MR|1');
+    expect(refused.status).toBe(400);
+    expect(refused.body['issue'][0]).toMatchObject({ code: 'not-supported', expression: ['identifier:of-type'] });
+    const metadata = await call('GET', '/metadata', { token: null });
+    const params = ((metadata.body['rest'][0]['resource'] as Json[]).find((r) => r['type'] === 'Patient') as Json)['searchParam'] as Json[];
+    expect(params.map((p) => [p['name'], p['type']])).toEqual(expect.arrayContaining([['identifier', 'token'], ['name', 'string'], ['family', 'string'], ['birthdate', 'date'], ['general-practitioner', 'reference']]));
+    // R4 shares gender across Patient, Person, Practitioner and RelatedPerson: its definition is individual-gender.
+    expect(params.find((p) => p['name'] === 'gender')?.['definition']).toBe('http://hl7.org/fhir/SearchParameter/individual-gender');
+    expect(params.find((p) => p['name'] === 'identifier')?.['definition']).toBe('http://hl7.org/fhir/SearchParameter/Patient-identifier');
+  });
+
   it('a patient-scoped client\'s search sees its own patient\'s record only', async () => {
     const other = (await call('POST', '/Patient', { body: { resourceType: 'Patient' } })).body['id'] as string;
     await call('POST', '/Observation', { body: { resourceType: 'Observation', status: 'final', code: { text: 'x' }, subject: { reference: `Patient/${other}` } } });

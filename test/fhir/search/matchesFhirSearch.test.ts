@@ -61,6 +61,50 @@ describe('matchesFhirSearch', () => {
     expect(matches(allergy, 'date=sa2024-03-04&date=eb2024-03-06')).toBe(true);
   });
 
+  it('identifier as a token on an Identifier: system|value, |value, value and system|, over every identifier a patient has', () => {
+    const nhs = 'https://fhir.nhs.uk/Id/nhs-number';
+    const patient: FhirResource = {
+      resourceType: 'Patient',
+      id: 'p1',
+      identifier: [
+        { system: nhs, value: '9000000009' },
+        { value: 'LOCAL-7' },
+      ],
+    };
+    expect(matches(patient, `identifier=${nhs}|9000000009`)).toBe(true);
+    expect(matches(patient, `identifier=${nhs}|9000000017`)).toBe(false);
+    expect(matches(patient, 'identifier=http://other.example/mrn|9000000009')).toBe(false);
+    expect(matches(patient, 'identifier=9000000009')).toBe(true); // any system
+    expect(matches(patient, 'identifier=LOCAL-7')).toBe(true); // the second identifier
+    expect(matches(patient, 'identifier=|LOCAL-7')).toBe(true); // no system
+    expect(matches(patient, 'identifier=|9000000009')).toBe(false); // it has a system
+    expect(matches(patient, `identifier=${nhs}|`)).toBe(true); // any NHS number
+    expect(matches(patient, 'identifier=http://other.example/mrn|')).toBe(false);
+    expect(matches(patient, 'identifier=local-7')).toBe(false); // tokens are case-sensitive
+    expect(matches(patient, `identifier=${nhs}|9000000009&identifier=LOCAL-7`)).toBe(true);
+    expect(matches({ resourceType: 'Patient', id: 'p2' }, 'identifier=9000000009')).toBe(false);
+  });
+
+  it('identifier reads every path R4 gives it (DocumentReference.masterIdentifier and identifier)', () => {
+    const doc: FhirResource = { resourceType: 'DocumentReference', id: 'd1', masterIdentifier: { system: 'urn:ietf:rfc:3986', value: 'urn:oid:1.2.3' }, identifier: [{ value: 'x' }] };
+    expect(matches(doc, 'identifier=urn:ietf:rfc:3986|urn:oid:1.2.3')).toBe(true);
+    expect(matches(doc, 'identifier=|x')).toBe(true);
+  });
+
+  it('birthdate (a date), gender (a code token) and general-practitioner (a reference) on a Patient', () => {
+    const patient: FhirResource = { resourceType: 'Patient', id: 'p1', birthDate: '1980-02-29', gender: 'female', generalPractitioner: [{ reference: 'Practitioner/d1' }, { reference: 'Organization/o1' }] };
+    expect(matches(patient, 'birthdate=1980-02-29')).toBe(true);
+    expect(matches(patient, 'birthdate=1980')).toBe(true);
+    expect(matches(patient, 'birthdate=1980-03')).toBe(false);
+    expect(matches(patient, 'birthdate=lt1981&birthdate=ge1980-02')).toBe(true);
+    expect(matches(patient, 'gender=female')).toBe(true);
+    expect(matches(patient, 'gender=male,other')).toBe(false);
+    expect(matches(patient, 'general-practitioner=Practitioner/d1')).toBe(true);
+    expect(matches(patient, 'general-practitioner:Organization=o1')).toBe(true);
+    expect(matches(patient, 'general-practitioner=Practitioner/o1')).toBe(false);
+    expect(matches({ resourceType: 'RelatedPerson', id: 'r1', birthDate: '2001', gender: 'male' }, 'birthdate=2001&gender=male')).toBe(true);
+  });
+
   it('a resource of another type never matches', () => {
     const parsed = parseFhirSearch('Condition', new URLSearchParams(''));
     expect(parsed.ok && matchesFhirSearch(allergy, parsed.value)).toBe(false);

@@ -44,6 +44,35 @@ describe('parseFhirSearch', () => {
     expect(ok('Observation', 'date=ge2024&date=lt2025').clauses).toHaveLength(2);
   });
 
+  it('reads a patient search: identifier tokens, name strings with :exact and :contains, birthdate, gender, general-practitioner', () => {
+    const s = ok('Patient', 'identifier=https://fhir.nhs.uk/Id/nhs-number|9000000009,|LOCAL-7&name=Zo%C3%AB&family:exact=Smith&given:contains=an&birthdate=ge1980&gender=female&general-practitioner:Practitioner=d1');
+    expect(s.clauses).toEqual([
+      { kind: 'token', name: 'identifier', paths: [{ path: 'identifier', type: 'Identifier' }], values: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', code: '9000000009' }, { system: null, code: 'LOCAL-7' }] },
+      { kind: 'string', name: 'name', paths: [{ path: 'name', type: 'HumanName' }], match: 'start', values: ['Zoë'] },
+      { kind: 'string', name: 'family', paths: [{ path: 'name.family', type: 'string' }], match: 'exact', values: ['Smith'] },
+      { kind: 'string', name: 'given', paths: [{ path: 'name.given', type: 'string' }], match: 'contains', values: ['an'] },
+      expect.objectContaining({ kind: 'date', name: 'birthdate', paths: [{ path: 'birthDate', type: 'date' }] }),
+      { kind: 'token', name: 'gender', paths: [{ path: 'gender', type: 'code' }], values: [{ code: 'female' }] },
+      { kind: 'reference', name: 'general-practitioner', paths: [{ path: 'generalPractitioner', type: 'Reference' }], values: [{ type: 'Practitioner', id: 'd1' }] },
+    ]);
+    expect(s.params[2]).toEqual(['family:exact', 'Smith']);
+    expect(supportedFhirSearchParameters('Patient')).toEqual(['_id', '_lastUpdated', 'identifier', 'name', 'family', 'given', 'birthdate', 'gender', 'general-practitioner', '_count', '_sort', '_total', '_format', '_after', '_before']);
+  });
+
+  it('refuses on a patient search: other string modifiers, token modifiers (:of-type), a bare general-practitioner id, an empty name', () => {
+    expect(refused('Patient', 'name:text=zoe')[0]).toMatchObject({ code: 'not-supported', expression: ['name:text'] });
+    expect(refused('Patient', 'name:missing=true')[0]?.diagnostics).toContain('only :exact and :contains');
+    expect(refused('Patient', 'identifier:of-type=http://terminology.hl7.org/CodeSystem/v2-0203|MR|123')[0]).toMatchObject({ code: 'not-supported', expression: ['identifier:of-type'] });
+    expect(refused('Patient', 'gender:not=male')[0]?.code).toBe('not-supported');
+    expect(refused('Patient', 'identifier=|')[0]?.code).toBe('invalid');
+    expect(refused('Patient', 'family=')[0]).toMatchObject({ code: 'invalid', expression: ['family'] });
+    expect(refused('Patient', 'birthdate=1980-13')[0]).toMatchObject({ code: 'invalid', expression: ['birthdate'] });
+    const [bare] = refused('Patient', 'general-practitioner=d1');
+    expect(bare).toMatchObject({ code: 'invalid', expression: ['general-practitioner'] });
+    expect(bare?.diagnostics).toContain('general-practitioner:Practitioner=id');
+    expect(refused('Practitioner', 'birthdate=1980')[0]?.code).toBe('not-supported'); // R4 defines no birthdate on Practitioner
+  });
+
   it('defaults _count to 20 and lowers a larger one to 1000; _count=0 asks only for the total', () => {
     expect(ok('Observation', '').count).toBe(20);
     expect(ok('Observation', '_count=100000').count).toBe(1000);
@@ -61,10 +90,11 @@ describe('parseFhirSearch', () => {
   it('refuses a parameter it does not support as not-supported, naming the ones it does', () => {
     const [issue] = refused('Observation', 'value-quantity=5');
     expect(issue).toMatchObject({ severity: 'error', code: 'not-supported', expression: ['value-quantity'] });
-    expect(issue?.diagnostics).toContain('supported: _id, _lastUpdated, patient, subject, code, status, date, _count');
+    expect(issue?.diagnostics).toContain('supported: _id, _lastUpdated, patient, subject, code, status, date, identifier, _count');
     expect(refused('Observation', '_include=Observation:subject')[0]?.code).toBe('not-supported');
     expect(refused('Patient', 'patient=p1')[0]?.code).toBe('not-supported');
-    expect(supportedFhirSearchParameters('Organization')).toEqual(['_id', '_lastUpdated', '_count', '_sort', '_total', '_format', '_after', '_before']);
+    expect(supportedFhirSearchParameters('Organization')).toEqual(['_id', '_lastUpdated', 'identifier', 'name', '_count', '_sort', '_total', '_format', '_after', '_before']);
+    expect(supportedFhirSearchParameters('Bundle')).toEqual(['_id', '_lastUpdated', 'identifier', '_count', '_sort', '_total', '_format', '_after', '_before']);
   });
 
   it('refuses modifiers, the ap prefix, other sorts and other formats as not-supported', () => {

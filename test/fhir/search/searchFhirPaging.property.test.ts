@@ -18,7 +18,8 @@ const observation = fc
     status: fc.constantFrom('final', 'amended', 'preliminary'),
     code: fc.constantFrom(['http://loinc.org', '1'], ['http://loinc.org', '2'], ['http://snomed.info/sct', '1'], [undefined, '1']),
     effective: fc.oneof(day.map((d) => ({ effectiveDateTime: `${d}T12:00:00Z` })), fc.tuple(day, day).map(([a, b]) => ({ effectivePeriod: a <= b ? { start: a, end: b } : { start: b } }))),
-    updated: fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined, freq: 1 }),
+    updated: fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined, freq: 2 }),
+    identifier: fc.subarray([{ system: 'urn:lab', value: 'x1' }, { system: 'urn:lab', value: 'x2' }, { value: 'x1' }]),
   })
   .map(
     (o): FhirResource => ({
@@ -28,20 +29,23 @@ const observation = fc
       status: o.status,
       code: { coding: [o.code[0] === undefined ? { code: o.code[1] } : { system: o.code[0], code: o.code[1] }] },
       subject: { reference: o.subject },
+      ...(o.identifier.length === 0 ? {} : { identifier: o.identifier }),
       ...o.effective,
     }),
   );
 
+// fc.option's freq is 1/P(nil): 2 leaves half the parameters out (1 would leave every one out).
 const query = fc
   .record({
-    patient: fc.option(fc.constantFrom('patient=p1', 'subject=Patient/p2', 'subject=Group/g1', 'patient=p1,p2'), { nil: undefined, freq: 1 }),
-    status: fc.option(fc.constantFrom('status=final', 'status=final,amended'), { nil: undefined, freq: 1 }),
-    code: fc.option(fc.constantFrom('code=1', 'code=http://loinc.org|1', 'code=|1', 'code=http://loinc.org|'), { nil: undefined, freq: 1 }),
-    date: fc.option(fc.tuple(fc.constantFrom('eq', 'ne', 'lt', 'gt', 'le', 'ge', 'sa', 'eb'), day).map(([p, d]) => `date=${p}${d}`), { nil: undefined, freq: 1 }),
-    sort: fc.option(fc.constantFrom('_sort=_lastUpdated', '_sort=-_lastUpdated'), { nil: undefined, freq: 1 }),
+    patient: fc.option(fc.constantFrom('patient=p1', 'subject=Patient/p2', 'subject=Group/g1', 'patient=p1,p2'), { nil: undefined, freq: 2 }),
+    status: fc.option(fc.constantFrom('status=final', 'status=final,amended'), { nil: undefined, freq: 2 }),
+    code: fc.option(fc.constantFrom('code=1', 'code=http://loinc.org|1', 'code=|1', 'code=http://loinc.org|'), { nil: undefined, freq: 2 }),
+    date: fc.option(fc.tuple(fc.constantFrom('eq', 'ne', 'lt', 'gt', 'le', 'ge', 'sa', 'eb'), day).map(([p, d]) => `date=${p}${d}`), { nil: undefined, freq: 2 }),
+    identifier: fc.option(fc.constantFrom('identifier=x1', 'identifier=urn:lab|x1', 'identifier=|x1', 'identifier=urn:lab|', 'identifier=x2,|x1'), { nil: undefined, freq: 2 }),
+    sort: fc.option(fc.constantFrom('_sort=_lastUpdated', '_sort=-_lastUpdated'), { nil: undefined, freq: 2 }),
     count: fc.integer({ min: 1, max: 6 }),
   })
-  .map((q) => [q.patient, q.status, q.code, q.date, q.sort, `_count=${q.count}`].filter((p) => p !== undefined).join('&'));
+  .map((q) => [q.patient, q.status, q.code, q.date, q.identifier, q.sort, `_count=${q.count}`].filter((p) => p !== undefined).join('&'));
 
 const instant = (r: FhirResource) => (typeof r.meta?.lastUpdated === 'string' ? (fhirDateRange(r.meta.lastUpdated)?.start ?? -Infinity) : -Infinity);
 const key = (r: FhirResource) => `${r.resourceType}/${r.id}`;
