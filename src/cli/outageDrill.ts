@@ -51,6 +51,7 @@ import {
 } from '../index.js';
 import { runDrillFhirApp, type DrillFhirAppResult, type FhirApp } from './drillFhirApp.js';
 import { openStoreFile } from './openStoreFile.js';
+import { countOf } from './countOf.js';
 
 /** Options of {@link runOutageDrill}. */
 export interface OutageDrillOptions {
@@ -170,7 +171,7 @@ export async function runOutageDrill(options: OutageDrillOptions = {}): Promise<
       say(`       practice-a's app keeps working through practice-a's own FHIR R4 API:`);
       app = await runDrillFhirApp(site('practice-a').replica, options.fhirApp, listA);
       for (const a of app.report.actions) say(`         ${a.did}: ${a.request} -> ${a.status}`);
-      say(`         (${app.report.client}: ${app.events.length} events recorded at practice-a under ${app.author.id})`);
+      say(`         (${app.report.client}: ${countOf(app.events.length, 'event')} recorded at practice-a under ${app.author.id})`);
       recorded += app.events.length;
       now += 60_000;
     }
@@ -185,14 +186,14 @@ export async function runOutageDrill(options: OutageDrillOptions = {}): Promise<
         await stamp(at, (state) => addConsultationNote(state(patientStream(pid)), { patientId: pid, encounterId: encounter, text: `Seen during the outage (hour ${hour + 1}); recorded locally at ${at.name}`, author: author(at) }));
       }
       now += 3_600_000;
-      say(`${String(11 + hour).padStart(2, '0')}:00  still cut off: ${recorded} events recorded locally so far`);
+      say(`${String(11 + hour).padStart(2, '0')}:00  still cut off: ${countOf(recorded, 'event')} recorded locally so far`);
     }
 
     say('links return one by one (sync protocol, batches ending at signed heads)');
     links = true;
     const reconnect = async (a: Site): Promise<void> => {
       const report = await syncPair(a.replica, hub.replica);
-      say(`       ${a.name} <-> ${hub.name}: ${report.accepted} events accepted in ${report.rounds} rounds, ${report.refused.count} refused`);
+      say(`       ${a.name} <-> ${hub.name}: ${countOf(report.accepted, 'event')} accepted in ${countOf(report.rounds, 'round')}, ${report.refused.count} refused`);
     };
     for (const p of practices) await reconnect(p);
     // The hub now holds everything; the practices that reconnected first catch up from it (relaying).

@@ -2,6 +2,7 @@ import { EXIT } from '../exitCodes.js';
 import { integerOption, out, outJson, wantsJson, type CliCommand } from '../cliCommand.js';
 import type { DrillFhirAppResult, FhirApp } from '../drillFhirApp.js';
 import { runOutageDrill } from '../outageDrill.js';
+import { countOf } from '../countOf.js';
 
 /** Options of {@link createDemoCommand}. */
 export interface DemoCommandOptions {
@@ -60,7 +61,7 @@ export function createDemoCommand(options: DemoCommandOptions = {}): CliCommand 
 
 /** The human summary of what the FHIR app's writes became after reconnection. */
 function printFhirApp(app: DrillFhirAppResult): void {
-  out(`\n${app.site}'s FHIR app (${app.client}, recorded as ${app.author.id}): ${app.actions.length} requests, ${app.events.length} events, ${app.heldEverywhere ? 'held by every site' : 'NOT held by every site'}`);
+  out(`\n${app.site}'s FHIR app (${app.client}, recorded as ${app.author.id}): ${countOf(app.actions.length, 'request')}, ${countOf(app.events.length, 'event')}, ${app.heldEverywhere ? 'held by every site' : 'NOT held by every site'}`);
   for (const a of app.actions) out(`  ${a.did} (${a.status}): ${a.wrote.join(', ')}`);
   out(`  in open conflicts: ${app.conflicts.length > 0 ? app.conflicts.join(', ') : 'none'}`);
 }
