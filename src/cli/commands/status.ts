@@ -145,7 +145,7 @@ export const statusCommand: CliCommand = {
         out(`state hash ${chart.stateHash}`);
         out(`conflicts  ${chart.conflicts} open (chartlog conflicts --store ${path})`);
       }
-      if (forkReport.count > 0) out(`forks      ${countOf(forkReport.count, 'fork')} quarantined: a site's key signed two histories; nothing of the other was merged`);
+      if (forkReport.count > 0) out(`forks      ${forkReport.count} quarantined: a site's key signed two histories; nothing of the other was merged`);
       for (const f of forkReport.examples) out(`           ${describeFork(f)}`);
       if (forks.damage !== undefined) out(`forks      DAMAGED marker: ${forks.damage.message}`);
       for (const p of peers) {
