@@ -17,8 +17,9 @@
  * runnable wrapper and keeps its `runOutageDrill` API.
  *
  *   npm run demo                      human-readable progress and tables
- *   npm run demo -- --json            one final JSON line
+ *   npm run -s demo -- --json         one final JSON line (-s: no npm banner on stdout)
  *   npm run demo -- --patients 200    a bigger list
+ *   npm run demo -- --seed 42         a reproducible run (the same state hash every time)
  */
 import { createDemoCommand } from '../src/cli/commands/demo.js';
 import { CLI_COMMANDS, runCli } from '../src/cli/runCli.js';

@@ -66,7 +66,7 @@ export function parseCommandArgs(command: CliCommand, args: readonly string[]): 
   for (const [name, o] of Object.entries(all)) config[name] = { type: o.type, ...(o.multiple === true ? { multiple: true } : {}), ...(o.short !== undefined ? { short: o.short } : {}) };
   let values: CliValues;
   try {
-    const parsed = parseArgs({ args: [...args], options: config, strict: true, allowPositionals: command.positionals !== undefined });
+    const parsed = parseArgs({ args: negativeValuesInline(args, all), options: config, strict: true, allowPositionals: command.positionals !== undefined });
     values = command.positionals === undefined ? (parsed.values as CliValues) : { ...(parsed.values as CliValues), [command.positionals.name]: parsed.positionals };
   } catch (cause) {
     throw new ChartlogError('INVALID_OPTION', `${cause instanceof Error ? cause.message.split('\n')[0] : String(cause)} (see chartlog ${command.name} --help)`, { cause });
@@ -78,6 +78,25 @@ export function parseCommandArgs(command: CliCommand, args: readonly string[]): 
   const p = command.positionals;
   if (p !== undefined && (values[p.name] as readonly string[]).length < (p.min ?? 0)) throw new ChartlogError('INVALID_OPTION', `give at least ${p.min} ${p.valueName} (see chartlog ${command.name} --help)`);
   return values;
+}
+
+/**
+ * `--hours -1` as `--hours=-1`: parseArgs reads a value starting with `-` as an option and
+ * calls it "ambiguous"; a number there is the value, so the command's own check can say
+ * what the option takes.
+ */
+function negativeValuesInline(args: readonly string[], options: Readonly<Record<string, CliOption>>): string[] {
+  const result: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const next = args[i + 1];
+    const name = arg.startsWith('--') ? arg.slice(2) : Object.entries(options).find(([, o]) => o.short !== undefined && arg === `-${o.short}`)?.[0];
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      result.push(`--${name}=${next}`);
+      i++;
+    } else result.push(arg);
+  }
+  return result;
 }
 
 /** A command's `--help` text. */
@@ -138,7 +157,10 @@ export function integerOption(values: CliValues, name: string, fallback: number,
   const raw = stringOption(values, name);
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < min || n > max) throw new ChartlogError('INVALID_OPTION', `--${name} takes a whole number from ${min} to ${max}, not ${JSON.stringify(raw)}`);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `, ${min} or more` : ` from ${min} to ${max}`;
+    throw new ChartlogError('INVALID_OPTION', `--${name} must be a whole number${range}, not ${JSON.stringify(raw)}`);
+  }
   return n;
 }
 

@@ -17,6 +17,7 @@
  * `createFhirHandler`), while the hospital books the same earliest slot and changes the
  * same dose: after reconnection its writes are at every site and among the conflicts.
  */
+import { randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,8 +50,10 @@ import {
   type Replica,
   type StreamId,
 } from '../index.js';
+import { uuidFromSha256 } from '../event/uuidFromSha256.js';
 import { runDrillFhirApp, type DrillFhirAppResult, type FhirApp } from './drillFhirApp.js';
 import { openStoreFile } from './openStoreFile.js';
+import { countOf } from './countOf.js';
 
 /** Options of {@link runOutageDrill}. */
 export interface OutageDrillOptions {
@@ -72,12 +75,20 @@ export interface OutageDrillOptions {
    * @defaultValue none: the drill runs without an app
    */
   readonly fhirApp?: FhirApp;
+  /**
+   * Makes the run reproducible: the ids of new resources (the drill's and those the FHIR
+   * app creates) come from it, so two runs with the same seed and sizes end with the same
+   * state hash. @defaultValue a random seed (the result says which)
+   */
+  readonly seed?: number;
 }
 
 /** What the drill ends with: one row per site, and the open conflicts. */
 export interface OutageDrillResult {
   /** True when every site ended with the same state hash and events (and, with a FHIR app, holds every event the app's writes recorded). */
   readonly converged: boolean;
+  /** The seed the run used: give it again (`--seed`) to repeat the run. */
+  readonly seed: number;
   /** One row per site. */
   readonly sites: readonly { readonly site: string; readonly events: number; readonly stateHash: string; readonly conflicts: number }[];
   /** The open conflicts, as the hospital lists them. */
@@ -98,15 +109,21 @@ const RAMIPRIL = { coding: [{ system: 'https://dmd.nhs.uk', code: '318901009', d
 const HUB_CLINIC = 'hub-extended-access';
 
 /**
- * Runs the drill and returns what every site ended with. Resource ids are random, so the
- * state hashes differ from run to run; that the sites agree, and which conflicts open,
- * does not.
+ * Runs the drill and returns what every site ended with. Resource ids and the times
+ * recorded come from `seed` and the drill's simulated clock, so a run with the same seed
+ * and sizes ends with the same state hash; that the sites agree, and which conflicts open,
+ * does not depend on the seed.
  */
 export async function runOutageDrill(options: OutageDrillOptions = {}): Promise<OutageDrillResult> {
   const say = options.onProgress ?? (() => {});
   const patients = options.patients ?? 60;
   const hours = options.outageHours ?? 6;
   let now = Date.UTC(2024, 6, 19, 8, 0, 0); // the morning of 19 July 2024
+  const seed = options.seed ?? randomInt(2 ** 31);
+  let issued = 0;
+  const newId = (): string => uuidFromSha256(`outage-drill|${seed}|${issued++}`);
+  // What the clinical commands would take from the real clock and a random source.
+  const seeded = { newId, now: () => new Date(now) };
   const names = ['practice-a', 'practice-b', 'practice-c', 'hospital-d'] as const;
   const keys = names.map(() => generateSiteKeys());
   const keyring = createKeyring(Object.fromEntries(names.map((name, i) => [name, (keys[i] as ReturnType<typeof generateSiteKeys>).publicKey])));
@@ -132,13 +149,13 @@ export async function runOutageDrill(options: OutageDrillOptions = {}): Promise<
     say('08:00  a normal morning: registrations, allergies, prescriptions, a shared extended-access clinic');
     for (const [i, pid] of ids.entries()) {
       const home = homeOf(i);
-      await act(home, (state) => registerPatient(state(patientStream(pid)), { patientId: pid, name: { family: `Patient${i + 1}`, given: ['Sam'] }, birthDate: '1960-05-04', gender: i % 2 ? 'female' : 'male', generalPractitioner: `Organization/${home.name}`, author: author(home) }));
-      if (i % 4 === 0) await act(home, (state) => recordAllergy(state(patientStream(pid)), { patientId: pid, allergyId: `allergy-${pid}`, code: PENICILLIN, criticality: 'low', author: author(home) }));
-      if (i % 3 === 0) await act(home, (state) => prescribe(state(patientStream(pid)), { patientId: pid, medicationRequestId: `rx-${pid}`, medication: RAMIPRIL, dosage: { text: '2.5 mg once daily' }, author: author(home) }));
+      await act(home, (state) => registerPatient(state(patientStream(pid)), { patientId: pid, name: { family: `Patient${i + 1}`, given: ['Sam'] }, birthDate: '1960-05-04', gender: i % 2 ? 'female' : 'male', generalPractitioner: `Organization/${home.name}`, author: author(home) }, seeded));
+      if (i % 4 === 0) await act(home, (state) => recordAllergy(state(patientStream(pid)), { patientId: pid, allergyId: `allergy-${pid}`, code: PENICILLIN, criticality: 'low', author: author(home) }, seeded));
+      if (i % 3 === 0) await act(home, (state) => prescribe(state(patientStream(pid)), { patientId: pid, medicationRequestId: `rx-${pid}`, medication: RAMIPRIL, dosage: { text: '2.5 mg once daily' }, author: author(home) }, seeded));
     }
     for (let s = 0; s < 8; s++) {
       const start = new Date(Date.UTC(2024, 6, 19, 13, s * 15)).toISOString();
-      await act(site('practice-a'), (state) => openSlot(state(scheduleStream(HUB_CLINIC)), { clinic: HUB_CLINIC, slotId: `slot-${s}`, start, end: new Date(Date.parse(start) + 15 * 60_000).toISOString(), author: author(site('practice-a')) }));
+      await act(site('practice-a'), (state) => openSlot(state(scheduleStream(HUB_CLINIC)), { clinic: HUB_CLINIC, slotId: `slot-${s}`, start, end: new Date(Date.parse(start) + 15 * 60_000).toISOString(), author: author(site('practice-a')) }, seeded));
     }
     // Before the outage every practice catches up with the hub.
     for (const p of practices) await syncPair(p.replica, hub.replica);
@@ -153,24 +170,24 @@ export async function runOutageDrill(options: OutageDrillOptions = {}): Promise<
     };
     // The safety-critical collisions the drill is about:
     const shared = ids[0] as string; // allergy and prescription exist at every site
-    await stamp(site('practice-a'), (state) => updateAllergy(state(patientStream(shared)), { patientId: shared, allergyId: `allergy-${shared}`, criticality: 'high', author: author(site('practice-a')) }));
-    await stamp(hub, (state) => updateAllergy(state(patientStream(shared)), { patientId: shared, allergyId: `allergy-${shared}`, criticality: 'unable-to-assess', author: author(hub) }));
-    await stamp(site('practice-b'), (state) => changeDose(state(patientStream(shared)), { patientId: shared, medicationRequestId: `rx-${shared}`, dosage: { text: '5 mg once daily' }, author: author(site('practice-b')) }));
-    await stamp(site('practice-c'), (state) => changeDose(state(patientStream(shared)), { patientId: shared, medicationRequestId: `rx-${shared}`, dosage: { text: '1.25 mg once daily' }, author: author(site('practice-c')) }));
-    await stamp(site('practice-b'), (state) => bookAppointment(state(scheduleStream(HUB_CLINIC)), { clinic: HUB_CLINIC, slotId: 'slot-3', patientId: ids[1] as string, appointmentId: 'appt-b-1', author: author(site('practice-b')) }));
-    await stamp(site('practice-c'), (state) => bookAppointment(state(scheduleStream(HUB_CLINIC)), { clinic: HUB_CLINIC, slotId: 'slot-3', patientId: ids[2] as string, appointmentId: 'appt-c-1', author: author(site('practice-c')) }));
+    await stamp(site('practice-a'), (state) => updateAllergy(state(patientStream(shared)), { patientId: shared, allergyId: `allergy-${shared}`, criticality: 'high', author: author(site('practice-a')) }, seeded));
+    await stamp(hub, (state) => updateAllergy(state(patientStream(shared)), { patientId: shared, allergyId: `allergy-${shared}`, criticality: 'unable-to-assess', author: author(hub) }, seeded));
+    await stamp(site('practice-b'), (state) => changeDose(state(patientStream(shared)), { patientId: shared, medicationRequestId: `rx-${shared}`, dosage: { text: '5 mg once daily' }, author: author(site('practice-b')) }, seeded));
+    await stamp(site('practice-c'), (state) => changeDose(state(patientStream(shared)), { patientId: shared, medicationRequestId: `rx-${shared}`, dosage: { text: '1.25 mg once daily' }, author: author(site('practice-c')) }, seeded));
+    await stamp(site('practice-b'), (state) => bookAppointment(state(scheduleStream(HUB_CLINIC)), { clinic: HUB_CLINIC, slotId: 'slot-3', patientId: ids[1] as string, appointmentId: 'appt-b-1', author: author(site('practice-b')) }, seeded));
+    await stamp(site('practice-c'), (state) => bookAppointment(state(scheduleStream(HUB_CLINIC)), { clinic: HUB_CLINIC, slotId: 'slot-3', patientId: ids[2] as string, appointmentId: 'appt-c-1', author: author(site('practice-c')) }, seeded));
     // The hospital books the clinic's earliest slot and changes the dose of practice-a's next
     // patient on ramipril: what practice-a's FHIR app (if any) is about to do too.
     const listA = ids.filter((_, i) => homeOf(i) === site('practice-a') && i !== 0);
-    await stamp(hub, (state) => bookAppointment(state(scheduleStream(HUB_CLINIC)), { clinic: HUB_CLINIC, slotId: 'slot-0', patientId: ids[ids.length - 1] as string, appointmentId: 'appt-d-1', author: author(hub) }));
+    await stamp(hub, (state) => bookAppointment(state(scheduleStream(HUB_CLINIC)), { clinic: HUB_CLINIC, slotId: 'slot-0', patientId: ids[ids.length - 1] as string, appointmentId: 'appt-d-1', author: author(hub) }, seeded));
     const next = listA[0];
-    if (next !== undefined) await stamp(hub, (state) => changeDose(state(patientStream(next)), { patientId: next, medicationRequestId: `rx-${next}`, dosage: { text: '1.25 mg once daily' }, author: author(hub) }));
+    if (next !== undefined) await stamp(hub, (state) => changeDose(state(patientStream(next)), { patientId: next, medicationRequestId: `rx-${next}`, dosage: { text: '1.25 mg once daily' }, author: author(hub) }, seeded));
     let app: Awaited<ReturnType<typeof runDrillFhirApp>> | undefined;
     if (options.fhirApp !== undefined) {
       say(`       practice-a's app keeps working through practice-a's own FHIR R4 API:`);
-      app = await runDrillFhirApp(site('practice-a').replica, options.fhirApp, listA);
+      app = await runDrillFhirApp(site('practice-a').replica, options.fhirApp, listA, newId);
       for (const a of app.report.actions) say(`         ${a.did}: ${a.request} -> ${a.status}`);
-      say(`         (${app.report.client}: ${app.events.length} events recorded at practice-a under ${app.author.id})`);
+      say(`         (${app.report.client}: ${countOf(app.events.length, 'event')} recorded at practice-a under ${app.author.id})`);
       recorded += app.events.length;
       now += 60_000;
     }
@@ -180,19 +197,19 @@ export async function runOutageDrill(options: OutageDrillOptions = {}): Promise<
         if ((i + hour) % 5 !== 0) continue;
         const at = i % 7 === 0 ? hub : homeOf(i);
         const encounter = `enc-${pid}-${at.name}-${hour}`;
-        await stamp(at, (state) => startEncounter(state(patientStream(pid)), { patientId: pid, encounterId: encounter, author: author(at) }));
-        await stamp(at, (state) => recordObservation(state(patientStream(pid)), { patientId: pid, code: VITAL_SIGNS.heartRate, value: { valueQuantity: { value: 60 + ((i * 7 + hour) % 40), unit: '/min' } }, author: author(at) }));
-        await stamp(at, (state) => addConsultationNote(state(patientStream(pid)), { patientId: pid, encounterId: encounter, text: `Seen during the outage (hour ${hour + 1}); recorded locally at ${at.name}`, author: author(at) }));
+        await stamp(at, (state) => startEncounter(state(patientStream(pid)), { patientId: pid, encounterId: encounter, author: author(at) }, seeded));
+        await stamp(at, (state) => recordObservation(state(patientStream(pid)), { patientId: pid, code: VITAL_SIGNS.heartRate, value: { valueQuantity: { value: 60 + ((i * 7 + hour) % 40), unit: '/min' } }, author: author(at) }, seeded));
+        await stamp(at, (state) => addConsultationNote(state(patientStream(pid)), { patientId: pid, encounterId: encounter, text: `Seen during the outage (hour ${hour + 1}); recorded locally at ${at.name}`, author: author(at) }, seeded));
       }
       now += 3_600_000;
-      say(`${String(11 + hour).padStart(2, '0')}:00  still cut off: ${recorded} events recorded locally so far`);
+      say(`${String(11 + hour).padStart(2, '0')}:00  still cut off: ${countOf(recorded, 'event')} recorded locally so far`);
     }
 
     say('links return one by one (sync protocol, batches ending at signed heads)');
     links = true;
     const reconnect = async (a: Site): Promise<void> => {
       const report = await syncPair(a.replica, hub.replica);
-      say(`       ${a.name} <-> ${hub.name}: ${report.accepted} events accepted in ${report.rounds} rounds, ${report.refused.count} refused`);
+      say(`       ${a.name} <-> ${hub.name}: ${countOf(report.accepted, 'event')} accepted in ${countOf(report.rounds, 'round')}, ${report.refused.count} refused`);
     };
     for (const p of practices) await reconnect(p);
     // The hub now holds everything; the practices that reconnected first catch up from it (relaying).
@@ -204,7 +221,7 @@ export async function runOutageDrill(options: OutageDrillOptions = {}): Promise<
     const conflicts = await hub.replica.conflicts();
     const fhirApp = app === undefined ? undefined : await appOutcome(app, [...sites.values()], conflicts);
     const converged = new Set(rows.map((r) => r.stateHash)).size === 1 && new Set(rows.map((r) => r.events)).size === 1 && fhirApp?.heldEverywhere !== false;
-    return { converged, sites: rows, conflicts, ...(fhirApp !== undefined ? { fhirApp } : {}) };
+    return { converged, seed, sites: rows, conflicts, ...(fhirApp !== undefined ? { fhirApp } : {}) };
   } finally {
     for (const s of sites.values()) await s.replica.store.close();
     rmSync(dir, { recursive: true, force: true });

@@ -4,6 +4,7 @@ import { checkTlsOptions, type HttpSyncTlsOptions } from '../sync/http/tlsFetch.
 import { listOption, stringOption, type CliOption, type CliValues } from './cliCommand.js';
 import type { PeersConfig } from './peersConfig.js';
 import { readPemOption } from './serveNetwork.js';
+import { countOf } from './countOf.js';
 
 /** Options of the commands that call peers (`sync`, `status`): how their `https://` servers are checked. */
 export const PEER_TLS_OPTIONS: Readonly<Record<string, CliOption>> = {
@@ -31,7 +32,7 @@ export interface PeerTarget {
 export function readPeerTargets(values: CliValues, command: string, peers?: PeersConfig): PeerTarget[] {
   const urls = listOption(values, 'peer');
   const tokens = listOption(values, 'token');
-  if (urls.length !== tokens.length) throw new ChartlogError('INVALID_OPTION', `give one --token per --peer (${urls.length} peers, ${tokens.length} tokens; see chartlog ${command} --help)`);
+  if (urls.length !== tokens.length) throw new ChartlogError('INVALID_OPTION', `give one --token per --peer (${countOf(urls.length, 'peer')}, ${countOf(tokens.length, 'token')}; see chartlog ${command} --help)`);
   for (const url of urls) assertSyncBaseUrl(url, '--peer');
   const given = readTlsOptions(values);
   return urls.map((url, i) => {

@@ -12,6 +12,7 @@ import { statusCommand } from './commands/status.js';
 import { syncCommand } from './commands/sync.js';
 import { verifyCommand } from './commands/verify.js';
 import { EXIT, EXIT_CODES_HELP, exitCodeOf } from './exitCodes.js';
+import { packageVersion } from './packageVersion.js';
 
 /** Every `chartlog` command, in the order the root `--help` lists them. */
 export const CLI_COMMANDS: readonly CliCommand[] = [demoCommand, keygenCommand, serveCommand, syncCommand, statusCommand, recoverCommand, verifyCommand, conflictsCommand, replayCommand, importFhirCommand, exportFhirCommand];
@@ -22,7 +23,7 @@ export function rootHelp(): string {
   return [
     'chartlog: health records as append-only clinical events; sites hold replicas and sync.',
     '',
-    'Usage: chartlog <command> [options]     chartlog <command> --help',
+    'Usage: chartlog <command> [options]     chartlog <command> --help     chartlog --version',
     '',
     'Commands:',
     ...CLI_COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
@@ -42,7 +43,7 @@ export function rootHelp(): string {
  * Runs `chartlog` with the arguments after the program name and resolves to the exit
  * code (never throws): usage errors are exit 2, ChartlogErrors map to codes by kind (see
  * `EXIT`), each reported as one line on stderr naming its code (and, with `--json`, as
- * `{"ok":false,"error":{code,message}}` on stdout). `commands` replaces the command set
+ * `{"ok":false,"error":{code,message}}` on stdout). `--version` (`-V`) prints the package version. `commands` replaces the command set
  * (e.g. `npm run demo` runs `demo` with a FHIR app the bin does not ship).
  *
  * @example
@@ -55,6 +56,10 @@ export async function runCli(argv: readonly string[], commands: readonly CliComm
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     out(rootHelp());
     return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    out(packageVersion());
+    return EXIT.ok;
   }
   const command = commands.find((c) => c.name === name);
   if (command === undefined) {

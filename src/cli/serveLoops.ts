@@ -4,6 +4,7 @@ import { integerOption, out, outJson, stringOption, type CliOption, type CliValu
 import { DEFAULT_DEMO_PATIENTS, startDemoActivity, type DemoActivity, type DemoActivityOptions } from './demoActivity.js';
 import type { PeersConfig } from './peersConfig.js';
 import { startPeriodicSync, type PeriodicSync, type SyncPeer } from './periodicSync.js';
+import { countOf } from './countOf.js';
 
 /**
  * The `chartlog serve` options that make a served replica a working site rather than
@@ -93,14 +94,14 @@ export function startServeLoops(replica: Replica, loops: ServeLoops, options: { 
         if (e.kind === 'synced') {
           const refused = e.report.refused.count;
           if (json) outJson({ synced: true, ...peer, sent: e.report.eventsSent, received: e.report.eventsReceived, refused });
-          else out(`synced with ${e.peer.site}: sent ${e.report.eventsSent}, received ${e.report.eventsReceived} events`);
+          else out(`synced with ${e.peer.site}: sent ${e.report.eventsSent}, received ${countOf(e.report.eventsReceived, 'event')}`);
           for (const r of e.report.refused.examples.slice(0, 5)) warn(`sync with ${e.peer.site}: ${r.receiver} refused ${r.site ?? '?'}#${r.seq ?? '?'}: ${r.reason.code}: ${r.reason.message}`);
         } else if (e.kind === 'failed') {
           if (json) outJson({ syncFailed: true, ...peer, error: e.error, failures: e.failures });
           warn(`sync with ${e.peer.site} (${e.peer.url}) failed: ${e.error.code}: ${e.error.message.replace(/\s*\n\s*/g, ' ')} (retrying every ${everyMs} ms)`);
         } else {
           if (json) outJson({ syncRecovered: true, ...peer, failures: e.failures });
-          warn(`sync with ${e.peer.site} works again, after ${e.failures} failed round(s)`);
+          warn(`sync with ${e.peer.site} works again, after ${countOf(e.failures, 'failed round')}`);
         }
       },
     });
@@ -115,7 +116,7 @@ export function startServeLoops(replica: Replica, loops: ServeLoops, options: { 
       },
       onDone(ownEvents) {
         if (json) outJson({ demoDone: true, site: replica.site, ownEvents });
-        else out(`demo activity done: ${replica.site} holds ${ownEvents} own events`);
+        else out(`demo activity done: ${replica.site} holds ${countOf(ownEvents, 'own event')}`);
       },
       onError(error) {
         const e = describe(error);

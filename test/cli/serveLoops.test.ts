@@ -89,14 +89,14 @@ describe('chartlog serve --sync-every and --demo-*: reading the options', () => 
   });
 
   it.each([
-    [{ 'sync-every': '5' }, '--sync-every takes a whole number from 10'],
-    [{ 'sync-every': 'soon' }, '--sync-every takes a whole number'],
+    [{ 'sync-every': '5' }, '--sync-every must be a whole number from 10'],
+    [{ 'sync-every': 'soon' }, '--sync-every must be a whole number'],
     [{ 'demo-activity': '0' }, '--demo-activity takes events per second'],
     [{ 'demo-activity': 'fast' }, '--demo-activity takes events per second'],
     [{ 'demo-activity': '1e3' }, '--demo-activity takes events per second'],
     [{ 'demo-activity': '5000' }, '--demo-activity takes events per second'],
-    [{ 'demo-activity': '5', 'demo-events': '0' }, '--demo-events takes a whole number from 1'],
-    [{ 'demo-activity': '5', 'demo-patients': '2.5' }, '--demo-patients takes a whole number'],
+    [{ 'demo-activity': '5', 'demo-events': '0' }, '--demo-events must be a whole number, 1 or more'],
+    [{ 'demo-activity': '5', 'demo-patients': '2.5' }, '--demo-patients must be a whole number'],
     [{ 'demo-events': '10' }, '--demo-events only applies with --demo-activity'],
     [{ 'demo-patients': '10' }, '--demo-patients only applies with --demo-activity'],
   ])('%j is a usage error (INVALID_OPTION, exit 2)', (values, message) => {

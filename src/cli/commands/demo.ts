@@ -2,6 +2,7 @@ import { EXIT } from '../exitCodes.js';
 import { integerOption, out, outJson, wantsJson, type CliCommand } from '../cliCommand.js';
 import type { DrillFhirAppResult, FhirApp } from '../drillFhirApp.js';
 import { runOutageDrill } from '../outageDrill.js';
+import { countOf } from '../countOf.js';
 
 /** Options of {@link createDemoCommand}. */
 export interface DemoCommandOptions {
@@ -29,16 +30,19 @@ export function createDemoCommand(options: DemoCommandOptions = {}): CliCommand 
       "With a FHIR app (npm run demo), practice-a's app keeps booking and prescribing through",
       "practice-a's own FHIR R4 API during the outage; its writes and the conflicts they are in",
       'are listed after reconnection.',
-      'With --json: one line {"converged":…,"sites":[…],"conflicts":[…],"fhirApp"?:{…}}. Exit 1 if not converged.',
+      'A run with the same --seed and sizes ends with the same state hash (without --seed one is',
+      'picked and printed).',
+      'With --json: one line {"converged":…,"seed":…,"sites":[…],"conflicts":[…],"fhirApp"?:{…}}. Exit 1 if not converged.',
     ],
     options: {
       patients: { type: 'string', valueName: 'N', description: 'patients registered across the practices', defaultValue: '60' },
       hours: { type: 'string', valueName: 'H', description: 'simulated hours of outage', defaultValue: '6' },
+      seed: { type: 'string', valueName: 'N', description: 'seed for the ids of new resources: the same seed and sizes give the same state hash', defaultValue: 'random, printed' },
     },
-    examples: ['chartlog demo', 'chartlog demo --json --patients 200 --hours 12'],
+    examples: ['chartlog demo', 'chartlog demo --json --patients 200 --hours 12', 'chartlog demo --seed 42'],
     async run(values) {
       const json = wantsJson(values);
-      const result = await runOutageDrill({ patients: integerOption(values, 'patients', 60), outageHours: integerOption(values, 'hours', 6), ...(json ? {} : { onProgress: (line: string) => out(line) }), ...(options.fhirApp !== undefined ? { fhirApp: options.fhirApp } : {}) });
+      const result = await runOutageDrill({ patients: integerOption(values, 'patients', 60), outageHours: integerOption(values, 'hours', 6), ...(values['seed'] !== undefined ? { seed: integerOption(values, 'seed', 0, 0, 2 ** 31 - 1) } : {}), ...(json ? {} : { onProgress: (line: string) => out(line) }), ...(options.fhirApp !== undefined ? { fhirApp: options.fhirApp } : {}) });
       const code = result.converged ? EXIT.ok : EXIT.problems;
       if (json) {
         outJson(result);
@@ -47,6 +51,7 @@ export function createDemoCommand(options: DemoCommandOptions = {}): CliCommand 
       out('\nsite          events  state hash        conflicts');
       for (const r of result.sites) out(`${r.site.padEnd(12)}  ${String(r.events).padStart(6)}  ${r.stateHash.slice(0, 16)}  ${String(r.conflicts).padStart(9)}`);
       out(result.converged ? '\nconverged: every site shows the same records.' : '\nNOT CONVERGED');
+      out(`seed ${result.seed}: chartlog demo --seed ${result.seed} (with the same --patients and --hours) repeats this run`);
       out(`\nopen conflicts for clinician review (${result.conflicts.length}):`);
       for (const c of result.conflicts) {
         out(`  ${c.stream} ${c.resource}.${c.field} (${c.rule}) provisional ${JSON.stringify(c.provisional)}`);
@@ -60,7 +65,7 @@ export function createDemoCommand(options: DemoCommandOptions = {}): CliCommand 
 
 /** The human summary of what the FHIR app's writes became after reconnection. */
 function printFhirApp(app: DrillFhirAppResult): void {
-  out(`\n${app.site}'s FHIR app (${app.client}, recorded as ${app.author.id}): ${app.actions.length} requests, ${app.events.length} events, ${app.heldEverywhere ? 'held by every site' : 'NOT held by every site'}`);
+  out(`\n${app.site}'s FHIR app (${app.client}, recorded as ${app.author.id}): ${countOf(app.actions.length, 'request')}, ${countOf(app.events.length, 'event')}, ${app.heldEverywhere ? 'held by every site' : 'NOT held by every site'}`);
   for (const a of app.actions) out(`  ${a.did} (${a.status}): ${a.wrote.join(', ')}`);
   out(`  in open conflicts: ${app.conflicts.length > 0 ? app.conflicts.join(', ') : 'none'}`);
 }

@@ -7,6 +7,8 @@ import { out, outJson, requiredOption, stringOption, wantsJson, type CliCommand 
 import { openStoreFile } from '../openStoreFile.js';
 import { createProgressReporter } from '../progressReporter.js';
 import { readSiteKeyFile } from '../siteKeyFile.js';
+import { countOf } from '../countOf.js';
+import { jsonSeconds } from '../jsonSeconds.js';
 
 /** `chartlog import-fhir`: load FHIR R4 Bundles or Bulk Data NDJSON into a store, as this site's events. */
 export const importFhirCommand: CliCommand = {
@@ -63,9 +65,9 @@ export const importFhirCommand: CliCommand = {
     } finally {
       await store.close();
     }
-    if (wantsJson(values)) outJson({ ...report, stateHash });
+    if (wantsJson(values)) outJson({ ...report, seconds: jsonSeconds(report.seconds), stateHash });
     else {
-      out(`imported    ${report.items} items from ${inputs.length} input${inputs.length === 1 ? '' : 's'} in ${report.seconds.toFixed(1)} s`);
+      out(`imported    ${countOf(report.items, 'item')} from ${countOf(inputs.length, 'input')} in ${report.seconds.toFixed(1)} s`);
       out(`created     ${report.created}`);
       out(`updated     ${report.updated}`);
       out(`unchanged   ${report.unchanged}`);

@@ -8,6 +8,7 @@ import { out, outJson, requiredOption, wantsJson, type CliCommand } from '../cli
 import { openStoreFile } from '../openStoreFile.js';
 import { readPeersConfig } from '../peersConfig.js';
 import { readSiteKeyFile } from '../siteKeyFile.js';
+import { countOf } from '../countOf.js';
 
 /** `chartlog recover`: an operator confirms a recovering store may record again. */
 export const recoverCommand: CliCommand = {
@@ -55,7 +56,7 @@ export const recoverCommand: CliCommand = {
       if (json) outJson({ site, recovered: true, status: replica.status, was });
       else {
         out(`${site} was recovering: ${describeRecovery(site, was)}`);
-        if (reused > 0) out(`WARNING: a peer has shown ${site}'s own events up to seq ${was.shownOwnSeq}, the store holds ${was.heldOwnSeq}: the next ${reused} events recorded will fork from the peer's`);
+        if (reused > 0) out(`WARNING: a peer has shown ${site}'s own events up to seq ${was.shownOwnSeq}, the store holds ${was.heldOwnSeq}: the next ${countOf(reused, 'event')} recorded will fork from the peer's`);
         out(`${site} is ready: it records again (recovery confirmed by an operator, kept in the store)`);
       }
       return EXIT.ok;

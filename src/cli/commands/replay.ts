@@ -4,6 +4,8 @@ import { EXIT } from '../exitCodes.js';
 import { integerOption, out, outJson, requiredOption, wantsJson, type CliCommand } from '../cliCommand.js';
 import { openStoreFile } from '../openStoreFile.js';
 import { createProjectionProgressPrinter } from '../projectionProgressPrinter.js';
+import { countOf } from '../countOf.js';
+import { jsonSeconds } from '../jsonSeconds.js';
 
 /** `chartlog replay`: rebuild a store's persisted projection from its events, streaming, with progress. */
 export const replayCommand: CliCommand = {
@@ -40,14 +42,15 @@ export const replayCommand: CliCommand = {
     } finally {
       await store.close();
     }
-    const { events, streams, seconds } = rebuilt;
+    const { events, streams } = rebuilt;
+    const seconds = jsonSeconds(rebuilt.seconds);
     const threads = rebuilt.workers ?? 0;
     const eventsPerSecond = seconds > 0 ? Math.round(events / seconds) : events;
     if (wantsJson(values)) outJson({ stateHash, events, streams, seconds, eventsPerSecond, workers: threads });
     else {
       out(`state hash  ${stateHash}`);
-      out(`events      ${events} in ${streams} records`);
-      out(`rate        ${eventsPerSecond} events/s (${seconds.toFixed(3)} s${threads > 0 ? `, ${threads} worker threads` : ''})`);
+      out(`events      ${events} in ${countOf(streams, 'record')}`);
+      out(`rate        ${eventsPerSecond} events/s (${seconds.toFixed(3)} s${threads > 0 ? `, ${countOf(threads, 'worker thread')}` : ''})`);
     }
     return EXIT.ok;
   },

@@ -14,6 +14,7 @@ import { readServeLimits, SERVE_LIMIT_OPTIONS } from '../serveLimits.js';
 import { readServeLoops, SERVE_LOOP_OPTIONS, startServeLoops } from '../serveLoops.js';
 import { listenSyncServer, readServeNetwork, SERVE_NETWORK_OPTIONS } from '../serveNetwork.js';
 import { readSiteKeyFile } from '../siteKeyFile.js';
+import { countOf } from '../countOf.js';
 
 /** `chartlog serve`: a replica serving sync over HTTP on a SQLite file. */
 export const serveCommand: CliCommand = {
@@ -122,8 +123,8 @@ export const serveCommand: CliCommand = {
       const fhirUrl = fhir !== undefined ? `${url}${DEFAULT_FHIR_BASE_PATH}` : undefined;
       if (json) outJson({ listening: true, url, site: replica.site, events: await store.count(), status: replica.status, ...(fhirUrl !== undefined ? { fhir: fhirUrl } : {}) });
       else {
-        out(`${replica.site} listening on ${url} (${await store.count()} events, ${Object.keys(peers.tokens).length} peers may call${loops.sync ? `, calling ${loops.sync.peers.length} every ${loops.sync.everyMs} ms` : ''})`);
-        if (fhirUrl !== undefined) out(`FHIR R4 API at ${fhirUrl} (${peers.fhirClients?.length ?? 0} clients may call)`);
+        out(`${replica.site} listening on ${url} (${countOf(await store.count(), 'event')}, ${countOf(Object.keys(peers.tokens).length, 'peer')} may call${loops.sync ? `, calling ${loops.sync.peers.length} every ${loops.sync.everyMs} ms` : ''})`);
+        if (fhirUrl !== undefined) out(`FHIR R4 API at ${fhirUrl} (${countOf(peers.fhirClients?.length ?? 0, 'client')} may call)`);
       }
       const running = startServeLoops(replica, loops, { json });
       const signal = await new Promise<NodeJS.Signals>((stop) => {

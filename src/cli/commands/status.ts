@@ -10,6 +10,7 @@ import { out, outJson, requiredOption, stringOption, wantsJson, type CliCommand 
 import { openStoreFile } from '../openStoreFile.js';
 import { PEER_TLS_OPTIONS, readPeerTargets } from '../peerTargets.js';
 import { readStoreProjection } from '../readStoreProjection.js';
+import { countOf } from '../countOf.js';
 
 /** `site:seq site:seq …`, sorted by site; `(empty)` for none. */
 export function formatVector(vector: VersionVector): string {
@@ -43,6 +44,13 @@ function describePeerForks(forks: HttpSyncStatus['forks']): string | undefined {
 function sameEventsVerdict(theirs: string | undefined, ours: string | undefined): string {
   if (ours === undefined) return ' (same events)';
   return theirs === undefined || theirs === ours ? ' (in sync)' : ' (same events, different state hash: another schema version?)';
+}
+
+/** The sites a vector names, sorted, each with the number of its events held (its seq): `sites` in `status --json`, shaped as `demo --json`'s rows. */
+function sitesOf(vector: VersionVector): { site: string; events: number }[] {
+  return Object.keys(vector)
+    .sort()
+    .map((site) => ({ site, events: seqOf(vector, site) }));
 }
 
 /** Events one vector holds that the other lacks, summed over sites. */
@@ -124,11 +132,11 @@ export const statusCommand: CliCommand = {
     const forkReport = { count: forks.forks.length, examples: forks.forks.map(forkSummaryOf), ...(forks.damage !== undefined ? { damaged: { code: forks.damage.code, message: forks.damage.message } } : {}) };
     const stateHash = 'stale' in chart ? undefined : chart.stateHash;
     const chartReport = 'stale' in chart ? { ok: false, error: { code: chart.stale.code, message: chart.stale.message } } : chart;
-    const report = { store: path, ...(site !== undefined ? { site, ownSeq: seqOf(vector, site) } : {}), events, sites: Object.keys(vector).length, vector, ...chartReport, forks: forkReport, peers };
+    const report = { store: path, ...(site !== undefined ? { site, ownSeq: seqOf(vector, site) } : {}), events, sites: sitesOf(vector), vector, ...chartReport, forks: forkReport, peers };
     if (wantsJson(values)) outJson(report);
     else {
-      out(`store      ${path}: ${events} events from ${report.sites} sites`);
-      if (site !== undefined) out(`site       ${site}: ${seqOf(vector, site)} own events`);
+      out(`store      ${path}: ${countOf(events, 'event')} from ${countOf(report.sites.length, 'site')}`);
+      if (site !== undefined) out(`site       ${site}: ${countOf(seqOf(vector, site), 'own event')}`);
       out(`vector     ${formatVector(vector)}`);
       if ('stale' in chart) {
         out('state hash unknown: the projection is missing or out of date (PROJECTION_STALE, see stderr)');

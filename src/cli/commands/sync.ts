@@ -16,6 +16,8 @@ import { PEER_TLS_OPTIONS, readPeerTargets } from '../peerTargets.js';
 import { readSiteKeyFile } from '../siteKeyFile.js';
 import { syncPeerSites } from '../syncPeerSites.js';
 import { formatVector } from './status.js';
+import { countOf } from '../countOf.js';
+import { jsonSeconds } from '../jsonSeconds.js';
 
 /** What one peer's sync did, over every pass. */
 interface PeerSyncSummary {
@@ -119,7 +121,7 @@ export const syncCommand: CliCommand = {
           s.error = { code: error.code, message: error.message };
         }
       }
-      const seconds = (performance.now() - started) / 1000;
+      const seconds = jsonSeconds((performance.now() - started) / 1000);
       const converged = summaries.every((s) => s.converged);
       const refused = summaries.reduce((n, s) => n + s.refused.count, 0);
       const recovery = replica.recovery;
@@ -129,12 +131,12 @@ export const syncCommand: CliCommand = {
         for (const s of summaries) {
           const name = s.site !== undefined ? `${s.site} (${s.url})` : s.url;
           if (s.error !== undefined) out(`${name}: FAILED ${s.error.code}: ${s.error.message}`);
-          else out(`${name}: sent ${s.eventsSent}, received ${s.eventsReceived} events in ${s.rounds} rounds (${s.bytes} bytes)${s.refused.count ? `, ${s.refused.count} REFUSED (${formatRefusalCounts(s.refused.byCode)})` : ''}; ${s.converged ? 'converged' : 'NOT converged'}`);
+          else out(`${name}: sent ${s.eventsSent}, received ${countOf(s.eventsReceived, 'event')} in ${countOf(s.rounds, 'round')} (${countOf(s.bytes, 'byte')})${s.refused.count ? `, ${s.refused.count} REFUSED (${formatRefusalCounts(s.refused.byCode)})` : ''}; ${s.converged ? 'converged' : 'NOT converged'}`);
           for (const r of s.refused.examples.slice(0, 10)) out(`    refused ${r.site ?? '?'}#${r.seq ?? '?'} at ${r.receiver}: ${r.reason.code}: ${r.reason.message}`);
         }
-        out(`${replica.site}: ${report.events} events, state hash ${report.stateHash.slice(0, 16)}, vector ${formatVector(vector)}`);
+        out(`${replica.site}: ${countOf(report.events, 'event')}, state hash ${report.stateHash.slice(0, 16)}, vector ${formatVector(vector)}`);
         if (recovery !== undefined) out(`RECOVERING: ${describeRecovery(replica.site, recovery)}`);
-        out(converged && refused === 0 ? `converged with ${summaries.length} peer(s) in ${seconds.toFixed(2)} s` : 'NOT converged: see above');
+        out(converged && refused === 0 ? `converged with ${countOf(summaries.length, 'peer')} in ${seconds.toFixed(2)} s` : 'NOT converged: see above');
       }
       // No peer could be reached at all: a sync error, not a partial result.
       if (summaries.every((s) => s.error !== undefined)) return EXIT.sync;

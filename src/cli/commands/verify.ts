@@ -9,6 +9,7 @@ import { openStoreFile } from '../openStoreFile.js';
 import { readPeersConfig } from '../peersConfig.js';
 import { createProgressReporter, type ProgressReporter } from '../progressReporter.js';
 import { readStoreProjection } from '../readStoreProjection.js';
+import { countOf } from '../countOf.js';
 
 /** A store without a current projection: what verify reports instead of checking it. */
 interface StaleProjection {
@@ -66,9 +67,9 @@ export const verifyCommand: CliCommand = {
     const full = { ...report, ok, ...(stale !== undefined ? { projection: stale } : {}) };
     if (wantsJson(values)) outJson(full);
     else {
-      out(`${ok ? 'ok' : 'DAMAGED'}: ${report.events} events from ${report.sites} sites; ${report.signatures.verified} signatures verified, ${report.signatures.unchecked} unchecked${keysFile === undefined ? ' (no --keys given)' : ''}`);
+      out(`${ok ? 'ok' : 'DAMAGED'}: ${countOf(report.events, 'event')} from ${countOf(report.sites, 'site')}; ${countOf(report.signatures.verified, 'signature')} verified, ${report.signatures.unchecked} unchecked${keysFile === undefined ? ' (no --keys given)' : ''}`);
       if (stale !== undefined) out(`  projection missing or out of date${values['require-projection'] === true ? '' : ' (a warning)'}: ${stale.message}`);
-      else if (report.projection?.status === 'checked') out(`  projection: ${report.projection.streams} records folded and compared, replica hash ${report.projection.projectedHash}${report.projection.problemCount > 0 ? `, ${report.projection.problemCount} wrong` : ''}`);
+      else if (report.projection?.status === 'checked') out(`  projection: ${countOf(report.projection.streams, 'record')} folded and compared, replica hash ${report.projection.projectedHash}${report.projection.problemCount > 0 ? `, ${report.projection.problemCount} wrong` : ''}`);
       else if (report.projection?.status === 'unsettled') out(`  projection not checked: ${report.projection.message}`);
       for (const p of report.problems) out(`  ${p.kind}${p.site !== undefined ? ` ${p.site}` : ''}${p.seq !== undefined ? `#${p.seq}` : ''}${p.stream !== undefined ? ` ${p.stream}` : ''}: ${p.message}`);
       if (report.problemCount > report.problems.length) out(`  … and ${report.problemCount - report.problems.length} more`);

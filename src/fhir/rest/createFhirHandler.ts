@@ -34,6 +34,8 @@ export interface FhirHandlerOptions {
   readonly requestTimeoutMs?: number;
   /** Called with each server-side failure (a 5xx), for logging. @defaultValue none */
   readonly onError?: (error: unknown, req: IncomingMessage) => void;
+  /** Makes the id of each created resource (`POST`, also in a Bundle), e.g. seeded for a reproducible demo. @defaultValue a random UUID */
+  readonly newId?: () => string;
 }
 
 /** A node:http request handler; with `next` (Express) paths outside the base path are passed on instead of answered 404. */
@@ -82,7 +84,7 @@ export function createFhirHandler(replica: FhirReplica, options: FhirHandlerOpti
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse, url: URL, route: FhirRoute): Promise<void> => {
-    const ctx: FhirRestContext = { replica, base: baseOf(req), serial };
+    const ctx: FhirRestContext = { replica, base: baseOf(req), serial, ...(options.newId !== undefined ? { newId: options.newId } : {}) };
     checkJsonWanted(req, url.searchParams);
     if (route.kind === 'metadata') return sendFhirJson(res, 200, capabilityStatement(replica.chart.schema, { base: ctx.base, site: replica.site, searchParams: searchParamsOf, date: started }));
     const client = authenticate(req.headers.authorization);

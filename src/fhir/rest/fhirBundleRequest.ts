@@ -51,7 +51,7 @@ export async function handleBundleRequest(ctx: FhirRestContext, body: unknown, o
   const writes = entries.map((entry: unknown, index) => checkEntry(entry, index));
   // New ids first, so references between entries can be rewritten before anything is prepared.
   const assigned = new Map<string, string>();
-  const resources = writes.map((w) => (w.method === 'POST' ? { ...w.resource, id: randomUUID() } : w.resource) as FhirResource);
+  const resources = writes.map((w) => (w.method === 'POST' ? { ...w.resource, id: (ctx.newId ?? randomUUID)() } : w.resource) as FhirResource);
   writes.forEach((w, i) => {
     const fullUrl = (entries[i] as Record<string, unknown>)['fullUrl'];
     if (w.method === 'POST' && typeof fullUrl === 'string') assigned.set(fullUrl, `${w.resource.resourceType}/${String(resources[i]?.id)}`);

@@ -49,10 +49,10 @@ export function checkResourceBody(body: unknown, type: string, id: string | unde
 }
 
 /**
- * Prepares `POST [base]/<type>`: the resource under a new id (a random UUID: an id in the
- * body is ignored, as FHIR says), on the record its compartment names.
+ * Prepares `POST [base]/<type>`: the resource under a new id (`ctx.newId`, else a random UUID:
+ * an id in the body is ignored, as FHIR says), on the record its compartment names.
  */
-export function prepareCreate(ctx: FhirRestContext, given: FhirResource, author: Author, id: string = randomUUID()): PreparedRestWrite {
+export function prepareCreate(ctx: FhirRestContext, given: FhirResource, author: Author, id: string = (ctx.newId ?? randomUUID)()): PreparedRestWrite {
   const resource = { ...given, id } as FhirResource;
   const stream = fhirStreamOf(resource);
   const draft = prepareFhirWrite(ctx.replica.chart, resource, { author, stream });

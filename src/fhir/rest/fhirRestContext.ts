@@ -13,4 +13,6 @@ export interface FhirRestContext {
   readonly base: string;
   /** Runs a write (prepare, record) after every earlier one has finished: drafts are prepared from the record as it stands. */
   readonly serial: <T>(task: () => Promise<T>) => Promise<T>;
+  /** Makes the id of a created resource (`POST`). @defaultValue a random UUID */
+  readonly newId?: () => string;
 }
