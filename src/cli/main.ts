@@ -5,6 +5,14 @@
  */
 import { runCli } from './runCli.js';
 
+// `chartlog … | head`: once the reader has gone, output is dropped and the command runs to its
+// end (an import still finishes, a demo still cleans up) rather than dying on an EPIPE trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 // No top-level await: this entry is also built as CommonJS.
 runCli(process.argv.slice(2)).then(
   (code) => {
