@@ -12,7 +12,6 @@ import type { FhirReplica, FhirRestContext } from './fhirRestContext.js';
 import { readHeldResource, readVersions, versionOf } from './fhirResourceReads.js';
 import { checkResourceBody, commitRestWrites, prepareCreate, prepareUpdate, type RestWriteResult } from './fhirResourceWrites.js';
 import { fhirRouteOf, type FhirRoute } from './fhirRoute.js';
-import { locateResource } from './locateResource.js';
 import { readOperationParameters } from './operationParameters.js';
 import { canRead, canWrite, createFhirAuthenticator } from './fhirAccess.js';
 import type { FhirClient } from './fhirClients.js';
@@ -108,9 +107,8 @@ export function createFhirHandler(replica: FhirReplica, options: FhirHandlerOpti
 
     switch (route.kind) {
       case 'read': {
-        const stream = locateResource(replica.chart, route.type, route.id);
+        const { stream, resource } = readHeldResource(ctx, route.type, route.id);
         checkRead(route.type, stream);
-        const { resource } = readHeldResource(ctx, route.type, route.id);
         const meta = resource.meta as { versionId: string; lastUpdated: string };
         return sendFhirJson(res, 200, resource, { etag: etagOf(meta.versionId), 'last-modified': httpDateOf(meta.lastUpdated) });
       }
