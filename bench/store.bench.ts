@@ -3,7 +3,7 @@
  * (batch sizes 1, 100, 1000; SQLite with synchronous=FULL, one fsync per batch),
  * read-back rates (one stream; everything through readAll) and bytes per event.
  *
- * Goals (DESIGN §5 issue "Durable stores"): ≥ 50,000 events/s appending batches of 100
+ * Goals, set when the durable stores were built: ≥ 50,000 events/s appending batches of 100
  * with full sync; reading 1,000,000 events from a SQLite file ≥ 200,000 events/s.
  * Events are generated before each timed region.
  */

@@ -1,5 +1,5 @@
 // After `npm run build`: imports the built package by name, as a user would, under ESM
-// and CJS, and checks that the core loads no storage driver (DESIGN §1).
+// and CJS, and checks that the core loads no storage driver (docs/architecture.md, "Layers").
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 

@@ -25,7 +25,7 @@ export interface ApplyReport {
 }
 
 /**
- * An in-memory projection that also holds every event (DESIGN §4): for simulations,
+ * An in-memory projection that also holds every event (docs/architecture.md, "The persisted projection"): for simulations,
  * property tests and research, where the events are at hand. It folds exactly as a
  * replica's persisted projection does (the same projector, over tables in maps), so
  * what it shows equals the pure `fold` of the events it was given. A replica of a real

@@ -22,7 +22,7 @@ export interface ResourceKeysOptions {
 }
 
 /**
- * What reads a projection (DESIGN §4): each stream's folded state and hash, the
+ * What reads a projection (docs/architecture.md, "The persisted projection"): each stream's folded state and hash, the
  * replica's hash, and the streams with open conflicts. A replica's chart reads it from
  * its store's persisted projection, loading a stream when first asked; an in-memory
  * `Chart` holds everything. Every read is synchronous and returns immutable values.

@@ -44,7 +44,7 @@ export interface ListConflictsOptions {
 
 /**
  * Every open conflict across streams, ordered by stream, resource and field: the
- * clinician review queue (DESIGN §4), from an in-memory chart. Resolve one with
+ * clinician review queue (docs/architecture.md, "Merge rules"), from an in-memory chart. Resolve one with
  * `prepareConflictResolution`. A replica lists its own with `Replica.conflicts()`.
  */
 export function listConflicts(chart: Chart, options: ListConflictsOptions = {}): Conflict[] {

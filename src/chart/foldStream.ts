@@ -27,7 +27,7 @@ export function collectRetracted(events: Iterable<ChartEvent>, schema: Schema, i
 }
 
 /**
- * The state of one stream: `fold(sort(events))` (DESIGN §3), built in one pass. A pure
+ * The state of one stream: `fold(sort(events))` (docs/architecture.md, "Merge rules"), built in one pass. A pure
  * function of the *set* of events: any order, any duplicates, same state.
  *
  * @param events - well-formed events of this stream (events of other streams are ignored).

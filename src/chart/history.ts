@@ -43,7 +43,7 @@ export interface HistoryEntry {
 
 /**
  * Every write of `resource.field` in a stream, in total order, with its author, site,
- * time and what it replaced: the audit trail the law asks for (DESIGN §4), from an
+ * time and what it replaced: the audit trail the law asks for (docs/architecture.md, "Merge rules"), from an
  * in-memory chart. A replica reads its own with `Replica.history()`.
  *
  * @example history(chart, stream, 'MedicationRequest/m1', 'dosage')

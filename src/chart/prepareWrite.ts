@@ -39,7 +39,7 @@ export interface WriteRequest {
 /**
  * Turns a {@link WriteRequest} into an {@link EventDraft}, filling `pred` from `state`:
  * each written field names exactly the writes the author is looking at, so a caller
- * cannot get causality wrong (DESIGN §3). Pass the state the user saw.
+ * cannot get causality wrong (docs/architecture.md, "Merge rules"). Pass the state the user saw.
  *
  * @throws ChartlogError `INVALID_COMMAND` with an issue per offending field.
  * @example

@@ -46,7 +46,7 @@ export interface ResourceChange {
 }
 
 /**
- * Where a projection keeps its rows (DESIGN §4): synchronous, so a store can fold inside
+ * Where a projection keeps its rows (docs/architecture.md, "The persisted projection"): synchronous, so a store can fold inside
  * its own write transaction (SQLite) and a chart can read a stream when asked. Adapters:
  * `createMemoryProjectionTables`, and the SQLite store's tables in the same file as its
  * events.

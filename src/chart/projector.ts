@@ -44,7 +44,7 @@ export interface PendingProjection {
 }
 
 /**
- * A projection kept incrementally (DESIGN §4): the {@link ChartView} a replica reads, and
+ * A projection kept incrementally (docs/architecture.md, "The persisted projection"): the {@link ChartView} a replica reads, and
  * {@link Projector.project}, which a store calls inside the transaction that stores the
  * events, so rows and events are committed together.
  */

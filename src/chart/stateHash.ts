@@ -54,7 +54,7 @@ export function streamHashOf(stream: StreamId, digest: string, conflicts: readon
 }
 
 /**
- * The hash of a stream state: equal states, equal hashes, on every replica (DESIGN §4).
+ * The hash of a stream state: equal states, equal hashes, on every replica (docs/architecture.md, "The persisted projection").
  * Built from one hash per resource, so a projection that changes one resource updates
  * it without re-serializing the stream (see {@link streamHashOf}).
  */
@@ -80,7 +80,7 @@ export function replicaHashOf(digest: string): string {
 /**
  * One hash for a whole replica: SHA-256 over the order-independent digest sum of
  * `stream<TAB>stateHash` for every stream, so two sites compare every record with a single
- * value, and a projection keeps it up to date in O(1) per changed stream (DESIGN §4).
+ * value, and a projection keeps it up to date in O(1) per changed stream (docs/architecture.md, "The persisted projection").
  */
 export function combineStateHashes(states: Iterable<readonly [StreamId, StreamState]>): string {
   let sum = 0n;

@@ -8,7 +8,7 @@ import { integerOption, type CliOption, type CliValues } from './cliCommand.js';
 
 const MIB = 1024 * 1024;
 
-/** `chartlog serve`'s options bounding what one peer can make the server hold (DESIGN §8). */
+/** `chartlog serve`'s options bounding what one peer can make the server hold (THREAT_MODEL.md). */
 export const SERVE_LIMIT_OPTIONS: Readonly<Record<string, CliOption>> = {
   'max-body-mib': { type: 'string', valueName: 'MIB', description: 'largest sync request body, in MiB (larger: 413)', defaultValue: String(DEFAULT_MAX_BODY_BYTES / MIB) },
   'max-message-events': { type: 'string', valueName: 'N', description: 'most events in one sync request (more: 413; lines that cannot be events are only counted)', defaultValue: String(DEFAULT_MAX_MESSAGE_EVENTS) },

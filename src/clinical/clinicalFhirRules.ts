@@ -1,7 +1,7 @@
 import type { BuiltinRuleName } from '../merge/builtinRules.js';
 
 /**
- * The clinical pack's explicit merge rules for FHIR R4 elements (DESIGN §3), by resource
+ * The clinical pack's explicit merge rules for FHIR R4 elements (docs/architecture.md, "Records are FHIR R4"), by resource
  * type and top-level element (a choice element by its name without `[x]`). They override
  * the rules `chartlog/fhir` derives from the R4 definitions, which already make every
  * modifier element (`status`, `clinicalStatus`, `verificationStatus` …) `mv`, the subject

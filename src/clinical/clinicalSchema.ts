@@ -15,7 +15,7 @@ import { slotEvents } from './slot.js';
 /**
  * The primary-care schema pack: FHIR R4 records (`createFhirSchema` from
  * `chartlog/fhir`: every R4 resource type, a field per top-level element, each checked
- * for its R4 type) with the pack's merge rules (`clinicalFhirRules`, DESIGN §3), its
+ * for its R4 type) with the pack's merge rules (`clinicalFhirRules`, docs/architecture.md, "Records are FHIR R4"), its
  * extensions for what R4 has no element for (`clinicalExtensions`), and the clinical
  * event types that write them, all at `v: 2` (v2: records are R4 JSON; v1 stored the
  * pack's own shapes and was never released).

@@ -29,7 +29,7 @@ export type EventPred = { readonly [resource: string]: { readonly [field: string
 
 /**
  * One immutable clinical event: the unit of replication, storage and audit
- * (DESIGN §2). Field names are the wire contract.
+ * (docs/architecture.md, "The event"). Field names are the wire contract.
  */
 export interface ChartEvent {
   /** `eventIdOf(event)`, derived from everything else the event says: the idempotency key, which belongs to this event alone. */

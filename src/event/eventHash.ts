@@ -5,7 +5,7 @@ import type { EventHash } from './ids.js';
 import type { Json } from './json.js';
 
 /**
- * The canonical encoding of an event (DESIGN §2): deterministic JSON of every field
+ * The canonical encoding of an event (docs/architecture.md, "The event"): deterministic JSON of every field
  * but `sig`. Its SHA-256 is the event hash; the hash chain and signatures cover it.
  *
  * Top-level keys are written in their sorted order by hand: this runs once per event

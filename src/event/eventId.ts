@@ -10,8 +10,8 @@ const EVENT_ID_SCHEME = 'chartlog/event-id/v1\n';
 export type EventWithoutId = Omit<ChartEvent, 'id' | 'sig'> & { readonly id?: undefined; readonly sig?: undefined };
 
 /**
- * The id of an event: derived from everything the event says but its id (DESIGN §2,
- * §8). A name-based UUIDv8 (RFC 9562): the first 16 bytes of SHA-256 of the UTF-8 text
+ * The id of an event: derived from everything the event says but its id (docs/architecture.md,
+ * "Event identity"). A name-based UUIDv8 (RFC 9562): the first 16 bytes of SHA-256 of the UTF-8 text
  * `chartlog/event-id/v1\n` followed by the event's canonical encoding without its `id`
  * member, with version nibble 8 and variant `10`.
  *

@@ -45,7 +45,7 @@ export interface EventWriterOptions {
   readonly clock?: HybridClock;
   /** Where the site's chain currently ends (from its store). @defaultValue `{ seq: 0, hash: null }` */
   readonly head?: SiteHead;
-  /** Sign a head every `every` events with this key (DESIGN §2). @defaultValue unsigned */
+  /** Sign a head every `every` events with this key (docs/architecture.md, "The event"). @defaultValue unsigned */
   readonly signing?: { readonly privateKey: KeyObject; readonly every?: number };
   /** Largest encoded event, in bytes. @defaultValue 1 MiB */
   readonly maxBytes?: number;

@@ -30,7 +30,7 @@ export interface ClockObservation {
 /**
  * A hybrid logical clock (Kulkarni et al., 2014): stamps never go backwards, follow
  * the wall clock when it moves, and advance past every stamp the site has seen, but
- * never further than the wall clock plus the skew bound (DESIGN §2, §8).
+ * never further than the wall clock plus the skew bound (docs/architecture.md, "The event"; THREAT_MODEL.md).
  */
 export interface HybridClock {
   /**

@@ -36,7 +36,7 @@ export function importPrivateKey(pem: string): KeyObject {
 }
 
 /**
- * Returns `event` signed by its origin: a *signed head* (DESIGN §2). Because each event
+ * Returns `event` signed by its origin: a *signed head* (docs/architecture.md, "The event"). Because each event
  * names the hash of the one before it, this one signature vouches for the site's events
  * 1..seq. The signature covers the event hash, which excludes `sig` itself.
  */

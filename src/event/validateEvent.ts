@@ -24,7 +24,7 @@ export interface ValidateEventOptions {
 }
 
 /**
- * Checks that `value` is a well-formed {@link ChartEvent} (DESIGN §2) and returns every
+ * Checks that `value` is a well-formed {@link ChartEvent} (docs/architecture.md, "The event") and returns every
  * problem found, each with the path of the offending field; `[]` means valid. The
  * envelope only: whether `data` fits a schema is the chart's business.
  */
@@ -142,7 +142,7 @@ export function checkClaimedEncoding(value: unknown, claimed: string, options: V
 }
 
 /**
- * An event's id must be the one its content derives (`eventIdOf`, DESIGN §2, §8): no site
+ * An event's id must be the one its content derives (`eventIdOf`, docs/architecture.md, "Event identity"): no site
  * can give its event another event's id, and nobody can name an event before it exists.
  * `encoded` is the event's canonical encoding, for a valid envelope.
  */

@@ -5,7 +5,7 @@ import type { R4Element, R4Resource } from './r4/r4Types.js';
 const WHOLE_ELEMENTS = new Set(['meta', 'text', 'contained']);
 
 /**
- * The merge rule an R4 element gets by default (DESIGN §9), before a pack's explicit
+ * The merge rule an R4 element gets by default (docs/architecture.md, "Records are FHIR R4"), before a pack's explicit
  * choices (`clinicalFhirRules`) override it:
  *
  * 1. the element that puts the resource in its patient's compartment (the first one the

@@ -1,5 +1,5 @@
 /**
- * `chartlog/fhir`: records as FHIR R4 resources (DESIGN §9). Every R4 resource type can be
+ * `chartlog/fhir`: records as FHIR R4 resources (docs/architecture.md, "Records are FHIR R4"). Every R4 resource type can be
  * held, a field per top-level element with a merge rule derived from the R4 definitions
  * (a pack may override them: `clinicalSchema` does, with `clinicalFhirRules`); resources read back as FHIR R4 JSON with
  * `meta.versionId`/`lastUpdated` from the events, and an element in conflict says so in

@@ -6,7 +6,7 @@ import { mv } from './mv.js';
 import { once } from './once.js';
 import { orSet } from './orSet.js';
 
-/** Names of the rules every schema knows (DESIGN §3). */
+/** Names of the rules every schema knows (docs/architecture.md, "Merge rules"). */
 export type BuiltinRuleName = 'lww' | 'mv' | 'once' | 'max' | 'min' | 'set' | 'log';
 
 /** The built-in rules by name. */

@@ -31,7 +31,7 @@ export interface FieldState {
 }
 
 /**
- * A field merge rule (DESIGN §3): a join-semilattice over field states.
+ * A field merge rule (docs/architecture.md, "Merge rules"): a join-semilattice over field states.
  *
  * The fold applies writes in the total order of events, so any deterministic rule
  * converges. A rule that also claims `commutative`, `associative` and `idempotent`

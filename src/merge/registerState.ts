@@ -9,7 +9,7 @@ import { hasSorted, insertSorted } from './sortedIds.js';
  * State shared by `lww` and `mv`: the live writes (those no other write names in its
  * `pred`: the maximal writes of the causal order), in total order, and every id any
  * write has superseded. Remembering superseded ids, not just dropping them, is what
- * makes a write that arrives after its successor dead on arrival (DESIGN §3).
+ * makes a write that arrives after its successor dead on arrival (docs/architecture.md, "Merge rules").
  */
 export interface RegisterState extends FieldState {
   /** The latest live write's value; `null` only if a malformed pred cycle left none live. */

@@ -21,7 +21,7 @@ export type SiteRunCheck =
   | { readonly ok: false; readonly code: RefusalCode; readonly message: string };
 
 /**
- * The checks of one site's run that need no store (DESIGN §2, §6), in this order:
+ * The checks of one site's run that need no store (docs/architecture.md, "Replication"), in this order:
  * the site has a trusted key; seqs are contiguous (repeats of one event are folded,
  * two different events at one seq are refused as a fork); each event's `prev` is the
  * hash of the one before it; and the run's last event carries a valid signature by the

@@ -45,7 +45,7 @@ export interface IngestOutcome extends IngestReport {
 }
 
 /**
- * The ingest pipeline (DESIGN §6): validates every input, groups it per site, checks
+ * The ingest pipeline (docs/architecture.md, "Replication"): validates every input, groups it per site, checks
  * each site's run ({@link checkSiteRun}) and then against the store (gap, fork), appends
  * each accepted run atomically (the store's projection folds it in the same
  * transaction), and observes every accepted
@@ -54,7 +54,7 @@ export interface IngestOutcome extends IngestReport {
  * unaffected. Never throws on bad input; only a failing store (I/O, full, closed) throws.
  */
 export async function ingestEvents(ctx: IngestContext, input: unknown): Promise<IngestOutcome> {
-  // Counted, with a few examples: never one object per refused item (DESIGN §8).
+  // Counted, with a few examples: never one object per refused item (THREAT_MODEL.md).
   const refusals = createRefusalCollector(ctx.maxRefusalExamples);
   const refusedSites = new Set<string>();
   const refuseItem = (refusal: IngestRefusal): void => {

@@ -7,7 +7,7 @@ export type PublicKeyInput = KeyObject | string;
 
 /**
  * The sites a replica trusts, each with the Ed25519 public key its signed heads must
- * verify under (DESIGN §2). Events of a site not in the keyring are refused on ingest
+ * verify under (docs/architecture.md, "The event"). Events of a site not in the keyring are refused on ingest
  * as `unknown-site-key`; events signed by any other key as `bad-signature`.
  */
 export interface Keyring {

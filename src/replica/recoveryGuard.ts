@@ -77,7 +77,7 @@ export interface RecoveryGuardOptions {
 }
 
 /**
- * Creates a {@link RecoveryGuard} (DESIGN §6, §8). A site leaves recovery only on proof:
+ * Creates a {@link RecoveryGuard} (docs/architecture.md, "Replication"; THREAT_MODEL.md). A site leaves recovery only on proof:
  * its store holds every own seq a peer has shown with the site's signature, and every
  * configured peer has since been heard from with nothing more of the site's events to
  * give — or an operator confirms. A lagging peer, or one sending `vector: {}`, is only

@@ -50,7 +50,7 @@ export interface ReplicaOptions {
    * The store was restored from a backup: start in recovery and refuse to record until
    * every peer of {@link ReplicaOptions.recoveryPeers} has been heard from with nothing
    * more of this site's events to give, and the store holds every own event a peer has
-   * shown (DESIGN §6), or {@link Replica.markRecovered}.
+   * shown (docs/architecture.md, "Replication"), or {@link Replica.markRecovered}.
    *
    * Recovery, whatever started it, is kept in the store (the `chartlog.recovery` marker,
    * see `EventLog.putMarker`) until it ends: a replica opened again on a store whose
@@ -111,7 +111,7 @@ export interface ReplicaOptions {
 export type ReplicaStatus = 'ready' | 'recovering';
 
 /**
- * One site's full replica (DESIGN §6): identity and keys, clock, store, chart, and the
+ * One site's full replica (docs/architecture.md, "Replication"): identity and keys, clock, store, chart, and the
  * ingest pipeline. Records with no peer reachable; syncs with any number of peers
  * through the pure steps of `src/sync`, one {@link SyncState} per peer connection.
  */
@@ -119,7 +119,7 @@ export interface Replica {
   /** This site. */
   readonly site: SiteId;
   /**
-   * The projection of everything held: the store's persisted projection (DESIGN §4),
+   * The projection of everything held: the store's persisted projection (docs/architecture.md, "The persisted projection"),
    * streams loaded on first read into a bounded cache. Synchronous reads.
    */
   readonly chart: ChartView;

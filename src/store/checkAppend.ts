@@ -73,7 +73,7 @@ export interface PlanAppendOptions {
 }
 
 /**
- * The append rules of the {@link EventLog} port (DESIGN §5), as one pure function every
+ * The append rules of the {@link EventLog} port (docs/architecture.md, "Stores: the EventLog port"), as one pure function every
  * adapter calls, so memory, SQLite and EventStoreDB refuse exactly the same batches:
  * envelope validity, per-site contiguity from the store's head, the `prev` hash chain,
  * exact duplicate (no-op, but a signature the stored copy lacks is kept) versus fork.

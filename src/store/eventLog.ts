@@ -6,7 +6,7 @@ import type { SiteId, StreamId } from '../event/ids.js';
 import type { Json } from '../event/json.js';
 import type { StoreProjection, StoreProjectionOptions } from './storeProjection.js';
 
-/** For each site, the highest seq held contiguously from 1 (DESIGN §6). */
+/** For each site, the highest seq held contiguously from 1 (docs/architecture.md, "Replication"). */
 export type VersionVector = { readonly [site: string]: number };
 
 /** What an {@link EventLog.append} did. */
@@ -51,7 +51,7 @@ export interface AppendOptions {
 }
 
 /**
- * The storage port (DESIGN §5). Every adapter — memory, sqlite, eventstoredb — passes
+ * The storage port (docs/architecture.md, "Stores: the EventLog port"). Every adapter — memory, sqlite, eventstoredb — passes
  * the same conformance suite (test/conformance).
  *
  * Contract:
@@ -125,7 +125,7 @@ export interface EventLog {
   onDamage?(listener: (damage: ChartlogError) => void): () => void;
   /**
    * Optional (every built-in store has it): opens the store's persisted projection
-   * (DESIGN §4) and keeps it folded as events are appended. SQLite keeps it in the same
+   * (docs/architecture.md, "The persisted projection") and keeps it folded as events are appended. SQLite keeps it in the same
    * file, written in the same transaction as the events; memory keeps it in maps;
    * EventStoreDB in a local read model. Opening catches up with events stored without
    * it, and rebuilds it (streaming, with progress) when it was folded with another schema.

@@ -83,7 +83,7 @@ export interface ProjectionRebuild {
 }
 
 /**
- * A store's persisted projection (DESIGN §4), kept by the store as it appends: in SQLite
+ * A store's persisted projection (docs/architecture.md, "The persisted projection"), kept by the store as it appends: in SQLite
  * in the same transaction as the events, so the two can never be out of step. Reads are
  * synchronous; a stream is loaded when first read and kept in a cache bounded in bytes.
  */

@@ -15,7 +15,7 @@ export interface SyncOptions {
   /** Extra events read past `maxEvents` so a run can reach a signed head (the origin signs at least every 256 events). @defaultValue `512` */
   readonly lookahead?: number;
   /**
-   * Cut each site's run at a signed head (DESIGN §2), so the receiver can verify it with
+   * Cut each site's run at a signed head (docs/architecture.md, "The event"), so the receiver can verify it with
    * one signature. `false` only between replicas that run without signatures
    * (`integrity: false`): runs are then cut anywhere. @defaultValue `true`
    */

@@ -2,7 +2,7 @@ import { isChartlogError, type ChartlogErrorCode } from '../error/chartlogError.
 import type { Hlc } from '../event/hlc.js';
 import type { SiteId } from '../event/ids.js';
 
-/** Why ingest refused an event (DESIGN §6). */
+/** Why ingest refused an event (docs/architecture.md, "Replication"). */
 export type RefusalCode = 'malformed' | 'bad-signature' | 'unknown-site-key' | 'broken-chain' | 'gap' | 'fork' | 'oversize';
 
 /** A refusal reason: a code to branch on and a message to show an operator. */
@@ -41,7 +41,7 @@ export interface SkewReport {
 }
 
 /**
- * Refusals aggregated, so a report stays small whatever the input (DESIGN §8): exact
+ * Refusals aggregated, so a report stays small whatever the input (THREAT_MODEL.md): exact
  * counts, and the first few refusals (by input position) as examples. A batch of a
  * million junk items is reported in a few hundred bytes, never one object per item.
  *

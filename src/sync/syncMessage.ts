@@ -8,7 +8,7 @@ import { isVersionVector } from './versionVector.js';
 export const SYNC_PROTOCOL_VERSION = 1;
 
 /**
- * One sync message (DESIGN §6), plain JSON so it travels as is (or as NDJSON: the
+ * One sync message (docs/architecture.md, "Replication"), plain JSON so it travels as is (or as NDJSON: the
  * message without `events` on the first line, then one event per line):
  *
  * ```json

@@ -37,7 +37,7 @@ export interface HubSyncReport {
 /**
  * Syncs a replica with a shared {@link EventLog} used as a hub — e.g. an EventStoreDB
  * cluster that every site reaches, as durable storage rather than as a trusted peer
- * (DESIGN §6). One call is one connection of the sync protocol between the replica and
+ * (docs/architecture.md, "Replication"). One call is one connection of the sync protocol between the replica and
  * the hub's store acting as a passive peer: exactly what the hub lacks is pushed (the replica's
  * own events and any other site's it holds: relaying), exactly what the replica lacks is
  * pulled, in bounded batches (`maxEvents`, `maxBytes`), each site's run ending at a

@@ -22,7 +22,7 @@ export function seqOf(vector: VersionVector, site: string): number {
 }
 
 /**
- * Compares two vectors as the sets of events they describe (DESIGN §6):
+ * Compares two vectors as the sets of events they describe (docs/architecture.md, "Replication"):
  * `before` when `a` holds a strict subset of `b`, `after` for a strict superset,
  * `concurrent` when each holds something the other lacks.
  *

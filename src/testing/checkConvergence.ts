@@ -47,7 +47,7 @@ export class ConvergenceError extends Error {
 }
 
 /**
- * Checks DESIGN §3's whole correctness claim on one event set: the pure `fold` in
+ * Checks the whole correctness claim (docs/architecture.md, "Merge rules") on one event set: the pure `fold` in
  * the given order (the reference), the pure `fold` in every other given order, and a
  * fresh incremental chart per arrival schedule all reach the same state for every
  * stream, compared on canonical JSON and on state hash, and the same replica hash.

@@ -66,7 +66,7 @@ export class NetworkConvergenceError extends Error {
 }
 
 /**
- * The replication claim (DESIGN §6) on a finished {@link NetworkRun}: every replica's
+ * The replication claim (docs/architecture.md, "Replication") on a finished {@link NetworkRun}: every replica's
  * store holds exactly the same events (by id, and one event per site and seq); every
  * replica's `chart.hash()` equals `combineStateHashes(fold(union))`, and its charts
  * agree stream by stream (a per-field diff when not); every acknowledged event is

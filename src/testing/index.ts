@@ -1,7 +1,7 @@
 /**
  * `chartlog/testing`: fast-check arbitraries, convergence checks and the rule-law
  * checker, for property-testing merge behaviour of your own schema or rule
- * (DESIGN §3). fast-check is an optional peer dependency, loaded only by this subpath.
+ * (docs/architecture.md, "Merge rules"). fast-check is an optional peer dependency, loaded only by this subpath.
  *
  * @example
  * ```ts

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
 
 /**
- * The layers of src/, lowest first (DESIGN §1): a module may import from its own layer and
+ * The layers of src/, lowest first (docs/architecture.md, "Layers"): a module may import from its own layer and
  * from any layer before it, never from one after it. The one place this order is written.
  *
  * - `error` is imported by every layer, so it comes first.

@@ -1,5 +1,5 @@
 /**
- * The one test suite every {@link EventLog} adapter passes (DESIGN §5), after Emmett's
+ * The one test suite every {@link EventLog} adapter passes (docs/architecture.md, "Stores: the EventLog port"), after Emmett's
  * shared event-store features: memory, sqlite and eventstoredb each call
  * {@link describeEventLogConformance} with a factory, and must pass every case.
  *

@@ -1,5 +1,5 @@
 /**
- * DESIGN §5: "nothing acknowledged is ever lost: a process killed mid-write reopens with
+ * docs/architecture.md, "Stores: the EventLog port": "nothing acknowledged is ever lost: a process killed mid-write reopens with
  * every acknowledged event intact and no torn or half-written event visible".
  *
  * A real child process appends batches to a real SQLite file (synchronous=FULL, WAL) and

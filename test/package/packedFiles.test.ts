@@ -61,9 +61,19 @@ describe('the npm package', () => {
     expect(files()).toContain('dist/workers/sqliteRebuildWorker.cjs');
   });
 
-  it('ships only dist/, the README, the CHANGELOG, the licence and package.json', () => {
-    const others = files().filter((path) => !path.startsWith('dist/') && !['README.md', 'CHANGELOG.md', 'LICENSE', 'package.json'].includes(path));
+  it('ships only dist/, docs/, the README, the CHANGELOG, the threat model, the licence and package.json', () => {
+    const topLevel = ['README.md', 'CHANGELOG.md', 'THREAT_MODEL.md', 'LICENSE', 'package.json'];
+    const others = files().filter((path) => !path.startsWith('dist/') && !path.startsWith('docs/') && !topLevel.includes(path));
     expect(others).toEqual([]);
-    expect(files()).toEqual(expect.arrayContaining(['README.md', 'CHANGELOG.md', 'LICENSE', 'package.json']));
+    expect(files()).toEqual(expect.arrayContaining([...topLevel, 'docs/architecture.md']));
+  });
+
+  it('ships every file the README links to, so its links work in the installed package', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const linked = [...readme.matchAll(/\]\(([^)#\s]+)(?:#[^)\s]*)?\)/g)]
+      .map((match) => match[1] ?? '')
+      .filter((target) => !/^[a-z][a-z0-9+.-]*:/i.test(target));
+    expect(linked.length).toBeGreaterThan(0);
+    expect([...new Set(linked)].filter((target) => !files().includes(target))).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * DESIGN §6's promise under any weather: whatever a fault schedule does to the network
+ * The replication promise (docs/architecture.md, "Replication") under any weather: whatever a fault schedule does to the network
  * (partitions, drops, duplicates, reordering, delays, a durable site crashing and
  * restarting on its SQLite file), once it heals every replica holds the same events and
  * the same state hash, equal to the batch fold of the union, and no acknowledged event

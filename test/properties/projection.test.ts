@@ -1,6 +1,6 @@
 /**
  * Property: a store's persisted projection always equals the pure `fold` of the events
- * the store holds (DESIGN §4) — the stream states, the stream and replica hashes, the
+ * the store holds (docs/architecture.md, "The persisted projection") — the stream states, the stream and replica hashes, the
  * stream list and the conflict index — whatever order events arrive in (late events,
  * retractions, resolutions, repeats), whatever the cache evicts in between, and across
  * reopening, a schema change and events stored while no projection was open.

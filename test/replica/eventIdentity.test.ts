@@ -1,5 +1,5 @@
 /**
- * An event's identity belongs to its origin (DESIGN §2, §8): no site can mint an event
+ * An event's identity belongs to its origin (docs/architecture.md, "Event identity"; THREAT_MODEL.md): no site can mint an event
  * the chart would take for another site's, two sites never give two events one id,
  * whatever randomness they were handed, and nobody can name an event before it exists.
  */

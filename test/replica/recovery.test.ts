@@ -1,5 +1,5 @@
 /**
- * Restored from backup (DESIGN §6): a site whose store is older than what its peers hold
+ * Restored from backup (docs/architecture.md, "Replication"): a site whose store is older than what its peers hold
  * of its own events takes them back before it writes again, so it never reuses a seq;
  * if it already wrote, the fork is detected and reported.
  */

@@ -1,5 +1,5 @@
 /**
- * Recovery outlives the process (DESIGN §6): a replica keeps "this store is recovering"
+ * Recovery outlives the process (docs/architecture.md, "Replication"): a replica keeps "this store is recovering"
  * in its store (the `chartlog.recovery` marker) until it has proof or an operator's word,
  * so a restart cannot put a site that may be behind back to recording.
  */

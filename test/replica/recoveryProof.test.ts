@@ -1,5 +1,5 @@
 /**
- * Leaving and entering recovery only on proof (DESIGN §6, §8): a claim about a site's own
+ * Leaving and entering recovery only on proof (docs/architecture.md, "Replication"; THREAT_MODEL.md): a claim about a site's own
  * history counts only with that site's own signature. A bare vector entry never puts a
  * site into recovery, and a peer that knows less never takes it out; it records again
  * once it holds every own event a peer has shown it and every configured peer has been

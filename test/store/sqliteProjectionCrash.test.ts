@@ -1,5 +1,5 @@
 /**
- * The projection is folded inside each append's transaction (DESIGN §4, §5), so a process
+ * The projection is folded inside each append's transaction (docs/architecture.md, "The persisted projection"), so a process
  * killed mid-append leaves the projection exactly as current as the events: never behind
  * them, never ahead. A real child process (test/e2e/fixtures/crashWriter.ts, projection
  * mode) appends to a real SQLite file with the projection open — late events, retractions,

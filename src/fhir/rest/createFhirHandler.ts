@@ -44,7 +44,7 @@ export type FhirHandler = (req: IncomingMessage, res: ServerResponse, next?: (er
 export const DEFAULT_FHIR_BASE_PATH = '/fhir';
 
 /**
- * Serves a replica's record as a FHIR R4 REST API (DESIGN §9): `GET metadata`, read,
+ * Serves a replica's record as a FHIR R4 REST API (docs/architecture.md, "The FHIR REST API"): `GET metadata`, read,
  * vread and history (from the event log), search, `Patient/{id}/$everything` (GET or POST), create
  * (POST), update (PUT) and transaction/batch Bundles, writes recorded as events under the
  * calling client's author, exactly as the clinical commands record theirs. Works with no

@@ -112,7 +112,7 @@ export interface EventStoreDbEventLog extends EventLog {
 const EMPTY_HEAD: SiteHead = Object.freeze({ seq: 0, hash: null });
 
 /**
- * Opens an {@link EventLog} on EventStoreDB/KurrentDB (DESIGN §5) through
+ * Opens an {@link EventLog} on EventStoreDB/KurrentDB (docs/architecture.md, "Stores: the EventLog port") through
  * `@eventstore/db-client`: for sites whose replica runs on a 3-node cluster.
  *
  * Layout (see {@link StreamNames}): each site's events go to `<prefix>-site-<site>` at

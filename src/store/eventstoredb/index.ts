@@ -1,5 +1,5 @@
 /**
- * `chartlog/eventstoredb`: the EventLog on EventStoreDB/KurrentDB (DESIGN §5), through
+ * `chartlog/eventstoredb`: the EventLog on EventStoreDB/KurrentDB (docs/architecture.md, "Stores: the EventLog port"), through
  * `@eventstore/db-client` (an optional peer dependency, loaded only by this subpath).
  */
 export { createEventStoreDbEventLog } from './eventStoreDbEventLog.js';

@@ -63,7 +63,7 @@ interface LastFolded {
 }
 
 /**
- * Opens the eventstoredb store's projection: a read model (DESIGN §4) in a local SQLite
+ * Opens the eventstoredb store's projection: a read model (docs/architecture.md, "The persisted projection") in a local SQLite
  * file (or in memory), fed from the store's `$all` order with a checkpoint — the
  * `readAll` cursor after the last event folded — written in the same local transaction
  * as the rows it folds, so the file is never ahead of or behind its own checkpoint.

@@ -1,5 +1,5 @@
 /**
- * `chartlog/sqlite`: the embedded default store (DESIGN §5), one SQLite file per site,
+ * `chartlog/sqlite`: the embedded default store (docs/architecture.md, "Stores: the EventLog port"), one SQLite file per site,
  * on better-sqlite3 (an optional peer dependency, loaded only by this subpath).
  */
 export { openSqliteEventLog } from './sqliteEventLog.js';

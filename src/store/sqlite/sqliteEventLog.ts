@@ -79,7 +79,7 @@ function checkWorkers(workers: number): number {
   return workers;
 }
 
-/** An {@link EventLog} in one SQLite file (DESIGN §5): the embedded default store. */
+/** An {@link EventLog} in one SQLite file (docs/architecture.md, "Stores: the EventLog port"): the embedded default store. */
 export interface SqliteEventLog extends EventLog {
   /** The database file. */
   readonly path: string;

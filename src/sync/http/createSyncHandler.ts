@@ -83,7 +83,7 @@ export type SyncHandler = (req: IncomingMessage, res: ServerResponse, next?: (er
 const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/ndjson']);
 
 /**
- * Serves a replica's sync over HTTP (DESIGN §6). `POST {path}` takes one sync message
+ * Serves a replica's sync over HTTP (docs/architecture.md, "Replication"). `POST {path}` takes one sync message
  * as NDJSON (a header line, then one event per line; an empty body means "nothing to
  * say") and answers with the replica's next message the same way, followed by a trailer
  * line `{"end":true,"events":n,"ingest":{…}}`: one request is one round, so a client
@@ -106,7 +106,7 @@ const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/ndjson']);
  * a fresh state is always correct (the first exchange of vectors works out what is
  * missing), so a restart or an eviction costs a round trip, never an event.
  *
- * Memory is bounded by these options whatever a peer sends (DESIGN §8). The body is
+ * Memory is bounded by these options whatever a peer sends (THREAT_MODEL.md). The body is
  * parsed line by line as it arrives (`maxRequestBytes`, `maxLineBytes`), so no
  * body-sized string is ever built; a line that cannot be an event is counted as a
  * refusal and dropped, and at most `maxMessageEvents` events are held while the message

@@ -1,5 +1,5 @@
 /**
- * `chartlog/http`: replication over HTTP and HTTPS (DESIGN §6). A request handler for
+ * `chartlog/http`: replication over HTTP and HTTPS (docs/architecture.md, "Replication"). A request handler for
  * node:http (and so Express and Fastify) serving a replica's sync, a server with the
  * limits and TLS a network needs, and a client that syncs a replica with such a server
  * until quiet, checking its certificate against a CA or a pin. One protocol with the in-process

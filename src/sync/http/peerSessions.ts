@@ -35,7 +35,7 @@ interface Entry {
 
 /**
  * Per-peer sync states in memory, least recently used evicted past `maxSessionsPerPeer`
- * for that peer and past `maxSessions` in all. Losing a state is always safe (DESIGN §6):
+ * for that peer and past `maxSessions` in all. Losing a state is always safe (docs/architecture.md, "Replication"):
  * a fresh state makes the next exchange of vectors work out again exactly what is
  * missing, at the cost of one round trip. So a server restart, an eviction, or a client
  * starting a new session never loses or duplicates an event; it only costs that round

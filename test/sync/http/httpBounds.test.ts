@@ -1,6 +1,6 @@
 /**
  * Server memory per request and per peer is bounded by configured limits whatever the
- * input (THREAT_MODEL, DESIGN §8): refusals are counted, not held one object per line;
+ * input (THREAT_MODEL.md): refusals are counted, not held one object per line;
  * vectors name only trusted sites; sessions and concurrent requests per peer are capped.
  * Every test runs the real handler on a real 127.0.0.1 socket.
  */

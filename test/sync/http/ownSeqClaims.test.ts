@@ -1,5 +1,5 @@
 /**
- * A bare vector entry about the receiver's own seq is not proof (DESIGN §8): a peer
+ * A bare vector entry about the receiver's own seq is not proof (THREAT_MODEL.md): a peer
  * holding a valid token, or a hostile server answering a `sync` caller, cannot stop a
  * site recording by claiming it holds more of the site's events than the site does.
  */
