@@ -9,7 +9,7 @@ import { fhirHistoryBundle, versionResource } from './fhirHistoryBundle.js';
 import { checkJsonWanted, etagOf, httpDateOf, ifMatchVersion, preferredReturn, readJsonBody, sendFhirJson, sendRefusal } from './fhirHttp.js';
 import { FhirRequestRefusal, operationOutcome, refusalOf } from './fhirRequestRefusal.js';
 import type { FhirReplica, FhirRestContext } from './fhirRestContext.js';
-import { readHeldResource, readVersions, versionOf } from './fhirResourceReads.js';
+import { heldStream, readHeldResource, readVersions, versionOf } from './fhirResourceReads.js';
 import { checkResourceBody, commitRestWrites, prepareCreate, prepareUpdate, type RestWriteResult } from './fhirResourceWrites.js';
 import { fhirRouteOf, type FhirRoute } from './fhirRoute.js';
 import { readOperationParameters } from './operationParameters.js';
@@ -114,7 +114,7 @@ export function createFhirHandler(replica: FhirReplica, options: FhirHandlerOpti
       }
       case 'vread':
       case 'history': {
-        const { stream } = readHeldResource(ctx, route.type, route.id);
+        const stream = heldStream(ctx, route.type, route.id);
         checkRead(route.type, stream);
         const versions = await readVersions(ctx, stream, route.type, route.id);
         if (route.kind === 'vread') {

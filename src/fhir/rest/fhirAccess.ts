@@ -172,14 +172,3 @@ export function createFhirAuthenticator(clients: readonly FhirClient[]): (author
     return token === undefined ? undefined : match(token);
   };
 }
-
-/**
- * The FHIR client an `Authorization` header value (`Bearer <token>`) names, or undefined,
- * comparing tokens in constant time. Hashes every client's token on each call: a handler
- * serving many requests builds {@link createFhirAuthenticator} once instead.
- *
- * @example authenticateFhirClient(clients, 'Bearer ehr-app-token-0123456789') // that client, or undefined
- */
-export function authenticateFhirClient(clients: readonly FhirClient[], authorizationHeader: string | undefined): FhirClient | undefined {
-  return createFhirAuthenticator(clients)(authorizationHeader);
-}

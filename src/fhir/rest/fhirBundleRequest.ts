@@ -5,9 +5,8 @@ import { isFhirId } from '../isFhirId.js';
 import type { FhirResource } from '../fhirResource.js';
 import { FhirRequestRefusal, refusalOf, operationOutcome } from './fhirRequestRefusal.js';
 import type { FhirRestContext } from './fhirRestContext.js';
-import { checkResourceBody, commitRestWrites, prepareCreate, prepareUpdate, type PreparedRestWrite, type RestWriteResult } from './fhirResourceWrites.js';
+import { checkResourceBody, commitRestWrites, newResourceId, prepareCreate, prepareUpdate, type PreparedRestWrite, type RestWriteResult } from './fhirResourceWrites.js';
 import { etagOf, versionOfETag } from './fhirHttp.js';
-import { randomUUID } from 'node:crypto';
 
 /** Limits and checks of {@link handleBundleRequest}. */
 export interface BundleRequestOptions {
@@ -51,7 +50,7 @@ export async function handleBundleRequest(ctx: FhirRestContext, body: unknown, o
   const writes = entries.map((entry: unknown, index) => checkEntry(entry, index));
   // New ids first, so references between entries can be rewritten before anything is prepared.
   const assigned = new Map<string, string>();
-  const resources = writes.map((w) => (w.method === 'POST' ? { ...w.resource, id: (ctx.newId ?? randomUUID)() } : w.resource) as FhirResource);
+  const resources = writes.map((w) => (w.method === 'POST' ? { ...w.resource, id: newResourceId(ctx) } : w.resource) as FhirResource);
   writes.forEach((w, i) => {
     const fullUrl = (entries[i] as Record<string, unknown>)['fullUrl'];
     if (w.method === 'POST' && typeof fullUrl === 'string') assigned.set(fullUrl, `${w.resource.resourceType}/${String(resources[i]?.id)}`);

@@ -69,10 +69,10 @@ export function fhirPathOf(path: readonly (string | number)[]): string | undefin
 }
 
 /** OperationOutcome issues for chartlog validation issues, with FHIRPath expressions where the path names an element. */
-export function outcomeIssuesOf(issues: readonly ValidationIssue[], code: FhirIssueCode): FhirOutcomeIssue[] {
+export function outcomeIssuesOf(issues: readonly ValidationIssue[], code: FhirIssueCode, diagnosticsOf: (issue: ValidationIssue, expression: string | undefined) => string = (i) => i.message): FhirOutcomeIssue[] {
   return issues.map((i) => {
     const expression = fhirPathOf(i.path);
-    return { severity: 'error', code, diagnostics: i.message, ...(expression !== undefined ? { expression: [expression] } : {}) };
+    return { severity: 'error', code, diagnostics: diagnosticsOf(i, expression), ...(expression !== undefined ? { expression: [expression] } : {}) };
   });
 }
 
@@ -91,10 +91,7 @@ export function refusalOf(error: unknown): FhirRequestRefusal {
   if (isChartlogError(error)) {
     const conflicted = error.issues.filter((i) => i.message === OPEN_CONFLICT_MESSAGE);
     if (error.code === 'INVALID_COMMAND' && conflicted.length > 0) {
-      const issues = conflicted.map((i): FhirOutcomeIssue => {
-        const expression = fhirPathOf(i.path);
-        return { severity: 'error', code: 'conflict', diagnostics: `${expression ?? 'an element'} holds concurrent values from different sites (listed in its concurrent-values extension): it cannot be changed until a clinician resolves the conflict`, ...(expression !== undefined ? { expression: [expression] } : {}) };
-      });
+      const issues = outcomeIssuesOf(conflicted, 'conflict', (_, expression) => `${expression ?? 'an element'} holds concurrent values from different sites (listed in its concurrent-values extension): it cannot be changed until a clinician resolves the conflict`);
       return new FhirRequestRefusal(409, 'conflict', issues[0]?.diagnostics ?? error.message, { issues });
     }
     if (error.code === 'INVALID_COMMAND' || error.code === 'MALFORMED_EVENT' || error.code === 'OVERSIZE') {

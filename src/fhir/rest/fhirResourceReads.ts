@@ -17,11 +17,25 @@ export interface HeldResource {
  * @throws FhirRequestRefusal 404 `not-found` when the record holds no such resource.
  */
 export function readHeldResource(ctx: FhirRestContext, type: string, id: string): HeldResource {
-  const view = ctx.replica.chart;
-  const stream = locateResource(view, type, id);
-  const resource = stream === undefined ? undefined : readFhirResource(view, stream, `${type}/${id}`);
-  if (stream === undefined || resource === undefined) throw new FhirRequestRefusal(404, 'not-found', `${type}/${id} is not on this site's record (if another site recorded it, it arrives when the sites next sync)`);
+  const stream = heldStream(ctx, type, id);
+  const resource = readFhirResource(ctx.replica.chart, stream, `${type}/${id}`);
+  if (resource === undefined) throw notHeld(type, id);
   return { stream, resource };
+}
+
+/**
+ * The stream holding `<type>/<id>`, from the resource-key index, without reading the
+ * resource (history and vread read its events instead).
+ * @throws FhirRequestRefusal 404 `not-found` when the record holds no such resource.
+ */
+export function heldStream(ctx: FhirRestContext, type: string, id: string): StreamId {
+  const stream = locateResource(ctx.replica.chart, type, id);
+  if (stream === undefined) throw notHeld(type, id);
+  return stream;
+}
+
+function notHeld(type: string, id: string): FhirRequestRefusal {
+  return new FhirRequestRefusal(404, 'not-found', `${type}/${id} is not on this site's record (if another site recorded it, it arrives when the sites next sync)`);
 }
 
 /** Every version of a resource the record holds, oldest first, from its stream's events. */

@@ -48,11 +48,16 @@ export function checkResourceBody(body: unknown, type: string, id: string | unde
   return body as unknown as FhirResource;
 }
 
+/** The id of a resource created by POST: `ctx.newId()` when the handler was given one, else a random UUID. */
+export function newResourceId(ctx: FhirRestContext): string {
+  return (ctx.newId ?? randomUUID)();
+}
+
 /**
  * Prepares `POST [base]/<type>`: the resource under a new id (`ctx.newId`, else a random UUID:
  * an id in the body is ignored, as FHIR says), on the record its compartment names.
  */
-export function prepareCreate(ctx: FhirRestContext, given: FhirResource, author: Author, id: string = (ctx.newId ?? randomUUID)()): PreparedRestWrite {
+export function prepareCreate(ctx: FhirRestContext, given: FhirResource, author: Author, id: string = newResourceId(ctx)): PreparedRestWrite {
   const resource = { ...given, id } as FhirResource;
   const stream = fhirStreamOf(resource);
   const draft = prepareFhirWrite(ctx.replica.chart, resource, { author, stream });

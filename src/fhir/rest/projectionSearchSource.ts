@@ -20,11 +20,12 @@ export function projectionSearchSource(view: ChartView, visible: (type: string, 
     *patientRecord(patientId, type) {
       const stream = fhirPatientStream(patientId);
       if (type !== undefined) {
+        if (!visible(type, stream)) return;
         // The index lists the record's resources of that type: only those are read.
         for (let after: string | undefined; ; ) {
           const page = view.resourceKeys(type, { stream, limit: SCAN_PAGE, ...(after !== undefined ? { after } : {}) });
           for (const { key } of page) {
-            const resource = visible(type, stream) ? readFhirResource(view, stream, key) : undefined;
+            const resource = readFhirResource(view, stream, key);
             if (resource !== undefined) yield resource;
           }
           if (page.length < SCAN_PAGE) return;

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fhirDirectoryStream, fhirPatientStream } from '../../../src/fhir/fhirStreamOf.js';
-import { authenticateFhirClient, canRead, canWrite, checkFhirAccess, createFhirAuthenticator, parseFhirAccess } from '../../../src/fhir/rest/fhirAccess.js';
+import { canRead, canWrite, checkFhirAccess, createFhirAuthenticator, parseFhirAccess } from '../../../src/fhir/rest/fhirAccess.js';
 import type { FhirClient } from '../../../src/fhir/rest/fhirClients.js';
 
 const p1 = fhirPatientStream('p1');
@@ -113,22 +113,22 @@ describe('canRead / canWrite', () => {
   });
 });
 
-describe('authenticateFhirClient', () => {
+describe('createFhirAuthenticator', () => {
   const clients: FhirClient[] = [
     { token: 'ehr-calls-fhir-with-this-0001', scope: 'read-write', access: parseFhirAccess('read-write'), author: { id: 'ehr', role: 'system' } },
     { token: 'dashboard-reads-with-this-002', scope: 'read', access: parseFhirAccess('read') },
   ];
 
   it('names the client of a Bearer token, whatever the scheme case', () => {
-    expect(authenticateFhirClient(clients, 'Bearer ehr-calls-fhir-with-this-0001')).toBe(clients[0]);
-    expect(authenticateFhirClient(clients, 'bearer dashboard-reads-with-this-002')).toBe(clients[1]);
+    expect(createFhirAuthenticator(clients)('Bearer ehr-calls-fhir-with-this-0001')).toBe(clients[0]);
+    expect(createFhirAuthenticator(clients)('bearer dashboard-reads-with-this-002')).toBe(clients[1]);
     expect(createFhirAuthenticator(clients)('Bearer dashboard-reads-with-this-002 ')).toBe(clients[1]);
   });
 
   it('refuses no header, another scheme, an unknown token, a prefix or an extension of a token', () => {
     for (const header of [undefined, '', 'Basic ZWhyOnNlY3JldA==', 'ehr-calls-fhir-with-this-0001', 'Bearer ehr-calls-fhir-with-this-000', 'Bearer ehr-calls-fhir-with-this-00011', 'Bearer a b']) {
-      expect(authenticateFhirClient(clients, header)).toBeUndefined();
+      expect(createFhirAuthenticator(clients)(header)).toBeUndefined();
     }
-    expect(authenticateFhirClient([], 'Bearer ehr-calls-fhir-with-this-0001')).toBeUndefined();
+    expect(createFhirAuthenticator([])('Bearer ehr-calls-fhir-with-this-0001')).toBeUndefined();
   });
 });
