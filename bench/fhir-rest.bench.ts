@@ -46,21 +46,51 @@ import { copyStore } from './practice/copyStore.js';
 import { practiceStore } from './practice/practiceStore.js';
 import { WORKLOAD_SITES } from './workload/primaryCareSaves.js';
 import { sampleFhirRest, type FhirRestSample } from './fhirRest/fhirRestSample.js';
-import { measurePatientSearch, measureReads, measureWrites, type FhirRestFigure, type FhirRestSizes, type FhirRestTarget } from './fhirRest/measureFhirRest.js';
-import { startChartlogServe, startMedplumRouter, MEDPLUM_ROUTER_VERSION, type FhirServer } from './fhirRest/fhirRestServers.js';
+import {
+  measurePatientSearch,
+  measureReads,
+  measureWrites,
+  type FhirRestFigure,
+  type FhirRestSizes,
+  type FhirRestTarget,
+} from './fhirRest/measureFhirRest.js';
+import {
+  startChartlogServe,
+  startMedplumRouter,
+  MEDPLUM_ROUTER_VERSION,
+  type FhirServer,
+} from './fhirRest/fhirRestServers.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = join(root, 'bench', 'results', 'fhir-rest.jsonl');
 const SIZES = {
-  quick: { patients: 1_000, label: '500k', sizes: { warmup: 200, reads: 5_000, searches: 500, writes: 500, maxS: 30 }, comparePatients: 1_000 },
-  full: { patients: 10_000, label: '5m', sizes: { warmup: 500, reads: 20_000, searches: 2_000, writes: 2_000, maxS: 60 }, comparePatients: 1_000 },
+  quick: {
+    patients: 1_000,
+    label: '500k',
+    sizes: { warmup: 200, reads: 5_000, searches: 500, writes: 500, maxS: 30 },
+    comparePatients: 1_000,
+  },
+  full: {
+    patients: 10_000,
+    label: '5m',
+    sizes: { warmup: 500, reads: 20_000, searches: 2_000, writes: 2_000, maxS: 60 },
+    comparePatients: 1_000,
+  },
 } as const;
 const SERVERS = ['chartlog', 'medplum'] as const;
 type ServerName = (typeof SERVERS)[number];
-const SERVER_LABEL: Record<ServerName | 'url', string> = { chartlog: 'chartlog serve', medplum: 'medplum-fhir-router-memory', url: 'url' };
+const SERVER_LABEL: Record<ServerName | 'url', string> = {
+  chartlog: 'chartlog serve',
+  medplum: 'medplum-fhir-router-memory',
+  url: 'url',
+};
 const SEARCH_SKIPPED =
   'not measured (--compare-searches N to measure N): MemoryRepository evaluates the search parameter (subject.where(resolve() is Patient)) on every Observation; 1.7 s per search on 12 Synthea patients here, and 29 searches on the 500k store (8 in flight) had not finished after 13 minutes';
-const METRIC: Record<FhirRestFigure['metric'], string> = { read: 'read_per_s', search_patient: 'search_patient_per_s', put_if_match: 'put_if_match_per_s' };
+const METRIC: Record<FhirRestFigure['metric'], string> = {
+  read: 'read_per_s',
+  search_patient: 'search_patient_per_s',
+  put_if_match: 'put_if_match_per_s',
+};
 
 /** Runs the benchmark; see the file comment. */
 export async function run(options: BenchOptions): Promise<void> {
@@ -77,7 +107,9 @@ export async function run(options: BenchOptions): Promise<void> {
   };
   const url = stringArg(a, '--url');
   const servers = (stringArg(a, '--servers') ?? SERVERS.join(',')).split(',') as ServerName[];
-  for (const s of servers) if (!SERVERS.includes(s)) throw new Error(`fhir-rest: --servers takes ${SERVERS.join(' and/or ')}, not ${s}`);
+  for (const s of servers)
+    if (!SERVERS.includes(s))
+      throw new Error(`fhir-rest: --servers takes ${SERVERS.join(' and/or ')}, not ${s}`);
   const comparePatients = numberArg(a, '--compare-patients', 'fhir-rest') ?? size.comparePatients;
   // Off by default: MemoryRepository answers a search by evaluating the parameter's FHIRPath
   // (`subject.where(resolve() is Patient)`) on every resource of the type.
@@ -87,9 +119,24 @@ export async function run(options: BenchOptions): Promise<void> {
   const commit = gitCommit();
 
   const given = stringArg(a, '--store');
-  const source = given !== undefined ? resolve(given) : (await practiceStore({ patients: size.patients, eventsPerPatient: 500, concurrency: 0.01, seed: 1, catchupPerSite: 10_000 })).storePath;
+  const source =
+    given !== undefined
+      ? resolve(given)
+      : (
+          await practiceStore({
+            patients: size.patients,
+            eventsPerPatient: 500,
+            concurrency: 0.01,
+            seed: 1,
+            catchupPerSite: 10_000,
+          })
+        ).storePath;
   const sampleSizes = { resources: 20_000, observations: sizes.writes + sizes.warmup };
-  const print = (server: ServerName | 'url', figure: FhirRestFigure, extra: Record<string, unknown>): void => {
+  const print = (
+    server: ServerName | 'url',
+    figure: FhirRestFigure,
+    extra: Record<string, unknown>,
+  ): void => {
     const isChartlogRead = server !== 'medplum' && figure.metric === 'read';
     const line = {
       bench: 'fhir-rest',
@@ -101,7 +148,12 @@ export async function run(options: BenchOptions): Promise<void> {
       latencyUnit: 'ms',
       concurrency,
       server: SERVER_LABEL[server],
-      ...(isChartlogRead ? { goal: 'p99 <= 10 ms and >= 2000 reads/s', goalMet: figure.p99Ms !== null && figure.p99Ms <= 10 && (figure.perSecond ?? 0) >= 2000 } : {}),
+      ...(isChartlogRead
+        ? {
+            goal: 'p99 <= 10 ms and >= 2000 reads/s',
+            goalMet: figure.p99Ms !== null && figure.p99Ms <= 10 && (figure.perSecond ?? 0) >= 2000,
+          }
+        : {}),
       requests: figure.requests,
       failed: figure.failed,
       seconds: figure.seconds,
@@ -116,11 +168,27 @@ export async function run(options: BenchOptions): Promise<void> {
     process.stdout.write(text + '\n');
     if (record) appendFileSync(RESULTS, text + '\n');
   };
-  const measure = async (server: ServerName | 'url', target: FhirRestTarget, sample: FhirRestSample, extra: () => Record<string, unknown>): Promise<void> => {
+  const measure = async (
+    server: ServerName | 'url',
+    target: FhirRestTarget,
+    sample: FhirRestSample,
+    extra: () => Record<string, unknown>,
+  ): Promise<void> => {
     progress(`fhir-rest ${SERVER_LABEL[server]}: reads…`);
     print(server, await measureReads(target, sample, sizes), extra());
     if (server === 'medplum' && compareSearches === 0) {
-      const line = { bench: 'fhir-rest', metric: METRIC.search_patient, value: null, unit: 'requests/s', concurrency, server: SERVER_LABEL[server], skipped: SEARCH_SKIPPED, ...extra(), at: runId, commit };
+      const line = {
+        bench: 'fhir-rest',
+        metric: METRIC.search_patient,
+        value: null,
+        unit: 'requests/s',
+        concurrency,
+        server: SERVER_LABEL[server],
+        skipped: SEARCH_SKIPPED,
+        ...extra(),
+        at: runId,
+        commit,
+      };
       process.stdout.write(JSON.stringify(line) + '\n');
       if (record) appendFileSync(RESULTS, JSON.stringify(line) + '\n');
     } else {
@@ -137,7 +205,11 @@ export async function run(options: BenchOptions): Promise<void> {
     if (token === undefined) throw new Error('fhir-rest: --url needs --token');
     const events = countEvents(source);
     const sample = sampleFhirRest(source, sampleSizes);
-    await measure('url', { baseUrl: url.replace(/\/$/, ''), token }, sample, () => ({ events, patients: sample.patients.length, size: size.label }));
+    await measure('url', { baseUrl: url.replace(/\/$/, ''), token }, sample, () => ({
+      events,
+      patients: sample.patients.length,
+      size: size.label,
+    }));
     return;
   }
 
@@ -168,21 +240,39 @@ export async function run(options: BenchOptions): Promise<void> {
     let patientsFile: string | undefined;
     if (servers.includes('medplum')) {
       const held = new Set(sample.patients.slice(0, comparePatients));
-      compareSample = held.size === sample.patients.length ? sample : sampleFhirRest(copy, { ...sampleSizes, onlyPatients: held });
+      compareSample =
+        held.size === sample.patients.length
+          ? sample
+          : sampleFhirRest(copy, { ...sampleSizes, onlyPatients: held });
       patientsFile = join(scratch, 'patients.json');
       writeFileSync(patientsFile, JSON.stringify([...held]));
       ndjson = join(scratch, 'export.ndjson');
       progress(`fhir-rest: chartlog export-fhir of the copy to ${ndjson} (the comparison's data)…`);
       const t0 = performance.now();
-      execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'export-fhir', '--store', copy, '--out', ndjson], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+      execFileSync(
+        process.execPath,
+        ['--import', 'tsx', 'src/cli/main.ts', 'export-fhir', '--store', copy, '--out', ndjson],
+        { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
+      );
       progress(`fhir-rest: exported in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
     if (servers.includes('chartlog')) {
       progress('fhir-rest: starting chartlog serve on the copy…');
-      const serve = await startChartlogServe({ store: copy, site: 'practice-a', sites: WORKLOAD_SITES, keyDir: dirname(source), dir: scratch, token });
+      const serve = await startChartlogServe({
+        store: copy,
+        site: 'practice-a',
+        sites: WORKLOAD_SITES,
+        keyDir: dirname(source),
+        dir: scratch,
+        token,
+      });
       running.add(serve);
       try {
-        await measure('chartlog', { baseUrl: serve.fhirBase, token }, sample, () => ({ ...base, patients: sample.patients.length, serverPeakRssMb: serve.peakRssMib() }));
+        await measure('chartlog', { baseUrl: serve.fhirBase, token }, sample, () => ({
+          ...base,
+          patients: sample.patients.length,
+          serverPeakRssMb: serve.peakRssMib(),
+        }));
       } finally {
         await serve.stop();
         running.delete(serve);
@@ -191,11 +281,24 @@ export async function run(options: BenchOptions): Promise<void> {
     // The store copy is no longer needed: free its space before the comparison loads.
     for (const f of [copy, `${copy}-wal`, `${copy}-shm`, `${copy}.lock`]) rmSync(f, { force: true });
     if (ndjson !== undefined && compareSample !== undefined) {
-      progress(`fhir-rest: starting the comparison (@medplum/fhir-router ${MEDPLUM_ROUTER_VERSION}, MemoryRepository) with ${compareSample.patients.length} patients…`);
-      const medplum = await startMedplumRouter({ medplumDir: join(root, '.bench-out', 'compare', 'medplum'), ndjson, ...(patientsFile !== undefined ? { patientsFile } : {}), token });
+      progress(
+        `fhir-rest: starting the comparison (@medplum/fhir-router ${MEDPLUM_ROUTER_VERSION}, MemoryRepository) with ${compareSample.patients.length} patients…`,
+      );
+      const medplum = await startMedplumRouter({
+        medplumDir: join(root, '.bench-out', 'compare', 'medplum'),
+        ndjson,
+        ...(patientsFile !== undefined ? { patientsFile } : {}),
+        token,
+      });
       running.add(medplum);
       try {
-        await measure('medplum', { baseUrl: medplum.fhirBase, token }, compareSample, () => ({ ...base, patients: compareSample.patients.length, resourcesLoaded: medplum.resources, serverPeakRssMb: medplum.peakRssMib(), version: `@medplum/fhir-router ${MEDPLUM_ROUTER_VERSION}` }));
+        await measure('medplum', { baseUrl: medplum.fhirBase, token }, compareSample, () => ({
+          ...base,
+          patients: compareSample.patients.length,
+          resourcesLoaded: medplum.resources,
+          serverPeakRssMb: medplum.peakRssMib(),
+          version: `@medplum/fhir-router ${MEDPLUM_ROUTER_VERSION}`,
+        }));
       } finally {
         await medplum.stop();
         running.delete(medplum);

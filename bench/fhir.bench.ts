@@ -29,11 +29,17 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 function runJob(job: FhirJob): Promise<FhirJobResult> {
   return new Promise((done, fail) => {
-    execFile(process.execPath, ['--import', 'tsx', 'bench/fhir/fhirJob.ts', JSON.stringify(job)], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const line = stdout.split('\n').find((l) => l.startsWith('FHIR_RESULT '));
-      if (error !== null || line === undefined) fail(new Error(`fhir job ${job.kind} failed: ${error?.message ?? ''}\n${stderr.slice(-2000)}`));
-      else done(JSON.parse(line.slice('FHIR_RESULT '.length)) as FhirJobResult);
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'bench/fhir/fhirJob.ts', JSON.stringify(job)],
+      { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const line = stdout.split('\n').find((l) => l.startsWith('FHIR_RESULT '));
+        if (error !== null || line === undefined)
+          fail(new Error(`fhir job ${job.kind} failed: ${error?.message ?? ''}\n${stderr.slice(-2000)}`));
+        else done(JSON.parse(line.slice('FHIR_RESULT '.length)) as FhirJobResult);
+      },
+    );
   });
 }
 
@@ -51,13 +57,42 @@ export async function run(options: BenchOptions): Promise<void> {
   progress(`fhir: ${input.path}: ${input.resources} resources, ${(input.bytes / 2 ** 20).toFixed(0)} MiB`);
   const store = join(FHIR_BENCH_DIR, 'import.chartlog');
   const imported = await runJob({ kind: 'import', store, inputs: [input.path], validate: true });
-  if (imported.refused !== 0) throw new Error(`fhir: import refused ${imported.refused} resources of the sample`);
-  emit({ bench: 'fhir', metric: 'import_resources_per_s', value: Math.round(imported.resources / imported.seconds), unit: 'resources/s', resources: imported.resources, patients, seconds: imported.seconds, validate: true });
-  emit({ bench: 'fhir', metric: 'import_peak_rss_mb', value: imported.peakRssMb, unit: 'MiB', resources: imported.resources });
+  if (imported.refused !== 0)
+    throw new Error(`fhir: import refused ${imported.refused} resources of the sample`);
+  emit({
+    bench: 'fhir',
+    metric: 'import_resources_per_s',
+    value: Math.round(imported.resources / imported.seconds),
+    unit: 'resources/s',
+    resources: imported.resources,
+    patients,
+    seconds: imported.seconds,
+    validate: true,
+  });
+  emit({
+    bench: 'fhir',
+    metric: 'import_peak_rss_mb',
+    value: imported.peakRssMb,
+    unit: 'MiB',
+    resources: imported.resources,
+  });
   const exportPath = join(FHIR_BENCH_DIR, 'export.ndjson');
   const exported = await runJob({ kind: 'export', store, out: exportPath });
-  emit({ bench: 'fhir', metric: 'export_resources_per_s', value: Math.round(exported.resources / exported.seconds), unit: 'resources/s', resources: exported.resources, seconds: exported.seconds });
-  emit({ bench: 'fhir', metric: 'export_peak_rss_mb', value: exported.peakRssMb, unit: 'MiB', resources: exported.resources });
+  emit({
+    bench: 'fhir',
+    metric: 'export_resources_per_s',
+    value: Math.round(exported.resources / exported.seconds),
+    unit: 'resources/s',
+    resources: exported.resources,
+    seconds: exported.seconds,
+  });
+  emit({
+    bench: 'fhir',
+    metric: 'export_peak_rss_mb',
+    value: exported.peakRssMb,
+    unit: 'MiB',
+    resources: exported.resources,
+  });
 
   // Every exported resource through the validator, streaming the file.
   let errors = 0;
@@ -95,16 +130,38 @@ export async function run(options: BenchOptions): Promise<void> {
       if (element === 'meta') continue;
       tally.elements++;
       // Compared as JSON values (canonical JSON: member order is not part of FHIR JSON's meaning).
-      if (got[element] !== undefined && canonicalJson(got[element] as Json) === canonicalJson(value as Json)) tally.equal++;
+      if (got[element] !== undefined && canonicalJson(got[element] as Json) === canonicalJson(value as Json))
+        tally.equal++;
     }
     byType.set(r.resourceType, tally);
   }
-  for (const [type, { elements, equal }] of [...byType].sort()) emit({ bench: 'fhir', metric: 'roundtrip_fidelity_pct', value: Math.round((equal / elements) * 10000) / 100, unit: '%', type, elements });
+  for (const [type, { elements, equal }] of [...byType].sort())
+    emit({
+      bench: 'fhir',
+      metric: 'roundtrip_fidelity_pct',
+      value: Math.round((equal / elements) * 10000) / 100,
+      unit: '%',
+      type,
+      elements,
+    });
 
   // Memory while importing a file of about --memory-mib MiB.
   const perPatient = one.bytes / sampleResources().filter((r) => r.resourceType === 'Patient').length;
   const big = await repeatedSample(Math.ceil((memoryMib * 2 ** 20) / perPatient));
   progress(`fhir: memory run on ${big.path} (${(big.bytes / 2 ** 20).toFixed(0)} MiB)`);
-  const memory = await runJob({ kind: 'import', store: join(FHIR_BENCH_DIR, 'memory.chartlog'), inputs: [big.path], validate: true });
-  emit({ bench: 'fhir', metric: 'memory_import_peak_rss_mb', value: memory.peakRssMb, unit: 'MiB', input_mib: Math.round(big.bytes / 2 ** 20), resources: memory.resources, resources_per_s: Math.round(memory.resources / memory.seconds) });
+  const memory = await runJob({
+    kind: 'import',
+    store: join(FHIR_BENCH_DIR, 'memory.chartlog'),
+    inputs: [big.path],
+    validate: true,
+  });
+  emit({
+    bench: 'fhir',
+    metric: 'memory_import_peak_rss_mb',
+    value: memory.peakRssMb,
+    unit: 'MiB',
+    input_mib: Math.round(big.bytes / 2 ** 20),
+    resources: memory.resources,
+    resources_per_s: Math.round(memory.resources / memory.seconds),
+  });
 }

@@ -36,13 +36,30 @@ export async function run(options: BenchOptions): Promise<void> {
   const capMib = numberArg(options.args, '--rss-cap-mib') ?? 2048;
   const dir = mkdtempSync(join(tmpdir(), 'chartlog-junk-body-'));
   try {
-    for (const site of ['hospital-d', 'practice-a', 'practice-b']) writeSiteKeyFiles(join(dir, `${site}.key`));
+    for (const site of ['hospital-d', 'practice-a', 'practice-b'])
+      writeSiteKeyFiles(join(dir, `${site}.key`));
     const peers = [
       { site: 'practice-a', publicKeyFile: 'practice-a.key.pub', token: TOKEN_A },
       { site: 'practice-b', publicKeyFile: 'practice-b.key.pub', token: TOKEN_B },
     ];
     writeFileSync(join(dir, 'peers.json'), JSON.stringify({ peers }));
-    const args = ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--store', join(dir, 'hospital-d.chartlog'), '--site', 'hospital-d', '--key', join(dir, 'hospital-d.key'), '--peers', join(dir, 'peers.json'), '--port', '0', '--json'];
+    const args = [
+      '--import',
+      'tsx',
+      'src/cli/main.ts',
+      'serve',
+      '--store',
+      join(dir, 'hospital-d.chartlog'),
+      '--site',
+      'hospital-d',
+      '--key',
+      join(dir, 'hospital-d.key'),
+      '--peers',
+      join(dir, 'peers.json'),
+      '--port',
+      '0',
+      '--json',
+    ];
     const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
@@ -50,7 +67,9 @@ export async function run(options: BenchOptions): Promise<void> {
     const url = await listeningUrl(child.stdout, exited, () => stderr);
     const pid = child.pid as number;
     const baseline = procStatusMib(pid, 'VmRSS') ?? 0;
-    progress(`junk-body: serve pid ${pid} at ${url}, ${baseline} MiB before; posting ${bodyMib} MiB of junk lines…`);
+    progress(
+      `junk-body: serve pid ${pid} at ${url}, ${baseline} MiB before; posting ${bodyMib} MiB of junk lines…`,
+    );
 
     // Watch the server's memory; kill it past the cap.
     let sampledPeak = baseline;
@@ -93,24 +112,65 @@ export async function run(options: BenchOptions): Promise<void> {
 
     const peak = Math.max(hwm ?? 0, sampledPeak);
     const maxMs = latencies.length === 0 ? Number.NaN : Math.max(...latencies);
-    const common = { bodyMib, junkLines: post.lines, postStatus: post.status, postSeconds: round(postSeconds, 2), refusedCount: post.refusedCount ?? -1, ...(cappedAt !== undefined ? { cappedAt } : {}) };
-    emit({ bench: 'junk-body', metric: 'serve_peak_rss', value: peak, unit: 'MiB', ...common, baselineMib: baseline, goalMib: 300, goalMet: cappedAt === undefined && peak < 300 });
-    emit({ bench: 'junk-body', metric: 'other_peer_status_max', value: round(maxMs, 1), unit: 'ms', requests: latencies.length, failures: pollFailures, goalMs: 1000, goalMet: pollFailures === 0 && maxMs < 1000 });
-    emit({ bench: 'junk-body', metric: 'other_peer_status_median', value: round(median(latencies), 1), unit: 'ms', requests: latencies.length });
+    const common = {
+      bodyMib,
+      junkLines: post.lines,
+      postStatus: post.status,
+      postSeconds: round(postSeconds, 2),
+      refusedCount: post.refusedCount ?? -1,
+      ...(cappedAt !== undefined ? { cappedAt } : {}),
+    };
+    emit({
+      bench: 'junk-body',
+      metric: 'serve_peak_rss',
+      value: peak,
+      unit: 'MiB',
+      ...common,
+      baselineMib: baseline,
+      goalMib: 300,
+      goalMet: cappedAt === undefined && peak < 300,
+    });
+    emit({
+      bench: 'junk-body',
+      metric: 'other_peer_status_max',
+      value: round(maxMs, 1),
+      unit: 'ms',
+      requests: latencies.length,
+      failures: pollFailures,
+      goalMs: 1000,
+      goalMet: pollFailures === 0 && maxMs < 1000,
+    });
+    emit({
+      bench: 'junk-body',
+      metric: 'other_peer_status_median',
+      value: round(median(latencies), 1),
+      unit: 'ms',
+      requests: latencies.length,
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 /** Posts `{header}\n` then `{}` lines up to exactly `bytes` (the default body limit), with backpressure. */
-function postJunk(url: string, bytes: number): Promise<{ status: number; lines: number; refusedCount?: number }> {
+function postJunk(
+  url: string,
+  bytes: number,
+): Promise<{ status: number; lines: number; refusedCount?: number }> {
   const header = '{"protocol":1,"vector":{}}\n';
   const junkBytes = bytes - header.length;
   const lines = Math.floor(junkBytes / 3);
   const tail = junkBytes - lines * 3; // padding spaces, so the body is exactly `bytes`
   const block = Buffer.from('{}\n'.repeat(MIB / 4));
   return new Promise((resolve) => {
-    const req = request(`${url}/chartlog/sync`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN_A}`, 'content-type': 'application/x-ndjson', 'content-length': String(bytes) } });
+    const req = request(`${url}/chartlog/sync`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${TOKEN_A}`,
+        'content-type': 'application/x-ndjson',
+        'content-length': String(bytes),
+      },
+    });
     let answered = false;
     req.on('response', (res) => {
       answered = true;
@@ -120,11 +180,16 @@ function postJunk(url: string, bytes: number): Promise<{ status: number; lines: 
         const text = Buffer.concat(chunks).toString('utf8').trimEnd();
         let refusedCount: number | undefined;
         try {
-          refusedCount = (JSON.parse(text.split('\n').at(-1) ?? '') as { ingest?: { refusedCount?: number } }).ingest?.refusedCount;
+          refusedCount = (JSON.parse(text.split('\n').at(-1) ?? '') as { ingest?: { refusedCount?: number } })
+            .ingest?.refusedCount;
         } catch {
           refusedCount = undefined;
         }
-        resolve(refusedCount === undefined ? { status: res.statusCode ?? 0, lines } : { status: res.statusCode ?? 0, lines, refusedCount });
+        resolve(
+          refusedCount === undefined
+            ? { status: res.statusCode ?? 0, lines }
+            : { status: res.statusCode ?? 0, lines, refusedCount },
+        );
       });
     });
     req.on('error', () => resolve({ status: 0, lines }));
@@ -152,10 +217,14 @@ function postJunk(url: string, bytes: number): Promise<{ status: number; lines: 
 /** One status request by the other peer: true when answered 200. */
 function getStatus(url: string, agent: Agent): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = request(`${url}/chartlog/status`, { agent, headers: { authorization: `Bearer ${TOKEN_B}` } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode === 200));
-    });
+    const req = request(
+      `${url}/chartlog/status`,
+      { agent, headers: { authorization: `Bearer ${TOKEN_B}` } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode === 200));
+      },
+    );
     req.setTimeout(30_000, () => req.destroy());
     req.on('error', () => resolve(false));
     req.end();
@@ -165,7 +234,9 @@ function getStatus(url: string, agent: Agent): Promise<boolean> {
 /** A /proc/<pid>/status figure in MiB, or undefined when the process is gone. */
 function procStatusMib(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined {
   try {
-    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(
+      readFileSync(`/proc/${pid}/status`, 'utf8'),
+    );
     return match ? round(Number(match[1]) / 1024, 1) : undefined;
   } catch {
     return undefined;
@@ -173,7 +244,11 @@ function procStatusMib(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefine
 }
 
 /** Waits for serve's `{"listening":true,"url":…}` line. */
-function listeningUrl(stdout: NodeJS.ReadableStream, exited: Promise<void>, stderr: () => string): Promise<string> {
+function listeningUrl(
+  stdout: NodeJS.ReadableStream,
+  exited: Promise<void>,
+  stderr: () => string,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     let text = '';
     stdout.setEncoding('utf8');

@@ -53,7 +53,17 @@ import { join } from 'node:path';
 import { numberArg, stringArg } from './benchArgs.js';
 import { progress, type BenchOptions } from './emit.js';
 import { copyStore } from './practice/copyStore.js';
-import { percentile, type CatchupResult, type HashResult, type LatencyResult, type OpenResult, type PracticeJob, type PracticeJobKind, type RebuildResult, type ScanResult } from './practice/practiceJob.js';
+import {
+  percentile,
+  type CatchupResult,
+  type HashResult,
+  type LatencyResult,
+  type OpenResult,
+  type PracticeJob,
+  type PracticeJobKind,
+  type RebuildResult,
+  type ScanResult,
+} from './practice/practiceJob.js';
 import { practiceStore, type PracticeStore } from './practice/practiceStore.js';
 import { runPracticeJob, type PracticeJobRun } from './practice/runPracticeJob.js';
 import { runBounded, type Bounds, type BoundedRun } from './practice/runBounded.js';
@@ -72,32 +82,63 @@ const METRICS = {
   status_s: { unit: 's', goal: '<= 1', met: (v: number) => v <= 1 },
   conflicts_s: { unit: 's', goal: '<= 1', met: (v: number) => v <= 1 },
   catchup_s: { unit: 's', goal: '<= 3', met: (v: number) => v <= 3 },
-  replay_events_per_s: { unit: 'events/s', goal: '>= 500000 with peak RSS <= 512 MiB', met: (v: number) => v >= 500_000 },
+  replay_events_per_s: {
+    unit: 'events/s',
+    goal: '>= 500000 with peak RSS <= 512 MiB',
+    met: (v: number) => v >= 500_000,
+  },
 } as const;
 type Metric = keyof typeof METRICS;
 
-type Line = { bench: 'practice'; metric: string; value: number | null; unit: string } & Record<string, unknown>;
+type Line = { bench: 'practice'; metric: string; value: number | null; unit: string } & Record<
+  string,
+  unknown
+>;
 const print = (line: Line): void => void process.stdout.write(JSON.stringify(line) + '\n');
 const round = (x: number, digits = 3): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** Runs the benchmark; see the file comment. */
 export async function run(options: BenchOptions): Promise<void> {
-  const sizes = (stringArg(options.args, '--sizes') ?? (options.quick ? 'quick' : 'full')).split(',') as SizeName[];
-  for (const s of sizes) if (!(s in SIZES)) throw new Error(`practice: --sizes takes quick and/or full, not ${s}`);
-  const bounds: Bounds = { budgetS: numberArg(options.args, '--budget-s', 'practice') ?? 600, rssCapMib: numberArg(options.args, '--rss-cap-mib', 'practice') ?? 6000, heapMib: numberArg(options.args, '--heap-mib', 'practice') };
+  const sizes = (stringArg(options.args, '--sizes') ?? (options.quick ? 'quick' : 'full')).split(
+    ',',
+  ) as SizeName[];
+  for (const s of sizes)
+    if (!(s in SIZES)) throw new Error(`practice: --sizes takes quick and/or full, not ${s}`);
+  const bounds: Bounds = {
+    budgetS: numberArg(options.args, '--budget-s', 'practice') ?? 600,
+    rssCapMib: numberArg(options.args, '--rss-cap-mib', 'practice') ?? 6000,
+    heapMib: numberArg(options.args, '--heap-mib', 'practice'),
+  };
   const samples = numberArg(options.args, '--samples', 'practice') ?? 200;
   // For a smoke run of the benchmark itself: any number of patients.
   const patientsOverride = numberArg(options.args, '--patients', 'practice');
   const catchupPerSite = numberArg(options.args, '--catchup-per-site', 'practice') ?? 10_000;
   const cacheMib = numberArg(options.args, '--cache-mib', 'practice');
   const replayVia = stringArg(options.args, '--replay-via') ?? 'worker';
-  if (replayVia !== 'worker' && replayVia !== 'cli') throw new Error(`practice: --replay-via takes worker or cli, not ${replayVia}`);
+  if (replayVia !== 'worker' && replayVia !== 'cli')
+    throw new Error(`practice: --replay-via takes worker or cli, not ${replayVia}`);
   const replayWorkers = numberArg(options.args, '--replay-workers', 'practice');
   const results = new Map<SizeName, Map<Metric, number | null>>();
   for (const size of sizes) {
-    const store = await practiceStore({ patients: patientsOverride ?? SIZES[size].patients, eventsPerPatient: 500, concurrency: 0.01, seed: 1, catchupPerSite });
-    progress(`practice ${SIZES[size].label}: store ${store.storePath} (${store.events} events) ${store.cached ? 'cached' : `built in ${store.buildS.toFixed(1)} s`}`);
-    results.set(size, await measureSize(store, patientsOverride === undefined ? SIZES[size].label : `${store.events}`, bounds, { samples, cacheMib, replayVia, replayWorkers }));
+    const store = await practiceStore({
+      patients: patientsOverride ?? SIZES[size].patients,
+      eventsPerPatient: 500,
+      concurrency: 0.01,
+      seed: 1,
+      catchupPerSite,
+    });
+    progress(
+      `practice ${SIZES[size].label}: store ${store.storePath} (${store.events} events) ${store.cached ? 'cached' : `built in ${store.buildS.toFixed(1)} s`}`,
+    );
+    results.set(
+      size,
+      await measureSize(
+        store,
+        patientsOverride === undefined ? SIZES[size].label : `${store.events}`,
+        bounds,
+        { samples, cacheMib, replayVia, replayWorkers },
+      ),
+    );
   }
   const small = results.get('quick');
   const large = results.get('full');
@@ -109,7 +150,14 @@ export async function run(options: BenchOptions): Promise<void> {
     const a = small.get(metric);
     const b = large.get(metric);
     const value = a == null || b == null ? null : round(metric === 'replay_events_per_s' ? a / b : b / a);
-    print({ bench: 'practice', metric: `${metric}_5m_vs_500k`, value, unit: 'x', goal: '<= 1.5', goalMet: value !== null && value <= 1.5 });
+    print({
+      bench: 'practice',
+      metric: `${metric}_5m_vs_500k`,
+      value,
+      unit: 'x',
+      goal: '<= 1.5',
+      goalMet: value !== null && value <= 1.5,
+    });
   }
 }
 
@@ -123,19 +171,63 @@ interface Knobs {
   readonly replayWorkers: number | undefined;
 }
 
-async function measureSize(store: PracticeStore, size: string, bounds: Bounds, knobs: Knobs): Promise<Map<Metric, number | null>> {
+async function measureSize(
+  store: PracticeStore,
+  size: string,
+  bounds: Bounds,
+  knobs: Knobs,
+): Promise<Map<Metric, number | null>> {
   const { samples, cacheMib } = knobs;
   const values = new Map<Metric, number | null>();
   const scratchDir = join(store.dir, '..', 'scratch');
   mkdirSync(scratchDir, { recursive: true });
-  const base = { size, events: store.events, cacheMib: cacheMib ?? 'default', heapMib: bounds.heapMib ?? 'rss cap', budgetS: bounds.budgetS, rssCapMib: bounds.rssCapMib };
+  const base = {
+    size,
+    events: store.events,
+    cacheMib: cacheMib ?? 'default',
+    heapMib: bounds.heapMib ?? 'rss cap',
+    budgetS: bounds.budgetS,
+    rssCapMib: bounds.rssCapMib,
+  };
   const p = store.projection;
-  print({ bench: 'practice', metric: 'build_projection_s', value: round(p.seconds), unit: 's', eventsPerSecond: Math.round(p.eventsPerSecond), foldedEvents: p.events, cached: store.cached, goal: 'none (informational)', size, events: store.events });
-  const emitMetric = (metric: Metric, value: number | null, run: BoundedRun, extra: Record<string, unknown> = {}): void => {
+  print({
+    bench: 'practice',
+    metric: 'build_projection_s',
+    value: round(p.seconds),
+    unit: 's',
+    eventsPerSecond: Math.round(p.eventsPerSecond),
+    foldedEvents: p.events,
+    cached: store.cached,
+    goal: 'none (informational)',
+    size,
+    events: store.events,
+  });
+  const emitMetric = (
+    metric: Metric,
+    value: number | null,
+    run: BoundedRun,
+    extra: Record<string, unknown> = {},
+  ): void => {
     values.set(metric, value);
     const { unit, goal, met } = METRICS[metric];
-    const failed = value === null ? (run.exceeded !== undefined ? { exceeded: run.exceeded, reached: run.reached, afterS: round(run.wallS, 1) } : { failed: `exit ${run.exit}`, reached: run.reached }) : {};
-    print({ bench: 'practice', metric, value: value === null ? null : round(value), unit, ...extra, goal, goalMet: value !== null && met(value) && extra['goalMet'] !== false, ...failed, ...base, peakRssMb: run.peakRssMib });
+    const failed =
+      value === null
+        ? run.exceeded !== undefined
+          ? { exceeded: run.exceeded, reached: run.reached, afterS: round(run.wallS, 1) }
+          : { failed: `exit ${run.exit}`, reached: run.reached }
+        : {};
+    print({
+      bench: 'practice',
+      metric,
+      value: value === null ? null : round(value),
+      unit,
+      ...extra,
+      goal,
+      goalMet: value !== null && met(value) && extra['goalMet'] !== false,
+      ...failed,
+      ...base,
+      peakRssMb: run.peakRssMib,
+    });
   };
   const worker = async (kind: PracticeJobKind): Promise<PracticeJobRun> => {
     const job: PracticeJob = {
@@ -152,12 +244,22 @@ async function measureSize(store: PracticeStore, size: string, bounds: Bounds, k
     };
     return runPracticeJob(`practice ${size}`, job, bounds);
   };
-  const cli = async (command: string, ...rest: string[]): Promise<{ run: BoundedRun; json: Record<string, unknown> | undefined }> => {
+  const cli = async (
+    command: string,
+    ...rest: string[]
+  ): Promise<{ run: BoundedRun; json: Record<string, unknown> | undefined }> => {
     progress(`practice ${size}: chartlog ${command}…`);
-    const run = await runBounded(`${size} chartlog ${command}`, ['--import', 'tsx', 'src/cli/main.ts', command, ...rest], bounds);
+    const run = await runBounded(
+      `${size} chartlog ${command}`,
+      ['--import', 'tsx', 'src/cli/main.ts', command, ...rest],
+      bounds,
+    );
     let json: Record<string, unknown> | undefined;
     try {
-      json = run.exceeded === undefined && run.exit === 0 ? (JSON.parse(run.stdout) as Record<string, unknown>) : undefined;
+      json =
+        run.exceeded === undefined && run.exit === 0
+          ? (JSON.parse(run.stdout) as Record<string, unknown>)
+          : undefined;
     } catch {
       json = undefined;
     }
@@ -166,25 +268,51 @@ async function measureSize(store: PracticeStore, size: string, bounds: Bounds, k
 
   const open = await worker('open');
   const o = open.result as OpenResult | undefined;
-  emitMetric('open_s', o?.openS ?? null, open.run, o ? { opening: o.opening, eventsReadAtOpen: o.eventsReadAtOpen } : {});
+  emitMetric(
+    'open_s',
+    o?.openS ?? null,
+    open.run,
+    o ? { opening: o.opening, eventsReadAtOpen: o.eventsReadAtOpen } : {},
+  );
   emitMetric('open_rss_mb', o?.openRssMb ?? null, open.run);
-  emitMetric('rss_after_reading_every_patient_mb', o?.rssAfterReadingMb ?? null, open.run, o ? { readEveryPatientS: round(o.readEveryPatientS) } : {});
-  for (const [kind, metric] of [['read', 'read_cold_ms'], ['record', 'record_ms']] as const) {
+  emitMetric(
+    'rss_after_reading_every_patient_mb',
+    o?.rssAfterReadingMb ?? null,
+    open.run,
+    o ? { readEveryPatientS: round(o.readEveryPatientS) } : {},
+  );
+  for (const [kind, metric] of [
+    ['read', 'read_cold_ms'],
+    ['record', 'record_ms'],
+  ] as const) {
     const { run, result } = await worker(kind);
     const ms = (result as LatencyResult | undefined)?.ms;
-    emitMetric(metric, ms ? percentile(ms, 99) : null, run, ms ? { p50: round(percentile(ms, 50)), p99: round(percentile(ms, 99)), samples: ms.length } : {});
+    emitMetric(
+      metric,
+      ms ? percentile(ms, 99) : null,
+      run,
+      ms ? { p50: round(percentile(ms, 50)), p99: round(percentile(ms, 99)), samples: ms.length } : {},
+    );
   }
   const hash = await worker('hash');
   emitMetric('replica_hash_ms', (hash.result as HashResult | undefined)?.hashMs ?? null, hash.run);
 
   const startup = await cli('--help');
-  for (const [command, metric] of [['status', 'status_s'], ['conflicts', 'conflicts_s']] as const) {
+  for (const [command, metric] of [
+    ['status', 'status_s'],
+    ['conflicts', 'conflicts_s'],
+  ] as const) {
     const { run, json } = await cli(command, '--store', store.storePath, '--json');
     emitMetric(metric, json ? run.wallS : null, run, { cliStartupS: round(startup.run.wallS) });
   }
   const catchup = await worker('catchup');
   const c = catchup.result as CatchupResult | undefined;
-  emitMetric('catchup_s', c?.catchupS ?? null, catchup.run, c ? { recorded: c.recorded, accepted: c.accepted, openThreeReplicasS: round(c.openS) } : {});
+  emitMetric(
+    'catchup_s',
+    c?.catchupS ?? null,
+    catchup.run,
+    c ? { recorded: c.recorded, accepted: c.accepted, openThreeReplicasS: round(c.openS) } : {},
+  );
   let eps: number | null;
   let replayRun: BoundedRun;
   let replayExtra: Record<string, unknown>;
@@ -192,24 +320,51 @@ async function measureSize(store: PracticeStore, size: string, bounds: Bounds, k
     // The CLI's replay rebuilds the store's projection: on a copy, so the cached store stays as built.
     const copy = join(scratchDir, 'replay.chartlog');
     copyStore(store.storePath, copy);
-    const replay = await cli('replay', '--store', copy, '--json', ...(knobs.replayWorkers !== undefined ? ['--workers', String(knobs.replayWorkers)] : []));
+    const replay = await cli(
+      'replay',
+      '--store',
+      copy,
+      '--json',
+      ...(knobs.replayWorkers !== undefined ? ['--workers', String(knobs.replayWorkers)] : []),
+    );
     rmSync(scratchDir, { recursive: true, force: true });
     mkdirSync(scratchDir, { recursive: true });
     eps = typeof replay.json?.['eventsPerSecond'] === 'number' ? replay.json['eventsPerSecond'] : null;
     replayRun = replay.run;
-    replayExtra = { via: 'chartlog replay --json', workers: knobs.replayWorkers ?? 'default', seconds: typeof replay.json?.['seconds'] === 'number' ? round(replay.json['seconds']) : null };
+    replayExtra = {
+      via: 'chartlog replay --json',
+      workers: knobs.replayWorkers ?? 'default',
+      seconds: typeof replay.json?.['seconds'] === 'number' ? round(replay.json['seconds']) : null,
+    };
   } else {
     const replay = await worker('replay');
     const r = replay.result as RebuildResult | undefined;
     const seconds = r?.runsS[0];
     eps = r !== undefined && seconds !== undefined ? r.events / seconds : null;
     replayRun = replay.run;
-    replayExtra = { via: 'projection.rebuild() in a worker', workers: knobs.replayWorkers ?? 'default', ...(r && seconds !== undefined ? { seconds: round(seconds), streams: r.streams, hashMs: round(r.hashMs) } : {}) };
+    replayExtra = {
+      via: 'projection.rebuild() in a worker',
+      workers: knobs.replayWorkers ?? 'default',
+      ...(r && seconds !== undefined
+        ? { seconds: round(seconds), streams: r.streams, hashMs: round(r.hashMs) }
+        : {}),
+    };
   }
-  emitMetric('replay_events_per_s', eps === null ? null : Math.round(eps), replayRun, { ...replayExtra, goalMet: eps !== null && eps >= 500_000 && replayRun.peakRssMib <= 512 });
+  emitMetric('replay_events_per_s', eps === null ? null : Math.round(eps), replayRun, {
+    ...replayExtra,
+    goalMet: eps !== null && eps >= 500_000 && replayRun.peakRssMib <= 512,
+  });
   // The bound on any replay in one thread here: reading and parsing every event, nothing else.
   const scan = await worker('scan');
   const s = scan.result as ScanResult | undefined;
-  print({ bench: 'practice', metric: 'replay_floor_events_per_s', value: s === undefined ? null : Math.round(s.events / s.seconds), unit: 'events/s', note: 'every event body read (better-sqlite3, position order) and JSON.parse-d in one thread, nothing else: the most a one-thread replay could reach', ...base, peakRssMb: scan.run.peakRssMib });
+  print({
+    bench: 'practice',
+    metric: 'replay_floor_events_per_s',
+    value: s === undefined ? null : Math.round(s.events / s.seconds),
+    unit: 'events/s',
+    note: 'every event body read (better-sqlite3, position order) and JSON.parse-d in one thread, nothing else: the most a one-thread replay could reach',
+    ...base,
+    peakRssMb: scan.run.peakRssMib,
+  });
   return values;
 }

@@ -40,11 +40,22 @@ export async function run(options: BenchOptions): Promise<void> {
   const patients = Math.max(1, Math.round(requested / EVENTS_PER_PATIENT));
   const runs = Math.round(numberArg(options.args, '--runs', 'rebuild') ?? 3);
   const cacheMib = numberArg(options.args, '--cache-mib', 'rebuild');
-  const bounds: Bounds = { budgetS: numberArg(options.args, '--budget-s', 'rebuild') ?? 1800, rssCapMib: numberArg(options.args, '--rss-cap-mib', 'rebuild') ?? 6000 };
+  const bounds: Bounds = {
+    budgetS: numberArg(options.args, '--budget-s', 'rebuild') ?? 1800,
+    rssCapMib: numberArg(options.args, '--rss-cap-mib', 'rebuild') ?? 6000,
+  };
 
-  const store = await practiceStore({ patients, eventsPerPatient: EVENTS_PER_PATIENT, concurrency: 0.01, seed: 1, catchupPerSite: 0 });
+  const store = await practiceStore({
+    patients,
+    eventsPerPatient: EVENTS_PER_PATIENT,
+    concurrency: 0.01,
+    seed: 1,
+    catchupPerSite: 0,
+  });
   const events = store.events;
-  progress(`rebuild: store ${store.storePath} (${events} events over ${patients} patients) ${store.cached ? 'cached' : `built in ${store.buildS.toFixed(1)} s`}`);
+  progress(
+    `rebuild: store ${store.storePath} (${events} events over ${patients} patients) ${store.cached ? 'cached' : `built in ${store.buildS.toFixed(1)} s`}`,
+  );
   const job = (kind: 'replay' | 'fold'): PracticeJob => ({
     kind,
     storePath: store.storePath,
@@ -62,23 +73,63 @@ export async function run(options: BenchOptions): Promise<void> {
   for (const method of ['replay', 'fold'] as const) {
     const { run, result } = await runPracticeJob(`rebuild ${events}`, job(method), bounds);
     const r = result as RebuildResult | undefined;
-    const common = { method, events, patients, runs, ...(method === 'replay' ? { cacheMib: cacheMib ?? 'default' } : {}) };
+    const common = {
+      method,
+      events,
+      patients,
+      runs,
+      ...(method === 'replay' ? { cacheMib: cacheMib ?? 'default' } : {}),
+    };
     if (r === undefined) {
-      const why = run.exceeded !== undefined ? { exceeded: run.exceeded, afterS: Math.round(run.wallS) } : { failed: `exit ${run.exit}` };
-      process.stdout.write(JSON.stringify({ bench: 'rebuild', metric: 'events_per_s', value: null, unit: 'events/s', ...common, ...why, reached: run.reached, peakRssMb: run.peakRssMib }) + '\n');
+      const why =
+        run.exceeded !== undefined
+          ? { exceeded: run.exceeded, afterS: Math.round(run.wallS) }
+          : { failed: `exit ${run.exit}` };
+      process.stdout.write(
+        JSON.stringify({
+          bench: 'rebuild',
+          metric: 'events_per_s',
+          value: null,
+          unit: 'events/s',
+          ...common,
+          ...why,
+          reached: run.reached,
+          peakRssMb: run.peakRssMib,
+        }) + '\n',
+      );
       continue;
     }
     results.set(method, r);
     const rates = r.runsS.map((s) => r.events / s);
-    emit({ bench: 'rebuild', metric: 'events_per_s', value: Math.round(median(rates)), unit: 'events/s', ...common, statistic: 'median', min: Math.round(Math.min(...rates)), max: Math.round(Math.max(...rates)), streams: r.streams, ...(r.loadS !== undefined ? { loadS: Math.round(r.loadS * 100) / 100 } : {}) });
-    emit({ bench: 'rebuild', metric: 'replica_hash_ms', value: Math.round(r.hashMs * 1000) / 1000, unit: 'ms', method, streams: r.streams });
+    emit({
+      bench: 'rebuild',
+      metric: 'events_per_s',
+      value: Math.round(median(rates)),
+      unit: 'events/s',
+      ...common,
+      statistic: 'median',
+      min: Math.round(Math.min(...rates)),
+      max: Math.round(Math.max(...rates)),
+      streams: r.streams,
+      ...(r.loadS !== undefined ? { loadS: Math.round(r.loadS * 100) / 100 } : {}),
+    });
+    emit({
+      bench: 'rebuild',
+      metric: 'replica_hash_ms',
+      value: Math.round(r.hashMs * 1000) / 1000,
+      unit: 'ms',
+      method,
+      streams: r.streams,
+    });
     emit({ bench: 'rebuild', metric: 'peak_rss_mb', value: run.peakRssMib, unit: 'MiB', method, events });
   }
   const replay = results.get('replay');
   const fold = results.get('fold');
   if (replay === undefined || fold === undefined) return;
   if (replay.hash !== fold.hash || replay.conflicts !== fold.conflicts || replay.events !== fold.events) {
-    throw new Error(`rebuild: the persisted projection differs from the in-memory fold (hash ${replay.hash} vs ${fold.hash}, conflicts ${replay.conflicts} vs ${fold.conflicts}, events ${replay.events} vs ${fold.events})`);
+    throw new Error(
+      `rebuild: the persisted projection differs from the in-memory fold (hash ${replay.hash} vs ${fold.hash}, conflicts ${replay.conflicts} vs ${fold.conflicts}, events ${replay.events} vs ${fold.events})`,
+    );
   }
   emit({ bench: 'rebuild', metric: 'open_conflicts', value: replay.conflicts, unit: 'conflicts', events });
 }

@@ -18,5 +18,7 @@ if (!name || name === '--help' || !available.includes(name)) {
   process.exit(name && name !== '--help' ? 2 : 0);
 }
 const options: BenchOptions = { quick: rest.includes('--quick'), args: rest.filter((a) => a !== '--quick') };
-const mod = (await import(pathToFileURL(join(here, `${name}.bench.ts`)).href)) as { run(options: BenchOptions): Promise<void> };
+const mod = (await import(pathToFileURL(join(here, `${name}.bench.ts`)).href)) as {
+  run(options: BenchOptions): Promise<void>;
+};
 await mod.run(options);

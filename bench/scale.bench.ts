@@ -47,26 +47,51 @@ import type { LatencyResult } from './practice/practiceJob.js';
 import { practiceStore } from './practice/practiceStore.js';
 import { runPracticeJob } from './practice/runPracticeJob.js';
 import { runWorker } from './scale/runWorker.js';
-import { CONCURRENCY, EVENTS_PER_PATIENT, SEED, type RebuildResult, type SyncResult } from './scale/scaleJob.js';
-import { growthRatios, loadAverage, machineInfo, summariseSize, type ScaleResults, type SizeSummary } from './scale/scaleResults.js';
+import {
+  CONCURRENCY,
+  EVENTS_PER_PATIENT,
+  SEED,
+  type RebuildResult,
+  type SyncResult,
+} from './scale/scaleJob.js';
+import {
+  growthRatios,
+  loadAverage,
+  machineInfo,
+  summariseSize,
+  type ScaleResults,
+  type SizeSummary,
+} from './scale/scaleResults.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const GOAL = 1.5;
 
 /** Runs the scale curves (see the file comment). */
 export async function run(options: BenchOptions): Promise<void> {
-  const sizes = parseSizes(argValue(options.args, '--sizes')) ?? (options.quick ? [10_000, 30_000, 100_000] : [10_000, 100_000, 1_000_000]);
+  const sizes =
+    parseSizes(argValue(options.args, '--sizes')) ??
+    (options.quick ? [10_000, 30_000, 100_000] : [10_000, 100_000, 1_000_000]);
   const runsArg = argValue(options.args, '--runs');
   const runs = runsArg === undefined ? undefined : Number(runsArg);
-  if (runs !== undefined && !(Number.isInteger(runs) && runs >= 1)) throw new Error(`--runs must be a positive integer, got ${runsArg}`);
-  const out = resolve(root, argValue(options.args, '--out') ?? (options.quick ? '.bench-out/scale-quick.json' : 'bench/results/scale.json'));
+  if (runs !== undefined && !(Number.isInteger(runs) && runs >= 1))
+    throw new Error(`--runs must be a positive integer, got ${runsArg}`);
+  const out = resolve(
+    root,
+    argValue(options.args, '--out') ??
+      (options.quick ? '.bench-out/scale-quick.json' : 'bench/results/scale.json'),
+  );
   const cacheMib = numberArg(options.args, '--cache-mib', 'scale');
 
   const startedAt = new Date().toISOString();
   const commit = gitCommit();
   const loadStart = loadAverage();
   const lines: BenchLine[] = [];
-  const say = (line: { readonly metric: string; readonly value: number; readonly unit: string; readonly [extra: string]: string | number | boolean }): void => {
+  const say = (line: {
+    readonly metric: string;
+    readonly value: number;
+    readonly unit: string;
+    readonly [extra: string]: string | number | boolean;
+  }): void => {
     const full: BenchLine = { bench: 'scale', ...line };
     lines.push(full);
     emit(full);
@@ -77,7 +102,12 @@ export async function run(options: BenchOptions): Promise<void> {
   for (const events of sizes) {
     const patients = Math.max(1, Math.round(events / EVENTS_PER_PATIENT));
     progress(`scale: ${events} events over ${patients} patients`);
-    const rebuild = await runWorker({ kind: 'rebuild', events, patients, runs: runs ?? (events >= 1_000_000 ? 3 : 5) });
+    const rebuild = await runWorker({
+      kind: 'rebuild',
+      events,
+      patients,
+      runs: runs ?? (events >= 1_000_000 ? 3 : 5),
+    });
     if (rebuild.kind !== 'rebuild') throw new Error('scale: expected a rebuild result');
     const syncRuns = runs ?? (events >= 1_000_000 ? 1 : 3);
     const syncs: SyncResult[] = [];
@@ -90,22 +120,87 @@ export async function run(options: BenchOptions): Promise<void> {
     raw.push({ rebuild, sync: syncs, open });
     const s = summariseSize(rebuild, syncs, open);
     summaries.push(s);
-    say({ metric: 'rebuild_us_per_event', value: s.rebuild.usPerEvent, unit: 'µs/event', events, patients, runs: s.rebuild.runsUsPerEvent.length, statistic: 'median', min: Math.min(...s.rebuild.runsUsPerEvent), gcPercent: s.rebuild.gcPercent, gcMajorPercent: s.rebuild.gcMajorPercent });
+    say({
+      metric: 'rebuild_us_per_event',
+      value: s.rebuild.usPerEvent,
+      unit: 'µs/event',
+      events,
+      patients,
+      runs: s.rebuild.runsUsPerEvent.length,
+      statistic: 'median',
+      min: Math.min(...s.rebuild.runsUsPerEvent),
+      gcPercent: s.rebuild.gcPercent,
+      gcMajorPercent: s.rebuild.gcMajorPercent,
+    });
     say({ metric: 'hash_us_per_event', value: s.rebuild.hashUsPerEvent, unit: 'µs/event', events, patients });
-    say({ metric: 'sync_us_per_event', value: s.sync.usPerEvent, unit: 'µs/event', events, patients, accepted: s.sync.accepted, runs: s.sync.runsUsPerEvent.length, statistic: 'median', min: Math.min(...s.sync.runsUsPerEvent), gcPercent: s.sync.gcPercent, gcMajorPercent: s.sync.gcMajorPercent });
-    say({ metric: 'record_us_per_event', value: s.sync.recordUsPerEvent, unit: 'µs/event', events, patients, runs: s.sync.runsUsPerEvent.length, statistic: 'median' });
-    say({ metric: 'heap_bytes_per_event', value: s.memory.heapBytesPerEvent, unit: 'bytes/event', events, patients, eventsBytes: s.memory.eventsBytesPerEvent, chartBytes: s.memory.chartBytesPerEvent });
-    say({ metric: 'sync_heap_bytes_per_replica_event', value: s.memory.syncHeapBytesPerReplicaEvent, unit: 'bytes/event', events, patients, replicas: 3 });
+    say({
+      metric: 'sync_us_per_event',
+      value: s.sync.usPerEvent,
+      unit: 'µs/event',
+      events,
+      patients,
+      accepted: s.sync.accepted,
+      runs: s.sync.runsUsPerEvent.length,
+      statistic: 'median',
+      min: Math.min(...s.sync.runsUsPerEvent),
+      gcPercent: s.sync.gcPercent,
+      gcMajorPercent: s.sync.gcMajorPercent,
+    });
+    say({
+      metric: 'record_us_per_event',
+      value: s.sync.recordUsPerEvent,
+      unit: 'µs/event',
+      events,
+      patients,
+      runs: s.sync.runsUsPerEvent.length,
+      statistic: 'median',
+    });
+    say({
+      metric: 'heap_bytes_per_event',
+      value: s.memory.heapBytesPerEvent,
+      unit: 'bytes/event',
+      events,
+      patients,
+      eventsBytes: s.memory.eventsBytesPerEvent,
+      chartBytes: s.memory.chartBytesPerEvent,
+    });
+    say({
+      metric: 'sync_heap_bytes_per_replica_event',
+      value: s.memory.syncHeapBytesPerReplicaEvent,
+      unit: 'bytes/event',
+      events,
+      patients,
+      replicas: 3,
+    });
     say({ metric: 'rss_mb', value: s.memory.rebuildRssMb, unit: 'MiB', events, patients, phase: 'rebuild' });
     say({ metric: 'rss_mb', value: s.memory.syncRssMb, unit: 'MiB', events, patients, phase: 'sync' });
     const cache = cacheMib ?? 'default';
     say({ metric: 'open_ms', value: s.open.openMs, unit: 'ms', events, patients, cacheMib: cache });
     say({ metric: 'open_rss_mb', value: s.open.openRssMb, unit: 'MiB', events, patients, cacheMib: cache });
-    say({ metric: 'read_cold_ms', value: s.open.readColdMs, unit: 'ms', events, patients, statistic: 'median', p99: s.open.readColdP99Ms, samples: s.open.readColdSamples, cacheMib: cache });
+    say({
+      metric: 'read_cold_ms',
+      value: s.open.readColdMs,
+      unit: 'ms',
+      events,
+      patients,
+      statistic: 'median',
+      p99: s.open.readColdP99Ms,
+      samples: s.open.readColdSamples,
+      cacheMib: cache,
+    });
   }
 
   const growth = growthRatios(summaries, GOAL);
-  for (const g of growth) say({ metric: g.metric, value: g.value, unit: 'ratio', from: g.from, to: g.to, goal: g.goal, met: g.value <= g.goal });
+  for (const g of growth)
+    say({
+      metric: g.metric,
+      value: g.value,
+      unit: 'ratio',
+      from: g.from,
+      to: g.to,
+      goal: g.goal,
+      met: g.value <= g.goal,
+    });
 
   const results: ScaleResults = {
     bench: 'scale',
@@ -124,15 +219,27 @@ export async function run(options: BenchOptions): Promise<void> {
   };
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
-  progress(`scale: wrote ${out}; plot with: node scripts/plot-scale.mjs ${out === resolve(root, 'bench/results/scale.json') ? '' : out}`.trimEnd());
+  progress(
+    `scale: wrote ${out}; plot with: node scripts/plot-scale.mjs ${out === resolve(root, 'bench/results/scale.json') ? '' : out}`.trimEnd(),
+  );
 }
 
 /**
  * Opens a replica on a cached SQLite store of `events` events over `patients` patients
  * (current projection) in a fresh bounded process, and reads up to 50 patients cold.
  */
-async function openAndReadCold(events: number, patients: number, cacheMib: number | undefined): Promise<LatencyResult> {
-  const store = await practiceStore({ patients, eventsPerPatient: EVENTS_PER_PATIENT, concurrency: CONCURRENCY, seed: SEED, catchupPerSite: 0 });
+async function openAndReadCold(
+  events: number,
+  patients: number,
+  cacheMib: number | undefined,
+): Promise<LatencyResult> {
+  const store = await practiceStore({
+    patients,
+    eventsPerPatient: EVENTS_PER_PATIENT,
+    concurrency: CONCURRENCY,
+    seed: SEED,
+    catchupPerSite: 0,
+  });
   const job = {
     kind: 'read' as const,
     storePath: store.storePath,
@@ -145,7 +252,10 @@ async function openAndReadCold(events: number, patients: number, cacheMib: numbe
     ...(cacheMib !== undefined ? { cacheBytes: Math.round(cacheMib * 1024 * 1024) } : {}),
   };
   const { run, result } = await runPracticeJob(`  scale ${events}`, job, { budgetS: 600, rssCapMib: 6000 });
-  if (result === undefined) throw new Error(`scale: opening a replica on ${store.storePath} failed (${run.exceeded ?? `exit ${run.exit}`}: ${run.reached})`);
+  if (result === undefined)
+    throw new Error(
+      `scale: opening a replica on ${store.storePath} failed (${run.exceeded ?? `exit ${run.exit}`}: ${run.reached})`,
+    );
   return result as LatencyResult;
 }
 
@@ -160,15 +270,21 @@ function argValue(args: readonly string[], name: string): string | undefined {
 function parseSizes(text: string | undefined): number[] | undefined {
   if (text === undefined) return undefined;
   const sizes = text.split(',').map((s) => Number(s.trim().replace(/_/g, '')));
-  if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 100)) throw new Error(`--sizes wants event counts ≥ 100, comma-separated, got ${text}`);
+  if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 100))
+    throw new Error(`--sizes wants event counts ≥ 100, comma-separated, got ${text}`);
   return [...new Set(sizes)].sort((a, b) => a - b);
 }
 
 /** The commit measured, marked dirty when src/ has uncommitted changes (others may be optimising it). */
 function gitCommit(): string {
   try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: root, encoding: 'utf8' }).trim() !== '';
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: root,
+      encoding: 'utf8',
+    }).trim();
+    const dirty =
+      execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: root, encoding: 'utf8' }).trim() !==
+      '';
     return dirty ? `${head}+dirty` : head;
   } catch {
     return 'unknown';

@@ -26,7 +26,8 @@ const STREAMS: readonly StreamId[] = Array.from({ length: 100 }, (_, i) => strea
 function generate(count: number): ChartEvent[] {
   const writers = SITES.map((site, i) => makeWriter(site, { seed: 7 + i }));
   const out: ChartEvent[] = [];
-  for (let i = 0; out.length < count; i++) out.push(...siteEvents(writers[i % writers.length]!, Math.min(50, count - out.length), STREAMS));
+  for (let i = 0; out.length < count; i++)
+    out.push(...siteEvents(writers[i % writers.length]!, Math.min(50, count - out.length), STREAMS));
   return out;
 }
 
@@ -52,7 +53,9 @@ async function timeReadStream(log: EventLog, stream: StreamId): Promise<{ rate: 
 }
 
 function filesBytes(dir: string, prefix: string): number {
-  return readdirSync(dir).filter((f) => f.startsWith(prefix)).reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
+  return readdirSync(dir)
+    .filter((f) => f.startsWith(prefix))
+    .reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
 }
 
 const round = (v: number): number => Math.round(v);
@@ -63,16 +66,30 @@ export async function run(options: BenchOptions): Promise<void> {
   try {
     // Each run generates its own events just before its timed region and drops them
     // after, so no run pays for a large heap left over by another.
-    const appendCounts: Record<number, number> = options.quick ? { 1: 300, 100: 20_000, 1000: 50_000 } : { 1: 2_000, 100: 100_000, 1000: 200_000 };
+    const appendCounts: Record<number, number> = options.quick
+      ? { 1: 300, 100: 20_000, 1000: 50_000 }
+      : { 1: 2_000, 100: 100_000, 1000: 200_000 };
     let file = 0;
-    for (const [sync, batches] of [['full', [1, 100, 1000]], ['normal', [100]]] as const) {
+    for (const [sync, batches] of [
+      ['full', [1, 100, 1000]],
+      ['normal', [100]],
+    ] as const) {
       for (const batch of batches) {
         const count = appendCounts[batch] as number;
         const events = generate(count);
         const log = openSqliteEventLog(join(dir, `append-${++file}.chartlog`), { synchronous: sync });
         const rate = await timeAppend(log, events, batch);
         await log.close();
-        emit({ bench: 'store', metric: 'append_events_per_s', store: 'sqlite', sync, batch, events: count, value: round(rate), unit: 'events/s' });
+        emit({
+          bench: 'store',
+          metric: 'append_events_per_s',
+          store: 'sqlite',
+          sync,
+          batch,
+          events: count,
+          value: round(rate),
+          unit: 'events/s',
+        });
       }
     }
 
@@ -83,29 +100,84 @@ export async function run(options: BenchOptions): Promise<void> {
     const path = join(dir, 'read.chartlog');
     await fill(readCount, [openSqliteEventLog(path, { synchronous: 'normal' })], true);
     const bytes = filesBytes(dir, 'read.chartlog');
-    emit({ bench: 'store', metric: 'bytes_per_event', store: 'sqlite', events: readCount, value: round(bytes / readCount), unit: 'bytes' });
+    emit({
+      bench: 'store',
+      metric: 'bytes_per_event',
+      store: 'sqlite',
+      events: readCount,
+      value: round(bytes / readCount),
+      unit: 'bytes',
+    });
     const log = openSqliteEventLog(path, { readOnly: true });
     const all = await timeReadAll(log);
-    emit({ bench: 'store', metric: 'read_events_per_s', store: 'sqlite', scope: 'all', events: all.n, value: round(all.rate), unit: 'events/s' });
+    emit({
+      bench: 'store',
+      metric: 'read_events_per_s',
+      store: 'sqlite',
+      scope: 'all',
+      events: all.n,
+      value: round(all.rate),
+      unit: 'events/s',
+    });
     const one = await timeReadStream(log, STREAMS[0]!);
-    emit({ bench: 'store', metric: 'read_events_per_s', store: 'sqlite', scope: 'stream', events: one.n, value: round(one.rate), unit: 'events/s' });
+    emit({
+      bench: 'store',
+      metric: 'read_events_per_s',
+      store: 'sqlite',
+      scope: 'stream',
+      events: one.n,
+      value: round(one.rate),
+      unit: 'events/s',
+    });
     await log.close();
 
     const memoryCount = options.quick ? 50_000 : 200_000;
     for (const batch of [1, 100, 1000]) {
       const events = generate(memoryCount);
       const rate = await timeAppend(createMemoryEventLog(), events, batch);
-      emit({ bench: 'store', metric: 'append_events_per_s', store: 'memory', batch, events: memoryCount, value: round(rate), unit: 'events/s' });
+      emit({
+        bench: 'store',
+        metric: 'append_events_per_s',
+        store: 'memory',
+        batch,
+        events: memoryCount,
+        value: round(rate),
+        unit: 'events/s',
+      });
     }
     const heapBefore = process.memoryUsage().heapUsed;
     const memory = createMemoryEventLog();
     await fill(memoryCount, [memory], false);
     const heapAfter = process.memoryUsage().heapUsed;
-    emit({ bench: 'store', metric: 'bytes_per_event', store: 'memory', events: memoryCount, value: round((heapAfter - heapBefore) / memoryCount), unit: 'bytes', note: 'heap growth, events included' });
+    emit({
+      bench: 'store',
+      metric: 'bytes_per_event',
+      store: 'memory',
+      events: memoryCount,
+      value: round((heapAfter - heapBefore) / memoryCount),
+      unit: 'bytes',
+      note: 'heap growth, events included',
+    });
     const mAll = await timeReadAll(memory);
-    emit({ bench: 'store', metric: 'read_events_per_s', store: 'memory', scope: 'all', events: mAll.n, value: round(mAll.rate), unit: 'events/s' });
+    emit({
+      bench: 'store',
+      metric: 'read_events_per_s',
+      store: 'memory',
+      scope: 'all',
+      events: mAll.n,
+      value: round(mAll.rate),
+      unit: 'events/s',
+    });
     const mOne = await timeReadStream(memory, STREAMS[0]!);
-    emit({ bench: 'store', metric: 'read_events_per_s', store: 'memory', scope: 'stream', events: mOne.n, value: round(mOne.rate), unit: 'events/s' });
+    emit({
+      bench: 'store',
+      metric: 'read_events_per_s',
+      store: 'memory',
+      scope: 'stream',
+      events: mOne.n,
+      value: round(mOne.rate),
+      unit: 'events/s',
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -10,7 +10,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clinicalSchema, createHybridClock, createKeyring, createMemoryEventLog, createReplica, generateSiteKeys, syncReplicas, type EventLog, type Replica, type SiteKeys } from '../src/index.js';
+import {
+  clinicalSchema,
+  createHybridClock,
+  createKeyring,
+  createMemoryEventLog,
+  createReplica,
+  generateSiteKeys,
+  syncReplicas,
+  type EventLog,
+  type Replica,
+  type SiteKeys,
+} from '../src/index.js';
 import { openSqliteEventLog } from '../src/store/sqlite/sqliteEventLog.js';
 import { emit, progress, type BenchOptions } from './emit.js';
 import { generateSaves, WORKLOAD_SITES } from './workload/primaryCareSaves.js';
@@ -34,9 +45,17 @@ export async function run(options: BenchOptions): Promise<void> {
       const sites = new Map<string, OfflineSite>();
       for (const site of WORKLOAD_SITES) {
         let wall = saves[0]?.at ?? 0;
-        const store = dir === undefined ? createMemoryEventLog() : openSqliteEventLog(join(dir, `${site}.db`));
+        const store =
+          dir === undefined ? createMemoryEventLog() : openSqliteEventLog(join(dir, `${site}.db`));
         stores.push(store);
-        const replica = await createReplica({ site, keys: keys.get(site) as SiteKeys, store, schema: clinicalSchema, keyring: createKeyring(publicKeys), clock: createHybridClock({ wallClock: () => wall }) });
+        const replica = await createReplica({
+          site,
+          keys: keys.get(site) as SiteKeys,
+          store,
+          schema: clinicalSchema,
+          keyring: createKeyring(publicKeys),
+          clock: createHybridClock({ wallClock: () => wall }),
+        });
         sites.set(site, { replica, setWall: (ms) => (wall = ms) });
       }
       const replicas: Replica[] = [...sites.values()].map((s) => s.replica);
@@ -46,7 +65,14 @@ export async function run(options: BenchOptions): Promise<void> {
       const counts = await recordSavesOffline(saves, sites);
       const recordS = (performance.now() - r0) / 1000;
       const recorded = [...counts.values()].reduce((a, b) => a + b, 0);
-      emit({ bench: 'sync', metric: 'record_events_per_s', value: Math.round(recorded / recordS), unit: 'events/s', store: kind, events: recorded });
+      emit({
+        bench: 'sync',
+        metric: 'record_events_per_s',
+        value: Math.round(recorded / recordS),
+        unit: 'events/s',
+        store: kind,
+        events: recorded,
+      });
 
       progress(`sync (${kind}): syncing ${recorded} events between ${replicas.length} sites…`);
       const s0 = performance.now();
@@ -57,17 +83,52 @@ export async function run(options: BenchOptions): Promise<void> {
       const seconds = (performance.now() - s0) / 1000;
       const hashes = replicas.map((r) => r.chart.hash());
 
-      if (report.refused.count > 0) throw new Error(`sync refused ${report.refused.count} events: ${JSON.stringify(report.refused.examples.slice(0, 3))}`);
-      const vectors = await Promise.all(replicas.map(async (r) => JSON.stringify(Object.entries(await r.versionVector()).sort())));
-      if (new Set(vectors).size !== 1) throw new Error(`replicas did not converge: version vectors ${vectors.join(' ')}`);
-      if (new Set(hashes).size !== 1) throw new Error(`replicas did not converge: chart hashes ${hashes.join(' ')}`);
+      if (report.refused.count > 0)
+        throw new Error(
+          `sync refused ${report.refused.count} events: ${JSON.stringify(report.refused.examples.slice(0, 3))}`,
+        );
+      const vectors = await Promise.all(
+        replicas.map(async (r) => JSON.stringify(Object.entries(await r.versionVector()).sort())),
+      );
+      if (new Set(vectors).size !== 1)
+        throw new Error(`replicas did not converge: version vectors ${vectors.join(' ')}`);
+      if (new Set(hashes).size !== 1)
+        throw new Error(`replicas did not converge: chart hashes ${hashes.join(' ')}`);
       replicas.forEach((r, i) => {
-        if (sizes[i] !== recorded) throw new Error(`${r.site} holds ${sizes[i]} events in its chart, not ${recorded}`);
+        if (sizes[i] !== recorded)
+          throw new Error(`${r.site} holds ${sizes[i]} events in its chart, not ${recorded}`);
       });
 
-      emit({ bench: 'sync', metric: 'seconds', value: Math.round(seconds * 1000) / 1000, unit: 's', store: kind, sites: replicas.length, eventsPerSite: perSite, goal: 3 });
-      if (kind === 'memory') emit({ bench: 'sync', metric: 'wire_bytes_per_canonical_byte', value: Math.round((report.bytes / report.eventBytes) * 1000) / 1000, unit: 'ratio', bytes: report.bytes, canonicalBytes: report.eventBytes, goal: 1.1 });
-      emit({ bench: 'sync', metric: 'events_per_s', value: Math.round(report.accepted / seconds), unit: 'events/s', store: kind, accepted: report.accepted, messages: report.messages, passes: report.passes });
+      emit({
+        bench: 'sync',
+        metric: 'seconds',
+        value: Math.round(seconds * 1000) / 1000,
+        unit: 's',
+        store: kind,
+        sites: replicas.length,
+        eventsPerSite: perSite,
+        goal: 3,
+      });
+      if (kind === 'memory')
+        emit({
+          bench: 'sync',
+          metric: 'wire_bytes_per_canonical_byte',
+          value: Math.round((report.bytes / report.eventBytes) * 1000) / 1000,
+          unit: 'ratio',
+          bytes: report.bytes,
+          canonicalBytes: report.eventBytes,
+          goal: 1.1,
+        });
+      emit({
+        bench: 'sync',
+        metric: 'events_per_s',
+        value: Math.round(report.accepted / seconds),
+        unit: 'events/s',
+        store: kind,
+        accepted: report.accepted,
+        messages: report.messages,
+        passes: report.passes,
+      });
     } finally {
       for (const s of stores) await s.close();
       if (dir !== undefined) rmSync(dir, { recursive: true, force: true });

@@ -106,19 +106,46 @@ async function compare(s: Settings, dir: string): Promise<void> {
   const workload = async (perSite: number): Promise<PreparedWorkload> => {
     let w = workloads.get(perSite);
     if (w === undefined) {
-      const patients = perSite === s.perSite ? s.patients : Math.max(1, Math.round(s.patients * (perSite / s.perSite)));
-      progress(`vs-crdt: generating ${3 * perSite} saves over ${patients} patients (seed ${s.seed}) and the expected state…`);
-      w = await prepareWorkload({ perSite, patients, seed: s.seed, dir, ...(s.dumpDir === undefined ? {} : { dumpDir: s.dumpDir }) });
+      const patients =
+        perSite === s.perSite ? s.patients : Math.max(1, Math.round(s.patients * (perSite / s.perSite)));
+      progress(
+        `vs-crdt: generating ${3 * perSite} saves over ${patients} patients (seed ${s.seed}) and the expected state…`,
+      );
+      w = await prepareWorkload({
+        perSite,
+        patients,
+        seed: s.seed,
+        dir,
+        ...(s.dumpDir === undefined ? {} : { dumpDir: s.dumpDir }),
+      });
       workloads.set(perSite, w);
-      progress(`  saves ${w.savesHash}: ${w.expected.fields} fields, ${w.expected.multiSite} of them registers written at several sites (left out of the comparison)`);
+      progress(
+        `  saves ${w.savesHash}: ${w.expected.fields} fields, ${w.expected.multiSite} of them registers written at several sites (left out of the comparison)`,
+      );
     }
     return w;
   };
   const headline = await workload(s.perSite);
-  emit({ bench: 'vs-crdt', metric: 'fields_compared', value: headline.expected.fields - headline.expected.multiSite, unit: 'fields', perSite: s.perSite, patients: s.patients, saves: headline.saves, savesHash: headline.savesHash, multiSiteRegistersExcluded: headline.expected.multiSite, logicalDigest: headline.expected.logical.slice(0, 16) });
+  emit({
+    bench: 'vs-crdt',
+    metric: 'fields_compared',
+    value: headline.expected.fields - headline.expected.multiSite,
+    unit: 'fields',
+    perSite: s.perSite,
+    patients: s.patients,
+    saves: headline.saves,
+    savesHash: headline.savesHash,
+    multiSiteRegistersExcluded: headline.expected.multiSite,
+    logicalDigest: headline.expected.logical.slice(0, 16),
+  });
 
   const rows: SystemFigures[] = [];
-  const figures = await measureInterleaved(s.systems, headline, (system) => (system === 'automerge' ? s.automergeReps : s.reps), s);
+  const figures = await measureInterleaved(
+    s.systems,
+    headline,
+    (system) => (system === 'automerge' ? s.automergeReps : s.reps),
+    s,
+  );
   for (const system of s.systems) {
     const measured = figures.get(system) as SystemFigures;
     rows.push(measured);
@@ -127,15 +154,29 @@ async function compare(s: Settings, dir: string): Promise<void> {
       const smaller = await workload(Math.max(100, Math.round(s.perSite * FALLBACK_FRACTION)));
       const small = (await measureInterleaved([system], smaller, () => 1, s)).get(system) as SystemFigures;
       rows.push(small);
-      emitFigures(small, smaller.patients, `measured at N = ${smaller.perSite}/site: N = ${s.perSite} went over budget`);
+      emitFigures(
+        small,
+        smaller.patients,
+        `measured at N = ${smaller.perSite}/site: N = ${s.perSite} went over budget`,
+      );
       if (small.bound === undefined) {
         const factor = s.perSite / smaller.perSite;
-        emit({ bench: 'vs-crdt', metric: 'total_s_extrapolated', value: Math.round(small.totalS * factor * 10) / 10, unit: 's', system, perSite: s.perSite, fromPerSite: smaller.perSite, method: 'linear in N from a smaller run: an estimate, not a measurement' });
+        emit({
+          bench: 'vs-crdt',
+          metric: 'total_s_extrapolated',
+          value: Math.round(small.totalS * factor * 10) / 10,
+          unit: 's',
+          system,
+          perSite: s.perSite,
+          fromPerSite: smaller.perSite,
+          method: 'linear in N from a smaller run: an estimate, not a measurement',
+        });
       }
     }
   }
 
-  const ratios: { ours: SystemName; versus: SystemName; speedup: number; memory: number; bound: boolean }[] = [];
+  const ratios: { ours: SystemName; versus: SystemName; speedup: number; memory: number; bound: boolean }[] =
+    [];
   for (const ours of ['chartlog', 'chartlog-no-integrity'] as const) {
     const mine = figures.get(ours);
     if (mine === undefined || mine.bound !== undefined) continue;
@@ -143,12 +184,20 @@ async function compare(s: Settings, dir: string): Promise<void> {
       const other = figures.get(versus);
       if (other === undefined) continue;
       emitRatios(mine, other, GOALS[versus]);
-      ratios.push({ ours, versus, speedup: other.totalS / mine.totalS, memory: mine.peakRssMb / other.peakRssMb, bound: other.bound !== undefined });
+      ratios.push({
+        ours,
+        versus,
+        speedup: other.totalS / mine.totalS,
+        memory: mine.peakRssMb / other.peakRssMb,
+        bound: other.bound !== undefined,
+      });
     }
   }
   const off = figures.get('chartlog-no-integrity');
   if (off !== undefined && off.bound === undefined && Number(off.notes['signedHeads']) > 0) {
-    progress(`vs-crdt: WARNING: chartlog-no-integrity still signed ${off.notes['signedHeads']} heads: this checkout's createReplica ignores \`integrity: false\`, so both chartlog rows measure the same thing`);
+    progress(
+      `vs-crdt: WARNING: chartlog-no-integrity still signed ${off.notes['signedHeads']} heads: this checkout's createReplica ignores \`integrity: false\`, so both chartlog rows measure the same thing`,
+    );
   }
   printTable(rows, ratios);
 }
@@ -159,7 +208,12 @@ async function compare(s: Settings, dir: string): Promise<void> {
  * system alike. Each run is checked ({@link verifyRun}); a system whose run goes over
  * budget is not run again and gets that run's lower bounds.
  */
-async function measureInterleaved(systems: readonly SystemName[], w: PreparedWorkload, repsOf: (system: SystemName) => number, s: Settings): Promise<Map<SystemName, SystemFigures>> {
+async function measureInterleaved(
+  systems: readonly SystemName[],
+  w: PreparedWorkload,
+  repsOf: (system: SystemName) => number,
+  s: Settings,
+): Promise<Map<SystemName, SystemFigures>> {
   const results = new Map<SystemName, WorkerResult[]>(systems.map((system) => [system, []]));
   const stopped = new Map<SystemName, SystemFigures>();
   const rounds = Math.max(...systems.map(repsOf));
@@ -168,7 +222,15 @@ async function measureInterleaved(systems: readonly SystemName[], w: PreparedWor
       if (rep > repsOf(system) || stopped.has(system)) continue;
       progress(`vs-crdt: ${system}, N = ${w.perSite}/site, run ${rep}/${repsOf(system)}…`);
       const outcome = await runWorker(
-        { system, perSite: w.perSite, patients: w.patients, seed: w.seed, multiSiteFile: w.multiSiteFile, options: s.options, ...(s.dumpDir === undefined ? {} : { dumpDir: s.dumpDir }) },
+        {
+          system,
+          perSite: w.perSite,
+          patients: w.patients,
+          seed: w.seed,
+          multiSiteFile: w.multiSiteFile,
+          options: s.options,
+          ...(s.dumpDir === undefined ? {} : { dumpDir: s.dumpDir }),
+        },
         s.budget,
         (p) => progress(`  ${p.phase}: ${p.seconds.toFixed(2)} s`),
       );
@@ -180,41 +242,71 @@ async function measureInterleaved(systems: readonly SystemName[], w: PreparedWor
       }
       verifyRun(outcome.result, w);
       const r = outcome.result;
-      progress(`  checked: 3 sites converged, ${r.digests[0]?.fields} fields as expected; peak RSS ${r.peakRssMb} MiB`);
+      progress(
+        `  checked: 3 sites converged, ${r.digests[0]?.fields} fields as expected; peak RSS ${r.peakRssMb} MiB`,
+      );
       (results.get(system) as WorkerResult[]).push(r);
     }
   }
   // A system stopped after some runs finished reports the bounds: its runs are not all comparable.
-  return new Map(systems.map((system) => [system, stopped.get(system) ?? figuresFromRuns(system, results.get(system) as WorkerResult[])]));
+  return new Map(
+    systems.map((system) => [
+      system,
+      stopped.get(system) ?? figuresFromRuns(system, results.get(system) as WorkerResult[]),
+    ]),
+  );
 }
 
 function parseSettings(options: BenchOptions): Settings {
   const args = new Map<string, string>();
   for (const a of options.args) {
     const at = a.indexOf('=');
-    if (at < 0) throw new Error(`vs-crdt: unknown argument ${a} (options are key=value; see the header of bench/vs-crdt.bench.ts)`);
+    if (at < 0)
+      throw new Error(
+        `vs-crdt: unknown argument ${a} (options are key=value; see the header of bench/vs-crdt.bench.ts)`,
+      );
     args.set(a.slice(0, at), a.slice(at + 1));
   }
-  const known = ['systems', 'reps', 'automerge-reps', 'n', 'patients', 'seed', 'budget-s', 'budget-mb', 'dump', 'chartlog-batch', 'automerge-values', 'automerge-merge', 'crdt-docs'];
-  for (const k of args.keys()) if (!known.includes(k)) throw new Error(`vs-crdt: unknown option ${k}= (known: ${known.join(', ')})`);
+  const known = [
+    'systems',
+    'reps',
+    'automerge-reps',
+    'n',
+    'patients',
+    'seed',
+    'budget-s',
+    'budget-mb',
+    'dump',
+    'chartlog-batch',
+    'automerge-values',
+    'automerge-merge',
+    'crdt-docs',
+  ];
+  for (const k of args.keys())
+    if (!known.includes(k)) throw new Error(`vs-crdt: unknown option ${k}= (known: ${known.join(', ')})`);
   const int = (key: string, fallback: number): number => {
     const v = args.get(key);
     if (v === undefined) return fallback;
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`vs-crdt: ${key}= must be a positive integer, got ${v}`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new Error(`vs-crdt: ${key}= must be a positive integer, got ${v}`);
     return n;
   };
   const perSite = int('n', options.quick ? 20_000 : 100_000);
   const systems = (args.get('systems')?.split(',') ?? [...SYSTEM_NAMES]).map((name) => {
-    if (!isSystemName(name)) throw new Error(`vs-crdt: unknown system ${name} (known: ${SYSTEM_NAMES.join(', ')})`);
+    if (!isSystemName(name))
+      throw new Error(`vs-crdt: unknown system ${name} (known: ${SYSTEM_NAMES.join(', ')})`);
     return name;
   });
   const values = args.get('automerge-values');
-  if (values !== undefined && values !== 'json' && values !== 'nested') throw new Error('vs-crdt: automerge-values= is json or nested');
+  if (values !== undefined && values !== 'json' && values !== 'nested')
+    throw new Error('vs-crdt: automerge-values= is json or nested');
   const merge = args.get('automerge-merge');
-  if (merge !== undefined && merge !== 'since' && merge !== 'sync') throw new Error('vs-crdt: automerge-merge= is since or sync');
+  if (merge !== undefined && merge !== 'since' && merge !== 'sync')
+    throw new Error('vs-crdt: automerge-merge= is since or sync');
   const docs = args.get('crdt-docs');
-  if (docs !== undefined && docs !== 'site' && docs !== 'patient') throw new Error('vs-crdt: crdt-docs= is site or patient');
+  if (docs !== undefined && docs !== 'site' && docs !== 'patient')
+    throw new Error('vs-crdt: crdt-docs= is site or patient');
   const batch = args.get('chartlog-batch') === undefined ? undefined : int('chartlog-batch', 1);
   const dumpDir = args.get('dump');
   return {

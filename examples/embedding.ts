@@ -1,4 +1,13 @@
-import { clinicalSchema, createChart, createEventWriter, listConflicts, patientStream, readAllergies, recordAllergy, siteId } from 'chartlog';
+import {
+  clinicalSchema,
+  createChart,
+  createEventWriter,
+  listConflicts,
+  patientStream,
+  readAllergies,
+  recordAllergy,
+  siteId,
+} from 'chartlog';
 
 const writer = createEventWriter({ site: siteId('practice-a') }); // one per site: seq, clock, hash chain
 const chart = createChart({ schema: clinicalSchema }); // the projection every read comes from

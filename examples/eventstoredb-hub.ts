@@ -77,7 +77,12 @@ export interface EventStoreDbHubResult {
   readonly converged: boolean;
   /** The hub's stream prefix. */
   readonly prefix: string;
-  readonly sites: readonly { readonly site: string; readonly events: number; readonly stateHash: string; readonly vector: VersionVector }[];
+  readonly sites: readonly {
+    readonly site: string;
+    readonly events: number;
+    readonly stateHash: string;
+    readonly vector: VersionVector;
+  }[];
   /** Events the hub holds. */
   readonly hubEvents: number;
   readonly hubVector: VersionVector;
@@ -94,8 +99,12 @@ interface Site {
   synced: number;
 }
 
-const PENICILLIN = { coding: [{ system: 'http://snomed.info/sct', code: '764146007', display: 'Penicillin' }] };
-const AMLODIPINE = { coding: [{ system: 'https://dmd.nhs.uk', code: '319283006', display: 'Amlodipine 5mg tablets' }] };
+const PENICILLIN = {
+  coding: [{ system: 'http://snomed.info/sct', code: '764146007', display: 'Penicillin' }],
+};
+const AMLODIPINE = {
+  coding: [{ system: 'https://dmd.nhs.uk', code: '319283006', display: 'Amlodipine 5mg tablets' }],
+};
 
 /** Runs the story against the hub at `connectionString`; see the file comment. */
 export async function runEventStoreDbHub(options: EventStoreDbHubOptions): Promise<EventStoreDbHubResult> {
@@ -103,7 +112,10 @@ export async function runEventStoreDbHub(options: EventStoreDbHubOptions): Promi
   const prefix = options.prefix ?? `hub${Date.now().toString(36)}`;
   const batch = { maxEvents: options.batchSize ?? 25 };
   const link = { up: true };
-  const outage = options.outage ?? { begin: async () => void (link.up = false), end: async () => void (link.up = true) };
+  const outage = options.outage ?? {
+    begin: async () => void (link.up = false),
+    end: async () => void (link.up = true),
+  };
   let now = Date.UTC(2024, 6, 19, 8, 0, 0);
   const at = { now: () => new Date(now) }; // clinical commands date their records by the story's clock
 
@@ -114,17 +126,34 @@ export async function runEventStoreDbHub(options: EventStoreDbHubOptions): Promi
   const dir = mkdtempSync(join(tmpdir(), 'chartlog-esdb-hub-'));
   const sites = new Map<string, Site>();
   try {
-    say(`hub: EventStoreDB at ${options.connectionString.replace(/\/\/[^@/]*@/, '//***@')}, streams ${prefix}-*; sites' SQLite files in ${dir}`);
+    say(
+      `hub: EventStoreDB at ${options.connectionString.replace(/\/\/[^@/]*@/, '//***@')}, streams ${prefix}-*; sites' SQLite files in ${dir}`,
+    );
     for (const [i, name] of names.entries()) {
       const store = openSqliteEventLog(join(dir, `${name}.chartlog`));
-      const replica = await createReplica({ site: name, keys: keys[i]!, keyring: createKeyring(trusted), schema: clinicalSchema, store, clock: createHybridClock({ wallClock: () => now + i * 250 }) });
-      const hub = behindLink(await createEventStoreDbEventLog({ connectionString: options.connectionString, prefix }), link);
+      const replica = await createReplica({
+        site: name,
+        keys: keys[i]!,
+        keyring: createKeyring(trusted),
+        schema: clinicalSchema,
+        store,
+        clock: createHybridClock({ wallClock: () => now + i * 250 }),
+      });
+      const hub = behindLink(
+        await createEventStoreDbEventLog({ connectionString: options.connectionString, prefix }),
+        link,
+      );
       sites.set(name, { name, replica, hub, synced: 0 });
     }
     const site = (name: (typeof names)[number]): Site => sites.get(name)!;
     const [a, b, hospital] = [site('practice-a'), site('practice-b'), site('hospital')];
-    const author = (s: Site) => ({ id: `clinician-${s.name}`, role: s === hospital ? 'registrar' : 'gp', org: s.name });
-    const chart = (s: Site, patient: string): StreamState | undefined => s.replica.chart.state(patientStream(patient));
+    const author = (s: Site) => ({
+      id: `clinician-${s.name}`,
+      role: s === hospital ? 'registrar' : 'gp',
+      org: s.name,
+    });
+    const chart = (s: Site, patient: string): StreamState | undefined =>
+      s.replica.chart.state(patientStream(patient));
     const record = async (s: Site, drafts: readonly EventDraft[]): Promise<void> => {
       await s.replica.recordAll(drafts);
       now += 5 * 60_000;
@@ -136,30 +165,91 @@ export async function runEventStoreDbHub(options: EventStoreDbHubOptions): Promi
       try {
         const r = await syncWithHub(s.replica, s.hub, batch);
         s.synced = await own();
-        say(`${indent}${s.name.padEnd(10)} <-> hub: pushed ${r.pushed}, pulled ${r.pulled} (${r.messages} messages)${r.refused.count ? `, REFUSED ${r.refused.count}` : ''}`);
+        say(
+          `${indent}${s.name.padEnd(10)} <-> hub: pushed ${r.pushed}, pulled ${r.pulled} (${r.messages} messages)${r.refused.count ? `, REFUSED ${r.refused.count}` : ''}`,
+        );
         return r.pushed + r.pulled;
       } catch (error) {
         if (!isChartlogError(error) || error.code !== 'STORE_UNAVAILABLE') throw error;
-        say(`${indent}${s.name.padEnd(10)}: hub unreachable (${error.code}); ${(await own()) - s.synced} events waiting locally`);
+        say(
+          `${indent}${s.name.padEnd(10)}: hub unreachable (${error.code}); ${(await own()) - s.synced} events waiting locally`,
+        );
         return 0;
       }
     };
 
     say('08:00  a normal morning, hub reachable: each site syncs with it as it works');
-    const patients = { 'practice-a': ['ann-jones', 'raj-patel', 'mia-wong'], 'practice-b': ['bob-smith', 'eve-adams', 'tom-okafor'] } as const;
+    const patients = {
+      'practice-a': ['ann-jones', 'raj-patel', 'mia-wong'],
+      'practice-b': ['bob-smith', 'eve-adams', 'tom-okafor'],
+    } as const;
     for (const s of [a, b]) {
       for (const [i, pid] of patients[s.name as keyof typeof patients].entries()) {
-        await record(s, [registerPatient(undefined, { patientId: pid, name: { family: pid.split('-')[1]!, given: [pid.split('-')[0]!] }, birthDate: `19${50 + i * 9}-03-1${i}`, gender: i % 2 ? 'male' : 'female', generalPractitioner: `Organization/${s.name}`, author: author(s) }, at)]);
+        await record(s, [
+          registerPatient(
+            undefined,
+            {
+              patientId: pid,
+              name: { family: pid.split('-')[1]!, given: [pid.split('-')[0]!] },
+              birthDate: `19${50 + i * 9}-03-1${i}`,
+              gender: i % 2 ? 'male' : 'female',
+              generalPractitioner: `Organization/${s.name}`,
+              author: author(s),
+            },
+            at,
+          ),
+        ]);
       }
       await sync(s);
     }
-    await record(a, [recordAllergy(chart(a, 'ann-jones'), { patientId: 'ann-jones', allergyId: 'allergy-ann-penicillin', code: PENICILLIN, criticality: 'low', author: author(a) }, at)]);
-    await record(b, [prescribe(chart(b, 'bob-smith'), { patientId: 'bob-smith', medicationRequestId: 'rx-bob-amlodipine', medication: AMLODIPINE, dosage: { text: '5 mg once daily' }, author: author(b) }, at)]);
+    await record(a, [
+      recordAllergy(
+        chart(a, 'ann-jones'),
+        {
+          patientId: 'ann-jones',
+          allergyId: 'allergy-ann-penicillin',
+          code: PENICILLIN,
+          criticality: 'low',
+          author: author(a),
+        },
+        at,
+      ),
+    ]);
+    await record(b, [
+      prescribe(
+        chart(b, 'bob-smith'),
+        {
+          patientId: 'bob-smith',
+          medicationRequestId: 'rx-bob-amlodipine',
+          medication: AMLODIPINE,
+          dosage: { text: '5 mg once daily' },
+          author: author(b),
+        },
+        at,
+      ),
+    ]);
     for (const s of [a, b]) await sync(s);
     // Ann arrives at the hospital: it pulls her record from the hub, then sees her.
     await sync(hospital);
-    await record(hospital, [startEncounter(chart(hospital, 'ann-jones'), { patientId: 'ann-jones', encounterId: 'enc-ann-ed', author: author(hospital) }, at)]);
-    await record(hospital, [addConsultationNote(chart(hospital, 'ann-jones'), { patientId: 'ann-jones', encounterId: 'enc-ann-ed', text: 'Admitted with a rash after amoxicillin; penicillin allergy on the GP record', author: author(hospital) }, at)]);
+    await record(hospital, [
+      startEncounter(
+        chart(hospital, 'ann-jones'),
+        { patientId: 'ann-jones', encounterId: 'enc-ann-ed', author: author(hospital) },
+        at,
+      ),
+    ]);
+    await record(hospital, [
+      addConsultationNote(
+        chart(hospital, 'ann-jones'),
+        {
+          patientId: 'ann-jones',
+          encounterId: 'enc-ann-ed',
+          text: 'Admitted with a rash after amoxicillin; penicillin allergy on the GP record',
+          author: author(hospital),
+        },
+        at,
+      ),
+    ]);
     for (const s of [hospital, a, b]) await sync(s);
 
     const hours = options.outageHours ?? 4;
@@ -167,27 +257,84 @@ export async function runEventStoreDbHub(options: EventStoreDbHubOptions): Promi
     say(`10:00  OUTAGE: the hub is unreachable for ${hours} hours; every site keeps recording locally`);
     await outage.begin();
     // The same allergy's criticality, changed at two sites that cannot see each other.
-    await record(a, [updateAllergy(chart(a, 'ann-jones'), { patientId: 'ann-jones', allergyId: 'allergy-ann-penicillin', criticality: 'high', note: 'Hospital phoned: anaphylaxis', author: author(a) }, at)]);
-    await record(hospital, [updateAllergy(chart(hospital, 'ann-jones'), { patientId: 'ann-jones', allergyId: 'allergy-ann-penicillin', criticality: 'unable-to-assess', note: 'Reaction under investigation', author: author(hospital) }, at)]);
+    await record(a, [
+      updateAllergy(
+        chart(a, 'ann-jones'),
+        {
+          patientId: 'ann-jones',
+          allergyId: 'allergy-ann-penicillin',
+          criticality: 'high',
+          note: 'Hospital phoned: anaphylaxis',
+          author: author(a),
+        },
+        at,
+      ),
+    ]);
+    await record(hospital, [
+      updateAllergy(
+        chart(hospital, 'ann-jones'),
+        {
+          patientId: 'ann-jones',
+          allergyId: 'allergy-ann-penicillin',
+          criticality: 'unable-to-assess',
+          note: 'Reaction under investigation',
+          author: author(hospital),
+        },
+        at,
+      ),
+    ]);
     for (let hour = 0; hour < hours; hour++) {
       for (const s of [a, b]) {
         for (const pid of patients[s.name as keyof typeof patients]) {
           const encounterId = `enc-${pid}-${hour}`;
-          await record(s, [startEncounter(chart(s, pid), { patientId: pid, encounterId, author: author(s) }, at)]);
           await record(s, [
-            recordObservation(chart(s, pid), { patientId: pid, code: VITAL_SIGNS.heartRate, value: { valueQuantity: { value: 64 + hour * 3, unit: '/min' } }, author: author(s) }, at),
-            addConsultationNote(chart(s, pid), { patientId: pid, encounterId, text: `Seen at ${s.name} during the outage, hour ${hour + 1}; recorded locally`, author: author(s) }, at),
+            startEncounter(chart(s, pid), { patientId: pid, encounterId, author: author(s) }, at),
+          ]);
+          await record(s, [
+            recordObservation(
+              chart(s, pid),
+              {
+                patientId: pid,
+                code: VITAL_SIGNS.heartRate,
+                value: { valueQuantity: { value: 64 + hour * 3, unit: '/min' } },
+                author: author(s),
+              },
+              at,
+            ),
+            addConsultationNote(
+              chart(s, pid),
+              {
+                patientId: pid,
+                encounterId,
+                text: `Seen at ${s.name} during the outage, hour ${hour + 1}; recorded locally`,
+                author: author(s),
+              },
+              at,
+            ),
           ]);
         }
       }
-      await record(hospital, [recordObservation(chart(hospital, 'ann-jones'), { patientId: 'ann-jones', code: VITAL_SIGNS.oxygenSaturation, value: { valueQuantity: { value: 95 + (hour % 3), unit: '%' } }, author: author(hospital) }, at)]);
+      await record(hospital, [
+        recordObservation(
+          chart(hospital, 'ann-jones'),
+          {
+            patientId: 'ann-jones',
+            code: VITAL_SIGNS.oxygenSaturation,
+            value: { valueQuantity: { value: 95 + (hour % 3), unit: '%' } },
+            author: author(hospital),
+          },
+          at,
+        ),
+      ]);
       now = Date.UTC(2024, 6, 19, 11 + hour, 0, 0);
       if (hour === hours - 1) break;
       say(`${String(11 + hour).padStart(2, '0')}:00  still cut off; every site tries the hub:`);
       for (const s of sites.values()) await sync(s);
     }
 
-    say(`${String(10 + hours).padStart(2, '0')}:00  the hub is back: the sites sync one by one until nothing moves`);
+    say(
+      `${String(10 + hours).padStart(2, '0')}:00  the hub is back: the sites sync one by one until nothing moves`,
+    );
     await outage.end();
     for (let pass = 1; pass <= 3; pass++) {
       let moved = 0;
@@ -197,10 +344,26 @@ export async function runEventStoreDbHub(options: EventStoreDbHubOptions): Promi
 
     const hubVector = await a.hub.versionVector();
     const rows: EventStoreDbHubResult['sites'][number][] = [];
-    for (const s of sites.values()) rows.push({ site: s.name, events: await s.replica.store.count(), stateHash: s.replica.chart.hash(), vector: await s.replica.versionVector() });
+    for (const s of sites.values())
+      rows.push({
+        site: s.name,
+        events: await s.replica.store.count(),
+        stateHash: s.replica.chart.hash(),
+        vector: await s.replica.versionVector(),
+      });
     const hubEvents = Object.values(hubVector).reduce((n, seq) => n + seq, 0);
-    const converged = rows.every((r) => vectorsEqual(r.vector, hubVector) && r.events === hubEvents && r.stateHash === rows[0]!.stateHash);
-    return { converged, prefix, sites: rows, hubEvents, hubVector, conflicts: await hospital.replica.conflicts() };
+    const converged = rows.every(
+      (r) =>
+        vectorsEqual(r.vector, hubVector) && r.events === hubEvents && r.stateHash === rows[0]!.stateHash,
+    );
+    return {
+      converged,
+      prefix,
+      sites: rows,
+      hubEvents,
+      hubVector,
+      conflicts: await hospital.replica.conflicts(),
+    };
   } finally {
     for (const s of sites.values()) await Promise.all([s.hub.close(), s.replica.store.close()]);
     rmSync(dir, { recursive: true, force: true });
@@ -209,7 +372,15 @@ export async function runEventStoreDbHub(options: EventStoreDbHubOptions): Promi
 
 /** The hub as a site reaches it: while `link.up` is false every call fails as an unreachable node's does. */
 function behindLink(hub: EventLog, link: { readonly up: boolean }): EventLog {
-  const via = <T>(call: () => Promise<T>): Promise<T> => (link.up ? call() : Promise.reject(new ChartlogError('STORE_UNAVAILABLE', 'the hub is unreachable: the link is down (simulated outage)')));
+  const via = <T>(call: () => Promise<T>): Promise<T> =>
+    link.up
+      ? call()
+      : Promise.reject(
+          new ChartlogError(
+            'STORE_UNAVAILABLE',
+            'the hub is unreachable: the link is down (simulated outage)',
+          ),
+        );
   return {
     append: (events) => via(() => hub.append(events)),
     readSite: (site, fromSeq, limit) => via(() => hub.readSite(site, fromSeq, limit)),
@@ -234,9 +405,22 @@ const USAGE = `examples/eventstoredb-hub.ts needs an EventStoreDB/KurrentDB node
 
 /** The command line: see the file comment. Returns the exit code. */
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let values: { esdb?: string | undefined; prefix?: string | undefined; json?: boolean | undefined; help?: boolean | undefined };
+  let values: {
+    esdb?: string | undefined;
+    prefix?: string | undefined;
+    json?: boolean | undefined;
+    help?: boolean | undefined;
+  };
   try {
-    ({ values } = parseArgs({ args: [...argv], options: { esdb: { type: 'string' }, prefix: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        esdb: { type: 'string' },
+        prefix: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
     return 2;
@@ -248,28 +432,48 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   }
   let result: EventStoreDbHubResult;
   try {
-    result = await runEventStoreDbHub({ connectionString, ...(values.prefix ? { prefix: values.prefix } : {}), onProgress: (line) => process.stderr.write(`${line}\n`) });
+    result = await runEventStoreDbHub({
+      connectionString,
+      ...(values.prefix ? { prefix: values.prefix } : {}),
+      onProgress: (line) => process.stderr.write(`${line}\n`),
+    });
   } catch (error) {
     const code = isChartlogError(error) ? error.code : undefined;
     process.stderr.write(`error: ${code ? `${code}: ` : ''}${(error as Error).message}\n`);
-    if (code === 'STORE_UNAVAILABLE') process.stderr.write('Is the hub running at that address? --help shows how to start one.\n');
+    if (code === 'STORE_UNAVAILABLE')
+      process.stderr.write('Is the hub running at that address? --help shows how to start one.\n');
     return code === 'INVALID_OPTION' ? 2 : code?.startsWith('STORE_') ? 3 : 1;
   }
   const out = (line: string): boolean => process.stdout.write(`${line}\n`);
   if (values.json) {
-    out(JSON.stringify({ converged: result.converged, prefix: result.prefix, sites: result.sites.map(({ site, events, stateHash }) => ({ site, events, stateHash })), hubEvents: result.hubEvents, conflicts: result.conflicts }));
+    out(
+      JSON.stringify({
+        converged: result.converged,
+        prefix: result.prefix,
+        sites: result.sites.map(({ site, events, stateHash }) => ({ site, events, stateHash })),
+        hubEvents: result.hubEvents,
+        conflicts: result.conflicts,
+      }),
+    );
     return result.converged ? 0 : 1;
   }
   out('site          events  state hash');
-  for (const r of result.sites) out(`${r.site.padEnd(12)}  ${String(r.events).padStart(6)}  ${r.stateHash.slice(0, 16)}`);
+  for (const r of result.sites)
+    out(`${r.site.padEnd(12)}  ${String(r.events).padStart(6)}  ${r.stateHash.slice(0, 16)}`);
   out(`hub           ${String(result.hubEvents).padStart(6)}  (EventStoreDB streams ${result.prefix}-*)`);
-  out(result.converged ? '\nconverged: every site holds every event in the hub and shows the same records.' : '\nNOT CONVERGED');
+  out(
+    result.converged
+      ? '\nconverged: every site holds every event in the hub and shows the same records.'
+      : '\nNOT CONVERGED',
+  );
   out(`\nopen conflicts for clinician review (${result.conflicts.length}):`);
   for (const c of result.conflicts) {
     out(`  ${c.stream} ${c.resource}.${c.field} (${c.rule}) provisional ${JSON.stringify(c.provisional)}`);
-    for (const w of c.writes) out(`      ${JSON.stringify(w.value)}  by ${w.author.id} at ${w.site}, ${w.hlc}`);
+    for (const w of c.writes)
+      out(`      ${JSON.stringify(w.value)}  by ${w.author.id} at ${w.site}, ${w.hlc}`);
   }
   return result.converged ? 0 : 1;
 }
 
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop() ?? '')) process.exitCode = await main(process.argv.slice(2));
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop() ?? ''))
+  process.exitCode = await main(process.argv.slice(2));

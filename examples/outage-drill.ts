@@ -30,6 +30,8 @@ export type { OutageDrillOptions, OutageDrillResult } from '../src/cli/outageDri
 export { practiceFhirApp } from './practice-fhir-app.js';
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop() ?? '')) {
-  const commands = CLI_COMMANDS.map((c) => (c.name === 'demo' ? createDemoCommand({ fhirApp: practiceFhirApp }) : c));
+  const commands = CLI_COMMANDS.map((c) =>
+    c.name === 'demo' ? createDemoCommand({ fhirApp: practiceFhirApp }) : c,
+  );
   process.exitCode = await runCli(['demo', ...process.argv.slice(2)], commands);
 }

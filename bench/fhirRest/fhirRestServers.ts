@@ -59,7 +59,23 @@ export async function startChartlogServe(o: ChartlogServeOptions): Promise<FhirS
       fhirClients: [{ token: o.token, scope: 'read-write', author: { id: 'bench-app', role: 'clinician' } }],
     }),
   );
-  const args = ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--store', o.store, '--site', o.site, '--key', join(o.keyDir, `${o.site}.key`), '--peers', peers, '--port', '0', '--json'];
+  const args = [
+    '--import',
+    'tsx',
+    'src/cli/main.ts',
+    'serve',
+    '--store',
+    o.store,
+    '--site',
+    o.site,
+    '--key',
+    join(o.keyDir, `${o.site}.key`),
+    '--peers',
+    peers,
+    '--port',
+    '0',
+    '--json',
+  ];
   const server = await startChildServer('chartlog serve', args, root, listeningUrl, 600_000);
   return { ...server, fhirBase: `${server.url}/fhir` };
 }
@@ -68,9 +84,16 @@ export async function startChartlogServe(o: ChartlogServeOptions): Promise<FhirS
 export function installMedplumRouter(dir: string): void {
   if (existsSync(join(dir, 'node_modules', '@medplum', 'fhir-router', 'package.json'))) return;
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ private: true, description: 'the fhir-rest benchmark comparison server' }));
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ private: true, description: 'the fhir-rest benchmark comparison server' }),
+  );
   progress(`fhir-rest: npm install @medplum/fhir-router@${MEDPLUM_ROUTER_VERSION} into ${dir}`);
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', `@medplum/fhir-router@${MEDPLUM_ROUTER_VERSION}`], { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] });
+  execFileSync(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--no-save', `@medplum/fhir-router@${MEDPLUM_ROUTER_VERSION}`],
+    { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] },
+  );
 }
 
 /** Options of {@link startMedplumRouter}. */
@@ -85,14 +108,35 @@ export interface MedplumRouterOptions {
 }
 
 /** Starts the comparison server and waits until it has loaded the NDJSON and listens. */
-export async function startMedplumRouter(o: MedplumRouterOptions): Promise<FhirServer & { readonly resources: number }> {
+export async function startMedplumRouter(
+  o: MedplumRouterOptions,
+): Promise<FhirServer & { readonly resources: number }> {
   installMedplumRouter(o.medplumDir);
   let resources = 0;
-  const args = ['--import', 'tsx', 'bench/fhirRest/medplumRouterServer.ts', '--medplum', o.medplumDir, '--ndjson', o.ndjson, '--token', o.token, '--port', '0', ...(o.patientsFile !== undefined ? ['--patients', o.patientsFile] : [])];
-  const server = await startChildServer('medplum router', args, root, (line) => {
-    const url = listeningUrl(line);
-    if (url !== undefined) resources = (JSON.parse(line) as { resources: number }).resources;
-    return url;
-  }, 3_600_000);
+  const args = [
+    '--import',
+    'tsx',
+    'bench/fhirRest/medplumRouterServer.ts',
+    '--medplum',
+    o.medplumDir,
+    '--ndjson',
+    o.ndjson,
+    '--token',
+    o.token,
+    '--port',
+    '0',
+    ...(o.patientsFile !== undefined ? ['--patients', o.patientsFile] : []),
+  ];
+  const server = await startChildServer(
+    'medplum router',
+    args,
+    root,
+    (line) => {
+      const url = listeningUrl(line);
+      if (url !== undefined) resources = (JSON.parse(line) as { resources: number }).resources;
+      return url;
+    },
+    3_600_000,
+  );
   return { ...server, fhirBase: `${server.url}/fhir`, resources };
 }

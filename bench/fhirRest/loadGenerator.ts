@@ -75,26 +75,51 @@ export interface LoadResult {
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const ok = options.ok ?? ((r: LoadResponse) => r.status >= 200 && r.status < 300);
   const base = new URL(options.baseUrl);
-  if (base.protocol !== 'http:') throw new Error(`fhir-rest: the load generator speaks http://, not ${base.protocol}`);
-  const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency, maxFreeSockets: options.concurrency });
+  if (base.protocol !== 'http:')
+    throw new Error(`fhir-rest: the load generator speaks http://, not ${base.protocol}`);
+  const agent = new Agent({
+    keepAlive: true,
+    maxSockets: options.concurrency,
+    maxFreeSockets: options.concurrency,
+  });
   const prefix = base.pathname.replace(/\/$/, '');
   let index = 0;
   const exchange = (request: LoadRequest): Promise<LoadResponse> =>
     new Promise((done, fail) => {
       const body = request.body === undefined ? undefined : Buffer.from(request.body, 'utf8');
       const req = httpRequest(
-        { agent, host: base.hostname, port: base.port, method: request.method, path: prefix + request.path, headers: { ...options.headers, ...request.headers, ...(body !== undefined ? { 'content-length': String(body.length) } : {}) } },
+        {
+          agent,
+          host: base.hostname,
+          port: base.port,
+          method: request.method,
+          path: prefix + request.path,
+          headers: {
+            ...options.headers,
+            ...request.headers,
+            ...(body !== undefined ? { 'content-length': String(body.length) } : {}),
+          },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => done({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('end', () =>
+            done({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: Buffer.concat(chunks).toString('utf8'),
+            }),
+          );
           res.on('error', fail);
         },
       );
       req.on('error', fail);
       req.end(body);
     });
-  const send = async (request: LoadRequest, i: number): Promise<{ response?: LoadResponse; error?: string; ms: number }> => {
+  const send = async (
+    request: LoadRequest,
+    i: number,
+  ): Promise<{ response?: LoadResponse; error?: string; ms: number }> => {
     const t0 = performance.now();
     try {
       const response = await exchange(request);
@@ -105,7 +130,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       return { error: cause instanceof Error ? cause.message : String(cause), ms: performance.now() - t0 };
     }
   };
-  const workers = async (until: number, deadline: number, record?: (r: { response?: LoadResponse; error?: string; ms: number }) => void): Promise<void> => {
+  const workers = async (
+    until: number,
+    deadline: number,
+    record?: (r: { response?: LoadResponse; error?: string; ms: number }) => void,
+  ): Promise<void> => {
     const worker = async (): Promise<void> => {
       while (index < until && performance.now() < deadline) {
         const i = index++;
@@ -123,23 +152,41 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 
   try {
     const warmupMs = options.warmupMaxMs ?? options.maxMs;
-    await workers(options.warmupRequests ?? 0, warmupMs === undefined ? Number.POSITIVE_INFINITY : performance.now() + warmupMs);
+    await workers(
+      options.warmupRequests ?? 0,
+      warmupMs === undefined ? Number.POSITIVE_INFINITY : performance.now() + warmupMs,
+    );
     const latenciesMs: number[] = [];
     const statuses: Record<string, number> = {};
     let failed = 0;
     let firstFailure: string | undefined;
     const t0 = performance.now();
-    await workers(index + options.requests, options.maxMs === undefined ? Number.POSITIVE_INFINITY : t0 + options.maxMs, (r) => {
-      const key = r.response === undefined ? 'error' : String(r.response.status);
-      statuses[key] = (statuses[key] ?? 0) + 1;
-      if (r.response !== undefined && ok(r.response)) latenciesMs.push(r.ms);
-      else {
-        failed++;
-        firstFailure ??= r.response === undefined ? String(r.error) : `${r.response.status} ${r.response.body.slice(0, 300)}`;
-      }
-    });
+    await workers(
+      index + options.requests,
+      options.maxMs === undefined ? Number.POSITIVE_INFINITY : t0 + options.maxMs,
+      (r) => {
+        const key = r.response === undefined ? 'error' : String(r.response.status);
+        statuses[key] = (statuses[key] ?? 0) + 1;
+        if (r.response !== undefined && ok(r.response)) latenciesMs.push(r.ms);
+        else {
+          failed++;
+          firstFailure ??=
+            r.response === undefined
+              ? String(r.error)
+              : `${r.response.status} ${r.response.body.slice(0, 300)}`;
+        }
+      },
+    );
     const seconds = (performance.now() - t0) / 1000;
-    return { latenciesMs, seconds, ok: latenciesMs.length, failed, statuses, ...(firstFailure !== undefined ? { firstFailure } : {}), perSecond: latenciesMs.length / seconds };
+    return {
+      latenciesMs,
+      seconds,
+      ok: latenciesMs.length,
+      failed,
+      statuses,
+      ...(firstFailure !== undefined ? { firstFailure } : {}),
+      perSecond: latenciesMs.length / seconds,
+    };
   } finally {
     // Close the keep-alive sockets: the server must be able to stop.
     agent.destroy();

@@ -47,7 +47,11 @@ export interface FhirRestFigure {
 const FHIR_JSON = 'application/fhir+json';
 const round = (x: number, digits = 3): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
-function figure(metric: FhirRestFigure['metric'], r: LoadResult, extra: Partial<FhirRestFigure> = {}): FhirRestFigure {
+function figure(
+  metric: FhirRestFigure['metric'],
+  r: LoadResult,
+  extra: Partial<FhirRestFigure> = {},
+): FhirRestFigure {
   const any = r.latenciesMs.length > 0;
   return {
     metric,
@@ -64,7 +68,12 @@ function figure(metric: FhirRestFigure['metric'], r: LoadResult, extra: Partial<
 }
 
 /** `GET {base}/{type}/{id}` over the sample's random resources. */
-export async function measureReads(target: FhirRestTarget, sample: FhirRestSample, sizes: FhirRestSizes, seed = 2): Promise<FhirRestFigure> {
+export async function measureReads(
+  target: FhirRestTarget,
+  sample: FhirRestSample,
+  sizes: FhirRestSizes,
+  seed = 2,
+): Promise<FhirRestFigure> {
   const random = seededFloats(seed);
   const { resources } = sample;
   const result = await runLoad({
@@ -80,7 +89,12 @@ export async function measureReads(target: FhirRestTarget, sample: FhirRestSampl
 }
 
 /** `GET {base}/Observation?patient=Patient/<id>&_count=50` for random patients (the typed form: Medplum's in-memory search matches no bare id). */
-export async function measurePatientSearch(target: FhirRestTarget, sample: FhirRestSample, sizes: FhirRestSizes, seed = 3): Promise<FhirRestFigure> {
+export async function measurePatientSearch(
+  target: FhirRestTarget,
+  sample: FhirRestSample,
+  sizes: FhirRestSizes,
+  seed = 3,
+): Promise<FhirRestFigure> {
   const random = seededFloats(seed);
   const { patients } = sample;
   let entries = 0;
@@ -92,7 +106,10 @@ export async function measurePatientSearch(target: FhirRestTarget, sample: FhirR
     requests: sizes.searches,
     maxMs: sizes.maxS * 1000,
     headers: { authorization: `Bearer ${target.token}`, accept: FHIR_JSON },
-    next: () => ({ method: 'GET', path: `/Observation?patient=Patient/${encodeURIComponent(patients[Math.floor(random() * patients.length)] as string)}&_count=50` }),
+    next: () => ({
+      method: 'GET',
+      path: `/Observation?patient=Patient/${encodeURIComponent(patients[Math.floor(random() * patients.length)] as string)}&_count=50`,
+    }),
     ok: (r) => r.status === 200 && isSearchset(r),
     onResponse: (_i, r) => {
       if (r.status !== 200) return;
@@ -114,7 +131,12 @@ function isSearchset(r: LoadResponse): boolean {
  * each Observation of the sample is read (untimed, for its body and ETag), then written
  * once with a new `note`, workers never sharing a resource (so no write is stale).
  */
-export async function measureWrites(target: FhirRestTarget, sample: FhirRestSample, sizes: FhirRestSizes, runId: string): Promise<FhirRestFigure> {
+export async function measureWrites(
+  target: FhirRestTarget,
+  sample: FhirRestSample,
+  sizes: FhirRestSizes,
+  runId: string,
+): Promise<FhirRestFigure> {
   const ids = sample.observations.slice(0, sizes.writes + sizes.warmup);
   const read = new Map<number, { body: Record<string, unknown>; etag: string }>();
   const headers = { authorization: `Bearer ${target.token}`, accept: FHIR_JSON };
@@ -126,10 +148,18 @@ export async function measureWrites(target: FhirRestTarget, sample: FhirRestSamp
     next: (i) => (i < ids.length ? { method: 'GET', path: `/${ids[i] as string}` } : undefined),
     onResponse: (i, r) => {
       const etag = r.headers['etag'];
-      if (r.status === 200 && etag !== undefined) read.set(i, { body: JSON.parse(r.body) as Record<string, unknown>, etag });
+      if (r.status === 200 && etag !== undefined)
+        read.set(i, { body: JSON.parse(r.body) as Record<string, unknown>, etag });
     },
   });
-  if (read.size === 0) return figure('put_if_match', { ...prefetch, latenciesMs: [], ok: 0, perSecond: 0, firstFailure: `reading the resources to write gave no ETag: ${prefetch.firstFailure ?? `statuses ${JSON.stringify(prefetch.statuses)}`}` });
+  if (read.size === 0)
+    return figure('put_if_match', {
+      ...prefetch,
+      latenciesMs: [],
+      ok: 0,
+      perSecond: 0,
+      firstFailure: `reading the resources to write gave no ETag: ${prefetch.firstFailure ?? `statuses ${JSON.stringify(prefetch.statuses)}`}`,
+    });
   const order = [...read.keys()];
   const result = await runLoad({
     baseUrl: target.baseUrl,

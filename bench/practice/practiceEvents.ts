@@ -5,7 +5,15 @@
  * without holding millions of events or every field's shadow at once.
  */
 import type { KeyObject } from 'node:crypto';
-import { createEventWriter, createHybridClock, siteId, streamId, type ChartEvent, type EventId, type EventWriter } from '../../src/index.js';
+import {
+  createEventWriter,
+  createHybridClock,
+  siteId,
+  streamId,
+  type ChartEvent,
+  type EventId,
+  type EventWriter,
+} from '../../src/index.js';
 import { draftFromShadow, rememberWrites, type FieldShadow } from '../workload/fieldShadow.js';
 import { WORKLOAD_SITES, type Save } from '../workload/primaryCareSaves.js';
 
@@ -32,12 +40,22 @@ export interface PracticeEventStream {
  * when the next one starts (the workload never writes it again) and never holds
  * {@link WRITTEN_ONCE} resources: that keeps it to about 500 entries per patient.
  */
-export function createPracticeEventStream(privateKeys: ReadonlyMap<string, KeyObject> | undefined, signEvery = 256): PracticeEventStream {
+export function createPracticeEventStream(
+  privateKeys: ReadonlyMap<string, KeyObject> | undefined,
+  signEvery = 256,
+): PracticeEventStream {
   let wall = 0;
   const writers = new Map<string, EventWriter>(
     WORKLOAD_SITES.map((s) => {
       const key = privateKeys?.get(s);
-      return [s, createEventWriter({ site: siteId(s), clock: createHybridClock({ wallClock: () => wall }), ...(key ? { signing: { privateKey: key, every: signEvery } } : {}) })];
+      return [
+        s,
+        createEventWriter({
+          site: siteId(s),
+          clock: createHybridClock({ wallClock: () => wall }),
+          ...(key ? { signing: { privateKey: key, every: signEvery } } : {}),
+        }),
+      ];
     }),
   );
   const shadows = new Map<string, Map<string, FieldShadow>>();
@@ -50,11 +68,22 @@ export function createPracticeEventStream(privateKeys: ReadonlyMap<string, KeyOb
       if (save.type === 'encounter.started') {
         const started = save.writes[0]?.resource;
         const previous = encounters.get(save.patient);
-        if (previous !== undefined && previous !== started) for (const k of [...shadow.keys()]) if (k.startsWith(`${previous}#`)) shadow.delete(k);
+        if (previous !== undefined && previous !== started)
+          for (const k of [...shadow.keys()]) if (k.startsWith(`${previous}#`)) shadow.delete(k);
         if (started !== undefined) encounters.set(save.patient, started);
       }
-      const { data, pred, touched } = draftFromShadow(save, shadow, (resource) => !WRITTEN_ONCE.some((p) => resource.startsWith(p)));
-      const event = (writers.get(save.site) as EventWriter).append({ stream: streamId(`patient/${save.patient}`), type: save.type, data, pred, author: { id: `clinician-${save.site}`, org: save.site } });
+      const { data, pred, touched } = draftFromShadow(
+        save,
+        shadow,
+        (resource) => !WRITTEN_ONCE.some((p) => resource.startsWith(p)),
+      );
+      const event = (writers.get(save.site) as EventWriter).append({
+        stream: streamId(`patient/${save.patient}`),
+        type: save.type,
+        data,
+        pred,
+        author: { id: `clinician-${save.site}`, org: save.site },
+      });
       rememberWrites(shadow, touched, event.id, save.site);
       return event;
     },
@@ -84,6 +113,9 @@ export function checkAgainstSavesToEvents(saves: readonly Save[], expected: read
   const stream = createPracticeEventStream(undefined);
   saves.forEach((save, i) => {
     const got = stream.next(save);
-    if (got.id !== expected[i]?.id) throw new Error(`practice: the streamed event of save ${i} (${save.type}) differs from savesToEvents': update WRITTEN_ONCE or the encounter pruning in bench/practice/practiceEvents.ts`);
+    if (got.id !== expected[i]?.id)
+      throw new Error(
+        `practice: the streamed event of save ${i} (${save.type}) differs from savesToEvents': update WRITTEN_ONCE or the encounter pruning in bench/practice/practiceEvents.ts`,
+      );
   });
 }

@@ -102,7 +102,8 @@ export interface ScanResult {
   readonly seconds: number;
 }
 
-export type PracticeResult = OpenResult | LatencyResult | HashResult | CatchupResult | RebuildResult | ScanResult;
+export type PracticeResult =
+  OpenResult | LatencyResult | HashResult | CatchupResult | RebuildResult | ScanResult;
 
 /** The `p`-th percentile (nearest rank) of unsorted values. */
 export function percentile(values: readonly number[], p: number): number {

@@ -35,7 +35,11 @@ import { fileURLToPath } from 'node:url';
 import { clinicalSchema, type ChartEvent, type EventId } from '../../src/index.js';
 import { readSiteKeyFile, writeSiteKeyFiles } from '../../src/cli/siteKeyFile.js';
 import { PROJECTION_FORMAT, schemaFingerprint } from '../../src/merge/schemaFingerprint.js';
-import { openSqliteEventLog, SQLITE_SCHEMA_VERSION, type SqliteEventLog } from '../../src/store/sqlite/index.js';
+import {
+  openSqliteEventLog,
+  SQLITE_SCHEMA_VERSION,
+  type SqliteEventLog,
+} from '../../src/store/sqlite/index.js';
 import { progress } from '../emit.js';
 import { savesToEvents } from '../workload/primaryCareEvents.js';
 import { generateSaves, iterateSaves, WORKLOAD_SITES, type Save } from '../workload/primaryCareSaves.js';
@@ -44,7 +48,14 @@ import { checkAgainstSavesToEvents, createPracticeEventStream } from './practice
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Source files whose content decides the store's bytes: a change to any rebuilds it. */
-const GENERATOR_FILES = ['bench/workload/primaryCareSaves.ts', 'bench/workload/primaryCareEvents.ts', 'bench/workload/fieldShadow.ts', 'bench/practice/practiceEvents.ts', 'bench/practice/practiceStore.ts', 'src/testing/mulberry32.ts'];
+const GENERATOR_FILES = [
+  'bench/workload/primaryCareSaves.ts',
+  'bench/workload/primaryCareEvents.ts',
+  'bench/workload/fieldShadow.ts',
+  'bench/practice/practiceEvents.ts',
+  'bench/practice/practiceStore.ts',
+  'src/testing/mulberry32.ts',
+];
 
 /** What the cached store's format depends on besides the generator: a change to any rebuilds it. */
 const STORE_FORMAT = `sqlite-v${SQLITE_SCHEMA_VERSION}/${PROJECTION_FORMAT}/${schemaFingerprint(clinicalSchema)}`;
@@ -96,14 +107,29 @@ export interface CatchupWorkload {
 export async function practiceStore(params: PracticeParameters): Promise<PracticeStore> {
   const hash = createHash('sha256');
   hash.update(STORE_FORMAT).update('\0');
-  for (const f of GENERATOR_FILES) hash.update(f).update('\0').update(readFileSync(join(root, f))).update('\0');
+  for (const f of GENERATOR_FILES)
+    hash
+      .update(f)
+      .update('\0')
+      .update(readFileSync(join(root, f)))
+      .update('\0');
   const name = `${params.patients}x${params.eventsPerPatient}-c${params.concurrency}-s${params.seed}-cu${params.catchupPerSite}-${hash.digest('hex').slice(0, 12)}`;
   const dir = join(root, '.bench-out', 'practice', name);
   const done = join(dir, 'built.json');
   const keyFiles = Object.fromEntries(WORKLOAD_SITES.map((s) => [s, join(dir, `${s}.key`)]));
   const result = (buildS: number, cached: boolean): PracticeStore => {
     const built = JSON.parse(readFileSync(done, 'utf8')) as { events: number; projection: ProjectionBuild };
-    return { dir, storePath: join(dir, 'practice.chartlog'), events: built.events, patients: params.patients, keyFiles, catchupPath: join(dir, 'catchup.json'), buildS, cached, projection: built.projection };
+    return {
+      dir,
+      storePath: join(dir, 'practice.chartlog'),
+      events: built.events,
+      patients: params.patients,
+      keyFiles,
+      catchupPath: join(dir, 'catchup.json'),
+      buildS,
+      cached,
+      projection: built.projection,
+    };
   };
   if (existsSync(done)) {
     progress(`practice: using the cached store ${dir}`);
@@ -116,18 +142,35 @@ export async function practiceStore(params: PracticeParameters): Promise<Practic
 
 async function build(params: PracticeParameters, dir: string): Promise<void> {
   const total = params.patients * params.eventsPerPatient;
-  progress(`practice: building a ${total.toLocaleString('en')}-event store (${params.patients} patients × ${params.eventsPerPatient}) in ${dir}`);
+  progress(
+    `practice: building a ${total.toLocaleString('en')}-event store (${params.patients} patients × ${params.eventsPerPatient}) in ${dir}`,
+  );
   // The pruned shadow must give savesToEvents' events: check on a small practice of the same shape.
-  const small = generateSaves({ saves: 40 * params.eventsPerPatient, patients: 40, concurrency: params.concurrency, seed: params.seed });
+  const small = generateSaves({
+    saves: 40 * params.eventsPerPatient,
+    patients: 40,
+    concurrency: params.concurrency,
+    seed: params.seed,
+  });
   checkAgainstSavesToEvents(small, savesToEvents(small));
 
   const tmp = `${dir}.building`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
-  const keys = new Map(WORKLOAD_SITES.map((s) => [s, readSiteKeyFile(writeSiteKeyFiles(join(tmp, `${s}.key`)).privateKeyFile).privateKey]));
+  const keys = new Map(
+    WORKLOAD_SITES.map((s) => [
+      s,
+      readSiteKeyFile(writeSiteKeyFiles(join(tmp, `${s}.key`)).privateKeyFile).privateKey,
+    ]),
+  );
   const stream = createPracticeEventStream(keys);
   const store = openSqliteEventLog(join(tmp, 'practice.chartlog'), { synchronous: 'normal' });
-  const saves = iterateSaves({ saves: Number.MAX_SAFE_INTEGER, patients: params.patients, concurrency: params.concurrency, seed: params.seed });
+  const saves = iterateSaves({
+    saves: Number.MAX_SAFE_INTEGER,
+    patients: params.patients,
+    concurrency: params.concurrency,
+    seed: params.seed,
+  });
   const started = performance.now();
   let lastReport = started;
   let batch: ChartEvent[] = [];
@@ -142,18 +185,32 @@ async function build(params: PracticeParameters, dir: string): Promise<void> {
         if (now - lastReport > 2000 || i === total - 1) {
           lastReport = now;
           const rate = (i + 1) / ((now - started) / 1000);
-          progress(`practice: ${(i + 1).toLocaleString('en')} / ${total.toLocaleString('en')} events (${((100 * (i + 1)) / total).toFixed(1)}%), ${Math.round(rate).toLocaleString('en')} events/s, ETA ${Math.round((total - i - 1) / rate)} s`);
+          progress(
+            `practice: ${(i + 1).toLocaleString('en')} / ${total.toLocaleString('en')} events (${((100 * (i + 1)) / total).toFixed(1)}%), ${Math.round(rate).toLocaleString('en')} events/s, ETA ${Math.round((total - i - 1) / rate)} s`,
+          );
         }
       }
     }
     await store.append(stream.signHeads());
-    writeFileSync(join(tmp, 'catchup.json'), JSON.stringify(catchupWorkload(saves, stream, params.catchupPerSite)));
+    writeFileSync(
+      join(tmp, 'catchup.json'),
+      JSON.stringify(catchupWorkload(saves, stream, params.catchupPerSite)),
+    );
     projection = await buildProjection(store);
     await store.checkpoint();
   } finally {
     await store.close();
   }
-  writeFileSync(join(tmp, 'built.json'), JSON.stringify({ events: total, params, format: STORE_FORMAT, seconds: (performance.now() - started) / 1000, projection }));
+  writeFileSync(
+    join(tmp, 'built.json'),
+    JSON.stringify({
+      events: total,
+      params,
+      format: STORE_FORMAT,
+      seconds: (performance.now() - started) / 1000,
+      projection,
+    }),
+  );
   rmSync(dir, { recursive: true, force: true });
   renameSync(tmp, dir);
 }
@@ -167,18 +224,29 @@ async function buildProjection(store: SqliteEventLog): Promise<ProjectionBuild> 
     onProgress: (p) => {
       if (performance.now() - lastReport < 2000) return;
       lastReport = performance.now();
-      progress(`practice: projection ${p.phase}, ${p.done.toLocaleString('en')} / ${p.total.toLocaleString('en')} events, ${Math.round(p.eventsPerSecond).toLocaleString('en')} events/s, ETA ${Math.round(p.etaSeconds ?? 0)} s`);
+      progress(
+        `practice: projection ${p.phase}, ${p.done.toLocaleString('en')} / ${p.total.toLocaleString('en')} events, ${Math.round(p.eventsPerSecond).toLocaleString('en')} events/s, ETA ${Math.round(p.etaSeconds ?? 0)} s`,
+      );
     },
   });
   const seconds = (performance.now() - t0) / 1000;
-  if (projection.opening.action !== 'rebuilt') throw new Error(`practice: expected the new store's projection to be rebuilt, not ${projection.opening.action}`);
+  if (projection.opening.action !== 'rebuilt')
+    throw new Error(
+      `practice: expected the new store's projection to be rebuilt, not ${projection.opening.action}`,
+    );
   const events = projection.opening.events;
-  progress(`practice: projection built in ${seconds.toFixed(1)} s (${events.toLocaleString('en')} events, ${Math.round(events / seconds).toLocaleString('en')} events/s)`);
+  progress(
+    `practice: projection built in ${seconds.toFixed(1)} s (${events.toLocaleString('en')} events, ${Math.round(events / seconds).toLocaleString('en')} events/s)`,
+  );
   return { events, seconds, eventsPerSecond: events / seconds };
 }
 
 /** The workload's next saves until every site has `perSite` (each site's share), and what each field they write showed at the cut. */
-function catchupWorkload(saves: Iterator<Save>, stream: ReturnType<typeof createPracticeEventStream>, perSite: number): CatchupWorkload {
+function catchupWorkload(
+  saves: Iterator<Save>,
+  stream: ReturnType<typeof createPracticeEventStream>,
+  perSite: number,
+): CatchupWorkload {
   const counts = new Map<string, number>();
   const taken: Save[] = [];
   const seen: Record<string, readonly EventId[]> = {};

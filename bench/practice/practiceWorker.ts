@@ -9,7 +9,20 @@
  */
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { clinicalSchema, createChart, createHybridClock, createKeyring, createReplica, listConflicts, readConflicts, streamId, syncReplicas, type ChartEvent, type EventLog, type Replica } from '../../src/index.js';
+import {
+  clinicalSchema,
+  createChart,
+  createHybridClock,
+  createKeyring,
+  createReplica,
+  listConflicts,
+  readConflicts,
+  streamId,
+  syncReplicas,
+  type ChartEvent,
+  type EventLog,
+  type Replica,
+} from '../../src/index.js';
 import { readSiteKeyFile } from '../../src/cli/siteKeyFile.js';
 import { openSqliteEventLog } from '../../src/store/sqlite/index.js';
 import { seededFloats } from '../../src/testing/mulberry32.js';
@@ -17,7 +30,14 @@ import { recordSavesOffline, type OfflineSite } from '../workload/recordSaves.js
 import { copyStore } from './copyStore.js';
 import type { CatchupWorkload } from './practiceStore.js';
 import Database from 'better-sqlite3';
-import { RESULT_PREFIX, STAGE_PREFIX, type PracticeJob, type PracticeResult, type RebuildResult, type ScanResult } from './practiceJob.js';
+import {
+  RESULT_PREFIX,
+  STAGE_PREFIX,
+  type PracticeJob,
+  type PracticeResult,
+  type RebuildResult,
+  type ScanResult,
+} from './practiceJob.js';
 
 const job = JSON.parse(process.argv[2] ?? '') as PracticeJob;
 const MIB = 1024 * 1024;
@@ -41,7 +61,9 @@ function countingStore(store: EventLog, label: string): { store: EventLog; read:
         read += page.events.length;
         if (performance.now() - last > 1000) {
           last = performance.now();
-          stage(`${label}: opening, ${read} of ${job.events} events read through readAll, RSS ${rssMb()} MiB`);
+          stage(
+            `${label}: opening, ${read} of ${job.events} events read through readAll, RSS ${rssMb()} MiB`,
+          );
         }
         return page;
       };
@@ -51,11 +73,25 @@ function countingStore(store: EventLog, label: string): { store: EventLog; read:
 }
 
 /** Opens `site`'s replica on a SQLite store file (durable: synchronous full, the default), with the job's cache bound. */
-async function openReplica(path: string, site: string, wallClock: () => number = Date.now): Promise<{ replica: Replica; store: EventLog; eventsRead: number }> {
-  const publicKeys = Object.fromEntries(Object.entries(job.keyFiles).map(([s, f]) => [s, readFileSync(`${f}.pub`, 'utf8')]));
+async function openReplica(
+  path: string,
+  site: string,
+  wallClock: () => number = Date.now,
+): Promise<{ replica: Replica; store: EventLog; eventsRead: number }> {
+  const publicKeys = Object.fromEntries(
+    Object.entries(job.keyFiles).map(([s, f]) => [s, readFileSync(`${f}.pub`, 'utf8')]),
+  );
   const store = openSqliteEventLog(path);
   const counted = countingStore(store, site);
-  const replica = await createReplica({ site, keys: readSiteKeyFile(job.keyFiles[site] as string), store: counted.store, schema: clinicalSchema, keyring: createKeyring(publicKeys), clock: createHybridClock({ wallClock }), ...cache });
+  const replica = await createReplica({
+    site,
+    keys: readSiteKeyFile(job.keyFiles[site] as string),
+    store: counted.store,
+    schema: clinicalSchema,
+    keyring: createKeyring(publicKeys),
+    clock: createHybridClock({ wallClock }),
+    ...cache,
+  });
   return { replica, store, eventsRead: counted.read() };
 }
 
@@ -80,7 +116,9 @@ async function run(): Promise<PracticeResult> {
   const { replica, store, eventsRead } = await openReplica(path, 'practice-a');
   const openS = (performance.now() - t0) / 1000;
   const openRssMb = rssMb();
-  stage(`opened in ${openS.toFixed(2)} s (projection ${openingOf(replica)}, ${eventsRead} events read), RSS ${openRssMb} MiB`);
+  stage(
+    `opened in ${openS.toFixed(2)} s (projection ${openingOf(replica)}, ${eventsRead} events read), RSS ${openRssMb} MiB`,
+  );
   try {
     if (job.kind === 'open') {
       const r0 = performance.now();
@@ -88,7 +126,14 @@ async function run(): Promise<PracticeResult> {
         replica.chart.state(patient(i));
         if (i % 1000 === 999) stage(`read ${i + 1} of ${job.patients} patients, RSS ${rssMb()} MiB`);
       }
-      return { openS, openRssMb, opening: openingOf(replica), eventsReadAtOpen: eventsRead, rssAfterReadingMb: rssMb(), readEveryPatientS: (performance.now() - r0) / 1000 };
+      return {
+        openS,
+        openRssMb,
+        opening: openingOf(replica),
+        eventsReadAtOpen: eventsRead,
+        rssAfterReadingMb: rssMb(),
+        readEveryPatientS: (performance.now() - r0) / 1000,
+      };
     }
     if (job.kind === 'read') {
       const picked = new Set<number>();
@@ -106,7 +151,33 @@ async function run(): Promise<PracticeResult> {
       for (let n = 0; n < job.samples; n++) {
         const p = Math.floor(rand() * job.patients);
         const key = `Observation/bench-record-${process.pid}-${n}`;
-        const draft = { stream: patient(p), type: 'observation.recorded', data: { [key]: { subject: { reference: `Patient/p${p}` }, code: { coding: [{ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' }], text: 'Heart rate' }, category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }], effective: { effectiveDateTime: new Date().toISOString() }, value: { valueQuantity: { value: 60 + n % 40, unit: '/min' } }, status: 'final' } }, author: { id: 'clinician-practice-a', org: 'practice-a' } };
+        const draft = {
+          stream: patient(p),
+          type: 'observation.recorded',
+          data: {
+            [key]: {
+              subject: { reference: `Patient/p${p}` },
+              code: {
+                coding: [{ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' }],
+                text: 'Heart rate',
+              },
+              category: [
+                {
+                  coding: [
+                    {
+                      system: 'http://terminology.hl7.org/CodeSystem/observation-category',
+                      code: 'vital-signs',
+                    },
+                  ],
+                },
+              ],
+              effective: { effectiveDateTime: new Date().toISOString() },
+              value: { valueQuantity: { value: 60 + (n % 40), unit: '/min' } },
+              status: 'final',
+            },
+          },
+          author: { id: 'clinician-practice-a', org: 'practice-a' },
+        };
         const r0 = performance.now();
         await replica.record(draft);
         ms.push(performance.now() - r0);
@@ -154,7 +225,11 @@ async function catchup(): Promise<PracticeResult> {
     stage(`catchup: synced in ${catchupS.toFixed(2)} s; verifying`);
     if (report.refused.count > 0) throw new Error(`catchup: sync refused ${report.refused.count} events`);
     const hashes = new Set(replicas.map((r) => r.chart.hash()));
-    const vectors = new Set(await Promise.all(replicas.map(async (r) => JSON.stringify(Object.entries(await r.versionVector()).sort()))));
+    const vectors = new Set(
+      await Promise.all(
+        replicas.map(async (r) => JSON.stringify(Object.entries(await r.versionVector()).sort())),
+      ),
+    );
     if (hashes.size !== 1 || vectors.size !== 1) throw new Error('catchup: the replicas did not converge');
     return { catchupS, recorded, accepted: report.accepted, openS };
   } finally {
@@ -164,12 +239,16 @@ async function catchup(): Promise<PracticeResult> {
 }
 
 /** Progress of a rebuild as stage lines, once a second at most. */
-function rebuildStages(label: string): (p: { readonly done: number; readonly total: number; readonly eventsPerSecond: number }) => void {
+function rebuildStages(
+  label: string,
+): (p: { readonly done: number; readonly total: number; readonly eventsPerSecond: number }) => void {
   let last = 0;
   return (p) => {
     if (performance.now() - last < 1000) return;
     last = performance.now();
-    stage(`${label}: ${p.done} of ${p.total} events, ${Math.round(p.eventsPerSecond)} events/s, RSS ${rssMb()} MiB`);
+    stage(
+      `${label}: ${p.done} of ${p.total} events, ${Math.round(p.eventsPerSecond)} events/s, RSS ${rssMb()} MiB`,
+    );
   };
 }
 
@@ -192,10 +271,15 @@ async function replay(): Promise<RebuildResult> {
     let streams = 0;
     for (let r = 0; r < (job.runs ?? 1); r++) {
       const t0 = performance.now();
-      const rebuilt = await projection.rebuild({ onProgress: rebuildStages(`replay run ${r + 1}`), ...(job.workers !== undefined ? { workers: job.workers } : {}) });
+      const rebuilt = await projection.rebuild({
+        onProgress: rebuildStages(`replay run ${r + 1}`),
+        ...(job.workers !== undefined ? { workers: job.workers } : {}),
+      });
       runsS.push((performance.now() - t0) / 1000);
       ({ events, streams } = rebuilt);
-      stage(`replay run ${r + 1}: ${events} events in ${(runsS.at(-1) ?? 0).toFixed(2)} s, RSS ${rssMb()} MiB`);
+      stage(
+        `replay run ${r + 1}: ${events} events in ${(runsS.at(-1) ?? 0).toFixed(2)} s, RSS ${rssMb()} MiB`,
+      );
     }
     const h0 = performance.now();
     const hash = projection.hash();
@@ -249,12 +333,23 @@ async function fold(): Promise<RebuildResult> {
     const t0 = performance.now();
     chart.apply(events);
     runsS.push((performance.now() - t0) / 1000);
-    stage(`fold run ${r + 1}: ${events.length} events in ${(runsS.at(-1) ?? 0).toFixed(2)} s, RSS ${rssMb()} MiB`);
+    stage(
+      `fold run ${r + 1}: ${events.length} events in ${(runsS.at(-1) ?? 0).toFixed(2)} s, RSS ${rssMb()} MiB`,
+    );
   }
   const h0 = performance.now();
   const hash = chart.hash();
   const hashMs = performance.now() - h0;
-  return { events: events.length, streams: chart.streams().length, runsS, loadS, hash, hashMs, conflicts: listConflicts(chart).length, maxRssMb: maxRssMb() };
+  return {
+    events: events.length,
+    streams: chart.streams().length,
+    runsS,
+    loadS,
+    hash,
+    hashMs,
+    conflicts: listConflicts(chart).length,
+    maxRssMb: maxRssMb(),
+  };
 }
 
 process.stdout.write(RESULT_PREFIX + JSON.stringify(await run()) + '\n');

@@ -84,7 +84,9 @@ export function runBounded(label: string, args: readonly string[], bounds: Bound
     const kill = (why: 'time' | 'rss'): void => {
       if (exceeded !== undefined) return;
       exceeded = why;
-      progress(`  [${label}] ${why === 'time' ? `past the ${bounds.budgetS} s budget` : `RSS past the ${bounds.rssCapMib} MiB cap`}: killing pid ${pid} (${reached})`);
+      progress(
+        `  [${label}] ${why === 'time' ? `past the ${bounds.budgetS} s budget` : `RSS past the ${bounds.rssCapMib} MiB cap`}: killing pid ${pid} (${reached})`,
+      );
       child.kill('SIGKILL');
     };
     const sampler = setInterval(() => {
@@ -96,7 +98,14 @@ export function runBounded(label: string, args: readonly string[], bounds: Bound
       clearInterval(sampler);
       clearTimeout(timer);
       if (reached === 'started' && stderrTail !== '') reached = stderrTail;
-      resolve({ wallS: (performance.now() - started) / 1000, peakRssMib: Math.round(peak * 10) / 10, exit: code ?? String(signal), stdout, reached, ...(exceeded !== undefined ? { exceeded } : {}) });
+      resolve({
+        wallS: (performance.now() - started) / 1000,
+        peakRssMib: Math.round(peak * 10) / 10,
+        exit: code ?? String(signal),
+        stdout,
+        reached,
+        ...(exceeded !== undefined ? { exceeded } : {}),
+      });
     });
   });
 }

@@ -18,9 +18,23 @@ export interface PracticeJobRun {
  * under `bounds`, then empties `job.scratchDir` (a killed worker leaves its copies of the
  * store behind). `label` prefixes its progress lines.
  */
-export async function runPracticeJob(label: string, job: PracticeJob, bounds: Bounds): Promise<PracticeJobRun> {
+export async function runPracticeJob(
+  label: string,
+  job: PracticeJob,
+  bounds: Bounds,
+): Promise<PracticeJobRun> {
   progress(`${label}: ${job.kind}…`);
-  const run = await runBounded(`${label} ${job.kind}`, [`--max-old-space-size=${bounds.heapMib ?? bounds.rssCapMib}`, '--import', 'tsx', 'bench/practice/practiceWorker.ts', JSON.stringify(job)], bounds);
+  const run = await runBounded(
+    `${label} ${job.kind}`,
+    [
+      `--max-old-space-size=${bounds.heapMib ?? bounds.rssCapMib}`,
+      '--import',
+      'tsx',
+      'bench/practice/practiceWorker.ts',
+      JSON.stringify(job),
+    ],
+    bounds,
+  );
   rmSync(job.scratchDir, { recursive: true, force: true });
   mkdirSync(job.scratchDir, { recursive: true });
   const line = run.stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));

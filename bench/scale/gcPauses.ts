@@ -7,7 +7,8 @@ import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf
 import type { GcTime, HeapSample } from './scaleJob.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
-if (gc === undefined) process.stderr.write('scale: run with node --expose-gc, or heap figures include garbage\n');
+if (gc === undefined)
+  process.stderr.write('scale: run with node --expose-gc, or heap figures include garbage\n');
 
 /** Memory after a full collection (twice: the first can leave finalised objects for the second). */
 export function liveHeap(): HeapSample {
@@ -66,7 +67,12 @@ export function observeGcPauses(): GcPauses {
         else if (kind === constants.NODE_PERFORMANCE_GC_MINOR) ms.minor += e.duration;
         else if (kind === constants.NODE_PERFORMANCE_GC_INCREMENTAL) ms.incremental += e.duration;
       }
-      return { totalS: ms.total / 1000, majorS: ms.major / 1000, minorS: ms.minor / 1000, incrementalS: ms.incremental / 1000 };
+      return {
+        totalS: ms.total / 1000,
+        majorS: ms.major / 1000,
+        minorS: ms.minor / 1000,
+        incrementalS: ms.incremental / 1000,
+      };
     },
     stop() {
       observer.disconnect();

@@ -8,7 +8,15 @@ import { progress } from '../emit.js';
 import { savesToEvents } from '../workload/primaryCareEvents.js';
 import { generateSaves } from '../workload/primaryCareSaves.js';
 import { collectGarbage, liveHeap, maxRssMb, observeGcPauses, type GcPauses } from './gcPauses.js';
-import { CONCURRENCY, EVENTS_PER_PATIENT, SEED, WARMUP_EVENTS, type GcTime, type RebuildResult, type ScaleJob } from './scaleJob.js';
+import {
+  CONCURRENCY,
+  EVENTS_PER_PATIENT,
+  SEED,
+  WARMUP_EVENTS,
+  type GcTime,
+  type RebuildResult,
+  type ScaleJob,
+} from './scaleJob.js';
 
 /** The workload as chartlog events; the saves are garbage once it returns (its own frame, so no register keeps them alive). */
 function generateEvents(events: number, patients: number, seed: number): readonly ChartEvent[] {
@@ -17,7 +25,9 @@ function generateEvents(events: number, patients: number, seed: number): readonl
 
 /** Generates and folds a small workload of the same shape, and drops it: JIT warm-up. */
 function warmUp(): void {
-  createChart({ schema: clinicalSchema }).apply(generateEvents(WARMUP_EVENTS, WARMUP_EVENTS / EVENTS_PER_PATIENT, SEED + 1));
+  createChart({ schema: clinicalSchema }).apply(
+    generateEvents(WARMUP_EVENTS, WARMUP_EVENTS / EVENTS_PER_PATIENT, SEED + 1),
+  );
   // Something (V8 feedback or a module-level cache) keeps the last generated events and
   // chart reachable, ~8 MB here, until the next are made: make tiny ones, so the baseline
   // heap sample does not count the warm-up's.
@@ -25,7 +35,12 @@ function warmUp(): void {
 }
 
 /** One timed rebuild after a full collection; its time and GC pauses go to `seconds` and `gcTimes`. Its own frame, so nothing but the caller's variable keeps the chart alive. */
-async function timedRebuild(events: readonly ChartEvent[], pauses: GcPauses, seconds: number[], gcTimes: GcTime[]): Promise<Chart> {
+async function timedRebuild(
+  events: readonly ChartEvent[],
+  pauses: GcPauses,
+  seconds: number[],
+  gcTimes: GcTime[],
+): Promise<Chart> {
   collectGarbage();
   const chart = createChart({ schema: clinicalSchema });
   const t0 = performance.now();
@@ -61,15 +76,30 @@ export async function measureRebuild(job: ScaleJob): Promise<RebuildResult> {
   for (let r = 0; r < job.runs; r++) {
     chart = undefined;
     chart = await timedRebuild(events, pauses, applyS, applyGc);
-    progress(`  rebuild ${job.events}: run ${r + 1}/${job.runs} ${(((applyS.at(-1) ?? 0) * 1e6) / events.length).toFixed(2)} µs/event`);
+    progress(
+      `  rebuild ${job.events}: run ${r + 1}/${job.runs} ${(((applyS.at(-1) ?? 0) * 1e6) / events.length).toFixed(2)} µs/event`,
+    );
   }
   pauses.stop();
   if (chart === undefined) throw new Error('rebuild: runs must be at least 1');
-  if (chart.size !== events.length) throw new Error(`rebuild: the chart holds ${chart.size} events, not ${events.length}`);
+  if (chart.size !== events.length)
+    throw new Error(`rebuild: the chart holds ${chart.size} events, not ${events.length}`);
   const withChart = liveHeap();
 
   const h0 = performance.now();
   chart.hash();
   const hashS = (performance.now() - h0) / 1000;
-  return { kind: 'rebuild', events: events.length, patients: job.patients, generateS, applyS, applyGc, hashS, baseline, withEvents, withChart, maxRssMb: maxRssMb() };
+  return {
+    kind: 'rebuild',
+    events: events.length,
+    patients: job.patients,
+    generateS,
+    applyS,
+    applyGc,
+    hashS,
+    baseline,
+    withEvents,
+    withChart,
+    maxRssMb: maxRssMb(),
+  };
 }

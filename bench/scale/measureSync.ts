@@ -3,12 +3,30 @@
  * between them while cut off (each through its own replica on a memory store), then sync
  * every pair until converged, as bench/sync.bench.ts does with memory stores.
  */
-import { clinicalSchema, createHybridClock, createKeyring, createMemoryEventLog, createReplica, generateSiteKeys, syncReplicas, type EventLog, type Replica, type SiteKeys } from '../../src/index.js';
+import {
+  clinicalSchema,
+  createHybridClock,
+  createKeyring,
+  createMemoryEventLog,
+  createReplica,
+  generateSiteKeys,
+  syncReplicas,
+  type EventLog,
+  type Replica,
+  type SiteKeys,
+} from '../../src/index.js';
 import { progress } from '../emit.js';
 import { generateSaves, WORKLOAD_SITES, type Save } from '../workload/primaryCareSaves.js';
 import { recordSavesOffline, type OfflineSite } from '../workload/recordSaves.js';
 import { collectGarbage, liveHeap, maxRssMb, observeGcPauses } from './gcPauses.js';
-import { CONCURRENCY, EVENTS_PER_PATIENT, SEED, WARMUP_EVENTS, type ScaleJob, type SyncResult } from './scaleJob.js';
+import {
+  CONCURRENCY,
+  EVENTS_PER_PATIENT,
+  SEED,
+  WARMUP_EVENTS,
+  type ScaleJob,
+  type SyncResult,
+} from './scaleJob.js';
 
 /**
  * Warms the JIT up with the whole procedure on a separate {@link WARMUP_EVENTS}-event
@@ -24,7 +42,11 @@ export async function measureSync(job: ScaleJob): Promise<SyncResult> {
   return { ...(await recordAndSync(job.events, job.patients, SEED)), baseline, maxRssMb: maxRssMb() };
 }
 
-async function recordAndSync(events: number, patients: number, seed: number): Promise<Omit<SyncResult, 'baseline' | 'maxRssMb'>> {
+async function recordAndSync(
+  events: number,
+  patients: number,
+  seed: number,
+): Promise<Omit<SyncResult, 'baseline' | 'maxRssMb'>> {
   let saves: Save[] | undefined = generateSaves({ saves: events, patients, concurrency: CONCURRENCY, seed });
   const keys = new Map<string, SiteKeys>(WORKLOAD_SITES.map((s) => [s, generateSiteKeys()]));
   const publicKeys = Object.fromEntries([...keys].map(([s, k]) => [s, k.publicKey]));
@@ -34,7 +56,14 @@ async function recordAndSync(events: number, patients: number, seed: number): Pr
     let wall = saves[0]?.at ?? 0;
     const store = createMemoryEventLog();
     stores.push(store);
-    const replica = await createReplica({ site, keys: keys.get(site) as SiteKeys, store, schema: clinicalSchema, keyring: createKeyring(publicKeys), clock: createHybridClock({ wallClock: () => wall }) });
+    const replica = await createReplica({
+      site,
+      keys: keys.get(site) as SiteKeys,
+      store,
+      schema: clinicalSchema,
+      keyring: createKeyring(publicKeys),
+      clock: createHybridClock({ wallClock: () => wall }),
+    });
     sites.set(site, { replica, setWall: (ms) => (wall = ms) });
   }
   const replicas: Replica[] = [...sites.values()].map((s) => s.replica);
@@ -56,17 +85,27 @@ async function recordAndSync(events: number, patients: number, seed: number): Pr
     const s1 = performance.now();
     const syncGc = await pauses.between(s0, s1);
     pauses.stop();
-    progress(`  sync ${events}: ${report.accepted} events accepted in ${((s1 - s0) / 1000).toFixed(1)} s; verifying…`);
+    progress(
+      `  sync ${events}: ${report.accepted} events accepted in ${((s1 - s0) / 1000).toFixed(1)} s; verifying…`,
+    );
 
     const v0 = performance.now();
-    if (report.refused.count > 0) throw new Error(`sync refused ${report.refused.count} events: ${JSON.stringify(report.refused.examples.slice(0, 3))}`);
+    if (report.refused.count > 0)
+      throw new Error(
+        `sync refused ${report.refused.count} events: ${JSON.stringify(report.refused.examples.slice(0, 3))}`,
+      );
     replicas.forEach((r, i) => {
-      if (sizes[i] !== recorded) throw new Error(`${r.site} holds ${sizes[i]} events in its chart, not ${recorded}`);
+      if (sizes[i] !== recorded)
+        throw new Error(`${r.site} holds ${sizes[i]} events in its chart, not ${recorded}`);
     });
-    const vectors = await Promise.all(replicas.map(async (r) => JSON.stringify(Object.entries(await r.versionVector()).sort())));
-    if (new Set(vectors).size !== 1) throw new Error(`replicas did not converge: version vectors ${vectors.join(' ')}`);
+    const vectors = await Promise.all(
+      replicas.map(async (r) => JSON.stringify(Object.entries(await r.versionVector()).sort())),
+    );
+    if (new Set(vectors).size !== 1)
+      throw new Error(`replicas did not converge: version vectors ${vectors.join(' ')}`);
     const hashes = replicas.map((r) => r.chart.hash());
-    if (new Set(hashes).size !== 1) throw new Error(`replicas did not converge: chart hashes ${hashes.join(' ')}`);
+    if (new Set(hashes).size !== 1)
+      throw new Error(`replicas did not converge: chart hashes ${hashes.join(' ')}`);
     const verifyS = (performance.now() - v0) / 1000;
 
     return {

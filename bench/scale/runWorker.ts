@@ -21,17 +21,29 @@ export const WORKER_HEAP_MB = Math.floor((totalmem() / 1048576) * 0.8);
  */
 export function runWorker(job: ScaleJob): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', `--max-old-space-size=${WORKER_HEAP_MB}`, '--import', 'tsx', join(here, 'scaleWorker.ts'), JSON.stringify(job)], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--expose-gc',
+        `--max-old-space-size=${WORKER_HEAP_MB}`,
+        '--import',
+        'tsx',
+        join(here, 'scaleWorker.ts'),
+        JSON.stringify(job),
+      ],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => (out += chunk));
     child.on('error', reject);
     child.on('close', (code, signal) => {
       const line = out.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
-      if (code !== 0 || line === undefined) reject(new Error(`scale worker ${JSON.stringify(job)} failed: exit ${code ?? signal}`));
+      if (code !== 0 || line === undefined)
+        reject(new Error(`scale worker ${JSON.stringify(job)} failed: exit ${code ?? signal}`));
       else resolve(JSON.parse(line.slice(RESULT_PREFIX.length)) as WorkerResult);
     });
   });

@@ -101,13 +101,23 @@ export interface ScaleResults {
   /** Every JSON line the run printed. */
   readonly lines: readonly unknown[];
   /** The workers' raw results, per size: one rebuild, each sync run, and the open-and-read one. */
-  readonly raw: readonly { readonly rebuild: RebuildResult; readonly sync: readonly SyncResult[]; readonly open: LatencyResult }[];
+  readonly raw: readonly {
+    readonly rebuild: RebuildResult;
+    readonly sync: readonly SyncResult[];
+    readonly open: LatencyResult;
+  }[];
 }
 
 /** The machine this process runs on. */
 export function machineInfo(): MachineInfo {
   const cpu = cpus();
-  return { cpu: cpu[0]?.model.trim() ?? 'unknown', cores: cpu.length, memoryGb: Math.round(totalmem() / 1073741824), node: process.version, os: `${platform()} ${release()}` };
+  return {
+    cpu: cpu[0]?.model.trim() ?? 'unknown',
+    cores: cpu.length,
+    memoryGb: Math.round(totalmem() / 1073741824),
+    node: process.version,
+    os: `${platform()} ${release()}`,
+  };
 }
 
 /** The 1-minute load average. */
@@ -120,7 +130,11 @@ const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
 const majorS = (g: GcTime): number => g.majorS + g.incrementalS;
 
 /** Per-event figures from one size's rebuild result and its sync runs, and the open cost from its open-and-read run. */
-export function summariseSize(rebuild: RebuildResult, syncs: readonly SyncResult[], open: LatencyResult): SizeSummary {
+export function summariseSize(
+  rebuild: RebuildResult,
+  syncs: readonly SyncResult[],
+  open: LatencyResult,
+): SizeSummary {
   const n = rebuild.events;
   const rebuildUs = rebuild.applyS.map((s) => (s * 1e6) / n);
   const syncUs = syncs.map((s) => (s.syncS * 1e6) / s.accepted);
@@ -140,7 +154,10 @@ export function summariseSize(rebuild: RebuildResult, syncs: readonly SyncResult
       usPerEvent: round(median(syncUs), 3),
       runsUsPerEvent: syncUs.map((u) => round(u, 3)),
       gcPercent: round((100 * sum(syncs.map((s) => s.syncGc.totalS))) / sum(syncs.map((s) => s.syncS)), 1),
-      gcMajorPercent: round((100 * sum(syncs.map((s) => majorS(s.syncGc)))) / sum(syncs.map((s) => s.syncS)), 1),
+      gcMajorPercent: round(
+        (100 * sum(syncs.map((s) => majorS(s.syncGc)))) / sum(syncs.map((s) => s.syncS)),
+        1,
+      ),
       recordUsPerEvent: round(median(syncs.map((s) => (s.recordS * 1e6) / s.events)), 3),
       accepted: first.accepted,
     },
@@ -148,7 +165,9 @@ export function summariseSize(rebuild: RebuildResult, syncs: readonly SyncResult
       heapBytesPerEvent: Math.round((rebuild.withChart.heapUsed - rebuild.baseline.heapUsed) / n),
       eventsBytesPerEvent: Math.round((rebuild.withEvents.heapUsed - rebuild.baseline.heapUsed) / n),
       chartBytesPerEvent: Math.round((rebuild.withChart.heapUsed - rebuild.withEvents.heapUsed) / n),
-      syncHeapBytesPerReplicaEvent: Math.round((first.afterSync.heapUsed - first.baseline.heapUsed) / (3 * first.events)),
+      syncHeapBytesPerReplicaEvent: Math.round(
+        (first.afterSync.heapUsed - first.baseline.heapUsed) / (3 * first.events),
+      ),
       rebuildRssMb: rebuild.maxRssMb,
       syncRssMb: Math.max(...syncs.map((s) => s.maxRssMb)),
     },

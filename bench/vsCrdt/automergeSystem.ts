@@ -67,16 +67,24 @@ export function automergeSystem(options: AutomergeSystemOptions = {}): SystemFac
   const values = options.values ?? 'json';
   const mergeMode = options.merge ?? 'since';
   const perPatient = (options.docs ?? 'site') === 'patient';
-  const toAutomerge = values === 'json' ? (v: unknown): unknown => new A.ImmutableString(JSON.stringify(v)) : toNested;
+  const toAutomerge =
+    values === 'json' ? (v: unknown): unknown => new A.ImmutableString(JSON.stringify(v)) : toNested;
   return async (setup) => {
     // Document key ('' for a site's one document, else the patient) → its patients, fork heads, and each site's fork.
-    const groups = perPatient ? setup.patients.map((p) => [p, [p]] as const) : ([['', setup.patients]] as const);
+    const groups = perPatient
+      ? setup.patients.map((p) => [p, [p]] as const)
+      : ([['', setup.patients]] as const);
     const forkHeads = new Map<string, A.Heads>();
     const docs = setup.sites.map(() => new Map<string, A.Doc<SiteDocument>>());
     for (const [key, patients] of groups) {
-      const initial = A.from<SiteDocument>(Object.fromEntries(patients.map((p) => [p, { f: {}, s: {}, l: [] }])), { actor: 'ff' });
+      const initial = A.from<SiteDocument>(
+        Object.fromEntries(patients.map((p) => [p, { f: {}, s: {}, l: [] }])),
+        { actor: 'ff' },
+      );
       forkHeads.set(key, A.getHeads(initial));
-      docs.forEach((held, i) => held.set(key, A.clone(initial, { actor: (i + 1).toString(16).padStart(2, '0').repeat(8) })));
+      docs.forEach((held, i) =>
+        held.set(key, A.clone(initial, { actor: (i + 1).toString(16).padStart(2, '0').repeat(8) })),
+      );
       A.free(initial);
     }
     const siteIndex = new Map(setup.sites.map((s, i) => [s, i]));
@@ -92,7 +100,8 @@ export function automergeSystem(options: AutomergeSystemOptions = {}): SystemFac
             record.f[key] = toAutomerge(w.value);
             break;
           case 'set':
-            for (const e of setAdds(w.value, key)) record.s[key + ELEMENT + canonicalJson(e)] = toAutomerge(e);
+            for (const e of setAdds(w.value, key))
+              record.s[key + ELEMENT + canonicalJson(e)] = toAutomerge(e);
             break;
           case 'log':
             record.l.push({ k: key, v: toAutomerge(w.value) });
@@ -106,7 +115,12 @@ export function automergeSystem(options: AutomergeSystemOptions = {}): SystemFac
         saves.forEach((save, i) => {
           const held = docs[siteIndex.get(save.site) as number] as Map<string, A.Doc<SiteDocument>>;
           const key = perPatient ? save.patient : '';
-          held.set(key, A.change(held.get(key) as A.Doc<SiteDocument>, (d) => writeSave(d, save, kinds[i] as readonly FieldKind[])));
+          held.set(
+            key,
+            A.change(held.get(key) as A.Doc<SiteDocument>, (d) =>
+              writeSave(d, save, kinds[i] as readonly FieldKind[]),
+            ),
+          );
         });
       },
       async merge(): Promise<MergeResult> {
@@ -115,7 +129,11 @@ export function automergeSystem(options: AutomergeSystemOptions = {}): SystemFac
         for (const [key, heads] of forkHeads) {
           const site = docs.map((held) => held.get(key) as A.Doc<SiteDocument>);
           if (mergeMode === 'sync') {
-            for (const [i, j] of [[0, 1], [0, 2], [1, 2]] as const) {
+            for (const [i, j] of [
+              [0, 1],
+              [0, 2],
+              [1, 2],
+            ] as const) {
               const r = syncPair(site[i] as A.Doc<SiteDocument>, site[j] as A.Doc<SiteDocument>);
               site[i] = r.a;
               site[j] = r.b;
@@ -125,7 +143,9 @@ export function automergeSystem(options: AutomergeSystemOptions = {}): SystemFac
           } else {
             // The request: the receiver's heads at the fork (32 bytes a hash); a sender with nothing new answers nothing.
             const requestBytes = heads.length * 32;
-            const sent = site.map((d) => (A.getHeads(d).join() === heads.join() ? undefined : A.saveSince(d, heads)));
+            const sent = site.map((d) =>
+              A.getHeads(d).join() === heads.join() ? undefined : A.saveSince(d, heads),
+            );
             site.forEach((doc, i) => {
               let d = doc;
               sent.forEach((chunk, j) => {
@@ -193,7 +213,10 @@ function parseJson(value: unknown): unknown {
 }
 
 /** Syncs two documents with Automerge's sync protocol until both are quiet. */
-function syncPair<T>(a0: A.Doc<T>, b0: A.Doc<T>): { a: A.Doc<T>; b: A.Doc<T>; bytes: number; messages: number } {
+function syncPair<T>(
+  a0: A.Doc<T>,
+  b0: A.Doc<T>,
+): { a: A.Doc<T>; b: A.Doc<T>; bytes: number; messages: number } {
   let a = a0;
   let b = b0;
   let sa = A.initSyncState();

@@ -1,4 +1,15 @@
-import { clinicalSchema, createHybridClock, createKeyring, createMemoryEventLog, createReplica, generateSiteKeys, syncReplicas, type Replica, type ReplicaOptions, type SiteKeys } from '../../src/index.js';
+import {
+  clinicalSchema,
+  createHybridClock,
+  createKeyring,
+  createMemoryEventLog,
+  createReplica,
+  generateSiteKeys,
+  syncReplicas,
+  type Replica,
+  type ReplicaOptions,
+  type SiteKeys,
+} from '../../src/index.js';
 import { recordSavesOffline, type OfflineSite } from '../workload/recordSaves.js';
 import { fieldKind } from './fieldKind.js';
 import type { FieldVisitor, MergeResult, SystemFactory, VsCrdtSystem } from './vsCrdtSystem.js';
@@ -67,8 +78,13 @@ export function chartlogSystem(options: ChartlogSystemOptions = {}): SystemFacto
       },
       async merge(): Promise<MergeResult> {
         const report = await syncReplicas(replicas);
-        if (report.refused.count > 0) throw new Error(`chartlog sync refused ${report.refused.count} events: ${JSON.stringify(report.refused.examples.slice(0, 3))}`);
-        for (const r of replicas) if (r.chart.size !== recorded) throw new Error(`${r.site} holds ${r.chart.size} events, not ${recorded}`);
+        if (report.refused.count > 0)
+          throw new Error(
+            `chartlog sync refused ${report.refused.count} events: ${JSON.stringify(report.refused.examples.slice(0, 3))}`,
+          );
+        for (const r of replicas)
+          if (r.chart.size !== recorded)
+            throw new Error(`${r.site} holds ${r.chart.size} events, not ${recorded}`);
         return { wireBytes: report.bytes, messages: report.messages };
       },
       materialize(site) {
@@ -80,7 +96,9 @@ export function chartlogSystem(options: ChartlogSystemOptions = {}): SystemFacto
           for (const [key, resource] of Object.entries(state.resources)) {
             const fields: Record<string, unknown> = {};
             for (const [field, fs] of Object.entries(resource.fields)) {
-              fields[field] = isLog(resource.type, field) ? (fs.value as readonly { readonly value: unknown }[]).map((w) => w.value) : fs.value;
+              fields[field] = isLog(resource.type, field)
+                ? (fs.value as readonly { readonly value: unknown }[]).map((w) => w.value)
+                : fs.value;
             }
             out[key] = fields;
           }
@@ -88,7 +106,8 @@ export function chartlogSystem(options: ChartlogSystemOptions = {}): SystemFacto
         return out;
       },
       visitFields(materialized, visit: FieldVisitor) {
-        for (const [key, fields] of Object.entries(materialized as PlainChart)) for (const [field, value] of Object.entries(fields)) visit(key, field, value);
+        for (const [key, fields] of Object.entries(materialized as PlainChart))
+          for (const [field, value] of Object.entries(fields)) visit(key, field, value);
       },
       async notes() {
         // Evidence the option took effect: with integrity on, a head is signed every `signEvery` events; off, none.

@@ -49,7 +49,8 @@ export function expectedState(saves: readonly Save[]): ExpectedState {
     }
   }
   const multiSite = new Map<string, Set<string>>();
-  for (const [key, bySite] of registers) if (bySite.size > 1) multiSite.set(key, new Set([...bySite.values()].map((v) => canonicalJson(v))));
+  for (const [key, bySite] of registers)
+    if (bySite.size > 1) multiSite.set(key, new Set([...bySite.values()].map((v) => canonicalJson(v))));
   const split = (key: string): [string, string] => {
     const at = key.lastIndexOf('#');
     return [key.slice(0, at), key.slice(at + 1)];

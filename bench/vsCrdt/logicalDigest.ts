@@ -44,7 +44,11 @@ export function normalizedValue(resource: string, field: string, value: unknown)
  * and needs no sorted copy of the state (the worker digests in the process it measures).
  * `onField` sees every normalized field (for dumps when digests differ).
  */
-export function digestFields(walk: (visit: FieldVisitor) => void, multiSite: MultiSiteFields, onField?: (key: string, normalized: string) => void): StateDigest {
+export function digestFields(
+  walk: (visit: FieldVisitor) => void,
+  multiSite: MultiSiteFields,
+  onField?: (key: string, normalized: string) => void,
+): StateDigest {
   const logical = new Uint32Array(8);
   const full = new Uint32Array(8);
   let fields = 0;
@@ -64,12 +68,20 @@ export function digestFields(walk: (visit: FieldVisitor) => void, multiSite: Mul
       multi++;
       if (!candidates.has(normalized)) {
         notCandidate++;
-        if (examples.length < 5) examples.push(`${key} = ${normalized} (candidates ${[...candidates].join(' | ')})`);
+        if (examples.length < 5)
+          examples.push(`${key} = ${normalized} (candidates ${[...candidates].join(' | ')})`);
       }
       return;
     }
     for (let i = 0; i < 8; i++) logical[i] = ((logical[i] as number) + (lanes[i] as number)) >>> 0;
   });
   const hex = (lanes: Uint32Array): string => Buffer.from(lanes.buffer).toString('hex');
-  return { logical: hex(logical), full: hex(full), fields, multiSite: multi, notCandidate, notCandidateExamples: examples };
+  return {
+    logical: hex(logical),
+    full: hex(full),
+    fields,
+    multiSite: multi,
+    notCandidate,
+    notCandidateExamples: examples,
+  };
 }

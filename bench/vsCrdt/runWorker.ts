@@ -2,7 +2,14 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PHASE_PREFIX, RESULT_PREFIX, START_PREFIX, type PhaseReport, type WorkerJob, type WorkerResult } from './workerProtocol.js';
+import {
+  PHASE_PREFIX,
+  RESULT_PREFIX,
+  START_PREFIX,
+  type PhaseReport,
+  type WorkerJob,
+  type WorkerResult,
+} from './workerProtocol.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -35,12 +42,20 @@ export type WorkerOutcome =
  * time (the systems must not compete for the machine's cores), and watches its time and
  * memory. The worker's stderr goes to ours.
  */
-export function runWorker(job: WorkerJob, budget: WorkerBudget, onPhase?: (phase: PhaseReport) => void): Promise<WorkerOutcome> {
+export function runWorker(
+  job: WorkerJob,
+  budget: WorkerBudget,
+  onPhase?: (phase: PhaseReport) => void,
+): Promise<WorkerOutcome> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(here, 'worker.ts'), JSON.stringify(job)], {
-      cwd: join(here, '..', '..'),
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--expose-gc', '--import', 'tsx', join(here, 'worker.ts'), JSON.stringify(job)],
+      {
+        cwd: join(here, '..', '..'),
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const started = performance.now();
     const phases: PhaseReport[] = [];
     let running: { phase: string; since: number } | undefined;
@@ -55,13 +70,15 @@ export function runWorker(job: WorkerJob, budget: WorkerBudget, onPhase?: (phase
       while ((nl = buffered.indexOf('\n')) >= 0) {
         const line = buffered.slice(0, nl);
         buffered = buffered.slice(nl + 1);
-        if (line.startsWith(START_PREFIX)) running = { phase: line.slice(START_PREFIX.length), since: performance.now() };
+        if (line.startsWith(START_PREFIX))
+          running = { phase: line.slice(START_PREFIX.length), since: performance.now() };
         else if (line.startsWith(PHASE_PREFIX)) {
           const phase = JSON.parse(line.slice(PHASE_PREFIX.length)) as PhaseReport;
           phases.push(phase);
           running = undefined;
           onPhase?.(phase);
-        } else if (line.startsWith(RESULT_PREFIX)) result = JSON.parse(line.slice(RESULT_PREFIX.length)) as WorkerResult;
+        } else if (line.startsWith(RESULT_PREFIX))
+          result = JSON.parse(line.slice(RESULT_PREFIX.length)) as WorkerResult;
         else if (line.trim() !== '') process.stderr.write(`  [${job.system}] ${line}\n`);
       }
     });
@@ -80,9 +97,16 @@ export function runWorker(job: WorkerJob, budget: WorkerBudget, onPhase?: (phase
       resolve({
         ok: false,
         reason: killedFor ?? 'crash',
-        detail: killedFor === 'time' ? `over ${budget.seconds} s` : killedFor === 'memory' ? `over ${budget.rssMb} MiB RSS` : `exited with ${signal ?? code}`,
+        detail:
+          killedFor === 'time'
+            ? `over ${budget.seconds} s`
+            : killedFor === 'memory'
+              ? `over ${budget.rssMb} MiB RSS`
+              : `exited with ${signal ?? code}`,
         phases,
-        ...(running === undefined ? {} : { running: { phase: running.phase, atLeastS: (now - running.since) / 1000 } }),
+        ...(running === undefined
+          ? {}
+          : { running: { phase: running.phase, atLeastS: (now - running.since) / 1000 } }),
         observedRssMb,
       });
     });

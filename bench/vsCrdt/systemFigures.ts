@@ -48,8 +48,14 @@ export function figuresFromRuns(system: SystemName, runs: readonly WorkerResult[
 }
 
 /** Lower bounds from a run stopped over budget: finished phases as measured, the running one at least as long as it ran. */
-export function figuresFromStopped(system: SystemName, perSite: number, outcome: Extract<WorkerOutcome, { ok: false }>): SystemFigures {
-  const phase = (name: string): number => outcome.phases.find((p) => p.phase === name)?.seconds ?? (outcome.running?.phase === name ? outcome.running.atLeastS : 0);
+export function figuresFromStopped(
+  system: SystemName,
+  perSite: number,
+  outcome: Extract<WorkerOutcome, { ok: false }>,
+): SystemFigures {
+  const phase = (name: string): number =>
+    outcome.phases.find((p) => p.phase === name)?.seconds ??
+    (outcome.running?.phase === name ? outcome.running.atLeastS : 0);
   const recordS = phase('record');
   const mergeS = phase('merge');
   const materializeS = phase('materialize');

@@ -31,7 +31,9 @@ export async function loadSystem(name: SystemName, options: SystemOptions = {}):
   const batch = options.chartlogBatch === undefined ? {} : { batch: options.chartlogBatch };
   switch (name) {
     case 'yjs':
-      return (await import('./yjsSystem.js')).yjsSystem(options.crdtDocs === undefined ? {} : { docs: options.crdtDocs });
+      return (await import('./yjsSystem.js')).yjsSystem(
+        options.crdtDocs === undefined ? {} : { docs: options.crdtDocs },
+      );
     case 'automerge':
       return (await import('./automergeSystem.js')).automergeSystem({
         ...(options.automergeValues === undefined ? {} : { values: options.automergeValues }),

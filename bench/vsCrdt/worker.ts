@@ -13,7 +13,15 @@ import { hashSaves } from './expectedState.js';
 import { fieldKind } from './fieldKind.js';
 import { digestFields, type StateDigest } from './logicalDigest.js';
 import { loadSystem } from './systems.js';
-import { PHASE_PREFIX, RESULT_PREFIX, START_PREFIX, type MemorySample, type PhaseReport, type WorkerJob, type WorkerResult } from './workerProtocol.js';
+import {
+  PHASE_PREFIX,
+  RESULT_PREFIX,
+  START_PREFIX,
+  type MemorySample,
+  type PhaseReport,
+  type WorkerJob,
+  type WorkerResult,
+} from './workerProtocol.js';
 
 const job = JSON.parse(process.argv[2] ?? '') as WorkerJob;
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
@@ -23,7 +31,13 @@ const sample = (phase: string): void => {
   const before = process.memoryUsage();
   gc();
   const after = process.memoryUsage();
-  memory.push({ phase, heapMb: mb(before.heapUsed), liveHeapMb: mb(after.heapUsed), externalMb: mb(before.external), rssMb: mb(before.rss) });
+  memory.push({
+    phase,
+    heapMb: mb(before.heapUsed),
+    liveHeapMb: mb(after.heapUsed),
+    externalMb: mb(before.external),
+    rssMb: mb(before.rss),
+  });
 };
 const phaseStart = (phase: PhaseReport['phase']): void => {
   process.stdout.write(START_PREFIX + phase + '\n');
@@ -32,16 +46,30 @@ const phaseDone = (phase: PhaseReport['phase'], seconds: number): void => {
   process.stdout.write(PHASE_PREFIX + JSON.stringify({ phase, seconds } satisfies PhaseReport) + '\n');
 };
 
-const saves = generateSaves({ saves: 3 * job.perSite, patients: job.patients, concurrency: 0.01, seed: job.seed });
+const saves = generateSaves({
+  saves: 3 * job.perSite,
+  patients: job.patients,
+  concurrency: 0.01,
+  seed: job.seed,
+});
 const startMs = saves[0]?.at ?? 0;
 const savesHash = hashSaves(saves);
 const kinds = saves.map((s) => s.writes.map((w) => fieldKind(w.resource, w.field)));
-const multiSite = new Map((JSON.parse(readFileSync(job.multiSiteFile, 'utf8')) as [string, string[]][]).map(([k, v]) => [k, new Set(v)]));
+const multiSite = new Map(
+  (JSON.parse(readFileSync(job.multiSiteFile, 'utf8')) as [string, string[]][]).map(([k, v]) => [
+    k,
+    new Set(v),
+  ]),
+);
 sample('baseline');
 const baselineRssMb = memory[0]?.rssMb ?? 0;
 
 const factory = await loadSystem(job.system, job.options);
-const system = await factory({ sites: WORKLOAD_SITES, patients: Array.from({ length: job.patients }, (_, i) => `p${i}`), startMs });
+const system = await factory({
+  sites: WORKLOAD_SITES,
+  patients: Array.from({ length: job.patients }, (_, i) => `p${i}`),
+  startMs,
+});
 sample('setup');
 
 phaseStart('record');
@@ -76,8 +104,15 @@ const peakRssMb = mb(process.resourceUsage().maxRSS * 1024);
 const digests: StateDigest[] = [];
 for (let site = 0; site < WORKLOAD_SITES.length; site++) {
   const state = system.materialize(site);
-  const dump: WriteStream | undefined = job.dumpDir === undefined ? undefined : createWriteStream(join(job.dumpDir, `${job.system}-${site}.tsv`));
-  digests.push(digestFields((visit) => system.visitFields(state, visit), multiSite, dump && ((key, value) => dump.write(`${key}\t${value}\n`))));
+  const dump: WriteStream | undefined =
+    job.dumpDir === undefined ? undefined : createWriteStream(join(job.dumpDir, `${job.system}-${site}.tsv`));
+  digests.push(
+    digestFields(
+      (visit) => system.visitFields(state, visit),
+      multiSite,
+      dump && ((key, value) => dump.write(`${key}\t${value}\n`)),
+    ),
+  );
   if (dump) await new Promise((resolve) => dump.end(resolve));
 }
 

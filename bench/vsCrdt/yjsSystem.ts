@@ -117,7 +117,11 @@ export function yjsSystem(options: YjsSystemOptions = {}): SystemFactory {
         return { wireBytes, messages };
       },
       materialize(site): YjsJson[] {
-        return [...(docs[site] as Map<string, Y.Doc>).values()].map((doc) => ({ fields: doc.getMap('fields').toJSON(), sets: doc.getMap('sets').toJSON(), log: doc.getArray<LogEntry>('log').toJSON() }));
+        return [...(docs[site] as Map<string, Y.Doc>).values()].map((doc) => ({
+          fields: doc.getMap('fields').toJSON(),
+          sets: doc.getMap('sets').toJSON(),
+          log: doc.getArray<LogEntry>('log').toJSON(),
+        }));
       },
       visitFields(materialized, visit: FieldVisitor) {
         const sets = new Map<string, unknown[]>();

@@ -21,7 +21,11 @@ export function draftFromShadow(
   save: Save,
   shadow: ReadonlyMap<string, FieldShadow>,
   tracked: (resource: string) => boolean = () => true,
-): { data: Record<string, Record<string, Json>>; pred: Record<string, Record<string, EventId[]>>; touched: ShadowTouch[] } {
+): {
+  data: Record<string, Record<string, Json>>;
+  pred: Record<string, Record<string, EventId[]>>;
+  touched: ShadowTouch[];
+} {
   const data: Record<string, Record<string, Json>> = {};
   const pred: Record<string, Record<string, EventId[]>> = {};
   const touched: ShadowTouch[] = [];
@@ -39,7 +43,12 @@ export function draftFromShadow(
 }
 
 /** Records in `shadow` that event `id`, recorded at `site`, wrote the `touched` fields. */
-export function rememberWrites(shadow: Map<string, FieldShadow>, touched: readonly ShadowTouch[], id: EventId, site: string): void {
+export function rememberWrites(
+  shadow: Map<string, FieldShadow>,
+  touched: readonly ShadowTouch[],
+  id: EventId,
+  site: string,
+): void {
   for (const [key, s, concurrent] of touched) {
     // Sets and logs keep every write; only registers need the shadow, but tracking all is harmless.
     if (s === undefined) shadow.set(key, { live: [id], before: [], lastSite: site });

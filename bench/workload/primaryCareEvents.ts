@@ -1,4 +1,11 @@
-import { createEventWriter, createHybridClock, siteId, streamId, type ChartEvent, type EventWriter } from '../../src/index.js';
+import {
+  createEventWriter,
+  createHybridClock,
+  siteId,
+  streamId,
+  type ChartEvent,
+  type EventWriter,
+} from '../../src/index.js';
 import { draftFromShadow, rememberWrites, type FieldShadow } from './fieldShadow.js';
 import { WORKLOAD_SITES, type Save } from './primaryCareSaves.js';
 
@@ -12,7 +19,10 @@ import { WORKLOAD_SITES, type Save } from './primaryCareSaves.js';
 export function savesToEvents(saves: readonly Save[], onProgress?: (done: number) => void): ChartEvent[] {
   let wall = 0;
   const writers = new Map<string, EventWriter>(
-    WORKLOAD_SITES.map((s) => [s, createEventWriter({ site: siteId(s), clock: createHybridClock({ wallClock: () => wall }) })]),
+    WORKLOAD_SITES.map((s) => [
+      s,
+      createEventWriter({ site: siteId(s), clock: createHybridClock({ wallClock: () => wall }) }),
+    ]),
   );
   const shadow = new Map<string, FieldShadow>();
   const events: ChartEvent[] = new Array(saves.length);
@@ -20,7 +30,13 @@ export function savesToEvents(saves: readonly Save[], onProgress?: (done: number
     const save = saves[i] as Save;
     wall = save.at;
     const { data, pred, touched } = draftFromShadow(save, shadow);
-    const event = (writers.get(save.site) as EventWriter).append({ stream: streamId(`patient/${save.patient}`), type: save.type, data, pred, author: { id: `clinician-${save.site}`, org: save.site } });
+    const event = (writers.get(save.site) as EventWriter).append({
+      stream: streamId(`patient/${save.patient}`),
+      type: save.type,
+      data,
+      pred,
+      author: { id: `clinician-${save.site}`, org: save.site },
+    });
     rememberWrites(shadow, touched, event.id, save.site);
     events[i] = event;
     if (onProgress && i % 50_000 === 49_999) onProgress(i + 1);

@@ -59,14 +59,36 @@ const VITALS = [
   ['59408-5', 'Oxygen saturation', '%', 88, 100],
   ['9279-1', 'Respiratory rate', '/min', 10, 30],
 ] as const;
-const DRUGS = ['Ramipril 2.5mg capsules', 'Amlodipine 5mg tablets', 'Metformin 500mg tablets', 'Atorvastatin 20mg tablets', 'Sertraline 50mg tablets'];
-const ALLERGENS = [['764146007', 'Penicillin'], ['91935009', 'Peanut'], ['300916003', 'Latex'], ['293586001', 'Aspirin']] as const;
-const CONDITIONS = [['38341003', 'Hypertension'], ['44054006', 'Type 2 diabetes'], ['195967001', 'Asthma'], ['35489007', 'Depression']] as const;
+const DRUGS = [
+  'Ramipril 2.5mg capsules',
+  'Amlodipine 5mg tablets',
+  'Metformin 500mg tablets',
+  'Atorvastatin 20mg tablets',
+  'Sertraline 50mg tablets',
+];
+const ALLERGENS = [
+  ['764146007', 'Penicillin'],
+  ['91935009', 'Peanut'],
+  ['300916003', 'Latex'],
+  ['293586001', 'Aspirin'],
+] as const;
+const CONDITIONS = [
+  ['38341003', 'Hypertension'],
+  ['44054006', 'Type 2 diabetes'],
+  ['195967001', 'Asthma'],
+  ['35489007', 'Depression'],
+] as const;
 // The R4 code systems of the statuses and categories the clinical pack records as CodeableConcepts.
 const HL7 = 'http://terminology.hl7.org/CodeSystem/';
 const coded = (system: string, code: string) => ({ coding: [{ system: HL7 + system, code }] });
-const NOTES = ['Reviewed, no change', 'BP above target, recheck in 2 weeks', 'Telephone triage: no red flags', 'Advised on diet and exercise', 'Medication review completed', 'Patient reports improvement'];
-
+const NOTES = [
+  'Reviewed, no change',
+  'BP above target, recheck in 2 weeks',
+  'Telephone triage: no red flags',
+  'Advised on diet and exercise',
+  'Medication review completed',
+  'Patient reports improvement',
+];
 
 /**
  * Generates `saves` saves over `patients` patients from three sites: registrations,
@@ -87,13 +109,35 @@ export function* iterateSaves(options: WorkloadOptions): Generator<Save> {
   const concurrency = options.concurrency ?? 0.01;
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
   const int = (lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));
-  const patients = Array.from({ length: options.patients }, (_, i) => ({ id: `p${i}`, registered: false, meds: [] as string[], allergies: [] as string[], conditions: [] as string[], encounter: undefined as string | undefined, encounterStart: '', n: 0 }));
+  const patients = Array.from({ length: options.patients }, (_, i) => ({
+    id: `p${i}`,
+    registered: false,
+    meds: [] as string[],
+    allergies: [] as string[],
+    conditions: [] as string[],
+    encounter: undefined as string | undefined,
+    encounterStart: '',
+    n: 0,
+  }));
   let made = 0;
   let at = options.startMs ?? Date.UTC(2026, 6, 19, 6, 0, 0);
   const iso = (): string => new Date(at).toISOString();
-  const concept = (system: string, code: string, display: string) => ({ coding: [{ system, code, display }], text: display });
-  const update = (resource: string, field: string, value: unknown): FieldWrite => ({ resource, field, value, concurrent: rand() < concurrency });
-  const fresh = (resource: string, field: string, value: unknown): FieldWrite => ({ resource, field, value, concurrent: false });
+  const concept = (system: string, code: string, display: string) => ({
+    coding: [{ system, code, display }],
+    text: display,
+  });
+  const update = (resource: string, field: string, value: unknown): FieldWrite => ({
+    resource,
+    field,
+    value,
+    concurrent: rand() < concurrency,
+  });
+  const fresh = (resource: string, field: string, value: unknown): FieldWrite => ({
+    resource,
+    field,
+    value,
+    concurrent: false,
+  });
 
   while (made < options.saves) {
     at += int(1, 40);
@@ -136,13 +180,19 @@ export function* iterateSaves(options: WorkloadOptions): Generator<Save> {
         writes = [
           fresh(p.encounter, 'subject', ref),
           fresh(p.encounter, 'status', 'in-progress'),
-          fresh(p.encounter, 'class', { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' }),
+          fresh(p.encounter, 'class', {
+            system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode',
+            code: 'AMB',
+          }),
           fresh(p.encounter, 'period', { start: p.encounterStart }),
           fresh(p.encounter, 'note', [{ text: pick(NOTES) }]),
         ];
       } else {
         type = 'encounter.note-added';
-        writes = [fresh(p.encounter, 'note', [{ text: pick(NOTES) }]), update(p.encounter, 'period', { start: p.encounterStart, end: iso() })];
+        writes = [
+          fresh(p.encounter, 'note', [{ text: pick(NOTES) }]),
+          update(p.encounter, 'period', { start: p.encounterStart, end: iso() }),
+        ];
       }
     } else if (roll < 0.58 || (roll < 0.68 && p.meds.length === 0)) {
       type = 'medication.prescribed';
@@ -151,7 +201,9 @@ export function* iterateSaves(options: WorkloadOptions): Generator<Save> {
       const drug = pick(DRUGS);
       writes = [
         fresh(key, 'subject', ref),
-        fresh(key, 'medication', { medicationCodeableConcept: concept('https://dmd.nhs.uk', String(int(300000000, 399999999)), drug) }),
+        fresh(key, 'medication', {
+          medicationCodeableConcept: concept('https://dmd.nhs.uk', String(int(300000000, 399999999)), drug),
+        }),
         fresh(key, 'dosageInstruction', [{ text: `${int(1, 2)} tablet(s) once daily` }]),
         fresh(key, 'status', 'active'),
         fresh(key, 'intent', 'order'),
@@ -160,7 +212,12 @@ export function* iterateSaves(options: WorkloadOptions): Generator<Save> {
     } else if (roll < 0.68) {
       type = 'medication.dose-changed';
       const key = pick(p.meds);
-      writes = [update(key, 'dosageInstruction', [{ text: `${int(1, 4)} tablet(s) ${pick(['once', 'twice'])} daily` }]), fresh(key, 'note', [{ text: pick(NOTES) }])];
+      writes = [
+        update(key, 'dosageInstruction', [
+          { text: `${int(1, 4)} tablet(s) ${pick(['once', 'twice'])} daily` },
+        ]),
+        fresh(key, 'note', [{ text: pick(NOTES) }]),
+      ];
     } else if (roll < 0.73 || (roll < 0.8 && p.allergies.length === 0)) {
       type = 'allergy.recorded';
       const key = `AllergyIntolerance/${id('alg')}`;
@@ -176,7 +233,11 @@ export function* iterateSaves(options: WorkloadOptions): Generator<Save> {
     } else if (roll < 0.8) {
       type = 'allergy.updated';
       const key = pick(p.allergies);
-      writes = [update(key, 'criticality', pick(['low', 'high', 'unable-to-assess'])), update(key, 'verificationStatus', coded('allergyintolerance-verification', 'confirmed')), update(key, 'lastReviewed', iso().slice(0, 10))];
+      writes = [
+        update(key, 'criticality', pick(['low', 'high', 'unable-to-assess'])),
+        update(key, 'verificationStatus', coded('allergyintolerance-verification', 'confirmed')),
+        update(key, 'lastReviewed', iso().slice(0, 10)),
+      ];
     } else if (roll < 0.85 || (roll < 0.9 && p.conditions.length === 0)) {
       type = 'condition.recorded';
       const key = `Condition/${id('cond')}`;
@@ -191,11 +252,17 @@ export function* iterateSaves(options: WorkloadOptions): Generator<Save> {
     } else if (roll < 0.9) {
       type = 'condition.updated';
       const key = pick(p.conditions);
-      writes = [update(key, 'clinicalStatus', coded('condition-clinical', pick(['active', 'remission', 'resolved']))), fresh(key, 'note', [{ text: pick(NOTES) }])];
+      writes = [
+        update(key, 'clinicalStatus', coded('condition-clinical', pick(['active', 'remission', 'resolved']))),
+        fresh(key, 'note', [{ text: pick(NOTES) }]),
+      ];
     } else if (roll < 0.95) {
       type = 'patient.demographics-updated';
       const key = `Patient/${pid}`;
-      writes = [fresh(key, 'telecom', { add: [{ system: 'phone', value: `07700 9${int(10000, 99999)}` }] }), update(key, 'generalPractitioner', [{ reference: `Organization/${site}` }])];
+      writes = [
+        fresh(key, 'telecom', { add: [{ system: 'phone', value: `07700 9${int(10000, 99999)}` }] }),
+        update(key, 'generalPractitioner', [{ reference: `Organization/${site}` }]),
+      ];
     } else {
       type = 'immunization.recorded';
       const key = `Immunization/${id('imm')}`;

@@ -23,9 +23,17 @@ export interface OfflineSite {
  * site saw as current before it was cut off (default none). Returns the number of events
  * recorded per site.
  */
-export async function recordSavesOffline(saves: readonly Save[], sites: ReadonlyMap<string, OfflineSite>, batch = 100, seen: Readonly<Record<string, readonly EventId[]>> = {}): Promise<Map<string, number>> {
+export async function recordSavesOffline(
+  saves: readonly Save[],
+  sites: ReadonlyMap<string, OfflineSite>,
+  batch = 100,
+  seen: Readonly<Record<string, readonly EventId[]>> = {},
+): Promise<Map<string, number>> {
   const shadows = new Map<string, Map<string, FieldShadow>>();
-  const pending = new Map<string, { drafts: EventDraft[]; keys: string[][]; touched: Set<string>; at: number }>();
+  const pending = new Map<
+    string,
+    { drafts: EventDraft[]; keys: string[][]; touched: Set<string>; at: number }
+  >();
   const counts = new Map<string, number>();
 
   const flush = async (site: string): Promise<void> => {
@@ -68,7 +76,13 @@ export async function recordSavesOffline(saves: readonly Save[], sites: Readonly
       if (seen.length > 0) (pred[w.resource] ??= {})[w.field] = [...seen].sort();
     }
     if (p.drafts.length === 0) p.at = save.at;
-    p.drafts.push({ stream: streamId(`patient/${save.patient}`), type: save.type, data, pred, author: { id: `clinician-${site}`, org: site } });
+    p.drafts.push({
+      stream: streamId(`patient/${save.patient}`),
+      type: save.type,
+      data,
+      pred,
+      author: { id: `clinician-${site}`, org: site },
+    });
     p.keys.push(keys);
     for (const k of keys) p.touched.add(k);
   }

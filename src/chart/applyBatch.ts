@@ -16,11 +16,20 @@ import { createWritePlan } from './writePlan.js';
  * the proxy traps and the second walk immer's finalize makes (1.7× faster on rebuild;
  * see bench/rebuild.bench.ts).
  */
-export function applyBatch(base: StreamState, events: readonly ChartEvent[], start: number, end: number, schema: Schema, retracted: ReadonlySet<string>, fromEmpty: boolean): StreamState {
+export function applyBatch(
+  base: StreamState,
+  events: readonly ChartEvent[],
+  start: number,
+  end: number,
+  schema: Schema,
+  retracted: ReadonlySet<string>,
+  fromEmpty: boolean,
+): StreamState {
   const plan = createWritePlan();
   if (fromEmpty) {
     const state = { stream: base.stream, resources: {}, conflicts: [], retracted: [] };
-    for (let i = start; i < end; i++) applyEvent(state as Draft<StreamState>, events[i] as ChartEvent, schema, retracted, plan);
+    for (let i = start; i < end; i++)
+      applyEvent(state as Draft<StreamState>, events[i] as ChartEvent, schema, retracted, plan);
     return freezeDeep(state) as StreamState;
   }
   return produce(base, (draft) => {

@@ -24,7 +24,14 @@ import { addPlannedWrite, type PlannedWrite, type WritePlan } from './writePlan.
  *   some fields of an event directly and re-folds others from the stream's events (each
  *   field's state depends only on the writes of that field, in total order).
  */
-export function applyEvent(draft: Draft<StreamState>, event: ChartEvent, schema: Schema, retracted: ReadonlySet<string>, plan: WritePlan, only?: (resource: string, field: string) => boolean): void {
+export function applyEvent(
+  draft: Draft<StreamState>,
+  event: ChartEvent,
+  schema: Schema,
+  retracted: ReadonlySet<string>,
+  plan: WritePlan,
+  only?: (resource: string, field: string) => boolean,
+): void {
   if (!planWrites(event, schema, plan)) return;
   if (event.type === RETRACTION_EVENT) {
     for (const id of targetsOf(event)) insertSorted(draft.retracted as string[], id);
@@ -49,7 +56,14 @@ export function applyEvent(draft: Draft<StreamState>, event: ChartEvent, schema:
       }
     }
     const fields = (resource as Draft<ResourceState>).fields as Record<string, FieldState>;
-    const write: WriteRef = { id: event.id, site: event.site, seq: event.seq, hlc: event.hlc, author: event.author.id, value: w.value };
+    const write: WriteRef = {
+      id: event.id,
+      site: event.site,
+      seq: event.seq,
+      hlc: event.hlc,
+      author: event.author.id,
+      value: w.value,
+    };
     const pred = predOf?.[w.field] ?? NO_PRED;
     const current = fields[w.field];
     if (current === undefined) fields[w.field] = w.rule.create(write, pred);
@@ -93,7 +107,12 @@ function planWrites(event: ChartEvent, schema: Schema, plan: WritePlan | undefin
       const field = names[f] as string;
       const resolved = schema.field(type, field);
       const value = fields[field] as Json;
-      if (resolved === undefined || resolved.rule.check(value) !== undefined || resolved.check?.(value) !== undefined) return false;
+      if (
+        resolved === undefined ||
+        resolved.rule.check(value) !== undefined ||
+        resolved.check?.(value) !== undefined
+      )
+        return false;
       if (plan !== undefined) addPlannedWrite(plan, key, type, m[2] as string, field, resolved.rule, value);
     }
   }

@@ -60,7 +60,12 @@ interface StreamLog {
 export function createChart(options: ChartOptions): Chart {
   const { schema } = options;
   const logs = new Map<StreamId, StreamLog>();
-  const projector = createProjector({ schema, tables: createMemoryProjectionTables(), reader: { readStream: (stream) => logs.get(stream)?.events ?? [] }, cacheBytes: Infinity });
+  const projector = createProjector({
+    schema,
+    tables: createMemoryProjectionTables(),
+    reader: { readStream: (stream) => logs.get(stream)?.events ?? [] },
+    cacheBytes: Infinity,
+  });
   return projectorView<Chart>(projector, {
     events: (stream) => logs.get(stream)?.events ?? [],
     event: (stream, id) => logs.get(stream)?.ids.get(id),
@@ -88,7 +93,12 @@ export function createChart(options: ChartOptions): Chart {
         log.events = mergeSorted(log.events, incoming);
       }
       projector.project(fresh).commit();
-      return { applied: fresh.length, duplicates: received - fresh.length, late, streams: [...byStream.keys()].sort() };
+      return {
+        applied: fresh.length,
+        duplicates: received - fresh.length,
+        late,
+        streams: [...byStream.keys()].sort(),
+      };
     },
   });
 }
@@ -105,7 +115,11 @@ function mergeSorted(a: readonly ChartEvent[], b: readonly ChartEvent[]): ChartE
   let i = 0;
   let j = 0;
   let k = 0;
-  while (i < a.length && j < b.length) out[k++] = compareEvents(a[i] as ChartEvent, b[j] as ChartEvent) <= 0 ? (a[i++] as ChartEvent) : (b[j++] as ChartEvent);
+  while (i < a.length && j < b.length)
+    out[k++] =
+      compareEvents(a[i] as ChartEvent, b[j] as ChartEvent) <= 0
+        ? (a[i++] as ChartEvent)
+        : (b[j++] as ChartEvent);
   while (i < a.length) out[k++] = a[i++] as ChartEvent;
   while (j < b.length) out[k++] = b[j++] as ChartEvent;
   return out;

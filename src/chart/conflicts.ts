@@ -50,7 +50,14 @@ export interface ListConflictsOptions {
 export function listConflicts(chart: Chart, options: ListConflictsOptions = {}): Conflict[] {
   const out: Conflict[] = [];
   for (const stream of options.stream !== undefined ? [options.stream] : chart.conflictStreams()) {
-    for (const found of conflictsInState(chart, stream)) out.push({ ...found, writes: found.writes.map((w) => ({ ...writeOf(w), author: chart.event(stream, w.id)?.author ?? { id: w.author } })) });
+    for (const found of conflictsInState(chart, stream))
+      out.push({
+        ...found,
+        writes: found.writes.map((w) => ({
+          ...writeOf(w),
+          author: chart.event(stream, w.id)?.author ?? { id: w.author },
+        })),
+      });
   }
   return out;
 }
@@ -60,12 +67,17 @@ export function listConflicts(chart: Chart, options: ListConflictsOptions = {}):
  * streams come from its conflict index, and each competing write's full author from
  * `authorOf` (a replica reads the event from its store by site and seq).
  */
-export async function readConflicts(view: ChartView, authorOf: (write: WriteRef) => Promise<Author | undefined>, options: ListConflictsOptions = {}): Promise<Conflict[]> {
+export async function readConflicts(
+  view: ChartView,
+  authorOf: (write: WriteRef) => Promise<Author | undefined>,
+  options: ListConflictsOptions = {},
+): Promise<Conflict[]> {
   const out: Conflict[] = [];
   for (const stream of options.stream !== undefined ? [options.stream] : view.conflictStreams()) {
     for (const found of conflictsInState(view, stream)) {
       const writes: ConflictingWrite[] = [];
-      for (const w of found.writes) writes.push({ ...writeOf(w), author: (await authorOf(w)) ?? { id: w.author } });
+      for (const w of found.writes)
+        writes.push({ ...writeOf(w), author: (await authorOf(w)) ?? { id: w.author } });
       out.push({ ...found, writes });
     }
   }
@@ -73,7 +85,10 @@ export async function readConflicts(view: ChartView, authorOf: (write: WriteRef)
 }
 
 /** The open conflicts of one stream, with their competing writes as the rule keeps them: loads only the resources in conflict. */
-function conflictsInState(view: ChartView, stream: StreamId): (Omit<Conflict, 'writes'> & { readonly writes: readonly WriteRef[] })[] {
+function conflictsInState(
+  view: ChartView,
+  stream: StreamId,
+): (Omit<Conflict, 'writes'> & { readonly writes: readonly WriteRef[] })[] {
   const out: (Omit<Conflict, 'writes'> & { readonly writes: readonly WriteRef[] })[] = [];
   for (const key of view.openConflicts(stream)) {
     const { resource, field } = parseConflictKey(key);
@@ -81,7 +96,14 @@ function conflictsInState(view: ChartView, stream: StreamId): (Omit<Conflict, 'w
     const fieldState = res?.fields[field];
     const resolved = res ? view.schema.field(res.type, field) : undefined;
     if (!res || !fieldState || !resolved) continue;
-    out.push({ stream, resource, field, rule: resolved.rule.name, provisional: fieldState.value as Json, writes: resolved.rule.conflict(fieldState) ?? [] });
+    out.push({
+      stream,
+      resource,
+      field,
+      rule: resolved.rule.name,
+      provisional: fieldState.value as Json,
+      writes: resolved.rule.conflict(fieldState) ?? [],
+    });
   }
   return out;
 }

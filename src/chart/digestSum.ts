@@ -21,7 +21,11 @@ export const EMPTY_DIGEST_SUM = '0'.repeat(SUM_HEX);
  * same replica hash.
  */
 export function digestTerm(item: string): bigint {
-  return BigInt(`0x${createHash('shake256', { outputLength: SUM_BITS / 8 }).update(item, 'utf8').digest('hex')}`);
+  return BigInt(
+    `0x${createHash('shake256', { outputLength: SUM_BITS / 8 })
+      .update(item, 'utf8')
+      .digest('hex')}`,
+  );
 }
 
 /** `sum + sign × term`, mod 2^4096. */

@@ -10,7 +10,11 @@ import type { ChartEvent } from '../event/chartEvent.js';
 export type EventKey = string & { readonly __brand: 'EventKey' };
 
 /** The stamp, site and seq an {@link EventKey} names. */
-export function parseEventKey(key: EventKey): { readonly hlc: string; readonly site: string; readonly seq: number } {
+export function parseEventKey(key: EventKey): {
+  readonly hlc: string;
+  readonly site: string;
+  readonly seq: number;
+} {
   const [hlc, site, seq] = key.split(' ') as [string, string, string];
   return { hlc, site, seq: Number(seq) };
 }

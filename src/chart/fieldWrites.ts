@@ -12,7 +12,8 @@ export function writesFields(event: ChartEvent, schema: Schema): boolean {
 /** Calls `visit` for every `(resource, field)` an event the fold understands writes. */
 export function forEachWrite(event: ChartEvent, visit: (resource: string, field: string) => void): void {
   const data = event.data;
-  for (const resource of jsonKeys(data)) for (const field of Object.keys(data[resource] as object)) visit(resource, field);
+  for (const resource of jsonKeys(data))
+    for (const field of Object.keys(data[resource] as object)) visit(resource, field);
 }
 
 /**
@@ -22,12 +23,19 @@ export function forEachWrite(event: ChartEvent, visit: (resource: string, field:
  * or re-folds the field. The latest, not the last seen: a late write of an order-free field
  * is applied as it comes and must not move the key back.
  */
-export function noteLastWrites(events: readonly ChartEvent[], schema: Schema, retracted: ReadonlySet<string>, lastOf: (resource: string) => Record<string, EventKey>, accept: (resource: string, field: string) => boolean): void {
+export function noteLastWrites(
+  events: readonly ChartEvent[],
+  schema: Schema,
+  retracted: ReadonlySet<string>,
+  lastOf: (resource: string) => Record<string, EventKey>,
+  accept: (resource: string, field: string) => boolean,
+): void {
   for (const e of events) {
     if (!writesFields(e, schema) || retracted.has(e.id)) continue;
     const key = eventKeyOf(e);
     forEachWrite(e, (r, f) => {
-      if (accept(r, f) && !(lastOf(r)[f] !== undefined && (lastOf(r)[f] as EventKey) > key)) lastOf(r)[f] = key;
+      if (accept(r, f) && !(lastOf(r)[f] !== undefined && (lastOf(r)[f] as EventKey) > key))
+        lastOf(r)[f] = key;
     });
   }
 }

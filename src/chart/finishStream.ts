@@ -23,7 +23,15 @@ export interface StreamOutcome {
  * `added` the events the fold took, `lasts` the per-field last write keys of the resources
  * it wrote.
  */
-export function finishStream(stream: StreamId, row: ProjectedStream, added: number, next: StreamState, touched: readonly string[], held: (key: string) => ProjectedResource | undefined, lasts: ReadonlyMap<string, Record<string, EventKey>>): StreamOutcome {
+export function finishStream(
+  stream: StreamId,
+  row: ProjectedStream,
+  added: number,
+  next: StreamState,
+  touched: readonly string[],
+  held: (key: string) => ProjectedResource | undefined,
+  lasts: ReadonlyMap<string, Record<string, EventKey>>,
+): StreamOutcome {
   let digest = parseDigestSum(row.digest);
   const changes: ResourceChange[] = [];
   for (const key of touched) {
@@ -45,11 +53,21 @@ export function finishStream(stream: StreamId, row: ProjectedStream, added: numb
     changes.push({ key, resource: { key, state, hash, last, size: body.length }, body });
   }
   const digestHex = formatDigestSum(digest);
-  const nextRow: ProjectedStream = { stream, events: row.events + added, digest: digestHex, hash: streamHashOf(stream, digestHex, next.conflicts, next.retracted), conflicts: next.conflicts, retracted: next.retracted };
+  const nextRow: ProjectedStream = {
+    stream,
+    events: row.events + added,
+    digest: digestHex,
+    hash: streamHashOf(stream, digestHex, next.conflicts, next.retracted),
+    conflicts: next.conflicts,
+    retracted: next.retracted,
+  };
   return { row: nextRow, changes, created: row.hash === '' };
 }
 
-function sameKeys(a: { readonly [field: string]: EventKey }, b: { readonly [field: string]: EventKey }): boolean {
+function sameKeys(
+  a: { readonly [field: string]: EventKey },
+  b: { readonly [field: string]: EventKey },
+): boolean {
   const ka = Object.keys(a);
   if (ka.length !== Object.keys(b).length) return false;
   for (const k of ka) if (a[k] !== b[k]) return false;

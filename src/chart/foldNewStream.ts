@@ -20,8 +20,19 @@ import { emptyStreamState } from './streamState.js';
  *
  * @param events - every event of the stream to fold, in total order (`compareEvents`).
  */
-export function foldNewStream(stream: StreamId, events: readonly ChartEvent[], schema: Schema): StreamOutcome {
-  const row: ProjectedStream = { stream, events: 0, digest: EMPTY_DIGEST_SUM, hash: '', conflicts: [], retracted: [] };
+export function foldNewStream(
+  stream: StreamId,
+  events: readonly ChartEvent[],
+  schema: Schema,
+): StreamOutcome {
+  const row: ProjectedStream = {
+    stream,
+    events: 0,
+    digest: EMPTY_DIGEST_SUM,
+    hash: '',
+    conflicts: [],
+    retracted: [],
+  };
   const retracted = new Set<string>();
   for (const e of events) for (const id of retractionTargets(e, schema)) retracted.add(id);
   const state = applyBatch(emptyStreamState(stream), events, 0, events.length, schema, retracted, true);
@@ -32,5 +43,13 @@ export function foldNewStream(stream: StreamId, events: readonly ChartEvent[], s
     return l;
   };
   noteLastWrites(events, schema, retracted, lastOf, () => true);
-  return finishStream(stream, row, events.length, state, Object.keys(state.resources), () => undefined, lasts);
+  return finishStream(
+    stream,
+    row,
+    events.length,
+    state,
+    Object.keys(state.resources),
+    () => undefined,
+    lasts,
+  );
 }

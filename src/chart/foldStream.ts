@@ -21,7 +21,11 @@ export function canonicalOrder(events: Iterable<ChartEvent>): ChartEvent[] {
 }
 
 /** Every id retracted by a retraction among `events` that the fold applies under `schema` (see {@link retractionTargets}). */
-export function collectRetracted(events: Iterable<ChartEvent>, schema: Schema, into: Set<string> = new Set()): Set<string> {
+export function collectRetracted(
+  events: Iterable<ChartEvent>,
+  schema: Schema,
+  into: Set<string> = new Set(),
+): Set<string> {
   for (const e of events) for (const id of retractionTargets(e, schema)) into.add(id);
   return into;
 }
@@ -51,6 +55,7 @@ export function fold(events: Iterable<ChartEvent>, schema: Schema): Map<StreamId
     else byStream.set(e.stream, [e]);
   }
   const out = new Map<StreamId, StreamState>();
-  for (const [stream, list] of [...byStream].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) out.set(stream, foldStream(stream, list, schema));
+  for (const [stream, list] of [...byStream].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    out.set(stream, foldStream(stream, list, schema));
   return out;
 }

@@ -57,7 +57,13 @@ export function history(chart: Chart, stream: StreamId, resource: string, field:
  * order): what {@link history} and `Replica.history()` (which reads the events from its
  * store by the stream index) both return.
  */
-export function historyOf(state: StreamState | undefined, events: readonly ChartEvent[], schema: Schema, resource: string, field: string): HistoryEntry[] {
+export function historyOf(
+  state: StreamState | undefined,
+  events: readonly ChartEvent[],
+  schema: Schema,
+  resource: string,
+  field: string,
+): HistoryEntry[] {
   const type = RESOURCE_KEY_PATTERN.exec(resource)?.[1];
   const fieldState = state?.resources[resource]?.fields[field];
   const resolved = type !== undefined ? schema.field(type, field) : undefined;
@@ -79,7 +85,13 @@ export function historyOf(state: StreamState | undefined, events: readonly Chart
       author: e.author,
       value,
       replaced: e.pred[resource]?.[field] ?? [],
-      status: retracted.has(e.id) ? 'retracted' : !understood ? 'ignored' : current.has(e.id) ? 'current' : 'superseded',
+      status: retracted.has(e.id)
+        ? 'retracted'
+        : !understood
+          ? 'ignored'
+          : current.has(e.id)
+            ? 'current'
+            : 'superseded',
     });
   }
   return out;

@@ -17,7 +17,13 @@ import { eventKeyOf, type EventKey } from './eventKey.js';
 import type { ProjectedResource, ProjectedStream, ProjectionTables } from './projectionTables.js';
 import { resourceKeyRange } from './resourceKeyRange.js';
 import { rememberStateHash, replicaHashOf, stateHash, streamDigestItem } from './stateHash.js';
-import { conflictKey, emptyStreamState, parseConflictKey, type ResourceState, type StreamState } from './streamState.js';
+import {
+  conflictKey,
+  emptyStreamState,
+  parseConflictKey,
+  type ResourceState,
+  type StreamState,
+} from './streamState.js';
 
 /** Reads one stream's events, synchronously, in total order: what a late event re-folds from. */
 export interface StreamReader {
@@ -106,7 +112,10 @@ interface CachedStream {
 export function createProjector(options: ProjectorOptions): Projector {
   const { schema, tables, reader } = options;
   const cacheBytes = options.cacheBytes ?? DEFAULT_CACHE_BYTES;
-  if (!(cacheBytes >= 0)) throw new ChartlogError('INVALID_OPTION', `cacheBytes must be a number >= 0, got ${cacheBytes}`, { details: { option: 'cacheBytes' } });
+  if (!(cacheBytes >= 0))
+    throw new ChartlogError('INVALID_OPTION', `cacheBytes must be a number >= 0, got ${cacheBytes}`, {
+      details: { option: 'cacheBytes' },
+    });
   const cache = new Map<StreamId, CachedStream>();
   let cached = 0;
   let digest = tables.meta(PROJECTION_META.digest) ?? EMPTY_DIGEST_SUM;
@@ -169,7 +178,12 @@ export function createProjector(options: ProjectorOptions): Projector {
         const row = entry.resources.get(key) as ProjectedResource;
         Object.defineProperty(resources, key, { enumerable: true, get: () => row.state });
       }
-      const view: StreamState = Object.freeze({ stream, resources: Object.freeze(resources), conflicts: entry.row.conflicts, retracted: entry.row.retracted });
+      const view: StreamState = Object.freeze({
+        stream,
+        resources: Object.freeze(resources),
+        conflicts: entry.row.conflicts,
+        retracted: entry.row.retracted,
+      });
       rememberStateHash(view, entry.row.hash);
       entry.view = view;
     }
@@ -183,22 +197,39 @@ export function createProjector(options: ProjectorOptions): Projector {
    * the same state). A late write of a field whose rule is order-free is applied as it
    * comes; only other rules, and retractions, re-fold from the stream's events.
    */
-  const isLate = (resource: string, field: string, key: EventKey, held: ProjectedResource | undefined): boolean => {
+  const isLate = (
+    resource: string,
+    field: string,
+    key: EventKey,
+    held: ProjectedResource | undefined,
+  ): boolean => {
     const last = held?.last[field];
     if (last === undefined || last < key) return false;
-    return schema.field(resource.slice(0, resource.indexOf('/')), field)?.rule.laws.includes('commutative') !== true;
+    return (
+      schema.field(resource.slice(0, resource.indexOf('/')), field)?.rule.laws.includes('commutative') !==
+      true
+    );
   };
 
   /** Every id retracted in a stream once `fresh` is folded, and those `fresh` newly retracts. */
-  const retractionsAfter = (row: ProjectedStream, fresh: readonly ChartEvent[]): { retracted: Set<string>; newlyRetracted: Set<string> } => {
+  const retractionsAfter = (
+    row: ProjectedStream,
+    fresh: readonly ChartEvent[],
+  ): { retracted: Set<string>; newlyRetracted: Set<string> } => {
     const retracted = new Set<string>(row.retracted);
     const newlyRetracted = new Set<string>();
-    for (const e of fresh) for (const id of retractionTargets(e, schema)) if (!retracted.has(id)) (retracted.add(id), newlyRetracted.add(id));
+    for (const e of fresh)
+      for (const id of retractionTargets(e, schema))
+        if (!retracted.has(id)) (retracted.add(id), newlyRetracted.add(id));
     return { retracted, newlyRetracted };
   };
 
   /** Folds one stream's new events (sorted), returning its new row and the resources that changed; touches no cache entry. */
-  const projectStream = (stream: StreamId, fresh: readonly ChartEvent[], base: CachedStream | undefined): StreamOutcome => {
+  const projectStream = (
+    stream: StreamId,
+    fresh: readonly ChartEvent[],
+    base: CachedStream | undefined,
+  ): StreamOutcome => {
     // A new stream (a rebuild, or a record's first events): the pure fold, without drafts.
     if (base === undefined) return foldNewStream(stream, fresh, schema);
     const row = base.row;
@@ -212,11 +243,14 @@ export function createProjector(options: ProjectorOptions): Projector {
     if (newlyRetracted.size > 0) {
       streamEvents = reader.readStream(stream);
       const freshIds = new Set(fresh.map((e) => e.id));
-      for (const e of streamEvents) if (newlyRetracted.has(e.id) && !freshIds.has(e.id) && writesFields(e, schema)) forEachWrite(e, (r, f) => refold.add(conflictKey(r, f)));
+      for (const e of streamEvents)
+        if (newlyRetracted.has(e.id) && !freshIds.has(e.id) && writesFields(e, schema))
+          forEachWrite(e, (r, f) => refold.add(conflictKey(r, f)));
     }
     const touched = new Set<string>();
     for (const k of refold) touched.add(parseConflictKey(k).resource);
-    for (const e of fresh) if (writesFields(e, schema) && !retracted.has(e.id)) forEachWrite(e, (r) => touched.add(r));
+    for (const e of fresh)
+      if (writesFields(e, schema) && !retracted.has(e.id)) forEachWrite(e, (r) => touched.add(r));
     load(stream, base, [...touched]);
     const held = (key: string): ProjectedResource | undefined => base.resources.get(key);
     // …or by an event earlier than the last write the field folded (a late event).
@@ -236,13 +270,21 @@ export function createProjector(options: ProjectorOptions): Projector {
     // hand costs a third of what an immer draft over the same resources did here (finalize
     // walks every touched resource), and the fold runs on plain objects as a rebuild does.
     const written = new Set<string>(refold);
-    for (const e of fresh) if (writesFields(e, schema) && !retracted.has(e.id)) forEachWrite(e, (r, f) => written.add(conflictKey(r, f)));
-    const work = { stream, resources: {} as Record<string, ResourceState>, conflicts: [...row.conflicts], retracted: [...row.retracted] };
+    for (const e of fresh)
+      if (writesFields(e, schema) && !retracted.has(e.id))
+        forEachWrite(e, (r, f) => written.add(conflictKey(r, f)));
+    const work = {
+      stream,
+      resources: {} as Record<string, ResourceState>,
+      conflicts: [...row.conflicts],
+      retracted: [...row.retracted],
+    };
     for (const key of touched) {
       const r = held(key)?.state;
       if (r === undefined) continue;
       const fields: Record<string, FieldState> = { ...r.fields };
-      for (const f of Object.keys(fields)) if (written.has(conflictKey(key, f))) fields[f] = thaw(fields[f] as FieldState);
+      for (const f of Object.keys(fields))
+        if (written.has(conflictKey(key, f))) fields[f] = thaw(fields[f] as FieldState);
       work.resources[key] = { type: r.type, id: r.id, fields };
     }
     const plan = createWritePlan();
@@ -255,8 +297,11 @@ export function createProjector(options: ProjectorOptions): Projector {
         if (r !== undefined) delete (r.fields as Record<string, unknown>)[field];
         removeSorted(work.conflicts, k);
       }
-      for (const e of streamEvents as readonly ChartEvent[]) applyEvent(draft, e, schema, retracted, plan, again);
-      for (const key of Object.keys(work.resources)) if (Object.keys((work.resources[key] as ResourceState).fields).length === 0) delete work.resources[key];
+      for (const e of streamEvents as readonly ChartEvent[])
+        applyEvent(draft, e, schema, retracted, plan, again);
+      for (const key of Object.keys(work.resources))
+        if (Object.keys((work.resources[key] as ResourceState).fields).length === 0)
+          delete work.resources[key];
     }
     const next = freezeDeep(work) as StreamState;
     const lastOf = (r: string): Record<string, EventKey> => {
@@ -269,7 +314,8 @@ export function createProjector(options: ProjectorOptions): Projector {
       delete lastOf(resource)[field];
     }
     noteLastWrites(fresh, schema, retracted, lastOf, direct);
-    if (refold.size > 0) noteLastWrites(streamEvents as readonly ChartEvent[], schema, retracted, lastOf, again);
+    if (refold.size > 0)
+      noteLastWrites(streamEvents as readonly ChartEvent[], schema, retracted, lastOf, again);
     return finishStream(stream, row, fresh.length, next, [...touched], held, lasts);
   };
 
@@ -323,7 +369,8 @@ export function createProjector(options: ProjectorOptions): Projector {
         const base = entryOf(stream);
         const outcome = projectStream(stream, list, base);
         tables.write(outcome.row, outcome.changes);
-        if (base !== undefined) nextDigest = addTerm(nextDigest, digestTerm(streamDigestItem(stream, base.row.hash)), -1);
+        if (base !== undefined)
+          nextDigest = addTerm(nextDigest, digestTerm(streamDigestItem(stream, base.row.hash)), -1);
         nextDigest = addTerm(nextDigest, digestTerm(streamDigestItem(stream, outcome.row.hash)), 1);
         done.push([stream, outcome]);
       }
@@ -349,7 +396,13 @@ export function createProjector(options: ProjectorOptions): Projector {
                 bytes += resource.size;
               }
             }
-            install(stream, { row: outcome.row, resources, complete: outcome.created || (old?.complete ?? false), view: undefined, bytes });
+            install(stream, {
+              row: outcome.row,
+              resources,
+              complete: outcome.created || (old?.complete ?? false),
+              view: undefined,
+              bytes,
+            });
           }
           digest = digestHex;
           events = nextEvents;
@@ -372,7 +425,8 @@ export function createProjector(options: ProjectorOptions): Projector {
           continue;
         }
         const touched = new Set<string>();
-        for (const e of list) if (writesFields(e, schema) && !retracted.has(e.id)) forEachWrite(e, (r) => touched.add(r));
+        for (const e of list)
+          if (writesFields(e, schema) && !retracted.has(e.id)) forEachWrite(e, (r) => touched.add(r));
         load(stream, base, [...touched]);
         let late = false;
         for (const e of list) {

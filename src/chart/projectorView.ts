@@ -13,7 +13,11 @@ const direct: ProjectionRead = (_action, body) => body();
  *
  * @example const handle = projectorView(projector, { opening, rebuild }, guardedRead);
  */
-export function projectorView<R extends ChartView>(projector: Projector, extra: Omit<R, keyof ChartView | 'latestStamp'>, read: ProjectionRead = direct): R {
+export function projectorView<R extends ChartView>(
+  projector: Projector,
+  extra: Omit<R, keyof ChartView | 'latestStamp'>,
+  read: ProjectionRead = direct,
+): R {
   const view: ChartView & { readonly latestStamp: string | undefined } = {
     schema: projector.schema,
     get size() {

@@ -27,12 +27,27 @@ export interface ResourceKeyRange {
  */
 export function resourceKeyRange(type: string, options: ResourceKeysOptions = {}): ResourceKeyRange {
   if (typeof type !== 'string' || type.length === 0 || type.includes('/')) {
-    throw new ChartlogError('INVALID_OPTION', `a resource type must be a non-empty name without '/', got ${JSON.stringify(type)}`, { details: { option: 'type' } });
+    throw new ChartlogError(
+      'INVALID_OPTION',
+      `a resource type must be a non-empty name without '/', got ${JSON.stringify(type)}`,
+      { details: { option: 'type' } },
+    );
   }
   const limit = options.limit ?? DEFAULT_RESOURCE_KEYS_LIMIT;
-  if (!Number.isSafeInteger(limit) || limit < 1) throw new ChartlogError('INVALID_OPTION', `limit must be an integer >= 1, got ${String(limit)}`, { details: { option: 'limit' } });
+  if (!Number.isSafeInteger(limit) || limit < 1)
+    throw new ChartlogError('INVALID_OPTION', `limit must be an integer >= 1, got ${String(limit)}`, {
+      details: { option: 'limit' },
+    });
   const { after } = options;
-  if (after !== undefined && typeof after !== 'string') throw new ChartlogError('INVALID_OPTION', `after must be a resource key, got ${JSON.stringify(after)}`, { details: { option: 'after' } });
+  if (after !== undefined && typeof after !== 'string')
+    throw new ChartlogError('INVALID_OPTION', `after must be a resource key, got ${JSON.stringify(after)}`, {
+      details: { option: 'after' },
+    });
   const prefix = `${type}/`;
-  return { from: after !== undefined && after > prefix ? after : prefix, to: `${type}0`, limit, ...(options.stream !== undefined ? { stream: options.stream } : {}) };
+  return {
+    from: after !== undefined && after > prefix ? after : prefix,
+    to: `${type}0`,
+    limit,
+    ...(options.stream !== undefined ? { stream: options.stream } : {}),
+  };
 }

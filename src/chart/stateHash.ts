@@ -40,7 +40,8 @@ export function resourceDigestItem(key: string, hash: string): string {
 /** The order-independent sum over a stream's resources (see `addToDigestSum`). */
 export function resourcesDigest(resources: StreamState['resources']): string {
   let sum = 0n;
-  for (const key of Object.keys(resources)) sum = addTerm(sum, digestTerm(resourceDigestItem(key, resourceHash(resources[key] as ResourceState))), 1);
+  for (const key of Object.keys(resources))
+    sum = addTerm(sum, digestTerm(resourceDigestItem(key, resourceHash(resources[key] as ResourceState))), 1);
   return formatDigestSum(sum);
 }
 
@@ -49,8 +50,15 @@ export function resourcesDigest(resources: StreamState['resources']): string {
  * resources ({@link resourcesDigest}), and its conflict and retracted lists. Equal states
  * give equal hashes on every replica; a projection updates it in O(changed resources).
  */
-export function streamHashOf(stream: StreamId, digest: string, conflicts: readonly string[], retracted: readonly string[]): string {
-  return hashCanonical(`chartlog/stream-state/v2\n${stream}\n${digest}\n${canonicalJson(conflicts as Json)}\n${canonicalJson(retracted as Json)}`);
+export function streamHashOf(
+  stream: StreamId,
+  digest: string,
+  conflicts: readonly string[],
+  retracted: readonly string[],
+): string {
+  return hashCanonical(
+    `chartlog/stream-state/v2\n${stream}\n${digest}\n${canonicalJson(conflicts as Json)}\n${canonicalJson(retracted as Json)}`,
+  );
 }
 
 /**
@@ -84,6 +92,7 @@ export function replicaHashOf(digest: string): string {
  */
 export function combineStateHashes(states: Iterable<readonly [StreamId, StreamState]>): string {
   let sum = 0n;
-  for (const [stream, state] of states) sum = addTerm(sum, digestTerm(streamDigestItem(stream, stateHash(state))), 1);
+  for (const [stream, state] of states)
+    sum = addTerm(sum, digestTerm(streamDigestItem(stream, stateHash(state))), 1);
   return replicaHashOf(formatDigestSum(sum));
 }

@@ -31,7 +31,15 @@ export function createWritePlan(): WritePlan {
 }
 
 /** Sets the plan's next slot (reusing it when there is one) and counts it. */
-export function addPlannedWrite(plan: WritePlan, resource: string, type: string, id: string, field: string, rule: MergeRule, value: Json): void {
+export function addPlannedWrite(
+  plan: WritePlan,
+  resource: string,
+  type: string,
+  id: string,
+  field: string,
+  rule: MergeRule,
+  value: Json,
+): void {
   const slot = plan.writes[plan.count];
   if (slot === undefined) plan.writes[plan.count] = { resource, type, id, field, rule, value };
   else {

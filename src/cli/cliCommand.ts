@@ -20,7 +20,9 @@ export interface CliOption {
 }
 
 /** Parsed option values, as `parseArgs` returns them. */
-export type CliValues = Readonly<Record<string, string | boolean | readonly (string | boolean)[] | undefined>>;
+export type CliValues = Readonly<
+  Record<string, string | boolean | readonly (string | boolean)[] | undefined>
+>;
 
 /** The arguments after the options a command takes (e.g. `import-fhir`'s input files), read as a list under `name`. */
 export interface CliPositionals {
@@ -63,20 +65,45 @@ export const COMMON_OPTIONS: Readonly<Record<string, CliOption>> = {
 export function parseCommandArgs(command: CliCommand, args: readonly string[]): CliValues {
   const all = { ...command.options, ...COMMON_OPTIONS };
   const config: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = {};
-  for (const [name, o] of Object.entries(all)) config[name] = { type: o.type, ...(o.multiple === true ? { multiple: true } : {}), ...(o.short !== undefined ? { short: o.short } : {}) };
+  for (const [name, o] of Object.entries(all))
+    config[name] = {
+      type: o.type,
+      ...(o.multiple === true ? { multiple: true } : {}),
+      ...(o.short !== undefined ? { short: o.short } : {}),
+    };
   let values: CliValues;
   try {
-    const parsed = parseArgs({ args: negativeValuesInline(args, all), options: config, strict: true, allowPositionals: command.positionals !== undefined });
-    values = command.positionals === undefined ? (parsed.values as CliValues) : { ...(parsed.values as CliValues), [command.positionals.name]: parsed.positionals };
+    const parsed = parseArgs({
+      args: negativeValuesInline(args, all),
+      options: config,
+      strict: true,
+      allowPositionals: command.positionals !== undefined,
+    });
+    values =
+      command.positionals === undefined
+        ? (parsed.values as CliValues)
+        : { ...(parsed.values as CliValues), [command.positionals.name]: parsed.positionals };
   } catch (cause) {
-    throw new ChartlogError('INVALID_OPTION', `${cause instanceof Error ? cause.message.split('\n')[0] : String(cause)} (see chartlog ${command.name} --help)`, { cause });
+    throw new ChartlogError(
+      'INVALID_OPTION',
+      `${cause instanceof Error ? cause.message.split('\n')[0] : String(cause)} (see chartlog ${command.name} --help)`,
+      { cause },
+    );
   }
   if (values['help'] === true) return values;
   for (const [name, o] of Object.entries(command.options)) {
-    if (o.required === true && values[name] === undefined) throw new ChartlogError('INVALID_OPTION', `--${name} is required (see chartlog ${command.name} --help)`);
+    if (o.required === true && values[name] === undefined)
+      throw new ChartlogError(
+        'INVALID_OPTION',
+        `--${name} is required (see chartlog ${command.name} --help)`,
+      );
   }
   const p = command.positionals;
-  if (p !== undefined && (values[p.name] as readonly string[]).length < (p.min ?? 0)) throw new ChartlogError('INVALID_OPTION', `give at least ${p.min} ${p.valueName} (see chartlog ${command.name} --help)`);
+  if (p !== undefined && (values[p.name] as readonly string[]).length < (p.min ?? 0))
+    throw new ChartlogError(
+      'INVALID_OPTION',
+      `give at least ${p.min} ${p.valueName} (see chartlog ${command.name} --help)`,
+    );
   return values;
 }
 
@@ -85,12 +112,17 @@ export function parseCommandArgs(command: CliCommand, args: readonly string[]): 
  * calls it "ambiguous"; a number there is the value, so the command's own check can say
  * what the option takes.
  */
-function negativeValuesInline(args: readonly string[], options: Readonly<Record<string, CliOption>>): string[] {
+function negativeValuesInline(
+  args: readonly string[],
+  options: Readonly<Record<string, CliOption>>,
+): string[] {
   const result: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     const next = args[i + 1];
-    const name = arg.startsWith('--') ? arg.slice(2) : Object.entries(options).find(([, o]) => o.short !== undefined && arg === `-${o.short}`)?.[0];
+    const name = arg.startsWith('--')
+      ? arg.slice(2)
+      : Object.entries(options).find(([, o]) => o.short !== undefined && arg === `-${o.short}`)?.[0];
     if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
       result.push(`--${name}=${next}`);
       i++;
@@ -102,7 +134,8 @@ function negativeValuesInline(args: readonly string[], options: Readonly<Record<
 /** A command's `--help` text. */
 export function commandHelp(command: CliCommand): string {
   const all = { ...command.options, ...COMMON_OPTIONS };
-  const label = (name: string, o: CliOption): string => `${o.short !== undefined ? `-${o.short}, ` : ''}--${name}${o.type === 'string' ? ` ${o.valueName ?? 'VALUE'}` : ''}`;
+  const label = (name: string, o: CliOption): string =>
+    `${o.short !== undefined ? `-${o.short}, ` : ''}--${name}${o.type === 'string' ? ` ${o.valueName ?? 'VALUE'}` : ''}`;
   const width = Math.max(...Object.entries(all).map(([n, o]) => label(n, o).length));
   const usage = Object.entries(command.options)
     .map(([n, o]) => {
@@ -119,10 +152,16 @@ export function commandHelp(command: CliCommand): string {
     '',
     'Options:',
     ...Object.entries(all).map(([n, o]) => {
-      const notes = [o.required === true ? 'required' : '', o.multiple === true ? 'repeatable' : '', o.defaultValue !== undefined ? `default: ${o.defaultValue}` : ''].filter(Boolean);
+      const notes = [
+        o.required === true ? 'required' : '',
+        o.multiple === true ? 'repeatable' : '',
+        o.defaultValue !== undefined ? `default: ${o.defaultValue}` : '',
+      ].filter(Boolean);
       return `  ${label(n, o).padEnd(width)}  ${o.description}${notes.length ? ` (${notes.join('; ')})` : ''}`;
     }),
-    ...(command.positionals === undefined ? [] : [`  ${`${command.positionals.valueName}...`.padEnd(width)}  ${command.positionals.description}`]),
+    ...(command.positionals === undefined
+      ? []
+      : [`  ${`${command.positionals.valueName}...`.padEnd(width)}  ${command.positionals.description}`]),
     '',
     'Examples:',
     ...command.examples.map((e) => `  ${e}`),
@@ -149,17 +188,30 @@ export function requiredOption(values: CliValues, name: string): string {
 /** Every value of a repeatable option, in order. */
 export function listOption(values: CliValues, name: string): string[] {
   const v = values[name];
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : [];
+  return Array.isArray(v)
+    ? v.filter((x): x is string => typeof x === 'string')
+    : typeof v === 'string'
+      ? [v]
+      : [];
 }
 
 /** A whole-number option within bounds, or its default. */
-export function integerOption(values: CliValues, name: string, fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER): number {
+export function integerOption(
+  values: CliValues,
+  name: string,
+  fallback: number,
+  min = 1,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   const raw = stringOption(values, name);
   if (raw === undefined) return fallback;
   const n = Number(raw);
   if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `, ${min} or more` : ` from ${min} to ${max}`;
-    throw new ChartlogError('INVALID_OPTION', `--${name} must be a whole number${range}, not ${JSON.stringify(raw)}`);
+    throw new ChartlogError(
+      'INVALID_OPTION',
+      `--${name} must be a whole number${range}, not ${JSON.stringify(raw)}`,
+    );
   }
   return n;
 }

@@ -67,7 +67,9 @@ export function startDemoActivity(replica: Replica, options: DemoActivityOptions
         options.onDone?.(own);
         return;
       }
-      const event = await replica.record(demoDraft((stream) => replica.chart.state(stream), { site: replica.site, patients, random }));
+      const event = await replica.record(
+        demoDraft((stream) => replica.chart.state(stream), { site: replica.site, patients, random }),
+      );
       own = event.seq;
       options.onRecorded?.(event);
     } catch (error) {

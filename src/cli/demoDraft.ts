@@ -19,8 +19,12 @@ export interface DemoDraftInput {
   readonly random: () => number;
 }
 
-const PENICILLIN = { coding: [{ system: 'http://snomed.info/sct', code: '764146007', display: 'Penicillin' }] };
-const RAMIPRIL = { coding: [{ system: 'https://dmd.nhs.uk', code: '318901009', display: 'Ramipril 2.5mg capsules' }] };
+const PENICILLIN = {
+  coding: [{ system: 'http://snomed.info/sct', code: '764146007', display: 'Penicillin' }],
+};
+const RAMIPRIL = {
+  coding: [{ system: 'https://dmd.nhs.uk', code: '318901009', display: 'Ramipril 2.5mg capsules' }],
+};
 const CRITICALITIES = ['low', 'high', 'unable-to-assess'] as const;
 const DOSES = ['1.25 mg once daily', '2.5 mg once daily', '5 mg once daily', '10 mg once daily'];
 // Fixed dates for the `once` fields, so two sites creating the same resource agree on them.
@@ -45,18 +49,34 @@ export function demoPatientId(n: number): string {
  * await replica.record(demoDraft((s) => replica.chart.state(s), { site: replica.site, patients: 10, random: Math.random }));
  * ```
  */
-export function demoDraft(state: (stream: StreamId) => StreamState | undefined, input: DemoDraftInput): EventDraft {
+export function demoDraft(
+  state: (stream: StreamId) => StreamState | undefined,
+  input: DemoDraftInput,
+): EventDraft {
   const { random } = input;
   const n = 1 + Math.floor(random() * input.patients);
   const patientId = demoPatientId(n);
   const s = state(patientStream(patientId));
   const author = { id: `demo-clinician-${input.site}`, role: 'gp', org: input.site };
   const pick = <T>(choices: readonly T[]): T => choices[Math.floor(random() * choices.length)] as T;
-  const observation = (): EventDraft => recordObservation(s, { patientId, code: VITAL_SIGNS.heartRate, category: 'vital-signs', value: { valueQuantity: { value: 55 + Math.floor(random() * 50), unit: '/min' } }, author });
+  const observation = (): EventDraft =>
+    recordObservation(s, {
+      patientId,
+      code: VITAL_SIGNS.heartRate,
+      category: 'vital-signs',
+      value: { valueQuantity: { value: 55 + Math.floor(random() * 50), unit: '/min' } },
+      author,
+    });
 
   if (s?.resources[`Patient/${patientId}`] === undefined) {
     // Every site registers a patient it has not seen with the same demographics: no conflict.
-    return registerPatient(s, { patientId, name: { family: `Demo${n}`, given: ['Alex'] }, birthDate: `${1940 + (n % 60)}-06-15`, gender: n % 2 === 0 ? 'female' : 'male', author });
+    return registerPatient(s, {
+      patientId,
+      name: { family: `Demo${n}`, given: ['Alex'] },
+      birthDate: `${1940 + (n % 60)}-06-15`,
+      gender: n % 2 === 0 ? 'female' : 'male',
+      author,
+    });
   }
   try {
     const roll = random();
@@ -64,18 +84,42 @@ export function demoDraft(state: (stream: StreamId) => StreamState | undefined, 
       const allergyId = `allergy-${patientId}`;
       const key = `AllergyIntolerance/${allergyId}`;
       const allergy = s.resources[key];
-      if (allergy === undefined) return recordAllergy(s, { patientId, allergyId, code: PENICILLIN, criticality: 'low', recordedDate: RECORDED, author });
+      if (allergy === undefined)
+        return recordAllergy(s, {
+          patientId,
+          allergyId,
+          code: PENICILLIN,
+          criticality: 'low',
+          recordedDate: RECORDED,
+          author,
+        });
       const current = allergy.fields['criticality']?.value;
-      return updateAllergy(s, { patientId, allergyId, criticality: pick(CRITICALITIES.filter((c) => c !== current)), author }, { resolveConflicts: s.conflicts.includes(`${key}#criticality`) });
+      return updateAllergy(
+        s,
+        { patientId, allergyId, criticality: pick(CRITICALITIES.filter((c) => c !== current)), author },
+        { resolveConflicts: s.conflicts.includes(`${key}#criticality`) },
+      );
     }
     if (roll < 0.55) {
       const medicationRequestId = `rx-${patientId}`;
       const key = `MedicationRequest/${medicationRequestId}`;
       const request = s.resources[key];
-      if (request === undefined) return prescribe(s, { patientId, medicationRequestId, medication: RAMIPRIL, dosage: { text: '2.5 mg once daily' }, authoredOn: RECORDED, author });
+      if (request === undefined)
+        return prescribe(s, {
+          patientId,
+          medicationRequestId,
+          medication: RAMIPRIL,
+          dosage: { text: '2.5 mg once daily' },
+          authoredOn: RECORDED,
+          author,
+        });
       const current = JSON.stringify(request.fields['dosageInstruction']?.value);
       const dose = pick(DOSES.filter((d) => JSON.stringify([{ text: d }]) !== current));
-      return changeDose(s, { patientId, medicationRequestId, dosage: { text: dose }, author }, { resolveConflicts: s.conflicts.includes(`${key}#dosageInstruction`) });
+      return changeDose(
+        s,
+        { patientId, medicationRequestId, dosage: { text: dose }, author },
+        { resolveConflicts: s.conflicts.includes(`${key}#dosageInstruction`) },
+      );
     }
     return observation();
   } catch (error) {

@@ -66,11 +66,18 @@ export interface DrillFhirAppResult extends FhirAppReport {
  * random UUIDs), closes the server, and returns the app's report with the seqs
  * of the events its requests recorded (`<site>.<seq>`).
  */
-export async function runDrillFhirApp(replica: Replica, app: FhirApp, patients: readonly string[], newId?: () => string): Promise<{ report: FhirAppReport; site: string; author: Author; events: string[] }> {
+export async function runDrillFhirApp(
+  replica: Replica,
+  app: FhirApp,
+  patients: readonly string[],
+  newId?: () => string,
+): Promise<{ report: FhirAppReport; site: string; author: Author; events: string[] }> {
   const token = randomBytes(24).toString('hex');
   const author: Author = { id: `fhir-app-${replica.site}`, role: 'system', org: replica.site };
   const { clients } = checkFhirClients([{ token, scope: 'read-write', author }], ['fhirClients']);
-  const server = createServer(createFhirHandler(replica, { clients, ...(newId !== undefined ? { newId } : {}) }));
+  const server = createServer(
+    createFhirHandler(replica, { clients, ...(newId !== undefined ? { newId } : {}) }),
+  );
   await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
   const before = (await replica.store.head(siteId(replica.site))).seq;
   try {

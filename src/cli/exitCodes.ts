@@ -40,9 +40,17 @@ export function exitCodeOf(error: unknown): ExitCode {
   const code = error.code;
   // A stale projection is the store file's state, mended by `chartlog replay`, like its other problems.
   if (code.startsWith('STORE_') || code === 'PROJECTION_STALE') return EXIT.store;
-  if (code.startsWith('SYNC_') || code === 'MALFORMED_MESSAGE' || code === 'REPLICA_RECOVERING') return EXIT.sync;
+  if (code.startsWith('SYNC_') || code === 'MALFORMED_MESSAGE' || code === 'REPLICA_RECOVERING')
+    return EXIT.sync;
   // A wall clock outside 1970–9999 is the machine's configuration, not a bug of ours.
   // An input file that cannot be read, or a FHIR validator that is not installed, is the operator's to fix.
-  if (code === 'INVALID_OPTION' || code === 'NOT_FOUND' || code === 'CLOCK_OUT_OF_RANGE' || code === 'FHIR_INPUT_UNREADABLE' || code === 'FHIR_VALIDATOR_UNAVAILABLE') return EXIT.usage;
+  if (
+    code === 'INVALID_OPTION' ||
+    code === 'NOT_FOUND' ||
+    code === 'CLOCK_OUT_OF_RANGE' ||
+    code === 'FHIR_INPUT_UNREADABLE' ||
+    code === 'FHIR_VALIDATOR_UNAVAILABLE'
+  )
+    return EXIT.usage;
   return EXIT.internal;
 }

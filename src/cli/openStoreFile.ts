@@ -16,18 +16,38 @@ const BUSY_TIMEOUT_MS = 5000;
  * @throws ChartlogError `STORE_UNAVAILABLE` (missing file, a directory, or better-sqlite3 not
  *   installed), `STORE_READ_ONLY`, `STORE_LOCKED` and the store's own errors.
  */
-export async function openStoreFile(path: string, mode: 'read' | 'write' | 'update'): Promise<SqliteEventLog> {
-  if (mode !== 'write' && !existsSync(path)) throw new ChartlogError('STORE_UNAVAILABLE', `${path} does not exist`, { details: { path } });
-  if (isDirectory(path)) throw new ChartlogError('STORE_UNAVAILABLE', `${path} is a directory: --store names the store file, e.g. ${path.replace(/\/+$/, '')}/site.chartlog`, { details: { path } });
+export async function openStoreFile(
+  path: string,
+  mode: 'read' | 'write' | 'update',
+): Promise<SqliteEventLog> {
+  if (mode !== 'write' && !existsSync(path))
+    throw new ChartlogError('STORE_UNAVAILABLE', `${path} does not exist`, { details: { path } });
+  if (isDirectory(path))
+    throw new ChartlogError(
+      'STORE_UNAVAILABLE',
+      `${path} is a directory: --store names the store file, e.g. ${path.replace(/\/+$/, '')}/site.chartlog`,
+      { details: { path } },
+    );
   let sqlite: typeof import('../store/sqlite/index.js');
   let probe: typeof import('../store/sqlite/probeSqliteWritable.js');
   try {
-    [sqlite, probe] = await Promise.all([import('../store/sqlite/index.js'), import('../store/sqlite/probeSqliteWritable.js')]);
+    [sqlite, probe] = await Promise.all([
+      import('../store/sqlite/index.js'),
+      import('../store/sqlite/probeSqliteWritable.js'),
+    ]);
   } catch (cause) {
-    throw new ChartlogError('STORE_UNAVAILABLE', `the SQLite store needs better-sqlite3: npm install better-sqlite3 (${(cause as Error).message.split('\n')[0]})`, { cause });
+    throw new ChartlogError(
+      'STORE_UNAVAILABLE',
+      `the SQLite store needs better-sqlite3: npm install better-sqlite3 (${(cause as Error).message.split('\n')[0]})`,
+      { cause },
+    );
   }
-  if (mode !== 'read' && sqlite.inspectSqliteEventLog(path).kind === 'chartlog') probe.probeSqliteWritable(path, BUSY_TIMEOUT_MS);
-  return sqlite.openSqliteEventLog(path, mode === 'read' ? { readOnly: true } : { busyTimeoutMs: BUSY_TIMEOUT_MS });
+  if (mode !== 'read' && sqlite.inspectSqliteEventLog(path).kind === 'chartlog')
+    probe.probeSqliteWritable(path, BUSY_TIMEOUT_MS);
+  return sqlite.openSqliteEventLog(
+    path,
+    mode === 'read' ? { readOnly: true } : { busyTimeoutMs: BUSY_TIMEOUT_MS },
+  );
 }
 
 function isDirectory(path: string): boolean {

@@ -14,7 +14,10 @@ export function packageVersion(): string {
   for (;;) {
     const file = join(dir, 'package.json');
     if (existsSync(file)) {
-      const { name, version } = JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown; version?: unknown };
+      const { name, version } = JSON.parse(readFileSync(file, 'utf8')) as {
+        name?: unknown;
+        version?: unknown;
+      };
       if (name === 'chartlog' && typeof version === 'string') return version;
     }
     const parent = dirname(dir);

@@ -97,28 +97,48 @@ export function readPeersConfig(path: string): PeersConfig {
   try {
     text = readFileSync(path, 'utf8');
   } catch (cause) {
-    throw new ChartlogError('INVALID_OPTION', `cannot read peers file ${path}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`, { cause, details: { path } });
+    throw new ChartlogError(
+      'INVALID_OPTION',
+      `cannot read peers file ${path}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`,
+      { cause, details: { path } },
+    );
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (cause) {
-    throw new ChartlogError('INVALID_OPTION', `peers file ${path} is not JSON: ${(cause as Error).message}`, { cause, details: { path } });
+    throw new ChartlogError('INVALID_OPTION', `peers file ${path} is not JSON: ${(cause as Error).message}`, {
+      cause,
+      details: { path },
+    });
   }
   const issues: ValidationIssue[] = [];
   const peers: PeerEntry[] = [];
   const tokens: Record<string, string> = {};
-  const list = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>)['peers'] : undefined;
-  if (!Array.isArray(list)) issues.push({ path: ['peers'], message: 'must be an array of { site, publicKey | publicKeyFile, token?, url?, ourToken? }' });
+  const list =
+    typeof raw === 'object' && raw !== null && !Array.isArray(raw)
+      ? (raw as Record<string, unknown>)['peers']
+      : undefined;
+  if (!Array.isArray(list))
+    issues.push({
+      path: ['peers'],
+      message: 'must be an array of { site, publicKey | publicKeyFile, token?, url?, ourToken? }',
+    });
   else {
-    for (const extra of Object.keys(raw as object)) if (extra !== 'peers' && extra !== 'fhirClients') issues.push({ path: [extra], message: 'unknown field' });
+    for (const extra of Object.keys(raw as object))
+      if (extra !== 'peers' && extra !== 'fhirClients')
+        issues.push({ path: [extra], message: 'unknown field' });
     const seen = new Set<string>();
     list.forEach((entry: unknown, i) => {
-      if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return void issues.push({ path: ['peers', i], message: 'must be an object' });
+      if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+        return void issues.push({ path: ['peers', i], message: 'must be an object' });
       const e = entry as Record<string, unknown>;
-      for (const extra of Object.keys(e)) if (!PEER_FIELDS.includes(extra)) issues.push({ path: ['peers', i, extra], message: 'unknown field' });
+      for (const extra of Object.keys(e))
+        if (!PEER_FIELDS.includes(extra))
+          issues.push({ path: ['peers', i, extra], message: 'unknown field' });
       const site = e['site'];
-      if (typeof site !== 'string' || !isSiteId(site)) return void issues.push({ path: ['peers', i, 'site'], message: 'must be a site id' });
+      if (typeof site !== 'string' || !isSiteId(site))
+        return void issues.push({ path: ['peers', i, 'site'], message: 'must be a site id' });
       if (seen.has(site)) issues.push({ path: ['peers', i, 'site'], message: `${site} is listed twice` });
       seen.add(site);
       let publicKey: string | undefined;
@@ -128,28 +148,58 @@ export function readPeersConfig(path: string): PeersConfig {
         try {
           publicKey = readFileSync(file, 'utf8');
         } catch (cause) {
-          issues.push({ path: ['peers', i, 'publicKeyFile'], message: `cannot read ${file}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}` });
+          issues.push({
+            path: ['peers', i, 'publicKeyFile'],
+            message: `cannot read ${file}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`,
+          });
         }
-      } else issues.push({ path: ['peers', i], message: 'needs exactly one of publicKey (PEM text) or publicKeyFile (a path)' });
+      } else
+        issues.push({
+          path: ['peers', i],
+          message: 'needs exactly one of publicKey (PEM text) or publicKeyFile (a path)',
+        });
       if (publicKey !== undefined && isPrivateKeyPem(publicKey)) {
         const field = e['publicKeyFile'] !== undefined ? 'publicKeyFile' : 'publicKey';
-        issues.push({ path: ['peers', i, field], message: `${field === 'publicKeyFile' ? resolve(dirname(path), e['publicKeyFile'] as string) : 'this PEM'} holds a private key: give the public key (the .pub file chartlog keygen writes), and keep the private key at its site` });
+        issues.push({
+          path: ['peers', i, field],
+          message: `${field === 'publicKeyFile' ? resolve(dirname(path), e['publicKeyFile'] as string) : 'this PEM'} holds a private key: give the public key (the .pub file chartlog keygen writes), and keep the private key at its site`,
+        });
         publicKey = undefined;
       }
       const token = e['token'];
       if (token !== undefined) {
-        if (typeof token !== 'string' || token.length < MIN_TOKEN_LENGTH) issues.push({ path: ['peers', i, 'token'], message: `must be a string of at least ${MIN_TOKEN_LENGTH} characters` });
-        else if (tokens[token] !== undefined) issues.push({ path: ['peers', i, 'token'], message: `the same token is given to ${tokens[token]}` });
+        if (typeof token !== 'string' || token.length < MIN_TOKEN_LENGTH)
+          issues.push({
+            path: ['peers', i, 'token'],
+            message: `must be a string of at least ${MIN_TOKEN_LENGTH} characters`,
+          });
+        else if (tokens[token] !== undefined)
+          issues.push({
+            path: ['peers', i, 'token'],
+            message: `the same token is given to ${tokens[token]}`,
+          });
         else tokens[token] = site;
       }
-      const problem = (field: string, message: string): void => void issues.push({ path: ['peers', i, field], message });
+      const problem = (field: string, message: string): void =>
+        void issues.push({ path: ['peers', i, field], message });
       const call = checkPeerUrl(e, problem);
       const tls = checkPeerTls(e, dirname(path), problem);
-      if (publicKey !== undefined) peers.push({ site, publicKey, ...(typeof token === 'string' ? { token } : {}), ...call, ...(tls !== undefined ? { tls } : {}) });
+      if (publicKey !== undefined)
+        peers.push({
+          site,
+          publicKey,
+          ...(typeof token === 'string' ? { token } : {}),
+          ...call,
+          ...(tls !== undefined ? { tls } : {}),
+        });
     });
   }
   const fhir = readFhirClients(raw, peers, issues);
-  if (issues.length > 0) throw new ChartlogError('INVALID_OPTION', `peers file ${path} is not valid`, { issues, details: { path } });
+  if (issues.length > 0)
+    throw new ChartlogError('INVALID_OPTION', `peers file ${path} is not valid`, {
+      issues,
+      details: { path },
+    });
   // Check every key now, so a bad one is a configuration error naming its site.
   const keyring = createKeyring(Object.fromEntries(peers.map((p) => [p.site, p.publicKey])));
   return {
@@ -163,7 +213,10 @@ export function readPeersConfig(path: string): PeersConfig {
 }
 
 /** A peer entry's `url` and `ourToken`, checked (both or neither); each problem goes to `problem`. */
-function checkPeerUrl(e: Record<string, unknown>, problem: (field: string, message: string) => void): { url?: string; ourToken?: string } {
+function checkPeerUrl(
+  e: Record<string, unknown>,
+  problem: (field: string, message: string) => void,
+): { url?: string; ourToken?: string } {
   const { url, ourToken } = e;
   if (url === undefined && ourToken === undefined) return {};
   if (url === undefined) {
@@ -175,40 +228,80 @@ function checkPeerUrl(e: Record<string, unknown>, problem: (field: string, messa
     failed = true;
     problem(field, message);
   };
-  if (typeof url !== 'string' || !isSyncBaseUrl(url)) fail('url', 'must be an http:// or https:// base URL without user, password, query or fragment, e.g. http://127.0.0.1:8080');
-  if (ourToken === undefined) fail('url', "needs ourToken: the token this peer's own peers file lists for us");
-  else if (typeof ourToken !== 'string' || ourToken.length < MIN_TOKEN_LENGTH) fail('ourToken', `must be a string of at least ${MIN_TOKEN_LENGTH} characters`);
+  if (typeof url !== 'string' || !isSyncBaseUrl(url))
+    fail(
+      'url',
+      'must be an http:// or https:// base URL without user, password, query or fragment, e.g. http://127.0.0.1:8080',
+    );
+  if (ourToken === undefined)
+    fail('url', "needs ourToken: the token this peer's own peers file lists for us");
+  else if (typeof ourToken !== 'string' || ourToken.length < MIN_TOKEN_LENGTH)
+    fail('ourToken', `must be a string of at least ${MIN_TOKEN_LENGTH} characters`);
   return !failed ? { url: url as string, ourToken: ourToken as string } : {};
 }
 
-const PEER_FIELDS = ['site', 'publicKey', 'publicKeyFile', 'token', 'url', 'ourToken', 'ca', 'pin', 'clientCert', 'clientKey'];
+const PEER_FIELDS = [
+  'site',
+  'publicKey',
+  'publicKeyFile',
+  'token',
+  'url',
+  'ourToken',
+  'ca',
+  'pin',
+  'clientCert',
+  'clientKey',
+];
 
 /** A peer entry's `ca`, `pin`, `clientCert` and `clientKey`, checked and read (files relative to `dir`); each problem goes to `problem`. */
-function checkPeerTls(e: Record<string, unknown>, dir: string, problem: (field: string, message: string) => void): HttpSyncTlsOptions | undefined {
+function checkPeerTls(
+  e: Record<string, unknown>,
+  dir: string,
+  problem: (field: string, message: string) => void,
+): HttpSyncTlsOptions | undefined {
   const { ca, pin, clientCert, clientKey, url } = e;
-  if (ca === undefined && pin === undefined && clientCert === undefined && clientKey === undefined) return undefined;
+  if (ca === undefined && pin === undefined && clientCert === undefined && clientKey === undefined)
+    return undefined;
   const before = { failed: false };
   const fail = (field: string, message: string): void => {
     before.failed = true;
     problem(field, message);
   };
-  if (typeof url !== 'string' || !url.startsWith('https://')) fail('url', 'ca, pin, clientCert and clientKey only apply to an https:// url');
+  if (typeof url !== 'string' || !url.startsWith('https://'))
+    fail('url', 'ca, pin, clientCert and clientKey only apply to an https:// url');
   if (ca !== undefined && pin !== undefined) fail('pin', 'give ca or pin, not both');
-  if (pin !== undefined && (typeof pin !== 'string' || normalizeCertificatePin(pin) === undefined)) fail('pin', "must be the SHA-256 fingerprint of the peer's certificate: 64 hex digits, colons optional (openssl x509 -noout -fingerprint -sha256 -in peer.crt)");
-  if ((clientCert === undefined) !== (clientKey === undefined)) fail(clientCert === undefined ? 'clientKey' : 'clientCert', 'clientCert and clientKey go together');
+  if (pin !== undefined && (typeof pin !== 'string' || normalizeCertificatePin(pin) === undefined))
+    fail(
+      'pin',
+      "must be the SHA-256 fingerprint of the peer's certificate: 64 hex digits, colons optional (openssl x509 -noout -fingerprint -sha256 -in peer.crt)",
+    );
+  if ((clientCert === undefined) !== (clientKey === undefined))
+    fail(clientCert === undefined ? 'clientKey' : 'clientCert', 'clientCert and clientKey go together');
   const read = (field: string, value: unknown): string | undefined => {
     if (value === undefined) return undefined;
-    if (typeof value !== 'string') return void fail(field, 'must be a file path (relative to the peers file)');
+    if (typeof value !== 'string')
+      return void fail(field, 'must be a file path (relative to the peers file)');
     const file = resolve(dir, value);
     try {
       return readFileSync(file, 'utf8');
     } catch (cause) {
-      return void fail(field, `cannot read ${file}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`);
+      return void fail(
+        field,
+        `cannot read ${file}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`,
+      );
     }
   };
-  const [caPem, certPem, keyPem] = [read('ca', ca), read('clientCert', clientCert), read('clientKey', clientKey)];
+  const [caPem, certPem, keyPem] = [
+    read('ca', ca),
+    read('clientCert', clientCert),
+    read('clientKey', clientKey),
+  ];
   if (before.failed) return undefined;
-  return { ...(caPem !== undefined ? { ca: caPem } : {}), ...(typeof pin === 'string' ? { pin } : {}), ...(certPem !== undefined && keyPem !== undefined ? { cert: certPem, key: keyPem } : {}) };
+  return {
+    ...(caPem !== undefined ? { ca: caPem } : {}),
+    ...(typeof pin === 'string' ? { pin } : {}),
+    ...(certPem !== undefined && keyPem !== undefined ? { cert: certPem, key: keyPem } : {}),
+  };
 }
 
 /**
@@ -216,14 +309,19 @@ function checkPeerTls(e: Record<string, unknown>, dir: string, problem: (field: 
  * a token a peer also holds, to call us or to be called with, is refused: a FHIR app's token
  * must not open sync, nor a peer's the FHIR API.
  */
-function readFhirClients(raw: unknown, peers: readonly PeerEntry[], issues: ValidationIssue[]): FhirClient[] | undefined {
+function readFhirClients(
+  raw: unknown,
+  peers: readonly PeerEntry[],
+  issues: ValidationIssue[],
+): FhirClient[] | undefined {
   if (!isPlainObject(raw) || raw['fhirClients'] === undefined) return undefined;
   const list = raw['fhirClients'];
   const checked = checkFhirClients(list, ['fhirClients']);
   issues.push(...checked.issues);
   const heldBy = new Map<string, string>();
   for (const peer of peers) {
-    if (peer.ourToken !== undefined) heldBy.set(peer.ourToken, `the token we call peer ${peer.site} with (ourToken)`);
+    if (peer.ourToken !== undefined)
+      heldBy.set(peer.ourToken, `the token we call peer ${peer.site} with (ourToken)`);
     if (peer.token !== undefined) heldBy.set(peer.token, `the sync token of peer ${peer.site}`);
   }
   let shared = false;
@@ -233,7 +331,10 @@ function readFhirClients(raw: unknown, peers: readonly PeerEntry[], issues: Vali
       const held = typeof token === 'string' ? heldBy.get(token) : undefined;
       if (held === undefined) return;
       shared = true;
-      issues.push({ path: ['fhirClients', i, 'token'], message: `is also ${held}: give FHIR clients tokens of their own` });
+      issues.push({
+        path: ['fhirClients', i, 'token'],
+        message: `is also ${held}: give FHIR clients tokens of their own`,
+      });
     });
   }
   return shared ? undefined : checked.clients;

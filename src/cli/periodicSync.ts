@@ -1,6 +1,12 @@
 import { ChartlogError, isChartlogError } from '../error/chartlogError.js';
 import type { SyncEndpoint } from '../sync/inProcess.js';
-import { createHttpSyncClient, syncOverHttp, type HttpSyncClientOptions, type HttpSyncReport, type HttpSyncTlsOptions } from '../sync/http/index.js';
+import {
+  createHttpSyncClient,
+  syncOverHttp,
+  type HttpSyncClientOptions,
+  type HttpSyncReport,
+  type HttpSyncTlsOptions,
+} from '../sync/http/index.js';
 
 /** A peer {@link startPeriodicSync} calls: where, and with which of our tokens. */
 export interface SyncPeer {
@@ -19,7 +25,12 @@ export type PeriodicSyncEvent =
   /** A sync that moved events (or had events refused). Quiet syncs are not reported. */
   | { readonly kind: 'synced'; readonly peer: SyncPeer; readonly report: HttpSyncReport }
   /** The first failed round of a streak, and each later one whose error code differs. */
-  | { readonly kind: 'failed'; readonly peer: SyncPeer; readonly error: { readonly code: string; readonly message: string }; readonly failures: number }
+  | {
+      readonly kind: 'failed';
+      readonly peer: SyncPeer;
+      readonly error: { readonly code: string; readonly message: string };
+      readonly failures: number;
+    }
   /** The first good round after `failures` failed ones. */
   | { readonly kind: 'recovered'; readonly peer: SyncPeer; readonly failures: number };
 
@@ -60,7 +71,16 @@ export function startPeriodicSync(replica: SyncEndpoint, options: PeriodicSyncOp
   const links = options.peers.map((peer) => ({
     peer,
     // One quick retry covers a kept-alive connection the peer closed (it restarted); the next round covers the rest.
-    client: createHttpSyncClient({ timeoutMs: 10_000, retries: 1, backoff: { initialMs: 50, maxMs: 250 }, ...options.client, url: peer.url, token: peer.token, ...(peer.tls !== undefined ? { tls: peer.tls } : {}), signal: controller.signal }),
+    client: createHttpSyncClient({
+      timeoutMs: 10_000,
+      retries: 1,
+      backoff: { initialMs: 50, maxMs: 250 },
+      ...options.client,
+      url: peer.url,
+      token: peer.token,
+      ...(peer.tls !== undefined ? { tls: peer.tls } : {}),
+      signal: controller.signal,
+    }),
     failures: 0,
     lastCode: '',
   }));
@@ -84,13 +104,15 @@ export function startPeriodicSync(replica: SyncEndpoint, options: PeriodicSyncOp
         if (link.failures > 0) emit({ kind: 'recovered', peer: link.peer, failures: link.failures });
         link.failures = 0;
         link.lastCode = '';
-        if (report.eventsSent + report.eventsReceived + report.refused.count > 0) emit({ kind: 'synced', peer: link.peer, report });
+        if (report.eventsSent + report.eventsReceived + report.refused.count > 0)
+          emit({ kind: 'synced', peer: link.peer, report });
       } catch (error) {
         if (stopped) return;
         link.failures++;
         const code = isChartlogError(error) ? error.code : 'INTERNAL';
         const message = error instanceof Error ? error.message : String(error);
-        if (link.failures === 1 || code !== link.lastCode) emit({ kind: 'failed', peer: link.peer, error: { code, message }, failures: link.failures });
+        if (link.failures === 1 || code !== link.lastCode)
+          emit({ kind: 'failed', peer: link.peer, error: { code, message }, failures: link.failures });
         link.lastCode = code;
       }
     }

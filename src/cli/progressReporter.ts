@@ -41,7 +41,12 @@ const REDRAW_MS = 100;
  * progress.done(); // "replay: 100% (1000/1000 events, 83 events/s, 12.0 s)"
  * ```
  */
-export function createProgressReporter(label: string, total: number, stream: ProgressStream, options: ProgressReporterOptions = {}): ProgressReporter {
+export function createProgressReporter(
+  label: string,
+  total: number,
+  stream: ProgressStream,
+  options: ProgressReporterOptions = {},
+): ProgressReporter {
   const now = options.now ?? Date.now;
   const startedAt = options.startedAt ?? now();
   const everyMs = options.everyMs ?? 5000;
@@ -53,15 +58,22 @@ export function createProgressReporter(label: string, total: number, stream: Pro
     const fraction = total > 0 ? Math.min(1, current / total) : 1;
     const seconds = (at - startedAt) / 1000;
     const rate = seconds > 0 ? current / seconds : 0;
-    const tail = finished ? `${seconds.toFixed(1)} s` : `ETA ${rate > 0 ? formatSeconds(Math.max(0, total - current) / rate) : '?'}`;
-    return { percent: String(Math.floor(fraction * 100)), counts: `${current}/${total} ${unit}, ${Math.round(rate)} ${unit}/s, ${tail}` };
+    const tail = finished
+      ? `${seconds.toFixed(1)} s`
+      : `ETA ${rate > 0 ? formatSeconds(Math.max(0, total - current) / rate) : '?'}`;
+    return {
+      percent: String(Math.floor(fraction * 100)),
+      counts: `${current}/${total} ${unit}, ${Math.round(rate)} ${unit}/s, ${tail}`,
+    };
   };
   const draw = (at: number, finished: boolean): void => {
     const { percent, counts } = line(at, finished);
     if (tty) {
       const filled = Math.round((total > 0 ? Math.min(1, current / total) : 1) * BAR_WIDTH);
       // \x1b[K clears what a longer earlier line left on the right.
-      stream.write(`\r\x1b[K${label} [${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${percent.padStart(3)}% ${counts}${finished ? '\n' : ''}`);
+      stream.write(
+        `\r\x1b[K${label} [${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${percent.padStart(3)}% ${counts}${finished ? '\n' : ''}`,
+      );
     } else stream.write(`${label}: ${percent}% (${counts})\n`);
   };
   return {

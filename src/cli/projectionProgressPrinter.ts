@@ -1,5 +1,9 @@
 import type { ProjectionProgress } from '../store/storeProjection.js';
-import { createProgressReporter, type ProgressReporterOptions, type ProgressStream } from './progressReporter.js';
+import {
+  createProgressReporter,
+  type ProgressReporterOptions,
+  type ProgressStream,
+} from './progressReporter.js';
 
 /**
  * An `onProgress` for a projection's rebuild or catch-up (`openProjection`,
@@ -13,13 +17,31 @@ import { createProgressReporter, type ProgressReporterOptions, type ProgressStre
  * const projection = await store.openProjection({ schema, onProgress: createProjectionProgressPrinter('replay', process.stderr) });
  * ```
  */
-export function createProjectionProgressPrinter(label: string, stream: ProgressStream, options: Omit<ProgressReporterOptions, 'startedAt'> = {}): (progress: ProjectionProgress) => void {
+export function createProjectionProgressPrinter(
+  label: string,
+  stream: ProgressStream,
+  options: Omit<ProgressReporterOptions, 'startedAt'> = {},
+): (progress: ProjectionProgress) => void {
   const now = options.now ?? Date.now;
   let phaseStarted = now();
-  let current: { readonly phase: ProjectionProgress['phase']; readonly total: number; readonly reporter: ReturnType<typeof createProgressReporter> } | undefined;
+  let current:
+    | {
+        readonly phase: ProjectionProgress['phase'];
+        readonly total: number;
+        readonly reporter: ReturnType<typeof createProgressReporter>;
+      }
+    | undefined;
   return (p) => {
     if (current === undefined || current.phase !== p.phase || current.total !== p.total) {
-      current = { phase: p.phase, total: p.total, reporter: createProgressReporter(`${label} ${p.phase}`, p.total, stream, { ...options, now, startedAt: phaseStarted }) };
+      current = {
+        phase: p.phase,
+        total: p.total,
+        reporter: createProgressReporter(`${label} ${p.phase}`, p.total, stream, {
+          ...options,
+          now,
+          startedAt: phaseStarted,
+        }),
+      };
     }
     if (p.done < p.total) current.reporter.update(p.done);
     else {

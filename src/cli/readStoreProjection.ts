@@ -15,13 +15,21 @@ import type { SqliteEventLog } from '../store/sqlite/index.js';
  *   events or folded with another schema, its message naming the fix
  *   (`chartlog replay --store FILE`); the store's own errors.
  */
-export async function readStoreProjection(store: SqliteEventLog, schema: Schema, options: { readonly cacheBytes?: number } = {}): Promise<ChartView> {
+export async function readStoreProjection(
+  store: SqliteEventLog,
+  schema: Schema,
+  options: { readonly cacheBytes?: number } = {},
+): Promise<ChartView> {
   try {
     return await store.openProjection({ schema, ...options });
   } catch (error) {
     if (!isChartlogError(error) || error.code !== 'PROJECTION_STALE') throw error;
     if ((await store.count()) === 0) return emptyChartView(schema);
-    throw new ChartlogError('PROJECTION_STALE', `projection missing or out of date: ${error.message} (stop chartlog serve on it first: replay writes the store)`, { cause: error, details: { path: store.path } });
+    throw new ChartlogError(
+      'PROJECTION_STALE',
+      `projection missing or out of date: ${error.message} (stop chartlog serve on it first: replay writes the store)`,
+      { cause: error, details: { path: store.path } },
+    );
   }
 }
 

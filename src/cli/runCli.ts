@@ -15,7 +15,19 @@ import { EXIT, EXIT_CODES_HELP, exitCodeOf } from './exitCodes.js';
 import { packageVersion } from './packageVersion.js';
 
 /** Every `chartlog` command, in the order the root `--help` lists them. */
-export const CLI_COMMANDS: readonly CliCommand[] = [demoCommand, keygenCommand, serveCommand, syncCommand, statusCommand, recoverCommand, verifyCommand, conflictsCommand, replayCommand, importFhirCommand, exportFhirCommand];
+export const CLI_COMMANDS: readonly CliCommand[] = [
+  demoCommand,
+  keygenCommand,
+  serveCommand,
+  syncCommand,
+  statusCommand,
+  recoverCommand,
+  verifyCommand,
+  conflictsCommand,
+  replayCommand,
+  importFhirCommand,
+  exportFhirCommand,
+];
 
 /** The root `--help` text. */
 export function rootHelp(): string {
@@ -51,7 +63,10 @@ export function rootHelp(): string {
  * process.exitCode = await runCli(['verify', '--store', 'site.chartlog']);
  * ```
  */
-export async function runCli(argv: readonly string[], commands: readonly CliCommand[] = CLI_COMMANDS): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  commands: readonly CliCommand[] = CLI_COMMANDS,
+): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     out(rootHelp());
@@ -63,7 +78,9 @@ export async function runCli(argv: readonly string[], commands: readonly CliComm
   }
   const command = commands.find((c) => c.name === name);
   if (command === undefined) {
-    process.stderr.write(`chartlog: INVALID_OPTION: unknown command ${JSON.stringify(name)} (commands: ${commands.map((c) => c.name).join(', ')}; see chartlog --help)\n`);
+    process.stderr.write(
+      `chartlog: INVALID_OPTION: unknown command ${JSON.stringify(name)} (commands: ${commands.map((c) => c.name).join(', ')}; see chartlog --help)\n`,
+    );
     return EXIT.usage;
   }
   const json = args.includes('--json');
@@ -78,10 +95,9 @@ export async function runCli(argv: readonly string[], commands: readonly CliComm
     const code = isChartlogError(error) ? error.code : 'INTERNAL';
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`chartlog ${command.name}: ${code}: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
-    if (!isChartlogError(error) && error instanceof Error && process.env['CHARTLOG_DEBUG'] !== undefined) process.stderr.write(`${error.stack ?? ''}\n`);
+    if (!isChartlogError(error) && error instanceof Error && process.env['CHARTLOG_DEBUG'] !== undefined)
+      process.stderr.write(`${error.stack ?? ''}\n`);
     if (json) outJson({ ok: false, error: { code, message } });
     return exitCodeOf(error);
   }
 }
-
-

@@ -1,7 +1,13 @@
 import { createPublicKey } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { ChartlogError } from '../error/chartlogError.js';
-import { exportPrivateKey, exportPublicKey, generateSiteKeys, importPrivateKey, type SiteKeys } from '../event/signature.js';
+import {
+  exportPrivateKey,
+  exportPublicKey,
+  generateSiteKeys,
+  importPrivateKey,
+  type SiteKeys,
+} from '../event/signature.js';
 
 /** Where {@link writeSiteKeyFiles} put a site's keys. */
 export interface SiteKeyFiles {
@@ -20,14 +26,22 @@ export interface SiteKeyFiles {
  */
 export function writeSiteKeyFiles(file: string, force = false): SiteKeyFiles {
   const publicKeyFile = `${file}.pub`;
-  for (const f of [file, publicKeyFile]) if (!force && existsSync(f)) throw new ChartlogError('INVALID_OPTION', `${f} exists: refusing to overwrite a key (use --force)`, { details: { path: f } });
+  for (const f of [file, publicKeyFile])
+    if (!force && existsSync(f))
+      throw new ChartlogError('INVALID_OPTION', `${f} exists: refusing to overwrite a key (use --force)`, {
+        details: { path: f },
+      });
   const keys = generateSiteKeys();
   const publicKey = exportPublicKey(keys.publicKey);
   try {
     writeFileSync(file, exportPrivateKey(keys.privateKey), { mode: 0o600 });
     writeFileSync(publicKeyFile, publicKey);
   } catch (cause) {
-    throw new ChartlogError('STORE_UNAVAILABLE', `cannot write ${file}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`, { cause, details: { path: file } });
+    throw new ChartlogError(
+      'STORE_UNAVAILABLE',
+      `cannot write ${file}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`,
+      { cause, details: { path: file } },
+    );
   }
   return { privateKeyFile: file, publicKeyFile, publicKey };
 }
@@ -41,14 +55,23 @@ export function readSiteKeyFile(file: string): SiteKeys {
   try {
     pem = readFileSync(file, 'utf8');
   } catch (cause) {
-    throw new ChartlogError('INVALID_OPTION', `cannot read key file ${file}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`, { cause, details: { path: file } });
+    throw new ChartlogError(
+      'INVALID_OPTION',
+      `cannot read key file ${file}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`,
+      { cause, details: { path: file } },
+    );
   }
   try {
     const privateKey = importPrivateKey(pem);
-    if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`${String(privateKey.asymmetricKeyType)} key`);
+    if (privateKey.asymmetricKeyType !== 'ed25519')
+      throw new Error(`${String(privateKey.asymmetricKeyType)} key`);
     return { privateKey, publicKey: createPublicKey(privateKey) };
   } catch (cause) {
-    throw new ChartlogError('INVALID_OPTION', `key file ${file} is not an Ed25519 private key in PEM (make one with chartlog keygen)`, { cause, details: { path: file } });
+    throw new ChartlogError(
+      'INVALID_OPTION',
+      `key file ${file} is not an Ed25519 private key in PEM (make one with chartlog keygen)`,
+      { cause, details: { path: file } },
+    );
   }
 }
 

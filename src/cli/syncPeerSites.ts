@@ -9,11 +9,18 @@ import type { PeersConfig } from './peersConfig.js';
  * this run recovering, as it must be while a peer was not heard from by name; the next
  * run starts recovering and asks.
  */
-export async function syncPeerSites(clients: readonly HttpSyncClient[], urls: readonly string[], peers: PeersConfig, ask: boolean): Promise<string[]> {
+export async function syncPeerSites(
+  clients: readonly HttpSyncClient[],
+  urls: readonly string[],
+  peers: PeersConfig,
+  ask: boolean,
+): Promise<string[]> {
   const sites: string[] = [];
   for (const [i, client] of clients.entries()) {
     const url = urls[i] as string;
-    const listed = peers.peers.find((p) => p.url !== undefined && p.url.replace(/\/+$/, '') === url.replace(/\/+$/, ''))?.site;
+    const listed = peers.peers.find(
+      (p) => p.url !== undefined && p.url.replace(/\/+$/, '') === url.replace(/\/+$/, ''),
+    )?.site;
     if (listed !== undefined || !ask) {
       sites.push(listed ?? url);
       continue;

@@ -14,7 +14,12 @@ import {
   type AllergyType,
   type AllergyVerificationStatus,
 } from './allergyIntolerance.js';
-import { startCommand, type ClinicalCommandOptions, type CommandBuilder, type CommandInput } from './command.js';
+import {
+  startCommand,
+  type ClinicalCommandOptions,
+  type CommandBuilder,
+  type CommandInput,
+} from './command.js';
 import type { CodeableConcept } from './fhirTypes.js';
 import { arrayOf, codeableConcept, fullDate, oneOf } from './inputChecks.js';
 import { codeIn, conceptOf, referenceTo, valueOf } from './readState.js';
@@ -52,7 +57,11 @@ export interface RecordAllergyInput extends CommandInput {
  * const draft = recordAllergy(chart.state(patientStream(pid)), { patientId: pid, code: penicillin, criticality: 'high', author });
  * ```
  */
-export function recordAllergy(state: StreamState | undefined, input: RecordAllergyInput, options: ClinicalCommandOptions = {}): EventDraft {
+export function recordAllergy(
+  state: StreamState | undefined,
+  input: RecordAllergyInput,
+  options: ClinicalCommandOptions = {},
+): EventDraft {
   const b = startCommand('allergy.recorded', state, input, options);
   const patient = b.patient(input.patientId);
   const key = `AllergyIntolerance/${b.newId(input.allergyId, 'allergyId')}`;
@@ -62,11 +71,21 @@ export function recordAllergy(state: StreamState | undefined, input: RecordAller
   b.set(key, 'patient', patient, { path: ['patientId'], as: referenceTo });
   b.set(key, 'code', input.code, { check: codeableConcept });
   // R4 (ait-2): an allergy entered in error has no clinical status.
-  b.set(key, 'clinicalStatus', verification === 'entered-in-error' ? undefined : (input.clinicalStatus ?? 'active'), clinicalStatusHow);
+  b.set(
+    key,
+    'clinicalStatus',
+    verification === 'entered-in-error' ? undefined : (input.clinicalStatus ?? 'active'),
+    clinicalStatusHow,
+  );
   b.set(key, 'verificationStatus', verification, verificationStatusHow);
   b.set(key, 'criticality', input.criticality, { check: oneOf(ALLERGY_CRITICALITIES) });
   b.set(key, 'type', input.type, { check: oneOf(ALLERGY_TYPES) });
-  if (input.manifestations?.length) b.set(key, 'reaction', input.manifestations, { path: ['manifestations'], check: arrayOf(codeableConcept), as: (add) => ({ add: add.map(reactionOf) }) });
+  if (input.manifestations?.length)
+    b.set(key, 'reaction', input.manifestations, {
+      path: ['manifestations'],
+      check: arrayOf(codeableConcept),
+      as: (add) => ({ add: add.map(reactionOf) }),
+    });
   b.set(key, 'recordedDate', input.recordedDate ?? b.now());
   b.note(key, input.note);
   return b.draft();
@@ -106,18 +125,30 @@ export interface UpdateAllergyInput extends CommandInput {
  * @throws ChartlogError `INVALID_COMMAND` when the allergy is not in `state`, nothing changes, or a value is invalid.
  * @example updateAllergy(state, { patientId, allergyId, criticality: 'high', note: 'anaphylaxis 2019 per hospital letter', author })
  */
-export function updateAllergy(state: StreamState | undefined, input: UpdateAllergyInput, options: ClinicalCommandOptions = {}): EventDraft {
+export function updateAllergy(
+  state: StreamState | undefined,
+  input: UpdateAllergyInput,
+  options: ClinicalCommandOptions = {},
+): EventDraft {
   const b = startCommand('allergy.updated', state, input, options);
   b.patient(input.patientId);
   const key = `AllergyIntolerance/${input.allergyId}`;
   const allergy = b.existing(key, ['allergyId']);
   b.set(key, 'code', input.code, { check: codeableConcept });
-  const verification = input.verificationStatus ?? codeIn<AllergyVerificationStatus>(valueOf(allergy, 'verificationStatus'), ALLERGY_VERIFICATION_SYSTEM);
+  const verification =
+    input.verificationStatus ??
+    codeIn<AllergyVerificationStatus>(valueOf(allergy, 'verificationStatus'), ALLERGY_VERIFICATION_SYSTEM);
   if (verification === 'entered-in-error') {
     // R4 (ait-2): an allergy entered in error has no clinical status; marking it so takes the status away.
-    if (input.clinicalStatus !== undefined) b.problem(['clinicalStatus'], 'an allergy entered in error has no clinical status');
-    else if (input.verificationStatus !== undefined && valueOf(allergy, 'clinicalStatus') !== undefined) b.set(key, 'clinicalStatus', null);
-  } else if (input.clinicalStatus === undefined && allergy !== undefined && valueOf(allergy, 'clinicalStatus') === undefined) {
+    if (input.clinicalStatus !== undefined)
+      b.problem(['clinicalStatus'], 'an allergy entered in error has no clinical status');
+    else if (input.verificationStatus !== undefined && valueOf(allergy, 'clinicalStatus') !== undefined)
+      b.set(key, 'clinicalStatus', null);
+  } else if (
+    input.clinicalStatus === undefined &&
+    allergy !== undefined &&
+    valueOf(allergy, 'clinicalStatus') === undefined
+  ) {
     // R4 (ait-1): back from entered-in-error, it needs one again.
     b.problem(['clinicalStatus'], `is required: ${key} has none`);
   }
@@ -125,15 +156,28 @@ export function updateAllergy(state: StreamState | undefined, input: UpdateAller
   b.set(key, 'verificationStatus', input.verificationStatus, verificationStatusHow);
   b.set(key, 'criticality', input.criticality, { check: oneOf(ALLERGY_CRITICALITIES) });
   b.set(key, 'type', input.type, { check: oneOf(ALLERGY_TYPES) });
-  if (input.addManifestations?.length || input.removeManifestations?.length) changeReactions(b, key, valueOf(allergy, 'reaction') ?? [], input.addManifestations ?? [], input.removeManifestations ?? []);
+  if (input.addManifestations?.length || input.removeManifestations?.length)
+    changeReactions(
+      b,
+      key,
+      valueOf(allergy, 'reaction') ?? [],
+      input.addManifestations ?? [],
+      input.removeManifestations ?? [],
+    );
   b.set(key, 'lastReviewed', input.lastReviewed, { check: fullDate });
   b.note(key, input.note);
   b.requireChange(key);
   return b.draft();
 }
 
-const clinicalStatusHow = { check: oneOf(ALLERGY_CLINICAL_STATUSES), as: (code: string) => conceptOf(ALLERGY_CLINICAL_SYSTEM, code) };
-const verificationStatusHow = { check: oneOf(ALLERGY_VERIFICATION_STATUSES), as: (code: string) => conceptOf(ALLERGY_VERIFICATION_SYSTEM, code) };
+const clinicalStatusHow = {
+  check: oneOf(ALLERGY_CLINICAL_STATUSES),
+  as: (code: string) => conceptOf(ALLERGY_CLINICAL_SYSTEM, code),
+};
+const verificationStatusHow = {
+  check: oneOf(ALLERGY_VERIFICATION_STATUSES),
+  as: (code: string) => conceptOf(ALLERGY_VERIFICATION_SYSTEM, code),
+};
 
 /** One R4 `reaction` entry per manifestation, so each can be added and removed on its own (the set's element). */
 function reactionOf(manifestation: CodeableConcept): Json {
@@ -146,9 +190,17 @@ function reactionOf(manifestation: CodeableConcept): Json {
  * what it saw), and an entry that holds other manifestations too (an import's) comes back
  * without it.
  */
-function changeReactions(b: CommandBuilder, key: string, held: readonly Json[], add: readonly CodeableConcept[], remove: readonly CodeableConcept[]): void {
-  const problem = arrayOf(codeableConcept)(add as unknown as Json) ?? arrayOf(codeableConcept)(remove as unknown as Json);
-  if (problem !== undefined) return b.problem([add.length > 0 ? 'addManifestations' : 'removeManifestations'], problem);
+function changeReactions(
+  b: CommandBuilder,
+  key: string,
+  held: readonly Json[],
+  add: readonly CodeableConcept[],
+  remove: readonly CodeableConcept[],
+): void {
+  const problem =
+    arrayOf(codeableConcept)(add as unknown as Json) ?? arrayOf(codeableConcept)(remove as unknown as Json);
+  if (problem !== undefined)
+    return b.problem([add.length > 0 ? 'addManifestations' : 'removeManifestations'], problem);
   const gone = new Set(remove.map((m) => canonicalJson(m as unknown as Json)));
   const removed: Json[] = [];
   const kept: Json[] = [];
@@ -161,5 +213,10 @@ function changeReactions(b: CommandBuilder, key: string, held: readonly Json[], 
   }
   const adds = [...kept, ...add.map(reactionOf)];
   if (adds.length === 0 && removed.length === 0) return;
-  b.set(key, 'reaction', { ...(adds.length > 0 ? { add: adds } : {}), ...(removed.length > 0 ? { remove: removed } : {}) }, { path: [add.length > 0 ? 'addManifestations' : 'removeManifestations'] });
+  b.set(
+    key,
+    'reaction',
+    { ...(adds.length > 0 ? { add: adds } : {}), ...(removed.length > 0 ? { remove: removed } : {}) },
+    { path: [add.length > 0 ? 'addManifestations' : 'removeManifestations'] },
+  );
 }

@@ -1,12 +1,26 @@
 import type { StreamState } from '../chart/streamState.js';
 import type { EventTypeDefinition } from '../merge/schema.js';
 import type { CodeableConcept } from './fhirTypes.js';
-import { codeIn, conflictsOf, idOf, notesOf, resourcesOfType, valueOf, type ClinicalNote, type ReadResource } from './readState.js';
+import {
+  codeIn,
+  conflictsOf,
+  idOf,
+  notesOf,
+  resourcesOfType,
+  valueOf,
+  type ClinicalNote,
+  type ReadResource,
+} from './readState.js';
 
 /** FHIR `AllergyIntolerance.clinicalStatus` codes (allergyintolerance-clinical). */
 export const ALLERGY_CLINICAL_STATUSES = ['active', 'inactive', 'resolved'] as const;
 /** FHIR `AllergyIntolerance.verificationStatus` codes (allergyintolerance-verification). */
-export const ALLERGY_VERIFICATION_STATUSES = ['unconfirmed', 'confirmed', 'refuted', 'entered-in-error'] as const;
+export const ALLERGY_VERIFICATION_STATUSES = [
+  'unconfirmed',
+  'confirmed',
+  'refuted',
+  'entered-in-error',
+] as const;
 /** FHIR `AllergyIntolerance.criticality` codes. */
 export const ALLERGY_CRITICALITIES = ['low', 'high', 'unable-to-assess'] as const;
 /** FHIR `AllergyIntolerance.type` codes. */
@@ -14,7 +28,8 @@ export const ALLERGY_TYPES = ['allergy', 'intolerance'] as const;
 /** Code system of {@link ALLERGY_CLINICAL_STATUSES}: `clinicalStatus` is a CodeableConcept holding one of them. */
 export const ALLERGY_CLINICAL_SYSTEM = 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical';
 /** Code system of {@link ALLERGY_VERIFICATION_STATUSES}. */
-export const ALLERGY_VERIFICATION_SYSTEM = 'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification';
+export const ALLERGY_VERIFICATION_SYSTEM =
+  'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification';
 
 /** An allergy's clinical status. */
 export type AllergyClinicalStatus = (typeof ALLERGY_CLINICAL_STATUSES)[number];
@@ -33,8 +48,16 @@ export type AllergyType = (typeof ALLERGY_TYPES)[number];
  * the last review is the pack's `lastReviewed` extension, `max` (see `clinicalExtensions`).
  */
 export const allergyEvents: Readonly<Record<string, EventTypeDefinition>> = {
-  'allergy.recorded': { v: 2, resources: ['AllergyIntolerance'], doc: 'A new allergy or intolerance on the record.' },
-  'allergy.updated': { v: 2, resources: ['AllergyIntolerance'], doc: 'A change to an allergy: status, criticality, reactions, a review or a note.' },
+  'allergy.recorded': {
+    v: 2,
+    resources: ['AllergyIntolerance'],
+    doc: 'A new allergy or intolerance on the record.',
+  },
+  'allergy.updated': {
+    v: 2,
+    resources: ['AllergyIntolerance'],
+    doc: 'A change to an allergy: status, criticality, reactions, a review or a note.',
+  },
 };
 
 /** An allergy as plain values. */
@@ -63,7 +86,7 @@ export interface AllergyView extends ReadResource {
 
 /** The manifestations of a list of R4 `reaction` entries, in order. */
 export function manifestationsOf(reactions: readonly unknown[] | undefined): CodeableConcept[] {
-  return (reactions ?? []).flatMap((r) => ((r as { manifestation?: CodeableConcept[] }).manifestation ?? []));
+  return (reactions ?? []).flatMap((r) => (r as { manifestation?: CodeableConcept[] }).manifestation ?? []);
 }
 
 /**
@@ -80,7 +103,10 @@ export function readAllergies(state: StreamState | undefined): AllergyView[] {
     patientId: idOf(valueOf(r, 'patient')),
     code: valueOf(r, 'code'),
     clinicalStatus: codeIn<AllergyClinicalStatus>(valueOf(r, 'clinicalStatus'), ALLERGY_CLINICAL_SYSTEM),
-    verificationStatus: codeIn<AllergyVerificationStatus>(valueOf(r, 'verificationStatus'), ALLERGY_VERIFICATION_SYSTEM),
+    verificationStatus: codeIn<AllergyVerificationStatus>(
+      valueOf(r, 'verificationStatus'),
+      ALLERGY_VERIFICATION_SYSTEM,
+    ),
     criticality: valueOf(r, 'criticality'),
     type: valueOf(r, 'type'),
     manifestation: manifestationsOf(valueOf(r, 'reaction')),

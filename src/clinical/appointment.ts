@@ -5,7 +5,18 @@ import type { CodeableConcept } from './fhirTypes.js';
 import { conflictsOf, idOf, referenceOf, resourcesOfType, valueOf, type ReadResource } from './readState.js';
 
 /** FHIR `Appointment.status` codes (appointmentstatus). */
-export const APPOINTMENT_STATUSES = ['proposed', 'pending', 'booked', 'arrived', 'fulfilled', 'cancelled', 'noshow', 'entered-in-error', 'checked-in', 'waitlist'] as const;
+export const APPOINTMENT_STATUSES = [
+  'proposed',
+  'pending',
+  'booked',
+  'arrived',
+  'fulfilled',
+  'cancelled',
+  'noshow',
+  'entered-in-error',
+  'checked-in',
+  'waitlist',
+] as const;
 /** An appointment's status. */
 export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
 
@@ -18,9 +29,21 @@ export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
  * back); `description` and `cancelationReason` are `lww` free text.
  */
 export const appointmentEvents: Readonly<Record<string, EventTypeDefinition>> = {
-  'appointment.booked': { v: 2, resources: ['Appointment', 'Slot'], doc: 'A patient booked into a free slot.' },
-  'appointment.cancelled': { v: 2, resources: ['Appointment', 'Slot'], doc: 'A booking cancelled; its slot released.' },
-  'appointment.rebooked': { v: 2, resources: ['Appointment', 'Slot'], doc: 'A booking moved to another slot (e.g. to resolve a double booking): the old one cancelled, a new one booked.' },
+  'appointment.booked': {
+    v: 2,
+    resources: ['Appointment', 'Slot'],
+    doc: 'A patient booked into a free slot.',
+  },
+  'appointment.cancelled': {
+    v: 2,
+    resources: ['Appointment', 'Slot'],
+    doc: 'A booking cancelled; its slot released.',
+  },
+  'appointment.rebooked': {
+    v: 2,
+    resources: ['Appointment', 'Slot'],
+    doc: 'A booking moved to another slot (e.g. to resolve a double booking): the old one cancelled, a new one booked.',
+  },
 };
 
 /** An appointment as plain values. */
@@ -55,7 +78,10 @@ export function readAppointments(state: StreamState | undefined): AppointmentVie
 }
 
 /** An appointment's participant whose actor is a Patient (R4 has no `Appointment.patient`). */
-export function patientParticipantOf(appointment: ResourceState | undefined): { readonly actor: unknown } | undefined {
+export function patientParticipantOf(
+  appointment: ResourceState | undefined,
+): { readonly actor: unknown } | undefined {
   const participants = valueOf<readonly { actor?: unknown }[]>(appointment, 'participant') ?? [];
-  return participants.find((p) => referenceOf(p.actor)?.startsWith('Patient/') === true) as { readonly actor: unknown } | undefined;
+  return participants.find((p) => referenceOf(p.actor)?.startsWith('Patient/') === true) as
+    { readonly actor: unknown } | undefined;
 }

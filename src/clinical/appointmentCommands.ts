@@ -3,7 +3,12 @@ import type { EventDraft } from '../event/eventWriter.js';
 import type { Json } from '../event/json.js';
 import type { RegisterState } from '../merge/registerState.js';
 import type { AppointmentStatus } from './appointment.js';
-import { startCommand, type ClinicalCommandOptions, type CommandBuilder, type CommandInput } from './command.js';
+import {
+  startCommand,
+  type ClinicalCommandOptions,
+  type CommandBuilder,
+  type CommandInput,
+} from './command.js';
 import type { CodeableConcept } from './fhirTypes.js';
 import { codeableConcept, fhirId, nonEmptyString } from './inputChecks.js';
 import { referenceOf, referenceTo, valueOf } from './readState.js';
@@ -27,12 +32,17 @@ export interface OpenSlotInput extends CommandInput {
  * @throws ChartlogError `INVALID_COMMAND`, each issue naming the input field.
  * @example openSlot(state, { clinic: 'leeds-road', slotId: 'mon-0900', start: '2026-07-20T09:00:00Z', end: '2026-07-20T09:10:00Z', author })
  */
-export function openSlot(state: StreamState | undefined, input: OpenSlotInput, options: ClinicalCommandOptions = {}): EventDraft {
+export function openSlot(
+  state: StreamState | undefined,
+  input: OpenSlotInput,
+  options: ClinicalCommandOptions = {},
+): EventDraft {
   const b = startCommand('slot.opened', state, input, options);
   const schedule = b.clinic(input.clinic);
   const key = `Slot/${b.newId(input.slotId, 'slotId')}`;
   if (state?.resources[key]) b.problem(['slotId'], `${key} already exists`);
-  for (const required of ['start', 'end'] as const) if (input[required] === undefined) b.problem([required], 'is required');
+  for (const required of ['start', 'end'] as const)
+    if (input[required] === undefined) b.problem([required], 'is required');
   const start = input.start === undefined ? undefined : b.instant(input.start, 'start');
   const end = input.end === undefined ? undefined : b.instant(input.end, 'end');
   if (start !== undefined && end !== undefined && end <= start) b.problem(['end'], 'must be after start');
@@ -66,7 +76,11 @@ export interface BookAppointmentInput extends CommandInput {
  * @throws ChartlogError `INVALID_COMMAND` when the slot is unknown, withdrawn or already booked in `state`.
  * @example bookAppointment(state, { clinic: 'leeds-road', slotId: 'mon-0900', patientId, author })
  */
-export function bookAppointment(state: StreamState | undefined, input: BookAppointmentInput, options: ClinicalCommandOptions = {}): EventDraft {
+export function bookAppointment(
+  state: StreamState | undefined,
+  input: BookAppointmentInput,
+  options: ClinicalCommandOptions = {},
+): EventDraft {
   const b = startCommand('appointment.booked', state, input, options);
   b.clinic(input.clinic);
   const key = `Appointment/${b.newId(input.appointmentId, 'appointmentId')}`;
@@ -74,7 +88,11 @@ export function bookAppointment(state: StreamState | undefined, input: BookAppoi
   const slotKey = `Slot/${input.slotId}`;
   const slot = requireFreeSlot(b, b.existing(slotKey, ['slotId']), 'slotId');
   if (input.patientId === undefined) b.problem(['patientId'], 'is required');
-  b.set(key, 'participant', input.patientId, { path: ['patientId'], check: fhirId, as: (id) => ({ add: [patientParticipant(referenceTo(`Patient/${id}`))] }) });
+  b.set(key, 'participant', input.patientId, {
+    path: ['patientId'],
+    check: fhirId,
+    as: (id) => ({ add: [patientParticipant(referenceTo(`Patient/${id}`))] }),
+  });
   bookInto(b, key, slotKey, slot, 'slotId');
   b.set(key, 'description', input.description, { check: nonEmptyString });
   return b.draft();
@@ -98,13 +116,20 @@ export interface CancelAppointmentInput extends CommandInput {
  * @throws ChartlogError `INVALID_COMMAND` when the appointment is not in `state` or already cancelled.
  * @example cancelAppointment(state, { clinic: 'leeds-road', appointmentId, reason: 'patient called to cancel', author })
  */
-export function cancelAppointment(state: StreamState | undefined, input: CancelAppointmentInput, options: ClinicalCommandOptions = {}): EventDraft {
+export function cancelAppointment(
+  state: StreamState | undefined,
+  input: CancelAppointmentInput,
+  options: ClinicalCommandOptions = {},
+): EventDraft {
   const b = startCommand('appointment.cancelled', state, input, options);
   b.clinic(input.clinic);
   const key = `Appointment/${input.appointmentId}`;
   const appointment = requireBooked(b, b.existing(key, ['appointmentId']));
   b.set(key, 'status', 'cancelled');
-  b.set(key, 'cancelationReason', typeof input.reason === 'string' ? { text: input.reason } : input.reason, { path: ['reason'], check: codeableConcept });
+  b.set(key, 'cancelationReason', typeof input.reason === 'string' ? { text: input.reason } : input.reason, {
+    path: ['reason'],
+    check: codeableConcept,
+  });
   releaseSlot(b, state, slotOf(appointment), key);
   return b.draft();
 }
@@ -133,7 +158,11 @@ export interface RebookAppointmentInput extends CommandInput {
  * @throws ChartlogError `INVALID_COMMAND` when the appointment or the slot is unknown, or the slot is not free.
  * @example rebookAppointment(state, { clinic: 'leeds-road', appointmentId: clash.holders[1], toSlotId: 'mon-0910', author })
  */
-export function rebookAppointment(state: StreamState | undefined, input: RebookAppointmentInput, options: ClinicalCommandOptions = {}): EventDraft {
+export function rebookAppointment(
+  state: StreamState | undefined,
+  input: RebookAppointmentInput,
+  options: ClinicalCommandOptions = {},
+): EventDraft {
   const b = startCommand('appointment.rebooked', state, input, options);
   b.clinic(input.clinic);
   const oldKey = `Appointment/${input.appointmentId}`;
@@ -145,21 +174,32 @@ export function rebookAppointment(state: StreamState | undefined, input: RebookA
   if (oldSlot === slotKey) b.problem(['toSlotId'], 'is the slot it already has');
   const slot = requireFreeSlot(b, b.existing(slotKey, ['toSlotId']), 'toSlotId');
   b.set(oldKey, 'status', 'cancelled');
-  b.set(oldKey, 'cancelationReason', input.reason ?? 'rebooked', { path: ['reason'], check: nonEmptyString, as: (text) => ({ text }) });
+  b.set(oldKey, 'cancelationReason', input.reason ?? 'rebooked', {
+    path: ['reason'],
+    check: nonEmptyString,
+    as: (text) => ({ text }),
+  });
   releaseSlot(b, state, oldSlot, oldKey);
   // The same people, in the new slot.
   const participants = valueOf<readonly Json[]>(old, 'participant') ?? [];
-  b.set(newKey, 'participant', participants.length > 0 ? { add: participants } : undefined, { path: ['appointmentId'] });
+  b.set(newKey, 'participant', participants.length > 0 ? { add: participants } : undefined, {
+    path: ['appointmentId'],
+  });
   bookInto(b, newKey, slotKey, slot, 'toSlotId');
   b.set(newKey, 'description', valueOf(old, 'description'));
   return b.draft();
 }
 
-function requireFreeSlot(b: CommandBuilder, slot: ResourceState | undefined, path: string): ResourceState | undefined {
+function requireFreeSlot(
+  b: CommandBuilder,
+  slot: ResourceState | undefined,
+  path: string,
+): ResourceState | undefined {
   if (!slot) return undefined;
   const holders = slotHolders(slot.fields['holder'] as RegisterState | undefined);
   const status = valueOf<SlotStatus>(slot, 'status');
-  if (holders.length > 0) b.problem([path], `Slot/${slot.id} is already booked (Appointment/${holders.join(', Appointment/')})`);
+  if (holders.length > 0)
+    b.problem([path], `Slot/${slot.id} is already booked (Appointment/${holders.join(', Appointment/')})`);
   else if (status !== 'free') b.problem([path], `Slot/${slot.id} is ${status ?? 'not open'}`);
   return slot;
 }
@@ -169,7 +209,13 @@ function requireFreeSlot(b: CommandBuilder, slot: ResourceState | undefined, pat
  * its times (R4 wants a booked appointment's start and end), the slot `busy` and held
  * by it.
  */
-function bookInto(b: CommandBuilder, key: string, slotKey: string, slot: ResourceState | undefined, path: string): void {
+function bookInto(
+  b: CommandBuilder,
+  key: string,
+  slotKey: string,
+  slot: ResourceState | undefined,
+  path: string,
+): void {
   b.set(key, 'slot', slotKey, { path: [path], as: (k) => [referenceTo(k)] });
   b.set(key, 'status', 'booked');
   b.set(key, 'start', valueOf<string>(slot, 'start'), { path: [path] });
@@ -190,7 +236,13 @@ function patientParticipant(actor: unknown): Json {
 
 function requireBooked(b: CommandBuilder, appointment: ResourceState | undefined): ResourceState | undefined {
   const status = valueOf<AppointmentStatus>(appointment, 'status');
-  if (status === 'cancelled' || status === 'entered-in-error' || status === 'fulfilled' || status === 'noshow') b.problem(['appointmentId'], `Appointment/${appointment?.id} is ${status}`);
+  if (
+    status === 'cancelled' ||
+    status === 'entered-in-error' ||
+    status === 'fulfilled' ||
+    status === 'noshow'
+  )
+    b.problem(['appointmentId'], `Appointment/${appointment?.id} is ${status}`);
   return appointment;
 }
 
@@ -200,14 +252,22 @@ function requireBooked(b: CommandBuilder, appointment: ResourceState | undefined
  * write's pred names both bookings, so it resolves the conflict). With two or more
  * other holders it writes nothing: choosing among them is a rebook of those.
  */
-function releaseSlot(b: CommandBuilder, state: StreamState | undefined, slotKey: string | undefined, key: string): void {
+function releaseSlot(
+  b: CommandBuilder,
+  state: StreamState | undefined,
+  slotKey: string | undefined,
+  key: string,
+): void {
   if (slotKey === undefined) return;
   const holder = state?.resources[slotKey]?.fields['holder'] as RegisterState | undefined;
   const holders = slotHolders(holder).map((id) => `Appointment/${id}`);
   if (!holders.includes(key)) return;
   const others = holders.filter((h) => h !== key);
   if (others.length > 1) return;
-  b.set(slotKey, 'holder', others[0] ?? null, { path: ['appointmentId'], as: (h) => (h === null ? null : referenceTo(h)) });
+  b.set(slotKey, 'holder', others[0] ?? null, {
+    path: ['appointmentId'],
+    as: (h) => (h === null ? null : referenceTo(h)),
+  });
   // Releasing a double booking is the resolution itself: name both bookings explicitly.
   b.supersede(slotKey, 'holder', holder?.live.map((w) => w.id) ?? []);
   if (others.length === 0) b.set(slotKey, 'status', 'free', { path: ['appointmentId'] });

@@ -17,14 +17,30 @@ export const CLINICAL_EXTENSION_BASE = 'https://chartlog.dev/fhir/StructureDefin
  *   look right; the holder names the booking, and two concurrent bookings are a
  *   conflict to rebook, never a silent loss. Released (no holder) is `null`.
  */
-export const clinicalExtensions: Readonly<Record<string, Readonly<Record<string, FhirExtensionDefinition>>>> = {
-  AllergyIntolerance: {
-    lastReviewed: { url: `${CLINICAL_EXTENSION_BASE}allergy-last-reviewed`, valueType: 'date', rule: 'max', doc: 'date of the last review (YYYY-MM-DD); the latest is kept' },
-  },
-  Encounter: {
-    note: { url: `${CLINICAL_EXTENSION_BASE}encounter-note`, valueType: 'Annotation', rule: 'log', doc: 'consultation notes' },
-  },
-  Slot: {
-    holder: { url: `${CLINICAL_EXTENSION_BASE}slot-holder`, valueType: 'Reference', rule: 'mv', doc: 'the Appointment holding the slot; null when released' },
-  },
-};
+export const clinicalExtensions: Readonly<Record<string, Readonly<Record<string, FhirExtensionDefinition>>>> =
+  {
+    AllergyIntolerance: {
+      lastReviewed: {
+        url: `${CLINICAL_EXTENSION_BASE}allergy-last-reviewed`,
+        valueType: 'date',
+        rule: 'max',
+        doc: 'date of the last review (YYYY-MM-DD); the latest is kept',
+      },
+    },
+    Encounter: {
+      note: {
+        url: `${CLINICAL_EXTENSION_BASE}encounter-note`,
+        valueType: 'Annotation',
+        rule: 'log',
+        doc: 'consultation notes',
+      },
+    },
+    Slot: {
+      holder: {
+        url: `${CLINICAL_EXTENSION_BASE}slot-holder`,
+        valueType: 'Reference',
+        rule: 'mv',
+        doc: 'the Appointment holding the slot; null when released',
+      },
+    },
+  };

@@ -82,15 +82,24 @@ export interface CommandBuilder {
 }
 
 /** Starts building the event of one command of clinical event type `type`. */
-export function startCommand(type: string, state: StreamState | undefined, input: CommandInput, options: ClinicalCommandOptions = {}): CommandBuilder {
+export function startCommand(
+  type: string,
+  state: StreamState | undefined,
+  input: CommandInput,
+  options: ClinicalCommandOptions = {},
+): CommandBuilder {
   const issues: ValidationIssue[] = [];
   const writes: Record<string, Record<string, Json>> = {};
   const supersede: Record<string, Record<string, readonly EventId[]>> = {};
   let stream: StreamId | undefined;
   const now = (): string => (options.now ?? (() => new Date()))().toISOString();
   const author = input?.author as unknown;
-  if (!isPlainObject(author) || typeof author['id'] !== 'string' || author['id'].trim() === '') issues.push({ path: ['author', 'id'], message: 'every command needs the id of its author' });
-  else for (const key of ['role', 'org']) if (author[key] !== undefined && typeof author[key] !== 'string') issues.push({ path: ['author', key], message: 'must be a string' });
+  if (!isPlainObject(author) || typeof author['id'] !== 'string' || author['id'].trim() === '')
+    issues.push({ path: ['author', 'id'], message: 'every command needs the id of its author' });
+  else
+    for (const key of ['role', 'org'])
+      if (author[key] !== undefined && typeof author[key] !== 'string')
+        issues.push({ path: ['author', key], message: 'must be a string' });
 
   const target = (id: unknown, path: string, make: (id: string) => StreamId, prefix: string): string => {
     if (typeof id !== 'string' || !FHIR_ID_PATTERN.test(id)) {
@@ -112,7 +121,8 @@ export function startCommand(type: string, state: StreamState | undefined, input
     clinic: (clinic) => target(clinic, 'clinic', scheduleStream, 'Schedule'),
     newId(given, path) {
       if (given === undefined) return (options.newId ?? uuidv7)();
-      if (typeof given !== 'string' || !FHIR_ID_PATTERN.test(given)) issues.push({ path: [path], message: `must be a FHIR id (${FHIR_ID_PATTERN})` });
+      if (typeof given !== 'string' || !FHIR_ID_PATTERN.test(given))
+        issues.push({ path: [path], message: `must be a FHIR id (${FHIR_ID_PATTERN})` });
       return given;
     },
     existing(key, path) {
@@ -149,19 +159,36 @@ export function startCommand(type: string, state: StreamState | undefined, input
     now,
     instant(value, path) {
       if (value === undefined) return now();
-      const ms = value instanceof Date ? value.getTime() : typeof value === 'string' && /T\d{2}:\d{2}/.test(value) ? Date.parse(value) : Number.NaN;
+      const ms =
+        value instanceof Date
+          ? value.getTime()
+          : typeof value === 'string' && /T\d{2}:\d{2}/.test(value)
+            ? Date.parse(value)
+            : Number.NaN;
       if (Number.isNaN(ms)) {
-        issues.push({ path: [path], message: 'must be a date-time with a time and zone, e.g. 2026-07-19T09:30:00Z' });
+        issues.push({
+          path: [path],
+          message: 'must be a date-time with a time and zone, e.g. 2026-07-19T09:30:00Z',
+        });
         return undefined;
       }
       return new Date(ms).toISOString();
     },
     requireChange(key) {
-      if (issues.length === 0 && writes[key] === undefined) issues.push({ path: [], message: 'nothing to change' });
+      if (issues.length === 0 && writes[key] === undefined)
+        issues.push({ path: [], message: 'nothing to change' });
     },
     draft() {
-      if (issues.length > 0 || stream === undefined) throw new ChartlogError('INVALID_COMMAND', `cannot record ${type}`, { issues });
-      return prepareWrite(clinicalSchema, state, { stream, type, author: input.author, writes, supersede, resolveConflicts: options.resolveConflicts ?? false });
+      if (issues.length > 0 || stream === undefined)
+        throw new ChartlogError('INVALID_COMMAND', `cannot record ${type}`, { issues });
+      return prepareWrite(clinicalSchema, state, {
+        stream,
+        type,
+        author: input.author,
+        writes,
+        supersede,
+        resolveConflicts: options.resolveConflicts ?? false,
+      });
     },
   };
   return builder;

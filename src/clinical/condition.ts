@@ -1,12 +1,36 @@
 import type { StreamState } from '../chart/streamState.js';
 import type { EventTypeDefinition } from '../merge/schema.js';
 import type { CodeableConcept } from './fhirTypes.js';
-import { choiceOf, codeIn, conflictsOf, idOf, notesOf, resourcesOfType, valueOf, type ClinicalNote, type ReadResource } from './readState.js';
+import {
+  choiceOf,
+  codeIn,
+  conflictsOf,
+  idOf,
+  notesOf,
+  resourcesOfType,
+  valueOf,
+  type ClinicalNote,
+  type ReadResource,
+} from './readState.js';
 
 /** FHIR `Condition.clinicalStatus` codes (condition-clinical). */
-export const CONDITION_CLINICAL_STATUSES = ['active', 'recurrence', 'relapse', 'inactive', 'remission', 'resolved'] as const;
+export const CONDITION_CLINICAL_STATUSES = [
+  'active',
+  'recurrence',
+  'relapse',
+  'inactive',
+  'remission',
+  'resolved',
+] as const;
 /** FHIR `Condition.verificationStatus` codes (condition-ver-status). */
-export const CONDITION_VERIFICATION_STATUSES = ['unconfirmed', 'provisional', 'differential', 'confirmed', 'refuted', 'entered-in-error'] as const;
+export const CONDITION_VERIFICATION_STATUSES = [
+  'unconfirmed',
+  'provisional',
+  'differential',
+  'confirmed',
+  'refuted',
+  'entered-in-error',
+] as const;
 /** Code system of {@link CONDITION_CLINICAL_STATUSES}: `clinicalStatus` is a CodeableConcept holding one of them. */
 export const CONDITION_CLINICAL_SYSTEM = 'http://terminology.hl7.org/CodeSystem/condition-clinical';
 /** Code system of {@link CONDITION_VERIFICATION_STATUSES}. */
@@ -30,7 +54,11 @@ export type ConditionVerificationStatus = (typeof CONDITION_VERIFICATION_STATUSE
  */
 export const conditionEvents: Readonly<Record<string, EventTypeDefinition>> = {
   'condition.recorded': { v: 2, resources: ['Condition'], doc: 'A new problem on the problem list.' },
-  'condition.updated': { v: 2, resources: ['Condition'], doc: 'A change to a problem: status, diagnosis, dates or a note.' },
+  'condition.updated': {
+    v: 2,
+    resources: ['Condition'],
+    doc: 'A change to a problem: status, diagnosis, dates or a note.',
+  },
 };
 
 /** A problem-list item as plain values. */
@@ -65,7 +93,10 @@ export function readConditions(state: StreamState | undefined): ConditionView[] 
     patientId: idOf(valueOf(r, 'subject')),
     code: valueOf(r, 'code'),
     clinicalStatus: codeIn<ConditionClinicalStatus>(valueOf(r, 'clinicalStatus'), CONDITION_CLINICAL_SYSTEM),
-    verificationStatus: codeIn<ConditionVerificationStatus>(valueOf(r, 'verificationStatus'), CONDITION_VERIFICATION_SYSTEM),
+    verificationStatus: codeIn<ConditionVerificationStatus>(
+      valueOf(r, 'verificationStatus'),
+      CONDITION_VERIFICATION_SYSTEM,
+    ),
     onsetDateTime: choiceOf(r, 'onset', 'onsetDateTime'),
     abatementDateTime: choiceOf(r, 'abatement', 'abatementDateTime'),
     recordedDate: valueOf(r, 'recordedDate'),

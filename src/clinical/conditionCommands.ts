@@ -41,7 +41,11 @@ export interface RecordConditionInput extends CommandInput {
  * @throws ChartlogError `INVALID_COMMAND`, each issue naming the input field.
  * @example recordCondition(state, { patientId, code: { coding: [{ system: SNOMED, code: '44054006', display: 'Type 2 diabetes mellitus' }] }, onsetDateTime: '2019', author })
  */
-export function recordCondition(state: StreamState | undefined, input: RecordConditionInput, options: ClinicalCommandOptions = {}): EventDraft {
+export function recordCondition(
+  state: StreamState | undefined,
+  input: RecordConditionInput,
+  options: ClinicalCommandOptions = {},
+): EventDraft {
   const b = startCommand('condition.recorded', state, input, options);
   const patient = b.patient(input.patientId);
   const key = `Condition/${b.newId(input.conditionId, 'conditionId')}`;
@@ -52,9 +56,17 @@ export function recordCondition(state: StreamState | undefined, input: RecordCon
   b.set(key, 'category', { add: [conceptOf(CONDITION_CATEGORY_SYSTEM, 'problem-list-item')] });
   b.set(key, 'code', input.code, { check: codeableConcept });
   // R4 (con-5): a problem entered in error has no clinical status.
-  b.set(key, 'clinicalStatus', verification === 'entered-in-error' ? undefined : (input.clinicalStatus ?? 'active'), clinicalStatusHow);
+  b.set(
+    key,
+    'clinicalStatus',
+    verification === 'entered-in-error' ? undefined : (input.clinicalStatus ?? 'active'),
+    clinicalStatusHow,
+  );
   b.set(key, 'verificationStatus', verification, verificationStatusHow);
-  b.set(key, 'onset', input.onsetDateTime, { path: ['onsetDateTime'], as: (onsetDateTime) => ({ onsetDateTime }) });
+  b.set(key, 'onset', input.onsetDateTime, {
+    path: ['onsetDateTime'],
+    as: (onsetDateTime) => ({ onsetDateTime }),
+  });
   b.set(key, 'recordedDate', input.recordedDate ?? b.now());
   b.note(key, input.note);
   return b.draft();
@@ -86,30 +98,61 @@ export interface UpdateConditionInput extends CommandInput {
  * @throws ChartlogError `INVALID_COMMAND` when the problem is not in `state`, nothing changes, or a value is invalid.
  * @example updateCondition(state, { patientId, conditionId, clinicalStatus: 'resolved', abatementDateTime: '2026-07-01', author })
  */
-export function updateCondition(state: StreamState | undefined, input: UpdateConditionInput, options: ClinicalCommandOptions = {}): EventDraft {
+export function updateCondition(
+  state: StreamState | undefined,
+  input: UpdateConditionInput,
+  options: ClinicalCommandOptions = {},
+): EventDraft {
   const b = startCommand('condition.updated', state, input, options);
   b.patient(input.patientId);
   const key = `Condition/${input.conditionId}`;
   const condition = b.existing(key, ['conditionId']);
-  const verification = input.verificationStatus ?? codeIn<ConditionVerificationStatus>(valueOf(condition, 'verificationStatus'), CONDITION_VERIFICATION_SYSTEM);
-  const clinical = input.clinicalStatus ?? codeIn<ConditionClinicalStatus>(valueOf(condition, 'clinicalStatus'), CONDITION_CLINICAL_SYSTEM);
+  const verification =
+    input.verificationStatus ??
+    codeIn<ConditionVerificationStatus>(
+      valueOf(condition, 'verificationStatus'),
+      CONDITION_VERIFICATION_SYSTEM,
+    );
+  const clinical =
+    input.clinicalStatus ??
+    codeIn<ConditionClinicalStatus>(valueOf(condition, 'clinicalStatus'), CONDITION_CLINICAL_SYSTEM);
   if (verification === 'entered-in-error') {
     // R4 (con-5): a problem entered in error has no clinical status; marking it so takes the status away.
-    if (input.clinicalStatus !== undefined) b.problem(['clinicalStatus'], 'a problem entered in error has no clinical status');
-    else if (input.verificationStatus !== undefined && valueOf(condition, 'clinicalStatus') !== undefined) b.set(key, 'clinicalStatus', null);
-  } else if ((input.abatementDateTime ?? choiceOf(condition, 'abatement', 'abatementDateTime')) !== undefined && !(CONDITION_ABATED_STATUSES as readonly string[]).includes(clinical ?? '')) {
+    if (input.clinicalStatus !== undefined)
+      b.problem(['clinicalStatus'], 'a problem entered in error has no clinical status');
+    else if (input.verificationStatus !== undefined && valueOf(condition, 'clinicalStatus') !== undefined)
+      b.set(key, 'clinicalStatus', null);
+  } else if (
+    (input.abatementDateTime ?? choiceOf(condition, 'abatement', 'abatementDateTime')) !== undefined &&
+    !(CONDITION_ABATED_STATUSES as readonly string[]).includes(clinical ?? '')
+  ) {
     // R4 (con-4): an abated problem is inactive, in remission or resolved.
-    b.problem([input.clinicalStatus !== undefined ? 'clinicalStatus' : 'abatementDateTime'], `a problem with an abatement date must be ${CONDITION_ABATED_STATUSES.join(' | ')}`);
+    b.problem(
+      [input.clinicalStatus !== undefined ? 'clinicalStatus' : 'abatementDateTime'],
+      `a problem with an abatement date must be ${CONDITION_ABATED_STATUSES.join(' | ')}`,
+    );
   }
   b.set(key, 'code', input.code, { check: codeableConcept });
   b.set(key, 'clinicalStatus', input.clinicalStatus, clinicalStatusHow);
   b.set(key, 'verificationStatus', input.verificationStatus, verificationStatusHow);
-  b.set(key, 'onset', input.onsetDateTime, { path: ['onsetDateTime'], as: (onsetDateTime) => ({ onsetDateTime }) });
-  b.set(key, 'abatement', input.abatementDateTime, { path: ['abatementDateTime'], as: (abatementDateTime) => ({ abatementDateTime }) });
+  b.set(key, 'onset', input.onsetDateTime, {
+    path: ['onsetDateTime'],
+    as: (onsetDateTime) => ({ onsetDateTime }),
+  });
+  b.set(key, 'abatement', input.abatementDateTime, {
+    path: ['abatementDateTime'],
+    as: (abatementDateTime) => ({ abatementDateTime }),
+  });
   b.note(key, input.note);
   b.requireChange(key);
   return b.draft();
 }
 
-const clinicalStatusHow = { check: oneOf(CONDITION_CLINICAL_STATUSES), as: (code: string) => conceptOf(CONDITION_CLINICAL_SYSTEM, code) };
-const verificationStatusHow = { check: oneOf(CONDITION_VERIFICATION_STATUSES), as: (code: string) => conceptOf(CONDITION_VERIFICATION_SYSTEM, code) };
+const clinicalStatusHow = {
+  check: oneOf(CONDITION_CLINICAL_STATUSES),
+  as: (code: string) => conceptOf(CONDITION_CLINICAL_SYSTEM, code),
+};
+const verificationStatusHow = {
+  check: oneOf(CONDITION_VERIFICATION_STATUSES),
+  as: (code: string) => conceptOf(CONDITION_VERIFICATION_SYSTEM, code),
+};

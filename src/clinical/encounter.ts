@@ -1,12 +1,42 @@
 import type { StreamState } from '../chart/streamState.js';
 import type { EventTypeDefinition } from '../merge/schema.js';
 import type { CodeableConcept, Coding } from './fhirTypes.js';
-import { conflictsOf, idOf, notesOf, resourcesOfType, valueOf, type ClinicalNote, type ReadResource } from './readState.js';
+import {
+  conflictsOf,
+  idOf,
+  notesOf,
+  resourcesOfType,
+  valueOf,
+  type ClinicalNote,
+  type ReadResource,
+} from './readState.js';
 
 /** FHIR R4 `Encounter.status` codes (encounter-status). */
-export const ENCOUNTER_STATUSES = ['planned', 'arrived', 'triaged', 'in-progress', 'onleave', 'finished', 'cancelled', 'entered-in-error', 'unknown'] as const;
+export const ENCOUNTER_STATUSES = [
+  'planned',
+  'arrived',
+  'triaged',
+  'in-progress',
+  'onleave',
+  'finished',
+  'cancelled',
+  'entered-in-error',
+  'unknown',
+] as const;
 /** FHIR `Encounter.class` codes (v3 ActEncounterCode): ambulatory, emergency, field, home health, inpatient, short stay, virtual … */
-export const ENCOUNTER_CLASSES = ['AMB', 'EMER', 'FLD', 'HH', 'IMP', 'ACUTE', 'NONAC', 'OBSENC', 'PRENC', 'SS', 'VR'] as const;
+export const ENCOUNTER_CLASSES = [
+  'AMB',
+  'EMER',
+  'FLD',
+  'HH',
+  'IMP',
+  'ACUTE',
+  'NONAC',
+  'OBSENC',
+  'PRENC',
+  'SS',
+  'VR',
+] as const;
 /** Code system of {@link ENCOUNTER_CLASSES}. */
 export const ENCOUNTER_CLASS_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-ActCode';
 

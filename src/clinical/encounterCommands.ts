@@ -1,7 +1,13 @@
 import type { StreamState } from '../chart/streamState.js';
 import type { EventDraft } from '../event/eventWriter.js';
 import { asArray, startCommand, type ClinicalCommandOptions, type CommandInput } from './command.js';
-import { ENCOUNTER_CLASSES, ENCOUNTER_CLASS_SYSTEM, type EncounterClass, type EncounterStatus, type Period } from './encounter.js';
+import {
+  ENCOUNTER_CLASSES,
+  ENCOUNTER_CLASS_SYSTEM,
+  type EncounterClass,
+  type EncounterStatus,
+  type Period,
+} from './encounter.js';
 import type { CodeableConcept } from './fhirTypes.js';
 import { arrayOf, codeableConcept, fhirId, oneOf } from './inputChecks.js';
 import { referenceTo, valueOf } from './readState.js';
@@ -30,17 +36,31 @@ export interface StartEncounterInput extends CommandInput {
  * @throws ChartlogError `INVALID_COMMAND`, each issue naming the input field.
  * @example startEncounter(state, { patientId, class: 'VR', author })
  */
-export function startEncounter(state: StreamState | undefined, input: StartEncounterInput, options: ClinicalCommandOptions = {}): EventDraft {
+export function startEncounter(
+  state: StreamState | undefined,
+  input: StartEncounterInput,
+  options: ClinicalCommandOptions = {},
+): EventDraft {
   const b = startCommand('encounter.started', state, input, options);
   const patient = b.patient(input.patientId);
   const key = `Encounter/${b.newId(input.encounterId, 'encounterId')}`;
   if (state?.resources[key]) b.problem(['encounterId'], `${key} already exists`);
   b.set(key, 'subject', patient, { path: ['patientId'], as: referenceTo });
   b.set(key, 'status', 'in-progress');
-  b.set(key, 'class', input.class ?? 'AMB', { check: oneOf(ENCOUNTER_CLASSES), as: (code) => ({ system: ENCOUNTER_CLASS_SYSTEM, code }) });
+  b.set(key, 'class', input.class ?? 'AMB', {
+    check: oneOf(ENCOUNTER_CLASSES),
+    as: (code) => ({ system: ENCOUNTER_CLASS_SYSTEM, code }),
+  });
   b.set(key, 'type', asArray(input.type), { check: arrayOf(codeableConcept, 1), as: (add) => ({ add }) });
-  b.set(key, 'period', b.instant(input.start, 'start'), { path: ['start'], as: (start): Period => ({ start }) });
-  b.set(key, 'appointment', input.appointmentId, { path: ['appointmentId'], check: fhirId, as: (id) => [referenceTo(`Appointment/${id}`)] });
+  b.set(key, 'period', b.instant(input.start, 'start'), {
+    path: ['start'],
+    as: (start): Period => ({ start }),
+  });
+  b.set(key, 'appointment', input.appointmentId, {
+    path: ['appointmentId'],
+    check: fhirId,
+    as: (id) => [referenceTo(`Appointment/${id}`)],
+  });
   b.note(key, input.note);
   return b.draft();
 }
@@ -62,7 +82,11 @@ export interface AddConsultationNoteInput extends CommandInput {
  * @throws ChartlogError `INVALID_COMMAND` when the encounter is not in `state` or the text is empty.
  * @example addConsultationNote(state, { patientId, encounterId, text: 'Chest clear. Plan: review in 2 weeks.', author })
  */
-export function addConsultationNote(state: StreamState | undefined, input: AddConsultationNoteInput, options: ClinicalCommandOptions = {}): EventDraft {
+export function addConsultationNote(
+  state: StreamState | undefined,
+  input: AddConsultationNoteInput,
+  options: ClinicalCommandOptions = {},
+): EventDraft {
   const b = startCommand('encounter.note-added', state, input, options);
   b.patient(input.patientId);
   const key = `Encounter/${input.encounterId}`;
@@ -91,18 +115,26 @@ export interface FinishEncounterInput extends CommandInput {
  * @throws ChartlogError `INVALID_COMMAND` when the encounter is not in `state`, has already ended, or ends before it started.
  * @example finishEncounter(state, { patientId, encounterId, author })
  */
-export function finishEncounter(state: StreamState | undefined, input: FinishEncounterInput, options: ClinicalCommandOptions = {}): EventDraft {
+export function finishEncounter(
+  state: StreamState | undefined,
+  input: FinishEncounterInput,
+  options: ClinicalCommandOptions = {},
+): EventDraft {
   const b = startCommand('encounter.finished', state, input, options);
   b.patient(input.patientId);
   const key = `Encounter/${input.encounterId}`;
   const encounter = b.existing(key, ['encounterId']);
   const status = valueOf<EncounterStatus>(encounter, 'status');
-  if (status === 'finished' || status === 'cancelled' || status === 'entered-in-error') b.problem(['encounterId'], `${key} is already ${status}`);
+  if (status === 'finished' || status === 'cancelled' || status === 'entered-in-error')
+    b.problem(['encounterId'], `${key} is already ${status}`);
   const end = b.instant(input.end, 'end');
   const period = valueOf<Period>(encounter, 'period');
   const start = period?.start;
-  if (end !== undefined && start !== undefined && Date.parse(end) < Date.parse(start)) b.problem(['end'], `ends (${end}) before it started (${start})`);
-  b.set(key, 'status', input.status ?? 'finished', { check: oneOf(['finished', 'cancelled', 'entered-in-error']) });
+  if (end !== undefined && start !== undefined && Date.parse(end) < Date.parse(start))
+    b.problem(['end'], `ends (${end}) before it started (${start})`);
+  b.set(key, 'status', input.status ?? 'finished', {
+    check: oneOf(['finished', 'cancelled', 'entered-in-error']),
+  });
   // period is one element: the end goes beside the start the author sees.
   b.set(key, 'period', end, { path: ['end'], as: (e): Period => ({ ...period, end: e }) });
   b.note(key, input.note);

@@ -1,7 +1,16 @@
 import type { StreamState } from '../chart/streamState.js';
 import type { EventTypeDefinition } from '../merge/schema.js';
 import type { CodeableConcept } from './fhirTypes.js';
-import { choiceOf, conflictsOf, idOf, notesOf, resourcesOfType, valueOf, type ClinicalNote, type ReadResource } from './readState.js';
+import {
+  choiceOf,
+  conflictsOf,
+  idOf,
+  notesOf,
+  resourcesOfType,
+  valueOf,
+  type ClinicalNote,
+  type ReadResource,
+} from './readState.js';
 
 /** FHIR `Immunization.status` codes (immunization-status). */
 export const IMMUNIZATION_STATUSES = ['completed', 'entered-in-error', 'not-done'] as const;
@@ -15,8 +24,16 @@ export type ImmunizationStatus = (typeof IMMUNIZATION_STATUSES)[number];
  * `lotNumber` and `statusReason` are `lww` (batch recall lookups, explanatory text).
  */
 export const immunizationEvents: Readonly<Record<string, EventTypeDefinition>> = {
-  'immunization.recorded': { v: 2, resources: ['Immunization'], doc: 'A vaccination given, or recorded as not done.' },
-  'immunization.updated': { v: 2, resources: ['Immunization'], doc: 'A correction to a recorded vaccination.' },
+  'immunization.recorded': {
+    v: 2,
+    resources: ['Immunization'],
+    doc: 'A vaccination given, or recorded as not done.',
+  },
+  'immunization.updated': {
+    v: 2,
+    resources: ['Immunization'],
+    doc: 'A correction to a recorded vaccination.',
+  },
 };
 
 /** An immunization as plain values. */

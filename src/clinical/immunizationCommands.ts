@@ -1,6 +1,11 @@
 import type { StreamState } from '../chart/streamState.js';
 import type { EventDraft } from '../event/eventWriter.js';
-import { startCommand, type ClinicalCommandOptions, type CommandBuilder, type CommandInput } from './command.js';
+import {
+  startCommand,
+  type ClinicalCommandOptions,
+  type CommandBuilder,
+  type CommandInput,
+} from './command.js';
 import type { CodeableConcept } from './fhirTypes.js';
 import { IMMUNIZATION_STATUSES, type ImmunizationStatus } from './immunization.js';
 import { codeableConcept, nonEmptyString, oneOf } from './inputChecks.js';
@@ -32,12 +37,17 @@ export interface RecordImmunizationInput extends CommandInput {
  * @throws ChartlogError `INVALID_COMMAND`, each issue naming the input field.
  * @example recordImmunization(state, { patientId, vaccineCode: flu, occurrenceDateTime: '2026-10-02', lotNumber: 'AB1234', author })
  */
-export function recordImmunization(state: StreamState | undefined, input: RecordImmunizationInput, options: ClinicalCommandOptions = {}): EventDraft {
+export function recordImmunization(
+  state: StreamState | undefined,
+  input: RecordImmunizationInput,
+  options: ClinicalCommandOptions = {},
+): EventDraft {
   const b = startCommand('immunization.recorded', state, input, options);
   const patient = b.patient(input.patientId);
   const key = `Immunization/${b.newId(input.immunizationId, 'immunizationId')}`;
   if (state?.resources[key]) b.problem(['immunizationId'], `${key} already exists`);
-  for (const required of ['vaccineCode', 'occurrenceDateTime'] as const) if (input[required] === undefined) b.problem([required], 'is required');
+  for (const required of ['vaccineCode', 'occurrenceDateTime'] as const)
+    if (input[required] === undefined) b.problem([required], 'is required');
   b.set(key, 'patient', patient, { path: ['patientId'], as: referenceTo });
   writeImmunization(b, key, { ...input, status: input.status ?? 'completed' });
   return b.draft();
@@ -69,7 +79,11 @@ export interface UpdateImmunizationInput extends CommandInput {
  * @throws ChartlogError `INVALID_COMMAND` when the immunization is not in `state`, nothing changes, or a value is invalid.
  * @example updateImmunization(state, { patientId, immunizationId, lotNumber: 'AB1235', author })
  */
-export function updateImmunization(state: StreamState | undefined, input: UpdateImmunizationInput, options: ClinicalCommandOptions = {}): EventDraft {
+export function updateImmunization(
+  state: StreamState | undefined,
+  input: UpdateImmunizationInput,
+  options: ClinicalCommandOptions = {},
+): EventDraft {
   const b = startCommand('immunization.updated', state, input, options);
   b.patient(input.patientId);
   const key = `Immunization/${input.immunizationId}`;
@@ -80,11 +94,23 @@ export function updateImmunization(state: StreamState | undefined, input: Update
 }
 
 /** The fields both commands write, from their inputs' common part. */
-function writeImmunization(b: CommandBuilder, key: string, input: Omit<UpdateImmunizationInput, 'patientId' | 'immunizationId' | 'author'>): void {
+function writeImmunization(
+  b: CommandBuilder,
+  key: string,
+  input: Omit<UpdateImmunizationInput, 'patientId' | 'immunizationId' | 'author'>,
+): void {
   b.set(key, 'vaccineCode', input.vaccineCode, { check: codeableConcept });
-  b.set(key, 'occurrence', input.occurrenceDateTime, { path: ['occurrenceDateTime'], as: (occurrenceDateTime) => ({ occurrenceDateTime }) });
+  b.set(key, 'occurrence', input.occurrenceDateTime, {
+    path: ['occurrenceDateTime'],
+    as: (occurrenceDateTime) => ({ occurrenceDateTime }),
+  });
   b.set(key, 'status', input.status, { check: oneOf(IMMUNIZATION_STATUSES) });
-  b.set(key, 'statusReason', typeof input.statusReason === 'string' ? { text: input.statusReason } : input.statusReason, { path: ['statusReason'], check: codeableConcept });
+  b.set(
+    key,
+    'statusReason',
+    typeof input.statusReason === 'string' ? { text: input.statusReason } : input.statusReason,
+    { path: ['statusReason'], check: codeableConcept },
+  );
   b.set(key, 'lotNumber', input.lotNumber, { check: nonEmptyString });
   b.note(key, input.note);
 }

@@ -15,20 +15,26 @@ export type ValueCheck = (value: Json) => string | undefined;
 export const FHIR_ID_PATTERN = /^[A-Za-z0-9.-]{1,64}$/;
 
 /** A check for a FHIR id, as commands take the ids of what they link to. */
-export const fhirId: ValueCheck = (value) => (typeof value === 'string' && FHIR_ID_PATTERN.test(value) ? undefined : `must be a FHIR id (${FHIR_ID_PATTERN})`);
+export const fhirId: ValueCheck = (value) =>
+  typeof value === 'string' && FHIR_ID_PATTERN.test(value)
+    ? undefined
+    : `must be a FHIR id (${FHIR_ID_PATTERN})`;
 
 const FULL_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 /** A check that accepts exactly the codes in `values` (a FHIR required value set). */
 export function oneOf(values: readonly string[]): ValueCheck {
-  return (value) => (typeof value === 'string' && values.includes(value) ? undefined : `must be one of ${values.join(' | ')}`);
+  return (value) =>
+    typeof value === 'string' && values.includes(value) ? undefined : `must be one of ${values.join(' | ')}`;
 }
 
 /** A check for a non-empty string. */
-export const nonEmptyString: ValueCheck = (value) => (typeof value === 'string' && value.trim() !== '' ? undefined : 'must be a non-empty string');
+export const nonEmptyString: ValueCheck = (value) =>
+  typeof value === 'string' && value.trim() !== '' ? undefined : 'must be a non-empty string';
 
 /** A check for a full calendar date `YYYY-MM-DD`: these sort as text in date order, so a `max` field can keep the latest. */
-export const fullDate: ValueCheck = (value) => (typeof value === 'string' && FULL_DATE.test(value) ? undefined : 'must be a date YYYY-MM-DD');
+export const fullDate: ValueCheck = (value) =>
+  typeof value === 'string' && FULL_DATE.test(value) ? undefined : 'must be a date YYYY-MM-DD';
 
 /** An array whose every element passes `check`, with at least `min` elements. */
 export function arrayOf(check: ValueCheck, min = 0): ValueCheck {
@@ -45,12 +51,14 @@ export function arrayOf(check: ValueCheck, min = 0): ValueCheck {
 
 /** An object with the given optional string properties and no others of the listed ones mistyped. */
 function stringProps(value: Record<string, unknown>, names: readonly string[]): string | undefined {
-  for (const name of names) if (value[name] !== undefined && typeof value[name] !== 'string') return `"${name}" must be a string`;
+  for (const name of names)
+    if (value[name] !== undefined && typeof value[name] !== 'string') return `"${name}" must be a string`;
   return undefined;
 }
 
 /** FHIR `Coding`: `system`, `code`, `display` strings. */
-const coding: ValueCheck = (value) => (isPlainObject(value) ? stringProps(value, ['system', 'code', 'display']) : 'a Coding must be an object');
+const coding: ValueCheck = (value) =>
+  isPlainObject(value) ? stringProps(value, ['system', 'code', 'display']) : 'a Coding must be an object';
 
 /** A `CodeableConcept` a clinician can act on: a coding with a code, or a non-empty `text`. */
 export const codeableConcept: ValueCheck = (value) => {
@@ -60,23 +68,31 @@ export const codeableConcept: ValueCheck = (value) => {
     const problem = arrayOf(coding)(value['coding'] as Json);
     if (problem) return `coding${problem}`;
   }
-  const coded = Array.isArray(value['coding']) && value['coding'].some((c) => isPlainObject(c) && typeof c['code'] === 'string' && c['code'] !== '');
-  return coded || (typeof value['text'] === 'string' && value['text'].trim() !== '') ? undefined : 'a CodeableConcept needs a coding with a code, or text';
+  const coded =
+    Array.isArray(value['coding']) &&
+    value['coding'].some((c) => isPlainObject(c) && typeof c['code'] === 'string' && c['code'] !== '');
+  return coded || (typeof value['text'] === 'string' && value['text'].trim() !== '')
+    ? undefined
+    : 'a CodeableConcept needs a coding with a code, or text';
 };
 
 /** A `Quantity` with a finite numeric `value`. */
 export const quantity: ValueCheck = (value) => {
   if (!isPlainObject(value)) return 'a Quantity must be an object { value, unit?, system?, code? }';
-  if (typeof value['value'] !== 'number' || !Number.isFinite(value['value'])) return 'a Quantity needs a numeric "value"';
-  if (value['comparator'] !== undefined && !['<', '<=', '>=', '>'].includes(value['comparator'] as string)) return '"comparator" must be one of < | <= | >= | >';
+  if (typeof value['value'] !== 'number' || !Number.isFinite(value['value']))
+    return 'a Quantity needs a numeric "value"';
+  if (value['comparator'] !== undefined && !['<', '<=', '>=', '>'].includes(value['comparator'] as string))
+    return '"comparator" must be one of < | <= | >= | >';
   return stringProps(value, ['unit', 'system', 'code']);
 };
 
 /** A `Dosage` with its instruction as readable `text`. */
 export const dosage: ValueCheck = (value) => {
   if (!isPlainObject(value)) return 'a Dosage must be an object';
-  if (typeof value['text'] !== 'string' || value['text'].trim() === '') return 'a Dosage needs its instruction as "text"';
-  if (value['asNeededBoolean'] !== undefined && typeof value['asNeededBoolean'] !== 'boolean') return '"asNeededBoolean" must be a boolean';
+  if (typeof value['text'] !== 'string' || value['text'].trim() === '')
+    return 'a Dosage needs its instruction as "text"';
+  if (value['asNeededBoolean'] !== undefined && typeof value['asNeededBoolean'] !== 'boolean')
+    return '"asNeededBoolean" must be a boolean';
   const rates = value['doseAndRate'];
   if (rates !== undefined) {
     if (!Array.isArray(rates)) return '"doseAndRate" must be an array';
@@ -93,7 +109,8 @@ export const dosage: ValueCheck = (value) => {
 
 /** An `Identifier` with a value; one in the NHS number system must pass the modulus-11 check. */
 export const identifier: ValueCheck = (value) => {
-  if (!isPlainObject(value) || typeof value['value'] !== 'string' || value['value'] === '') return 'an Identifier must be { system?, value }';
+  if (!isPlainObject(value) || typeof value['value'] !== 'string' || value['value'] === '')
+    return 'an Identifier must be { system?, value }';
   if (value['system'] === NHS_NUMBER_SYSTEM) {
     const problem = nhsNumberProblem(value['value']);
     if (problem) return problem;
@@ -109,25 +126,35 @@ export const humanName: ValueCheck = (value) => {
   if (problem) return problem;
   for (const part of ['given', 'prefix', 'suffix']) {
     const list = value[part];
-    if (list !== undefined && (!Array.isArray(list) || !list.every((s) => typeof s === 'string'))) return `"${part}" must be an array of strings`;
+    if (list !== undefined && (!Array.isArray(list) || !list.every((s) => typeof s === 'string')))
+      return `"${part}" must be an array of strings`;
   }
   const given = value['given'];
-  return typeof value['family'] === 'string' || typeof value['text'] === 'string' || (Array.isArray(given) && given.length > 0) ? undefined : 'a HumanName needs a family name, a given name or text';
+  return typeof value['family'] === 'string' ||
+    typeof value['text'] === 'string' ||
+    (Array.isArray(given) && given.length > 0)
+    ? undefined
+    : 'a HumanName needs a family name, a given name or text';
 };
 
 /** A `ContactPoint` with a known `system` and a value. */
 export const contactPoint: ValueCheck = (value) => {
   if (!isPlainObject(value)) return 'a ContactPoint must be an object { system, value, use? }';
-  if (!['phone', 'fax', 'email', 'pager', 'url', 'sms', 'other'].includes(value['system'] as string)) return '"system" must be one of phone | fax | email | pager | url | sms | other';
+  if (!['phone', 'fax', 'email', 'pager', 'url', 'sms', 'other'].includes(value['system'] as string))
+    return '"system" must be one of phone | fax | email | pager | url | sms | other';
   if (typeof value['value'] !== 'string' || value['value'] === '') return 'a ContactPoint needs a "value"';
-  return value['use'] === undefined || ['home', 'work', 'temp', 'old', 'mobile'].includes(value['use'] as string) ? undefined : '"use" must be one of home | work | temp | old | mobile';
+  return value['use'] === undefined ||
+    ['home', 'work', 'temp', 'old', 'mobile'].includes(value['use'] as string)
+    ? undefined
+    : '"use" must be one of home | work | temp | old | mobile';
 };
 
 /** An `Address`: string parts and `line` as an array of strings. */
 export const address: ValueCheck = (value) => {
   if (!isPlainObject(value)) return 'an Address must be an object';
   const line = value['line'];
-  if (line !== undefined && (!Array.isArray(line) || !line.every((s) => typeof s === 'string'))) return '"line" must be an array of strings';
+  if (line !== undefined && (!Array.isArray(line) || !line.every((s) => typeof s === 'string')))
+    return '"line" must be an array of strings';
   return stringProps(value, ['use', 'text', 'city', 'district', 'postalCode', 'country']);
 };
 
@@ -136,6 +163,8 @@ export function referenceString(...types: readonly string[]): ValueCheck {
   return (value) => {
     if (typeof value !== 'string') return `must be a reference string like ${types[0]}/<id>`;
     const slash = value.indexOf('/');
-    return types.includes(value.slice(0, slash)) && FHIR_ID_PATTERN.test(value.slice(slash + 1)) ? undefined : `must be a reference to ${types.join(' | ')} (e.g. ${types[0]}/<id>)`;
+    return types.includes(value.slice(0, slash)) && FHIR_ID_PATTERN.test(value.slice(slash + 1))
+      ? undefined
+      : `must be a reference to ${types.join(' | ')} (e.g. ${types[0]}/<id>)`;
   };
 }

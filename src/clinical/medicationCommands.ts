@@ -1,9 +1,21 @@
 import type { StreamState } from '../chart/streamState.js';
 import type { EventDraft } from '../event/eventWriter.js';
-import { asArray, startCommand, type ClinicalCommandOptions, type CommandInput, type SetHow } from './command.js';
+import {
+  asArray,
+  startCommand,
+  type ClinicalCommandOptions,
+  type CommandInput,
+  type SetHow,
+} from './command.js';
 import type { CodeableConcept, Dosage } from './fhirTypes.js';
 import { arrayOf, codeableConcept, dosage as dosageCheck, oneOf } from './inputChecks.js';
-import { MEDICATION_ENDED_STATUSES, MEDICATION_REQUEST_INTENTS, routeOf, type MedicationRequestIntent, type MedicationRequestStatus } from './medicationRequest.js';
+import {
+  MEDICATION_ENDED_STATUSES,
+  MEDICATION_REQUEST_INTENTS,
+  routeOf,
+  type MedicationRequestIntent,
+  type MedicationRequestStatus,
+} from './medicationRequest.js';
 import { referenceTo, valueOf } from './readState.js';
 
 /** Input of {@link prescribe}. */
@@ -32,15 +44,23 @@ export interface PrescribeInput extends CommandInput {
  * @throws ChartlogError `INVALID_COMMAND`, each issue naming the input field.
  * @example prescribe(state, { patientId, medication: amoxicillin, dosage: { text: '500 mg three times a day for 5 days' }, author })
  */
-export function prescribe(state: StreamState | undefined, input: PrescribeInput, options: ClinicalCommandOptions = {}): EventDraft {
+export function prescribe(
+  state: StreamState | undefined,
+  input: PrescribeInput,
+  options: ClinicalCommandOptions = {},
+): EventDraft {
   const b = startCommand('medication.prescribed', state, input, options);
   const patient = b.patient(input.patientId);
   const key = `MedicationRequest/${b.newId(input.medicationRequestId, 'medicationRequestId')}`;
   if (state?.resources[key]) b.problem(['medicationRequestId'], `${key} already exists`);
-  for (const required of ['medication', 'dosage'] as const) if (input[required] === undefined) b.problem([required], 'is required');
+  for (const required of ['medication', 'dosage'] as const)
+    if (input[required] === undefined) b.problem([required], 'is required');
   b.check(['route'], input.route, codeableConcept);
   b.set(key, 'subject', patient, { path: ['patientId'], as: referenceTo });
-  b.set(key, 'medication', input.medication, { check: codeableConcept, as: (medicationCodeableConcept) => ({ medicationCodeableConcept }) });
+  b.set(key, 'medication', input.medication, {
+    check: codeableConcept,
+    as: (medicationCodeableConcept) => ({ medicationCodeableConcept }),
+  });
   b.set(key, 'dosageInstruction', asArray(input.dosage), dosageHow(input.route));
   b.set(key, 'status', 'active');
   b.set(key, 'intent', input.intent ?? 'order', { check: oneOf(MEDICATION_REQUEST_INTENTS) });
@@ -71,17 +91,27 @@ export interface ChangeDoseInput extends CommandInput {
  * @throws ChartlogError `INVALID_COMMAND` when the prescription is not in `state` or has ended, or the dose is invalid.
  * @example changeDose(state, { patientId, medicationRequestId, dosage: { text: '10 mg once daily' }, author })
  */
-export function changeDose(state: StreamState | undefined, input: ChangeDoseInput, options: ClinicalCommandOptions = {}): EventDraft {
+export function changeDose(
+  state: StreamState | undefined,
+  input: ChangeDoseInput,
+  options: ClinicalCommandOptions = {},
+): EventDraft {
   const b = startCommand('medication.dose-changed', state, input, options);
   b.patient(input.patientId);
   const key = `MedicationRequest/${input.medicationRequestId}`;
   const request = b.existing(key, ['medicationRequestId']);
   const status = valueOf<MedicationRequestStatus>(request, 'status');
-  if (status !== undefined && (MEDICATION_ENDED_STATUSES as readonly string[]).includes(status)) b.problem(['medicationRequestId'], `${key} is ${status}; prescribe again instead`);
+  if (status !== undefined && (MEDICATION_ENDED_STATUSES as readonly string[]).includes(status))
+    b.problem(['medicationRequestId'], `${key} is ${status}; prescribe again instead`);
   if (input.dosage === undefined) b.problem(['dosage'], 'is required');
   b.check(['route'], input.route, codeableConcept);
   // The route stays as it was unless a new one is given: it is part of the one dose value.
-  b.set(key, 'dosageInstruction', asArray(input.dosage), dosageHow(input.route ?? routeOf(valueOf(request, 'dosageInstruction'))));
+  b.set(
+    key,
+    'dosageInstruction',
+    asArray(input.dosage),
+    dosageHow(input.route ?? routeOf(valueOf(request, 'dosageInstruction'))),
+  );
   b.note(key, input.note);
   return b.draft();
 }
@@ -106,21 +136,34 @@ export interface StopMedicationInput extends CommandInput {
  * @throws ChartlogError `INVALID_COMMAND` when the prescription is not in `state` or already has that status.
  * @example stopMedication(state, { patientId, medicationRequestId, reason: 'angioedema', author })
  */
-export function stopMedication(state: StreamState | undefined, input: StopMedicationInput, options: ClinicalCommandOptions = {}): EventDraft {
+export function stopMedication(
+  state: StreamState | undefined,
+  input: StopMedicationInput,
+  options: ClinicalCommandOptions = {},
+): EventDraft {
   const b = startCommand('medication.stopped', state, input, options);
   b.patient(input.patientId);
   const key = `MedicationRequest/${input.medicationRequestId}`;
   const request = b.existing(key, ['medicationRequestId']);
   const status = input.status ?? 'stopped';
-  if (!(MEDICATION_ENDED_STATUSES as readonly string[]).includes(status)) b.problem(['status'], `must be one of ${MEDICATION_ENDED_STATUSES.join(' | ')}`);
-  else if (request && valueOf(request, 'status') === status && !state?.conflicts.includes(`${key}#status`)) b.problem(['medicationRequestId'], `${key} is already ${status}`);
+  if (!(MEDICATION_ENDED_STATUSES as readonly string[]).includes(status))
+    b.problem(['status'], `must be one of ${MEDICATION_ENDED_STATUSES.join(' | ')}`);
+  else if (request && valueOf(request, 'status') === status && !state?.conflicts.includes(`${key}#status`))
+    b.problem(['medicationRequestId'], `${key} is already ${status}`);
   b.set(key, 'status', status);
-  b.set(key, 'statusReason', typeof input.reason === 'string' ? { text: input.reason } : input.reason, { path: ['reason'], check: codeableConcept });
+  b.set(key, 'statusReason', typeof input.reason === 'string' ? { text: input.reason } : input.reason, {
+    path: ['reason'],
+    check: codeableConcept,
+  });
   b.note(key, input.note);
   return b.draft();
 }
 
 /** The dose input (one Dosage or several) as R4 `dosageInstruction`, each Dosage carrying the route. */
 function dosageHow(route: CodeableConcept | undefined): SetHow<readonly Dosage[]> {
-  return { path: ['dosage'], check: arrayOf(dosageCheck, 1), as: (dosages) => dosages.map((d) => (route === undefined ? d : { ...d, route })) };
+  return {
+    path: ['dosage'],
+    check: arrayOf(dosageCheck, 1),
+    as: (dosages) => dosages.map((d) => (route === undefined ? d : { ...d, route })),
+  };
 }

@@ -1,12 +1,39 @@
 import type { StreamState } from '../chart/streamState.js';
 import type { EventTypeDefinition } from '../merge/schema.js';
 import type { CodeableConcept, Dosage } from './fhirTypes.js';
-import { choiceOf, conflictsOf, idOf, notesOf, resourcesOfType, valueOf, type ClinicalNote, type ReadResource } from './readState.js';
+import {
+  choiceOf,
+  conflictsOf,
+  idOf,
+  notesOf,
+  resourcesOfType,
+  valueOf,
+  type ClinicalNote,
+  type ReadResource,
+} from './readState.js';
 
 /** FHIR `MedicationRequest.status` codes (medicationrequest-status). */
-export const MEDICATION_REQUEST_STATUSES = ['active', 'on-hold', 'cancelled', 'completed', 'entered-in-error', 'stopped', 'draft', 'unknown'] as const;
+export const MEDICATION_REQUEST_STATUSES = [
+  'active',
+  'on-hold',
+  'cancelled',
+  'completed',
+  'entered-in-error',
+  'stopped',
+  'draft',
+  'unknown',
+] as const;
 /** FHIR `MedicationRequest.intent` codes (medicationrequest-intent). */
-export const MEDICATION_REQUEST_INTENTS = ['proposal', 'plan', 'order', 'original-order', 'reflex-order', 'filler-order', 'instance-order', 'option'] as const;
+export const MEDICATION_REQUEST_INTENTS = [
+  'proposal',
+  'plan',
+  'order',
+  'original-order',
+  'reflex-order',
+  'filler-order',
+  'instance-order',
+  'option',
+] as const;
 /** Statuses after which a prescription no longer changes dose. */
 export const MEDICATION_ENDED_STATUSES = ['cancelled', 'completed', 'entered-in-error', 'stopped'] as const;
 
@@ -28,8 +55,16 @@ export type MedicationRequestIntent = (typeof MEDICATION_REQUEST_INTENTS)[number
  */
 export const medicationEvents: Readonly<Record<string, EventTypeDefinition>> = {
   'medication.prescribed': { v: 2, resources: ['MedicationRequest'], doc: 'A new prescription.' },
-  'medication.dose-changed': { v: 2, resources: ['MedicationRequest'], doc: 'A new dose (and optionally route) for a current prescription.' },
-  'medication.stopped': { v: 2, resources: ['MedicationRequest'], doc: 'A prescription stopped, cancelled, completed or marked entered-in-error, with the reason.' },
+  'medication.dose-changed': {
+    v: 2,
+    resources: ['MedicationRequest'],
+    doc: 'A new dose (and optionally route) for a current prescription.',
+  },
+  'medication.stopped': {
+    v: 2,
+    resources: ['MedicationRequest'],
+    doc: 'A prescription stopped, cancelled, completed or marked entered-in-error, with the reason.',
+  },
 };
 
 /** A prescription as plain values. */

@@ -18,7 +18,8 @@ export function nhsNumberProblem(value: unknown): string | undefined {
   for (let i = 0; i < 9; i++) sum += Number(digits[i]) * (10 - i);
   const check = (11 - (sum % 11)) % 11;
   if (check === 10) return 'not a valid NHS number: its first nine digits give no check digit';
-  if (check !== Number(digits[9])) return 'not a valid NHS number: the check digit (modulus 11) does not match';
+  if (check !== Number(digits[9]))
+    return 'not a valid NHS number: the check digit (modulus 11) does not match';
   return undefined;
 }
 

@@ -3,12 +3,41 @@ import { isPlainObject, type Json } from '../event/json.js';
 import type { EventTypeDefinition } from '../merge/schema.js';
 import type { CodeableConcept, Quantity } from './fhirTypes.js';
 import { codeableConcept, nonEmptyString, quantity, type ValueCheck } from './inputChecks.js';
-import { choiceOf, codeIn, conflictsOf, idOf, notesOf, resourcesOfType, valueOf, type ClinicalNote, type ReadResource } from './readState.js';
+import {
+  choiceOf,
+  codeIn,
+  conflictsOf,
+  idOf,
+  notesOf,
+  resourcesOfType,
+  valueOf,
+  type ClinicalNote,
+  type ReadResource,
+} from './readState.js';
 
 /** FHIR `Observation.status` codes (observation-status). */
-export const OBSERVATION_STATUSES = ['registered', 'preliminary', 'final', 'amended', 'corrected', 'cancelled', 'entered-in-error', 'unknown'] as const;
+export const OBSERVATION_STATUSES = [
+  'registered',
+  'preliminary',
+  'final',
+  'amended',
+  'corrected',
+  'cancelled',
+  'entered-in-error',
+  'unknown',
+] as const;
 /** FHIR `Observation.category` codes (observation-category). */
-export const OBSERVATION_CATEGORIES = ['social-history', 'vital-signs', 'imaging', 'laboratory', 'procedure', 'survey', 'exam', 'therapy', 'activity'] as const;
+export const OBSERVATION_CATEGORIES = [
+  'social-history',
+  'vital-signs',
+  'imaging',
+  'laboratory',
+  'procedure',
+  'survey',
+  'exam',
+  'therapy',
+  'activity',
+] as const;
 /** Code system of {@link OBSERVATION_CATEGORIES}: `category` is a list of CodeableConcepts holding one of them. */
 export const OBSERVATION_CATEGORY_SYSTEM = 'http://terminology.hl7.org/CodeSystem/observation-category';
 
@@ -46,23 +75,34 @@ function valueProblem(value: Record<string, unknown>, allowed: readonly string[]
 }
 
 /** Check of an {@link ObservationValue} given to a command: one of the types primary care records. */
-export const observationValue: ValueCheck = (value) => (isPlainObject(value) ? valueProblem(value, []) : 'an observation value must be an object like { valueQuantity: {…} }');
+export const observationValue: ValueCheck = (value) =>
+  isPlainObject(value)
+    ? valueProblem(value, [])
+    : 'an observation value must be an object like { valueQuantity: {…} }';
 
 /** Check of one {@link ObservationComponent}. */
 export const observationComponent: ValueCheck = (value) => {
   if (!isPlainObject(value)) return 'a component must be an object { code, value… }';
-  return codeableConcept(value['code'] as Json) === undefined ? valueProblem(value, ['code']) : 'a component needs a "code"';
+  return codeableConcept(value['code'] as Json) === undefined
+    ? valueProblem(value, ['code'])
+    : 'a component needs a "code"';
 };
 
 /** LOINC codes of common vital signs (FHIR vital-signs profile), ready to use as `code`. */
 export const VITAL_SIGNS = {
-  bloodPressure: { coding: [{ system: 'http://loinc.org', code: '85354-9', display: 'Blood pressure panel' }] },
+  bloodPressure: {
+    coding: [{ system: 'http://loinc.org', code: '85354-9', display: 'Blood pressure panel' }],
+  },
   systolic: { coding: [{ system: 'http://loinc.org', code: '8480-6', display: 'Systolic blood pressure' }] },
-  diastolic: { coding: [{ system: 'http://loinc.org', code: '8462-4', display: 'Diastolic blood pressure' }] },
+  diastolic: {
+    coding: [{ system: 'http://loinc.org', code: '8462-4', display: 'Diastolic blood pressure' }],
+  },
   heartRate: { coding: [{ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' }] },
   respiratoryRate: { coding: [{ system: 'http://loinc.org', code: '9279-1', display: 'Respiratory rate' }] },
   bodyTemperature: { coding: [{ system: 'http://loinc.org', code: '8310-5', display: 'Body temperature' }] },
-  oxygenSaturation: { coding: [{ system: 'http://loinc.org', code: '2708-6', display: 'Oxygen saturation in Arterial blood' }] },
+  oxygenSaturation: {
+    coding: [{ system: 'http://loinc.org', code: '2708-6', display: 'Oxygen saturation in Arterial blood' }],
+  },
   bodyWeight: { coding: [{ system: 'http://loinc.org', code: '29463-7', display: 'Body weight' }] },
   bodyHeight: { coding: [{ system: 'http://loinc.org', code: '8302-2', display: 'Body height' }] },
 } as const satisfies Readonly<Record<string, CodeableConcept>>;
@@ -77,7 +117,11 @@ export const VITAL_SIGNS = {
  */
 export const observationEvents: Readonly<Record<string, EventTypeDefinition>> = {
   'observation.recorded': { v: 2, resources: ['Observation'], doc: 'A measurement or result.' },
-  'observation.amended': { v: 2, resources: ['Observation'], doc: 'A corrected value or status of a recorded result.' },
+  'observation.amended': {
+    v: 2,
+    resources: ['Observation'],
+    doc: 'A corrected value or status of a recorded result.',
+  },
 };
 
 /** An observation as plain values. */
@@ -111,7 +155,9 @@ export function readObservations(state: StreamState | undefined): ObservationVie
     conflicts: conflictsOf(state, r),
     patientId: idOf(valueOf(r, 'subject')),
     code: valueOf(r, 'code'),
-    category: (valueOf<readonly unknown[]>(r, 'category') ?? []).map((c) => codeIn<ObservationCategory>(c, OBSERVATION_CATEGORY_SYSTEM)).find((c) => c !== undefined),
+    category: (valueOf<readonly unknown[]>(r, 'category') ?? [])
+      .map((c) => codeIn<ObservationCategory>(c, OBSERVATION_CATEGORY_SYSTEM))
+      .find((c) => c !== undefined),
     effectiveDateTime: choiceOf(r, 'effective', 'effectiveDateTime'),
     value: valueOf(r, 'value'),
     component: valueOf(r, 'component') ?? [],

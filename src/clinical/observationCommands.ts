@@ -44,17 +44,28 @@ export interface RecordObservationInput extends CommandInput {
  * @throws ChartlogError `INVALID_COMMAND`, each issue naming the input field.
  * @example recordObservation(state, { patientId, code: VITAL_SIGNS.heartRate, category: 'vital-signs', value: { valueQuantity: { value: 72, unit: '/min' } }, author })
  */
-export function recordObservation(state: StreamState | undefined, input: RecordObservationInput, options: ClinicalCommandOptions = {}): EventDraft {
+export function recordObservation(
+  state: StreamState | undefined,
+  input: RecordObservationInput,
+  options: ClinicalCommandOptions = {},
+): EventDraft {
   const b = startCommand('observation.recorded', state, input, options);
   const patient = b.patient(input.patientId);
   const key = `Observation/${b.newId(input.observationId, 'observationId')}`;
   if (state?.resources[key]) b.problem(['observationId'], `${key} already exists`);
   if (input.code === undefined) b.problem(['code'], 'is required');
-  if (input.value === undefined && input.component === undefined) b.problem(['value'], 'give a value or components');
+  if (input.value === undefined && input.component === undefined)
+    b.problem(['value'], 'give a value or components');
   b.set(key, 'subject', patient, { path: ['patientId'], as: referenceTo });
   b.set(key, 'code', input.code, { check: codeableConcept });
-  b.set(key, 'category', input.category, { check: oneOf(OBSERVATION_CATEGORIES), as: (code) => [conceptOf(OBSERVATION_CATEGORY_SYSTEM, code)] });
-  b.set(key, 'effective', input.effectiveDateTime ?? b.now(), { path: ['effectiveDateTime'], as: (effectiveDateTime) => ({ effectiveDateTime }) });
+  b.set(key, 'category', input.category, {
+    check: oneOf(OBSERVATION_CATEGORIES),
+    as: (code) => [conceptOf(OBSERVATION_CATEGORY_SYSTEM, code)],
+  });
+  b.set(key, 'effective', input.effectiveDateTime ?? b.now(), {
+    path: ['effectiveDateTime'],
+    as: (effectiveDateTime) => ({ effectiveDateTime }),
+  });
   b.set(key, 'value', input.value, { check: observationValue });
   b.set(key, 'component', input.component, { check: arrayOf(observationComponent, 1) });
   b.set(key, 'status', input.status ?? 'final', { check: oneOf(OBSERVATION_STATUSES) });
@@ -85,7 +96,11 @@ export interface AmendObservationInput extends CommandInput {
  * @throws ChartlogError `INVALID_COMMAND` when the observation is not in `state` or a value is invalid.
  * @example amendObservation(state, { patientId, observationId, value: { valueQuantity: { value: 4.1, unit: 'mmol/L' } }, note: 'haemolysed sample, repeated', author })
  */
-export function amendObservation(state: StreamState | undefined, input: AmendObservationInput, options: ClinicalCommandOptions = {}): EventDraft {
+export function amendObservation(
+  state: StreamState | undefined,
+  input: AmendObservationInput,
+  options: ClinicalCommandOptions = {},
+): EventDraft {
   const b = startCommand('observation.amended', state, input, options);
   b.patient(input.patientId);
   const key = `Observation/${input.observationId}`;

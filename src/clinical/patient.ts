@@ -21,8 +21,16 @@ export type PatientGender = (typeof PATIENT_GENDERS)[number];
  * an edit at another.
  */
 export const patientEvents: Readonly<Record<string, EventTypeDefinition>> = {
-  'patient.registered': { v: 2, resources: ['Patient'], doc: 'A patient registered at a practice: demographics and identifiers.' },
-  'patient.demographics-updated': { v: 2, resources: ['Patient'], doc: 'A change to name, birth date, gender, identifiers, contact details or registered practice.' },
+  'patient.registered': {
+    v: 2,
+    resources: ['Patient'],
+    doc: 'A patient registered at a practice: demographics and identifiers.',
+  },
+  'patient.demographics-updated': {
+    v: 2,
+    resources: ['Patient'],
+    doc: 'A change to name, birth date, gender, identifiers, contact details or registered practice.',
+  },
 };
 
 /** A patient's demographics as plain values. */
@@ -65,6 +73,8 @@ export function readPatient(state: StreamState | undefined): PatientView | undef
     identifier: ids,
     telecom: valueOf(resource, 'telecom') ?? [],
     address: valueOf(resource, 'address') ?? [],
-    generalPractitioner: (valueOf<readonly unknown[]>(resource, 'generalPractitioner') ?? []).map(referenceOf).filter((r): r is string => r !== undefined),
+    generalPractitioner: (valueOf<readonly unknown[]>(resource, 'generalPractitioner') ?? [])
+      .map(referenceOf)
+      .filter((r): r is string => r !== undefined),
   };
 }

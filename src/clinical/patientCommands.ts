@@ -1,9 +1,25 @@
 import type { StreamState } from '../chart/streamState.js';
 import type { EventDraft } from '../event/eventWriter.js';
-import { asArray, startCommand, type ClinicalCommandOptions, type CommandBuilder, type CommandInput } from './command.js';
+import {
+  asArray,
+  startCommand,
+  type ClinicalCommandOptions,
+  type CommandBuilder,
+  type CommandInput,
+} from './command.js';
 import type { Address, ContactPoint, HumanName, Identifier } from './fhirTypes.js';
 import { isPlainObject } from '../event/json.js';
-import { address, arrayOf, contactPoint, fullDate, humanName, identifier, oneOf, referenceString, type ValueCheck } from './inputChecks.js';
+import {
+  address,
+  arrayOf,
+  contactPoint,
+  fullDate,
+  humanName,
+  identifier,
+  oneOf,
+  referenceString,
+  type ValueCheck,
+} from './inputChecks.js';
 import { NHS_NUMBER_SYSTEM, nhsNumberProblem, normalizeNhsNumber } from './nhsNumber.js';
 import { PATIENT_GENDERS, type PatientGender } from './patient.js';
 import { referenceTo, valueOf } from './readState.js';
@@ -41,7 +57,11 @@ export interface RegisterPatientInput extends CommandInput {
  * chart.apply([writer.append(draft)]);
  * ```
  */
-export function registerPatient(state: StreamState | undefined, input: RegisterPatientInput, options: ClinicalCommandOptions = {}): EventDraft {
+export function registerPatient(
+  state: StreamState | undefined,
+  input: RegisterPatientInput,
+  options: ClinicalCommandOptions = {},
+): EventDraft {
   const b = startCommand('patient.registered', state, input, options);
   const id = b.newId(input.patientId, 'patientId');
   const key = b.patient(id);
@@ -50,11 +70,18 @@ export function registerPatient(state: StreamState | undefined, input: RegisterP
   b.set(key, 'birthDate', input.birthDate, { check: fullDate });
   b.set(key, 'gender', input.gender, { check: oneOf(PATIENT_GENDERS) });
   const ids = identifiers(b, input.identifier ?? [], input.nhsNumber);
-  if (ids.length > 0) b.set(key, 'identifier', ids, { path: input.nhsNumber !== undefined ? ['nhsNumber'] : ['identifier'], check: arrayOf(identifier) });
-  if (input.telecom?.length) b.set(key, 'telecom', input.telecom, { check: arrayOf(contactPoint), as: (add) => ({ add }) });
-  if (input.address?.length) b.set(key, 'address', input.address, { check: arrayOf(address), as: (add) => ({ add }) });
+  if (ids.length > 0)
+    b.set(key, 'identifier', ids, {
+      path: input.nhsNumber !== undefined ? ['nhsNumber'] : ['identifier'],
+      check: arrayOf(identifier),
+    });
+  if (input.telecom?.length)
+    b.set(key, 'telecom', input.telecom, { check: arrayOf(contactPoint), as: (add) => ({ add }) });
+  if (input.address?.length)
+    b.set(key, 'address', input.address, { check: arrayOf(address), as: (add) => ({ add }) });
   b.set(key, 'generalPractitioner', asArray(input.generalPractitioner), practitionerHow);
-  for (const required of ['name', 'birthDate', 'gender'] as const) if (input[required] === undefined) b.problem([required], 'is required');
+  for (const required of ['name', 'birthDate', 'gender'] as const)
+    if (input[required] === undefined) b.problem([required], 'is required');
   return b.draft();
 }
 
@@ -89,16 +116,34 @@ export interface UpdateDemographicsInput extends CommandInput {
  * @throws ChartlogError `INVALID_COMMAND` when the patient is not in `state`, nothing changes, or a value is invalid.
  * @example updateDemographics(state, { patientId, addAddress: [newHome], removeAddress: [oldHome], author })
  */
-export function updateDemographics(state: StreamState | undefined, input: UpdateDemographicsInput, options: ClinicalCommandOptions = {}): EventDraft {
+export function updateDemographics(
+  state: StreamState | undefined,
+  input: UpdateDemographicsInput,
+  options: ClinicalCommandOptions = {},
+): EventDraft {
   const b = startCommand('patient.demographics-updated', state, input, options);
   const key = b.patient(input.patientId);
   const patient = b.existing(key, ['patientId']);
   b.set(key, 'name', asArray(input.name), nameHow);
   b.set(key, 'birthDate', input.birthDate, { check: fullDate });
   b.set(key, 'gender', input.gender, { check: oneOf(PATIENT_GENDERS) });
-  if (input.nhsNumber !== undefined) b.set(key, 'identifier', identifiers(b, valueOf<readonly Identifier[]>(patient, 'identifier') ?? [], input.nhsNumber), { path: ['nhsNumber'], check: arrayOf(identifier) });
-  if (input.addTelecom?.length || input.removeTelecom?.length) b.set(key, 'telecom', setOp(input.addTelecom, input.removeTelecom), { path: ['addTelecom'], check: addsPass(contactPoint) });
-  if (input.addAddress?.length || input.removeAddress?.length) b.set(key, 'address', setOp(input.addAddress, input.removeAddress), { path: ['addAddress'], check: addsPass(address) });
+  if (input.nhsNumber !== undefined)
+    b.set(
+      key,
+      'identifier',
+      identifiers(b, valueOf<readonly Identifier[]>(patient, 'identifier') ?? [], input.nhsNumber),
+      { path: ['nhsNumber'], check: arrayOf(identifier) },
+    );
+  if (input.addTelecom?.length || input.removeTelecom?.length)
+    b.set(key, 'telecom', setOp(input.addTelecom, input.removeTelecom), {
+      path: ['addTelecom'],
+      check: addsPass(contactPoint),
+    });
+  if (input.addAddress?.length || input.removeAddress?.length)
+    b.set(key, 'address', setOp(input.addAddress, input.removeAddress), {
+      path: ['addAddress'],
+      check: addsPass(address),
+    });
   b.set(key, 'generalPractitioner', asArray(input.generalPractitioner), practitionerHow);
   b.requireChange(key);
   return b.draft();
@@ -106,10 +151,17 @@ export function updateDemographics(state: StreamState | undefined, input: Update
 
 const nameHow = { check: arrayOf(humanName, 1) };
 // References are given as strings (`Organization/B82005`) and held as R4 References.
-const practitionerHow = { check: arrayOf(referenceString('Organization', 'Practitioner', 'PractitionerRole')), as: (refs: readonly string[]) => refs.map(referenceTo) };
+const practitionerHow = {
+  check: arrayOf(referenceString('Organization', 'Practitioner', 'PractitionerRole')),
+  as: (refs: readonly string[]) => refs.map(referenceTo),
+};
 
 /** The identifier list: `others` without any NHS number, plus the (checked) NHS number first. */
-function identifiers(b: CommandBuilder, others: readonly Identifier[], nhsNumber: string | undefined): Identifier[] {
+function identifiers(
+  b: CommandBuilder,
+  others: readonly Identifier[],
+  nhsNumber: string | undefined,
+): Identifier[] {
   const rest = others.filter((i) => i.system !== NHS_NUMBER_SYSTEM || nhsNumber === undefined);
   if (nhsNumber === undefined) return [...rest];
   const problem = nhsNumberProblem(nhsNumber);
@@ -125,6 +177,9 @@ function addsPass(check: ValueCheck): ValueCheck {
   return (op) => (isPlainObject(op) && Array.isArray(op['add']) ? arrayOf(check)(op['add']) : undefined);
 }
 
-function setOp<T>(add: readonly T[] | undefined, remove: readonly T[] | undefined): { add?: readonly T[]; remove?: readonly T[] } {
+function setOp<T>(
+  add: readonly T[] | undefined,
+  remove: readonly T[] | undefined,
+): { add?: readonly T[]; remove?: readonly T[] } {
   return { ...(add?.length ? { add } : {}), ...(remove?.length ? { remove } : {}) };
 }

@@ -48,7 +48,11 @@ export function valueOf<T>(resource: ResourceState | undefined, field: string): 
 }
 
 /** The value of a choice element held as one member naming its type (`onset` → `{ onsetDateTime }`), when it is of that type. */
-export function choiceOf<T>(resource: ResourceState | undefined, field: string, member: string): T | undefined {
+export function choiceOf<T>(
+  resource: ResourceState | undefined,
+  field: string,
+  member: string,
+): T | undefined {
   const value = valueOf<Json>(resource, field);
   return isPlainObject(value) ? (value[member] as T | undefined) : undefined;
 }
@@ -63,7 +67,13 @@ export function conflictsOf(state: StreamState, resource: ResourceState): string
 export function notesOf(resource: ResourceState | undefined, field = 'note'): ClinicalNote[] {
   const writes = (resource?.fields[field]?.value ?? []) as readonly WriteRef[];
   return writes.flatMap((w) =>
-    (Array.isArray(w.value) ? w.value : [w.value]).map((note) => ({ text: String(isPlainObject(note) ? note['text'] : ''), author: w.author, site: w.site, hlc: w.hlc, eventId: w.id })),
+    (Array.isArray(w.value) ? w.value : [w.value]).map((note) => ({
+      text: String(isPlainObject(note) ? note['text'] : ''),
+      author: w.author,
+      site: w.site,
+      hlc: w.hlc,
+      eventId: w.id,
+    })),
   );
 }
 
@@ -74,7 +84,9 @@ export function referenceTo(key: string): { readonly reference: string } {
 
 /** The reference string of an R4 `Reference` (`{ reference: 'Patient/p1' }` → `Patient/p1`), or undefined. */
 export function referenceOf(reference: unknown): string | undefined {
-  return isPlainObject(reference) && typeof reference['reference'] === 'string' ? reference['reference'] : undefined;
+  return isPlainObject(reference) && typeof reference['reference'] === 'string'
+    ? reference['reference']
+    : undefined;
 }
 
 /** The id a `Reference` points to (`{ reference: 'Patient/p1' }` → `p1`), or undefined. */
@@ -91,6 +103,7 @@ export function conceptOf(system: string, code: string): CodeableConcept {
 /** The code a `CodeableConcept` holds in `system`, or undefined when it holds none there. */
 export function codeIn<T extends string>(concept: unknown, system: string): T | undefined {
   if (!isPlainObject(concept) || !Array.isArray(concept['coding'])) return undefined;
-  for (const c of concept['coding']) if (isPlainObject(c) && c['system'] === system && typeof c['code'] === 'string') return c['code'] as T;
+  for (const c of concept['coding'])
+    if (isPlainObject(c) && c['system'] === system && typeof c['code'] === 'string') return c['code'] as T;
   return undefined;
 }

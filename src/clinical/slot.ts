@@ -5,7 +5,13 @@ import type { RegisterState } from '../merge/registerState.js';
 import { conflictsOf, idOf, resourcesOfType, valueOf, type ReadResource } from './readState.js';
 
 /** FHIR `Slot.status` codes (slotstatus). */
-export const SLOT_STATUSES = ['busy', 'free', 'busy-unavailable', 'busy-tentative', 'entered-in-error'] as const;
+export const SLOT_STATUSES = [
+  'busy',
+  'free',
+  'busy-unavailable',
+  'busy-tentative',
+  'entered-in-error',
+] as const;
 /** A slot's FHIR status. */
 export type SlotStatus = (typeof SLOT_STATUSES)[number];
 

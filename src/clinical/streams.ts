@@ -9,7 +9,8 @@ import { FHIR_ID_PATTERN } from './inputChecks.js';
  * @example patientStream('0192f5b4-7a3e-7c6e-9d2a-4f1e8b3c5a77') // 'patient/0192f5b4-…'
  */
 export function patientStream(patientId: string): StreamId {
-  if (!FHIR_ID_PATTERN.test(patientId)) throw new TypeError(`not a patient id (expected ${FHIR_ID_PATTERN}): ${JSON.stringify(patientId)}`);
+  if (!FHIR_ID_PATTERN.test(patientId))
+    throw new TypeError(`not a patient id (expected ${FHIR_ID_PATTERN}): ${JSON.stringify(patientId)}`);
   return streamId(`patient/${patientId}`);
 }
 
@@ -21,6 +22,7 @@ export function patientStream(patientId: string): StreamId {
  * @example scheduleStream('leeds-road-surgery') // 'schedule/leeds-road-surgery'
  */
 export function scheduleStream(clinic: string): StreamId {
-  if (!FHIR_ID_PATTERN.test(clinic)) throw new TypeError(`not a clinic id (expected ${FHIR_ID_PATTERN}): ${JSON.stringify(clinic)}`);
+  if (!FHIR_ID_PATTERN.test(clinic))
+    throw new TypeError(`not a clinic id (expected ${FHIR_ID_PATTERN}): ${JSON.stringify(clinic)}`);
   return streamId(`schedule/${clinic}`);
 }

@@ -92,7 +92,10 @@ export class ChartlogError extends Error {
   declare readonly [BRAND]: true;
 
   constructor(code: ChartlogErrorCode, message: string, options: ChartlogErrorOptions = {}) {
-    super(withIssues(message, options.issues), options.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      withIssues(message, options.issues),
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = 'ChartlogError';
     this.code = code;
     this.issues = options.issues ?? [];
@@ -110,7 +113,15 @@ export function isChartlogError(value: unknown): value is ChartlogError {
 export function formatPath(path: readonly (string | number)[]): string {
   if (path.length === 0) return '(root)';
   return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(p) ? (i === 0 ? p : `.${p}`) : `[${JSON.stringify(p)}]`))
+    .map((p, i) =>
+      typeof p === 'number'
+        ? `[${p}]`
+        : /^[A-Za-z_$][\w$]*$/.test(p)
+          ? i === 0
+            ? p
+            : `.${p}`
+          : `[${JSON.stringify(p)}]`,
+    )
     .join('');
 }
 

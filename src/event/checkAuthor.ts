@@ -16,12 +16,16 @@ const AUTHOR_FIELDS = new Set(['id', 'role', 'org']);
  * // issues: [{ path: ['author', 'seat'], message: 'unknown field' }]
  * ```
  */
-export function checkAuthor(author: unknown, bad: (path: (string | number)[], message: string) => void): void {
+export function checkAuthor(
+  author: unknown,
+  bad: (path: (string | number)[], message: string) => void,
+): void {
   if (!isPlainObject(author)) return bad(['author'], 'must be an object with at least an id');
   for (const key of Object.keys(author)) if (!AUTHOR_FIELDS.has(key)) bad(['author', key], 'unknown field');
   for (const key of AUTHOR_FIELDS) {
     const v = author[key];
     if (v === undefined && key !== 'id') continue;
-    if (typeof v !== 'string' || v.length === 0 || v.length > 256 || !isCanonicalString(v)) bad(['author', key], 'must be a non-empty NFC string of at most 256 characters');
+    if (typeof v !== 'string' || v.length === 0 || v.length > 256 || !isCanonicalString(v))
+      bad(['author', key], 'must be a non-empty NFC string of at most 256 characters');
   }
 }

@@ -1,5 +1,12 @@
 import type { ValidationIssue } from '../error/chartlogError.js';
-import { MAX_JSON_DEPTH, NFC_COLLISION_MESSAGE, nfcCollisions, PROTO_KEY, PROTO_KEY_MESSAGE, type Json } from './json.js';
+import {
+  MAX_JSON_DEPTH,
+  NFC_COLLISION_MESSAGE,
+  nfcCollisions,
+  PROTO_KEY,
+  PROTO_KEY_MESSAGE,
+  type Json,
+} from './json.js';
 
 interface Walk {
   readonly issues: ValidationIssue[];
@@ -30,7 +37,13 @@ export interface CanonicalCopy {
  * when given, is told when it does not. Problems are pushed onto `issues` (each with its
  * path); the copy is then meaningless.
  */
-export function copyCanonicalJson(value: unknown, path: readonly (string | number)[], issues: ValidationIssue[], maxDepth = MAX_JSON_DEPTH, order?: CanonicalCopy): Json {
+export function copyCanonicalJson(
+  value: unknown,
+  path: readonly (string | number)[],
+  issues: ValidationIssue[],
+  maxDepth = MAX_JSON_DEPTH,
+  order?: CanonicalCopy,
+): Json {
   const walk: Walk = { issues, maxDepth, path: [...path], ancestors: [], ordered: true };
   const out = copy(value, walk);
   if (order !== undefined && !walk.ordered) order.ordered = false;
@@ -51,7 +64,12 @@ function copy(v: unknown, w: Walk): Json {
       // Depth is checked before identity: a cycle shows up as runaway depth, and only
       // then is it worth searching the ancestors to name it.
       if (w.ancestors.length >= w.maxDepth) {
-        report(w, w.ancestors.includes(v) ? 'cycle: the value contains itself' : `nested deeper than ${w.maxDepth} levels`);
+        report(
+          w,
+          w.ancestors.includes(v)
+            ? 'cycle: the value contains itself'
+            : `nested deeper than ${w.maxDepth} levels`,
+        );
         return null;
       }
       if (w.ancestors.includes(v)) {
@@ -109,7 +127,9 @@ function copyObject(v: object, w: Walk): Json {
   }
   // Two keys that NFC makes one would be merged silently: refused instead, naming the key
   // that is not in NFC (the one to fix). Only looked for when some key was normalised.
-  if (renamed !== undefined) for (const key of nfcCollisions(keys, renamed)) (w.path.push(key), report(w, NFC_COLLISION_MESSAGE), w.path.pop());
+  if (renamed !== undefined)
+    for (const key of nfcCollisions(keys, renamed))
+      (w.path.push(key), report(w, NFC_COLLISION_MESSAGE), w.path.pop());
   return Object.freeze(out);
 }
 
@@ -122,7 +142,8 @@ function isIndexLike(key: string): boolean {
 function nfc(s: string, w: Walk): string {
   for (let i = 0; i < s.length; i++) {
     if (s.charCodeAt(i) > 0x7f) {
-      if (!(s as unknown as { isWellFormed(): boolean }).isWellFormed()) report(w, 'string has a lone surrogate');
+      if (!(s as unknown as { isWellFormed(): boolean }).isWellFormed())
+        report(w, 'string has a lone surrogate');
       return s.normalize('NFC');
     }
   }

@@ -58,7 +58,13 @@ export function createEncodingHandover(options: EncodingHandoverOptions = {}): E
   let older = new Map<ChartEvent, EncodedEvent>();
   return {
     remember(event, encoded, hash) {
-      if (!(Object.isFrozen(event) && Object.isFrozen(event.data) && Object.isFrozen(event.pred) && Object.isFrozen(event.author))) return;
+      if (!(
+        Object.isFrozen(event) &&
+        Object.isFrozen(event.data) &&
+        Object.isFrozen(event.pred) &&
+        Object.isFrozen(event.author)
+      ))
+        return;
       if (recent.size >= maxHeld) {
         older = recent;
         recent = new Map();

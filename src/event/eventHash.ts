@@ -13,18 +13,28 @@ import type { Json } from './json.js';
  */
 export function encodeEvent(event: ChartEvent): string {
   return (
-    '{"author":' + encodeAuthor(event.author) +
-    ',"data":' + canonicalJson(event.data) +
-    ',"hlc":' + JSON.stringify(event.hlc) +
+    '{"author":' +
+    encodeAuthor(event.author) +
+    ',"data":' +
+    canonicalJson(event.data) +
+    ',"hlc":' +
+    JSON.stringify(event.hlc) +
     // No id member while the id is being derived from the rest (see eventIdOf).
     (event.id === undefined ? '' : ',"id":' + JSON.stringify(event.id)) +
-    ',"pred":' + canonicalJson(event.pred as unknown as Json) +
-    ',"prev":' + (event.prev === null ? 'null' : JSON.stringify(event.prev)) +
-    ',"seq":' + JSON.stringify(event.seq) +
-    ',"site":' + JSON.stringify(event.site) +
-    ',"stream":' + JSON.stringify(event.stream) +
-    ',"type":' + JSON.stringify(event.type) +
-    ',"v":' + JSON.stringify(event.v) +
+    ',"pred":' +
+    canonicalJson(event.pred as unknown as Json) +
+    ',"prev":' +
+    (event.prev === null ? 'null' : JSON.stringify(event.prev)) +
+    ',"seq":' +
+    JSON.stringify(event.seq) +
+    ',"site":' +
+    JSON.stringify(event.site) +
+    ',"stream":' +
+    JSON.stringify(event.stream) +
+    ',"type":' +
+    JSON.stringify(event.type) +
+    ',"v":' +
+    JSON.stringify(event.v) +
     '}'
   );
 }

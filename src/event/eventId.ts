@@ -7,7 +7,10 @@ import { uuidFromSha256 } from './uuidFromSha256.js';
 const EVENT_ID_SCHEME = 'chartlog/event-id/v1\n';
 
 /** An event as its id is derived from: everything but the id (and the signature, which no encoding covers). */
-export type EventWithoutId = Omit<ChartEvent, 'id' | 'sig'> & { readonly id?: undefined; readonly sig?: undefined };
+export type EventWithoutId = Omit<ChartEvent, 'id' | 'sig'> & {
+  readonly id?: undefined;
+  readonly sig?: undefined;
+};
 
 /**
  * The id of an event: derived from everything the event says but its id (docs/architecture.md,

@@ -84,18 +84,26 @@ export interface EventWriter {
  * ```
  */
 export function createEventWriter(options: EventWriterOptions): EventWriter {
-  if (!isSiteId(options.site)) throw new ChartlogError('INVALID_OPTION', `not a site id: ${JSON.stringify(options.site)}`);
+  if (!isSiteId(options.site))
+    throw new ChartlogError('INVALID_OPTION', `not a site id: ${JSON.stringify(options.site)}`);
   const site = options.site;
   const clock = options.clock ?? createHybridClock();
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_EVENT_BYTES;
   const signEvery = options.signing?.every ?? 256;
-  if (!Number.isInteger(signEvery) || signEvery < 1) throw new ChartlogError('INVALID_OPTION', `signing.every must be a positive integer, got ${signEvery}`);
+  if (!Number.isInteger(signEvery) || signEvery < 1)
+    throw new ChartlogError('INVALID_OPTION', `signing.every must be a positive integer, got ${signEvery}`);
   let head: SiteHead = options.head ?? { seq: 0, hash: null };
   let last: ChartEvent | undefined;
 
   const encodings = options.encodings;
-  const build = (draft: EventDraft, at: SiteHead): { readonly event: ChartEvent; readonly encoded: string; readonly hash: EventHash } => {
-    if (!isPlainObject(draft)) throw new ChartlogError('MALFORMED_EVENT', 'an event draft must be an object', { issues: [{ path: [], message: 'not an object' }] });
+  const build = (
+    draft: EventDraft,
+    at: SiteHead,
+  ): { readonly event: ChartEvent; readonly encoded: string; readonly hash: EventHash } => {
+    if (!isPlainObject(draft))
+      throw new ChartlogError('MALFORMED_EVENT', 'an event draft must be an object', {
+        issues: [{ path: [], message: 'not an object' }],
+      });
     // One walk validates the caller's payload and takes a frozen NFC copy of it, so the
     // event never aliases objects the caller may mutate later.
     const issues: ValidationIssue[] = [];
@@ -114,9 +122,34 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
     const normalizedPred = normalizePred(pred as EventPred);
     // The id is derived from everything else the event says (eventIdOf): encode it
     // without an id first, natively when the copy's key order is canonical.
-    const body = { author: author as unknown as Author, data: data as EventData, hlc, pred: normalizedPred, prev, seq, site, stream, type, v };
-    const id = eventIdOfEncoding(order.ordered ? JSON.stringify(body) : encodeEvent(body as unknown as ChartEvent));
-    const event: ChartEvent = Object.freeze({ author: body.author, data: body.data, hlc, id, pred: normalizedPred, prev, seq, site, stream, type, v });
+    const body = {
+      author: author as unknown as Author,
+      data: data as EventData,
+      hlc,
+      pred: normalizedPred,
+      prev,
+      seq,
+      site,
+      stream,
+      type,
+      v,
+    };
+    const id = eventIdOfEncoding(
+      order.ordered ? JSON.stringify(body) : encodeEvent(body as unknown as ChartEvent),
+    );
+    const event: ChartEvent = Object.freeze({
+      author: body.author,
+      data: body.data,
+      hlc,
+      id,
+      pred: normalizedPred,
+      prev,
+      seq,
+      site,
+      stream,
+      type,
+      v,
+    });
     const envelope = envelopeIssues(event, false);
     throwIfIssues(envelope);
     // Encode once: the same bytes give the size check, the hash the chain needs, and the
@@ -144,7 +177,8 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
         const built = build(draft, at);
         let event = built.event;
         // A signed copy has the same canonical encoding (it excludes sig): hand over that.
-        if (options.signing && event.seq % signEvery === 0) event = signEvent(event, options.signing.privateKey);
+        if (options.signing && event.seq % signEvery === 0)
+          event = signEvent(event, options.signing.privateKey);
         encodings?.remember(event, built.encoded, built.hash);
         out.push(event);
         at = { seq: event.seq, hash: built.hash };
@@ -174,7 +208,11 @@ function normalizePred(pred: EventPred): EventPred {
     const copy: Record<string, readonly EventId[]> = {};
     for (const field of Object.keys(fields).sort()) {
       const ids = fields[field];
-      copy[field] = Array.isArray(ids) ? (isStrictlySorted(ids) ? ids : Object.freeze([...new Set(ids)].sort())) : (ids as never);
+      copy[field] = Array.isArray(ids)
+        ? isStrictlySorted(ids)
+          ? ids
+          : Object.freeze([...new Set(ids)].sort())
+        : (ids as never);
     }
     out[resource] = Object.freeze(copy);
   }

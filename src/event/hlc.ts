@@ -31,8 +31,10 @@ let lastIso = '';
 
 /** Builds a stamp from its parts. @throws RangeError outside years 1970–9999 or counter 0–999999. */
 export function formatHlc(wallMs: number, counter: number): Hlc {
-  if (!Number.isInteger(wallMs) || wallMs < 0 || wallMs > HLC_MAX_WALL_MS) throw new RangeError(`HLC wall time out of range: ${wallMs}`);
-  if (!Number.isInteger(counter) || counter < 0 || counter > HLC_MAX_COUNTER) throw new RangeError(`HLC counter out of range: ${counter}`);
+  if (!Number.isInteger(wallMs) || wallMs < 0 || wallMs > HLC_MAX_WALL_MS)
+    throw new RangeError(`HLC wall time out of range: ${wallMs}`);
+  if (!Number.isInteger(counter) || counter < 0 || counter > HLC_MAX_COUNTER)
+    throw new RangeError(`HLC counter out of range: ${counter}`);
   if (wallMs !== lastWall) {
     lastIso = new Date(wallMs).toISOString();
     lastWall = wallMs;
@@ -43,7 +45,10 @@ export function formatHlc(wallMs: number, counter: number): Hlc {
 /** Takes a stamp apart. @throws RangeError when `hlc` is not a valid stamp. */
 export function parseHlc(hlc: string): HlcParts {
   if (!isHlc(hlc)) throw new RangeError(`not an HLC stamp: ${JSON.stringify(hlc)}`);
-  return { wallMs: lastWall >= 0 && hlc.startsWith(lastIso) ? lastWall : Date.parse(hlc.slice(0, 24)), counter: Number(hlc.slice(25)) };
+  return {
+    wallMs: lastWall >= 0 && hlc.startsWith(lastIso) ? lastWall : Date.parse(hlc.slice(0, 24)),
+    counter: Number(hlc.slice(25)),
+  };
 }
 
 /** True when `value` is a well-formed stamp naming a real instant. */

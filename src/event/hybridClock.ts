@@ -61,8 +61,13 @@ export interface HybridClock {
 export function createHybridClock(options: HybridClockOptions = {}): HybridClock {
   const wallClock = options.wallClock ?? Date.now;
   const maxSkewMs = options.maxSkewMs ?? 300_000;
-  if (!(maxSkewMs >= 0)) throw new ChartlogError('INVALID_OPTION', `maxSkewMs must be >= 0, got ${maxSkewMs}`);
-  if (options.last !== undefined && !isHlc(options.last)) throw new ChartlogError('INVALID_OPTION', `last must be an HLC stamp, got ${JSON.stringify(options.last)}`);
+  if (!(maxSkewMs >= 0))
+    throw new ChartlogError('INVALID_OPTION', `maxSkewMs must be >= 0, got ${maxSkewMs}`);
+  if (options.last !== undefined && !isHlc(options.last))
+    throw new ChartlogError(
+      'INVALID_OPTION',
+      `last must be an HLC stamp, got ${JSON.stringify(options.last)}`,
+    );
   let wall = 0;
   let counter = 0;
 
@@ -71,14 +76,22 @@ export function createHybridClock(options: HybridClockOptions = {}): HybridClock
   const physicalNow = (): number => {
     const physical = Math.floor(wallClock());
     if (!(physical >= 0 && physical <= HLC_MAX_WALL_MS)) {
-      throw new ChartlogError('CLOCK_OUT_OF_RANGE', `the wall clock reads ${String(physical)} ms since 1970, outside the years 1970-9999 a stamp can say`, { details: { wallMs: physical } });
+      throw new ChartlogError(
+        'CLOCK_OUT_OF_RANGE',
+        `the wall clock reads ${String(physical)} ms since 1970, outside the years 1970-9999 a stamp can say`,
+        { details: { wallMs: physical } },
+      );
     }
     return physical;
   };
   // Formats a state before the clock takes it, so a failure leaves the clock as it was.
   const stamp = (wallMs: number, count: number): Hlc => {
     if (wallMs > HLC_MAX_WALL_MS) {
-      throw new ChartlogError('CLOCK_OUT_OF_RANGE', 'the clock has reached the last stamp of the year 9999 and cannot stamp again', { details: { wallMs, counter: count } });
+      throw new ChartlogError(
+        'CLOCK_OUT_OF_RANGE',
+        'the clock has reached the last stamp of the year 9999 and cannot stamp again',
+        { details: { wallMs, counter: count } },
+      );
     }
     return formatHlc(wallMs, count);
   };
@@ -111,13 +124,19 @@ export function createHybridClock(options: HybridClockOptions = {}): HybridClock
       return out;
     },
     observe(remote) {
-      if (!isHlc(remote)) throw new ChartlogError('MALFORMED_EVENT', `not an HLC stamp: ${JSON.stringify(remote)}`, { issues: [{ path: ['hlc'], message: 'must be an HLC stamp' }] });
+      if (!isHlc(remote))
+        throw new ChartlogError('MALFORMED_EVENT', `not an HLC stamp: ${JSON.stringify(remote)}`, {
+          issues: [{ path: ['hlc'], message: 'must be an HLC stamp' }],
+        });
       const r = parseHlc(remote);
       const physical = physicalNow();
       const bound = physical + maxSkewMs;
       if (r.wallMs > bound) {
         advanceTo(Math.min(bound, HLC_MAX_WALL_MS), 0);
-        return { clock: stamp(wall, counter), skew: { remote, aheadMs: r.wallMs - physical, boundMs: maxSkewMs } };
+        return {
+          clock: stamp(wall, counter),
+          skew: { remote, aheadMs: r.wallMs - physical, boundMs: maxSkewMs },
+        };
       }
       advanceTo(r.wallMs, r.counter);
       return { clock: stamp(wall, counter) };

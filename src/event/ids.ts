@@ -52,7 +52,8 @@ export function isEventHash(value: unknown): value is EventHash {
  * @throws TypeError when it does not match {@link SITE_ID_PATTERN}.
  */
 export function siteId(value: string): SiteId {
-  if (!isSiteId(value)) throw new TypeError(`not a site id (expected ${SITE_ID_PATTERN}): ${JSON.stringify(value)}`);
+  if (!isSiteId(value))
+    throw new TypeError(`not a site id (expected ${SITE_ID_PATTERN}): ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -62,6 +63,7 @@ export function siteId(value: string): SiteId {
  * @example streamId(`patient/${patientId}`)
  */
 export function streamId(value: string): StreamId {
-  if (!isStreamId(value)) throw new TypeError(`not a stream id (expected ${STREAM_ID_PATTERN}): ${JSON.stringify(value)}`);
+  if (!isStreamId(value))
+    throw new TypeError(`not a stream id (expected ${STREAM_ID_PATTERN}): ${JSON.stringify(value)}`);
   return value;
 }

@@ -20,10 +20,12 @@ export const MAX_JSON_DEPTH = 64;
 export const PROTO_KEY = '__proto__';
 
 /** The issue message for a {@link PROTO_KEY} key. */
-export const PROTO_KEY_MESSAGE = '`__proto__` cannot be a key: JavaScript objects take it as their prototype (rename the key)';
+export const PROTO_KEY_MESSAGE =
+  '`__proto__` cannot be a key: JavaScript objects take it as their prototype (rename the key)';
 
 /** The issue message for a key that is the same as another key of its object after NFC. */
-export const NFC_COLLISION_MESSAGE = 'is the same key as another key of this object after Unicode NFC normalisation (keep one)';
+export const NFC_COLLISION_MESSAGE =
+  'is the same key as another key of this object after Unicode NFC normalisation (keep one)';
 
 /**
  * Of `renamed` (keys of one object that Unicode NFC changes), those whose NFC form is
@@ -58,7 +60,8 @@ export interface CheckJsonOptions {
  */
 export function jsonKeys(o: object): string[] {
   const keys = Reflect.ownKeys(o);
-  for (let i = 0; i < keys.length; i++) if (typeof keys[i] !== 'string') return keys.filter((k): k is string => typeof k === 'string');
+  for (let i = 0; i < keys.length; i++)
+    if (typeof keys[i] !== 'string') return keys.filter((k): k is string => typeof k === 'string');
   return keys as string[];
 }
 
@@ -77,7 +80,11 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
  * nesting deeper than `maxDepth`.
  * Returns `[]` when the value is fine. Never throws.
  */
-export function checkJson(value: unknown, path: readonly (string | number)[] = [], options: CheckJsonOptions = {}): ValidationIssue[] {
+export function checkJson(
+  value: unknown,
+  path: readonly (string | number)[] = [],
+  options: CheckJsonOptions = {},
+): ValidationIssue[] {
   const maxDepth = options.maxDepth ?? MAX_JSON_DEPTH;
   const maxIssues = options.maxIssues ?? 20;
   const requireNfc = options.requireNfc ?? true;
@@ -106,7 +113,11 @@ export function checkJson(value: unknown, path: readonly (string | number)[] = [
         if (depth >= maxDepth) {
           const closes = cycleClosesAt([...ancestors, v]);
           if (closes < 0) report(`nested deeper than ${maxDepth} levels`);
-          else issues.push({ path: at.slice(0, path.length + closes), message: 'cycle: the value contains itself' });
+          else
+            issues.push({
+              path: at.slice(0, path.length + closes),
+              message: 'cycle: the value contains itself',
+            });
           return;
         }
         ancestors.push(v);
@@ -134,7 +145,9 @@ export function checkJson(value: unknown, path: readonly (string | number)[] = [
             at.pop();
           }
           // A writer normalises keys: two that NFC makes one would be merged silently.
-          if (renamed !== undefined) for (const key of nfcCollisions(keys, renamed)) (at.push(key), report(NFC_COLLISION_MESSAGE), at.pop());
+          if (renamed !== undefined)
+            for (const key of nfcCollisions(keys, renamed))
+              (at.push(key), report(NFC_COLLISION_MESSAGE), at.pop());
         } else {
           report(`${describe(v)} is not plain JSON`);
         }

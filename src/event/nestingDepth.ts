@@ -19,7 +19,11 @@ import { jsonKeys, MAX_JSON_DEPTH } from './json.js';
  * nestingIssue(JSON.parse('[[[1]]]'), 2); // { path: [0, 0], message: 'nested deeper than 2 levels' }
  * ```
  */
-export function nestingIssue(value: unknown, maxDepth: number = MAX_JSON_DEPTH, path: readonly (string | number)[] = []): ValidationIssue | undefined {
+export function nestingIssue(
+  value: unknown,
+  maxDepth: number = MAX_JSON_DEPTH,
+  path: readonly (string | number)[] = [],
+): ValidationIssue | undefined {
   return nestsTo(value, maxDepth) ? describeTooDeep(value as object, maxDepth, path, maxDepth) : undefined;
 }
 
@@ -31,7 +35,9 @@ export function nestingIssue(value: unknown, maxDepth: number = MAX_JSON_DEPTH, 
  */
 export function eventNestingIssue(value: unknown): ValidationIssue | undefined {
   // One walk of the whole event, its members one level down: cheaper than one per member.
-  return nestsTo(value, MAX_JSON_DEPTH + 1) ? describeTooDeep(value as object, MAX_JSON_DEPTH + 1, [], MAX_JSON_DEPTH) : undefined;
+  return nestsTo(value, MAX_JSON_DEPTH + 1)
+    ? describeTooDeep(value as object, MAX_JSON_DEPTH + 1, [], MAX_JSON_DEPTH)
+    : undefined;
 }
 
 /** True when some array or object in `value` sits `level` or more levels below it. */
@@ -59,7 +65,12 @@ function nestsTo(value: unknown, level: number): boolean {
  * The issue for the first container at level `maxDepth` in depth-first order, found again
  * with the path kept; `limit` is the depth the message names.
  */
-function describeTooDeep(root: object, maxDepth: number, path: readonly (string | number)[], limit: number): ValidationIssue {
+function describeTooDeep(
+  root: object,
+  maxDepth: number,
+  path: readonly (string | number)[],
+  limit: number,
+): ValidationIssue {
   const message = `nested deeper than ${limit} levels`;
   if (maxDepth <= 0) return { path: [...path], message };
   // Only on refusal: a second, slower walk that keeps each container's keys and position.
@@ -72,18 +83,19 @@ function describeTooDeep(root: object, maxDepth: number, path: readonly (string 
     const keys = keysOf[top] as readonly (string | number)[];
     const i = at[top] as number;
     if (i >= keys.length) {
-      chain.pop(), keysOf.pop(), at.pop();
+      (chain.pop(), keysOf.pop(), at.pop());
       continue;
     }
     at[top] = i + 1;
     const child: unknown = (v as Record<string | number, unknown>)[keys[i] as string | number];
     if (typeof child !== 'object' || child === null) continue;
-    chain.push(child), keysOf.push(childKeys(child)), at.push(0);
+    (chain.push(child), keysOf.push(childKeys(child)), at.push(0));
     if (chain.length - 1 >= maxDepth) {
       const steps = keysOf.slice(0, -1).map((k, level) => k[(at[level] as number) - 1] as string | number);
       const closes = chain.findIndex((c, level) => chain.indexOf(c) < level);
       // A cycle shows up as runaway depth; it is named where it closes, as checkJson does.
-      if (closes > 0) return { path: [...path, ...steps.slice(0, closes)], message: 'cycle: the value contains itself' };
+      if (closes > 0)
+        return { path: [...path, ...steps.slice(0, closes)], message: 'cycle: the value contains itself' };
       return { path: [...path, ...steps], message };
     }
   }

@@ -6,7 +6,14 @@ import { isIdOfEncoding } from './eventId.js';
 import type { EventHash } from './ids.js';
 import { isHlc } from './hlc.js';
 import { isEventHash, isEventId, isSiteId, isStreamId, SITE_ID_PATTERN, STREAM_ID_PATTERN } from './ids.js';
-import { checkJson, isCanonicalString, isPlainObject, jsonKeys, PROTO_KEY, PROTO_KEY_MESSAGE } from './json.js';
+import {
+  checkJson,
+  isCanonicalString,
+  isPlainObject,
+  jsonKeys,
+  PROTO_KEY,
+  PROTO_KEY_MESSAGE,
+} from './json.js';
 
 /** The default largest canonical size of one event: 1 MiB. */
 export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
@@ -14,7 +21,20 @@ export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
 /** Pattern of an event type: dotted lower-case words, e.g. `medication.dose-changed`. */
 export const EVENT_TYPE_PATTERN = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;
 
-const FIELDS = new Set(['id', 'site', 'seq', 'hlc', 'prev', 'stream', 'type', 'v', 'data', 'pred', 'author', 'sig']);
+const FIELDS = new Set([
+  'id',
+  'site',
+  'seq',
+  'hlc',
+  'prev',
+  'stream',
+  'type',
+  'v',
+  'data',
+  'pred',
+  'author',
+  'sig',
+]);
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /** Options for {@link validateEvent}. */
@@ -59,23 +79,27 @@ export function envelopeIssues(value: unknown, checkData: boolean): ValidationIs
   }
   for (const key of Object.keys(value)) if (!FIELDS.has(key)) bad([key], 'unknown field');
   const e = value;
-  if (!isEventId(e['id'])) bad(['id'], 'must be a lower-case UUIDv8 (the id eventIdOf derives from the event)');
+  if (!isEventId(e['id']))
+    bad(['id'], 'must be a lower-case UUIDv8 (the id eventIdOf derives from the event)');
   if (!isSiteId(e['site'])) bad(['site'], `must match ${SITE_ID_PATTERN}`);
   const seq = e['seq'];
-  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) bad(['seq'], 'must be an integer >= 1');
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1)
+    bad(['seq'], 'must be an integer >= 1');
   if (!isHlc(e['hlc'])) bad(['hlc'], 'must be an HLC stamp like 2026-11-23T19:49:34.123Z-000000');
   if (seq === 1) {
     if (e['prev'] !== null) bad(['prev'], 'must be null for seq 1');
   } else if (!isEventHash(e['prev'])) bad(['prev'], 'must be the 64-hex-digit hash of the previous event');
   if (!isStreamId(e['stream'])) bad(['stream'], `must match ${STREAM_ID_PATTERN}`);
-  if (typeof e['type'] !== 'string' || !EVENT_TYPE_PATTERN.test(e['type'])) bad(['type'], `must match ${EVENT_TYPE_PATTERN}`);
+  if (typeof e['type'] !== 'string' || !EVENT_TYPE_PATTERN.test(e['type']))
+    bad(['type'], `must match ${EVENT_TYPE_PATTERN}`);
   const v = e['v'];
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) bad(['v'], 'must be an integer >= 1');
   if (!isPlainObject(e['data'])) bad(['data'], 'must be a plain object');
   else if (checkData) issues.push(...checkJson(e['data'], ['data']));
   checkPred(e['pred'], bad);
   checkAuthor(e['author'], bad);
-  if (e['sig'] !== undefined && (typeof e['sig'] !== 'string' || !BASE64.test(e['sig']))) bad(['sig'], 'must be base64 text');
+  if (e['sig'] !== undefined && (typeof e['sig'] !== 'string' || !BASE64.test(e['sig'])))
+    bad(['sig'], 'must be base64 text');
   return issues;
 }
 
@@ -83,7 +107,10 @@ export function envelopeIssues(value: unknown, checkData: boolean): ValidationIs
  * Asserts `value` is a well-formed {@link ChartEvent}.
  * @throws ChartlogError `OVERSIZE` when it is too large, `MALFORMED_EVENT` otherwise, with `issues`.
  */
-export function assertChartEvent(value: unknown, options: ValidateEventOptions = {}): asserts value is ChartEvent {
+export function assertChartEvent(
+  value: unknown,
+  options: ValidateEventOptions = {},
+): asserts value is ChartEvent {
   throwIfIssues(validateEvent(value, options));
 }
 
@@ -91,7 +118,11 @@ export function assertChartEvent(value: unknown, options: ValidateEventOptions =
 export function throwIfIssues(issues: readonly ValidationIssue[]): void {
   if (issues.length === 0) return;
   const tooBig = isOversize(issues);
-  throw new ChartlogError(tooBig ? 'OVERSIZE' : 'MALFORMED_EVENT', tooBig ? 'event too large' : 'malformed event', { issues });
+  throw new ChartlogError(
+    tooBig ? 'OVERSIZE' : 'MALFORMED_EVENT',
+    tooBig ? 'event too large' : 'malformed event',
+    { issues },
+  );
 }
 
 /** True when the only problem in `issues` is the event's size (`OVERSIZE` rather than `MALFORMED_EVENT`). */
@@ -130,7 +161,11 @@ export function checkAndEncode(value: unknown, options: ValidateEventOptions = {
  * envelope and hashes `claimed` without encoding the event again. The hash is not
  * remembered here: ingest remembers it once the chain and the signature agree with it.
  */
-export function checkClaimedEncoding(value: unknown, claimed: string, options: ValidateEventOptions = {}): CheckedEvent {
+export function checkClaimedEncoding(
+  value: unknown,
+  claimed: string,
+  options: ValidateEventOptions = {},
+): CheckedEvent {
   const issues = envelopeIssues(value, true);
   if (issues.length > 0) return { issues };
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_EVENT_BYTES;
@@ -148,7 +183,12 @@ export function checkClaimedEncoding(value: unknown, claimed: string, options: V
  */
 function idIssues(event: ChartEvent, encoded: string): ValidationIssue[] {
   if (isIdOfEncoding(encoded, event.id)) return [];
-  return [{ path: ['id'], message: `is not the id derived from this event's content (eventIdOf): the event was altered after it was made, or claims another event's id` }];
+  return [
+    {
+      path: ['id'],
+      message: `is not the id derived from this event's content (eventIdOf): the event was altered after it was made, or claims another event's id`,
+    },
+  ];
 }
 
 function checkPred(pred: unknown, bad: (path: (string | number)[], message: string) => void): void {
@@ -159,7 +199,10 @@ function checkPred(pred: unknown, bad: (path: (string | number)[], message: stri
     const resource = resources[r] as string;
     const fields = pred[resource];
     if (!isDataKey(resource)) {
-      bad(['pred', resource], resource === PROTO_KEY ? PROTO_KEY_MESSAGE : 'key is not well-formed Unicode NFC');
+      bad(
+        ['pred', resource],
+        resource === PROTO_KEY ? PROTO_KEY_MESSAGE : 'key is not well-formed Unicode NFC',
+      );
       continue;
     }
     if (!isPlainObject(fields)) {
@@ -171,14 +214,19 @@ function checkPred(pred: unknown, bad: (path: (string | number)[], message: stri
       const field = names[f] as string;
       const ids = fields[field];
       if (!isDataKey(field)) {
-        bad(['pred', resource, field], field === PROTO_KEY ? PROTO_KEY_MESSAGE : 'key is not well-formed Unicode NFC');
+        bad(
+          ['pred', resource, field],
+          field === PROTO_KEY ? PROTO_KEY_MESSAGE : 'key is not well-formed Unicode NFC',
+        );
         continue;
       }
       if (!Array.isArray(ids)) {
         bad(['pred', resource, field], 'must be an array of event ids');
         continue;
       }
-      for (let i = 0; i < ids.length; i++) if (!isEventId(ids[i])) bad(['pred', resource, field, i], 'must be an event id (a lower-case UUIDv8)');
+      for (let i = 0; i < ids.length; i++)
+        if (!isEventId(ids[i]))
+          bad(['pred', resource, field, i], 'must be an event id (a lower-case UUIDv8)');
     }
   }
 }

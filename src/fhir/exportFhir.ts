@@ -27,7 +27,11 @@ export interface ExportFhirOptions {
   /** Stops the export (ChartlogError `ABORTED`). */
   readonly signal?: AbortSignal;
   /** Called after each record: how many of how many. */
-  readonly onProgress?: (progress: { readonly records: number; readonly total: number; readonly resources: number }) => void;
+  readonly onProgress?: (progress: {
+    readonly records: number;
+    readonly total: number;
+    readonly resources: number;
+  }) => void;
 }
 
 /**
@@ -48,15 +52,30 @@ export interface ExportFhirOptions {
  * for await (const line of fhirNdjsonLines(exportFhir(replica, { patient: 'p1' }))) process.stdout.write(line);
  * ```
  */
-export async function* exportFhir(source: FhirExportSource, options: ExportFhirOptions = {}): AsyncGenerator<FhirResource> {
+export async function* exportFhir(
+  source: FhirExportSource,
+  options: ExportFhirOptions = {},
+): AsyncGenerator<FhirResource> {
   const { chart } = source;
-  if (options.patient !== undefined && !isFhirId(options.patient)) throw new ChartlogError('INVALID_OPTION', `patient must be a FHIR id, got ${JSON.stringify(options.patient)}`, { details: { option: 'patient' } });
-  if (options.provenance === true && source.store === undefined) throw new ChartlogError('INVALID_OPTION', 'provenance needs the store the events are read from', { details: { option: 'provenance' } });
+  if (options.patient !== undefined && !isFhirId(options.patient))
+    throw new ChartlogError(
+      'INVALID_OPTION',
+      `patient must be a FHIR id, got ${JSON.stringify(options.patient)}`,
+      { details: { option: 'patient' } },
+    );
+  if (options.provenance === true && source.store === undefined)
+    throw new ChartlogError('INVALID_OPTION', 'provenance needs the store the events are read from', {
+      details: { option: 'provenance' },
+    });
   const streams = options.patient === undefined ? chart.streams() : [fhirPatientStream(options.patient)];
-  if (options.patient !== undefined && chart.state(streams[0] as StreamId) === undefined) throw new ChartlogError('NOT_FOUND', `no record of patient ${options.patient}`, { details: { patient: options.patient } });
+  if (options.patient !== undefined && chart.state(streams[0] as StreamId) === undefined)
+    throw new ChartlogError('NOT_FOUND', `no record of patient ${options.patient}`, {
+      details: { patient: options.patient },
+    });
   let resources = 0;
   for (const [i, stream] of streams.entries()) {
-    if (options.signal?.aborted === true) throw new ChartlogError('ABORTED', 'export aborted', { cause: options.signal.reason });
+    if (options.signal?.aborted === true)
+      throw new ChartlogError('ABORTED', 'export aborted', { cause: options.signal.reason });
     const state = chart.state(stream);
     for (const key of Object.keys(state?.resources ?? {})) {
       const resource = state?.resources[key];
@@ -68,10 +87,15 @@ export async function* exportFhir(source: FhirExportSource, options: ExportFhirO
       const events = await source.store.readStream(stream);
       const byId = new Map<string, ChartEvent>(events.map((e) => [e.id, e]));
       for (const event of events) {
-        const retracts = event.type === RETRACTION_EVENT && Array.isArray(event.data['retracts']) ? (event.data['retracts'] as string[]) : undefined;
+        const retracts =
+          event.type === RETRACTION_EVENT && Array.isArray(event.data['retracts'])
+            ? (event.data['retracts'] as string[])
+            : undefined;
         if (retracts === undefined && chart.schema.eventType(event.type, event.v) === undefined) continue; // not understood: not folded, no version
         const created = new Set(event.type === FHIR_EVENTS.created ? Object.keys(event.data) : []);
-        const retracted = (retracts ?? []).map((id) => byId.get(id)).filter((e): e is ChartEvent => e !== undefined);
+        const retracted = (retracts ?? [])
+          .map((id) => byId.get(id))
+          .filter((e): e is ChartEvent => e !== undefined);
         resources++;
         yield fhirProvenanceOf(event, created, retracted);
       }
@@ -90,12 +114,18 @@ export async function* fhirNdjsonLines(resources: AsyncIterable<FhirResource>): 
  * held as one string), each entry with `fullUrl` `<baseUrl>/<Type>/<id>` when `baseUrl`
  * is given.
  */
-export async function* fhirCollectionBundle(resources: AsyncIterable<FhirResource>, options: { readonly baseUrl?: string; readonly timestamp?: string } = {}): AsyncGenerator<string> {
+export async function* fhirCollectionBundle(
+  resources: AsyncIterable<FhirResource>,
+  options: { readonly baseUrl?: string; readonly timestamp?: string } = {},
+): AsyncGenerator<string> {
   const timestamp = options.timestamp ?? new Date().toISOString();
   yield `{"resourceType":"Bundle","type":"collection","timestamp":${JSON.stringify(timestamp)},"entry":[`;
   let first = true;
   for await (const r of resources) {
-    const fullUrl = options.baseUrl === undefined ? undefined : `${options.baseUrl.replace(/\/$/, '')}/${r.resourceType}/${r.id}`;
+    const fullUrl =
+      options.baseUrl === undefined
+        ? undefined
+        : `${options.baseUrl.replace(/\/$/, '')}/${r.resourceType}/${r.id}`;
     yield `${first ? '' : ','}\n${JSON.stringify(fullUrl === undefined ? { resource: r } : { fullUrl, resource: r })}`;
     first = false;
   }

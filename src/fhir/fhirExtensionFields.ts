@@ -25,9 +25,37 @@ export interface FhirExtensionField {
 
 /** The datatypes R4 allows as an extension's `value[x]` besides the primitives (R4 §2.24.0.1, "open type"). */
 const COMPLEX_VALUE_TYPES = new Set([
-  'Address', 'Age', 'Annotation', 'Attachment', 'CodeableConcept', 'Coding', 'ContactPoint', 'Count', 'Distance', 'Duration', 'HumanName', 'Identifier', 'Money', 'Period', 'Quantity', 'Range',
-  'Ratio', 'Reference', 'SampledData', 'Signature', 'Timing', 'ContactDetail', 'Contributor', 'DataRequirement', 'Expression', 'ParameterDefinition', 'RelatedArtifact', 'TriggerDefinition',
-  'UsageContext', 'Dosage', 'Meta',
+  'Address',
+  'Age',
+  'Annotation',
+  'Attachment',
+  'CodeableConcept',
+  'Coding',
+  'ContactPoint',
+  'Count',
+  'Distance',
+  'Duration',
+  'HumanName',
+  'Identifier',
+  'Money',
+  'Period',
+  'Quantity',
+  'Range',
+  'Ratio',
+  'Reference',
+  'SampledData',
+  'Signature',
+  'Timing',
+  'ContactDetail',
+  'Contributor',
+  'DataRequirement',
+  'Expression',
+  'ParameterDefinition',
+  'RelatedArtifact',
+  'TriggerDefinition',
+  'UsageContext',
+  'Dosage',
+  'Meta',
 ]);
 
 /** True when `type` may be an extension's value type. */
@@ -38,8 +66,17 @@ export function isExtensionValueType(type: string): boolean {
 /** The schema field an extension definition becomes: its rule, a check of its values' type, and the `extension` marker `chartlog/fhir` reads. */
 export function extensionFieldDefinition(definition: FhirExtensionDefinition): FieldDefinition {
   const rule = definition.rule ?? 'lww';
-  const element = { types: [definition.valueType], max: rule === 'set' || rule === 'log' ? ('*' as const) : 1, min: 0 };
-  return { rule, check: fhirFieldCheck('value', element, rule), doc: definition.doc ?? `extension ${definition.url}`, extension: { url: definition.url, valueType: definition.valueType } };
+  const element = {
+    types: [definition.valueType],
+    max: rule === 'set' || rule === 'log' ? ('*' as const) : 1,
+    min: 0,
+  };
+  return {
+    rule,
+    check: fhirFieldCheck('value', element, rule),
+    doc: definition.doc ?? `extension ${definition.url}`,
+    extension: { url: definition.url, valueType: definition.valueType },
+  };
 }
 
 // Per schema, per type: read for every resource read back, and a schema never changes.
@@ -55,7 +92,9 @@ export function extensionFieldsOf(schema: Schema, type: string): readonly FhirEx
 }
 
 function readExtensionFields(schema: Schema, type: string): FhirExtensionField[] {
-  const resource = Object.hasOwn(schema.definition.resources, type) ? schema.definition.resources[type] : undefined;
+  const resource = Object.hasOwn(schema.definition.resources, type)
+    ? schema.definition.resources[type]
+    : undefined;
   const out: FhirExtensionField[] = [];
   for (const [field, spec] of Object.entries(resource?.fields ?? {})) {
     if (typeof spec === 'string' || spec.extension === undefined) continue;

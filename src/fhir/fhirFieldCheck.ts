@@ -29,12 +29,15 @@ export function checkR4Value(type: string, value: unknown): string | undefined {
   const primitive = R4_PRIMITIVES[type];
   if (primitive !== undefined) {
     if (typeof value !== primitive.json) return `a FHIR ${type} must be a JSON ${primitive.json}`;
-    if (primitive.regex !== undefined && !patternOf(type, primitive.regex).test(String(value))) return `not a valid FHIR ${type}: ${JSON.stringify(value).slice(0, 80)}`;
-    if (primitive.json === 'number' && !Number.isFinite(value as number)) return `a FHIR ${type} must be a finite number`;
+    if (primitive.regex !== undefined && !patternOf(type, primitive.regex).test(String(value)))
+      return `not a valid FHIR ${type}: ${JSON.stringify(value).slice(0, 80)}`;
+    if (primitive.json === 'number' && !Number.isFinite(value as number))
+      return `a FHIR ${type} must be a finite number`;
     return undefined;
   }
   if (!isPlainObject(value)) return `a FHIR ${type} must be a JSON object`;
-  if (type === 'Resource' && typeof value['resourceType'] !== 'string') return 'a contained resource needs its resourceType';
+  if (type === 'Resource' && typeof value['resourceType'] !== 'string')
+    return 'a contained resource needs its resourceType';
   return undefined;
 }
 
@@ -47,7 +50,8 @@ function occurrenceCheck(name: string, element: R4Element): FieldCheck {
   const base = name.slice(0, -3);
   const byKey = new Map(element.types.map((t) => [choiceKey(base, t), t]));
   return (value) => {
-    if (!isPlainObject(value) || Object.keys(value).length !== 1) return `${base}[x] is stored as one member naming its type, e.g. {"${choiceKey(base, element.types[0] as string)}": …}`;
+    if (!isPlainObject(value) || Object.keys(value).length !== 1)
+      return `${base}[x] is stored as one member naming its type, e.g. {"${choiceKey(base, element.types[0] as string)}": …}`;
     const [key] = Object.keys(value) as [string];
     const type = byKey.get(key);
     if (type === undefined) return `${key} is not a type of ${base}[x] (${[...byKey.keys()].join(', ')})`;
@@ -102,13 +106,26 @@ export function fhirFieldCheck(name: string, element: R4Element, rule: BuiltinRu
  */
 export function fhirCompanionCheck(name: string, element: R4Element): FieldCheck {
   const objectOrNull = (v: unknown): boolean => v === null || isPlainObject(v);
-  const part: FieldCheck = element.max === '*' ? (v) => (Array.isArray(v) && v.length > 0 && v.every(objectOrNull) ? undefined : 'must be an array of objects and nulls') : (v) => (isPlainObject(v) ? undefined : 'must be an object (id, extension)');
+  const part: FieldCheck =
+    element.max === '*'
+      ? (v) =>
+          Array.isArray(v) && v.length > 0 && v.every(objectOrNull)
+            ? undefined
+            : 'must be an array of objects and nulls'
+      : (v) => (isPlainObject(v) ? undefined : 'must be an object (id, extension)');
   if (!name.endsWith('[x]')) return (value) => (value === null ? undefined : part(value));
   const base = name.slice(0, -3);
-  const keys = new Set(element.types.filter((t) => R4_PRIMITIVES[t] !== undefined).map((t) => `_${choiceKey(base, t)}`));
+  const keys = new Set(
+    element.types.filter((t) => R4_PRIMITIVES[t] !== undefined).map((t) => `_${choiceKey(base, t)}`),
+  );
   return (value) => {
     if (value === null) return undefined;
-    if (!isPlainObject(value) || Object.keys(value).length !== 1 || !keys.has(Object.keys(value)[0] as string)) return `must be one member of ${[...keys].join(', ')}`;
+    if (
+      !isPlainObject(value) ||
+      Object.keys(value).length !== 1 ||
+      !keys.has(Object.keys(value)[0] as string)
+    )
+      return `must be one member of ${[...keys].join(', ')}`;
     return part(Object.values(value)[0] as Json);
   };
 }

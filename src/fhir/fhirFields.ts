@@ -52,7 +52,8 @@ export function fhirFieldsOf(type: string): FhirFields | undefined {
     const field: FhirField = { field: base, element, definition, companion: false, choice };
     list.push(field);
     const primitives = definition.types.filter((t) => Object.hasOwn(R4_PRIMITIVES, t));
-    const companion: FhirField | undefined = primitives.length > 0 ? { field: `_${base}`, element, definition, companion: true, choice } : undefined;
+    const companion: FhirField | undefined =
+      primitives.length > 0 ? { field: `_${base}`, element, definition, companion: true, choice } : undefined;
     if (companion !== undefined) list.push(companion);
     if (!choice) {
       byMember.set(base, field);
@@ -60,7 +61,8 @@ export function fhirFieldsOf(type: string): FhirFields | undefined {
       continue;
     }
     for (const t of definition.types) byMember.set(choiceKey(base, t), field);
-    if (companion !== undefined) for (const t of primitives) byMember.set(`_${choiceKey(base, t)}`, companion);
+    if (companion !== undefined)
+      for (const t of primitives) byMember.set(`_${choiceKey(base, t)}`, companion);
   }
   const fields: FhirFields = { list, byField: new Map(list.map((f) => [f.field, f])), byMember };
   cache.set(type, fields);

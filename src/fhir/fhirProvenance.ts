@@ -22,12 +22,23 @@ export const SITE_SYSTEM = 'https://chartlog.dev/fhir/NamingSystem/site';
  * @param created Resource keys this event created (activity `CREATE`; others `UPDATE`).
  * @param retracted For a retraction: the events it takes back (their targets become this one's).
  */
-export function fhirProvenanceOf(event: ChartEvent, created: ReadonlySet<string>, retracted: readonly ChartEvent[] = []): FhirResource {
+export function fhirProvenanceOf(
+  event: ChartEvent,
+  created: ReadonlySet<string>,
+  retracted: readonly ChartEvent[] = [],
+): FhirResource {
   const isRetraction = event.type === RETRACTION_EVENT;
   const writes = isRetraction ? retracted : [event];
-  const target = writes.flatMap((e) => Object.keys(e.data).map((key) => ({ reference: `${key}/_history/${versionIdOf(eventKeyOf(e))}` })));
-  const code = isRetraction ? 'NULLIFY' : writes.every((e) => Object.keys(e.data).every((k) => created.has(k))) ? 'CREATE' : 'UPDATE';
-  const reason = isRetraction && typeof event.data['reason'] === 'string' ? [{ text: event.data['reason'] }] : undefined;
+  const target = writes.flatMap((e) =>
+    Object.keys(e.data).map((key) => ({ reference: `${key}/_history/${versionIdOf(eventKeyOf(e))}` })),
+  );
+  const code = isRetraction
+    ? 'NULLIFY'
+    : writes.every((e) => Object.keys(e.data).every((k) => created.has(k)))
+      ? 'CREATE'
+      : 'UPDATE';
+  const reason =
+    isRetraction && typeof event.data['reason'] === 'string' ? [{ text: event.data['reason'] }] : undefined;
   return {
     resourceType: 'Provenance',
     id: `prov-${event.id}`,
@@ -38,7 +49,11 @@ export function fhirProvenanceOf(event: ChartEvent, created: ReadonlySet<string>
     agent: [
       {
         ...(event.author.role === undefined ? {} : { role: [{ text: event.author.role }] }),
-        who: { identifier: { system: AUTHOR_SYSTEM, value: event.author.id }, display: event.author.org === undefined ? event.author.id : `${event.author.id} (${event.author.org})` },
+        who: {
+          identifier: { system: AUTHOR_SYSTEM, value: event.author.id },
+          display:
+            event.author.org === undefined ? event.author.id : `${event.author.id} (${event.author.org})`,
+        },
         onBehalfOf: { identifier: { system: SITE_SYSTEM, value: event.site }, display: event.site },
       },
     ],

@@ -10,7 +10,12 @@ export interface FhirResource {
   /** Its logical id (a FHIR id: `[A-Za-z0-9\-.]{1,64}`). */
   readonly id?: string;
   /** `versionId` and `lastUpdated` come from the events when read from a chart. */
-  readonly meta?: { readonly versionId?: string; readonly lastUpdated?: string; readonly tag?: readonly unknown[]; readonly [element: string]: unknown };
+  readonly meta?: {
+    readonly versionId?: string;
+    readonly lastUpdated?: string;
+    readonly tag?: readonly unknown[];
+    readonly [element: string]: unknown;
+  };
   /** Every other element. */
   readonly [element: string]: unknown;
 }

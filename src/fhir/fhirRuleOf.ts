@@ -20,7 +20,11 @@ const WHOLE_ELEMENTS = new Set(['meta', 'text', 'contained']);
  *
  * @example fhirRuleOf(R4_RESOURCES.Observation, 'status') // 'mv'
  */
-export function fhirRuleOf(resource: R4Resource, name: string, element: R4Element = elementOf(resource, name)): BuiltinRuleName {
+export function fhirRuleOf(
+  resource: R4Resource,
+  name: string,
+  element: R4Element = elementOf(resource, name),
+): BuiltinRuleName {
   if (resource.compartment[0] === name && element.max !== '*') return 'once';
   if (WHOLE_ELEMENTS.has(name)) return 'lww';
   if (element.max === '*') return element.types.includes('Annotation') ? 'log' : 'set';

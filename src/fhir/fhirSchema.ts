@@ -1,7 +1,17 @@
 import { ChartlogError, type ValidationIssue } from '../error/chartlogError.js';
 import type { BuiltinRuleName } from '../merge/builtinRules.js';
-import { defineSchema, type EventTypeDefinition, type FieldDefinition, type ResourceDefinition, type Schema } from '../merge/schema.js';
-import { extensionFieldDefinition, isExtensionValueType, type FhirExtensionDefinition } from './fhirExtensionFields.js';
+import {
+  defineSchema,
+  type EventTypeDefinition,
+  type FieldDefinition,
+  type ResourceDefinition,
+  type Schema,
+} from '../merge/schema.js';
+import {
+  extensionFieldDefinition,
+  isExtensionValueType,
+  type FhirExtensionDefinition,
+} from './fhirExtensionFields.js';
 import { fhirCompanionCheck, fhirFieldCheck } from './fhirFieldCheck.js';
 import { fhirFieldsOf, r4ResourceTypes } from './fhirFields.js';
 import { fhirRuleOf } from './fhirRuleOf.js';
@@ -56,40 +66,73 @@ export function createFhirSchema(options: FhirSchemaOptions = {}): Schema {
   const issues: ValidationIssue[] = [];
   for (const [type, elements] of Object.entries(overrides)) {
     const fields = fhirFieldsOf(type);
-    if (fields === undefined) issues.push({ path: ['rules', type], message: `${type} is not an R4 resource type` });
-    else for (const name of Object.keys(elements)) if (fields.byField.get(name)?.companion !== false) issues.push({ path: ['rules', type, name], message: `${type} has no element ${name}` });
+    if (fields === undefined)
+      issues.push({ path: ['rules', type], message: `${type} is not an R4 resource type` });
+    else
+      for (const name of Object.keys(elements))
+        if (fields.byField.get(name)?.companion !== false)
+          issues.push({ path: ['rules', type, name], message: `${type} has no element ${name}` });
   }
   for (const [type, fields] of Object.entries(options.extensions ?? {})) {
     const r4 = fhirFieldsOf(type);
     for (const [name, ext] of Object.entries(fields)) {
       const path = ['extensions', type, name];
       if (r4 === undefined) issues.push({ path, message: `${type} is not an R4 resource type` });
-      else if (r4.byField.has(name) || r4.byField.has(`_${name}`) || name === 'id') issues.push({ path, message: `${type} has an R4 element ${name}: name the extension field otherwise` });
-      if (typeof ext.url !== 'string' || !/^[a-z][a-z0-9+.-]*:\S+$/.test(ext.url)) issues.push({ path: [...path, 'url'], message: 'must be an absolute URL' });
-      if (!isExtensionValueType(ext.valueType)) issues.push({ path: [...path, 'valueType'], message: `${ext.valueType} cannot be an extension's value type` });
+      else if (r4.byField.has(name) || r4.byField.has(`_${name}`) || name === 'id')
+        issues.push({
+          path,
+          message: `${type} has an R4 element ${name}: name the extension field otherwise`,
+        });
+      if (typeof ext.url !== 'string' || !/^[a-z][a-z0-9+.-]*:\S+$/.test(ext.url))
+        issues.push({ path: [...path, 'url'], message: 'must be an absolute URL' });
+      if (!isExtensionValueType(ext.valueType))
+        issues.push({
+          path: [...path, 'valueType'],
+          message: `${ext.valueType} cannot be an extension's value type`,
+        });
     }
   }
-  if (issues.length > 0) throw new ChartlogError('INVALID_SCHEMA', 'FHIR rules or extensions name what R4 does not allow', { issues });
+  if (issues.length > 0)
+    throw new ChartlogError('INVALID_SCHEMA', 'FHIR rules or extensions name what R4 does not allow', {
+      issues,
+    });
   const resources: Record<string, ResourceDefinition> = {};
   for (const type of r4ResourceTypes()) {
     const resource = R4_RESOURCES[type];
     const fields: Record<string, FieldDefinition> = {};
     for (const f of fhirFieldsOf(type)?.list ?? []) {
       if (f.companion) {
-        fields[f.field] = { rule: 'lww', check: fhirCompanionCheck(f.element, f.definition), doc: `the id and extensions of ${f.element}` };
+        fields[f.field] = {
+          rule: 'lww',
+          check: fhirCompanionCheck(f.element, f.definition),
+          doc: `the id and extensions of ${f.element}`,
+        };
         continue;
       }
       const rule = overrides[type]?.[f.field] ?? fhirRuleOf(resource as R4Resource, f.element, f.definition);
-      fields[f.field] = { rule, check: fhirFieldCheck(f.element, f.definition, rule), doc: `${type}.${f.element}` };
+      fields[f.field] = {
+        rule,
+        check: fhirFieldCheck(f.element, f.definition, rule),
+        doc: `${type}.${f.element}`,
+      };
     }
-    for (const [name, ext] of Object.entries(options.extensions?.[type] ?? {})) fields[name] = extensionFieldDefinition(ext);
+    for (const [name, ext] of Object.entries(options.extensions?.[type] ?? {}))
+      fields[name] = extensionFieldDefinition(ext);
     resources[type] = { fields, doc: `FHIR R4 ${type}` };
   }
   return defineSchema({
     resources,
     events: {
-      [FHIR_EVENTS.created]: { v: 1, resources: '*', doc: 'A FHIR resource the record did not hold (import, REST create).' },
-      [FHIR_EVENTS.updated]: { v: 1, resources: '*', doc: 'A change to a FHIR resource the record holds (import, REST update).' },
+      [FHIR_EVENTS.created]: {
+        v: 1,
+        resources: '*',
+        doc: 'A FHIR resource the record did not hold (import, REST create).',
+      },
+      [FHIR_EVENTS.updated]: {
+        v: 1,
+        resources: '*',
+        doc: 'A change to a FHIR resource the record holds (import, REST update).',
+      },
       ...options.events,
     },
     // Checks are functions, which a fingerprint cannot see (it sees every rule): this names the definitions and check code.

@@ -34,7 +34,10 @@ export function fhirStreamOf(resource: FhirResource): StreamId {
   for (const element of compartment) {
     const value = members[element];
     for (const ref of Array.isArray(value) ? value : [value]) {
-      const m = isPlainObject(ref) && typeof ref['reference'] === 'string' ? PATIENT_REFERENCE.exec(ref['reference']) : null;
+      const m =
+        isPlainObject(ref) && typeof ref['reference'] === 'string'
+          ? PATIENT_REFERENCE.exec(ref['reference'])
+          : null;
       if (m) return fhirPatientStream(m[1] as string);
     }
   }

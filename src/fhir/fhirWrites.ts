@@ -34,10 +34,18 @@ export interface FhirWrites {
  * const { writes, issues } = fhirWritesOf(schema, allergy, chart.resource(stream, 'AllergyIntolerance/a1'));
  * ```
  */
-export function fhirWritesOf(schema: Schema, resource: FhirResource, current: ResourceState | undefined): FhirWrites {
+export function fhirWritesOf(
+  schema: Schema,
+  resource: FhirResource,
+  current: ResourceState | undefined,
+): FhirWrites {
   const type = resource.resourceType;
   const fields = fhirFieldsOf(type);
-  if (fields === undefined) return { writes: {}, issues: [{ path: ['resourceType'], message: `${String(type)} is not an R4 resource type` }] };
+  if (fields === undefined)
+    return {
+      writes: {},
+      issues: [{ path: ['resourceType'], message: `${String(type)} is not an R4 resource type` }],
+    };
   const issues: ValidationIssue[] = [];
   const given = new Map<string, Json>();
   const packFields = extensionFieldsOf(schema, type);
@@ -52,7 +60,11 @@ export function fhirWritesOf(schema: Schema, resource: FhirResource, current: Re
       issues.push({ path: [member], message: `${type} has no element ${member} in FHIR R4` });
       continue;
     }
-    const problem = (f.companion ? fhirCompanionCheck(f.element, f.definition) : fhirFieldCheck(f.element, f.definition, 'lww'))(f.choice ? { [member]: value } : value);
+    const problem = (
+      f.companion
+        ? fhirCompanionCheck(f.element, f.definition)
+        : fhirFieldCheck(f.element, f.definition, 'lww')
+    )(f.choice ? { [member]: value } : value);
     if (problem !== undefined || value === null) {
       issues.push({ path: [member], message: problem ?? 'null is not a FHIR value (leave the element out)' });
       continue;
@@ -60,7 +72,11 @@ export function fhirWritesOf(schema: Schema, resource: FhirResource, current: Re
     const held = own(f, member, value);
     if (held === undefined) continue;
     if (f.choice) {
-      if (given.has(f.field)) issues.push({ path: [member], message: `${type}.${f.element} holds one type at a time; ${member} is a second` });
+      if (given.has(f.field))
+        issues.push({
+          path: [member],
+          message: `${type}.${f.element} holds one type at a time; ${member} is a second`,
+        });
       given.set(f.field, { [member]: held });
     } else given.set(f.field, held);
   }
@@ -87,7 +103,12 @@ export function fhirWritesOf(schema: Schema, resource: FhirResource, current: Re
  * list of them. An entry with another value type, nested extensions, or a second entry for
  * a single-valued field is an issue.
  */
-function takePackExtensions(entries: readonly Json[], packFields: readonly FhirExtensionField[], given: Map<string, Json>, issues: ValidationIssue[]): Json {
+function takePackExtensions(
+  entries: readonly Json[],
+  packFields: readonly FhirExtensionField[],
+  given: Map<string, Json>,
+  issues: ValidationIssue[],
+): Json {
   const rest: Json[] = [];
   entries.forEach((entry, i) => {
     const url = isPlainObject(entry) ? entry['url'] : undefined;
@@ -99,12 +120,20 @@ function takePackExtensions(entries: readonly Json[], packFields: readonly FhirE
     const valueKey = choiceKey('value', x.valueType);
     const others = Object.keys(entry).filter((k) => k !== 'url' && k !== valueKey);
     if (!Object.hasOwn(entry, valueKey) || others.length > 0) {
-      issues.push({ path: ['extension', i], message: `the extension ${x.url} holds ${valueKey} and nothing else` });
+      issues.push({
+        path: ['extension', i],
+        message: `the extension ${x.url} holds ${valueKey} and nothing else`,
+      });
       return;
     }
     const value = entry[valueKey] as Json;
-    if (x.rule === 'set' || x.rule === 'log') given.set(x.field, [...((given.get(x.field) as Json[] | undefined) ?? []), value]);
-    else if (given.has(x.field)) issues.push({ path: ['extension', i], message: `the extension ${x.url} holds one value: this is a second` });
+    if (x.rule === 'set' || x.rule === 'log')
+      given.set(x.field, [...((given.get(x.field) as Json[] | undefined) ?? []), value]);
+    else if (given.has(x.field))
+      issues.push({
+        path: ['extension', i],
+        message: `the extension ${x.url} holds one value: this is a second`,
+      });
     else given.set(x.field, value);
   });
   return rest;
@@ -114,7 +143,9 @@ function takePackExtensions(entries: readonly Json[], packFields: readonly FhirE
 function own(f: FhirField, member: string, value: Json): Json | undefined {
   if (member === 'meta' && isPlainObject(value)) {
     const { versionId: _v, lastUpdated: _l, ...rest } = value;
-    const tags = Array.isArray(rest['tag']) ? rest['tag'].filter((t) => !(isPlainObject(t) && t['system'] === CHARTLOG_TAG_SYSTEM)) : undefined;
+    const tags = Array.isArray(rest['tag'])
+      ? rest['tag'].filter((t) => !(isPlainObject(t) && t['system'] === CHARTLOG_TAG_SYSTEM))
+      : undefined;
     const meta: Record<string, Json> = { ...rest };
     if (tags !== undefined) {
       if (tags.length > 0) meta['tag'] = tags;

@@ -52,7 +52,11 @@ export interface FhirImportReport {
   /** Events recorded. */
   readonly events: number;
   /** Refusals, counted by code, with the first `maxRefusalExamples` in full. */
-  readonly refused: { readonly count: number; readonly byCode: Readonly<Record<string, number>>; readonly examples: readonly FhirRefusal[] };
+  readonly refused: {
+    readonly count: number;
+    readonly byCode: Readonly<Record<string, number>>;
+    readonly examples: readonly FhirRefusal[];
+  };
   readonly seconds: number;
 }
 
@@ -74,7 +78,11 @@ export interface FhirImportReport {
  * const report = await importFhir(replica, [fhirFileSource('export.ndjson')], { author: { id: 'migration', role: 'system' } });
  * ```
  */
-export async function importFhir(target: FhirRecordTarget, sources: Iterable<FhirInputSource> | AsyncIterable<FhirInputSource>, options: ImportFhirOptions): Promise<FhirImportReport> {
+export async function importFhir(
+  target: FhirRecordTarget,
+  sources: Iterable<FhirInputSource> | AsyncIterable<FhirInputSource>,
+  options: ImportFhirOptions,
+): Promise<FhirImportReport> {
   const started = performance.now();
   const maxExamples = options.maxRefusalExamples ?? 20;
   const batchResources = options.batchResources ?? 500;
@@ -92,7 +100,8 @@ export async function importFhir(target: FhirRecordTarget, sources: Iterable<Fhi
     byCode[refusal.code] = (byCode[refusal.code] ?? 0) + 1;
     if (examples.length < maxExamples) examples.push(refusal);
   };
-  const report = (): void => options.onProgress?.({ ...reading, refused: refusedCount, created, updated, unchanged });
+  const report = (): void =>
+    options.onProgress?.({ ...reading, refused: refusedCount, created, updated, unchanged });
 
   let batch: EventDraft[] = [];
   let inBatch = new Set<string>();
@@ -104,7 +113,13 @@ export async function importFhir(target: FhirRecordTarget, sources: Iterable<Fhi
     events += (await target.recordAll(drafts)).length;
   };
 
-  const { author: _author, onProgress: _onProgress, batchResources: _batch, maxRefusalExamples: _max, ...reader } = options;
+  const {
+    author: _author,
+    onProgress: _onProgress,
+    batchResources: _batch,
+    maxRefusalExamples: _max,
+    ...reader
+  } = options;
   const onProgress = (p: FhirInputProgress): void => {
     reading = p;
     report();
@@ -139,17 +154,46 @@ export async function importFhir(target: FhirRecordTarget, sources: Iterable<Fhi
   }
   await flush();
   report();
-  return { items, created, updated, unchanged, events, refused: { count: refusedCount, byCode, examples }, seconds: (performance.now() - started) / 1000 };
+  return {
+    items,
+    created,
+    updated,
+    unchanged,
+    events,
+    refused: { count: refusedCount, byCode, examples },
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
 /** A refusal for a resource the chart's schema would not take, naming the element of its first issue. */
-function refusalOf(error: ChartlogError, key: string, where: string, source: FhirRefusal['source']): FhirRefusal {
+function refusalOf(
+  error: ChartlogError,
+  key: string,
+  where: string,
+  source: FhirRefusal['source'],
+): FhirRefusal {
   const type = key.slice(0, key.indexOf('/'));
   const first = error.issues?.[0];
   // Issue paths are [key, member, …] from prepareFhirWrite, or ['writes', key, field, …] from prepareWrite.
   const path = (first?.path ?? []).map(String);
   const rest = path[0] === 'writes' ? path.slice(2) : path[0] === key ? path.slice(1) : path;
   const element = rest.length > 0 ? `${type}.${rest.join('.')}` : undefined;
-  const detail = (error.issues ?? []).map((i) => `${i.path.map(String).filter((p) => p !== 'writes' && p !== key).join('.') || 'resource'}: ${i.message}`).join('; ');
-  return { code: 'FHIR_INVALID_RESOURCE', message: `${where}: ${key} cannot be held: ${detail || error.message}`, source, resource: key, ...(element === undefined ? {} : { element }) };
+  const detail = (error.issues ?? [])
+    .map(
+      (i) =>
+        `${
+          i.path
+            .map(String)
+            .filter((p) => p !== 'writes' && p !== key)
+            .join('.') || 'resource'
+        }: ${i.message}`,
+    )
+    .join('; ');
+  return {
+    code: 'FHIR_INVALID_RESOURCE',
+    message: `${where}: ${key} cannot be held: ${detail || error.message}`,
+    source,
+    resource: key,
+    ...(element === undefined ? {} : { element }),
+  };
 }

@@ -17,7 +17,13 @@
  * ```
  * @packageDocumentation
  */
-export { checkR4Value, choiceKey, fhirCompanionCheck, fhirFieldCheck, type FieldCheck } from './fhirFieldCheck.js';
+export {
+  checkR4Value,
+  choiceKey,
+  fhirCompanionCheck,
+  fhirFieldCheck,
+  type FieldCheck,
+} from './fhirFieldCheck.js';
 export { fhirFieldsOf, r4ResourceTypes, type FhirField, type FhirFields } from './fhirFields.js';
 export { CHARTLOG_TAG_SYSTEM, CONCURRENT_VALUES_EXTENSION, type FhirResource } from './fhirResource.js';
 export { fhirRuleOf } from './fhirRuleOf.js';
@@ -31,10 +37,27 @@ export { readFhirResource } from './readFhirResource.js';
 export { fieldMembers, shownFhirValue } from './shownFhirValue.js';
 export { instantOfStamp, PROVISIONAL_TAG, toFhirResource, versionIdOf } from './toFhirResource.js';
 export * from './input/index.js';
-export { exportFhir, fhirCollectionBundle, fhirNdjsonLines, type ExportFhirOptions, type FhirExportSource } from './exportFhir.js';
+export {
+  exportFhir,
+  fhirCollectionBundle,
+  fhirNdjsonLines,
+  type ExportFhirOptions,
+  type FhirExportSource,
+} from './exportFhir.js';
 export { AUTHOR_SYSTEM, fhirProvenanceOf, SITE_SYSTEM } from './fhirProvenance.js';
-export { importFhir, type FhirImportProgress, type FhirImportReport, type FhirRecordTarget, type ImportFhirOptions } from './importFhir.js';
-export { extensionFieldsOf, isExtensionValueType, type FhirExtensionDefinition, type FhirExtensionField } from './fhirExtensionFields.js';
+export {
+  importFhir,
+  type FhirImportProgress,
+  type FhirImportReport,
+  type FhirRecordTarget,
+  type ImportFhirOptions,
+} from './importFhir.js';
+export {
+  extensionFieldsOf,
+  isExtensionValueType,
+  type FhirExtensionDefinition,
+  type FhirExtensionField,
+} from './fhirExtensionFields.js';
 export { isFhirId } from './isFhirId.js';
 export * from './rest/index.js';
 export * from './search/index.js';

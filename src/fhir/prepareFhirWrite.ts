@@ -56,38 +56,73 @@ export interface PrepareFhirWriteOptions {
  * if (draft) await replica.record(draft);
  * ```
  */
-export function prepareFhirWrite(view: ChartView, given: FhirResource, options: PrepareFhirWriteOptions): EventDraft | undefined {
+export function prepareFhirWrite(
+  view: ChartView,
+  given: FhirResource,
+  options: PrepareFhirWriteOptions,
+): EventDraft | undefined {
   const type = given.resourceType;
   const id = given.id;
-  if (!isFhirId(id)) throw new ChartlogError('INVALID_COMMAND', `cannot record ${String(type)}: its id ${JSON.stringify(id)} is not a FHIR id`, { issues: [{ path: [String(type), 'id'], message: 'must be a FHIR id ([A-Za-z0-9.-]{1,64})' }] });
+  if (!isFhirId(id))
+    throw new ChartlogError(
+      'INVALID_COMMAND',
+      `cannot record ${String(type)}: its id ${JSON.stringify(id)} is not a FHIR id`,
+      { issues: [{ path: [String(type), 'id'], message: 'must be a FHIR id ([A-Za-z0-9.-]{1,64})' }] },
+    );
   const key = `${type}/${id}`;
   // Compared as the writer will record it (strings in Unicode NFC), so writing it again finds nothing to change.
   const shape: ValidationIssue[] = [];
   const resource = copyCanonicalJson(given, [key], shape) as unknown as FhirResource;
-  if (shape.length > 0) throw new ChartlogError('INVALID_COMMAND', `cannot record ${key}: not plain JSON`, { issues: shape });
+  if (shape.length > 0)
+    throw new ChartlogError('INVALID_COMMAND', `cannot record ${key}: not plain JSON`, { issues: shape });
   const stream = streamFor(view, key, resource, options.stream);
   const current = view.resource(stream, key);
   const seen = options.seen ?? current;
   const { writes, issues } = fhirWritesOf(view.schema, resource, seen);
-  if (issues.length > 0) throw new ChartlogError('INVALID_COMMAND', `cannot record ${key}`, { issues: issues.map((i) => ({ ...i, path: [key, ...i.path] })) });
+  if (issues.length > 0)
+    throw new ChartlogError('INVALID_COMMAND', `cannot record ${key}`, {
+      issues: issues.map((i) => ({ ...i, path: [key, ...i.path] })),
+    });
   if (Object.keys(writes).length === 0) return undefined;
   // The one resource is all prepareWrite reads of the state: no need to load the whole record.
-  const seenState: StreamState = { stream, resources: seen === undefined ? {} : { [key]: seen }, conflicts: [], retracted: [] };
-  return prepareWrite(view.schema, seenState, { stream, type: current === undefined ? FHIR_EVENTS.created : FHIR_EVENTS.updated, author: options.author, writes: { [key]: writes } });
+  const seenState: StreamState = {
+    stream,
+    resources: seen === undefined ? {} : { [key]: seen },
+    conflicts: [],
+    retracted: [],
+  };
+  return prepareWrite(view.schema, seenState, {
+    stream,
+    type: current === undefined ? FHIR_EVENTS.created : FHIR_EVENTS.updated,
+    author: options.author,
+    writes: { [key]: writes },
+  });
 }
 
 /** The stream that holds `key`, else the one asked for, else the one the resource names; refused when that is ambiguous. */
-function streamFor(view: ChartView, key: string, resource: FhirResource, asked: StreamId | undefined): StreamId {
+function streamFor(
+  view: ChartView,
+  key: string,
+  resource: FhirResource,
+  asked: StreamId | undefined,
+): StreamId {
   const held = view.locate(key);
   if (held.length > 1) {
-    throw new ChartlogError('INVALID_COMMAND', `cannot record ${key}: it is held on ${held.length} records (${held.join(', ')}); retract it from all but one first`, {
-      issues: [{ path: [key], message: `held on ${held.join(', ')}` }],
-      details: { resource: key, streams: held },
-    });
+    throw new ChartlogError(
+      'INVALID_COMMAND',
+      `cannot record ${key}: it is held on ${held.length} records (${held.join(', ')}); retract it from all but one first`,
+      {
+        issues: [{ path: [key], message: `held on ${held.join(', ')}` }],
+        details: { resource: key, streams: held },
+      },
+    );
   }
   const holder = held[0];
   if (holder !== undefined && asked !== undefined && asked !== holder) {
-    throw new ChartlogError('INVALID_COMMAND', `cannot record ${key} on ${asked}: it is held on ${holder}`, { issues: [{ path: [key], message: `held on ${holder}, not ${asked}` }], details: { resource: key, streams: held } });
+    throw new ChartlogError('INVALID_COMMAND', `cannot record ${key} on ${asked}: it is held on ${holder}`, {
+      issues: [{ path: [key], message: `held on ${holder}, not ${asked}` }],
+      details: { resource: key, streams: held },
+    });
   }
   return holder ?? asked ?? fhirStreamOf(resource);
 }

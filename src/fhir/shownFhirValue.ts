@@ -11,7 +11,9 @@ export function shownFhirValue(rule: string | undefined, held: FieldState): Json
   const value = held.value as Json | undefined;
   if (rule === 'log') {
     // Each entry is the list of elements one write added.
-    const entries = (value as unknown as readonly WriteRef[]).flatMap((w) => (Array.isArray(w.value) ? w.value : [w.value]));
+    const entries = (value as unknown as readonly WriteRef[]).flatMap((w) =>
+      Array.isArray(w.value) ? w.value : [w.value],
+    );
     return entries.length > 0 ? entries : undefined;
   }
   if (value === null || value === undefined) return undefined;

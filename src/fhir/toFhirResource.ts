@@ -50,11 +50,25 @@ export function instantOfStamp(hlc: string): string {
  * const allergy = toFhirResource(chart.schema, chart.resource(stream, 'AllergyIntolerance/a1')!, chart.lastWrite(stream, 'AllergyIntolerance/a1'));
  * ```
  */
-export function toFhirResource(schema: Schema, state: ResourceState, version: EventKey | undefined): FhirResource {
+export function toFhirResource(
+  schema: Schema,
+  state: ResourceState,
+  version: EventKey | undefined,
+): FhirResource {
   const fields = fhirFieldsOf(state.type);
   const out: Record<string, unknown> = { resourceType: state.type, id: state.id };
   const conflicts: Record<string, unknown>[] = [];
-  const order = fields?.list ?? Object.keys(state.fields).sort().map((field): FhirField => ({ field, element: field, definition: { types: [], max: 1, min: 0 }, companion: false, choice: false }));
+  const order =
+    fields?.list ??
+    Object.keys(state.fields)
+      .sort()
+      .map((field): FhirField => ({
+        field,
+        element: field,
+        definition: { types: [], max: 1, min: 0 },
+        companion: false,
+        choice: false,
+      }));
   let meta: Record<string, unknown> = {};
   for (const f of order) {
     const held = state.fields[f.field];
@@ -67,7 +81,8 @@ export function toFhirResource(schema: Schema, state: ResourceState, version: Ev
     }
     if (value !== undefined) Object.assign(out, fieldMembers(f, value));
     const competing = rule?.conflict(held);
-    if (competing !== undefined) conflicts.push(concurrentValues(`${state.type}.${f.element}`, competing, (v) => fieldMembers(f, v)));
+    if (competing !== undefined)
+      conflicts.push(concurrentValues(`${state.type}.${f.element}`, competing, (v) => fieldMembers(f, v)));
   }
   // A pack's extension fields: an `extension` entry per value, after the resource's own.
   const packEntries: Record<string, unknown>[] = [];
@@ -76,27 +91,48 @@ export function toFhirResource(schema: Schema, state: ResourceState, version: Ev
     if (held === undefined) continue;
     const rule = schema.field(state.type, x.field)?.rule;
     const value = shownFhirValue(rule?.name, held);
-    const entry = (v: Json): Record<string, unknown> => ({ url: x.url, [choiceKey('value', x.valueType)]: v });
-    if (value !== undefined) for (const v of x.rule === 'set' || x.rule === 'log' ? (value as Json[]) : [value]) packEntries.push(entry(v));
+    const entry = (v: Json): Record<string, unknown> => ({
+      url: x.url,
+      [choiceKey('value', x.valueType)]: v,
+    });
+    if (value !== undefined)
+      for (const v of x.rule === 'set' || x.rule === 'log' ? (value as Json[]) : [value])
+        packEntries.push(entry(v));
     const competing = rule?.conflict(held);
-    if (competing !== undefined) conflicts.push(concurrentValues(`${state.type}.extension('${x.url}')`, competing, entry));
+    if (competing !== undefined)
+      conflicts.push(concurrentValues(`${state.type}.extension('${x.url}')`, competing, entry));
   }
   const tags = Array.isArray(meta['tag']) ? [...(meta['tag'] as unknown[])] : [];
   if (conflicts.length > 0) tags.push({ ...PROVISIONAL_TAG });
   const fullMeta: Record<string, unknown> = {
-    ...(version === undefined ? {} : { versionId: versionIdOf(version), lastUpdated: instantOfStamp(parseEventKey(version).hlc) }),
+    ...(version === undefined
+      ? {}
+      : { versionId: versionIdOf(version), lastUpdated: instantOfStamp(parseEventKey(version).hlc) }),
     ...meta,
     ...(tags.length > 0 ? { tag: tags } : {}),
   };
-  const extension = [...(Array.isArray(out['extension']) ? (out['extension'] as unknown[]) : []), ...packEntries, ...conflicts];
+  const extension = [
+    ...(Array.isArray(out['extension']) ? (out['extension'] as unknown[]) : []),
+    ...packEntries,
+    ...conflicts,
+  ];
   if (extension.length > 0) out['extension'] = extension;
   // meta goes right after id, as FHIR lists it.
   const { resourceType, id, ...rest } = out;
-  return { resourceType, id, ...(Object.keys(fullMeta).length > 0 ? { meta: fullMeta } : {}), ...rest } as FhirResource;
+  return {
+    resourceType,
+    id,
+    ...(Object.keys(fullMeta).length > 0 ? { meta: fullMeta } : {}),
+    ...rest,
+  } as FhirResource;
 }
 
 /** The `concurrent-values` extension of one element (named as a FHIRPath): every competing write, its value as the JSON the element would be. */
-function concurrentValues(element: string, competing: readonly WriteRef[], asJson: (value: Json) => Record<string, unknown>): Record<string, unknown> {
+function concurrentValues(
+  element: string,
+  competing: readonly WriteRef[],
+  asJson: (value: Json) => Record<string, unknown>,
+): Record<string, unknown> {
   return {
     url: CONCURRENT_VALUES_EXTENSION,
     extension: [

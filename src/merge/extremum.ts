@@ -33,7 +33,10 @@ function extremum(name: 'max' | 'min', sign: 1 | -1): MergeRule<ExtremumState> {
   return {
     name,
     laws: ['commutative', 'associative', 'idempotent'],
-    check: (value) => (typeof value === 'number' || typeof value === 'string' ? undefined : `${name} takes a number or a string`),
+    check: (value) =>
+      typeof value === 'number' || typeof value === 'string'
+        ? undefined
+        : `${name} takes a number or a string`,
     create: (write) => ({ value: write.value as number | string, best: write }),
     apply: (state, write) => take(state, write),
     merge: (state, other) => take(state, other.best),

@@ -1,5 +1,11 @@
 import type { MergeRule } from './mergeRule.js';
-import { applyToRegister, createRegister, liveIds, mergeRegisters, type RegisterState } from './registerState.js';
+import {
+  applyToRegister,
+  createRegister,
+  liveIds,
+  mergeRegisters,
+  type RegisterState,
+} from './registerState.js';
 
 /**
  * `lww`: shows the latest live write. A write that saw another always supersedes it;

@@ -1,7 +1,13 @@
 import { canonicalJson } from '../event/canonicalJson.js';
 import type { Json } from '../event/json.js';
 import type { MergeRule } from './mergeRule.js';
-import { applyToRegister, createRegister, liveIds, mergeRegisters, type RegisterState } from './registerState.js';
+import {
+  applyToRegister,
+  createRegister,
+  liveIds,
+  mergeRegisters,
+  type RegisterState,
+} from './registerState.js';
 
 /**
  * `mv` (multi-value): one value, or a conflict listing every live write with the

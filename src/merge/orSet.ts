@@ -42,9 +42,11 @@ export const orSet: MergeRule<OrSetState> = {
   laws: ['commutative', 'associative', 'idempotent'],
   check: (value) => {
     if (!isPlainObject(value)) return 'set takes { add?: [...], remove?: [...] }';
-    for (const key of Object.keys(value)) if (key !== 'add' && key !== 'remove') return `set op has unknown key "${key}"`;
+    for (const key of Object.keys(value))
+      if (key !== 'add' && key !== 'remove') return `set op has unknown key "${key}"`;
     if (value['add'] !== undefined && !Array.isArray(value['add'])) return 'set op "add" must be an array';
-    if (value['remove'] !== undefined && !Array.isArray(value['remove'])) return 'set op "remove" must be an array';
+    if (value['remove'] !== undefined && !Array.isArray(value['remove']))
+      return 'set op "remove" must be an array';
     return undefined;
   },
   create: (write, pred) => {
@@ -54,21 +56,25 @@ export const orSet: MergeRule<OrSetState> = {
   },
   apply: applyOp,
   merge: (state, other) => {
-    for (const [key, { element, tags, at }] of Object.entries(other.adds)) for (const tag of tags) addTag(state, key, element, tag, at);
-    for (const [key, tags] of Object.entries(other.removed)) for (const tag of tags) removeTag(state, key, tag);
+    for (const [key, { element, tags, at }] of Object.entries(other.adds))
+      for (const tag of tags) addTag(state, key, element, tag, at);
+    for (const [key, tags] of Object.entries(other.removed))
+      for (const tag of tags) removeTag(state, key, tag);
     refresh(state);
   },
   conflict: () => undefined,
   current: (state) => {
     const ids = new Set<EventId>();
-    for (const [key, { tags }] of Object.entries(state.adds)) for (const tag of tags) if (!hasSorted(state.removed[key] ?? [], tag)) ids.add(tag);
+    for (const [key, { tags }] of Object.entries(state.adds))
+      for (const tag of tags) if (!hasSorted(state.removed[key] ?? [], tag)) ids.add(tag);
     return [...ids].sort();
   },
   pred: (state, value) => {
     if (!state || !isPlainObject(value) || !Array.isArray(value['remove'])) return [];
     const ids = new Set<EventId>();
     for (const key of setElementKeys(value['remove'] as Json[])) {
-      for (const tag of state.adds[key]?.tags ?? []) if (!hasSorted(state.removed[key] ?? [], tag)) ids.add(tag);
+      for (const tag of state.adds[key]?.tags ?? [])
+        if (!hasSorted(state.removed[key] ?? [], tag)) ids.add(tag);
     }
     return [...ids].sort();
   },
@@ -77,7 +83,9 @@ export const orSet: MergeRule<OrSetState> = {
 function applyOp(state: Draft<OrSetState>, write: WriteRef, pred: readonly EventId[]): void {
   const op = write.value as SetOp;
   const adds = op.add ?? [];
-  setElementKeys(adds).forEach((key, index) => addTag(state, key, adds[index] as Json, write.id, setOrderKey(write, index)));
+  setElementKeys(adds).forEach((key, index) =>
+    addTag(state, key, adds[index] as Json, write.id, setOrderKey(write, index)),
+  );
   for (const key of setElementKeys(op.remove ?? [])) for (const tag of pred) removeTag(state, key, tag);
   refresh(state);
 }

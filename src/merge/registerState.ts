@@ -26,13 +26,18 @@ const NONE: readonly EventId[] = Object.freeze([]);
 
 /** A register holding exactly one write. */
 export function createRegister(write: WriteRef, pred: readonly EventId[]): RegisterState {
-  const superseded = pred.length === 0 ? NONE : isStrictlySorted(pred) ? [...pred] : [...new Set(pred)].sort();
+  const superseded =
+    pred.length === 0 ? NONE : isStrictlySorted(pred) ? [...pred] : [...new Set(pred)].sort();
   const live = hasSorted(superseded, write.id) ? [] : [write];
   return { value: live.length ? write.value : null, live, superseded };
 }
 
 /** Adds one write in place. Idempotent and order-independent. */
-export function applyToRegister(state: Draft<RegisterState>, write: WriteRef, pred: readonly EventId[]): void {
+export function applyToRegister(
+  state: Draft<RegisterState>,
+  write: WriteRef,
+  pred: readonly EventId[],
+): void {
   let changed = false;
   for (const id of pred) {
     if (supersede(state, id)) changed = removeLive(state, id) || changed;

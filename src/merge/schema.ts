@@ -80,7 +80,12 @@ export interface Schema {
   /** The event type when this schema understands `type` at version `v`, else undefined. */
   eventType(type: string, v: number): EventTypeDefinition | undefined;
   /** Every problem with an event's `data` and `pred` for its type; `[]` when fine. */
-  validateData(event: { readonly type: string; readonly v: number; readonly data: unknown; readonly pred: unknown }): ValidationIssue[];
+  validateData(event: {
+    readonly type: string;
+    readonly v: number;
+    readonly data: unknown;
+    readonly pred: unknown;
+  }): ValidationIssue[];
   /** A new schema with more resources, events or rules (same names replace); `revision` carries over unless `more` gives one. */
   extend(more: Partial<SchemaDefinition>): Schema;
 }
@@ -94,8 +99,16 @@ export const CONFLICT_RESOLUTION_EVENT = 'chart.conflict-resolved';
 export const RESOURCE_KEY_PATTERN = /^([A-Z][A-Za-z0-9]{0,63})\/([A-Za-z0-9.-]{1,64})$/;
 
 const CORE_EVENTS: Readonly<Record<string, EventTypeDefinition>> = {
-  [RETRACTION_EVENT]: { v: 1, resources: [], doc: 'Removes the named events’ effects from the fold; both stay in the log.' },
-  [CONFLICT_RESOLUTION_EVENT]: { v: 1, resources: '*', doc: 'A clinician’s choice that supersedes every competing write it names.' },
+  [RETRACTION_EVENT]: {
+    v: 1,
+    resources: [],
+    doc: 'Removes the named events’ effects from the fold; both stay in the log.',
+  },
+  [CONFLICT_RESOLUTION_EVENT]: {
+    v: 1,
+    resources: '*',
+    doc: 'A clinician’s choice that supersedes every competing write it names.',
+  },
 };
 
 /**
@@ -117,10 +130,23 @@ export function defineSchema(definition: SchemaDefinition): Schema {
   let unknownRule = false;
   const fields = new Map<string, Map<string, ResolvedField>>();
   for (const [name, rule] of Object.entries(definition.rules ?? {})) {
-    if (!rule || typeof rule.apply !== 'function' || typeof rule.create !== 'function' || typeof rule.merge !== 'function') issues.push({ path: ['rules', name], message: 'not a MergeRule (needs create, apply, merge, check, conflict, current, pred)' });
+    if (
+      !rule ||
+      typeof rule.apply !== 'function' ||
+      typeof rule.create !== 'function' ||
+      typeof rule.merge !== 'function'
+    )
+      issues.push({
+        path: ['rules', name],
+        message: 'not a MergeRule (needs create, apply, merge, check, conflict, current, pred)',
+      });
   }
   for (const [type, resource] of Object.entries(definition.resources ?? {})) {
-    if (!/^[A-Z][A-Za-z0-9]{0,63}$/.test(type)) issues.push({ path: ['resources', type], message: 'resource type must be PascalCase letters and digits' });
+    if (!/^[A-Z][A-Za-z0-9]{0,63}$/.test(type))
+      issues.push({
+        path: ['resources', type],
+        message: 'resource type must be PascalCase letters and digits',
+      });
     if (!isPlainObject(resource) || !isPlainObject(resource.fields)) {
       issues.push({ path: ['resources', type, 'fields'], message: 'must be an object of field definitions' });
       continue;
@@ -129,11 +155,18 @@ export function defineSchema(definition: SchemaDefinition): Schema {
     for (const [field, spec] of Object.entries(resource.fields)) {
       const def: FieldDefinition = typeof spec === 'string' ? { rule: spec } : spec;
       // A leading underscore is FHIR JSON's name for a primitive element's id and extensions (`_birthDate`).
-      if (!/^_?[a-z][A-Za-z0-9]{0,63}$/.test(field)) issues.push({ path: ['resources', type, 'fields', field], message: 'field name must be camelCase letters and digits (with an optional leading _)' });
+      if (!/^_?[a-z][A-Za-z0-9]{0,63}$/.test(field))
+        issues.push({
+          path: ['resources', type, 'fields', field],
+          message: 'field name must be camelCase letters and digits (with an optional leading _)',
+        });
       const rule = rules[def.rule];
       if (!rule) {
         unknownRule = true;
-        issues.push({ path: ['resources', type, 'fields', field], message: `unknown rule "${def.rule}" (known: ${Object.keys(rules).join(', ')})` });
+        issues.push({
+          path: ['resources', type, 'fields', field],
+          message: `unknown rule "${def.rule}" (known: ${Object.keys(rules).join(', ')})`,
+        });
         continue;
       }
       resolved.set(field, { rule, check: def.check });
@@ -142,14 +175,24 @@ export function defineSchema(definition: SchemaDefinition): Schema {
   }
   const events: Record<string, EventTypeDefinition> = { ...CORE_EVENTS, ...(definition.events ?? {}) };
   for (const [type, spec] of Object.entries(definition.events ?? {})) {
-    if (!EVENT_TYPE_PATTERN.test(type)) issues.push({ path: ['events', type], message: `event type must match ${EVENT_TYPE_PATTERN}` });
-    if (!isPlainObject(spec) || !Number.isSafeInteger(spec.v) || spec.v < 1) issues.push({ path: ['events', type, 'v'], message: 'must be an integer >= 1' });
+    if (!EVENT_TYPE_PATTERN.test(type))
+      issues.push({ path: ['events', type], message: `event type must match ${EVENT_TYPE_PATTERN}` });
+    if (!isPlainObject(spec) || !Number.isSafeInteger(spec.v) || spec.v < 1)
+      issues.push({ path: ['events', type, 'v'], message: 'must be an integer >= 1' });
     else if (spec.resources !== '*') {
-      if (!Array.isArray(spec.resources)) issues.push({ path: ['events', type, 'resources'], message: "must be an array of resource types or '*'" });
-      else for (const r of spec.resources) if (!fields.has(r)) issues.push({ path: ['events', type, 'resources'], message: `unknown resource type "${r}"` });
+      if (!Array.isArray(spec.resources))
+        issues.push({
+          path: ['events', type, 'resources'],
+          message: "must be an array of resource types or '*'",
+        });
+      else
+        for (const r of spec.resources)
+          if (!fields.has(r))
+            issues.push({ path: ['events', type, 'resources'], message: `unknown resource type "${r}"` });
     }
   }
-  if (issues.length > 0) throw new ChartlogError(unknownRule ? 'UNKNOWN_RULE' : 'INVALID_SCHEMA', 'invalid schema', { issues });
+  if (issues.length > 0)
+    throw new ChartlogError(unknownRule ? 'UNKNOWN_RULE' : 'INVALID_SCHEMA', 'invalid schema', { issues });
 
   const full: SchemaDefinition = { ...definition, events };
   const schema: Schema = {
@@ -166,23 +209,33 @@ export function defineSchema(definition: SchemaDefinition): Schema {
         events: { ...(definition.events ?? {}), ...(more.events ?? {}) },
         rules: { ...(definition.rules ?? {}), ...(more.rules ?? {}) },
         // The revision carries over (or is replaced): dropping it would reuse projections folded by other code.
-        ...(revisionOf(more, definition) === undefined ? {} : { revision: revisionOf(more, definition) as string }),
+        ...(revisionOf(more, definition) === undefined
+          ? {}
+          : { revision: revisionOf(more, definition) as string }),
       }),
   };
   return schema;
 }
 
-function validateData(schema: Schema, event: { readonly type: string; readonly v: number; readonly data: unknown; readonly pred: unknown }): ValidationIssue[] {
+function validateData(
+  schema: Schema,
+  event: { readonly type: string; readonly v: number; readonly data: unknown; readonly pred: unknown },
+): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const spec = schema.eventType(event.type, event.v);
-  if (!spec) return [{ path: ['type'], message: `event type "${event.type}" v${event.v} is not in this schema` }];
+  if (!spec)
+    return [{ path: ['type'], message: `event type "${event.type}" v${event.v} is not in this schema` }];
   const data = event.data;
   if (!isPlainObject(data)) return [{ path: ['data'], message: 'must be a plain object' }];
   if (event.type === RETRACTION_EVENT) {
     const retracts = data['retracts'];
-    if (!Array.isArray(retracts) || retracts.length === 0 || !retracts.every(isEventId)) issues.push({ path: ['data', 'retracts'], message: 'must be a non-empty array of event ids' });
-    if (typeof data['reason'] !== 'string' || data['reason'].trim() === '') issues.push({ path: ['data', 'reason'], message: 'a retraction must give its reason' });
-    for (const key of Object.keys(data)) if (key !== 'retracts' && key !== 'reason') issues.push({ path: ['data', key], message: 'unknown field' });
+    if (!Array.isArray(retracts) || retracts.length === 0 || !retracts.every(isEventId))
+      issues.push({ path: ['data', 'retracts'], message: 'must be a non-empty array of event ids' });
+    if (typeof data['reason'] !== 'string' || data['reason'].trim() === '')
+      issues.push({ path: ['data', 'reason'], message: 'a retraction must give its reason' });
+    for (const key of Object.keys(data))
+      if (key !== 'retracts' && key !== 'reason')
+        issues.push({ path: ['data', key], message: 'unknown field' });
     return issues;
   }
   const pred = isPlainObject(event.pred) ? event.pred : {};
@@ -193,7 +246,8 @@ function validateData(schema: Schema, event: { readonly type: string; readonly v
       continue;
     }
     const type = m[1] as string;
-    if (spec.resources !== '*' && !spec.resources.includes(type)) issues.push({ path: ['data', key], message: `event type "${event.type}" does not write ${type}` });
+    if (spec.resources !== '*' && !spec.resources.includes(type))
+      issues.push({ path: ['data', key], message: `event type "${event.type}" does not write ${type}` });
     if (!isPlainObject(fields)) {
       issues.push({ path: ['data', key], message: 'must map field names to values' });
       continue;
@@ -211,7 +265,8 @@ function validateData(schema: Schema, event: { readonly type: string; readonly v
   for (const [key, fields] of Object.entries(pred)) {
     for (const field of Object.keys(isPlainObject(fields) ? fields : {})) {
       const written = data[key];
-      if (!isPlainObject(written) || !Object.hasOwn(written, field)) issues.push({ path: ['pred', key, field], message: 'pred names a field this event does not write' });
+      if (!isPlainObject(written) || !Object.hasOwn(written, field))
+        issues.push({ path: ['pred', key, field], message: 'pred names a field this event does not write' });
     }
   }
   return issues;

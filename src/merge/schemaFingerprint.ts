@@ -34,12 +34,22 @@ function computeFingerprint(schema: Schema): string {
   const resources: Record<string, Record<string, string>> = {};
   for (const [type, resource] of Object.entries(definition.resources)) {
     const fields: Record<string, string> = {};
-    for (const [field, spec] of Object.entries(resource.fields)) fields[field] = typeof spec === 'string' ? spec : spec.rule;
+    for (const [field, spec] of Object.entries(resource.fields))
+      fields[field] = typeof spec === 'string' ? spec : spec.rule;
     resources[type] = fields;
   }
   const events: Record<string, Json> = {};
-  for (const [type, spec] of Object.entries(definition.events)) events[type] = { v: spec.v, resources: spec.resources === '*' ? '*' : [...spec.resources].sort() };
+  for (const [type, spec] of Object.entries(definition.events))
+    events[type] = { v: spec.v, resources: spec.resources === '*' ? '*' : [...spec.resources].sort() };
   const rules: Record<string, Json> = {};
   for (const [name, rule] of Object.entries(definition.rules ?? {})) rules[name] = [...rule.laws].sort();
-  return hashCanonical(canonicalJson({ format: PROJECTION_FORMAT, resources, events, rules, revision: definition.revision ?? null }));
+  return hashCanonical(
+    canonicalJson({
+      format: PROJECTION_FORMAT,
+      resources,
+      events,
+      rules,
+      revision: definition.revision ?? null,
+    }),
+  );
 }

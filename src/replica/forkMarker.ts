@@ -24,7 +24,15 @@ const MAX_MESSAGE = 2000;
 /** The fork without its offered events. */
 export function forkSummaryOf(fork: QuarantinedFork): ForkSummary {
   const { site, seq, heldHash, offeredHash, offeredHead, message, detectedAt } = fork;
-  return { site, seq, heldHash, offeredHash, offeredHead: { seq: offeredHead.seq, hash: offeredHead.hash }, message, detectedAt };
+  return {
+    site,
+    seq,
+    heldHash,
+    offeredHash,
+    offeredHead: { seq: offeredHead.seq, hash: offeredHead.hash },
+    message,
+    detectedAt,
+  };
 }
 
 const isSeq = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) > 0;
@@ -32,12 +40,39 @@ const isSeq = (value: unknown): value is number => Number.isSafeInteger(value) &
 /** One entry of the marker, checked field by field; undefined when it is not one. */
 function forkOf(entry: unknown): QuarantinedFork | undefined {
   if (typeof entry !== 'object' || entry === null) return undefined;
-  const { site, seq, heldHash, offeredHash, offeredHead, message, detectedAt } = entry as Record<string, unknown>;
-  const head = (typeof offeredHead === 'object' && offeredHead !== null ? offeredHead : {}) as Record<string, unknown>;
-  if (!isSiteId(site) || !isSeq(seq) || !(heldHash === null || isEventHash(heldHash)) || !isEventHash(offeredHash)) return undefined;
-  if (!isSeq(head['seq']) || !isEventHash(head['hash']) || typeof message !== 'string' || message.length > MAX_MESSAGE) return undefined;
+  const { site, seq, heldHash, offeredHash, offeredHead, message, detectedAt } = entry as Record<
+    string,
+    unknown
+  >;
+  const head = (typeof offeredHead === 'object' && offeredHead !== null ? offeredHead : {}) as Record<
+    string,
+    unknown
+  >;
+  if (
+    !isSiteId(site) ||
+    !isSeq(seq) ||
+    !(heldHash === null || isEventHash(heldHash)) ||
+    !isEventHash(offeredHash)
+  )
+    return undefined;
+  if (
+    !isSeq(head['seq']) ||
+    !isEventHash(head['hash']) ||
+    typeof message !== 'string' ||
+    message.length > MAX_MESSAGE
+  )
+    return undefined;
   if (typeof detectedAt !== 'string' || Number.isNaN(Date.parse(detectedAt))) return undefined;
-  return { site, seq, heldHash, offeredHash, offeredHead: { seq: head['seq'], hash: head['hash'] }, offered: [], message, detectedAt };
+  return {
+    site,
+    seq,
+    heldHash,
+    offeredHash,
+    offeredHead: { seq: head['seq'], hash: head['hash'] },
+    offered: [],
+    message,
+    detectedAt,
+  };
 }
 
 /**
@@ -57,16 +92,30 @@ export async function readForkMarker(store: EventLog): Promise<ReadForks> {
     throw error;
   }
   if (value === undefined) return { forks: [] };
-  const damaged = (what: string): ChartlogError => new ChartlogError('STORE_CORRUPT', `the store's ${FORK_MARKER} marker ${what}: those forks are not listed (the peers holding the other histories will offer them again)`, { details: { marker: FORK_MARKER } });
-  const marker = (typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {}) as { readonly v?: Json; readonly forks?: Json };
+  const damaged = (what: string): ChartlogError =>
+    new ChartlogError(
+      'STORE_CORRUPT',
+      `the store's ${FORK_MARKER} marker ${what}: those forks are not listed (the peers holding the other histories will offer them again)`,
+      { details: { marker: FORK_MARKER } },
+    );
+  const marker = (typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {}) as {
+    readonly v?: Json;
+    readonly forks?: Json;
+  };
   const entries = marker.v === 1 ? marker.forks : undefined;
-  if (!Array.isArray(entries)) return { forks: [], damage: damaged('is not a list of forks this version understands') };
+  if (!Array.isArray(entries))
+    return { forks: [], damage: damaged('is not a list of forks this version understands') };
   const forks = entries.map(forkOf).filter((f): f is QuarantinedFork => f !== undefined);
   const unread = entries.length - forks.length;
-  return unread === 0 ? { forks } : { forks, damage: damaged(`holds ${unread} entr${unread === 1 ? 'y' : 'ies'} that could not be read`) };
+  return unread === 0
+    ? { forks }
+    : { forks, damage: damaged(`holds ${unread} entr${unread === 1 ? 'y' : 'ies'} that could not be read`) };
 }
 
 /** Keeps `forks` (their summaries, without the offered events) in the store; a store without markers keeps nothing. */
 export async function writeForkMarker(store: EventLog, forks: readonly QuarantinedFork[]): Promise<void> {
-  await store.putMarker?.(FORK_MARKER, forks.length === 0 ? undefined : ({ v: 1, forks: forks.map(forkSummaryOf) } as unknown as Json));
+  await store.putMarker?.(
+    FORK_MARKER,
+    forks.length === 0 ? undefined : ({ v: 1, forks: forks.map(forkSummaryOf) } as unknown as Json),
+  );
 }

@@ -70,9 +70,16 @@ export interface ForkQuarantine {
  * this site records on, the peer offers that chain from a later seq, and the first seq
  * that disagrees (and both hashes) moves with it.
  */
-export function sameOtherHistory(listed: QuarantinedFork, site: SiteId, offeredHashAt: (seq: number) => EventHash | undefined): boolean {
+export function sameOtherHistory(
+  listed: QuarantinedFork,
+  site: SiteId,
+  offeredHashAt: (seq: number) => EventHash | undefined,
+): boolean {
   if (listed.site !== site) return false;
-  return offeredHashAt(listed.seq) === listed.offeredHash || offeredHashAt(listed.offeredHead.seq) === listed.offeredHead.hash;
+  return (
+    offeredHashAt(listed.seq) === listed.offeredHash ||
+    offeredHashAt(listed.offeredHead.seq) === listed.offeredHead.hash
+  );
 }
 
 /**
@@ -83,7 +90,10 @@ export function sameOtherHistory(listed: QuarantinedFork, site: SiteId, offeredH
  * const quarantine = createForkQuarantine((fork) => pager.alert(fork.message), { known: await readForkMarker(store).forks });
  * ```
  */
-export function createForkQuarantine(onFork?: (fork: QuarantinedFork) => void, options: ForkQuarantineOptions = {}): ForkQuarantine {
+export function createForkQuarantine(
+  onFork?: (fork: QuarantinedFork) => void,
+  options: ForkQuarantineOptions = {},
+): ForkQuarantine {
   const maxPerSite = options.maxPerSite ?? MAX_FORKS_PER_SITE;
   const forks: QuarantinedFork[] = [];
   const listedOf = (site: SiteId): number => forks.reduce((n, f) => (f.site === site ? n + 1 : n), 0);
@@ -91,7 +101,14 @@ export function createForkQuarantine(onFork?: (fork: QuarantinedFork) => void, o
   return {
     list: () => forks.slice(),
     add(fork, offeredHashAt) {
-      const at = offeredHashAt ?? ((seq: number) => (seq === fork.seq ? fork.offeredHash : seq === fork.offeredHead.seq ? fork.offeredHead.hash : undefined));
+      const at =
+        offeredHashAt ??
+        ((seq: number) =>
+          seq === fork.seq
+            ? fork.offeredHash
+            : seq === fork.offeredHead.seq
+              ? fork.offeredHead.hash
+              : undefined);
       if (forks.some((listed) => sameOtherHistory(listed, fork.site, at))) return false;
       if (listedOf(fork.site) < maxPerSite) forks.push(fork);
       onFork?.(fork);

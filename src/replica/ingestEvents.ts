@@ -11,7 +11,14 @@ import { takeClaimedEncoding } from '../event/wireEvent.js';
 import type { EventLog } from '../store/eventLog.js';
 import { checkSiteRun, type RunEntry } from './checkSiteRun.js';
 import type { ForkQuarantine } from './forkQuarantine.js';
-import { identifyRefused, refusalCodeOf, type IngestRefusal, type IngestReport, type RefusalReason, type SkewReport } from '../sync/ingestReport.js';
+import {
+  identifyRefused,
+  refusalCodeOf,
+  type IngestRefusal,
+  type IngestReport,
+  type RefusalReason,
+  type SkewReport,
+} from '../sync/ingestReport.js';
 import type { Keyring } from './keyring.js';
 import { createRefusalCollector } from '../sync/refusalCollector.js';
 
@@ -61,7 +68,15 @@ export async function ingestEvents(ctx: IngestContext, input: unknown): Promise<
     refusals.add(refusal);
     if (refusal.site !== undefined && refusal.reason.code !== 'gap') refusedSites.add(refusal.site);
   };
-  const report = (): IngestOutcome => ({ accepted, duplicates, refused: refusals.summary(), refusedSites: [...refusedSites].sort(), skew, advanced, verified });
+  const report = (): IngestOutcome => ({
+    accepted,
+    duplicates,
+    refused: refusals.summary(),
+    refusedSites: [...refusedSites].sort(),
+    skew,
+    advanced,
+    verified,
+  });
   const skew: SkewReport[] = [];
   const advanced = new Set<SiteId>();
   const verified = new Map<SiteId, number>();
@@ -80,11 +95,26 @@ export async function ingestEvents(ctx: IngestContext, input: unknown): Promise<
     // An event decoded from a wire line may bring its canonical encoding, made natively
     // from the parsed event (never the bytes it arrived as): hashed without encoding again.
     const claimed = event === undefined ? undefined : takeClaimedEncoding(event);
-    const checked = event === undefined ? undefined : claimed !== undefined ? checkClaimedEncoding(event, claimed, checkOptions) : checkAndEncode(event, checkOptions);
+    const checked =
+      event === undefined
+        ? undefined
+        : claimed !== undefined
+          ? checkClaimedEncoding(event, claimed, checkOptions)
+          : checkAndEncode(event, checkOptions);
     if (event === undefined || checked === undefined || checked.hash === undefined) {
       const issues = checked?.issues ?? (owned.ok ? [] : owned.issues);
       const code = isOversize(issues) ? 'oversize' : 'malformed';
-      refuseItem({ index, ...identifyRefused(item), reason: { code, message: issues.slice(0, 5).map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ') } });
+      refuseItem({
+        index,
+        ...identifyRefused(item),
+        reason: {
+          code,
+          message: issues
+            .slice(0, 5)
+            .map((i) => `${formatPath(i.path)}: ${i.message}`)
+            .join('; '),
+        },
+      });
       return;
     }
     const entry: RunEntry = { index, event, hash: checked.hash, encoded: checked.encoded };
@@ -108,7 +138,8 @@ export async function ingestEvents(ctx: IngestContext, input: unknown): Promise<
     // Verified: each hash is the event's. Each is kept as the next event's `prev` string
     // (equal, checked above): a parsed event and its successor's `prev` would otherwise
     // hold two copies of it for good.
-    const hashAt = (i: number): EventHash => (run[i + 1]?.event.prev as EventHash | undefined) ?? (run[i] as RunEntry).hash;
+    const hashAt = (i: number): EventHash =>
+      (run[i + 1]?.event.prev as EventHash | undefined) ?? (run[i] as RunEntry).hash;
     for (let i = 0; i < run.length; i++) rememberHash((run[i] as RunEntry).event, hashAt(i));
     const head = await ctx.store.head(site);
     const first = (run[0] as RunEntry).event;
@@ -123,8 +154,22 @@ export async function ingestEvents(ctx: IngestContext, input: unknown): Promise<
       const last = run.length - 1;
       const offeredHead = { seq: (run[last] as RunEntry).event.seq, hash: hashAt(last) };
       // The offered chain's hash at a seq: of its events, or the `prev` before the first.
-      const offeredHashAt = (seq: number): EventHash | undefined => (seq === first.seq - 1 ? (first.prev ?? undefined) : seq >= first.seq && seq <= offeredHead.seq ? hashAt(seq - first.seq) : undefined);
-      const isNew = ctx.quarantine.add({ site, ...fork, offeredHead, offered: run.map((e) => e.event), detectedAt: new Date(ctx.wallClock()).toISOString() }, offeredHashAt);
+      const offeredHashAt = (seq: number): EventHash | undefined =>
+        seq === first.seq - 1
+          ? (first.prev ?? undefined)
+          : seq >= first.seq && seq <= offeredHead.seq
+            ? hashAt(seq - first.seq)
+            : undefined;
+      const isNew = ctx.quarantine.add(
+        {
+          site,
+          ...fork,
+          offeredHead,
+          offered: run.map((e) => e.event),
+          detectedAt: new Date(ctx.wallClock()).toISOString(),
+        },
+        offeredHashAt,
+      );
       // The other history of a fork already quarantined says nothing new about this site's
       // seqs: an operator has it, and may have let the site record on past where it forked.
       if (!isNew) verified.delete(site);
@@ -134,7 +179,9 @@ export async function ingestEvents(ctx: IngestContext, input: unknown): Promise<
     const last = run[run.length - 1] as RunEntry;
     // Only the last signature was verified: others are dropped rather than kept unchecked,
     // so a relay can never plant a bad signed head that later batches would be cut at.
-    const toStore = fresh.map((e) => (e === last || e.event.sig === undefined ? e.event : withoutSignature(e.event)));
+    const toStore = fresh.map((e) =>
+      e === last || e.event.sig === undefined ? e.event : withoutSignature(e.event),
+    );
     if (fresh.length === 0) toStore.push(last.event); // a duplicate may still bring a (verified) signature
     // Verified texts are canonical encodings: the store saves them without encoding again.
     // Only for what is appended (a duplicate's text is a slice of the message: not kept),
@@ -159,7 +206,15 @@ export async function ingestEvents(ctx: IngestContext, input: unknown): Promise<
     ctx.stored(added);
     for (const e of added) {
       const seen = ctx.clock.observe(e.hlc);
-      if (seen.skew) skew.push({ site, seq: e.seq, id: e.id, hlc: e.hlc, aheadMs: seen.skew.aheadMs, boundMs: seen.skew.boundMs });
+      if (seen.skew)
+        skew.push({
+          site,
+          seq: e.seq,
+          id: e.id,
+          hlc: e.hlc,
+          aheadMs: seen.skew.aheadMs,
+          boundMs: seen.skew.boundMs,
+        });
     }
     accepted += fresh.length;
     advanced.add(site);
@@ -168,7 +223,13 @@ export async function ingestEvents(ctx: IngestContext, input: unknown): Promise<
 }
 
 /** A fork between the offered run and the store, if any (the run's own chain is already verified). */
-async function findFork(store: EventLog, site: SiteId, overlap: readonly RunEntry[], fresh: readonly RunEntry[], headHash: EventHash | null): Promise<{ seq: number; heldHash: EventHash | null; offeredHash: EventHash; message: string } | undefined> {
+async function findFork(
+  store: EventLog,
+  site: SiteId,
+  overlap: readonly RunEntry[],
+  fresh: readonly RunEntry[],
+  headHash: EventHash | null,
+): Promise<{ seq: number; heldHash: EventHash | null; offeredHash: EventHash; message: string } | undefined> {
   const lastOverlap = overlap[overlap.length - 1];
   if (lastOverlap !== undefined) {
     // The run's chain is intact, so if its last overlapping event matches, every earlier one does.
@@ -177,13 +238,24 @@ async function findFork(store: EventLog, site: SiteId, overlap: readonly RunEntr
     for (const e of overlap) {
       const h = await store.get(site, e.event.seq);
       const heldHash = h === undefined ? null : eventHash(h);
-      if (heldHash !== e.hash) return { seq: e.event.seq, heldHash, offeredHash: e.hash, message: `fork: ${site} seq ${e.event.seq} is held as a different event (held ${String(heldHash).slice(0, 12)}…, offered ${e.hash.slice(0, 12)}…), and the offered chain is signed by ${site}'s key` };
+      if (heldHash !== e.hash)
+        return {
+          seq: e.event.seq,
+          heldHash,
+          offeredHash: e.hash,
+          message: `fork: ${site} seq ${e.event.seq} is held as a different event (held ${String(heldHash).slice(0, 12)}…, offered ${e.hash.slice(0, 12)}…), and the offered chain is signed by ${site}'s key`,
+        };
     }
     return undefined;
   }
   const first = fresh[0];
   if (first !== undefined && first.event.prev !== headHash) {
-    return { seq: first.event.seq, heldHash: headHash, offeredHash: first.hash, message: `fork: ${site} seq ${first.event.seq} chains onto a seq ${first.event.seq - 1} other than the one held here, and the offered chain is signed by ${site}'s key: ${site} has two histories` };
+    return {
+      seq: first.event.seq,
+      heldHash: headHash,
+      offeredHash: first.hash,
+      message: `fork: ${site} seq ${first.event.seq} chains onto a seq ${first.event.seq - 1} other than the one held here, and the offered chain is signed by ${site}'s key: ${site} has two histories`,
+    };
   }
   return undefined;
 }
@@ -193,13 +265,26 @@ async function findFork(store: EventLog, site: SiteId, overlap: readonly RunEntr
  * peers, decoded wire lines) are used as they are. Nesting is checked first, without
  * recursion: `structuredClone` and freezing recurse, and would overflow the stack.
  */
-function ownCopy(item: unknown): { readonly ok: true; readonly event: ChartEvent } | { readonly ok: false; readonly issues: readonly ValidationIssue[] } {
-  if (typeof item === 'object' && item !== null && Object.isFrozen(item) && Object.isFrozen((item as { data?: unknown }).data)) return { ok: true, event: item as ChartEvent };
+function ownCopy(
+  item: unknown,
+):
+  | { readonly ok: true; readonly event: ChartEvent }
+  | { readonly ok: false; readonly issues: readonly ValidationIssue[] } {
+  if (
+    typeof item === 'object' &&
+    item !== null &&
+    Object.isFrozen(item) &&
+    Object.isFrozen((item as { data?: unknown }).data)
+  )
+    return { ok: true, event: item as ChartEvent };
   try {
     const tooDeep = eventNestingIssue(item);
     if (tooDeep !== undefined) return { ok: false, issues: [tooDeep] };
     const copy: unknown = structuredClone(item);
-    return { ok: true, event: (typeof copy === 'object' && copy !== null ? freezeDeep(copy) : copy) as ChartEvent };
+    return {
+      ok: true,
+      event: (typeof copy === 'object' && copy !== null ? freezeDeep(copy) : copy) as ChartEvent,
+    };
   } catch {
     return { ok: false, issues: [{ path: [], message: 'not a JSON value' }] };
   }

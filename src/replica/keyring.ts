@@ -40,10 +40,16 @@ export function createKeyring(entries: Readonly<Record<string, PublicKeyInput>> 
     get: (site) => keys.get(site),
     has: (site) => keys.has(site),
     set(site, input) {
-      if (!isSiteId(site)) throw new ChartlogError('INVALID_OPTION', `not a site id: ${JSON.stringify(site)}`, { details: { site } });
+      if (!isSiteId(site))
+        throw new ChartlogError('INVALID_OPTION', `not a site id: ${JSON.stringify(site)}`, {
+          details: { site },
+        });
       const key = toPublicKey(site, input);
       const held = keys.get(site);
-      if (held !== undefined && !held.equals(key)) throw new ChartlogError('INVALID_OPTION', `${site} is already trusted with a different key`, { details: { site } });
+      if (held !== undefined && !held.equals(key))
+        throw new ChartlogError('INVALID_OPTION', `${site} is already trusted with a different key`, {
+          details: { site },
+        });
       keys.set(site, key);
     },
     sites: () => [...keys.keys()].sort() as SiteId[],
@@ -55,10 +61,23 @@ export function createKeyring(entries: Readonly<Record<string, PublicKeyInput>> 
 function toPublicKey(site: string, input: PublicKeyInput): KeyObject {
   let key: KeyObject;
   try {
-    key = typeof input === 'string' ? createPublicKey(input) : input.type === 'private' ? createPublicKey(input) : input;
+    key =
+      typeof input === 'string'
+        ? createPublicKey(input)
+        : input.type === 'private'
+          ? createPublicKey(input)
+          : input;
   } catch (cause) {
-    throw new ChartlogError('INVALID_OPTION', `the key given for ${site} is not a readable public key`, { cause, details: { site } });
+    throw new ChartlogError('INVALID_OPTION', `the key given for ${site} is not a readable public key`, {
+      cause,
+      details: { site },
+    });
   }
-  if (key.asymmetricKeyType !== 'ed25519') throw new ChartlogError('INVALID_OPTION', `the key given for ${site} is ${String(key.asymmetricKeyType)}, not Ed25519`, { details: { site } });
+  if (key.asymmetricKeyType !== 'ed25519')
+    throw new ChartlogError(
+      'INVALID_OPTION',
+      `the key given for ${site} is ${String(key.asymmetricKeyType)}, not Ed25519`,
+      { details: { site } },
+    );
   return key;
 }

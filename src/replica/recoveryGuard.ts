@@ -92,7 +92,8 @@ export interface RecoveryGuardOptions {
  * ```
  */
 export function createRecoveryGuard(options: RecoveryGuardOptions): RecoveryGuard {
-  let reason: RecoveryReason | undefined = options.resume?.reason ?? (options.restoredFromBackup ? 'restored-from-backup' : undefined);
+  let reason: RecoveryReason | undefined =
+    options.resume?.reason ?? (options.restoredFromBackup ? 'restored-from-backup' : undefined);
   let shownOwnSeq = options.resume?.shownOwnSeq ?? 0;
   let heldOwnSeq = options.held;
   // Peers heard with nothing more to give since recovery began ('' for an unnamed one).
@@ -146,9 +147,15 @@ export function createRecoveryGuard(options: RecoveryGuardOptions): RecoveryGuar
 /** The `REPLICA_RECOVERING` message: why `site` may not record, and what would let it. */
 export function describeRecovery(site: string, recovery: ReplicaRecovery): string {
   const { reason, shownOwnSeq, heldOwnSeq, waitingFor } = recovery;
-  if (reason === 'own-fork') return `${site} may not record: a peer holds a second history of ${site} signed with its key (see forks()); an operator must decide, then markRecovered()`;
-  const why = reason === 'restored-from-backup' ? 'it was restored from a backup' : `a peer gave back or showed its own events up to seq ${shownOwnSeq}`;
-  const missing = shownOwnSeq > heldOwnSeq ? `; it holds its own events to seq ${heldOwnSeq} of ${shownOwnSeq} shown` : '';
-  const waiting = waitingFor.length > 0 ? `; still to hear from ${waitingFor.join(', ')}` : '; waiting to hear from a peer';
+  if (reason === 'own-fork')
+    return `${site} may not record: a peer holds a second history of ${site} signed with its key (see forks()); an operator must decide, then markRecovered()`;
+  const why =
+    reason === 'restored-from-backup'
+      ? 'it was restored from a backup'
+      : `a peer gave back or showed its own events up to seq ${shownOwnSeq}`;
+  const missing =
+    shownOwnSeq > heldOwnSeq ? `; it holds its own events to seq ${heldOwnSeq} of ${shownOwnSeq} shown` : '';
+  const waiting =
+    waitingFor.length > 0 ? `; still to hear from ${waitingFor.join(', ')}` : '; waiting to hear from a peer';
   return `${site} may hold fewer of its own events than its peers (${why}${missing}${waiting}): sync with them first, or markRecovered() once an operator has checked`;
 }

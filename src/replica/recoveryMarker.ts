@@ -33,16 +33,31 @@ export async function readRecoveryMarker(store: EventLog): Promise<StoredRecover
   try {
     value = await store.getMarker(RECOVERY_MARKER);
   } catch (error) {
-    if (isChartlogError(error) && error.code === 'STORE_CORRUPT') return { reason: 'restored-from-backup', shownOwnSeq: 0 };
+    if (isChartlogError(error) && error.code === 'STORE_CORRUPT')
+      return { reason: 'restored-from-backup', shownOwnSeq: 0 };
     throw error;
   }
   if (value === undefined) return undefined;
-  const { reason, shownOwnSeq } = (typeof value === 'object' && value !== null ? value : {}) as { reason?: unknown; shownOwnSeq?: unknown };
-  if (typeof reason !== 'string' || !REASONS.includes(reason)) return { reason: 'restored-from-backup', shownOwnSeq: 0 };
-  return { reason: reason as RecoveryReason, shownOwnSeq: Number.isSafeInteger(shownOwnSeq) && (shownOwnSeq as number) > 0 ? (shownOwnSeq as number) : 0 };
+  const { reason, shownOwnSeq } = (typeof value === 'object' && value !== null ? value : {}) as {
+    reason?: unknown;
+    shownOwnSeq?: unknown;
+  };
+  if (typeof reason !== 'string' || !REASONS.includes(reason))
+    return { reason: 'restored-from-backup', shownOwnSeq: 0 };
+  return {
+    reason: reason as RecoveryReason,
+    shownOwnSeq:
+      Number.isSafeInteger(shownOwnSeq) && (shownOwnSeq as number) > 0 ? (shownOwnSeq as number) : 0,
+  };
 }
 
 /** Sets (or, with undefined, clears) the recovery marker; a store without markers keeps nothing. */
-export async function writeRecoveryMarker(store: EventLog, recovery: StoredRecovery | undefined): Promise<void> {
-  await store.putMarker?.(RECOVERY_MARKER, recovery === undefined ? undefined : { reason: recovery.reason, shownOwnSeq: recovery.shownOwnSeq });
+export async function writeRecoveryMarker(
+  store: EventLog,
+  recovery: StoredRecovery | undefined,
+): Promise<void> {
+  await store.putMarker?.(
+    RECOVERY_MARKER,
+    recovery === undefined ? undefined : { reason: recovery.reason, shownOwnSeq: recovery.shownOwnSeq },
+  );
 }

@@ -13,7 +13,11 @@ import { DEFAULT_MAX_EVENT_BYTES } from '../event/validateEvent.js';
 import type { Schema } from '../merge/schema.js';
 import type { EventLog, VersionVector } from '../store/eventLog.js';
 import type { ProjectionProgress } from '../store/storeProjection.js';
-import { generateSyncMessage as generateStep, syncRanges, type SyncOptions } from '../sync/generateSyncMessage.js';
+import {
+  generateSyncMessage as generateStep,
+  syncRanges,
+  type SyncOptions,
+} from '../sync/generateSyncMessage.js';
 import { receiveSyncMessage as receiveStep } from '../sync/receiveSyncMessage.js';
 import { parseSyncMessage, type SyncMessage } from '../sync/syncMessage.js';
 import { stopAskingForRefused, type SyncState } from '../sync/syncState.js';
@@ -189,10 +193,12 @@ export interface Replica {
  * ```
  */
 export async function createReplica(options: ReplicaOptions): Promise<Replica> {
-  if (!isSiteId(options.site)) throw new ChartlogError('INVALID_OPTION', `not a site id: ${JSON.stringify(options.site)}`);
+  if (!isSiteId(options.site))
+    throw new ChartlogError('INVALID_OPTION', `not a site id: ${JSON.stringify(options.site)}`);
   const site = options.site;
   const { store, keys } = options;
-  if (!createPublicKey(keys.privateKey).equals(keys.publicKey)) throw new ChartlogError('INVALID_OPTION', 'keys.privateKey does not belong to keys.publicKey');
+  if (!createPublicKey(keys.privateKey).equals(keys.publicKey))
+    throw new ChartlogError('INVALID_OPTION', 'keys.privateKey does not belong to keys.publicKey');
   const keyring = options.keyring ?? createKeyring();
   keyring.set(site, keys.publicKey);
   const signEvery = options.signEvery ?? 256;
@@ -213,7 +219,10 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
   );
   const serial = createSerialQueue();
 
-  const projection = await openReplicaProjection(store, options.schema, { cacheBytes: options.cacheBytes, onProgress: options.onProgress });
+  const projection = await openReplicaProjection(store, options.schema, {
+    cacheBytes: options.cacheBytes,
+    onProgress: options.onProgress,
+  });
   const chart = projection.chart;
   const maxHlc = projection.latestStamp;
   const clock = options.clock ?? createHybridClock();
@@ -228,13 +237,26 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
   const reopenWriter = async (): Promise<void> => {
     const head = await store.head(site);
     ownHead = head.seq > 0 ? await store.get(site, head.seq) : undefined;
-    writer = createEventWriter({ site, clock, head, maxBytes: maxEventBytes, encodings, ...(integrity ? { signing: { privateKey: keys.privateKey, every: signEvery } } : {}) });
+    writer = createEventWriter({
+      site,
+      clock,
+      head,
+      maxBytes: maxEventBytes,
+      encodings,
+      ...(integrity ? { signing: { privateKey: keys.privateKey, every: signEvery } } : {}),
+    });
   };
   await reopenWriter();
   const ownSeq = (): number => ownHead?.seq ?? 0;
   // A recovery an earlier run kept in the store goes on: a restart must not clear it.
   const resume = await readRecoveryMarker(store);
-  const guard = createRecoveryGuard({ site, held: ownSeq(), restoredFromBackup: options.restoredFromBackup === true, ...(resume !== undefined ? { resume } : {}), peers: () => options.recoveryPeers ?? keyring.sites() });
+  const guard = createRecoveryGuard({
+    site,
+    held: ownSeq(),
+    restoredFromBackup: options.restoredFromBackup === true,
+    ...(resume !== undefined ? { resume } : {}),
+    peers: () => options.recoveryPeers ?? keyring.sites(),
+  });
   let kept = JSON.stringify(resume ?? null);
   // Called (inside the serial queue) after anything that may move the guard in or out of recovery.
   const keepRecovery = async (): Promise<void> => {
@@ -246,7 +268,17 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
   };
   await keepRecovery();
 
-  const ctx = { store, stored: projection.stored, keyring, clock, quarantine, maxEventBytes, wallClock, requireSignatures: integrity, ...(options.maxRefusalExamples !== undefined ? { maxRefusalExamples: options.maxRefusalExamples } : {}) };
+  const ctx = {
+    store,
+    stored: projection.stored,
+    keyring,
+    clock,
+    quarantine,
+    maxEventBytes,
+    wallClock,
+    requireSignatures: integrity,
+    ...(options.maxRefusalExamples !== undefined ? { maxRefusalExamples: options.maxRefusalExamples } : {}),
+  };
   const ingestNow = async (events: unknown): Promise<IngestReport> => {
     const heldBefore = ownSeq();
     const { advanced, verified, ...report } = await ingestEvents(ctx, events);
@@ -283,7 +315,10 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
     recordAll: (drafts) =>
       serial(async () => {
         const recovery = guard.recovery;
-        if (recovery !== undefined) throw new ChartlogError('REPLICA_RECOVERING', describeRecovery(site, recovery), { details: { site, ...recovery } });
+        if (recovery !== undefined)
+          throw new ChartlogError('REPLICA_RECOVERING', describeRecovery(site, recovery), {
+            details: { site, ...recovery },
+          });
         const events = writer.appendAll(drafts);
         try {
           await store.append(events, { encodings });
@@ -296,8 +331,10 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
         guard.held(ownSeq());
         return events;
       }),
-    conflicts: (conflictOptions) => readConflicts(chart, async (w) => (await store.get(w.site, w.seq))?.author, conflictOptions),
-    history: async (stream, resource, field) => historyOf(chart.state(stream), await store.readStream(stream), chart.schema, resource, field),
+    conflicts: (conflictOptions) =>
+      readConflicts(chart, async (w) => (await store.get(w.site, w.seq))?.author, conflictOptions),
+    history: async (stream, resource, field) =>
+      historyOf(chart.state(stream), await store.readStream(stream), chart.schema, resource, field),
     ingest: (events) => serial(() => ingestNow(events)),
     signHead: () =>
       serial(async () => {
@@ -312,8 +349,13 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
       await replica.signHead();
       const vector = await store.versionVector();
       const runs = new Map<string, ChartEvent[]>();
-      for (const r of syncRanges(state, vector, syncOptions)) runs.set(r.site, await store.readSite(r.site, r.from, r.to - r.from + 1));
-      return generateStep({ vector, events: (r) => runs.get(r.site) ?? [] }, state, integrity ? syncOptions : { ...syncOptions, signedHeads: false });
+      for (const r of syncRanges(state, vector, syncOptions))
+        runs.set(r.site, await store.readSite(r.site, r.from, r.to - r.from + 1));
+      return generateStep(
+        { vector, events: (r) => runs.get(r.site) ?? [] },
+        state,
+        integrity ? syncOptions : { ...syncOptions, signedHeads: false },
+      );
     },
     async receiveSyncMessage(state, message) {
       const [afterReceive, received] = receiveStep(state, parseSyncMessage(message));
@@ -335,4 +377,3 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
   };
   return replica;
 }
-

@@ -32,9 +32,17 @@ export interface ReplicaProjectionOptions {
  * everything it holds, which the replica feeds after each append: correct, but it holds
  * every event in memory and rebuilds at every open.
  */
-export async function openReplicaProjection(store: EventLog, schema: Schema, options: ReplicaProjectionOptions = {}): Promise<ReplicaProjection> {
+export async function openReplicaProjection(
+  store: EventLog,
+  schema: Schema,
+  options: ReplicaProjectionOptions = {},
+): Promise<ReplicaProjection> {
   if (store.openProjection !== undefined) {
-    const chart = await store.openProjection({ schema, ...(options.cacheBytes !== undefined ? { cacheBytes: options.cacheBytes } : {}), ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}) });
+    const chart = await store.openProjection({
+      schema,
+      ...(options.cacheBytes !== undefined ? { cacheBytes: options.cacheBytes } : {}),
+      ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
+    });
     return { chart, stored: () => undefined, latestStamp: chart.latestStamp as Hlc | undefined };
   }
   const chart = createChart({ schema });

@@ -3,7 +3,12 @@ import type { ChartEvent } from '../event/chartEvent.js';
 import type { SiteHead } from '../event/eventWriter.js';
 import type { EncodingHandover } from '../event/encodingHandover.js';
 import type { EventHash, SiteId } from '../event/ids.js';
-import { checkAndEncode, DEFAULT_MAX_EVENT_BYTES, isOversize, type CheckedEvent } from '../event/validateEvent.js';
+import {
+  checkAndEncode,
+  DEFAULT_MAX_EVENT_BYTES,
+  isOversize,
+  type CheckedEvent,
+} from '../event/validateEvent.js';
 
 /** What a store holds at one `(site, seq)`: enough to tell a duplicate from a fork. */
 export interface StoredRef {
@@ -54,9 +59,17 @@ export interface AppendPlan {
 }
 
 /** {@link checkAndEncode}, or the encoding a writer or ingest handed over for the event when it is within the size limit. */
-function checkOrReuse(event: ChartEvent, options: { maxBytes?: number }, encodings: EncodingHandover | undefined): CheckedEvent {
+function checkOrReuse(
+  event: ChartEvent,
+  options: { maxBytes?: number },
+  encodings: EncodingHandover | undefined,
+): CheckedEvent {
   const known = encodings?.take(event);
-  if (known !== undefined && Buffer.byteLength(known.encoded, 'utf8') <= (options.maxBytes ?? DEFAULT_MAX_EVENT_BYTES)) return { issues: [], encoded: known.encoded, hash: known.hash };
+  if (
+    known !== undefined &&
+    Buffer.byteLength(known.encoded, 'utf8') <= (options.maxBytes ?? DEFAULT_MAX_EVENT_BYTES)
+  )
+    return { issues: [], encoded: known.encoded, hash: known.hash };
   return checkAndEncode(event, options);
 }
 
@@ -83,8 +96,15 @@ export interface PlanAppendOptions {
  * @throws ChartlogError `MALFORMED_EVENT` / `OVERSIZE` (with `issues`), `SEQ_GAP`,
  *   `CHAIN_BROKEN` or `FORK`; `details` names the batch `index`, `site` and `seq`.
  */
-export function planAppend(events: readonly ChartEvent[], view: AppendView, options: PlanAppendOptions = {}): AppendPlan {
-  if (!Array.isArray(events)) throw new ChartlogError('MALFORMED_EVENT', 'append takes an array of events', { issues: [{ path: [], message: 'not an array' }] });
+export function planAppend(
+  events: readonly ChartEvent[],
+  view: AppendView,
+  options: PlanAppendOptions = {},
+): AppendPlan {
+  if (!Array.isArray(events))
+    throw new ChartlogError('MALFORMED_EVENT', 'append takes an array of events', {
+      issues: [{ path: [], message: 'not an array' }],
+    });
   const validateOptions = options.maxEventBytes === undefined ? {} : { maxBytes: options.maxEventBytes };
   const heads = new Map<SiteId, SiteHead>();
   // Events planned in this batch, per site by seq, so an in-batch repeat is a duplicate.
@@ -100,10 +120,14 @@ export function planAppend(events: readonly ChartEvent[], view: AppendView, opti
     if (checked.encoded === undefined) {
       const oversize = isOversize(issues);
       const at = describeAt(event);
-      throw new ChartlogError(oversize ? 'OVERSIZE' : 'MALFORMED_EVENT', `${oversize ? 'event too large' : 'malformed event'} at batch index ${index}${at}; nothing was stored`, {
-        issues,
-        details: { index, ...siteSeq(event) },
-      });
+      throw new ChartlogError(
+        oversize ? 'OVERSIZE' : 'MALFORMED_EVENT',
+        `${oversize ? 'event too large' : 'malformed event'} at batch index ${index}${at}; nothing was stored`,
+        {
+          issues,
+          details: { index, ...siteSeq(event) },
+        },
+      );
     }
     const { site, seq } = event;
     const storedHead = view.head(site);
@@ -111,12 +135,22 @@ export function planAppend(events: readonly ChartEvent[], view: AppendView, opti
     const { hash, encoded } = checked;
 
     if (seq <= head.seq) {
-      const ref = seq <= storedHead.seq ? view.stored(site, seq) : plannedRef(fresh, planned.get(site)?.get(seq));
-      if (ref === undefined) throw new ChartlogError('STORE_CORRUPT', `the store reports ${site} up to seq ${storedHead.seq} but holds no event at seq ${seq}`, { details: { site, seq } });
+      const ref =
+        seq <= storedHead.seq ? view.stored(site, seq) : plannedRef(fresh, planned.get(site)?.get(seq));
+      if (ref === undefined)
+        throw new ChartlogError(
+          'STORE_CORRUPT',
+          `the store reports ${site} up to seq ${storedHead.seq} but holds no event at seq ${seq}`,
+          { details: { site, seq } },
+        );
       if (ref.hash !== hash) {
-        throw new ChartlogError('FORK', `fork: ${site} seq ${seq} is already held as a different event (held ${ref.hash.slice(0, 12)}…, offered ${hash.slice(0, 12)}…, batch index ${index}); nothing was stored`, {
-          details: { index, site, seq, id: event.id, heldHash: ref.hash, offeredHash: hash },
-        });
+        throw new ChartlogError(
+          'FORK',
+          `fork: ${site} seq ${seq} is already held as a different event (held ${ref.hash.slice(0, 12)}…, offered ${hash.slice(0, 12)}…, batch index ${index}); nothing was stored`,
+          {
+            details: { index, site, seq, id: event.id, heldHash: ref.hash, offeredHash: hash },
+          },
+        );
       }
       duplicates++;
       if (event.sig !== undefined && !ref.signed) {
@@ -129,14 +163,22 @@ export function planAppend(events: readonly ChartEvent[], view: AppendView, opti
       continue;
     }
     if (seq !== head.seq + 1) {
-      throw new ChartlogError('SEQ_GAP', `gap: ${site} seq ${seq} offered where seq ${head.seq + 1} is next (batch index ${index}); nothing was stored`, {
-        details: { index, site, seq, expected: head.seq + 1 },
-      });
+      throw new ChartlogError(
+        'SEQ_GAP',
+        `gap: ${site} seq ${seq} offered where seq ${head.seq + 1} is next (batch index ${index}); nothing was stored`,
+        {
+          details: { index, site, seq, expected: head.seq + 1 },
+        },
+      );
     }
     if (event.prev !== head.hash) {
-      throw new ChartlogError('CHAIN_BROKEN', `broken chain: ${site} seq ${seq} names prev ${String(event.prev).slice(0, 12)}… but seq ${head.seq} hashes to ${String(head.hash).slice(0, 12)}… (batch index ${index}); nothing was stored`, {
-        details: { index, site, seq, prev: event.prev, expected: head.hash },
-      });
+      throw new ChartlogError(
+        'CHAIN_BROKEN',
+        `broken chain: ${site} seq ${seq} names prev ${String(event.prev).slice(0, 12)}… but seq ${head.seq} hashes to ${String(head.hash).slice(0, 12)}… (batch index ${index}); nothing was stored`,
+        {
+          details: { index, site, seq, prev: event.prev, expected: head.hash },
+        },
+      );
     }
     let bySeq = planned.get(site);
     if (!bySeq) planned.set(site, (bySeq = new Map()));
@@ -152,12 +194,16 @@ export function planAppend(events: readonly ChartEvent[], view: AppendView, opti
  * asynchronous adapter must look up before calling {@link planAppend}. Events that fail
  * validation are skipped (planAppend reports them).
  */
-export function takenPositions(events: readonly ChartEvent[], head: (site: SiteId) => SiteHead): { site: SiteId; seq: number }[] {
+export function takenPositions(
+  events: readonly ChartEvent[],
+  head: (site: SiteId) => SiteHead,
+): { site: SiteId; seq: number }[] {
   const out: { site: SiteId; seq: number }[] = [];
   if (!Array.isArray(events)) return out;
   for (const e of events as readonly unknown[]) {
     const at = siteSeq(e);
-    if (typeof at.site === 'string' && typeof at.seq === 'number' && at.seq <= head(at.site as SiteId).seq) out.push({ site: at.site as SiteId, seq: at.seq });
+    if (typeof at.site === 'string' && typeof at.seq === 'number' && at.seq <= head(at.site as SiteId).seq)
+      out.push({ site: at.site as SiteId, seq: at.seq });
   }
   return out;
 }

@@ -25,7 +25,11 @@ export interface FoldIntoProjectionOptions {
  * rebuild (groups are whole streams) and of a catch-up (groups are pages of events
  * stored without the projection). Holds one batch at a time. Returns the events folded.
  */
-export function foldIntoProjection(projector: Projector, groups: Iterable<readonly ChartEvent[]>, options: FoldIntoProjectionOptions): number {
+export function foldIntoProjection(
+  projector: Projector,
+  groups: Iterable<readonly ChartEvent[]>,
+  options: FoldIntoProjectionOptions,
+): number {
   const batchEvents = options.batchEvents ?? 20_000;
   const now = options.now ?? (() => performance.now());
   const started = now();

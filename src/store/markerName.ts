@@ -13,7 +13,11 @@ export const MARKER_NAME_PATTERN = /^[a-z][a-z0-9.]{0,63}$/;
  */
 export function checkMarkerName(name: string): string {
   if (typeof name !== 'string' || !MARKER_NAME_PATTERN.test(name)) {
-    throw new ChartlogError('INVALID_OPTION', `not a marker name (${String(MARKER_NAME_PATTERN)}): ${JSON.stringify(name)}`, { details: { name } });
+    throw new ChartlogError(
+      'INVALID_OPTION',
+      `not a marker name (${String(MARKER_NAME_PATTERN)}): ${JSON.stringify(name)}`,
+      { details: { name } },
+    );
   }
   return name;
 }

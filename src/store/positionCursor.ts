@@ -18,7 +18,11 @@ export function formatPositionCursor(position: number): string {
 export function parsePositionCursor(cursor: string | undefined): number {
   if (cursor === undefined) return 0;
   if (typeof cursor !== 'string' || !/^(0|[1-9]\d{0,15})$/.test(cursor)) {
-    throw new ChartlogError('INVALID_OPTION', `not a readAll cursor of this store: ${JSON.stringify(cursor)}`, { details: { cursor } });
+    throw new ChartlogError(
+      'INVALID_OPTION',
+      `not a readAll cursor of this store: ${JSON.stringify(cursor)}`,
+      { details: { cursor } },
+    );
   }
   return Number(cursor);
 }
@@ -29,14 +33,20 @@ export function parsePositionCursor(cursor: string | undefined): number {
  */
 export function checkLimit(limit: number | undefined, fallback: number): number {
   if (limit === undefined) return fallback;
-  if (!Number.isSafeInteger(limit) || limit < 1) throw new ChartlogError('INVALID_OPTION', `limit must be a positive integer, got ${String(limit)}`, { details: { limit } });
+  if (!Number.isSafeInteger(limit) || limit < 1)
+    throw new ChartlogError('INVALID_OPTION', `limit must be a positive integer, got ${String(limit)}`, {
+      details: { limit },
+    });
   return limit;
 }
 
 /** Checks a `fromSeq` argument: `undefined` (or anything below 1) means seq 1. */
 export function checkFromSeq(fromSeq: number | undefined): number {
   if (fromSeq === undefined) return 1;
-  if (typeof fromSeq !== 'number' || Number.isNaN(fromSeq)) throw new ChartlogError('INVALID_OPTION', `fromSeq must be a number, got ${String(fromSeq)}`, { details: { fromSeq } });
+  if (typeof fromSeq !== 'number' || Number.isNaN(fromSeq))
+    throw new ChartlogError('INVALID_OPTION', `fromSeq must be a number, got ${String(fromSeq)}`, {
+      details: { fromSeq },
+    });
   return Math.max(1, Math.ceil(fromSeq));
 }
 

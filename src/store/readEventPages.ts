@@ -19,7 +19,10 @@ export interface ReadEventPagesOptions {
  * for await (const page of readEventPages(log)) chart.apply(page);
  * ```
  */
-export async function* readEventPages(log: EventLog, options: ReadEventPagesOptions = {}): AsyncGenerator<readonly ChartEvent[], void, undefined> {
+export async function* readEventPages(
+  log: EventLog,
+  options: ReadEventPagesOptions = {},
+): AsyncGenerator<readonly ChartEvent[], void, undefined> {
   let cursor = options.after;
   for (;;) {
     const page = await log.readAll(cursor, options.pageSize ?? 1000);

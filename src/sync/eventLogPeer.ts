@@ -43,10 +43,17 @@ export interface EventLogPeerOptions {
 export function createEventLogPeer(log: EventLog, options: EventLogPeerOptions = {}): SyncEndpoint {
   return {
     site: options.name ?? 'hub',
-    async generateSyncMessage(state: SyncState, syncOptions: SyncOptions = {}): Promise<[SyncState, SyncMessage | null]> {
+    async generateSyncMessage(
+      state: SyncState,
+      syncOptions: SyncOptions = {},
+    ): Promise<[SyncState, SyncMessage | null]> {
       const vector = await log.versionVector();
       const ranges = syncRanges(state, vector, syncOptions);
-      const runs = new Map(await Promise.all(ranges.map(async (r) => [r.site, await log.readSite(r.site, r.from, r.to - r.from + 1)] as const)));
+      const runs = new Map(
+        await Promise.all(
+          ranges.map(async (r) => [r.site, await log.readSite(r.site, r.from, r.to - r.from + 1)] as const),
+        ),
+      );
       return generateStep({ vector, events: (r) => runs.get(r.site) ?? [] }, state, syncOptions);
     },
     async receiveSyncMessage(state: SyncState, message: unknown): Promise<[SyncState, IngestReport]> {
@@ -90,5 +97,11 @@ async function appendRuns(log: EventLog, events: readonly ChartEvent[]): Promise
       }
     }
   }
-  return { accepted, duplicates, refused: refused.summary(), refusedSites: [...refusedSites].sort(), skew: [] };
+  return {
+    accepted,
+    duplicates,
+    refused: refused.summary(),
+    refusedSites: [...refusedSites].sort(),
+    skew: [],
+  };
 }

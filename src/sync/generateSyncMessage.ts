@@ -79,7 +79,11 @@ export function syncRanges(state: SyncState, vector: VersionVector, options: Syn
  * if (message) send(encodeSyncMessage(message));
  * ```
  */
-export function generateSyncMessage(source: SyncSource, state: SyncState, options: SyncOptions = {}): [SyncState, SyncMessage | null] {
+export function generateSyncMessage(
+  source: SyncSource,
+  state: SyncState,
+  options: SyncOptions = {},
+): [SyncState, SyncMessage | null] {
   const { maxEvents, maxBytes } = { ...DEFAULTS, ...options };
   const signedHeads = options.signedHeads ?? true;
   const lines: string[] = [];
@@ -133,7 +137,10 @@ export function generateSyncMessage(source: SyncSource, state: SyncState, option
     !vectorsEqual(vector, state.lastSentVector) ||
     (state.heard && (state.theirView === null || !vectorsEqual(vector, state.theirView)));
   if (!mustSpeak) return [state, null];
-  const message: SyncMessage = sent === null ? { protocol: SYNC_PROTOCOL_VERSION, vector, events } : { protocol: SYNC_PROTOCOL_VERSION, vector, known: sent, events };
+  const message: SyncMessage =
+    sent === null
+      ? { protocol: SYNC_PROTOCOL_VERSION, vector, events }
+      : { protocol: SYNC_PROTOCOL_VERSION, vector, known: sent, events };
   rememberEventLines(message, lines);
   return [{ ...state, sent, lastSentVector: vector, heard: false }, message];
 }

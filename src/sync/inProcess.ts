@@ -52,7 +52,15 @@ export interface SyncReport {
   readonly eventBytes: number;
 }
 
-const EMPTY: SyncReport = { rounds: 0, messages: 0, accepted: 0, duplicates: 0, refused: NO_REFUSALS, bytes: 0, eventBytes: 0 };
+const EMPTY: SyncReport = {
+  rounds: 0,
+  messages: 0,
+  accepted: 0,
+  duplicates: 0,
+  refused: NO_REFUSALS,
+  bytes: 0,
+  eventBytes: 0,
+};
 
 /**
  * Syncs two endpoints in process, as one connection: fresh sync states, then rounds of
@@ -66,7 +74,11 @@ const EMPTY: SyncReport = { rounds: 0, messages: 0, accepted: 0, duplicates: 0, 
  * const report = await syncPair(practice, hospital);
  * ```
  */
-export async function syncPair(a: SyncEndpoint, b: SyncEndpoint, options: SyncPairOptions = {}): Promise<SyncReport> {
+export async function syncPair(
+  a: SyncEndpoint,
+  b: SyncEndpoint,
+  options: SyncPairOptions = {},
+): Promise<SyncReport> {
   const maxRounds = options.maxRounds ?? 1000;
   const wire = options.wire ?? true;
   const link: SyncLink = options.link ?? ((m) => [m]);
@@ -88,15 +100,28 @@ export async function syncPair(a: SyncEndpoint, b: SyncEndpoint, options: SyncPa
       bytes = Buffer.byteLength(text, 'utf8');
       eventBytes = canonicalBytesOf(message, bytes);
     }
-    report = { ...report, messages: report.messages + 1, bytes: report.bytes + bytes, eventBytes: report.eventBytes + eventBytes };
+    report = {
+      ...report,
+      messages: report.messages + 1,
+      bytes: report.bytes + bytes,
+      eventBytes: report.eventBytes + eventBytes,
+    };
     for (const delivered of link(message, from.site, to.site)) {
-      const [received, ingest] = await to.receiveSyncMessage(states.get(to) as SyncState, wire ? decodeSyncMessageText(delivered === message ? text : [...syncMessageLines(delivered)].join('')) : delivered);
+      const [received, ingest] = await to.receiveSyncMessage(
+        states.get(to) as SyncState,
+        wire
+          ? decodeSyncMessageText(delivered === message ? text : [...syncMessageLines(delivered)].join(''))
+          : delivered,
+      );
       states.set(to, received);
       report = {
         ...report,
         accepted: report.accepted + ingest.accepted,
         duplicates: report.duplicates + ingest.duplicates,
-        refused: addRefusals(report.refused, mapRefusals(ingest.refused, (r) => ({ ...r, receiver: to.site }))),
+        refused: addRefusals(
+          report.refused,
+          mapRefusals(ingest.refused, (r) => ({ ...r, receiver: to.site })),
+        ),
       };
     }
     return true;
@@ -106,7 +131,11 @@ export async function syncPair(a: SyncEndpoint, b: SyncEndpoint, options: SyncPa
     const answered = await step(b, a);
     if (!spoke && !answered) return { ...report, rounds: round };
   }
-  throw new ChartlogError('SYNC_NOT_QUIET', `${a.site} and ${b.site} still syncing after ${maxRounds} rounds (${report.refused.count} refusals)`, { details: { refused: report.refused.examples.slice(0, 10) } });
+  throw new ChartlogError(
+    'SYNC_NOT_QUIET',
+    `${a.site} and ${b.site} still syncing after ${maxRounds} rounds (${report.refused.count} refusals)`,
+    { details: { refused: report.refused.examples.slice(0, 10) } },
+  );
 }
 
 /**
@@ -118,7 +147,8 @@ function canonicalBytesOf(message: SyncMessage, messageBytes: number): number {
   const events = message.events;
   if (events.length === 0) return 0;
   let framing = events.length * '{"e":}\n'.length;
-  for (const e of events) if (e.sig !== undefined) framing += Buffer.byteLength(`,"sig":${JSON.stringify(e.sig)}`, 'utf8');
+  for (const e of events)
+    if (e.sig !== undefined) framing += Buffer.byteLength(`,"sig":${JSON.stringify(e.sig)}`, 'utf8');
   const header = Buffer.byteLength([...syncMessageLines({ ...message, events: [] })].join(''), 'utf8');
   return messageBytes - header - framing;
 }
@@ -142,8 +172,13 @@ export interface SyncReplicasOptions extends SyncPairOptions {
  * await syncReplicas([practiceA, practiceB, hospital], { links: [[2, 0], [2, 1]] });
  * ```
  */
-export async function syncReplicas(endpoints: readonly SyncEndpoint[], options: SyncReplicasOptions = {}): Promise<SyncReport & { readonly passes: number }> {
-  const links = options.links ?? endpoints.flatMap((_, i) => endpoints.slice(i + 1).map((__, k) => [i, i + 1 + k] as const));
+export async function syncReplicas(
+  endpoints: readonly SyncEndpoint[],
+  options: SyncReplicasOptions = {},
+): Promise<SyncReport & { readonly passes: number }> {
+  const links =
+    options.links ??
+    endpoints.flatMap((_, i) => endpoints.slice(i + 1).map((__, k) => [i, i + 1 + k] as const));
   const maxPasses = options.maxPasses ?? endpoints.length + 1;
   let total = EMPTY;
   for (let pass = 1; pass <= maxPasses; pass++) {
@@ -151,12 +186,24 @@ export async function syncReplicas(endpoints: readonly SyncEndpoint[], options: 
     for (const [i, j] of links) {
       const a = endpoints[i];
       const b = endpoints[j];
-      if (a === undefined || b === undefined) throw new ChartlogError('INVALID_OPTION', `no endpoint for link [${i}, ${j}]`);
+      if (a === undefined || b === undefined)
+        throw new ChartlogError('INVALID_OPTION', `no endpoint for link [${i}, ${j}]`);
       const r = await syncPair(a, b, options);
       moved += r.accepted;
-      total = { rounds: total.rounds + r.rounds, messages: total.messages + r.messages, accepted: total.accepted + r.accepted, duplicates: total.duplicates + r.duplicates, refused: addRefusals(total.refused, r.refused), bytes: total.bytes + r.bytes, eventBytes: total.eventBytes + r.eventBytes };
+      total = {
+        rounds: total.rounds + r.rounds,
+        messages: total.messages + r.messages,
+        accepted: total.accepted + r.accepted,
+        duplicates: total.duplicates + r.duplicates,
+        refused: addRefusals(total.refused, r.refused),
+        bytes: total.bytes + r.bytes,
+        eventBytes: total.eventBytes + r.eventBytes,
+      };
     }
     if (moved === 0) return { ...total, passes: pass };
   }
-  throw new ChartlogError('SYNC_NOT_QUIET', `still moving events after ${maxPasses} passes over ${links.length} links`);
+  throw new ChartlogError(
+    'SYNC_NOT_QUIET',
+    `still moving events after ${maxPasses} passes over ${links.length} links`,
+  );
 }

@@ -3,7 +3,8 @@ import type { Hlc } from '../event/hlc.js';
 import type { SiteId } from '../event/ids.js';
 
 /** Why ingest refused an event (docs/architecture.md, "Replication"). */
-export type RefusalCode = 'malformed' | 'bad-signature' | 'unknown-site-key' | 'broken-chain' | 'gap' | 'fork' | 'oversize';
+export type RefusalCode =
+  'malformed' | 'bad-signature' | 'unknown-site-key' | 'broken-chain' | 'gap' | 'fork' | 'oversize';
 
 /** A refusal reason: a code to branch on and a message to show an operator. */
 export interface RefusalReason {
@@ -77,10 +78,20 @@ export interface IngestReport {
 }
 
 /** No refusals. */
-export const NO_REFUSALS: RefusalSummary<never> = Object.freeze({ count: 0, byCode: Object.freeze({}), examples: Object.freeze([]) });
+export const NO_REFUSALS: RefusalSummary<never> = Object.freeze({
+  count: 0,
+  byCode: Object.freeze({}),
+  examples: Object.freeze([]),
+});
 
 /** The empty report. */
-export const EMPTY_INGEST_REPORT: IngestReport = Object.freeze({ accepted: 0, duplicates: 0, refused: NO_REFUSALS, refusedSites: Object.freeze([]), skew: Object.freeze([]) });
+export const EMPTY_INGEST_REPORT: IngestReport = Object.freeze({
+  accepted: 0,
+  duplicates: 0,
+  refused: NO_REFUSALS,
+  refusedSites: Object.freeze([]),
+  skew: Object.freeze([]),
+});
 
 const BY_ERROR_CODE: Partial<Record<ChartlogErrorCode, RefusalCode>> = {
   MALFORMED_EVENT: 'malformed',

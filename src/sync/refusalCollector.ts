@@ -29,7 +29,9 @@ export interface RefusalCollector<R extends IngestRefusal = IngestRefusal> {
  * refusals.summary(); // { count: 1, byCode: { malformed: 1 }, examples: [{ index: 7, … }] }
  * ```
  */
-export function createRefusalCollector<R extends IngestRefusal = IngestRefusal>(maxExamples: number = DEFAULT_MAX_REFUSAL_EXAMPLES): RefusalCollector<R> {
+export function createRefusalCollector<R extends IngestRefusal = IngestRefusal>(
+  maxExamples: number = DEFAULT_MAX_REFUSAL_EXAMPLES,
+): RefusalCollector<R> {
   const byCode: Partial<Record<RefusalCode, number>> = {};
   const examples: R[] = []; // sorted by index, stable
   let count = 0;
@@ -68,13 +70,19 @@ export function createRefusalCollector<R extends IngestRefusal = IngestRefusal>(
  * total = addRefusals(total, report.refused);
  * ```
  */
-export function addRefusals<R extends IngestRefusal>(a: RefusalSummary<R>, b: RefusalSummary<R>, maxExamples: number = DEFAULT_MAX_REFUSAL_EXAMPLES): RefusalSummary<R> {
+export function addRefusals<R extends IngestRefusal>(
+  a: RefusalSummary<R>,
+  b: RefusalSummary<R>,
+  maxExamples: number = DEFAULT_MAX_REFUSAL_EXAMPLES,
+): RefusalSummary<R> {
   if (b.count === 0) return a;
   if (a.count === 0 && b.examples.length <= maxExamples) return b;
   const byCode: Partial<Record<RefusalCode, number>> = { ...a.byCode };
-  for (const [code, n] of Object.entries(b.byCode) as [RefusalCode, number][]) byCode[code] = (byCode[code] ?? 0) + n;
+  for (const [code, n] of Object.entries(b.byCode) as [RefusalCode, number][])
+    byCode[code] = (byCode[code] ?? 0) + n;
   const room = Math.max(0, maxExamples - a.examples.length);
-  const examples = room === 0 ? a.examples.slice(0, maxExamples) : [...a.examples, ...b.examples.slice(0, room)];
+  const examples =
+    room === 0 ? a.examples.slice(0, maxExamples) : [...a.examples, ...b.examples.slice(0, room)];
   return { count: a.count + b.count, byCode, examples };
 }
 
@@ -86,7 +94,10 @@ export function addRefusals<R extends IngestRefusal>(a: RefusalSummary<R>, b: Re
  * const named = mapRefusals(report.refused, (r) => ({ ...r, receiver: 'hospital' }));
  * ```
  */
-export function mapRefusals<R extends IngestRefusal, S extends IngestRefusal>(summary: RefusalSummary<R>, f: (refusal: R) => S): RefusalSummary<S> {
+export function mapRefusals<R extends IngestRefusal, S extends IngestRefusal>(
+  summary: RefusalSummary<R>,
+  f: (refusal: R) => S,
+): RefusalSummary<S> {
   return { count: summary.count, byCode: summary.byCode, examples: summary.examples.map(f) };
 }
 

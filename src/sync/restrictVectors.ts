@@ -17,7 +17,9 @@ export function restrictVectors(message: SyncMessage, keep: (site: string) => bo
   const vector = restrict(message.vector, keep);
   const known = message.known === undefined ? undefined : restrict(message.known, keep);
   if (vector === message.vector && known === message.known) return message;
-  return known === undefined ? { protocol: message.protocol, vector, events: message.events } : { protocol: message.protocol, vector, known, events: message.events };
+  return known === undefined
+    ? { protocol: message.protocol, vector, events: message.events }
+    : { protocol: message.protocol, vector, known, events: message.events };
 }
 
 function restrict(vector: VersionVector, keep: (site: string) => boolean): VersionVector {

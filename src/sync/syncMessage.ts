@@ -52,11 +52,19 @@ export interface SyncMessage {
  */
 export function parseSyncMessage(value: unknown): SyncMessage {
   const issues: ValidationIssue[] = [];
-  if (!isPlainObject(value)) throw new ChartlogError('MALFORMED_MESSAGE', 'a sync message must be a JSON object', { issues: [{ path: [], message: 'not an object' }] });
-  for (const key of Object.keys(value)) if (!['protocol', 'vector', 'known', 'events'].includes(key)) issues.push({ path: [key], message: 'unknown field' });
-  if (value['protocol'] !== SYNC_PROTOCOL_VERSION) issues.push({ path: ['protocol'], message: `must be ${SYNC_PROTOCOL_VERSION}` });
-  if (!isVersionVector(value['vector'])) issues.push({ path: ['vector'], message: 'must map site ids to non-negative integers' });
-  if (value['known'] !== undefined && !isVersionVector(value['known'])) issues.push({ path: ['known'], message: 'must map site ids to non-negative integers' });
+  if (!isPlainObject(value))
+    throw new ChartlogError('MALFORMED_MESSAGE', 'a sync message must be a JSON object', {
+      issues: [{ path: [], message: 'not an object' }],
+    });
+  for (const key of Object.keys(value))
+    if (!['protocol', 'vector', 'known', 'events'].includes(key))
+      issues.push({ path: [key], message: 'unknown field' });
+  if (value['protocol'] !== SYNC_PROTOCOL_VERSION)
+    issues.push({ path: ['protocol'], message: `must be ${SYNC_PROTOCOL_VERSION}` });
+  if (!isVersionVector(value['vector']))
+    issues.push({ path: ['vector'], message: 'must map site ids to non-negative integers' });
+  if (value['known'] !== undefined && !isVersionVector(value['known']))
+    issues.push({ path: ['known'], message: 'must map site ids to non-negative integers' });
   if (!Array.isArray(value['events'])) issues.push({ path: ['events'], message: 'must be an array' });
   if (issues.length > 0) throw new ChartlogError('MALFORMED_MESSAGE', 'malformed sync message', { issues });
   return value as unknown as SyncMessage;

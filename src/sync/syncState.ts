@@ -45,7 +45,13 @@ export interface InitSyncStateOptions {
  * ```
  */
 export function initSyncState(options: InitSyncStateOptions = {}): SyncState {
-  const state: SyncState = { theirVector: null, sent: null, theirView: null, lastSentVector: null, heard: false };
+  const state: SyncState = {
+    theirVector: null,
+    sent: null,
+    theirView: null,
+    lastSentVector: null,
+    heard: false,
+  };
   return options.peer === undefined ? state : { ...state, peer: options.peer };
 }
 
@@ -56,13 +62,21 @@ export function initSyncState(options: InitSyncStateOptions = {}): SyncState {
 export function restoreSyncState(value: unknown): SyncState {
   if (typeof value !== 'object' || value === null) return initSyncState();
   const v = value as Record<string, unknown>;
-  const vec = (x: unknown): VersionVector | null | undefined => (x === null ? null : isVersionVector(x) ? x : undefined);
+  const vec = (x: unknown): VersionVector | null | undefined =>
+    x === null ? null : isVersionVector(x) ? x : undefined;
   const theirVector = vec(v['theirVector']);
   const sent = vec(v['sent']);
   const theirView = vec(v['theirView']);
   const lastSentVector = vec(v['lastSentVector']);
   const peer = typeof v['peer'] === 'string' ? { peer: v['peer'] } : {};
-  if (theirVector === undefined || sent === undefined || theirView === undefined || lastSentVector === undefined || typeof v['heard'] !== 'boolean') return initSyncState(peer);
+  if (
+    theirVector === undefined ||
+    sent === undefined ||
+    theirView === undefined ||
+    lastSentVector === undefined ||
+    typeof v['heard'] !== 'boolean'
+  )
+    return initSyncState(peer);
   return { theirVector, sent, theirView, lastSentVector, heard: v['heard'], ...peer };
 }
 
@@ -72,7 +86,11 @@ export function restoreSyncState(value: unknown): SyncState {
  * not asked for them again in this connection (a gap, from a lost message, is asked for
  * again). Returns `state` itself when nothing was refused for good.
  */
-export function stopAskingForRefused(state: SyncState, report: IngestReport, held: () => Promise<VersionVector>): Promise<SyncState> | SyncState {
+export function stopAskingForRefused(
+  state: SyncState,
+  report: IngestReport,
+  held: () => Promise<VersionVector>,
+): Promise<SyncState> | SyncState {
   const permanent = report.refusedSites;
   if (permanent.length === 0 || state.theirView === null) return state;
   const theirView = state.theirView;

@@ -74,7 +74,11 @@ export interface HubSyncReport {
  * const { pushed, pulled, refused } = await syncWithHub(replica, hub);
  * ```
  */
-export async function syncWithHub(replica: SyncEndpoint, hub: EventLog, options: SyncWithHubOptions = {}): Promise<HubSyncReport> {
+export async function syncWithHub(
+  replica: SyncEndpoint,
+  hub: EventLog,
+  options: SyncWithHubOptions = {},
+): Promise<HubSyncReport> {
   const peer = createEventLogPeer(hub, options.hubName === undefined ? {} : { name: options.hubName });
   let pushed = 0;
   const counted: SyncEndpoint = {
@@ -88,5 +92,12 @@ export async function syncWithHub(replica: SyncEndpoint, hub: EventLog, options:
   };
   // In process the messages need no JSON round trip: ingest copies what it keeps.
   const report = await syncPair(replica, counted, { wire: false, ...options });
-  return { pushed, pulled: report.accepted - pushed, duplicates: report.duplicates, refused: report.refused, rounds: report.rounds, messages: report.messages };
+  return {
+    pushed,
+    pulled: report.accepted - pushed,
+    duplicates: report.duplicates,
+    refused: report.refused,
+    rounds: report.rounds,
+    messages: report.messages,
+  };
 }

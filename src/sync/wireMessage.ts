@@ -21,15 +21,22 @@ export function* syncMessageLines(message: SyncMessage | null): Generator<string
   yield `${JSON.stringify(header)}\n`;
   const known = eventLines.get(message);
   // Reused only for exactly the events they were made from (a caller may have swapped some).
-  const reuse = known !== undefined && known.events.length === events.length && known.events.every((e, i) => e === events[i]);
-  for (let i = 0; i < events.length; i++) yield `${reuse ? (known.lines[i] as string) : encodeWireEvent(events[i] as ChartEvent)}\n`;
+  const reuse =
+    known !== undefined &&
+    known.events.length === events.length &&
+    known.events.every((e, i) => e === events[i]);
+  for (let i = 0; i < events.length; i++)
+    yield `${reuse ? (known.lines[i] as string) : encodeWireEvent(events[i] as ChartEvent)}\n`;
 }
 
 // Wire lines generateSyncMessage already encoded (it sizes messages by them), per
 // message object: the message is encoded once, and the lines go when the message does.
 // A memo, not a hand-over: the lines are encodeWireEvent of exactly those events (checked
 // at use), so a caller that finds none encodes the same lines itself.
-const eventLines = new WeakMap<SyncMessage, { readonly events: readonly ChartEvent[]; readonly lines: readonly string[] }>();
+const eventLines = new WeakMap<
+  SyncMessage,
+  { readonly events: readonly ChartEvent[]; readonly lines: readonly string[] }
+>();
 
 /** Records the wire lines of `message`'s events (in order), so {@link syncMessageLines} does not encode them again. */
 export function rememberEventLines(message: SyncMessage, lines: readonly string[]): void {
@@ -41,8 +48,10 @@ export function rememberEventLines(message: SyncMessage, lines: readonly string[
  * @throws ChartlogError `MALFORMED_MESSAGE` naming the line.
  */
 export function checkHeaderLine(value: unknown, lineNo: number): Record<string, unknown> {
-  if (!isPlainObject(value)) throw malformedLine('the first line must be the message header, a JSON object', lineNo);
-  if ('events' in value) throw malformedLine('the header line must not carry `events`: they follow, one per line', lineNo);
+  if (!isPlainObject(value))
+    throw malformedLine('the first line must be the message header, a JSON object', lineNo);
+  if ('events' in value)
+    throw malformedLine('the header line must not carry `events`: they follow, one per line', lineNo);
   return value;
 }
 
@@ -81,5 +90,8 @@ export function decodeSyncMessageText(text: string): SyncMessage | null {
 }
 
 function malformedLine(message: string, lineNo: number): ChartlogError {
-  return new ChartlogError('MALFORMED_MESSAGE', message, { issues: [{ path: [lineNo], message }], details: { line: lineNo } });
+  return new ChartlogError('MALFORMED_MESSAGE', message, {
+    issues: [{ path: [lineNo], message }],
+    details: { line: lineNo },
+  });
 }

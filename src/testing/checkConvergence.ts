@@ -59,18 +59,27 @@ export class ConvergenceError extends Error {
  * checkConvergence(scenario.events, scenario.schema, { deliveries: [batchesA, batchesB] });
  * ```
  */
-export function checkConvergence(events: readonly ChartEvent[], schema: Schema, options: ConvergenceOptions = {}): ConvergenceReport {
+export function checkConvergence(
+  events: readonly ChartEvent[],
+  schema: Schema,
+  options: ConvergenceOptions = {},
+): ConvergenceReport {
   const ids = new Set(events.map((e) => e.id));
   const orders = options.orders ?? [[...events].reverse()];
   const deliveries = options.deliveries ?? [[events], [...events].reverse().map((e) => [e])];
   const sameSet = (name: string, list: readonly ChartEvent[]): void => {
     const got = new Set(list.map((e) => e.id));
-    if (got.size !== ids.size || [...got].some((id) => !ids.has(id))) throw new Error(`checkConvergence: ${name} holds ${got.size} distinct events, not the ${ids.size} given`);
+    if (got.size !== ids.size || [...got].some((id) => !ids.has(id)))
+      throw new Error(
+        `checkConvergence: ${name} holds ${got.size} distinct events, not the ${ids.size} given`,
+      );
   };
 
   const reference = fold(events, schema);
   const views: ReplicaView[] = [{ name: 'fold (given order)', states: reference }];
-  const replicas: { name: string; hash: string }[] = [{ name: 'fold (given order)', hash: combineStateHashes(reference) }];
+  const replicas: { name: string; hash: string }[] = [
+    { name: 'fold (given order)', hash: combineStateHashes(reference) },
+  ];
   orders.forEach((order, i) => {
     const name = `fold (order #${i})`;
     sameSet(name, order);
@@ -90,9 +99,17 @@ export function checkConvergence(events: readonly ChartEvent[], schema: Schema, 
 
   const comparison = compareReplicas(views);
   const hash = replicas[0]?.hash ?? '';
-  const hashDiff = replicas.filter((r) => r.hash !== hash).map((r) => `${r.name}: replica hash ${r.hash} ≠ ${hash}`);
+  const hashDiff = replicas
+    .filter((r) => r.hash !== hash)
+    .map((r) => `${r.name}: replica hash ${r.hash} ≠ ${hash}`);
   const diff = [comparison.diff, ...hashDiff].filter((d) => d !== undefined && d !== '').join('\n');
-  const report: ConvergenceReport = { ...comparison, equal: comparison.equal && hashDiff.length === 0, diff: diff === '' ? undefined : diff, hash, replicas };
+  const report: ConvergenceReport = {
+    ...comparison,
+    equal: comparison.equal && hashDiff.length === 0,
+    diff: diff === '' ? undefined : diff,
+    hash,
+    replicas,
+  };
   if (!report.equal && options.throwOnDivergence !== false) throw new ConvergenceError(report);
   return report;
 }

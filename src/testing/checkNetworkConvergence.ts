@@ -80,7 +80,10 @@ export class NetworkConvergenceError extends Error {
  * try { await checkNetworkConvergence(run); } finally { await run.close(); }
  * ```
  */
-export async function checkNetworkConvergence(run: NetworkRun, options: NetworkConvergenceOptions = {}): Promise<NetworkConvergenceReport> {
+export async function checkNetworkConvergence(
+  run: NetworkRun,
+  options: NetworkConvergenceOptions = {},
+): Promise<NetworkConvergenceReport> {
   const allowed = new Set<RefusalCode>(options.allowedRefusals ?? ['gap']);
   const replicas = run.replicas();
   const held = await Promise.all(replicas.map((r) => readAllEvents(r.store)));
@@ -91,31 +94,76 @@ export async function checkNetworkConvergence(run: NetworkRun, options: NetworkC
       const key = `${e.site}:${e.seq}`;
       const seen = union.get(key);
       if (seen === undefined) union.set(key, e);
-      else if (seen.id !== e.id) problems.push(`${(replicas[r] as Replica).site} holds ${e.id} at ${key}, another replica ${seen.id}`);
+      else if (seen.id !== e.id)
+        problems.push(`${(replicas[r] as Replica).site} holds ${e.id} at ${key}, another replica ${seen.id}`);
     }
   });
   const hash = combineStateHashes(fold(union.values(), run.schema));
-  const sites = replicas.map((replica, r) => ({ site: replica.site as string, events: (held[r] ?? []).length, hash: replica.chart.hash() }));
+  const sites = replicas.map((replica, r) => ({
+    site: replica.site as string,
+    events: (held[r] ?? []).length,
+    hash: replica.chart.hash(),
+  }));
   replicas.forEach((replica, r) => {
     const ids = new Set((held[r] ?? []).map((e) => e.id));
     const missing = [...union.values()].filter((e) => !ids.has(e.id));
-    if (missing.length > 0 || ids.size !== union.size) problems.push(`${replica.site} holds ${ids.size} events of ${union.size}; missing ${missing.slice(0, 5).map((e) => `${e.site}:${e.seq}`).join(', ')}`);
-    if (replica.chart.hash() !== hash) problems.push(`${replica.site}: chart.hash() ${replica.chart.hash()} ≠ fold of the union ${hash}`);
-    if (replica.forks().length > 0) problems.push(`${replica.site} quarantined ${replica.forks().length} fork(s)`);
+    if (missing.length > 0 || ids.size !== union.size)
+      problems.push(
+        `${replica.site} holds ${ids.size} events of ${union.size}; missing ${missing
+          .slice(0, 5)
+          .map((e) => `${e.site}:${e.seq}`)
+          .join(', ')}`,
+      );
+    if (replica.chart.hash() !== hash)
+      problems.push(`${replica.site}: chart.hash() ${replica.chart.hash()} ≠ fold of the union ${hash}`);
+    if (replica.forks().length > 0)
+      problems.push(`${replica.site} quarantined ${replica.forks().length} fork(s)`);
     if (replica.status !== 'ready') problems.push(`${replica.site} is ${replica.status}`);
     const lost = run.acknowledged.filter((e) => !ids.has(e.id));
-    if (lost.length > 0) problems.push(`${replica.site} lacks ${lost.length} acknowledged event(s): ${lost.slice(0, 5).map((e) => `${e.site}:${e.seq}`).join(', ')}`);
+    if (lost.length > 0)
+      problems.push(
+        `${replica.site} lacks ${lost.length} acknowledged event(s): ${lost
+          .slice(0, 5)
+          .map((e) => `${e.site}:${e.seq}`)
+          .join(', ')}`,
+      );
   });
-  const comparison = compareCharts(replicas.map((r) => r.chart), { names: replicas.map((r) => r.site), throwOnDifference: false });
+  const comparison = compareCharts(
+    replicas.map((r) => r.chart),
+    { names: replicas.map((r) => r.site), throwOnDifference: false },
+  );
   if (!comparison.equal && comparison.diff !== undefined) problems.push(comparison.diff);
   const bad = run.refusals.filter((r) => !allowed.has(r.reason.code));
-  if (bad.length > 0) problems.push(`unexpected refusals: ${bad.slice(0, 5).map((r) => `${r.receiver} refused ${r.site ?? '?'}:${r.seq ?? '?'} at step ${r.step}: ${r.reason.code} (${r.reason.message})`).join('; ')}`);
+  if (bad.length > 0)
+    problems.push(
+      `unexpected refusals: ${bad
+        .slice(0, 5)
+        .map(
+          (r) =>
+            `${r.receiver} refused ${r.site ?? '?'}:${r.seq ?? '?'} at step ${r.step}: ${r.reason.code} (${r.reason.message})`,
+        )
+        .join('; ')}`,
+    );
 
-  const report: NetworkConvergenceReport = { converged: problems.length === 0, events: union.size, hash, sites, problems };
+  const report: NetworkConvergenceReport = {
+    converged: problems.length === 0,
+    events: union.size,
+    hash,
+    sites,
+    problems,
+  };
   if (!report.converged && options.throwOnFailure !== false) {
     const tail = run.trace.slice(-(options.traceLines ?? 40));
-    throw new NetworkConvergenceError(report, ['the network did not converge:', ...problems.map((p) => `- ${p}`), describeFaultSchedule(run.schedule), `trace (last ${tail.length} of ${run.trace.length} lines):`, ...tail.map((l) => `  ${l}`)].join('\n'));
+    throw new NetworkConvergenceError(
+      report,
+      [
+        'the network did not converge:',
+        ...problems.map((p) => `- ${p}`),
+        describeFaultSchedule(run.schedule),
+        `trace (last ${tail.length} of ${run.trace.length} lines):`,
+        ...tail.map((l) => `  ${l}`),
+      ].join('\n'),
+    );
   }
   return report;
 }
-

@@ -4,7 +4,12 @@ import { canonicalJson } from '../event/canonicalJson.js';
 import type { Json } from '../event/json.js';
 import type { FieldState, MergeRule, RuleLaw } from '../merge/mergeRule.js';
 import { diffJson } from './diffJson.js';
-import { describeFieldWrites, fieldHistoryArbitrary, foldFieldWrites, type FieldWrite } from './fieldWriteArbitrary.js';
+import {
+  describeFieldWrites,
+  fieldHistoryArbitrary,
+  foldFieldWrites,
+  type FieldWrite,
+} from './fieldWriteArbitrary.js';
 import { propertyRuns, propertySeed, PROPERTY_SEED_ENV } from './propertyParameters.js';
 
 /** What {@link checkRuleLaws} checks: the rule's claimed laws plus determinism and apply/merge consistency. */
@@ -103,24 +108,57 @@ interface LawCase {
  * it('my rule keeps its laws', () => { checkRuleLaws(myRule, { values: fc.integer() }); });
  * ```
  */
-export function checkRuleLaws<S extends FieldState>(rule: MergeRule<S>, options: CheckRuleLawsOptions = {}): RuleLawReport {
+export function checkRuleLaws<S extends FieldState>(
+  rule: MergeRule<S>,
+  options: CheckRuleLawsOptions = {},
+): RuleLawReport {
   const seed = options.seed ?? propertySeed();
   const runs = options.runs ?? propertyRuns(100);
   const log = options.log ?? ((line: string) => console.log(line));
-  if (log !== false) log(`[chartlog] checkRuleLaws(${rule.name}) laws=[${rule.laws.join(',')}]: seed=${seed} runs=${runs} (replay: ${PROPERTY_SEED_ENV}=${seed})`);
+  if (log !== false)
+    log(
+      `[chartlog] checkRuleLaws(${rule.name}) laws=[${rule.laws.join(',')}]: seed=${seed} runs=${runs} (replay: ${PROPERTY_SEED_ENV}=${seed})`,
+    );
 
-  const history = fieldHistoryArbitrary(rule, { minLength: 1, maxLength: options.maxWrites ?? 6, ...(options.values ? { values: options.values } : {}) });
-  const picks = fc.array(fc.nat(), { minLength: 1, maxLength: 6 });
-  const cases: Arbitrary<LawCase> = fc.record({ history, a: picks, b: picks, c: picks, keys: fc.array(fc.nat(), { minLength: 6, maxLength: 6 }), w: fc.nat() }).map(({ history, a, b, c, keys, w }) => {
-    const pick = (ns: readonly number[]): FieldWrite[] => [...new Set(ns.map((n) => n % history.length))].sort((x, y) => x - y).map((i) => history[i] as FieldWrite);
-    const shuffled = history.map((fw, i) => ({ fw, key: keys[i % keys.length] ?? 0, i })).sort((x, y) => x.key - y.key || y.i - x.i).map((x) => x.fw);
-    const lawCase: LawCase = { history, a: pick(a), b: pick(b), c: pick(c), shuffled, w: history[w % history.length] as FieldWrite };
-    return Object.assign(lawCase, { [fc.toStringMethod]: () => describeLawCase(lawCase) });
+  const history = fieldHistoryArbitrary(rule, {
+    minLength: 1,
+    maxLength: options.maxWrites ?? 6,
+    ...(options.values ? { values: options.values } : {}),
   });
+  const picks = fc.array(fc.nat(), { minLength: 1, maxLength: 6 });
+  const cases: Arbitrary<LawCase> = fc
+    .record({
+      history,
+      a: picks,
+      b: picks,
+      c: picks,
+      keys: fc.array(fc.nat(), { minLength: 6, maxLength: 6 }),
+      w: fc.nat(),
+    })
+    .map(({ history, a, b, c, keys, w }) => {
+      const pick = (ns: readonly number[]): FieldWrite[] =>
+        [...new Set(ns.map((n) => n % history.length))]
+          .sort((x, y) => x - y)
+          .map((i) => history[i] as FieldWrite);
+      const shuffled = history
+        .map((fw, i) => ({ fw, key: keys[i % keys.length] ?? 0, i }))
+        .sort((x, y) => x.key - y.key || y.i - x.i)
+        .map((x) => x.fw);
+      const lawCase: LawCase = {
+        history,
+        a: pick(a),
+        b: pick(b),
+        c: pick(c),
+        shuffled,
+        w: history[w % history.length] as FieldWrite,
+      };
+      return Object.assign(lawCase, { [fc.toStringMethod]: () => describeLawCase(lawCase) });
+    });
 
   const fold = (writes: readonly FieldWrite[]): S => foldFieldWrites(rule, writes) as S;
   const merge = (state: S, other: S): S => produce(state, (draft: Draft<S>) => void rule.merge(draft, other));
-  const apply = (state: S, { write, pred }: FieldWrite): S => produce(state, (draft: Draft<S>) => void rule.apply(draft, write, pred));
+  const apply = (state: S, { write, pred }: FieldWrite): S =>
+    produce(state, (draft: Draft<S>) => void rule.apply(draft, write, pred));
   const create = ({ write, pred }: FieldWrite): S => produce(rule.create(write, pred), () => undefined);
 
   const checks: [RuleCheck, (c: LawCase) => void][] = [
@@ -130,12 +168,24 @@ export function checkRuleLaws<S extends FieldState>(rule: MergeRule<S>, options:
         const x = fold(c.a);
         const y = fold(c.a);
         same('fold(a) ≡ fold(a)', x, y);
-        same('current(fold(a)) ≡ current(fold(a))', rule.current(x) as unknown as Json, rule.current(y) as unknown as Json);
-        same('conflict(fold(a)) ≡ conflict(fold(a))', (rule.conflict(x) ?? null) as unknown as Json, (rule.conflict(y) ?? null) as unknown as Json);
+        same(
+          'current(fold(a)) ≡ current(fold(a))',
+          rule.current(x) as unknown as Json,
+          rule.current(y) as unknown as Json,
+        );
+        same(
+          'conflict(fold(a)) ≡ conflict(fold(a))',
+          (rule.conflict(x) ?? null) as unknown as Json,
+          (rule.conflict(y) ?? null) as unknown as Json,
+        );
       },
     ],
   ];
-  if (rule.laws.length > 0) checks.push(['consistent', (c) => same('apply(a, w) ≡ merge(a, create(w))', apply(fold(c.a), c.w), merge(fold(c.a), create(c.w)))]);
+  if (rule.laws.length > 0)
+    checks.push([
+      'consistent',
+      (c) => same('apply(a, w) ≡ merge(a, create(w))', apply(fold(c.a), c.w), merge(fold(c.a), create(c.w))),
+    ]);
   if (rule.laws.includes('commutative'))
     checks.push([
       'commutative',
@@ -144,7 +194,16 @@ export function checkRuleLaws<S extends FieldState>(rule: MergeRule<S>, options:
         same('fold(writes) ≡ fold(shuffled writes)', fold(c.history), fold(c.shuffled));
       },
     ]);
-  if (rule.laws.includes('associative')) checks.push(['associative', (c) => same('merge(merge(a, b), c) ≡ merge(a, merge(b, c))', merge(merge(fold(c.a), fold(c.b)), fold(c.c)), merge(fold(c.a), merge(fold(c.b), fold(c.c))))]);
+  if (rule.laws.includes('associative'))
+    checks.push([
+      'associative',
+      (c) =>
+        same(
+          'merge(merge(a, b), c) ≡ merge(a, merge(b, c))',
+          merge(merge(fold(c.a), fold(c.b)), fold(c.c)),
+          merge(fold(c.a), merge(fold(c.b), fold(c.c))),
+        ),
+    ]);
   if (rule.laws.includes('idempotent'))
     checks.push([
       'idempotent',
@@ -188,7 +247,8 @@ export function formatRuleLawReport(report: RuleLawReport): string {
     if (r.ok) continue;
     if (r.path !== undefined) lines.push(`  fast-check path: ${JSON.stringify(r.path)}`);
     if (r.message !== undefined) lines.push(...r.message.split('\n').map((l) => `  ${l}`));
-    if (r.counterexample !== undefined) lines.push('  counterexample:', ...r.counterexample.split('\n').map((l) => `    ${l}`));
+    if (r.counterexample !== undefined)
+      lines.push('  counterexample:', ...r.counterexample.split('\n').map((l) => `    ${l}`));
   }
   return lines.join('\n');
 }
@@ -198,7 +258,9 @@ function same(equation: string, left: unknown, right: unknown): void {
   const r = canonicalJson(right as Json);
   if (l === r) return;
   const diff = diffJson(left as Json, right as Json, { max: 5 });
-  throw new Error(`${equation} does not hold\nleft:  ${l}\nright: ${r}\ndifferences (left → right):\n${diff.map((d) => `  ${d}`).join('\n')}`);
+  throw new Error(
+    `${equation} does not hold\nleft:  ${l}\nright: ${r}\ndifferences (left → right):\n${diff.map((d) => `  ${d}`).join('\n')}`,
+  );
 }
 
 function describeLawCase(c: LawCase): string {

@@ -47,21 +47,34 @@ export interface CompareChartsOptions {
  * compareCharts([a, b, c], { names: ['practice-a', 'hospital', 'backup'] });
  * ```
  */
-export function compareCharts(charts: readonly ChartView[], options: CompareChartsOptions = {}): ReplicaComparison {
+export function compareCharts(
+  charts: readonly ChartView[],
+  options: CompareChartsOptions = {},
+): ReplicaComparison {
   const views = charts.map((chart, i): ReplicaView => {
     const streams = chart.streams();
     return {
       name: options.names?.[i] ?? `chart #${i}`,
       states: new Map(streams.map((s) => [s, chart.state(s) ?? emptyStreamState(s)])),
       // In-memory charts hold their events: compare those too. A replica's projection does not.
-      ...('events' in chart ? { eventIds: new Map(streams.map((s) => [s, (chart as Chart).events(s).map((e) => e.id)])) } : {}),
+      ...('events' in chart
+        ? { eventIds: new Map(streams.map((s) => [s, (chart as Chart).events(s).map((e) => e.id)])) }
+        : {}),
     };
   });
   const result = compareReplicas(views);
   if (result.equal) {
     // Every stream agreed; the combined replica hash must agree too.
     const hashes = [...new Set(charts.map((c) => c.hash()))];
-    if (hashes.length > 1) return fail({ ...result, equal: false, diff: `every stream agrees but chart.hash() differs: ${hashes.join(' vs ')}` }, options);
+    if (hashes.length > 1)
+      return fail(
+        {
+          ...result,
+          equal: false,
+          diff: `every stream agrees but chart.hash() differs: ${hashes.join(' vs ')}`,
+        },
+        options,
+      );
   }
   return fail(result, options);
 }
@@ -76,7 +89,10 @@ export function compareCharts(charts: readonly ChartView[], options: CompareChar
  * ```
  */
 export function compareReplicas(views: readonly ReplicaView[]): ReplicaComparison {
-  const hashes = views.map((v) => ({ name: v.name, streams: Object.fromEntries([...v.states].map(([s, st]) => [s, stateHash(st)])) }));
+  const hashes = views.map((v) => ({
+    name: v.name,
+    streams: Object.fromEntries([...v.states].map(([s, st]) => [s, stateHash(st)])),
+  }));
   const [reference, ...others] = views;
   if (!reference) return { equal: true, hashes, diff: undefined };
   const problems: string[] = [];
@@ -91,7 +107,10 @@ export function compareReplicas(views: readonly ReplicaView[]): ReplicaCompariso
         const y = new Set(ids[1]);
         const missing = [...x].filter((id) => !y.has(id));
         const extra = [...y].filter((id) => !x.has(id));
-        if (missing.length > 0 || extra.length > 0) problems.push(`${other.name} vs ${reference.name}, ${stream}: events differ (${missing.length} missing, ${extra.length} extra: ${[...missing, ...extra].slice(0, 3).join(', ')}…)`);
+        if (missing.length > 0 || extra.length > 0)
+          problems.push(
+            `${other.name} vs ${reference.name}, ${stream}: events differ (${missing.length} missing, ${extra.length} extra: ${[...missing, ...extra].slice(0, 3).join(', ')}…)`,
+          );
       }
       const ja = a ? canonicalJson(a as unknown as Json) : undefined;
       const jb = b ? canonicalJson(b as unknown as Json) : undefined;
@@ -109,10 +128,15 @@ export function compareReplicas(views: readonly ReplicaView[]): ReplicaCompariso
       if (problems.length >= 6) break;
     }
   }
-  return { equal: problems.length === 0, hashes, diff: problems.length === 0 ? undefined : problems.join('\n') };
+  return {
+    equal: problems.length === 0,
+    hashes,
+    diff: problems.length === 0 ? undefined : problems.join('\n'),
+  };
 }
 
 function fail(result: ReplicaComparison, options: CompareChartsOptions): ReplicaComparison {
-  if (!result.equal && options.throwOnDifference !== false) throw new Error(`replicas diverged:\n${result.diff}`);
+  if (!result.equal && options.throwOnDifference !== false)
+    throw new Error(`replicas diverged:\n${result.diff}`);
   return result;
 }

@@ -20,7 +20,10 @@ export interface DeliveryConstraints {
  * }));
  * ```
  */
-export function deliveryArbitrary(events: readonly ChartEvent[], constraints: DeliveryConstraints = {}): Arbitrary<ChartEvent[][]> {
+export function deliveryArbitrary(
+  events: readonly ChartEvent[],
+  constraints: DeliveryConstraints = {},
+): Arbitrary<ChartEvent[][]> {
   const n = events.length;
   const maxBatch = Math.max(1, constraints.maxBatch ?? 4);
   const maxDuplicates = constraints.maxDuplicates ?? Math.ceil(n / 2);
@@ -28,12 +31,15 @@ export function deliveryArbitrary(events: readonly ChartEvent[], constraints: De
   return fc
     .record({
       order: fc.shuffledSubarray([...events], { minLength: n, maxLength: n }),
-      duplicates: fc.array(fc.record({ event: fc.nat({ max: n - 1 }), at: fc.nat() }), { maxLength: maxDuplicates }),
+      duplicates: fc.array(fc.record({ event: fc.nat({ max: n - 1 }), at: fc.nat() }), {
+        maxLength: maxDuplicates,
+      }),
       cuts: fc.array(fc.integer({ min: 1, max: maxBatch }), { minLength: 1, maxLength: n + maxDuplicates }),
     })
     .map(({ order, duplicates, cuts }) => {
       const sequence = [...order];
-      for (const d of duplicates) sequence.splice(d.at % (sequence.length + 1), 0, events[d.event] as ChartEvent);
+      for (const d of duplicates)
+        sequence.splice(d.at % (sequence.length + 1), 0, events[d.event] as ChartEvent);
       const batches: ChartEvent[][] = [];
       for (let i = 0, c = 0; i < sequence.length; c++) {
         const size = cuts[c % cuts.length] as number;
@@ -41,6 +47,9 @@ export function deliveryArbitrary(events: readonly ChartEvent[], constraints: De
         i += size;
       }
       // fast-check prints counterexamples with this: `site/seq` per event, not whole events.
-      return Object.defineProperty(batches, fc.toStringMethod, { value: () => batches.map((b) => `[${b.map((e) => `${e.site}/${e.seq}`).join(' ')}]`).join(' '), enumerable: false });
+      return Object.defineProperty(batches, fc.toStringMethod, {
+        value: () => batches.map((b) => `[${b.map((e) => `${e.site}/${e.seq}`).join(' ')}]`).join(' '),
+        enumerable: false,
+      });
     });
 }

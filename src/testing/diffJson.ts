@@ -19,7 +19,11 @@ export interface DiffJsonOptions {
  * diffJson({ a: 1, b: [1, 2] }, { a: 1, b: [1, 3] }); // ['b[1]: expected 2, got 3']
  * ```
  */
-export function diffJson(expected: Json | undefined, actual: Json | undefined, options: DiffJsonOptions = {}): string[] {
+export function diffJson(
+  expected: Json | undefined,
+  actual: Json | undefined,
+  options: DiffJsonOptions = {},
+): string[] {
   const max = options.max ?? 10;
   const width = options.width ?? 200;
   const show = (v: Json | undefined): string => {
@@ -39,7 +43,8 @@ export function diffJson(expected: Json | undefined, actual: Json | undefined, o
     } else if (bothObjects) {
       const x = a as { readonly [k: string]: Json };
       const y = b as { readonly [k: string]: Json };
-      for (const key of [...new Set([...Object.keys(x), ...Object.keys(y)])].sort()) visit(x[key], y[key], [...path, key]);
+      for (const key of [...new Set([...Object.keys(x), ...Object.keys(y)])].sort())
+        visit(x[key], y[key], [...path, key]);
     } else out.push(`${formatPath(path)}: expected ${show(a)}, got ${show(b)}`);
   };
   visit(expected, actual, []);

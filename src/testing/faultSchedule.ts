@@ -10,7 +10,12 @@
  */
 export type NetworkFault =
   /** The links between `side` and every other site are down: nothing crosses them, in flight or new. */
-  | { readonly kind: 'partition'; readonly from: number; readonly until: number; readonly side: readonly number[] }
+  | {
+      readonly kind: 'partition';
+      readonly from: number;
+      readonly until: number;
+      readonly side: readonly number[];
+    }
   /** Each message sent in the window is lost with probability `percent` / 100. */
   | { readonly kind: 'drop'; readonly from: number; readonly until: number; readonly percent: number }
   /** Each message sent in the window arrives twice (the copy later) with probability `percent` / 100. */
@@ -89,7 +94,9 @@ export interface FaultSchedule {
  * ```
  */
 export function describeFaultSchedule(schedule: FaultSchedule): string {
-  const clocks = Array.from({ length: schedule.sites }, (_, i) => schedule.clockOffsetsMs[i] ?? 0).map((ms) => `${ms >= 0 ? '+' : ''}${ms}`);
+  const clocks = Array.from({ length: schedule.sites }, (_, i) => schedule.clockOffsetsMs[i] ?? 0).map(
+    (ms) => `${ms >= 0 ? '+' : ''}${ms}`,
+  );
   const total = schedule.writes.reduce((n, w) => n + w.count, 0);
   const lines = [
     `FaultSchedule: ${schedule.sites} sites (${schedule.durable} durable), seed ${schedule.seed}, ${schedule.steps} steps, clocks ${clocks.join('/')} ms, ${total} writes`,

@@ -1,5 +1,10 @@
 import fc, { type Arbitrary } from 'fast-check';
-import { describeFaultSchedule, type FaultSchedule, type NetworkFault, type ScheduledWrite } from './faultSchedule.js';
+import {
+  describeFaultSchedule,
+  type FaultSchedule,
+  type NetworkFault,
+  type ScheduledWrite,
+} from './faultSchedule.js';
 
 /**
  * Constraints for {@link faultScheduleArbitrary}.
@@ -49,19 +54,38 @@ export function faultScheduleArbitrary(constraints: FaultScheduleConstraints = {
   const maxSteps = Math.max(1, constraints.maxSteps ?? 30);
   const maxOffset = constraints.maxClockOffsetMs ?? 5_000;
   const step = fc.integer({ min: 0, max: maxSteps - 1 });
-  const window = fc.tuple(step, fc.integer({ min: 1, max: maxSteps })).map(([from, length]) => ({ from, until: from + length }));
+  const window = fc
+    .tuple(step, fc.integer({ min: 1, max: maxSteps }))
+    .map(([from, length]) => ({ from, until: from + length }));
   const percent = fc.integer({ min: 5, max: 100 });
   const faults: Arbitrary<NetworkFault>[] = [
-    fc.tuple(window, fc.uniqueArray(fc.nat({ max: maxSites - 1 }), { minLength: 1, maxLength: maxSites - 1 })).map(([w, side]): NetworkFault => ({ kind: 'partition', ...w, side })),
+    fc
+      .tuple(window, fc.uniqueArray(fc.nat({ max: maxSites - 1 }), { minLength: 1, maxLength: maxSites - 1 }))
+      .map(([w, side]): NetworkFault => ({ kind: 'partition', ...w, side })),
     fc.tuple(window, percent).map(([w, p]): NetworkFault => ({ kind: 'drop', ...w, percent: p })),
     fc.tuple(window, percent).map(([w, p]): NetworkFault => ({ kind: 'duplicate', ...w, percent: p })),
-    fc.tuple(window, fc.integer({ min: 1, max: 5 })).map(([w, maxSteps]): NetworkFault => ({ kind: 'reorder', ...w, maxSteps })),
-    fc.tuple(window, fc.integer({ min: 1, max: 2_000 })).map(([w, ms]): NetworkFault => ({ kind: 'delay', ...w, ms })),
+    fc
+      .tuple(window, fc.integer({ min: 1, max: 5 }))
+      .map(([w, maxSteps]): NetworkFault => ({ kind: 'reorder', ...w, maxSteps })),
+    fc
+      .tuple(window, fc.integer({ min: 1, max: 2_000 }))
+      .map(([w, ms]): NetworkFault => ({ kind: 'delay', ...w, ms })),
   ];
   if (durable > 0) {
-    faults.push(fc.record({ kind: fc.constant('crash' as const), at: step, site: fc.nat({ max: durable - 1 }), downSteps: fc.integer({ min: 0, max: 5 }) }));
+    faults.push(
+      fc.record({
+        kind: fc.constant('crash' as const),
+        at: step,
+        site: fc.nat({ max: durable - 1 }),
+        downSteps: fc.integer({ min: 0, max: 5 }),
+      }),
+    );
   }
-  const write: Arbitrary<ScheduledWrite> = fc.record({ step, site: fc.nat({ max: maxSites - 1 }), count: fc.integer({ min: 1, max: Math.max(1, constraints.maxBurst ?? 4) }) });
+  const write: Arbitrary<ScheduledWrite> = fc.record({
+    step,
+    site: fc.nat({ max: maxSites - 1 }),
+    count: fc.integer({ min: 1, max: Math.max(1, constraints.maxBurst ?? 4) }),
+  });
   return fc
     .record({
       sites: fc.integer({ min: minSites, max: maxSites }),
@@ -69,9 +93,17 @@ export function faultScheduleArbitrary(constraints: FaultScheduleConstraints = {
       seed: fc.integer(),
       // At least half the span, so most faults and writes fall inside the run.
       steps: fc.integer({ min: Math.ceil(maxSteps / 2), max: maxSteps }),
-      clockOffsetsMs: fc.array(fc.integer({ min: -maxOffset, max: maxOffset }), { minLength: maxSites, maxLength: maxSites }),
+      clockOffsetsMs: fc.array(fc.integer({ min: -maxOffset, max: maxOffset }), {
+        minLength: maxSites,
+        maxLength: maxSites,
+      }),
       writes: fc.array(write, { minLength: 1, maxLength: Math.max(1, constraints.maxWrites ?? 12) }),
       faults: fc.array(fc.oneof(...faults), { maxLength: constraints.maxFaults ?? 8 }),
     })
-    .map((schedule) => Object.defineProperty(schedule, fc.toStringMethod, { value: () => describeFaultSchedule(schedule), enumerable: false }));
+    .map((schedule) =>
+      Object.defineProperty(schedule, fc.toStringMethod, {
+        value: () => describeFaultSchedule(schedule),
+        enumerable: false,
+      }),
+    );
 }

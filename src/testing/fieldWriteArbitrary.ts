@@ -39,7 +39,10 @@ export interface FieldHistoryConstraints extends FieldWriteConstraints {
 const DEFAULT_SITES = ['site-a', 'site-b', 'site-c'] as SiteId[];
 const T0 = Date.UTC(2026, 10, 23, 9, 0, 0, 0);
 
-function writeRefArbitrary(rule: MergeRule<FieldState>, constraints: FieldWriteConstraints): Arbitrary<WriteRef> {
+function writeRefArbitrary(
+  rule: MergeRule<FieldState>,
+  constraints: FieldWriteConstraints,
+): Arbitrary<WriteRef> {
   const sites = constraints.sites ?? DEFAULT_SITES;
   return fc
     .record({
@@ -51,7 +54,14 @@ function writeRefArbitrary(rule: MergeRule<FieldState>, constraints: FieldWriteC
       author: fc.constantFrom('dr-a', 'dr-b'),
       value: constraints.values ?? ruleValueArbitrary(rule),
     })
-    .map(({ id, site, seq, wall, counter, author, value }) => ({ id: id as EventId, site, seq, hlc: formatHlc(T0 + wall, counter), author, value }));
+    .map(({ id, site, seq, wall, counter, author, value }) => ({
+      id: id as EventId,
+      site,
+      seq,
+      hlc: formatHlc(T0 + wall, counter),
+      author,
+      value,
+    }));
 }
 
 /**
@@ -64,8 +74,14 @@ function writeRefArbitrary(rule: MergeRule<FieldState>, constraints: FieldWriteC
  * fc.assert(fc.property(fieldWriteArbitrary(mv), ({ write, pred }) => mv.current(mv.create(write, pred)).length === 1));
  * ```
  */
-export function fieldWriteArbitrary<S extends FieldState>(rule: MergeRule<S>, constraints: FieldWriteConstraints = {}): Arbitrary<FieldWrite> {
-  return fc.record({ write: writeRefArbitrary(rule as unknown as MergeRule, constraints), pred: fc.uniqueArray(fc.uuid({ version: 7 }), { maxLength: 2 }) as Arbitrary<EventId[]> });
+export function fieldWriteArbitrary<S extends FieldState>(
+  rule: MergeRule<S>,
+  constraints: FieldWriteConstraints = {},
+): Arbitrary<FieldWrite> {
+  return fc.record({
+    write: writeRefArbitrary(rule as unknown as MergeRule, constraints),
+    pred: fc.uniqueArray(fc.uuid({ version: 7 }), { maxLength: 2 }) as Arbitrary<EventId[]>,
+  });
 }
 
 /**
@@ -79,17 +95,32 @@ export function fieldWriteArbitrary<S extends FieldState>(rule: MergeRule<S>, co
  * fc.assert(fc.property(fieldHistoryArbitrary(lww), (writes) => foldFieldWrites(lww, writes) !== undefined));
  * ```
  */
-export function fieldHistoryArbitrary<S extends FieldState>(rule: MergeRule<S>, constraints: FieldHistoryConstraints = {}): Arbitrary<FieldWrite[]> {
-  const item = fc.record({ write: writeRefArbitrary(rule as unknown as MergeRule, constraints), sees: fc.array(fc.nat(), { maxLength: 4 }) });
-  return fc.uniqueArray(item, { minLength: constraints.minLength ?? 1, maxLength: constraints.maxLength ?? 6, selector: (w) => w.write.id }).map((items) => {
-    const out: FieldWrite[] = [];
-    items.forEach(({ write, sees }, i) => {
-      const seen = i === 0 ? [] : [...new Set(sees.map((n) => n % i))].sort((a, b) => a - b).map((j) => out[j] as FieldWrite);
-      const state = foldFieldWrites(rule, seen);
-      out.push({ write, pred: rule.pred(state, write.value) });
-    });
-    return out;
+export function fieldHistoryArbitrary<S extends FieldState>(
+  rule: MergeRule<S>,
+  constraints: FieldHistoryConstraints = {},
+): Arbitrary<FieldWrite[]> {
+  const item = fc.record({
+    write: writeRefArbitrary(rule as unknown as MergeRule, constraints),
+    sees: fc.array(fc.nat(), { maxLength: 4 }),
   });
+  return fc
+    .uniqueArray(item, {
+      minLength: constraints.minLength ?? 1,
+      maxLength: constraints.maxLength ?? 6,
+      selector: (w) => w.write.id,
+    })
+    .map((items) => {
+      const out: FieldWrite[] = [];
+      items.forEach(({ write, sees }, i) => {
+        const seen =
+          i === 0
+            ? []
+            : [...new Set(sees.map((n) => n % i))].sort((a, b) => a - b).map((j) => out[j] as FieldWrite);
+        const state = foldFieldWrites(rule, seen);
+        out.push({ write, pred: rule.pred(state, write.value) });
+      });
+      return out;
+    });
 }
 
 /**
@@ -98,7 +129,10 @@ export function fieldHistoryArbitrary<S extends FieldState>(rule: MergeRule<S>, 
  *
  * @example const state = foldFieldWrites(mv, writes);
  */
-export function foldFieldWrites<S extends FieldState>(rule: MergeRule<S>, writes: readonly FieldWrite[]): S | undefined {
+export function foldFieldWrites<S extends FieldState>(
+  rule: MergeRule<S>,
+  writes: readonly FieldWrite[],
+): S | undefined {
   const [first, ...rest] = writes;
   if (first === undefined) return undefined;
   return produce(rule.create(first.write, first.pred), (draft: Draft<S>) => {
@@ -115,6 +149,9 @@ export function foldFieldWrites<S extends FieldState>(rule: MergeRule<S>, writes
 export function describeFieldWrites(writes: readonly FieldWrite[]): string {
   const alias = new Map(writes.map((w, i) => [w.write.id as string, `#${i}`]));
   return writes
-    .map(({ write, pred }, i) => `#${i} ${write.site}/${write.seq} ${write.hlc} id=…${write.id.slice(-6)} value=${canonicalJson(write.value)} pred=[${pred.map((id) => alias.get(id) ?? `…${id.slice(-6)}`).join(',')}]`)
+    .map(
+      ({ write, pred }, i) =>
+        `#${i} ${write.site}/${write.seq} ${write.hlc} id=…${write.id.slice(-6)} value=${canonicalJson(write.value)} pred=[${pred.map((id) => alias.get(id) ?? `…${id.slice(-6)}`).join(',')}]`,
+    )
     .join('\n');
 }

@@ -16,7 +16,13 @@
  */
 
 // Runs and seeds
-export { propertyRuns, propertySeed, propertyParameters, PROPERTY_RUNS_ENV, PROPERTY_SEED_ENV } from './propertyParameters.js';
+export {
+  propertyRuns,
+  propertySeed,
+  propertyParameters,
+  PROPERTY_RUNS_ENV,
+  PROPERTY_SEED_ENV,
+} from './propertyParameters.js';
 export type { PropertyParametersOptions } from './propertyParameters.js';
 export { mulberry32, seededFloats } from './mulberry32.js';
 
@@ -26,12 +32,29 @@ export { testSchema, TEST_RESOURCE_TYPE, TEST_EVENT_TYPE } from './testSchema.js
 // Arbitraries
 export { ruleValueArbitrary } from './ruleValueArbitrary.js';
 export type { RuleValueConstraints } from './ruleValueArbitrary.js';
-export { fieldWriteArbitrary, fieldHistoryArbitrary, foldFieldWrites, describeFieldWrites } from './fieldWriteArbitrary.js';
+export {
+  fieldWriteArbitrary,
+  fieldHistoryArbitrary,
+  foldFieldWrites,
+  describeFieldWrites,
+} from './fieldWriteArbitrary.js';
 export type { FieldWrite, FieldWriteConstraints, FieldHistoryConstraints } from './fieldWriteArbitrary.js';
 export { siteClockArbitrary, siteWallClock } from './siteClockArbitrary.js';
 export type { SiteClockKind, SiteClockPlan, SiteClockConstraints } from './siteClockArbitrary.js';
-export { scenarioArbitrary, scenarioPlanArbitrary, runScenario, scenarioFields, describeScenario } from './scenarioArbitrary.js';
-export type { Scenario, ScenarioConstraints, ScenarioField, ScenarioPlan, ScenarioStep } from './scenarioArbitrary.js';
+export {
+  scenarioArbitrary,
+  scenarioPlanArbitrary,
+  runScenario,
+  scenarioFields,
+  describeScenario,
+} from './scenarioArbitrary.js';
+export type {
+  Scenario,
+  ScenarioConstraints,
+  ScenarioField,
+  ScenarioPlan,
+  ScenarioStep,
+} from './scenarioArbitrary.js';
 export { deliveryArbitrary } from './deliveryArbitrary.js';
 export type { DeliveryConstraints } from './deliveryArbitrary.js';
 
@@ -55,6 +78,12 @@ export type { FaultScheduleConstraints } from './faultScheduleArbitrary.js';
 export { createSimulatedSite } from './simulatedSite.js';
 export type { SimulatedSite, SimulatedSiteOptions } from './simulatedSite.js';
 export { runNetworkSimulation } from './networkSimulator.js';
-export type { NetworkRun, NetworkSimulationOptions, NetworkStats, SimulatedRefusal, SimulatedWrite } from './networkSimulator.js';
+export type {
+  NetworkRun,
+  NetworkSimulationOptions,
+  NetworkStats,
+  SimulatedRefusal,
+  SimulatedWrite,
+} from './networkSimulator.js';
 export { checkNetworkConvergence, NetworkConvergenceError } from './checkNetworkConvergence.js';
 export type { NetworkConvergenceOptions, NetworkConvergenceReport } from './checkNetworkConvergence.js';

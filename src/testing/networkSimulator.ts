@@ -176,26 +176,40 @@ const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'he
  * }
  * ```
  */
-export async function runNetworkSimulation(schedule: FaultSchedule, options: NetworkSimulationOptions = {}): Promise<NetworkRun> {
+export async function runNetworkSimulation(
+  schedule: FaultSchedule,
+  options: NetworkSimulationOptions = {},
+): Promise<NetworkRun> {
   const n = schedule.sites;
-  if (!Number.isSafeInteger(n) || n < 1) throw new ChartlogError('INVALID_OPTION', `a network needs at least one site, not ${n}`);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new ChartlogError('INVALID_OPTION', `a network needs at least one site, not ${n}`);
   const schema = options.schema ?? testSchema;
   const stepMs = options.stepMs ?? 100;
   const latencyMs = options.latencyMs ?? stepMs / 2;
   const reconnectEvery = options.reconnectEverySteps ?? 10;
   const syncOptions = { maxEvents: options.maxEvents ?? 8 };
   const maxHealRounds = options.maxHealRounds ?? 100;
-  const topology = options.topology ?? Array.from({ length: n }, (_, i) => Array.from({ length: n - i - 1 }, (__, k) => [i, i + 1 + k] as const)).flat();
+  const topology =
+    options.topology ??
+    Array.from({ length: n }, (_, i) =>
+      Array.from({ length: n - i - 1 }, (__, k) => [i, i + 1 + k] as const),
+    ).flat();
   checkConnected(n, topology);
   const durable = Math.max(0, Math.min(n, schedule.durable));
-  if (durable > 0 && options.durableStore === undefined) throw new ChartlogError('INVALID_OPTION', `the schedule has ${durable} durable site(s): pass durableStore`);
+  if (durable > 0 && options.durableStore === undefined)
+    throw new ChartlogError(
+      'INVALID_OPTION',
+      `the schedule has ${durable} durable site(s): pass durableStore`,
+    );
   const next = mulberry32(schedule.seed);
   const chance = (percent: number): boolean => next() % 100 < percent;
   const draftOf = options.draft ?? defaultDraft;
   const names = Array.from({ length: n }, (_, i) => siteId(`site-${i}`));
   const keysOf = options.keys ?? ((_: SiteId, i: number) => seededKeys(schedule.seed, i));
   const keys = names.map((s, i) => keysOf(s, i));
-  const keyring = createKeyring(Object.fromEntries(names.map((s, i) => [s, (keys[i] as SiteKeys).publicKey])));
+  const keyring = createKeyring(
+    Object.fromEntries(names.map((s, i) => [s, (keys[i] as SiteKeys).publicKey])),
+  );
 
   let now = T0;
   let step = 0;
@@ -216,7 +230,9 @@ export async function runNetworkSimulation(schedule: FaultSchedule, options: Net
           keyring,
           schema,
           durable: isDurable,
-          openStore: isDurable ? () => (options.durableStore as (site: SiteId) => EventLog | Promise<EventLog>)(site) : () => createMemoryEventLog(),
+          openStore: isDurable
+            ? () => (options.durableStore as (site: SiteId) => EventLog | Promise<EventLog>)(site)
+            : () => createMemoryEventLog(),
           now: () => now,
           clockOffsetMs: schedule.clockOffsetsMs[i] ?? 0,
           signEvery: options.signEvery ?? 4,
@@ -225,7 +241,8 @@ export async function runNetworkSimulation(schedule: FaultSchedule, options: Net
     }
 
     const states = new Map<string, SyncState>();
-    const stateOf = (from: number, to: number): SyncState => states.get(`${from}>${to}`) ?? initSyncState({ peer: names[to] as SiteId });
+    const stateOf = (from: number, to: number): SyncState =>
+      states.get(`${from}>${to}`) ?? initSyncState({ peer: names[to] as SiteId });
     const reconnect = (i: number, j: number): void => {
       states.delete(`${i}>${j}`);
       states.delete(`${j}>${i}`);
@@ -238,7 +255,8 @@ export async function runNetworkSimulation(schedule: FaultSchedule, options: Net
     const stats = { sent: 0, delivered: 0, lost: 0, duplicated: 0, crashes: 0, healRounds: 0 };
     const downUntil = new Map<number, number>();
 
-    const active = (kind: NetworkFault['kind']) => schedule.faults.filter((f) => f.kind === kind && 'from' in f && f.from <= step && step < f.until);
+    const active = (kind: NetworkFault['kind']) =>
+      schedule.faults.filter((f) => f.kind === kind && 'from' in f && f.from <= step && step < f.until);
     const linkUp = (i: number, j: number): boolean =>
       step < 0 ||
       !active('partition').some((f) => {
@@ -253,20 +271,33 @@ export async function runNetworkSimulation(schedule: FaultSchedule, options: Net
         log(`m${m.id} s${m.from}→s${m.to} lost (${to.up ? 'partitioned' : 'receiver down'})`);
         return;
       }
-      const [state, report] = await to.replica().receiveSyncMessage(stateOf(m.to, m.from), JSON.parse(m.text));
+      const [state, report] = await to
+        .replica()
+        .receiveSyncMessage(stateOf(m.to, m.from), JSON.parse(m.text));
       states.set(`${m.to}>${m.from}`, state);
       stats.delivered += 1;
       // Reports list the first refusals of each message as examples (every one is counted).
       for (const r of report.refused.examples) refusals.push({ ...r, receiver: to.site as SiteId, step });
-      log(`m${m.id} s${m.from}→s${m.to} delivered: ${report.accepted} accepted, ${report.duplicates} duplicate${report.refused.count > 0 ? `, refused ${report.refused.count}: ${report.refused.examples.map((r) => `${r.site ?? '?'}:${r.seq ?? '?'} ${r.reason.code}`).join(' ')}` : ''}`);
+      log(
+        `m${m.id} s${m.from}→s${m.to} delivered: ${report.accepted} accepted, ${report.duplicates} duplicate${report.refused.count > 0 ? `, refused ${report.refused.count}: ${report.refused.examples.map((r) => `${r.site ?? '?'}:${r.seq ?? '?'} ${r.reason.code}`).join(' ')}` : ''}`,
+      );
     };
 
     const send = async (from: number, to: number, healing: boolean): Promise<InFlight | undefined> => {
-      const [state, message] = await (sites[from] as SimulatedSite).replica().generateSyncMessage(stateOf(from, to), syncOptions);
+      const [state, message] = await (sites[from] as SimulatedSite)
+        .replica()
+        .generateSyncMessage(stateOf(from, to), syncOptions);
       states.set(`${from}>${to}`, state);
       if (message === null) return undefined;
       stats.sent += 1;
-      const m: InFlight = { id: messageId++, from, to, at: now + latencyMs, text: encodeSyncMessage(message), events: message.events.length };
+      const m: InFlight = {
+        id: messageId++,
+        from,
+        to,
+        at: now + latencyMs,
+        text: encodeSyncMessage(message),
+        events: message.events.length,
+      };
       if (healing) return m;
       if (active('drop').some((f) => chance((f as Extract<NetworkFault, { kind: 'drop' }>).percent))) {
         stats.lost += 1;
@@ -275,10 +306,13 @@ export async function runNetworkSimulation(schedule: FaultSchedule, options: Net
       }
       let at = m.at;
       for (const f of active('delay')) at += (f as Extract<NetworkFault, { kind: 'delay' }>).ms;
-      for (const f of active('reorder')) at += (next() % ((f as Extract<NetworkFault, { kind: 'reorder' }>).maxSteps + 1)) * stepMs;
+      for (const f of active('reorder'))
+        at += (next() % ((f as Extract<NetworkFault, { kind: 'reorder' }>).maxSteps + 1)) * stepMs;
       const sent = { ...m, at };
       bus.push(sent);
-      if (active('duplicate').some((f) => chance((f as Extract<NetworkFault, { kind: 'duplicate' }>).percent))) {
+      if (
+        active('duplicate').some((f) => chance((f as Extract<NetworkFault, { kind: 'duplicate' }>).percent))
+      ) {
         stats.duplicated += 1;
         bus.push({ ...sent, at: at + (next() % 3) * stepMs });
       }
@@ -297,7 +331,8 @@ export async function runNetworkSimulation(schedule: FaultSchedule, options: Net
           acknowledged.push(event);
           log(`s${i} recorded ${event.site}:${event.seq} (${event.stream})`);
         } catch (error) {
-          if (error instanceof ChartlogError && error.code === 'REPLICA_RECOVERING') return log(`s${i} refused to record: recovering`);
+          if (error instanceof ChartlogError && error.code === 'REPLICA_RECOVERING')
+            return log(`s${i} refused to record: recovering`);
           throw error;
         }
       }
@@ -312,7 +347,9 @@ export async function runNetworkSimulation(schedule: FaultSchedule, options: Net
         await (sites[i] as SimulatedSite).restart();
         downUntil.delete(i);
         for (let j = 0; j < n; j++) reconnect(i, j);
-        log(`s${i} restarted on its store (${await (sites[i] as SimulatedSite).replica().store.count()} events)`);
+        log(
+          `s${i} restarted on its store (${await (sites[i] as SimulatedSite).replica().store.count()} events)`,
+        );
       }
       for (const f of schedule.faults) {
         if (f.kind !== 'crash' || f.at !== step || durable === 0) continue;
@@ -328,7 +365,8 @@ export async function runNetworkSimulation(schedule: FaultSchedule, options: Net
         states.clear();
         log('every connection restarts');
       }
-      for (const w of schedule.writes) if (Math.min(w.step, lastStep - 1) === step) await record(w.site % n, w.count);
+      for (const w of schedule.writes)
+        if (Math.min(w.step, lastStep - 1) === step) await record(w.site % n, w.count);
       const due = bus.filter((m) => m.at <= now).sort((a, b) => a.at - b.at || a.id - b.id);
       bus = bus.filter((m) => m.at > now);
       for (const m of due) await deliver(m);
@@ -344,12 +382,24 @@ export async function runNetworkSimulation(schedule: FaultSchedule, options: Net
           [i, j],
           [j, i],
         ] as const) {
-          if ((sites[from] as SimulatedSite).up && (sites[to] as SimulatedSite).up) await send(from, to, false);
+          if ((sites[from] as SimulatedSite).up && (sites[to] as SimulatedSite).up)
+            await send(from, to, false);
         }
       }
     }
 
-    if (options.heal === false) return { schedule, schema, sites, acknowledged, refusals, trace, stats, replicas: () => sites.map((s) => s.replica()), close };
+    if (options.heal === false)
+      return {
+        schedule,
+        schema,
+        sites,
+        acknowledged,
+        refusals,
+        trace,
+        stats,
+        replicas: () => sites.map((s) => s.replica()),
+        close,
+      };
 
     // Healing: everyone up, the bus emptied (in-flight messages lost), fresh connections, no faults.
     step = -1;
@@ -361,7 +411,12 @@ export async function runNetworkSimulation(schedule: FaultSchedule, options: Net
     bus = [];
     states.clear();
     for (let round = 1; ; round++) {
-      if (round > maxHealRounds) throw new ChartlogError('SYNC_NOT_QUIET', `the network was still syncing after ${maxHealRounds} healing rounds`, { details: { trace: trace.slice(-20) } });
+      if (round > maxHealRounds)
+        throw new ChartlogError(
+          'SYNC_NOT_QUIET',
+          `the network was still syncing after ${maxHealRounds} healing rounds`,
+          { details: { trace: trace.slice(-20) } },
+        );
       now += stepMs;
       let spoke = false;
       for (const [i, j] of topology) {
@@ -404,7 +459,11 @@ function seededKeys(seed: number, index: number): SiteKeys {
   const next = mulberry32(seed ^ ((index + 1) * 0x85ebca6b));
   const raw = Buffer.alloc(32);
   for (let k = 0; k < 32; k += 4) raw.writeUInt32LE(next(), k);
-  const privateKey = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, raw]), format: 'der', type: 'pkcs8' });
+  const privateKey = createPrivateKey({
+    key: Buffer.concat([ED25519_PKCS8_PREFIX, raw]),
+    format: 'der',
+    type: 'pkcs8',
+  });
   return { privateKey, publicKey: createPublicKey(privateKey) };
 }
 
@@ -415,21 +474,28 @@ function defaultDraft({ replica, n, next }: SimulatedWrite): EventDraft {
     stream,
     type: TEST_EVENT_TYPE,
     author: { id: `clinician-${replica.site}`, role: 'gp' },
-    writes: { [resource]: { lww: `${replica.site} #${n}`, max: next() % 100, log: `note ${n} from ${replica.site}` } },
+    writes: {
+      [resource]: { lww: `${replica.site} #${n}`, max: next() % 100, log: `note ${n} from ${replica.site}` },
+    },
   });
 }
 
 function checkConnected(n: number, topology: readonly (readonly [number, number])[]): void {
   const reached = new Set([0]);
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const [i, j] of topology) {
-      if (i < 0 || j < 0 || i >= n || j >= n || i === j) throw new ChartlogError('INVALID_OPTION', `no such link [${i}, ${j}] in a network of ${n} sites`);
+      if (i < 0 || j < 0 || i >= n || j >= n || i === j)
+        throw new ChartlogError('INVALID_OPTION', `no such link [${i}, ${j}] in a network of ${n} sites`);
       if (reached.has(i) !== reached.has(j)) {
         reached.add(i).add(j);
         changed = true;
       }
     }
   }
-  if (reached.size < n) throw new ChartlogError('INVALID_OPTION', `the topology does not connect every site (${reached.size} of ${n} reachable from site-0)`);
+  if (reached.size < n)
+    throw new ChartlogError(
+      'INVALID_OPTION',
+      `the topology does not connect every site (${reached.size} of ${n} reachable from site-0)`,
+    );
 }

@@ -22,7 +22,11 @@ export function propertyRuns(defaultRuns = 100): number {
   const raw = process.env[PROPERTY_RUNS_ENV];
   if (raw === undefined || raw.trim() === '') return defaultRuns;
   const runs = Number(raw);
-  if (!Number.isSafeInteger(runs) || runs < 1) throw new ChartlogError('INVALID_OPTION', `${PROPERTY_RUNS_ENV} must be a positive integer, got ${JSON.stringify(raw)}`);
+  if (!Number.isSafeInteger(runs) || runs < 1)
+    throw new ChartlogError(
+      'INVALID_OPTION',
+      `${PROPERTY_RUNS_ENV} must be a positive integer, got ${JSON.stringify(raw)}`,
+    );
   return runs;
 }
 
@@ -41,7 +45,11 @@ export function propertySeed(): number {
   const raw = process.env[PROPERTY_SEED_ENV];
   if (raw === undefined || raw.trim() === '') return randomInt(0, 0x7fffffff);
   const seed = Number(raw);
-  if (!Number.isSafeInteger(seed) || seed < -0x80000000 || seed > 0x7fffffff) throw new ChartlogError('INVALID_OPTION', `${PROPERTY_SEED_ENV} must be a 32-bit integer, got ${JSON.stringify(raw)}`);
+  if (!Number.isSafeInteger(seed) || seed < -0x80000000 || seed > 0x7fffffff)
+    throw new ChartlogError(
+      'INVALID_OPTION',
+      `${PROPERTY_SEED_ENV} must be a 32-bit integer, got ${JSON.stringify(raw)}`,
+    );
   return seed;
 }
 
@@ -67,12 +75,17 @@ export interface PropertyParametersOptions {
  * // prints: [chartlog] permutations converge: seed=1234567 runs=100 (replay: CHARTLOG_PROPERTY_SEED=1234567)
  * ```
  */
-export function propertyParameters<T = unknown>(options: PropertyParametersOptions = {}): Parameters<T> & { readonly seed: number; readonly numRuns: number } {
+export function propertyParameters<T = unknown>(
+  options: PropertyParametersOptions = {},
+): Parameters<T> & { readonly seed: number; readonly numRuns: number } {
   // includeErrorInReport puts the failing check's own message (a state diff) into the
   // report, so it shows in every test runner, not only those that print `cause`.
   const seed = propertySeed();
   const numRuns = propertyRuns(options.runs ?? 100);
   const log = options.log ?? ((line: string) => console.log(line));
-  if (log !== false) log(`[chartlog] ${options.label ?? 'property'}: seed=${seed} runs=${numRuns} (replay: ${PROPERTY_SEED_ENV}=${seed})`);
+  if (log !== false)
+    log(
+      `[chartlog] ${options.label ?? 'property'}: seed=${seed} runs=${numRuns} (replay: ${PROPERTY_SEED_ENV}=${seed})`,
+    );
   return { seed, numRuns, includeErrorInReport: true };
 }

@@ -25,7 +25,10 @@ export interface RuleValueConstraints {
  * fc.sample(ruleValueArbitrary('set'), 3); // e.g. [{ add: ['beta'] }, { remove: ['alpha'] }, …]
  * ```
  */
-export function ruleValueArbitrary(rule: MergeRule | string, constraints: RuleValueConstraints = {}): Arbitrary<Json> {
+export function ruleValueArbitrary(
+  rule: MergeRule | string,
+  constraints: RuleValueConstraints = {},
+): Arbitrary<Json> {
   const words = constraints.words ?? ['alpha', 'beta', 'gamma'];
   const word = fc.constantFrom(...words);
   const name = typeof rule === 'string' ? rule : rule.name;
@@ -34,15 +37,28 @@ export function ruleValueArbitrary(rule: MergeRule | string, constraints: RuleVa
     case 'mv':
     case 'once':
     case 'log':
-      return fc.oneof({ weight: 4, arbitrary: word }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 3 }) }, { weight: 1, arbitrary: fc.record({ code: word }) });
+      return fc.oneof(
+        { weight: 4, arbitrary: word },
+        { weight: 1, arbitrary: fc.integer({ min: 0, max: 3 }) },
+        { weight: 1, arbitrary: fc.record({ code: word }) },
+      );
     case 'max':
     case 'min':
-      return fc.oneof({ weight: 3, arbitrary: fc.integer({ min: -3, max: 3 }) }, { weight: 1, arbitrary: fc.constantFrom('2026-01-01', '2026-06-30', '2027-01-01') });
+      return fc.oneof(
+        { weight: 3, arbitrary: fc.integer({ min: -3, max: 3 }) },
+        { weight: 1, arbitrary: fc.constantFrom('2026-01-01', '2026-06-30', '2027-01-01') },
+      );
     case 'set':
       return fc.oneof(
         { weight: 3, arbitrary: fc.record({ add: fc.uniqueArray(word, { minLength: 1, maxLength: 2 }) }) },
         { weight: 2, arbitrary: fc.record({ remove: fc.uniqueArray(word, { minLength: 1, maxLength: 2 }) }) },
-        { weight: 1, arbitrary: fc.record({ add: fc.uniqueArray(word, { minLength: 1, maxLength: 1 }), remove: fc.uniqueArray(word, { minLength: 1, maxLength: 1 }) }) },
+        {
+          weight: 1,
+          arbitrary: fc.record({
+            add: fc.uniqueArray(word, { minLength: 1, maxLength: 1 }),
+            remove: fc.uniqueArray(word, { minLength: 1, maxLength: 1 }),
+          }),
+        },
       ) as Arbitrary<Json>;
     default: {
       const custom = fc.oneof(word, fc.integer({ min: -3, max: 3 })) as Arbitrary<Json>;

@@ -55,13 +55,33 @@ export interface ScenarioConstraints {
 /** One step of a {@link ScenarioPlan}. Indices are taken modulo what exists, so any plan runs. */
 export type ScenarioStep =
   /** A site writes 1–3 fields of one resource, `pred` from its own chart (a field it sees in conflict is left out: only a resolution settles one). */
-  | { readonly kind: 'write'; readonly advanceMs: number; readonly site: number; readonly stream: number; readonly resource: number; readonly fields: readonly number[]; readonly values: readonly number[] }
+  | {
+      readonly kind: 'write';
+      readonly advanceMs: number;
+      readonly site: number;
+      readonly stream: number;
+      readonly resource: number;
+      readonly fields: readonly number[];
+      readonly values: readonly number[];
+    }
   /** Site `to` learns what site `from` knows (only `from`'s own events when `ownOnly`). */
-  | { readonly kind: 'sync'; readonly advanceMs: number; readonly from: number; readonly to: number; readonly ownOnly: boolean }
+  | {
+      readonly kind: 'sync';
+      readonly advanceMs: number;
+      readonly from: number;
+      readonly to: number;
+      readonly ownOnly: boolean;
+    }
   /** A site retracts a write it knows. */
   | { readonly kind: 'retract'; readonly advanceMs: number; readonly site: number; readonly pick: number }
   /** A site resolves a conflict it sees, choosing one of the competing values. */
-  | { readonly kind: 'resolve'; readonly advanceMs: number; readonly site: number; readonly pick: number; readonly choice: number };
+  | {
+      readonly kind: 'resolve';
+      readonly advanceMs: number;
+      readonly site: number;
+      readonly pick: number;
+      readonly choice: number;
+    };
 
 /** What {@link scenarioArbitrary} generates before running it: shrinkable, and replayable with {@link runScenario}. */
 export interface ScenarioPlan {
@@ -148,16 +168,64 @@ export function scenarioPlanArbitrary(constraints: ScenarioConstraints = {}): Ar
   const valuesOf = constraints.values ?? ((f: ScenarioField) => ruleValueArbitrary(f.rule));
   const advanceMs = fc.integer({ min: 0, max: 2_000 });
   const steps: { weight: number; arbitrary: Arbitrary<ScenarioStep> }[] = [
-    { weight: 8, arbitrary: fc.record({ kind: fc.constant('write' as const), advanceMs, site: fc.nat(), stream: fc.nat(), resource: fc.nat(), fields: fc.array(fc.nat(), { minLength: 1, maxLength: 3 }), values: fc.array(fc.nat(), { minLength: 3, maxLength: 3 }) }) },
-    { weight: 5, arbitrary: fc.record({ kind: fc.constant('sync' as const), advanceMs, from: fc.nat(), to: fc.nat(), ownOnly: fc.boolean() }) },
+    {
+      weight: 8,
+      arbitrary: fc.record({
+        kind: fc.constant('write' as const),
+        advanceMs,
+        site: fc.nat(),
+        stream: fc.nat(),
+        resource: fc.nat(),
+        fields: fc.array(fc.nat(), { minLength: 1, maxLength: 3 }),
+        values: fc.array(fc.nat(), { minLength: 3, maxLength: 3 }),
+      }),
+    },
+    {
+      weight: 5,
+      arbitrary: fc.record({
+        kind: fc.constant('sync' as const),
+        advanceMs,
+        from: fc.nat(),
+        to: fc.nat(),
+        ownOnly: fc.boolean(),
+      }),
+    },
   ];
-  if (constraints.retractions !== false) steps.push({ weight: 1, arbitrary: fc.record({ kind: fc.constant('retract' as const), advanceMs, site: fc.nat(), pick: fc.nat() }) });
-  if (constraints.resolutions !== false) steps.push({ weight: 1, arbitrary: fc.record({ kind: fc.constant('resolve' as const), advanceMs, site: fc.nat(), pick: fc.nat(), choice: fc.nat() }) });
+  if (constraints.retractions !== false)
+    steps.push({
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('retract' as const),
+        advanceMs,
+        site: fc.nat(),
+        pick: fc.nat(),
+      }),
+    });
+  if (constraints.resolutions !== false)
+    steps.push({
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('resolve' as const),
+        advanceMs,
+        site: fc.nat(),
+        pick: fc.nat(),
+        choice: fc.nat(),
+      }),
+    });
   return fc.record({
     sites: fc.integer({ min: minSites, max: maxSites }),
-    clocks: fc.array(siteClockArbitrary({ adversarial: constraints.adversarialClocks ?? true }), { minLength: maxSites, maxLength: maxSites }),
-    pools: fc.tuple(...fields.map((f) => fc.array(valuesOf(f), { minLength: POOL_SIZE, maxLength: POOL_SIZE }))),
-    steps: fc.array(fc.oneof(...steps), { minLength: constraints.minSteps ?? 8, maxLength: constraints.maxSteps ?? 60, size: 'max' }),
+    clocks: fc.array(siteClockArbitrary({ adversarial: constraints.adversarialClocks ?? true }), {
+      minLength: maxSites,
+      maxLength: maxSites,
+    }),
+    pools: fc.tuple(
+      ...fields.map((f) => fc.array(valuesOf(f), { minLength: POOL_SIZE, maxLength: POOL_SIZE })),
+    ),
+    steps: fc.array(fc.oneof(...steps), {
+      minLength: constraints.minSteps ?? 8,
+      maxLength: constraints.maxSteps ?? 60,
+      size: 'max',
+    }),
   });
 }
 
@@ -185,16 +253,35 @@ interface SimSite {
 export function runScenario(plan: ScenarioPlan, constraints: ScenarioConstraints = {}): Scenario {
   const schema = constraints.schema ?? testSchema;
   const fields = scenarioFields(schema);
-  const streams = Array.from({ length: Math.max(1, constraints.streams ?? 1) }, (_, i) => streamId(`patient/p${i + 1}`));
+  const streams = Array.from({ length: Math.max(1, constraints.streams ?? 1) }, (_, i) =>
+    streamId(`patient/p${i + 1}`),
+  );
   const perType = Math.max(1, constraints.resources ?? 2);
   const types = [...new Set(fields.map((f) => f.resourceType))];
-  const resources = types.flatMap((type) => Array.from({ length: perType }, (_, i) => ({ type, key: `${type}/r${i + 1}`, fields: fields.map((f, at) => ({ ...f, at })).filter((f) => f.resourceType === type) })));
+  const resources = types.flatMap((type) =>
+    Array.from({ length: perType }, (_, i) => ({
+      type,
+      key: `${type}/r${i + 1}`,
+      fields: fields.map((f, at) => ({ ...f, at })).filter((f) => f.resourceType === type),
+    })),
+  );
   const writeType = new Map(types.map((type) => [type, eventTypeFor(schema, type)]));
   let now = T0;
   const sim: SimSite[] = Array.from({ length: plan.sites }, (_, i) => {
     const site = siteId(`site-${String.fromCharCode(97 + (i % 26))}${i >= 26 ? i : ''}`);
-    const clock = createHybridClock({ wallClock: siteWallClock(plan.clocks[i] ?? { kind: 'accurate', offsetMs: 0 }, () => now, T0), maxSkewMs: constraints.maxSkewMs ?? 300_000 });
-    return { site, author: { id: `clinician-${site}`, role: 'gp' }, clock, writer: createEventWriter({ site, clock }), chart: createChart({ schema }), ids: new Set(), known: [] };
+    const clock = createHybridClock({
+      wallClock: siteWallClock(plan.clocks[i] ?? { kind: 'accurate', offsetMs: 0 }, () => now, T0),
+      maxSkewMs: constraints.maxSkewMs ?? 300_000,
+    });
+    return {
+      site,
+      author: { id: `clinician-${site}`, role: 'gp' },
+      clock,
+      writer: createEventWriter({ site, clock }),
+      chart: createChart({ schema }),
+      ids: new Set(),
+      known: [],
+    };
   });
   const events: ChartEvent[] = [];
   const alias = new Map<string, string>();
@@ -235,12 +322,23 @@ export function runScenario(plan: ScenarioPlan, constraints: ScenarioConstraints
           const value = pool[(step.values[j] ?? 0) % pool.length] as Json;
           // An ordinary edit may not settle a conflict its author sees (only a resolution may), so leave that field to a 'resolve' step.
           const fieldState = state?.resources[resource.key]?.fields[f.field];
-          if (fieldState !== undefined && f.rule.conflict(fieldState) !== undefined && f.rule.pred(fieldState, value).length > 0) return;
+          if (
+            fieldState !== undefined &&
+            f.rule.conflict(fieldState) !== undefined &&
+            f.rule.pred(fieldState, value).length > 0
+          )
+            return;
           writes[f.field] = value;
         });
         if (Object.keys(writes).length === 0) break;
         const type = writeType.get(resource.type) as { type: string; v: number };
-        const draft = prepareWrite(schema, state, { stream, type: type.type, v: type.v, author: s.author, writes: { [resource.key]: writes } });
+        const draft = prepareWrite(schema, state, {
+          stream,
+          type: type.type,
+          v: type.v,
+          author: s.author,
+          writes: { [resource.key]: writes },
+        });
         record(s, draft, `writes ${stream} ${resource.key} ${canonicalJson(writes)}`);
         break;
       }
@@ -250,7 +348,10 @@ export function runScenario(plan: ScenarioPlan, constraints: ScenarioConstraints
         if (from === to) break;
         const offered = step.ownOnly ? from.known.filter((e) => e.site === from.site) : from.known;
         const n = learn(to, offered);
-        if (n > 0) trace.push(`${to.site} ← ${from.site}${step.ownOnly ? ' (its own events)' : ''}: ${n} new event(s)`);
+        if (n > 0)
+          trace.push(
+            `${to.site} ← ${from.site}${step.ownOnly ? ' (its own events)' : ''}: ${n} new event(s)`,
+          );
         break;
       }
       case 'retract': {
@@ -258,7 +359,16 @@ export function runScenario(plan: ScenarioPlan, constraints: ScenarioConstraints
         const candidates = s.known.filter((e) => e.type !== RETRACTION_EVENT);
         const target = candidates[step.pick % Math.max(1, candidates.length)];
         if (!target) break;
-        record(s, prepareRetraction({ stream: target.stream, events: [target.id], reason: 'recorded in error (simulated)', author: s.author }), `retracts ${alias.get(target.id)}`);
+        record(
+          s,
+          prepareRetraction({
+            stream: target.stream,
+            events: [target.id],
+            reason: 'recorded in error (simulated)',
+            author: s.author,
+          }),
+          `retracts ${alias.get(target.id)}`,
+        );
         break;
       }
       case 'resolve': {
@@ -268,17 +378,40 @@ export function runScenario(plan: ScenarioPlan, constraints: ScenarioConstraints
         if (!c) break;
         const chosen = c.writes[step.choice % c.writes.length];
         if (!chosen) break;
-        const draft = prepareConflictResolution(schema, s.chart.state(c.stream), { stream: c.stream, resource: c.resource, field: c.field, value: chosen.value, author: s.author });
-        record(s, draft, `resolves ${c.resource}#${c.field} (${c.rule}, ${c.writes.length} writes) with ${canonicalJson(chosen.value)}`);
+        const draft = prepareConflictResolution(schema, s.chart.state(c.stream), {
+          stream: c.stream,
+          resource: c.resource,
+          field: c.field,
+          value: chosen.value,
+          author: s.author,
+        });
+        record(
+          s,
+          draft,
+          `resolves ${c.resource}#${c.field} (${c.rule}, ${c.writes.length} writes) with ${canonicalJson(chosen.value)}`,
+        );
         break;
       }
     }
   }
 
-  const clocks = new Map(sim.map((s, i) => [s.site, plan.clocks[i] ?? { kind: 'accurate' as const, offsetMs: 0 }]));
-  const scenario: Scenario = { schema, sites: sim.map((s) => s.site), streams, clocks, events, known: new Map(sim.map((s) => [s.site, s.known])), trace };
+  const clocks = new Map(
+    sim.map((s, i) => [s.site, plan.clocks[i] ?? { kind: 'accurate' as const, offsetMs: 0 }]),
+  );
+  const scenario: Scenario = {
+    schema,
+    sites: sim.map((s) => s.site),
+    streams,
+    clocks,
+    events,
+    known: new Map(sim.map((s) => [s.site, s.known])),
+    trace,
+  };
   // fast-check prints counterexamples with this: the trace, not thousands of lines of events.
-  return Object.defineProperty(scenario, fc.toStringMethod, { value: () => describeScenario(scenario), enumerable: false });
+  return Object.defineProperty(scenario, fc.toStringMethod, {
+    value: () => describeScenario(scenario),
+    enumerable: false,
+  });
 }
 
 /**
@@ -287,8 +420,14 @@ export function runScenario(plan: ScenarioPlan, constraints: ScenarioConstraints
  * @example console.log(describeScenario(scenario));
  */
 export function describeScenario(scenario: Scenario): string {
-  const clocks = [...scenario.clocks].map(([site, c]) => `${site}: ${c.kind}${c.kind === 'accurate' ? '' : ` ${c.offsetMs >= 0 ? '+' : ''}${c.offsetMs} ms`}`);
-  return [`Scenario: ${scenario.sites.length} sites (${clocks.join('; ')}), ${scenario.events.length} events`, ...scenario.trace.map((l) => `  ${l}`)].join('\n');
+  const clocks = [...scenario.clocks].map(
+    ([site, c]) =>
+      `${site}: ${c.kind}${c.kind === 'accurate' ? '' : ` ${c.offsetMs >= 0 ? '+' : ''}${c.offsetMs} ms`}`,
+  );
+  return [
+    `Scenario: ${scenario.sites.length} sites (${clocks.join('; ')}), ${scenario.events.length} events`,
+    ...scenario.trace.map((l) => `  ${l}`),
+  ].join('\n');
 }
 
 function eventTypeFor(schema: Schema, resourceType: string): { type: string; v: number } {
@@ -301,6 +440,8 @@ function eventTypeFor(schema: Schema, resourceType: string): { type: string; v: 
 
 function predText(event: ChartEvent, alias: ReadonlyMap<string, string>): string {
   const parts: string[] = [];
-  for (const [resource, fields] of Object.entries(event.pred)) for (const [field, ids] of Object.entries(fields)) parts.push(`${resource}#${field}:[${ids.map((id) => alias.get(id) ?? id).join(',')}]`);
+  for (const [resource, fields] of Object.entries(event.pred))
+    for (const [field, ids] of Object.entries(fields))
+      parts.push(`${resource}#${field}:[${ids.map((id) => alias.get(id) ?? id).join(',')}]`);
   return parts.length > 0 ? ` pred ${parts.join(' ')}` : '';
 }

@@ -107,11 +107,16 @@ export async function createSimulatedSite(options: SimulatedSiteOptions): Promis
       return restarts;
     },
     replica() {
-      if (current === undefined) throw new ChartlogError('INVALID_OPTION', `${options.site} is down (crashed)`);
+      if (current === undefined)
+        throw new ChartlogError('INVALID_OPTION', `${options.site} is down (crashed)`);
       return current;
     },
     async crash() {
-      if (!options.durable) throw new ChartlogError('INVALID_OPTION', `${options.site} keeps its events in memory: it cannot crash and restart`);
+      if (!options.durable)
+        throw new ChartlogError(
+          'INVALID_OPTION',
+          `${options.site} keeps its events in memory: it cannot crash and restart`,
+        );
       if (current === undefined) return;
       // The replica object, its chart and its writer are gone. The store is not closed (a
       // close could checkpoint or flush): it is abandoned as a dead process leaves it (its

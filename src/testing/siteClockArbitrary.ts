@@ -37,14 +37,29 @@ const MINUTE = 60_000;
  * ```
  */
 export function siteClockArbitrary(constraints: SiteClockConstraints = {}): Arbitrary<SiteClockPlan> {
-  const accurate = fc.record({ kind: fc.constant('accurate' as const), offsetMs: fc.integer({ min: -50, max: 50 }) });
+  const accurate = fc.record({
+    kind: fc.constant('accurate' as const),
+    offsetMs: fc.integer({ min: -50, max: 50 }),
+  });
   if (constraints.adversarial === false) return accurate;
   const large = fc.integer({ min: 10 * MINUTE, max: 360 * MINUTE }).chain((ms) => fc.constantFrom(ms, -ms));
   return fc.oneof(
     { weight: 3, arbitrary: accurate },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('skewed' as const), offsetMs: large }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('frozen' as const), offsetMs: fc.integer({ min: -MINUTE, max: MINUTE }) }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('backwards' as const), offsetMs: fc.integer({ min: 0, max: 10 * MINUTE }) }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('frozen' as const),
+        offsetMs: fc.integer({ min: -MINUTE, max: MINUTE }),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('backwards' as const),
+        offsetMs: fc.integer({ min: 0, max: 10 * MINUTE }),
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('jumpy' as const), offsetMs: large }) },
   );
 }

@@ -29,7 +29,10 @@ export interface SyncUntilQuietReport {
  * compareCharts([practiceA, hospital, backup]);
  * ```
  */
-export function syncUntilQuiet(charts: readonly Chart[], options: SyncUntilQuietOptions = {}): SyncUntilQuietReport {
+export function syncUntilQuiet(
+  charts: readonly Chart[],
+  options: SyncUntilQuietOptions = {},
+): SyncUntilQuietReport {
   const n = charts.length;
   const maxRounds = options.maxRounds ?? n + 1;
   const maxBatch = options.maxBatch ?? Number.POSITIVE_INFINITY;
@@ -45,11 +48,14 @@ export function syncUntilQuiet(charts: readonly Chart[], options: SyncUntilQuiet
         const held = new Set(to.events(stream).map((e) => e.id));
         for (const e of from.events(stream)) if (!held.has(e.id)) missing.push(e);
       }
-      for (let at = 0; at < missing.length; at += Math.min(maxBatch, missing.length)) to.apply(missing.slice(at, at + Math.min(maxBatch, missing.length)));
+      for (let at = 0; at < missing.length; at += Math.min(maxBatch, missing.length))
+        to.apply(missing.slice(at, at + Math.min(maxBatch, missing.length)));
       moved += missing.length;
     }
     transferred += moved;
     if (moved === 0) return { rounds: round, transferred };
   }
-  throw new Error(`syncUntilQuiet: still transferring after ${maxRounds} rounds (${transferred} events moved)`);
+  throw new Error(
+    `syncUntilQuiet: still transferring after ${maxRounds} rounds (${transferred} events moved)`,
+  );
 }

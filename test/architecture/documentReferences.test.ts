@@ -27,7 +27,8 @@ function textFiles(path: string): string[] {
   if (statSync(full).isFile()) return [path];
   return readdirSync(full, { withFileTypes: true }).flatMap((entry) => {
     const child = join(path, entry.name);
-    if (entry.isDirectory()) return entry.name === 'fixtures' || entry.name === 'results' ? [] : textFiles(child);
+    if (entry.isDirectory())
+      return entry.name === 'fixtures' || entry.name === 'results' ? [] : textFiles(child);
     return /\.(ts|mts|mjs|js|md)$/.test(entry.name) ? [child] : [];
   });
 }
@@ -55,7 +56,9 @@ function headingsOf(document: string): Set<string> {
 /** True when package.json `files` ships `path` (an entry naming it or a folder holding it; README is always shipped). */
 function packaged(path: string): boolean {
   if (path === 'README.md') return true;
-  const { files } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files: readonly string[] };
+  const { files } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    files: readonly string[];
+  };
   return files.some((entry) => {
     const clean = entry.replace(/^\.\//, '').replace(/\/$/, '');
     return path === clean || path.startsWith(`${clean}/`);
@@ -69,7 +72,11 @@ interface Citation {
 }
 
 function citationsIn(file: string): Citation[] {
-  return [...joinedText(file).matchAll(CITATION)].map((match) => ({ file, document: documentOf(match[1] ?? ''), section: match[2] }));
+  return [...joinedText(file).matchAll(CITATION)].map((match) => ({
+    file,
+    document: documentOf(match[1] ?? ''),
+    section: match[2],
+  }));
 }
 
 describe('documents the code cites', () => {
@@ -83,8 +90,14 @@ describe('documents the code cites', () => {
   it('cites only documents in the repository, and section headings those documents have', () => {
     const broken = files
       .flatMap(citationsIn)
-      .filter(({ document, section }) => !existsSync(join(ROOT, document)) || (section !== undefined && !headingsOf(document).has(section)))
-      .map(({ file, document, section }) => `${file}: ${document}${section === undefined ? '' : `, "${section}"`}`);
+      .filter(
+        ({ document, section }) =>
+          !existsSync(join(ROOT, document)) || (section !== undefined && !headingsOf(document).has(section)),
+      )
+      .map(
+        ({ file, document, section }) =>
+          `${file}: ${document}${section === undefined ? '' : `, "${section}"`}`,
+      );
     expect(broken).toEqual([]);
   });
 

@@ -40,11 +40,16 @@ const LAYERS: readonly (readonly string[])[] = [
   ['cli'],
 ];
 
-const layerPrefixes = LAYERS.flatMap((names, rank) => names.map((name) => ({ name, rank }))).sort((a, b) => b.name.length - a.name.length);
+const layerPrefixes = LAYERS.flatMap((names, rank) => names.map((name) => ({ name, rank }))).sort(
+  (a, b) => b.name.length - a.name.length,
+);
 
 function layerOf(path: string): { name: string; rank: number } {
   const found = layerPrefixes.find(({ name }) => path === name || path.startsWith(`${name}/`));
-  if (found === undefined) throw new Error(`src/${path} is in no layer: add its folder to LAYERS in test/architecture/layers.test.ts`);
+  if (found === undefined)
+    throw new Error(
+      `src/${path} is in no layer: add its folder to LAYERS in test/architecture/layers.test.ts`,
+    );
   return found;
 }
 
@@ -67,7 +72,11 @@ function relativeImports(): { from: string; to: string; specifier: string }[] {
     [...readFileSync(file, 'utf8').matchAll(IMPORT)]
       .map((match) => match[1] as string)
       .filter((specifier) => specifier.startsWith('.'))
-      .map((specifier) => ({ from: toSrcPath(file), to: toSrcPath(resolve(dirname(file), specifier)).replace(/\.js$/, '.ts'), specifier })),
+      .map((specifier) => ({
+        from: toSrcPath(file),
+        to: toSrcPath(resolve(dirname(file), specifier)).replace(/\.js$/, '.ts'),
+        specifier,
+      })),
   );
 }
 
@@ -75,13 +84,20 @@ describe('architecture', () => {
   it('finds the imports it checks (the scan is not vacuous)', () => {
     const imports = relativeImports();
     expect(imports.length).toBeGreaterThan(500);
-    expect(imports).toContainEqual({ from: 'replica/replica.ts', to: 'chart/conflicts.ts', specifier: '../chart/conflicts.js' });
+    expect(imports).toContainEqual({
+      from: 'replica/replica.ts',
+      to: 'chart/conflicts.ts',
+      specifier: '../chart/conflicts.js',
+    });
   });
 
   it('imports run one way: no module imports from a layer above its own', () => {
     const upward = relativeImports()
       .filter(({ from, to }) => layerOf(to).rank > layerOf(from).rank)
-      .map(({ from, specifier, to }) => `src/${from} (${layerOf(from).name}) imports '${specifier}' (${layerOf(to).name})`);
+      .map(
+        ({ from, specifier, to }) =>
+          `src/${from} (${layerOf(from).name}) imports '${specifier}' (${layerOf(to).name})`,
+      );
     expect(upward).toEqual([]);
   });
 });

@@ -1,11 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import { createEventWriter, createHybridClock, defineSchema, fold, lww, siteId, streamId, type ChartEvent, type MergeRule, type RegisterState, type Schema } from '../../src/index.js';
+import {
+  createEventWriter,
+  createHybridClock,
+  defineSchema,
+  fold,
+  lww,
+  siteId,
+  streamId,
+  type ChartEvent,
+  type MergeRule,
+  type RegisterState,
+  type Schema,
+} from '../../src/index.js';
 
 const T0 = Date.UTC(2026, 6, 19, 6, 0, 0, 0);
 
 function eventsOf(stream: string, writes: Record<string, Record<string, number>>): ChartEvent[] {
-  const writer = createEventWriter({ site: siteId('practice-a'), clock: createHybridClock({ wallClock: () => T0 }) });
-  return [writer.append({ stream: streamId(stream), type: 'item.written', author: { id: 'clinician' }, data: writes })];
+  const writer = createEventWriter({
+    site: siteId('practice-a'),
+    clock: createHybridClock({ wallClock: () => T0 }),
+  });
+  return [
+    writer.append({
+      stream: streamId(stream),
+      type: 'item.written',
+      author: { id: 'clinician' },
+      data: writes,
+    }),
+  ];
 }
 
 describe('applying a batch', () => {

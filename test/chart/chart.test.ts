@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { createChart, foldStream, history, listConflicts, prepareRetraction, RETRACTION_EVENT, stateHash, streamId, type ChartEvent, type EventData } from '../../src/index.js';
+import {
+  createChart,
+  foldStream,
+  history,
+  listConflicts,
+  prepareRetraction,
+  RETRACTION_EVENT,
+  stateHash,
+  streamId,
+  type ChartEvent,
+  type EventData,
+} from '../../src/index.js';
 import { schema, STREAM, T0, testSite, valueOf } from './fixtures.js';
 
 function shuffled<T>(items: readonly T[], seed: number): T[] {
@@ -21,8 +32,24 @@ function outage(): ChartEvent[] {
   for (let i = 0; i < 20; i++) {
     a.tick(7);
     b.tick(5);
-    events.push(a.write({ text: `a${i}`, dose: `${i} mg`, notes: `a note ${i}`, reviewed: i, tags: { add: [`a${i % 3}`] } }));
-    events.push(b.write({ text: `b${i}`, dose: `${i + 1} mg`, notes: `b note ${i}`, reviewed: 40 - i, tags: i % 4 === 0 ? { remove: ['b0'] } : { add: [`b${i % 2}`] } }));
+    events.push(
+      a.write({
+        text: `a${i}`,
+        dose: `${i} mg`,
+        notes: `a note ${i}`,
+        reviewed: i,
+        tags: { add: [`a${i % 3}`] },
+      }),
+    );
+    events.push(
+      b.write({
+        text: `b${i}`,
+        dose: `${i + 1} mg`,
+        notes: `b note ${i}`,
+        reviewed: 40 - i,
+        tags: i % 4 === 0 ? { remove: ['b0'] } : { add: [`b${i % 2}`] },
+      }),
+    );
   }
   return events;
 }
@@ -71,7 +98,10 @@ describe('chart', () => {
     slow.chart.apply([w1]);
     const w2 = slow.write({ dose: '2.5 mg', text: 'slow' }); // saw w1, stamped earlier
     expect(w2.hlc < w1.hlc).toBe(true);
-    for (const order of [[w1, w2], [w2, w1]]) {
+    for (const order of [
+      [w1, w2],
+      [w2, w1],
+    ]) {
       const chart = createChart({ schema });
       for (const e of order) chart.apply([e]);
       expect(valueOf(chart, 'dose')).toBe('2.5 mg');
@@ -84,8 +114,19 @@ describe('chart', () => {
     const a = testSite('site-a');
     const keep = a.write({ text: 'right patient', tags: { add: ['x'] } });
     const wrong = a.write({ text: 'wrong patient', dose: '10 mg', tags: { add: ['y'] } });
-    const retraction = a.writer.append(prepareRetraction({ stream: STREAM, events: [wrong.id], reason: 'recorded against the wrong patient', author: { id: 'dr-a' } }));
-    for (const order of [[keep, wrong, retraction], [retraction, wrong, keep], [keep, retraction, wrong]]) {
+    const retraction = a.writer.append(
+      prepareRetraction({
+        stream: STREAM,
+        events: [wrong.id],
+        reason: 'recorded against the wrong patient',
+        author: { id: 'dr-a' },
+      }),
+    );
+    for (const order of [
+      [keep, wrong, retraction],
+      [retraction, wrong, keep],
+      [keep, retraction, wrong],
+    ]) {
       const chart = createChart({ schema });
       for (const e of order) chart.apply([e]);
       const state = chart.state(STREAM);
@@ -103,24 +144,46 @@ describe('chart', () => {
   const IGNORED_RETRACTIONS: Record<string, (target: string) => { v: number; data: EventData }> = {
     'of a newer version (v 2)': (target) => ({ v: 2, data: { retracts: [target], reason: 'wrong patient' } }),
     'with an empty reason': (target) => ({ v: 1, data: { retracts: [target], reason: ' ' } }),
-    'with an extra field': (target) => ({ v: 1, data: { retracts: [target], reason: 'wrong patient', 'Item/i1': { text: 'sneaked in' } } }),
-    'naming something that is not an event id': (target) => ({ v: 1, data: { retracts: [target, 'not-an-id'], reason: 'wrong patient' } }),
+    'with an extra field': (target) => ({
+      v: 1,
+      data: { retracts: [target], reason: 'wrong patient', 'Item/i1': { text: 'sneaked in' } },
+    }),
+    'naming something that is not an event id': (target) => ({
+      v: 1,
+      data: { retracts: [target, 'not-an-id'], reason: 'wrong patient' },
+    }),
   };
   for (const [name, make] of Object.entries(IGNORED_RETRACTIONS)) {
     it(`a retraction ${name} is ignored and retracts nothing, in any arrival order, as the pure fold says`, () => {
       const a = testSite('site-a');
       const target = a.write({ text: 'penicillin allergy', tags: { add: ['x'] } });
-      const retraction = a.writer.append({ stream: STREAM, type: RETRACTION_EVENT, author: { id: 'dr-a' }, ...make(target.id) });
+      const retraction = a.writer.append({
+        stream: STREAM,
+        type: RETRACTION_EVENT,
+        author: { id: 'dr-a' },
+        ...make(target.id),
+      });
       const expected = foldStream(STREAM, [target], schema);
       expect(stateHash(foldStream(STREAM, [target, retraction], schema))).toBe(stateHash(expected));
-      for (const order of [[target, retraction], [retraction, target], [target, retraction, target]]) {
+      for (const order of [
+        [target, retraction],
+        [retraction, target],
+        [target, retraction, target],
+      ]) {
         const chart = createChart({ schema });
         for (const e of order) chart.apply([e]);
         expect(chart.state(STREAM)?.resources).toEqual(expected.resources);
         expect(chart.state(STREAM)?.retracted).toEqual([]);
         expect(chart.stateHash(STREAM)).toBe(stateHash(expected));
         const statuses = history(chart, STREAM, 'Item/i1', 'text').map((h) => [h.id, h.status]);
-        expect(statuses).toEqual(name === 'with an extra field' ? [[target.id, 'current'], [retraction.id, 'ignored']] : [[target.id, 'current']]);
+        expect(statuses).toEqual(
+          name === 'with an extra field'
+            ? [
+                [target.id, 'current'],
+                [retraction.id, 'ignored'],
+              ]
+            : [[target.id, 'current']],
+        );
       }
     });
   }
@@ -128,8 +191,19 @@ describe('chart', () => {
   it('keeps and ignores event types and versions it does not understand (mixed-version fleets)', () => {
     const a = testSite('site-a');
     a.write({ text: 'known' });
-    const future = a.writer.append({ stream: STREAM, type: 'item.written', v: 2, author: { id: 'dr-new' }, data: { 'Item/i1': { text: 'from v2' } } });
-    const unknown = a.writer.append({ stream: STREAM, type: 'genomics.variant-recorded', author: { id: 'lab' }, data: { 'Variant/v1': { gene: 'BRCA1' } } });
+    const future = a.writer.append({
+      stream: STREAM,
+      type: 'item.written',
+      v: 2,
+      author: { id: 'dr-new' },
+      data: { 'Item/i1': { text: 'from v2' } },
+    });
+    const unknown = a.writer.append({
+      stream: STREAM,
+      type: 'genomics.variant-recorded',
+      author: { id: 'lab' },
+      data: { 'Variant/v1': { gene: 'BRCA1' } },
+    });
     const before = a.chart.stateHash(STREAM);
     a.chart.apply([future, unknown]);
     expect(a.chart.events(STREAM)).toHaveLength(3);
@@ -141,7 +215,12 @@ describe('chart', () => {
     const a = testSite('site-a');
     a.write({ text: 'before', reviewed: 1 });
     // Hand-made (a buggy peer): a valid text write next to a max write of an object.
-    const bad = a.writer.append({ stream: STREAM, type: 'item.written', author: { id: 'x' }, data: { 'Item/i1': { text: 'after', reviewed: { not: 'a number' } } } });
+    const bad = a.writer.append({
+      stream: STREAM,
+      type: 'item.written',
+      author: { id: 'x' },
+      data: { 'Item/i1': { text: 'after', reviewed: { not: 'a number' } } },
+    });
     a.chart.apply([bad]);
     expect(valueOf(a.chart, 'text')).toBe('before');
     expect(history(a.chart, STREAM, 'Item/i1', 'text').map((h) => h.status)).toEqual(['current', 'ignored']);
@@ -156,7 +235,15 @@ describe('chart', () => {
     const w2 = b.write({ dose: '10 mg' });
     a.chart.apply([w2]);
     const h = history(a.chart, STREAM, 'Item/i1', 'dose');
-    expect(h.map((e) => ({ value: e.value, site: e.site, author: e.author.id, replaced: e.replaced, status: e.status }))).toEqual([
+    expect(
+      h.map((e) => ({
+        value: e.value,
+        site: e.site,
+        author: e.author.id,
+        replaced: e.replaced,
+        status: e.status,
+      })),
+    ).toEqual([
       { value: '5 mg', site: 'site-a', author: 'site-a-clinician', replaced: [], status: 'superseded' },
       { value: '10 mg', site: 'site-b', author: 'site-b-clinician', replaced: [w1.id], status: 'current' },
     ]);
@@ -170,19 +257,31 @@ describe('chart', () => {
     const chart = createChart({ schema });
     chart.apply(a.chart.events(STREAM));
     expect(chart.hash()).toBe(a.chart.hash());
-    const e = a.writer.append({ stream: other, type: 'item.written', author: { id: 'x' }, data: { 'Item/i9': { text: 'y' } } });
+    const e = a.writer.append({
+      stream: other,
+      type: 'item.written',
+      author: { id: 'x' },
+      data: { 'Item/i9': { text: 'y' } },
+    });
     chart.apply([e]);
     expect(chart.hash()).not.toBe(a.chart.hash());
     expect(chart.streams()).toEqual([STREAM, other]);
   });
-
 });
 
 describe('chart at scale', () => {
   it('takes a batch of 200,000 events for one stream in one call', () => {
     const a = testSite('site-a', T0);
     const events = [];
-    for (let i = 0; i < 200_000; i++) events.push(a.writer.append({ stream: STREAM, type: 'item.written', author: { id: 'x' }, data: { 'Item/i1': { reviewed: i } } }));
+    for (let i = 0; i < 200_000; i++)
+      events.push(
+        a.writer.append({
+          stream: STREAM,
+          type: 'item.written',
+          author: { id: 'x' },
+          data: { 'Item/i1': { reviewed: i } },
+        }),
+      );
     const chart = createChart({ schema });
     expect(chart.apply(events).applied).toBe(200_000);
     expect(valueOf(chart, 'reviewed')).toBe(199_999);

@@ -1,9 +1,32 @@
-import { createChart, createEventWriter, createHybridClock, defineSchema, prepareWrite, siteId, streamId, type Chart, type ChartEvent, type EventWriter, type Json, type StreamState } from '../../src/index.js';
+import {
+  createChart,
+  createEventWriter,
+  createHybridClock,
+  defineSchema,
+  prepareWrite,
+  siteId,
+  streamId,
+  type Chart,
+  type ChartEvent,
+  type EventWriter,
+  type Json,
+  type StreamState,
+} from '../../src/index.js';
 
 /** One resource type with a field of every built-in rule. */
 export const schema = defineSchema({
   resources: {
-    Item: { fields: { text: 'lww', dose: 'mv', patient: 'once', reviewed: 'max', first: 'min', tags: 'set', notes: 'log' } },
+    Item: {
+      fields: {
+        text: 'lww',
+        dose: 'mv',
+        patient: 'once',
+        reviewed: 'max',
+        first: 'min',
+        tags: 'set',
+        notes: 'log',
+      },
+    },
   },
   events: { 'item.written': { v: 1, resources: ['Item'] } },
 });
@@ -18,20 +41,32 @@ export interface TestSite {
   /** Advances this site's wall clock. */
   tick(ms: number): void;
   /** Records a write of fields of Item/i1 against what this site currently sees, and applies it locally. */
-  write(fields: Record<string, Json>, resource?: string, options?: { resolveConflicts?: boolean }): ChartEvent;
+  write(
+    fields: Record<string, Json>,
+    resource?: string,
+    options?: { resolveConflicts?: boolean },
+  ): ChartEvent;
   state(): StreamState | undefined;
 }
 
 export function testSite(name: string, startMs = T0): TestSite {
   let wall = startMs;
-  const writer = createEventWriter({ site: siteId(name), clock: createHybridClock({ wallClock: () => wall, maxSkewMs: Number.MAX_SAFE_INTEGER }) });
+  const writer = createEventWriter({
+    site: siteId(name),
+    clock: createHybridClock({ wallClock: () => wall, maxSkewMs: Number.MAX_SAFE_INTEGER }),
+  });
   const chart = createChart({ schema });
   return {
     writer,
     chart,
     tick: (ms) => void (wall += ms),
     write(fields, resource = 'Item/i1', options = {}) {
-      const request = { stream: STREAM, type: 'item.written', author: { id: `${name}-clinician` }, writes: { [resource]: fields } };
+      const request = {
+        stream: STREAM,
+        type: 'item.written',
+        author: { id: `${name}-clinician` },
+        writes: { [resource]: fields },
+      };
       const e = writer.append(prepareWrite(schema, chart.state(STREAM), { ...request, ...options }));
       chart.apply([e]);
       return e;

@@ -25,7 +25,11 @@ import { useTempDir } from '../support/tempDir.js';
 
 const file = useTempDir('resource-key-index');
 const schema = defineSchema({
-  resources: { Item: { fields: { text: 'lww' } }, Other: { fields: { text: 'lww' } }, Items: { fields: { text: 'lww' } } },
+  resources: {
+    Item: { fields: { text: 'lww' } },
+    Other: { fields: { text: 'lww' } },
+    Items: { fields: { text: 'lww' } },
+  },
   events: { 'item.written': { v: 1, resources: ['Item', 'Other', 'Items'] } },
 });
 const P1 = streamId('patient/p1');
@@ -35,12 +39,22 @@ const author = { id: 'dr-a' };
 /** Item/b on two records, Item/a and Item/c on one each, and types whose names share a prefix. */
 function scenario(): { events: ChartEvent[]; retractA: ChartEvent } {
   let wall = Date.UTC(2026, 0, 1);
-  const writer = createEventWriter({ site: siteId('site-a'), clock: createHybridClock({ wallClock: () => (wall += 1) }) });
-  const write = (stream: typeof P1, writes: Record<string, Record<string, Json>>): ChartEvent => writer.append(prepareWrite(schema, undefined, { stream, type: 'item.written', author, writes }));
+  const writer = createEventWriter({
+    site: siteId('site-a'),
+    clock: createHybridClock({ wallClock: () => (wall += 1) }),
+  });
+  const write = (stream: typeof P1, writes: Record<string, Record<string, Json>>): ChartEvent =>
+    writer.append(prepareWrite(schema, undefined, { stream, type: 'item.written', author, writes }));
   const first = write(P1, { 'Item/a': { text: 'a' }, 'Items/z': { text: 'z' } });
-  const events = [first, write(P1, { 'Item/b': { text: 'b1' } }), write(P2, { 'Item/b': { text: 'b2' }, 'Item/c': { text: 'c' }, 'Other/x': { text: 'x' } })];
+  const events = [
+    first,
+    write(P1, { 'Item/b': { text: 'b1' } }),
+    write(P2, { 'Item/b': { text: 'b2' }, 'Item/c': { text: 'c' }, 'Other/x': { text: 'x' } }),
+  ];
   // Takes back the only write of Item/a (and Items/z): it leaves P1's state.
-  const retractA = writer.append(prepareRetraction({ stream: P1, events: [first.id], reason: 'wrong record', author }));
+  const retractA = writer.append(
+    prepareRetraction({ stream: P1, events: [first.id], reason: 'wrong record', author }),
+  );
   return { events, retractA };
 }
 
@@ -61,7 +75,10 @@ function expectBeforeRetraction(view: ChartView): void {
   ]);
   expect(view.resourceKeys('Item', { after: 'Item/b' })).toEqual([{ stream: P2, key: 'Item/c' }]);
   expect(view.resourceKeys('Item', { after: 'Item/c' })).toEqual([]);
-  expect(view.resourceKeys('Item', { after: 'Apple/1' }), 'an after before the type starts from its first key').toHaveLength(4);
+  expect(
+    view.resourceKeys('Item', { after: 'Apple/1' }),
+    'an after before the type starts from its first key',
+  ).toHaveLength(4);
   expect(view.resourceKeys('Nothing')).toEqual([]);
 }
 
@@ -74,14 +91,22 @@ function expectAfterRetraction(view: ChartView): void {
 }
 
 function expectRefusals(view: ChartView): void {
-  for (const [type, options] of [['', {}], ['Item/a', {}], ['Item', { limit: 0 }], ['Item', { limit: 1.5 }]] as const) {
+  for (const [type, options] of [
+    ['', {}],
+    ['Item/a', {}],
+    ['Item', { limit: 0 }],
+    ['Item', { limit: 1.5 }],
+  ] as const) {
     let error: unknown;
     try {
       view.resourceKeys(type, options);
     } catch (e) {
       error = e;
     }
-    expect(isChartlogError(error) && error.code, `resourceKeys(${JSON.stringify(type)}, ${JSON.stringify(options)})`).toBe('INVALID_OPTION');
+    expect(
+      isChartlogError(error) && error.code,
+      `resourceKeys(${JSON.stringify(type)}, ${JSON.stringify(options)})`,
+    ).toBe('INVALID_OPTION');
   }
 }
 
@@ -124,9 +149,23 @@ describe('the resource-key index of a chart view', () => {
     const db = new Database(path, { readonly: true });
     try {
       // Both reads scan the covering index only: no resource row (and its body) is read.
-      const plan = (sql: string, ...args: unknown[]): string => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]).map((r) => r.detail).join('; ');
-      expect(plan('SELECT stream FROM projection_resources WHERE resource = ? ORDER BY stream', 'Item/b')).toMatch(/^SEARCH projection_resources USING COVERING INDEX projection_resources_resource \(resource=\?\)$/);
-      expect(plan('SELECT stream, resource FROM projection_resources WHERE resource > ? AND resource < ? ORDER BY resource, stream LIMIT ?', 'Item/', 'Item0', 10)).toMatch(
+      const plan = (sql: string, ...args: unknown[]): string =>
+        (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[])
+          .map((r) => r.detail)
+          .join('; ');
+      expect(
+        plan('SELECT stream FROM projection_resources WHERE resource = ? ORDER BY stream', 'Item/b'),
+      ).toMatch(
+        /^SEARCH projection_resources USING COVERING INDEX projection_resources_resource \(resource=\?\)$/,
+      );
+      expect(
+        plan(
+          'SELECT stream, resource FROM projection_resources WHERE resource > ? AND resource < ? ORDER BY resource, stream LIMIT ?',
+          'Item/',
+          'Item0',
+          10,
+        ),
+      ).toMatch(
         /^SEARCH projection_resources USING COVERING INDEX projection_resources_resource \(resource>\? AND resource<\?\)$/,
       );
     } finally {

@@ -15,7 +15,9 @@ function readmeJsonCommand(): string {
 /** Runs a shell command line in the repository root, as a user would type it. */
 function shell(line: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile('sh', ['-c', line], { cwd: root, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr }));
+    execFile('sh', ['-c', line], { cwd: root, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) =>
+      done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr }),
+    );
   });
 }
 
@@ -49,7 +51,8 @@ describe('the demo, as the README tells a newcomer to run it', () => {
     expect(run.code).toBe(0);
     const seed = /seed (\d+)/.exec(run.stdout)?.[1];
     expect(seed).toBeDefined();
-    const hash = (stdout: string): string | undefined => /practice-a\s+\d+\s+([0-9a-f]{16})/.exec(stdout)?.[1];
+    const hash = (stdout: string): string | undefined =>
+      /practice-a\s+\d+\s+([0-9a-f]{16})/.exec(stdout)?.[1];
     const again = await runChartlog(['demo', '--patients', '3', '--hours', '1', '--seed', String(seed)]);
     expect(hash(again.stdout)).toBe(hash(run.stdout));
   });

@@ -4,7 +4,9 @@ import { ChartlogError } from '../../src/error/chartlogError.js';
 
 describe('exit codes', () => {
   it('a machine clock outside what a stamp can hold is a configuration error (2), not an internal one', () => {
-    expect(exitCodeOf(new ChartlogError('CLOCK_OUT_OF_RANGE', 'wall clock reads year 10000'))).toBe(EXIT.usage);
+    expect(exitCodeOf(new ChartlogError('CLOCK_OUT_OF_RANGE', 'wall clock reads year 10000'))).toBe(
+      EXIT.usage,
+    );
   });
 
   it('a store whose projection is missing or out of date is a store error (3), mended by chartlog replay', () => {

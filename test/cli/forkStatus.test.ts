@@ -49,7 +49,20 @@ describe('quarantined forks in status', () => {
 
     const json = await runChartlog(['status', '--store', path, '--json']);
     expect(json.code).toBe(0);
-    expect(JSON.parse(json.stdout)).toMatchObject({ forks: { count: 1, examples: [{ site: 'practice-b', seq: 1, heldHash: fork?.heldHash, offeredHash: fork?.offeredHash, detectedAt: fork?.detectedAt }] } });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      forks: {
+        count: 1,
+        examples: [
+          {
+            site: 'practice-b',
+            seq: 1,
+            heldHash: fork?.heldHash,
+            offeredHash: fork?.offeredHash,
+            detectedAt: fork?.detectedAt,
+          },
+        ],
+      },
+    });
   }, 30_000);
 
   it('GET /chartlog/status gives the number of forks and the first few, and chartlog status --peer shows them', async () => {
@@ -57,12 +70,23 @@ describe('quarantined forks in status', () => {
     try {
       const { url } = await serveReplica(serve, hospital, ['practice-b']);
       const status = await createHttpSyncClient({ url, token: tokenOf('practice-b'), retries: 0 }).status();
-      expect(status.forks).toMatchObject({ count: 1, examples: [{ site: 'practice-b', seq: 1, offeredHash: hospital.forks()[0]?.offeredHash }] });
+      expect(status.forks).toMatchObject({
+        count: 1,
+        examples: [{ site: 'practice-b', seq: 1, offeredHash: hospital.forks()[0]?.offeredHash }],
+      });
       expect(JSON.stringify(status)).not.toContain('"offered"');
 
       const local = openSqliteEventLog(file('practice-b.chartlog'));
       await local.close();
-      const shown = await runChartlog(['status', '--store', file('practice-b.chartlog'), '--peer', url, '--token', tokenOf('practice-b')]);
+      const shown = await runChartlog([
+        'status',
+        '--store',
+        file('practice-b.chartlog'),
+        '--peer',
+        url,
+        '--token',
+        tokenOf('practice-b'),
+      ]);
       expect(shown.code).toBe(0);
       expect(shown.stdout).toContain('FORKS quarantined there: 1 (practice-b seq 1)');
     } finally {

@@ -18,7 +18,8 @@ describe('chartlog --help, usage errors and the demo', () => {
     CLI_COMMANDS.forEach((c, i) => {
       const run = runs[i];
       expect(run?.code, c.name).toBe(0);
-      for (const option of [...Object.keys(c.options), 'json', 'help']) expect(run?.stdout, `${c.name} --${option}`).toContain(`--${option}`);
+      for (const option of [...Object.keys(c.options), 'json', 'help'])
+        expect(run?.stdout, `${c.name} --${option}`).toContain(`--${option}`);
       expect(run?.stdout).toContain(`Usage: chartlog ${c.name}`);
       expect(run?.stdout).toContain(`Examples:\n  chartlog ${c.name}`);
       expect(run?.stdout).toContain('Exit codes:');
@@ -32,7 +33,23 @@ describe('chartlog --help, usage errors and the demo', () => {
       runChartlog(['serve', '--store', 'x.chartlog']),
       runChartlog(['demo', '--patients', 'many']),
       runChartlog(['verify', '--store', 'x', '--bogus']),
-      runChartlog(['sync', '--store', 'x', '--site', 'a', '--key', 'k', '--peers', 'p', '--peer', 'http://127.0.0.1:1', '--peer', 'http://127.0.0.1:2', '--token', 't']),
+      runChartlog([
+        'sync',
+        '--store',
+        'x',
+        '--site',
+        'a',
+        '--key',
+        'k',
+        '--peers',
+        'p',
+        '--peer',
+        'http://127.0.0.1:1',
+        '--peer',
+        'http://127.0.0.1:2',
+        '--token',
+        't',
+      ]),
     ]);
     for (const run of runs) expect(run.code).toBe(2);
     for (const run of runs.slice(1)) {
@@ -54,7 +71,11 @@ describe('chartlog --help, usage errors and the demo', () => {
     expect(run.code).toBe(0);
     const lines = run.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
-    const result = JSON.parse(lines[0] as string) as { converged: boolean; sites: { stateHash: string }[]; conflicts: unknown[] };
+    const result = JSON.parse(lines[0] as string) as {
+      converged: boolean;
+      sites: { stateHash: string }[];
+      conflicts: unknown[];
+    };
     expect(result.converged).toBe(true);
     expect(result.sites).toHaveLength(4);
     expect(new Set(result.sites.map((s) => s.stateHash)).size).toBe(1);
@@ -63,12 +84,17 @@ describe('chartlog --help, usage errors and the demo', () => {
   });
 
   it('package.json names the built CLI as the chartlog bin, and once built it runs with a shebang', () => {
-    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      bin: Record<string, string>;
+    };
     expect(pkg.bin).toEqual({ chartlog: './dist/cli/main.js' });
-    expect(readFileSync(join(root, 'src/cli/main.ts'), 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(readFileSync(join(root, 'src/cli/main.ts'), 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(
+      true,
+    );
     // `npm test` builds after vitest, so dist exists from the second run on; the first
     // fresh-clone run checks the source only (the build is then exercised by `npm run build`).
     const bin = join(root, 'dist/cli/main.js');
-    if (existsSync(bin)) expect(execFileSync(process.execPath, [bin, '--help'], { encoding: 'utf8' })).toContain('Commands:');
+    if (existsSync(bin))
+      expect(execFileSync(process.execPath, [bin, '--help'], { encoding: 'utf8' })).toContain('Commands:');
   });
 });

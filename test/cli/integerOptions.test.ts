@@ -19,16 +19,22 @@ describe('whole-number options', () => {
     const run = await runChartlog(['demo', '--hours', '-1']);
     expect(run.code).toBe(2);
     expect(run.stderr).not.toContain('ambiguous');
-    expect(run.stderr).toBe('chartlog demo: INVALID_OPTION: --hours must be a whole number, 1 or more, not "-1"\n');
+    expect(run.stderr).toBe(
+      'chartlog demo: INVALID_OPTION: --hours must be a whole number, 1 or more, not "-1"\n',
+    );
   });
 
   it('every string option of every command takes a negative number as its value (the command then checks it)', () => {
     for (const command of CLI_COMMANDS) {
       for (const [name, option] of Object.entries(command.options)) {
         if (option.type !== 'string') continue;
-        const required = Object.entries(command.options).filter(([n, o]) => o.required === true && n !== name).flatMap(([n]) => [`--${n}`, 'x']);
+        const required = Object.entries(command.options)
+          .filter(([n, o]) => o.required === true && n !== name)
+          .flatMap(([n]) => [`--${n}`, 'x']);
         const positionals = command.positionals === undefined ? [] : ['input.ndjson'];
-        const error = thrown(() => parseCommandArgs(command, [...required, `--${name}`, '-1', ...positionals]));
+        const error = thrown(() =>
+          parseCommandArgs(command, [...required, `--${name}`, '-1', ...positionals]),
+        );
         expect(error, `${command.name} --${name} -1`).toBeUndefined();
       }
     }
@@ -41,7 +47,9 @@ describe('whole-number options', () => {
     };
     expect(message({ n: '-1' }, 0)).toBe('INVALID_OPTION: --n must be a whole number, 0 or more, not "-1"');
     expect(message({ n: '1.5' })).toBe('INVALID_OPTION: --n must be a whole number, 1 or more, not "1.5"');
-    expect(message({ n: '70000' }, 0, 65535)).toBe('INVALID_OPTION: --n must be a whole number from 0 to 65535, not "70000"');
+    expect(message({ n: '70000' }, 0, 65535)).toBe(
+      'INVALID_OPTION: --n must be a whole number from 0 to 65535, not "70000"',
+    );
     expect(message({ n: '7' })).toBe('no error');
   });
 });

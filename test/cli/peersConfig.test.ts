@@ -13,8 +13,15 @@ const keys = generateSiteKeys();
 const token = 'token-of-hospital-d-0123456789';
 const PIN = 'AB:'.repeat(31) + 'AB';
 
-const issuesOf = (entry: Record<string, unknown>): { path: readonly (string | number)[]; message: string }[] => {
-  writeFileSync(file('peers.json'), JSON.stringify({ peers: [{ site: 'hospital-d', publicKey: exportPublicKey(keys.publicKey), token, ...entry }] }));
+const issuesOf = (
+  entry: Record<string, unknown>,
+): { path: readonly (string | number)[]; message: string }[] => {
+  writeFileSync(
+    file('peers.json'),
+    JSON.stringify({
+      peers: [{ site: 'hospital-d', publicKey: exportPublicKey(keys.publicKey), token, ...entry }],
+    }),
+  );
   try {
     readPeersConfig(file('peers.json'));
   } catch (error) {
@@ -30,24 +37,54 @@ describe('readPeersConfig', () => {
     writeFileSync(file('client.crt'), 'CERT PEM');
     writeFileSync(file('client.key'), 'KEY PEM');
     const url = 'https://hospital.example:8443';
-    expect(issuesOf({ url, ourToken: token, ca: 'hospital-ca.crt', clientCert: 'client.crt', clientKey: 'client.key' })).toEqual([]);
-    expect(readPeersConfig(file('peers.json')).peers[0]?.tls).toEqual({ ca: 'CA PEM', cert: 'CERT PEM', key: 'KEY PEM' });
+    expect(
+      issuesOf({
+        url,
+        ourToken: token,
+        ca: 'hospital-ca.crt',
+        clientCert: 'client.crt',
+        clientKey: 'client.key',
+      }),
+    ).toEqual([]);
+    expect(readPeersConfig(file('peers.json')).peers[0]?.tls).toEqual({
+      ca: 'CA PEM',
+      cert: 'CERT PEM',
+      key: 'KEY PEM',
+    });
     expect(issuesOf({ url, ourToken: token, pin: PIN })).toEqual([]);
     expect(readPeersConfig(file('peers.json')).peers[0]?.tls).toEqual({ pin: PIN });
   });
 
   it('refuses TLS settings that cannot work, each at its field', () => {
     const url = 'https://hospital.example:8443';
-    expect(issuesOf({ url: 'http://hospital.example:8080', ourToken: token, pin: PIN })).toEqual([expect.objectContaining({ path: ['peers', 0, 'url'] })]);
-    expect(issuesOf({ url, ourToken: token, pin: PIN, ca: 'hospital-ca.crt' })).toEqual([expect.objectContaining({ path: ['peers', 0, 'pin'], message: expect.stringContaining('not both') })]);
-    expect(issuesOf({ url, ourToken: token, pin: 'AB:CD' })).toEqual([expect.objectContaining({ path: ['peers', 0, 'pin'] })]);
-    expect(issuesOf({ url, ourToken: token, clientCert: 'client.crt' })).toEqual([expect.objectContaining({ path: ['peers', 0, 'clientCert'] })]);
-    expect(issuesOf({ url, ourToken: token, ca: 'missing.crt' })).toEqual([expect.objectContaining({ path: ['peers', 0, 'ca'], message: expect.stringContaining('ENOENT') })]);
+    expect(issuesOf({ url: 'http://hospital.example:8080', ourToken: token, pin: PIN })).toEqual([
+      expect.objectContaining({ path: ['peers', 0, 'url'] }),
+    ]);
+    expect(issuesOf({ url, ourToken: token, pin: PIN, ca: 'hospital-ca.crt' })).toEqual([
+      expect.objectContaining({ path: ['peers', 0, 'pin'], message: expect.stringContaining('not both') }),
+    ]);
+    expect(issuesOf({ url, ourToken: token, pin: 'AB:CD' })).toEqual([
+      expect.objectContaining({ path: ['peers', 0, 'pin'] }),
+    ]);
+    expect(issuesOf({ url, ourToken: token, clientCert: 'client.crt' })).toEqual([
+      expect.objectContaining({ path: ['peers', 0, 'clientCert'] }),
+    ]);
+    expect(issuesOf({ url, ourToken: token, ca: 'missing.crt' })).toEqual([
+      expect.objectContaining({ path: ['peers', 0, 'ca'], message: expect.stringContaining('ENOENT') }),
+    ]);
   });
 
   it('refuses a private key given as a peer public key, inline or as a file, naming it', () => {
     writeFileSync(file('hospital-d.key'), exportPrivateKey(keys.privateKey));
-    writeFileSync(file('peers.json'), JSON.stringify({ peers: [{ site: 'hospital-d', publicKeyFile: 'hospital-d.key' }, { site: 'practice-a', publicKey: readFileSync(file('hospital-d.key'), 'utf8') }] }));
+    writeFileSync(
+      file('peers.json'),
+      JSON.stringify({
+        peers: [
+          { site: 'hospital-d', publicKeyFile: 'hospital-d.key' },
+          { site: 'practice-a', publicKey: readFileSync(file('hospital-d.key'), 'utf8') },
+        ],
+      }),
+    );
     let caught: unknown;
     try {
       readPeersConfig(file('peers.json'));
@@ -57,14 +94,21 @@ describe('readPeersConfig', () => {
     expect(caught).toMatchObject({
       code: 'INVALID_OPTION',
       issues: [
-        { path: ['peers', 0, 'publicKeyFile'], message: expect.stringContaining(`${file('hospital-d.key')} holds a private key`) },
+        {
+          path: ['peers', 0, 'publicKeyFile'],
+          message: expect.stringContaining(`${file('hospital-d.key')} holds a private key`),
+        },
         { path: ['peers', 1, 'publicKey'], message: expect.stringContaining('holds a private key') },
       ],
     });
   });
 
   describe('fhirClients', () => {
-    const ehr = { token: 'ehr-calls-fhir-with-this-0001', scope: 'read-write', author: { id: 'ehr-service', role: 'system' } };
+    const ehr = {
+      token: 'ehr-calls-fhir-with-this-0001',
+      scope: 'read-write',
+      author: { id: 'ehr-service', role: 'system' },
+    };
     const patientApp = { token: 'patient-app-of-p1-uses-this-3', scope: 'patient/*.read', patient: 'p1' };
     const peer = { site: 'hospital-d', publicKey: exportPublicKey(keys.publicKey), token };
     const write = (body: Record<string, unknown>): string => {
@@ -93,36 +137,79 @@ describe('readPeersConfig', () => {
     it('reads each client with its access, author and patient', () => {
       const clients = readPeersConfig(write({ peers: [peer], fhirClients: [ehr, patientApp] })).fhirClients;
       expect(clients).toEqual([
-        { token: ehr.token, scope: 'read-write', access: { scopes: [{ context: 'system', type: '*', read: true, write: true }] }, author: ehr.author },
-        { token: patientApp.token, scope: 'patient/*.read', access: { scopes: [{ context: 'patient', type: '*', read: true, write: false }], patient: 'p1' }, patient: 'p1' },
+        {
+          token: ehr.token,
+          scope: 'read-write',
+          access: { scopes: [{ context: 'system', type: '*', read: true, write: true }] },
+          author: ehr.author,
+        },
+        {
+          token: patientApp.token,
+          scope: 'patient/*.read',
+          access: { scopes: [{ context: 'patient', type: '*', read: true, write: false }], patient: 'p1' },
+          patient: 'p1',
+        },
       ]);
     });
 
     it('refuses the whole file for any bad client, each problem at fhirClients[i].field', () => {
-      expect(refusalOf({ peers: [peer], fhirClients: [ehr, { ...patientApp, patient: undefined, colour: 'blue' }, { ...ehr, token: 'ehr-calls-fhir-with-this-0002', author: undefined }] })).toMatchObject({
+      expect(
+        refusalOf({
+          peers: [peer],
+          fhirClients: [
+            ehr,
+            { ...patientApp, patient: undefined, colour: 'blue' },
+            { ...ehr, token: 'ehr-calls-fhir-with-this-0002', author: undefined },
+          ],
+        }),
+      ).toMatchObject({
         code: 'INVALID_OPTION',
         issues: [
           { path: ['fhirClients', 1, 'colour'], message: 'unknown field' },
           { path: ['fhirClients', 1, 'patient'], message: expect.stringContaining('required') },
-          { path: ['fhirClients', 2, 'author'], message: expect.stringContaining('every write is recorded under this author') },
+          {
+            path: ['fhirClients', 2, 'author'],
+            message: expect.stringContaining('every write is recorded under this author'),
+          },
         ],
       });
-      expect(refusalOf({ peers: [peer], fhirClients: { token: ehr.token } })).toMatchObject({ code: 'INVALID_OPTION', issues: [{ path: ['fhirClients'], message: expect.stringContaining('array') }] });
+      expect(refusalOf({ peers: [peer], fhirClients: { token: ehr.token } })).toMatchObject({
+        code: 'INVALID_OPTION',
+        issues: [{ path: ['fhirClients'], message: expect.stringContaining('array') }],
+      });
     });
 
     it("refuses a client token that is a peer's sync token or the token we call a peer with", () => {
-      const caller = { site: 'practice-c', publicKey: exportPublicKey(generateSiteKeys().publicKey), url: 'http://127.0.0.1:8082', ourToken: 'we-call-practice-c-with-this' };
-      expect(refusalOf({ peers: [peer, caller], fhirClients: [patientApp, { ...ehr, token }, { ...ehr, token: caller.ourToken }] })).toMatchObject({
+      const caller = {
+        site: 'practice-c',
+        publicKey: exportPublicKey(generateSiteKeys().publicKey),
+        url: 'http://127.0.0.1:8082',
+        ourToken: 'we-call-practice-c-with-this',
+      };
+      expect(
+        refusalOf({
+          peers: [peer, caller],
+          fhirClients: [patientApp, { ...ehr, token }, { ...ehr, token: caller.ourToken }],
+        }),
+      ).toMatchObject({
         code: 'INVALID_OPTION',
         issues: [
-          { path: ['fhirClients', 1, 'token'], message: expect.stringContaining('sync token of peer hospital-d') },
-          { path: ['fhirClients', 2, 'token'], message: expect.stringContaining('call peer practice-c with') },
+          {
+            path: ['fhirClients', 1, 'token'],
+            message: expect.stringContaining('sync token of peer hospital-d'),
+          },
+          {
+            path: ['fhirClients', 2, 'token'],
+            message: expect.stringContaining('call peer practice-c with'),
+          },
         ],
       });
     });
 
     it('still refuses other unknown top-level fields', () => {
-      expect(refusalOf({ peers: [peer], fhirClients: [], fhir: [] })).toMatchObject({ issues: [{ path: ['fhir'], message: 'unknown field' }] });
+      expect(refusalOf({ peers: [peer], fhirClients: [], fhir: [] })).toMatchObject({
+        issues: [{ path: ['fhir'], message: 'unknown field' }],
+      });
     });
   });
 });

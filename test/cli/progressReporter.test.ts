@@ -50,7 +50,10 @@ describe('progress of a long command on stderr', () => {
     now = 4000;
     progress.update(100);
     progress.done();
-    const draws = stream.text().split('\r').filter((s) => s !== '');
+    const draws = stream
+      .text()
+      .split('\r')
+      .filter((s) => s !== '');
     expect(draws).toHaveLength(3);
     expect(draws[0]).toMatch(/^\x1b\[Kverify \[#+\.+\]  25% 50\/200 events, 25 events\/s, ETA 6 s$/);
     expect(draws[2]).toMatch(/^\x1b\[Kverify \[#{15}\.{15}\]  50% 100\/200 events, 25 events\/s, 4\.0 s\n$/);
@@ -67,7 +70,10 @@ describe('progress of a long command on stderr', () => {
   it("a projection's rebuild and catch-up each get their own line, labelled by phase, finished when done reaches total", () => {
     let now = 0;
     const stream = capture(false);
-    const onProgress = createProjectionProgressPrinter('serve: projection', stream, { now: () => now, everyMs: 1000 });
+    const onProgress = createProjectionProgressPrinter('serve: projection', stream, {
+      now: () => now,
+      everyMs: 1000,
+    });
     now = 2000;
     onProgress({ phase: 'catch-up', done: 10, total: 10, eventsPerSecond: 5, etaSeconds: 0 });
     now = 3000;

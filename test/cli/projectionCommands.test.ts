@@ -34,20 +34,54 @@ const author = (site: string) => ({ id: `clinician-${site}`, role: 'gp' });
 /** Two sites, two patients, and one open conflict (concurrent criticalities): every event, in one site's store order. */
 async function clinicalHistory(): Promise<ChartEvent[]> {
   const keys = { 'practice-a': generateSiteKeys(), 'hospital-d': generateSiteKeys() };
-  const keyring = createKeyring({ 'practice-a': keys['practice-a'].publicKey, 'hospital-d': keys['hospital-d'].publicKey });
-  const open = (site: 'practice-a' | 'hospital-d'): Promise<Replica> => createReplica({ site, keys: keys[site], keyring, schema: clinicalSchema, store: createMemoryEventLog() });
+  const keyring = createKeyring({
+    'practice-a': keys['practice-a'].publicKey,
+    'hospital-d': keys['hospital-d'].publicKey,
+  });
+  const open = (site: 'practice-a' | 'hospital-d'): Promise<Replica> =>
+    createReplica({ site, keys: keys[site], keyring, schema: clinicalSchema, store: createMemoryEventLog() });
   const [a, d] = await Promise.all([open('practice-a'), open('hospital-d')]);
   for (const [pid, family] of [
     ['ann-jones', 'Jones'],
     ['bob-smith', 'Smith'],
   ] as const) {
-    await a.record(registerPatient(a.chart.state(patientStream(pid)), { patientId: pid, name: { family, given: ['A'] }, birthDate: '1970-01-01', gender: 'female', author: author('practice-a') }));
-    await a.record(recordAllergy(a.chart.state(patientStream(pid)), { patientId: pid, allergyId: 'pen', code: { text: 'Penicillin' }, criticality: 'low', author: author('practice-a') }));
+    await a.record(
+      registerPatient(a.chart.state(patientStream(pid)), {
+        patientId: pid,
+        name: { family, given: ['A'] },
+        birthDate: '1970-01-01',
+        gender: 'female',
+        author: author('practice-a'),
+      }),
+    );
+    await a.record(
+      recordAllergy(a.chart.state(patientStream(pid)), {
+        patientId: pid,
+        allergyId: 'pen',
+        code: { text: 'Penicillin' },
+        criticality: 'low',
+        author: author('practice-a'),
+      }),
+    );
   }
   await syncPair(a, d);
   const ann = patientStream('ann-jones');
-  await a.record(updateAllergy(a.chart.state(ann), { patientId: 'ann-jones', allergyId: 'pen', criticality: 'high', author: author('practice-a') }));
-  await d.record(updateAllergy(d.chart.state(ann), { patientId: 'ann-jones', allergyId: 'pen', criticality: 'unable-to-assess', author: author('hospital-d') }));
+  await a.record(
+    updateAllergy(a.chart.state(ann), {
+      patientId: 'ann-jones',
+      allergyId: 'pen',
+      criticality: 'high',
+      author: author('practice-a'),
+    }),
+  );
+  await d.record(
+    updateAllergy(d.chart.state(ann), {
+      patientId: 'ann-jones',
+      allergyId: 'pen',
+      criticality: 'unable-to-assess',
+      author: author('hospital-d'),
+    }),
+  );
   await syncPair(a, d);
   return readAllEvents(a.store);
 }
@@ -86,11 +120,22 @@ describe('chartlog status and conflicts read the persisted projection', () => {
     const status = await runChartlog(['status', '--store', path, '--json']);
     expect(status.stderr).toBe('');
     expect(status.code).toBe(0);
-    expect(JSON.parse(status.stdout)).toMatchObject({ events: events.length, stateHash: foldedHash, conflicts: 1 });
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      events: events.length,
+      stateHash: foldedHash,
+      conflicts: 1,
+    });
 
     const conflicts = await runChartlog(['conflicts', '--store', path, '--json']);
     expect(conflicts.code).toBe(0);
-    const queue = JSON.parse(conflicts.stdout) as { count: number; conflicts: { stream: string; field: string; writes: { value: unknown; author: { id: string; role?: string } }[] }[] };
+    const queue = JSON.parse(conflicts.stdout) as {
+      count: number;
+      conflicts: {
+        stream: string;
+        field: string;
+        writes: { value: unknown; author: { id: string; role?: string } }[];
+      }[];
+    };
     expect(queue.count).toBe(1);
     expect(queue.conflicts[0]).toMatchObject({ stream: 'patient/ann-jones', field: 'criticality' });
     // Full authors, read from the store by each write's site and seq.
@@ -126,7 +171,13 @@ describe('chartlog status and conflicts read the persisted projection', () => {
 
     const conflicts = await runChartlog(['conflicts', '--store', path, '--json']);
     expect(conflicts.code).toBe(3);
-    expect(JSON.parse(conflicts.stdout)).toMatchObject({ ok: false, error: { code: 'PROJECTION_STALE', message: expect.stringContaining(`chartlog replay --store ${path}`) } });
+    expect(JSON.parse(conflicts.stdout)).toMatchObject({
+      ok: false,
+      error: {
+        code: 'PROJECTION_STALE',
+        message: expect.stringContaining(`chartlog replay --store ${path}`),
+      },
+    });
 
     expect(sha(path)).toBe(before);
   }, 30_000);
@@ -150,7 +201,11 @@ describe('chartlog status and conflicts read the persisted projection', () => {
     await openSqliteEventLog(path).close();
     const run = await runChartlog(['status', '--store', path, '--json']);
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ events: 0, conflicts: 0, stateHash: combineStateHashes([]) });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      events: 0,
+      conflicts: 0,
+      stateHash: combineStateHashes([]),
+    });
   }, 30_000);
 });
 
@@ -160,7 +215,11 @@ describe('chartlog replay rebuilds the persisted projection', () => {
     const run = await runChartlog(['replay', '--store', path, '--json']);
     expect(run.code).toBe(0);
     // Not a terminal: plain lines with done/total, rate and (at the end) the time taken.
-    expect(run.stderr).toMatch(new RegExp(`replay rebuild: 100% \\(${events.length}/${events.length} events, \\d+ events/s, \\d+\\.\\d s\\)`));
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `replay rebuild: 100% \\(${events.length}/${events.length} events, \\d+ events/s, \\d+\\.\\d s\\)`,
+      ),
+    );
     const report = JSON.parse(run.stdout) as Record<string, unknown>;
     expect(report).toMatchObject({ stateHash: foldedHash, events: events.length, streams: 2 });
     expect(typeof report['seconds']).toBe('number');
@@ -180,11 +239,23 @@ describe('chartlog replay rebuilds the persisted projection', () => {
     const path = await unprojectedStore('replayed-workers.chartlog');
     const first = await runChartlog(['replay', '--store', path, '--workers', '2', '--json']);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stderr).toMatch(new RegExp(`replay rebuild: 100% \\(${events.length}/${events.length} events`));
-    expect(JSON.parse(first.stdout)).toMatchObject({ stateHash: foldedHash, events: events.length, streams: 2, workers: 2 });
+    expect(first.stderr).toMatch(
+      new RegExp(`replay rebuild: 100% \\(${events.length}/${events.length} events`),
+    );
+    expect(JSON.parse(first.stdout)).toMatchObject({
+      stateHash: foldedHash,
+      events: events.length,
+      streams: 2,
+      workers: 2,
+    });
     const again = await runChartlog(['replay', '--store', path, '--workers', '2', '--json']);
     expect(again.code, again.stderr).toBe(0);
-    expect(JSON.parse(again.stdout)).toMatchObject({ stateHash: foldedHash, events: events.length, streams: 2, workers: 2 });
+    expect(JSON.parse(again.stdout)).toMatchObject({
+      stateHash: foldedHash,
+      events: events.length,
+      streams: 2,
+      workers: 2,
+    });
     const status = await runChartlog(['status', '--store', path, '--json']);
     expect(JSON.parse(status.stdout)).toMatchObject({ stateHash: foldedHash, conflicts: 1 });
     const bad = await runChartlog(['replay', '--store', path, '--workers', 'two', '--json']);
@@ -214,20 +285,37 @@ describe('chartlog verify checks the projection against the fold of each stream'
     const path = await projectedStore('verified.chartlog');
     const run = await runChartlog(['verify', '--store', path, '--json']);
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, events: events.length, projection: { status: 'checked', streams: 2, hash: foldedHash } });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      ok: true,
+      events: events.length,
+      projection: { status: 'checked', streams: 2, hash: foldedHash },
+    });
   }, 30_000);
 
   it('a projection row whose bytes were changed is STORE_CORRUPT damage naming the record: exit 1', async () => {
     const path = await projectedStore('flipped.chartlog');
     const db = new Database(path);
-    const changed = db.prepare("UPDATE projection_resources SET body = replace(body, 'Penicillin', 'Penicillim') WHERE stream = 'patient/bob-smith'").run();
+    const changed = db
+      .prepare(
+        "UPDATE projection_resources SET body = replace(body, 'Penicillin', 'Penicillim') WHERE stream = 'patient/bob-smith'",
+      )
+      .run();
     db.close();
     expect(changed.changes).toBeGreaterThan(0);
     const run = await runChartlog(['verify', '--store', path, '--json']);
     expect(run.code).toBe(1);
-    const report = JSON.parse(run.stdout) as { ok: boolean; problems: { kind: string; stream?: string; message: string }[] };
+    const report = JSON.parse(run.stdout) as {
+      ok: boolean;
+      problems: { kind: string; stream?: string; message: string }[];
+    };
     expect(report.ok).toBe(false);
-    expect(report.problems).toEqual([expect.objectContaining({ kind: 'corrupt', stream: 'patient/bob-smith', message: expect.stringContaining('chartlog replay') })]);
+    expect(report.problems).toEqual([
+      expect.objectContaining({
+        kind: 'corrupt',
+        stream: 'patient/bob-smith',
+        message: expect.stringContaining('chartlog replay'),
+      }),
+    ]);
     const text = await runChartlog(['verify', '--store', path]);
     expect(text.stdout).toMatch(/^DAMAGED: /);
     expect(text.stdout).toContain('patient/bob-smith');
@@ -236,17 +324,28 @@ describe('chartlog verify checks the projection against the fold of each stream'
   it('a projection row changed together with its hash (well-formed but not what the events fold to) is a projection mismatch: exit 1', async () => {
     const path = await projectedStore('rewritten.chartlog');
     const db = new Database(path);
-    const rows = db.prepare<[], { stream: string; resource: string; body: string }>("SELECT stream, resource, body FROM projection_resources WHERE body LIKE '%Penicillin%' AND stream = 'patient/bob-smith'").all();
+    const rows = db
+      .prepare<[], { stream: string; resource: string; body: string }>(
+        "SELECT stream, resource, body FROM projection_resources WHERE body LIKE '%Penicillin%' AND stream = 'patient/bob-smith'",
+      )
+      .all();
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) {
       const body = row.body.replace('Penicillin', 'Penicillim');
-      db.prepare('UPDATE projection_resources SET body = ?, hash = ? WHERE stream = ? AND resource = ?').run(body, createHash('sha256').update(body).digest('hex'), row.stream, row.resource);
+      db.prepare('UPDATE projection_resources SET body = ?, hash = ? WHERE stream = ? AND resource = ?').run(
+        body,
+        createHash('sha256').update(body).digest('hex'),
+        row.stream,
+        row.resource,
+      );
     }
     db.close();
     const run = await runChartlog(['verify', '--store', path, '--json']);
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout) as { problems: { kind: string; stream?: string }[] };
-    expect(report.problems).toContainEqual(expect.objectContaining({ kind: 'projection-mismatch', stream: 'patient/bob-smith' }));
+    expect(report.problems).toContainEqual(
+      expect.objectContaining({ kind: 'projection-mismatch', stream: 'patient/bob-smith' }),
+    );
   }, 30_000);
 
   it('a store without a current projection is a warning (exit 0), and a failure with --require-projection (exit 1)', async () => {
@@ -257,7 +356,10 @@ describe('chartlog verify checks the projection against the fold of each stream'
     expect(run.stdout).toContain('projection missing or out of date');
     expect(run.stdout).toContain(`chartlog replay --store ${path}`);
     const json = await runChartlog(['verify', '--store', path, '--json']);
-    expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, projection: { status: 'stale', code: 'PROJECTION_STALE' } });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      ok: true,
+      projection: { status: 'stale', code: 'PROJECTION_STALE' },
+    });
     const strict = await runChartlog(['verify', '--store', path, '--require-projection']);
     expect(strict.code).toBe(1);
   }, 30_000);

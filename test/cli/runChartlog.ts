@@ -25,17 +25,26 @@ export const TEST_CLI_ENV = 'CHARTLOG_TEST_CLI';
 export function chartlogCommand(): string[] {
   if (process.env[TEST_CLI_ENV] !== 'dist') return ['--import', 'tsx', 'src/cli/main.ts'];
   const bin = join(root, 'dist/cli/main.js');
-  if (!existsSync(bin)) throw new Error(`${TEST_CLI_ENV}=dist but ${bin} does not exist: run npm run build first`);
+  if (!existsSync(bin))
+    throw new Error(`${TEST_CLI_ENV}=dist but ${bin} does not exist: run npm run build first`);
   return [bin];
 }
 
 /** Runs the CLI ({@link chartlogCommand}) as a real child process in the repository root. */
-export function runChartlog(args: readonly string[], options: { readonly timeoutMs?: number } = {}): Promise<ChartlogRun> {
+export function runChartlog(
+  args: readonly string[],
+  options: { readonly timeoutMs?: number } = {},
+): Promise<ChartlogRun> {
   return new Promise((done) => {
-    execFile(process.execPath, [...chartlogCommand(), ...args], { cwd: root, encoding: 'utf8', timeout: options.timeoutMs ?? 20_000 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-      done({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [...chartlogCommand(), ...args],
+      { cwd: root, encoding: 'utf8', timeout: options.timeoutMs ?? 20_000 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+        done({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -49,7 +58,10 @@ export interface ServeProcess {
 
 /** Starts `chartlog serve … --port 0 --json` and waits for its `{"listening":true,"url":…}` line. */
 export function startServe(args: readonly string[]): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [...chartlogCommand(), 'serve', ...args, '--port', '0', '--json'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...chartlogCommand(), 'serve', ...args, '--port', '0', '--json'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));

@@ -9,11 +9,15 @@ import { useTempDir } from '../support/tempDir.js';
 import { runChartlog } from './runChartlog.js';
 
 const file = useTempDir('serve-loops');
-for (const site of ['practice-a', 'practice-b', 'practice-c', 'hospital-d']) writeSiteKeyFiles(file(`${site}.key`));
+for (const site of ['practice-a', 'practice-b', 'practice-c', 'hospital-d'])
+  writeSiteKeyFiles(file(`${site}.key`));
 
 /** Writes a peers file with these entries (each given a public key file) and returns its path. */
 function peersFile(name: string, entries: readonly Record<string, unknown>[]): string {
-  writeFileSync(file(name), JSON.stringify({ peers: entries.map((e) => ({ publicKeyFile: `${String(e['site'])}.key.pub`, ...e })) }));
+  writeFileSync(
+    file(name),
+    JSON.stringify({ peers: entries.map((e) => ({ publicKeyFile: `${String(e['site'])}.key.pub`, ...e })) }),
+  );
   return file(name);
 }
 
@@ -26,19 +30,33 @@ function thrown(f: () => unknown): ChartlogError {
   throw new Error('expected a throw');
 }
 
-const callsB = { site: 'practice-b', token: 'practice-b-calls-us-0001', url: 'http://127.0.0.1:8082', ourToken: 'we-call-practice-b-01' };
-const callsD = { site: 'hospital-d', url: 'https://hospital-d.example/chartlog-base', ourToken: 'we-call-hospital-d-01' };
+const callsB = {
+  site: 'practice-b',
+  token: 'practice-b-calls-us-0001',
+  url: 'http://127.0.0.1:8082',
+  ourToken: 'we-call-practice-b-01',
+};
+const callsD = {
+  site: 'hospital-d',
+  url: 'https://hospital-d.example/chartlog-base',
+  ourToken: 'we-call-hospital-d-01',
+};
 
 describe('peers file: where we call a peer (url) and with which token (ourToken)', () => {
   it('a peer may carry the url we call it at and the token we present there; other peers need neither', () => {
-    const config = readPeersConfig(peersFile('ok.json', [callsB, callsD, { site: 'practice-a', token: 'practice-a-calls-us-01' }]));
+    const config = readPeersConfig(
+      peersFile('ok.json', [callsB, callsD, { site: 'practice-a', token: 'practice-a-calls-us-01' }]),
+    );
     expect(config.peers.map((p) => [p.site, p.url, p.ourToken])).toEqual([
       ['practice-b', callsB.url, callsB.ourToken],
       ['hospital-d', callsD.url, callsD.ourToken],
       ['practice-a', undefined, undefined],
     ]);
     // ourToken is ours at the peer, not theirs here: it does not let anyone call us.
-    expect(config.tokens).toEqual({ 'practice-b-calls-us-0001': 'practice-b', 'practice-a-calls-us-01': 'practice-a' });
+    expect(config.tokens).toEqual({
+      'practice-b-calls-us-0001': 'practice-b',
+      'practice-a-calls-us-01': 'practice-a',
+    });
   });
 
   it('url and ourToken come together, the url is a plain http(s) base URL and the token has 16+ characters; each problem names its field', () => {
@@ -55,7 +73,7 @@ describe('peers file: where we call a peer (url) and with which token (ourToken)
     expect(error.code).toBe('INVALID_OPTION');
     expect(exitCodeOf(error)).toBe(2);
     expect(error.issues.map((i) => [i.path.join('.'), i.message.split(':')[0]])).toEqual([
-      ['peers.0.url', "needs ourToken"],
+      ['peers.0.url', 'needs ourToken'],
       ['peers.1.ourToken', 'is only used with url (where we call this peer)'],
       ['peers.2.url', 'must be an http'],
       ['peers.2.ourToken', 'must be a string of at least 16 characters'],
@@ -65,7 +83,13 @@ describe('peers file: where we call a peer (url) and with which token (ourToken)
 });
 
 describe('chartlog serve --sync-every and --demo-*: reading the options', () => {
-  const peers = readPeersConfig(peersFile('loops.json', [callsB, callsD, { ...callsB, site: 'practice-a', token: 'practice-a-calls-us-01' }]));
+  const peers = readPeersConfig(
+    peersFile('loops.json', [
+      callsB,
+      callsD,
+      { ...callsB, site: 'practice-a', token: 'practice-a-calls-us-01' },
+    ]),
+  );
 
   it('without them, serve only answers peers', () => {
     expect(readServeLoops({}, peers, 'practice-a')).toEqual({});
@@ -84,8 +108,16 @@ describe('chartlog serve --sync-every and --demo-*: reading the options', () => 
   });
 
   it('--demo-activity takes a rate per second (fractions too) and --demo-events / --demo-patients bound it', () => {
-    expect(readServeLoops({ 'demo-activity': '0.5' }, peers, 'practice-a')).toEqual({ demo: { eventsPerSecond: 0.5, patients: 10 } });
-    expect(readServeLoops({ 'demo-activity': '20', 'demo-events': '60', 'demo-patients': '3', 'sync-every': '250' }, peers, 'practice-a')).toMatchObject({ sync: { everyMs: 250 }, demo: { eventsPerSecond: 20, maxOwnEvents: 60, patients: 3 } });
+    expect(readServeLoops({ 'demo-activity': '0.5' }, peers, 'practice-a')).toEqual({
+      demo: { eventsPerSecond: 0.5, patients: 10 },
+    });
+    expect(
+      readServeLoops(
+        { 'demo-activity': '20', 'demo-events': '60', 'demo-patients': '3', 'sync-every': '250' },
+        peers,
+        'practice-a',
+      ),
+    ).toMatchObject({ sync: { everyMs: 250 }, demo: { eventsPerSecond: 20, maxOwnEvents: 60, patients: 3 } });
   });
 
   it.each([
@@ -107,14 +139,29 @@ describe('chartlog serve --sync-every and --demo-*: reading the options', () => 
   });
 
   it('--sync-every with no peer to call is a usage error naming the peers file', () => {
-    const quiet = readPeersConfig(peersFile('quiet.json', [{ site: 'practice-b', token: 'practice-b-calls-us-0001' }, { ...callsB, site: 'practice-a', token: 'practice-a-calls-us-01' }]));
+    const quiet = readPeersConfig(
+      peersFile('quiet.json', [
+        { site: 'practice-b', token: 'practice-b-calls-us-0001' },
+        { ...callsB, site: 'practice-a', token: 'practice-a-calls-us-01' },
+      ]),
+    );
     const error = thrown(() => readServeLoops({ 'sync-every': '1000' }, quiet, 'practice-a'));
     expect(error.code).toBe('INVALID_OPTION');
     expect(error.message).toContain(`no peer in ${quiet.path} has a url`);
   });
 
   it('the real command exits 2 with one INVALID_OPTION line for each, before creating the store', async () => {
-    const base = ['serve', '--store', file('never.chartlog'), '--site', 'practice-a', '--key', file('practice-a.key'), '--port', '0'];
+    const base = [
+      'serve',
+      '--store',
+      file('never.chartlog'),
+      '--site',
+      'practice-a',
+      '--key',
+      file('practice-a.key'),
+      '--port',
+      '0',
+    ];
     const runs = await Promise.all([
       runChartlog([...base, '--peers', file('loops.json'), '--demo-activity', 'fast']),
       runChartlog([...base, '--peers', file('quiet.json'), '--sync-every', '1000']),

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { clinicalSchema, createKeyring, createReplica, generateSiteKeys, patientStream, registerPatient } from '../../src/index.js';
+import {
+  clinicalSchema,
+  createKeyring,
+  createReplica,
+  generateSiteKeys,
+  patientStream,
+  registerPatient,
+} from '../../src/index.js';
 import { openSqliteEventLog } from '../../src/store/sqlite/index.js';
 import { useTempDir } from '../support/tempDir.js';
 import { runChartlog } from './runChartlog.js';
@@ -10,8 +17,22 @@ const file = useTempDir('small-store');
 async function oneEventStore(): Promise<string> {
   const path = file('one.chartlog');
   const keys = generateSiteKeys();
-  const replica = await createReplica({ site: 'practice-a', keys, keyring: createKeyring({ 'practice-a': keys.publicKey }), schema: clinicalSchema, store: openSqliteEventLog(path) });
-  await replica.record(registerPatient(replica.chart.state(patientStream('p1')), { patientId: 'p1', name: { family: 'Jones', given: ['Ann'] }, birthDate: '1970-01-01', gender: 'female', author: { id: 'gp-1', role: 'gp' } }));
+  const replica = await createReplica({
+    site: 'practice-a',
+    keys,
+    keyring: createKeyring({ 'practice-a': keys.publicKey }),
+    schema: clinicalSchema,
+    store: openSqliteEventLog(path),
+  });
+  await replica.record(
+    registerPatient(replica.chart.state(patientStream('p1')), {
+      patientId: 'p1',
+      name: { family: 'Jones', given: ['Ann'] },
+      birthDate: '1970-01-01',
+      gender: 'female',
+      author: { id: 'gp-1', role: 'gp' },
+    }),
+  );
   await replica.store.close();
   return path;
 }
@@ -24,7 +45,9 @@ describe('what the CLI prints about a small store', () => {
     expect(status.stdout).toContain(`${store}: 1 event from 1 site\n`);
     expect(status.stdout).toContain('practice-a: 1 own event\n');
     const verify = await runChartlog(['verify', '--store', store]);
-    expect(verify.stdout).toContain('ok: 1 event from 1 site; 0 signatures verified, 0 unchecked (no --keys given)\n  projection: 1 record folded');
+    expect(verify.stdout).toContain(
+      'ok: 1 event from 1 site; 0 signatures verified, 0 unchecked (no --keys given)\n  projection: 1 record folded',
+    );
     const replay = await runChartlog(['replay', '--store', store]);
     expect(replay.stdout).toContain('events      1 in 1 record\n');
   });
@@ -33,7 +56,11 @@ describe('what the CLI prints about a small store', () => {
     const store = file('one.chartlog');
     const status = await runChartlog(['status', '--store', store, '--json']);
     const report = JSON.parse(status.stdout) as { sites: unknown; vector: unknown; events: number };
-    expect(report).toMatchObject({ events: 1, vector: { 'practice-a': 1 }, sites: [{ site: 'practice-a', events: 1 }] });
+    expect(report).toMatchObject({
+      events: 1,
+      vector: { 'practice-a': 1 },
+      sites: [{ site: 'practice-a', events: 1 }],
+    });
   });
 
   it('durations in JSON are seconds rounded to the millisecond', async () => {

@@ -7,7 +7,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeCertificateAuthority, type TestCertificate } from '../support/testCertificates.js';
+import {
+  makeCertificate,
+  makeCertificateAuthority,
+  type TestCertificate,
+} from '../support/testCertificates.js';
 import { useTempDir } from '../support/tempDir.js';
 import { runChartlog, startServe, type ServeProcess } from './runChartlog.js';
 
@@ -35,7 +39,17 @@ beforeAll(async () => {
 });
 
 const peersFile = (name: string, extra: Record<string, Record<string, string>> = {}): string => {
-  writeFileSync(file(name), JSON.stringify({ peers: SITES.map((site) => ({ site, publicKeyFile: `${site}.key.pub`, token: token(site), ...extra[site] })) }));
+  writeFileSync(
+    file(name),
+    JSON.stringify({
+      peers: SITES.map((site) => ({
+        site,
+        publicKeyFile: `${site}.key.pub`,
+        token: token(site),
+        ...extra[site],
+      })),
+    }),
+  );
   return file(name);
 };
 /** Resolves once the serve process has printed a line matching `pattern` on stdout. */
@@ -51,13 +65,50 @@ function outputMatching(served: ServeProcess, pattern: RegExp): Promise<void> {
     served.child.stdout?.on('data', look);
   });
 }
-const serveArgs = (site: string, peers: string, more: readonly string[] = []): string[] => ['--store', file(`${site}.chartlog`), '--site', site, '--key', file(`${site}.key`), '--peers', peers, ...more];
-const syncArgs = (peers: string, url: string, more: readonly string[] = []): string[] => ['sync', '--store', file('practice-a.chartlog'), '--site', 'practice-a', '--key', file('practice-a.key'), '--peers', peers, '--peer', url, '--token', token('practice-a'), '--json', ...more];
+const serveArgs = (site: string, peers: string, more: readonly string[] = []): string[] => [
+  '--store',
+  file(`${site}.chartlog`),
+  '--site',
+  site,
+  '--key',
+  file(`${site}.key`),
+  '--peers',
+  peers,
+  ...more,
+];
+const syncArgs = (peers: string, url: string, more: readonly string[] = []): string[] => [
+  'sync',
+  '--store',
+  file('practice-a.chartlog'),
+  '--site',
+  'practice-a',
+  '--key',
+  file('practice-a.key'),
+  '--peers',
+  peers,
+  '--peer',
+  url,
+  '--token',
+  token('practice-a'),
+  '--json',
+  ...more,
+];
 
 describe('chartlog over TLS', () => {
   it('sync reaches a TLS server checked against --tls-ca, and refuses one from another CA with exit 4 SYNC_TLS_FAILED', async () => {
     const peers = peersFile('peers.json');
-    const d = await startServe(serveArgs('hospital-d', peers, ['--tls-cert', hospital.certFile, '--tls-key', hospital.keyFile, '--demo-activity', '50', '--demo-events', '5']));
+    const d = await startServe(
+      serveArgs('hospital-d', peers, [
+        '--tls-cert',
+        hospital.certFile,
+        '--tls-key',
+        hospital.keyFile,
+        '--demo-activity',
+        '50',
+        '--demo-events',
+        '5',
+      ]),
+    );
     servers.push(d);
     expect(d.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     const wrong = await runChartlog(syncArgs(peers, d.url, ['--tls-ca', otherCa.certFile]));
@@ -68,19 +119,58 @@ describe('chartlog over TLS', () => {
     const synced = await runChartlog(syncArgs(peers, d.url, ['--tls-ca', ca.certFile]));
     expect(synced.stderr).toBe('');
     expect(synced.code).toBe(0);
-    expect(JSON.parse(synced.stdout)).toMatchObject({ converged: true, peers: [{ site: 'hospital-d', converged: true }] });
+    expect(JSON.parse(synced.stdout)).toMatchObject({
+      converged: true,
+      peers: [{ site: 'hospital-d', converged: true }],
+    });
   });
 
   it("serve's periodic sync calls a TLS peer pinned in the peers file; mutual TLS refuses a client without a certificate", async () => {
     // practice-a serves with a self-signed certificate; hospital-d pins it and presents a client certificate.
     const practicePeers = peersFile('practice.peers.json');
-    const a = await startServe(serveArgs('practice-a', practicePeers, ['--tls-cert', practice.certFile, '--tls-key', practice.keyFile, '--tls-client-ca', ca.certFile, '--demo-activity', '50', '--demo-events', '3']));
+    const a = await startServe(
+      serveArgs('practice-a', practicePeers, [
+        '--tls-cert',
+        practice.certFile,
+        '--tls-key',
+        practice.keyFile,
+        '--tls-client-ca',
+        ca.certFile,
+        '--demo-activity',
+        '50',
+        '--demo-events',
+        '3',
+      ]),
+    );
     servers.push(a);
-    const noCert = await runChartlog(['status', '--store', file('hospital-d.chartlog'), '--peer', a.url, '--token', token('hospital-d'), '--tls-pin', practice.fingerprint, '--json']);
+    const noCert = await runChartlog([
+      'status',
+      '--store',
+      file('hospital-d.chartlog'),
+      '--peer',
+      a.url,
+      '--token',
+      token('hospital-d'),
+      '--tls-pin',
+      practice.fingerprint,
+      '--json',
+    ]);
     expect(noCert.code).toBe(1);
-    expect(JSON.parse(noCert.stdout)).toMatchObject({ peers: [{ error: { code: expect.stringMatching(/^SYNC_(TLS|HTTP)_FAILED$/) } }] });
-    const pinned = { 'practice-a': { url: a.url, ourToken: token('hospital-d'), pin: practice.fingerprint, clientCert: client.certFile, clientKey: client.keyFile } };
-    const d = await startServe(serveArgs('hospital-d', peersFile('hospital.peers.json', pinned), ['--sync-every', '100']));
+    expect(JSON.parse(noCert.stdout)).toMatchObject({
+      peers: [{ error: { code: expect.stringMatching(/^SYNC_(TLS|HTTP)_FAILED$/) } }],
+    });
+    const pinned = {
+      'practice-a': {
+        url: a.url,
+        ourToken: token('hospital-d'),
+        pin: practice.fingerprint,
+        clientCert: client.certFile,
+        clientKey: client.keyFile,
+      },
+    };
+    const d = await startServe(
+      serveArgs('hospital-d', peersFile('hospital.peers.json', pinned), ['--sync-every', '100']),
+    );
     servers.push(d);
     // A round that moved practice-a's events prints {"synced":true,"peer":"practice-a",…}.
     await outputMatching(d, /"synced":true,"peer":"practice-a","url":"https:/);
@@ -90,20 +180,40 @@ describe('chartlog over TLS', () => {
 
   it('the FHIR API is served over the same TLS as sync: a client checking the CA reads it with its token, plain HTTP gets nothing', async () => {
     const fhirToken = 'ward-screen-0123456789';
-    writeFileSync(file('fhir.peers.json'), JSON.stringify({ peers: [], fhirClients: [{ token: fhirToken, scope: 'read' }] }));
-    const d = await startServe(serveArgs('hospital-d', file('fhir.peers.json'), ['--tls-cert', hospital.certFile, '--tls-key', hospital.keyFile]));
+    writeFileSync(
+      file('fhir.peers.json'),
+      JSON.stringify({ peers: [], fhirClients: [{ token: fhirToken, scope: 'read' }] }),
+    );
+    const d = await startServe(
+      serveArgs('hospital-d', file('fhir.peers.json'), [
+        '--tls-cert',
+        hospital.certFile,
+        '--tls-key',
+        hospital.keyFile,
+      ]),
+    );
     servers.push(d);
     const get = (path: string, ca: string): Promise<{ status: number; body: string }> =>
       new Promise((done, failed) => {
-        const req = request(`${d.url}${path}`, { ca, headers: { authorization: `Bearer ${fhirToken}` } }, (res) => {
-          let body = '';
-          res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => done({ status: res.statusCode ?? 0, body }));
-        });
+        const req = request(
+          `${d.url}${path}`,
+          { ca, headers: { authorization: `Bearer ${fhirToken}` } },
+          (res) => {
+            let body = '';
+            res
+              .setEncoding('utf8')
+              .on('data', (c: string) => (body += c))
+              .on('end', () => done({ status: res.statusCode ?? 0, body }));
+          },
+        );
         req.on('error', failed).end();
       });
     const metadata = await get('/fhir/metadata', readFileSync(ca.certFile, 'utf8'));
     expect(metadata.status).toBe(200);
-    expect(JSON.parse(metadata.body)).toMatchObject({ resourceType: 'CapabilityStatement', fhirVersion: '4.0.1' });
+    expect(JSON.parse(metadata.body)).toMatchObject({
+      resourceType: 'CapabilityStatement',
+      fhirVersion: '4.0.1',
+    });
     expect((await get('/fhir/Patient/p1', readFileSync(ca.certFile, 'utf8'))).status).toBe(404);
     await expect(get('/fhir/metadata', readFileSync(otherCa.certFile, 'utf8'))).rejects.toThrow();
     await expect(fetch(`${d.url.replace('https:', 'http:')}/fhir/metadata`)).rejects.toThrow();

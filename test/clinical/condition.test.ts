@@ -8,8 +8,30 @@ const ASTHMA = { coding: [{ system: SNOMED, code: '195967001', display: 'Asthma'
 describe('Condition (problem list)', () => {
   it('recording a problem stores the diagnosis, active and confirmed by default, with its onset', () => {
     const a = site('practice-a');
-    a.record(recordCondition(undefined, { patientId: ANN.id, conditionId: 'dm', code: DIABETES, onsetDateTime: '2019', note: 'HbA1c 58', author: a.author }, a.opts));
-    expect(readConditions(a.patient(ANN.id))[0]).toMatchObject({ id: 'dm', patientId: ANN.id, code: DIABETES, clinicalStatus: 'active', verificationStatus: 'confirmed', onsetDateTime: '2019', recordedDate: '2026-07-19T06:00:00.000Z', conflicts: [] });
+    a.record(
+      recordCondition(
+        undefined,
+        {
+          patientId: ANN.id,
+          conditionId: 'dm',
+          code: DIABETES,
+          onsetDateTime: '2019',
+          note: 'HbA1c 58',
+          author: a.author,
+        },
+        a.opts,
+      ),
+    );
+    expect(readConditions(a.patient(ANN.id))[0]).toMatchObject({
+      id: 'dm',
+      patientId: ANN.id,
+      code: DIABETES,
+      clinicalStatus: 'active',
+      verificationStatus: 'confirmed',
+      onsetDateTime: '2019',
+      recordedDate: '2026-07-19T06:00:00.000Z',
+      conflicts: [],
+    });
   });
 
   it('a new problem without a caller-given id gets a UUIDv7, and the record date defaults to now', () => {
@@ -23,27 +45,81 @@ describe('Condition (problem list)', () => {
 
   it('resolving a problem records its status and abatement date', () => {
     const a = site('practice-a');
-    a.record(recordCondition(undefined, { patientId: ANN.id, conditionId: 'asthma', code: ASTHMA, author: a.author }, a.opts));
-    a.record(updateCondition(a.patient(ANN.id), { patientId: ANN.id, conditionId: 'asthma', clinicalStatus: 'resolved', abatementDateTime: '2026-07-01', note: 'no symptoms for 2 years', author: a.author }));
-    expect(readConditions(a.patient(ANN.id))[0]).toMatchObject({ clinicalStatus: 'resolved', abatementDateTime: '2026-07-01' });
-    expect(readConditions(a.patient(ANN.id))[0]?.notes.map((n) => n.text)).toEqual(['no symptoms for 2 years']);
+    a.record(
+      recordCondition(
+        undefined,
+        { patientId: ANN.id, conditionId: 'asthma', code: ASTHMA, author: a.author },
+        a.opts,
+      ),
+    );
+    a.record(
+      updateCondition(a.patient(ANN.id), {
+        patientId: ANN.id,
+        conditionId: 'asthma',
+        clinicalStatus: 'resolved',
+        abatementDateTime: '2026-07-01',
+        note: 'no symptoms for 2 years',
+        author: a.author,
+      }),
+    );
+    expect(readConditions(a.patient(ANN.id))[0]).toMatchObject({
+      clinicalStatus: 'resolved',
+      abatementDateTime: '2026-07-01',
+    });
+    expect(readConditions(a.patient(ANN.id))[0]?.notes.map((n) => n.text)).toEqual([
+      'no symptoms for 2 years',
+    ]);
   });
 
   it('a concurrent change of clinical status is a conflict; a concurrent change of onset is not (latest wins, the other stays in history)', () => {
     const a = site('practice-a');
     const b = site('hospital-b');
-    a.record(recordCondition(undefined, { patientId: ANN.id, conditionId: 'dm', code: DIABETES, author: a.author }, a.opts));
+    a.record(
+      recordCondition(
+        undefined,
+        { patientId: ANN.id, conditionId: 'dm', code: DIABETES, author: a.author },
+        a.opts,
+      ),
+    );
     sync(a, b);
     b.tick(1_000);
-    a.record(updateCondition(a.patient(ANN.id), { patientId: ANN.id, conditionId: 'dm', clinicalStatus: 'remission', onsetDateTime: '2018', author: a.author }));
-    b.record(updateCondition(b.patient(ANN.id), { patientId: ANN.id, conditionId: 'dm', clinicalStatus: 'active', onsetDateTime: '2019-05', author: b.author }));
+    a.record(
+      updateCondition(a.patient(ANN.id), {
+        patientId: ANN.id,
+        conditionId: 'dm',
+        clinicalStatus: 'remission',
+        onsetDateTime: '2018',
+        author: a.author,
+      }),
+    );
+    b.record(
+      updateCondition(b.patient(ANN.id), {
+        patientId: ANN.id,
+        conditionId: 'dm',
+        clinicalStatus: 'active',
+        onsetDateTime: '2019-05',
+        author: b.author,
+      }),
+    );
     sync(a, b);
-    expect(readConditions(a.patient(ANN.id))[0]).toMatchObject({ onsetDateTime: '2019-05', conflicts: ['clinicalStatus'] });
+    expect(readConditions(a.patient(ANN.id))[0]).toMatchObject({
+      onsetDateTime: '2019-05',
+      conflicts: ['clinicalStatus'],
+    });
     expect(listConflicts(a.chart).map((c) => c.field)).toEqual(['clinicalStatus']);
   });
 
   it('a clinical status outside the FHIR value set is refused, naming `clinicalStatus`', () => {
     const a = site('practice-a');
-    expect(refusal(() => recordCondition(undefined, { patientId: ANN.id, code: DIABETES, clinicalStatus: 'cured' as never, author: a.author }))).toMatchObject({ code: 'INVALID_COMMAND', issues: [{ path: ['clinicalStatus'] }] });
+    expect(
+      refusal(() =>
+        recordCondition(undefined, {
+          patientId: ANN.id,
+          code: DIABETES,
+          clinicalStatus: 'cured' as never,
+          author: a.author,
+        }),
+      ),
+    ).toMatchObject({ code: 'INVALID_COMMAND', issues: [{ path: ['clinicalStatus'] }] });
   });
 });

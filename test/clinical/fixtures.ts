@@ -24,11 +24,22 @@ export const ANN = { id: 'ann-jones', nhsNumber: '943 476 5919' } as const;
 export const BOB = { id: 'bob-smith', nhsNumber: '401 023 2137' } as const;
 
 export const SNOMED = 'http://snomed.info/sct';
-export const PENICILLIN: CodeableConcept = { coding: [{ system: SNOMED, code: '764146007', display: 'Penicillin' }], text: 'Penicillin' };
-export const URTICARIA: CodeableConcept = { coding: [{ system: SNOMED, code: '126485001', display: 'Urticaria' }] };
-export const ANAPHYLAXIS: CodeableConcept = { coding: [{ system: SNOMED, code: '39579001', display: 'Anaphylaxis' }] };
-export const RAMIPRIL: CodeableConcept = { coding: [{ system: 'https://dmd.nhs.uk', code: '318901009', display: 'Ramipril 2.5mg capsules' }] };
-export const ORAL: CodeableConcept = { coding: [{ system: SNOMED, code: '26643006', display: 'Oral route' }] };
+export const PENICILLIN: CodeableConcept = {
+  coding: [{ system: SNOMED, code: '764146007', display: 'Penicillin' }],
+  text: 'Penicillin',
+};
+export const URTICARIA: CodeableConcept = {
+  coding: [{ system: SNOMED, code: '126485001', display: 'Urticaria' }],
+};
+export const ANAPHYLAXIS: CodeableConcept = {
+  coding: [{ system: SNOMED, code: '39579001', display: 'Anaphylaxis' }],
+};
+export const RAMIPRIL: CodeableConcept = {
+  coding: [{ system: 'https://dmd.nhs.uk', code: '318901009', display: 'Ramipril 2.5mg capsules' }],
+};
+export const ORAL: CodeableConcept = {
+  coding: [{ system: SNOMED, code: '26643006', display: 'Oral route' }],
+};
 
 /**
  * One site (a GP practice, a hospital): its own clock, writer and chart. What it has
@@ -51,7 +62,11 @@ export interface Site {
   schedule(clinic: string): StreamState | undefined;
 }
 
-export function site(name: string, startMs = T0, author: Author = { id: `dr-${name}`, role: 'gp', org: name }): Site {
+export function site(
+  name: string,
+  startMs = T0,
+  author: Author = { id: `dr-${name}`, role: 'gp', org: name },
+): Site {
   let wall = startMs;
   let n = 0;
   const clock = createHybridClock({ wallClock: () => wall });

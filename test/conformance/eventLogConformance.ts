@@ -51,7 +51,10 @@ export function describeEventLogConformance(name: string, factory: EventLogFacto
       }
     }
 
-    async function expectCode(promise: Promise<unknown>, code: ChartlogErrorCode): Promise<Record<string, unknown>> {
+    async function expectCode(
+      promise: Promise<unknown>,
+      code: ChartlogErrorCode,
+    ): Promise<Record<string, unknown>> {
       try {
         await promise;
       } catch (e) {
@@ -98,7 +101,10 @@ export function describeEventLogConformance(name: string, factory: EventLogFacto
 
       it('saves the encodings its writer handed over (each taken once) and reads back the same events, signatures included', async () => {
         const encodings = createEncodingHandover();
-        const writer = makeWriter(A, { encodings, signing: { privateKey: generateSiteKeys().privateKey, every: 2 } });
+        const writer = makeWriter(A, {
+          encodings,
+          signing: { privateKey: generateSiteKeys().privateKey, every: 2 },
+        });
         const events = siteEvents(writer, 5);
         await withLog(async (log) => {
           expect(await log.append(events, { encodings })).toEqual({ appended: 5, duplicates: 0 });
@@ -145,7 +151,14 @@ export function describeEventLogConformance(name: string, factory: EventLogFacto
         const w = makeWriter(A);
         const good = siteEvents(w, 2);
         await withLog(async (log) => {
-          for (const junk of [null, 42, 'event', [], { ...good[1], extra: true }, { ...good[1], data: undefined }]) {
+          for (const junk of [
+            null,
+            42,
+            'event',
+            [],
+            { ...good[1], extra: true },
+            { ...good[1], data: undefined },
+          ]) {
             await expectCode(log.append([good[0]!, junk as unknown as ChartEvent]), 'MALFORMED_EVENT');
           }
           expect(await log.count()).toBe(0);
@@ -167,7 +180,7 @@ export function describeEventLogConformance(name: string, factory: EventLogFacto
         });
       });
 
-      it('a gap in a site\'s seqs is refused with SEQ_GAP and nothing of the batch is stored', async () => {
+      it("a gap in a site's seqs is refused with SEQ_GAP and nothing of the batch is stored", async () => {
         const wa = makeWriter(A);
         const wb = makeWriter(B);
         const a = siteEvents(wa, 6);
@@ -184,7 +197,7 @@ export function describeEventLogConformance(name: string, factory: EventLogFacto
         });
       });
 
-      it('an event whose prev is not the hash of the site\'s previous event is refused with CHAIN_BROKEN', async () => {
+      it("an event whose prev is not the hash of the site's previous event is refused with CHAIN_BROKEN", async () => {
         const w = makeWriter(A);
         const a = siteEvents(w, 3);
         const other = siteEvents(makeWriter(B), 2);
@@ -196,7 +209,10 @@ export function describeEventLogConformance(name: string, factory: EventLogFacto
           expect(details['site']).toBe(A);
           expect(details['seq']).toBe(2);
           // Inside one batch too.
-          await expectCode(log.append([a[1]!, alteredEvent(a[2]!, { prev: eventHash(a[0]!) })]), 'CHAIN_BROKEN');
+          await expectCode(
+            log.append([a[1]!, alteredEvent(a[2]!, { prev: eventHash(a[0]!) })]),
+            'CHAIN_BROKEN',
+          );
           expect(await log.count()).toBe(1);
         });
       });
@@ -377,7 +393,7 @@ export function describeEventLogConformance(name: string, factory: EventLogFacto
         });
       });
 
-      it('reports the version vector, each site\'s head (seq and hash) and the count', async () => {
+      it("reports the version vector, each site's head (seq and hash) and the count", async () => {
         const wa = makeWriter(A);
         const wh = makeWriter(H);
         await withLog(async (log) => {
@@ -392,15 +408,25 @@ export function describeEventLogConformance(name: string, factory: EventLogFacto
     });
 
     describe('snapshots', () => {
-      it('puts, gets and replaces a stream\'s snapshot', async () => {
-        const [s0, s1] = STREAMS as [typeof STREAMS[0], typeof STREAMS[0]];
-        const snap: StoredSnapshot = { stream: s0, eventCount: 3, lastEventId: '92904e71-5a8c-86f3-b87d-93098179d7a1', state: { resources: { 'AllergyIntolerance/a1': { code: 'penicillin' } }, n: [1, 2.5, null, true] } };
+      it("puts, gets and replaces a stream's snapshot", async () => {
+        const [s0, s1] = STREAMS as [(typeof STREAMS)[0], (typeof STREAMS)[0]];
+        const snap: StoredSnapshot = {
+          stream: s0,
+          eventCount: 3,
+          lastEventId: '92904e71-5a8c-86f3-b87d-93098179d7a1',
+          state: { resources: { 'AllergyIntolerance/a1': { code: 'penicillin' } }, n: [1, 2.5, null, true] },
+        };
         await withLog(async (log) => {
           expect(await log.getSnapshot(s0)).toBeUndefined();
           await log.putSnapshot(snap);
           expect(await log.getSnapshot(s0)).toEqual(snap);
           expect(await log.getSnapshot(s1)).toBeUndefined();
-          const later: StoredSnapshot = { ...snap, eventCount: 7, lastEventId: '930305f9-d7f4-8762-8bd5-8cebafd98b3e', state: { résumé: 'café' } };
+          const later: StoredSnapshot = {
+            ...snap,
+            eventCount: 7,
+            lastEventId: '930305f9-d7f4-8762-8bd5-8cebafd98b3e',
+            state: { résumé: 'café' },
+          };
           await log.putSnapshot(later);
           expect(await log.getSnapshot(s0)).toEqual(later);
         });
@@ -415,9 +441,17 @@ export function describeEventLogConformance(name: string, factory: EventLogFacto
           expect(putMarker && getMarker).toBeDefined();
           if (!putMarker || !getMarker) return;
           expect(await getMarker('chartlog.recovery')).toBeUndefined();
-          await putMarker('chartlog.recovery', { reason: 'restored-from-backup', shownOwnSeq: 0, note: 'café' });
+          await putMarker('chartlog.recovery', {
+            reason: 'restored-from-backup',
+            shownOwnSeq: 0,
+            note: 'café',
+          });
           await putMarker('other.marker', [1, 2.5, null, true]);
-          expect(await getMarker('chartlog.recovery')).toEqual({ reason: 'restored-from-backup', shownOwnSeq: 0, note: 'café' });
+          expect(await getMarker('chartlog.recovery')).toEqual({
+            reason: 'restored-from-backup',
+            shownOwnSeq: 0,
+            note: 'café',
+          });
           await putMarker('chartlog.recovery', { reason: 'behind', shownOwnSeq: 7 });
           expect(await getMarker('chartlog.recovery')).toEqual({ reason: 'behind', shownOwnSeq: 7 });
           await putMarker('chartlog.recovery', undefined);
@@ -469,7 +503,12 @@ export function describeEventLogConformance(name: string, factory: EventLogFacto
           const { events, writers } = makeHistory(6);
           const batch = interleave([...events.values()]);
           const signed = signEvent(batch[4]!, keys.privateKey);
-          const snap: StoredSnapshot = { stream: STREAMS[1]!, eventCount: 2, lastEventId: batch[1]!.id, state: { x: 1 } };
+          const snap: StoredSnapshot = {
+            stream: STREAMS[1]!,
+            eventCount: 2,
+            lastEventId: batch[1]!.id,
+            state: { x: 1 },
+          };
           const log = await factory.open();
           let cursor: string;
           try {

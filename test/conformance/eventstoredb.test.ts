@@ -14,7 +14,11 @@
 import { describe } from 'vitest';
 import { createEventStoreDbEventLog } from '../../src/store/eventstoredb/index.js';
 import type { EventLog } from '../../src/store/eventLog.js';
-import { startEsdbTestServer, type EsdbTestServer, type EsdbTestServerOptions } from '../support/esdb/esdbTestServer.js';
+import {
+  startEsdbTestServer,
+  type EsdbTestServer,
+  type EsdbTestServerOptions,
+} from '../support/esdb/esdbTestServer.js';
 import { describeEventLogConformance, type EventLogFactory } from './eventLogConformance.js';
 import { REAL_ESDB_URL, realServerSuite } from '../support/esdb/realServer.js';
 
@@ -24,7 +28,8 @@ let stores = 0;
 
 function factoryFor(connectionString: () => Promise<string>, after?: () => Promise<void>): EventLogFactory {
   let prefix = '';
-  const open = async (): Promise<EventLog> => createEventStoreDbEventLog({ connectionString: await connectionString(), prefix });
+  const open = async (): Promise<EventLog> =>
+    createEventStoreDbEventLog({ connectionString: await connectionString(), prefix });
   return {
     open: async () => {
       prefix = `t${run}_${++stores}`;
@@ -44,8 +49,14 @@ function inProcess(options: EsdbTestServerOptions): EventLogFactory {
 }
 
 describeEventLogConformance('eventstoredb (in-process gRPC server)', inProcess({}));
-describeEventLogConformance('eventstoredb (in-process gRPC server, Append RPC without BatchAppend)', inProcess({ batchAppend: false }));
+describeEventLogConformance(
+  'eventstoredb (in-process gRPC server, Append RPC without BatchAppend)',
+  inProcess({ batchAppend: false }),
+);
 
 describe.skipIf(REAL_ESDB_URL === '')(realServerSuite('the EventLog conformance suite'), () => {
-  describeEventLogConformance('eventstoredb (real server)', factoryFor(async () => REAL_ESDB_URL));
+  describeEventLogConformance(
+    'eventstoredb (real server)',
+    factoryFor(async () => REAL_ESDB_URL),
+  );
 });

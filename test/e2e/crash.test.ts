@@ -28,59 +28,68 @@ const FIXTURE = fileURLToPath(new URL('./fixtures/crashWriter.ts', import.meta.u
 const dir = mkdtempSync(join(tmpdir(), 'chartlog-crash-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-it(`crash: SIGKILL during appends loses no acknowledged event (${KILLS} kills, seed ${SEED})`, async () => {
-  const file = join(dir, 'site.chartlog');
-  const random = seededRandom(SEED);
-  const acked = new Map<SiteId, { seq: number; hash: EventHash }>();
-  // How far each site's chain has been checked link by link.
-  const checked = new Map<SiteId, SiteHead>();
-  let totalAcks = 0;
-  const started = Date.now();
+it(
+  `crash: SIGKILL during appends loses no acknowledged event (${KILLS} kills, seed ${SEED})`,
+  async () => {
+    const file = join(dir, 'site.chartlog');
+    const random = seededRandom(SEED);
+    const acked = new Map<SiteId, { seq: number; hash: EventHash }>();
+    // How far each site's chain has been checked link by link.
+    const checked = new Map<SiteId, SiteHead>();
+    let totalAcks = 0;
+    const started = Date.now();
 
-  for (let kill = 0; kill < KILLS; kill++) {
-    // Mostly kill while appending; every fifth child dies at a random moment of its life,
-    // which includes opening and recovering the file.
-    const when = kill % 5 === 4 ? { atMs: 50 + Math.floor(random() * 600) } : { afterFirstAckMs: Math.floor(random() * 120) };
-    const run = await runCrashChild(FIXTURE, [file, String(SEED * 10_000 + kill)], when);
-    expect(run.signal, `child ${kill} should die by SIGKILL; stderr:\n${run.stderr}`).toBe('SIGKILL');
-    totalAcks += run.ackLines;
-    for (const [site, a] of run.acked) {
-      const before = acked.get(site);
-      expect(a.seq).toBeGreaterThan(before?.seq ?? 0);
-      acked.set(site, a);
-    }
-
-    const log = openSqliteEventLog(file);
-    try {
-      const vector = await log.versionVector();
-      for (const [site, a] of acked) {
-        // Every acknowledged event is there, and is the very event acknowledged.
-        expect(vector[site] ?? 0, `${site} after kill ${kill}`).toBeGreaterThanOrEqual(a.seq);
-        const stored = await log.get(site, a.seq);
-        expect(stored && eventHash(stored), `${site} seq ${a.seq} after kill ${kill}`).toBe(a.hash);
+    for (let kill = 0; kill < KILLS; kill++) {
+      // Mostly kill while appending; every fifth child dies at a random moment of its life,
+      // which includes opening and recovering the file.
+      const when =
+        kill % 5 === 4
+          ? { atMs: 50 + Math.floor(random() * 600) }
+          : { afterFirstAckMs: Math.floor(random() * 120) };
+      const run = await runCrashChild(FIXTURE, [file, String(SEED * 10_000 + kill)], when);
+      expect(run.signal, `child ${kill} should die by SIGKILL; stderr:\n${run.stderr}`).toBe('SIGKILL');
+      totalAcks += run.ackLines;
+      for (const [site, a] of run.acked) {
+        const before = acked.get(site);
+        expect(a.seq).toBeGreaterThan(before?.seq ?? 0);
+        acked.set(site, a);
       }
-      // Chains are whole from where we last checked (each read re-hashes the row).
-      for (const [site, last] of Object.entries(vector) as [SiteId, number][]) {
-        let at = checked.get(site) ?? { seq: 0, hash: null };
-        for (const event of await log.readSite(site, at.seq + 1)) {
-          expect(event.seq).toBe(at.seq + 1);
-          expect(event.prev).toBe(at.hash);
-          at = { seq: event.seq, hash: eventHash(event) };
+
+      const log = openSqliteEventLog(file);
+      try {
+        const vector = await log.versionVector();
+        for (const [site, a] of acked) {
+          // Every acknowledged event is there, and is the very event acknowledged.
+          expect(vector[site] ?? 0, `${site} after kill ${kill}`).toBeGreaterThanOrEqual(a.seq);
+          const stored = await log.get(site, a.seq);
+          expect(stored && eventHash(stored), `${site} seq ${a.seq} after kill ${kill}`).toBe(a.hash);
         }
-        expect(at.seq).toBe(last);
-        expect(await log.head(site)).toEqual(at);
-        checked.set(site, at);
+        // Chains are whole from where we last checked (each read re-hashes the row).
+        for (const [site, last] of Object.entries(vector) as [SiteId, number][]) {
+          let at = checked.get(site) ?? { seq: 0, hash: null };
+          for (const event of await log.readSite(site, at.seq + 1)) {
+            expect(event.seq).toBe(at.seq + 1);
+            expect(event.prev).toBe(at.hash);
+            at = { seq: event.seq, hash: eventHash(event) };
+          }
+          expect(at.seq).toBe(last);
+          expect(await log.head(site)).toEqual(at);
+          checked.set(site, at);
+        }
+        expect(await log.count()).toBe(Object.values(vector).reduce((a, b) => a + b, 0));
+        if (kill === KILLS - 1 || kill % 100 === 99) {
+          const report = await verifyEventLog(log);
+          expect(report.problems).toEqual([]);
+        }
+      } finally {
+        await log.close();
       }
-      expect(await log.count()).toBe(Object.values(vector).reduce((a, b) => a + b, 0));
-      if (kill === KILLS - 1 || kill % 100 === 99) {
-        const report = await verifyEventLog(log);
-        expect(report.problems).toEqual([]);
-      }
-    } finally {
-      await log.close();
     }
-  }
-  const seconds = (Date.now() - started) / 1000;
-  process.stderr.write(`crash test: ${KILLS} kills, ${totalAcks} acknowledged site runs, ${[...checked.values()].reduce((a, h) => a + h.seq, 0)} events, ${seconds.toFixed(1)} s (seed ${SEED})\n`);
-  expect(totalAcks).toBeGreaterThan(KILLS / 2);
-}, Math.max(120_000, KILLS * 3_000));
+    const seconds = (Date.now() - started) / 1000;
+    process.stderr.write(
+      `crash test: ${KILLS} kills, ${totalAcks} acknowledged site runs, ${[...checked.values()].reduce((a, h) => a + h.seq, 0)} events, ${seconds.toFixed(1)} s (seed ${SEED})\n`,
+    );
+    expect(totalAcks).toBeGreaterThan(KILLS / 2);
+  },
+  Math.max(120_000, KILLS * 3_000),
+);

@@ -23,7 +23,9 @@ function goldenEvents(): ChartEvent[] {
     data: {
       'AllergyIntolerance/a1': {
         criticality: 'high',
-        code: { coding: [{ system: 'http://snomed.info/sct', code: '91936005', display: 'Allergy to penicillin' }] },
+        code: {
+          coding: [{ system: 'http://snomed.info/sct', code: '91936005', display: 'Allergy to penicillin' }],
+        },
         // Decomposed "e + combining diaeresis": stored as NFC "ë".
         note: 'Anaphylaxis 2019 — Zoe\u0308’s mother reports',
       },
@@ -50,14 +52,18 @@ describe('canonical encoding (golden)', () => {
     const [first] = goldenEvents();
     const expected = createHash('sha256').update(GOLDEN_FIRST, 'utf8').digest('hex');
     expect(eventHash(first as ChartEvent)).toBe(expected);
-    expect(expected).toMatchInlineSnapshot(`"d275f63c5065d586ea0fa895f3eaf0d4f1d9d6ddf84a9a91667df3cb7b3f92fd"`);
+    expect(expected).toMatchInlineSnapshot(
+      `"d275f63c5065d586ea0fa895f3eaf0d4f1d9d6ddf84a9a91667df3cb7b3f92fd"`,
+    );
   });
 
   it('chains the second event to the first by hash', () => {
     const [first, second] = goldenEvents() as [ChartEvent, ChartEvent];
     expect(second.prev).toBe(eventHash(first));
     expect(second.seq).toBe(2);
-    expect(encodeEvent(second)).toMatchInlineSnapshot(`"{"author":{"id":"gmc-7012345"},"data":{"AllergyIntolerance/a1":{"criticality":"low"}},"hlc":"2026-11-23T09:00:01.500Z-000000","id":"f0ec41e7-aa41-8a45-858d-7f9a430fb6b4","pred":{"AllergyIntolerance/a1":{"criticality":["995c3856-341c-8fc4-aad3-73aba16bcda3"]}},"prev":"d275f63c5065d586ea0fa895f3eaf0d4f1d9d6ddf84a9a91667df3cb7b3f92fd","seq":2,"site":"practice-a","stream":"patient/0192f5b4-7a3e-7c6e-9d2a-4f1e8b3c5a77","type":"allergy.updated","v":1}"`);
+    expect(encodeEvent(second)).toMatchInlineSnapshot(
+      `"{"author":{"id":"gmc-7012345"},"data":{"AllergyIntolerance/a1":{"criticality":"low"}},"hlc":"2026-11-23T09:00:01.500Z-000000","id":"f0ec41e7-aa41-8a45-858d-7f9a430fb6b4","pred":{"AllergyIntolerance/a1":{"criticality":["995c3856-341c-8fc4-aad3-73aba16bcda3"]}},"prev":"d275f63c5065d586ea0fa895f3eaf0d4f1d9d6ddf84a9a91667df3cb7b3f92fd","seq":2,"site":"practice-a","stream":"patient/0192f5b4-7a3e-7c6e-9d2a-4f1e8b3c5a77","type":"allergy.updated","v":1}"`,
+    );
   });
 
   it('the hand-ordered event encoder equals generic canonical JSON of the event without sig', () => {
@@ -68,7 +74,9 @@ describe('canonical encoding (golden)', () => {
   });
 
   it('sorts keys by UTF-16 code units and writes numbers in shortest form', () => {
-    expect(canonicalJson({ b: 1, a: [true, null], A: -0, é: 1e21, z: 0.1 })).toBe('{"A":0,"a":[true,null],"b":1,"z":0.1,"é":1e+21}');
+    expect(canonicalJson({ b: 1, a: [true, null], A: -0, é: 1e21, z: 0.1 })).toBe(
+      '{"A":0,"a":[true,null],"b":1,"z":0.1,"é":1e+21}',
+    );
   });
 
   it('equal values encode equally whatever their key insertion order', () => {

@@ -7,9 +7,13 @@ function copied(value: unknown): { copy: unknown; issues: ValidationIssue[] } {
   return { copy: copyCanonicalJson(value, ['data'], issues), issues };
 }
 
-describe('copyCanonicalJson (the writer\'s copy of a caller\'s payload)', () => {
+describe("copyCanonicalJson (the writer's copy of a caller's payload)", () => {
   it('refuses a __proto__ key, object- or string-valued, naming its path, and never sets a prototype', () => {
-    for (const text of ['{"text":"Penicillin","__proto__":{"x":1}}', '{"text":"Penicillin","__proto__":"x"}', '{"a":[{"__proto__":null}]}']) {
+    for (const text of [
+      '{"text":"Penicillin","__proto__":{"x":1}}',
+      '{"text":"Penicillin","__proto__":"x"}',
+      '{"a":[{"__proto__":null}]}',
+    ]) {
       const { copy, issues } = copied(JSON.parse(text));
       expect(issues, text).toHaveLength(1);
       expect(issues[0]?.path.at(-1), text).toBe('__proto__');
@@ -21,7 +25,9 @@ describe('copyCanonicalJson (the writer\'s copy of a caller\'s payload)', () => 
 
   it('refuses two keys of one object that are the same key after NFC, naming the second', () => {
     const { issues } = copied({ code: { 'caf\u00e9': 'a', 'cafe\u0301': 'b' } });
-    expect(issues).toEqual([{ path: ['data', 'code', 'cafe\u0301'], message: expect.stringContaining('NFC') }]);
+    expect(issues).toEqual([
+      { path: ['data', 'code', 'cafe\u0301'], message: expect.stringContaining('NFC') },
+    ]);
   });
 
   it('still normalises a lone non-NFC key, and keeps keys that differ after NFC', () => {

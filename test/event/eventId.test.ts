@@ -1,10 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { EVENT_ID_PATTERN, encodeEvent, eventIdOf, isEventId, validateEvent, type ChartEvent } from '../../src/index.js';
+import {
+  EVENT_ID_PATTERN,
+  encodeEvent,
+  eventIdOf,
+  isEventId,
+  validateEvent,
+  type ChartEvent,
+} from '../../src/index.js';
 import { uuidFromSha256 } from '../../src/event/uuidFromSha256.js';
 import { fixedWriter, PATIENT, T0 } from './fixtures.js';
 
 const author = { id: 'gmc-7012345', role: 'gp' };
-const write = { stream: PATIENT, type: 'allergy.recorded', author, data: { 'AllergyIntolerance/a1': { criticality: 'high' } } };
+const write = {
+  stream: PATIENT,
+  type: 'allergy.recorded',
+  author,
+  data: { 'AllergyIntolerance/a1': { criticality: 'high' } },
+};
 
 /** `event` without its id and signature: what its id is derived from. */
 function withoutId(event: ChartEvent): Omit<ChartEvent, 'id' | 'sig'> {
@@ -55,16 +67,26 @@ describe('the envelope check holds each event to its own id', () => {
   const [first, second] = writer.appendAll([write, write]) as [ChartEvent, ChartEvent];
 
   it("refuses an event carrying another event's id, and an event altered after its id was derived", () => {
-    expect(validateEvent({ ...second, id: first.id })).toEqual([{ path: ['id'], message: expect.stringContaining('is not the id derived from this event') as string }]);
+    expect(validateEvent({ ...second, id: first.id })).toEqual([
+      { path: ['id'], message: expect.stringContaining('is not the id derived from this event') as string },
+    ]);
     expect(validateEvent({ ...first, site: 'practice-b' }).map((i) => i.path)).toEqual([['id']]);
-    expect(validateEvent({ ...first, data: { 'AllergyIntolerance/a1': { criticality: 'low' } } }).map((i) => i.path)).toEqual([['id']]);
+    expect(
+      validateEvent({ ...first, data: { 'AllergyIntolerance/a1': { criticality: 'low' } } }).map(
+        (i) => i.path,
+      ),
+    ).toEqual([['id']]);
   });
 
   it('refuses the random UUIDv7 ids of earlier builds, as ids and in pred', () => {
     const v7 = '0192f0c4-7a1e-7000-8000-00000000000a';
     expect(isEventId(v7)).toBe(false);
     expect(validateEvent({ ...first, id: v7 }).map((i) => i.path)).toEqual([['id']]);
-    expect(validateEvent({ ...second, pred: { 'AllergyIntolerance/a1': { criticality: [v7] } } }).map((i) => i.path)).toEqual([['pred', 'AllergyIntolerance/a1', 'criticality', 0]]);
+    expect(
+      validateEvent({ ...second, pred: { 'AllergyIntolerance/a1': { criticality: [v7] } } }).map(
+        (i) => i.path,
+      ),
+    ).toEqual([['pred', 'AllergyIntolerance/a1', 'criticality', 0]]);
   });
 
   it('accepts what the writer made', () => {

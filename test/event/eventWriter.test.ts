@@ -1,9 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { assertChartEvent, createEventWriter, createHybridClock, eventHash, eventIdOf, siteId, generateSiteKeys, isChartlogError, signEvent, verifyEventSignature, type ChartEvent } from '../../src/index.js';
+import {
+  assertChartEvent,
+  createEventWriter,
+  createHybridClock,
+  eventHash,
+  eventIdOf,
+  siteId,
+  generateSiteKeys,
+  isChartlogError,
+  signEvent,
+  verifyEventSignature,
+  type ChartEvent,
+} from '../../src/index.js';
 import { fixedWriter, PATIENT, T0 } from './fixtures.js';
 
 const author = { id: 'nmc-12A3456E', role: 'nurse' };
-const write = (n: number) => ({ stream: PATIENT, type: 'observation.recorded', author, data: { [`Observation/o${n}`]: { value: n } } });
+const write = (n: number) => ({
+  stream: PATIENT,
+  type: 'observation.recorded',
+  author,
+  data: { [`Observation/o${n}`]: { value: n } },
+});
 
 describe('event writer', () => {
   it('numbers a site’s events densely from 1 and chains each to the previous by hash', () => {
@@ -20,7 +37,8 @@ describe('event writer', () => {
   it('issues strictly increasing clock stamps and distinct ids, each the id its content derives, even within one millisecond', () => {
     const { writer } = fixedWriter('practice-a', T0);
     const events = writer.appendAll(Array.from({ length: 50 }, (_, i) => write(i)));
-    for (let i = 1; i < events.length; i++) expect((events[i] as ChartEvent).hlc > (events[i - 1] as ChartEvent).hlc).toBe(true);
+    for (let i = 1; i < events.length; i++)
+      expect((events[i] as ChartEvent).hlc > (events[i - 1] as ChartEvent).hlc).toBe(true);
     expect(new Set(events.map((e) => e.id)).size).toBe(50);
     for (const e of events) {
       const { id, sig: _sig, ...rest } = e;
@@ -31,7 +49,11 @@ describe('event writer', () => {
   it('continues a chain from a stored head after a restart', () => {
     const before = fixedWriter('practice-a', T0).writer;
     const [a] = before.appendAll([write(1)]) as [ChartEvent];
-    const after = createEventWriter({ site: siteId('practice-a'), head: before.head, clock: createHybridClock({ wallClock: () => T0 + 1000, last: a.hlc }) });
+    const after = createEventWriter({
+      site: siteId('practice-a'),
+      head: before.head,
+      clock: createHybridClock({ wallClock: () => T0 + 1000, last: a.hlc }),
+    });
     const b = after.append(write(2));
     expect(b.seq).toBe(2);
     expect(b.prev).toBe(eventHash(a));
@@ -57,7 +79,9 @@ describe('event writer', () => {
 
   it('appendAll is all or nothing', () => {
     const { writer } = fixedWriter('practice-a', T0);
-    expect(() => writer.appendAll([write(1), { ...write(2), stream: 'Patient 1' as never }])).toThrow(/stream/);
+    expect(() => writer.appendAll([write(1), { ...write(2), stream: 'Patient 1' as never }])).toThrow(
+      /stream/,
+    );
     expect(writer.head).toEqual({ seq: 0, hash: null });
   });
 
@@ -74,7 +98,12 @@ describe('event writer', () => {
 
   it('refuses an event over the size limit with OVERSIZE', () => {
     const { writer } = fixedWriter('practice-a', T0);
-    const big = { stream: PATIENT, type: 'encounter.note-added', author, data: { 'Encounter/e1': { note: 'x'.repeat(1024 * 1024) } } };
+    const big = {
+      stream: PATIENT,
+      type: 'encounter.note-added',
+      author,
+      data: { 'Encounter/e1': { note: 'x'.repeat(1024 * 1024) } },
+    };
     expect(() => writer.append(big)).toThrow(expect.objectContaining({ code: 'OVERSIZE' }));
   });
 

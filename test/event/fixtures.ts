@@ -1,7 +1,11 @@
 import { createEventWriter, createHybridClock, siteId, streamId, type EventWriter } from '../../src/index.js';
 
 /** A writer whose events are reproducible: a fixed, settable wall clock (ids come from (site, seq)). */
-export function fixedWriter(site: string, wallMs: number, opts: { signing?: Parameters<typeof createEventWriter>[0]['signing'] } = {}): { writer: EventWriter; tick(ms: number): void } {
+export function fixedWriter(
+  site: string,
+  wallMs: number,
+  opts: { signing?: Parameters<typeof createEventWriter>[0]['signing'] } = {},
+): { writer: EventWriter; tick(ms: number): void } {
   let wall = wallMs;
   const writer = createEventWriter({
     site: siteId(site),

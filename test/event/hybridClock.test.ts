@@ -93,12 +93,22 @@ describe('hybrid logical clock', () => {
   });
 
   it('a clock that cannot stamp (wall clock past 9999, or no bound and the last stamp taken) throws CLOCK_OUT_OF_RANGE, never a RangeError', () => {
-    expect(errorCodeOf(() => createHybridClock({ wallClock: () => YEAR_10000 }).now())).toBe('CLOCK_OUT_OF_RANGE');
-    expect(errorCodeOf(() => createHybridClock({ wallClock: () => Number.NaN }).observe(formatHlc(T0, 0)))).toBe('CLOCK_OUT_OF_RANGE');
-    const unbounded = createHybridClock({ wallClock: () => T0, maxSkewMs: Number.MAX_SAFE_INTEGER, last: LAST_STAMP });
-    expect(errorCodeOf(() => {
-      for (let i = 0; i < 20; i++) unbounded.now();
-    })).toBe('CLOCK_OUT_OF_RANGE');
+    expect(errorCodeOf(() => createHybridClock({ wallClock: () => YEAR_10000 }).now())).toBe(
+      'CLOCK_OUT_OF_RANGE',
+    );
+    expect(
+      errorCodeOf(() => createHybridClock({ wallClock: () => Number.NaN }).observe(formatHlc(T0, 0))),
+    ).toBe('CLOCK_OUT_OF_RANGE');
+    const unbounded = createHybridClock({
+      wallClock: () => T0,
+      maxSkewMs: Number.MAX_SAFE_INTEGER,
+      last: LAST_STAMP,
+    });
+    expect(
+      errorCodeOf(() => {
+        for (let i = 0; i < 20; i++) unbounded.now();
+      }),
+    ).toBe('CLOCK_OUT_OF_RANGE');
     expect(errorCodeOf(() => createHybridClock({ last: 'yesterday' as Hlc }))).toBe('INVALID_OPTION');
   });
 
@@ -117,13 +127,25 @@ describe('isHlc', () => {
     const ms = Date.parse(s.slice(0, 24));
     return Number.isFinite(ms) && new Date(ms).toISOString() === s.slice(0, 24);
   };
-  const digits = (n: number, max: number) => fc.integer({ min: 0, max }).map((v) => String(v).padStart(n, '0'));
+  const digits = (n: number, max: number) =>
+    fc.integer({ min: 0, max }).map((v) => String(v).padStart(n, '0'));
 
   it('accepts exactly the stamps whose date and time are a real instant (31 February, hour 24 and second 60 are not)', () => {
     const stamp = fc
-      .tuple(fc.oneof(digits(4, 9999), fc.constantFrom('1900', '2000', '2024', '2100', '0000')), digits(2, 13), digits(2, 32), digits(2, 25), digits(2, 61), digits(2, 61), digits(3, 999))
+      .tuple(
+        fc.oneof(digits(4, 9999), fc.constantFrom('1900', '2000', '2024', '2100', '0000')),
+        digits(2, 13),
+        digits(2, 32),
+        digits(2, 25),
+        digits(2, 61),
+        digits(2, 61),
+        digits(3, 999),
+      )
       .map(([y, mo, d, h, mi, s, ms]) => `${y}-${mo}-${d}T${h}:${mi}:${s}.${ms}Z-000001`);
-    fc.assert(fc.property(stamp, (s) => isHlc(s) === roundTrips(s)), { numRuns: propertyRuns(2000) });
+    fc.assert(
+      fc.property(stamp, (s) => isHlc(s) === roundTrips(s)),
+      { numRuns: propertyRuns(2000) },
+    );
     expect(isHlc('2024-02-29T23:59:59.999Z-000000')).toBe(true);
     expect(isHlc('2023-02-29T00:00:00.000Z-000000')).toBe(false);
   });

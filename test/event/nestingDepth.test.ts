@@ -26,7 +26,10 @@ describe('the nesting limit is checked without recursion', () => {
   it('agrees with checkJson on where the limit is, and on the path it names', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 2 * MAX_JSON_DEPTH }), fc.boolean(), (depth, objects) => {
-        const value = { wide: [1, 'x', { a: null }], deep: nested(depth, objects ? (v) => ({ k: v }) : (v) => [v]) };
+        const value = {
+          wide: [1, 'x', { a: null }],
+          deep: nested(depth, objects ? (v) => ({ k: v }) : (v) => [v]),
+        };
         const fromCheck = checkJson(value, ['data']).find((i) => i.message.startsWith('nested'));
         expect(nestingIssue(value, MAX_JSON_DEPTH, ['data'])).toEqual(fromCheck);
       }),
@@ -41,7 +44,10 @@ describe('the nesting limit is checked without recursion', () => {
     const deep = nested(MAX_JSON_DEPTH + 1);
     expect(checkJson(deep)).not.toEqual([]);
     for (const member of ['data', 'pred', 'author', 'extra']) {
-      expect(eventNestingIssue({ id: 'x', [member]: deep })).toEqual({ path: [member, ...Array(MAX_JSON_DEPTH).fill(0)], message: `nested deeper than ${MAX_JSON_DEPTH} levels` });
+      expect(eventNestingIssue({ id: 'x', [member]: deep })).toEqual({
+        path: [member, ...Array(MAX_JSON_DEPTH).fill(0)],
+        message: `nested deeper than ${MAX_JSON_DEPTH} levels`,
+      });
     }
   });
 

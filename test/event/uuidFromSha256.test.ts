@@ -13,7 +13,14 @@ function reference(text: string): string {
 
 describe('uuidFromSha256', () => {
   it('is the first 16 bytes of SHA-256 of the UTF-8 text with version 8 and variant 10', () => {
-    for (const text of ['', 'a', 'index|chartlog-site-a|7|abc', 'site|chartlog|practice-a', 'Zoë’s 🧪', ...Array.from({ length: 200 }, (_, i) => `t${i}`)]) {
+    for (const text of [
+      '',
+      'a',
+      'index|chartlog-site-a|7|abc',
+      'site|chartlog|practice-a',
+      'Zoë’s 🧪',
+      ...Array.from({ length: 200 }, (_, i) => `t${i}`),
+    ]) {
       const id = uuidFromSha256(text);
       expect(id).toBe(reference(text));
       expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);

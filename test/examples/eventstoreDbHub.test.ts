@@ -12,7 +12,16 @@ import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runEventStoreDbHub, type EventStoreDbHubResult } from '../../examples/eventstoredb-hub.js';
-import { eventHash, eventIdOf, readAllEvents, syncPair, syncWithHub, type ChartEvent, type EventLog, type Replica } from '../../src/index.js';
+import {
+  eventHash,
+  eventIdOf,
+  readAllEvents,
+  syncPair,
+  syncWithHub,
+  type ChartEvent,
+  type EventLog,
+  type Replica,
+} from '../../src/index.js';
 import { createEventStoreDbEventLog, type EventStoreDbEventLog } from '../../src/store/eventstoredb/index.js';
 import { caughtError } from '../support/caughtError.js';
 import { startEsdbTestServer, type EsdbTestServer } from '../support/esdb/esdbTestServer.js';
@@ -24,11 +33,19 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const NETWORK = ['practice-a', 'practice-b', 'hospital'];
 
 /** Runs the example as a user would, without blocking this process (it serves the hub). */
-function runExample(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+function runExample(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile(process.execPath, ['--import', 'tsx', 'examples/eventstoredb-hub.ts', ...args], { cwd: root, env, encoding: 'utf8' }, (error, stdout, stderr) => {
-      done({ code: typeof error?.code === 'number' ? error.code : error ? 1 : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'examples/eventstoredb-hub.ts', ...args],
+      { cwd: root, env, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        done({ code: typeof error?.code === 'number' ? error.code : error ? 1 : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -47,16 +64,26 @@ function expectEachOnceOnServer(server: EsdbTestServer, prefix: string, total: n
   const records = server.database.all.filter((r) => r.streamName.startsWith(`${prefix}-site-`));
   expect(records).toHaveLength(total);
   expect(new Set(records.map((r) => r.id)).size).toBe(total);
-  for (const r of records) expect((JSON.parse(Buffer.from(r.data).toString('utf8')) as { seq: number }).seq).toBe(Number(r.revision) + 1);
+  for (const r of records)
+    expect((JSON.parse(Buffer.from(r.data).toString('utf8')) as { seq: number }).seq).toBe(
+      Number(r.revision) + 1,
+    );
 }
 
-function expectTheStory(result: Pick<EventStoreDbHubResult, 'converged' | 'sites' | 'hubEvents' | 'conflicts'>): void {
+function expectTheStory(
+  result: Pick<EventStoreDbHubResult, 'converged' | 'sites' | 'hubEvents' | 'conflicts'>,
+): void {
   expect(result.converged).toBe(true);
   expect(result.sites.map((s) => s.site)).toEqual(NETWORK);
   expect(new Set(result.sites.map((s) => s.stateHash)).size).toBe(1);
   expect(result.sites.every((s) => s.events === result.hubEvents)).toBe(true);
-  expect(result.conflicts.map((c) => `${c.stream} ${c.resource}.${c.field}`)).toEqual(['patient/ann-jones AllergyIntolerance/allergy-ann-penicillin.criticality']);
-  expect(result.conflicts[0]?.writes.map((w) => [w.site, w.value]).sort()).toEqual([['hospital', 'unable-to-assess'], ['practice-a', 'high']]);
+  expect(result.conflicts.map((c) => `${c.stream} ${c.resource}.${c.field}`)).toEqual([
+    'patient/ann-jones AllergyIntolerance/allergy-ann-penicillin.criticality',
+  ]);
+  expect(result.conflicts[0]?.writes.map((w) => [w.site, w.value]).sort()).toEqual([
+    ['hospital', 'unable-to-assess'],
+    ['practice-a', 'high'],
+  ]);
 }
 
 describe('examples/eventstoredb-hub.ts against the in-process EventStoreDB server', () => {
@@ -69,7 +96,10 @@ describe('examples/eventstoredb-hub.ts against the in-process EventStoreDB serve
   });
 
   it('runs as a user runs it (CHARTLOG_ESDB_URL, --json): one JSON line, converged, the allergy conflict, every event in the hub once', async () => {
-    const { code, stdout, stderr } = await runExample(['--json', '--prefix', 'story1'], { ...process.env, CHARTLOG_ESDB_URL: server.connectionString });
+    const { code, stdout, stderr } = await runExample(['--json', '--prefix', 'story1'], {
+      ...process.env,
+      CHARTLOG_ESDB_URL: server.connectionString,
+    });
     expect(code, stderr).toBe(0);
     const lines = stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -102,10 +132,17 @@ describe('examples/eventstoredb-hub.ts against the in-process EventStoreDB serve
   });
 
   it('converges the same way when the hub node itself is down for the outage', async () => {
-    const result = await runEventStoreDbHub({ connectionString: server.connectionString, prefix: 'story2', outage: { begin: () => server.stop(), end: () => server.start() } });
+    const result = await runEventStoreDbHub({
+      connectionString: server.connectionString,
+      prefix: 'story2',
+      outage: { begin: () => server.stop(), end: () => server.start() },
+    });
     expectTheStory(result);
     expectEachOnceOnServer(server, 'story2', result.hubEvents);
-    const hub = await createEventStoreDbEventLog({ connectionString: server.connectionString, prefix: 'story2' });
+    const hub = await createEventStoreDbEventLog({
+      connectionString: server.connectionString,
+      prefix: 'story2',
+    });
     try {
       await expectEachOnceIn(hub, result.hubEvents);
     } finally {
@@ -134,7 +171,8 @@ describe('syncWithHub on EventStoreDB (in-process server)', () => {
     open.push(hub);
     return hub;
   };
-  const sites = (names: readonly string[], signEvery?: number): Promise<Replica[]> => Promise.all(names.map((s) => openSite(s, { network: NETWORK, ...(signEvery ? { signEvery } : {}) })));
+  const sites = (names: readonly string[], signEvery?: number): Promise<Replica[]> =>
+    Promise.all(names.map((s) => openSite(s, { network: NETWORK, ...(signEvery ? { signEvery } : {}) })));
 
   it('a push the node fails mid-way resumes on the next call, and the hub ends as after an uninterrupted push', async () => {
     const [a, b] = (await sites(['practice-a', 'practice-b'], 5)) as [Replica, Replica];
@@ -143,7 +181,13 @@ describe('syncWithHub on EventStoreDB (in-process server)', () => {
     let appends = 0;
     server.beforeAppend((stream) => {
       // The third batch of practice-a's events fails, as a dropped connection does.
-      if (stream === hub.streams.site(a.site) && ++appends === 2) server.injectFault({ method: 'BatchAppend', stream, code: grpc.status.UNAVAILABLE, details: 'connection reset' });
+      if (stream === hub.streams.site(a.site) && ++appends === 2)
+        server.injectFault({
+          method: 'BatchAppend',
+          stream,
+          code: grpc.status.UNAVAILABLE,
+          details: 'connection reset',
+        });
     });
     expect((await caughtError(syncWithHub(a, hub, { maxEvents: 10 }))).code).toBe('STORE_UNAVAILABLE');
     expect(await hub.versionVector()).toEqual({ 'practice-a': 20 });
@@ -171,7 +215,7 @@ describe('syncWithHub on EventStoreDB (in-process server)', () => {
     await expectConverged([a, b]);
   });
 
-  it('two sites relaying the same third site\'s events at the same moment, each through its own connection, store them once', async () => {
+  it("two sites relaying the same third site's events at the same moment, each through its own connection, store them once", async () => {
     const [a, b, hospital] = (await sites(NETWORK)) as [Replica, Replica, Replica];
     await recordMany(hospital, 25);
     await syncPair(hospital, a);
@@ -210,11 +254,18 @@ describe('syncWithHub on EventStoreDB (in-process server)', () => {
     // Someone with write access to the cluster rewrites practice-a's seq 8 in place.
     const stream = hub.streams.site(a.site);
     const original = server.database.stream(stream)?.[7] as RecordedEvent;
-    const altered = JSON.parse(Buffer.from(original.data).toString('utf8')) as ChartEvent & { data: Record<string, Record<string, unknown>> };
-    for (const fields of Object.values(altered.data)) if ('lww' in fields) fields['lww'] = 'altered in the hub';
+    const altered = JSON.parse(Buffer.from(original.data).toString('utf8')) as ChartEvent & {
+      data: Record<string, Record<string, unknown>>;
+    };
+    for (const fields of Object.values(altered.data))
+      if ('lww' in fields) fields['lww'] = 'altered in the hub';
     const meta = JSON.parse(Buffer.from(original.customMetadata).toString('utf8')) as { hash: string };
     const replace = (metadata: object): void => {
-      const record: RecordedEvent = { ...original, data: Buffer.from(JSON.stringify(altered)), customMetadata: Buffer.from(JSON.stringify(metadata)) };
+      const record: RecordedEvent = {
+        ...original,
+        data: Buffer.from(JSON.stringify(altered)),
+        customMetadata: Buffer.from(JSON.stringify(metadata)),
+      };
       (server.database.stream(stream) as RecordedEvent[])[7] = record;
       const all = server.database.all;
       all[all.findIndex((r) => r.streamName === stream && r.revision === original.revision)] = record;
@@ -232,7 +283,11 @@ describe('syncWithHub on EventStoreDB (in-process server)', () => {
     replace({ ...meta, hash: eventHash(altered) });
     const report = await syncWithHub(b, hub);
     expect(report.pulled).toBe(0);
-    expect(report.refused.examples.map((r) => `${r.receiver} ${r.site}:${r.seq} ${r.reason.code}`)).toEqual(['practice-b practice-a:7 broken-chain', 'practice-b practice-a:8 broken-chain', 'practice-b practice-a:9 broken-chain']);
+    expect(report.refused.examples.map((r) => `${r.receiver} ${r.site}:${r.seq} ${r.reason.code}`)).toEqual([
+      'practice-b practice-a:7 broken-chain',
+      'practice-b practice-a:8 broken-chain',
+      'practice-b practice-a:9 broken-chain',
+    ]);
     expect(b.chart.hash()).toBe(before.hash);
     expect(await b.versionVector()).toEqual(before.vector);
   });

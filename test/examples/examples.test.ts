@@ -23,12 +23,21 @@ describe('examples', () => {
 
   it('the law checker would catch the float-sum mistake the custom-rule example warns about', () => {
     const floaty = { ...tally, name: 'float-tally', check: () => undefined };
-    const report = checkRuleLaws(floaty, { values: fc.constantFrom(0.1, 0.2, 0.3, 1e16, -1e16), throwOnViolation: false, log: false });
+    const report = checkRuleLaws(floaty, {
+      values: fc.constantFrom(0.1, 0.2, 0.3, 1e16, -1e16),
+      throwOnViolation: false,
+      log: false,
+    });
     expect(report.ok).toBe(false);
   });
 
   it('the embedding example runs as a user would run it and prints what its comments say', () => {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', 'examples/embedding.ts'], { cwd: root, encoding: 'utf8' }).trim().split('\n');
+    const out = execFileSync(process.execPath, ['--import', 'tsx', 'examples/embedding.ts'], {
+      cwd: root,
+      encoding: 'utf8',
+    })
+      .trim()
+      .split('\n');
     expect(out[0]).toBe('high');
     expect(out[1]).toBe('0');
     expect(out[2]).toMatch(/^[0-9a-f]{64}$/);
@@ -36,7 +45,10 @@ describe('examples', () => {
 
   it('the replication example syncs two SQLite replicas over real HTTP on 127.0.0.1 and they agree', () => {
     expect(read('README.md')).toContain(read('examples/replica-over-http.ts').trim());
-    const out = execFileSync(process.execPath, ['--import', 'tsx', 'examples/replica-over-http.ts'], { cwd: root, encoding: 'utf8' }).trim();
+    const out = execFileSync(process.execPath, ['--import', 'tsx', 'examples/replica-over-http.ts'], {
+      cwd: root,
+      encoding: 'utf8',
+    }).trim();
     expect(out).toBe('1 true');
   });
 
@@ -50,7 +62,9 @@ describe('examples', () => {
       'MedicationRequest/rx-patient-0001.dosageInstruction',
       'Slot/slot-3.holder',
     ]);
-    expect(result.conflicts.every((c) => c.writes.length === 2 && new Set(c.writes.map((w) => w.site)).size === 2)).toBe(true);
+    expect(
+      result.conflicts.every((c) => c.writes.length === 2 && new Set(c.writes.map((w) => w.site)).size === 2),
+    ).toBe(true);
   });
 
   it("practice-a's FHIR app (fhir-kit-client) keeps booking and prescribing through the outage; its writes reach every site and its collisions are listed", async () => {
@@ -66,7 +80,10 @@ describe('examples', () => {
     // A transaction of two writes, a create and an update: four events, each one of the versions the app was told of.
     expect(app?.events).toHaveLength(4);
     expect(app?.actions.flatMap((a) => a.wrote.map((w) => w.split('/_history/')[1]))).toEqual(app?.events);
-    expect([...(app?.conflicts ?? [])].sort()).toEqual(['MedicationRequest/rx-patient-0004.dosageInstruction', 'Slot/slot-0.holder']);
+    expect([...(app?.conflicts ?? [])].sort()).toEqual([
+      'MedicationRequest/rx-patient-0004.dosageInstruction',
+      'Slot/slot-0.holder',
+    ]);
     // The app's collisions with the hospital, each write by its own author, are among the drill's conflicts.
     const byApp = result.conflicts.filter((c) => c.writes.some((w) => w.author.id === 'fhir-app-practice-a'));
     expect(byApp.map((c) => c.writes.map((w) => `${w.author.id}@${w.site}`).sort())).toEqual([
@@ -77,13 +94,25 @@ describe('examples', () => {
   });
 
   it('npm run demo -- --json prints one final JSON line a script can read, with what the FHIR app did', () => {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', 'examples/outage-drill.ts', '--json', '--patients', '9', '--hours', '1'], { cwd: root, encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', 'examples/outage-drill.ts', '--json', '--patients', '9', '--hours', '1'],
+      { cwd: root, encoding: 'utf8' },
+    );
     const lines = out.trim().split('\n');
     expect(lines).toHaveLength(1);
-    const result = JSON.parse(lines[0] as string) as { converged: boolean; sites: { site: string; events: number; stateHash: string }[]; conflicts: unknown[]; fhirApp?: unknown };
+    const result = JSON.parse(lines[0] as string) as {
+      converged: boolean;
+      sites: { site: string; events: number; stateHash: string }[];
+      conflicts: unknown[];
+      fhirApp?: unknown;
+    };
     expect(result.converged).toBe(true);
     expect(result.sites.map((s) => s.site)).toEqual(['practice-a', 'practice-b', 'practice-c', 'hospital-d']);
     expect(result.conflicts.length).toBe(5);
-    expect(result.fhirApp).toMatchObject({ heldEverywhere: true, conflicts: expect.arrayContaining(['Slot/slot-0.holder']) });
+    expect(result.fhirApp).toMatchObject({
+      heldEverywhere: true,
+      conflicts: expect.arrayContaining(['Slot/slot-0.holder']),
+    });
   });
 });

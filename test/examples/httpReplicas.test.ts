@@ -17,25 +17,52 @@ const EVENTS = 24;
 /** Runs the example as a user would, as a child process. */
 function runExample(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile(process.execPath, ['--import', 'tsx', 'examples/http-replicas.ts', ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
-      done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'examples/http-replicas.ts', ...args],
+      { cwd: root, encoding: 'utf8', timeout: 60_000 },
+      (error, stdout, stderr) => {
+        done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
+      },
+    );
   });
 }
 
 describe('examples/http-replicas.ts: three chartlog serve processes, one SIGKILLed mid-run', () => {
   it('converges on one state hash, and every event the killed site acknowledged before the kill and after the restart is at every site', async () => {
     const dir = file('run');
-    const run = await runExample(['--json', '--events', String(EVENTS), '--rate', '20', '--sync-every', '200', '--timeout', '50', '--dir', dir]);
+    const run = await runExample([
+      '--json',
+      '--events',
+      String(EVENTS),
+      '--rate',
+      '20',
+      '--sync-every',
+      '200',
+      '--timeout',
+      '50',
+      '--dir',
+      dir,
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const lines = run.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
     const result = JSON.parse(lines[0] as string) as HttpReplicasResult;
 
-    expect(result).toMatchObject({ converged: true, killed: 'practice-b', restarted: true, cleanShutdown: true, acknowledged: { lost: 0 } });
+    expect(result).toMatchObject({
+      converged: true,
+      killed: 'practice-b',
+      restarted: true,
+      cleanShutdown: true,
+      acknowledged: { lost: 0 },
+    });
     expect(result.sites.map((s) => s.site)).toEqual(SITES);
     expect(new Set(result.sites.map((s) => s.stateHash)).size).toBe(1);
-    for (const s of result.sites) expect(s).toMatchObject({ events: 3 * EVENTS, vector: { 'practice-a': EVENTS, 'practice-b': EVENTS, 'hospital-d': EVENTS } });
+    for (const s of result.sites)
+      expect(s).toMatchObject({
+        events: 3 * EVENTS,
+        vector: { 'practice-a': EVENTS, 'practice-b': EVENTS, 'hospital-d': EVENTS },
+      });
     // Killed mid-run: some events acknowledged before, the rest after the restart.
     const { beforeKill, afterRestart, lastBeforeKill, lastAfterRestart } = result.acknowledged;
     expect(beforeKill).toBeGreaterThan(0);
@@ -48,13 +75,24 @@ describe('examples/http-replicas.ts: three chartlog serve processes, one SIGKILL
     // Checked again here, from the files: the killed site's last acknowledged events on
     // both sides of the kill are in every store, each chain is whole (so everything
     // before them is too), and every signature verifies.
-    const keys = new Map(SITES.map((s) => [s, createPublicKey(readFileSync(join(dir, `${s}.key.pub`), 'utf8'))]));
+    const keys = new Map(
+      SITES.map((s) => [s, createPublicKey(readFileSync(join(dir, `${s}.key.pub`), 'utf8'))]),
+    );
     for (const site of SITES) {
       const store = openSqliteEventLog(join(dir, `${site}.chartlog`), { readOnly: true });
       try {
-        for (const ack of [lastBeforeKill, lastAfterRestart]) expect((await store.get(siteId('practice-b'), ack?.seq ?? -1))?.id, `${site} holds practice-b#${ack?.seq}`).toBe(ack?.id);
+        for (const ack of [lastBeforeKill, lastAfterRestart])
+          expect(
+            (await store.get(siteId('practice-b'), ack?.seq ?? -1))?.id,
+            `${site} holds practice-b#${ack?.seq}`,
+          ).toBe(ack?.id);
         const report = await verifyEventLog(store, { keys });
-        expect(report).toMatchObject({ ok: true, events: 3 * EVENTS, sites: 3, signatures: { unchecked: 0 } });
+        expect(report).toMatchObject({
+          ok: true,
+          events: 3 * EVENTS,
+          sites: 3,
+          signatures: { unchecked: 0 },
+        });
       } finally {
         await store.close();
       }

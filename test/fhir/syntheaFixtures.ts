@@ -16,10 +16,17 @@ interface Entry {
  */
 export function syntheaResources(): FhirResource[] {
   const out: FhirResource[] = [];
-  for (const file of readdirSync(SYNTHEA_DIR).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(SYNTHEA_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const bundle = JSON.parse(readFileSync(SYNTHEA_DIR + file, 'utf8')) as { entry: Entry[] };
-    const byUrl = new Map(bundle.entry.map((e) => [e.fullUrl, `${e.resource.resourceType}/${e.resource.id}`]));
-    const text = JSON.stringify(bundle.entry.map((e) => e.resource)).replace(/"reference":"(urn:uuid:[^"]+)"/g, (m, url: string) => (byUrl.has(url) ? `"reference":"${byUrl.get(url)}"` : m));
+    const byUrl = new Map(
+      bundle.entry.map((e) => [e.fullUrl, `${e.resource.resourceType}/${e.resource.id}`]),
+    );
+    const text = JSON.stringify(bundle.entry.map((e) => e.resource)).replace(
+      /"reference":"(urn:uuid:[^"]+)"/g,
+      (m, url: string) => (byUrl.has(url) ? `"reference":"${byUrl.get(url)}"` : m),
+    );
     out.push(...(JSON.parse(text) as FhirResource[]));
   }
   return out;

@@ -110,7 +110,9 @@ describe('max and min', () => {
 
   it('refuses a value that is neither a number nor a string', () => {
     const a = testSite('site-a');
-    expect(() => a.write({ reviewed: { at: 1 } })).toThrow(expect.objectContaining({ code: 'INVALID_COMMAND' }));
+    expect(() => a.write({ reviewed: { at: 1 } })).toThrow(
+      expect.objectContaining({ code: 'INVALID_COMMAND' }),
+    );
   });
 });
 
@@ -183,8 +185,16 @@ describe('log', () => {
     b.chart.apply([n3, n1]);
     a.chart.apply([n2]);
     const entries = valueOf(a.chart, 'notes') as { value: string; author: string }[];
-    expect(entries.map((e) => e.value)).toEqual(['BP high, recheck 2w', 'Telephone triage: no chest pain', 'Started amlodipine']);
-    expect(entries.map((e) => e.author)).toEqual(['site-a-clinician', 'site-b-clinician', 'site-a-clinician']);
+    expect(entries.map((e) => e.value)).toEqual([
+      'BP high, recheck 2w',
+      'Telephone triage: no chest pain',
+      'Started amlodipine',
+    ]);
+    expect(entries.map((e) => e.author)).toEqual([
+      'site-a-clinician',
+      'site-b-clinician',
+      'site-a-clinician',
+    ]);
     expect(a.chart.stateHash(STREAM)).toBe(b.chart.stateHash(STREAM));
   });
 });

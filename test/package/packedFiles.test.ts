@@ -25,7 +25,8 @@ function filesNamedByManifest(): string[] {
     if (typeof target === 'string') named.push(target);
     else for (const conditions of Object.values(target)) named.push(...Object.values(conditions));
   }
-  for (const paths of Object.values(manifest.typesVersions ?? {})) for (const targets of Object.values(paths)) named.push(...targets);
+  for (const paths of Object.values(manifest.typesVersions ?? {}))
+    for (const targets of Object.values(paths)) named.push(...targets);
   return [...new Set(named.map((path) => path.replace(/^\.\//, '')))].sort();
 }
 
@@ -36,9 +37,14 @@ function filesNamedByManifest(): string[] {
  */
 function packedFiles(): string[] {
   if (!existsSync(join(root, 'dist/index.js'))) {
-    throw new Error('dist/ is missing, so the packed file list cannot be checked: run `npm run build` first (`npm test` builds before the suite)');
+    throw new Error(
+      'dist/ is missing, so the packed file list cannot be checked: run `npm run build` first (`npm test` builds before the suite)',
+    );
   }
-  const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
+  const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   const [pack] = JSON.parse(out) as { files: PackedFile[] }[];
   return pack === undefined ? [] : pack.files.map((file) => file.path).sort();
 }
@@ -63,7 +69,9 @@ describe('the npm package', () => {
 
   it('ships only dist/, docs/, the README, the CHANGELOG, the threat model, the licence and package.json', () => {
     const topLevel = ['README.md', 'CHANGELOG.md', 'THREAT_MODEL.md', 'LICENSE', 'package.json'];
-    const others = files().filter((path) => !path.startsWith('dist/') && !path.startsWith('docs/') && !topLevel.includes(path));
+    const others = files().filter(
+      (path) => !path.startsWith('dist/') && !path.startsWith('docs/') && !topLevel.includes(path),
+    );
     expect(others).toEqual([]);
     expect(files()).toEqual(expect.arrayContaining([...topLevel, 'docs/architecture.md']));
   });

@@ -41,12 +41,34 @@ const MAX_SKEW_MS = 300_000;
 type Step =
   | { readonly do: 'record'; readonly site: number; readonly stream: number }
   | { readonly do: 'sync'; readonly a: number; readonly b: number }
-  | { readonly do: 'attack'; readonly kind: AttackKind; readonly target: number; readonly victim: number; readonly variant: number };
+  | {
+      readonly do: 'attack';
+      readonly kind: AttackKind;
+      readonly target: number;
+      readonly victim: number;
+      readonly variant: number;
+    };
 
 const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ do: fc.constant('record' as const), site: fc.nat(2), stream: fc.nat(STREAMS.length - 1) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      do: fc.constant('record' as const),
+      site: fc.nat(2),
+      stream: fc.nat(STREAMS.length - 1),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ do: fc.constant('sync' as const), a: fc.nat(2), b: fc.nat(2) }) },
-  { weight: 3, arbitrary: fc.record({ do: fc.constant('attack' as const), kind: fc.constantFrom(...ATTACKS), target: fc.nat(2), victim: fc.nat(1000), variant: fc.nat(11) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      do: fc.constant('attack' as const),
+      kind: fc.constantFrom(...ATTACKS),
+      target: fc.nat(2),
+      victim: fc.nat(1000),
+      variant: fc.nat(11),
+    }),
+  },
 );
 
 const dirs: string[] = [];
@@ -55,7 +77,13 @@ afterAll(() => {
 });
 
 /** An honest network: practice-a on a real SQLite file, the others in memory; one simulated wall clock. */
-async function openNetwork(): Promise<{ sites: Replica[]; now: () => number; tick: () => void; reopenA: () => Promise<Replica>; close: () => Promise<void> }> {
+async function openNetwork(): Promise<{
+  sites: Replica[];
+  now: () => number;
+  tick: () => void;
+  reopenA: () => Promise<Replica>;
+  close: () => Promise<void>;
+}> {
   const dir = mkdtempSync(join(tmpdir(), 'chartlog-adversary-'));
   dirs.push(dir);
   const file = join(dir, 'practice-a.db');
@@ -70,7 +98,11 @@ async function openNetwork(): Promise<{ sites: Replica[]; now: () => number; tic
       clock: createHybridClock({ wallClock: () => wall, maxSkewMs: MAX_SKEW_MS }),
       wallClock: () => wall,
     });
-  const sites = [await open('practice-a', openSqliteEventLog(file)), await open('practice-b', createMemoryEventLog()), await open('hospital', createMemoryEventLog())];
+  const sites = [
+    await open('practice-a', openSqliteEventLog(file)),
+    await open('practice-b', createMemoryEventLog()),
+    await open('hospital', createMemoryEventLog()),
+  ];
   return {
     sites,
     now: () => wall,
@@ -106,7 +138,8 @@ describe('adversarial property: a hostile site with a valid key and token', () =
               const target = sites[step.target] as Replica;
               const victim = recorded.length === 0 ? undefined : recorded[step.victim % recorded.length];
               const held = (await target.store.head(HOSTILE)).seq;
-              const victimHead = victim === undefined ? { seq: 0, hash: null } : await target.store.head(victim.site);
+              const victimHead =
+                victim === undefined ? { seq: 0, hash: null } : await target.store.head(victim.site);
               const { text } = hostile.attack(step.kind, {
                 target: target.site,
                 held,
@@ -143,10 +176,15 @@ describe('adversarial property: a hostile site with a valid key and token', () =
               const held = await site.store.get(e.site, e.seq);
               expect(held && eventHash(held), `${site.site} holds ${e.site}/${e.seq}`).toBe(eventHash(e));
               const shown = (await site.store.readStream(e.stream)).find((x) => x.id === e.id);
-              expect(shown && eventHash(shown), `${site.site}'s stream ${e.stream} has ${e.site}/${e.seq}`).toBe(eventHash(e));
+              expect(
+                shown && eventHash(shown),
+                `${site.site}'s stream ${e.stream} has ${e.site}/${e.seq}`,
+              ).toBe(eventHash(e));
             }
             // Its clock stays within the bound.
-            expect(parseHlc(site.clock.peek()).wallMs, `${site.site}'s clock`).toBeLessThanOrEqual(net.now() + MAX_SKEW_MS);
+            expect(parseHlc(site.clock.peek()).wallMs, `${site.site}'s clock`).toBeLessThanOrEqual(
+              net.now() + MAX_SKEW_MS,
+            );
             // It keeps recording.
             expect(site.status).toBe('ready');
             const next = await site.record(draft(site.site, recorded.length));

@@ -1,8 +1,25 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, createEventWriter, createHybridClock, fold, parseHlc, prepareConflictResolution, siteId, type ChartEvent, type RegisterState } from '../../src/index.js';
+import {
+  canonicalJson,
+  createEventWriter,
+  createHybridClock,
+  fold,
+  parseHlc,
+  prepareConflictResolution,
+  siteId,
+  type ChartEvent,
+  type RegisterState,
+} from '../../src/index.js';
 import { propertyParameters, scenarioArbitrary } from '../../src/testing/index.js';
-import { ENOUGH_RUNS_FOR_COVERAGE, expectSameJson, fieldKey, fieldWritesOf, retractedIds, type FieldWriteOf } from './support.js';
+import {
+  ENOUGH_RUNS_FOR_COVERAGE,
+  expectSameJson,
+  fieldKey,
+  fieldWritesOf,
+  retractedIds,
+  type FieldWriteOf,
+} from './support.js';
 
 /** The writes of one field no other write transitively saw, computed from the pred graph alone. */
 function maximalWrites(writes: readonly FieldWriteOf[]): Set<string> {
@@ -39,18 +56,32 @@ describe('property 6: an mv conflict appears exactly when writes were concurrent
           groups.set(key, [...(groups.get(key) ?? []), w]);
         }
         const states = fold(s.events, schema);
-        const open: { stream: ChartEvent['stream']; resource: string; field: string; live: readonly string[] }[] = [];
+        const open: {
+          stream: ChartEvent['stream'];
+          resource: string;
+          field: string;
+          live: readonly string[];
+        }[] = [];
         for (const [, writes] of groups) {
           const { stream, resource, field } = writes[0] as FieldWriteOf;
           const expected = maximalWrites(writes);
           const state = states.get(stream)?.resources[resource]?.fields[field] as RegisterState | undefined;
           const live = state?.live.map((w) => w.id) ?? [];
-          expectSameJson([...live].sort(), [...expected].sort(), `live writes of ${resource}#${field} (expected: the writes no other write transitively saw)`);
+          expectSameJson(
+            [...live].sort(),
+            [...expected].sort(),
+            `live writes of ${resource}#${field} (expected: the writes no other write transitively saw)`,
+          );
           // Concurrent writes that agree stay live but leave nothing to choose: a conflict
           // needs at least two different values among them.
-          const values = new Set(writes.filter((w) => expected.has(w.event.id)).map((w) => canonicalJson(w.value)));
+          const values = new Set(
+            writes.filter((w) => expected.has(w.event.id)).map((w) => canonicalJson(w.value)),
+          );
           const inConflict = states.get(stream)?.conflicts.includes(`${resource}#${field}`) ?? false;
-          expect(inConflict, `${resource}#${field} with ${expected.size} concurrent write(s) of ${values.size} value(s)`).toBe(values.size > 1);
+          expect(
+            inConflict,
+            `${resource}#${field} with ${expected.size} concurrent write(s) of ${values.size} value(s)`,
+          ).toBe(values.size > 1);
           if (values.size > 1) open.push({ stream, resource, field, live });
         }
         if (open.length === 0) return;
@@ -62,11 +93,20 @@ describe('property 6: an mv conflict appears exactly when writes were concurrent
         for (const e of s.events) clock.observe(e.hlc);
         const resolver = createEventWriter({ site: siteId('site-review'), clock });
         const resolutions = open.map((c, i) =>
-          resolver.append(prepareConflictResolution(schema, states.get(c.stream), { stream: c.stream, resource: c.resource, field: c.field, value: `resolved-${i}`, author: { id: 'dr-review' } })),
+          resolver.append(
+            prepareConflictResolution(schema, states.get(c.stream), {
+              stream: c.stream,
+              resource: c.resource,
+              field: c.field,
+              value: `resolved-${i}`,
+              author: { id: 'dr-review' },
+            }),
+          ),
         );
         const after = fold([...s.events, ...resolutions], schema);
         open.forEach((c, i) => {
-          const state = after.get(c.stream)?.resources[c.resource]?.fields[c.field] as RegisterState | undefined;
+          const state = after.get(c.stream)?.resources[c.resource]?.fields[c.field] as
+            RegisterState | undefined;
           expect(after.get(c.stream)?.conflicts).not.toContain(`${c.resource}#${c.field}`);
           expect(state?.live.map((w) => w.id)).toEqual([resolutions[i]?.id]);
           expect(state?.value).toBe(`resolved-${i}`);
@@ -74,6 +114,7 @@ describe('property 6: an mv conflict appears exactly when writes were concurrent
       }),
       propertyParameters({ label: 'property 6: mv conflicts iff concurrent' }),
     );
-    if (ENOUGH_RUNS_FOR_COVERAGE) expect(conflicted, 'runs that produced an open mv conflict').toBeGreaterThan(0);
+    if (ENOUGH_RUNS_FOR_COVERAGE)
+      expect(conflicted, 'runs that produced an open mv conflict').toBeGreaterThan(0);
   });
 });

@@ -8,7 +8,13 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { openSqliteEventLog } from '../../src/store/sqlite/index.js';
-import { checkNetworkConvergence, faultScheduleArbitrary, propertyParameters, runNetworkSimulation, type FaultSchedule } from '../../src/testing/index.js';
+import {
+  checkNetworkConvergence,
+  faultScheduleArbitrary,
+  propertyParameters,
+  runNetworkSimulation,
+  type FaultSchedule,
+} from '../../src/testing/index.js';
 import { useTempDir } from '../support/tempDir.js';
 
 const file = useTempDir('network-property');
@@ -17,7 +23,9 @@ let runNo = 0;
 async function converges(schedule: FaultSchedule): Promise<void> {
   // A fresh directory name per run: a shrink replays schedules, never on old files.
   const run = ++runNo;
-  const simulation = await runNetworkSimulation(schedule, { durableStore: (site) => openSqliteEventLog(file(`run${run}-${site}.chartlog`), { synchronous: 'normal' }) });
+  const simulation = await runNetworkSimulation(schedule, {
+    durableStore: (site) => openSqliteEventLog(file(`run${run}-${site}.chartlog`), { synchronous: 'normal' }),
+  });
   try {
     await checkNetworkConvergence(simulation);
   } finally {
@@ -28,7 +36,17 @@ async function converges(schedule: FaultSchedule): Promise<void> {
 describe('a network of replicas converges after any fault schedule', () => {
   it('every replica ends with the same events and state hash, equal to the fold of the union, with nothing acknowledged lost', async () => {
     await fc.assert(
-      fc.asyncProperty(faultScheduleArbitrary({ minSites: 3, maxSites: 4, durable: 1, maxSteps: 30, maxWrites: 16, maxBurst: 5 }), converges),
+      fc.asyncProperty(
+        faultScheduleArbitrary({
+          minSites: 3,
+          maxSites: 4,
+          durable: 1,
+          maxSteps: 30,
+          maxWrites: 16,
+          maxBurst: 5,
+        }),
+        converges,
+      ),
       propertyParameters({ label: 'network converges after faults', runs: 60 }),
     );
   });

@@ -22,7 +22,13 @@ import {
 } from '../../src/index.js';
 import { openSqliteEventLog } from '../../src/store/sqlite/index.js';
 import { trailSchema } from '../support/arrivalOrderRule.js';
-import { propertyParameters, scenarioArbitrary, testSchema, TEST_RESOURCE_TYPE, type Scenario } from '../../src/testing/index.js';
+import {
+  propertyParameters,
+  scenarioArbitrary,
+  testSchema,
+  TEST_RESOURCE_TYPE,
+  type Scenario,
+} from '../../src/testing/index.js';
 import { caughtError } from '../support/caughtError.js';
 import { expectViewIsFold } from '../support/expectViewIsFold.js';
 import { storeArrivalArbitrary, type StoreBatch } from '../support/storeArrivals.js';
@@ -37,16 +43,35 @@ const SCHEMAS: readonly { readonly name: string; readonly schema: Schema }[] = [
   { name: 'testSchema', schema: testSchema },
   // Same names and rules: only the revision says the code changed.
   { name: 'revision x', schema: testSchema.extend({ revision: 'x' }) },
-  { name: 'an added event type', schema: testSchema.extend({ events: { ...testSchema.definition.events, 'item.noted': { v: 1, resources: [TEST_RESOURCE_TYPE], doc: 'Notes on an Item.' } } }) },
+  {
+    name: 'an added event type',
+    schema: testSchema.extend({
+      events: {
+        ...testSchema.definition.events,
+        'item.noted': { v: 1, resources: [TEST_RESOURCE_TYPE], doc: 'Notes on an Item.' },
+      },
+    }),
+  },
   // Rules swapped: the same events fold to other states.
   {
     name: 'swapped rules',
-    schema: testSchema.extend({ resources: { [TEST_RESOURCE_TYPE]: { doc: 'Item with swapped rules.', fields: { lww: 'mv', mv: 'lww', once: 'lww', max: 'min', min: 'max', set: 'set', log: 'log' } } } }),
+    schema: testSchema.extend({
+      resources: {
+        [TEST_RESOURCE_TYPE]: {
+          doc: 'Item with swapped rules.',
+          fields: { lww: 'mv', mv: 'lww', once: 'lww', max: 'min', min: 'max', set: 'set', log: 'log' },
+        },
+      },
+    }),
   },
 ];
 
 /** Cache bounds: none at all (every read reloads), a few hundred bytes (constant eviction), the default. */
-const cacheBytesArbitrary = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 600 }), fc.constant(undefined));
+const cacheBytesArbitrary = fc.oneof(
+  fc.constant(0),
+  fc.integer({ min: 1, max: 600 }),
+  fc.constant(undefined),
+);
 
 /** What the runs exercised, so the test proves it when runs are enough. */
 interface Tally {
@@ -61,7 +86,17 @@ interface Tally {
   rebuiltWithOtherStates: number;
 }
 
-const newTally = (): Tally => ({ late: 0, retractions: 0, lateRetractions: 0, resolutions: 0, resent: 0, reads: 0, actions: new Map(), staleRefusals: 0, rebuiltWithOtherStates: 0 });
+const newTally = (): Tally => ({
+  late: 0,
+  retractions: 0,
+  lateRetractions: 0,
+  resolutions: 0,
+  resent: 0,
+  reads: 0,
+  actions: new Map(),
+  staleRefusals: 0,
+  rebuiltWithOtherStates: 0,
+});
 
 /** The runs exercised what the projector must get right (checked when runs are enough to expect it). */
 function expectArrivalsCovered(tally: Tally): void {
@@ -91,7 +126,8 @@ class Arrived {
       else this.latest.set(e.stream, e);
       if (e.type === RETRACTION_EVENT) {
         this.tally.retractions++;
-        if (((e.data['retracts'] as string[] | undefined) ?? []).some((id) => this.ids.has(id))) this.tally.lateRetractions++;
+        if (((e.data['retracts'] as string[] | undefined) ?? []).some((id) => this.ids.has(id)))
+          this.tally.lateRetractions++;
       }
       if (e.type === CONFLICT_RESOLUTION_EVENT) this.tally.resolutions++;
       this.ids.add(e.id);
@@ -101,7 +137,14 @@ class Arrived {
 }
 
 /** Reads the streams `reads` names (interleaved with appends, they move the cache) and checks each against the fold so far. */
-function checkReads(view: ChartView, s: Scenario, arrived: Arrived, reads: readonly number[], schema: Schema, tally: Tally): void {
+function checkReads(
+  view: ChartView,
+  s: Scenario,
+  arrived: Arrived,
+  reads: readonly number[],
+  schema: Schema,
+  tally: Tally,
+): void {
   for (const n of reads) {
     const stream = s.streams[n % s.streams.length] as StreamId;
     const expected = foldStream(stream, arrived.events, schema);
@@ -114,7 +157,9 @@ function checkReads(view: ChartView, s: Scenario, arrived: Arrived, reads: reado
 }
 
 // trailSchema adds a field whose rule claims no law: a late write of it re-folds from the stream.
-const scenarios = fc.constantFrom(testSchema, trailSchema).chain((schema) => scenarioArbitrary({ schema, streams: 2, minSteps: 20, maxSteps: 60 }));
+const scenarios = fc
+  .constantFrom(testSchema, trailSchema)
+  .chain((schema) => scenarioArbitrary({ schema, streams: 2, minSteps: 20, maxSteps: 60 }));
 
 describe('the persisted projection equals the pure fold', () => {
   it('memory store: appends in any order with late events, retractions and repeats, reads evicting the cache, the projection opened at any point', async () => {
@@ -137,7 +182,10 @@ describe('the persisted projection equals the pure fold', () => {
           await store.append(batch.events);
           arrived.add(batch);
         }
-        const projection = await store.openProjection?.({ schema: s.schema, ...(cacheBytes === undefined ? {} : { cacheBytes }) });
+        const projection = await store.openProjection?.({
+          schema: s.schema,
+          ...(cacheBytes === undefined ? {} : { cacheBytes }),
+        });
         if (projection === undefined) throw new Error('the memory store has no openProjection');
         expect(projection.opening).toMatchObject({ action: 'rebuilt', events: arrived.events.length });
         expectViewIsFold(projection, arrived.events, s.schema, 'just opened');
@@ -170,7 +218,10 @@ describe('the persisted projection equals the pure fold', () => {
     // Mostly the schema of the session before (-1), so reopening and catching up happen as often as rebuilding.
     const session = fc.record({
       kind: fc.constantFrom('projection', 'projection', 'bare'),
-      schema: fc.oneof({ weight: 3, arbitrary: fc.constant(-1) }, { weight: 2, arbitrary: fc.nat({ max: SCHEMAS.length - 1 }) }),
+      schema: fc.oneof(
+        { weight: 3, arbitrary: fc.constant(-1) },
+        { weight: 2, arbitrary: fc.nat({ max: SCHEMAS.length - 1 }) },
+      ),
       cacheBytes: cacheBytesArbitrary,
     });
     const cases = scenarios.chain((s) =>
@@ -179,10 +230,22 @@ describe('the persisted projection equals the pure fold', () => {
         batches: storeArrivalArbitrary(s.events),
         // Every run lives through the whole cycle (projection, reopen, events stored without it, a new schema) with sessions of its own between.
         cycle: fc.tuple(
-          fc.record({ session: session.map((x) => ({ ...x, kind: 'projection' as const })), batches: fc.integer({ min: 0, max: 2 }) }),
-          fc.record({ session: session.map((x) => ({ ...x, kind: 'projection' as const, schema: -1 })), batches: fc.integer({ min: 0, max: 2 }) }),
-          fc.record({ session: session.map((x) => ({ ...x, kind: 'bare' as const })), batches: fc.integer({ min: 1, max: 2 }) }),
-          fc.record({ session: session.map((x) => ({ ...x, kind: 'projection' as const, schema: -1 })), batches: fc.integer({ min: 0, max: 2 }) }),
+          fc.record({
+            session: session.map((x) => ({ ...x, kind: 'projection' as const })),
+            batches: fc.integer({ min: 0, max: 2 }),
+          }),
+          fc.record({
+            session: session.map((x) => ({ ...x, kind: 'projection' as const, schema: -1 })),
+            batches: fc.integer({ min: 0, max: 2 }),
+          }),
+          fc.record({
+            session: session.map((x) => ({ ...x, kind: 'bare' as const })),
+            batches: fc.integer({ min: 1, max: 2 }),
+          }),
+          fc.record({
+            session: session.map((x) => ({ ...x, kind: 'projection' as const, schema: -1 })),
+            batches: fc.integer({ min: 0, max: 2 }),
+          }),
         ),
         sessions: fc.array(fc.record({ session, batches: fc.integer({ min: 1, max: 3 }) }), { maxLength: 3 }),
         last: session.map((x) => ({ ...x, kind: 'projection' as const })),
@@ -213,7 +276,12 @@ describe('the persisted projection equals the pure fold', () => {
             continue;
           }
           // Every entry of SCHEMAS is meant to differ: compared by intent, not by schemaFingerprint.
-          const expected = folded === undefined || folded.schema !== schemaAt ? 'rebuilt' : folded.events < arrived.events.length ? 'caught-up' : 'current';
+          const expected =
+            folded === undefined || folded.schema !== schemaAt
+              ? 'rebuilt'
+              : folded.events < arrived.events.length
+                ? 'caught-up'
+                : 'current';
           const what = `session ${n} (${name}, cache ${one.cacheBytes ?? 'default'})`;
           if (n > 0) {
             // A read-only open first: it reads a current projection, and refuses a stale one without changing the file.
@@ -226,23 +294,42 @@ describe('the persisted projection equals the pure fold', () => {
                 expectViewIsFold(view, arrived.events, schema, `${what}, read-only`);
               } else {
                 const refused = await caughtError(reader.openProjection({ schema }));
-                expect(refused.code, `${what}: a read-only open of a projection that must be ${expected}`).toBe('PROJECTION_STALE');
+                expect(
+                  refused.code,
+                  `${what}: a read-only open of a projection that must be ${expected}`,
+                ).toBe('PROJECTION_STALE');
                 expect(refused.details).toMatchObject({ path });
                 tally.staleRefusals++;
               }
             } finally {
               await reader.close();
             }
-            expect(readFileSync(path).equals(before), `${what}: the read-only open changed the file`).toBe(true);
+            expect(readFileSync(path).equals(before), `${what}: the read-only open changed the file`).toBe(
+              true,
+            );
           }
           const store = openSqliteEventLog(path, { synchronous: 'normal' });
           try {
-            const projection = await store.openProjection({ schema, ...(one.cacheBytes === undefined ? {} : { cacheBytes: one.cacheBytes }) });
+            const projection = await store.openProjection({
+              schema,
+              ...(one.cacheBytes === undefined ? {} : { cacheBytes: one.cacheBytes }),
+            });
             expect(projection.opening.action, what).toBe(expected);
-            const wantEvents = expected === 'rebuilt' ? arrived.events.length : expected === 'caught-up' ? arrived.events.length - (folded?.events ?? 0) : 0;
+            const wantEvents =
+              expected === 'rebuilt'
+                ? arrived.events.length
+                : expected === 'caught-up'
+                  ? arrived.events.length - (folded?.events ?? 0)
+                  : 0;
             expect(projection.opening.events, `${what}: events folded on opening`).toBe(wantEvents);
             tally.actions.set(expected, (tally.actions.get(expected) ?? 0) + 1);
-            if (expected === 'rebuilt' && folded !== undefined && schema !== testSchema && arrived.events.length > 0) tally.rebuiltWithOtherStates++;
+            if (
+              expected === 'rebuilt' &&
+              folded !== undefined &&
+              schema !== testSchema &&
+              arrived.events.length > 0
+            )
+              tally.rebuiltWithOtherStates++;
             expectViewIsFold(projection, arrived.events, schema, `${what}, opened`);
             let i = 0;
             for (const batch of mine) {
@@ -261,7 +348,8 @@ describe('the persisted projection equals the pure fold', () => {
       propertyParameters({ label: 'SQLite projection lifecycle vs fold', runs: 25 }),
     );
     if (ENOUGH_RUNS_FOR_COVERAGE) {
-      for (const action of ['current', 'caught-up', 'rebuilt']) expect(tally.actions.get(action) ?? 0, `openings that were ${action}`).toBeGreaterThan(0);
+      for (const action of ['current', 'caught-up', 'rebuilt'])
+        expect(tally.actions.get(action) ?? 0, `openings that were ${action}`).toBeGreaterThan(0);
       expect(tally.staleRefusals, 'read-only opens refused as stale').toBeGreaterThan(0);
       expect(tally.rebuiltWithOtherStates, 'rebuilds under another schema').toBeGreaterThan(0);
       expectArrivalsCovered(tally);

@@ -3,11 +3,20 @@ import { builtinRules, lww, type MergeRule, type RegisterState } from '../../src
 import { checkRuleLaws, RuleLawViolation } from '../../src/testing/index.js';
 
 describe('property 4: every built-in rule keeps the laws it claims', () => {
-  it.each(Object.entries(builtinRules))('%s is deterministic, consistent, commutative, associative and idempotent', (_name, rule) => {
-    const report = checkRuleLaws(rule);
-    expect(report.results.map((r) => r.check)).toEqual(['deterministic', 'consistent', 'commutative', 'associative', 'idempotent']);
-    expect(report.ok).toBe(true);
-  });
+  it.each(Object.entries(builtinRules))(
+    '%s is deterministic, consistent, commutative, associative and idempotent',
+    (_name, rule) => {
+      const report = checkRuleLaws(rule);
+      expect(report.results.map((r) => r.check)).toEqual([
+        'deterministic',
+        'consistent',
+        'commutative',
+        'associative',
+        'idempotent',
+      ]);
+      expect(report.ok).toBe(true);
+    },
+  );
 });
 
 describe('checkRuleLaws catches a rule that breaks a law it claims', () => {
@@ -30,12 +39,16 @@ describe('checkRuleLaws catches a rule that breaks a law it claims', () => {
     expect(commutative?.message).toMatch(/merge\(a, b\) ≡ merge\(b, a\) does not hold/);
     expect(commutative?.counterexample).toMatch(/#0 site-/);
     expect(() => checkRuleLaws(keepFirst, { log: false, seed: 7 })).toThrow(RuleLawViolation);
-    expect(() => checkRuleLaws(keepFirst, { log: false, seed: 7 })).toThrow(/seed 7.*CHARTLOG_PROPERTY_SEED=7[\s\S]*✗ commutative/);
+    expect(() => checkRuleLaws(keepFirst, { log: false, seed: 7 })).toThrow(
+      /seed 7.*CHARTLOG_PROPERTY_SEED=7[\s\S]*✗ commutative/,
+    );
   });
 
   it('an apply where the last write applied wins fails "commutative" on apply order', () => {
     const report = checkRuleLaws(lastApplied, { throwOnViolation: false, log: false });
-    expect(report.results.find((r) => r.check === 'commutative')?.message).toMatch(/fold\(writes\) ≡ fold\(shuffled writes\)|merge\(a, b\)/);
+    expect(report.results.find((r) => r.check === 'commutative')?.message).toMatch(
+      /fold\(writes\) ≡ fold\(shuffled writes\)|merge\(a, b\)/,
+    );
     expect(report.ok).toBe(false);
   });
 
@@ -47,7 +60,12 @@ describe('checkRuleLaws catches a rule that breaks a law it claims', () => {
 
   it('a non-deterministic rule fails "deterministic"', () => {
     let calls = 0;
-    const flaky: MergeRule<RegisterState> = { ...lww, name: 'flaky', laws: [], create: (w, p) => ({ ...lww.create(w, p), value: calls++ }) };
+    const flaky: MergeRule<RegisterState> = {
+      ...lww,
+      name: 'flaky',
+      laws: [],
+      create: (w, p) => ({ ...lww.create(w, p), value: calls++ }),
+    };
     const report = checkRuleLaws(flaky, { throwOnViolation: false, log: false });
     expect(report.results.find((r) => r.check === 'deterministic')?.ok).toBe(false);
   });

@@ -1,8 +1,23 @@
 import fc from 'fast-check';
 import { produce, type Draft } from 'immer';
 import { describe, expect, it } from 'vitest';
-import { combineStateHashes, createChart, emptyStreamState, fold, foldStream, type ChartEvent, type FieldState } from '../../src/index.js';
-import { compareCharts, compareReplicas, propertyParameters, scenarioArbitrary, syncUntilQuiet, type Scenario } from '../../src/testing/index.js';
+import {
+  combineStateHashes,
+  createChart,
+  emptyStreamState,
+  fold,
+  foldStream,
+  type ChartEvent,
+  type FieldState,
+} from '../../src/index.js';
+import {
+  compareCharts,
+  compareReplicas,
+  propertyParameters,
+  scenarioArbitrary,
+  syncUntilQuiet,
+  type Scenario,
+} from '../../src/testing/index.js';
 import { expectSameJson, fieldKey, fieldWritesOf, retractedIds } from './support.js';
 
 /** Scenario plus a random cover of its events by `k` subsets (each event in one or more). */
@@ -10,7 +25,10 @@ const covered = (k: number) =>
   scenarioArbitrary().chain((s) =>
     fc.tuple(
       fc.constant(s),
-      fc.array(fc.tuple(fc.nat({ max: k - 1 }), fc.nat({ max: k - 1 })), { minLength: s.events.length, maxLength: s.events.length }),
+      fc.array(fc.tuple(fc.nat({ max: k - 1 }), fc.nat({ max: k - 1 })), {
+        minLength: s.events.length,
+        maxLength: s.events.length,
+      }),
     ),
   );
 
@@ -39,7 +57,10 @@ describe('property 3: folding subsets separately, then merging, gives the fold o
         const synced = charts[0] as (typeof charts)[number];
         const verdict = compareReplicas([
           { name: 'fold of the union', states: fold(s.events, s.schema) },
-          { name: 'chart #0 after sync', states: new Map(synced.streams().map((id) => [id, synced.state(id) ?? emptyStreamState(id)])) },
+          {
+            name: 'chart #0 after sync',
+            states: new Map(synced.streams().map((id) => [id, synced.state(id) ?? emptyStreamState(id)])),
+          },
         ]);
         expect(verdict.diff).toBeUndefined();
         expect(synced.hash()).toBe(combineStateHashes(fold(s.events, s.schema)));
@@ -54,7 +75,11 @@ describe('property 3: folding subsets separately, then merging, gives the fold o
       fc.property(covered(3), ([s, cover]) => {
         const parts = subsets(s, cover, 3);
         const retracted = retractedIds(s.events);
-        const touched = new Set(fieldWritesOf(s.events, s.schema).filter((w) => retracted.has(w.event.id)).map((w) => fieldKey(w.stream, w.resource, w.field)));
+        const touched = new Set(
+          fieldWritesOf(s.events, s.schema)
+            .filter((w) => retracted.has(w.event.id))
+            .map((w) => fieldKey(w.stream, w.resource, w.field)),
+        );
         for (const stream of s.streams) {
           const union = foldStream(stream, s.events, s.schema);
           const folds = parts.map((p) => foldStream(stream, p, s.schema));
@@ -64,11 +89,20 @@ describe('property 3: folding subsets separately, then merging, gives the fold o
               if (touched.has(fieldKey(stream, resource, field))) continue;
               const r = rule(field);
               if (!r) throw new Error(`no rule for ${resource}#${field}`);
-              const states = folds.map((f) => f.resources[resource]?.fields[field]).filter((x): x is FieldState => x !== undefined);
+              const states = folds
+                .map((f) => f.resources[resource]?.fields[field])
+                .filter((x): x is FieldState => x !== undefined);
               const [first, ...rest] = states;
               if (!first) throw new Error(`${resource}#${field} is in the union's fold but in no subset's`);
-              const joined = rest.reduce<FieldState>((acc, other) => produce(acc, (d: Draft<FieldState>) => void r.merge(d as never, other)), first);
-              expectSameJson(joined, expected, `merge of the subset folds of ${r.name} field ${resource}#${field} vs the fold of the union`);
+              const joined = rest.reduce<FieldState>(
+                (acc, other) => produce(acc, (d: Draft<FieldState>) => void r.merge(d as never, other)),
+                first,
+              );
+              expectSameJson(
+                joined,
+                expected,
+                `merge of the subset folds of ${r.name} field ${resource}#${field} vs the fold of the union`,
+              );
               if (states.length > 1) merged++;
             }
           }

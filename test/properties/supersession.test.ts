@@ -1,13 +1,28 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createChart, createEventWriter, createHybridClock, fold, parseHlc, prepareConflictResolution, prepareWrite, siteId, type ChartEvent, type RegisterState } from '../../src/index.js';
+import {
+  createChart,
+  createEventWriter,
+  createHybridClock,
+  fold,
+  parseHlc,
+  prepareConflictResolution,
+  prepareWrite,
+  siteId,
+  type ChartEvent,
+  type RegisterState,
+} from '../../src/index.js';
 import { propertyParameters, scenarioArbitrary, TEST_EVENT_TYPE } from '../../src/testing/index.js';
 import { ENOUGH_RUNS_FOR_COVERAGE, fieldWritesOf, retractedIds } from './support.js';
 
 describe('property 5: a write that saw another supersedes it, whatever the clocks say', () => {
   it('for lww and mv: a write named in the pred of a live write is never current, even when the naming write has the earlier stamp', () => {
     let inverted = 0;
-    const cases = fc.tuple(scenarioArbitrary(), fc.integer({ min: 6 * 60_000, max: 48 * 3_600_000 }), fc.nat());
+    const cases = fc.tuple(
+      scenarioArbitrary(),
+      fc.integer({ min: 6 * 60_000, max: 48 * 3_600_000 }),
+      fc.nat(),
+    );
     fc.assert(
       fc.property(cases, ([s, aheadMs, pick]) => {
         const { schema } = s;
@@ -22,7 +37,9 @@ describe('property 5: a write that saw another supersedes it, whatever the clock
           const state = states.get(w.stream)?.resources[w.resource]?.fields[w.field];
           const current = state ? w.rule.current(state) : [];
           for (const seen of w.pred) {
-            expect(current, `${w.resource}#${w.field}: ${seen} was seen by ${w.event.id}`).not.toContain(seen);
+            expect(current, `${w.resource}#${w.field}: ${seen} was seen by ${w.event.id}`).not.toContain(
+              seen,
+            );
             const saw = byId.get(seen as ChartEvent['id']);
             if (saw && saw.hlc > w.event.hlc) inverted++;
           }
@@ -43,16 +60,33 @@ describe('property 5: a write that saw another supersedes it, whatever the clock
         aheadChart.apply(s.events);
         // The site ahead supersedes whatever it sees (a resolution, as the mv field may be in conflict).
         const firsts = (['lww', 'mv'] as const).map((field) =>
-          ahead.append(prepareConflictResolution(schema, aheadChart.state(stream), { stream, resource, field, value: 'from the future', author: { id: 'dr-ahead' } })),
+          ahead.append(
+            prepareConflictResolution(schema, aheadChart.state(stream), {
+              stream,
+              resource,
+              field,
+              value: 'from the future',
+              author: { id: 'dr-ahead' },
+            }),
+          ),
         );
         const behindChart = createChart({ schema });
         for (const e of [...s.events, ...firsts]) trueClock.observe(e.hlc);
         behindChart.apply([...s.events, ...firsts]);
-        const second = behind.append(prepareWrite(schema, behindChart.state(stream), { stream, type: TEST_EVENT_TYPE, author: { id: 'dr-behind' }, writes: { [resource]: { lww: 'seen and corrected', mv: 'seen and corrected' } } }));
+        const second = behind.append(
+          prepareWrite(schema, behindChart.state(stream), {
+            stream,
+            type: TEST_EVENT_TYPE,
+            author: { id: 'dr-behind' },
+            writes: { [resource]: { lww: 'seen and corrected', mv: 'seen and corrected' } },
+          }),
+        );
         expect(second.pred[resource]).toEqual({ lww: [firsts[0]?.id], mv: [firsts[1]?.id] });
-        for (const first of firsts) expect(second.hlc < first.hlc, `${second.hlc} should sort before ${first.hlc}`).toBe(true);
+        for (const first of firsts)
+          expect(second.hlc < first.hlc, `${second.hlc} should sort before ${first.hlc}`).toBe(true);
 
-        const fields = fold([...s.events, ...firsts, second], schema).get(stream)?.resources[resource]?.fields;
+        const fields = fold([...s.events, ...firsts, second], schema).get(stream)?.resources[resource]
+          ?.fields;
         const lwwState = fields?.['lww'] as RegisterState | undefined;
         const mvState = fields?.['mv'] as RegisterState | undefined;
         expect(lwwState?.value).toBe('seen and corrected');
@@ -62,6 +96,7 @@ describe('property 5: a write that saw another supersedes it, whatever the clock
       }),
       propertyParameters({ label: 'property 5: supersession beats clocks' }),
     );
-    if (ENOUGH_RUNS_FOR_COVERAGE) expect(inverted, 'scenarios produced superseding writes with earlier stamps').toBeGreaterThan(0);
+    if (ENOUGH_RUNS_FOR_COVERAGE)
+      expect(inverted, 'scenarios produced superseding writes with earlier stamps').toBeGreaterThan(0);
   });
 });

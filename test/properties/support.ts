@@ -1,4 +1,12 @@
-import { RETRACTION_EVENT, type ChartEvent, type EventId, type Json, type MergeRule, type Schema, type StreamId } from '../../src/index.js';
+import {
+  RETRACTION_EVENT,
+  type ChartEvent,
+  type EventId,
+  type Json,
+  type MergeRule,
+  type Schema,
+  type StreamId,
+} from '../../src/index.js';
 import { diffJson, propertyRuns } from '../../src/testing/index.js';
 
 /** One field write inside an event, with what the fold needs to judge it. */
@@ -22,7 +30,15 @@ export function fieldWritesOf(events: readonly ChartEvent[], schema: Schema): Fi
       for (const [field, value] of Object.entries(fields as Record<string, Json>)) {
         const resolved = schema.field(type, field);
         if (!resolved) continue;
-        out.push({ event, stream: event.stream, resource, field, rule: resolved.rule, value, pred: event.pred[resource]?.[field] ?? [] });
+        out.push({
+          event,
+          stream: event.stream,
+          resource,
+          field,
+          rule: resolved.rule,
+          value,
+          pred: event.pred[resource]?.[field] ?? [],
+        });
       }
     }
   }
@@ -32,7 +48,9 @@ export function fieldWritesOf(events: readonly ChartEvent[], schema: Schema): Fi
 /** Ids named by any retraction among `events`. */
 export function retractedIds(events: readonly ChartEvent[]): Set<string> {
   const out = new Set<string>();
-  for (const e of events) if (e.type === RETRACTION_EVENT) for (const id of (e.data['retracts'] as string[] | undefined) ?? []) out.add(id);
+  for (const e of events)
+    if (e.type === RETRACTION_EVENT)
+      for (const id of (e.data['retracts'] as string[] | undefined) ?? []) out.add(id);
   return out;
 }
 
@@ -47,7 +65,8 @@ export const ENOUGH_RUNS_FOR_COVERAGE = propertyRuns(100) >= 20;
 /** Fails with a per-path diff (not a truncated object dump) when two JSON-like values differ canonically. */
 export function expectSameJson(actual: unknown, expected: unknown, what: string): void {
   const differences = diffJson(expected as Json, actual as Json, { max: 6 });
-  if (differences.length > 0) throw new Error(`${what} differs (expected → actual):\n${differences.map((d) => `  ${d}`).join('\n')}`);
+  if (differences.length > 0)
+    throw new Error(`${what} differs (expected → actual):\n${differences.map((d) => `  ${d}`).join('\n')}`);
 }
 
 /**

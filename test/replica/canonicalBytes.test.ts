@@ -1,7 +1,16 @@
 import { sign } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { createKeyring, createReplica, decodeWireEvent, encodeEvent, eventHash, syncPair, type ChartEvent, type Replica } from '../../src/index.js';
+import {
+  createKeyring,
+  createReplica,
+  decodeWireEvent,
+  encodeEvent,
+  eventHash,
+  syncPair,
+  type ChartEvent,
+  type Replica,
+} from '../../src/index.js';
 import { hashCanonical } from '../../src/event/eventHash.js';
 import { verifyEventLog } from '../../src/store/tools/verifyEventLog.js';
 import { openSqliteEventLog } from '../../src/store/sqlite/sqliteEventLog.js';
@@ -16,7 +25,11 @@ const file = useTempDir('canonical-bytes');
 function reversedJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(reversedJson).join(',')}]`;
   if (typeof value === 'object' && value !== null) {
-    return `{${Object.keys(value).sort().reverse().map((k) => `${JSON.stringify(k)}:${reversedJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .reverse()
+      .map((k) => `${JSON.stringify(k)}:${reversedJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }
@@ -24,7 +37,10 @@ function reversedJson(value: unknown): string {
 /** Ways to spell an event's canonical text `c` that are not canonical; each names what the `e` slice of the line is. */
 const SPELLINGS: Record<string, (c: string) => { line: (sig: string) => string; claimed: string }> = {
   // The slice after `{"e":` is not JSON by itself: JSON.parse keeps the last `e`.
-  'a line whose e text is not JSON by itself (C,"e":C)': (c) => ({ claimed: `${c},"e":${c}`, line: (sig) => `{"e":${c},"e":${c},"sig":"${sig}"}` }),
+  'a line whose e text is not JSON by itself (C,"e":C)': (c) => ({
+    claimed: `${c},"e":${c}`,
+    line: (sig) => `{"e":${c},"e":${c},"sig":"${sig}"}`,
+  }),
   'duplicate keys': (c) => {
     const claimed = c.replace('"data":', '"data":{},"data":');
     return { claimed, line: (sig) => `{"e":${claimed},"sig":"${sig}"}` };
@@ -45,7 +61,9 @@ const SPELLINGS: Record<string, (c: string) => { line: (sig: string) => string; 
 
 /** practice-a's key signing the SHA-256 of `text`, as a hostile (or buggy) origin signs whatever it hashed. */
 function signText(text: string): string {
-  return sign(null, Buffer.from(hashCanonical(text), 'hex'), keysOf('practice-a').privateKey).toString('base64');
+  return sign(null, Buffer.from(hashCanonical(text), 'hex'), keysOf('practice-a').privateKey).toString(
+    'base64',
+  );
 }
 
 /**
@@ -69,7 +87,9 @@ async function openHospital(path: string): Promise<Replica> {
 function storedBodies(path: string): string[] {
   const db = new Database(path, { readonly: true });
   try {
-    return (db.prepare('SELECT body FROM events ORDER BY pos').all() as { body: string }[]).map((r) => r.body);
+    return (db.prepare('SELECT body FROM events ORDER BY pos').all() as { body: string }[]).map(
+      (r) => r.body,
+    );
   } finally {
     db.close();
   }
@@ -79,7 +99,13 @@ function storedBodies(path: string): string[] {
 async function expectReadableAndCanonical(path: string): Promise<ChartEvent[]> {
   const log = openSqliteEventLog(path);
   try {
-    const reopened = await createReplica({ site: 'hospital', keys: keysOf('hospital'), store: log, schema: testSchema, keyring: createKeyring(publicKeys(NETWORK)) });
+    const reopened = await createReplica({
+      site: 'hospital',
+      keys: keysOf('hospital'),
+      store: log,
+      schema: testSchema,
+      keyring: createKeyring(publicKeys(NETWORK)),
+    });
     const events = await allEvents(reopened);
     expect((await verifyEventLog(log)).ok).toBe(true);
     expect(storedBodies(path)).toEqual(events.map((e) => encodeEvent(e)));
@@ -124,16 +150,23 @@ describe('non-canonical wire bytes never reach a store', () => {
       const path = file(`respelled-${Object.keys(SPELLINGS).indexOf(name)}.sqlite`);
       const hospital = await openHospital(path);
       expect(await hospital.ingest(honest)).toMatchObject({ accepted: 2, refused: { count: 0 } });
-      expect(await hospital.ingest([decodeWireEvent(line(signText(canonical)))])).toMatchObject({ accepted: 1, refused: { count: 0 } });
+      expect(await hospital.ingest([decodeWireEvent(line(signText(canonical)))])).toMatchObject({
+        accepted: 1,
+        refused: { count: 0 },
+      });
       // The canonical line again is a duplicate, not a fork.
-      expect(await hospital.ingest([decodeWireEvent(`{"e":${canonical},"sig":"${signText(canonical)}"}`)])).toMatchObject({ accepted: 0, duplicates: 1, refused: { count: 0 } });
+      expect(
+        await hospital.ingest([decodeWireEvent(`{"e":${canonical},"sig":"${signText(canonical)}"}`)]),
+      ).toMatchObject({ accepted: 0, duplicates: 1, refused: { count: 0 } });
       expect(hospital.forks()).toEqual([]);
 
       const b = await openSite('practice-b', { network: NETWORK });
       expect((await syncPair(hospital, b)).refused.count).toBe(0);
       expect((await allEvents(b)).map(eventHash)).toEqual([...honest, third].map(eventHash));
       await hospital.store.close();
-      expect((await expectReadableAndCanonical(path)).map(eventHash)).toEqual([...honest, third].map(eventHash));
+      expect((await expectReadableAndCanonical(path)).map(eventHash)).toEqual(
+        [...honest, third].map(eventHash),
+      );
     });
   }
 
@@ -141,9 +174,16 @@ describe('non-canonical wire bytes never reach a store', () => {
     const path = file('integrity-off.sqlite');
     const origin = await openSite('practice-a', { network: NETWORK, integrity: false });
     const [first] = await recordMany(origin, 1);
-    const hospital = await openSite('hospital', { network: NETWORK, integrity: false, store: openSqliteEventLog(path) });
+    const hospital = await openSite('hospital', {
+      network: NETWORK,
+      integrity: false,
+      store: openSqliteEventLog(path),
+    });
     const spaced = encodeEvent(first as ChartEvent).replace('{"author":', '{"author": ');
-    expect(await hospital.ingest([decodeWireEvent(`{"e":${spaced}}`)])).toMatchObject({ accepted: 1, refused: { count: 0 } });
+    expect(await hospital.ingest([decodeWireEvent(`{"e":${spaced}}`)])).toMatchObject({
+      accepted: 1,
+      refused: { count: 0 },
+    });
     await recordMany(origin, 1);
     const report = await syncPair(origin, hospital);
     expect(report.refused.count).toBe(0);

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { createEventWriter, createKeyring, createReplica, parseHlc, siteId, type ChartEvent, type HybridClock, type Hlc } from '../../src/index.js';
+import {
+  createEventWriter,
+  createKeyring,
+  createReplica,
+  parseHlc,
+  siteId,
+  type ChartEvent,
+  type HybridClock,
+  type Hlc,
+} from '../../src/index.js';
 import { openSqliteEventLog } from '../../src/store/sqlite/sqliteEventLog.js';
 import { testSchema } from '../../src/testing/index.js';
 import { useTempDir } from '../support/tempDir.js';
@@ -12,15 +21,32 @@ const file = useTempDir('clock-bound');
 
 /** A signed event by practice-b stamped at the end of year 9999 (a broken or hostile clock). */
 function farFutureEvent(): ChartEvent {
-  const stuck: HybridClock = { now: () => LAST_STAMP, peek: () => LAST_STAMP, observe: () => ({ clock: LAST_STAMP }) };
-  const writer = createEventWriter({ site: siteId('practice-b'), clock: stuck, signing: { privateKey: keysOf('practice-b').privateKey, every: 1 } });
+  const stuck: HybridClock = {
+    now: () => LAST_STAMP,
+    peek: () => LAST_STAMP,
+    observe: () => ({ clock: LAST_STAMP }),
+  };
+  const writer = createEventWriter({
+    site: siteId('practice-b'),
+    clock: stuck,
+    signing: { privateKey: keysOf('practice-b').privateKey, every: 1 },
+  });
   return writer.append(draft('practice-b', 0));
 }
 
 /** The hospital's replica on its SQLite file, with the default clock (the wall clock, as `chartlog serve` runs it). */
 async function openHospital(path: string) {
   const store = openSqliteEventLog(path);
-  return { store, replica: await createReplica({ site: 'hospital', keys: keysOf('hospital'), store, schema: testSchema, keyring: createKeyring(publicKeys(NETWORK)) }) };
+  return {
+    store,
+    replica: await createReplica({
+      site: 'hospital',
+      keys: keysOf('hospital'),
+      store,
+      schema: testSchema,
+      keyring: createKeyring(publicKeys(NETWORK)),
+    }),
+  };
 }
 
 describe('a far-future stamp does not take over the clock', () => {

@@ -36,7 +36,10 @@ function placeDeep(member: Member, deep: unknown): Record<string, unknown> {
 }
 
 /** practice-a's signed run of 4 honest events, and practice-b's first event made deep in `member`. */
-export async function deepBatch(member: Member, depth: number): Promise<{ honest: ChartEvent[]; deep: Record<string, unknown>; deepLine: string }> {
+export async function deepBatch(
+  member: Member,
+  depth: number,
+): Promise<{ honest: ChartEvent[]; deep: Record<string, unknown>; deepLine: string }> {
   const a = await openSite('practice-a', { network: NETWORK });
   await recordMany(a, 4);
   await a.signHead();

@@ -4,7 +4,13 @@
  * every other event of the batch or message is taken (finding 7 of issue 9).
  */
 import { describe, expect, it } from 'vitest';
-import { decodeSyncMessageText, initSyncState, syncMessageLines, type ChartEvent, type Replica } from '../../src/index.js';
+import {
+  decodeSyncMessageText,
+  initSyncState,
+  syncMessageLines,
+  type ChartEvent,
+  type Replica,
+} from '../../src/index.js';
 import { caughtError } from '../support/caughtError.js';
 import { deepBatch as batch, DEPTHS, expectDeepRefused, MEMBERS, nested, NETWORK } from './deepEvents.js';
 import { draft, openSite } from './fixtures.js';
@@ -29,7 +35,13 @@ describe('ingest refuses deeply nested events one by one and takes the rest', ()
       it(`an event nested ${depth} levels deep in ${member}, in a sync message's text, is refused as malformed and the others are accepted`, async () => {
         const { honest, deepLine } = await batch(member, depth);
         const hospital = await openSite('hospital', { network: NETWORK });
-        const lines = [...syncMessageLines({ protocol: 1, vector: { 'practice-a': honest.length, 'practice-b': 1 }, events: honest })];
+        const lines = [
+          ...syncMessageLines({
+            protocol: 1,
+            vector: { 'practice-a': honest.length, 'practice-b': 1 },
+            events: honest,
+          }),
+        ];
         const text = [lines[0], `${deepLine}\n`, ...lines.slice(1)].join('');
         const [, report] = await hospital.receiveSyncMessage(initSyncState(), decodeSyncMessageText(text));
         expect(report.accepted).toBe(honest.length);
@@ -53,7 +65,15 @@ describe('ingest refuses deeply nested events one by one and takes the rest', ()
         [{ ...base, author: { id: 'dr-x', role: deep } }, ['author', 'role']],
       ] as const) {
         const error = await caughtError(a.record(bad));
-        expect(error).toMatchObject({ code: 'MALFORMED_EVENT', issues: [{ path: expect.arrayContaining([...path]), message: expect.stringMatching(/nested deeper than \d+ levels/) }] });
+        expect(error).toMatchObject({
+          code: 'MALFORMED_EVENT',
+          issues: [
+            {
+              path: expect.arrayContaining([...path]),
+              message: expect.stringMatching(/nested deeper than \d+ levels/),
+            },
+          ],
+        });
       }
       expect(await a.versionVector()).toEqual({});
       expect((await a.record(base)).seq).toBe(1);

@@ -33,10 +33,19 @@ const NETWORK = ['practice-a', 'practice-b', 'hub-1', 'hub-2'];
 const T0 = Date.UTC(2026, 6, 19, 6, 0, 0, 0);
 const PATIENT = 'ann-jones';
 const STREAM = patientStream(PATIENT);
-const PENICILLIN = { coding: [{ system: 'http://snomed.info/sct', code: '764146007', display: 'Penicillin' }], text: 'Penicillin' };
-const LATEX = { coding: [{ system: 'http://snomed.info/sct', code: '300916003', display: 'Latex allergy' }], text: 'Latex' };
+const PENICILLIN = {
+  coding: [{ system: 'http://snomed.info/sct', code: '764146007', display: 'Penicillin' }],
+  text: 'Penicillin',
+};
+const LATEX = {
+  coding: [{ system: 'http://snomed.info/sct', code: '300916003', display: 'Latex allergy' }],
+  text: 'Latex',
+};
 
-async function openClinicalSite(site: string, options: { store?: EventLog; wall?: () => number; extra?: object } = {}): Promise<Replica> {
+async function openClinicalSite(
+  site: string,
+  options: { store?: EventLog; wall?: () => number; extra?: object } = {},
+): Promise<Replica> {
   return createReplica({
     site,
     keys: keysOf(site),
@@ -51,7 +60,14 @@ async function openClinicalSite(site: string, options: { store?: EventLog; wall?
 
 /** Practice B records Ann's penicillin allergy; returns its signed head (what B sends). */
 async function victimAllergy(b: Replica): Promise<ChartEvent> {
-  await b.record(recordAllergy(b.chart.state(STREAM), { patientId: PATIENT, code: PENICILLIN, criticality: 'high', author: { id: 'dr-b', role: 'gp' } }));
+  await b.record(
+    recordAllergy(b.chart.state(STREAM), {
+      patientId: PATIENT,
+      code: PENICILLIN,
+      criticality: 'high',
+      author: { id: 'dr-b', role: 'gp' },
+    }),
+  );
   return (await b.signHead()) as ChartEvent;
 }
 
@@ -61,8 +77,13 @@ async function victimAllergy(b: Replica): Promise<ChartEvent> {
  */
 function claimingEvent(victim: ChartEvent): ChartEvent {
   const a = siteId('practice-a');
-  const writer = createEventWriter({ site: a, clock: createHybridClock({ wallClock: () => parseHlc(victim.hlc).wallMs - 1 }) });
-  const own = writer.append(recordAllergy(undefined, { patientId: PATIENT, code: LATEX, author: { id: 'dr-a', role: 'gp' } }));
+  const writer = createEventWriter({
+    site: a,
+    clock: createHybridClock({ wallClock: () => parseHlc(victim.hlc).wallMs - 1 }),
+  });
+  const own = writer.append(
+    recordAllergy(undefined, { patientId: PATIENT, code: LATEX, author: { id: 'dr-a', role: 'gp' } }),
+  );
   const { sig: _sig, ...unsigned } = own;
   return signEvent({ ...unsigned, id: victim.id }, keysOf('practice-a').privateKey);
 }
@@ -74,7 +95,7 @@ function allergyCodes(replica: Replica): string[] {
 }
 
 describe('an event id belongs to the site that recorded it', () => {
-  it('an event reusing another site\'s event id is refused as malformed, and that site\'s allergy shows at every replica whatever the arrival order', async () => {
+  it("an event reusing another site's event id is refused as malformed, and that site's allergy shows at every replica whatever the arrival order", async () => {
     const b = await openClinicalSite('practice-b');
     const mine = await victimAllergy(b);
     const claim = claimingEvent(mine);
@@ -83,7 +104,9 @@ describe('an event id belongs to the site that recorded it', () => {
     const hub2 = await openClinicalSite('hub-2');
     const claimFirst = await hub1.ingest([claim]);
     expect(claimFirst.accepted).toBe(0);
-    expect(claimFirst.refused.examples.map((r) => [r.site, r.seq, r.reason.code])).toEqual([['practice-a', 1, 'malformed']]);
+    expect(claimFirst.refused.examples.map((r) => [r.site, r.seq, r.reason.code])).toEqual([
+      ['practice-a', 1, 'malformed'],
+    ]);
     expect(claimFirst.refused.examples[0]?.reason.message).toContain('id');
     expect((await hub1.ingest([mine])).accepted).toBe(1);
 
@@ -100,7 +123,7 @@ describe('an event id belongs to the site that recorded it', () => {
   });
 
   const file = useTempDir('event-identity');
-  it('a site\'s own allergy is still shown after it restarts from its SQLite file, whatever another site sent claiming its id', async () => {
+  it("a site's own allergy is still shown after it restarts from its SQLite file, whatever another site sent claiming its id", async () => {
     const path = file('practice-b.chartlog');
     const store = openSqliteEventLog(path);
     const b = await openClinicalSite('practice-b', { store });
@@ -130,7 +153,13 @@ describe('an event id belongs to the site that recorded it', () => {
     };
     const a = await openClinicalSite('practice-a', { extra: { random: sameBytes() } });
     const b = await openClinicalSite('practice-b', { extra: { random: sameBytes() } });
-    await a.record(recordAllergy(a.chart.state(STREAM), { patientId: PATIENT, code: LATEX, author: { id: 'dr-a', role: 'gp' } }));
+    await a.record(
+      recordAllergy(a.chart.state(STREAM), {
+        patientId: PATIENT,
+        code: LATEX,
+        author: { id: 'dr-a', role: 'gp' },
+      }),
+    );
     const fromB = await victimAllergy(b);
     const fromA = (await a.signHead()) as ChartEvent;
     expect(parseHlc(fromA.hlc).wallMs).toBe(parseHlc(fromB.hlc).wallMs);
@@ -138,7 +167,8 @@ describe('an event id belongs to the site that recorded it', () => {
 
     expect((await a.ingest([fromB])).accepted).toBe(1);
     expect((await b.ingest([fromA])).accepted).toBe(1);
-    for (const replica of [a, b]) expect(allergyCodes(replica), replica.site).toEqual(['Latex', 'Penicillin']);
+    for (const replica of [a, b])
+      expect(allergyCodes(replica), replica.site).toEqual(['Latex', 'Penicillin']);
     expect(a.chart.hash()).toBe(b.chart.hash());
   });
 
@@ -148,7 +178,14 @@ describe('an event id belongs to the site that recorded it', () => {
     const named = uuidFromSha256('chartlog/event-id/v1\npractice-b\n1') as EventId;
     const a = await openClinicalSite('practice-a');
     const b = await openClinicalSite('practice-b');
-    await a.record(prepareRetraction({ stream: STREAM, events: [named], reason: 'pre-emptive', author: { id: 'dr-a', role: 'gp' } }));
+    await a.record(
+      prepareRetraction({
+        stream: STREAM,
+        events: [named],
+        reason: 'pre-emptive',
+        author: { id: 'dr-a', role: 'gp' },
+      }),
+    );
     const mine = await victimAllergy(b);
     expect(mine.id).not.toBe(named);
     expect((await b.ingest([(await a.signHead()) as ChartEvent])).accepted).toBe(1);
@@ -157,4 +194,3 @@ describe('an event id belongs to the site that recorded it', () => {
     expect(a.chart.hash()).toBe(b.chart.hash());
   });
 });
-

@@ -27,7 +27,11 @@ import { readAllEvents } from '../../src/store/readEventPages.js';
 import { expect } from 'vitest';
 
 export const T0 = Date.UTC(2024, 6, 19, 8, 0, 0, 0);
-export const STREAMS: readonly StreamId[] = [streamId('patient/ann-jones'), streamId('patient/bob-smith'), streamId('schedule/hub-clinic')];
+export const STREAMS: readonly StreamId[] = [
+  streamId('patient/ann-jones'),
+  streamId('patient/bob-smith'),
+  streamId('schedule/hub-clinic'),
+];
 
 // Key generation is the slowest part of setting up a site: do it once per name.
 const keyCache = new Map<string, SiteKeys>();
@@ -87,14 +91,24 @@ export async function openSite(site: string, options: SiteOptions): Promise<Repl
 }
 
 /** A write to an Item of one of {@link STREAMS}: number `n` of `site`. */
-export function draft(site: string, n: number, stream: StreamId = STREAMS[n % STREAMS.length] as StreamId): EventDraft {
-  return { stream, type: TEST_EVENT_TYPE, data: { [`Item/r${n % 5}`]: { lww: `${site} #${n}`, max: n, log: `note ${n} from ${site}` } }, author: { id: `clinician-${site}`, role: 'gp' } };
+export function draft(
+  site: string,
+  n: number,
+  stream: StreamId = STREAMS[n % STREAMS.length] as StreamId,
+): EventDraft {
+  return {
+    stream,
+    type: TEST_EVENT_TYPE,
+    data: { [`Item/r${n % 5}`]: { lww: `${site} #${n}`, max: n, log: `note ${n} from ${site}` } },
+    author: { id: `clinician-${site}`, role: 'gp' },
+  };
 }
 
 /** Records `count` events at a replica; returns them. */
 export async function recordMany(replica: Replica, count: number, stream?: StreamId): Promise<ChartEvent[]> {
   const out: ChartEvent[] = [];
-  for (let i = 0; i < count; i++) out.push(await replica.record(draft(replica.site, out.length + replica.chart.size, stream)));
+  for (let i = 0; i < count; i++)
+    out.push(await replica.record(draft(replica.site, out.length + replica.chart.size, stream)));
   return out;
 }
 
@@ -126,7 +140,9 @@ export function tampered(event: ChartEvent, change: (e: Record<string, unknown>)
 
 /** Asserts every replica holds the union of all their events and shows the batch fold of it. */
 export async function expectConverged(replicas: readonly Replica[]): Promise<void> {
-  const union = new Map((await Promise.all(replicas.map(allEvents))).flat().map((e) => [`${e.site}:${e.seq}`, e]));
+  const union = new Map(
+    (await Promise.all(replicas.map(allEvents))).flat().map((e) => [`${e.site}:${e.seq}`, e]),
+  );
   const reference = foldHash(union.values());
   for (const r of replicas) {
     expect(await r.store.count(), r.site).toBe(union.size);

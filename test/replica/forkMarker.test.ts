@@ -68,7 +68,12 @@ describe('quarantined forks are kept in the store', () => {
     const store = openSqliteEventLog(path);
     try {
       const paged: string[] = [];
-      const reopened = await openSite('hospital', { network: NETWORK, store, seed: 1, onFork: (f) => paged.push(f.site) });
+      const reopened = await openSite('hospital', {
+        network: NETWORK,
+        store,
+        seed: 1,
+        onFork: (f) => paged.push(f.site),
+      });
       const report = await reopened.ingest(other);
       expect(report.refused.byCode).toMatchObject({ fork: 3 });
       expect(reopened.forks()).toHaveLength(1);
@@ -87,7 +92,11 @@ describe('quarantined forks are kept in the store', () => {
     const store = openSqliteEventLog(path);
     try {
       const damage: ChartlogError[] = [];
-      const reopened = await openSite('hospital', { network: NETWORK, store, onDamage: (e) => damage.push(e) });
+      const reopened = await openSite('hospital', {
+        network: NETWORK,
+        store,
+        onDamage: (e) => damage.push(e),
+      });
       expect(reopened.forks()).toEqual([]);
       expect(damage.map((e) => e.code)).toEqual(['STORE_CORRUPT']);
       expect(damage[0]?.message).toContain(FORK_MARKER);
@@ -102,12 +111,19 @@ describe('quarantined forks are kept in the store', () => {
     await close();
     const marked = openSqliteEventLog(path);
     const stored = (await marked.getMarker(FORK_MARKER)) as { v: number; forks: Json[] };
-    await marked.putMarker(FORK_MARKER, { ...stored, forks: [...stored.forks, { site: 'nobody here', seq: 'x' }, 7] });
+    await marked.putMarker(FORK_MARKER, {
+      ...stored,
+      forks: [...stored.forks, { site: 'nobody here', seq: 'x' }, 7],
+    });
     await marked.close();
     const store = openSqliteEventLog(path);
     try {
       const damage: ChartlogError[] = [];
-      const reopened = await openSite('hospital', { network: NETWORK, store, onDamage: (e) => damage.push(e) });
+      const reopened = await openSite('hospital', {
+        network: NETWORK,
+        store,
+        onDamage: (e) => damage.push(e),
+      });
       expect(reopened.forks().map((f) => f.offeredHash)).toEqual([fork?.offeredHash]);
       expect(damage.map((e) => e.code)).toEqual(['STORE_CORRUPT']);
     } finally {
@@ -172,7 +188,9 @@ describe('an own-site fork an operator has dealt with', () => {
       await restored.markRecovered();
       await recordMany(restored, 2); // seqs 7 and 8: the hospital now offers 9 and 10 of the other history
       const report = await syncPair(restored, hospital);
-      expect(report.refused.examples.some((r) => r.receiver === 'practice-a' && r.reason.code === 'fork')).toBe(true);
+      expect(
+        report.refused.examples.some((r) => r.receiver === 'practice-a' && r.reason.code === 'fork'),
+      ).toBe(true);
       expect(restored.forks()).toHaveLength(1);
       expect(restored.status).toBe('ready');
       expect((await restored.record(draft('practice-a', 1))).seq).toBe(9);

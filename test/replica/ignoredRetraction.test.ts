@@ -18,14 +18,22 @@ describe('a retraction the schema does not understand', () => {
       { retracts: [target.id, 42], reason: 'x' },
     ];
     for (const [i, data] of retractions.entries()) {
-      await a.record({ stream: target.stream, type: RETRACTION_EVENT, v: i === 0 ? 2 : 1, data, author: { id: 'dr-a' } });
+      await a.record({
+        stream: target.stream,
+        type: RETRACTION_EVENT,
+        v: i === 0 ? 2 : 1,
+        data,
+        author: { id: 'dr-a' },
+      });
     }
     expect((await syncPair(a, h)).refused.count).toBe(0);
     await expectConverged([a, h]);
     for (const replica of [a, h]) {
       expect(replica.chart.stateHash(target.stream), replica.site).toBe(before);
       expect(replica.chart.state(target.stream)?.retracted).toEqual([]);
-      expect((await replica.history(target.stream, 'Item/r0', 'lww')).map((e) => [e.id, e.status])).toEqual([[target.id, 'current']]);
+      expect((await replica.history(target.stream, 'Item/r0', 'lww')).map((e) => [e.id, e.status])).toEqual([
+        [target.id, 'current'],
+      ]);
     }
     expect(a.chart.hash()).toBe(foldHash(await allEvents(a)));
   });

@@ -1,7 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { createKeyring, createMemoryEventLog, createReplica, generateSiteKeys, signEvent, type ChartEvent } from '../../src/index.js';
+import {
+  createKeyring,
+  createMemoryEventLog,
+  createReplica,
+  generateSiteKeys,
+  signEvent,
+  type ChartEvent,
+} from '../../src/index.js';
 import { testSchema } from '../../src/testing/index.js';
-import { allEvents, draft, foldHash, keysOf, openSite, publicKeys, recordMany, tampered } from './fixtures.js';
+import {
+  allEvents,
+  draft,
+  foldHash,
+  keysOf,
+  openSite,
+  publicKeys,
+  recordMany,
+  tampered,
+} from './fixtures.js';
 
 const NETWORK = ['practice-a', 'practice-b', 'hospital'];
 
@@ -20,7 +36,12 @@ describe('a replica records and ingests', () => {
     const events = await recordMany(a, 300);
     expect(events.filter((e) => e.sig !== undefined).map((e) => e.seq)).toEqual([256]);
     expect(await a.versionVector()).toEqual({ 'practice-a': 300 });
-    const reopened = await createReplica({ site: 'practice-a', keys: keysOf('practice-a'), store, schema: testSchema });
+    const reopened = await createReplica({
+      site: 'practice-a',
+      keys: keysOf('practice-a'),
+      store,
+      schema: testSchema,
+    });
     expect(reopened.chart.hash()).toBe(a.chart.hash());
     expect(reopened.chart.hash()).toBe(foldHash(events));
     // The chain continues where the store ends, and the clock never goes back.
@@ -32,17 +53,41 @@ describe('a replica records and ingests', () => {
   it('takes a signed run from a peer, once: a replayed batch later is only duplicates', async () => {
     const { origin, events } = await originWith(20);
     const h = await openSite('hospital', { network: NETWORK });
-    expect(await h.ingest(events)).toEqual({ accepted: 20, duplicates: 0, refused: { count: 0, byCode: {}, examples: [] }, refusedSites: [], skew: [] });
+    expect(await h.ingest(events)).toEqual({
+      accepted: 20,
+      duplicates: 0,
+      refused: { count: 0, byCode: {}, examples: [] },
+      refusedSites: [],
+      skew: [],
+    });
     await recordMany(h, 5);
-    expect(await h.ingest(events)).toEqual({ accepted: 0, duplicates: 20, refused: { count: 0, byCode: {}, examples: [] }, refusedSites: [], skew: [] });
-    expect(h.chart.hash()).toBe(foldHash([...events, ...(await allEvents(h)).filter((e) => e.site === 'hospital')]));
+    expect(await h.ingest(events)).toEqual({
+      accepted: 0,
+      duplicates: 20,
+      refused: { count: 0, byCode: {}, examples: [] },
+      refusedSites: [],
+      skew: [],
+    });
+    expect(h.chart.hash()).toBe(
+      foldHash([...events, ...(await allEvents(h)).filter((e) => e.site === 'hospital')]),
+    );
     expect(origin.chart.size).toBe(20);
   });
 
   it('refuses a run with one flipped byte in its data as a broken chain, and stores nothing of it', async () => {
     const { events } = await originWith(10);
     const h = await openSite('hospital', { network: NETWORK });
-    const bad = events.map((e, i) => (i === 4 ? tampered(e, (x) => ((x['data'] as Record<string, Record<string, unknown>>)['Item/r0'] = { lww: 'practice-a #5'.replace('5', '6') })) : e));
+    const bad = events.map((e, i) =>
+      i === 4
+        ? tampered(
+            e,
+            (x) =>
+              ((x['data'] as Record<string, Record<string, unknown>>)['Item/r0'] = {
+                lww: 'practice-a #5'.replace('5', '6'),
+              }),
+          )
+        : e,
+    );
     const report = await h.ingest(bad);
     expect(report.accepted).toBe(0);
     expect(report.refused.count).toBe(10);
@@ -56,20 +101,36 @@ describe('a replica records and ingests', () => {
     const h = await openSite('hospital', { network: NETWORK });
     const last = tampered(events[2] as ChartEvent, (x) => (x['type'] = 'item.written-again'));
     const report = await h.ingest([events[0], events[1], last]);
-    expect(report.refused.examples.map((r) => r.reason.code)).toEqual(['bad-signature', 'bad-signature', 'bad-signature']);
+    expect(report.refused.examples.map((r) => r.reason.code)).toEqual([
+      'bad-signature',
+      'bad-signature',
+      'bad-signature',
+    ]);
   });
 
-  it('refuses events forged by a relaying site: re-signed with the relay\'s key, or altered and re-signed', async () => {
+  it("refuses events forged by a relaying site: re-signed with the relay's key, or altered and re-signed", async () => {
     const { events } = await originWith(4);
     const b = await openSite('practice-b', { network: NETWORK });
     const relayKey = keysOf('hospital').privateKey;
-    const resigned = events.map((e, i) => (i === 3 ? signEvent(tampered(e, (x) => delete x['sig']), relayKey) : e));
-    expect((await b.ingest(resigned)).refused.examples.map((r) => r.reason.code)).toEqual(Array(4).fill('bad-signature'));
+    const resigned = events.map((e, i) =>
+      i === 3
+        ? signEvent(
+            tampered(e, (x) => delete x['sig']),
+            relayKey,
+          )
+        : e,
+    );
+    expect((await b.ingest(resigned)).refused.examples.map((r) => r.reason.code)).toEqual(
+      Array(4).fill('bad-signature'),
+    );
     const altered = tampered(events[3] as ChartEvent, (x) => {
       delete x['sig'];
       x['author'] = { id: 'someone-else' };
     });
-    expect((await b.ingest([...events.slice(0, 3), signEvent(altered, relayKey)])).refused.examples[3]?.reason.code).toBe('bad-signature');
+    expect(
+      (await b.ingest([...events.slice(0, 3), signEvent(altered, relayKey)])).refused.examples[3]?.reason
+        .code,
+    ).toBe('bad-signature');
     expect(await b.versionVector()).toEqual({});
   });
 
@@ -77,11 +138,19 @@ describe('a replica records and ingests', () => {
     const { events } = await originWith(10);
     const h = await openSite('hospital', { network: NETWORK });
     const report = await h.ingest(events.slice(0, 9));
-    expect(report.refused.examples[0]?.reason).toMatchObject({ code: 'bad-signature', message: expect.stringContaining('not a signed head') });
+    expect(report.refused.examples[0]?.reason).toMatchObject({
+      code: 'bad-signature',
+      message: expect.stringContaining('not a signed head'),
+    });
   });
 
-  it('refuses events of a site it has no key for, and keeps other sites\' runs of the same batch', async () => {
-    const stranger = await createReplica({ site: 'stranger', keys: generateSiteKeys(), store: createMemoryEventLog(), schema: testSchema });
+  it("refuses events of a site it has no key for, and keeps other sites' runs of the same batch", async () => {
+    const stranger = await createReplica({
+      site: 'stranger',
+      keys: generateSiteKeys(),
+      store: createMemoryEventLog(),
+      schema: testSchema,
+    });
     await recordMany(stranger, 2);
     const { events } = await originWith(2);
     const h = await openSite('hospital', { network: NETWORK });
@@ -106,9 +175,19 @@ describe('a replica records and ingests', () => {
   });
 
   it('refuses malformed and oversize input without throwing, naming the index', async () => {
-    const h = await createReplica({ site: 'hospital', keys: keysOf('hospital'), store: createMemoryEventLog(), schema: testSchema, keyring: createKeyring(publicKeys(NETWORK)), maxEventBytes: 2000 });
+    const h = await createReplica({
+      site: 'hospital',
+      keys: keysOf('hospital'),
+      store: createMemoryEventLog(),
+      schema: testSchema,
+      keyring: createKeyring(publicKeys(NETWORK)),
+      maxEventBytes: 2000,
+    });
     const { events } = await originWith(1);
-    const big = tampered(events[0] as ChartEvent, (x) => (x['data'] = { 'Item/r1': { log: 'x'.repeat(3000) } }));
+    const big = tampered(
+      events[0] as ChartEvent,
+      (x) => (x['data'] = { 'Item/r1': { log: 'x'.repeat(3000) } }),
+    );
     const report = await h.ingest([null, { site: 'practice-a', seq: 'one' }, big, () => 1]);
     expect(report.refused.examples.map((r) => [r.index, r.reason.code])).toEqual([
       [0, 'malformed'],
@@ -138,7 +217,14 @@ describe('a replica records and ingests', () => {
     await forked.signHead();
     const other = await allEvents(forked);
     const seen: string[] = [];
-    const h = await createReplica({ site: 'hospital', keys: keysOf('hospital'), store: createMemoryEventLog(), schema: testSchema, keyring: createKeyring(publicKeys(NETWORK)), onFork: (f) => seen.push(`${f.site}:${f.seq}`) });
+    const h = await createReplica({
+      site: 'hospital',
+      keys: keysOf('hospital'),
+      store: createMemoryEventLog(),
+      schema: testSchema,
+      keyring: createKeyring(publicKeys(NETWORK)),
+      onFork: (f) => seen.push(`${f.site}:${f.seq}`),
+    });
     await h.ingest(events);
     const before = h.chart.hash();
     const report = await h.ingest(other);
@@ -157,10 +243,15 @@ describe('ingest appends a message’s runs together', () => {
     const a = await openSite('practice-a', { network: NETWORK });
     const b = await openSite('practice-b', { network: NETWORK });
     const fromA = await recordMany(a, 3);
-    const fromB = [await b.record({ ...draft('practice-b', 1), data: { 'Item/r1': { lww: 'x'.repeat(3000) } } })];
+    const fromB = [
+      await b.record({ ...draft('practice-b', 1), data: { 'Item/r1': { lww: 'x'.repeat(3000) } } }),
+    ];
     const heads = [(await a.signHead()) as ChartEvent, (await b.signHead()) as ChartEvent];
     // The store accepts smaller events than the replica checks for: its refusal comes only at append.
-    const h = await openSite('hospital', { network: NETWORK, store: createMemoryEventLog({ maxEventBytes: 2000 }) });
+    const h = await openSite('hospital', {
+      network: NETWORK,
+      store: createMemoryEventLog({ maxEventBytes: 2000 }),
+    });
     const report = await h.ingest([...fromA.slice(0, -1), heads[0], ...fromB.slice(0, -1), heads[1]]);
     expect(report.accepted).toBe(3);
     expect(report.refused.count).toBe(1);

@@ -23,7 +23,14 @@ describe('an ingest report aggregates refusals: exact counts, and the first few 
     await recordMany(a, 4);
     await a.signHead();
     const events = await allEvents(a);
-    const h = await createReplica({ site: 'hospital', keys: keysOf('hospital'), store: createMemoryEventLog(), schema: testSchema, keyring: createKeyring(publicKeys(NETWORK)), maxRefusalExamples: 3 });
+    const h = await createReplica({
+      site: 'hospital',
+      keys: keysOf('hospital'),
+      store: createMemoryEventLog(),
+      schema: testSchema,
+      keyring: createKeyring(publicKeys(NETWORK)),
+      maxRefusalExamples: 3,
+    });
     const forged = tampered(events[3] as (typeof events)[number], (x) => (x['type'] = 'item.other'));
     const report = await h.ingest([...events.slice(0, 3), forged, {}, {}]);
     expect(report.refused.count).toBe(6);

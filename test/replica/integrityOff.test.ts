@@ -20,7 +20,11 @@ describe('replicas with integrity: false (no signatures)', () => {
     const altered = tampered(events[1] as ChartEvent, (x) => (x['type'] = 'item.written-again'));
     const report = await b.ingest([events[0], altered, events[2]]);
     expect(report.accepted).toBe(0);
-    expect(report.refused.examples.map((r) => r.reason.code)).toEqual(['broken-chain', 'broken-chain', 'broken-chain']);
+    expect(report.refused.examples.map((r) => r.reason.code)).toEqual([
+      'broken-chain',
+      'broken-chain',
+      'broken-chain',
+    ]);
     expect(await b.versionVector()).toEqual({});
   });
 

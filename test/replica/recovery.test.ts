@@ -24,9 +24,21 @@ async function afterABadNight() {
 describe('a site restored from a backup', () => {
   it('refuses to record while recovering, takes its own events back from a peer, then continues after them', async () => {
     const { hospital, backup } = await afterABadNight();
-    const restored = await openSite('practice-a', { network: NETWORK, store: backup, restoredFromBackup: true, seed: 5 });
+    const restored = await openSite('practice-a', {
+      network: NETWORK,
+      store: backup,
+      restoredFromBackup: true,
+      seed: 5,
+    });
     expect(restored.status).toBe('recovering');
-    await expect(restored.record({ stream: 'patient/ann-jones' as never, type: 'item.written', data: {}, author: { id: 'dr' } })).rejects.toMatchObject({ code: 'REPLICA_RECOVERING' });
+    await expect(
+      restored.record({
+        stream: 'patient/ann-jones' as never,
+        type: 'item.written',
+        data: {},
+        author: { id: 'dr' },
+      }),
+    ).rejects.toMatchObject({ code: 'REPLICA_RECOVERING' });
     await syncPair(restored, hospital);
     expect(restored.status).toBe('ready');
     expect((await restored.versionVector())['practice-a']).toBe(10);
@@ -51,11 +63,17 @@ describe('a site restored from a backup', () => {
     const rewritten = await recordMany(restored, 2); // seqs 5 and 6 again, different events
     expect(rewritten.map((e) => e.seq)).toEqual([5, 6]);
     const report = await syncPair(restored, hospital);
-    expect(report.refused.examples.some((r) => r.receiver === 'practice-a' && r.reason.code === 'fork')).toBe(true);
+    expect(report.refused.examples.some((r) => r.receiver === 'practice-a' && r.reason.code === 'fork')).toBe(
+      true,
+    );
     expect(restored.forks()).toHaveLength(1);
     expect(restored.forks()[0]).toMatchObject({ site: 'practice-a', seq: 7 });
     expect(restored.chart.hash()).not.toBe(hospital.chart.hash());
-    expect((await restored.store.readStream('patient/ann-jones' as never)).filter((e: ChartEvent) => e.site === 'practice-a' && e.seq > 6)).toEqual([]);
+    expect(
+      (await restored.store.readStream('patient/ann-jones' as never)).filter(
+        (e: ChartEvent) => e.site === 'practice-a' && e.seq > 6,
+      ),
+    ).toEqual([]);
     expect(restored.status).toBe('recovering');
     await restored.markRecovered(); // an operator's decision
     expect(restored.status).toBe('ready');

@@ -40,7 +40,12 @@ describe('a recovering replica keeps its recovery in its store', () => {
     try {
       const replica = await openSite('practice-a', { network: NETWORK, store, seed: 3 });
       expect(replica.status).toBe('recovering');
-      expect(replica.recovery).toMatchObject({ reason: 'behind', shownOwnSeq: 10, heldOwnSeq: 4, waitingFor: ['hospital'] });
+      expect(replica.recovery).toMatchObject({
+        reason: 'behind',
+        shownOwnSeq: 10,
+        heldOwnSeq: 4,
+        waitingFor: ['hospital'],
+      });
       await expect(replica.record(draft)).rejects.toMatchObject({ code: 'REPLICA_RECOVERING' });
     } finally {
       await store.close();
@@ -50,9 +55,17 @@ describe('a recovering replica keeps its recovery in its store', () => {
   it('restored from a backup, it is still recovering after a restart without the option, until a peer gives its events back; then the marker is gone', async () => {
     const { hospital, path } = await restoredFile();
     const first = openSqliteEventLog(path);
-    const restored = await openSite('practice-a', { network: NETWORK, store: first, restoredFromBackup: true, seed: 5 });
+    const restored = await openSite('practice-a', {
+      network: NETWORK,
+      store: first,
+      restoredFromBackup: true,
+      seed: 5,
+    });
     expect(restored.status).toBe('recovering');
-    expect(await first.getMarker(RECOVERY_MARKER)).toEqual({ reason: 'restored-from-backup', shownOwnSeq: 0 });
+    expect(await first.getMarker(RECOVERY_MARKER)).toEqual({
+      reason: 'restored-from-backup',
+      shownOwnSeq: 0,
+    });
     await first.close(); // the process ends before any peer was heard from
 
     const second = openSqliteEventLog(path);
@@ -71,7 +84,9 @@ describe('a recovering replica keeps its recovery in its store', () => {
     }
     const third = openSqliteEventLog(path);
     try {
-      expect((await openSite('practice-a', { network: NETWORK, store: third, seed: 7 })).status).toBe('ready');
+      expect((await openSite('practice-a', { network: NETWORK, store: third, seed: 7 })).status).toBe(
+        'ready',
+      );
     } finally {
       await third.close();
     }
@@ -80,16 +95,34 @@ describe('a recovering replica keeps its recovery in its store', () => {
   it('a seq a peer showed is kept too: after a restart the replica still waits for its events up to that seq', async () => {
     const { hospital, path } = await restoredFile();
     const first = openSqliteEventLog(path);
-    const restored = await openSite('practice-a', { network: NETWORK, store: first, recoveryPeers: ['hospital', 'practice-c'], restoredFromBackup: true, seed: 5 });
+    const restored = await openSite('practice-a', {
+      network: NETWORK,
+      store: first,
+      recoveryPeers: ['hospital', 'practice-c'],
+      restoredFromBackup: true,
+      seed: 5,
+    });
     await syncPair(restored, hospital);
     expect(restored.recovery).toMatchObject({ shownOwnSeq: 10, waitingFor: ['practice-c'] });
-    expect(await first.getMarker(RECOVERY_MARKER)).toEqual({ reason: 'restored-from-backup', shownOwnSeq: 10 });
+    expect(await first.getMarker(RECOVERY_MARKER)).toEqual({
+      reason: 'restored-from-backup',
+      shownOwnSeq: 10,
+    });
     await first.close();
     const second = openSqliteEventLog(path);
     try {
-      const again = await openSite('practice-a', { network: NETWORK, store: second, recoveryPeers: ['hospital', 'practice-c'], seed: 6 });
+      const again = await openSite('practice-a', {
+        network: NETWORK,
+        store: second,
+        recoveryPeers: ['hospital', 'practice-c'],
+        seed: 6,
+      });
       // Every peer must be heard from again after a restart.
-      expect(again.recovery).toMatchObject({ reason: 'restored-from-backup', shownOwnSeq: 10, waitingFor: ['hospital', 'practice-c'] });
+      expect(again.recovery).toMatchObject({
+        reason: 'restored-from-backup',
+        shownOwnSeq: 10,
+        waitingFor: ['hospital', 'practice-c'],
+      });
     } finally {
       await second.close();
     }
@@ -98,14 +131,21 @@ describe('a recovering replica keeps its recovery in its store', () => {
   it("an operator's markRecovered clears the marker, so the next start is ready", async () => {
     const { path } = await restoredFile();
     const first = openSqliteEventLog(path);
-    const restored = await openSite('practice-a', { network: NETWORK, store: first, restoredFromBackup: true, seed: 5 });
+    const restored = await openSite('practice-a', {
+      network: NETWORK,
+      store: first,
+      restoredFromBackup: true,
+      seed: 5,
+    });
     await restored.markRecovered();
     expect(restored.status).toBe('ready');
     expect(await first.getMarker(RECOVERY_MARKER)).toBeUndefined();
     await first.close();
     const second = openSqliteEventLog(path);
     try {
-      expect((await openSite('practice-a', { network: NETWORK, store: second, seed: 6 })).status).toBe('ready');
+      expect((await openSite('practice-a', { network: NETWORK, store: second, seed: 6 })).status).toBe(
+        'ready',
+      );
     } finally {
       await second.close();
     }

@@ -6,7 +6,15 @@
  * heard from, or an operator confirms.
  */
 import { describe, expect, it } from 'vitest';
-import { createMemoryEventLog, initSyncState, SYNC_PROTOCOL_VERSION, syncPair, syncReplicas, type ChartEvent, type Replica } from '../../src/index.js';
+import {
+  createMemoryEventLog,
+  initSyncState,
+  SYNC_PROTOCOL_VERSION,
+  syncPair,
+  syncReplicas,
+  type ChartEvent,
+  type Replica,
+} from '../../src/index.js';
 import { caughtError } from '../support/caughtError.js';
 import { allEvents, draft, expectConverged, openSite, recordMany } from './fixtures.js';
 
@@ -29,19 +37,33 @@ async function restoredAfterABadNight(options: { restoredFromBackup: boolean }) 
   await syncPair(original, hospital);
   const acknowledged = (await allEvents(original)).filter((e) => e.site === 'practice-a');
   const backup = createMemoryEventLog();
-  await backup.append((await allEvents(original)).filter((e) => e.site !== 'hospital' && (e.site !== 'practice-a' || e.seq <= 4)));
+  await backup.append(
+    (await allEvents(original)).filter(
+      (e) => e.site !== 'hospital' && (e.site !== 'practice-a' || e.seq <= 4),
+    ),
+  );
   const restored = await openSite('practice-a', { network: NETWORK, store: backup, seed: 11, ...options });
   return { restored, hospital, lagging, acknowledged, replicated };
 }
 
-const emptyMessage = (vector: Record<string, number>) => ({ protocol: SYNC_PROTOCOL_VERSION, vector, events: [] });
+const emptyMessage = (vector: Record<string, number>) => ({
+  protocol: SYNC_PROTOCOL_VERSION,
+  vector,
+  events: [],
+});
 
 describe('a site restored from a backup leaves recovery only on proof', () => {
   it('stays recovering after a lagging peer syncs, takes its events back from the peer holding them, then records at the next free seq', async () => {
-    const { restored, hospital, lagging, acknowledged, replicated } = await restoredAfterABadNight({ restoredFromBackup: true });
+    const { restored, hospital, lagging, acknowledged, replicated } = await restoredAfterABadNight({
+      restoredFromBackup: true,
+    });
     await syncPair(restored, lagging);
     expect(restored.status).toBe('recovering');
-    expect(restored.recovery).toMatchObject({ reason: 'restored-from-backup', heldOwnSeq: 4, waitingFor: ['hospital'] });
+    expect(restored.recovery).toMatchObject({
+      reason: 'restored-from-backup',
+      heldOwnSeq: 4,
+      waitingFor: ['hospital'],
+    });
     expect((await caughtError(restored.record(draft('practice-a', 1)))).code).toBe('REPLICA_RECOVERING');
 
     await syncPair(restored, hospital);
@@ -70,7 +92,10 @@ describe('a site restored from a backup leaves recovery only on proof', () => {
   it('waits for a peer that claims more of its events than it sent, without counting the claim as proof', async () => {
     const { restored } = await restoredAfterABadNight({ restoredFromBackup: true });
     await restored.receiveSyncMessage(initSyncState({ peer: 'practice-c' }), emptyMessage({}));
-    await restored.receiveSyncMessage(initSyncState({ peer: 'hospital' }), emptyMessage({ 'practice-a': 10 }));
+    await restored.receiveSyncMessage(
+      initSyncState({ peer: 'hospital' }),
+      emptyMessage({ 'practice-a': 10 }),
+    );
     expect(restored.recovery).toMatchObject({ shownOwnSeq: 0, waitingFor: ['hospital'] });
   });
 
@@ -92,14 +117,22 @@ describe('a site restored from a backup leaves recovery only on proof', () => {
 
   it('without the flag, enters recovery when a peer gives back its own events, and leaves once every configured peer was heard from', async () => {
     const { restored, hospital, lagging } = await restoredAfterABadNight({ restoredFromBackup: false });
-    const states = { restored: initSyncState({ peer: 'hospital' }), hospital: initSyncState({ peer: 'practice-a' }) };
+    const states = {
+      restored: initSyncState({ peer: 'hospital' }),
+      hospital: initSyncState({ peer: 'practice-a' }),
+    };
     // One exchange: the hospital learns a's vector and sends a's seqs 5..10 back.
     const [, hello] = await restored.generateSyncMessage(states.restored);
     [states.hospital] = await hospital.receiveSyncMessage(states.hospital, hello);
     const [, answer] = await hospital.generateSyncMessage(states.hospital);
     await restored.receiveSyncMessage(states.restored, answer);
     expect((await restored.versionVector())['practice-a']).toBe(10);
-    expect(restored.recovery).toMatchObject({ reason: 'behind', shownOwnSeq: 10, heldOwnSeq: 10, waitingFor: ['practice-c'] });
+    expect(restored.recovery).toMatchObject({
+      reason: 'behind',
+      shownOwnSeq: 10,
+      heldOwnSeq: 10,
+      waitingFor: ['practice-c'],
+    });
     await syncPair(restored, lagging);
     expect(restored.status).toBe('ready');
     expect((await recordMany(restored, 1))[0]?.seq).toBe(11);
@@ -109,7 +142,13 @@ describe('a site restored from a backup leaves recovery only on proof', () => {
     const { hospital } = await restoredAfterABadNight({ restoredFromBackup: true });
     const backup = createMemoryEventLog();
     await backup.append((await allEvents(hospital)).filter((e) => e.site === 'practice-a' && e.seq <= 4));
-    const restored = await openSite('practice-a', { network: NETWORK, store: backup, restoredFromBackup: true, recoveryPeers: ['hospital'], seed: 12 });
+    const restored = await openSite('practice-a', {
+      network: NETWORK,
+      store: backup,
+      restoredFromBackup: true,
+      recoveryPeers: ['hospital'],
+      seed: 12,
+    });
     expect(restored.recovery?.waitingFor).toEqual(['hospital']);
     await syncPair(restored, hospital);
     expect(restored.status).toBe('ready');
@@ -127,7 +166,8 @@ describe('a bare vector entry about a site\u2019s own seq', () => {
   it('does not stop it recording, from a known peer or an unknown one, however often it is repeated', async () => {
     const site = await workingSite();
     for (const state of [initSyncState(), initSyncState({ peer: 'practice-a' })]) {
-      for (let i = 0; i < 5; i++) await site.receiveSyncMessage(state, emptyMessage({ hospital: MAX, 'practice-a': 2 }));
+      for (let i = 0; i < 5; i++)
+        await site.receiveSyncMessage(state, emptyMessage({ hospital: MAX, 'practice-a': 2 }));
     }
     expect(site.status).toBe('ready');
     expect((await site.record(draft('hospital', 9))).seq).toBe(4);
@@ -135,7 +175,11 @@ describe('a bare vector entry about a site\u2019s own seq', () => {
 
   it('is not proof for a site in recovery either: it never raises the seq it must reach', async () => {
     const store = createMemoryEventLog();
-    const restored = await openSite('hospital', { network: ['hospital', 'practice-a'], store, restoredFromBackup: true });
+    const restored = await openSite('hospital', {
+      network: ['hospital', 'practice-a'],
+      store,
+      restoredFromBackup: true,
+    });
     await restored.receiveSyncMessage(initSyncState({ peer: 'practice-a' }), emptyMessage({ hospital: MAX }));
     expect(restored.recovery).toMatchObject({ shownOwnSeq: 0, waitingFor: ['practice-a'] });
     await restored.receiveSyncMessage(initSyncState({ peer: 'practice-a' }), emptyMessage({}));

@@ -16,7 +16,21 @@ import { interleave, makeHistory } from '../support/storeFixtures.js';
 import { useTempDir } from '../support/tempDir.js';
 
 const file = useTempDir('bad-input');
-const FIELDS = ['id', 'site', 'seq', 'hlc', 'prev', 'stream', 'type', 'v', 'data', 'pred', 'author', 'sig', 'extra'] as const;
+const FIELDS = [
+  'id',
+  'site',
+  'seq',
+  'hlc',
+  'prev',
+  'stream',
+  'type',
+  'v',
+  'data',
+  'pred',
+  'author',
+  'sig',
+  'extra',
+] as const;
 const REFUSALS = new Set(['MALFORMED_EVENT', 'OVERSIZE', 'SEQ_GAP', 'CHAIN_BROKEN', 'FORK']);
 const batch = interleave([...makeHistory(4).events.values()]);
 
@@ -49,7 +63,9 @@ describe('bad input never gets in, and never gets in partly', () => {
             const count = await log.count();
             if (refused === undefined) {
               if (count !== bad.length) throw new Error(`accepted, but stored ${count} of ${bad.length}`);
-              for (const e of bad) if (validateEvent(e).length > 0) throw new Error(`accepted an invalid event: ${JSON.stringify(validateEvent(e))}`);
+              for (const e of bad)
+                if (validateEvent(e).length > 0)
+                  throw new Error(`accepted an invalid event: ${JSON.stringify(validateEvent(e))}`);
             } else {
               if (!isChartlogError(refused) || !REFUSALS.has(refused.code)) throw refused;
               if (count !== 0) throw new Error(`refused with ${refused.code}, but stored ${count}`);

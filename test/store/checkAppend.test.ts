@@ -35,7 +35,10 @@ describe('planAppend: the append rules every store shares', () => {
     expect(plan.fresh.map((p) => p.event)).toEqual([a[2], b[0], a[3], b[1]]);
     expect(plan.fresh.map((p) => p.hash)).toEqual([a[2]!, b[0]!, a[3]!, b[1]!].map((e) => eventHash(e)));
     expect(plan.duplicates).toBe(0);
-    expect(Object.fromEntries(plan.heads)).toEqual({ [A]: { seq: 4, hash: eventHash(a[3]!) }, [B]: { seq: 2, hash: eventHash(b[1]!) } });
+    expect(Object.fromEntries(plan.heads)).toEqual({
+      [A]: { seq: 4, hash: eventHash(a[3]!) },
+      [B]: { seq: 2, hash: eventHash(b[1]!) },
+    });
   });
 
   it('counts duplicates of stored and of earlier batch events, and plans signatures for stored copies that lack one', () => {
@@ -60,23 +63,43 @@ describe('planAppend: the append rules every store shares', () => {
 
   it('names the batch index, site and seq of what it refuses', () => {
     const a = siteEvents(makeWriter(A), 3);
-    expect(() => planAppend([a[0]!, a[2]!], viewOf([]))).toThrow(expect.objectContaining({ code: 'SEQ_GAP', details: expect.objectContaining({ index: 1, site: A, seq: 3, expected: 2 }) }));
+    expect(() => planAppend([a[0]!, a[2]!], viewOf([]))).toThrow(
+      expect.objectContaining({
+        code: 'SEQ_GAP',
+        details: expect.objectContaining({ index: 1, site: A, seq: 3, expected: 2 }),
+      }),
+    );
     const fork = siteEvents(makeWriter(A, { seed: 5 }), 1)[0]!;
-    expect(() => planAppend([fork], viewOf(a))).toThrow(expect.objectContaining({ code: 'FORK', details: expect.objectContaining({ index: 0, site: A, seq: 1 }) }));
-    expect(() => planAppend([alteredEvent(a[1]!, { prev: eventHash(a[1]!) })], viewOf(a.slice(0, 1)))).toThrow(expect.objectContaining({ code: 'CHAIN_BROKEN' }));
-    expect(() => planAppend([a[0]!, { ...a[1]!, seq: 0 }], viewOf([]))).toThrow(expect.objectContaining({ code: 'MALFORMED_EVENT', details: expect.objectContaining({ index: 1 }) }));
-    expect(() => planAppend('nope' as unknown as ChartEvent[], viewOf([]))).toThrow(expect.objectContaining({ code: 'MALFORMED_EVENT' }));
+    expect(() => planAppend([fork], viewOf(a))).toThrow(
+      expect.objectContaining({
+        code: 'FORK',
+        details: expect.objectContaining({ index: 0, site: A, seq: 1 }),
+      }),
+    );
+    expect(() =>
+      planAppend([alteredEvent(a[1]!, { prev: eventHash(a[1]!) })], viewOf(a.slice(0, 1))),
+    ).toThrow(expect.objectContaining({ code: 'CHAIN_BROKEN' }));
+    expect(() => planAppend([a[0]!, { ...a[1]!, seq: 0 }], viewOf([]))).toThrow(
+      expect.objectContaining({ code: 'MALFORMED_EVENT', details: expect.objectContaining({ index: 1 }) }),
+    );
+    expect(() => planAppend('nope' as unknown as ChartEvent[], viewOf([]))).toThrow(
+      expect.objectContaining({ code: 'MALFORMED_EVENT' }),
+    );
   });
 
   it('honours maxEventBytes with OVERSIZE', () => {
     const a = siteEvents(makeWriter(A), 1);
-    expect(() => planAppend(a, viewOf([]), { maxEventBytes: 100 })).toThrow(expect.objectContaining({ code: 'OVERSIZE' }));
+    expect(() => planAppend(a, viewOf([]), { maxEventBytes: 100 })).toThrow(
+      expect.objectContaining({ code: 'OVERSIZE' }),
+    );
   });
 
   it('takenPositions lists what an asynchronous store must look up first', () => {
     const a = siteEvents(makeWriter(A), 3);
     const b = siteEvents(makeWriter(B), 1);
     const view = viewOf(a.slice(0, 2));
-    expect(takenPositions([a[1]!, a[2]!, b[0]!, null as unknown as ChartEvent], view.head)).toEqual([{ site: A, seq: 2 }]);
+    expect(takenPositions([a[1]!, a[2]!, b[0]!, null as unknown as ChartEvent], view.head)).toEqual([
+      { site: A, seq: 2 },
+    ]);
   });
 });

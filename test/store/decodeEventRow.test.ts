@@ -13,10 +13,10 @@ import { useTempDir } from '../support/tempDir.js';
 const file = useTempDir('sqlite-event-id');
 let n = 0;
 const fresh = (): string => file(`t-${++n}.chartlog`);
-const [A, B] = SITES as [typeof SITES[0], typeof SITES[0]];
+const [A, B] = SITES as [(typeof SITES)[0], (typeof SITES)[0]];
 
 describe('SQLite event log: a stored event must carry the id its content derives', () => {
-  it('a row re-hashed to claim another site\'s event id is STORE_CORRUPT on every read path, never shown', async () => {
+  it("a row re-hashed to claim another site's event id is STORE_CORRUPT on every read path, never shown", async () => {
     const { path, events } = await filledStore(fresh, 3);
     const victim = events.get(B)![1]!;
     const raw = new Database(path);
@@ -24,13 +24,20 @@ describe('SQLite event log: a stored event must carry the id its content derives
     const own = events.get(A)![1]!.id;
     const claiming = body.replace(own, victim.id);
     expect(claiming).not.toBe(body);
-    raw.prepare('UPDATE events SET body = ?, hash = ? WHERE site = ? AND seq = 2').run(claiming, createHash('sha256').update(claiming, 'utf8').digest('hex'), A);
+    raw
+      .prepare('UPDATE events SET body = ?, hash = ? WHERE site = ? AND seq = 2')
+      .run(claiming, createHash('sha256').update(claiming, 'utf8').digest('hex'), A);
     raw.close();
 
     const log = openSqliteEventLog(path);
     try {
       const stream = events.get(A)![1]!.stream;
-      for (const read of [() => log.get(A, 2), () => log.readSite(A), () => log.readAll(), () => log.readStream(stream)]) {
+      for (const read of [
+        () => log.get(A, 2),
+        () => log.readSite(A),
+        () => log.readAll(),
+        () => log.readStream(stream),
+      ]) {
         const err = await codeOf(read);
         expect(err.code).toBe('STORE_CORRUPT');
         expect(err.details).toMatchObject({ path, site: A, seq: 2 });

@@ -13,7 +13,11 @@ import type { ChartEvent } from '../../src/event/chartEvent.js';
 import { eventHash } from '../../src/event/eventHash.js';
 import type { SiteId } from '../../src/event/ids.js';
 import { uuidFromSha256 } from '../../src/event/uuidFromSha256.js';
-import { createEventStoreDbEventLog, type ChartEventSubscription, type EventStoreDbEventLog } from '../../src/store/eventstoredb/index.js';
+import {
+  createEventStoreDbEventLog,
+  type ChartEventSubscription,
+  type EventStoreDbEventLog,
+} from '../../src/store/eventstoredb/index.js';
 import { startEsdbTestServer, type EsdbTestServer } from '../support/esdb/esdbTestServer.js';
 import { interleave, makeHistory, makeWriter, siteEvents, SITES, STREAMS } from '../support/storeFixtures.js';
 import { caughtError } from '../support/caughtError.js';
@@ -58,7 +62,9 @@ describe('eventstoredb store: layout', () => {
     await log.append(a);
     const stream = server.database.stream('layout-site-practice-a');
     // Not the chart id, which names only the (site, seq): a fork must never pass for a retry.
-    expect(stream?.map((r) => [r.revision, r.id, r.type])).toEqual(a.map((e) => [BigInt(e.seq - 1), uuidFromSha256(`event|${eventHash(e)}`), e.type]));
+    expect(stream?.map((r) => [r.revision, r.id, r.type])).toEqual(
+      a.map((e) => [BigInt(e.seq - 1), uuidFromSha256(`event|${eventHash(e)}`), e.type]),
+    );
     const meta = JSON.parse(Buffer.from(stream![0]!.customMetadata).toString('utf8')) as { hash: string };
     expect(meta.hash).toBe(eventHash(a[0]!));
     expect(server.database.stream('layout-sites')).toHaveLength(1);
@@ -79,7 +85,11 @@ describe('eventstoredb store: layout', () => {
   });
 
   it('splits a site run larger than maxAppendBytes into several exact-revision appends', async () => {
-    const log = await createEventStoreDbEventLog({ connectionString: server.connectionString, prefix: 'chunked', maxAppendBytes: 2000 });
+    const log = await createEventStoreDbEventLog({
+      connectionString: server.connectionString,
+      prefix: 'chunked',
+      maxAppendBytes: 2000,
+    });
     open.push(log);
     const a = siteEvents(makeWriter(A), 12);
     expect(await log.append(a)).toEqual({ appended: 12, duplicates: 0 });
@@ -88,10 +98,14 @@ describe('eventstoredb store: layout', () => {
 });
 
 describe('eventstoredb store: readAll on a shared database', () => {
-  it('pages past other stores\' and system events, returning partial pages after readAllScanLimit records', async () => {
+  it("pages past other stores' and system events, returning partial pages after readAllScanLimit records", async () => {
     const busy = await store();
     await busy.append(siteEvents(makeWriter(A, { seed: 3 }), 30));
-    const log = await createEventStoreDbEventLog({ connectionString: server.connectionString, prefix: `scan${++stores}`, readAllScanLimit: 5 });
+    const log = await createEventStoreDbEventLog({
+      connectionString: server.connectionString,
+      prefix: `scan${++stores}`,
+      readAllScanLimit: 5,
+    });
     open.push(log);
     const mine = siteEvents(makeWriter(B), 2);
     await log.append(mine);
@@ -119,10 +133,12 @@ describe('eventstoredb store: subscribe', () => {
     await mine.append(before);
     const got: ChartEvent[] = [];
     let lastCursor = '';
-    const sub = track(mine.subscribe(undefined, (batch, cursor) => {
-      got.push(...batch);
-      lastCursor = cursor;
-    }));
+    const sub = track(
+      mine.subscribe(undefined, (batch, cursor) => {
+        got.push(...batch);
+        lastCursor = cursor;
+      }),
+    );
     await waitFor(() => got.length === before.length, 'catch-up');
     const later = siteEvents(makeWriter(SITES[2]!), 3);
     await other.append(later);
@@ -162,7 +178,12 @@ describe('eventstoredb store: subscribe', () => {
     await log.append(siteEvents(w, 2));
     const got: ChartEvent[] = [];
     const drops: ChartlogError[] = [];
-    track(log.subscribe(undefined, (batch) => void got.push(...batch), { retryDelayMs: 10, onError: (e, willRetry) => willRetry && drops.push(e) }));
+    track(
+      log.subscribe(undefined, (batch) => void got.push(...batch), {
+        retryDelayMs: 10,
+        onError: (e, willRetry) => willRetry && drops.push(e),
+      }),
+    );
     await waitFor(() => got.length === 2, 'catch-up');
     expect(server.dropSubscriptions()).toBeGreaterThan(0);
     await waitFor(() => drops.length === 1, 'the drop to be reported');
@@ -180,7 +201,13 @@ describe('eventstoredb store: subscribe', () => {
     await log.append(siteEvents(w, 1));
     const got: ChartEvent[] = [];
     const drops: ChartlogError[] = [];
-    track(log.subscribe(undefined, (batch) => void got.push(...batch), { retryDelayMs: 20, maxRetryDelayMs: 50, onError: (e) => drops.push(e) }));
+    track(
+      log.subscribe(undefined, (batch) => void got.push(...batch), {
+        retryDelayMs: 20,
+        maxRetryDelayMs: 50,
+        onError: (e) => drops.push(e),
+      }),
+    );
     await waitFor(() => got.length === 1, 'catch-up');
     await server.stop();
     await waitFor(() => drops.length >= 2, 'failed resubscriptions while the node is down');
@@ -198,7 +225,11 @@ describe('eventstoredb store: subscribe', () => {
     const log = await store();
     await log.append(siteEvents(makeWriter(A), 1));
     const errors: [ChartlogError, boolean][] = [];
-    track(log.subscribe(undefined, () => Promise.reject(new Error('disk full')), { onError: (e, retry) => errors.push([e, retry]) }));
+    track(
+      log.subscribe(undefined, () => Promise.reject(new Error('disk full')), {
+        onError: (e, retry) => errors.push([e, retry]),
+      }),
+    );
     await waitFor(() => errors.length === 1, 'the failure');
     expect(errors[0]![1]).toBe(false);
     expect(errors[0]![0].message).toContain('disk full');
@@ -206,7 +237,9 @@ describe('eventstoredb store: subscribe', () => {
 
   it('refuses a cursor it did not issue', async () => {
     const log = await store();
-    expect(() => log.subscribe('nope', () => undefined)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(() => log.subscribe('nope', () => undefined)).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION' }),
+    );
   });
 });
 
@@ -214,7 +247,12 @@ describe('eventstoredb store: the record index needs no repair', () => {
   it('a crash between the index write and the site append shows nothing, and the retried append shows each event once', async () => {
     const log = await store();
     const a = siteEvents(makeWriter(A), 3);
-    server.injectFault({ method: 'BatchAppend', stream: log.streams.site(A), code: grpc.status.UNAVAILABLE, details: 'connection reset' });
+    server.injectFault({
+      method: 'BatchAppend',
+      stream: log.streams.site(A),
+      code: grpc.status.UNAVAILABLE,
+      details: 'connection reset',
+    });
     expectCode(await caughtError(log.append(a)), 'STORE_UNAVAILABLE');
     // The links were written, their targets were not.
     expect(server.database.stream(log.streams.index(STREAMS[0]!))?.length).toBeGreaterThan(0);
@@ -226,7 +264,7 @@ describe('eventstoredb store: the record index needs no repair', () => {
     for (const s of STREAMS) expect(await again.readStream(s)).toEqual(a.filter((e) => e.stream === s));
   });
 
-  it('a refused append\'s link never shows another record\'s event written at that (site, seq) later', async () => {
+  it("a refused append's link never shows another record's event written at that (site, seq) later", async () => {
     const log = await store();
     const lost = siteEvents(makeWriter(A, { seed: 1 }), 1, [STREAMS[0]!]);
     const kept = siteEvents(makeWriter(A, { seed: 2 }), 1, [STREAMS[1]!]);
@@ -261,7 +299,12 @@ describe('eventstoredb store: concurrent writers and errors', () => {
     });
     const error = await caughtError(log.append(mine));
     expectCode(error, 'FORK');
-    expect(error.details).toMatchObject({ site: A, seq: 1, heldHash: eventHash(theirs[0]!), offeredHash: eventHash(mine[0]!) });
+    expect(error.details).toMatchObject({
+      site: A,
+      seq: 1,
+      heldHash: eventHash(theirs[0]!),
+      offeredHash: eventHash(mine[0]!),
+    });
     expect(await log.readSite(A)).toEqual(theirs);
   });
 
@@ -289,15 +332,23 @@ describe('eventstoredb store: concurrent writers and errors', () => {
       expectCode(error, 'STORE_UNAVAILABLE');
       expect(error.details['action']).toBeDefined();
       expectCode(await caughtError(log.append(siteEvents(makeWriter(A), 1))), 'STORE_UNAVAILABLE');
-      expectCode(await caughtError(createEventStoreDbEventLog({ connectionString: down.connectionString })), 'STORE_UNAVAILABLE');
+      expectCode(
+        await caughtError(createEventStoreDbEventLog({ connectionString: down.connectionString })),
+        'STORE_UNAVAILABLE',
+      );
     } finally {
       await log.close();
     }
   });
 
-  it('translates other driver errors to STORE_FAILED with the driver\'s error type', async () => {
+  it("translates other driver errors to STORE_FAILED with the driver's error type", async () => {
     const log = await store();
-    server.injectFault({ method: 'Read', code: grpc.status.PERMISSION_DENIED, exception: 'access-denied', details: 'Access denied' });
+    server.injectFault({
+      method: 'Read',
+      code: grpc.status.PERMISSION_DENIED,
+      exception: 'access-denied',
+      details: 'Access denied',
+    });
     const denied = await caughtError(log.readSite(A));
     expectCode(denied, 'STORE_FAILED');
     expect(denied.details['driverType']).toBe('access-denied');
@@ -305,7 +356,7 @@ describe('eventstoredb store: concurrent writers and errors', () => {
     expectCode(await caughtError(log.versionVector()), 'STORE_FAILED');
   });
 
-  it('a node\'s MaxAppendSize refusal is STORE_FAILED naming the limit', async () => {
+  it("a node's MaxAppendSize refusal is STORE_FAILED naming the limit", async () => {
     const small = await startEsdbTestServer({ maxAppendSize: 1500 });
     const log = await createEventStoreDbEventLog({ connectionString: small.connectionString });
     try {
@@ -324,7 +375,14 @@ describe('eventstoredb store: concurrent writers and errors', () => {
     const { sig: _sig, ...unsigned } = e!;
     const raw = EventStoreDBClient.connectionString(server.connectionString);
     try {
-      await raw.appendToStream(log.streams.site(A), [jsonEvent({ id: e!.id, type: e!.type, data: { ...unsigned, v: 2 }, metadata: { chartlog: 1, hash: eventHash(e!) } })]);
+      await raw.appendToStream(log.streams.site(A), [
+        jsonEvent({
+          id: e!.id,
+          type: e!.type,
+          data: { ...unsigned, v: 2 },
+          metadata: { chartlog: 1, hash: eventHash(e!) },
+        }),
+      ]);
     } finally {
       await raw.dispose();
     }
@@ -342,7 +400,14 @@ describe('eventstoredb store: concurrent writers and errors', () => {
     const claiming = { ...unsigned, id: first.id };
     const raw = EventStoreDBClient.connectionString(server.connectionString);
     try {
-      await raw.appendToStream(log.streams.site(A), [jsonEvent({ id: uuidFromSha256('claim'), type: second.type, data: claiming, metadata: { chartlog: 1, hash: eventHash(claiming as ChartEvent) } })]);
+      await raw.appendToStream(log.streams.site(A), [
+        jsonEvent({
+          id: uuidFromSha256('claim'),
+          type: second.type,
+          data: claiming,
+          metadata: { chartlog: 1, hash: eventHash(claiming as ChartEvent) },
+        }),
+      ]);
     } finally {
       await raw.dispose();
     }
@@ -355,9 +420,17 @@ describe('eventstoredb store: concurrent writers and errors', () => {
 
 describe('eventstoredb store: options and lifecycle', () => {
   it('refuses a bad prefix and a missing connection', async () => {
-    expectCode(await caughtError(createEventStoreDbEventLog({ connectionString: server.connectionString, prefix: 'has-dash' })), 'INVALID_OPTION');
+    expectCode(
+      await caughtError(
+        createEventStoreDbEventLog({ connectionString: server.connectionString, prefix: 'has-dash' }),
+      ),
+      'INVALID_OPTION',
+    );
     expectCode(await caughtError(createEventStoreDbEventLog({} as never)), 'INVALID_OPTION');
-    expectCode(await caughtError(createEventStoreDbEventLog({ connectionString: 'http://nope' })), 'INVALID_OPTION');
+    expectCode(
+      await caughtError(createEventStoreDbEventLog({ connectionString: 'http://nope' })),
+      'INVALID_OPTION',
+    );
   });
 
   it('leaves a client it was given open on close, and closes its subscriptions', async () => {

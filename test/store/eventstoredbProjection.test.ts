@@ -28,7 +28,6 @@ const file = useTempDir('esdb-projection');
 const run = Date.now().toString(36);
 let n = 0;
 
-
 function expectFold(projection: StoreProjection, events: readonly ChartEvent[], s: Scenario): void {
   const expected = fold(events, s.schema);
   for (const [stream, state] of expected) expect(projection.state(stream)).toEqual(state);
@@ -37,7 +36,8 @@ function expectFold(projection: StoreProjection, events: readonly ChartEvent[], 
   expectIndexIsScan(projection, expected, 'eventstoredb projection');
 }
 
-const scenario = (seed: number): Scenario => fc.sample(scenarioArbitrary({ streams: 2, minSteps: 20 }), { seed, numRuns: 1 })[0] as Scenario;
+const scenario = (seed: number): Scenario =>
+  fc.sample(scenarioArbitrary({ streams: 2, minSteps: 20 }), { seed, numRuns: 1 })[0] as Scenario;
 
 function describeProjection(label: string, connectionString: () => string): void {
   describe(`the eventstoredb store’s projection (${label})`, () => {
@@ -46,7 +46,11 @@ function describeProjection(label: string, connectionString: () => string): void
       await Promise.all(open.splice(0).map((o) => o.close().catch(() => undefined)));
     });
     async function store(prefix: string, projectionFile?: string): Promise<EventStoreDbEventLog> {
-      const log = await createEventStoreDbEventLog({ connectionString: connectionString(), prefix, ...(projectionFile ? { projectionFile } : {}) });
+      const log = await createEventStoreDbEventLog({
+        connectionString: connectionString(),
+        prefix,
+        ...(projectionFile ? { projectionFile } : {}),
+      });
       open.push(log);
       return log;
     }
@@ -54,25 +58,30 @@ function describeProjection(label: string, connectionString: () => string): void
 
     it('equals the pure fold of the events after every append, in any arrival order (late events, retractions), and after reopening the file', async () => {
       await fc.assert(
-        fc.asyncProperty(scenarioArbitrary({ streams: 2 }), fc.array(fc.nat(), { minLength: 1, maxLength: 8 }), fc.boolean(), async (s, cuts, inMemory) => {
-          const p = prefix();
-          const path = inMemory ? undefined : file(`${p}.projection`);
-          const log = await store(p, path);
-          const projection = await log.openProjection({ schema: s.schema });
-          const stored: ChartEvent[] = [];
-          for (const batch of interleavedBatches(s.events, cuts)) {
-            await log.append(batch);
-            stored.push(...batch);
-            // Read-your-writes: the append resolved, so the projection shows it.
-            expectFold(projection, stored, s);
-          }
-          await log.close();
-          const again = await store(p, path);
-          const reread = await again.openProjection({ schema: s.schema });
-          expect(reread.opening.action).toBe(inMemory ? 'rebuilt' : 'current');
-          expectFold(reread, s.events, s);
-          await again.close();
-        }),
+        fc.asyncProperty(
+          scenarioArbitrary({ streams: 2 }),
+          fc.array(fc.nat(), { minLength: 1, maxLength: 8 }),
+          fc.boolean(),
+          async (s, cuts, inMemory) => {
+            const p = prefix();
+            const path = inMemory ? undefined : file(`${p}.projection`);
+            const log = await store(p, path);
+            const projection = await log.openProjection({ schema: s.schema });
+            const stored: ChartEvent[] = [];
+            for (const batch of interleavedBatches(s.events, cuts)) {
+              await log.append(batch);
+              stored.push(...batch);
+              // Read-your-writes: the append resolved, so the projection shows it.
+              expectFold(projection, stored, s);
+            }
+            await log.close();
+            const again = await store(p, path);
+            const reread = await again.openProjection({ schema: s.schema });
+            expect(reread.opening.action).toBe(inMemory ? 'rebuilt' : 'current');
+            expectFold(reread, s.events, s);
+            await again.close();
+          },
+        ),
         propertyParameters({ label: 'eventstoredb projection vs fold', runs: 8 }),
       );
     });
@@ -80,7 +89,10 @@ function describeProjection(label: string, connectionString: () => string): void
     it('keeps its checkpoint across a close: a reopen catches up only with the events stored since', async () => {
       const s = scenario(1);
       const half = Math.floor(s.events.length / 2);
-      const [first, second] = [interleavedBatches(s.events, [1]).flat().slice(0, half), interleavedBatches(s.events, [1]).flat().slice(half)];
+      const [first, second] = [
+        interleavedBatches(s.events, [1]).flat().slice(0, half),
+        interleavedBatches(s.events, [1]).flat().slice(half),
+      ];
       const p = prefix();
       const path = file(`${p}.projection`);
       const log = await store(p, path);
@@ -90,7 +102,10 @@ function describeProjection(label: string, connectionString: () => string): void
       // Stored while no projection was open: the next open folds exactly these.
       const plain = await store(p);
       await plain.append(second);
-      const checkpoint = new Database(path, { readonly: true }).prepare("SELECT value FROM projection_meta WHERE key = 'checkpoint'").pluck().get() as string;
+      const checkpoint = new Database(path, { readonly: true })
+        .prepare("SELECT value FROM projection_meta WHERE key = 'checkpoint'")
+        .pluck()
+        .get() as string;
       expect(checkpoint).toMatch(/^esdb:\d+:\d+$/);
       const progress: ProjectionProgress[] = [];
       const again = await store(p, path);
@@ -111,14 +126,23 @@ function describeProjection(label: string, connectionString: () => string): void
       // The file as the previous chartlog wrote it: the same tables, no index, its layout named by those tables alone.
       const old = new Database(path);
       old.exec('DROP INDEX projection_resources_resource');
-      old.prepare("UPDATE local_meta SET value = ? WHERE key = 'layout'").run(hashCanonical(PROJECTION_TABLES_SQL));
+      old
+        .prepare("UPDATE local_meta SET value = ? WHERE key = 'layout'")
+        .run(hashCanonical(PROJECTION_TABLES_SQL));
       old.close();
       const again = await store(p, path);
       const reread = await again.openProjection({ schema: s.schema });
       expect(reread.opening.action).toBe('current');
       expectFold(reread, s.events, s);
       const db = new Database(path, { readonly: true });
-      expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'projection_resources_resource'").pluck().get()).toBe('projection_resources_resource');
+      expect(
+        db
+          .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'projection_resources_resource'",
+          )
+          .pluck()
+          .get(),
+      ).toBe('projection_resources_resource');
       db.close();
     });
 
@@ -135,7 +159,10 @@ function describeProjection(label: string, connectionString: () => string): void
         await (i % 2 === 0 ? other : log).append(batch);
         stored.push(...batch);
       }
-      await waitFor(() => projection.size === s.events.length, 'the projection to fold the other instance’s events');
+      await waitFor(
+        () => projection.size === s.events.length,
+        'the projection to fold the other instance’s events',
+      );
       expectFold(projection, s.events, s);
     });
 
@@ -152,7 +179,11 @@ function describeProjection(label: string, connectionString: () => string): void
       const again = await store(p, path);
       const reread = await again.openProjection({ schema: changed, onProgress: (x) => progress.push(x) });
       expect(reread.opening).toMatchObject({ action: 'rebuilt', events: s.events.length });
-      expect(progress.at(-1)).toMatchObject({ phase: 'rebuild', done: s.events.length, total: s.events.length });
+      expect(progress.at(-1)).toMatchObject({
+        phase: 'rebuild',
+        done: s.events.length,
+        total: s.events.length,
+      });
       expectFold(reread, s.events, { ...s, schema: changed });
       // And an explicit rebuild folds the same.
       expect(await reread.rebuild()).toMatchObject({ events: s.events.length });
@@ -193,7 +224,10 @@ function describeProjection(label: string, connectionString: () => string): void
       await log.close();
       const db = new Database(path);
       const damaged = db.prepare('SELECT stream FROM projection_resources LIMIT 1').pluck().get() as string;
-      db.prepare('UPDATE projection_resources SET body = ? WHERE stream = ?').run('{"tampered":true}', damaged);
+      db.prepare('UPDATE projection_resources SET body = ? WHERE stream = ?').run(
+        '{"tampered":true}',
+        damaged,
+      );
       db.close();
       const again = await store(p, path);
       const reread = await again.openProjection({ schema: s.schema });

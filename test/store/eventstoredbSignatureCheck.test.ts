@@ -71,13 +71,18 @@ function flipMetadataSignature(log: EventStoreDbEventLog, event: ChartEvent): vo
 
 /** Flips a byte of every overlay entry holding `event`'s signature. */
 function flipOverlaySignature(log: EventStoreDbEventLog, event: ChartEvent): void {
-  const entries = (server.database.stream(log.streams.signatures) ?? []).filter((r) => Buffer.from(r.data).includes(event.sig!));
+  const entries = (server.database.stream(log.streams.signatures) ?? []).filter((r) =>
+    Buffer.from(r.data).includes(event.sig!),
+  );
   expect(entries.length).toBeGreaterThan(0);
   for (const r of entries) flipSignatureIn(r.data, event.sig!);
 }
 
 /** Collects what the store reports as damage while `body` runs. */
-async function damageDuring(log: EventStoreDbEventLog, body: () => Promise<unknown>): Promise<ChartlogError[]> {
+async function damageDuring(
+  log: EventStoreDbEventLog,
+  body: () => Promise<unknown>,
+): Promise<ChartlogError[]> {
   const found: ChartlogError[] = [];
   const stop = log.onDamage?.((d) => found.push(d));
   expect(stop, 'the store reports damage').toBeTypeOf('function');
@@ -104,7 +109,10 @@ async function subscribed(log: EventStoreDbEventLog, count: number): Promise<Cha
 }
 
 /** Every read path, each returning the events it read. */
-function reads(log: EventStoreDbEventLog, events: readonly ChartEvent[]): [string, () => Promise<readonly ChartEvent[]>][] {
+function reads(
+  log: EventStoreDbEventLog,
+  events: readonly ChartEvent[],
+): [string, () => Promise<readonly ChartEvent[]>][] {
   return [
     ['get', async () => [(await log.get(A, 4))!]],
     ['readSite', () => log.readSite(A)],
@@ -115,7 +123,11 @@ function reads(log: EventStoreDbEventLog, events: readonly ChartEvent[]): [strin
 }
 
 /** Checks that every read returns seq 4 without a signature, reports it once, and keeps the other signatures. */
-async function expectSeq4SignatureLeftOut(log: EventStoreDbEventLog, events: readonly ChartEvent[], stream: string): Promise<void> {
+async function expectSeq4SignatureLeftOut(
+  log: EventStoreDbEventLog,
+  events: readonly ChartEvent[],
+  stream: string,
+): Promise<void> {
   for (const [name, read] of reads(log, events)) {
     let got: readonly ChartEvent[] = [];
     const damage = await damageDuring(log, async () => (got = await read()));
@@ -123,12 +135,18 @@ async function expectSeq4SignatureLeftOut(log: EventStoreDbEventLog, events: rea
     expect(four, name).toBeDefined();
     // The event is returned (its hash vouches for it), without the damaged signature.
     expect(four?.sig, name).toBeUndefined();
-    expect(damage.map((d) => [isChartlogError(d), d.code, d.details]), name).toEqual([[true, 'STORE_CORRUPT', { stream, site: A, seq: 4, part: 'sig' }]]);
+    expect(
+      damage.map((d) => [isChartlogError(d), d.code, d.details]),
+      name,
+    ).toEqual([[true, 'STORE_CORRUPT', { stream, site: A, seq: 4, part: 'sig' }]]);
     expect(damage[0]?.message, name).toContain(`${A} seq 4`);
     // The other signatures are intact.
     const others = got.filter((e) => e.seq !== 4 && e.sig !== undefined);
     if (got.length === events.length) expect(others.length, name).toBe(2);
-    expect(others.every((e) => e.sig === events[e.seq - 1]!.sig), name).toBe(true);
+    expect(
+      others.every((e) => e.sig === events[e.seq - 1]!.sig),
+      name,
+    ).toBe(true);
   }
 }
 
@@ -181,7 +199,9 @@ describe('eventstoredb store: stored signatures are checked on read', () => {
     expect(await log.append([events[3]!])).toEqual({ appended: 0, duplicates: 1 });
     const reader = await store(writer.streams.prefix);
     for (const view of [log, reader]) {
-      const damage = await damageDuring(view, async () => expect((await view.readSite(A)).map((e) => e.sig)).toEqual(events.map((e) => e.sig)));
+      const damage = await damageDuring(view, async () =>
+        expect((await view.readSite(A)).map((e) => e.sig)).toEqual(events.map((e) => e.sig)),
+      );
       expect(damage).toEqual([]);
     }
   });
@@ -194,17 +214,28 @@ describe('eventstoredb store: stored signatures are checked on read', () => {
       // Exactly what the adapter wrote before this change: metadata { chartlog: 1, hash, sig }.
       const records = events.map((e) => {
         const hash = eventHash(e);
-        return jsonEvent({ id: uuidFromSha256(`event|${hash}`), type: e.type, data: unsigned(e) as never, metadata: { chartlog: 1, hash, ...(e.sig === undefined ? {} : { sig: e.sig }) } });
+        return jsonEvent({
+          id: uuidFromSha256(`event|${hash}`),
+          type: e.type,
+          data: unsigned(e) as never,
+          metadata: { chartlog: 1, hash, ...(e.sig === undefined ? {} : { sig: e.sig }) },
+        });
       });
       await raw.appendToStream(log.streams.site(A), records);
     } finally {
       await raw.dispose();
     }
-    const damage = await damageDuring(log, async () => expect((await log.readSite(A)).every((e) => e.sig === undefined)).toBe(true));
+    const damage = await damageDuring(log, async () =>
+      expect((await log.readSite(A)).every((e) => e.sig === undefined)).toBe(true),
+    );
     expect(damage.map((d) => d.details['seq'])).toEqual([2, 4, 6]);
     // Any signed copy gives the events their signatures back.
     expect(await log.append(events)).toEqual({ appended: 0, duplicates: 6 });
-    expect(await damageDuring(log, async () => expect((await log.readSite(A)).map((e) => e.sig)).toEqual(events.map((e) => e.sig)))).toEqual([]);
+    expect(
+      await damageDuring(log, async () =>
+        expect((await log.readSite(A)).map((e) => e.sig)).toEqual(events.map((e) => e.sig)),
+      ),
+    ).toEqual([]);
   });
 
   it('verify reports a damaged signature as corrupt even without keys', async () => {
@@ -243,7 +274,11 @@ describe('eventstoredb store: stored signatures are checked on read', () => {
     const keysA = generateSiteKeys();
     const keysHub = generateSiteKeys();
     const keysC = generateSiteKeys();
-    const keyring = createKeyring({ [A]: exportPublicKey(keysA.publicKey), hub: exportPublicKey(keysHub.publicKey), 'practice-c': exportPublicKey(keysC.publicKey) });
+    const keyring = createKeyring({
+      [A]: exportPublicKey(keysA.publicKey),
+      hub: exportPublicKey(keysHub.publicKey),
+      'practice-c': exportPublicKey(keysC.publicKey),
+    });
     const events = siteEvents(makeWriter(A, { signing: { privateKey: keysA.privateKey, every: 2 } }), 6);
     const seed = await store();
     await seed.append(events);
@@ -251,8 +286,20 @@ describe('eventstoredb store: stored signatures are checked on read', () => {
 
     const hubStore = await store(seed.streams.prefix);
     hubStore.onDamage?.(() => undefined);
-    const hub = await createReplica({ site: 'hub', keys: keysHub, keyring, schema: clinicalSchema, store: hubStore });
-    const c = await createReplica({ site: 'practice-c', keys: keysC, keyring, schema: clinicalSchema, store: createMemoryEventLog() });
+    const hub = await createReplica({
+      site: 'hub',
+      keys: keysHub,
+      keyring,
+      schema: clinicalSchema,
+      store: hubStore,
+    });
+    const c = await createReplica({
+      site: 'practice-c',
+      keys: keysC,
+      keyring,
+      schema: clinicalSchema,
+      store: createMemoryEventLog(),
+    });
     const report = await syncPair(hub, c);
     expect(report.refused.count).toBe(0);
     // What C holds of A is vouched for by A's good signatures only.

@@ -3,7 +3,15 @@
  * the adapter relies on, checked through the real client (BatchAppend and Append paths).
  * If this drifts from a real node, the adapter's tests prove nothing: keep these honest.
  */
-import { BACKWARDS, END, EventStoreDBClient, jsonEvent, NO_STREAM, STREAM_EXISTS, type ResolvedEvent } from '@eventstore/db-client';
+import {
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  jsonEvent,
+  NO_STREAM,
+  STREAM_EXISTS,
+  type ResolvedEvent,
+} from '@eventstore/db-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEsdbTestServer, type EsdbTestServer } from '../support/esdb/esdbTestServer.js';
 
@@ -33,13 +41,31 @@ for (const batchAppend of [true, false]) {
 
     it('applies no_stream, stream_exists, any and exact expected revisions, reporting the current revision when refused', async () => {
       const s = fresh();
-      await expect(client.appendToStream(s, ev('a.a'), { expectedRevision: STREAM_EXISTS })).rejects.toMatchObject({ type: 'wrong-expected-version', actualVersion: 'no_stream' });
-      expect((await client.appendToStream(s, [ev('a.a'), ev('a.b')], { expectedRevision: NO_STREAM })).nextExpectedRevision).toBe(1n);
-      await expect(client.appendToStream(s, ev('a.c'), { expectedRevision: NO_STREAM })).rejects.toMatchObject({ type: 'wrong-expected-version', actualVersion: 1n });
-      await expect(client.appendToStream(s, ev('a.c'), { expectedRevision: 0n })).rejects.toMatchObject({ type: 'wrong-expected-version', actualVersion: 1n, expectedVersion: 0n });
-      await expect(client.appendToStream(s, ev('a.c'), { expectedRevision: 5n })).rejects.toMatchObject({ type: 'wrong-expected-version', actualVersion: 1n });
-      expect((await client.appendToStream(s, ev('a.c'), { expectedRevision: 1n })).nextExpectedRevision).toBe(2n);
-      expect((await client.appendToStream(s, ev('a.d'), { expectedRevision: STREAM_EXISTS })).nextExpectedRevision).toBe(3n);
+      await expect(
+        client.appendToStream(s, ev('a.a'), { expectedRevision: STREAM_EXISTS }),
+      ).rejects.toMatchObject({ type: 'wrong-expected-version', actualVersion: 'no_stream' });
+      expect(
+        (await client.appendToStream(s, [ev('a.a'), ev('a.b')], { expectedRevision: NO_STREAM }))
+          .nextExpectedRevision,
+      ).toBe(1n);
+      await expect(
+        client.appendToStream(s, ev('a.c'), { expectedRevision: NO_STREAM }),
+      ).rejects.toMatchObject({ type: 'wrong-expected-version', actualVersion: 1n });
+      await expect(client.appendToStream(s, ev('a.c'), { expectedRevision: 0n })).rejects.toMatchObject({
+        type: 'wrong-expected-version',
+        actualVersion: 1n,
+        expectedVersion: 0n,
+      });
+      await expect(client.appendToStream(s, ev('a.c'), { expectedRevision: 5n })).rejects.toMatchObject({
+        type: 'wrong-expected-version',
+        actualVersion: 1n,
+      });
+      expect((await client.appendToStream(s, ev('a.c'), { expectedRevision: 1n })).nextExpectedRevision).toBe(
+        2n,
+      );
+      expect(
+        (await client.appendToStream(s, ev('a.d'), { expectedRevision: STREAM_EXISTS })).nextExpectedRevision,
+      ).toBe(3n);
       expect((await client.appendToStream(s, ev('a.e'))).nextExpectedRevision).toBe(4n);
     });
 
@@ -47,20 +73,42 @@ for (const batchAppend of [true, false]) {
       const s = fresh();
       await client.appendToStream(s, [ev('b.a', id(1)), ev('b.b', id(2))], { expectedRevision: NO_STREAM });
       await client.appendToStream(s, [ev('b.c', id(3))], { expectedRevision: 1n });
-      expect((await client.appendToStream(s, [ev('b.a', id(1)), ev('b.b', id(2))], { expectedRevision: NO_STREAM })).nextExpectedRevision).toBe(1n);
-      expect((await client.appendToStream(s, [ev('b.c', id(3))], { expectedRevision: 1n })).nextExpectedRevision).toBe(2n);
+      expect(
+        (
+          await client.appendToStream(s, [ev('b.a', id(1)), ev('b.b', id(2))], {
+            expectedRevision: NO_STREAM,
+          })
+        ).nextExpectedRevision,
+      ).toBe(1n);
+      expect(
+        (await client.appendToStream(s, [ev('b.c', id(3))], { expectedRevision: 1n })).nextExpectedRevision,
+      ).toBe(2n);
       // Some ids match, the rest would extend the stream: refused, as a node does.
-      await expect(client.appendToStream(s, [ev('b.c', id(3)), ev('b.d', id(4))], { expectedRevision: 1n })).rejects.toMatchObject({ type: 'wrong-expected-version' });
+      await expect(
+        client.appendToStream(s, [ev('b.c', id(3)), ev('b.d', id(4))], { expectedRevision: 1n }),
+      ).rejects.toMatchObject({ type: 'wrong-expected-version' });
       expect((await read(client.readStream(s))).map((e) => e.event?.id)).toEqual([id(1), id(2), id(3)]);
     });
 
     it('reads a stream forwards and backwards from a revision, with a count, and reports a missing stream', async () => {
       const s = fresh();
       await client.appendToStream(s, [ev('c.a'), ev('c.b'), ev('c.c'), ev('c.d')]);
-      expect((await read(client.readStream(s, { fromRevision: 1n, maxCount: 2 }))).map((e) => e.event?.revision)).toEqual([1n, 2n]);
-      expect((await read(client.readStream(s, { direction: BACKWARDS, fromRevision: END, maxCount: 2 }))).map((e) => e.event?.revision)).toEqual([3n, 2n]);
-      expect((await read(client.readStream(s, { direction: BACKWARDS, fromRevision: 1n }))).map((e) => e.event?.revision)).toEqual([1n, 0n]);
-      await expect(read(client.readStream('never-written'))).rejects.toMatchObject({ type: 'stream-not-found' });
+      expect(
+        (await read(client.readStream(s, { fromRevision: 1n, maxCount: 2 }))).map((e) => e.event?.revision),
+      ).toEqual([1n, 2n]);
+      expect(
+        (await read(client.readStream(s, { direction: BACKWARDS, fromRevision: END, maxCount: 2 }))).map(
+          (e) => e.event?.revision,
+        ),
+      ).toEqual([3n, 2n]);
+      expect(
+        (await read(client.readStream(s, { direction: BACKWARDS, fromRevision: 1n }))).map(
+          (e) => e.event?.revision,
+        ),
+      ).toEqual([1n, 0n]);
+      await expect(read(client.readStream('never-written'))).rejects.toMatchObject({
+        type: 'stream-not-found',
+      });
     });
 
     it('gives $all strictly increasing positions, reads forwards from a position inclusively and backwards from the end', async () => {
@@ -70,15 +118,25 @@ for (const batchAppend of [true, false]) {
       expect(positions.every((p, i) => i === 0 || p > positions[i - 1]!)).toBe(true);
       expect(all[0]?.event?.streamId.startsWith('$')).toBe(true);
       const from = all[2]!.event!.position!;
-      expect((await read(client.readAll({ fromPosition: from, maxCount: 1 })))[0]?.event?.id).toBe(all[2]!.event!.id);
-      expect((await read(client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 })))[0]?.event?.id).toBe(all[all.length - 1]!.event!.id);
+      expect((await read(client.readAll({ fromPosition: from, maxCount: 1 })))[0]?.event?.id).toBe(
+        all[2]!.event!.id,
+      );
+      expect(
+        (await read(client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 })))[0]?.event?.id,
+      ).toBe(all[all.length - 1]!.event!.id);
     });
 
     it('resolves links ($> with data revision@stream) when asked, and leaves a dangling link without an event', async () => {
       const s = fresh();
       await client.appendToStream(s, [ev('e.a'), ev('e.b')]);
       const links = fresh();
-      const link = (text: string) => ({ id: crypto.randomUUID(), type: '$>', contentType: 'application/octet-stream' as const, data: Buffer.from(text), metadata: undefined });
+      const link = (text: string) => ({
+        id: crypto.randomUUID(),
+        type: '$>',
+        contentType: 'application/octet-stream' as const,
+        data: Buffer.from(text),
+        metadata: undefined,
+      });
       await client.appendToStream(links, [link(`1@${s}`), link(`7@${s}`)]);
       const resolved = await read(client.readStream(links, { resolveLinkTos: true }));
       expect(resolved[0]?.event?.type).toBe('e.b');

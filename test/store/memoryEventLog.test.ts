@@ -6,7 +6,9 @@ import { makeWriter, siteEvents, SITES } from '../support/storeFixtures.js';
 describe('memory event log', () => {
   it('keeps its own copy of events that are not frozen, so a caller changing them later changes nothing stored', async () => {
     const [event] = siteEvents(makeWriter(SITES[0]!), 1);
-    const thawed = JSON.parse(JSON.stringify(event)) as { data: Record<string, Record<string, unknown>> } & ChartEvent;
+    const thawed = JSON.parse(JSON.stringify(event)) as {
+      data: Record<string, Record<string, unknown>>;
+    } & ChartEvent;
     const log = createMemoryEventLog();
     await log.append([thawed]);
     (thawed.data as Record<string, unknown>)['Observation/x'] = { changed: true };
@@ -16,7 +18,9 @@ describe('memory event log', () => {
 
   it('refuses an event over maxEventBytes with OVERSIZE', async () => {
     const log = createMemoryEventLog({ maxEventBytes: 100 });
-    await expect(log.append(siteEvents(makeWriter(SITES[0]!), 1))).rejects.toMatchObject({ code: 'OVERSIZE' });
+    await expect(log.append(siteEvents(makeWriter(SITES[0]!), 1))).rejects.toMatchObject({
+      code: 'OVERSIZE',
+    });
     expect(await log.count()).toBe(0);
   });
 });

@@ -24,7 +24,14 @@ async function signedStore(): Promise<{ log: EventLog; keys: ReturnType<typeof g
   const { events } = makeHistory(40);
   // Unicode in the payload, so a multi-byte character may straddle chunk boundaries.
   const b = makeWriter(SITES[1]!, { seed: 3 });
-  const accents = Array.from({ length: 20 }, (_, i) => b.append({ stream: STREAMS[0]!, type: 'note.added', data: { [`Note/n${i}`]: { text: `résumé ✓ 患者 ${i}` } }, author: { id: 'gp-é' } }));
+  const accents = Array.from({ length: 20 }, (_, i) =>
+    b.append({
+      stream: STREAMS[0]!,
+      type: 'note.added',
+      data: { [`Note/n${i}`]: { text: `résumé ✓ 患者 ${i}` } },
+      author: { id: 'gp-é' },
+    }),
+  );
   await log.append(interleave([a, accents, events.get(SITES[2]!)!]));
   return { log, keys };
 }
@@ -34,7 +41,11 @@ describe('exportNdjson / importNdjson', () => {
     const { log } = await signedStore();
     const path = file('export.ndjson');
     const seen: number[] = [];
-    const exported = await exportNdjson(log, createWriteStream(path), { end: true, pageSize: 16, onProgress: (p) => seen.push(p.events) });
+    const exported = await exportNdjson(log, createWriteStream(path), {
+      end: true,
+      pageSize: 16,
+      onProgress: (p) => seen.push(p.events),
+    });
     expect(exported.events).toBe(await log.count());
     expect(seen.at(-1)).toBe(exported.events);
     expect(readFileSync(path, 'utf8').trimEnd().split('\n')).toHaveLength(exported.events);
@@ -42,13 +53,19 @@ describe('exportNdjson / importNdjson', () => {
     const target = openSqliteEventLog(file('import.chartlog'));
     try {
       const progress: number[] = [];
-      const imported = await importNdjson(target, createReadStream(path, { highWaterMark: 97 }), { batchSize: 25, onProgress: (p) => progress.push(p.lines) });
+      const imported = await importNdjson(target, createReadStream(path, { highWaterMark: 97 }), {
+        batchSize: 25,
+        onProgress: (p) => progress.push(p.lines),
+      });
       expect(imported).toEqual({ lines: exported.events, appended: exported.events, duplicates: 0 });
       expect(progress.length).toBeGreaterThan(3);
       expect(await everything(target)).toEqual(await everything(log));
       for (const site of SITES) expect(await target.head(site)).toEqual(await log.head(site));
       // Importing again is all duplicates.
-      expect(await importNdjson(target, createReadStream(path))).toMatchObject({ appended: 0, duplicates: exported.events });
+      expect(await importNdjson(target, createReadStream(path))).toMatchObject({
+        appended: 0,
+        duplicates: exported.events,
+      });
     } finally {
       await target.close();
     }
@@ -89,9 +106,19 @@ describe('exportNdjson / importNdjson', () => {
 
   it('a line that is not JSON is MALFORMED_EVENT naming the line; batches before it stay', async () => {
     const events = siteEvents(makeWriter(SITES[0]!), 4);
-    const text = events.slice(0, 3).map((e) => JSON.stringify(e)).join('\n') + '\n\n{not json\n' + JSON.stringify(events[3]) + '\n';
+    const text =
+      events
+        .slice(0, 3)
+        .map((e) => JSON.stringify(e))
+        .join('\n') +
+      '\n\n{not json\n' +
+      JSON.stringify(events[3]) +
+      '\n';
     const log = createMemoryEventLog();
-    await expect(importNdjson(log, Readable.from([text]), { batchSize: 2 })).rejects.toMatchObject({ code: 'MALFORMED_EVENT', details: { line: 5 } });
+    await expect(importNdjson(log, Readable.from([text]), { batchSize: 2 })).rejects.toMatchObject({
+      code: 'MALFORMED_EVENT',
+      details: { line: 5 },
+    });
     expect(await log.count()).toBe(2);
   });
 
@@ -99,7 +126,10 @@ describe('exportNdjson / importNdjson', () => {
     const events = siteEvents(makeWriter(SITES[0]!), 4);
     const text = [events[0], events[1], events[3]].map((e) => JSON.stringify(e)).join('\r\n');
     const log = createMemoryEventLog();
-    await expect(importNdjson(log, Readable.from([Buffer.from(text)]))).rejects.toMatchObject({ code: 'SEQ_GAP', details: { line: 3, index: 2 } });
+    await expect(importNdjson(log, Readable.from([Buffer.from(text)]))).rejects.toMatchObject({
+      code: 'SEQ_GAP',
+      details: { line: 3, index: 2 },
+    });
     expect(await log.count()).toBe(0);
   });
 });
@@ -108,13 +138,23 @@ describe('verifyEventLog', () => {
   it('finds nothing wrong with a sound store, verifying signatures for the keys given', async () => {
     const { log, keys } = await signedStore();
     const progress: number[] = [];
-    const report = await verifyEventLog(log, { keys: { [SITES[0]!]: keys.publicKey }, pageSize: 20, onProgress: (p) => progress.push(p.checked) });
-    expect(report).toMatchObject({ ok: true, events: await log.count(), sites: 3, signatures: { verified: 9, unchecked: 0 }, problems: [] });
+    const report = await verifyEventLog(log, {
+      keys: { [SITES[0]!]: keys.publicKey },
+      pageSize: 20,
+      onProgress: (p) => progress.push(p.checked),
+    });
+    expect(report).toMatchObject({
+      ok: true,
+      events: await log.count(),
+      sites: 3,
+      signatures: { verified: 9, unchecked: 0 },
+      problems: [],
+    });
     expect(progress.at(-1)).toBe(report.events);
     expect((await verifyEventLog(log)).signatures).toEqual({ verified: 0, unchecked: 9 });
   });
 
-  it('reports a signature that does not verify with the site\'s key', async () => {
+  it("reports a signature that does not verify with the site's key", async () => {
     const { log } = await signedStore();
     const stranger = generateSiteKeys();
     const report = await verifyEventLog(log, { keys: new Map([[SITES[0]!, stranger.publicKey]]) });
@@ -130,10 +170,17 @@ describe('verifyEventLog', () => {
     // A store that returns a tampered event and miscounts: verify must say so, not throw.
     const tampered: EventLog = {
       ...inner,
-      readSite: async (site, from, limit) => (await inner.readSite(site, from, limit)).map((e) => (e.seq === 2 ? ({ ...e, data: { 'Observation/o2': { code: 'changed' } } } as ChartEvent) : e)),
+      readSite: async (site, from, limit) =>
+        (await inner.readSite(site, from, limit)).map((e) =>
+          e.seq === 2 ? ({ ...e, data: { 'Observation/o2': { code: 'changed' } } } as ChartEvent) : e,
+        ),
       count: async () => 4,
     };
     const report = await verifyEventLog(tampered);
-    expect(report.problems.map((p) => [p.kind, p.seq])).toEqual([['malformed', 2], ['chain-broken', 3], ['count-mismatch', undefined]]);
+    expect(report.problems.map((p) => [p.kind, p.seq])).toEqual([
+      ['malformed', 2],
+      ['chain-broken', 3],
+      ['count-mismatch', undefined],
+    ]);
   });
 });

@@ -4,7 +4,11 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { encodeEvent, eventHash } from '../../src/event/eventHash.js';
 import { openSqliteEventLog, type SqliteEventLog } from '../../src/store/sqlite/sqliteEventLog.js';
-import { SQLITE_APPLICATION_ID, SQLITE_SCHEMA_VERSION, SQLITE_STORE_FORMAT } from '../../src/store/sqlite/sqliteSchema.js';
+import {
+  SQLITE_APPLICATION_ID,
+  SQLITE_SCHEMA_VERSION,
+  SQLITE_STORE_FORMAT,
+} from '../../src/store/sqlite/sqliteSchema.js';
 import { draftFor, makeWriter, siteEvents, SITES, STREAMS } from '../support/storeFixtures.js';
 import { codeOf, filledStore } from '../support/sqliteFixtures.js';
 import { useTempDir } from '../support/tempDir.js';
@@ -12,8 +16,7 @@ import { useTempDir } from '../support/tempDir.js';
 const file = useTempDir('sqlite');
 let n = 0;
 const fresh = (): string => file(`t-${++n}.chartlog`);
-const [A] = SITES as [typeof SITES[0]];
-
+const [A] = SITES as [(typeof SITES)[0]];
 
 describe('SQLite event log: the file', () => {
   it('is a WAL-mode SQLite file with a meta table naming the format and schema version', async () => {
@@ -22,9 +25,17 @@ describe('SQLite event log: the file', () => {
     try {
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(raw.pragma('application_id', { simple: true })).toBe(SQLITE_APPLICATION_ID);
-      const meta = Object.fromEntries(raw.prepare('SELECT key, value FROM meta').raw().all() as [string, string][]);
-      expect(meta).toMatchObject({ format: SQLITE_STORE_FORMAT, schema_version: String(SQLITE_SCHEMA_VERSION) });
-      const indexes = raw.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events'").pluck().all();
+      const meta = Object.fromEntries(
+        raw.prepare('SELECT key, value FROM meta').raw().all() as [string, string][],
+      );
+      expect(meta).toMatchObject({
+        format: SQLITE_STORE_FORMAT,
+        schema_version: String(SQLITE_SCHEMA_VERSION),
+      });
+      const indexes = raw
+        .prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events'")
+        .pluck()
+        .all();
       expect(indexes.join('\n')).toMatch(/UNIQUE INDEX events_site_seq ON events \(site, seq\)/);
       expect(indexes.join('\n')).toMatch(/events_stream_order ON events \(stream, hlc, site, seq\)/);
     } finally {
@@ -39,7 +50,11 @@ describe('SQLite event log: the file', () => {
     await log.append(events);
     await log.close();
     const raw = new Database(path, { readonly: true });
-    const rows = raw.prepare('SELECT body, hash, sig FROM events ORDER BY pos').all() as { body: string; hash: string; sig: string | null }[];
+    const rows = raw.prepare('SELECT body, hash, sig FROM events ORDER BY pos').all() as {
+      body: string;
+      hash: string;
+      sig: string | null;
+    }[];
     raw.close();
     expect(rows).toEqual(events.map((e) => ({ body: encodeEvent(e), hash: eventHash(e), sig: null })));
   });
@@ -83,18 +98,28 @@ describe('SQLite event log: one file, one writer, any number of readers', () => 
     const reader = openSqliteEventLog(path, { readOnly: true });
     try {
       await writer.putMarker('chartlog.recovery', { reason: 'restored-from-backup', shownOwnSeq: 0 });
-      expect(await reader.getMarker('chartlog.recovery')).toEqual({ reason: 'restored-from-backup', shownOwnSeq: 0 });
+      expect(await reader.getMarker('chartlog.recovery')).toEqual({
+        reason: 'restored-from-backup',
+        shownOwnSeq: 0,
+      });
       const refused = await codeOf(() => reader.putMarker('chartlog.recovery', undefined));
       expect(refused.code).toBe('STORE_READ_ONLY');
-      expect(await writer.getMarker('chartlog.recovery')).toEqual({ reason: 'restored-from-backup', shownOwnSeq: 0 });
+      expect(await writer.getMarker('chartlog.recovery')).toEqual({
+        reason: 'restored-from-backup',
+        shownOwnSeq: 0,
+      });
     } finally {
       await writer.close();
       await reader.close();
     }
     const db = new Database(path, { readonly: true });
     try {
-      expect(db.prepare("SELECT value FROM meta WHERE key = 'marker:chartlog.recovery'").pluck().get()).toBe('{"reason":"restored-from-backup","shownOwnSeq":0}');
-      expect(db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get()).toBe(String(SQLITE_SCHEMA_VERSION));
+      expect(db.prepare("SELECT value FROM meta WHERE key = 'marker:chartlog.recovery'").pluck().get()).toBe(
+        '{"reason":"restored-from-backup","shownOwnSeq":0}',
+      );
+      expect(db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get()).toBe(
+        String(SQLITE_SCHEMA_VERSION),
+      );
     } finally {
       db.close();
     }
@@ -153,7 +178,10 @@ describe('SQLite event log: options and bad input', () => {
     const log = openSqliteEventLog(fresh(), { maxEventBytes: 600 });
     const w = makeWriter(A);
     const small = siteEvents(w, 1);
-    const big = w.append({ ...draftFor(STREAMS[0]!, 2), data: { 'DocumentReference/d': { text: 'y'.repeat(700) } } });
+    const big = w.append({
+      ...draftFor(STREAMS[0]!, 2),
+      data: { 'DocumentReference/d': { text: 'y'.repeat(700) } },
+    });
     try {
       expect((await codeOf(() => log.append([...small, big]))).code).toBe('OVERSIZE');
       expect(await log.count()).toBe(0);
@@ -164,7 +192,9 @@ describe('SQLite event log: options and bad input', () => {
 
   it('refuses invalid options with INVALID_OPTION before touching the file', async () => {
     const path = fresh();
-    expect((await codeOf(() => openSqliteEventLog(path, { synchronous: 'off' as 'full' }))).code).toBe('INVALID_OPTION');
+    expect((await codeOf(() => openSqliteEventLog(path, { synchronous: 'off' as 'full' }))).code).toBe(
+      'INVALID_OPTION',
+    );
     expect((await codeOf(() => openSqliteEventLog(path, { busyTimeoutMs: -1 }))).code).toBe('INVALID_OPTION');
     expect(existsSync(path)).toBe(false);
   });
@@ -181,13 +211,20 @@ describe('SQLite event log: options and bad input', () => {
 
 describe('driver isolation', () => {
   it('better-sqlite3 is imported only under src/store/sqlite', () => {
-    const out = execFileSync('grep', ['-rlE', "from 'better-sqlite3'|require\\('better-sqlite3'\\)", 'src'], { encoding: 'utf8' }).trim().split('\n');
+    const out = execFileSync('grep', ['-rlE', "from 'better-sqlite3'|require\\('better-sqlite3'\\)", 'src'], {
+      encoding: 'utf8',
+    })
+      .trim()
+      .split('\n');
     expect(out.every((f) => f.startsWith('src/store/sqlite/'))).toBe(true);
   });
 
   it('importing the core does not load better-sqlite3', () => {
-    const script = "await import('./src/index.ts'); const { createRequire } = await import('node:module'); const require = createRequire(import.meta.url); console.log(JSON.stringify(Object.keys(require.cache).filter((k) => k.includes('better-sqlite3'))));";
-    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    const script =
+      "await import('./src/index.ts'); const { createRequire } = await import('node:module'); const require = createRequire(import.meta.url); console.log(JSON.stringify(Object.keys(require.cache).filter((k) => k.includes('better-sqlite3'))));";
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
     expect(JSON.parse(out.trim().split('\n').pop() as string)).toEqual([]);
   });
 });

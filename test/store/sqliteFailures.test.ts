@@ -1,6 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openSqliteEventLog } from '../../src/store/sqlite/sqliteEventLog.js';
@@ -14,8 +22,7 @@ import { useTempDir } from '../support/tempDir.js';
 const file = useTempDir('sqlite-failures');
 let n = 0;
 const fresh = (): string => file(`t-${++n}.chartlog`);
-const [A, B] = SITES as [typeof SITES[0], typeof SITES[0]];
-
+const [A, B] = SITES as [(typeof SITES)[0], (typeof SITES)[0]];
 
 /**
  * What "left untouched" means: the database file's bytes are the same, no rollback journal
@@ -51,7 +58,7 @@ describe('SQLite event log: files it must not open, left untouched', () => {
     }
   });
 
-  it('refuses another application\'s SQLite database with STORE_INCOMPATIBLE', async () => {
+  it("refuses another application's SQLite database with STORE_INCOMPATIBLE", async () => {
     const path = fresh();
     const raw = new Database(path);
     raw.exec("CREATE TABLE patients (id TEXT PRIMARY KEY); INSERT INTO patients VALUES ('p1');");
@@ -64,12 +71,18 @@ describe('SQLite event log: files it must not open, left untouched', () => {
   it('refuses a store written by a newer schema with STORE_INCOMPATIBLE, naming both versions', async () => {
     const { path } = await filledStore(fresh, 1);
     const raw = new Database(path);
-    raw.prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'").run(String(SQLITE_SCHEMA_VERSION + 1));
+    raw
+      .prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'")
+      .run(String(SQLITE_SCHEMA_VERSION + 1));
     raw.close();
     const before = fileState(path);
     const err = await codeOf(() => openSqliteEventLog(path));
     expect(err.code).toBe('STORE_INCOMPATIBLE');
-    expect(err.details).toMatchObject({ path, schemaVersion: SQLITE_SCHEMA_VERSION + 1, supportedVersion: SQLITE_SCHEMA_VERSION });
+    expect(err.details).toMatchObject({
+      path,
+      schemaVersion: SQLITE_SCHEMA_VERSION + 1,
+      supportedVersion: SQLITE_SCHEMA_VERSION,
+    });
     expect(err.message).toMatch(/newer/);
     expect(fileState(path)).toEqual(before);
   });
@@ -122,7 +135,12 @@ describe('SQLite event log: every read re-hashes the row', () => {
     const { path, site, seq, stream } = await corruptOneRow();
     const log = openSqliteEventLog(path);
     try {
-      for (const read of [() => log.get(B, 3), () => log.readSite(B), () => log.readAll(), () => log.readStream(stream)]) {
+      for (const read of [
+        () => log.get(B, 3),
+        () => log.readSite(B),
+        () => log.readAll(),
+        () => log.readStream(stream),
+      ]) {
         const err = await codeOf(read);
         expect(err.code).toBe('STORE_CORRUPT');
         expect(err.details).toMatchObject({ path, site, seq });
@@ -167,7 +185,10 @@ describe('SQLite event log: read-only, locked, full — typed errors with the pa
       expect(log.readOnly).toBe(true);
       expect(await log.readSite(A)).toEqual(events.get(A));
       const next = siteEvents(makeWriter(A, { head: await log.head(A) }), 1);
-      for (const write of [() => log.append(next), () => log.putSnapshot({ stream: STREAMS[0]!, eventCount: 1, lastEventId: 'x', state: null })]) {
+      for (const write of [
+        () => log.append(next),
+        () => log.putSnapshot({ stream: STREAMS[0]!, eventCount: 1, lastEventId: 'x', state: null }),
+      ]) {
         const err = await codeOf(write);
         expect(err.code).toBe('STORE_READ_ONLY');
         expect(err.details['path']).toBe(path);
@@ -175,8 +196,12 @@ describe('SQLite event log: read-only, locked, full — typed errors with the pa
     } finally {
       await log.close();
     }
-    expect((await codeOf(() => openSqliteEventLog(fresh(), { readOnly: true }))).code).toBe('STORE_UNAVAILABLE');
-    expect((await codeOf(() => openSqliteEventLog(file('no/such/dir/x.chartlog')))).code).toBe('STORE_UNAVAILABLE');
+    expect((await codeOf(() => openSqliteEventLog(fresh(), { readOnly: true }))).code).toBe(
+      'STORE_UNAVAILABLE',
+    );
+    expect((await codeOf(() => openSqliteEventLog(file('no/such/dir/x.chartlog')))).code).toBe(
+      'STORE_UNAVAILABLE',
+    );
   });
 
   it('a SQLite-level read-only refusal (SQLITE_READONLY) is translated to STORE_READ_ONLY', async () => {
@@ -198,22 +223,25 @@ describe('SQLite event log: read-only, locked, full — typed errors with the pa
     expect(err.details['path']).toBe(path);
   });
 
-  it.skipIf(process.getuid?.() === 0)('a copy of the file made read-only (chmod 0444) refuses writes with STORE_READ_ONLY', async () => {
-    const { path } = await filledStore(fresh, 2);
-    const copy = fresh();
-    copyFileSync(path, copy);
-    chmodSync(copy, 0o444);
-    const err = await codeOf(async () => {
-      const log = openSqliteEventLog(copy);
-      try {
-        await log.append(siteEvents(makeWriter(A, { head: await log.head(A) }), 1));
-      } finally {
-        await log.close();
-      }
-    });
-    expect(err.code).toBe('STORE_READ_ONLY');
-    expect(err.details['path']).toBe(copy);
-  });
+  it.skipIf(process.getuid?.() === 0)(
+    'a copy of the file made read-only (chmod 0444) refuses writes with STORE_READ_ONLY',
+    async () => {
+      const { path } = await filledStore(fresh, 2);
+      const copy = fresh();
+      copyFileSync(path, copy);
+      chmodSync(copy, 0o444);
+      const err = await codeOf(async () => {
+        const log = openSqliteEventLog(copy);
+        try {
+          await log.append(siteEvents(makeWriter(A, { head: await log.head(A) }), 1));
+        } finally {
+          await log.close();
+        }
+      });
+      expect(err.code).toBe('STORE_READ_ONLY');
+      expect(err.details['path']).toBe(copy);
+    },
+  );
 
   it('a write lock held by another connection past the busy timeout fails with STORE_LOCKED, storing nothing', async () => {
     const { path } = await filledStore(fresh, 2);
@@ -246,7 +274,13 @@ describe('SQLite event log: read-only, locked, full — typed errors with the pa
     try {
       for (let i = 0; i < 200 && !err; i++) {
         const batch = siteEvents(w, 0);
-        for (let k = 0; k < 20; k++) batch.push(w.append({ ...draftFor(STREAMS[0]!, w.head.seq + 1), data: { 'DocumentReference/d': { text: 'x'.repeat(1000) } } }));
+        for (let k = 0; k < 20; k++)
+          batch.push(
+            w.append({
+              ...draftFor(STREAMS[0]!, w.head.seq + 1),
+              data: { 'DocumentReference/d': { text: 'x'.repeat(1000) } },
+            }),
+          );
         try {
           await log.append(batch);
           stored += batch.length;
@@ -299,4 +333,3 @@ describe.runIf(process.env['CHARTLOG_TEST_TMPFS'] === '1')('SQLite event log: a 
     }
   });
 });
-

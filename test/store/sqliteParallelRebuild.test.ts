@@ -11,7 +11,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { prepareWrite, siteId, streamId, type ChartEvent, type Schema } from '../../src/index.js';
 import { openSqliteEventLog } from '../../src/store/sqlite/index.js';
-import { propertyParameters, scenarioArbitrary, testSchema, TEST_EVENT_TYPE } from '../../src/testing/index.js';
+import {
+  propertyParameters,
+  scenarioArbitrary,
+  testSchema,
+  TEST_EVENT_TYPE,
+} from '../../src/testing/index.js';
 import { trailSchema } from '../support/arrivalOrderRule.js';
 import { caughtError } from '../support/caughtError.js';
 import { expectViewIsFold } from '../support/expectViewIsFold.js';
@@ -38,7 +43,11 @@ function projectionRows(path: string): Record<string, unknown[]> {
     return {
       streams: db.prepare('SELECT * FROM projection_streams ORDER BY stream').all(),
       // Not the rowid: it numbers rows in the order written, which workers do not fix.
-      resources: db.prepare('SELECT stream, resource, body, hash, last FROM projection_resources ORDER BY stream, resource').all(),
+      resources: db
+        .prepare(
+          'SELECT stream, resource, body, hash, last FROM projection_resources ORDER BY stream, resource',
+        )
+        .all(),
       meta: db.prepare('SELECT * FROM projection_meta ORDER BY key').all(),
     };
   } finally {
@@ -53,8 +62,21 @@ function itemEvents(count: number, perStream: number, trailValue?: string): Char
   const events: ChartEvent[] = [];
   for (let n = 0; n < perStream; n++) {
     for (let s = 0; s < count; s++) {
-      const writes: Record<string, unknown> = { lww: `v${n}`, max: n, trail: s === 0 && n === perStream - 1 && trailValue !== undefined ? trailValue : `t${n}` };
-      events.push(writer.append(prepareWrite(trailSchema, undefined, { stream: streamId(`patient/p${s}`), type: TEST_EVENT_TYPE, author, writes: { [`Item/r${n % 3}`]: writes as never } })));
+      const writes: Record<string, unknown> = {
+        lww: `v${n}`,
+        max: n,
+        trail: s === 0 && n === perStream - 1 && trailValue !== undefined ? trailValue : `t${n}`,
+      };
+      events.push(
+        writer.append(
+          prepareWrite(trailSchema, undefined, {
+            stream: streamId(`patient/p${s}`),
+            type: TEST_EVENT_TYPE,
+            author,
+            writes: { [`Item/r${n % 3}`]: writes as never },
+          }),
+        ),
+      );
     }
   }
   return events;
@@ -64,7 +86,14 @@ describe('the SQLite projection rebuilt with worker threads', () => {
   it('has the rows, replica hash and conflicts of the rebuild in the store’s own thread and of the pure fold, whatever the schema and the workers', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom(...SCHEMAS).chain((choice) => scenarioArbitrary({ schema: choice.schema, streams: 4 }).map((scenario) => ({ choice, scenario }))),
+        fc
+          .constantFrom(...SCHEMAS)
+          .chain((choice) =>
+            scenarioArbitrary({ schema: choice.schema, streams: 4 }).map((scenario) => ({
+              choice,
+              scenario,
+            })),
+          ),
         fc.integer({ min: 1, max: 3 }),
         async ({ choice, scenario }, workers) => {
           const path = file(`p${files++}.chartlog`);
@@ -72,14 +101,29 @@ describe('the SQLite projection rebuilt with worker threads', () => {
           try {
             await store.append(scenario.events);
             // No projection yet: opening rebuilds it, in worker threads.
-            const projection = await store.openProjection({ schema: choice.schema, workers, schemaModule: { url: SCHEMA_MODULE, exportName: choice.name } });
-            expect(projection.opening).toMatchObject({ action: 'rebuilt', events: scenario.events.length, workers });
+            const projection = await store.openProjection({
+              schema: choice.schema,
+              workers,
+              schemaModule: { url: SCHEMA_MODULE, exportName: choice.name },
+            });
+            expect(projection.opening).toMatchObject({
+              action: 'rebuilt',
+              events: scenario.events.length,
+              workers,
+            });
             const parallel = projectionRows(path);
-            expectViewIsFold(projection, scenario.events, choice.schema, `${choice.name}, ${workers} workers`);
+            expectViewIsFold(
+              projection,
+              scenario.events,
+              choice.schema,
+              `${choice.name}, ${workers} workers`,
+            );
             const serial = await projection.rebuild({ workers: 0 });
             expect(serial).toMatchObject({ events: scenario.events.length });
             expect(serial.workers).toBeUndefined();
-            expect(projectionRows(path), 'the serial rebuild writes the same rows and meta').toEqual(parallel);
+            expect(projectionRows(path), 'the serial rebuild writes the same rows and meta').toEqual(
+              parallel,
+            );
             expectViewIsFold(projection, scenario.events, choice.schema, `${choice.name}, serial`);
           } finally {
             await store.close();
@@ -99,7 +143,11 @@ describe('the SQLite projection rebuilt with worker threads', () => {
       const projection = await store.openProjection({ schema: trailSchema, workers: 0 });
       const serial = projectionRows(path);
       const progress: number[] = [];
-      const rebuilt = await projection.rebuild({ workers: 3, schemaModule: { url: SCHEMA_MODULE, exportName: 'trailSchema' }, onProgress: (p) => progress.push(p.done) });
+      const rebuilt = await projection.rebuild({
+        workers: 3,
+        schemaModule: { url: SCHEMA_MODULE, exportName: 'trailSchema' },
+        onProgress: (p) => progress.push(p.done),
+      });
       expect(rebuilt).toMatchObject({ events: events.length, streams: 40, workers: 3 });
       expect(progress.at(-1)).toBe(events.length);
       expect(projectionRows(path)).toEqual(serial);
@@ -132,11 +180,15 @@ describe('the SQLite projection rebuilt with worker threads', () => {
       await store.append(events);
       const projection = await store.openProjection({ schema: testSchema });
       const before = projectionRows(path);
-      const error = await caughtError(projection.rebuild({ workers: 2, schemaModule: { url: SCHEMA_MODULE, exportName: 'swappedSchema' } }));
+      const error = await caughtError(
+        projection.rebuild({ workers: 2, schemaModule: { url: SCHEMA_MODULE, exportName: 'swappedSchema' } }),
+      );
       expect(error.code).toBe('INVALID_OPTION');
       expect(error.message).toContain('another schema');
       expect(projectionRows(path)).toEqual(before);
-      const missing = await caughtError(projection.rebuild({ workers: 1, schemaModule: { url: SCHEMA_MODULE, exportName: 'noSuchExport' } }));
+      const missing = await caughtError(
+        projection.rebuild({ workers: 1, schemaModule: { url: SCHEMA_MODULE, exportName: 'noSuchExport' } }),
+      );
       expect(missing.code).toBe('INVALID_OPTION');
       expect(missing.message).toContain('noSuchExport');
       expect(projectionRows(path)).toEqual(before);
@@ -149,7 +201,10 @@ describe('the SQLite projection rebuilt with worker threads', () => {
   it('refuses workers that are not a whole number >= 0 with INVALID_OPTION', async () => {
     const store = openSqliteEventLog(file('bad-workers.chartlog'), { synchronous: 'normal' });
     try {
-      for (const workers of [-1, 1.5, Number.NaN]) expect((await caughtError(store.openProjection({ schema: testSchema, workers }))).code).toBe('INVALID_OPTION');
+      for (const workers of [-1, 1.5, Number.NaN])
+        expect((await caughtError(store.openProjection({ schema: testSchema, workers }))).code).toBe(
+          'INVALID_OPTION',
+        );
     } finally {
       await store.close();
     }
@@ -167,7 +222,9 @@ describe('the SQLite projection rebuilt with worker threads', () => {
         await store.append(events);
         const projection = await store.openProjection({ schema: trailSchema });
         // Same names and laws, so the same fingerprint: only its code differs, as a bug would.
-        const error = await caughtError(projection.rebuild({ workers: 2, schemaModule: { url: SCHEMA_MODULE, exportName } }));
+        const error = await caughtError(
+          projection.rebuild({ workers: 2, schemaModule: { url: SCHEMA_MODULE, exportName } }),
+        );
         expect(error.code).toBe(code);
         expect(error.message).toContain(says);
         expect(error.message).toContain(path);
@@ -176,7 +233,9 @@ describe('the SQLite projection rebuilt with worker threads', () => {
       }
       const reader = openSqliteEventLog(path, { readOnly: true });
       try {
-        expect((await caughtError(reader.openProjection({ schema: trailSchema }))).code).toBe('PROJECTION_STALE');
+        expect((await caughtError(reader.openProjection({ schema: trailSchema }))).code).toBe(
+          'PROJECTION_STALE',
+        );
       } finally {
         await reader.close();
       }
@@ -204,11 +263,18 @@ describe('the SQLite projection rebuilt with worker threads', () => {
     const needle = `"id":"${victim.id}"`;
     expect(bytes.indexOf(needle)).toBeGreaterThanOrEqual(0);
     // Every copy: the file may hold stale ones in free pages besides the live row.
-    for (let at = bytes.indexOf(needle); at >= 0; at = bytes.indexOf(needle, at + 1)) bytes[at + 2] = (bytes[at + 2] as number) ^ 0x01;
+    for (let at = bytes.indexOf(needle); at >= 0; at = bytes.indexOf(needle, at + 1))
+      bytes[at + 2] = (bytes[at + 2] as number) ^ 0x01;
     writeFileSync(path, bytes);
     const reopened = openSqliteEventLog(path);
     try {
-      const error = await caughtError(reopened.openProjection({ schema: trailSchema, workers: 2, schemaModule: { url: SCHEMA_MODULE, exportName: 'trailSchema' } }));
+      const error = await caughtError(
+        reopened.openProjection({
+          schema: trailSchema,
+          workers: 2,
+          schemaModule: { url: SCHEMA_MODULE, exportName: 'trailSchema' },
+        }),
+      );
       expect(error.code).toBe('STORE_CORRUPT');
       expect(error.details).toMatchObject({ path, site: victim.site, seq: victim.seq });
     } finally {

@@ -15,18 +15,33 @@ async function versionThreeStore(path: string): Promise<void> {
   const writer = createEventWriter({ site: siteId('site-a'), clock: createHybridClock() });
   const store = openSqliteEventLog(path);
   await store.openProjection({ schema: testSchema });
-  const write = (stream: typeof P1, key: string) => writer.append(prepareWrite(testSchema, undefined, { stream, type: TEST_EVENT_TYPE, author: { id: 'dr-a' }, writes: { [key]: { lww: key } } }));
+  const write = (stream: typeof P1, key: string) =>
+    writer.append(
+      prepareWrite(testSchema, undefined, {
+        stream,
+        type: TEST_EVENT_TYPE,
+        author: { id: 'dr-a' },
+        writes: { [key]: { lww: key } },
+      }),
+    );
   await store.append([write(P1, 'Item/a'), write(P2, 'Item/b'), write(P2, 'Item/c')]);
   await store.close();
   const db = new Database(path);
-  db.exec("DROP INDEX projection_resources_resource; UPDATE meta SET value = '3' WHERE key = 'schema_version'; PRAGMA user_version = 3;");
+  db.exec(
+    "DROP INDEX projection_resources_resource; UPDATE meta SET value = '3' WHERE key = 'schema_version'; PRAGMA user_version = 3;",
+  );
   db.close();
 }
 
 const indexOf = (path: string): string | undefined => {
   const db = new Database(path, { readonly: true });
   try {
-    return db.prepare<[], string>("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'projection_resources_resource'").pluck().get();
+    return db
+      .prepare<[], string>(
+        "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'projection_resources_resource'",
+      )
+      .pluck()
+      .get();
   } finally {
     db.close();
   }

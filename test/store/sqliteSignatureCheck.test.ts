@@ -26,7 +26,9 @@ const fresh = (): string => file(`s-${++n}.chartlog`);
 const [A] = SITES as [SiteId];
 
 /** A closed store holding `count` events of site A, a signed head every 2 events. */
-async function signedStore(count = 6): Promise<{ path: string; events: ChartEvent[]; keys: ReturnType<typeof generateSiteKeys> }> {
+async function signedStore(
+  count = 6,
+): Promise<{ path: string; events: ChartEvent[]; keys: ReturnType<typeof generateSiteKeys> }> {
   const keys = generateSiteKeys();
   const events = siteEvents(makeWriter(A, { signing: { privateKey: keys.privateKey, every: 2 } }), count);
   const path = fresh();
@@ -42,7 +44,10 @@ async function signedStore(count = 6): Promise<{ path: string; events: ChartEven
  */
 function flipSignatureByte(path: string, site: string, seq: number): void {
   const raw = new Database(path, { readonly: true });
-  const sig = Buffer.from(raw.prepare('SELECT sig FROM events WHERE site = ? AND seq = ?').pluck().get(site, seq) as string, 'latin1');
+  const sig = Buffer.from(
+    raw.prepare('SELECT sig FROM events WHERE site = ? AND seq = ?').pluck().get(site, seq) as string,
+    'latin1',
+  );
   raw.close();
   const bytes = readFileSync(path);
   let flipped = 0;
@@ -86,10 +91,17 @@ describe('SQLite event log: stored signatures are checked on read', () => {
         expect(row, name).toBeDefined();
         // The event is returned (its row hash vouches for it), without the damaged signature.
         expect(row?.sig, name).toBeUndefined();
-        expect(damage.map((d) => [isChartlogError(d), d.code, d.details]), name).toEqual([[true, 'STORE_CORRUPT', { path, site: A, seq: 4, part: 'sig' }]]);
+        expect(
+          damage.map((d) => [isChartlogError(d), d.code, d.details]),
+          name,
+        ).toEqual([[true, 'STORE_CORRUPT', { path, site: A, seq: 4, part: 'sig' }]]);
         expect(damage[0]?.message).toContain(`${A} seq 4`);
         // The other signatures are intact.
-        expect(got.filter((e) => e.seq !== 4 && e.sig !== undefined).every((e) => e.sig === events[e.seq - 1]!.sig)).toBe(true);
+        expect(
+          got
+            .filter((e) => e.seq !== 4 && e.sig !== undefined)
+            .every((e) => e.sig === events[e.seq - 1]!.sig),
+        ).toBe(true);
       }
     } finally {
       await log.close();
@@ -115,7 +127,9 @@ describe('SQLite event log: stored signatures are checked on read', () => {
     const log = openSqliteEventLog(path);
     try {
       expect(await log.append([events[3]!])).toEqual({ appended: 0, duplicates: 1 });
-      const damage = await damageDuring(log, async () => expect((await log.get(A, 4))?.sig).toBe(events[3]!.sig));
+      const damage = await damageDuring(log, async () =>
+        expect((await log.get(A, 4))?.sig).toBe(events[3]!.sig),
+      );
       expect(damage).toEqual([]);
       expect((await verifyEventLog(log)).ok).toBe(true);
     } finally {
@@ -148,7 +162,11 @@ describe('SQLite event log: stored signatures are checked on read', () => {
     const keysA = generateSiteKeys();
     const keysHub = generateSiteKeys();
     const keysC = generateSiteKeys();
-    const keyring = createKeyring({ [A]: exportPublicKey(keysA.publicKey), hub: exportPublicKey(keysHub.publicKey), 'practice-c': exportPublicKey(keysC.publicKey) });
+    const keyring = createKeyring({
+      [A]: exportPublicKey(keysA.publicKey),
+      hub: exportPublicKey(keysHub.publicKey),
+      'practice-c': exportPublicKey(keysC.publicKey),
+    });
     const events = siteEvents(makeWriter(A, { signing: { privateKey: keysA.privateKey, every: 2 } }), 6);
     const path = fresh();
     const seed = openSqliteEventLog(path);
@@ -158,8 +176,20 @@ describe('SQLite event log: stored signatures are checked on read', () => {
 
     const hubStore = openSqliteEventLog(path);
     hubStore.onDamage?.(() => undefined);
-    const hub = await createReplica({ site: 'hub', keys: keysHub, keyring, schema: clinicalSchema, store: hubStore });
-    const c = await createReplica({ site: 'practice-c', keys: keysC, keyring, schema: clinicalSchema, store: createMemoryEventLog() });
+    const hub = await createReplica({
+      site: 'hub',
+      keys: keysHub,
+      keyring,
+      schema: clinicalSchema,
+      store: hubStore,
+    });
+    const c = await createReplica({
+      site: 'practice-c',
+      keys: keysC,
+      keyring,
+      schema: clinicalSchema,
+      store: createMemoryEventLog(),
+    });
     try {
       const report = await syncPair(hub, c);
       expect(report.refused.count).toBe(0);

@@ -22,7 +22,8 @@ const file = useTempDir('writer-lock');
 const [A] = SITES as [SiteId];
 const children: ChildProcess[] = [];
 afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of children.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
 interface WriterLine {
@@ -36,7 +37,9 @@ interface WriterLine {
 
 /** Starts `storeWriter.ts <mode> <path>` and resolves to its first stdout line, parsed. */
 function startWriter(mode: 'hold' | 'try', path: string): { child: ChildProcess; line: Promise<WriterLine> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, mode, path], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, mode, path], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let out = '';
   let err = '';
@@ -47,13 +50,17 @@ function startWriter(mode: 'hold' | 'try', path: string): { child: ChildProcess;
       const nl = out.indexOf('\n');
       if (nl >= 0) resolve(JSON.parse(out.slice(0, nl)) as WriterLine);
     });
-    child.once('exit', (code, signal) => reject(new Error(`writer ${mode} exited (${code ?? signal}) before a line: ${err}`)));
+    child.once('exit', (code, signal) =>
+      reject(new Error(`writer ${mode} exited (${code ?? signal}) before a line: ${err}`)),
+    );
   });
   return { child, line };
 }
 
 function exited(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+  return new Promise((resolve) =>
+    child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
+  );
 }
 
 describe('SQLite store: one writer at a time, across processes', () => {
@@ -98,8 +105,33 @@ describe('SQLite store: one writer at a time, across processes', () => {
     const holder = startWriter('hold', path);
     await holder.line;
     expect((await runChartlog(['keygen', '--out', file('practice-b.key')])).code).toBe(0);
-    writeFileSync(file('peers.json'), JSON.stringify({ peers: [{ site: 'practice-b', publicKeyFile: 'practice-b.key.pub', token: 'token-of-practice-b-0123456789' }] }));
-    const run = await runChartlog(['sync', '--store', path, '--site', 'practice-b', '--key', file('practice-b.key'), '--peers', file('peers.json'), '--peer', 'http://127.0.0.1:9', '--token', 'token-of-practice-b-0123456789']);
+    writeFileSync(
+      file('peers.json'),
+      JSON.stringify({
+        peers: [
+          {
+            site: 'practice-b',
+            publicKeyFile: 'practice-b.key.pub',
+            token: 'token-of-practice-b-0123456789',
+          },
+        ],
+      }),
+    );
+    const run = await runChartlog([
+      'sync',
+      '--store',
+      path,
+      '--site',
+      'practice-b',
+      '--key',
+      file('practice-b.key'),
+      '--peers',
+      file('peers.json'),
+      '--peer',
+      'http://127.0.0.1:9',
+      '--token',
+      'token-of-practice-b-0123456789',
+    ]);
     expect(run.code).toBe(3);
     expect(run.stderr).toContain('STORE_LOCKED');
     expect(run.stderr).toContain(path);

@@ -6,7 +6,10 @@ import { eventIdOf, type ChartEvent } from '../../src/index.js';
  * reaches the check it is about (chain, signature, fork) rather than stopping at the id,
  * which any alteration of an event changes (see eventIdOf).
  */
-export function alteredEvent(event: ChartEvent, changes: Partial<Record<keyof ChartEvent, unknown>>): ChartEvent {
+export function alteredEvent(
+  event: ChartEvent,
+  changes: Partial<Record<keyof ChartEvent, unknown>>,
+): ChartEvent {
   const { id: _id, sig: _sig, ...rest } = { ...event, ...changes } as ChartEvent;
   return { ...rest, id: eventIdOf(rest) } as ChartEvent;
 }

@@ -18,7 +18,8 @@ interface TrailState {
 export const arrivalOrderRule: MergeRule<TrailState> = {
   name: 'trail',
   laws: [],
-  check: (value) => (typeof value === 'string' || typeof value === 'number' ? undefined : 'a string or number'),
+  check: (value) =>
+    typeof value === 'string' || typeof value === 'number' ? undefined : 'a string or number',
   create: (write) => ({ value: [String(write.value)], writes: [write] }),
   apply: (state: Draft<TrailState>, write) => {
     (state.value as string[]).push(String(write.value));
@@ -38,5 +39,10 @@ export const arrivalOrderRule: MergeRule<TrailState> = {
 /** {@link testSchema} with one more `Item` field, `trail`, under {@link arrivalOrderRule}. */
 export const trailSchema = testSchema.extend({
   rules: { trail: arrivalOrderRule },
-  resources: { [TEST_RESOURCE_TYPE]: { ...testSchema.definition.resources[TEST_RESOURCE_TYPE], fields: { ...testSchema.definition.resources[TEST_RESOURCE_TYPE]?.fields, trail: 'trail' } } },
+  resources: {
+    [TEST_RESOURCE_TYPE]: {
+      ...testSchema.definition.resources[TEST_RESOURCE_TYPE],
+      fields: { ...testSchema.definition.resources[TEST_RESOURCE_TYPE]?.fields, trail: 'trail' },
+    },
+  },
 });

@@ -24,7 +24,9 @@ export type KillMoment = { readonly afterFirstAckMs: number } | { readonly atMs:
 /** Spawns `node --import tsx <fixture> ...args` and SIGKILLs it at `kill` (or after 20 s at the latest). */
 export function runCrashChild(fixture: string, args: readonly string[], kill: KillMoment): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fixture, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const acked = new Map<SiteId, { seq: number; hash: EventHash }>();
     const lines: string[] = [];
     let ackLines = 0;
@@ -47,7 +49,8 @@ export function runCrashChild(fixture: string, args: readonly string[], kill: Ki
         }
         ackLines++;
         acked.set(site as SiteId, { seq: Number(to), hash: hash as EventHash });
-        if (timer === undefined && 'afterFirstAckMs' in kill) timer = setTimeout(killNow, kill.afterFirstAckMs);
+        if (timer === undefined && 'afterFirstAckMs' in kill)
+          timer = setTimeout(killNow, kill.afterFirstAckMs);
       }
     });
     child.stderr.on('data', (d: Buffer) => void (stderr += d.toString()));

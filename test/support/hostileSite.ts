@@ -7,7 +7,15 @@
  * understand, events forged in another site's name).
  */
 import { createHash, sign, type KeyObject } from 'node:crypto';
-import { encodeEvent, eventIdOf, RETRACTION_EVENT, type ChartEvent, type EventHash, type SiteId, type StreamId } from '../../src/index.js';
+import {
+  encodeEvent,
+  eventIdOf,
+  RETRACTION_EVENT,
+  type ChartEvent,
+  type EventHash,
+  type SiteId,
+  type StreamId,
+} from '../../src/index.js';
 import { uuidFromSha256 } from '../../src/event/uuidFromSha256.js';
 import { TEST_EVENT_TYPE } from '../../src/testing/index.js';
 
@@ -84,19 +92,35 @@ export function createHostileSite(site: SiteId, privateKey: KeyObject): HostileS
     const last = chain[chain.length - 1];
     return last === undefined ? { seq: 0, hash: null } : { seq: last.event.seq, hash: last.hash };
   };
-  const sha = (text: string): EventHash => createHash('sha256').update(text, 'utf8').digest('hex') as EventHash;
-  const signHash = (hash: string): string => sign(null, Buffer.from(hash, 'hex'), privateKey).toString('base64');
+  const sha = (text: string): EventHash =>
+    createHash('sha256').update(text, 'utf8').digest('hex') as EventHash;
+  const signHash = (hash: string): string =>
+    sign(null, Buffer.from(hash, 'hex'), privateKey).toString('base64');
   const line = (text: string, sig: string): string => `{"e":${text},"sig":${JSON.stringify(sig)}}`;
-  const header = (vector?: Record<string, number>): string => `${JSON.stringify({ protocol: 1, vector: vector ?? { [site]: chain.length } })}\n`;
+  const header = (vector?: Record<string, number>): string =>
+    `${JSON.stringify({ protocol: 1, vector: vector ?? { [site]: chain.length } })}\n`;
   /** The chain's lines the target lacks. */
-  const backlog = (held: number): string => chain.slice(held).map((c) => `${line(c.text, c.event.sig as string)}\n`).join('');
+  const backlog = (held: number): string =>
+    chain
+      .slice(held)
+      .map((c) => `${line(c.text, c.event.sig as string)}\n`)
+      .join('');
 
   /** An unsigned event body next on the chain (or at `at`), for `idOf` to name. */
-  const body = (ctx: AttackContext, fields: Partial<Record<keyof ChartEvent, unknown>>, idOf: (e: Record<string, unknown>) => string): Record<string, unknown> => {
+  const body = (
+    ctx: AttackContext,
+    fields: Partial<Record<keyof ChartEvent, unknown>>,
+    idOf: (e: Record<string, unknown>) => string,
+  ): Record<string, unknown> => {
     const h = head();
     const e: Record<string, unknown> = {
       author: { id: `clinician-${site}`, role: 'gp' },
-      data: { [`Item/m${ctx.variant % 3}`]: { lww: `${site} says ${ctx.variant}`, log: `hostile note ${ctx.variant}` } },
+      data: {
+        [`Item/m${ctx.variant % 3}`]: {
+          lww: `${site} says ${ctx.variant}`,
+          log: `hostile note ${ctx.variant}`,
+        },
+      },
       hlc: stamp(ctx.now),
       id: '',
       pred: {},
@@ -120,7 +144,12 @@ export function createHostileSite(site: SiteId, privateKey: KeyObject): HostileS
     return `${line(text, sig)}\n`;
   };
   /** A message: the backlog, then `extra` lines (an attack that does not join the chain). */
-  const message = (kind: AttackKind, ctx: AttackContext, extra: string, vector?: Record<string, number>): AttackMessage => ({
+  const message = (
+    kind: AttackKind,
+    ctx: AttackContext,
+    extra: string,
+    vector?: Record<string, number>,
+  ): AttackMessage => ({
     kind,
     text: header(vector) + backlog(ctx.held) + extra,
   });
@@ -152,7 +181,15 @@ export function createHostileSite(site: SiteId, privateKey: KeyObject): HostileS
             { data: { retracts: [target], reason: 'x', extra: true } },
             { data: { retracts: [target, 'not-an-id'], reason: 'x' } },
           ];
-          const e = body(ctx, { type: RETRACTION_EVENT, stream: ctx.victim?.stream ?? ctx.stream, ...(variants[ctx.variant % variants.length] as object) }, idOf);
+          const e = body(
+            ctx,
+            {
+              type: RETRACTION_EVENT,
+              stream: ctx.victim?.stream ?? ctx.stream,
+              ...(variants[ctx.variant % variants.length] as object),
+            },
+            idOf,
+          );
           const backlogText = backlog(ctx.held);
           return { kind, text: header() + backlogText + commit(e) };
         }
@@ -160,7 +197,11 @@ export function createHostileSite(site: SiteId, privateKey: KeyObject): HostileS
           if (ctx.victim === undefined) return this.attack('good-write', ctx);
           const v = ctx.victim;
           const wall = Date.parse(v.hlc.slice(0, 24)) - 1;
-          const e = body(ctx, { stream: v.stream, hlc: `${new Date(wall).toISOString()}-000000` }, () => v.id);
+          const e = body(
+            ctx,
+            { stream: v.stream, hlc: `${new Date(wall).toISOString()}-000000` },
+            () => v.id,
+          );
           return message(kind, ctx, signedLine(encodeEvent(e as unknown as ChartEvent)));
         }
         case 'non-canonical': {
@@ -189,28 +230,56 @@ export function createHostileSite(site: SiteId, privateKey: KeyObject): HostileS
           const depth = [10_000, 100_000][ctx.variant % 2] as number;
           const where = ctx.variant % 3;
           const deep = '['.repeat(depth) + ']'.repeat(depth);
-          const e = body(ctx, where === 0 ? { data: { 'Item/deep': { lww: '@@raw@@' } } } : where === 1 ? { author: { id: 'x', role: '@@raw@@' } } : { pred: { 'Item/m0': { lww: '@@raw@@' } } }, idOf);
-          return message(kind, ctx, signedLine(encodeEvent(e as unknown as ChartEvent).replace(PLACEHOLDER, deep)));
+          const e = body(
+            ctx,
+            where === 0
+              ? { data: { 'Item/deep': { lww: '@@raw@@' } } }
+              : where === 1
+                ? { author: { id: 'x', role: '@@raw@@' } }
+                : { pred: { 'Item/m0': { lww: '@@raw@@' } } },
+            idOf,
+          );
+          return message(
+            kind,
+            ctx,
+            signedLine(encodeEvent(e as unknown as ChartEvent).replace(PLACEHOLDER, deep)),
+          );
         }
         case 'proto-key': {
-          const raw = ctx.variant % 2 === 0 ? '{"__proto__":{"x":1},"text":"Penicillin"}' : '{"__proto__":"x","text":"Penicillin"}';
+          const raw =
+            ctx.variant % 2 === 0
+              ? '{"__proto__":{"x":1},"text":"Penicillin"}'
+              : '{"__proto__":"x","text":"Penicillin"}';
           const e = body(ctx, { data: { 'Item/proto': { lww: '@@raw@@' } } }, idOf);
-          return message(kind, ctx, signedLine(encodeEvent(e as unknown as ChartEvent).replace(PLACEHOLDER, raw)));
+          return message(
+            kind,
+            ctx,
+            signedLine(encodeEvent(e as unknown as ChartEvent).replace(PLACEHOLDER, raw)),
+          );
         }
         case 'forged-origin': {
           if (ctx.victim === undefined) return this.attack('good-write', ctx);
-          const e: Record<string, unknown> = { ...body(ctx, {}, idOf), site: ctx.victim.site, seq: ctx.forgedSeq, prev: ctx.forgedPrev };
+          const e: Record<string, unknown> = {
+            ...body(ctx, {}, idOf),
+            site: ctx.victim.site,
+            seq: ctx.forgedSeq,
+            prev: ctx.forgedPrev,
+          };
           e['id'] = idOf(e);
           return message(kind, ctx, signedLine(encodeEvent(e as unknown as ChartEvent)));
         }
         case 'false-vector': {
           const vector: Record<string, number> =
-            ctx.variant % 2 === 0 ? { [ctx.target]: Number.MAX_SAFE_INTEGER, [site]: chain.length } : Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`ghost-${i}`, i + 1]));
+            ctx.variant % 2 === 0
+              ? { [ctx.target]: Number.MAX_SAFE_INTEGER, [site]: chain.length }
+              : Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`ghost-${i}`, i + 1]));
           return message(kind, ctx, '', vector);
         }
         case 'junk-lines': {
           const junk = ['{}', '1', '"x"', '[]', 'null', '{"e":1}', '{"e":{},"sig":2}'];
-          const lines = Array.from({ length: 50 + ctx.variant * 10 }, (_, i) => junk[i % junk.length]).join('\n');
+          const lines = Array.from({ length: 50 + ctx.variant * 10 }, (_, i) => junk[i % junk.length]).join(
+            '\n',
+          );
           return message(kind, ctx, `${lines}\n`);
         }
       }

@@ -14,7 +14,11 @@ export interface StoreBatch {
 }
 
 interface ArrivalPlan {
-  readonly cuts: readonly { readonly take: number; readonly join: boolean; readonly resend: readonly number[] }[];
+  readonly cuts: readonly {
+    readonly take: number;
+    readonly join: boolean;
+    readonly resend: readonly number[];
+  }[];
 }
 
 /**
@@ -24,7 +28,14 @@ interface ArrivalPlan {
  */
 export function storeArrivalArbitrary(events: readonly ChartEvent[]): Arbitrary<StoreBatch[]> {
   const plan: Arbitrary<ArrivalPlan> = fc.record({
-    cuts: fc.array(fc.record({ take: fc.integer({ min: 1, max: 5 }), join: fc.boolean(), resend: fc.array(fc.nat(), { maxLength: 2 }) }), { minLength: 1, maxLength: 12 }),
+    cuts: fc.array(
+      fc.record({
+        take: fc.integer({ min: 1, max: 5 }),
+        join: fc.boolean(),
+        resend: fc.array(fc.nat(), { maxLength: 2 }),
+      }),
+      { minLength: 1, maxLength: 12 },
+    ),
   });
   return plan.map((p) => {
     const batches = storeArrivals(events, p);

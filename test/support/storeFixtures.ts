@@ -19,7 +19,6 @@ export const STREAMS: readonly StreamId[] = [
   streamId('schedule/clinic-a'),
 ];
 
-
 /** Options for {@link makeWriter}. */
 export interface FixtureWriterOptions {
   /** Where the site's chain ends. @defaultValue empty */
@@ -54,20 +53,49 @@ export function makeWriter(site: SiteId, options: FixtureWriterOptions = {}): Ev
 }
 
 /** A plausible clinical write for event number `n` of a stream. */
-export function draftFor(stream: StreamId, n: number): { stream: StreamId; type: string; data: Record<string, Record<string, string | number>>; author: { id: string; role: string } } {
+export function draftFor(
+  stream: StreamId,
+  n: number,
+): {
+  stream: StreamId;
+  type: string;
+  data: Record<string, Record<string, string | number>>;
+  author: { id: string; role: string };
+} {
   if (stream.startsWith('schedule/')) {
-    return { stream, type: 'appointment.booked', data: { [`Appointment/slot-${n}`]: { status: 'booked', start: `2026-02-0${(n % 9) + 1}T09:${String(n % 60).padStart(2, '0')}:00Z` } }, author: { id: 'receptionist-1', role: 'receptionist' } };
+    return {
+      stream,
+      type: 'appointment.booked',
+      data: {
+        [`Appointment/slot-${n}`]: {
+          status: 'booked',
+          start: `2026-02-0${(n % 9) + 1}T09:${String(n % 60).padStart(2, '0')}:00Z`,
+        },
+      },
+      author: { id: 'receptionist-1', role: 'receptionist' },
+    };
   }
   return {
     stream,
     type: 'observation.recorded',
-    data: { [`Observation/o${n}`]: { code: 'blood-pressure', systolic: 110 + (n % 40), diastolic: 70 + (n % 20), note: `reading ${n}, seated, left arm` } },
+    data: {
+      [`Observation/o${n}`]: {
+        code: 'blood-pressure',
+        systolic: 110 + (n % 40),
+        diastolic: 70 + (n % 20),
+        note: `reading ${n}, seated, left arm`,
+      },
+    },
     author: { id: 'gp-1', role: 'gp' },
   };
 }
 
 /** `count` events of one site, cycling through `streams`. */
-export function siteEvents(writer: EventWriter, count: number, streams: readonly StreamId[] = STREAMS): ChartEvent[] {
+export function siteEvents(
+  writer: EventWriter,
+  count: number,
+  streams: readonly StreamId[] = STREAMS,
+): ChartEvent[] {
   const out: ChartEvent[] = [];
   for (let i = 0; i < count; i++) {
     const stream = streams[(writer.head.seq + i) % streams.length] as StreamId;
@@ -77,7 +105,10 @@ export function siteEvents(writer: EventWriter, count: number, streams: readonly
 }
 
 /** `perSite` events for each of {@link SITES}: `{ [site]: events }`, plus writers to continue. */
-export function makeHistory(perSite: number): { events: Map<SiteId, ChartEvent[]>; writers: Map<SiteId, EventWriter> } {
+export function makeHistory(perSite: number): {
+  events: Map<SiteId, ChartEvent[]>;
+  writers: Map<SiteId, EventWriter>;
+} {
   const events = new Map<SiteId, ChartEvent[]>();
   const writers = new Map<SiteId, EventWriter>();
   SITES.forEach((site, i) => {

@@ -3,7 +3,15 @@
  * same chart hash everywhere, equal to the batch fold of the union.
  */
 import { describe, expect, it } from 'vitest';
-import { createMemoryEventLog, initSyncState, syncPair, syncReplicas, type EventLog, type Replica, type SyncMessage } from '../../src/index.js';
+import {
+  createMemoryEventLog,
+  initSyncState,
+  syncPair,
+  syncReplicas,
+  type EventLog,
+  type Replica,
+  type SyncMessage,
+} from '../../src/index.js';
 import { openSqliteEventLog } from '../../src/store/sqlite/index.js';
 import { useTempDir } from '../support/tempDir.js';
 import { expectConverged, openSite, recordMany } from '../replica/fixtures.js';
@@ -11,7 +19,11 @@ import { expectConverged, openSite, recordMany } from '../replica/fixtures.js';
 const NETWORK = ['practice-a', 'practice-b', 'practice-c', 'hospital'];
 
 async function offlineDay(stores: (site: string) => EventLog): Promise<Replica[]> {
-  const replicas = await Promise.all(NETWORK.map((site, i) => openSite(site, { network: NETWORK, store: stores(site), clockOffsetMs: i * 250 })));
+  const replicas = await Promise.all(
+    NETWORK.map((site, i) =>
+      openSite(site, { network: NETWORK, store: stores(site), clockOffsetMs: i * 250 }),
+    ),
+  );
   // Unequal amounts, a few hundred each, so runs cross the 256-event signing interval.
   await Promise.all(replicas.map((r, i) => recordMany(r, 150 + i * 60)));
   return replicas;
@@ -38,25 +50,37 @@ describe('replicas recording offline converge after sync', () => {
     await expectConverged(replicas);
     const hash = replicas[0]?.chart.hash();
     await stores.get('practice-a')?.close();
-    const reopened = await openSite('practice-a', { network: NETWORK, store: openSqliteEventLog(file('practice-a.chartlog')) });
+    const reopened = await openSite('practice-a', {
+      network: NETWORK,
+      store: openSqliteEventLog(file('practice-a.chartlog')),
+    });
     expect(reopened.chart.hash()).toBe(hash);
     await reopened.store.close();
     for (const [site, s] of stores) if (site !== 'practice-a') await s.close();
   });
 
-  it('relays: the hospital carries one practice\'s events to another practice that never talks to it', async () => {
-    const [a, b, hospital] = await Promise.all(['practice-a', 'practice-b', 'hospital'].map((s) => openSite(s, { network: NETWORK })));
+  it("relays: the hospital carries one practice's events to another practice that never talks to it", async () => {
+    const [a, b, hospital] = await Promise.all(
+      ['practice-a', 'practice-b', 'hospital'].map((s) => openSite(s, { network: NETWORK })),
+    );
     const [ra, rb, rh] = [a, b, hospital] as [Replica, Replica, Replica];
     await recordMany(ra, 40);
     await recordMany(rb, 30);
-    await syncReplicas([rh, ra, rb], { links: [[0, 1], [0, 2]] });
+    await syncReplicas([rh, ra, rb], {
+      links: [
+        [0, 1],
+        [0, 2],
+      ],
+    });
     expect(await rb.versionVector()).toEqual({ 'practice-a': 40, 'practice-b': 30 });
     await expectConverged([ra, rb, rh]);
   });
 
   it('is harmless under dropped, duplicated and reordered messages, and converges on the next connection', async () => {
     // Signed heads every 8 events, so 16-event messages are cut often.
-    const [a, b] = (await Promise.all(['practice-a', 'hospital'].map((s) => openSite(s, { network: NETWORK, signEvery: 8 })))) as [Replica, Replica];
+    const [a, b] = (await Promise.all(
+      ['practice-a', 'hospital'].map((s) => openSite(s, { network: NETWORK, signEvery: 8 })),
+    )) as [Replica, Replica];
     await recordMany(a, 120);
     await recordMany(b, 80);
     let n = 0;
@@ -84,7 +108,9 @@ describe('replicas recording offline converge after sync', () => {
   });
 
   it('takes an old batch replayed much later as duplicates, changing nothing', async () => {
-    const [a, b] = (await Promise.all(['practice-a', 'hospital'].map((s) => openSite(s, { network: NETWORK })))) as [Replica, Replica];
+    const [a, b] = (await Promise.all(
+      ['practice-a', 'hospital'].map((s) => openSite(s, { network: NETWORK })),
+    )) as [Replica, Replica];
     await recordMany(a, 30);
     const recorded: SyncMessage[] = [];
     await syncPair(a, b, { link: (m) => (recorded.push(m), [m]) });

@@ -28,8 +28,19 @@ const stream = streamId('patient/ann-jones');
 /** `count` events of `site`, a signed head every `every` events and at the last one. */
 function chain(site: string, count: number, every = 256, signLast = true): ChartEvent[] {
   let wall = T0;
-  const writer = createEventWriter({ site: siteId(site), clock: createHybridClock({ wallClock: () => (wall += 10) }), signing: { privateKey: keysOf(site).privateKey, every } });
-  const events = Array.from({ length: count }, (_, i) => writer.append({ stream, type: 'item.written', data: { 'Item/r1': { lww: `${site} ${i}`, log: 'x'.repeat(120) } }, author: { id: `dr-${site}` } }));
+  const writer = createEventWriter({
+    site: siteId(site),
+    clock: createHybridClock({ wallClock: () => (wall += 10) }),
+    signing: { privateKey: keysOf(site).privateKey, every },
+  });
+  const events = Array.from({ length: count }, (_, i) =>
+    writer.append({
+      stream,
+      type: 'item.written',
+      data: { 'Item/r1': { lww: `${site} ${i}`, log: 'x'.repeat(120) } },
+      author: { id: `dr-${site}` },
+    }),
+  );
   if (signLast && count > 0) events[count - 1] = writer.signHead() as ChartEvent;
   return events;
 }
@@ -50,7 +61,11 @@ class Peer {
     this.held.set(e.site, run);
   }
   generate(options?: SyncOptions): SyncMessage | null {
-    const [state, message] = generateSyncMessage({ vector: this.vector, events: (r) => (this.held.get(r.site) ?? []).slice(r.from - 1, r.to) }, this.state, options);
+    const [state, message] = generateSyncMessage(
+      { vector: this.vector, events: (r) => (this.held.get(r.site) ?? []).slice(r.from - 1, r.to) },
+      this.state,
+      options,
+    );
     this.state = state;
     return message;
   }
@@ -62,7 +77,12 @@ class Peer {
 }
 
 /** Ping-pong until both are quiet; returns every message sent. */
-function converse(a: Peer, b: Peer, options?: SyncOptions, deliver: (m: SyncMessage, to: Peer) => void = (m, to) => to.receive(m)): SyncMessage[] {
+function converse(
+  a: Peer,
+  b: Peer,
+  options?: SyncOptions,
+  deliver: (m: SyncMessage, to: Peer) => void = (m, to) => to.receive(m),
+): SyncMessage[] {
   const sent: SyncMessage[] = [];
   for (let round = 0; round < 200; round++) {
     const ma = a.generate(options);
@@ -75,7 +95,7 @@ function converse(a: Peer, b: Peer, options?: SyncOptions, deliver: (m: SyncMess
 }
 
 describe('the sync protocol as pure steps', () => {
-  it('opens with the sender\'s vector and no events, before it has heard the peer', () => {
+  it("opens with the sender's vector and no events, before it has heard the peer", () => {
     const a = new Peer(chain('practice-a', 3));
     const hello = a.generate();
     expect(hello).toEqual({ protocol: 1, vector: { 'practice-a': 3 }, events: [] });
@@ -87,11 +107,19 @@ describe('the sync protocol as pure steps', () => {
     const b = new Peer(chain('practice-a', 5).slice(0, 2));
     a.receive(b.generate() as SyncMessage);
     const answer = a.generate() as SyncMessage;
-    expect(answer.events.map((e) => `${e.site}:${e.seq}`)).toEqual(['hospital:1', 'hospital:2', 'hospital:3', 'hospital:4', 'practice-a:3', 'practice-a:4', 'practice-a:5']);
+    expect(answer.events.map((e) => `${e.site}:${e.seq}`)).toEqual([
+      'hospital:1',
+      'hospital:2',
+      'hospital:3',
+      'hospital:4',
+      'practice-a:3',
+      'practice-a:4',
+      'practice-a:5',
+    ]);
     expect(answer.known).toEqual({ 'practice-a': 5, hospital: 4 });
   });
 
-  it('ends each site\'s run at a signed head, holding back an unsigned tail', () => {
+  it("ends each site's run at a signed head, holding back an unsigned tail", () => {
     const a = new Peer(chain('practice-a', 10, 4, false)); // signed at 4 and 8 only
     const b = new Peer();
     a.receive(b.generate() as SyncMessage);
@@ -104,7 +132,9 @@ describe('the sync protocol as pure steps', () => {
     const a = new Peer(chain('practice-a', 100, 10));
     const b = new Peer();
     a.receive(b.generate() as SyncMessage);
-    expect((a.generate({ maxEvents: 25 }) as SyncMessage).events.map((e) => e.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect((a.generate({ maxEvents: 25 }) as SyncMessage).events.map((e) => e.seq)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
     const size = Buffer.byteLength(JSON.stringify(chain('practice-a', 1)[0]));
     const byBytes = a.generate({ maxBytes: size * 15 }) as SyncMessage;
     expect(byBytes.events.map((e) => e.seq)).toEqual(Array.from({ length: 10 }, (_, i) => i + 21));
@@ -130,7 +160,7 @@ describe('the sync protocol as pure steps', () => {
     expect(sent).toHaveLength(40 + 30 + 12);
   });
 
-  it('sends a lost batch again once the peer\'s vector shows it missing', () => {
+  it("sends a lost batch again once the peer's vector shows it missing", () => {
     const a = new Peer(chain('practice-a', 64, 8));
     const b = new Peer();
     let dropped = 0;
@@ -146,7 +176,10 @@ describe('the sync protocol as pure steps', () => {
     const a = new Peer(chain('practice-a', 48, 8));
     const b = new Peer(chain('hospital', 16, 8));
     // Every message arrives twice, and then an older message from the same sender is replayed.
-    const seen = new Map<Peer, SyncMessage[]>([[a, []], [b, []]]);
+    const seen = new Map<Peer, SyncMessage[]>([
+      [a, []],
+      [b, []],
+    ]);
     converse(a, b, { maxEvents: 8 }, (m, to) => {
       const fromPeer = seen.get(to) as SyncMessage[];
       fromPeer.push(m);
@@ -158,12 +191,14 @@ describe('the sync protocol as pure steps', () => {
     expect(b.vector).toEqual(a.vector);
   });
 
-  it('costs at most 1.1× the events\' canonical bytes on the wire', () => {
+  it("costs at most 1.1× the events' canonical bytes on the wire", () => {
     const a = new Peer(chain('practice-a', 600), chain('hospital', 400));
     const b = new Peer();
     const messages = converse(a, b);
     const wire = messages.reduce((n, m) => n + Buffer.byteLength(encodeSyncMessage(m)), 0);
-    const canonical = messages.flatMap((m) => m.events).reduce((n, e) => n + Buffer.byteLength(encodeEvent(e)), 0);
+    const canonical = messages
+      .flatMap((m) => m.events)
+      .reduce((n, e) => n + Buffer.byteLength(encodeEvent(e)), 0);
     expect(wire / canonical).toBeLessThan(1.1);
   });
 
@@ -172,10 +207,14 @@ describe('the sync protocol as pure steps', () => {
     const b = new Peer();
     a.receive(b.generate() as SyncMessage);
     const message = a.generate() as SyncMessage;
-    expect(parseSyncMessage(JSON.parse(encodeSyncMessage(message)))).toEqual(JSON.parse(JSON.stringify(message)));
+    expect(parseSyncMessage(JSON.parse(encodeSyncMessage(message)))).toEqual(
+      JSON.parse(JSON.stringify(message)),
+    );
     expect(restoreSyncState(JSON.parse(JSON.stringify(a.state)))).toEqual(a.state);
     expect(restoreSyncState({ nonsense: true })).toEqual(initSyncState());
-    expect(() => parseSyncMessage({ protocol: 2, vector: { 'Bad Site': 1 }, events: {} })).toThrow(expect.objectContaining({ code: 'MALFORMED_MESSAGE' }));
+    expect(() => parseSyncMessage({ protocol: 2, vector: { 'Bad Site': 1 }, events: {} })).toThrow(
+      expect.objectContaining({ code: 'MALFORMED_MESSAGE' }),
+    );
     expect(() => parseSyncMessage('hello')).toThrow(expect.objectContaining({ code: 'MALFORMED_MESSAGE' }));
   });
 });

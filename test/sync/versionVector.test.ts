@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { compareVersionVectors, isVersionVector, mergeVersionVectors, missingRanges, rangeSize, vectorCovers, vectorsEqual } from '../../src/index.js';
+import {
+  compareVersionVectors,
+  isVersionVector,
+  mergeVersionVectors,
+  missingRanges,
+  rangeSize,
+  vectorCovers,
+  vectorsEqual,
+} from '../../src/index.js';
 
 describe('version vectors', () => {
   it('compare as the sets of events they describe, absent sites counting as 0', () => {

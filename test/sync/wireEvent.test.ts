@@ -1,6 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createEventWriter, decodeWireEvent, encodeEvent, encodeWireEvent, eventHash, initSyncState, siteId, streamId, syncMessageLines, type ChartEvent, type Json, type SyncMessage } from '../../src/index.js';
+import {
+  createEventWriter,
+  decodeWireEvent,
+  encodeEvent,
+  encodeWireEvent,
+  eventHash,
+  initSyncState,
+  siteId,
+  streamId,
+  syncMessageLines,
+  type ChartEvent,
+  type Json,
+  type SyncMessage,
+} from '../../src/index.js';
 import { allEvents, openSite, recordMany } from '../replica/fixtures.js';
 import { propertyRuns } from '../../src/testing/index.js';
 import { takeClaimedEncoding } from '../../src/event/wireEvent.js';
@@ -20,7 +33,11 @@ async function originLines(n: number): Promise<{ events: ChartEvent[]; lines: st
 function reversedJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(reversedJson).join(',')}]`;
   if (typeof value === 'object' && value !== null) {
-    return `{${Object.keys(value).sort().reverse().map((k) => `${JSON.stringify(k)}:${reversedJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .reverse()
+      .map((k) => `${JSON.stringify(k)}:${reversedJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }
@@ -30,7 +47,9 @@ describe('the wire form of an event', () => {
     const { events, lines } = await originLines(3);
     lines.forEach((line, i) => {
       const e = events[i] as ChartEvent;
-      expect(line.slice('{"e":'.length, line.length - (e.sig === undefined ? 1 : `,"sig":"${e.sig}"}`.length))).toBe(encodeEvent(e));
+      expect(
+        line.slice('{"e":'.length, line.length - (e.sig === undefined ? 1 : `,"sig":"${e.sig}"}`.length)),
+      ).toBe(encodeEvent(e));
       const decoded = decodeWireEvent(line) as ChartEvent;
       expect(decoded).toEqual(e);
       expect(Object.isFrozen(decoded.data)).toBe(true);
@@ -90,14 +109,26 @@ describe('the writer encodes natively only when that is the canonical encoding',
   // together are one key after NFC, which the writer refuses: '\u00f1' is NFC already.)
   const key = fc.constantFrom('b', 'a', 'Z', '10', '9', '0', '-x', 'e\u0301', '\u00f1', 'code', 'note');
   const value: fc.Arbitrary<Json> = fc.letrec<{ v: Json }>((tie) => ({
-    v: fc.oneof({ depthSize: 'small' }, fc.string(), fc.integer(), fc.constant(null), fc.array(tie('v'), { maxLength: 3 }), fc.dictionary(key, tie('v'), { maxKeys: 4 })),
+    v: fc.oneof(
+      { depthSize: 'small' },
+      fc.string(),
+      fc.integer(),
+      fc.constant(null),
+      fc.array(tie('v'), { maxLength: 3 }),
+      fc.dictionary(key, tie('v'), { maxKeys: 4 }),
+    ),
   })).v;
 
   it('every event it writes hashes as the canonical encoding of the event', () => {
     fc.assert(
       fc.property(fc.dictionary(key, value, { maxKeys: 4 }), (fields) => {
         const writer = createEventWriter({ site: siteId('practice-a') });
-        const event = writer.append({ stream: streamId('patient/p1'), type: 'note.written', data: { 'Item/r1': fields }, author: { id: 'dr-1' } });
+        const event = writer.append({
+          stream: streamId('patient/p1'),
+          type: 'note.written',
+          data: { 'Item/r1': fields },
+          author: { id: 'dr-1' },
+        });
         // A fresh, unsorted copy forces the generic encoder; the writer's cached hash must agree.
         const copy = JSON.parse(reversedJson(event)) as ChartEvent;
         expect(eventHash(event)).toBe(eventHash(copy));
@@ -110,9 +141,30 @@ describe('the writer encodes natively only when that is the canonical encoding',
 
 describe('the encoding a decoded line hands to ingest', () => {
   // Not both 'e\u0301' and '\u00e9': keys equal after NFC are refused by the writer.
-  const key = fc.constantFrom('b', 'a', 'Z', '10', '9', '0', '-x', 'e\u0301', '\u00f1', 'code', 'note', 'sig');
+  const key = fc.constantFrom(
+    'b',
+    'a',
+    'Z',
+    '10',
+    '9',
+    '0',
+    '-x',
+    'e\u0301',
+    '\u00f1',
+    'code',
+    'note',
+    'sig',
+  );
   const value: fc.Arbitrary<Json> = fc.letrec<{ v: Json }>((tie) => ({
-    v: fc.oneof({ depthSize: 'small' }, fc.string(), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constant(null), fc.array(tie('v'), { maxLength: 3 }), fc.dictionary(key, tie('v'), { maxKeys: 4 })),
+    v: fc.oneof(
+      { depthSize: 'small' },
+      fc.string(),
+      fc.integer(),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.constant(null),
+      fc.array(tie('v'), { maxLength: 3 }),
+      fc.dictionary(key, tie('v'), { maxKeys: 4 }),
+    ),
   })).v;
   // Spellings of one JSON text a sender may use: canonical, reversed key order, whitespace, a duplicated member, escapes, the `C,"e":C` frame.
   const spell = fc.constantFrom<(c: string) => string>(
@@ -129,7 +181,12 @@ describe('the encoding a decoded line hands to ingest', () => {
     fc.assert(
       fc.property(fc.dictionary(key, value, { maxKeys: 4 }), spell, (fields, spelling) => {
         const writer = createEventWriter({ site: siteId('practice-a') });
-        const event = writer.append({ stream: streamId('patient/p1'), type: 'note.written', data: { 'Item/r1': fields }, author: { id: 'dr-1' } });
+        const event = writer.append({
+          stream: streamId('patient/p1'),
+          type: 'note.written',
+          data: { 'Item/r1': fields },
+          author: { id: 'dr-1' },
+        });
         const decoded = decodeWireEvent(spelling(encodeEvent(event))) as ChartEvent;
         const encoding = takeClaimedEncoding(decoded);
         if (encoding !== undefined) expect(encoding).toBe(encodeEvent(decoded));
@@ -141,11 +198,15 @@ describe('the encoding a decoded line hands to ingest', () => {
   it('is made natively for a line in canonical key order, whatever its spacing', async () => {
     const { events, lines } = await originLines(2);
     for (const [i, line] of lines.entries()) {
-      expect(takeClaimedEncoding(decodeWireEvent(line) as ChartEvent)).toBe(encodeEvent(events[i] as ChartEvent));
+      expect(takeClaimedEncoding(decodeWireEvent(line) as ChartEvent)).toBe(
+        encodeEvent(events[i] as ChartEvent),
+      );
       const spaced = decodeWireEvent(JSON.stringify(JSON.parse(line), null, 2)) as ChartEvent;
       expect(takeClaimedEncoding(spaced)).toBe(encodeEvent(events[i] as ChartEvent));
     }
-    const reordered = decodeWireEvent(`{"e":${reversedJson(JSON.parse(encodeEvent(events[0] as ChartEvent)))}}`) as ChartEvent;
+    const reordered = decodeWireEvent(
+      `{"e":${reversedJson(JSON.parse(encodeEvent(events[0] as ChartEvent)))}}`,
+    ) as ChartEvent;
     expect(takeClaimedEncoding(reordered)).toBeUndefined();
   });
 });

@@ -1,21 +1,57 @@
 import { describe, expect, it } from 'vitest';
-import { createChart, createEventWriter, createHybridClock, defineSchema, lww, siteId, streamId, type ChartEvent, type MergeRule, type RegisterState } from '../../src/index.js';
-import { checkConvergence, compareCharts, ConvergenceError, diffJson, syncUntilQuiet, testSchema, TEST_EVENT_TYPE } from '../../src/testing/index.js';
+import {
+  createChart,
+  createEventWriter,
+  createHybridClock,
+  defineSchema,
+  lww,
+  siteId,
+  streamId,
+  type ChartEvent,
+  type MergeRule,
+  type RegisterState,
+} from '../../src/index.js';
+import {
+  checkConvergence,
+  compareCharts,
+  ConvergenceError,
+  diffJson,
+  syncUntilQuiet,
+  testSchema,
+  TEST_EVENT_TYPE,
+} from '../../src/testing/index.js';
 
 const T0 = Date.UTC(2026, 10, 23, 9, 0, 0, 0);
 const stream = streamId('patient/p1');
 
 function writes(site: string, values: readonly string[]): ChartEvent[] {
   let wall = T0;
-  const writer = createEventWriter({ site: siteId(site), clock: createHybridClock({ wallClock: () => (wall += 10) }) });
-  return values.map((v) => writer.append({ stream, type: TEST_EVENT_TYPE, data: { 'Item/r1': { lww: v, set: { add: [v] } } }, author: { id: `dr-${site}` } }));
+  const writer = createEventWriter({
+    site: siteId(site),
+    clock: createHybridClock({ wallClock: () => (wall += 10) }),
+  });
+  return values.map((v) =>
+    writer.append({
+      stream,
+      type: TEST_EVENT_TYPE,
+      data: { 'Item/r1': { lww: v, set: { add: [v] } } },
+      author: { id: `dr-${site}` },
+    }),
+  );
 }
 
 describe('checkConvergence', () => {
-  const events = [...writes('site-a', ['alpha', 'beta']), ...writes('site-b', ['gamma']), ...writes('site-c', ['delta', 'epsilon'])];
+  const events = [
+    ...writes('site-a', ['alpha', 'beta']),
+    ...writes('site-b', ['gamma']),
+    ...writes('site-c', ['delta', 'epsilon']),
+  ];
 
   it('passes when every order and delivery agrees, reporting one hash for every replica', () => {
-    const report = checkConvergence(events, testSchema, { orders: [[...events].reverse(), [...events, ...events]], deliveries: [[events.slice(3), events.slice(0, 3)], events.map((e) => [e])] });
+    const report = checkConvergence(events, testSchema, {
+      orders: [[...events].reverse(), [...events, ...events]],
+      deliveries: [[events.slice(3), events.slice(0, 3)], events.map((e) => [e])],
+    });
     expect(report.equal).toBe(true);
     expect(report.replicas).toHaveLength(5);
     expect(new Set(report.replicas.map((r) => r.hash))).toEqual(new Set([report.hash]));
@@ -32,7 +68,11 @@ describe('checkConvergence', () => {
         (state as { value: unknown }).value = n++;
       },
     };
-    const schema = defineSchema({ resources: { Item: { fields: { lww: 'counter', set: 'set' } } }, events: { [TEST_EVENT_TYPE]: { v: 1, resources: ['Item'] } }, rules: { counter: counter as unknown as MergeRule } });
+    const schema = defineSchema({
+      resources: { Item: { fields: { lww: 'counter', set: 'set' } } },
+      events: { [TEST_EVENT_TYPE]: { v: 1, resources: ['Item'] } },
+      rules: { counter: counter as unknown as MergeRule },
+    });
     let thrown: unknown;
     try {
       checkConvergence(events, schema);
@@ -47,7 +87,9 @@ describe('checkConvergence', () => {
   });
 
   it('refuses an order that does not hold exactly the given events', () => {
-    expect(() => checkConvergence(events, testSchema, { orders: [events.slice(1)] })).toThrow(/holds 4 distinct events, not the 5 given/);
+    expect(() => checkConvergence(events, testSchema, { orders: [events.slice(1)] })).toThrow(
+      /holds 4 distinct events, not the 5 given/,
+    );
   });
 });
 
@@ -62,7 +104,9 @@ describe('compareCharts and syncUntilQuiet', () => {
       chart.apply(events);
       return chart;
     });
-    expect(() => compareCharts(charts, { names: ['practice-a', 'hospital', 'backup'] })).toThrow(/hospital vs practice-a, patient\/p1: events differ/);
+    expect(() => compareCharts(charts, { names: ['practice-a', 'hospital', 'backup'] })).toThrow(
+      /hospital vs practice-a, patient\/p1: events differ/,
+    );
     expect(compareCharts(charts, { throwOnDifference: false }).equal).toBe(false);
     const report = syncUntilQuiet(charts, { maxBatch: 1 });
     expect(report.transferred).toBe(8); // each chart gains the 4 events it lacked… minus its own: 2+3+3
@@ -81,7 +125,11 @@ describe('compareCharts and syncUntilQuiet', () => {
 
 describe('diffJson', () => {
   it('names each differing path with both values', () => {
-    expect(diffJson({ a: 1, b: [1, 2], c: { d: 'x' } }, { a: 1, b: [1, 3], e: true } as never)).toEqual(['b[1]: expected 2, got 3', 'c: expected {"d":"x"}, got (absent)', 'e: expected (absent), got true']);
+    expect(diffJson({ a: 1, b: [1, 2], c: { d: 'x' } }, { a: 1, b: [1, 3], e: true } as never)).toEqual([
+      'b[1]: expected 2, got 3',
+      'c: expected {"d":"x"}, got (absent)',
+      'e: expected (absent), got true',
+    ]);
     expect(diffJson({ a: [1] }, { a: [1] })).toEqual([]);
   });
 });

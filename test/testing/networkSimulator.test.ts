@@ -84,7 +84,18 @@ describe('runNetworkSimulation', () => {
   });
 
   it('a partition really cuts its links: nothing crosses until it heals', async () => {
-    const schedule: FaultSchedule = { sites: 3, durable: 0, seed: 7, steps: 12, clockOffsetsMs: [], writes: [{ step: 0, site: 0, count: 3 }, { step: 1, site: 1, count: 2 }], faults: [{ kind: 'partition', from: 0, until: 99, side: [0] }] };
+    const schedule: FaultSchedule = {
+      sites: 3,
+      durable: 0,
+      seed: 7,
+      steps: 12,
+      clockOffsetsMs: [],
+      writes: [
+        { step: 0, site: 0, count: 3 },
+        { step: 1, site: 1, count: 2 },
+      ],
+      faults: [{ kind: 'partition', from: 0, until: 99, side: [0] }],
+    };
     await withRun(await runNetworkSimulation(schedule, { heal: false }), async (run) => {
       const [s0, s1, s2] = run.replicas();
       expect(await s0?.versionVector()).toEqual({ 'site-0': 3 });
@@ -100,7 +111,18 @@ describe('runNetworkSimulation', () => {
 
   it('a message in flight when a partition starts is lost', async () => {
     // Delivery takes 3 steps; the link goes down at step 1.
-    const schedule: FaultSchedule = { sites: 2, durable: 0, seed: 1, steps: 6, clockOffsetsMs: [], writes: [{ step: 0, site: 0, count: 1 }], faults: [{ kind: 'delay', from: 0, until: 1, ms: 250 }, { kind: 'partition', from: 1, until: 99, side: [1] }] };
+    const schedule: FaultSchedule = {
+      sites: 2,
+      durable: 0,
+      seed: 1,
+      steps: 6,
+      clockOffsetsMs: [],
+      writes: [{ step: 0, site: 0, count: 1 }],
+      faults: [
+        { kind: 'delay', from: 0, until: 1, ms: 250 },
+        { kind: 'partition', from: 1, until: 99, side: [1] },
+      ],
+    };
     await withRun(await runNetworkSimulation(schedule, { heal: false }), async (run) => {
       expect(run.trace.some((l) => /s0→s1 lost \(partitioned\)/.test(l))).toBe(true);
       expect(await run.replicas()[1]?.versionVector()).toEqual({});
@@ -110,22 +132,47 @@ describe('runNetworkSimulation', () => {
   it('a crashed site restarts on its SQLite file with every event its store acknowledged', async () => {
     // Cut off before it can pass anything on, so only its file can bring the events back.
     const schedule: FaultSchedule = {
-      sites: 2, durable: 1, seed: 99, steps: 10, clockOffsetsMs: [],
-      writes: [{ step: 0, site: 0, count: 6 }, { step: 1, site: 0, count: 3 }, { step: 8, site: 0, count: 2 }],
-      faults: [{ kind: 'partition', from: 0, until: 99, side: [0] }, { kind: 'crash', at: 2, site: 0, downSteps: 3 }],
+      sites: 2,
+      durable: 1,
+      seed: 99,
+      steps: 10,
+      clockOffsetsMs: [],
+      writes: [
+        { step: 0, site: 0, count: 6 },
+        { step: 1, site: 0, count: 3 },
+        { step: 8, site: 0, count: 2 },
+      ],
+      faults: [
+        { kind: 'partition', from: 0, until: 99, side: [0] },
+        { kind: 'crash', at: 2, site: 0, downSteps: 3 },
+      ],
     };
-    await withRun(await runNetworkSimulation(schedule, { heal: false, durableStore: durableStore() }), async (run) => {
-      const [site0] = run.sites;
-      expect(site0?.restarts).toBe(1);
-      expect(run.trace).toContain('#5 s0 restarted on its store (9 events)');
-      const replica = site0?.replica();
-      expect(await replica?.versionVector()).toEqual({ 'site-0': 11 }); // the chain went on after the restart
-      for (const e of run.acknowledged) expect((await replica?.store.get(e.site, e.seq))?.id).toBe(e.id);
-    });
+    await withRun(
+      await runNetworkSimulation(schedule, { heal: false, durableStore: durableStore() }),
+      async (run) => {
+        const [site0] = run.sites;
+        expect(site0?.restarts).toBe(1);
+        expect(run.trace).toContain('#5 s0 restarted on its store (9 events)');
+        const replica = site0?.replica();
+        expect(await replica?.versionVector()).toEqual({ 'site-0': 11 }); // the chain went on after the restart
+        for (const e of run.acknowledged) expect((await replica?.store.get(e.site, e.seq))?.id).toBe(e.id);
+      },
+    );
   });
 
   it('a site down when the run ends restarts for the healing period', async () => {
-    const schedule: FaultSchedule = { sites: 3, durable: 1, seed: 3, steps: 5, clockOffsetsMs: [], writes: [{ step: 0, site: 0, count: 4 }, { step: 4, site: 2, count: 2 }], faults: [{ kind: 'crash', at: 3, site: 0, downSteps: 50 }] };
+    const schedule: FaultSchedule = {
+      sites: 3,
+      durable: 1,
+      seed: 3,
+      steps: 5,
+      clockOffsetsMs: [],
+      writes: [
+        { step: 0, site: 0, count: 4 },
+        { step: 4, site: 2, count: 2 },
+      ],
+      faults: [{ kind: 'crash', at: 3, site: 0, downSteps: 50 }],
+    };
     await withRun(await runNetworkSimulation(schedule, { durableStore: durableStore() }), async (run) => {
       expect(run.trace).toContain('heal s0 restarted on its store');
       expect((await checkNetworkConvergence(run)).events).toBe(6);
@@ -133,41 +180,86 @@ describe('runNetworkSimulation', () => {
   });
 
   it('relays over a star topology: the spokes only ever talk to the hub', async () => {
-    const schedule: FaultSchedule = { sites: 3, durable: 0, seed: 5, steps: 4, clockOffsetsMs: [], writes: [{ step: 0, site: 1, count: 3 }, { step: 0, site: 2, count: 3 }], faults: [] };
-    await withRun(await runNetworkSimulation(schedule, { topology: [[0, 1], [0, 2]] }), async (run) => {
-      expect(run.trace.some((l) => /s1→s2|s2→s1/.test(l))).toBe(false);
-      expect((await checkNetworkConvergence(run)).events).toBe(6);
-    });
+    const schedule: FaultSchedule = {
+      sites: 3,
+      durable: 0,
+      seed: 5,
+      steps: 4,
+      clockOffsetsMs: [],
+      writes: [
+        { step: 0, site: 1, count: 3 },
+        { step: 0, site: 2, count: 3 },
+      ],
+      faults: [],
+    };
+    await withRun(
+      await runNetworkSimulation(schedule, {
+        topology: [
+          [0, 1],
+          [0, 2],
+        ],
+      }),
+      async (run) => {
+        expect(run.trace.some((l) => /s1→s2|s2→s1/.test(l))).toBe(false);
+        expect((await checkNetworkConvergence(run)).events).toBe(6);
+      },
+    );
   });
 
   it('refuses a topology that leaves a site out, and durable sites without a store', async () => {
-    const schedule: FaultSchedule = { sites: 3, durable: 0, seed: 5, steps: 1, clockOffsetsMs: [], writes: [], faults: [] };
-    await expect(runNetworkSimulation(schedule, { topology: [[0, 1]] })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    const schedule: FaultSchedule = {
+      sites: 3,
+      durable: 0,
+      seed: 5,
+      steps: 1,
+      clockOffsetsMs: [],
+      writes: [],
+      faults: [],
+    };
+    await expect(runNetworkSimulation(schedule, { topology: [[0, 1]] })).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+    });
     await expect(runNetworkSimulation({ ...schedule, durable: 1 })).rejects.toBeInstanceOf(ChartlogError);
   });
 });
 
 describe('checkNetworkConvergence', () => {
   it('reports a replica that lacks events, naming them, with the schedule and the trace', async () => {
-    const schedule: FaultSchedule = { sites: 2, durable: 0, seed: 8, steps: 4, clockOffsetsMs: [], writes: [{ step: 0, site: 0, count: 2 }], faults: [{ kind: 'partition', from: 0, until: 9, side: [0] }] };
+    const schedule: FaultSchedule = {
+      sites: 2,
+      durable: 0,
+      seed: 8,
+      steps: 4,
+      clockOffsetsMs: [],
+      writes: [{ step: 0, site: 0, count: 2 }],
+      faults: [{ kind: 'partition', from: 0, until: 9, side: [0] }],
+    };
     await withRun(await runNetworkSimulation(schedule, { heal: false }), async (run) => {
       const report = await checkNetworkConvergence(run, { throwOnFailure: false });
       expect(report.converged).toBe(false);
-      expect(report.problems.join('\n')).toContain('site-1 lacks 2 acknowledged event(s): site-0:1, site-0:2');
-      await expect(checkNetworkConvergence(run)).rejects.toThrow(/did not converge[\s\S]*FaultSchedule: 2 sites[\s\S]*trace/);
+      expect(report.problems.join('\n')).toContain(
+        'site-1 lacks 2 acknowledged event(s): site-0:1, site-0:2',
+      );
+      await expect(checkNetworkConvergence(run)).rejects.toThrow(
+        /did not converge[\s\S]*FaultSchedule: 2 sites[\s\S]*trace/,
+      );
     });
   });
 });
 
 describe('faultScheduleArbitrary', () => {
   it('keeps to its constraints, and crashes only durable sites', () => {
-    for (const s of fc.sample(faultScheduleArbitrary({ minSites: 3, maxSites: 4, durable: 1, maxSteps: 20 }), { numRuns: 200, seed: 42 })) {
+    for (const s of fc.sample(
+      faultScheduleArbitrary({ minSites: 3, maxSites: 4, durable: 1, maxSteps: 20 }),
+      { numRuns: 200, seed: 42 },
+    )) {
       expect(s.sites).toBeGreaterThanOrEqual(3);
       expect(s.sites).toBeLessThanOrEqual(4);
       expect(s.steps).toBeLessThanOrEqual(20);
       for (const f of s.faults) if (f.kind === 'crash') expect(f.site).toBe(0);
     }
-    for (const s of fc.sample(faultScheduleArbitrary(), { numRuns: 100, seed: 1 })) expect(s.faults.some((f) => f.kind === 'crash')).toBe(false);
+    for (const s of fc.sample(faultScheduleArbitrary(), { numRuns: 100, seed: 1 }))
+      expect(s.faults.some((f) => f.kind === 'crash')).toBe(false);
   });
 
   it('prints a schedule one fault per line, as fast-check shows a counterexample', () => {

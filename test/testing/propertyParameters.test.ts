@@ -1,10 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { propertyParameters, propertyRuns, propertySeed, PROPERTY_RUNS_ENV, PROPERTY_SEED_ENV } from '../../src/testing/index.js';
+import {
+  propertyParameters,
+  propertyRuns,
+  propertySeed,
+  PROPERTY_RUNS_ENV,
+  PROPERTY_SEED_ENV,
+} from '../../src/testing/index.js';
 
 describe('run counts and seeds', () => {
   const saved = { runs: process.env[PROPERTY_RUNS_ENV], seed: process.env[PROPERTY_SEED_ENV] };
   afterEach(() => {
-    for (const [name, value] of [[PROPERTY_RUNS_ENV, saved.runs], [PROPERTY_SEED_ENV, saved.seed]] as const) {
+    for (const [name, value] of [
+      [PROPERTY_RUNS_ENV, saved.runs],
+      [PROPERTY_SEED_ENV, saved.seed],
+    ] as const) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
@@ -33,4 +42,3 @@ describe('run counts and seeds', () => {
     expect(() => propertySeed()).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
   });
 });
-

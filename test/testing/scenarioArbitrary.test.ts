@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { assertChartEvent, eventHash, RETRACTION_EVENT } from '../../src/index.js';
-import { describeScenario, propertyParameters, runScenario, scenarioArbitrary, scenarioFields, scenarioPlanArbitrary, testSchema } from '../../src/testing/index.js';
+import {
+  describeScenario,
+  propertyParameters,
+  runScenario,
+  scenarioArbitrary,
+  scenarioFields,
+  scenarioPlanArbitrary,
+  testSchema,
+} from '../../src/testing/index.js';
 
 describe('scenarioArbitrary', () => {
   it('is deterministic from the fast-check seed: same seed, same events byte for byte', () => {
@@ -29,8 +37,10 @@ describe('scenarioArbitrary', () => {
           expect(e.seq).toBe(head.seq + 1);
           expect(e.prev).toBe(head.seq === 0 ? null : head.hash);
           heads.set(e.site, { seq: e.seq, hash: eventHash(e) });
-          for (const fields of Object.values(e.pred)) for (const ids of Object.values(fields)) for (const id of ids) expect(written.has(id)).toBe(true);
-          if (e.type === RETRACTION_EVENT) for (const id of e.data['retracts'] as string[]) expect(written.has(id)).toBe(true);
+          for (const fields of Object.values(e.pred))
+            for (const ids of Object.values(fields)) for (const id of ids) expect(written.has(id)).toBe(true);
+          if (e.type === RETRACTION_EVENT)
+            for (const id of e.data['retracts'] as string[]) expect(written.has(id)).toBe(true);
           written.add(e.id);
         }
         // Each site knows its own events, in order, and only events that exist.
@@ -48,8 +58,15 @@ describe('scenarioArbitrary', () => {
     const sitesPerField = new Map<string, Set<string>>();
     for (const s of samples)
       for (const e of s.events)
-        for (const fields of Object.values(e.data)) if (typeof fields === 'object' && fields !== null && !Array.isArray(fields)) for (const f of Object.keys(fields)) sitesPerField.set(f, (sitesPerField.get(f) ?? new Set()).add(e.site));
-    expect([...sitesPerField.keys()].sort()).toEqual(scenarioFields(testSchema).map((f) => f.field).sort());
+        for (const fields of Object.values(e.data))
+          if (typeof fields === 'object' && fields !== null && !Array.isArray(fields))
+            for (const f of Object.keys(fields))
+              sitesPerField.set(f, (sitesPerField.get(f) ?? new Set()).add(e.site));
+    expect([...sitesPerField.keys()].sort()).toEqual(
+      scenarioFields(testSchema)
+        .map((f) => f.field)
+        .sort(),
+    );
     for (const sites of sitesPerField.values()) expect(sites.size).toBeGreaterThanOrEqual(3);
     const text = describeScenario(samples.find((s) => s.events.length > 2) ?? (samples[0] as never));
     expect(text).toMatch(/^Scenario: \d+ sites \(site-a: /);
@@ -58,7 +75,16 @@ describe('scenarioArbitrary', () => {
   });
 
   it('can be held to accurate clocks, no retractions and no resolutions', () => {
-    for (const s of fc.sample(scenarioArbitrary({ adversarialClocks: false, retractions: false, resolutions: false, minSites: 5, maxSites: 5 }), { seed: 11, numRuns: 20 })) {
+    for (const s of fc.sample(
+      scenarioArbitrary({
+        adversarialClocks: false,
+        retractions: false,
+        resolutions: false,
+        minSites: 5,
+        maxSites: 5,
+      }),
+      { seed: 11, numRuns: 20 },
+    )) {
       expect(s.sites).toHaveLength(5);
       expect([...s.clocks.values()].every((c) => c.kind === 'accurate')).toBe(true);
       expect(s.events.every((e) => e.type === 'item.written')).toBe(true);

@@ -35,8 +35,13 @@ export const conflictsCommand: CliCommand = {
     else {
       out(`${conflicts.length} open conflict${conflicts.length === 1 ? '' : 's'} for clinician review`);
       for (const c of conflicts) {
-        out(`\n${c.stream}  ${c.resource}.${c.field}  (${c.rule})  shown until resolved: ${JSON.stringify(c.provisional)}`);
-        for (const w of c.writes) out(`    ${JSON.stringify(w.value)}  by ${w.author.id}${w.author.role !== undefined ? ` (${w.author.role})` : ''} at ${w.site}, ${w.hlc}  [${w.id}]`);
+        out(
+          `\n${c.stream}  ${c.resource}.${c.field}  (${c.rule})  shown until resolved: ${JSON.stringify(c.provisional)}`,
+        );
+        for (const w of c.writes)
+          out(
+            `    ${JSON.stringify(w.value)}  by ${w.author.id}${w.author.role !== undefined ? ` (${w.author.role})` : ''} at ${w.site}, ${w.hlc}  [${w.id}]`,
+          );
       }
     }
     return EXIT.ok;

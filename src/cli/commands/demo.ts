@@ -35,27 +35,51 @@ export function createDemoCommand(options: DemoCommandOptions = {}): CliCommand 
       'With --json: one line {"converged":…,"seed":…,"sites":[…],"conflicts":[…],"fhirApp"?:{…}}. Exit 1 if not converged.',
     ],
     options: {
-      patients: { type: 'string', valueName: 'N', description: 'patients registered across the practices', defaultValue: '60' },
+      patients: {
+        type: 'string',
+        valueName: 'N',
+        description: 'patients registered across the practices',
+        defaultValue: '60',
+      },
       hours: { type: 'string', valueName: 'H', description: 'simulated hours of outage', defaultValue: '6' },
-      seed: { type: 'string', valueName: 'N', description: 'seed for the ids of new resources: the same seed and sizes give the same state hash', defaultValue: 'random, printed' },
+      seed: {
+        type: 'string',
+        valueName: 'N',
+        description: 'seed for the ids of new resources: the same seed and sizes give the same state hash',
+        defaultValue: 'random, printed',
+      },
     },
     examples: ['chartlog demo', 'chartlog demo --json --patients 200 --hours 12', 'chartlog demo --seed 42'],
     async run(values) {
       const json = wantsJson(values);
-      const result = await runOutageDrill({ patients: integerOption(values, 'patients', 60), outageHours: integerOption(values, 'hours', 6), ...(values['seed'] !== undefined ? { seed: integerOption(values, 'seed', 0, 0, 2 ** 31 - 1) } : {}), ...(json ? {} : { onProgress: (line: string) => out(line) }), ...(options.fhirApp !== undefined ? { fhirApp: options.fhirApp } : {}) });
+      const result = await runOutageDrill({
+        patients: integerOption(values, 'patients', 60),
+        outageHours: integerOption(values, 'hours', 6),
+        ...(values['seed'] !== undefined ? { seed: integerOption(values, 'seed', 0, 0, 2 ** 31 - 1) } : {}),
+        ...(json ? {} : { onProgress: (line: string) => out(line) }),
+        ...(options.fhirApp !== undefined ? { fhirApp: options.fhirApp } : {}),
+      });
       const code = result.converged ? EXIT.ok : EXIT.problems;
       if (json) {
         outJson(result);
         return code;
       }
       out('\nsite          events  state hash        conflicts');
-      for (const r of result.sites) out(`${r.site.padEnd(12)}  ${String(r.events).padStart(6)}  ${r.stateHash.slice(0, 16)}  ${String(r.conflicts).padStart(9)}`);
+      for (const r of result.sites)
+        out(
+          `${r.site.padEnd(12)}  ${String(r.events).padStart(6)}  ${r.stateHash.slice(0, 16)}  ${String(r.conflicts).padStart(9)}`,
+        );
       out(result.converged ? '\nconverged: every site shows the same records.' : '\nNOT CONVERGED');
-      out(`seed ${result.seed}: chartlog demo --seed ${result.seed} (with the same --patients and --hours) repeats this run`);
+      out(
+        `seed ${result.seed}: chartlog demo --seed ${result.seed} (with the same --patients and --hours) repeats this run`,
+      );
       out(`\nopen conflicts for clinician review (${result.conflicts.length}):`);
       for (const c of result.conflicts) {
-        out(`  ${c.stream} ${c.resource}.${c.field} (${c.rule}) provisional ${JSON.stringify(c.provisional)}`);
-        for (const w of c.writes) out(`      ${JSON.stringify(w.value)}  by ${w.author.id} at ${w.site}, ${w.hlc}`);
+        out(
+          `  ${c.stream} ${c.resource}.${c.field} (${c.rule}) provisional ${JSON.stringify(c.provisional)}`,
+        );
+        for (const w of c.writes)
+          out(`      ${JSON.stringify(w.value)}  by ${w.author.id} at ${w.site}, ${w.hlc}`);
       }
       if (result.fhirApp !== undefined) printFhirApp(result.fhirApp);
       return code;
@@ -65,7 +89,9 @@ export function createDemoCommand(options: DemoCommandOptions = {}): CliCommand 
 
 /** The human summary of what the FHIR app's writes became after reconnection. */
 function printFhirApp(app: DrillFhirAppResult): void {
-  out(`\n${app.site}'s FHIR app (${app.client}, recorded as ${app.author.id}): ${countOf(app.actions.length, 'request')}, ${countOf(app.events.length, 'event')}, ${app.heldEverywhere ? 'held by every site' : 'NOT held by every site'}`);
+  out(
+    `\n${app.site}'s FHIR app (${app.client}, recorded as ${app.author.id}): ${countOf(app.actions.length, 'request')}, ${countOf(app.events.length, 'event')}, ${app.heldEverywhere ? 'held by every site' : 'NOT held by every site'}`,
+  );
   for (const a of app.actions) out(`  ${a.did} (${a.status}): ${a.wrote.join(', ')}`);
   out(`  in open conflicts: ${app.conflicts.length > 0 ? app.conflicts.join(', ') : 'none'}`);
 }

@@ -13,26 +13,50 @@ import { jsonSeconds } from '../jsonSeconds.js';
 /** `chartlog import-fhir`: load FHIR R4 Bundles or Bulk Data NDJSON into a store, as this site's events. */
 export const importFhirCommand: CliCommand = {
   name: 'import-fhir',
-  summary: 'load FHIR R4 (Bundles, Bulk Data NDJSON) into a store as this site\'s events; a second run adds nothing',
+  summary:
+    "load FHIR R4 (Bundles, Bulk Data NDJSON) into a store as this site's events; a second run adds nothing",
   description: [
-    "Reads each INPUT (a transaction, batch, collection or searchset Bundle; Bulk Data NDJSON, one",
+    'Reads each INPUT (a transaction, batch, collection or searchset Bundle; Bulk Data NDJSON, one',
     "resource per line; or one resource) and records every resource on its patient's record",
     '(Organization, Practitioner and others of no patient on a directory record), signed as this',
     'site, writing only what differs from what the store holds: importing the same files again',
     'records nothing. urn:uuid: references inside a Bundle become Type/id. Each resource is',
-    "checked against the R4 definitions; what cannot be held is refused, naming the input, the",
+    'checked against the R4 definitions; what cannot be held is refused, naming the input, the',
     'resource and the element, and the rest goes in (exit 1 when anything was refused). Creates',
     'the store when it does not exist. Stop chartlog serve on the store first (one writer).',
     'Progress (bytes read of all inputs) goes to stderr.',
   ],
   options: {
-    store: { type: 'string', valueName: 'FILE', required: true, description: 'SQLite store file (created when missing)' },
+    store: {
+      type: 'string',
+      valueName: 'FILE',
+      required: true,
+      description: 'SQLite store file (created when missing)',
+    },
     site: { type: 'string', valueName: 'ID', required: true, description: "this site's id" },
-    key: { type: 'string', valueName: 'KEYFILE', required: true, description: "this site's private key (the events are signed as this site)" },
-    author: { type: 'string', valueName: 'ID', description: 'who the import is recorded as (audited like any event)', defaultValue: 'fhir-import' },
-    'no-validate': { type: 'boolean', description: 'skip the R4 validator (each element is still checked for its R4 type)' },
+    key: {
+      type: 'string',
+      valueName: 'KEYFILE',
+      required: true,
+      description: "this site's private key (the events are signed as this site)",
+    },
+    author: {
+      type: 'string',
+      valueName: 'ID',
+      description: 'who the import is recorded as (audited like any event)',
+      defaultValue: 'fhir-import',
+    },
+    'no-validate': {
+      type: 'boolean',
+      description: 'skip the R4 validator (each element is still checked for its R4 type)',
+    },
   },
-  positionals: { name: 'inputs', valueName: 'INPUT', description: 'Bundle (.json) or NDJSON (.ndjson) files', min: 1 },
+  positionals: {
+    name: 'inputs',
+    valueName: 'INPUT',
+    description: 'Bundle (.json) or NDJSON (.ndjson) files',
+    min: 1,
+  },
   examples: [
     'chartlog import-fhir --store practice-a.chartlog --site practice-a --key practice-a.key export/*.ndjson',
     'chartlog import-fhir --store practice-a.chartlog --site practice-a --key practice-a.key --author migration-2026 bundle.json --json',
@@ -67,13 +91,26 @@ export const importFhirCommand: CliCommand = {
     }
     if (wantsJson(values)) outJson({ ...report, seconds: jsonSeconds(report.seconds), stateHash });
     else {
-      out(`imported    ${countOf(report.items, 'item')} from ${countOf(inputs.length, 'input')} in ${report.seconds.toFixed(1)} s`);
+      out(
+        `imported    ${countOf(report.items, 'item')} from ${countOf(inputs.length, 'input')} in ${report.seconds.toFixed(1)} s`,
+      );
       out(`created     ${report.created}`);
       out(`updated     ${report.updated}`);
       out(`unchanged   ${report.unchanged}`);
-      out(`refused     ${report.refused.count}${report.refused.count > 0 ? ` (${Object.entries(report.refused.byCode).map(([c, n]) => `${c}: ${n}`).join(', ')})` : ''}`);
+      out(
+        `refused     ${report.refused.count}${
+          report.refused.count > 0
+            ? ` (${Object.entries(report.refused.byCode)
+                .map(([c, n]) => `${c}: ${n}`)
+                .join(', ')})`
+            : ''
+        }`,
+      );
       for (const r of report.refused.examples) out(`  ${r.code}  ${r.message}`);
-      if (report.refused.count > report.refused.examples.length) out(`  … and ${report.refused.count - report.refused.examples.length} more (--json lists the first ${report.refused.examples.length})`);
+      if (report.refused.count > report.refused.examples.length)
+        out(
+          `  … and ${report.refused.count - report.refused.examples.length} more (--json lists the first ${report.refused.examples.length})`,
+        );
       out(`events      ${report.events}`);
       out(`state hash  ${stateHash}`);
     }

@@ -10,9 +10,10 @@ import { jsonSeconds } from '../jsonSeconds.js';
 /** `chartlog replay`: rebuild a store's persisted projection from its events, streaming, with progress. */
 export const replayCommand: CliCommand = {
   name: 'replay',
-  summary: "rebuild a store's persisted projection from its events with progress; print state hash, events, rate",
+  summary:
+    "rebuild a store's persisted projection from its events with progress; print state hash, events, rate",
   description: [
-    "Folds every event of the store afresh into its persisted projection (the folded chart that",
+    'Folds every event of the store afresh into its persisted projection (the folded chart that',
     'status, conflicts, verify and a replica read) with the clinical schema, one record at a time',
     '(bounded memory), in the store file itself. This is the fix for PROJECTION_STALE (a store',
     'written by an older chartlog, or folded with another schema) and for a damaged projection.',
@@ -23,12 +24,27 @@ export const replayCommand: CliCommand = {
     'and folds records in N worker threads while this one writes their rows (the same rows).',
   ],
   options: {
-    store: { type: 'string', valueName: 'FILE', required: true, description: 'SQLite store file (must exist)' },
-    workers: { type: 'string', valueName: 'N', defaultValue: 'cores - 1 (1 to 4) from 20,000 events, else 0', description: 'worker threads that fold records (0: fold in this thread)' },
+    store: {
+      type: 'string',
+      valueName: 'FILE',
+      required: true,
+      description: 'SQLite store file (must exist)',
+    },
+    workers: {
+      type: 'string',
+      valueName: 'N',
+      defaultValue: 'cores - 1 (1 to 4) from 20,000 events, else 0',
+      description: 'worker threads that fold records (0: fold in this thread)',
+    },
   },
-  examples: ['chartlog replay --store hospital-d.chartlog', 'chartlog replay --store hospital-d.chartlog --workers 2', 'chartlog replay --store hospital-d.chartlog --json 2>/dev/null'],
+  examples: [
+    'chartlog replay --store hospital-d.chartlog',
+    'chartlog replay --store hospital-d.chartlog --workers 2',
+    'chartlog replay --store hospital-d.chartlog --json 2>/dev/null',
+  ],
   async run(values) {
-    const workers = values['workers'] === undefined ? {} : { workers: integerOption(values, 'workers', 0, 0, 64) };
+    const workers =
+      values['workers'] === undefined ? {} : { workers: integerOption(values, 'workers', 0, 0, 64) };
     const store = await openStoreFile(requiredOption(values, 'store'), 'update');
     const onProgress = createProjectionProgressPrinter('replay', process.stderr);
     let rebuilt: ProjectionRebuild;
@@ -37,7 +53,15 @@ export const replayCommand: CliCommand = {
       const projection = await store.openProjection({ schema: clinicalSchema, onProgress, ...workers });
       // A projection missing or folded with another schema was just rebuilt by opening it: not twice.
       const { opening } = projection;
-      rebuilt = opening.action === 'rebuilt' ? { events: opening.events, streams: projection.streams().length, seconds: opening.seconds, ...(opening.workers === undefined ? {} : { workers: opening.workers }) } : await projection.rebuild({ onProgress, ...workers });
+      rebuilt =
+        opening.action === 'rebuilt'
+          ? {
+              events: opening.events,
+              streams: projection.streams().length,
+              seconds: opening.seconds,
+              ...(opening.workers === undefined ? {} : { workers: opening.workers }),
+            }
+          : await projection.rebuild({ onProgress, ...workers });
       stateHash = projection.hash();
     } finally {
       await store.close();
@@ -46,11 +70,14 @@ export const replayCommand: CliCommand = {
     const seconds = jsonSeconds(rebuilt.seconds);
     const threads = rebuilt.workers ?? 0;
     const eventsPerSecond = seconds > 0 ? Math.round(events / seconds) : events;
-    if (wantsJson(values)) outJson({ stateHash, events, streams, seconds, eventsPerSecond, workers: threads });
+    if (wantsJson(values))
+      outJson({ stateHash, events, streams, seconds, eventsPerSecond, workers: threads });
     else {
       out(`state hash  ${stateHash}`);
       out(`events      ${events} in ${countOf(streams, 'record')}`);
-      out(`rate        ${eventsPerSecond} events/s (${seconds.toFixed(3)} s${threads > 0 ? `, ${countOf(threads, 'worker thread')}` : ''})`);
+      out(
+        `rate        ${eventsPerSecond} events/s (${seconds.toFixed(3)} s${threads > 0 ? `, ${countOf(threads, 'worker thread')}` : ''})`,
+      );
     }
     return EXIT.ok;
   },

@@ -6,7 +6,15 @@ import type { RequestListener } from 'node:http';
 import { createFhirHandler, DEFAULT_FHIR_BASE_PATH } from '../../fhir/rest/createFhirHandler.js';
 import { createSyncHandler } from '../../sync/http/index.js';
 import { EXIT } from '../exitCodes.js';
-import { integerOption, out, outJson, requiredOption, stringOption, wantsJson, type CliCommand } from '../cliCommand.js';
+import {
+  integerOption,
+  out,
+  outJson,
+  requiredOption,
+  stringOption,
+  wantsJson,
+  type CliCommand,
+} from '../cliCommand.js';
 import { openStoreFile } from '../openStoreFile.js';
 import { readPeersConfig } from '../peersConfig.js';
 import { createProjectionProgressPrinter } from '../projectionProgressPrinter.js';
@@ -21,7 +29,7 @@ export const serveCommand: CliCommand = {
   name: 'serve',
   summary: 'serve a replica over HTTPS (or HTTP on loopback) on a SQLite store file until SIGINT/SIGTERM',
   description: [
-    "Opens (creating if needed) the store and its persisted projection (folding events stored",
+    'Opens (creating if needed) the store and its persisted projection (folding events stored',
     'without it, or all of them after a schema change, with progress on stderr), and serves',
     'POST /chartlog/sync and GET /chartlog/status to the peers listed with a token in the peers',
     'file (bearer auth).',
@@ -45,7 +53,7 @@ export const serveCommand: CliCommand = {
     '"clientKey" are the certificate we present to a peer that requires mutual TLS.',
     '',
     'With --sync-every MS it also calls each peer that has "url" and "ourToken" in the peers file',
-    '(ourToken: the token that peer\'s own peers file lists for us), pulling and pushing until',
+    "(ourToken: the token that peer's own peers file lists for us), pulling and pushing until",
     'quiet, one peer after another, then waits MS; a peer that is down is logged on stderr once',
     '(and again when it is back) and retried next round. With --demo-activity RATE it records',
     'synthetic events (patients registered, allergies and doses changed, heart rates) about',
@@ -54,13 +62,13 @@ export const serveCommand: CliCommand = {
     '{"recorded":true,"seq":…,"id":…} printed once it is durable; syncs, failures and the end',
     'of the demo are lines too ({"synced":true,…}, {"syncFailed":true,…}, {"demoDone":true,…}).',
     '',
-    'Recovery: when a peer gives back this site\'s own events (its store is behind, e.g. restored',
+    "Recovery: when a peer gives back this site's own events (its store is behind, e.g. restored",
     'from a backup) or shows a second history of it, it stops recording until every peer with a',
     'token or url in the peers file has been heard from with nothing more of its events (a fork',
     'waits for an operator). GET /chartlog/status then says "recovering" and why (chartlog status --peer).',
     '',
     'Restored from a backup: start with --restored-from-backup when the store file was put back',
-    'from a backup (or copied from another machine) and may hold fewer of this site\'s own events',
+    "from a backup (or copied from another machine) and may hold fewer of this site's own events",
     'than its peers. It then records nothing (demo activity included) until it has taken its own',
     'events back from its peers and heard from each of them, so it never reuses a seq a peer',
     'holds. Recovery is kept in the store: a serve restarted while recovering, with or without',
@@ -68,13 +76,42 @@ export const serveCommand: CliCommand = {
     'and run chartlog recover.',
   ],
   options: {
-    store: { type: 'string', valueName: 'FILE', required: true, description: 'SQLite store file (created if missing)' },
+    store: {
+      type: 'string',
+      valueName: 'FILE',
+      required: true,
+      description: 'SQLite store file (created if missing)',
+    },
     site: { type: 'string', valueName: 'ID', required: true, description: "this site's id" },
-    key: { type: 'string', valueName: 'KEYFILE', required: true, description: "this site's private key (chartlog keygen)" },
-    peers: { type: 'string', valueName: 'PEERS.json', required: true, description: 'trusted peers: site ids, public keys, tokens (and urls to call with --sync-every)' },
-    port: { type: 'string', valueName: 'P', description: 'TCP port (0: any free port)', defaultValue: '8080' },
-    host: { type: 'string', valueName: 'HOST', description: 'address to listen on', defaultValue: '127.0.0.1' },
-    'restored-from-backup': { type: 'boolean', description: 'the store was restored from a backup: record nothing until every peer has given back our own events (kept in the store until then)' },
+    key: {
+      type: 'string',
+      valueName: 'KEYFILE',
+      required: true,
+      description: "this site's private key (chartlog keygen)",
+    },
+    peers: {
+      type: 'string',
+      valueName: 'PEERS.json',
+      required: true,
+      description: 'trusted peers: site ids, public keys, tokens (and urls to call with --sync-every)',
+    },
+    port: {
+      type: 'string',
+      valueName: 'P',
+      description: 'TCP port (0: any free port)',
+      defaultValue: '8080',
+    },
+    host: {
+      type: 'string',
+      valueName: 'HOST',
+      description: 'address to listen on',
+      defaultValue: '127.0.0.1',
+    },
+    'restored-from-backup': {
+      type: 'boolean',
+      description:
+        'the store was restored from a backup: record nothing until every peer has given back our own events (kept in the store until then)',
+    },
     ...SERVE_NETWORK_OPTIONS,
     ...SERVE_LOOP_OPTIONS,
     ...SERVE_LIMIT_OPTIONS,
@@ -97,7 +134,9 @@ export const serveCommand: CliCommand = {
     try {
       const site = requiredOption(values, 'site');
       // A site that finds itself behind must hear again from the peers it talks to (not from signature-only entries).
-      const recoveryPeers = peers.peers.filter((p) => p.site !== site && (p.token !== undefined || p.url !== undefined)).map((p) => p.site);
+      const recoveryPeers = peers.peers
+        .filter((p) => p.site !== site && (p.token !== undefined || p.url !== undefined))
+        .map((p) => p.site);
       // onProgress: the replica's open reports folding its projection (a rebuild after a schema change, a catch-up).
       const options: Parameters<typeof createReplica>[0] = {
         site,
@@ -108,23 +147,45 @@ export const serveCommand: CliCommand = {
         recoveryPeers,
         restoredFromBackup: values['restored-from-backup'] === true,
         ...(limits.maxRefusalExamples !== undefined ? { maxRefusalExamples: limits.maxRefusalExamples } : {}),
-        onFork: (fork) => process.stderr.write(`chartlog serve: FORK quarantined: ${JSON.stringify(forkSummaryOf(fork))}\n`),
+        onFork: (fork) =>
+          process.stderr.write(`chartlog serve: FORK quarantined: ${JSON.stringify(forkSummaryOf(fork))}\n`),
         onDamage: (damage) => process.stderr.write(`chartlog serve: ${damage.code}: ${damage.message}\n`),
         onProgress: createProjectionProgressPrinter('chartlog serve: projection', process.stderr),
       };
       const replica = await createReplica(options);
-      const onError = (error: unknown): void => void process.stderr.write(`chartlog serve: ${error instanceof Error ? error.message : String(error)}\n`);
+      const onError = (error: unknown): void =>
+        void process.stderr.write(
+          `chartlog serve: ${error instanceof Error ? error.message : String(error)}\n`,
+        );
       const sync = createSyncHandler(replica, { peers: peers.tokens, ...limits, onError });
       // FHIR is served exactly when the peers file lists fhirClients (even none): other paths go on to sync.
-      const fhir = peers.fhirClients !== undefined ? createFhirHandler(replica, { clients: peers.fhirClients, onError }) : undefined;
-      const handler: RequestListener = fhir === undefined ? sync : (req, res) => fhir(req, res, () => sync(req, res));
+      const fhir =
+        peers.fhirClients !== undefined
+          ? createFhirHandler(replica, { clients: peers.fhirClients, onError })
+          : undefined;
+      const handler: RequestListener =
+        fhir === undefined ? sync : (req, res) => fhir(req, res, () => sync(req, res));
       const { server, url } = await listenSyncServer(handler, network, host, port);
-      if (replica.recovery !== undefined) process.stderr.write(`chartlog serve: RECOVERING: ${describeRecovery(replica.site, replica.recovery)}\n`);
+      if (replica.recovery !== undefined)
+        process.stderr.write(
+          `chartlog serve: RECOVERING: ${describeRecovery(replica.site, replica.recovery)}\n`,
+        );
       const fhirUrl = fhir !== undefined ? `${url}${DEFAULT_FHIR_BASE_PATH}` : undefined;
-      if (json) outJson({ listening: true, url, site: replica.site, events: await store.count(), status: replica.status, ...(fhirUrl !== undefined ? { fhir: fhirUrl } : {}) });
+      if (json)
+        outJson({
+          listening: true,
+          url,
+          site: replica.site,
+          events: await store.count(),
+          status: replica.status,
+          ...(fhirUrl !== undefined ? { fhir: fhirUrl } : {}),
+        });
       else {
-        out(`${replica.site} listening on ${url} (${countOf(await store.count(), 'event')}, ${countOf(Object.keys(peers.tokens).length, 'peer')} may call${loops.sync ? `, calling ${loops.sync.peers.length} every ${loops.sync.everyMs} ms` : ''})`);
-        if (fhirUrl !== undefined) out(`FHIR R4 API at ${fhirUrl} (${countOf(peers.fhirClients?.length ?? 0, 'client')} may call)`);
+        out(
+          `${replica.site} listening on ${url} (${countOf(await store.count(), 'event')}, ${countOf(Object.keys(peers.tokens).length, 'peer')} may call${loops.sync ? `, calling ${loops.sync.peers.length} every ${loops.sync.everyMs} ms` : ''})`,
+        );
+        if (fhirUrl !== undefined)
+          out(`FHIR R4 API at ${fhirUrl} (${countOf(peers.fhirClients?.length ?? 0, 'client')} may call)`);
       }
       const running = startServeLoops(replica, loops, { json });
       const signal = await new Promise<NodeJS.Signals>((stop) => {

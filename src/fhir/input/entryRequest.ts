@@ -13,10 +13,15 @@ const CONDITIONAL_ELEMENTS = ['ifNoneExist', 'ifMatch', 'ifNoneMatch', 'ifModifi
  * their own code, since whether they apply depends on a server's state this input does
  * not have.
  */
-export function entryRequestRefusal(request: Json | undefined, source: FhirInputLocation): FhirInputItem | undefined {
+export function entryRequestRefusal(
+  request: Json | undefined,
+  source: FhirInputLocation,
+): FhirInputItem | undefined {
   if (request === undefined) return undefined;
   if (typeof request !== 'object' || request === null || Array.isArray(request)) {
-    return refusedItem('FHIR_INVALID_ENTRY', source, 'the entry\'s request is not a JSON object', { element: 'Bundle.entry.request' });
+    return refusedItem('FHIR_INVALID_ENTRY', source, "the entry's request is not a JSON object", {
+      element: 'Bundle.entry.request',
+    });
   }
   const fields = request as JsonObject;
   const method = fields['method'];
@@ -45,9 +50,19 @@ export function entryRequestRefusal(request: Json | undefined, source: FhirInput
       );
     case 'GET':
     case 'HEAD':
-      return refusedItem('FHIR_UNSUPPORTED_METHOD', source, `${method} ${target} is a read: it carries nothing to import`, facts);
+      return refusedItem(
+        'FHIR_UNSUPPORTED_METHOD',
+        source,
+        `${method} ${target} is a read: it carries nothing to import`,
+        facts,
+      );
     default:
-      return refusedItem('FHIR_INVALID_ENTRY', source, `request.method ${JSON.stringify(method ?? null)} is not a FHIR HTTP verb`, facts);
+      return refusedItem(
+        'FHIR_INVALID_ENTRY',
+        source,
+        `request.method ${JSON.stringify(method ?? null)} is not a FHIR HTTP verb`,
+        facts,
+      );
   }
   const condition = CONDITIONAL_ELEMENTS.find((name) => fields[name] !== undefined);
   if (condition !== undefined || target.includes('?')) {
@@ -56,7 +71,10 @@ export function entryRequestRefusal(request: Json | undefined, source: FhirInput
       'FHIR_CONDITIONAL_REQUEST',
       source,
       `${method} ${target} is conditional (${what}): whether it creates, updates or does nothing depends on a server's state, which an import does not have; send the resource with its id instead`,
-      { element: condition !== undefined ? `Bundle.entry.request.${condition}` : 'Bundle.entry.request.url', resource },
+      {
+        element: condition !== undefined ? `Bundle.entry.request.${condition}` : 'Bundle.entry.request.url',
+        resource,
+      },
     );
   }
   return undefined;
@@ -83,12 +101,16 @@ export function parseRequestUrl(request: Json | undefined, resourceType?: string
   if (typeof request !== 'object' || request === null || Array.isArray(request)) return undefined;
   const url = (request as JsonObject)['url'];
   if (typeof url !== 'string' || url.includes('?')) return undefined;
-  const steps = url.replace(ABSOLUTE, '').split('/').filter((step) => step !== '');
+  const steps = url
+    .replace(ABSOLUTE, '')
+    .split('/')
+    .filter((step) => step !== '');
   const last = steps.at(-1);
   const before = steps.at(-2);
   if (last === undefined) return undefined;
   if (resourceType !== undefined && last === resourceType) return { type: resourceType, id: undefined };
-  if (before !== undefined && before === (resourceType ?? before) && TYPE.test(before)) return { type: before, id: last };
+  if (before !== undefined && before === (resourceType ?? before) && TYPE.test(before))
+    return { type: before, id: last };
   // Only a relative URL is surely all type and id; an absolute one may end in a base path.
   if (ABSOLUTE.test(url) || steps.length > 2 || !TYPE.test(steps[0] as string)) return undefined;
   return { type: steps[0] as string, id: steps[1] };

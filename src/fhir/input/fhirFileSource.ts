@@ -22,8 +22,16 @@ export function fhirFileSource(path: string): FhirInputSource {
     accessSync(path, constants.R_OK);
     size = stat.size;
   } catch (cause) {
-    const reason = (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (cause as Error).message;
-    throw new ChartlogError('FHIR_INPUT_UNREADABLE', `${path}: cannot read it as FHIR input (${reason})`, { cause, details: { path } });
+    const reason =
+      (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (cause as Error).message;
+    throw new ChartlogError('FHIR_INPUT_UNREADABLE', `${path}: cannot read it as FHIR input (${reason})`, {
+      cause,
+      details: { path },
+    });
   }
-  return { name: path, totalBytes: size, chunks: { [Symbol.asyncIterator]: () => createReadStream(path)[Symbol.asyncIterator]() } };
+  return {
+    name: path,
+    totalBytes: size,
+    chunks: { [Symbol.asyncIterator]: () => createReadStream(path)[Symbol.asyncIterator]() },
+  };
 }

@@ -28,7 +28,12 @@ export interface RefusalFacts {
 }
 
 /** A refusal item whose message starts with where it is (`a.json entry 3: …`). */
-export function refusedItem(code: FhirRefusal['code'], source: FhirInputLocation, text: string, facts: RefusalFacts = {}): FhirInputItem {
+export function refusedItem(
+  code: FhirRefusal['code'],
+  source: FhirInputLocation,
+  text: string,
+  facts: RefusalFacts = {},
+): FhirInputItem {
   const refusal: FhirRefusal = {
     code,
     message: `${describeLocation(source)}: ${text}`,

@@ -23,16 +23,26 @@ const RESOURCE_TYPE = /^[A-Z][A-Za-z]{0,63}$/;
  */
 export function fhirResourceProblem(value: unknown): FhirResourceProblem | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { code: 'FHIR_NOT_A_RESOURCE', text: `${value === null ? 'null' : Array.isArray(value) ? 'a JSON array' : `a JSON ${typeof value}`} is not a FHIR resource` };
+    return {
+      code: 'FHIR_NOT_A_RESOURCE',
+      text: `${value === null ? 'null' : Array.isArray(value) ? 'a JSON array' : `a JSON ${typeof value}`} is not a FHIR resource`,
+    };
   }
   const type: unknown = (value as Record<string, unknown>)['resourceType'];
   if (typeof type !== 'string' || !RESOURCE_TYPE.test(type)) {
-    return { code: 'FHIR_NOT_A_RESOURCE', text: `a JSON object with ${type === undefined ? 'no resourceType' : `resourceType ${JSON.stringify(type)}`} is not a FHIR resource` };
+    return {
+      code: 'FHIR_NOT_A_RESOURCE',
+      text: `a JSON object with ${type === undefined ? 'no resourceType' : `resourceType ${JSON.stringify(type)}`} is not a FHIR resource`,
+    };
   }
   const [issue] = checkJson(value, [], { requireNfc: false, maxIssues: 1 });
   if (issue === undefined) return undefined;
   const element = fhirPath(type, issue.path);
-  return { code: 'FHIR_INVALID_RESOURCE', text: `${type} cannot be held: ${element} ${issue.message}`, element };
+  return {
+    code: 'FHIR_INVALID_RESOURCE',
+    text: `${type} cannot be held: ${element} ${issue.message}`,
+    element,
+  };
 }
 
 /** `Observation.component[0].code` from a resource type and a JSON path. */

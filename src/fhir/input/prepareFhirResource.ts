@@ -32,29 +32,46 @@ export function prepareFhirResource(value: unknown, context: ResourceContext): F
   const { source } = context;
   if (context.checked !== true) {
     const problem = fhirResourceProblem(value);
-    if (problem !== undefined) return refusedItem(problem.code, source, problem.text, { element: problem.element });
+    if (problem !== undefined)
+      return refusedItem(problem.code, source, problem.text, { element: problem.element });
   }
   const input = value as CheckedResource;
   const type = input.resourceType;
   const own = input['id'];
   if (own !== undefined && !isFhirId(own)) {
-    return refusedItem('FHIR_INVALID_ID', source, `${type}.id ${JSON.stringify(own)} is not a FHIR id (1 to 64 of A-Z a-z 0-9 - .)`, { element: `${type}.id` });
+    return refusedItem(
+      'FHIR_INVALID_ID',
+      source,
+      `${type}.id ${JSON.stringify(own)} is not a FHIR id (1 to 64 of A-Z a-z 0-9 - .)`,
+      { element: `${type}.id` },
+    );
   }
   const id = own ?? context.entryId ?? deterministicFhirId(input);
   if (!isFhirId(id)) {
-    return refusedItem('FHIR_INVALID_ID', source, `the ${type}'s entry gives it the id ${JSON.stringify(id)}, which is not a FHIR id (1 to 64 of A-Z a-z 0-9 - .)`, {
-      element: `${type}.id`,
-    });
+    return refusedItem(
+      'FHIR_INVALID_ID',
+      source,
+      `the ${type}'s entry gives it the id ${JSON.stringify(id)}, which is not a FHIR id (1 to 64 of A-Z a-z 0-9 - .)`,
+      {
+        element: `${type}.id`,
+      },
+    );
   }
   const name = `${type}/${id}`;
   const { resource: resolved, unresolved } = resolveReferences(input, context.fullUrls);
   if (unresolved.length > 0) {
-    const listed = unresolved.slice(0, 5).join(', ') + (unresolved.length > 5 ? ` and ${unresolved.length - 5} more` : '');
+    const listed =
+      unresolved.slice(0, 5).join(', ') + (unresolved.length > 5 ? ` and ${unresolved.length - 5} more` : '');
     const what = unresolved.length === 1 ? 'a resource' : 'resources';
-    return refusedItem('FHIR_UNRESOLVED_REFERENCE', source, `${name} refers to ${what} not in this input (urn: references resolve only within their Bundle): ${listed}`, {
-      resource: name,
-      element: unresolved[0],
-    });
+    return refusedItem(
+      'FHIR_UNRESOLVED_REFERENCE',
+      source,
+      `${name} refers to ${what} not in this input (urn: references resolve only within their Bundle): ${listed}`,
+      {
+        resource: name,
+        element: unresolved[0],
+      },
+    );
   }
   // resourceType and id first, as FHIR servers write them; the rest in input order.
   const { resourceType: _type, id: _id, ...rest } = resolved;

@@ -74,10 +74,14 @@ export async function* readFhirInput(
   options: ReadFhirInputOptions = {},
 ): AsyncGenerator<FhirInputItem, void, undefined> {
   const { signal, onProgress } = options;
-  const limits = { maxDocumentBytes: limitOption(options, 'maxBundleBytes', DEFAULT_MAX_BUNDLE_BYTES), maxLineBytes: limitOption(options, 'maxLineBytes', DEFAULT_MAX_LINE_BYTES) };
+  const limits = {
+    maxDocumentBytes: limitOption(options, 'maxBundleBytes', DEFAULT_MAX_BUNDLE_BYTES),
+    maxLineBytes: limitOption(options, 'maxLineBytes', DEFAULT_MAX_LINE_BYTES),
+  };
   const everyMs = options.progressEveryMs ?? 100;
   throwIfAborted(signal);
-  const validator = options.validator === false ? undefined : (options.validator ?? (await createFhirValidator()));
+  const validator =
+    options.validator === false ? undefined : (options.validator ?? (await createFhirValidator()));
   const counts = { resources: 0, refused: 0 };
   for await (const source of sources) {
     throwIfAborted(signal);
@@ -88,7 +92,12 @@ export async function* readFhirInput(
       const now = performance.now();
       if (!force && now - lastReport < everyMs) return;
       lastReport = now;
-      onProgress({ input: source.name, bytesRead, ...(source.totalBytes === undefined ? {} : { totalBytes: source.totalBytes }), ...counts });
+      onProgress({
+        input: source.name,
+        bytesRead,
+        ...(source.totalBytes === undefined ? {} : { totalBytes: source.totalBytes }),
+        ...counts,
+      });
     };
     const bytes = readSourceBytes(source, signal, (count) => {
       bytesRead += count;
@@ -107,7 +116,11 @@ export async function* readFhirInput(
     } catch (error) {
       if (!isChartlogError(error) || error.code !== 'FHIR_INPUT_UNREADABLE') throw error;
       counts.refused++;
-      yield refusedItem('FHIR_INPUT_UNREADABLE', { input: source.name }, `${error.message} after ${bytesRead} bytes; what came before was taken`);
+      yield refusedItem(
+        'FHIR_INPUT_UNREADABLE',
+        { input: source.name },
+        `${error.message} after ${bytesRead} bytes; what came before was taken`,
+      );
     }
     throwIfAborted(signal);
     report(true);
@@ -120,14 +133,24 @@ function documentItems(document: JsonDocument, input: string): Iterable<FhirInpu
   if (document.kind === 'refused') return [refusedItem(document.code, source, document.text)];
   // A Bundle is not walked whole: each entry's resource is checked on its own, with its own depth.
   const value = document.value as { resourceType?: unknown } | null;
-  if (typeof value === 'object' && value !== null && !Array.isArray(value) && value.resourceType === 'Bundle') return bundleItems(value as CheckedResource, source);
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && value.resourceType === 'Bundle')
+    return bundleItems(value as CheckedResource, source);
   const problem = fhirResourceProblem(document.value);
-  if (problem !== undefined) return [refusedItem(problem.code, source, problem.text, { element: problem.element })];
+  if (problem !== undefined)
+    return [refusedItem(problem.code, source, problem.text, { element: problem.element })];
   return [prepareFhirResource(document.value, { source, fullUrls: new Map(), checked: true })];
 }
 
-function limitOption(options: ReadFhirInputOptions, name: 'maxBundleBytes' | 'maxLineBytes', fallback: number): number {
+function limitOption(
+  options: ReadFhirInputOptions,
+  name: 'maxBundleBytes' | 'maxLineBytes',
+  fallback: number,
+): number {
   const value = options[name] ?? fallback;
-  if (!Number.isSafeInteger(value) || value < 1) throw new ChartlogError('INVALID_OPTION', `${name} must be a positive whole number of bytes, got ${String(value)}`);
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new ChartlogError(
+      'INVALID_OPTION',
+      `${name} must be a positive whole number of bytes, got ${String(value)}`,
+    );
   return value;
 }

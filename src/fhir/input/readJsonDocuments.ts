@@ -44,7 +44,10 @@ export interface JsonDocumentLimits {
  *
  * Every chunk is copied once on arrival, so the source may reuse its buffers.
  */
-export async function* readJsonDocuments(bytes: AsyncIterable<Uint8Array>, limits: JsonDocumentLimits): AsyncGenerator<JsonDocument, void, undefined> {
+export async function* readJsonDocuments(
+  bytes: AsyncIterable<Uint8Array>,
+  limits: JsonDocumentLimits,
+): AsyncGenerator<JsonDocument, void, undefined> {
   const lines = createLineSplitter(limits.maxDocumentBytes);
   // An object, not a `let`: onLine changes it, and TypeScript's narrowing would not see that.
   const at: { mode: Framing } = { mode: 'sniff' };
@@ -84,10 +87,20 @@ export async function* readJsonDocuments(bytes: AsyncIterable<Uint8Array>, limit
       } else first = { line: cut.line, error: parsed.error };
       return;
     }
-    if ('value' in parsed && typeof parsed.value === 'object' && parsed.value !== null && !Array.isArray(parsed.value)) {
+    if (
+      'value' in parsed &&
+      typeof parsed.value === 'object' &&
+      parsed.value !== null &&
+      !Array.isArray(parsed.value)
+    ) {
       at.mode = 'ndjson';
       lines.limit = limits.maxLineBytes;
-      yield { kind: 'refused', code: 'FHIR_MALFORMED_JSON', text: `line ${first.line} is not JSON (${first.error})`, line: first.line };
+      yield {
+        kind: 'refused',
+        code: 'FHIR_MALFORMED_JSON',
+        text: `line ${first.line} is not JSON (${first.error})`,
+        line: first.line,
+      };
       yield { kind: 'json', value: parsed.value, line: cut.line };
       return;
     }
@@ -125,7 +138,12 @@ export async function* readJsonDocuments(bytes: AsyncIterable<Uint8Array>, limit
 function* ndjsonLine(cut: SplitLine, maxLineBytes: number): Generator<JsonDocument, void, undefined> {
   const line = cut.line;
   if (cut.bytes === undefined) {
-    yield { kind: 'refused', code: 'FHIR_TOO_LARGE', text: `line ${line} is longer than ${maxLineBytes} bytes (maxLineBytes); it was skipped unread`, line };
+    yield {
+      kind: 'refused',
+      code: 'FHIR_TOO_LARGE',
+      text: `line ${line} is longer than ${maxLineBytes} bytes (maxLineBytes); it was skipped unread`,
+      line,
+    };
     return;
   }
   const text = decodeLine(cut.bytes);
@@ -136,23 +154,42 @@ function* ndjsonLine(cut: SplitLine, maxLineBytes: number): Generator<JsonDocume
   if (text.trim() === '') return;
   const parsed = parseJson(text);
   if ('value' in parsed) yield { kind: 'json', value: parsed.value, line };
-  else yield { kind: 'refused', code: 'FHIR_MALFORMED_JSON', text: `line ${line} is not JSON (${parsed.error})`, line };
+  else
+    yield {
+      kind: 'refused',
+      code: 'FHIR_MALFORMED_JSON',
+      text: `line ${line} is not JSON (${parsed.error})`,
+      line,
+    };
 }
 
 function wholeDocument(head: readonly Uint8Array[], size: number): JsonDocument {
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(head.length === 1 ? head[0] : Buffer.concat(head, size));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(
+      head.length === 1 ? head[0] : Buffer.concat(head, size),
+    );
   } catch (cause) {
     // Past V8's longest string (~512 MiB) decoding fails too: name that rather than UTF-8.
-    const tooLong = cause instanceof RangeError || (cause as { code?: unknown }).code === 'ERR_STRING_TOO_LONG';
+    const tooLong =
+      cause instanceof RangeError || (cause as { code?: unknown }).code === 'ERR_STRING_TOO_LONG';
     return tooLong
-      ? { kind: 'refused', code: 'FHIR_TOO_LARGE', text: `the input is one JSON document of ${size} bytes, more than this JavaScript engine can hold as text`, line: undefined }
+      ? {
+          kind: 'refused',
+          code: 'FHIR_TOO_LARGE',
+          text: `the input is one JSON document of ${size} bytes, more than this JavaScript engine can hold as text`,
+          line: undefined,
+        }
       : { kind: 'refused', code: 'FHIR_MALFORMED_JSON', text: 'the input is not UTF-8', line: undefined };
   }
   const parsed = parseJson(text);
   if ('value' in parsed) return { kind: 'json', value: parsed.value, line: undefined };
-  return { kind: 'refused', code: 'FHIR_MALFORMED_JSON', text: `the input is neither NDJSON nor one JSON document (${parsed.error}); none of it was read`, line: undefined };
+  return {
+    kind: 'refused',
+    code: 'FHIR_MALFORMED_JSON',
+    text: `the input is neither NDJSON nor one JSON document (${parsed.error}); none of it was read`,
+    line: undefined,
+  };
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });

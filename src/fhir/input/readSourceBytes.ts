@@ -10,7 +10,11 @@ import { raceAbort, throwIfAborted } from './raceAbort.js';
  * @throws ChartlogError `FHIR_INPUT_UNREADABLE` when the source fails or yields something
  *   other than strings and bytes; `ABORTED` when `signal` aborts.
  */
-export async function* readSourceBytes(source: FhirInputSource, signal: AbortSignal | undefined, onBytes: (count: number) => void): AsyncGenerator<Uint8Array, void, undefined> {
+export async function* readSourceBytes(
+  source: FhirInputSource,
+  signal: AbortSignal | undefined,
+  onBytes: (count: number) => void,
+): AsyncGenerator<Uint8Array, void, undefined> {
   const chunks = source.chunks[Symbol.asyncIterator]();
   let done = false;
   let waiting = false;
@@ -33,8 +37,14 @@ export async function* readSourceBytes(source: FhirInputSource, signal: AbortSig
         return;
       }
       const chunk: unknown = next.value;
-      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk instanceof Uint8Array ? chunk : undefined;
-      if (bytes === undefined) throw unreadable(source, new TypeError(`a chunk is ${typeof chunk}, not a string or Uint8Array`));
+      const bytes =
+        typeof chunk === 'string'
+          ? Buffer.from(chunk, 'utf8')
+          : chunk instanceof Uint8Array
+            ? chunk
+            : undefined;
+      if (bytes === undefined)
+        throw unreadable(source, new TypeError(`a chunk is ${typeof chunk}, not a string or Uint8Array`));
       onBytes(bytes.length);
       yield bytes;
     }
@@ -50,5 +60,8 @@ export async function* readSourceBytes(source: FhirInputSource, signal: AbortSig
 
 function unreadable(source: FhirInputSource, cause: unknown): ChartlogError {
   const reason = cause instanceof Error ? cause.message : String(cause);
-  return new ChartlogError('FHIR_INPUT_UNREADABLE', `could not be read to the end (${reason})`, { cause, details: { input: source.name } });
+  return new ChartlogError('FHIR_INPUT_UNREADABLE', `could not be read to the end (${reason})`, {
+    cause,
+    details: { input: source.name },
+  });
 }

@@ -26,7 +26,10 @@ const LOCAL_URN = /^urn:(uuid|oid):/;
  * // { resource: { resourceType: 'Observation', subject: { reference: 'Patient/1' } }, unresolved: [] }
  * ```
  */
-export function resolveReferences(resource: JsonObject, fullUrls: ReadonlyMap<string, string>): ResolvedReferences {
+export function resolveReferences(
+  resource: JsonObject,
+  fullUrls: ReadonlyMap<string, string>,
+): ResolvedReferences {
   const unresolved: string[] = [];
   const type = typeof resource['resourceType'] === 'string' ? resource['resourceType'] : 'Resource';
   const walk = (value: Json, path: string): Json => {

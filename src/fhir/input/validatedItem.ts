@@ -8,7 +8,9 @@ import { refusedItem, type FhirInputItem } from './fhirInputItem.js';
  */
 export function validatedItem(item: FhirInputItem, validator: FhirValidator | undefined): FhirInputItem {
   if (item.kind !== 'resource' || validator === undefined) return item;
-  const errors = validator.validate(item.resource).filter((issue) => issue.severity === 'error' || issue.severity === 'fatal');
+  const errors = validator
+    .validate(item.resource)
+    .filter((issue) => issue.severity === 'error' || issue.severity === 'fatal');
   const [first] = errors;
   if (first === undefined) return item;
   const name = `${item.resource.resourceType}/${item.resource.id}`;
@@ -17,5 +19,8 @@ export function validatedItem(item: FhirInputItem, validator: FhirValidator | un
     .map((issue) => (issue.element === undefined ? issue.message : `${issue.element}: ${issue.message}`))
     .join('; ');
   const more = errors.length > 5 ? `; and ${errors.length - 5} more` : '';
-  return refusedItem('FHIR_INVALID_RESOURCE', item.source, `${name} is not valid FHIR R4: ${listed}${more}`, { resource: name, element: first.element });
+  return refusedItem('FHIR_INVALID_RESOURCE', item.source, `${name} is not valid FHIR R4: ${listed}${more}`, {
+    resource: name,
+    element: first.element,
+  });
 }

@@ -40,8 +40,14 @@ export function capabilityStatement(schema: Schema, options: CapabilityOptions):
       return {
         type,
         profile: `http://hl7.org/fhir/StructureDefinition/${type}`,
-        ...(critical.length > 0 ? { documentation: `An update (PUT) of a ${type} the record holds must carry If-Match: its safety-critical elements (${critical.join(', ')}) keep concurrent changes side by side as a conflict.` } : {}),
-        interaction: ['read', 'vread', 'update', 'history-instance', 'create', 'search-type'].map((code) => ({ code })),
+        ...(critical.length > 0
+          ? {
+              documentation: `An update (PUT) of a ${type} the record holds must carry If-Match: its safety-critical elements (${critical.join(', ')}) keep concurrent changes side by side as a conflict.`,
+            }
+          : {}),
+        interaction: ['read', 'vread', 'update', 'history-instance', 'create', 'search-type'].map((code) => ({
+          code,
+        })),
         versioning: 'versioned-update',
         readHistory: true,
         updateCreate: true,
@@ -49,8 +55,28 @@ export function capabilityStatement(schema: Schema, options: CapabilityOptions):
         conditionalRead: 'not-supported',
         conditionalUpdate: false,
         conditionalDelete: 'not-supported',
-        searchParam: ([{ name: '_id', type: 'token' }, { name: '_lastUpdated', type: 'date' }, ...options.searchParams(type).filter((p) => p.name !== '_id' && p.name !== '_lastUpdated')] as CapabilitySearchParam[]).map((p) => ({ name: p.name, definition: `http://hl7.org/fhir/SearchParameter/${p.name.startsWith('_') ? `Resource-${p.name.slice(1)}` : (p.id ?? `${type}-${p.name}`)}`, type: p.type, ...(p.documentation !== undefined ? { documentation: p.documentation } : {}) })),
-        ...(type === 'Patient' ? { operation: [{ name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' }] } : {}),
+        searchParam: (
+          [
+            { name: '_id', type: 'token' },
+            { name: '_lastUpdated', type: 'date' },
+            ...options.searchParams(type).filter((p) => p.name !== '_id' && p.name !== '_lastUpdated'),
+          ] as CapabilitySearchParam[]
+        ).map((p) => ({
+          name: p.name,
+          definition: `http://hl7.org/fhir/SearchParameter/${p.name.startsWith('_') ? `Resource-${p.name.slice(1)}` : (p.id ?? `${type}-${p.name}`)}`,
+          type: p.type,
+          ...(p.documentation !== undefined ? { documentation: p.documentation } : {}),
+        })),
+        ...(type === 'Patient'
+          ? {
+              operation: [
+                {
+                  name: 'everything',
+                  definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything',
+                },
+              ],
+            }
+          : {}),
       };
     });
   return {
@@ -60,7 +86,10 @@ export function capabilityStatement(schema: Schema, options: CapabilityOptions):
     publisher: 'chartlog',
     kind: 'instance',
     software: { name: 'chartlog' },
-    implementation: { description: `chartlog replica of site ${options.site}: the whole record, held locally, served while other sites are unreachable`, url: options.base },
+    implementation: {
+      description: `chartlog replica of site ${options.site}: the whole record, held locally, served while other sites are unreachable`,
+      url: options.base,
+    },
     fhirVersion: R4_VERSION,
     format: ['application/fhir+json', 'json'],
     rest: [
@@ -71,7 +100,11 @@ export function capabilityStatement(schema: Schema, options: CapabilityOptions):
           'meta.versionId names the event that last wrote a resource (<site>.<seq>). An update with If-Match naming an older version is recorded as concurrent with what was written since: ' +
           'where both changed a safety-critical element the resource shows a conflict (meta.tag merge-state|provisional and a concurrent-values extension) until a clinician resolves it. ' +
           'The record is append-only: no DELETE or PATCH. Search pages link to each other with cursors (_after, _before) naming the last resource shown, so turning pages while the record changes neither repeats nor skips a resource.',
-        security: { cors: false, description: 'Authorization: Bearer <token>. Tokens and their scopes (read, read-write, or SMART v1 scopes such as patient/*.read for one patient) are configured per client in the site\'s peers file (fhirClients); writes are recorded under the client\'s author. No OAuth endpoints.' },
+        security: {
+          cors: false,
+          description:
+            "Authorization: Bearer <token>. Tokens and their scopes (read, read-write, or SMART v1 scopes such as patient/*.read for one patient) are configured per client in the site's peers file (fhirClients); writes are recorded under the client's author. No OAuth endpoints.",
+        },
         resource: resources,
         interaction: [{ code: 'transaction' }, { code: 'batch' }],
       },

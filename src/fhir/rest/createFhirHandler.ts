@@ -6,11 +6,26 @@ import { fhirFieldsOf } from '../fhirFields.js';
 import { capabilityStatement } from './capabilityStatement.js';
 import { handleBundleRequest } from './fhirBundleRequest.js';
 import { fhirHistoryBundle, versionResource } from './fhirHistoryBundle.js';
-import { checkJsonWanted, etagOf, httpDateOf, ifMatchVersion, preferredReturn, readJsonBody, sendFhirJson, sendRefusal } from './fhirHttp.js';
+import {
+  checkJsonWanted,
+  etagOf,
+  httpDateOf,
+  ifMatchVersion,
+  preferredReturn,
+  readJsonBody,
+  sendFhirJson,
+  sendRefusal,
+} from './fhirHttp.js';
 import { FhirRequestRefusal, operationOutcome, refusalOf } from './fhirRequestRefusal.js';
 import type { FhirReplica, FhirRestContext } from './fhirRestContext.js';
 import { heldStream, readHeldResource, readVersions, versionOf } from './fhirResourceReads.js';
-import { checkResourceBody, commitRestWrites, prepareCreate, prepareUpdate, type RestWriteResult } from './fhirResourceWrites.js';
+import {
+  checkResourceBody,
+  commitRestWrites,
+  prepareCreate,
+  prepareUpdate,
+  type RestWriteResult,
+} from './fhirResourceWrites.js';
 import { fhirRouteOf, type FhirRoute } from './fhirRoute.js';
 import { readOperationParameters } from './operationParameters.js';
 import { canRead, canWrite, createFhirAuthenticator } from './fhirAccess.js';
@@ -38,7 +53,11 @@ export interface FhirHandlerOptions {
 }
 
 /** A node:http request handler; with `next` (Express) paths outside the base path are passed on instead of answered 404. */
-export type FhirHandler = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void;
+export type FhirHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  next?: (error?: unknown) => void,
+) => void;
 
 /** {@link FhirHandlerOptions.basePath}'s default. */
 export const DEFAULT_FHIR_BASE_PATH = '/fhir';
@@ -69,12 +88,16 @@ export const DEFAULT_FHIR_BASE_PATH = '/fhir';
  */
 export function createFhirHandler(replica: FhirReplica, options: FhirHandlerOptions): FhirHandler {
   const basePath = (options.basePath ?? DEFAULT_FHIR_BASE_PATH).replace(/\/+$/, '');
-  const limits = { maxBytes: options.maxRequestBytes ?? 16 * 1024 * 1024, timeoutMs: options.requestTimeoutMs ?? 30_000 };
+  const limits = {
+    maxBytes: options.maxRequestBytes ?? 16 * 1024 * 1024,
+    timeoutMs: options.requestTimeoutMs ?? 30_000,
+  };
   const maxEntries = options.maxBundleEntries ?? 1000;
   const serial = createSerialQueue();
   const authenticate = createFhirAuthenticator(options.clients);
   const started = new Date().toISOString();
-  const isType = (type: string): boolean => fhirFieldsOf(type) !== undefined && replica.chart.schema.field(type, 'meta') !== undefined;
+  const isType = (type: string): boolean =>
+    fhirFieldsOf(type) !== undefined && replica.chart.schema.field(type, 'meta') !== undefined;
 
   const baseOf = (req: IncomingMessage): string => {
     if (options.publicBaseUrl !== undefined) return options.publicBaseUrl.replace(/\/+$/, '');
@@ -82,27 +105,85 @@ export function createFhirHandler(replica: FhirReplica, options: FhirHandlerOpti
     return `${tls ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}${basePath}`;
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse, url: URL, route: FhirRoute): Promise<void> => {
-    const ctx: FhirRestContext = { replica, base: baseOf(req), serial, ...(options.newId !== undefined ? { newId: options.newId } : {}) };
+  const handle = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    route: FhirRoute,
+  ): Promise<void> => {
+    const ctx: FhirRestContext = {
+      replica,
+      base: baseOf(req),
+      serial,
+      ...(options.newId !== undefined ? { newId: options.newId } : {}),
+    };
     checkJsonWanted(req, url.searchParams);
-    if (route.kind === 'metadata') return sendFhirJson(res, 200, capabilityStatement(replica.chart.schema, { base: ctx.base, site: replica.site, searchParams: searchParamsOf, date: started }));
+    if (route.kind === 'metadata')
+      return sendFhirJson(
+        res,
+        200,
+        capabilityStatement(replica.chart.schema, {
+          base: ctx.base,
+          site: replica.site,
+          searchParams: searchParamsOf,
+          date: started,
+        }),
+      );
     const client = authenticate(req.headers.authorization);
-    if (client === undefined) throw new FhirRequestRefusal(401, 'login', 'a valid bearer token is required (Authorization: Bearer <token>, as configured in the site\'s fhirClients)', { headers: { 'www-authenticate': 'Bearer realm="chartlog-fhir"' } });
+    if (client === undefined)
+      throw new FhirRequestRefusal(
+        401,
+        'login',
+        "a valid bearer token is required (Authorization: Bearer <token>, as configured in the site's fhirClients)",
+        { headers: { 'www-authenticate': 'Bearer realm="chartlog-fhir"' } },
+      );
     const checkRead = (type: string, stream: StreamId | undefined): void => {
-      if (!canRead(client.access, type, stream)) throw new FhirRequestRefusal(403, 'forbidden', `this client's scope does not allow reading ${type}${stream !== undefined ? ` on ${stream}` : ''}`);
+      if (!canRead(client.access, type, stream))
+        throw new FhirRequestRefusal(
+          403,
+          'forbidden',
+          `this client's scope does not allow reading ${type}${stream !== undefined ? ` on ${stream}` : ''}`,
+        );
     };
     const checkWrite = (type: string, stream: StreamId): void => {
-      if (!canWrite(client.access, type, stream)) throw new FhirRequestRefusal(403, 'forbidden', `this client's scope (${client.scope}) does not allow writing ${type} on ${stream}`);
+      if (!canWrite(client.access, type, stream))
+        throw new FhirRequestRefusal(
+          403,
+          'forbidden',
+          `this client's scope (${client.scope}) does not allow writing ${type} on ${stream}`,
+        );
       // Unreachable for clients from checkFhirClients (a write scope needs an author), but a hand-built client may lack one.
-      if (client.author === undefined) throw new FhirRequestRefusal(403, 'forbidden', 'this client has no author to record its writes under');
+      if (client.author === undefined)
+        throw new FhirRequestRefusal(
+          403,
+          'forbidden',
+          'this client has no author to record its writes under',
+        );
     };
     const sendWritten = (result: RestWriteResult): void => {
       const { resource, versionId, lastUpdated, created } = result;
       const location = `${ctx.base}/${resource.resourceType}/${String(resource.id)}/_history/${versionId}`;
       // A client that may write but not read (SMART `.write` alone) gets no body back.
-      const prefer = canRead(client.access, resource.resourceType, result.stream) ? preferredReturn(req) : 'minimal';
-      const body = prefer === 'minimal' ? undefined : prefer === 'OperationOutcome' ? operationOutcome([{ severity: 'information', code: 'informational', diagnostics: created ? 'created' : 'updated' }]) : resource;
-      sendFhirJson(res, created ? 201 : 200, body, { location, etag: etagOf(versionId), 'last-modified': httpDateOf(lastUpdated) });
+      const prefer = canRead(client.access, resource.resourceType, result.stream)
+        ? preferredReturn(req)
+        : 'minimal';
+      const body =
+        prefer === 'minimal'
+          ? undefined
+          : prefer === 'OperationOutcome'
+            ? operationOutcome([
+                {
+                  severity: 'information',
+                  code: 'informational',
+                  diagnostics: created ? 'created' : 'updated',
+                },
+              ])
+            : resource;
+      sendFhirJson(res, created ? 201 : 200, body, {
+        location,
+        etag: etagOf(versionId),
+        'last-modified': httpDateOf(lastUpdated),
+      });
     };
 
     switch (route.kind) {
@@ -110,7 +191,10 @@ export function createFhirHandler(replica: FhirReplica, options: FhirHandlerOpti
         const { stream, resource } = readHeldResource(ctx, route.type, route.id);
         checkRead(route.type, stream);
         const meta = resource.meta as { versionId: string; lastUpdated: string };
-        return sendFhirJson(res, 200, resource, { etag: etagOf(meta.versionId), 'last-modified': httpDateOf(meta.lastUpdated) });
+        return sendFhirJson(res, 200, resource, {
+          etag: etagOf(meta.versionId),
+          'last-modified': httpDateOf(meta.lastUpdated),
+        });
       }
       case 'vread':
       case 'history': {
@@ -119,21 +203,46 @@ export function createFhirHandler(replica: FhirReplica, options: FhirHandlerOpti
         const versions = await readVersions(ctx, stream, route.type, route.id);
         if (route.kind === 'vread') {
           const version = versionOf(versions, route.type, route.id, route.versionId);
-          return sendFhirJson(res, 200, versionResource(replica.chart.schema, version), { etag: etagOf(version.versionId), 'last-modified': httpDateOf(version.event.hlc.slice(0, 24)) });
+          return sendFhirJson(res, 200, versionResource(replica.chart.schema, version), {
+            etag: etagOf(version.versionId),
+            'last-modified': httpDateOf(version.event.hlc.slice(0, 24)),
+          });
         }
         const count = countParam(url.searchParams.get('_count'), 100);
         const offset = countParam(url.searchParams.get('_offset'), 0);
-        const pageUrl = (at: number): string => `${ctx.base}/${route.type}/${route.id}/_history?_count=${count}&_offset=${at}`;
-        return sendFhirJson(res, 200, fhirHistoryBundle(replica.chart.schema, ctx.base, versions, { offset, count, selfUrl: pageUrl(offset), pageUrl }));
+        const pageUrl = (at: number): string =>
+          `${ctx.base}/${route.type}/${route.id}/_history?_count=${count}&_offset=${at}`;
+        return sendFhirJson(
+          res,
+          200,
+          fhirHistoryBundle(replica.chart.schema, ctx.base, versions, {
+            offset,
+            count,
+            selfUrl: pageUrl(offset),
+            pageUrl,
+          }),
+        );
       }
       case 'search':
       case 'everything': {
-        const params = !route.viaPost ? url.searchParams : route.kind === 'search' ? mergeParams(url.searchParams, (await readJsonBody(req, limits, true)) as URLSearchParams) : await readOperationParameters(req, url.searchParams, limits);
-        const bundle = route.kind === 'search' ? searchResources(ctx, route.type, params, client.access, checkRead) : everything(ctx, route.id, params, client.access, checkRead);
+        const params = !route.viaPost
+          ? url.searchParams
+          : route.kind === 'search'
+            ? mergeParams(url.searchParams, (await readJsonBody(req, limits, true)) as URLSearchParams)
+            : await readOperationParameters(req, url.searchParams, limits);
+        const bundle =
+          route.kind === 'search'
+            ? searchResources(ctx, route.type, params, client.access, checkRead)
+            : everything(ctx, route.id, params, client.access, checkRead);
         return sendFhirJson(res, 200, bundle);
       }
       case 'create': {
-        if (req.headers['if-none-exist'] !== undefined) throw new FhirRequestRefusal(412, 'not-supported', 'conditional create (If-None-Exist) is not supported: search first, then create');
+        if (req.headers['if-none-exist'] !== undefined)
+          throw new FhirRequestRefusal(
+            412,
+            'not-supported',
+            'conditional create (If-None-Exist) is not supported: search first, then create',
+          );
         const given = checkResourceBody(await readJsonBody(req, limits), route.type, undefined);
         const [result] = await serial(async () => {
           const prepared = prepareCreate(ctx, given, client.author ?? { id: 'unknown' });
@@ -154,7 +263,17 @@ export function createFhirHandler(replica: FhirReplica, options: FhirHandlerOpti
       }
       case 'bundle': {
         const body = await readJsonBody(req, limits);
-        return sendFhirJson(res, 200, await handleBundleRequest(ctx, body, { author: client.author ?? { id: 'unknown' }, maxEntries, checkWrite, show: (r) => preferredReturn(req) !== 'minimal' && canRead(client.access, r.resource.resourceType, r.stream) }));
+        return sendFhirJson(
+          res,
+          200,
+          await handleBundleRequest(ctx, body, {
+            author: client.author ?? { id: 'unknown' },
+            maxEntries,
+            checkWrite,
+            show: (r) =>
+              preferredReturn(req) !== 'minimal' && canRead(client.access, r.resource.resourceType, r.stream),
+          }),
+        );
       }
     }
   };
@@ -163,7 +282,15 @@ export function createFhirHandler(replica: FhirReplica, options: FhirHandlerOpti
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname !== basePath && !url.pathname.startsWith(`${basePath}/`)) {
       if (next !== undefined) return next();
-      return sendRefusal(res, new FhirRequestRefusal(404, 'not-found', `nothing is served at ${url.pathname}: the FHIR API is under ${basePath}`), true);
+      return sendRefusal(
+        res,
+        new FhirRequestRefusal(
+          404,
+          'not-found',
+          `nothing is served at ${url.pathname}: the FHIR API is under ${basePath}`,
+        ),
+        true,
+      );
     }
     let route: FhirRoute;
     try {
@@ -187,7 +314,8 @@ export function createFhirHandler(replica: FhirReplica, options: FhirHandlerOpti
 function countParam(raw: string | null, fallback: number): number {
   if (raw === null) return fallback;
   const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 0) throw new FhirRequestRefusal(400, 'invalid', `${JSON.stringify(raw)} is not a whole number of 0 or more`);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new FhirRequestRefusal(400, 'invalid', `${JSON.stringify(raw)} is not a whole number of 0 or more`);
   return Math.min(n, 1000);
 }
 

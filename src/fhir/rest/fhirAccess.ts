@@ -43,11 +43,13 @@ function parseScopeWord(word: string): FhirScope | string {
   if (shorthand !== undefined) return shorthand;
   const m = RESOURCE_SCOPE.exec(word);
   if (m === null) {
-    if (SMART_V2_SCOPE.test(word)) return `${word}: SMART v2 permissions (.rs, .cruds …) are not supported here: use .read, .write or .*`;
+    if (SMART_V2_SCOPE.test(word))
+      return `${word}: SMART v2 permissions (.rs, .cruds …) are not supported here: use .read, .write or .*`;
     return `${word} grants no FHIR resource access: give read, read-write or SMART v1 resource scopes (patient|user|system/<Type|*>.<read|write|*>)`;
   }
   const [, context, type, permission] = m as unknown as [string, FhirScopeContext, string, string];
-  if (type !== '*' && !Object.hasOwn(R4_RESOURCES, type)) return `${word}: ${type} is not an R4 resource type`;
+  if (type !== '*' && !Object.hasOwn(R4_RESOURCES, type))
+    return `${word}: ${type} is not an R4 resource type`;
   return { context, type, read: permission !== 'write', write: permission !== 'read' };
 }
 
@@ -65,17 +67,23 @@ function parseScopeWord(word: string): FhirScope | string {
  * // { scopes: [{ context: 'patient', type: '*', read: true, write: false }, …], patient: 'p1' }
  * ```
  */
-export function checkFhirAccess(scope: unknown, patient: unknown, problem: (field: 'scope' | 'patient', message: string) => void): FhirAccess | undefined {
+export function checkFhirAccess(
+  scope: unknown,
+  patient: unknown,
+  problem: (field: 'scope' | 'patient', message: string) => void,
+): FhirAccess | undefined {
   let failed = false;
   const fail = (field: 'scope' | 'patient', message: string): void => {
     failed = true;
     problem(field, message);
   };
   const scopes: FhirScope[] = [];
-  if (typeof scope !== 'string') fail('scope', 'must be a string: read, read-write or SMART v1 scopes such as "patient/*.read"');
+  if (typeof scope !== 'string')
+    fail('scope', 'must be a string: read, read-write or SMART v1 scopes such as "patient/*.read"');
   else {
     const words = scope.split(/\s+/).filter((word) => word.length > 0);
-    if (words.length === 0) fail('scope', 'grants nothing: give read, read-write or SMART v1 scopes such as "patient/*.read"');
+    if (words.length === 0)
+      fail('scope', 'grants nothing: give read, read-write or SMART v1 scopes such as "patient/*.read"');
     for (const word of words) {
       const parsed = parseScopeWord(word);
       if (typeof parsed === 'string') fail('scope', parsed);
@@ -83,9 +91,15 @@ export function checkFhirAccess(scope: unknown, patient: unknown, problem: (fiel
     }
   }
   const bound = scopes.some((s) => s.context === 'patient');
-  if (patient !== undefined && !isFhirId(patient)) fail('patient', 'must be a FHIR id (1 to 64 of A-Z a-z 0-9 - .)');
-  else if (bound && patient === undefined) fail('patient', 'is required with patient/ scopes: the id of the one patient whose record this client may reach');
-  else if (!bound && patient !== undefined && scopes.length > 0) fail('patient', 'only applies to patient/ scopes, and this client has none');
+  if (patient !== undefined && !isFhirId(patient))
+    fail('patient', 'must be a FHIR id (1 to 64 of A-Z a-z 0-9 - .)');
+  else if (bound && patient === undefined)
+    fail(
+      'patient',
+      'is required with patient/ scopes: the id of the one patient whose record this client may reach',
+    );
+  else if (!bound && patient !== undefined && scopes.length > 0)
+    fail('patient', 'only applies to patient/ scopes, and this client has none');
   if (failed) return undefined;
   return { scopes, ...(bound ? { patient: patient as string } : {}) };
 }
@@ -100,7 +114,12 @@ export function checkFhirAccess(scope: unknown, patient: unknown, problem: (fiel
 export function parseFhirAccess(scope: string, patient?: string): FhirAccess {
   const issues: ValidationIssue[] = [];
   const access = checkFhirAccess(scope, patient, (field, message) => issues.push({ path: [field], message }));
-  if (access === undefined) throw new ChartlogError('INVALID_OPTION', `FHIR scope ${JSON.stringify(scope)} is not valid: ${issues.map((i) => i.message).join('; ')}`, { issues });
+  if (access === undefined)
+    throw new ChartlogError(
+      'INVALID_OPTION',
+      `FHIR scope ${JSON.stringify(scope)} is not valid: ${issues.map((i) => i.message).join('; ')}`,
+      { issues },
+    );
   return access;
 }
 
@@ -109,10 +128,18 @@ function patientOfStream(stream: string | undefined): string | undefined {
   return stream?.startsWith('patient/') === true ? stream.slice('patient/'.length) : undefined;
 }
 
-function allows(access: FhirAccess, type: string, stream: string | undefined, want: 'read' | 'write'): boolean {
+function allows(
+  access: FhirAccess,
+  type: string,
+  stream: string | undefined,
+  want: 'read' | 'write',
+): boolean {
   const onPatient = patientOfStream(stream);
   return access.scopes.some(
-    (s) => s[want] && (s.type === '*' || s.type === type) && (s.context !== 'patient' || (onPatient !== undefined && onPatient === access.patient)),
+    (s) =>
+      s[want] &&
+      (s.type === '*' || s.type === type) &&
+      (s.context !== 'patient' || (onPatient !== undefined && onPatient === access.patient)),
   );
 }
 
@@ -165,7 +192,9 @@ export function canWrite(access: FhirAccess, type: string, stream: string | unde
  * const client = authenticate(req.headers.authorization); // FhirClient | undefined
  * ```
  */
-export function createFhirAuthenticator(clients: readonly FhirClient[]): (authorizationHeader: string | undefined) => FhirClient | undefined {
+export function createFhirAuthenticator(
+  clients: readonly FhirClient[],
+): (authorizationHeader: string | undefined) => FhirClient | undefined {
   const match = createTokenMatcher(clients.map((client) => [client.token, client] as const));
   return (header) => {
     const token = bearerTokenOf(header);

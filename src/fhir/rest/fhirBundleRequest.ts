@@ -5,7 +5,15 @@ import { isFhirId } from '../isFhirId.js';
 import type { FhirResource } from '../fhirResource.js';
 import { FhirRequestRefusal, refusalOf, operationOutcome } from './fhirRequestRefusal.js';
 import type { FhirRestContext } from './fhirRestContext.js';
-import { checkResourceBody, commitRestWrites, newResourceId, prepareCreate, prepareUpdate, type PreparedRestWrite, type RestWriteResult } from './fhirResourceWrites.js';
+import {
+  checkResourceBody,
+  commitRestWrites,
+  newResourceId,
+  prepareCreate,
+  prepareUpdate,
+  type PreparedRestWrite,
+  type RestWriteResult,
+} from './fhirResourceWrites.js';
 import { etagOf, versionOfETag } from './fhirHttp.js';
 
 /** Limits and checks of {@link handleBundleRequest}. */
@@ -40,43 +48,97 @@ interface BundleWrite {
  *   or PUT of a resource (DELETE, PATCH, GET and conditional requests are not supported),
  *   two entries writing one resource, or (in a transaction) any entry refused, saying which.
  */
-export async function handleBundleRequest(ctx: FhirRestContext, body: unknown, options: BundleRequestOptions): Promise<Record<string, unknown>> {
-  if (!isPlainObject(body) || body['resourceType'] !== 'Bundle') throw new FhirRequestRefusal(400, 'invalid', 'POST to the base takes a Bundle of type transaction or batch');
+export async function handleBundleRequest(
+  ctx: FhirRestContext,
+  body: unknown,
+  options: BundleRequestOptions,
+): Promise<Record<string, unknown>> {
+  if (!isPlainObject(body) || body['resourceType'] !== 'Bundle')
+    throw new FhirRequestRefusal(
+      400,
+      'invalid',
+      'POST to the base takes a Bundle of type transaction or batch',
+    );
   const kind = body['type'];
-  if (kind !== 'transaction' && kind !== 'batch') throw new FhirRequestRefusal(400, 'not-supported', `a Bundle of type ${JSON.stringify(kind)} cannot be POSTed to the base: send a transaction or batch (a collection is imported with chartlog import-fhir)`, { expression: ['Bundle.type'] });
+  if (kind !== 'transaction' && kind !== 'batch')
+    throw new FhirRequestRefusal(
+      400,
+      'not-supported',
+      `a Bundle of type ${JSON.stringify(kind)} cannot be POSTed to the base: send a transaction or batch (a collection is imported with chartlog import-fhir)`,
+      { expression: ['Bundle.type'] },
+    );
   const entries = body['entry'] ?? [];
-  if (!Array.isArray(entries)) throw new FhirRequestRefusal(400, 'structure', 'Bundle.entry must be an array', { expression: ['Bundle.entry'] });
-  if (entries.length > options.maxEntries) throw new FhirRequestRefusal(413, 'too-costly', `the Bundle has ${entries.length} entries; this server takes at most ${options.maxEntries} in one`, { expression: ['Bundle.entry'] });
+  if (!Array.isArray(entries))
+    throw new FhirRequestRefusal(400, 'structure', 'Bundle.entry must be an array', {
+      expression: ['Bundle.entry'],
+    });
+  if (entries.length > options.maxEntries)
+    throw new FhirRequestRefusal(
+      413,
+      'too-costly',
+      `the Bundle has ${entries.length} entries; this server takes at most ${options.maxEntries} in one`,
+      { expression: ['Bundle.entry'] },
+    );
   const writes = entries.map((entry: unknown, index) => checkEntry(entry, index));
   // New ids first, so references between entries can be rewritten before anything is prepared.
   const assigned = new Map<string, string>();
-  const resources = writes.map((w) => (w.method === 'POST' ? { ...w.resource, id: newResourceId(ctx) } : w.resource) as FhirResource);
+  const resources = writes.map(
+    (w) => (w.method === 'POST' ? { ...w.resource, id: newResourceId(ctx) } : w.resource) as FhirResource,
+  );
   writes.forEach((w, i) => {
     const fullUrl = (entries[i] as Record<string, unknown>)['fullUrl'];
-    if (w.method === 'POST' && typeof fullUrl === 'string') assigned.set(fullUrl, `${w.resource.resourceType}/${String(resources[i]?.id)}`);
+    if (w.method === 'POST' && typeof fullUrl === 'string')
+      assigned.set(fullUrl, `${w.resource.resourceType}/${String(resources[i]?.id)}`);
   });
   const unresolved: string[] = [];
-  const rewritten = resources.map((r) => rewriteReferences(r as unknown as Json, assigned, unresolved) as unknown as FhirResource);
-  if (unresolved.length > 0) throw new FhirRequestRefusal(400, 'invalid', `the Bundle references ${unresolved.slice(0, 3).join(', ')}${unresolved.length > 3 ? ' …' : ''}, which no POSTed entry's fullUrl names`, { expression: ['Bundle.entry'] });
+  const rewritten = resources.map(
+    (r) => rewriteReferences(r as unknown as Json, assigned, unresolved) as unknown as FhirResource,
+  );
+  if (unresolved.length > 0)
+    throw new FhirRequestRefusal(
+      400,
+      'invalid',
+      `the Bundle references ${unresolved.slice(0, 3).join(', ')}${unresolved.length > 3 ? ' …' : ''}, which no POSTed entry's fullUrl names`,
+      { expression: ['Bundle.entry'] },
+    );
   const seen = new Map<string, number>();
   rewritten.forEach((r, i) => {
     const key = `${r.resourceType}/${String(r.id)}`;
     const before = seen.get(key);
-    if (before !== undefined) throw new FhirRequestRefusal(400, 'invalid', `entries ${before} and ${i} both write ${key}: a Bundle may write a resource once`, { expression: [`Bundle.entry[${i}]`] });
+    if (before !== undefined)
+      throw new FhirRequestRefusal(
+        400,
+        'invalid',
+        `entries ${before} and ${i} both write ${key}: a Bundle may write a resource once`,
+        { expression: [`Bundle.entry[${i}]`] },
+      );
     seen.set(key, i);
   });
 
   const prepare = async (i: number): Promise<PreparedRestWrite> => {
     const w = writes[i] as BundleWrite;
     const resource = rewritten[i] as FhirResource;
-    const prepared = w.method === 'POST' ? prepareCreate(ctx, resource, options.author, String(resource.id)) : await prepareUpdate(ctx, resource, options.author, w.ifMatch);
+    const prepared =
+      w.method === 'POST'
+        ? prepareCreate(ctx, resource, options.author, String(resource.id))
+        : await prepareUpdate(ctx, resource, options.author, w.ifMatch);
     options.checkWrite(prepared.type, prepared.stream);
     return prepared;
   };
   const entryOf = (result: RestWriteResult): Record<string, unknown> => {
     const { resource, versionId, lastUpdated, created } = result;
-    const response = { status: created ? '201 Created' : '200 OK', location: `${resource.resourceType}/${String(resource.id)}/_history/${versionId}`, etag: etagOf(versionId), lastModified: lastUpdated };
-    return { ...(!options.show(result) ? {} : { fullUrl: `${ctx.base}/${resource.resourceType}/${String(resource.id)}`, resource }), response };
+    const response = {
+      status: created ? '201 Created' : '200 OK',
+      location: `${resource.resourceType}/${String(resource.id)}/_history/${versionId}`,
+      etag: etagOf(versionId),
+      lastModified: lastUpdated,
+    };
+    return {
+      ...(!options.show(result)
+        ? {}
+        : { fullUrl: `${ctx.base}/${resource.resourceType}/${String(resource.id)}`, resource }),
+      response,
+    };
   };
 
   if (kind === 'transaction') {
@@ -100,7 +162,9 @@ export async function handleBundleRequest(ctx: FhirRestContext, body: unknown, o
       answers.push(entryOf(result as RestWriteResult));
     } catch (error) {
       const refusal = refusalOf(error);
-      answers.push({ response: { status: String(refusal.status), outcome: operationOutcome(refusal.issues) } });
+      answers.push({
+        response: { status: String(refusal.status), outcome: operationOutcome(refusal.issues) },
+      });
     }
   }
   return { resourceType: 'Bundle', type: 'batch-response', entry: answers };
@@ -115,17 +179,36 @@ function checkEntry(entry: unknown, index: number): BundleWrite {
   const request = entry['request'];
   if (!isPlainObject(request)) return refuse('has no request (method and url)', `${at}.request`);
   const method = request['method'];
-  if (method !== 'POST' && method !== 'PUT') return refuse(`${JSON.stringify(method)} is not supported in a Bundle here: only POST (create) and PUT (update)${method === 'DELETE' ? '; the record is append-only' : ''}`, `${at}.request.method`, 'not-supported');
-  for (const conditional of ['ifNoneExist', 'ifNoneMatch', 'ifModifiedSince']) if (request[conditional] !== undefined) refuse(`conditional requests (${conditional}) are not supported`, `${at}.request.${conditional}`, 'not-supported');
+  if (method !== 'POST' && method !== 'PUT')
+    return refuse(
+      `${JSON.stringify(method)} is not supported in a Bundle here: only POST (create) and PUT (update)${method === 'DELETE' ? '; the record is append-only' : ''}`,
+      `${at}.request.method`,
+      'not-supported',
+    );
+  for (const conditional of ['ifNoneExist', 'ifNoneMatch', 'ifModifiedSince'])
+    if (request[conditional] !== undefined)
+      refuse(
+        `conditional requests (${conditional}) are not supported`,
+        `${at}.request.${conditional}`,
+        'not-supported',
+      );
   const url = request['url'];
   const type = isPlainObject(entry['resource']) ? entry['resource']['resourceType'] : undefined;
   if (typeof type !== 'string') return refuse('has no resource', `${at}.resource`);
   let id: string | undefined;
   if (method === 'POST') {
-    if (url !== type) refuse(`request.url ${JSON.stringify(url)} must be the resource's type ${type} for a POST (conditional and search URLs are not supported)`, `${at}.request.url`);
+    if (url !== type)
+      refuse(
+        `request.url ${JSON.stringify(url)} must be the resource's type ${type} for a POST (conditional and search URLs are not supported)`,
+        `${at}.request.url`,
+      );
   } else {
     const m = typeof url === 'string' ? /^([A-Za-z]+)\/([^/?]+)$/.exec(url) : null;
-    if (m === null || m[1] !== type || !isFhirId(m[2])) return refuse(`request.url ${JSON.stringify(url)} must be ${type}/<id> for a PUT (conditional updates are not supported)`, `${at}.request.url`);
+    if (m === null || m[1] !== type || !isFhirId(m[2]))
+      return refuse(
+        `request.url ${JSON.stringify(url)} must be ${type}/<id> for a PUT (conditional updates are not supported)`,
+        `${at}.request.url`,
+      );
     id = m[2];
   }
   let resource: FhirResource;
@@ -138,7 +221,11 @@ function checkEntry(entry: unknown, index: number): BundleWrite {
   let ifMatch: string | undefined;
   if (ifMatchRaw !== undefined) {
     ifMatch = typeof ifMatchRaw === 'string' ? versionOfETag(ifMatchRaw) : undefined;
-    if (ifMatch === undefined) return refuse(`request.ifMatch ${JSON.stringify(ifMatchRaw)} names no version: W/"<versionId>"`, `${at}.request.ifMatch`);
+    if (ifMatch === undefined)
+      return refuse(
+        `request.ifMatch ${JSON.stringify(ifMatchRaw)} names no version: W/"<versionId>"`,
+        `${at}.request.ifMatch`,
+      );
   }
   return { index, method, resource, ifMatch };
 }
@@ -160,8 +247,18 @@ function rewriteReferences(value: Json, assigned: ReadonlyMap<string, string>, u
 
 /** A refusal of one entry of a Bundle, saying which. */
 function inEntry(refusal: FhirRequestRefusal, index: number): FhirRequestRefusal {
-  return new FhirRequestRefusal(refusal.status, refusal.issues[0]?.code ?? 'invalid', `entry ${index}: ${refusal.message}`, {
-    issues: refusal.issues.map((i) => ({ ...i, diagnostics: i.diagnostics.startsWith(`entry ${index}`) ? i.diagnostics : `entry ${index}: ${i.diagnostics}` })),
-    headers: refusal.headers,
-  });
+  return new FhirRequestRefusal(
+    refusal.status,
+    refusal.issues[0]?.code ?? 'invalid',
+    `entry ${index}: ${refusal.message}`,
+    {
+      issues: refusal.issues.map((i) => ({
+        ...i,
+        diagnostics: i.diagnostics.startsWith(`entry ${index}`)
+          ? i.diagnostics
+          : `entry ${index}: ${i.diagnostics}`,
+      })),
+      headers: refusal.headers,
+    },
+  );
 }

@@ -43,28 +43,61 @@ const HEADER_TOKEN = /^[\x21-\x7e]+$/;
  * if (issues.length > 0) throw new ChartlogError('INVALID_OPTION', 'fhirClients is not valid', { issues });
  * ```
  */
-export function checkFhirClients(raw: unknown, path: readonly (string | number)[]): { clients: FhirClient[]; issues: ValidationIssue[] } {
+export function checkFhirClients(
+  raw: unknown,
+  path: readonly (string | number)[],
+): { clients: FhirClient[]; issues: ValidationIssue[] } {
   const issues: ValidationIssue[] = [];
-  if (!Array.isArray(raw)) return { clients: [], issues: [{ path: [...path], message: 'must be an array of { token, scope, author?, patient? }' }] };
+  if (!Array.isArray(raw))
+    return {
+      clients: [],
+      issues: [{ path: [...path], message: 'must be an array of { token, scope, author?, patient? }' }],
+    };
   const clients: FhirClient[] = [];
   const seen = new Map<string, number>();
   raw.forEach((entry: unknown, i) => {
-    const problem = (at: readonly (string | number)[], message: string): void => void issues.push({ path: [...path, i, ...at], message });
+    const problem = (at: readonly (string | number)[], message: string): void =>
+      void issues.push({ path: [...path, i, ...at], message });
     if (!isPlainObject(entry)) return problem([], 'must be an object { token, scope, author?, patient? }');
-    for (const extra of Object.keys(entry)) if (!CLIENT_FIELDS.includes(extra)) problem([extra], 'unknown field');
+    for (const extra of Object.keys(entry))
+      if (!CLIENT_FIELDS.includes(extra)) problem([extra], 'unknown field');
     const before = issues.length;
     const { token, scope, author, patient } = entry;
     if (typeof token !== 'string' || token.length < MIN_TOKEN_LENGTH || !HEADER_TOKEN.test(token)) {
-      problem(['token'], `must be a string of at least ${MIN_TOKEN_LENGTH} visible ASCII characters, without spaces (it is sent as "Authorization: Bearer <token>")`);
-    } else if (seen.has(token)) problem(['token'], `the same token is given to ${path.join('.')}[${seen.get(token)}]: give each client its own`);
+      problem(
+        ['token'],
+        `must be a string of at least ${MIN_TOKEN_LENGTH} visible ASCII characters, without spaces (it is sent as "Authorization: Bearer <token>")`,
+      );
+    } else if (seen.has(token))
+      problem(
+        ['token'],
+        `the same token is given to ${path.join('.')}[${seen.get(token)}]: give each client its own`,
+      );
     else seen.set(token, i);
     const access = checkFhirAccess(scope, patient, (field, message) => problem([field], message));
     if (author !== undefined) checkAuthor(author, (at, message) => problem(at, message));
-    else if (access?.scopes.some((s) => s.write) === true) problem(['author'], 'is required for a client that may write: every write is recorded under this author ({ "id": …, "role": … })');
+    else if (access?.scopes.some((s) => s.write) === true)
+      problem(
+        ['author'],
+        'is required for a client that may write: every write is recorded under this author ({ "id": …, "role": … })',
+      );
     if (issues.length > before || access === undefined) return;
     const a = author as Author | undefined;
-    const recordedAs = a === undefined ? undefined : { id: a.id, ...(a.role !== undefined ? { role: a.role } : {}), ...(a.org !== undefined ? { org: a.org } : {}) };
-    clients.push({ token: token as string, scope: scope as string, access, ...(recordedAs !== undefined ? { author: recordedAs } : {}), ...(access.patient !== undefined ? { patient: access.patient } : {}) });
+    const recordedAs =
+      a === undefined
+        ? undefined
+        : {
+            id: a.id,
+            ...(a.role !== undefined ? { role: a.role } : {}),
+            ...(a.org !== undefined ? { org: a.org } : {}),
+          };
+    clients.push({
+      token: token as string,
+      scope: scope as string,
+      access,
+      ...(recordedAs !== undefined ? { author: recordedAs } : {}),
+      ...(access.patient !== undefined ? { patient: access.patient } : {}),
+    });
   });
   return issues.length > 0 ? { clients: [], issues } : { clients, issues };
 }

@@ -17,12 +17,24 @@ export function versionResource(schema: Schema, version: ResourceVersion): FhirR
  * @param versions - oldest first, as `resourceVersions` gives them.
  * @param page - which versions (newest-first offset and count) and the page links.
  */
-export function fhirHistoryBundle(schema: Schema, base: string, versions: readonly ResourceVersion[], page: { readonly offset: number; readonly count: number; readonly selfUrl: string; readonly pageUrl: (offset: number) => string }): Record<string, unknown> {
+export function fhirHistoryBundle(
+  schema: Schema,
+  base: string,
+  versions: readonly ResourceVersion[],
+  page: {
+    readonly offset: number;
+    readonly count: number;
+    readonly selfUrl: string;
+    readonly pageUrl: (offset: number) => string;
+  },
+): Record<string, unknown> {
   const newestFirst = [...versions].reverse();
   const shown = newestFirst.slice(page.offset, page.offset + page.count);
   const links: Record<string, string>[] = [{ relation: 'self', url: page.selfUrl }];
-  if (page.offset + page.count < newestFirst.length) links.push({ relation: 'next', url: page.pageUrl(page.offset + page.count) });
-  if (page.offset > 0) links.push({ relation: 'previous', url: page.pageUrl(Math.max(0, page.offset - page.count)) });
+  if (page.offset + page.count < newestFirst.length)
+    links.push({ relation: 'next', url: page.pageUrl(page.offset + page.count) });
+  if (page.offset > 0)
+    links.push({ relation: 'previous', url: page.pageUrl(Math.max(0, page.offset - page.count)) });
   return {
     resourceType: 'Bundle',
     type: 'history',
@@ -34,8 +46,15 @@ export function fhirHistoryBundle(schema: Schema, base: string, versions: readon
       return {
         fullUrl: `${base}/${resource.resourceType}/${String(resource.id)}`,
         resource,
-        request: { method: first ? 'POST' : 'PUT', url: first ? resource.resourceType : `${resource.resourceType}/${String(resource.id)}` },
-        response: { status: first ? '201 Created' : '200 OK', etag: etagOf(v.versionId), lastModified: instantOfStamp(v.event.hlc) },
+        request: {
+          method: first ? 'POST' : 'PUT',
+          url: first ? resource.resourceType : `${resource.resourceType}/${String(resource.id)}`,
+        },
+        response: {
+          status: first ? '201 Created' : '200 OK',
+          etag: etagOf(v.versionId),
+          lastModified: instantOfStamp(v.event.hlc),
+        },
       };
     }),
   };

@@ -12,9 +12,19 @@ const JSON_TYPES = new Set(['application/fhir+json', 'application/json', 'applic
  * `Prefer: return=minimal`). Responses are never cached by intermediaries: they hold
  * health data.
  */
-export function sendFhirJson(res: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
+export function sendFhirJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): void {
   const text = body === undefined ? '' : JSON.stringify(body);
-  res.writeHead(status, { ...(text !== '' ? { 'content-type': FHIR_JSON } : {}), 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', ...headers });
+  res.writeHead(status, {
+    ...(text !== '' ? { 'content-type': FHIR_JSON } : {}),
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -24,7 +34,10 @@ export function sendRefusal(res: ServerResponse, refusal: FhirRequestRefusal, cl
     res.destroy();
     return;
   }
-  sendFhirJson(res, refusal.status, operationOutcome(refusal.issues), { ...refusal.headers, ...(close ? { connection: 'close' } : {}) });
+  sendFhirJson(res, refusal.status, operationOutcome(refusal.issues), {
+    ...refusal.headers,
+    ...(close ? { connection: 'close' } : {}),
+  });
 }
 
 /**
@@ -33,14 +46,27 @@ export function sendRefusal(res: ServerResponse, refusal: FhirRequestRefusal, cl
  */
 export function checkJsonWanted(req: IncomingMessage, query: URLSearchParams): void {
   const format = query.get('_format');
-  if (format !== null && !['json', 'application/json', 'application/fhir+json', 'application/json+fhir'].includes(format.split(';')[0]?.trim() ?? '')) {
-    throw new FhirRequestRefusal(406, 'not-supported', `_format=${format} is not supported: this server speaks FHIR JSON only`);
+  if (
+    format !== null &&
+    !['json', 'application/json', 'application/fhir+json', 'application/json+fhir'].includes(
+      format.split(';')[0]?.trim() ?? '',
+    )
+  ) {
+    throw new FhirRequestRefusal(
+      406,
+      'not-supported',
+      `_format=${format} is not supported: this server speaks FHIR JSON only`,
+    );
   }
   const accept = req.headers.accept;
   if (accept === undefined || accept.trim() === '') return;
   const types = accept.split(',').map((t) => t.split(';')[0]?.trim().toLowerCase() ?? '');
   if (types.some((t) => t === '*/*' || t === 'application/*' || JSON_TYPES.has(t))) return;
-  throw new FhirRequestRefusal(406, 'not-supported', `Accept: ${accept} cannot be met: this server speaks FHIR JSON only (application/fhir+json)`);
+  throw new FhirRequestRefusal(
+    406,
+    'not-supported',
+    `Accept: ${accept} cannot be met: this server speaks FHIR JSON only (application/fhir+json)`,
+  );
 }
 
 /**
@@ -48,19 +74,48 @@ export function checkJsonWanted(req: IncomingMessage, query: URLSearchParams): v
  * @throws FhirRequestRefusal 415 for a body that is not JSON by its content type, 413 when larger
  *   than `maxBytes`, 408 when it does not arrive in time, 400 `structure` when it does not parse.
  */
-export async function readJsonBody(req: IncomingMessage, limits: { readonly maxBytes: number; readonly timeoutMs: number }, formOk = false): Promise<unknown> {
+export async function readJsonBody(
+  req: IncomingMessage,
+  limits: { readonly maxBytes: number; readonly timeoutMs: number },
+  formOk = false,
+): Promise<unknown> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   const isForm = formOk && type === 'application/x-www-form-urlencoded';
-  if (!JSON_TYPES.has(type) && !isForm) throw new FhirRequestRefusal(415, 'not-supported', `Content-Type ${JSON.stringify(type)} is not supported: send application/fhir+json`);
+  if (!JSON_TYPES.has(type) && !isForm)
+    throw new FhirRequestRefusal(
+      415,
+      'not-supported',
+      `Content-Type ${JSON.stringify(type)} is not supported: send application/fhir+json`,
+    );
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limits.maxBytes) throw new FhirRequestRefusal(413, 'too-costly', `a body of ${declared} bytes is larger than this server takes (${limits.maxBytes})`);
+  if (declared > limits.maxBytes)
+    throw new FhirRequestRefusal(
+      413,
+      'too-costly',
+      `a body of ${declared} bytes is larger than this server takes (${limits.maxBytes})`,
+    );
   const chunks: Buffer[] = [];
   let size = 0;
-  const timer = setTimeout(() => req.destroy(new FhirRequestRefusal(408, 'transient', `the request body did not arrive within ${limits.timeoutMs} ms`)), limits.timeoutMs);
+  const timer = setTimeout(
+    () =>
+      req.destroy(
+        new FhirRequestRefusal(
+          408,
+          'transient',
+          `the request body did not arrive within ${limits.timeoutMs} ms`,
+        ),
+      ),
+    limits.timeoutMs,
+  );
   try {
     for await (const chunk of req as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > limits.maxBytes) throw new FhirRequestRefusal(413, 'too-costly', `the body is larger than this server takes (${limits.maxBytes} bytes)`);
+      if (size > limits.maxBytes)
+        throw new FhirRequestRefusal(
+          413,
+          'too-costly',
+          `the body is larger than this server takes (${limits.maxBytes} bytes)`,
+        );
       chunks.push(chunk);
     }
   } catch (error) {
@@ -94,7 +149,12 @@ export function ifMatchVersion(req: IncomingMessage): string | undefined {
   const header = req.headers['if-match'];
   if (header === undefined) return undefined;
   const version = versionOfETag(header);
-  if (version === undefined) throw new FhirRequestRefusal(400, 'invalid', `If-Match: ${header} names no version: send W/"<versionId>" with the meta.versionId you read`);
+  if (version === undefined)
+    throw new FhirRequestRefusal(
+      400,
+      'invalid',
+      `If-Match: ${header} names no version: send W/"<versionId>" with the meta.versionId you read`,
+    );
   return version;
 }
 

@@ -42,18 +42,43 @@ export class FhirRequestRefusal extends Error {
   /** Extra response headers (`Allow`, `WWW-Authenticate`, `Retry-After`). */
   readonly headers: Readonly<Record<string, string>>;
 
-  constructor(status: number, code: FhirIssueCode, diagnostics: string, options: { readonly expression?: readonly string[]; readonly issues?: readonly FhirOutcomeIssue[]; readonly headers?: Readonly<Record<string, string>> } = {}) {
+  constructor(
+    status: number,
+    code: FhirIssueCode,
+    diagnostics: string,
+    options: {
+      readonly expression?: readonly string[];
+      readonly issues?: readonly FhirOutcomeIssue[];
+      readonly headers?: Readonly<Record<string, string>>;
+    } = {},
+  ) {
     super(diagnostics);
     this.name = 'FhirRequestRefusal';
     this.status = status;
-    this.issues = options.issues !== undefined && options.issues.length > 0 ? options.issues : [{ severity: 'error', code, diagnostics, ...(options.expression !== undefined ? { expression: options.expression } : {}) }];
+    this.issues =
+      options.issues !== undefined && options.issues.length > 0
+        ? options.issues
+        : [
+            {
+              severity: 'error',
+              code,
+              diagnostics,
+              ...(options.expression !== undefined ? { expression: options.expression } : {}),
+            },
+          ];
     this.headers = options.headers ?? {};
   }
 }
 
 /** An R4 OperationOutcome holding `issues`. */
 export function operationOutcome(issues: readonly FhirOutcomeIssue[]): Record<string, unknown> {
-  return { resourceType: 'OperationOutcome', issue: issues.map((i) => ({ ...i, ...(i.expression !== undefined ? { expression: [...i.expression] } : {}) })) };
+  return {
+    resourceType: 'OperationOutcome',
+    issue: issues.map((i) => ({
+      ...i,
+      ...(i.expression !== undefined ? { expression: [...i.expression] } : {}),
+    })),
+  };
 }
 
 /**
@@ -69,15 +94,32 @@ export function fhirPathOf(path: readonly (string | number)[]): string | undefin
 }
 
 /** OperationOutcome issues for chartlog validation issues, with FHIRPath expressions where the path names an element. */
-export function outcomeIssuesOf(issues: readonly ValidationIssue[], code: FhirIssueCode, diagnosticsOf: (issue: ValidationIssue, expression: string | undefined) => string = (i) => i.message): FhirOutcomeIssue[] {
+export function outcomeIssuesOf(
+  issues: readonly ValidationIssue[],
+  code: FhirIssueCode,
+  diagnosticsOf: (issue: ValidationIssue, expression: string | undefined) => string = (i) => i.message,
+): FhirOutcomeIssue[] {
   return issues.map((i) => {
     const expression = fhirPathOf(i.path);
-    return { severity: 'error', code, diagnostics: diagnosticsOf(i, expression), ...(expression !== undefined ? { expression: [expression] } : {}) };
+    return {
+      severity: 'error',
+      code,
+      diagnostics: diagnosticsOf(i, expression),
+      ...(expression !== undefined ? { expression: [expression] } : {}),
+    };
   });
 }
 
 // A store or replica that cannot take a write now: the app should retry, nothing is lost.
-const TRANSIENT: ReadonlySet<ChartlogErrorCode> = new Set(['STORE_UNAVAILABLE', 'STORE_LOCKED', 'STORE_CLOSED', 'STORE_FULL', 'STORE_READ_ONLY', 'REPLICA_RECOVERING', 'PROJECTION_STALE']);
+const TRANSIENT: ReadonlySet<ChartlogErrorCode> = new Set([
+  'STORE_UNAVAILABLE',
+  'STORE_LOCKED',
+  'STORE_CLOSED',
+  'STORE_FULL',
+  'STORE_READ_ONLY',
+  'REPLICA_RECOVERING',
+  'PROJECTION_STALE',
+]);
 
 /**
  * What the FHIR API answers for an error thrown while handling a request: a
@@ -91,13 +133,27 @@ export function refusalOf(error: unknown): FhirRequestRefusal {
   if (isChartlogError(error)) {
     const conflicted = error.issues.filter((i) => i.message === OPEN_CONFLICT_MESSAGE);
     if (error.code === 'INVALID_COMMAND' && conflicted.length > 0) {
-      const issues = outcomeIssuesOf(conflicted, 'conflict', (_, expression) => `${expression ?? 'an element'} holds concurrent values from different sites (listed in its concurrent-values extension): it cannot be changed until a clinician resolves the conflict`);
+      const issues = outcomeIssuesOf(
+        conflicted,
+        'conflict',
+        (_, expression) =>
+          `${expression ?? 'an element'} holds concurrent values from different sites (listed in its concurrent-values extension): it cannot be changed until a clinician resolves the conflict`,
+      );
       return new FhirRequestRefusal(409, 'conflict', issues[0]?.diagnostics ?? error.message, { issues });
     }
     if (error.code === 'INVALID_COMMAND' || error.code === 'MALFORMED_EVENT' || error.code === 'OVERSIZE') {
-      return new FhirRequestRefusal(400, 'invalid', error.message, { issues: error.issues.length > 0 ? outcomeIssuesOf(error.issues, 'invalid') : [] });
+      return new FhirRequestRefusal(400, 'invalid', error.message, {
+        issues: error.issues.length > 0 ? outcomeIssuesOf(error.issues, 'invalid') : [],
+      });
     }
-    if (TRANSIENT.has(error.code)) return new FhirRequestRefusal(503, 'transient', `${error.code}: ${error.message}`, { headers: { 'retry-after': '30' } });
+    if (TRANSIENT.has(error.code))
+      return new FhirRequestRefusal(503, 'transient', `${error.code}: ${error.message}`, {
+        headers: { 'retry-after': '30' },
+      });
   }
-  return new FhirRequestRefusal(500, 'exception', 'the server failed while handling this request (the failure is in its log)');
+  return new FhirRequestRefusal(
+    500,
+    'exception',
+    'the server failed while handling this request (the failure is in its log)',
+  );
 }

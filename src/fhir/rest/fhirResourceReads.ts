@@ -35,11 +35,20 @@ export function heldStream(ctx: FhirRestContext, type: string, id: string): Stre
 }
 
 function notHeld(type: string, id: string): FhirRequestRefusal {
-  return new FhirRequestRefusal(404, 'not-found', `${type}/${id} is not on this site's record (if another site recorded it, it arrives when the sites next sync)`);
+  return new FhirRequestRefusal(
+    404,
+    'not-found',
+    `${type}/${id} is not on this site's record (if another site recorded it, it arrives when the sites next sync)`,
+  );
 }
 
 /** Every version of a resource the record holds, oldest first, from its stream's events. */
-export async function readVersions(ctx: FhirRestContext, stream: StreamId, type: string, id: string): Promise<ResourceVersion[]> {
+export async function readVersions(
+  ctx: FhirRestContext,
+  stream: StreamId,
+  type: string,
+  id: string,
+): Promise<ResourceVersion[]> {
   const events = await ctx.replica.store.readStream(stream);
   return resourceVersions(ctx.replica.chart.schema, stream, `${type}/${id}`, events);
 }
@@ -48,8 +57,18 @@ export async function readVersions(ctx: FhirRestContext, stream: StreamId, type:
  * The version `versionId` of a resource.
  * @throws FhirRequestRefusal 404 `not-found` when the resource has no such version.
  */
-export function versionOf(versions: readonly ResourceVersion[], type: string, id: string, versionId: string): ResourceVersion {
+export function versionOf(
+  versions: readonly ResourceVersion[],
+  type: string,
+  id: string,
+  versionId: string,
+): ResourceVersion {
   const found = versions.find((v) => v.versionId === versionId);
-  if (found === undefined) throw new FhirRequestRefusal(404, 'not-found', `${type}/${id} has no version ${versionId} on this site's record (GET ${type}/${id}/_history lists its versions)`);
+  if (found === undefined)
+    throw new FhirRequestRefusal(
+      404,
+      'not-found',
+      `${type}/${id} has no version ${versionId} on this site's record (GET ${type}/${id}/_history lists its versions)`,
+    );
   return found;
 }

@@ -42,9 +42,22 @@ export interface RestWriteResult {
  * @throws FhirRequestRefusal 400 `invalid` naming what is wrong.
  */
 export function checkResourceBody(body: unknown, type: string, id: string | undefined): FhirResource {
-  if (!isPlainObject(body)) throw new FhirRequestRefusal(400, 'structure', 'the body must be a FHIR resource (a JSON object)');
-  if (body['resourceType'] !== type) throw new FhirRequestRefusal(400, 'invalid', `the body is ${JSON.stringify(body['resourceType'])}, not a ${type} as the URL says`, { expression: ['resourceType'] });
-  if (id !== undefined && body['id'] !== id) throw new FhirRequestRefusal(400, 'invalid', `the body's id ${JSON.stringify(body['id'])} is not the URL's id ${id} (an update must carry the id it updates)`, { expression: [`${type}.id`] });
+  if (!isPlainObject(body))
+    throw new FhirRequestRefusal(400, 'structure', 'the body must be a FHIR resource (a JSON object)');
+  if (body['resourceType'] !== type)
+    throw new FhirRequestRefusal(
+      400,
+      'invalid',
+      `the body is ${JSON.stringify(body['resourceType'])}, not a ${type} as the URL says`,
+      { expression: ['resourceType'] },
+    );
+  if (id !== undefined && body['id'] !== id)
+    throw new FhirRequestRefusal(
+      400,
+      'invalid',
+      `the body's id ${JSON.stringify(body['id'])} is not the URL's id ${id} (an update must carry the id it updates)`,
+      { expression: [`${type}.id`] },
+    );
   return body as unknown as FhirResource;
 }
 
@@ -57,7 +70,12 @@ export function newResourceId(ctx: FhirRestContext): string {
  * Prepares `POST [base]/<type>`: the resource under a new id (`ctx.newId`, else a random UUID:
  * an id in the body is ignored, as FHIR says), on the record its compartment names.
  */
-export function prepareCreate(ctx: FhirRestContext, given: FhirResource, author: Author, id: string = newResourceId(ctx)): PreparedRestWrite {
+export function prepareCreate(
+  ctx: FhirRestContext,
+  given: FhirResource,
+  author: Author,
+  id: string = newResourceId(ctx),
+): PreparedRestWrite {
   const resource = { ...given, id } as FhirResource;
   const stream = fhirStreamOf(resource);
   const draft = prepareFhirWrite(ctx.replica.chart, resource, { author, stream });
@@ -76,7 +94,12 @@ export function prepareCreate(ctx: FhirRestContext, given: FhirResource, author:
  *   `If-Match` naming no version of the resource; ChartlogError `INVALID_COMMAND` for a
  *   body the record cannot hold (see `prepareFhirWrite`).
  */
-export async function prepareUpdate(ctx: FhirRestContext, given: FhirResource, author: Author, ifMatch: string | undefined): Promise<PreparedRestWrite> {
+export async function prepareUpdate(
+  ctx: FhirRestContext,
+  given: FhirResource,
+  author: Author,
+  ifMatch: string | undefined,
+): Promise<PreparedRestWrite> {
   const view = ctx.replica.chart;
   const type = given.resourceType;
   const id = given.id as string;
@@ -85,18 +108,34 @@ export async function prepareUpdate(ctx: FhirRestContext, given: FhirResource, a
   const current = view.resource(stream, key);
   let seen: ResourceState | undefined;
   if (current === undefined) {
-    if (ifMatch !== undefined) throw new FhirRequestRefusal(412, 'conflict', `If-Match names version ${ifMatch} of ${key}, but this site's record holds no ${key}`, { expression: [type] });
+    if (ifMatch !== undefined)
+      throw new FhirRequestRefusal(
+        412,
+        'conflict',
+        `If-Match names version ${ifMatch} of ${key}, but this site's record holds no ${key}`,
+        { expression: [type] },
+      );
   } else if (ifMatch === undefined) {
     const critical = safetyCriticalElements(view.schema, type);
     if (critical.length > 0) {
-      throw new FhirRequestRefusal(412, 'business-rule', `an update of ${type} must say which version it was based on: send If-Match: W/"<meta.versionId of the version you read>" (${type} has safety-critical elements: ${critical.join(', ')})`, { expression: critical.map((e) => `${type}.${e}`) });
+      throw new FhirRequestRefusal(
+        412,
+        'business-rule',
+        `an update of ${type} must say which version it was based on: send If-Match: W/"<meta.versionId of the version you read>" (${type} has safety-critical elements: ${critical.join(', ')})`,
+        { expression: critical.map((e) => `${type}.${e}`) },
+      );
     }
   } else {
     const now = view.lastWrite(stream, key);
     if (now === undefined || versionIdOf(now) !== ifMatch) {
       const versions = await readVersions(ctx, stream, type, id);
       const version = versions.find((v) => v.versionId === ifMatch);
-      if (version === undefined) throw new FhirRequestRefusal(412, 'conflict', `If-Match names version ${ifMatch}, which is not a version of ${key} on this site's record (GET ${key}/_history lists them)`);
+      if (version === undefined)
+        throw new FhirRequestRefusal(
+          412,
+          'conflict',
+          `If-Match names version ${ifMatch}, which is not a version of ${key} on this site's record (GET ${key}/_history lists them)`,
+        );
       seen = version.state;
     }
   }
@@ -108,7 +147,10 @@ export async function prepareUpdate(ctx: FhirRestContext, given: FhirResource, a
  * Records prepared writes atomically (one event each; none when nothing changed) and
  * reads back each resource as the record now holds it.
  */
-export async function commitRestWrites(ctx: FhirRestContext, writes: readonly PreparedRestWrite[]): Promise<RestWriteResult[]> {
+export async function commitRestWrites(
+  ctx: FhirRestContext,
+  writes: readonly PreparedRestWrite[],
+): Promise<RestWriteResult[]> {
   const drafts = writes.flatMap((w) => (w.draft !== undefined ? [w.draft] : []));
   if (drafts.length === 1) await ctx.replica.record(drafts[0] as EventDraft);
   else if (drafts.length > 1) await ctx.replica.recordAll(drafts);
@@ -117,8 +159,15 @@ export async function commitRestWrites(ctx: FhirRestContext, writes: readonly Pr
     const key = `${w.type}/${w.id}`;
     const resource = readFhirResource(view, w.stream, key);
     const last = view.lastWrite(w.stream, key);
-    if (resource === undefined || last === undefined) throw new Error(`${key} was recorded but cannot be read back from ${w.stream}`);
+    if (resource === undefined || last === undefined)
+      throw new Error(`${key} was recorded but cannot be read back from ${w.stream}`);
     const meta = resource.meta as { versionId: string; lastUpdated: string };
-    return { created: w.created, stream: w.stream, resource, versionId: meta.versionId, lastUpdated: meta.lastUpdated };
+    return {
+      created: w.created,
+      stream: w.stream,
+      resource,
+      versionId: meta.versionId,
+      lastUpdated: meta.lastUpdated,
+    };
   });
 }

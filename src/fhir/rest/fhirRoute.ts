@@ -30,33 +30,69 @@ export function fhirRouteOf(method: string, path: string, isType: (type: string)
     try {
       return decodeURIComponent(p);
     } catch {
-      throw new FhirRequestRefusal(400, 'invalid', `the path segment ${JSON.stringify(p)} is not valid percent-encoding`);
+      throw new FhirRequestRefusal(
+        400,
+        'invalid',
+        `the path segment ${JSON.stringify(p)} is not valid percent-encoding`,
+      );
     }
   });
   const allow = (methods: string, route: () => FhirRoute): FhirRoute => {
     if (methods.split(', ').includes(method)) return route();
-    const not = method === 'DELETE' ? ': the record is append-only (correct a resource with PUT, or set its status to entered-in-error)' : method === 'PATCH' ? ': send the whole resource with PUT' : '';
-    throw new FhirRequestRefusal(405, 'not-supported', `${method} is not supported on ${path || '/'}${not}; allowed: ${methods}`, { headers: { allow: methods } });
+    const not =
+      method === 'DELETE'
+        ? ': the record is append-only (correct a resource with PUT, or set its status to entered-in-error)'
+        : method === 'PATCH'
+          ? ': send the whole resource with PUT'
+          : '';
+    throw new FhirRequestRefusal(
+      405,
+      'not-supported',
+      `${method} is not supported on ${path || '/'}${not}; allowed: ${methods}`,
+      { headers: { allow: methods } },
+    );
   };
   const [first, second, third, fourth, ...rest] = decoded;
   if (first === undefined) return allow('POST', () => ({ kind: 'bundle' }));
   if (first === 'metadata' && second === undefined) return allow('GET', () => ({ kind: 'metadata' }));
-  if (!TYPE.test(first) || !isType(first)) throw new FhirRequestRefusal(404, 'not-found', `${first} is not a resource type this server holds (GET metadata lists them)`);
+  if (!TYPE.test(first) || !isType(first))
+    throw new FhirRequestRefusal(
+      404,
+      'not-found',
+      `${first} is not a resource type this server holds (GET metadata lists them)`,
+    );
   const type = first;
-  if (second === undefined) return allow('GET, POST', () => (method === 'GET' ? { kind: 'search', type, viaPost: false } : { kind: 'create', type }));
-  if (second === '_search' && third === undefined) return allow('POST', () => ({ kind: 'search', type, viaPost: true }));
+  if (second === undefined)
+    return allow('GET, POST', () =>
+      method === 'GET' ? { kind: 'search', type, viaPost: false } : { kind: 'create', type },
+    );
+  if (second === '_search' && third === undefined)
+    return allow('POST', () => ({ kind: 'search', type, viaPost: true }));
   const id = checkId(second, `${type} id`);
-  if (third === undefined) return allow('GET, PUT', () => (method === 'GET' ? { kind: 'read', type, id } : { kind: 'update', type, id }));
-  if (third === '$everything' && type === 'Patient' && fourth === undefined) return allow('GET, POST', () => ({ kind: 'everything', id, viaPost: method === 'POST' }));
+  if (third === undefined)
+    return allow('GET, PUT', () =>
+      method === 'GET' ? { kind: 'read', type, id } : { kind: 'update', type, id },
+    );
+  if (third === '$everything' && type === 'Patient' && fourth === undefined)
+    return allow('GET, POST', () => ({ kind: 'everything', id, viaPost: method === 'POST' }));
   if (third === '_history' && rest.length === 0) {
     if (fourth === undefined) return allow('GET', () => ({ kind: 'history', type, id }));
     const versionId = checkId(fourth, 'version id');
     return allow('GET', () => ({ kind: 'vread', type, id, versionId }));
   }
-  throw new FhirRequestRefusal(404, 'not-found', `this server has no endpoint ${path} (GET metadata lists what it supports)`);
+  throw new FhirRequestRefusal(
+    404,
+    'not-found',
+    `this server has no endpoint ${path} (GET metadata lists what it supports)`,
+  );
 }
 
 function checkId(value: string, what: string): string {
-  if (!isFhirId(value)) throw new FhirRequestRefusal(400, 'invalid', `${JSON.stringify(value)} is not a valid ${what} (FHIR ids are 1-64 of A-Z a-z 0-9 - .)`);
+  if (!isFhirId(value))
+    throw new FhirRequestRefusal(
+      400,
+      'invalid',
+      `${JSON.stringify(value)} is not a valid ${what} (FHIR ids are 1-64 of A-Z a-z 0-9 - .)`,
+    );
   return value;
 }

@@ -16,7 +16,11 @@ import { projectionSearchSource } from './projectionSearchSource.js';
 /** The search parameters the API supports for `type`, for the CapabilityStatement (`_id` and `_lastUpdated` are added there). */
 export function searchParamsOf(type: string): CapabilitySearchParam[] {
   const params = R4_SEARCH_PARAMETERS[type] ?? {};
-  return Object.entries(params).map(([name, p]) => ({ name, type: p.type, ...(p.id === undefined ? {} : { id: p.id }) }));
+  return Object.entries(params).map(([name, p]) => ({
+    name,
+    type: p.type,
+    ...(p.id === undefined ? {} : { id: p.id }),
+  }));
 }
 
 /**
@@ -28,11 +32,23 @@ export function searchParamsOf(type: string): CapabilitySearchParam[] {
  *   (every problem listed), 422 `too-costly` for a sort over too many matches, 403 when the
  *   client may read no resource of the type.
  */
-export function searchResources(ctx: FhirRestContext, type: string, params: URLSearchParams, access: FhirAccess, checkRead: (type: string, stream: StreamId | undefined) => void): FhirSearchBundle {
+export function searchResources(
+  ctx: FhirRestContext,
+  type: string,
+  params: URLSearchParams,
+  access: FhirAccess,
+  checkRead: (type: string, stream: StreamId | undefined) => void,
+): FhirSearchBundle {
   const own = patientLimit(access, type, checkRead);
   const asked = new URLSearchParams(params);
   // A patient-scoped client's search reads its one record rather than scanning the type.
-  if (own !== undefined && !asked.has('patient') && !asked.has('subject') && R4_SEARCH_PARAMETERS[type]?.['patient'] !== undefined) asked.append('patient', own);
+  if (
+    own !== undefined &&
+    !asked.has('patient') &&
+    !asked.has('subject') &&
+    R4_SEARCH_PARAMETERS[type]?.['patient'] !== undefined
+  )
+    asked.append('patient', own);
   const search = answer(parseFhirSearch(type, asked));
   const source = projectionSearchSource(ctx.replica.chart, (t, stream) => canRead(access, t, stream));
   return answer(searchFhir(source, search, { baseUrl: ctx.base }));
@@ -43,7 +59,13 @@ export function searchResources(ctx: FhirRestContext, type: string, params: URLS
  * client may read, paged.
  * @throws FhirRequestRefusal 404 when the record holds no such Patient, 403 when the client may not read it.
  */
-export function everything(ctx: FhirRestContext, patientId: string, params: URLSearchParams, access: FhirAccess, checkRead: (type: string, stream: StreamId | undefined) => void): FhirSearchBundle {
+export function everything(
+  ctx: FhirRestContext,
+  patientId: string,
+  params: URLSearchParams,
+  access: FhirAccess,
+  checkRead: (type: string, stream: StreamId | undefined) => void,
+): FhirSearchBundle {
   checkRead('Patient', fhirPatientStream(patientId));
   const query = answer(parseFhirEverything(params));
   const source = projectionSearchSource(ctx.replica.chart, (t, stream) => canRead(access, t, stream));
@@ -51,7 +73,11 @@ export function everything(ctx: FhirRestContext, patientId: string, params: URLS
 }
 
 /** The patient a client's reads of `type` are limited to, or undefined when it may read the type on any record. */
-function patientLimit(access: FhirAccess, type: string, checkRead: (type: string, stream: StreamId | undefined) => void): string | undefined {
+function patientLimit(
+  access: FhirAccess,
+  type: string,
+  checkRead: (type: string, stream: StreamId | undefined) => void,
+): string | undefined {
   if (canRead(access, type, undefined)) return undefined;
   if (access.patient === undefined) {
     checkRead(type, undefined);
@@ -61,11 +87,21 @@ function patientLimit(access: FhirAccess, type: string, checkRead: (type: string
   return access.patient;
 }
 
-const STATUS_OF: Readonly<Record<FhirSearchIssue['code'], number>> = { invalid: 400, 'not-supported': 400, 'not-found': 404, 'too-costly': 422 };
+const STATUS_OF: Readonly<Record<FhirSearchIssue['code'], number>> = {
+  invalid: 400,
+  'not-supported': 400,
+  'not-found': 404,
+  'too-costly': 422,
+};
 
 /** The value of a search outcome, or a refusal listing its issues. */
 function answer<T>(outcome: FhirSearchOutcome<T>): T {
   if (outcome.ok) return outcome.value;
   const first = outcome.issues[0];
-  throw new FhirRequestRefusal(STATUS_OF[first?.code ?? 'invalid'], first?.code ?? 'invalid', first?.diagnostics ?? 'the search cannot be run', { issues: outcome.issues });
+  throw new FhirRequestRefusal(
+    STATUS_OF[first?.code ?? 'invalid'],
+    first?.code ?? 'invalid',
+    first?.diagnostics ?? 'the search cannot be run',
+    { issues: outcome.issues },
+  );
 }

@@ -31,7 +31,12 @@ export interface ResourceVersion {
  *
  * @param events - the stream's events, in any order (`EventLog.readStream`).
  */
-export function resourceVersions(schema: Schema, stream: StreamId, key: string, events: readonly ChartEvent[]): ResourceVersion[] {
+export function resourceVersions(
+  schema: Schema,
+  stream: StreamId,
+  key: string,
+  events: readonly ChartEvent[],
+): ResourceVersion[] {
   const chart = createChart({ schema });
   const versions: ResourceVersion[] = [];
   for (const event of canonicalOrder(events)) {

@@ -13,5 +13,7 @@ import { fhirFieldsOf } from '../fhirFields.js';
 export function safetyCriticalElements(schema: Schema, type: string): string[] {
   const fields = fhirFieldsOf(type);
   if (fields === undefined) return [];
-  return fields.list.filter((f) => !f.companion && schema.field(type, f.field)?.rule.name === 'mv').map((f) => f.element);
+  return fields.list
+    .filter((f) => !f.companion && schema.field(type, f.field)?.rule.name === 'mv')
+    .map((f) => f.element);
 }

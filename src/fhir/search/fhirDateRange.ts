@@ -8,7 +8,8 @@ export interface FhirDateRange {
   readonly end: number;
 }
 
-const DATE_TIME = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$/;
+const DATE_TIME =
+  /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$/;
 
 function utc(year: number, month: number, day: number, hour = 0, minute = 0, second = 0, ms = 0): number {
   // Date.UTC maps years 0–99 to 1900–1999; setUTCFullYear does not.
@@ -42,8 +43,20 @@ export function fhirDateRange(text: string): FhirDateRange | undefined {
   const second = s === undefined ? 0 : Number(s);
   if (hour > 23 || minute > 59 || second > 59) return undefined;
   const ms = frac === undefined ? 0 : Number(frac.slice(0, 3).padEnd(3, '0'));
-  const offset = zone === undefined || zone === 'Z' ? 0 : (zone.startsWith('-') ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6))) * 60_000;
+  const offset =
+    zone === undefined || zone === 'Z'
+      ? 0
+      : (zone.startsWith('-') ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6))) * 60_000;
   const start = utc(year, month, day, hour, minute, second, ms) - offset;
-  const width = s === undefined ? 60_000 : frac === undefined ? 1000 : frac.length === 1 ? 100 : frac.length === 2 ? 10 : 1;
+  const width =
+    s === undefined
+      ? 60_000
+      : frac === undefined
+        ? 1000
+        : frac.length === 1
+          ? 100
+          : frac.length === 2
+            ? 10
+            : 1;
   return { start, end: start + width };
 }

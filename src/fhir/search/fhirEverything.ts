@@ -27,7 +27,12 @@ export interface FhirEverythingOptions {
  * const answer = q.ok ? fhirEverything(source, 'p1', q.value, { baseUrl }) : q;
  * ```
  */
-export function fhirEverything(source: FhirSearchSource, patientId: string, query: FhirEverythingQuery, options: FhirEverythingOptions): FhirSearchOutcome<FhirSearchBundle> {
+export function fhirEverything(
+  source: FhirSearchSource,
+  patientId: string,
+  query: FhirEverythingQuery,
+  options: FhirEverythingOptions,
+): FhirSearchOutcome<FhirSearchBundle> {
   const patientKey = `Patient/${patientId}`;
   const record = [...source.patientRecord(patientId)];
   if (!record.some((r) => `${r.resourceType}/${r.id ?? ''}` === patientKey)) {
@@ -39,13 +44,27 @@ export function fhirEverything(source: FhirSearchSource, patientId: string, quer
     const updated = typeof r.meta?.lastUpdated === 'string' ? fhirDateRange(r.meta.lastUpdated) : undefined;
     return updated !== undefined && updated.start >= query.since;
   };
-  const page = fhirMemoryPage(record.filter(wanted), { by: 'everything', patientKey }, {
+  const page = fhirMemoryPage(
+    record.filter(wanted),
+    { by: 'everything', patientKey },
+    {
+      count: query.count,
+      withTotal: true,
+      ...(query.after === undefined ? {} : { after: query.after }),
+      ...(query.before === undefined ? {} : { before: query.before }),
+    },
+  );
+  const cursor =
+    query.after !== undefined
+      ? (['_after', formatFhirCursor(query.after)] as const)
+      : query.before !== undefined
+        ? (['_before', formatFhirCursor(query.before)] as const)
+        : undefined;
+  const target = {
+    url: `${trimBaseUrl(options.baseUrl)}/Patient/${patientId}/$everything`,
+    params: query.params,
     count: query.count,
-    withTotal: true,
-    ...(query.after === undefined ? {} : { after: query.after }),
-    ...(query.before === undefined ? {} : { before: query.before }),
-  });
-  const cursor = query.after !== undefined ? (['_after', formatFhirCursor(query.after)] as const) : query.before !== undefined ? (['_before', formatFhirCursor(query.before)] as const) : undefined;
-  const target = { url: `${trimBaseUrl(options.baseUrl)}/Patient/${patientId}/$everything`, params: query.params, count: query.count, ...(cursor === undefined ? {} : { cursor }) };
+    ...(cursor === undefined ? {} : { cursor }),
+  };
   return { ok: true, value: fhirSearchBundle(page, target, options.baseUrl) };
 }

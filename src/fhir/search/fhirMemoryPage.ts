@@ -1,7 +1,12 @@
 import type { FhirResource } from '../fhirResource.js';
 import type { FhirSearchCursor } from './fhirSearch.js';
 import type { FhirPage } from './fhirSearchBundle.js';
-import { compareFhirCursors, fhirCursorOf, formatFhirCursor, type FhirSearchOrder } from './fhirSearchOrder.js';
+import {
+  compareFhirCursors,
+  fhirCursorOf,
+  formatFhirCursor,
+  type FhirSearchOrder,
+} from './fhirSearchOrder.js';
 
 /** What {@link fhirMemoryPage} pages. */
 export interface FhirMemoryPageRequest {
@@ -18,7 +23,11 @@ export interface FhirMemoryPageRequest {
  * Cursors point at resources, not offsets, so a page turned while the record changes
  * neither repeats nor skips a resource that was there on both pages.
  */
-export function fhirMemoryPage(matches: readonly FhirResource[], order: FhirSearchOrder, request: FhirMemoryPageRequest): FhirPage {
+export function fhirMemoryPage(
+  matches: readonly FhirResource[],
+  order: FhirSearchOrder,
+  request: FhirMemoryPageRequest,
+): FhirPage {
   const items = matches.map((resource) => ({ resource, cursor: fhirCursorOf(resource, order) }));
   items.sort((a, b) => compareFhirCursors(a.cursor, b.cursor, order));
   const firstAfter = (c: FhirSearchCursor, inclusive: boolean): number => {

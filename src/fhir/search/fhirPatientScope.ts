@@ -16,7 +16,8 @@ export function fhirPatientScope(search: FhirSearch): readonly string[] | undefi
   for (const clause of search.clauses) {
     if (clause.kind !== 'reference' || (clause.name !== 'patient' && clause.name !== 'subject')) continue;
     const filed = clause.paths.every((p) => p.path === filedBy && resource.elements[p.path]?.max === 1);
-    if (filed && clause.values.every((v) => v.type === 'Patient')) return [...new Set(clause.values.map((v) => v.id))];
+    if (filed && clause.values.every((v) => v.type === 'Patient'))
+      return [...new Set(clause.values.map((v) => v.id))];
   }
   return undefined;
 }

@@ -39,10 +39,31 @@ export interface FhirReferenceValue {
 export type FhirSearchClause =
   | { readonly kind: 'id'; readonly name: '_id'; readonly ids: readonly string[] }
   | { readonly kind: 'lastUpdated'; readonly name: '_lastUpdated'; readonly values: readonly FhirDateValue[] }
-  | { readonly kind: 'date'; readonly name: string; readonly paths: readonly R4SearchPath[]; readonly values: readonly FhirDateValue[] }
-  | { readonly kind: 'token'; readonly name: string; readonly paths: readonly R4SearchPath[]; readonly values: readonly FhirTokenValue[] }
-  | { readonly kind: 'reference'; readonly name: string; readonly paths: readonly R4SearchPath[]; readonly values: readonly FhirReferenceValue[] }
-  | { readonly kind: 'string'; readonly name: string; readonly paths: readonly R4SearchPath[]; readonly match: FhirStringMatch; readonly values: readonly string[] };
+  | {
+      readonly kind: 'date';
+      readonly name: string;
+      readonly paths: readonly R4SearchPath[];
+      readonly values: readonly FhirDateValue[];
+    }
+  | {
+      readonly kind: 'token';
+      readonly name: string;
+      readonly paths: readonly R4SearchPath[];
+      readonly values: readonly FhirTokenValue[];
+    }
+  | {
+      readonly kind: 'reference';
+      readonly name: string;
+      readonly paths: readonly R4SearchPath[];
+      readonly values: readonly FhirReferenceValue[];
+    }
+  | {
+      readonly kind: 'string';
+      readonly name: string;
+      readonly paths: readonly R4SearchPath[];
+      readonly match: FhirStringMatch;
+      readonly values: readonly string[];
+    };
 
 /**
  * Where a page starts or ends: the key (`<Type>/<id>`) of a resource, and for a search
@@ -89,4 +110,6 @@ export interface FhirSearchIssue {
 }
 
 /** A value, or the issues that refused it. */
-export type FhirSearchOutcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issues: readonly FhirSearchIssue[] };
+export type FhirSearchOutcome<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly issues: readonly FhirSearchIssue[] };

@@ -61,9 +61,14 @@ export function fhirSearchBundle(page: FhirPage, target: FhirLinkTarget, baseUrl
   const base = trimBaseUrl(baseUrl);
   const link: FhirBundleLink[] = [{ relation: 'self', url: linkUrl(target, target.cursor) }];
   if (target.count > 0) link.push({ relation: 'first', url: linkUrl(target) });
-  if (page.previous !== undefined) link.push({ relation: 'previous', url: linkUrl(target, ['_before', page.previous]) });
+  if (page.previous !== undefined)
+    link.push({ relation: 'previous', url: linkUrl(target, ['_before', page.previous]) });
   if (page.next !== undefined) link.push({ relation: 'next', url: linkUrl(target, ['_after', page.next]) });
-  const entry = page.resources.map((resource): FhirSearchEntry => ({ fullUrl: `${base}/${resource.resourceType}/${resource.id ?? ''}`, resource, search: { mode: 'match' } }));
+  const entry = page.resources.map((resource): FhirSearchEntry => ({
+    fullUrl: `${base}/${resource.resourceType}/${resource.id ?? ''}`,
+    resource,
+    search: { mode: 'match' },
+  }));
   return {
     resourceType: 'Bundle',
     type: 'searchset',

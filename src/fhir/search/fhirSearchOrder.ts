@@ -28,7 +28,9 @@ export function formatFhirCursor(cursor: FhirSearchCursor): string {
 
 function instant(cursor: FhirSearchCursor): number {
   // No (or an unreadable) lastUpdated sorts before every instant.
-  return cursor.lastUpdated === undefined || cursor.lastUpdated === '' ? -Infinity : (fhirDateRange(cursor.lastUpdated)?.start ?? -Infinity);
+  return cursor.lastUpdated === undefined || cursor.lastUpdated === ''
+    ? -Infinity
+    : (fhirDateRange(cursor.lastUpdated)?.start ?? -Infinity);
 }
 
 function compareKeys(a: string, b: string): number {

@@ -23,7 +23,8 @@ export function splitFhirSearchValues(raw: string): string[] {
 export function splitFhirToken(value: string): [string | undefined, string] {
   for (let i = 0; i < value.length; i++) {
     if (value[i] === '\\') i++;
-    else if (value[i] === '|') return [unescapeFhirSearchValue(value.slice(0, i)), unescapeFhirSearchValue(value.slice(i + 1))];
+    else if (value[i] === '|')
+      return [unescapeFhirSearchValue(value.slice(0, i)), unescapeFhirSearchValue(value.slice(i + 1))];
   }
   return [undefined, unescapeFhirSearchValue(value)];
 }

@@ -9,7 +9,11 @@ import { isPlainObject } from '../../event/json.js';
  * lies wholly after/before it. `date=ge2024-03-05&date=le2024-03-05` finds every Period
  * that overlaps that day.
  */
-export function satisfiesDatePrefix(prefix: FhirDatePrefix, search: FhirDateRange, target: FhirDateRange): boolean {
+export function satisfiesDatePrefix(
+  prefix: FhirDatePrefix,
+  search: FhirDateRange,
+  target: FhirDateRange,
+): boolean {
   const contains = search.start <= target.start && target.end <= search.end;
   switch (prefix) {
     case 'eq':
@@ -45,7 +49,10 @@ export function fhirDateRangesOf(value: unknown, type: string): FhirDateRange[] 
   if (type === 'Timing') {
     const events = Array.isArray(value['event']) ? value['event'] : [];
     const repeat = value['repeat'];
-    const bounds = isPlainObject(repeat) && isPlainObject(repeat['boundsPeriod']) ? periodRanges(repeat['boundsPeriod']) : [];
+    const bounds =
+      isPlainObject(repeat) && isPlainObject(repeat['boundsPeriod'])
+        ? periodRanges(repeat['boundsPeriod'])
+        : [];
     return [...events.flatMap((e) => fhirDateRangesOf(e, 'dateTime')), ...bounds];
   }
   return [];
@@ -55,7 +62,11 @@ function periodRanges(period: Record<string, unknown>): FhirDateRange[] {
   const start = typeof period['start'] === 'string' ? fhirDateRange(period['start']) : undefined;
   const end = typeof period['end'] === 'string' ? fhirDateRange(period['end']) : undefined;
   // An unreadable bound is refused rather than read as open: an open bound would match more.
-  if ((period['start'] !== undefined && start === undefined) || (period['end'] !== undefined && end === undefined)) return [];
+  if (
+    (period['start'] !== undefined && start === undefined) ||
+    (period['end'] !== undefined && end === undefined)
+  )
+    return [];
   if (start === undefined && end === undefined) return [];
   return [{ start: start?.start ?? -Infinity, end: end?.end ?? Infinity }];
 }

@@ -28,19 +28,26 @@ function clauseHolds(resource: FhirResource, clause: FhirSearchClause): boolean 
     case 'id':
       return typeof resource.id === 'string' && clause.ids.includes(resource.id);
     case 'lastUpdated': {
-      const range = typeof resource.meta?.lastUpdated === 'string' ? fhirDateRange(resource.meta.lastUpdated) : undefined;
+      const range =
+        typeof resource.meta?.lastUpdated === 'string' ? fhirDateRange(resource.meta.lastUpdated) : undefined;
       return range !== undefined && matchesFhirDate([range], clause.values);
     }
     case 'date':
       return matchesFhirDate(
-        clause.paths.flatMap((p) => fhirValuesAt(resource, p.path).flatMap((v) => fhirDateRangesOf(v, p.type))),
+        clause.paths.flatMap((p) =>
+          fhirValuesAt(resource, p.path).flatMap((v) => fhirDateRangesOf(v, p.type)),
+        ),
         clause.values,
       );
     case 'token':
-      return clause.paths.some((p) => fhirValuesAt(resource, p.path).some((v) => tokenMatches(v, p.type, clause.values)));
+      return clause.paths.some((p) =>
+        fhirValuesAt(resource, p.path).some((v) => tokenMatches(v, p.type, clause.values)),
+      );
     case 'reference':
       return clause.paths.some((p) =>
-        fhirValuesAt(resource, p.path).some((v) => referenceMatches(v, clause.values, p.patientOnly === true)),
+        fhirValuesAt(resource, p.path).some((v) =>
+          referenceMatches(v, clause.values, p.patientOnly === true),
+        ),
       );
     case 'string':
       return matchesFhirString(
@@ -58,9 +65,13 @@ function tokenMatches(value: unknown, type: string, wanted: readonly FhirTokenVa
   }
   if (!isPlainObject(value)) return false;
   // An Identifier is a token whose `value` plays the code (R4 §3.1.1.4.6: `system|value`).
-  if (type === 'Identifier') return wanted.some((w) => systemAndCodeMatch(value['system'], value['value'], w));
-  const codings = type === 'CodeableConcept' ? (Array.isArray(value['coding']) ? value['coding'] : []) : [value];
-  return codings.some((c) => isPlainObject(c) && wanted.some((w) => systemAndCodeMatch(c['system'], c['code'], w)));
+  if (type === 'Identifier')
+    return wanted.some((w) => systemAndCodeMatch(value['system'], value['value'], w));
+  const codings =
+    type === 'CodeableConcept' ? (Array.isArray(value['coding']) ? value['coding'] : []) : [value];
+  return codings.some(
+    (c) => isPlainObject(c) && wanted.some((w) => systemAndCodeMatch(c['system'], c['code'], w)),
+  );
 }
 
 function systemAndCodeMatch(systemValue: unknown, code: unknown, w: FhirTokenValue): boolean {
@@ -70,7 +81,11 @@ function systemAndCodeMatch(systemValue: unknown, code: unknown, w: FhirTokenVal
   return w.system === undefined || system === w.system;
 }
 
-function referenceMatches(value: unknown, wanted: readonly FhirReferenceValue[], patientOnly: boolean): boolean {
+function referenceMatches(
+  value: unknown,
+  wanted: readonly FhirReferenceValue[],
+  patientOnly: boolean,
+): boolean {
   if (!isPlainObject(value) || typeof value['reference'] !== 'string') return false;
   const m = RELATIVE_REFERENCE.exec(value['reference']);
   if (!m) return false;

@@ -37,7 +37,11 @@ export function fhirStringsOf(value: unknown, type: string): string[] {
  *
  * @example matchesFhirString(['Zoë'], 'start', ['zo']) // true
  */
-export function matchesFhirString(strings: readonly string[], match: FhirStringMatch, values: readonly string[]): boolean {
+export function matchesFhirString(
+  strings: readonly string[],
+  match: FhirStringMatch,
+  values: readonly string[],
+): boolean {
   if (match === 'exact') {
     const wanted = new Set(values.map((v) => v.normalize('NFC')));
     return strings.some((s) => wanted.has(s.normalize('NFC')));

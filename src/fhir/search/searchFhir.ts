@@ -42,30 +42,67 @@ export const FHIR_MAX_SORTED_MATCHES = 10_000;
  * const answer = parsed.ok ? searchFhir(source, parsed.value, { baseUrl: 'https://site-a.example/fhir' }) : parsed;
  * ```
  */
-export function searchFhir(source: FhirSearchSource, search: FhirSearch, options: SearchFhirOptions): FhirSearchOutcome<FhirSearchBundle> {
+export function searchFhir(
+  source: FhirSearchSource,
+  search: FhirSearch,
+  options: SearchFhirOptions,
+): FhirSearchOutcome<FhirSearchBundle> {
   const held = heldMatches(source, search, options.maxSortedMatches ?? FHIR_MAX_SORTED_MATCHES);
   if (held !== undefined && !Array.isArray(held)) return held;
   let page: FhirPage;
   if (held !== undefined) {
-    const order: FhirSearchOrder = search.sort === undefined ? { by: 'key' } : { by: 'lastUpdated', descending: search.sort === '-lastUpdated' };
-    page = fhirMemoryPage(held, order, { count: search.count, ...cursors(search), withTotal: search.total !== 'none' });
+    const order: FhirSearchOrder =
+      search.sort === undefined
+        ? { by: 'key' }
+        : { by: 'lastUpdated', descending: search.sort === '-lastUpdated' };
+    page = fhirMemoryPage(held, order, {
+      count: search.count,
+      ...cursors(search),
+      withTotal: search.total !== 'none',
+    });
   } else {
     if (search.before !== undefined) {
-      return { ok: false, issues: [searchIssue('not-supported', '_before pages backwards only through a search scoped to a patient, by _id, or sorted; follow the next links of this search', '_before')] };
+      return {
+        ok: false,
+        issues: [
+          searchIssue(
+            'not-supported',
+            '_before pages backwards only through a search scoped to a patient, by _id, or sorted; follow the next links of this search',
+            '_before',
+          ),
+        ],
+      };
     }
     page = scanPage(source, search);
   }
-  const cursor = search.after !== undefined ? (['_after', formatFhirCursor(search.after)] as const) : search.before !== undefined ? (['_before', formatFhirCursor(search.before)] as const) : undefined;
-  const target = { url: `${trimBaseUrl(options.baseUrl)}/${search.type}`, params: search.params, count: search.count, ...(cursor === undefined ? {} : { cursor }) };
+  const cursor =
+    search.after !== undefined
+      ? (['_after', formatFhirCursor(search.after)] as const)
+      : search.before !== undefined
+        ? (['_before', formatFhirCursor(search.before)] as const)
+        : undefined;
+  const target = {
+    url: `${trimBaseUrl(options.baseUrl)}/${search.type}`,
+    params: search.params,
+    count: search.count,
+    ...(cursor === undefined ? {} : { cursor }),
+  };
   return { ok: true, value: fhirSearchBundle(page, target, options.baseUrl) };
 }
 
 function cursors(search: FhirSearch): Pick<FhirMemoryPageRequest, 'after' | 'before'> {
-  return { ...(search.after === undefined ? {} : { after: search.after }), ...(search.before === undefined ? {} : { before: search.before }) };
+  return {
+    ...(search.after === undefined ? {} : { after: search.after }),
+    ...(search.before === undefined ? {} : { before: search.before }),
+  };
 }
 
 /** Every match, when the search is read into memory; undefined when it is paged by a scan. */
-function heldMatches(source: FhirSearchSource, search: FhirSearch, maxSorted: number): FhirResource[] | FhirSearchOutcome<never> | undefined {
+function heldMatches(
+  source: FhirSearchSource,
+  search: FhirSearch,
+  maxSorted: number,
+): FhirResource[] | FhirSearchOutcome<never> | undefined {
   const ids = search.clauses.find((c) => c.kind === 'id');
   if (ids !== undefined) {
     const read = [...new Set(ids.ids)].map((id) => source.read(`${search.type}/${id}`));

@@ -19,7 +19,12 @@ export function formatAllCursor(position: Position | undefined): string {
 export function parseAllCursor(cursor: string | undefined): Position | undefined {
   if (cursor === undefined || cursor === START_CURSOR) return undefined;
   const m = typeof cursor === 'string' ? CURSOR.exec(cursor) : null;
-  if (!m) throw new ChartlogError('INVALID_OPTION', `not a readAll cursor of an eventstoredb store: ${JSON.stringify(cursor)}`, { details: { cursor } });
+  if (!m)
+    throw new ChartlogError(
+      'INVALID_OPTION',
+      `not a readAll cursor of an eventstoredb store: ${JSON.stringify(cursor)}`,
+      { details: { cursor } },
+    );
   return { commit: BigInt(m[1] as string), prepare: BigInt(m[2] as string) };
 }
 

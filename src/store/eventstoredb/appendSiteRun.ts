@@ -30,7 +30,11 @@ const MAX_RECONCILE = 3;
  * seqs: the same events are a duplicate written by the other writer (done), different
  * ones are a `FORK`, a stream that ends short of the run is a `SEQ_GAP`.
  */
-export async function appendSiteRun(context: SiteRunContext, site: SiteId, run: readonly ChartEvent[]): Promise<void> {
+export async function appendSiteRun(
+  context: SiteRunContext,
+  site: SiteId,
+  run: readonly ChartEvent[],
+): Promise<void> {
   const { client, names } = context;
   const stream = names.site(site);
   let pending = run;
@@ -39,12 +43,19 @@ export async function appendSiteRun(context: SiteRunContext, site: SiteId, run: 
     const chunk = takeChunk(pending, context.maxAppendBytes);
     const first = (chunk[0] as ChartEvent).seq;
     try {
-      await client.appendToStream(stream, chunk.map(encodeSiteEvent), { expectedRevision: first === 1 ? NO_STREAM : BigInt(first - 2) });
+      await client.appendToStream(stream, chunk.map(encodeSiteEvent), {
+        expectedRevision: first === 1 ? NO_STREAM : BigInt(first - 2),
+      });
       pending = pending.slice(chunk.length);
     } catch (error) {
-      if ((error as { type?: unknown })?.type !== 'wrong-expected-version') throw translateEventStoreDbError(error, `appending ${site} from seq ${first}`, stream);
+      if ((error as { type?: unknown })?.type !== 'wrong-expected-version')
+        throw translateEventStoreDbError(error, `appending ${site} from seq ${first}`, stream);
       if (++reconciled > MAX_RECONCILE) {
-        throw new ChartlogError('STORE_FAILED', `appending ${site} from seq ${first}: the stream kept moving under another writer`, { cause: error, details: { site, seq: first, stream } });
+        throw new ChartlogError(
+          'STORE_FAILED',
+          `appending ${site} from seq ${first}: the stream kept moving under another writer`,
+          { cause: error, details: { site, seq: first, stream } },
+        );
       }
       pending = await reconcile(context, site, pending);
     }
@@ -52,11 +63,19 @@ export async function appendSiteRun(context: SiteRunContext, site: SiteId, run: 
 }
 
 /** The events of `pending` still to write after the server refused the expected revision. */
-async function reconcile(context: SiteRunContext, site: SiteId, pending: readonly ChartEvent[]): Promise<readonly ChartEvent[]> {
+async function reconcile(
+  context: SiteRunContext,
+  site: SiteId,
+  pending: readonly ChartEvent[],
+): Promise<readonly ChartEvent[]> {
   const first = (pending[0] as ChartEvent).seq;
   const head = await context.readHead(site);
   if (head.seq < first - 1) {
-    throw new ChartlogError('SEQ_GAP', `gap: ${site} seq ${first} offered but the site's stream ends at seq ${head.seq}`, { details: { site, seq: first, expected: head.seq + 1, stream: context.names.site(site) } });
+    throw new ChartlogError(
+      'SEQ_GAP',
+      `gap: ${site} seq ${first} offered but the site's stream ends at seq ${head.seq}`,
+      { details: { site, seq: first, expected: head.seq + 1, stream: context.names.site(site) } },
+    );
   }
   const held = await context.readSiteEvents(site, first, pending.length);
   for (let i = 0; i < held.length; i++) {
@@ -64,9 +83,13 @@ async function reconcile(context: SiteRunContext, site: SiteId, pending: readonl
     const heldHash = eventHash(held[i] as ChartEvent);
     const offeredHash = eventHash(offered);
     if (heldHash !== offeredHash) {
-      throw new ChartlogError('FORK', `fork: ${site} seq ${offered.seq} was just stored by another writer as a different event (held ${heldHash.slice(0, 12)}…, offered ${offeredHash.slice(0, 12)}…)`, {
-        details: { site, seq: offered.seq, id: offered.id, heldHash, offeredHash },
-      });
+      throw new ChartlogError(
+        'FORK',
+        `fork: ${site} seq ${offered.seq} was just stored by another writer as a different event (held ${heldHash.slice(0, 12)}…, offered ${offeredHash.slice(0, 12)}…)`,
+        {
+          details: { site, seq: offered.seq, id: offered.id, heldHash, offeredHash },
+        },
+      );
     }
   }
   return pending.slice(held.length);

@@ -1,4 +1,10 @@
-import { binaryEvent, jsonEvent, type EventData, type JSONType, type RecordedEvent } from '@eventstore/db-client';
+import {
+  binaryEvent,
+  jsonEvent,
+  type EventData,
+  type JSONType,
+  type RecordedEvent,
+} from '@eventstore/db-client';
 import { ChartlogError, type ValidationIssue } from '../../error/chartlogError.js';
 import type { ChartEvent } from '../../event/chartEvent.js';
 import { eventHash } from '../../event/eventHash.js';
@@ -41,8 +47,17 @@ export interface DecodedSiteEvent {
 export function encodeSiteEvent(event: ChartEvent): EventData {
   const { sig, ...unsigned } = event;
   const hash = eventHash(event);
-  const metadata: SiteEventMetadata = { chartlog: 1, hash, ...(sig === undefined ? {} : { sig, sigCheck: signatureCheck(hash, sig) }) };
-  return jsonEvent({ id: uuidFromSha256(`event|${hash}`), type: event.type, data: unsigned as unknown as JSONType, metadata: metadata as unknown as JSONType });
+  const metadata: SiteEventMetadata = {
+    chartlog: 1,
+    hash,
+    ...(sig === undefined ? {} : { sig, sigCheck: signatureCheck(hash, sig) }),
+  };
+  return jsonEvent({
+    id: uuidFromSha256(`event|${hash}`),
+    type: event.type,
+    data: unsigned as unknown as JSONType,
+    metadata: metadata as unknown as JSONType,
+  });
 }
 
 /**
@@ -58,9 +73,20 @@ export function encodeSiteEvent(event: ChartEvent): EventData {
 export function decodeSiteRecord(record: RecordedEvent, names: StreamNames): DecodedSiteEvent {
   const where = { stream: record.streamId, revision: String(record.revision) };
   const corrupt = (why: string, issues: readonly ValidationIssue[] = []): ChartlogError =>
-    new ChartlogError('STORE_CORRUPT', `event ${record.streamId}@${record.revision} ${why}`, { issues, details: where });
+    new ChartlogError('STORE_CORRUPT', `event ${record.streamId}@${record.revision} ${why}`, {
+      issues,
+      details: where,
+    });
   const meta = record.metadata as Partial<SiteEventMetadata> | undefined;
-  if (!record.isJson || typeof record.data !== 'object' || record.data === null || Array.isArray(record.data) || !meta || typeof meta !== 'object' || typeof meta.hash !== 'string') {
+  if (
+    !record.isJson ||
+    typeof record.data !== 'object' ||
+    record.data === null ||
+    Array.isArray(record.data) ||
+    !meta ||
+    typeof meta !== 'object' ||
+    typeof meta.hash !== 'string'
+  ) {
     throw corrupt('is not a chartlog event (no JSON data or no hash metadata)');
   }
   const sig = storedText(meta.sig);
@@ -71,8 +97,12 @@ export function decodeSiteRecord(record: RecordedEvent, names: StreamNames): Dec
   if (checked.hash === undefined) throw corrupt('is malformed', checked.issues);
   const event = value as ChartEvent;
   const hash = checked.hash;
-  if (hash !== meta.hash) throw corrupt(`hashes to ${hash.slice(0, 12)}… but was stored as ${meta.hash.slice(0, 12)}…`);
-  if (record.streamId !== names.site(event.site) || record.revision !== BigInt(event.seq - 1)) throw corrupt(`holds ${event.site} seq ${event.seq}, which belongs at ${names.site(event.site)}@${event.seq - 1}`);
+  if (hash !== meta.hash)
+    throw corrupt(`hashes to ${hash.slice(0, 12)}… but was stored as ${meta.hash.slice(0, 12)}…`);
+  if (record.streamId !== names.site(event.site) || record.revision !== BigInt(event.seq - 1))
+    throw corrupt(
+      `holds ${event.site} seq ${event.seq}, which belongs at ${names.site(event.site)}@${event.seq - 1}`,
+    );
   return { event, hash, sigDamaged: !sigIntact };
 }
 
@@ -87,7 +117,11 @@ export function decodeSiteEvent(record: RecordedEvent, names: StreamNames): Char
  */
 export function encodeIndexLink(event: ChartEvent, names: StreamNames): EventData {
   const target = names.site(event.site);
-  return binaryEvent({ id: uuidFromSha256(`index|${target}|${event.seq}|${eventHash(event)}`), type: '$>', data: Buffer.from(`${event.seq - 1}@${target}`, 'utf8') });
+  return binaryEvent({
+    id: uuidFromSha256(`index|${target}|${event.seq}|${eventHash(event)}`),
+    type: '$>',
+    data: Buffer.from(`${event.seq - 1}@${target}`, 'utf8'),
+  });
 }
 
 /** A stored text field: null when absent; a value of another type is damage, and `''` never matches a check. */

@@ -7,7 +7,14 @@ import { isSiteId, type SiteId, type StreamId } from '../../event/ids.js';
 import type { Json } from '../../event/json.js';
 import { planAppend, takenPositions, type StoredRef } from '../checkAppend.js';
 import { createDamageReporter } from '../damageReporter.js';
-import type { AppendOptions, AppendResult, EventLog, EventPage, StoredSnapshot, VersionVector } from '../eventLog.js';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventLog,
+  EventPage,
+  StoredSnapshot,
+  VersionVector,
+} from '../eventLog.js';
 import { checkMarkerName } from '../markerName.js';
 import { checkFromSeq, checkLimit, storeClosed } from '../positionCursor.js';
 import type { StoreProjection, StoreProjectionOptions } from '../storeProjection.js';
@@ -20,14 +27,25 @@ import { signedSiteEvent, type DamagedSignatureReporter } from './signedSiteEven
 import { createSiteRegistry } from './siteRegistry.js';
 import { streamNames, type StreamNames } from './streamNames.js';
 import { openEventStoreDbProjection, type EventStoreDbProjection } from './openEventStoreDbProjection.js';
-import { subscribeToChartEvents, type ChartEventsHandler, type ChartEventSubscription, type ChartEventSubscriptionOptions } from './subscribeToChartEvents.js';
+import {
+  subscribeToChartEvents,
+  type ChartEventsHandler,
+  type ChartEventSubscription,
+  type ChartEventSubscriptionOptions,
+} from './subscribeToChartEvents.js';
 import { translateEventStoreDbError } from './translateEventStoreDbError.js';
 import { schemaFingerprint } from '../../merge/schemaFingerprint.js';
 
 /** Where the store's EventStoreDB is: your client, or a connection string for one the store creates and disposes. */
 export type EventStoreDbConnection =
-  | { /** A client you created; the store never disposes it. */ readonly client: EventStoreDBClient; readonly connectionString?: never }
-  | { /** e.g. `esdb://node1:2113,node2:2113,node3:2113?tls=true`; the store disposes its client on close. */ readonly connectionString: string; readonly client?: never };
+  | {
+      /** A client you created; the store never disposes it. */ readonly client: EventStoreDBClient;
+      readonly connectionString?: never;
+    }
+  | {
+      /** e.g. `esdb://node1:2113,node2:2113,node3:2113?tls=true`; the store disposes its client on close. */ readonly connectionString: string;
+      readonly client?: never;
+    };
 
 /** Options for {@link createEventStoreDbEventLog}. */
 export type EventStoreDbEventLogOptions = EventStoreDbConnection & {
@@ -66,7 +84,11 @@ export interface EventStoreDbEventLog extends EventLog {
    * closed; resumes from its cursor after a dropped connection.
    * @throws ChartlogError `INVALID_OPTION` for a cursor this store never issued, `STORE_CLOSED`.
    */
-  subscribe(from: string | undefined, onEvents: ChartEventsHandler, options?: ChartEventSubscriptionOptions): ChartEventSubscription;
+  subscribe(
+    from: string | undefined,
+    onEvents: ChartEventsHandler,
+    options?: ChartEventSubscriptionOptions,
+  ): ChartEventSubscription;
   /**
    * Subscribes to damaged signatures found by reads, the subscription's deliveries
    * included (see {@link EventLog.onDamage}; `details` are `{ stream, site, seq, part: 'sig' }`,
@@ -162,7 +184,9 @@ const EMPTY_HEAD: SiteHead = Object.freeze({ seq: 0, hash: null });
  * ```
  * @throws ChartlogError `INVALID_OPTION` (bad prefix, connection string), `STORE_UNAVAILABLE` when the database cannot be reached.
  */
-export async function createEventStoreDbEventLog(options: EventStoreDbEventLogOptions): Promise<EventStoreDbEventLog> {
+export async function createEventStoreDbEventLog(
+  options: EventStoreDbEventLogOptions,
+): Promise<EventStoreDbEventLog> {
   const names = streamNames(options.prefix ?? 'chartlog');
   const maxAppendBytes = options.maxAppendBytes ?? 900 * 1024;
   const scanLimit = options.readAllScanLimit ?? 10_000;
@@ -170,11 +194,21 @@ export async function createEventStoreDbEventLog(options: EventStoreDbEventLogOp
   const owned = typeof options.connectionString === 'string';
   let client: EventStoreDBClient;
   try {
-    client = owned ? EventStoreDBClient.connectionString(options.connectionString as string) : (options.client as EventStoreDBClient);
+    client = owned
+      ? EventStoreDBClient.connectionString(options.connectionString as string)
+      : (options.client as EventStoreDBClient);
   } catch (error) {
-    throw new ChartlogError('INVALID_OPTION', `not a usable EventStoreDB connection string: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new ChartlogError(
+      'INVALID_OPTION',
+      `not a usable EventStoreDB connection string: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
-  if (!client || typeof client.readStream !== 'function') throw new ChartlogError('INVALID_OPTION', 'pass either `client` (an EventStoreDBClient) or `connectionString`');
+  if (!client || typeof client.readStream !== 'function')
+    throw new ChartlogError(
+      'INVALID_OPTION',
+      'pass either `client` (an EventStoreDBClient) or `connectionString`',
+    );
 
   const registry = createSiteRegistry(client, names);
   const overlay = createSignatureOverlay(client, names);
@@ -202,34 +236,65 @@ export async function createEventStoreDbEventLog(options: EventStoreDbEventLogOp
   // Damage reads worked around: listeners hear every find; with none, a process warning per event.
   const damage = createDamageReporter();
   const damagedSignature: DamagedSignatureReporter = (stream, site, seq) => {
-    const found = new ChartlogError('STORE_CORRUPT', `${stream}: the stored signature of ${site} seq ${seq} is damaged (it fails its checksum, or has none); the event is returned without it`, {
-      details: { stream, site, seq, part: 'sig' },
-    });
+    const found = new ChartlogError(
+      'STORE_CORRUPT',
+      `${stream}: the stored signature of ${site} seq ${seq} is damaged (it fails its checksum, or has none); the event is returned without it`,
+      {
+        details: { stream, site, seq, part: 'sig' },
+      },
+    );
     damage.report(found, `${site}\u0000${seq}`);
   };
   // What reads return: checked, signed only with an intact signature, damage reported.
-  const signed = (record: RecordedEvent): ChartEvent => signedSiteEvent(record, names, overlay, damagedSignature);
+  const signed = (record: RecordedEvent): ChartEvent =>
+    signedSiteEvent(record, names, overlay, damagedSignature);
 
   // Appends read with `report` false: planning against what is stored is not a read of it.
-  const readSiteEvents = async (site: SiteId, fromSeq: number, limit: number, report = false): Promise<ChartEvent[]> => {
-    const records = await readEvents(client, names.site(site), { fromRevision: BigInt(fromSeq - 1), maxCount: limit }, `reading ${site}`);
-    return (records ?? []).flatMap((r) => (r.event ? [report ? signed(r.event) : signedSiteEvent(r.event, names, overlay)] : []));
+  const readSiteEvents = async (
+    site: SiteId,
+    fromSeq: number,
+    limit: number,
+    report = false,
+  ): Promise<ChartEvent[]> => {
+    const records = await readEvents(
+      client,
+      names.site(site),
+      { fromRevision: BigInt(fromSeq - 1), maxCount: limit },
+      `reading ${site}`,
+    );
+    return (records ?? []).flatMap((r) =>
+      r.event ? [report ? signed(r.event) : signedSiteEvent(r.event, names, overlay)] : [],
+    );
   };
 
   const readHead = async (site: SiteId): Promise<SiteHead> => {
-    const last = await readEvents(client, names.site(site), { direction: BACKWARDS, fromRevision: END, maxCount: 1 }, `reading the head of ${site}`);
+    const last = await readEvents(
+      client,
+      names.site(site),
+      { direction: BACKWARDS, fromRevision: END, maxCount: 1 },
+      `reading the head of ${site}`,
+    );
     const record = last?.[0]?.event;
     if (!record) return EMPTY_HEAD;
     const event = decodeSiteEvent(record, names);
     return { seq: event.seq, hash: eventHash(event) };
   };
 
-  const appendNow = async (events: readonly ChartEvent[], appendOptions: AppendOptions): Promise<AppendResult> => {
-    const named = Array.isArray(events) ? [...new Set(events.map((e) => (e as { site?: unknown } | null)?.site).filter(isSiteId))] : [];
+  const appendNow = async (
+    events: readonly ChartEvent[],
+    appendOptions: AppendOptions,
+  ): Promise<AppendResult> => {
+    const named = Array.isArray(events)
+      ? [...new Set(events.map((e) => (e as { site?: unknown } | null)?.site).filter(isSiteId))]
+      : [];
     const heads = new Map(await Promise.all(named.map(async (s) => [s, await readHead(s)] as const)));
     const headOf = (s: SiteId): SiteHead => heads.get(s) ?? EMPTY_HEAD;
     const stored = await storedRefs(takenPositions(events, headOf));
-    const plan = planAppend(events, { head: headOf, stored: (site, seq) => stored.get(`${site}\u0000${seq}`) }, { ...planOptions, ...appendOptions });
+    const plan = planAppend(
+      events,
+      { head: headOf, stored: (site, seq) => stored.get(`${site}\u0000${seq}`) },
+      { ...planOptions, ...appendOptions },
+    );
 
     const fresh = plan.fresh.map((p) => p.event);
     if (fresh.length > 0) {
@@ -242,10 +307,20 @@ export async function createEventStoreDbEventLog(options: EventStoreDbEventLogOp
       await writeIndexLinks(fresh);
       // One append per run of consecutive same-site events, in batch order, so `$all`
       // (the insertion order readAll reports) is the batch's order.
-      for (const run of consecutiveRuns(fresh)) await appendSiteRun({ client, names, maxAppendBytes, readHead, readSiteEvents }, (run[0] as ChartEvent).site, run);
+      for (const run of consecutiveRuns(fresh))
+        await appendSiteRun(
+          { client, names, maxAppendBytes, readHead, readSiteEvents },
+          (run[0] as ChartEvent).site,
+          run,
+        );
     }
     if (plan.signatures.length > 0) {
-      await overlay.add(plan.signatures.map((s) => ({ ...s, hash: (stored.get(`${s.site}\u0000${s.seq}`) as StoredRef).hash })));
+      await overlay.add(
+        plan.signatures.map((s) => ({
+          ...s,
+          hash: (stored.get(`${s.site}\u0000${s.seq}`) as StoredRef).hash,
+        })),
+      );
     }
     return { appended: fresh.length, duplicates: plan.duplicates };
   };
@@ -278,7 +353,10 @@ export async function createEventStoreDbEventLog(options: EventStoreDbEventLogOp
     await Promise.all(
       [...byStream].map(async ([stream, run]) => {
         try {
-          await client.appendToStream(names.index(stream), run.map((e) => encodeIndexLink(e, names)));
+          await client.appendToStream(
+            names.index(stream),
+            run.map((e) => encodeIndexLink(e, names)),
+          );
         } catch (error) {
           throw translateEventStoreDbError(error, `indexing ${stream}`, names.index(stream));
         }
@@ -287,17 +365,28 @@ export async function createEventStoreDbEventLog(options: EventStoreDbEventLogOp
   };
 
   const readSnapshot = async (stream: StreamId): Promise<StoredSnapshot | undefined> => {
-    const last = await readEvents(client, names.snapshot(stream), { direction: BACKWARDS, fromRevision: END, maxCount: 1 }, `reading the snapshot of ${stream}`);
-    const data = last?.[0]?.event?.data as { eventCount?: unknown; lastEventId?: unknown; state?: unknown } | undefined;
+    const last = await readEvents(
+      client,
+      names.snapshot(stream),
+      { direction: BACKWARDS, fromRevision: END, maxCount: 1 },
+      `reading the snapshot of ${stream}`,
+    );
+    const data = last?.[0]?.event?.data as
+      { eventCount?: unknown; lastEventId?: unknown; state?: unknown } | undefined;
     if (!data) return undefined;
     if (typeof data.eventCount !== 'number' || typeof data.lastEventId !== 'string' || !('state' in data)) {
-      throw new ChartlogError('STORE_CORRUPT', `the last event of ${names.snapshot(stream)} is not a snapshot`, { details: { stream: names.snapshot(stream) } });
+      throw new ChartlogError(
+        'STORE_CORRUPT',
+        `the last event of ${names.snapshot(stream)} is not a snapshot`,
+        { details: { stream: names.snapshot(stream) } },
+      );
     }
     return { stream, eventCount: data.eventCount, lastEventId: data.lastEventId, state: data.state as Json };
   };
 
   const readStreamNow = async (stream: StreamId): Promise<ChartEvent[]> => {
-    const records = (await readEvents(client, names.index(stream), { resolveLinkTos: true }, `reading ${stream}`)) ?? [];
+    const records =
+      (await readEvents(client, names.index(stream), { resolveLinkTos: true }, `reading ${stream}`)) ?? [];
     await overlay.refresh();
     const seen = new Set<string>();
     const out: ChartEvent[] = [];
@@ -368,9 +457,16 @@ export async function createEventStoreDbEventLog(options: EventStoreDbEventLogOp
     putSnapshot: (snapshot) =>
       guard(async () => {
         const stream = names.snapshot(snapshot.stream);
-        const data = { stream: snapshot.stream, eventCount: snapshot.eventCount, lastEventId: snapshot.lastEventId, state: snapshot.state };
+        const data = {
+          stream: snapshot.stream,
+          eventCount: snapshot.eventCount,
+          lastEventId: snapshot.lastEventId,
+          state: snapshot.state,
+        };
         try {
-          await client.appendToStream(stream, [jsonEvent({ type: 'chartlog.snapshot', data: data as never })]);
+          await client.appendToStream(stream, [
+            jsonEvent({ type: 'chartlog.snapshot', data: data as never }),
+          ]);
         } catch (error) {
           throw translateEventStoreDbError(error, `saving the snapshot of ${snapshot.stream}`, stream);
         }
@@ -391,10 +487,18 @@ export async function createEventStoreDbEventLog(options: EventStoreDbEventLogOp
     getMarker: (name) =>
       guard(async () => {
         const stream = names.marker(checkMarkerName(name));
-        const last = await readEvents(client, stream, { direction: BACKWARDS, fromRevision: END, maxCount: 1 }, `reading the marker ${name}`);
+        const last = await readEvents(
+          client,
+          stream,
+          { direction: BACKWARDS, fromRevision: END, maxCount: 1 },
+          `reading the marker ${name}`,
+        );
         const data = last?.[0]?.event?.data as { removed?: unknown; value?: unknown } | undefined;
         if (!data || data.removed === true) return undefined;
-        if (!('value' in data)) throw new ChartlogError('STORE_CORRUPT', `the last event of ${stream} is not a marker`, { details: { stream } });
+        if (!('value' in data))
+          throw new ChartlogError('STORE_CORRUPT', `the last event of ${stream} is not a marker`, {
+            details: { stream },
+          });
         return data.value as Json;
       }),
     async openProjection(projectionOptions) {
@@ -409,8 +513,11 @@ export async function createEventStoreDbEventLog(options: EventStoreDbEventLogOp
             readStream: readStreamNow,
             get: async (site, seq) => (await readSiteEvents(site, seq, 1))[0],
             count: async () => Object.values(await versionVector()).reduce((a, b) => a + b, 0),
-            subscribe: (from, onEvents, subscribeOptions) => subscribeToChartEvents({ client, names, overlay, signed }, from, onEvents, subscribeOptions),
-            onError: options.onProjectionError ?? ((error) => process.emitWarning(error.message, { code: 'CHARTLOG_PROJECTION' })),
+            subscribe: (from, onEvents, subscribeOptions) =>
+              subscribeToChartEvents({ client, names, overlay, signed }, from, onEvents, subscribeOptions),
+            onError:
+              options.onProjectionError ??
+              ((error) => process.emitWarning(error.message, { code: 'CHARTLOG_PROJECTION' })),
           },
           projectionOptions,
         );
@@ -421,12 +528,22 @@ export async function createEventStoreDbEventLog(options: EventStoreDbEventLogOp
         });
       }
       const open = await projection;
-      if (open.fingerprint !== fingerprint) throw new ChartlogError('INVALID_OPTION', `a projection with another schema is already open on the eventstoredb store ${names.prefix}`, { details: { prefix: names.prefix } });
+      if (open.fingerprint !== fingerprint)
+        throw new ChartlogError(
+          'INVALID_OPTION',
+          `a projection with another schema is already open on the eventstoredb store ${names.prefix}`,
+          { details: { prefix: names.prefix } },
+        );
       return open.handle;
     },
     subscribe(from, onEvents, subscribeOptions) {
       ensureOpen();
-      const sub = subscribeToChartEvents({ client, names, overlay, signed }, from, onEvents, subscribeOptions);
+      const sub = subscribeToChartEvents(
+        { client, names, overlay, signed },
+        from,
+        onEvents,
+        subscribeOptions,
+      );
       subscriptions.add(sub);
       return {
         get cursor() {

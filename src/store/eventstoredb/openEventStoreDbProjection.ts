@@ -8,10 +8,19 @@ import { schemaFingerprint } from '../../merge/schemaFingerprint.js';
 import type { EventPage } from '../eventLog.js';
 import { foldIntoProjection } from '../foldIntoProjection.js';
 import { storeClosed } from '../positionCursor.js';
-import type { ProjectionOpening, ProjectionProgress, StoreProjection, StoreProjectionOptions } from '../storeProjection.js';
+import type {
+  ProjectionOpening,
+  ProjectionProgress,
+  StoreProjection,
+  StoreProjectionOptions,
+} from '../storeProjection.js';
 import { parseAllCursor } from './allPositionCursor.js';
 import type { SqliteProjectionFile } from '../sqlite/openSqliteProjectionFile.js';
-import type { ChartEventsHandler, ChartEventSubscription, ChartEventSubscriptionOptions } from './subscribeToChartEvents.js';
+import type {
+  ChartEventsHandler,
+  ChartEventSubscription,
+  ChartEventSubscriptionOptions,
+} from './subscribeToChartEvents.js';
 
 /** What {@link openEventStoreDbProjection} needs from the store (its reads, not guarded by `close`). */
 export interface ProjectionSource {
@@ -23,7 +32,11 @@ export interface ProjectionSource {
   readStream(stream: StreamId): Promise<ChartEvent[]>;
   get(site: SiteId, seq: number): Promise<ChartEvent | undefined>;
   count(): Promise<number>;
-  subscribe(from: string, onEvents: ChartEventsHandler, options: ChartEventSubscriptionOptions): ChartEventSubscription;
+  subscribe(
+    from: string,
+    onEvents: ChartEventsHandler,
+    options: ChartEventSubscriptionOptions,
+  ): ChartEventSubscription;
   /** Told about a failure of a catch-up nobody awaits (one the subscription started). */
   onError(error: ChartlogError): void;
 }
@@ -83,13 +96,24 @@ interface LastFolded {
  * re-fold (`streamsToRead`) are read, cut to the events folded or in the chunk (per
  * site, seq up to the folded vector), and handed to it as a reader over those arrays.
  */
-export async function openEventStoreDbProjection(source: ProjectionSource, options: StoreProjectionOptions): Promise<EventStoreDbProjection> {
+export async function openEventStoreDbProjection(
+  source: ProjectionSource,
+  options: StoreProjectionOptions,
+): Promise<EventStoreDbProjection> {
   const fingerprint = schemaFingerprint(options.schema);
   // Loaded only for a file: a store kept in memory never needs better-sqlite3 (an optional peer).
   const file: SqliteProjectionFile =
     source.projectionFile === undefined
-      ? { path: undefined, tables: createMemoryProjectionTables(), transact: (write) => write(), close: () => undefined }
-      : (await import('../sqlite/openSqliteProjectionFile.js')).openSqliteProjectionFile(source.projectionFile, source.prefix);
+      ? {
+          path: undefined,
+          tables: createMemoryProjectionTables(),
+          transact: (write) => write(),
+          close: () => undefined,
+        }
+      : (await import('../sqlite/openSqliteProjectionFile.js')).openSqliteProjectionFile(
+          source.projectionFile,
+          source.prefix,
+        );
   const { tables } = file;
   let reading: Map<StreamId, ChartEvent[]> | undefined;
   const projector = createProjector({
@@ -98,7 +122,12 @@ export async function openEventStoreDbProjection(source: ProjectionSource, optio
     reader: {
       readStream(stream) {
         const events = reading?.get(stream);
-        if (events === undefined) throw new ChartlogError('STORE_FAILED', `the eventstoredb projection did not read ${stream} before folding it (streamsToRead missed it)`, { details: { stream } });
+        if (events === undefined)
+          throw new ChartlogError(
+            'STORE_FAILED',
+            `the eventstoredb projection did not read ${stream} before folding it (streamsToRead missed it)`,
+            { details: { stream } },
+          );
         return events;
       },
     },
@@ -112,7 +141,11 @@ export async function openEventStoreDbProjection(source: ProjectionSource, optio
     try {
       return text === undefined ? undefined : (JSON.parse(text) as T);
     } catch (error) {
-      throw new ChartlogError('STORE_CORRUPT', `${file.path ?? 'the projection'}: its ${name} record is not JSON. It is a read model of EventStoreDB: delete the file and open the projection again to fold it afresh`, { cause: error, details: { path: file.path, part: 'projection' } });
+      throw new ChartlogError(
+        'STORE_CORRUPT',
+        `${file.path ?? 'the projection'}: its ${name} record is not JSON. It is a read model of EventStoreDB: delete the file and open the projection again to fold it afresh`,
+        { cause: error, details: { path: file.path, part: 'projection' } },
+      );
     }
   };
   const loadMeta = (): void => {
@@ -120,25 +153,44 @@ export async function openEventStoreDbProjection(source: ProjectionSource, optio
     try {
       parseAllCursor(checkpoint);
     } catch (error) {
-      throw new ChartlogError('STORE_CORRUPT', `${file.path ?? 'the projection'}: its checkpoint ${JSON.stringify(checkpoint)} is not a readAll cursor. It is a read model of EventStoreDB: delete the file and open the projection again to fold it afresh`, { cause: error, details: { path: file.path, part: 'projection' } });
+      throw new ChartlogError(
+        'STORE_CORRUPT',
+        `${file.path ?? 'the projection'}: its checkpoint ${JSON.stringify(checkpoint)} is not a readAll cursor. It is a read model of EventStoreDB: delete the file and open the projection again to fold it afresh`,
+        { cause: error, details: { path: file.path, part: 'projection' } },
+      );
     }
     folded = readMeta<Folded>(META_FOLDED) ?? {};
   };
   let stopping = false;
 
   /** Folds a chunk read after the checkpoint, with the new checkpoint, in one local transaction. */
-  const foldChunk = async (events: readonly ChartEvent[], cursor: string, phase: ProjectionProgress['phase']): Promise<void> => {
+  const foldChunk = async (
+    events: readonly ChartEvent[],
+    cursor: string,
+    phase: ProjectionProgress['phase'],
+  ): Promise<void> => {
     const next: Folded = { ...folded };
     for (const e of events) next[e.site] = Math.max(next[e.site] ?? 0, e.seq);
     const toRead = projector.streamsToRead(events);
     const read = new Map<StreamId, ChartEvent[]>();
     // Only what is folded or in this chunk: an event stored after the chunk is folded later, once.
-    await Promise.all(toRead.map(async (stream) => read.set(stream, (await source.readStream(stream)).filter((e) => e.seq <= (next[e.site] ?? 0)))));
+    await Promise.all(
+      toRead.map(async (stream) =>
+        read.set(
+          stream,
+          (await source.readStream(stream)).filter((e) => e.seq <= (next[e.site] ?? 0)),
+        ),
+      ),
+    );
     const lastEvent = events[events.length - 1];
     const saveCheckpoint = (): void => {
       tables.setMeta(META_CHECKPOINT, cursor);
       tables.setMeta(META_FOLDED, JSON.stringify(next));
-      if (lastEvent !== undefined) tables.setMeta(META_LAST, JSON.stringify({ site: lastEvent.site, seq: lastEvent.seq, id: lastEvent.id } satisfies LastFolded));
+      if (lastEvent !== undefined)
+        tables.setMeta(
+          META_LAST,
+          JSON.stringify({ site: lastEvent.site, seq: lastEvent.seq, id: lastEvent.id } satisfies LastFolded),
+        );
     };
     reading = read;
     try {
@@ -164,7 +216,11 @@ export async function openEventStoreDbProjection(source: ProjectionSource, optio
   };
 
   /** Folds everything after the checkpoint, a chunk per local transaction. */
-  const foldFromCheckpoint = async (phase: ProjectionProgress['phase'], total: number, onProgress: StoreProjectionOptions['onProgress']): Promise<number> => {
+  const foldFromCheckpoint = async (
+    phase: ProjectionProgress['phase'],
+    total: number,
+    onProgress: StoreProjectionOptions['onProgress'],
+  ): Promise<number> => {
     const started = performance.now();
     let done = 0;
     for (;;) {
@@ -187,13 +243,21 @@ export async function openEventStoreDbProjection(source: ProjectionSource, optio
         const seconds = (performance.now() - started) / 1000;
         const eventsPerSecond = seconds > 0 ? done / seconds : 0;
         const all = Math.max(total, done);
-        onProgress({ phase, done, total: all, eventsPerSecond, etaSeconds: eventsPerSecond > 0 ? (all - done) / eventsPerSecond : undefined });
+        onProgress({
+          phase,
+          done,
+          total: all,
+          eventsPerSecond,
+          etaSeconds: eventsPerSecond > 0 ? (all - done) / eventsPerSecond : undefined,
+        });
       }
       if (end) return done;
     }
   };
 
-  const rebuildNow = async (onProgress: StoreProjectionOptions['onProgress']): Promise<{ events: number; streams: number }> => {
+  const rebuildNow = async (
+    onProgress: StoreProjectionOptions['onProgress'],
+  ): Promise<{ events: number; streams: number }> => {
     file.transact(() => tables.clear());
     projector.reset();
     loadMeta();
@@ -226,7 +290,10 @@ export async function openEventStoreDbProjection(source: ProjectionSource, optio
     loadMeta();
     opening = await enqueue(async (): Promise<ProjectionOpening> => {
       const seconds = (): number => (performance.now() - started) / 1000;
-      if (tables.meta(META_SCHEMA) !== fingerprint || !(await stillHeld(source, readMeta<LastFolded>(META_LAST)))) {
+      if (
+        tables.meta(META_SCHEMA) !== fingerprint ||
+        !(await stillHeld(source, readMeta<LastFolded>(META_LAST)))
+      ) {
         const { events } = await rebuildNow(options.onProgress);
         return { action: 'rebuilt', events, seconds: seconds() };
       }
@@ -253,7 +320,9 @@ export async function openEventStoreDbProjection(source: ProjectionSource, optio
     projector,
     {
       opening,
-      rebuild: async (rebuildOptions: { readonly onProgress?: ((progress: ProjectionProgress) => void) | undefined } = {}) => {
+      rebuild: async (
+        rebuildOptions: { readonly onProgress?: ((progress: ProjectionProgress) => void) | undefined } = {},
+      ) => {
         ensureOpen();
         return enqueue(async () => {
           const t0 = performance.now();

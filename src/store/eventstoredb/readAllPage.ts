@@ -1,4 +1,9 @@
-import { START, type AllStreamResolvedEvent, type EventStoreDBClient, type RecordedEvent } from '@eventstore/db-client';
+import {
+  START,
+  type AllStreamResolvedEvent,
+  type EventStoreDBClient,
+  type RecordedEvent,
+} from '@eventstore/db-client';
 import type { ChartEvent } from '../../event/chartEvent.js';
 import type { EventPage } from '../eventLog.js';
 import { checkLimit, DEFAULT_READ_ALL_LIMIT } from '../positionCursor.js';
@@ -25,7 +30,11 @@ export interface ReadAllContext {
  * other streams it returns what it has (`done: false`) with a cursor past them, so a
  * busy shared database never makes one call unbounded.
  */
-export async function readAllPage(context: ReadAllContext, cursor: string | undefined, limit: number | undefined): Promise<EventPage> {
+export async function readAllPage(
+  context: ReadAllContext,
+  cursor: string | undefined,
+  limit: number | undefined,
+): Promise<EventPage> {
   const { client, names } = context;
   let position = parseAllCursor(cursor);
   const n = checkLimit(limit, DEFAULT_READ_ALL_LIMIT);
@@ -36,7 +45,8 @@ export async function readAllPage(context: ReadAllContext, cursor: string | unde
     const want = READ_ALL_BATCH + (position ? 1 : 0);
     const records: AllStreamResolvedEvent[] = [];
     try {
-      for await (const r of client.readAll({ fromPosition: position ?? START, maxCount: want })) records.push(r);
+      for await (const r of client.readAll({ fromPosition: position ?? START, maxCount: want }))
+        records.push(r);
     } catch (error) {
       throw translateEventStoreDbError(error, 'reading $all');
     }
@@ -47,7 +57,8 @@ export async function readAllPage(context: ReadAllContext, cursor: string | unde
       position = record.position;
       scanned++;
       if (record.streamId.startsWith(names.sitePrefix)) events.push(context.signed(record));
-      if (events.length >= n || scanned >= context.scanLimit) return { events, cursor: formatAllCursor(position), done: atEnd && i === records.length - 1 };
+      if (events.length >= n || scanned >= context.scanLimit)
+        return { events, cursor: formatAllCursor(position), done: atEnd && i === records.length - 1 };
     }
     if (atEnd) return { events, cursor: formatAllCursor(position), done: true };
   }

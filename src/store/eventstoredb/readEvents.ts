@@ -5,7 +5,12 @@ import { translateEventStoreDbError } from './translateEventStoreDbError.js';
  * Every event `client.readStream` yields, or `undefined` when the stream does not exist
  * (the driver's StreamNotFound). Driver errors become ChartlogErrors.
  */
-export async function readEvents(client: EventStoreDBClient, stream: string, options: ReadStreamOptions, action: string): Promise<ResolvedEvent[] | undefined> {
+export async function readEvents(
+  client: EventStoreDBClient,
+  stream: string,
+  options: ReadStreamOptions,
+  action: string,
+): Promise<ResolvedEvent[] | undefined> {
   const out: ResolvedEvent[] = [];
   try {
     for await (const e of client.readStream(stream, options)) out.push(e);
@@ -23,7 +28,12 @@ export interface StreamTail {
 }
 
 /** A {@link StreamTail} of `stream`, starting at its first event. */
-export function tailStream(client: EventStoreDBClient, stream: string, action: string, apply: (event: ResolvedEvent) => void): StreamTail {
+export function tailStream(
+  client: EventStoreDBClient,
+  stream: string,
+  action: string,
+  apply: (event: ResolvedEvent) => void,
+): StreamTail {
   let next = 0n;
   let queue: Promise<void> = Promise.resolve();
   const read = async (): Promise<void> => {

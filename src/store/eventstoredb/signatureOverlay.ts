@@ -47,13 +47,17 @@ export function createSignatureOverlay(client: EventStoreDBClient, names: Stream
     // Without site, seq and hash an entry names no event: there is nothing to lay it over.
     if (!s || typeof s.site !== 'string' || typeof s.seq !== 'number' || typeof s.hash !== 'string') return;
     const k = key(s.site, s.seq, s.hash);
-    const intact = typeof s.sig === 'string' && signatureIntact(s.hash, s.sig, typeof s.sigCheck === 'string' ? s.sigCheck : null);
+    const intact =
+      typeof s.sig === 'string' &&
+      signatureIntact(s.hash, s.sig, typeof s.sigCheck === 'string' ? s.sigCheck : null);
     // The first intact signature recorded wins: a later one for the same event adds nothing.
     if (intact) {
       if (!sigs.has(k)) sigs.set(k, s.sig as string);
     } else damaged.add(k);
   };
-  const tail = tailStream(client, names.signatures, 'reading added signatures', (e) => remember(e.event?.data as Partial<StoredSignature> | undefined));
+  const tail = tailStream(client, names.signatures, 'reading added signatures', (e) =>
+    remember(e.event?.data as Partial<StoredSignature> | undefined),
+  );
   return {
     refresh: () => tail.refresh(),
     apply(event, hash) {
@@ -64,7 +68,13 @@ export function createSignatureOverlay(client: EventStoreDBClient, names: Stream
     damaged: (site, seq, hash) => damaged.has(key(site, seq, hash)),
     async add(signatures) {
       if (signatures.length === 0) return;
-      const stored: StoredSignature[] = signatures.map((s) => ({ site: s.site, seq: s.seq, hash: s.hash, sig: s.sig, sigCheck: signatureCheck(s.hash, s.sig) }));
+      const stored: StoredSignature[] = signatures.map((s) => ({
+        site: s.site,
+        seq: s.seq,
+        hash: s.hash,
+        sig: s.sig,
+        sigCheck: signatureCheck(s.hash, s.sig),
+      }));
       const events = stored.map((s) => jsonEvent({ type: 'chartlog.signature-added', data: { ...s } }));
       try {
         await client.appendToStream(names.signatures, events);

@@ -16,7 +16,12 @@ export type DamagedSignatureReporter = (stream: string, site: string, seq: numbe
  * the event is whole again and nothing is reported.
  * @throws ChartlogError `STORE_CORRUPT` for a damaged event (as {@link decodeSiteRecord}).
  */
-export function signedSiteEvent(record: RecordedEvent, names: StreamNames, overlay: SignatureOverlay, damaged?: DamagedSignatureReporter): ChartEvent {
+export function signedSiteEvent(
+  record: RecordedEvent,
+  names: StreamNames,
+  overlay: SignatureOverlay,
+  damaged?: DamagedSignatureReporter,
+): ChartEvent {
   const { event, hash, sigDamaged } = decodeSiteRecord(record, names);
   const signed = overlay.apply(event, hash);
   if (signed.sig === undefined && damaged !== undefined) {

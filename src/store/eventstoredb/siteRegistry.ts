@@ -34,7 +34,13 @@ export function createSiteRegistry(client: EventStoreDBClient, names: StreamName
       const fresh = sites.filter((s) => !known.has(s));
       if (fresh.length === 0) return;
       // Ids derive from the site, so a retried registration is recognised by the server.
-      const events = fresh.map((site) => jsonEvent({ id: uuidFromSha256(`site|${names.prefix}|${site}`), type: 'chartlog.site-registered', data: { site } }));
+      const events = fresh.map((site) =>
+        jsonEvent({
+          id: uuidFromSha256(`site|${names.prefix}|${site}`),
+          type: 'chartlog.site-registered',
+          data: { site },
+        }),
+      );
       try {
         await client.appendToStream(names.sites, events);
       } catch (error) {

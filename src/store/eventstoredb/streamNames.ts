@@ -34,7 +34,11 @@ export interface StreamNames {
  */
 export function streamNames(prefix: string): StreamNames {
   if (typeof prefix !== 'string' || !EVENTSTOREDB_PREFIX_PATTERN.test(prefix)) {
-    throw new ChartlogError('INVALID_OPTION', `prefix must match ${EVENTSTOREDB_PREFIX_PATTERN}, got ${JSON.stringify(prefix)}`, { details: { prefix } });
+    throw new ChartlogError(
+      'INVALID_OPTION',
+      `prefix must match ${EVENTSTOREDB_PREFIX_PATTERN}, got ${JSON.stringify(prefix)}`,
+      { details: { prefix } },
+    );
   }
   const sitePrefix = `${prefix}-site-`;
   return {

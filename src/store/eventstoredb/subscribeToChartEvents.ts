@@ -1,4 +1,11 @@
-import { START, streamNameFilter, type AllStreamRecordedEvent, type AllStreamResolvedEvent, type EventStoreDBClient, type Position } from '@eventstore/db-client';
+import {
+  START,
+  streamNameFilter,
+  type AllStreamRecordedEvent,
+  type AllStreamResolvedEvent,
+  type EventStoreDBClient,
+  type Position,
+} from '@eventstore/db-client';
 import { ChartlogError, isChartlogError } from '../../error/chartlogError.js';
 import type { ChartEvent } from '../../event/chartEvent.js';
 import { formatAllCursor, isAfter, parseAllCursor } from './allPositionCursor.js';
@@ -56,7 +63,12 @@ type Item = { readonly position: Position; readonly record?: AllStreamRecordedEv
  * resubscribes from the last event it received, so nothing is skipped or repeated;
  * checkpoints of the filtered subscription move the cursor past other streams' events.
  */
-export function subscribeToChartEvents(context: SubscriptionContext, from: string | undefined, onEvents: ChartEventsHandler, options: ChartEventSubscriptionOptions = {}): ChartEventSubscription {
+export function subscribeToChartEvents(
+  context: SubscriptionContext,
+  from: string | undefined,
+  onEvents: ChartEventsHandler,
+  options: ChartEventSubscriptionOptions = {},
+): ChartEventSubscription {
   const { client, names, overlay, signed } = context;
   const baseDelay = options.retryDelayMs ?? 100;
   const maxDelay = options.maxRetryDelayMs ?? 5000;
@@ -102,7 +114,15 @@ export function subscribeToChartEvents(context: SubscriptionContext, from: strin
         if (queue.length < maxBatch) current?.resume();
       }
     } catch (error) {
-      void stop(isChartlogError(error) ? error : new ChartlogError('STORE_FAILED', `the subscriber's onEvents threw: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+      void stop(
+        isChartlogError(error)
+          ? error
+          : new ChartlogError(
+              'STORE_FAILED',
+              `the subscriber's onEvents threw: ${error instanceof Error ? error.message : String(error)}`,
+              { cause: error },
+            ),
+      );
     }
   };
 
@@ -110,7 +130,10 @@ export function subscribeToChartEvents(context: SubscriptionContext, from: strin
     if (closed) return;
     const sub = client.subscribeToAll({
       fromPosition: received ?? START,
-      filter: streamNameFilter({ prefixes: [names.sitePrefix], checkpointReached: (_s, position) => enqueue({ position }) }),
+      filter: streamNameFilter({
+        prefixes: [names.sitePrefix],
+        checkpointReached: (_s, position) => enqueue({ position }),
+      }),
     });
     current = sub;
     sub.on('confirmation', () => (attempt = 0));
@@ -118,10 +141,16 @@ export function subscribeToChartEvents(context: SubscriptionContext, from: strin
       const record = resolved.event;
       if (!record?.position) return;
       attempt = 0;
-      enqueue(record.streamId.startsWith(names.sitePrefix) ? { position: record.position, record } : { position: record.position });
+      enqueue(
+        record.streamId.startsWith(names.sitePrefix)
+          ? { position: record.position, record }
+          : { position: record.position },
+      );
     });
     sub.on('error', (error: unknown) => dropped(sub, error));
-    sub.on('end', () => dropped(sub, new ChartlogError('STORE_UNAVAILABLE', 'the server ended the subscription')));
+    sub.on('end', () =>
+      dropped(sub, new ChartlogError('STORE_UNAVAILABLE', 'the server ended the subscription')),
+    );
   };
 
   const dropped = (sub: NonNullable<typeof current>, error: unknown): void => {

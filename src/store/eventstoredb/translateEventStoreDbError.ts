@@ -20,9 +20,17 @@ const UNAVAILABLE_GRPC = new Set([14, 4]);
  */
 export function translateEventStoreDbError(error: unknown, action: string, stream?: string): ChartlogError {
   if (isChartlogError(error)) return error;
-  const e = (typeof error === 'object' && error !== null ? error : {}) as { type?: unknown; code?: unknown; message?: unknown; streamName?: unknown; maxAppendSize?: unknown };
+  const e = (typeof error === 'object' && error !== null ? error : {}) as {
+    type?: unknown;
+    code?: unknown;
+    message?: unknown;
+    streamName?: unknown;
+    maxAppendSize?: unknown;
+  };
   const driverType = typeof e.type === 'string' ? e.type : undefined;
-  const unavailable = (driverType !== undefined && UNAVAILABLE.has(driverType)) || (typeof e.code === 'number' && UNAVAILABLE_GRPC.has(e.code));
+  const unavailable =
+    (driverType !== undefined && UNAVAILABLE.has(driverType)) ||
+    (typeof e.code === 'number' && UNAVAILABLE_GRPC.has(e.code));
   const code: ChartlogErrorCode = unavailable ? 'STORE_UNAVAILABLE' : 'STORE_FAILED';
   const reason = typeof e.message === 'string' ? e.message : String(error);
   const hint = unavailable
@@ -30,10 +38,16 @@ export function translateEventStoreDbError(error: unknown, action: string, strea
     : driverType === 'maximum-append-size-exceeded'
       ? `the batch exceeds the node's MaxAppendSize${typeof e.maxAppendSize === 'number' ? ` (${e.maxAppendSize} bytes)` : ''}; lower maxAppendBytes or raise MaxAppendSize. `
       : driverType === 'access-denied'
-        ? 'the connection\'s user may not do this; check the credentials and stream ACLs. '
+        ? "the connection's user may not do this; check the credentials and stream ACLs. "
         : '';
   return new ChartlogError(code, `${action} failed: ${hint}${reason}`, {
     cause: error,
-    details: { action, ...(driverType ? { driverType } : {}), ...(stream ?? (typeof e.streamName === 'string' ? e.streamName : undefined) ? { stream: stream ?? e.streamName } : {}) },
+    details: {
+      action,
+      ...(driverType ? { driverType } : {}),
+      ...((stream ?? (typeof e.streamName === 'string' ? e.streamName : undefined))
+        ? { stream: stream ?? e.streamName }
+        : {}),
+    },
   });
 }

@@ -14,10 +14,18 @@ import { foldIntoProjection } from '../foldIntoProjection.js';
 import type { StoreProjection, StoreProjectionOptions } from '../storeProjection.js';
 import { checkMarkerName } from '../markerName.js';
 import type { AppendResult, EventLog, EventPage, StoredSnapshot, VersionVector } from '../eventLog.js';
-import { checkFromSeq, checkLimit, DEFAULT_READ_ALL_LIMIT, formatPositionCursor, parsePositionCursor, storeClosed } from '../positionCursor.js';
+import {
+  checkFromSeq,
+  checkLimit,
+  DEFAULT_READ_ALL_LIMIT,
+  formatPositionCursor,
+  parsePositionCursor,
+  storeClosed,
+} from '../positionCursor.js';
 
 /** The memory store: an {@link EventLog} with every optional method (a projection in maps, markers). */
-export type MemoryEventLog = EventLog & Required<Pick<EventLog, 'openProjection' | 'putMarker' | 'getMarker'>>;
+export type MemoryEventLog = EventLog &
+  Required<Pick<EventLog, 'openProjection' | 'putMarker' | 'getMarker'>>;
 
 /** Options for {@link createMemoryEventLog}. */
 export interface MemoryEventLogOptions {
@@ -51,7 +59,9 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Memor
   const planOptions = options.maxEventBytes === undefined ? {} : { maxEventBytes: options.maxEventBytes };
   let closed = false;
   // Folded by every append once openProjection attached it (in maps, like the events).
-  let projection: { readonly projector: Projector; readonly fingerprint: string; readonly handle: StoreProjection } | undefined;
+  let projection:
+    | { readonly projector: Projector; readonly fingerprint: string; readonly handle: StoreProjection }
+    | undefined;
   const readStream = (stream: StreamId): ChartEvent[] => (streams.get(stream) ?? []).map((e) => e.event);
 
   const open = (): void => {
@@ -66,13 +76,17 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Memor
   return {
     async append(events, appendOptions = {}): Promise<AppendResult> {
       open();
-      const plan = planAppend(events, {
-        head: headOf,
-        stored: (site, seq) => {
-          const entry = sites.get(site)?.[seq - 1];
-          return entry && { hash: entry.hash, signed: entry.event.sig !== undefined };
+      const plan = planAppend(
+        events,
+        {
+          head: headOf,
+          stored: (site, seq) => {
+            const entry = sites.get(site)?.[seq - 1];
+            return entry && { hash: entry.hash, signed: entry.event.sig !== undefined };
+          },
         },
-      }, { ...planOptions, ...appendOptions });
+        { ...planOptions, ...appendOptions },
+      );
       // Everything below cannot throw: the batch lands whole.
       for (const { site, seq, sig } of plan.signatures) {
         const entry = sites.get(site)?.[seq - 1] as Entry;
@@ -154,16 +168,33 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Memor
       open();
       const fingerprint = schemaFingerprint(options.schema);
       if (projection !== undefined) {
-        if (projection.fingerprint !== fingerprint) throw new ChartlogError('INVALID_OPTION', 'a projection with another schema is already open on this memory store', {});
+        if (projection.fingerprint !== fingerprint)
+          throw new ChartlogError(
+            'INVALID_OPTION',
+            'a projection with another schema is already open on this memory store',
+            {},
+          );
         return projection.handle;
       }
       const tables = createMemoryProjectionTables();
-      const projector = createProjector({ schema: options.schema, tables, reader: { readStream }, ...(options.cacheBytes !== undefined ? { cacheBytes: options.cacheBytes } : {}) });
-      const fromScratch = (onProgress: StoreProjectionOptions['onProgress']): { events: number; streams: number; seconds: number } => {
+      const projector = createProjector({
+        schema: options.schema,
+        tables,
+        reader: { readStream },
+        ...(options.cacheBytes !== undefined ? { cacheBytes: options.cacheBytes } : {}),
+      });
+      const fromScratch = (
+        onProgress: StoreProjectionOptions['onProgress'],
+      ): { events: number; streams: number; seconds: number } => {
         const started = performance.now();
         tables.clear();
         projector.reset();
-        const events = foldIntoProjection(projector, [...streams.keys()].map(readStream), { phase: 'rebuild', total: all.length, onProgress, inTransaction: (write) => write() });
+        const events = foldIntoProjection(projector, [...streams.keys()].map(readStream), {
+          phase: 'rebuild',
+          total: all.length,
+          onProgress,
+          inTransaction: (write) => write(),
+        });
         return { events, streams: streams.size, seconds: (performance.now() - started) / 1000 };
       };
       const first = fromScratch(options.onProgress);

@@ -5,7 +5,16 @@ import { hashCanonical } from '../../event/eventHash.js';
 import { signatureIntact } from '../signatureCheck.js';
 
 /** An `events` row as read: `[site, seq, stream, hlc, hash, body, sig, sigCheck]`. */
-export type EventRow = [site: string, seq: number, stream: string, hlc: string, hash: string, body: string, sig: string | null, sigCheck: string | null];
+export type EventRow = [
+  site: string,
+  seq: number,
+  stream: string,
+  hlc: string,
+  hash: string,
+  body: string,
+  sig: string | null,
+  sigCheck: string | null,
+];
 
 /** The columns of an {@link EventRow}, in order, for SELECTs (schema version 2 on). */
 export const EVENT_ROW_COLUMNS = 'site, seq, stream, hlc, hash, body, sig, sig_check';
@@ -24,7 +33,12 @@ export type DamagedSignatureReporter = (site: string, seq: number) => void;
  *
  * @throws ChartlogError `STORE_CORRUPT` naming the file, site and seq.
  */
-export function decodeEventRow(row: readonly unknown[], path: string, offset = 0, damagedSignature?: DamagedSignatureReporter): ChartEvent {
+export function decodeEventRow(
+  row: readonly unknown[],
+  path: string,
+  offset = 0,
+  damagedSignature?: DamagedSignatureReporter,
+): ChartEvent {
   const site = row[offset] as string;
   const seq = row[offset + 1] as number;
   const stream = row[offset + 2] as string;
@@ -45,7 +59,8 @@ export function decodeEventRow(row: readonly unknown[], path: string, offset = 0
     throw corruptRow(path, site, seq, 'its indexed columns do not match its content');
   }
   // An id its content does not derive would let the row stand in for another event.
-  if (typeof event['id'] !== 'string' || !isIdOfEncoding(body, event['id'])) throw corruptRow(path, site, seq, 'its id is not the one its content derives');
+  if (typeof event['id'] !== 'string' || !isIdOfEncoding(body, event['id']))
+    throw corruptRow(path, site, seq, 'its id is not the one its content derives');
   if (damagedSignature !== undefined && !signatureIntact(hash, sig, sigCheck)) damagedSignature(site, seq);
   else if (sig !== null) event['sig'] = sig;
   // Neither deep-frozen nor its hash remembered: a chart freezes the values it keeps,
@@ -56,5 +71,7 @@ export function decodeEventRow(row: readonly unknown[], path: string, offset = 0
 
 /** The error for a damaged stored event. */
 export function corruptRow(path: string, site: string, seq: number, why: string): ChartlogError {
-  return new ChartlogError('STORE_CORRUPT', `${path}: stored event ${site} seq ${seq} is corrupt: ${why}`, { details: { path, site, seq } });
+  return new ChartlogError('STORE_CORRUPT', `${path}: stored event ${site} seq ${seq} is corrupt: ${why}`, {
+    details: { path, site, seq },
+  });
 }

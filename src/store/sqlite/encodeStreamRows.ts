@@ -8,6 +8,17 @@ import type { EncodedStream } from './rebuildWorkerProtocol.js';
  */
 export function encodeStreamRows({ row, changes }: StreamOutcome): EncodedStream {
   const resources: string[] = [];
-  for (const { key, resource, body } of changes) if (resource !== undefined) resources.push(key, body as string, resource.hash, JSON.stringify(resource.last));
-  return [row.stream, row.events, row.digest, row.hash, JSON.stringify(row.conflicts), JSON.stringify(row.retracted), row.conflicts.length > 0 ? 1 : 0, resources];
+  for (const { key, resource, body } of changes)
+    if (resource !== undefined)
+      resources.push(key, body as string, resource.hash, JSON.stringify(resource.last));
+  return [
+    row.stream,
+    row.events,
+    row.digest,
+    row.hash,
+    JSON.stringify(row.conflicts),
+    JSON.stringify(row.retracted),
+    row.conflicts.length > 0 ? 1 : 0,
+    resources,
+  ];
 }

@@ -4,6 +4,11 @@
  */
 export { openSqliteEventLog } from './sqliteEventLog.js';
 export type { SqliteEventLog, SqliteEventLogOptions } from './sqliteEventLog.js';
-export { inspectSqliteEventLog, SQLITE_SCHEMA_VERSION, SQLITE_STORE_FORMAT, SQLITE_APPLICATION_ID } from './sqliteSchema.js';
+export {
+  inspectSqliteEventLog,
+  SQLITE_SCHEMA_VERSION,
+  SQLITE_STORE_FORMAT,
+  SQLITE_APPLICATION_ID,
+} from './sqliteSchema.js';
 export type { SqliteStoreInfo } from './sqliteSchema.js';
 export { translateSqliteError } from './translateSqliteError.js';

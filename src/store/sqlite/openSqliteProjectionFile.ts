@@ -43,10 +43,20 @@ export interface SqliteProjectionFile {
  *   with `details.path` and a hint.
  */
 export function openSqliteProjectionFile(path: string, prefix: string): SqliteProjectionFile {
-  if (!existsSync(dirname(resolve(path)))) throw new ChartlogError('STORE_UNAVAILABLE', `cannot create the projection file ${path}: its directory does not exist`, { details: { path } });
+  if (!existsSync(dirname(resolve(path))))
+    throw new ChartlogError(
+      'STORE_UNAVAILABLE',
+      `cannot create the projection file ${path}: its directory does not exist`,
+      { details: { path } },
+    );
   const refuse = (why: string): ChartlogError =>
-    new ChartlogError('STORE_INCOMPATIBLE', `${path} is not usable as this store's projection file: ${why}. It was left as it was; set projectionFile to another path (or move this file away)`, { details: { path, prefix } });
-  if (existsSync(path) && statSync(path).size > 0 && !isSqliteFile(path)) throw refuse('it is not a SQLite database');
+    new ChartlogError(
+      'STORE_INCOMPATIBLE',
+      `${path} is not usable as this store's projection file: ${why}. It was left as it was; set projectionFile to another path (or move this file away)`,
+      { details: { path, prefix } },
+    );
+  if (existsSync(path) && statSync(path).size > 0 && !isSqliteFile(path))
+    throw refuse('it is not a SQLite database');
   let lock: WriterLock | undefined;
   let db: Database.Database | undefined;
   try {
@@ -86,27 +96,44 @@ const LAYOUT_WITHOUT_INDEX = hashCanonical(PROJECTION_TABLES_SQL);
 /** Creates the tables in an empty file; checks an existing one is ours; re-creates tables of another layout. */
 function prepareFile(db: Database.Database, prefix: string, refuse: (why: string) => ChartlogError): void {
   db.transaction(() => {
-    const tables = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
+    const tables = new Set(
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[],
+    );
     if (tables.size === 0) {
       db.exec('CREATE TABLE local_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;');
       db.exec(LAYOUT_SQL);
-      const insert = db.prepare('INSERT INTO local_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+      const insert = db.prepare(
+        'INSERT INTO local_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      );
       insert.run('format', SQLITE_PROJECTION_FILE_FORMAT);
       insert.run('prefix', prefix);
       insert.run('layout', LAYOUT);
       db.pragma(`application_id = ${SQLITE_PROJECTION_FILE_APPLICATION_ID}`);
       return;
     }
-    if (!tables.has('local_meta')) throw refuse(tables.has('events') ? 'it is a chartlog SQLite store, not a projection file' : 'it has tables but no local_meta table');
+    if (!tables.has('local_meta'))
+      throw refuse(
+        tables.has('events')
+          ? 'it is a chartlog SQLite store, not a projection file'
+          : 'it has tables but no local_meta table',
+      );
     const meta = new Map(db.prepare('SELECT key, value FROM local_meta').raw().all() as [string, string][]);
-    if (meta.get('format') !== SQLITE_PROJECTION_FILE_FORMAT) throw refuse(`its format is ${JSON.stringify(meta.get('format') ?? null)}, not ${SQLITE_PROJECTION_FILE_FORMAT}`);
-    if (meta.get('prefix') !== prefix) throw refuse(`it holds the projection of the store with prefix ${JSON.stringify(meta.get('prefix') ?? null)}, not ${JSON.stringify(prefix)}`);
+    if (meta.get('format') !== SQLITE_PROJECTION_FILE_FORMAT)
+      throw refuse(
+        `its format is ${JSON.stringify(meta.get('format') ?? null)}, not ${SQLITE_PROJECTION_FILE_FORMAT}`,
+      );
+    if (meta.get('prefix') !== prefix)
+      throw refuse(
+        `it holds the projection of the store with prefix ${JSON.stringify(meta.get('prefix') ?? null)}, not ${JSON.stringify(prefix)}`,
+      );
     if (meta.get('layout') === LAYOUT_WITHOUT_INDEX) {
       db.exec(PROJECTION_RESOURCE_INDEX_SQL);
       db.prepare("UPDATE local_meta SET value = ? WHERE key = 'layout'").run(LAYOUT);
     } else if (meta.get('layout') !== LAYOUT) {
       // Written by a chartlog with other projection tables: a cache, so start it afresh.
-      db.exec('DROP TABLE IF EXISTS projection_streams; DROP TABLE IF EXISTS projection_resources; DROP TABLE IF EXISTS projection_meta;');
+      db.exec(
+        'DROP TABLE IF EXISTS projection_streams; DROP TABLE IF EXISTS projection_resources; DROP TABLE IF EXISTS projection_meta;',
+      );
       db.exec(LAYOUT_SQL);
       db.prepare("UPDATE local_meta SET value = ? WHERE key = 'layout'").run(LAYOUT);
     }
@@ -130,7 +157,8 @@ function isSqliteFile(path: string): boolean {
 
 /** The SQLite tables' damage errors, with the hint that fits a read model of EventStoreDB. */
 function withHint(tables: ProjectionTables, path: string): ProjectionTables {
-  const hinted = <A extends unknown[], R>(read: (...args: A) => R) =>
+  const hinted =
+    <A extends unknown[], R>(read: (...args: A) => R) =>
     (...args: A): R => {
       try {
         return read(...args);

@@ -1,6 +1,12 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
-import { addTerm, digestTerm, EMPTY_DIGEST_SUM, formatDigestSum, parseDigestSum } from '../../chart/digestSum.js';
+import {
+  addTerm,
+  digestTerm,
+  EMPTY_DIGEST_SUM,
+  formatDigestSum,
+  parseDigestSum,
+} from '../../chart/digestSum.js';
 import { PROJECTION_META } from '../../chart/projector.js';
 import { streamDigestItem } from '../../chart/stateHash.js';
 import { ChartlogError, type ChartlogErrorCode } from '../../error/chartlogError.js';
@@ -76,7 +82,9 @@ interface Slot {
  *   `STORE_CORRUPT`), or `STORE_FAILED` (a worker died); after `begin`, the projection is
  *   left without its schema fingerprint, so the next open rebuilds it.
  */
-export function rebuildInWorkers(options: RebuildInWorkersOptions): { events: number; streams: number } | undefined {
+export function rebuildInWorkers(
+  options: RebuildInWorkersOptions,
+): { events: number; streams: number } | undefined {
   const { db, path, tables, total } = options;
   const source = rebuildWorkerSource();
   if (source === undefined) return undefined;
@@ -107,21 +115,39 @@ export function rebuildInWorkers(options: RebuildInWorkersOptions): { events: nu
         options.damagedSignature?.(got.message.site, got.message.seq);
         quietSince = performance.now();
       }
-      if (Atomics.wait(counters, 0, seen, 1000) !== "timed-out") continue;
+      if (Atomics.wait(counters, 0, seen, 1000) !== 'timed-out') continue;
       const now = counters.slice(1).join();
       if (now !== beats) [beats, quietSince] = [now, performance.now()];
-      else if (performance.now() - quietSince > STALL_MS) throw new ChartlogError('STORE_FAILED', `${path}: a projection rebuild worker stopped answering (${STALL_MS / 1000} s without finishing a stream)`, { details: { path } });
+      else if (performance.now() - quietSince > STALL_MS)
+        throw new ChartlogError(
+          'STORE_FAILED',
+          `${path}: a projection rebuild worker stopped answering (${STALL_MS / 1000} s without finishing a stream)`,
+          { details: { path } },
+        );
     }
   };
   const failure = (message: Extract<FromRebuildWorker, { type: 'failed' }>): ChartlogError =>
     message.code !== undefined
-      ? new ChartlogError(message.code as ChartlogErrorCode, message.message, { details: message.details ?? { path } })
-      : new ChartlogError('STORE_FAILED', `${path}: a projection rebuild worker failed: ${message.message}`, { details: { path } });
+      ? new ChartlogError(message.code as ChartlogErrorCode, message.message, {
+          details: message.details ?? { path },
+        })
+      : new ChartlogError('STORE_FAILED', `${path}: a projection rebuild worker failed: ${message.message}`, {
+          details: { path },
+        });
 
   try {
     for (let i = 0; i < options.workers; i++) {
       const { port1, port2 } = new MessageChannel();
-      const workerData: RebuildWorkerData = { path, upTo: options.upTo, fingerprint: options.fingerprint, schemaUrl, exportName: options.schemaModule?.exportName ?? 'default', slot: i + 1, signal: counters.buffer as SharedArrayBuffer, port: port2 };
+      const workerData: RebuildWorkerData = {
+        path,
+        upTo: options.upTo,
+        fingerprint: options.fingerprint,
+        schemaUrl,
+        exportName: options.schemaModule?.exportName ?? 'default',
+        slot: i + 1,
+        signal: counters.buffer as SharedArrayBuffer,
+        port: port2,
+      };
       // execArgv: none of this process's own (a test runner's loaders, inspector flags): the source loads all it needs.
       const worker = new Worker(source, { eval: true, execArgv: [], workerData, transferList: [port2] });
       // Never what keeps a process alive; its errors reach this thread as messages, not events.
@@ -134,10 +160,19 @@ export function rebuildInWorkers(options: RebuildInWorkersOptions): { events: nu
     for (let ready = 0; ready < pool.length; ready++) {
       const [, message] = receive();
       if (message.type === 'failed') throw failure(message);
-      if (message.type !== 'ready') throw new ChartlogError('STORE_FAILED', `${path}: a projection rebuild worker answered out of turn (${message.type})`, { details: { path } });
+      if (message.type !== 'ready')
+        throw new ChartlogError(
+          'STORE_FAILED',
+          `${path}: a projection rebuild worker answered out of turn (${message.type})`,
+          { details: { path } },
+        );
       if (message.fingerprint === undefined) missing = true;
       else if (message.fingerprint !== options.fingerprint) {
-        throw new ChartlogError('INVALID_OPTION', `${path}: the schema that schemaModule ${schemaUrl ?? ''} exports (fingerprint ${message.fingerprint}) is not the schema the projection folds with (${options.fingerprint}); a rebuild never folds with another schema`, { details: { path, option: 'schemaModule' } });
+        throw new ChartlogError(
+          'INVALID_OPTION',
+          `${path}: the schema that schemaModule ${schemaUrl ?? ''} exports (fingerprint ${message.fingerprint}) is not the schema the projection folds with (${options.fingerprint}); a rebuild never folds with another schema`,
+          { details: { path, option: 'schemaModule' } },
+        );
       }
     }
     if (missing) {
@@ -146,8 +181,16 @@ export function rebuildInWorkers(options: RebuildInWorkersOptions): { events: nu
     }
 
     options.begin();
-    const list = db.prepare<[number], [string, number]>('SELECT stream, count(*) FROM events WHERE pos <= ? GROUP BY stream ORDER BY stream').raw().all(options.upTo);
-    const taskEvents = Math.max(1, Math.min(TASK_EVENTS, Math.ceil(total / (pool.length * MIN_TASKS_PER_WORKER))));
+    const list = db
+      .prepare<[number], [string, number]>(
+        'SELECT stream, count(*) FROM events WHERE pos <= ? GROUP BY stream ORDER BY stream',
+      )
+      .raw()
+      .all(options.upTo);
+    const taskEvents = Math.max(
+      1,
+      Math.min(TASK_EVENTS, Math.ceil(total / (pool.length * MIN_TASKS_PER_WORKER))),
+    );
     let next = 0;
     let tasks = 0;
     let inflight = 0;
@@ -179,7 +222,12 @@ export function rebuildInWorkers(options: RebuildInWorkersOptions): { events: nu
           dispatch();
           const [slot, message] = receive();
           if (message.type === 'failed') throw failure(message);
-          if (message.type !== 'rows') throw new ChartlogError('STORE_FAILED', `${path}: a projection rebuild worker answered out of turn (${message.type})`, { details: { path } });
+          if (message.type !== 'rows')
+            throw new ChartlogError(
+              'STORE_FAILED',
+              `${path}: a projection rebuild worker answered out of turn (${message.type})`,
+              { details: { path } },
+            );
           slot.outstanding--;
           inflight--;
           for (const rows of message.streams) {
@@ -188,7 +236,8 @@ export function rebuildInWorkers(options: RebuildInWorkersOptions): { events: nu
           }
           events += message.events;
           inBatch += message.events;
-          if (message.latest !== undefined && (latest === undefined || message.latest > latest)) latest = message.latest;
+          if (message.latest !== undefined && (latest === undefined || message.latest > latest))
+            latest = message.latest;
         }
         // What the projector's own batches leave: the digest sum, the events, the latest stamp.
         tables.setMeta(PROJECTION_META.digest, formatDigestSum(digest));

@@ -21,15 +21,41 @@ export interface RebuildWorkerData {
 }
 
 /** A stream folded by a worker, as rows: the stream row's columns and its resources' `[key, body, hash, last]`, flat. */
-export type EncodedStream = [stream: string, events: number, digest: string, hash: string, conflicts: string, retracted: string, conflicted: 0 | 1, resources: string[]];
+export type EncodedStream = [
+  stream: string,
+  events: number,
+  digest: string,
+  hash: string,
+  conflicts: string,
+  retracted: string,
+  conflicted: 0 | 1,
+  resources: string[],
+];
 
 /** Main thread → worker. */
-export type ToRebuildWorker = { readonly type: 'fold'; readonly task: number; readonly streams: readonly string[] } | { readonly type: 'stop' };
+export type ToRebuildWorker =
+  | { readonly type: 'fold'; readonly task: number; readonly streams: readonly string[] }
+  | { readonly type: 'stop' };
 
 /** Worker → main thread. */
 export type FromRebuildWorker =
   /** Started: the fingerprint of the schema it resolved, or undefined when it has none for the one asked. */
-  | { readonly type: 'ready'; readonly fingerprint: string | undefined; readonly source: 'module' | 'built-in' | 'none' }
-  | { readonly type: 'rows'; readonly task: number; readonly streams: EncodedStream[]; readonly events: number; readonly latest: string | undefined }
+  | {
+      readonly type: 'ready';
+      readonly fingerprint: string | undefined;
+      readonly source: 'module' | 'built-in' | 'none';
+    }
+  | {
+      readonly type: 'rows';
+      readonly task: number;
+      readonly streams: EncodedStream[];
+      readonly events: number;
+      readonly latest: string | undefined;
+    }
   | { readonly type: 'damage'; readonly site: string; readonly seq: number }
-  | { readonly type: 'failed'; readonly code: string | undefined; readonly message: string; readonly details: Record<string, unknown> | undefined };
+  | {
+      readonly type: 'failed';
+      readonly code: string | undefined;
+      readonly message: string;
+      readonly details: Record<string, unknown> | undefined;
+    };

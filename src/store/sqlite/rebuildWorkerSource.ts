@@ -26,11 +26,23 @@ export function rebuildWorkerSource(): string | undefined {
   const fromSource = here.endsWith('.ts');
   const name = `${ENTRY}${fromSource ? '.ts' : '.js'}`;
   const dir = dirname(here);
-  const file = [join(dir, 'workers', name), join(dir, '..', 'workers', name), join(dir, '..', '..', 'workers', name)].find((f) => existsSync(f));
+  const file = [
+    join(dir, 'workers', name),
+    join(dir, '..', 'workers', name),
+    join(dir, '..', '..', 'workers', name),
+  ].find((f) => existsSync(f));
   if (file === undefined) return undefined;
   const entry = JSON.stringify(pathToFileURL(file).href);
   // tsx's ESM API, resolved from here (not from the working directory, which may be anywhere).
-  const tsx = fromSource ? JSON.stringify(pathToFileURL(createRequire(here).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href) : undefined;
+  const tsx = fromSource
+    ? JSON.stringify(
+        pathToFileURL(
+          createRequire(here)
+            .resolve('tsx/esm/api')
+            .replace(/\.cjs$/, '.mjs'),
+        ).href,
+      )
+    : undefined;
   return [
     "const { workerData } = require('node:worker_threads');",
     'const failed = (e) => {',

@@ -9,7 +9,12 @@ import type { Schema } from '../../merge/schema.js';
 import { schemaFingerprint } from '../../merge/schemaFingerprint.js';
 import { decodeEventRow, EVENT_ROW_COLUMNS, type EventRow } from './decodeEventRow.js';
 import { encodeStreamRows } from './encodeStreamRows.js';
-import type { EncodedStream, FromRebuildWorker, RebuildWorkerData, ToRebuildWorker } from './rebuildWorkerProtocol.js';
+import type {
+  EncodedStream,
+  FromRebuildWorker,
+  RebuildWorkerData,
+  ToRebuildWorker,
+} from './rebuildWorkerProtocol.js';
 
 /**
  * The body of a SQLite rebuild's worker thread (see `rebuildInWorkers`): resolves the
@@ -36,7 +41,8 @@ export async function runRebuildWorker(builtins: readonly Schema[]): Promise<voi
   const fail = (error: unknown): void => {
     stopped = true;
     const message = error instanceof Error ? error.message : String(error);
-    if (!isChartlogError(error)) return post({ type: 'failed', code: undefined, message, details: undefined });
+    if (!isChartlogError(error))
+      return post({ type: 'failed', code: undefined, message, details: undefined });
     try {
       post({ type: 'failed', code: error.code, message, details: { ...error.details } });
     } catch {
@@ -49,7 +55,13 @@ export async function runRebuildWorker(builtins: readonly Schema[]): Promise<voi
   });
   // Ended without saying why (process.exit in a schema's code): the main thread must not wait for it.
   process.on('exit', (code) => {
-    if (!stopped) post({ type: 'failed', code: undefined, message: `the worker thread exited (code ${code})`, details: undefined });
+    if (!stopped)
+      post({
+        type: 'failed',
+        code: undefined,
+        message: `the worker thread exited (code ${code})`,
+        details: undefined,
+      });
   });
 
   let schema: Schema | undefined;
@@ -68,9 +80,17 @@ export async function runRebuildWorker(builtins: readonly Schema[]): Promise<voi
   }
   const folding: Schema = schema;
   const db = new Database(data.path, { readonly: true, fileMustExist: true });
-  const selectStream = db.prepare<[string, number], EventRow>(`SELECT ${EVENT_ROW_COLUMNS} FROM events WHERE stream = ? AND pos <= ? ORDER BY hlc, site, seq`).raw();
+  const selectStream = db
+    .prepare<[string, number], EventRow>(
+      `SELECT ${EVENT_ROW_COLUMNS} FROM events WHERE stream = ? AND pos <= ? ORDER BY hlc, site, seq`,
+    )
+    .raw();
   const damaged = (site: string, seq: number): void => post({ type: 'damage', site, seq });
-  post({ type: 'ready', fingerprint: schemaFingerprint(folding), source: data.schemaUrl === undefined ? 'built-in' : 'module' });
+  post({
+    type: 'ready',
+    fingerprint: schemaFingerprint(folding),
+    source: data.schemaUrl === undefined ? 'built-in' : 'module',
+  });
 
   data.port.on('message', (message: ToRebuildWorker) => {
     if (stopped) return;
@@ -87,7 +107,8 @@ export async function runRebuildWorker(builtins: readonly Schema[]): Promise<voi
       for (const stream of message.streams) {
         const rows = selectStream.all(stream, data.upTo);
         const list = new Array<ChartEvent>(rows.length);
-        for (let i = 0; i < rows.length; i++) list[i] = decodeEventRow(rows[i] as EventRow, data.path, 0, damaged);
+        for (let i = 0; i < rows.length; i++)
+          list[i] = decodeEventRow(rows[i] as EventRow, data.path, 0, damaged);
         list.sort(compareEvents);
         streams.push(encodeStreamRows(foldNewStream(stream as StreamId, list, folding)));
         events += list.length;
@@ -105,11 +126,17 @@ export async function runRebuildWorker(builtins: readonly Schema[]): Promise<voi
 }
 
 /** The schema named by the worker's data: its module's export, or the built-in with the main thread's fingerprint. */
-async function resolveSchema(data: RebuildWorkerData, builtins: readonly Schema[]): Promise<Schema | undefined> {
+async function resolveSchema(
+  data: RebuildWorkerData,
+  builtins: readonly Schema[],
+): Promise<Schema | undefined> {
   if (data.schemaUrl === undefined) return builtins.find((s) => schemaFingerprint(s) === data.fingerprint);
   const url = data.schemaUrl.startsWith('file:') ? data.schemaUrl : pathToFileURL(data.schemaUrl).href;
   const bad = (why: string, cause?: unknown): ChartlogError =>
-    new ChartlogError('INVALID_OPTION', `schemaModule ${data.schemaUrl}: ${why}`, { ...(cause === undefined ? {} : { cause }), details: { option: 'schemaModule', url: data.schemaUrl } });
+    new ChartlogError('INVALID_OPTION', `schemaModule ${data.schemaUrl}: ${why}`, {
+      ...(cause === undefined ? {} : { cause }),
+      details: { option: 'schemaModule', url: data.schemaUrl },
+    });
   let loaded: Record<string, unknown>;
   try {
     loaded = (await import(url)) as Record<string, unknown>;
@@ -117,6 +144,12 @@ async function resolveSchema(data: RebuildWorkerData, builtins: readonly Schema[
     throw bad(`a worker thread cannot import it (${e instanceof Error ? e.message : String(e)})`, e);
   }
   const found = loaded[data.exportName];
-  if (typeof found !== 'object' || found === null || typeof (found as Schema).field !== 'function' || typeof (found as Schema).definition !== 'object') throw bad(`its export ${JSON.stringify(data.exportName)} is not a schema`);
+  if (
+    typeof found !== 'object' ||
+    found === null ||
+    typeof (found as Schema).field !== 'function' ||
+    typeof (found as Schema).definition !== 'object'
+  )
+    throw bad(`its export ${JSON.stringify(data.exportName)} is not a schema`);
   return found as Schema;
 }

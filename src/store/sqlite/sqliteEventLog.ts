@@ -14,14 +14,42 @@ import { createProjector, type PendingProjection, type Projector } from '../../c
 import { projectorView, type ProjectionRead } from '../../chart/projectorView.js';
 import { schemaFingerprint } from '../../merge/schemaFingerprint.js';
 import { foldIntoProjection } from '../foldIntoProjection.js';
-import type { ProjectionOpening, ProjectionProgress, RebuildParallelism, StoreProjection, StoreProjectionOptions, StoreRebuildOptions } from '../storeProjection.js';
+import type {
+  ProjectionOpening,
+  ProjectionProgress,
+  RebuildParallelism,
+  StoreProjection,
+  StoreProjectionOptions,
+  StoreRebuildOptions,
+} from '../storeProjection.js';
 import { rebuildInWorkers } from './rebuildInWorkers.js';
 import { createSqliteProjectionTables } from './sqliteProjectionTables.js';
 import { ABANDON_STORE, type AbandonableStore } from '../abandonStore.js';
 import { planAppend, type AppendPlan } from '../checkAppend.js';
-import type { AppendOptions, AppendResult, EventLog, EventPage, StoredSnapshot, VersionVector } from '../eventLog.js';
-import { checkFromSeq, checkLimit, DEFAULT_READ_ALL_LIMIT, formatPositionCursor, parsePositionCursor, storeClosed } from '../positionCursor.js';
-import { corruptRow, decodeEventRow, EVENT_ROW_COLUMNS, EVENT_ROW_COLUMNS_V1, type DamagedSignatureReporter, type EventRow } from './decodeEventRow.js';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventLog,
+  EventPage,
+  StoredSnapshot,
+  VersionVector,
+} from '../eventLog.js';
+import {
+  checkFromSeq,
+  checkLimit,
+  DEFAULT_READ_ALL_LIMIT,
+  formatPositionCursor,
+  parsePositionCursor,
+  storeClosed,
+} from '../positionCursor.js';
+import {
+  corruptRow,
+  decodeEventRow,
+  EVENT_ROW_COLUMNS,
+  EVENT_ROW_COLUMNS_V1,
+  type DamagedSignatureReporter,
+  type EventRow,
+} from './decodeEventRow.js';
 import { createDamageReporter } from '../damageReporter.js';
 import { signatureCheck, signatureIntact } from '../signatureCheck.js';
 import { checkSqliteIntegrity, inspectSqliteEventLog, migrateSqliteSchema } from './sqliteSchema.js';
@@ -75,7 +103,10 @@ function defaultRebuildWorkers(total: number): number {
 const AUTO_WORKERS_MIN_EVENTS = 20_000;
 
 function checkWorkers(workers: number): number {
-  if (!Number.isSafeInteger(workers) || workers < 0) throw new ChartlogError('INVALID_OPTION', `workers must be an integer >= 0, got ${String(workers)}`, { details: { option: 'workers' } });
+  if (!Number.isSafeInteger(workers) || workers < 0)
+    throw new ChartlogError('INVALID_OPTION', `workers must be an integer >= 0, got ${String(workers)}`, {
+      details: { option: 'workers' },
+    });
   return workers;
 }
 
@@ -140,12 +171,24 @@ export interface SqliteEventLog extends EventLog {
 export function openSqliteEventLog(path: string, options: SqliteEventLogOptions = {}): SqliteEventLog {
   const opts = checkOptions(options);
   const info = inspectSqliteEventLog(path);
-  if (info.kind === 'missing' && !existsSync(dirname(resolve(path)))) throw new ChartlogError('STORE_UNAVAILABLE', `cannot create ${path}: its directory does not exist`, { details: { path } });
-  if (info.kind === 'missing' && opts.readOnly) throw new ChartlogError('STORE_UNAVAILABLE', `${path} does not exist (or is empty), and a read-only store cannot create it`, { details: { path } });
+  if (info.kind === 'missing' && !existsSync(dirname(resolve(path))))
+    throw new ChartlogError('STORE_UNAVAILABLE', `cannot create ${path}: its directory does not exist`, {
+      details: { path },
+    });
+  if (info.kind === 'missing' && opts.readOnly)
+    throw new ChartlogError(
+      'STORE_UNAVAILABLE',
+      `${path} does not exist (or is empty), and a read-only store cannot create it`,
+      { details: { path } },
+    );
   const lock = opts.readOnly ? undefined : acquireWriterLock(path);
   let db: Database.Database | undefined;
   try {
-    db = new Database(path, { readonly: opts.readOnly, fileMustExist: opts.readOnly, timeout: opts.busyTimeoutMs });
+    db = new Database(path, {
+      readonly: opts.readOnly,
+      fileMustExist: opts.readOnly,
+      timeout: opts.busyTimeoutMs,
+    });
     if (opts.integrityCheck !== 'none') checkSqliteIntegrity(db, path, opts.integrityCheck);
     if (!opts.readOnly) db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${opts.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
@@ -162,11 +205,16 @@ export function openSqliteEventLog(path: string, options: SqliteEventLogOptions 
   }
 }
 
-type CheckedOptions = Required<Omit<SqliteEventLogOptions, 'maxSizeBytes' | 'maxEventBytes'>> & Pick<SqliteEventLogOptions, 'maxSizeBytes' | 'maxEventBytes'>;
+type CheckedOptions = Required<Omit<SqliteEventLogOptions, 'maxSizeBytes' | 'maxEventBytes'>> &
+  Pick<SqliteEventLogOptions, 'maxSizeBytes' | 'maxEventBytes'>;
 
 function checkOptions(options: SqliteEventLogOptions): CheckedOptions {
   const bad = (name: string, value: unknown): never => {
-    throw new ChartlogError('INVALID_OPTION', `openSqliteEventLog: invalid ${name}: ${JSON.stringify(value)}`, { details: { option: name } });
+    throw new ChartlogError(
+      'INVALID_OPTION',
+      `openSqliteEventLog: invalid ${name}: ${JSON.stringify(value)}`,
+      { details: { option: name } },
+    );
   };
   const synchronous = options.synchronous ?? 'full';
   if (synchronous !== 'full' && synchronous !== 'normal') bad('synchronous', synchronous);
@@ -174,31 +222,82 @@ function checkOptions(options: SqliteEventLogOptions): CheckedOptions {
   if (!Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0) bad('busyTimeoutMs', busyTimeoutMs);
   const integrityCheck = options.integrityCheck ?? 'none';
   if (!['none', 'quick', 'full'].includes(integrityCheck)) bad('integrityCheck', integrityCheck);
-  if (options.maxSizeBytes !== undefined && (!Number.isSafeInteger(options.maxSizeBytes) || options.maxSizeBytes < 1)) bad('maxSizeBytes', options.maxSizeBytes);
-  return { synchronous, busyTimeoutMs, integrityCheck, readOnly: options.readOnly === true, ...(options.maxSizeBytes === undefined ? {} : { maxSizeBytes: options.maxSizeBytes }), ...(options.maxEventBytes === undefined ? {} : { maxEventBytes: options.maxEventBytes }) };
+  if (
+    options.maxSizeBytes !== undefined &&
+    (!Number.isSafeInteger(options.maxSizeBytes) || options.maxSizeBytes < 1)
+  )
+    bad('maxSizeBytes', options.maxSizeBytes);
+  return {
+    synchronous,
+    busyTimeoutMs,
+    integrityCheck,
+    readOnly: options.readOnly === true,
+    ...(options.maxSizeBytes === undefined ? {} : { maxSizeBytes: options.maxSizeBytes }),
+    ...(options.maxEventBytes === undefined ? {} : { maxEventBytes: options.maxEventBytes }),
+  };
 }
 
-function createSqliteEventLog(db: Database.Database, path: string, opts: CheckedOptions, schemaVersion: number, lock: WriterLock | undefined): SqliteEventLog & AbandonableStore {
+function createSqliteEventLog(
+  db: Database.Database,
+  path: string,
+  opts: CheckedOptions,
+  schemaVersion: number,
+  lock: WriterLock | undefined,
+): SqliteEventLog & AbandonableStore {
   // Only a read-only open leaves a file at schema version 1: no sig_check column to read or write.
   const checked = schemaVersion >= 2;
   const columns = checked ? EVENT_ROW_COLUMNS : EVENT_ROW_COLUMNS_V1;
   // Statements are prepared once and reused for the life of the connection.
-  const insertEvent = checked ? db.prepare<[string, number, string, string, string, string, string | null, string | null]>('INSERT INTO events (site, seq, stream, hlc, hash, body, sig, sig_check) VALUES (?, ?, ?, ?, ?, ?, ?, ?)') : undefined;
+  const insertEvent = checked
+    ? db.prepare<[string, number, string, string, string, string, string | null, string | null]>(
+        'INSERT INTO events (site, seq, stream, hlc, hash, body, sig, sig_check) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+    : undefined;
   // Only called for a row whose signature is missing or damaged (planAppend asks stored().signed).
-  const setSig = checked ? db.prepare<[string, string, string, number]>('UPDATE events SET sig = ?, sig_check = ? WHERE site = ? AND seq = ?') : undefined;
-  const upsertSite = db.prepare<[string, number, string]>('INSERT INTO sites (site, seq, hash) VALUES (?, ?, ?) ON CONFLICT (site) DO UPDATE SET seq = excluded.seq, hash = excluded.hash');
-  const storedRef = db.prepare<[string, number], [string, string | null, string | null]>(`SELECT hash, sig, ${checked ? 'sig_check' : 'NULL'} FROM events WHERE site = ? AND seq = ?`).raw();
-  const selectSite = db.prepare<[string, number, number], EventRow>(`SELECT ${columns} FROM events WHERE site = ? AND seq >= ? ORDER BY seq LIMIT ?`).raw();
-  const selectStream = db.prepare<[string], EventRow>(`SELECT ${columns} FROM events WHERE stream = ? ORDER BY hlc, site, seq`).raw();
-  const selectAfter = db.prepare<[number, number], [number, ...EventRow]>(`SELECT pos, ${columns} FROM events WHERE pos > ? ORDER BY pos LIMIT ?`).raw();
-  const selectOne = db.prepare<[string, number], EventRow>(`SELECT ${columns} FROM events WHERE site = ? AND seq = ?`).raw();
+  const setSig = checked
+    ? db.prepare<[string, string, string, number]>(
+        'UPDATE events SET sig = ?, sig_check = ? WHERE site = ? AND seq = ?',
+      )
+    : undefined;
+  const upsertSite = db.prepare<[string, number, string]>(
+    'INSERT INTO sites (site, seq, hash) VALUES (?, ?, ?) ON CONFLICT (site) DO UPDATE SET seq = excluded.seq, hash = excluded.hash',
+  );
+  const storedRef = db
+    .prepare<[string, number], [string, string | null, string | null]>(
+      `SELECT hash, sig, ${checked ? 'sig_check' : 'NULL'} FROM events WHERE site = ? AND seq = ?`,
+    )
+    .raw();
+  const selectSite = db
+    .prepare<[string, number, number], EventRow>(
+      `SELECT ${columns} FROM events WHERE site = ? AND seq >= ? ORDER BY seq LIMIT ?`,
+    )
+    .raw();
+  const selectStream = db
+    .prepare<[string], EventRow>(`SELECT ${columns} FROM events WHERE stream = ? ORDER BY hlc, site, seq`)
+    .raw();
+  const selectAfter = db
+    .prepare<[number, number], [number, ...EventRow]>(
+      `SELECT pos, ${columns} FROM events WHERE pos > ? ORDER BY pos LIMIT ?`,
+    )
+    .raw();
+  const selectOne = db
+    .prepare<[string, number], EventRow>(`SELECT ${columns} FROM events WHERE site = ? AND seq = ?`)
+    .raw();
   const selectCount = db.prepare<[], number>('SELECT count(*) FROM events').pluck();
   const selectCountAfter = db.prepare<[number], number>('SELECT count(*) FROM events WHERE pos > ?').pluck();
   const selectHeads = db.prepare<[], [string, number, string]>('SELECT site, seq, hash FROM sites').raw();
-  const selectMaxSeq = db.prepare<[string], number | null>('SELECT max(seq) FROM events WHERE site = ?').pluck();
-  const putSnap = db.prepare<[string, string, string]>('INSERT INTO snapshots (stream, hash, body) VALUES (?, ?, ?) ON CONFLICT (stream) DO UPDATE SET hash = excluded.hash, body = excluded.body');
-  const getSnap = db.prepare<[string], [string, string]>('SELECT hash, body FROM snapshots WHERE stream = ?').raw();
-  const putMeta = db.prepare<[string, string]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+  const selectMaxSeq = db
+    .prepare<[string], number | null>('SELECT max(seq) FROM events WHERE site = ?')
+    .pluck();
+  const putSnap = db.prepare<[string, string, string]>(
+    'INSERT INTO snapshots (stream, hash, body) VALUES (?, ?, ?) ON CONFLICT (stream) DO UPDATE SET hash = excluded.hash, body = excluded.body',
+  );
+  const getSnap = db
+    .prepare<[string], [string, string]>('SELECT hash, body FROM snapshots WHERE stream = ?')
+    .raw();
+  const putMeta = db.prepare<[string, string]>(
+    'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  );
   const deleteMeta = db.prepare<[string]>('DELETE FROM meta WHERE key = ?');
   const getMeta = db.prepare<[string], string>('SELECT value FROM meta WHERE key = ?').pluck();
   const selectDataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
@@ -207,7 +306,14 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
   const selectStreams = db.prepare<[], string>('SELECT DISTINCT stream FROM events ORDER BY stream').pluck();
   // The projection folded by every append once openProjection attached it; `pending` carries
   // an append's folded rows from inside its transaction to after its commit.
-  let attached: { readonly projector: Projector; readonly tables: ReturnType<typeof createSqliteProjectionTables>; readonly fingerprint: string; readonly handle: StoreProjection } | undefined;
+  let attached:
+    | {
+        readonly projector: Projector;
+        readonly tables: ReturnType<typeof createSqliteProjectionTables>;
+        readonly fingerprint: string;
+        readonly handle: StoreProjection;
+      }
+    | undefined;
   let pending: PendingProjection | undefined;
 
   // Per-site heads live in memory (the prev check needs one per event); they are
@@ -220,8 +326,15 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
     const next = new Map<SiteId, SiteHead>();
     for (const [site, seq, hash] of selectHeads.all()) {
       const held = selectOne.get(site, seq);
-      if (!held || held[4] !== hash) throw corruptRow(path, site, seq, "the site's recorded head is missing or differs from the stored event");
-      if (selectMaxSeq.get(site) !== seq) throw corruptRow(path, site, seq, 'events are stored past the recorded head');
+      if (!held || held[4] !== hash)
+        throw corruptRow(
+          path,
+          site,
+          seq,
+          "the site's recorded head is missing or differs from the stored event",
+        );
+      if (selectMaxSeq.get(site) !== seq)
+        throw corruptRow(path, site, seq, 'events are stored past the recorded head');
       next.set(site as SiteId, { seq, hash: hash as EventHash });
     }
     heads = next;
@@ -234,42 +347,73 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
   const damage = createDamageReporter();
   const damagedSignature: DamagedSignatureReporter | undefined = checked
     ? (site, seq) => {
-        const found = new ChartlogError('STORE_CORRUPT', `${path}: the stored signature of ${site} seq ${seq} is damaged (it fails its checksum); the event is returned without it`, {
-          details: { path, site, seq, part: 'sig' },
-        });
+        const found = new ChartlogError(
+          'STORE_CORRUPT',
+          `${path}: the stored signature of ${site} seq ${seq} is damaged (it fails its checksum); the event is returned without it`,
+          {
+            details: { path, site, seq, part: 'sig' },
+          },
+        );
         damage.report(found, `${site}\u0000${seq}`);
       }
     : undefined;
 
-  const appendTx = db.transaction((events: readonly ChartEvent[], appendOptions: AppendOptions): AppendPlan => {
-    if (insertEvent === undefined || setSig === undefined) throw new ChartlogError('STORE_READ_ONLY', `append failed on ${path}: the store was opened read-only`, { details: { path, action: 'append' } });
-    refreshHeads();
-    const plan = planAppend(events, {
-      head: headOf,
-      stored: (site, seq) => {
-        const row = storedRef.get(site, seq);
-        // A damaged signature counts as none, so the next signed copy replaces it.
-        return row && { hash: row[0] as EventHash, signed: row[1] !== null && signatureIntact(row[0], row[1], row[2]) };
-      },
-    }, { ...planOptions, ...appendOptions });
-    let lastPos = 0;
-    for (const { event, hash, encoded } of plan.fresh) {
-      const sig = event.sig ?? null;
-      lastPos = Number(insertEvent.run(event.site, event.seq, event.stream, event.hlc, hash, encoded, sig, sig === null ? null : signatureCheck(hash, sig)).lastInsertRowid);
-    }
-    for (const { site, seq, sig } of plan.signatures) {
-      const hash = (storedRef.get(site, seq) as [string, string | null, string | null])[0];
-      setSig.run(sig, signatureCheck(hash, sig), site, seq);
-    }
-    for (const [site, head] of plan.heads) upsertSite.run(site, head.seq, head.hash as string);
-    // The inline projection: folded in this transaction, so events and rows commit together.
-    if (attached !== undefined && plan.fresh.length > 0) {
-      pending = attached.projector.project(plan.fresh.map((f) => f.event));
-      // The rows just inserted are the highest positions (pos is the rowid): no query needed.
-      attached.tables.setMeta(PROJECTION_CHECKPOINT, String(lastPos));
-    }
-    return plan;
-  });
+  const appendTx = db.transaction(
+    (events: readonly ChartEvent[], appendOptions: AppendOptions): AppendPlan => {
+      if (insertEvent === undefined || setSig === undefined)
+        throw new ChartlogError(
+          'STORE_READ_ONLY',
+          `append failed on ${path}: the store was opened read-only`,
+          { details: { path, action: 'append' } },
+        );
+      refreshHeads();
+      const plan = planAppend(
+        events,
+        {
+          head: headOf,
+          stored: (site, seq) => {
+            const row = storedRef.get(site, seq);
+            // A damaged signature counts as none, so the next signed copy replaces it.
+            return (
+              row && {
+                hash: row[0] as EventHash,
+                signed: row[1] !== null && signatureIntact(row[0], row[1], row[2]),
+              }
+            );
+          },
+        },
+        { ...planOptions, ...appendOptions },
+      );
+      let lastPos = 0;
+      for (const { event, hash, encoded } of plan.fresh) {
+        const sig = event.sig ?? null;
+        lastPos = Number(
+          insertEvent.run(
+            event.site,
+            event.seq,
+            event.stream,
+            event.hlc,
+            hash,
+            encoded,
+            sig,
+            sig === null ? null : signatureCheck(hash, sig),
+          ).lastInsertRowid,
+        );
+      }
+      for (const { site, seq, sig } of plan.signatures) {
+        const hash = (storedRef.get(site, seq) as [string, string | null, string | null])[0];
+        setSig.run(sig, signatureCheck(hash, sig), site, seq);
+      }
+      for (const [site, head] of plan.heads) upsertSite.run(site, head.seq, head.hash as string);
+      // The inline projection: folded in this transaction, so events and rows commit together.
+      if (attached !== undefined && plan.fresh.length > 0) {
+        pending = attached.projector.project(plan.fresh.map((f) => f.event));
+        // The rows just inserted are the highest positions (pos is the rowid): no query needed.
+        attached.tables.setMeta(PROJECTION_CHECKPOINT, String(lastPos));
+      }
+      return plan;
+    },
+  );
 
   let closed = false;
   const guard = <T>(action: string, body: () => T): Promise<T> => {
@@ -282,7 +426,8 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
   };
   const decodeAll = (rows: readonly EventRow[]): ChartEvent[] => {
     const out = new Array<ChartEvent>(rows.length);
-    for (let i = 0; i < rows.length; i++) out[i] = decodeEventRow(rows[i] as EventRow, path, 0, damagedSignature);
+    for (let i = 0; i < rows.length; i++)
+      out[i] = decodeEventRow(rows[i] as EventRow, path, 0, damagedSignature);
     return out;
   };
 
@@ -292,7 +437,12 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
     schemaVersion,
     append: (events, appendOptions = {}): Promise<AppendResult> =>
       guard('append', () => {
-        if (opts.readOnly) throw new ChartlogError('STORE_READ_ONLY', `append failed on ${path}: the store was opened read-only`, { details: { path, action: 'append' } });
+        if (opts.readOnly)
+          throw new ChartlogError(
+            'STORE_READ_ONLY',
+            `append failed on ${path}: the store was opened read-only`,
+            { details: { path, action: 'append' } },
+          );
         pending = undefined;
         let plan: AppendPlan;
         try {
@@ -308,9 +458,9 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
         folded?.commit();
         return { appended: plan.fresh.length, duplicates: plan.duplicates };
       }),
-    readSite: (site, fromSeq, limit) => guard('readSite', () => decodeAll(selectSite.all(site, checkFromSeq(fromSeq), checkLimit(limit, -1)))),
-    readStream: (stream) =>
-      guard('readStream', () => decodeAll(selectStream.all(stream))),
+    readSite: (site, fromSeq, limit) =>
+      guard('readSite', () => decodeAll(selectSite.all(site, checkFromSeq(fromSeq), checkLimit(limit, -1)))),
+    readStream: (stream) => guard('readStream', () => decodeAll(selectStream.all(stream))),
     readAll: (cursor, limit): Promise<EventPage> =>
       guard('readAll', () => {
         const from = parsePositionCursor(cursor);
@@ -319,7 +469,8 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
         const rows = selectAfter.all(from, n + 1);
         const page = rows.length > n ? rows.slice(0, n) : rows;
         const events = new Array<ChartEvent>(page.length);
-        for (let i = 0; i < page.length; i++) events[i] = decodeEventRow(page[i] as [number, ...EventRow], path, 1, damagedSignature);
+        for (let i = 0; i < page.length; i++)
+          events[i] = decodeEventRow(page[i] as [number, ...EventRow], path, 1, damagedSignature);
         const last = page[page.length - 1];
         return { events, cursor: formatPositionCursor(last ? last[0] : from), done: rows.length <= n };
       }),
@@ -344,7 +495,12 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
     count: () => guard('count', () => selectCount.get() as number),
     putSnapshot: (snapshot: StoredSnapshot) =>
       guard('putSnapshot', () => {
-        if (opts.readOnly) throw new ChartlogError('STORE_READ_ONLY', `putSnapshot failed on ${path}: the store was opened read-only`, { details: { path, action: 'putSnapshot' } });
+        if (opts.readOnly)
+          throw new ChartlogError(
+            'STORE_READ_ONLY',
+            `putSnapshot failed on ${path}: the store was opened read-only`,
+            { details: { path, action: 'putSnapshot' } },
+          );
         const body = canonicalJson(snapshot as unknown as Json);
         putSnap.run(snapshot.stream, hashCanonical(body), body);
       }),
@@ -352,13 +508,23 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
       guard('getSnapshot', () => {
         const row = getSnap.get(stream);
         if (!row) return undefined;
-        if (hashCanonical(row[1]) !== row[0]) throw new ChartlogError('STORE_CORRUPT', `${path}: the snapshot of ${stream} is corrupt: its content does not match its hash`, { details: { path, stream } });
+        if (hashCanonical(row[1]) !== row[0])
+          throw new ChartlogError(
+            'STORE_CORRUPT',
+            `${path}: the snapshot of ${stream} is corrupt: its content does not match its hash`,
+            { details: { path, stream } },
+          );
         return JSON.parse(row[1]) as StoredSnapshot;
       }),
     putMarker: (name, value) =>
       guard('putMarker', () => {
         const key = `marker:${checkMarkerName(name)}`;
-        if (opts.readOnly) throw new ChartlogError('STORE_READ_ONLY', `putMarker failed on ${path}: the store was opened read-only`, { details: { path, action: 'putMarker' } });
+        if (opts.readOnly)
+          throw new ChartlogError(
+            'STORE_READ_ONLY',
+            `putMarker failed on ${path}: the store was opened read-only`,
+            { details: { path, action: 'putMarker' } },
+          );
         if (value === undefined) deleteMeta.run(key);
         else putMeta.run(key, canonicalJson(value));
       }),
@@ -369,7 +535,9 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
         try {
           return JSON.parse(text) as Json;
         } catch {
-          throw new ChartlogError('STORE_CORRUPT', `${path}: the marker ${name} is not JSON`, { details: { path, marker: name } });
+          throw new ChartlogError('STORE_CORRUPT', `${path}: the marker ${name} is not JSON`, {
+            details: { path, marker: name },
+          });
         }
       }),
     openProjection: (options) =>
@@ -377,16 +545,34 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
         const fingerprint = schemaFingerprint(options.schema);
         if (options.workers !== undefined) checkWorkers(options.workers);
         if (attached !== undefined) {
-          if (attached.fingerprint !== fingerprint) throw new ChartlogError('INVALID_OPTION', `${path}: a projection with another schema is already open on this store`, { details: { path } });
+          if (attached.fingerprint !== fingerprint)
+            throw new ChartlogError(
+              'INVALID_OPTION',
+              `${path}: a projection with another schema is already open on this store`,
+              { details: { path } },
+            );
           return attached.handle;
         }
         const stale = (why: string): ChartlogError =>
-          new ChartlogError('PROJECTION_STALE', `${path}: ${why}, and the store is open read-only; open it for writing once (e.g. chartlog replay --store ${path}) to bring the projection up to date`, { details: { path } });
-        if (schemaVersion < 3) throw stale('the file has no projection yet (it was written by an earlier chartlog)');
+          new ChartlogError(
+            'PROJECTION_STALE',
+            `${path}: ${why}, and the store is open read-only; open it for writing once (e.g. chartlog replay --store ${path}) to bring the projection up to date`,
+            { details: { path } },
+          );
+        if (schemaVersion < 3)
+          throw stale('the file has no projection yet (it was written by an earlier chartlog)');
         const tables = createSqliteProjectionTables(db, path);
-        const projector = createProjector({ schema: options.schema, tables, reader: { readStream: (stream) => decodeAll(selectStream.all(stream)) }, ...(options.cacheBytes !== undefined ? { cacheBytes: options.cacheBytes } : {}) });
+        const projector = createProjector({
+          schema: options.schema,
+          tables,
+          reader: { readStream: (stream) => decodeAll(selectStream.all(stream)) },
+          ...(options.cacheBytes !== undefined ? { cacheBytes: options.cacheBytes } : {}),
+        });
         const started = performance.now();
-        const rebuild = (onProgress: ((p: ProjectionProgress) => void) | undefined, parallel: RebuildParallelism): { events: number; streams: number; workers?: number } => {
+        const rebuild = (
+          onProgress: ((p: ProjectionProgress) => void) | undefined,
+          parallel: RebuildParallelism,
+        ): { events: number; streams: number; workers?: number } => {
           if (opts.readOnly) throw stale('its projection must be rebuilt');
           const upTo = selectMaxPos.get() ?? 0;
           const total = selectCount.get() as number;
@@ -394,11 +580,24 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
             db.transaction(() => tables.clear()).immediate();
             projector.reset();
           };
-          const workers = parallel.workers === undefined ? defaultRebuildWorkers(total) : checkWorkers(parallel.workers);
+          const workers =
+            parallel.workers === undefined ? defaultRebuildWorkers(total) : checkWorkers(parallel.workers);
           let done: { events: number; streams: number; workers?: number } | undefined;
           if (workers > 0) {
             try {
-              const folded = rebuildInWorkers({ db, path, tables, fingerprint, workers, schemaModule: parallel.schemaModule, upTo, total, onProgress, damagedSignature, begin });
+              const folded = rebuildInWorkers({
+                db,
+                path,
+                tables,
+                fingerprint,
+                workers,
+                schemaModule: parallel.schemaModule,
+                upTo,
+                total,
+                onProgress,
+                damagedSignature,
+                begin,
+              });
               if (folded !== undefined) done = { ...folded, workers };
             } finally {
               // The rows were written past the projector: it reloads the digest, count and stamp from them.
@@ -412,7 +611,15 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
             const groups = function* (): Generator<ChartEvent[]> {
               for (const stream of list) yield decodeAll(selectStream.all(stream));
             };
-            done = { events: foldIntoProjection(projector, groups(), { phase: 'rebuild', total, onProgress, inTransaction: (write) => db.transaction(write).immediate() }), streams: list.length };
+            done = {
+              events: foldIntoProjection(projector, groups(), {
+                phase: 'rebuild',
+                total,
+                onProgress,
+                inTransaction: (write) => db.transaction(write).immediate(),
+              }),
+              streams: list.length,
+            };
           }
           db.transaction(() => {
             tables.setMeta(PROJECTION_CHECKPOINT, String(upTo));
@@ -423,17 +630,33 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
         const parallelOf = (given: RebuildParallelism): RebuildParallelism => {
           const workers = given.workers ?? options.workers;
           const schemaModule = given.schemaModule ?? options.schemaModule;
-          return { ...(workers === undefined ? {} : { workers }), ...(schemaModule === undefined ? {} : { schemaModule }) };
+          return {
+            ...(workers === undefined ? {} : { workers }),
+            ...(schemaModule === undefined ? {} : { schemaModule }),
+          };
         };
         let opening: ProjectionOpening;
         const checkpoint = Number(tables.meta(PROJECTION_CHECKPOINT) ?? '-1');
         const upTo = selectMaxPos.get() ?? 0;
         if (tables.meta(PROJECTION_SCHEMA) !== fingerprint) {
-          if (opts.readOnly) throw stale(tables.meta(PROJECTION_SCHEMA) === undefined ? 'the store has no projection yet' : 'its projection was folded with another schema');
+          if (opts.readOnly)
+            throw stale(
+              tables.meta(PROJECTION_SCHEMA) === undefined
+                ? 'the store has no projection yet'
+                : 'its projection was folded with another schema',
+            );
           const { events, workers } = rebuild(options.onProgress, parallelOf({}));
-          opening = { action: 'rebuilt', events, seconds: (performance.now() - started) / 1000, ...(workers === undefined ? {} : { workers }) };
+          opening = {
+            action: 'rebuilt',
+            events,
+            seconds: (performance.now() - started) / 1000,
+            ...(workers === undefined ? {} : { workers }),
+          };
         } else if (checkpoint < upTo) {
-          if (opts.readOnly) throw stale(`its projection is behind the events (folded up to position ${checkpoint} of ${upTo})`);
+          if (opts.readOnly)
+            throw stale(
+              `its projection is behind the events (folded up to position ${checkpoint} of ${upTo})`,
+            );
           let at = checkpoint;
           const pages = function* (): Generator<ChartEvent[]> {
             for (;;) {
@@ -449,11 +672,13 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
             total,
             onProgress: options.onProgress,
             inTransaction: (write) =>
-              db.transaction(() => {
-                const folded = write();
-                tables.setMeta(PROJECTION_CHECKPOINT, String(at));
-                return folded;
-              }).immediate(),
+              db
+                .transaction(() => {
+                  const folded = write();
+                  tables.setMeta(PROJECTION_CHECKPOINT, String(at));
+                  return folded;
+                })
+                .immediate(),
           });
           opening = { action: 'caught-up', events, seconds: (performance.now() - started) / 1000 };
         } else opening = { action: 'current', events: 0, seconds: (performance.now() - started) / 1000 };
@@ -485,8 +710,16 @@ function createSqliteEventLog(db: Database.Database, path: string, opts: Checked
             rebuild: (rebuildOptions: StoreRebuildOptions = {}) =>
               guard('rebuild', () => {
                 const t0 = performance.now();
-                const { events, streams, workers } = rebuild(rebuildOptions.onProgress, parallelOf(rebuildOptions));
-                return { events, streams, seconds: (performance.now() - t0) / 1000, ...(workers === undefined ? {} : { workers }) };
+                const { events, streams, workers } = rebuild(
+                  rebuildOptions.onProgress,
+                  parallelOf(rebuildOptions),
+                );
+                return {
+                  events,
+                  streams,
+                  seconds: (performance.now() - t0) / 1000,
+                  ...(workers === undefined ? {} : { workers }),
+                };
               }),
           },
           read,

@@ -27,33 +27,67 @@ export interface SqliteProjectionTables extends ProjectionTables {
  * `STORE_CORRUPT`, and `chartlog replay` rebuilds the projection from the events.
  */
 export function createSqliteProjectionTables(db: Database.Database, path: string): SqliteProjectionTables {
-  const getStream = db.prepare<[string], StreamRow>('SELECT stream, events, digest, hash, conflicts, retracted FROM projection_streams WHERE stream = ?').raw();
+  const getStream = db
+    .prepare<[string], StreamRow>(
+      'SELECT stream, events, digest, hash, conflicts, retracted FROM projection_streams WHERE stream = ?',
+    )
+    .raw();
   const putStream = db.prepare<[string, number, string, string, string, string, number]>(
     'INSERT INTO projection_streams (stream, events, digest, hash, conflicts, retracted, conflicted) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (stream) DO UPDATE SET events = excluded.events, digest = excluded.digest, hash = excluded.hash, conflicts = excluded.conflicts, retracted = excluded.retracted, conflicted = excluded.conflicted',
   );
-  const allResources = db.prepare<[string], ResourceRow>('SELECT resource, body, hash, last FROM projection_resources WHERE stream = ?').raw();
-  const oneResource = db.prepare<[string, string], ResourceRow>('SELECT resource, body, hash, last FROM projection_resources WHERE stream = ? AND resource = ?').raw();
+  const allResources = db
+    .prepare<[string], ResourceRow>(
+      'SELECT resource, body, hash, last FROM projection_resources WHERE stream = ?',
+    )
+    .raw();
+  const oneResource = db
+    .prepare<[string, string], ResourceRow>(
+      'SELECT resource, body, hash, last FROM projection_resources WHERE stream = ? AND resource = ?',
+    )
+    .raw();
   const putResource = db.prepare<[string, string, string, string, string]>(
     'INSERT INTO projection_resources (stream, resource, body, hash, last) VALUES (?, ?, ?, ?, ?) ON CONFLICT (stream, resource) DO UPDATE SET body = excluded.body, hash = excluded.hash, last = excluded.last',
   );
-  const deleteResource = db.prepare<[string, string]>('DELETE FROM projection_resources WHERE stream = ? AND resource = ?');
+  const deleteResource = db.prepare<[string, string]>(
+    'DELETE FROM projection_resources WHERE stream = ? AND resource = ?',
+  );
   const listStreams = db.prepare<[], string>('SELECT stream FROM projection_streams ORDER BY stream').pluck();
-  const listConflicted = db.prepare<[], string>('SELECT stream FROM projection_streams WHERE conflicted = 1 ORDER BY stream').pluck();
+  const listConflicted = db
+    .prepare<[], string>('SELECT stream FROM projection_streams WHERE conflicted = 1 ORDER BY stream')
+    .pluck();
   // Both read only the resource-key index (resource, stream), covering: no row, no body. A file of
   // schema version 3 opened read-only has no such index: the same queries, answered by a scan.
-  const locateKey = db.prepare<[string], string>('SELECT stream FROM projection_resources WHERE resource = ? ORDER BY stream').pluck();
+  const locateKey = db
+    .prepare<[string], string>('SELECT stream FROM projection_resources WHERE resource = ? ORDER BY stream')
+    .pluck();
   const keyRange = db
-    .prepare<[string, string, number], [string, string]>('SELECT stream, resource FROM projection_resources WHERE resource > ? AND resource < ? ORDER BY resource, stream LIMIT ?')
+    .prepare<[string, string, number], [string, string]>(
+      'SELECT stream, resource FROM projection_resources WHERE resource > ? AND resource < ? ORDER BY resource, stream LIMIT ?',
+    )
     .raw();
   // One stream's keys of a type: a range of the (stream, resource) key index, no row read.
-  const streamKeyRange = db.prepare<[string, string, string, number], string>('SELECT resource FROM projection_resources WHERE stream = ? AND resource > ? AND resource < ? ORDER BY resource LIMIT ?').pluck();
-  const laterStreams = db.prepare<[string, string], string>('SELECT stream FROM projection_resources WHERE resource = ? AND stream > ? ORDER BY stream').pluck();
+  const streamKeyRange = db
+    .prepare<[string, string, string, number], string>(
+      'SELECT resource FROM projection_resources WHERE stream = ? AND resource > ? AND resource < ? ORDER BY resource LIMIT ?',
+    )
+    .pluck();
+  const laterStreams = db
+    .prepare<[string, string], string>(
+      'SELECT stream FROM projection_resources WHERE resource = ? AND stream > ? ORDER BY stream',
+    )
+    .pluck();
   const getMeta = db.prepare<[string], string>('SELECT value FROM projection_meta WHERE key = ?').pluck();
-  const putMeta = db.prepare<[string, string]>('INSERT INTO projection_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+  const putMeta = db.prepare<[string, string]>(
+    'INSERT INTO projection_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  );
   const deleteMeta = db.prepare<[string]>('DELETE FROM projection_meta WHERE key = ?');
 
   const corrupt = (stream: string, what: string): ChartlogError =>
-    new ChartlogError('STORE_CORRUPT', `${path}: the projection of ${stream} is damaged (${what}); run chartlog replay --store ${path} to rebuild it from the events`, { details: { path, stream, part: 'projection' } });
+    new ChartlogError(
+      'STORE_CORRUPT',
+      `${path}: the projection of ${stream} is damaged (${what}); run chartlog replay --store ${path} to rebuild it from the events`,
+      { details: { path, stream, part: 'projection' } },
+    );
   // A row is checked against its hash when read, so damage is reported by the read that
   // met it; its state is parsed when first asked for: a reader that shows a patient's
   // allergies never parses the hundreds of observations beside them. The body is
@@ -86,8 +120,16 @@ export function createSqliteProjectionTables(db: Database.Database, path: string
       const row = getStream.get(stream);
       if (row === undefined) return undefined;
       const [, events, digest, hash, conflicts, retracted] = row;
-      const decoded: ProjectedStream = { stream, events, digest, hash, conflicts: Object.freeze(JSON.parse(conflicts) as string[]), retracted: Object.freeze(JSON.parse(retracted) as EventId[]) };
-      if (streamHashOf(stream, digest, decoded.conflicts, decoded.retracted) !== hash) throw corrupt(stream, 'its row does not match its hash');
+      const decoded: ProjectedStream = {
+        stream,
+        events,
+        digest,
+        hash,
+        conflicts: Object.freeze(JSON.parse(conflicts) as string[]),
+        retracted: Object.freeze(JSON.parse(retracted) as EventId[]),
+      };
+      if (streamHashOf(stream, digest, decoded.conflicts, decoded.retracted) !== hash)
+        throw corrupt(stream, 'its row does not match its hash');
       return decoded;
     },
     resources(stream, keys) {
@@ -100,7 +142,15 @@ export function createSqliteProjectionTables(db: Database.Database, path: string
       return out;
     },
     write(row, changes) {
-      putStream.run(row.stream, row.events, row.digest, row.hash, JSON.stringify(row.conflicts), JSON.stringify(row.retracted), row.conflicts.length > 0 ? 1 : 0);
+      putStream.run(
+        row.stream,
+        row.events,
+        row.digest,
+        row.hash,
+        JSON.stringify(row.conflicts),
+        JSON.stringify(row.retracted),
+        row.conflicts.length > 0 ? 1 : 0,
+      );
       for (const { key, resource, body } of changes) {
         if (resource === undefined) deleteResource.run(row.stream, key);
         else putResource.run(row.stream, key, body as string, resource.hash, JSON.stringify(resource.last));
@@ -108,17 +158,29 @@ export function createSqliteProjectionTables(db: Database.Database, path: string
     },
     writeEncoded([stream, events, digest, hash, conflicts, retracted, conflicted, resources]) {
       putStream.run(stream, events, digest, hash, conflicts, retracted, conflicted);
-      for (let i = 0; i < resources.length; i += 4) putResource.run(stream, resources[i] as string, resources[i + 1] as string, resources[i + 2] as string, resources[i + 3] as string);
+      for (let i = 0; i < resources.length; i += 4)
+        putResource.run(
+          stream,
+          resources[i] as string,
+          resources[i + 1] as string,
+          resources[i + 2] as string,
+          resources[i + 3] as string,
+        );
     },
     streams: () => listStreams.all() as StreamId[],
     conflicted: () => listConflicted.all() as StreamId[],
     locate: (key) => locateKey.all(key) as StreamId[],
     resourceKeys({ from, to, limit, stream: only }) {
-      if (only !== undefined) return streamKeyRange.all(only, from, to, limit).map((key) => ({ stream: only, key }));
-      const out: LocatedResource[] = keyRange.all(from, to, limit).map(([stream, key]) => ({ stream: stream as StreamId, key }));
+      if (only !== undefined)
+        return streamKeyRange.all(only, from, to, limit).map((key) => ({ stream: only, key }));
+      const out: LocatedResource[] = keyRange
+        .all(from, to, limit)
+        .map(([stream, key]) => ({ stream: stream as StreamId, key }));
       const last = out[out.length - 1];
       // A page ends on a whole key: the other streams of its last key (normally none) come with it.
-      if (out.length === limit && last !== undefined) for (const stream of laterStreams.all(last.key, last.stream)) out.push({ stream: stream as StreamId, key: last.key });
+      if (out.length === limit && last !== undefined)
+        for (const stream of laterStreams.all(last.key, last.stream))
+          out.push({ stream: stream as StreamId, key: last.key });
       return out;
     },
     meta: (name) => getMeta.get(name),
@@ -127,7 +189,9 @@ export function createSqliteProjectionTables(db: Database.Database, path: string
       else putMeta.run(name, value);
     },
     clear() {
-      db.exec('DELETE FROM projection_streams; DELETE FROM projection_resources; DELETE FROM projection_meta;');
+      db.exec(
+        'DELETE FROM projection_streams; DELETE FROM projection_resources; DELETE FROM projection_meta;',
+      );
     },
   };
 }

@@ -71,7 +71,8 @@ interface Migration {
 const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
-    description: 'events with (site, seq), stream total-order and insertion-order indexes; site heads; snapshots',
+    description:
+      'events with (site, seq), stream total-order and insertion-order indexes; site heads; snapshots',
     sql: `
       CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
       -- pos is the rowid: local insertion order, the readAll cursor.
@@ -103,12 +104,14 @@ const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 3,
-    description: 'the persisted projection: per stream its row, per resource its folded state, and the projection meta (schema fingerprint, checkpoint, digest sum)',
+    description:
+      'the persisted projection: per stream its row, per resource its folded state, and the projection meta (schema fingerprint, checkpoint, digest sum)',
     sql: PROJECTION_TABLES_SQL,
   },
   {
     version: 4,
-    description: 'the resource-key index of the projection: the streams holding each resource, and each type\'s resources in key order',
+    description:
+      "the resource-key index of the projection: the streams holding each resource, and each type's resources in key order",
     sql: PROJECTION_RESOURCE_INDEX_SQL,
   },
 ];
@@ -135,7 +138,10 @@ export function inspectSqliteEventLog(path: string): SqliteStoreInfo {
   let size: number;
   try {
     const stat = statSync(path);
-    if (stat.isDirectory()) throw new ChartlogError('STORE_UNAVAILABLE', `${path} is a directory, not a store file`, { details: { path } });
+    if (stat.isDirectory())
+      throw new ChartlogError('STORE_UNAVAILABLE', `${path} is a directory, not a store file`, {
+        details: { path },
+      });
     size = stat.size;
   } catch (e) {
     if ((e as { code?: unknown }).code === 'ENOENT') return { kind: 'missing', schemaVersion: 0 };
@@ -143,22 +149,40 @@ export function inspectSqliteEventLog(path: string): SqliteStoreInfo {
   }
   if (size === 0) return { kind: 'missing', schemaVersion: 0 };
   const header = readHeader(path);
-  if (header !== SQLITE_MAGIC) throw new ChartlogError('STORE_INCOMPATIBLE', `${path} is not a chartlog store: not a SQLite database`, { details: { path } });
+  if (header !== SQLITE_MAGIC)
+    throw new ChartlogError('STORE_INCOMPATIBLE', `${path} is not a chartlog store: not a SQLite database`, {
+      details: { path },
+    });
   let db: Database.Database | undefined;
   try {
     db = new Database(path, { readonly: true, fileMustExist: true });
-    const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]));
+    const tables = new Set(
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[],
+    );
     if (tables.size === 0) return { kind: 'missing', schemaVersion: 0 };
     if (!tables.has('meta')) throw incompatible(path, 'it has tables but no chartlog meta table');
     const meta = new Map(db.prepare('SELECT key, value FROM meta').raw().all() as [string, string][]);
-    if (meta.get('format') !== SQLITE_STORE_FORMAT) throw incompatible(path, `its format is ${JSON.stringify(meta.get('format') ?? null)}, not ${SQLITE_STORE_FORMAT}`);
+    if (meta.get('format') !== SQLITE_STORE_FORMAT)
+      throw incompatible(
+        path,
+        `its format is ${JSON.stringify(meta.get('format') ?? null)}, not ${SQLITE_STORE_FORMAT}`,
+      );
     const version = Number(meta.get('schema_version'));
-    if (!Number.isSafeInteger(version) || version < 1) throw new ChartlogError('STORE_CORRUPT', `${path}: unreadable schema version ${JSON.stringify(meta.get('schema_version') ?? null)}`, { details: { path } });
+    if (!Number.isSafeInteger(version) || version < 1)
+      throw new ChartlogError(
+        'STORE_CORRUPT',
+        `${path}: unreadable schema version ${JSON.stringify(meta.get('schema_version') ?? null)}`,
+        { details: { path } },
+      );
     if (version < SQLITE_OLDEST_READABLE_VERSION) throw tooOld(path, version);
     if (version > SQLITE_SCHEMA_VERSION) {
-      throw new ChartlogError('STORE_INCOMPATIBLE', `${path} was written by a newer chartlog (schema version ${version}; this build reads up to ${SQLITE_SCHEMA_VERSION}): upgrade chartlog to open it`, {
-        details: { path, schemaVersion: version, supportedVersion: SQLITE_SCHEMA_VERSION },
-      });
+      throw new ChartlogError(
+        'STORE_INCOMPATIBLE',
+        `${path} was written by a newer chartlog (schema version ${version}; this build reads up to ${SQLITE_SCHEMA_VERSION}): upgrade chartlog to open it`,
+        {
+          details: { path, schemaVersion: version, supportedVersion: SQLITE_SCHEMA_VERSION },
+        },
+      );
     }
     return { kind: 'chartlog', schemaVersion: version };
   } catch (e) {
@@ -170,9 +194,16 @@ export function inspectSqliteEventLog(path: string): SqliteStoreInfo {
 
 /** Runs the integrity check SQLite offers, read-only. @throws ChartlogError `STORE_CORRUPT` listing what it found. */
 export function checkSqliteIntegrity(db: Database.Database, path: string, mode: 'quick' | 'full'): void {
-  const found = db.pragma(mode === 'quick' ? 'quick_check(20)' : 'integrity_check(20)', { simple: false }) as { [k: string]: string }[];
+  const found = db.pragma(mode === 'quick' ? 'quick_check(20)' : 'integrity_check(20)', {
+    simple: false,
+  }) as { [k: string]: string }[];
   const problems = found.map((row) => Object.values(row)[0] as string).filter((m) => m !== 'ok');
-  if (problems.length > 0) throw new ChartlogError('STORE_CORRUPT', `${path} failed SQLite's ${mode} check: ${problems.slice(0, 3).join('; ')}`, { details: { path, problems } });
+  if (problems.length > 0)
+    throw new ChartlogError(
+      'STORE_CORRUPT',
+      `${path} failed SQLite's ${mode} check: ${problems.slice(0, 3).join('; ')}`,
+      { details: { path, problems } },
+    );
 }
 
 /**
@@ -180,26 +211,40 @@ export function checkSqliteIntegrity(db: Database.Database, path: string, mode: 
  * transaction (re-reading the version under the lock, in case another process migrated).
  */
 export function migrateSqliteSchema(db: Database.Database, path: string): number {
-  return db.transaction(() => {
-    const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() !== undefined;
-    const from = hasMeta ? Number((db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get() as string | undefined) ?? 0) : 0;
-    if (from > SQLITE_SCHEMA_VERSION) throw incompatible(path, `schema version ${from} is newer than ${SQLITE_SCHEMA_VERSION}`);
-    if (from > 0 && from < SQLITE_OLDEST_READABLE_VERSION) throw tooOld(path, from);
-    for (const step of MIGRATIONS) {
-      if (step.version <= from) continue;
-      db.exec(step.sql);
-      if (step.version === 1) {
-        db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('format', SQLITE_STORE_FORMAT);
-        db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('created_at', new Date().toISOString());
+  return db
+    .transaction(() => {
+      const hasMeta =
+        db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() !== undefined;
+      const from = hasMeta
+        ? Number(
+            (db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get() as
+              string | undefined) ?? 0,
+          )
+        : 0;
+      if (from > SQLITE_SCHEMA_VERSION)
+        throw incompatible(path, `schema version ${from} is newer than ${SQLITE_SCHEMA_VERSION}`);
+      if (from > 0 && from < SQLITE_OLDEST_READABLE_VERSION) throw tooOld(path, from);
+      for (const step of MIGRATIONS) {
+        if (step.version <= from) continue;
+        db.exec(step.sql);
+        if (step.version === 1) {
+          db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('format', SQLITE_STORE_FORMAT);
+          db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(
+            'created_at',
+            new Date().toISOString(),
+          );
+        }
+        db.prepare(
+          "INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        ).run(String(step.version));
       }
-      db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(step.version));
-    }
-    if (from < SQLITE_SCHEMA_VERSION) {
-      db.pragma(`application_id = ${SQLITE_APPLICATION_ID}`);
-      db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
-    }
-    return SQLITE_SCHEMA_VERSION;
-  }).immediate();
+      if (from < SQLITE_SCHEMA_VERSION) {
+        db.pragma(`application_id = ${SQLITE_APPLICATION_ID}`);
+        db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
+      }
+      return SQLITE_SCHEMA_VERSION;
+    })
+    .immediate();
 }
 
 function tooOld(path: string, version: number): ChartlogError {
@@ -211,7 +256,9 @@ function tooOld(path: string, version: number): ChartlogError {
 }
 
 function incompatible(path: string, why: string): ChartlogError {
-  return new ChartlogError('STORE_INCOMPATIBLE', `${path} is not a chartlog store: ${why}`, { details: { path } });
+  return new ChartlogError('STORE_INCOMPATIBLE', `${path} is not a chartlog store: ${why}`, {
+    details: { path },
+  });
 }
 
 function readHeader(path: string): string {

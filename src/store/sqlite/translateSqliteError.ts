@@ -17,22 +17,35 @@ import { ChartlogError, isChartlogError, type ChartlogErrorCode } from '../../er
  */
 export function translateSqliteError(error: unknown, path: string, action: string): ChartlogError {
   if (isChartlogError(error)) return error;
-  const driverCode = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : undefined;
+  const driverCode =
+    typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : undefined;
   const code = chartlogCodeFor(driverCode);
   const reason = error instanceof Error ? error.message : String(error);
-  return new ChartlogError(code, `${action} failed on ${path}: ${HINTS[code] ?? ''}${reason}${driverCode ? ` (${driverCode})` : ''}`, {
-    cause: error,
-    details: { path, action, ...(driverCode ? { driverCode } : {}) },
-  });
+  return new ChartlogError(
+    code,
+    `${action} failed on ${path}: ${HINTS[code] ?? ''}${reason}${driverCode ? ` (${driverCode})` : ''}`,
+    {
+      cause: error,
+      details: { path, action, ...(driverCode ? { driverCode } : {}) },
+    },
+  );
 }
 
 function chartlogCodeFor(driverCode: string | undefined): ChartlogErrorCode {
   if (driverCode === undefined) return 'STORE_FAILED';
   if (driverCode === 'SQLITE_FULL' || driverCode === 'ENOSPC' || driverCode === 'EDQUOT') return 'STORE_FULL';
-  if (driverCode.startsWith('SQLITE_READONLY') || driverCode === 'SQLITE_PERM' || driverCode === 'EROFS' || driverCode === 'EACCES' || driverCode === 'EPERM') return 'STORE_READ_ONLY';
+  if (
+    driverCode.startsWith('SQLITE_READONLY') ||
+    driverCode === 'SQLITE_PERM' ||
+    driverCode === 'EROFS' ||
+    driverCode === 'EACCES' ||
+    driverCode === 'EPERM'
+  )
+    return 'STORE_READ_ONLY';
   if (driverCode.startsWith('SQLITE_BUSY') || driverCode.startsWith('SQLITE_LOCKED')) return 'STORE_LOCKED';
   if (driverCode.startsWith('SQLITE_CORRUPT') || driverCode === 'SQLITE_NOTADB') return 'STORE_CORRUPT';
-  if (driverCode.startsWith('SQLITE_CANTOPEN') || driverCode === 'ENOENT' || driverCode === 'EISDIR') return 'STORE_UNAVAILABLE';
+  if (driverCode.startsWith('SQLITE_CANTOPEN') || driverCode === 'ENOENT' || driverCode === 'EISDIR')
+    return 'STORE_UNAVAILABLE';
   return 'STORE_FAILED';
 }
 

@@ -34,7 +34,11 @@ export interface ExportNdjsonOptions {
  * await exportNdjson(log, createWriteStream('backup.ndjson'), { end: true });
  * ```
  */
-export async function exportNdjson(log: EventLog, writable: Writable | NodeJS.WritableStream, options: ExportNdjsonOptions = {}): Promise<ExportProgress> {
+export async function exportNdjson(
+  log: EventLog,
+  writable: Writable | NodeJS.WritableStream,
+  options: ExportNdjsonOptions = {},
+): Promise<ExportProgress> {
   const pageSize = options.pageSize ?? 1000;
   let events = 0;
   let bytes = 0;

@@ -32,9 +32,17 @@ export interface ImportNdjsonOptions {
  * @throws ChartlogError `MALFORMED_EVENT` for a line that is not JSON; the store's errors
  *   otherwise. `details.line` names the (1-based) line.
  */
-export async function importNdjson(log: EventLog, readable: Readable | NodeJS.ReadableStream, options: ImportNdjsonOptions = {}): Promise<ImportProgress> {
+export async function importNdjson(
+  log: EventLog,
+  readable: Readable | NodeJS.ReadableStream,
+  options: ImportNdjsonOptions = {},
+): Promise<ImportProgress> {
   const batchSize = options.batchSize ?? 1000;
-  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new ChartlogError('INVALID_OPTION', `batchSize must be a positive integer, got ${String(batchSize)}`);
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1)
+    throw new ChartlogError(
+      'INVALID_OPTION',
+      `batchSize must be a positive integer, got ${String(batchSize)}`,
+    );
   let batch: ChartEvent[] = [];
   let batchLines: number[] = [];
   let lineNo = 0;
@@ -53,7 +61,11 @@ export async function importNdjson(log: EventLog, readable: Readable | NodeJS.Re
       const index = e.details['index'];
       const line = typeof index === 'number' ? batchLines[index] : undefined;
       if (line === undefined) throw e;
-      throw new ChartlogError(e.code, `${e.message} (ndjson line ${line})`, { issues: e.issues, details: { ...e.details, line }, cause: e });
+      throw new ChartlogError(e.code, `${e.message} (ndjson line ${line})`, {
+        issues: e.issues,
+        details: { ...e.details, line },
+        cause: e,
+      });
     }
     batch = [];
     batchLines = [];
@@ -67,7 +79,11 @@ export async function importNdjson(log: EventLog, readable: Readable | NodeJS.Re
     try {
       value = JSON.parse(text);
     } catch (e) {
-      throw new ChartlogError('MALFORMED_EVENT', `ndjson line ${lineNo} is not JSON: ${(e as Error).message}`, { details: { line: lineNo }, issues: [{ path: [], message: 'not JSON' }] });
+      throw new ChartlogError(
+        'MALFORMED_EVENT',
+        `ndjson line ${lineNo} is not JSON: ${(e as Error).message}`,
+        { details: { line: lineNo }, issues: [{ path: [], message: 'not JSON' }] },
+      );
     }
     batch.push(value as ChartEvent);
     batchLines.push(lineNo);

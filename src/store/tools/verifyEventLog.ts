@@ -71,7 +71,14 @@ export interface VerifyEventLogOptions {
  * different moments, so a difference proves nothing: run it again with the writer stopped).
  */
 export type VerifiedProjection =
-  | { readonly status: 'checked'; readonly streams: number; readonly events: number; readonly hash: string; readonly projectedHash: string; readonly problemCount: number }
+  | {
+      readonly status: 'checked';
+      readonly streams: number;
+      readonly events: number;
+      readonly hash: string;
+      readonly projectedHash: string;
+      readonly problemCount: number;
+    }
   | { readonly status: 'unsettled'; readonly message: string };
 
 /** What {@link verifyEventLog} found. */
@@ -106,10 +113,16 @@ export interface VerifyReport {
  * if (!report.ok) console.error(report.problems);
  * ```
  */
-export async function verifyEventLog(log: EventLog, options: VerifyEventLogOptions = {}): Promise<VerifyReport> {
+export async function verifyEventLog(
+  log: EventLog,
+  options: VerifyEventLogOptions = {},
+): Promise<VerifyReport> {
   const pageSize = options.pageSize ?? 1000;
   const maxProblems = options.maxProblems ?? 1000;
-  const keys = options.keys instanceof Map ? options.keys : new Map(Object.entries((options.keys ?? {}) as Record<string, KeyObject>));
+  const keys =
+    options.keys instanceof Map
+      ? options.keys
+      : new Map(Object.entries((options.keys ?? {}) as Record<string, KeyObject>));
   const problems: VerifyProblem[] = [];
   let problemCount = 0;
   const report = (p: VerifyProblem): void => {
@@ -127,24 +140,61 @@ export async function verifyEventLog(log: EventLog, options: VerifyEventLogOptio
   // Damage a read works around (a signature left out) is still damage.
   const stopListening = log.onDamage?.((damage) => {
     const { site, seq } = damage.details as { site?: SiteId; seq?: number };
-    report({ kind: 'corrupt', ...(site === undefined ? {} : { site }), ...(seq === undefined ? {} : { seq }), message: damage.message });
+    report({
+      kind: 'corrupt',
+      ...(site === undefined ? {} : { site }),
+      ...(seq === undefined ? {} : { seq }),
+      message: damage.message,
+    });
   });
   try {
     for (const site of sites) await verifySite(site);
   } finally {
     stopListening?.();
   }
-  if (checked !== total) report({ kind: 'count-mismatch', message: `the store counts ${total} events, but the sites' chains hold ${checked}` });
+  if (checked !== total)
+    report({
+      kind: 'count-mismatch',
+      message: `the store counts ${total} events, but the sites' chains hold ${checked}`,
+    });
   options.onProgress?.({ phase: 'events', checked, total });
-  const projection = options.projection !== undefined && streams !== undefined ? await checkProjection(options.projection, streams) : undefined;
-  return { ok: problemCount === 0, events: checked, sites: sites.length, signatures: { verified, unchecked }, problemCount, problems, ...(projection !== undefined ? { projection } : {}) };
+  const projection =
+    options.projection !== undefined && streams !== undefined
+      ? await checkProjection(options.projection, streams)
+      : undefined;
+  return {
+    ok: problemCount === 0,
+    events: checked,
+    sites: sites.length,
+    signatures: { verified, unchecked },
+    problemCount,
+    problems,
+    ...(projection !== undefined ? { projection } : {}),
+  };
 
   async function checkProjection(view: ChartView, held: Set<StreamId>): Promise<VerifiedProjection> {
-    const found = await verifyProjection(log, view, { streams: held, total, maxProblems, ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}) });
-    if ((await log.count()) !== total) return { status: 'unsettled', message: 'the store was written during verification, so its events and projection were read at different moments: run verify again with the writer (chartlog serve) stopped to check the projection' };
+    const found = await verifyProjection(log, view, {
+      streams: held,
+      total,
+      maxProblems,
+      ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
+    });
+    if ((await log.count()) !== total)
+      return {
+        status: 'unsettled',
+        message:
+          'the store was written during verification, so its events and projection were read at different moments: run verify again with the writer (chartlog serve) stopped to check the projection',
+      };
     for (const p of found.problems) report(p);
     problemCount += found.problemCount - found.problems.length;
-    return { status: 'checked', streams: found.streams, events: found.events, hash: found.hash, projectedHash: found.projectedHash, problemCount: found.problemCount };
+    return {
+      status: 'checked',
+      streams: found.streams,
+      events: found.events,
+      hash: found.hash,
+      projectedHash: found.projectedHash,
+      problemCount: found.problemCount,
+    };
   }
 
   async function verifySite(site: SiteId): Promise<void> {
@@ -164,28 +214,55 @@ export async function verifyEventLog(log: EventLog, options: VerifyEventLogOptio
           continue;
         }
         if (event === undefined || event.site !== site || event.seq !== seq) {
-          report({ kind: 'missing', site, seq, message: `${site} seq ${seq} is not stored (the site's head is ${last})` });
+          report({
+            kind: 'missing',
+            site,
+            seq,
+            message: `${site} seq ${seq} is not stored (the site's head is ${last})`,
+          });
           prevHash = undefined;
           continue;
         }
         const issues = validateEvent(event);
-        if (issues.length > 0) report({ kind: 'malformed', site, seq, message: `${site} seq ${seq} is malformed: ${issues.map((x) => x.message).join('; ')}` });
+        if (issues.length > 0)
+          report({
+            kind: 'malformed',
+            site,
+            seq,
+            message: `${site} seq ${seq} is malformed: ${issues.map((x) => x.message).join('; ')}`,
+          });
         if (prevHash !== undefined && event.prev !== prevHash) {
-          report({ kind: 'chain-broken', site, seq, message: `${site} seq ${seq} names prev ${String(event.prev)}, but seq ${seq - 1} hashes to ${String(prevHash)}` });
+          report({
+            kind: 'chain-broken',
+            site,
+            seq,
+            message: `${site} seq ${seq} names prev ${String(event.prev)}, but seq ${seq - 1} hashes to ${String(prevHash)}`,
+          });
         }
         prevHash = eventHash(event);
         if (event.sig !== undefined) {
           const key = keys.get(site);
           if (!key) unchecked++;
           else if (verifyEventSignature(event, key)) verified++;
-          else report({ kind: 'bad-signature', site, seq, message: `${site} seq ${seq} carries a signature that does not verify with the site's key` });
+          else
+            report({
+              kind: 'bad-signature',
+              site,
+              seq,
+              message: `${site} seq ${seq} carries a signature that does not verify with the site's key`,
+            });
         }
       }
       options.onProgress?.({ phase: 'events', checked, total });
     }
     const head = await log.head(site);
     if (head.seq !== last || (prevHash !== undefined && head.hash !== prevHash)) {
-      report({ kind: 'head-mismatch', site, seq: head.seq, message: `the store's head for ${site} is seq ${head.seq} (${String(head.hash)}), but its chain ends at seq ${last} (${String(prevHash)})` });
+      report({
+        kind: 'head-mismatch',
+        site,
+        seq: head.seq,
+        message: `the store's head for ${site} is seq ${head.seq} (${String(head.hash)}), but its chain ends at seq ${last} (${String(prevHash)})`,
+      });
     }
   }
 }
@@ -194,7 +271,13 @@ export async function verifyEventLog(log: EventLog, options: VerifyEventLogOptio
  * One page of a site; when the store refuses the page as corrupt, falls back to one
  * event at a time so every readable event is still checked. `null` marks a corrupt seq.
  */
-async function readPage(log: EventLog, site: SiteId, from: number, want: number, report: (p: VerifyProblem) => void): Promise<(ChartEvent | null | undefined)[]> {
+async function readPage(
+  log: EventLog,
+  site: SiteId,
+  from: number,
+  want: number,
+  report: (p: VerifyProblem) => void,
+): Promise<(ChartEvent | null | undefined)[]> {
   try {
     return await log.readSite(site, from, want);
   } catch (e) {

@@ -1,7 +1,13 @@
 import type { ChartView } from '../../chart/chartView.js';
 import { addToDigestSum, EMPTY_DIGEST_SUM } from '../../chart/digestSum.js';
 import { foldStream } from '../../chart/foldStream.js';
-import { replicaHashOf, resourcesDigest, stateHash, streamDigestItem, streamHashOf } from '../../chart/stateHash.js';
+import {
+  replicaHashOf,
+  resourcesDigest,
+  stateHash,
+  streamDigestItem,
+  streamHashOf,
+} from '../../chart/stateHash.js';
 import { emptyStreamState } from '../../chart/streamState.js';
 import { isChartlogError } from '../../error/chartlogError.js';
 import type { ChartEvent } from '../../event/chartEvent.js';
@@ -55,7 +61,11 @@ export interface ProjectionVerifyReport {
  * if (!report.ok) console.error(report.problems);
  * ```
  */
-export async function verifyProjection(log: EventLog, view: ChartView, options: VerifyProjectionOptions = {}): Promise<ProjectionVerifyReport> {
+export async function verifyProjection(
+  log: EventLog,
+  view: ChartView,
+  options: VerifyProjectionOptions = {},
+): Promise<ProjectionVerifyReport> {
   const maxProblems = options.maxProblems ?? 1000;
   const problems: VerifyProblem[] = [];
   let problemCount = 0;
@@ -78,27 +88,53 @@ export async function verifyProjection(log: EventLog, view: ChartView, options: 
       continue;
     }
     events += held.length;
-    const expected = stateHash(held.length === 0 ? emptyStreamState(stream) : foldStream(stream, held, view.schema));
+    const expected = stateHash(
+      held.length === 0 ? emptyStreamState(stream) : foldStream(stream, held, view.schema),
+    );
     if (held.length > 0) sum = addToDigestSum(sum, streamDigestItem(stream, expected), 1);
     const projected = projectedHashes(view, stream, report);
     if (projected !== undefined && (projected.stored !== expected || projected.loaded !== expected)) {
-      report({ kind: 'projection-mismatch', stream, message: `the projection of ${stream} is not the fold of its ${held.length} events (stored hash ${projected.stored.slice(0, 12)}…, loaded state ${projected.loaded.slice(0, 12)}…, fold ${expected.slice(0, 12)}…)` });
+      report({
+        kind: 'projection-mismatch',
+        stream,
+        message: `the projection of ${stream} is not the fold of its ${held.length} events (stored hash ${projected.stored.slice(0, 12)}…, loaded state ${projected.loaded.slice(0, 12)}…, fold ${expected.slice(0, 12)}…)`,
+      });
     }
     options.onProgress?.({ phase: 'projection', checked: events, total });
   }
   const hash = replicaHashOf(sum);
   const projectedHash = view.hash();
-  if (projectedHash !== hash) report({ kind: 'projection-mismatch', message: `the projection's replica hash ${projectedHash.slice(0, 12)}… is not the hash over every stream's fold ${hash.slice(0, 12)}…` });
-  return { ok: problemCount === 0, streams: streams.size, events, hash, projectedHash, problemCount, problems };
+  if (projectedHash !== hash)
+    report({
+      kind: 'projection-mismatch',
+      message: `the projection's replica hash ${projectedHash.slice(0, 12)}… is not the hash over every stream's fold ${hash.slice(0, 12)}…`,
+    });
+  return {
+    ok: problemCount === 0,
+    streams: streams.size,
+    events,
+    hash,
+    projectedHash,
+    problemCount,
+    problems,
+  };
 }
 
 /** A stream's events, or undefined, with a `corrupt` problem, when the store finds one damaged. */
-async function readStreamOrReport(log: EventLog, stream: StreamId, report: (p: VerifyProblem) => void): Promise<readonly ChartEvent[] | undefined> {
+async function readStreamOrReport(
+  log: EventLog,
+  stream: StreamId,
+  report: (p: VerifyProblem) => void,
+): Promise<readonly ChartEvent[] | undefined> {
   try {
     return await log.readStream(stream);
   } catch (e) {
     if (!isChartlogError(e) || e.code !== 'STORE_CORRUPT') throw e;
-    report({ kind: 'corrupt', stream, message: `the projection of ${stream} cannot be checked: its events cannot be read (${e.message})` });
+    report({
+      kind: 'corrupt',
+      stream,
+      message: `the projection of ${stream} cannot be checked: its events cannot be read (${e.message})`,
+    });
     return undefined;
   }
 }
@@ -107,11 +143,18 @@ async function readStreamOrReport(log: EventLog, stream: StreamId, report: (p: V
  * The projection's stored hash of a stream and the hash recomputed from the state it
  * loads (not the remembered one); undefined, with a `corrupt` problem, when a row fails its check.
  */
-function projectedHashes(view: ChartView, stream: StreamId, report: (p: VerifyProblem) => void): { stored: string; loaded: string } | undefined {
+function projectedHashes(
+  view: ChartView,
+  stream: StreamId,
+  report: (p: VerifyProblem) => void,
+): { stored: string; loaded: string } | undefined {
   try {
     const stored = view.stateHash(stream);
     const state = view.state(stream) ?? emptyStreamState(stream);
-    return { stored, loaded: streamHashOf(stream, resourcesDigest(state.resources), state.conflicts, state.retracted) };
+    return {
+      stored,
+      loaded: streamHashOf(stream, resourcesDigest(state.resources), state.conflicts, state.retracted),
+    };
   } catch (e) {
     if (!isChartlogError(e) || e.code !== 'STORE_CORRUPT') throw e;
     report({ kind: 'corrupt', stream, message: e.message });

@@ -7,7 +7,13 @@ import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_LINE_BYTES, readNdjsonBatches } fro
 import { backoffDelay, isRetryableStatus, sleep, type BackoffOptions } from './retryPolicy.js';
 import { assertSyncBaseUrl } from './syncBaseUrl.js';
 import { createTlsFetch, type HttpSyncTlsOptions } from './tlsFetch.js';
-import { NDJSON_CONTENT_TYPE, readSyncMessage, syncMessageLines, type IngestSummary, type RefusedLines } from './syncMessageNdjson.js';
+import {
+  NDJSON_CONTENT_TYPE,
+  readSyncMessage,
+  syncMessageLines,
+  type IngestSummary,
+  type RefusedLines,
+} from './syncMessageNdjson.js';
 
 /** Options for {@link createHttpSyncClient}. */
 export interface HttpSyncClientOptions {
@@ -72,9 +78,23 @@ export interface HttpSyncStatus {
   /** The server's replica hash (`chart.hash()`): equal on two sites exactly when they show the same records. Absent from servers without a chart. */
   readonly stateHash?: string;
   /** Why the server's replica is recovering (`Replica.recovery`); absent when it is ready. Untrusted JSON: for display. */
-  readonly recovery?: { readonly reason: string; readonly shownOwnSeq: number; readonly heldOwnSeq: number; readonly waitingFor: readonly string[] };
+  readonly recovery?: {
+    readonly reason: string;
+    readonly shownOwnSeq: number;
+    readonly heldOwnSeq: number;
+    readonly waitingFor: readonly string[];
+  };
   /** The forks the server's replica has quarantined: how many, and the first few; absent when none. Untrusted JSON: for display. */
-  readonly forks?: { readonly count: number; readonly examples: readonly { readonly site: string; readonly seq: number; readonly heldHash: string | null; readonly offeredHash: string; readonly detectedAt: string }[] };
+  readonly forks?: {
+    readonly count: number;
+    readonly examples: readonly {
+      readonly site: string;
+      readonly seq: number;
+      readonly heldHash: string | null;
+      readonly offeredHash: string;
+      readonly detectedAt: string;
+    }[];
+  };
 }
 
 /** A sync server as seen from a client. */
@@ -109,19 +129,33 @@ export interface HttpSyncClient {
  */
 export function createHttpSyncClient(options: HttpSyncClientOptions): HttpSyncClient {
   assertSyncBaseUrl(options.url, 'url');
-  if (options.tls !== undefined && !options.url.startsWith('https:')) throw new ChartlogError('INVALID_OPTION', `tls options need an https:// url, not ${options.url}`, { details: { url: options.url } });
-  if (options.tls !== undefined && options.fetch !== undefined) throw new ChartlogError('INVALID_OPTION', 'give tls or fetch, not both (tls makes its own node:https fetch)');
-  const doFetch = options.tls !== undefined ? createTlsFetch(options.tls) : (options.fetch ?? globalThis.fetch);
+  if (options.tls !== undefined && !options.url.startsWith('https:'))
+    throw new ChartlogError('INVALID_OPTION', `tls options need an https:// url, not ${options.url}`, {
+      details: { url: options.url },
+    });
+  if (options.tls !== undefined && options.fetch !== undefined)
+    throw new ChartlogError(
+      'INVALID_OPTION',
+      'give tls or fetch, not both (tls makes its own node:https fetch)',
+    );
+  const doFetch =
+    options.tls !== undefined ? createTlsFetch(options.tls) : (options.fetch ?? globalThis.fetch);
   const base = options.url.replace(/\/+$/, '');
   const syncUrl = base + (options.path ?? DEFAULT_SYNC_PATH);
   const statusUrl = base + (options.statusPath ?? DEFAULT_STATUS_PATH);
   const timeoutMs = options.timeoutMs ?? 30_000;
   const retries = options.retries ?? 3;
-  const limits = { maxBytes: options.maxResponseBytes ?? DEFAULT_MAX_BODY_BYTES, maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES };
+  const limits = {
+    maxBytes: options.maxResponseBytes ?? DEFAULT_MAX_BODY_BYTES,
+    maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+  };
   const auth = { authorization: `Bearer ${options.token}` };
 
   /** Runs `attempt` with a per-attempt timeout, retrying what may succeed later. */
-  const withRetries = async <T>(url: string, attempt: (signal: AbortSignal, attempts: number) => Promise<T>): Promise<T> => {
+  const withRetries = async <T>(
+    url: string,
+    attempt: (signal: AbortSignal, attempts: number) => Promise<T>,
+  ): Promise<T> => {
     for (let attempts = 1; ; attempts++) {
       options.signal?.throwIfAborted();
       const controller = new AbortController();
@@ -130,7 +164,9 @@ export function createHttpSyncClient(options: HttpSyncClientOptions): HttpSyncCl
       let timedOut = false;
       const timer = setTimeout(() => {
         timedOut = true;
-        controller.abort(new ChartlogError('SYNC_TIMEOUT', `no complete answer from ${url} within ${timeoutMs} ms`));
+        controller.abort(
+          new ChartlogError('SYNC_TIMEOUT', `no complete answer from ${url} within ${timeoutMs} ms`),
+        );
       }, timeoutMs);
       let failure: ChartlogError;
       try {
@@ -145,7 +181,10 @@ export function createHttpSyncClient(options: HttpSyncClientOptions): HttpSyncCl
       if (failure.details['retryable'] !== true || attempts > retries) throw failure;
       // A busy or unavailable server says when to come back (Retry-After): not sooner.
       const asked = failure.details['retryAfterMs'];
-      await sleep(Math.max(backoffDelay(attempts, options.backoff), typeof asked === 'number' ? asked : 0), options.signal);
+      await sleep(
+        Math.max(backoffDelay(attempts, options.backoff), typeof asked === 'number' ? asked : 0),
+        options.signal,
+      );
     }
   };
 
@@ -154,10 +193,24 @@ export function createHttpSyncClient(options: HttpSyncClientOptions): HttpSyncCl
     const text = await response.text().catch(() => '');
     const body = parseHttpErrorBody(text);
     const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
-    const retryAfterMs = Number.isFinite(retryAfter) && retryAfter >= 0 ? Math.min(retryAfter, MAX_RETRY_AFTER_SECONDS) * 1000 : undefined;
-    const details = { url, status: response.status, code: body?.code, attempts, retryable: isRetryableStatus(response.status), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
-    const why = body === undefined ? `HTTP ${response.status}` : `HTTP ${response.status} ${body.code}: ${body.message}`;
-    if (response.status === 401 || response.status === 403) throw new ChartlogError('SYNC_UNAUTHORIZED', `${url} refused our token (${why})`, { details });
+    const retryAfterMs =
+      Number.isFinite(retryAfter) && retryAfter >= 0
+        ? Math.min(retryAfter, MAX_RETRY_AFTER_SECONDS) * 1000
+        : undefined;
+    const details = {
+      url,
+      status: response.status,
+      code: body?.code,
+      attempts,
+      retryable: isRetryableStatus(response.status),
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    };
+    const why =
+      body === undefined
+        ? `HTTP ${response.status}`
+        : `HTTP ${response.status} ${body.code}: ${body.message}`;
+    if (response.status === 401 || response.status === 403)
+      throw new ChartlogError('SYNC_UNAUTHORIZED', `${url} refused our token (${why})`, { details });
     throw new ChartlogError('SYNC_HTTP_FAILED', `${url} answered ${why}`, { details });
   };
 
@@ -165,24 +218,48 @@ export function createHttpSyncClient(options: HttpSyncClientOptions): HttpSyncCl
     url: syncUrl,
     async exchange(message, exchangeOptions = {}) {
       const body = Buffer.from([...syncMessageLines(message)].join(''), 'utf8');
-      const headers: Record<string, string> = { ...auth, 'content-type': `${NDJSON_CONTENT_TYPE}; charset=utf-8`, accept: NDJSON_CONTENT_TYPE };
+      const headers: Record<string, string> = {
+        ...auth,
+        'content-type': `${NDJSON_CONTENT_TYPE}; charset=utf-8`,
+        accept: NDJSON_CONTENT_TYPE,
+      };
       if (exchangeOptions.session !== undefined) headers[SESSION_HEADER] = exchangeOptions.session;
       return withRetries(syncUrl, async (signal, attempts) => {
         const response = await doFetch(syncUrl, { method: 'POST', headers, body, signal });
         await failIfNotOk(response, syncUrl, attempts);
-        if (response.body === null) throw new ChartlogError('MALFORMED_MESSAGE', `${syncUrl} answered without a body`, { details: { truncated: true } });
+        if (response.body === null)
+          throw new ChartlogError('MALFORMED_MESSAGE', `${syncUrl} answered without a body`, {
+            details: { truncated: true },
+          });
         let bytesReceived = 0;
-        const lines = readNdjsonBatches(response.body as unknown as AsyncIterable<Uint8Array>, limits, (n) => (bytesReceived += n));
-        const read = await readSyncMessage(lines, { trailer: true, ...(options.maxMessageEvents !== undefined ? { maxEvents: options.maxMessageEvents } : {}) });
+        const lines = readNdjsonBatches(
+          response.body as unknown as AsyncIterable<Uint8Array>,
+          limits,
+          (n) => (bytesReceived += n),
+        );
+        const read = await readSyncMessage(lines, {
+          trailer: true,
+          ...(options.maxMessageEvents !== undefined ? { maxEvents: options.maxMessageEvents } : {}),
+        });
         const ingest = read.trailer?.ingest ?? { accepted: 0, duplicates: 0, refusedCount: 0, refused: [] };
         const site = response.headers.get('chartlog-site');
-        const exchange: HttpExchange = { message: read.message, ingest, refusedLines: read.refusedLines, bytesSent: body.length, bytesReceived, attempts };
+        const exchange: HttpExchange = {
+          message: read.message,
+          ingest,
+          refusedLines: read.refusedLines,
+          bytesSent: body.length,
+          bytesReceived,
+          attempts,
+        };
         return site === null ? exchange : { ...exchange, site };
       });
     },
     status() {
       return withRetries(statusUrl, async (signal, attempts) => {
-        const response = await doFetch(statusUrl, { headers: { ...auth, accept: 'application/json' }, signal });
+        const response = await doFetch(statusUrl, {
+          headers: { ...auth, accept: 'application/json' },
+          signal,
+        });
         await failIfNotOk(response, statusUrl, attempts);
         return (await response.json()) as HttpSyncStatus;
       });
@@ -195,22 +272,44 @@ const MAX_RETRY_AFTER_SECONDS = 60;
 
 /** Turns whatever an attempt threw into a ChartlogError that says whether a retry may help. */
 function classify(error: unknown, url: string, timedOut: boolean, attempts: number): ChartlogError {
-  if (timedOut) return new ChartlogError('SYNC_TIMEOUT', `no complete answer from ${url} (attempt ${attempts})`, { cause: error, details: { url, attempts, retryable: true } });
+  if (timedOut)
+    return new ChartlogError('SYNC_TIMEOUT', `no complete answer from ${url} (attempt ${attempts})`, {
+      cause: error,
+      details: { url, attempts, retryable: true },
+    });
   const tls = tlsFailure(error);
   if (tls !== undefined) {
-    const why = /ALERT/.test(tls) ? `the server refused our TLS handshake (${tls}): it may require a client certificate we lack` : `the server's certificate did not check out (${tls}): check the CA or pin this client trusts for it`;
-    return new ChartlogError('SYNC_TLS_FAILED', `${url}: ${why}`, { cause: error, details: { url, attempts, tlsError: tls } });
+    const why = /ALERT/.test(tls)
+      ? `the server refused our TLS handshake (${tls}): it may require a client certificate we lack`
+      : `the server's certificate did not check out (${tls}): check the CA or pin this client trusts for it`;
+    return new ChartlogError('SYNC_TLS_FAILED', `${url}: ${why}`, {
+      cause: error,
+      details: { url, attempts, tlsError: tls },
+    });
   }
   if (isChartlogError(error)) {
     // A response cut short (no trailer, a count that does not match) is the network's fault.
     if (error.code === 'MALFORMED_MESSAGE' && error.details['truncated'] === true) {
-      return new ChartlogError('SYNC_HTTP_FAILED', `${url}: ${error.message}`, { cause: error, details: { url, attempts, retryable: true } });
+      return new ChartlogError('SYNC_HTTP_FAILED', `${url}: ${error.message}`, {
+        cause: error,
+        details: { url, attempts, retryable: true },
+      });
     }
-    return error.details['attempts'] === undefined ? new ChartlogError(error.code, error.message, { cause: error.cause, issues: error.issues, details: { ...error.details, url, attempts } }) : error;
+    return error.details['attempts'] === undefined
+      ? new ChartlogError(error.code, error.message, {
+          cause: error.cause,
+          issues: error.issues,
+          details: { ...error.details, url, attempts },
+        })
+      : error;
   }
   // fetch's TypeError ("fetch failed"), a socket reset while reading the body: the network.
   const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  return new ChartlogError('SYNC_HTTP_FAILED', `${url} could not be reached (${error instanceof Error ? error.message : String(error)}${cause})`, { cause: error, details: { url, attempts, retryable: true } });
+  return new ChartlogError(
+    'SYNC_HTTP_FAILED',
+    `${url} could not be reached (${error instanceof Error ? error.message : String(error)}${cause})`,
+    { cause: error, details: { url, attempts, retryable: true } },
+  );
 }
 
 /** The TLS error code behind `error` (its own or its cause's), or undefined when it is not a TLS failure. */
@@ -224,4 +323,5 @@ function tlsFailure(error: unknown): string | undefined {
 }
 
 /** OpenSSL's and Node's codes for a certificate that does not check out or a TLS alert. */
-const TLS_ERROR = /^(ERR_SSL_|ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED|SELF_SIGNED_CERT|HOSTNAME_MISMATCH|ERR_OSSL_)/;
+const TLS_ERROR =
+  /^(ERR_SSL_|ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED|SELF_SIGNED_CERT|HOSTNAME_MISMATCH|ERR_OSSL_)/;

@@ -24,7 +24,9 @@ export const STATUS_FORK_EXAMPLES = 5;
 /** The status answer's `forks` member: none when no fork is quarantined. */
 function forksOf(replica: HttpSyncReplica): { forks?: { count: number; examples: ForkSummary[] } } {
   const forks = replica.forks?.() ?? [];
-  return forks.length === 0 ? {} : { forks: { count: forks.length, examples: forks.slice(0, STATUS_FORK_EXAMPLES).map(forkSummaryOf) } };
+  return forks.length === 0
+    ? {}
+    : { forks: { count: forks.length, examples: forks.slice(0, STATUS_FORK_EXAMPLES).map(forkSummaryOf) } };
 }
 
 /** The default status endpoint path. */
@@ -37,7 +39,10 @@ export const SESSION_HEADER = 'chartlog-session';
  * endpoint also reports its state hash; with a `keyring`, peers' vectors are kept only for
  * sites it trusts or holds (see {@link restrictVectors}).
  */
-export type HttpSyncReplica = Pick<Replica, 'site' | 'generateSyncMessage' | 'receiveSyncMessage' | 'versionVector'> & {
+export type HttpSyncReplica = Pick<
+  Replica,
+  'site' | 'generateSyncMessage' | 'receiveSyncMessage' | 'versionVector'
+> & {
   readonly status?: Replica['status'];
   readonly recovery?: Replica['recovery'];
   readonly forks?: Replica['forks'];
@@ -78,7 +83,11 @@ export type SyncHandlerOptions = PeerAuthOptions & {
 };
 
 /** A node:http request handler; with `next` (Express) unknown paths are passed on instead of answered 404. */
-export type SyncHandler = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void;
+export type SyncHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  next?: (error?: unknown) => void,
+) => void;
 
 const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/ndjson']);
 
@@ -140,7 +149,10 @@ export function createSyncHandler(replica: HttpSyncReplica, options: SyncHandler
   const maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_BODY_BYTES;
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
-  const sessions = createPeerSessions({ ...(options.maxSessions !== undefined ? { maxSessions: options.maxSessions } : {}), ...(options.maxSessionsPerPeer !== undefined ? { maxSessionsPerPeer: options.maxSessionsPerPeer } : {}) });
+  const sessions = createPeerSessions({
+    ...(options.maxSessions !== undefined ? { maxSessions: options.maxSessions } : {}),
+    ...(options.maxSessionsPerPeer !== undefined ? { maxSessionsPerPeer: options.maxSessionsPerPeer } : {}),
+  });
   const concurrency = createPeerConcurrency(options.maxConcurrentPerPeer);
   const readLimits = {
     ...(options.maxMessageEvents !== undefined ? { maxEvents: options.maxMessageEvents } : {}),
@@ -161,9 +173,21 @@ export function createSyncHandler(replica: HttpSyncReplica, options: SyncHandler
 
   const handleSync = async (req: IncomingMessage, res: ServerResponse, peer: string): Promise<void> => {
     const mediaType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-    if (!NDJSON_TYPES.has(mediaType)) return sendHttpError(res, 'SYNC_UNSUPPORTED_MEDIA_TYPE', `content-type must be application/x-ndjson, not ${JSON.stringify(mediaType)}`, { close: true });
+    if (!NDJSON_TYPES.has(mediaType))
+      return sendHttpError(
+        res,
+        'SYNC_UNSUPPORTED_MEDIA_TYPE',
+        `content-type must be application/x-ndjson, not ${JSON.stringify(mediaType)}`,
+        { close: true },
+      );
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > maxRequestBytes) return sendHttpError(res, 'SYNC_TOO_LARGE', `body of ${declared} bytes is larger than ${maxRequestBytes}: send smaller batches (SyncOptions.maxEvents / maxBytes)`, { close: true });
+    if (declared > maxRequestBytes)
+      return sendHttpError(
+        res,
+        'SYNC_TOO_LARGE',
+        `body of ${declared} bytes is larger than ${maxRequestBytes}: send smaller batches (SyncOptions.maxEvents / maxBytes)`,
+        { close: true },
+      );
     const sessionHeader = req.headers[SESSION_HEADER];
     const session = typeof sessionHeader === 'string' && sessionHeader.length <= 128 ? sessionHeader : '';
 
@@ -174,7 +198,13 @@ export function createSyncHandler(replica: HttpSyncReplica, options: SyncHandler
     }, timeoutMs);
     let read;
     try {
-      read = await readSyncMessage(readNdjsonBatches(req.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>, { maxBytes: maxRequestBytes, maxLineBytes }), { trailer: false, ...readLimits });
+      read = await readSyncMessage(
+        readNdjsonBatches(req.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>, {
+          maxBytes: maxRequestBytes,
+          maxLineBytes,
+        }),
+        { trailer: false, ...readLimits },
+      );
     } finally {
       clearTimeout(timer);
     }
@@ -191,7 +221,11 @@ export function createSyncHandler(replica: HttpSyncReplica, options: SyncHandler
     await writeSyncResponse(res, reply, report, { site: replica.site, timeoutMs });
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse, next: ((error?: unknown) => void) | undefined): Promise<void> => {
+  const handle = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    next: ((error?: unknown) => void) | undefined,
+  ): Promise<void> => {
     const pathname = (req.url ?? '/').split('?')[0] ?? '/';
     const isSync = pathname === path;
     const isStatus = statusPath !== false && pathname === statusPath;
@@ -200,29 +234,63 @@ export function createSyncHandler(replica: HttpSyncReplica, options: SyncHandler
       return sendHttpError(res, 'NOT_FOUND', `no chartlog endpoint at ${pathname}`, { close: true });
     }
     const allow = isSync ? 'POST' : 'GET';
-    if (req.method !== allow) return sendHttpError(res, 'SYNC_METHOD_NOT_ALLOWED', `${req.method ?? '?'} not allowed on ${pathname}: use ${allow}`, { headers: { allow }, close: true });
+    if (req.method !== allow)
+      return sendHttpError(
+        res,
+        'SYNC_METHOD_NOT_ALLOWED',
+        `${req.method ?? '?'} not allowed on ${pathname}: use ${allow}`,
+        { headers: { allow }, close: true },
+      );
     const peer = await authenticate(req);
-    if (peer === null) return sendHttpError(res, 'SYNC_UNAUTHORIZED', 'a valid bearer token is required (Authorization: Bearer <token>)', { headers: { 'www-authenticate': 'Bearer realm="chartlog"' }, close: true });
+    if (peer === null)
+      return sendHttpError(
+        res,
+        'SYNC_UNAUTHORIZED',
+        'a valid bearer token is required (Authorization: Bearer <token>)',
+        { headers: { 'www-authenticate': 'Bearer realm="chartlog"' }, close: true },
+      );
     const leave = concurrency.enter(peer);
     if (leave === undefined) {
       const retryAfter = String(options.busyRetryAfterSeconds ?? 1);
-      return sendHttpError(res, 'SYNC_BUSY', `${peer} already has ${options.maxConcurrentPerPeer ?? DEFAULT_MAX_CONCURRENT_PER_PEER} requests in progress: retry after ${retryAfter} s`, { headers: { 'retry-after': retryAfter }, close: true });
+      return sendHttpError(
+        res,
+        'SYNC_BUSY',
+        `${peer} already has ${options.maxConcurrentPerPeer ?? DEFAULT_MAX_CONCURRENT_PER_PEER} requests in progress: retry after ${retryAfter} s`,
+        { headers: { 'retry-after': retryAfter }, close: true },
+      );
     }
     // The slot is held until the response is done or the connection is gone.
     res.once('close', leave);
     if (isSync) return handleSync(req, res, peer);
     const vector = await replica.versionVector();
-    const body = JSON.stringify({ site: replica.site, protocol: SYNC_PROTOCOL_VERSION, status: replica.status ?? 'ready', vector, ...(replica.chart !== undefined ? { stateHash: replica.chart.hash() } : {}), ...(replica.recovery !== undefined ? { recovery: replica.recovery } : {}), ...forksOf(replica) });
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+    const body = JSON.stringify({
+      site: replica.site,
+      protocol: SYNC_PROTOCOL_VERSION,
+      status: replica.status ?? 'ready',
+      vector,
+      ...(replica.chart !== undefined ? { stateHash: replica.chart.hash() } : {}),
+      ...(replica.recovery !== undefined ? { recovery: replica.recovery } : {}),
+      ...forksOf(replica),
+    });
+    res.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+      'cache-control': 'no-store',
+    });
     res.end(body);
   };
 
   return (req, res, next) => {
     handle(req, res, next).catch((error: unknown) => {
       if (res.writableEnded || res.destroyed) return; // answered already (a timeout), or the client is gone
-      if (!isChartlogError(error) || (error.code !== 'MALFORMED_MESSAGE' && error.code !== 'SYNC_TOO_LARGE')) options.onError?.(error, req);
+      if (!isChartlogError(error) || (error.code !== 'MALFORMED_MESSAGE' && error.code !== 'SYNC_TOO_LARGE'))
+        options.onError?.(error, req);
       // The body may be unread: answer, then close the connection rather than read on.
-      sendThrown(res, isReadAbort(error) ? new ChartlogError('MALFORMED_MESSAGE', 'the request body was cut short') : error, true);
+      sendThrown(
+        res,
+        isReadAbort(error) ? new ChartlogError('MALFORMED_MESSAGE', 'the request body was cut short') : error,
+        true,
+      );
       req.resume();
     });
   };
@@ -230,5 +298,9 @@ export function createSyncHandler(replica: HttpSyncReplica, options: SyncHandler
 
 /** node's error for a request whose client went away mid-body. */
 function isReadAbort(error: unknown): boolean {
-  return error instanceof Error && 'code' in error && (error.code === 'ECONNRESET' || error.code === 'ERR_STREAM_PREMATURE_CLOSE');
+  return (
+    error instanceof Error &&
+    'code' in error &&
+    (error.code === 'ECONNRESET' || error.code === 'ERR_STREAM_PREMATURE_CLOSE')
+  );
 }

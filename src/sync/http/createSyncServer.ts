@@ -45,20 +45,41 @@ export const DEFAULT_MAX_CONNECTIONS = 256;
  * server.listen(8443, '0.0.0.0');
  * ```
  */
-export function createSyncServer(listener: RequestListener, options: SyncServerOptions = {}): HttpServer | HttpsServer {
+export function createSyncServer(
+  listener: RequestListener,
+  options: SyncServerOptions = {},
+): HttpServer | HttpsServer {
   const headersTimeout = positive(options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS, 'headersTimeoutMs');
   const maxConnections = positive(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS, 'maxConnections');
   const keepAliveTimeout = positive(options.keepAliveTimeoutMs ?? 5_000, 'keepAliveTimeoutMs');
   // Node checks header deadlines on this interval (30 s by default), so check often enough to keep the deadline.
-  const limits = { headersTimeout, keepAliveTimeout, connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4))) };
+  const limits = {
+    headersTimeout,
+    keepAliveTimeout,
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4))),
+  };
   let server: HttpServer | HttpsServer;
   if (options.tls === undefined) server = createHttpServer(limits, listener);
   else {
     const { cert, key, clientCa } = options.tls;
     try {
-      server = createHttpsServer({ ...limits, cert, key, minVersion: 'TLSv1.2', handshakeTimeout: headersTimeout, ...(clientCa !== undefined ? { ca: clientCa, requestCert: true, rejectUnauthorized: true } : {}) }, listener);
+      server = createHttpsServer(
+        {
+          ...limits,
+          cert,
+          key,
+          minVersion: 'TLSv1.2',
+          handshakeTimeout: headersTimeout,
+          ...(clientCa !== undefined ? { ca: clientCa, requestCert: true, rejectUnauthorized: true } : {}),
+        },
+        listener,
+      );
     } catch (cause) {
-      throw new ChartlogError('INVALID_OPTION', `the TLS certificate, key or client CA cannot be used: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+      throw new ChartlogError(
+        'INVALID_OPTION',
+        `the TLS certificate, key or client CA cannot be used: ${cause instanceof Error ? cause.message : String(cause)}`,
+        { cause },
+      );
     }
   }
   server.maxConnections = maxConnections;
@@ -66,6 +87,10 @@ export function createSyncServer(listener: RequestListener, options: SyncServerO
 }
 
 function positive(value: number, name: string): number {
-  if (!Number.isSafeInteger(value) || value < 1) throw new ChartlogError('INVALID_OPTION', `createSyncServer: ${name} must be a whole number above 0, not ${String(value)}`);
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new ChartlogError(
+      'INVALID_OPTION',
+      `createSyncServer: ${name} must be a whole number above 0, not ${String(value)}`,
+    );
   return value;
 }

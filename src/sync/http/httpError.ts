@@ -53,13 +53,27 @@ export const RETRY_AFTER_SECONDS = 30;
  * sendHttpError(res, 'SYNC_UNAUTHORIZED', 'missing bearer token');
  * ```
  */
-export function sendHttpError(res: ServerResponse, code: ChartlogErrorCode, message: string, options: { readonly issues?: readonly ValidationIssue[]; readonly headers?: Readonly<Record<string, string>>; readonly close?: boolean } = {}): void {
+export function sendHttpError(
+  res: ServerResponse,
+  code: ChartlogErrorCode,
+  message: string,
+  options: {
+    readonly issues?: readonly ValidationIssue[];
+    readonly headers?: Readonly<Record<string, string>>;
+    readonly close?: boolean;
+  } = {},
+): void {
   if (res.headersSent) {
     // Too late for a status: cut the stream, so the client sees an incomplete body (no trailer).
     res.destroy();
     return;
   }
-  const body: HttpErrorBody = { error: options.issues !== undefined && options.issues.length > 0 ? { code, message, issues: options.issues.slice(0, 50) } : { code, message } };
+  const body: HttpErrorBody = {
+    error:
+      options.issues !== undefined && options.issues.length > 0
+        ? { code, message, issues: options.issues.slice(0, 50) }
+        : { code, message },
+  };
   const text = JSON.stringify(body);
   const status = HTTP_STATUS_BY_CODE[code] ?? 500;
   res.writeHead(status, {
@@ -82,7 +96,9 @@ export function sendThrown(res: ServerResponse, error: unknown, close: boolean):
 }
 
 /** Reads an error body's `{ error: { code, message } }`, or undefined when the text is not one. */
-export function parseHttpErrorBody(text: string): { readonly code: string; readonly message: string } | undefined {
+export function parseHttpErrorBody(
+  text: string,
+): { readonly code: string; readonly message: string } | undefined {
   try {
     const value = JSON.parse(text) as unknown;
     if (typeof value !== 'object' || value === null) return undefined;

@@ -30,7 +30,11 @@ const NEWLINE = 0x0a;
  * for await (const line of readNdjsonLines(req, { maxBytes: 1 << 20 })) handle(JSON.parse(line));
  * ```
  */
-export async function* readNdjsonLines(source: AsyncIterable<Uint8Array>, limits: NdjsonLimits = {}, onBytes?: (n: number) => void): AsyncGenerator<string, void, undefined> {
+export async function* readNdjsonLines(
+  source: AsyncIterable<Uint8Array>,
+  limits: NdjsonLimits = {},
+  onBytes?: (n: number) => void,
+): AsyncGenerator<string, void, undefined> {
   for await (const batch of readNdjsonBatches(source, limits, onBytes)) yield* batch;
 }
 
@@ -45,7 +49,11 @@ export async function* readNdjsonLines(source: AsyncIterable<Uint8Array>, limits
  * for await (const lines of readNdjsonBatches(req)) for (const line of lines) handle(line);
  * ```
  */
-export async function* readNdjsonBatches(source: AsyncIterable<Uint8Array>, limits: NdjsonLimits = {}, onBytes?: (n: number) => void): AsyncGenerator<readonly string[], void, undefined> {
+export async function* readNdjsonBatches(
+  source: AsyncIterable<Uint8Array>,
+  limits: NdjsonLimits = {},
+  onBytes?: (n: number) => void,
+): AsyncGenerator<readonly string[], void, undefined> {
   const maxBytes = limits.maxBytes ?? DEFAULT_MAX_BODY_BYTES;
   const maxLineBytes = limits.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -54,14 +62,19 @@ export async function* readNdjsonBatches(source: AsyncIterable<Uint8Array>, limi
   let total = 0;
   let lineNo = 0; // lines completed so far, empty ones included
   const tooLong = (): ChartlogError =>
-    new ChartlogError('SYNC_TOO_LARGE', `line ${lineNo + 1} is longer than ${maxLineBytes} bytes`, { details: { what: 'line', limit: maxLineBytes, line: lineNo + 1 } });
+    new ChartlogError('SYNC_TOO_LARGE', `line ${lineNo + 1} is longer than ${maxLineBytes} bytes`, {
+      details: { what: 'line', limit: maxLineBytes, line: lineNo + 1 },
+    });
   // Decodes complete lines (`bytes` holds `count` of them, newlines between, none after).
   const decodeLines = (bytes: Buffer, count: number): string[] => {
     let text: string;
     try {
       text = decoder.decode(bytes);
     } catch (cause) {
-      throw new ChartlogError('MALFORMED_MESSAGE', `line ${lineNo + badLine(bytes)} is not valid UTF-8`, { cause, details: { line: lineNo + badLine(bytes) } });
+      throw new ChartlogError('MALFORMED_MESSAGE', `line ${lineNo + badLine(bytes)} is not valid UTF-8`, {
+        cause,
+        details: { line: lineNo + badLine(bytes) },
+      });
     }
     const out: string[] = [];
     let start = 0;
@@ -80,7 +93,10 @@ export async function* readNdjsonBatches(source: AsyncIterable<Uint8Array>, limi
     const chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     total += chunk.length;
     onBytes?.(chunk.length);
-    if (total > maxBytes) throw new ChartlogError('SYNC_TOO_LARGE', `body is larger than ${maxBytes} bytes`, { details: { what: 'body', limit: maxBytes } });
+    if (total > maxBytes)
+      throw new ChartlogError('SYNC_TOO_LARGE', `body is larger than ${maxBytes} bytes`, {
+        details: { what: 'body', limit: maxBytes },
+      });
     let start = 0;
     let lines = 0;
     let last = -1; // the chunk's last newline
@@ -144,6 +160,10 @@ export function parseNdjsonLine(line: string, lineNo: number): unknown {
   try {
     return JSON.parse(line);
   } catch (cause) {
-    throw new ChartlogError('MALFORMED_MESSAGE', `line ${lineNo} is not JSON: ${(cause as Error).message}`, { cause, issues: [{ path: [lineNo], message: 'not JSON' }], details: { line: lineNo } });
+    throw new ChartlogError('MALFORMED_MESSAGE', `line ${lineNo} is not JSON: ${(cause as Error).message}`, {
+      cause,
+      issues: [{ path: [lineNo], message: 'not JSON' }],
+      details: { line: lineNo },
+    });
   }
 }

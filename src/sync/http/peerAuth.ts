@@ -6,7 +6,10 @@ import { ChartlogError } from '../../error/chartlogError.js';
  * Checks a bearer token and names the peer it belongs to; `null` (or `undefined`) refuses.
  * The peer id keys the server's sync state, so give each peer its own token.
  */
-export type VerifyPeerToken = (token: string, req: IncomingMessage) => string | null | undefined | Promise<string | null | undefined>;
+export type VerifyPeerToken = (
+  token: string,
+  req: IncomingMessage,
+) => string | null | undefined | Promise<string | null | undefined>;
 
 /** How the handler knows who is calling: a token table, or a function. Exactly one. */
 export type PeerAuthOptions =
@@ -58,7 +61,9 @@ const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').dig
  * match('guess'); // undefined
  * ```
  */
-export function createTokenMatcher<T>(entries: Iterable<readonly [token: string, value: T]>): (token: string) => T | undefined {
+export function createTokenMatcher<T>(
+  entries: Iterable<readonly [token: string, value: T]>,
+): (token: string) => T | undefined {
   const table = [...entries].map(([token, value]) => ({ digest: digest(token), value }));
   return (token) => {
     const given = digest(token);
@@ -80,8 +85,11 @@ export function createTokenMatcher<T>(entries: Iterable<readonly [token: string,
  * const peer = await authenticate(req); // 'practice-a' or null
  * ```
  */
-export function createPeerAuthenticator(options: PeerAuthOptions): (req: IncomingMessage) => Promise<string | null> {
-  if ((options.peers === undefined) === (options.verify === undefined)) throw new ChartlogError('INVALID_OPTION', 'give exactly one of `peers` (token → peer id) or `verify`');
+export function createPeerAuthenticator(
+  options: PeerAuthOptions,
+): (req: IncomingMessage) => Promise<string | null> {
+  if ((options.peers === undefined) === (options.verify === undefined))
+    throw new ChartlogError('INVALID_OPTION', 'give exactly one of `peers` (token → peer id) or `verify`');
   if (options.verify !== undefined) {
     const verify = options.verify;
     return async (req) => {
@@ -91,7 +99,11 @@ export function createPeerAuthenticator(options: PeerAuthOptions): (req: Incomin
   }
   const entries = Object.entries(options.peers ?? {});
   for (const [token, peer] of entries) {
-    if (token.length < MIN_TOKEN_LENGTH) throw new ChartlogError('INVALID_OPTION', `the token of peer ${JSON.stringify(peer)} is shorter than ${MIN_TOKEN_LENGTH} characters`);
+    if (token.length < MIN_TOKEN_LENGTH)
+      throw new ChartlogError(
+        'INVALID_OPTION',
+        `the token of peer ${JSON.stringify(peer)} is shorter than ${MIN_TOKEN_LENGTH} characters`,
+      );
   }
   const match = createTokenMatcher(entries);
   return async (req) => {

@@ -13,7 +13,13 @@ import { ChartlogError } from '../../error/chartlogError.js';
 export function isSyncBaseUrl(text: string): boolean {
   try {
     const u = new URL(text);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && u.username === '' && u.password === '' && u.search === '' && u.hash === '';
+    return (
+      (u.protocol === 'http:' || u.protocol === 'https:') &&
+      u.username === '' &&
+      u.password === '' &&
+      u.search === '' &&
+      u.hash === ''
+    );
   } catch {
     return false;
   }
@@ -24,5 +30,10 @@ export function isSyncBaseUrl(text: string): boolean {
  * @throws ChartlogError `INVALID_OPTION` when it is not one ({@link isSyncBaseUrl}).
  */
 export function assertSyncBaseUrl(text: string, what: string): void {
-  if (!isSyncBaseUrl(text)) throw new ChartlogError('INVALID_OPTION', `${what} ${JSON.stringify(text)} is not a sync server's base URL: give http:// or https://, a host and a port, without user, password, query or fragment (e.g. https://hospital.example:8443)`, { details: { url: text } });
+  if (!isSyncBaseUrl(text))
+    throw new ChartlogError(
+      'INVALID_OPTION',
+      `${what} ${JSON.stringify(text)} is not a sync server's base URL: give http:// or https://, a host and a port, without user, password, query or fragment (e.g. https://hospital.example:8443)`,
+      { details: { url: text } },
+    );
 }

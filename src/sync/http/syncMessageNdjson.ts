@@ -1,7 +1,13 @@
 import { ChartlogError } from '../../error/chartlogError.js';
 import { isPlainObject } from '../../event/json.js';
 import { decodeWireEvent } from '../../event/wireEvent.js';
-import { identifyRefused, type IngestRefusal, type IngestReport, type RefusalCode, type RefusalSummary } from '../ingestReport.js';
+import {
+  identifyRefused,
+  type IngestRefusal,
+  type IngestReport,
+  type RefusalCode,
+  type RefusalSummary,
+} from '../ingestReport.js';
 import { createRefusalCollector, DEFAULT_MAX_REFUSAL_EXAMPLES } from '../refusalCollector.js';
 import { parseSyncMessage, type SyncMessage } from '../syncMessage.js';
 import { parseNdjsonLine } from './ndjsonLines.js';
@@ -49,12 +55,25 @@ export interface SyncResponseTrailer {
 export function summariseIngest(report: IngestReport | null): IngestSummary {
   if (report === null) return { accepted: 0, duplicates: 0, refusedCount: 0, refusedByCode: {}, refused: [] };
   const { count, byCode, examples } = report.refused;
-  return { accepted: report.accepted, duplicates: report.duplicates, refusedCount: count, refusedByCode: byCode, refused: examples.slice(0, TRAILER_MAX_REFUSALS) };
+  return {
+    accepted: report.accepted,
+    duplicates: report.duplicates,
+    refusedCount: count,
+    refusedByCode: byCode,
+    refused: examples.slice(0, TRAILER_MAX_REFUSALS),
+  };
 }
 
 /** A trailer's summary as a {@link RefusalSummary} (at most `maxExamples` examples, whatever the sender listed). */
-export function refusalsOfSummary(summary: IngestSummary, maxExamples: number = DEFAULT_MAX_REFUSAL_EXAMPLES): RefusalSummary {
-  return { count: summary.refusedCount, byCode: summary.refusedByCode ?? {}, examples: summary.refused.slice(0, maxExamples) };
+export function refusalsOfSummary(
+  summary: IngestSummary,
+  maxExamples: number = DEFAULT_MAX_REFUSAL_EXAMPLES,
+): RefusalSummary {
+  return {
+    count: summary.refusedCount,
+    byCode: summary.refusedByCode ?? {},
+    examples: summary.refused.slice(0, maxExamples),
+  };
 }
 
 export { syncMessageLines } from '../wireMessage.js';
@@ -117,7 +136,10 @@ export interface ReadSyncMessage {
  * const { message, refusedLines } = await readSyncMessage(readNdjsonLines(req), { trailer: false });
  * ```
  */
-export async function readSyncMessage(lines: AsyncIterable<string | readonly string[]>, options: ReadSyncMessageOptions): Promise<ReadSyncMessage> {
+export async function readSyncMessage(
+  lines: AsyncIterable<string | readonly string[]>,
+  options: ReadSyncMessageOptions,
+): Promise<ReadSyncMessage> {
   const maxEvents = options.maxEvents ?? DEFAULT_MAX_MESSAGE_EVENTS;
   const maxVectorSites = options.maxVectorSites ?? DEFAULT_MAX_VECTOR_SITES;
   const refusedLines = createRefusalCollector(options.maxRefusalExamples);
@@ -146,10 +168,22 @@ export async function readSyncMessage(lines: AsyncIterable<string | readonly str
       // Counted, not held: a body of junk lines costs a counter, not an object per line.
       positions ??= events.map((_, i) => i);
       const at = lineNo;
-      refusedLines.addLazily(position, 'malformed', () => ({ index: position, ...(value === undefined ? {} : identifyRefused(value)), reason: { code: 'malformed', message: `line ${at} is not an event: ${value === undefined ? 'not JSON' : 'no string site and numeric seq'}` } }));
+      refusedLines.addLazily(position, 'malformed', () => ({
+        index: position,
+        ...(value === undefined ? {} : identifyRefused(value)),
+        reason: {
+          code: 'malformed',
+          message: `line ${at} is not an event: ${value === undefined ? 'not JSON' : 'no string site and numeric seq'}`,
+        },
+      }));
       return;
     }
-    if (events.length >= maxEvents) throw new ChartlogError('SYNC_TOO_LARGE', `the message holds more than ${maxEvents} events: send smaller batches (SyncOptions.maxEvents)`, { details: { what: 'events', limit: maxEvents, line: lineNo } });
+    if (events.length >= maxEvents)
+      throw new ChartlogError(
+        'SYNC_TOO_LARGE',
+        `the message holds more than ${maxEvents} events: send smaller batches (SyncOptions.maxEvents)`,
+        { details: { what: 'events', limit: maxEvents, line: lineNo } },
+      );
     events.push(value);
     positions?.push(position);
   };
@@ -159,12 +193,27 @@ export async function readSyncMessage(lines: AsyncIterable<string | readonly str
   }
   const eventLines = events.length + refusedLines.count;
   if (options.trailer) {
-    if (trailer === undefined) throw new ChartlogError('MALFORMED_MESSAGE', 'the response ended without its trailer line (cut short?)', { details: { truncated: true } });
-    if (trailer.events !== eventLines) throw new ChartlogError('MALFORMED_MESSAGE', `the trailer counts ${trailer.events} events but ${eventLines} arrived`, { details: { truncated: true } });
+    if (trailer === undefined)
+      throw new ChartlogError(
+        'MALFORMED_MESSAGE',
+        'the response ended without its trailer line (cut short?)',
+        { details: { truncated: true } },
+      );
+    if (trailer.events !== eventLines)
+      throw new ChartlogError(
+        'MALFORMED_MESSAGE',
+        `the trailer counts ${trailer.events} events but ${eventLines} arrived`,
+        { details: { truncated: true } },
+      );
   }
   const message = header === undefined ? null : parseSyncMessage({ ...header, events });
-  const refused: RefusedLines = positions === undefined ? { refused: refusedLines.summary() } : { refused: refusedLines.summary(), positions };
-  return trailer === undefined ? { message, refusedLines: refused } : { message, trailer, refusedLines: refused };
+  const refused: RefusedLines =
+    positions === undefined
+      ? { refused: refusedLines.summary() }
+      : { refused: refusedLines.summary(), positions };
+  return trailer === undefined
+    ? { message, refusedLines: refused }
+    : { message, trailer, refusedLines: refused };
 }
 
 /**
@@ -178,15 +227,24 @@ export async function readSyncMessage(lines: AsyncIterable<string | readonly str
  * const report = addRefusedLines(ingested, read.refusedLines);
  * ```
  */
-export function addRefusedLines(report: IngestReport, lines: RefusedLines, maxExamples: number = DEFAULT_MAX_REFUSAL_EXAMPLES): IngestReport {
+export function addRefusedLines(
+  report: IngestReport,
+  lines: RefusedLines,
+  maxExamples: number = DEFAULT_MAX_REFUSAL_EXAMPLES,
+): IngestReport {
   if (lines.refused.count === 0) return report;
   const positions = lines.positions;
   const all = createRefusalCollector(maxExamples);
   for (const r of lines.refused.examples) all.add(r);
-  for (const r of report.refused.examples) all.add(positions === undefined ? r : { ...r, index: positions[r.index] ?? r.index });
+  for (const r of report.refused.examples)
+    all.add(positions === undefined ? r : { ...r, index: positions[r.index] ?? r.index });
   const byCode: Partial<Record<RefusalCode, number>> = { ...report.refused.byCode };
-  for (const [code, n] of Object.entries(lines.refused.byCode) as [RefusalCode, number][]) byCode[code] = (byCode[code] ?? 0) + n;
-  return { ...report, refused: { count: report.refused.count + lines.refused.count, byCode, examples: all.summary().examples } };
+  for (const [code, n] of Object.entries(lines.refused.byCode) as [RefusalCode, number][])
+    byCode[code] = (byCode[code] ?? 0) + n;
+  return {
+    ...report,
+    refused: { count: report.refused.count + lines.refused.count, byCode, examples: all.summary().examples },
+  };
 }
 
 /** Could this decoded line be an event? Anything without a string `site` and a numeric `seq` cannot. */
@@ -203,7 +261,13 @@ function checkVectorSizes(header: Record<string, unknown>, maxSites: number): Re
     const vector = header[key];
     if (!isPlainObject(vector)) continue;
     let n = 0;
-    for (const _ in vector) if (++n > maxSites) throw new ChartlogError('SYNC_TOO_LARGE', `the header's \`${key}\` names more than ${maxSites} sites`, { details: { what: 'vector', limit: maxSites } });
+    for (const _ in vector)
+      if (++n > maxSites)
+        throw new ChartlogError(
+          'SYNC_TOO_LARGE',
+          `the header's \`${key}\` names more than ${maxSites} sites`,
+          { details: { what: 'vector', limit: maxSites } },
+        );
   }
   return header;
 }
@@ -211,12 +275,22 @@ function checkVectorSizes(header: Record<string, unknown>, maxSites: number): Re
 function checkTrailer(value: Record<string, unknown>, lineNo: number): SyncResponseTrailer {
   const ingest = value['ingest'];
   const count = (x: unknown): boolean => Number.isSafeInteger(x) && (x as number) >= 0;
-  if (!count(value['events']) || !isPlainObject(ingest) || !count(ingest['accepted']) || !count(ingest['duplicates']) || !count(ingest['refusedCount']) || !Array.isArray(ingest['refused'])) {
+  if (
+    !count(value['events']) ||
+    !isPlainObject(ingest) ||
+    !count(ingest['accepted']) ||
+    !count(ingest['duplicates']) ||
+    !count(ingest['refusedCount']) ||
+    !Array.isArray(ingest['refused'])
+  ) {
     throw malformed('malformed trailer line', lineNo);
   }
   return value as unknown as SyncResponseTrailer;
 }
 
 function malformed(message: string, lineNo: number): ChartlogError {
-  return new ChartlogError('MALFORMED_MESSAGE', message, { issues: [{ path: [lineNo], message }], details: { line: lineNo } });
+  return new ChartlogError('MALFORMED_MESSAGE', message, {
+    issues: [{ path: [lineNo], message }],
+    details: { line: lineNo },
+  });
 }

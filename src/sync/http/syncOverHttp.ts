@@ -61,12 +61,30 @@ export interface HttpSyncReport extends SyncReport {
  * console.log(`${report.rounds} rounds, ${report.eventsSent} sent, ${report.eventsReceived} received`);
  * ```
  */
-export async function syncOverHttp(replica: SyncEndpoint, client: HttpSyncClient, options: SyncOverHttpOptions = {}): Promise<HttpSyncReport> {
+export async function syncOverHttp(
+  replica: SyncEndpoint,
+  client: HttpSyncClient,
+  options: SyncOverHttpOptions = {},
+): Promise<HttpSyncReport> {
   const maxRounds = options.maxRounds ?? 1000;
   const session = randomUUID();
   let state = initSyncState(options.peer === undefined ? {} : { peer: options.peer });
   let peer = client.url;
-  let r: HttpSyncReport = { rounds: 0, messages: 0, accepted: 0, duplicates: 0, refused: NO_REFUSALS, bytes: 0, eventBytes: 0, eventsSent: 0, eventsReceived: 0, bytesSent: 0, bytesReceived: 0, requests: 0, peer };
+  let r: HttpSyncReport = {
+    rounds: 0,
+    messages: 0,
+    accepted: 0,
+    duplicates: 0,
+    refused: NO_REFUSALS,
+    bytes: 0,
+    eventBytes: 0,
+    eventsSent: 0,
+    eventsReceived: 0,
+    bytesSent: 0,
+    bytesReceived: 0,
+    requests: 0,
+    peer,
+  };
   for (let round = 1; round <= maxRounds; round++) {
     let mine: SyncMessage | null;
     [state, mine] = await replica.generateSyncMessage(state, options);
@@ -99,13 +117,20 @@ export async function syncOverHttp(replica: SyncEndpoint, client: HttpSyncClient
         ...r,
         accepted: r.accepted + ingest.accepted,
         duplicates: r.duplicates + ingest.duplicates,
-        refused: addRefusals(r.refused, mapRefusals(ingest.refused, (x) => ({ ...x, receiver: replica.site }))),
+        refused: addRefusals(
+          r.refused,
+          mapRefusals(ingest.refused, (x) => ({ ...x, receiver: replica.site })),
+        ),
       };
     }
     options.onRound?.(round, r);
     if (mine === null && theirs === null) return r;
   }
-  throw new ChartlogError('SYNC_NOT_QUIET', `${replica.site} and ${client.url} still syncing after ${maxRounds} rounds (${r.refused.count} refusals)`, { details: { url: client.url, refused: r.refused.examples.slice(0, 10) } });
+  throw new ChartlogError(
+    'SYNC_NOT_QUIET',
+    `${replica.site} and ${client.url} still syncing after ${maxRounds} rounds (${r.refused.count} refusals)`,
+    { details: { url: client.url, refused: r.refused.examples.slice(0, 10) } },
+  );
 }
 
 function canonicalBytes(message: SyncMessage | null): number {
@@ -120,4 +145,3 @@ function canonicalBytes(message: SyncMessage | null): number {
   }
   return n;
 }
-

@@ -27,7 +27,11 @@ export interface HttpSyncTlsOptions {
 
 /** A SHA-256 fingerprint as 64 lower-case hex digits, or undefined when `pin` is not one. */
 export function normalizeCertificatePin(pin: string): string | undefined {
-  const hex = pin.trim().replace(/^sha256[:/=]/i, '').replace(/:/g, '').toLowerCase();
+  const hex = pin
+    .trim()
+    .replace(/^sha256[:/=]/i, '')
+    .replace(/:/g, '')
+    .toLowerCase();
   return /^[0-9a-f]{64}$/.test(hex) ? hex : undefined;
 }
 
@@ -36,9 +40,18 @@ export function normalizeCertificatePin(pin: string): string | undefined {
  * @throws ChartlogError `INVALID_OPTION` for `ca` with `pin`, a malformed pin, or `cert` without `key`.
  */
 export function checkTlsOptions(tls: HttpSyncTlsOptions): void {
-  if (tls.ca !== undefined && tls.pin !== undefined) throw new ChartlogError('INVALID_OPTION', 'give the server a CA (ca) or a pinned certificate (pin), not both');
-  if (tls.pin !== undefined && normalizeCertificatePin(tls.pin) === undefined) throw new ChartlogError('INVALID_OPTION', `pin ${JSON.stringify(tls.pin)} is not a SHA-256 certificate fingerprint (64 hex digits, colons optional: openssl x509 -noout -fingerprint -sha256 -in server.crt)`);
-  if ((tls.cert === undefined) !== (tls.key === undefined)) throw new ChartlogError('INVALID_OPTION', 'a client certificate (cert) and its key (key) go together');
+  if (tls.ca !== undefined && tls.pin !== undefined)
+    throw new ChartlogError(
+      'INVALID_OPTION',
+      'give the server a CA (ca) or a pinned certificate (pin), not both',
+    );
+  if (tls.pin !== undefined && normalizeCertificatePin(tls.pin) === undefined)
+    throw new ChartlogError(
+      'INVALID_OPTION',
+      `pin ${JSON.stringify(tls.pin)} is not a SHA-256 certificate fingerprint (64 hex digits, colons optional: openssl x509 -noout -fingerprint -sha256 -in server.crt)`,
+    );
+  if ((tls.cert === undefined) !== (tls.key === undefined))
+    throw new ChartlogError('INVALID_OPTION', 'a client certificate (cert) and its key (key) go together');
 }
 
 /**
@@ -58,10 +71,22 @@ export function checkTlsOptions(tls: HttpSyncTlsOptions): void {
 export function createTlsFetch(tls: HttpSyncTlsOptions): typeof fetch {
   checkTlsOptions(tls);
   const pin = tls.pin === undefined ? undefined : normalizeCertificatePin(tls.pin);
-  const agent = new Agent({ keepAlive: true, ...(tls.ca !== undefined ? { ca: tls.ca } : {}), ...(tls.cert !== undefined ? { cert: tls.cert } : {}), ...(tls.key !== undefined ? { key: tls.key } : {}) });
+  const agent = new Agent({
+    keepAlive: true,
+    ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
+    ...(tls.cert !== undefined ? { cert: tls.cert } : {}),
+    ...(tls.key !== undefined ? { key: tls.key } : {}),
+  });
   if (pin !== undefined) {
     // The agent waits for the callback, so nothing is written before the pin is checked.
-    (agent as unknown as { createConnection: (o: ConnectionOptions, done: (error: Error | null, socket?: TLSSocket) => void) => undefined }).createConnection = (options, done) => {
+    (
+      agent as unknown as {
+        createConnection: (
+          o: ConnectionOptions,
+          done: (error: Error | null, socket?: TLSSocket) => void,
+        ) => undefined;
+      }
+    ).createConnection = (options, done) => {
       const socket = connect({ ...options, rejectUnauthorized: false });
       const failed = (error: Error): void => done(error);
       socket.once('error', failed);
@@ -70,27 +95,54 @@ export function createTlsFetch(tls: HttpSyncTlsOptions): typeof fetch {
         const seen = socket.getPeerCertificate().fingerprint256;
         if (normalizeCertificatePin(seen ?? '') === pin) return done(null, socket);
         socket.destroy();
-        done(new ChartlogError('SYNC_TLS_FAILED', `the server at ${options.host ?? '?'}:${options.port ?? '?'} presented a certificate with SHA-256 fingerprint ${seen ?? '(none)'}, not the pinned one`, { details: { fingerprint: seen } }));
+        done(
+          new ChartlogError(
+            'SYNC_TLS_FAILED',
+            `the server at ${options.host ?? '?'}:${options.port ?? '?'} presented a certificate with SHA-256 fingerprint ${seen ?? '(none)'}, not the pinned one`,
+            { details: { fingerprint: seen } },
+          ),
+        );
       });
       return undefined;
     };
   }
   return async (input, init = {}) => {
     const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
-    if (url.protocol !== 'https:') throw new ChartlogError('INVALID_OPTION', `TLS options were given for ${url.href}, which is not an https:// URL`);
+    if (url.protocol !== 'https:')
+      throw new ChartlogError(
+        'INVALID_OPTION',
+        `TLS options were given for ${url.href}, which is not an https:// URL`,
+      );
     const headers = Object.fromEntries(new Headers(init.headers).entries());
-    const body = init.body === undefined || init.body === null ? undefined : typeof init.body === 'string' || init.body instanceof Uint8Array ? init.body : undefined;
-    if (init.body !== undefined && init.body !== null && body === undefined) throw new ChartlogError('INVALID_OPTION', 'the TLS fetch sends string and byte bodies only');
+    const body =
+      init.body === undefined || init.body === null
+        ? undefined
+        : typeof init.body === 'string' || init.body instanceof Uint8Array
+          ? init.body
+          : undefined;
+    if (init.body !== undefined && init.body !== null && body === undefined)
+      throw new ChartlogError('INVALID_OPTION', 'the TLS fetch sends string and byte bodies only');
     const response = await new Promise<IncomingMessage>((resolve, reject) => {
-      const req = request(url, { method: init.method ?? 'GET', headers, agent, ...(init.signal ? { signal: init.signal } : {}) }, resolve);
+      const req = request(
+        url,
+        { method: init.method ?? 'GET', headers, agent, ...(init.signal ? { signal: init.signal } : {}) },
+        resolve,
+      );
       req.once('error', reject);
       req.end(body);
     });
     const responseHeaders = new Headers();
-    for (const [name, value] of Object.entries(response.headers)) for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) responseHeaders.append(name, v);
+    for (const [name, value] of Object.entries(response.headers))
+      for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value])
+        responseHeaders.append(name, v);
     const status = response.statusCode ?? 502;
-    const stream = status === 204 || status === 304 ? null : (Readable.toWeb(response) as ReadableStream<Uint8Array>);
+    const stream =
+      status === 204 || status === 304 ? null : (Readable.toWeb(response) as ReadableStream<Uint8Array>);
     if (stream === null) response.resume();
-    return new Response(stream, { status, statusText: response.statusMessage ?? '', headers: responseHeaders });
+    return new Response(stream, {
+      status,
+      statusText: response.statusMessage ?? '',
+      headers: responseHeaders,
+    });
   };
 }

@@ -18,7 +18,12 @@ const CHUNK_BYTES = 64 * 1024;
  * await writeSyncResponse(res, reply, ingestReport, { site: replica.site, timeoutMs: 30_000 });
  * ```
  */
-export async function writeSyncResponse(res: ServerResponse, reply: SyncMessage | null, report: IngestReport | null, options: { readonly site: string; readonly timeoutMs: number }): Promise<void> {
+export async function writeSyncResponse(
+  res: ServerResponse,
+  reply: SyncMessage | null,
+  report: IngestReport | null,
+  options: { readonly site: string; readonly timeoutMs: number },
+): Promise<void> {
   const timer = setTimeout(() => res.destroy(), options.timeoutMs);
   try {
     res.writeHead(200, {
@@ -50,7 +55,9 @@ function drained(res: ServerResponse): Promise<void> {
     };
     const onClose = (): void => {
       res.off('drain', onDrain);
-      reject(Object.assign(new Error('client went away mid-response'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+      reject(
+        Object.assign(new Error('client went away mid-response'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }),
+      );
     };
     res.once('drain', onDrain);
     res.once('close', onClose);

@@ -43,7 +43,11 @@ export function bundle(type: string, entries: readonly unknown[]): Record<string
 
 /** A minimal valid Patient. */
 export function patient(id?: string): JsonObject {
-  return { resourceType: 'Patient', ...(id === undefined ? {} : { id }), name: [{ family: 'Ng', given: ['Ada'] }] };
+  return {
+    resourceType: 'Patient',
+    ...(id === undefined ? {} : { id }),
+    name: [{ family: 'Ng', given: ['Ada'] }],
+  };
 }
 
 /** A minimal valid Observation about `subject` (a reference string). */

@@ -17,36 +17,72 @@ describe('validation', () => {
   it('a resource the R4 definitions refuse is refused with the element the validator names; valid ones pass', async () => {
     const validator = await createFhirValidator();
     const { status: _status, ...noStatus } = observation('Patient/p1', 'o2');
-    const { resources, refusals } = await readAll([textSource('v.ndjson', ndjson([observation('Patient/p1', 'o1'), noStatus, { ...patient('p3'), birthDate: 'yesterday' }]))], { validator });
+    const { resources, refusals } = await readAll(
+      [
+        textSource(
+          'v.ndjson',
+          ndjson([observation('Patient/p1', 'o1'), noStatus, { ...patient('p3'), birthDate: 'yesterday' }]),
+        ),
+      ],
+      { validator },
+    );
     expect(resources.map((r) => r.id)).toEqual(['o1']);
     expect(refusals).toEqual([
-      expect.objectContaining({ code: 'FHIR_INVALID_RESOURCE', resource: 'Observation/o2', element: 'Observation.status', source: { input: 'v.ndjson', line: 2 } }),
-      expect.objectContaining({ code: 'FHIR_INVALID_RESOURCE', resource: 'Patient/p3', element: 'Patient.birthDate' }),
+      expect.objectContaining({
+        code: 'FHIR_INVALID_RESOURCE',
+        resource: 'Observation/o2',
+        element: 'Observation.status',
+        source: { input: 'v.ndjson', line: 2 },
+      }),
+      expect.objectContaining({
+        code: 'FHIR_INVALID_RESOURCE',
+        resource: 'Patient/p3',
+        element: 'Patient.birthDate',
+      }),
     ]);
-    expect(refusals[0]?.message).toMatch(/^v\.ndjson line 2: Observation\/o2 is not valid FHIR R4: Observation\.status: /);
+    expect(refusals[0]?.message).toMatch(
+      /^v\.ndjson line 2: Observation\/o2 is not valid FHIR R4: Observation\.status: /,
+    );
   });
 
   it('validates after references are resolved: a Bundle of urn:uuid references gives no reference errors', async () => {
     const validator = await createFhirValidator();
     const [file] = readdirSync(SAMPLE).filter((name) => name.endsWith('.json'));
-    const input = JSON.parse(readFileSync(join(SAMPLE, file as string), 'utf8')) as { entry: { resource: Record<string, unknown> }[] };
+    const input = JSON.parse(readFileSync(join(SAMPLE, file as string), 'utf8')) as {
+      entry: { resource: Record<string, unknown> }[];
+    };
     // Unresolved, the sample's references are urn:uuid: the validator warns about them.
-    expect(input.entry.flatMap(({ resource }) => validator.validate(resource as never)).filter((issue) => /reference/i.test(issue.message)).length).toBeGreaterThan(0);
+    expect(
+      input.entry
+        .flatMap(({ resource }) => validator.validate(resource as never))
+        .filter((issue) => /reference/i.test(issue.message)).length,
+    ).toBeGreaterThan(0);
     const { resources } = await readAll([fhirFileSource(join(SAMPLE, file as string))]);
-    expect(resources.flatMap((resource) => validator.validate(resource)).filter((issue) => /reference/i.test(issue.message))).toEqual([]);
+    expect(
+      resources
+        .flatMap((resource) => validator.validate(resource))
+        .filter((issue) => /reference/i.test(issue.message)),
+    ).toEqual([]);
   });
 
   it('validates by default, with the shared validator', async () => {
     const items = [];
-    for await (const item of readFhirInput([textSource('v.ndjson', ndjson([{ resourceType: 'Observation', id: 'o1' }]))])) items.push(item);
-    expect(items).toEqual([{ kind: 'refused', refusal: expect.objectContaining({ code: 'FHIR_INVALID_RESOURCE' }) as unknown }]);
+    for await (const item of readFhirInput([
+      textSource('v.ndjson', ndjson([{ resourceType: 'Observation', id: 'o1' }])),
+    ]))
+      items.push(item);
+    expect(items).toEqual([
+      { kind: 'refused', refusal: expect.objectContaining({ code: 'FHIR_INVALID_RESOURCE' }) as unknown },
+    ]);
     expect(await createFhirValidator()).toBe(await createFhirValidator());
   });
 
   it('loading the input modules does not load @medplum: only createFhirValidator imports it, dynamically', () => {
     const dir = resolve(dirname(fileURLToPath(import.meta.url)), '../../../src/fhir/input');
     const staticMedplum = readdirSync(dir)
-      .filter((name) => /^\s*import\s+(?!type\b)[^;]*from\s+['"]@medplum\//m.test(readFileSync(join(dir, name), 'utf8')))
+      .filter((name) =>
+        /^\s*import\s+(?!type\b)[^;]*from\s+['"]@medplum\//m.test(readFileSync(join(dir, name), 'utf8')),
+      )
       .map((name) => name);
     expect(staticMedplum).toEqual([]);
   });
@@ -59,9 +95,22 @@ describe('progress', () => {
     const b = textSource('b.ndjson', ndjson([patient('p3')]), 16);
     await readAll([a, b], { onProgress: (p) => reports.push(p), progressEveryMs: 0 });
     expect(reports.length).toBeGreaterThan(10);
-    const lastOf = (input: string): FhirInputProgress | undefined => reports.filter((p) => p.input === input).at(-1);
-    expect(lastOf('a.ndjson')).toEqual({ input: 'a.ndjson', bytesRead: a.totalBytes, totalBytes: a.totalBytes, resources: 2, refused: 1 });
-    expect(reports.at(-1)).toEqual({ input: 'b.ndjson', bytesRead: b.totalBytes, totalBytes: b.totalBytes, resources: 3, refused: 1 });
+    const lastOf = (input: string): FhirInputProgress | undefined =>
+      reports.filter((p) => p.input === input).at(-1);
+    expect(lastOf('a.ndjson')).toEqual({
+      input: 'a.ndjson',
+      bytesRead: a.totalBytes,
+      totalBytes: a.totalBytes,
+      resources: 2,
+      refused: 1,
+    });
+    expect(reports.at(-1)).toEqual({
+      input: 'b.ndjson',
+      bytesRead: b.totalBytes,
+      totalBytes: b.totalBytes,
+      resources: 3,
+      refused: 1,
+    });
     const bytes = reports.filter((p) => p.input === 'a.ndjson').map((p) => p.bytesRead);
     expect(bytes).toEqual([...bytes].sort((x, y) => x - y));
   });
@@ -70,7 +119,13 @@ describe('progress', () => {
     const reports: FhirInputProgress[] = [];
     const source = textSource('a.ndjson', ndjson(Array.from({ length: 50 }, (_, i) => patient(`p${i}`))), 10);
     await readAll([source], { onProgress: (p) => reports.push(p), progressEveryMs: 3_600_000 });
-    expect(reports.at(-1)).toEqual({ input: 'a.ndjson', bytesRead: source.totalBytes, totalBytes: source.totalBytes, resources: 50, refused: 0 });
+    expect(reports.at(-1)).toEqual({
+      input: 'a.ndjson',
+      bytesRead: source.totalBytes,
+      totalBytes: source.totalBytes,
+      resources: 50,
+      refused: 0,
+    });
     expect(reports.length).toBeLessThanOrEqual(2);
   });
 });
@@ -128,7 +183,13 @@ describe('abort', () => {
 
   it('an already aborted signal reads nothing', async () => {
     let pulled = false;
-    const source: FhirInputSource = { name: 'x', chunks: (async function* () { pulled = true; yield ndjson([patient('p1')]); })() };
+    const source: FhirInputSource = {
+      name: 'x',
+      chunks: (async function* () {
+        pulled = true;
+        yield ndjson([patient('p1')]);
+      })(),
+    };
     expect((await caughtError(readAll([source], { signal: AbortSignal.abort() }))).code).toBe('ABORTED');
     expect(pulled).toBe(false);
   });
@@ -165,9 +226,15 @@ describe('sources', () => {
       })(),
     };
     const { items } = await readAll([failing, textSource('next.ndjson', ndjson([patient('p2')]))]);
-    expect(items.map((item) => (item.kind === 'resource' ? item.resource.id : item.refusal.code))).toEqual(['p1', 'FHIR_INPUT_UNREADABLE', 'p2']);
+    expect(items.map((item) => (item.kind === 'resource' ? item.resource.id : item.refusal.code))).toEqual([
+      'p1',
+      'FHIR_INPUT_UNREADABLE',
+      'p2',
+    ]);
     const refused = items[1];
-    expect(refused?.kind === 'refused' && refused.refusal.message).toMatch(/^flaky: could not be read to the end \(connection reset\) after \d+ bytes/);
+    expect(refused?.kind === 'refused' && refused.refusal.message).toMatch(
+      /^flaky: could not be read to the end \(connection reset\) after \d+ bytes/,
+    );
   });
 
   it('sources may come from an async iterable', async () => {
@@ -176,7 +243,8 @@ describe('sources', () => {
       yield textSource('b', ndjson([patient('p2')]));
     }
     const ids: string[] = [];
-    for await (const item of readFhirInput(sources(), { validator: false })) if (item.kind === 'resource') ids.push(item.resource.id);
+    for await (const item of readFhirInput(sources(), { validator: false }))
+      if (item.kind === 'resource') ids.push(item.resource.id);
     expect(ids).toEqual(['p1', 'p2']);
   });
 

@@ -3,16 +3,34 @@ import { bundle, ndjson, observation, patient, readAll, textSource } from './fix
 
 describe('NDJSON (Bulk Data) input', () => {
   it('a line that is not JSON is refused with its line number, and every other line is yielded', async () => {
-    const lines = [JSON.stringify(patient('p1')), JSON.stringify(patient('p2')), '{"resourceType":"Patient","id":"p3",', JSON.stringify(patient('p4')), JSON.stringify(patient('p5'))];
+    const lines = [
+      JSON.stringify(patient('p1')),
+      JSON.stringify(patient('p2')),
+      '{"resourceType":"Patient","id":"p3",',
+      JSON.stringify(patient('p4')),
+      JSON.stringify(patient('p5')),
+    ];
     const { items } = await readAll([textSource('bulk.ndjson', lines.join('\n'))]);
-    expect(items.map((item) => (item.kind === 'resource' ? item.resource.id : `${item.refusal.code}@${item.refusal.source.line}`))).toEqual(['p1', 'p2', 'FHIR_MALFORMED_JSON@3', 'p4', 'p5']);
+    expect(
+      items.map((item) =>
+        item.kind === 'resource' ? item.resource.id : `${item.refusal.code}@${item.refusal.source.line}`,
+      ),
+    ).toEqual(['p1', 'p2', 'FHIR_MALFORMED_JSON@3', 'p4', 'p5']);
     const refused = items[2];
-    expect(refused?.kind === 'refused' && refused.refusal.message).toMatch(/^bulk\.ndjson line 3: line 3 is not JSON/);
+    expect(refused?.kind === 'refused' && refused.refusal.message).toMatch(
+      /^bulk\.ndjson line 3: line 3 is not JSON/,
+    );
   });
 
   it('a broken first line is refused by its number, not taken for a broken document', async () => {
-    const { items } = await readAll([textSource('bulk.ndjson', `{"resourceType":\n${JSON.stringify(patient('p2'))}\n`)]);
-    expect(items.map((item) => (item.kind === 'resource' ? item.resource.id : `${item.refusal.code}@${item.refusal.source.line}`))).toEqual(['FHIR_MALFORMED_JSON@1', 'p2']);
+    const { items } = await readAll([
+      textSource('bulk.ndjson', `{"resourceType":\n${JSON.stringify(patient('p2'))}\n`),
+    ]);
+    expect(
+      items.map((item) =>
+        item.kind === 'resource' ? item.resource.id : `${item.refusal.code}@${item.refusal.source.line}`,
+      ),
+    ).toEqual(['FHIR_MALFORMED_JSON@1', 'p2']);
   });
 
   it('takes a UTF-8 BOM, CRLF line ends, blank and whitespace-only lines, and no newline at the end', async () => {
@@ -26,7 +44,9 @@ describe('NDJSON (Bulk Data) input', () => {
   });
 
   it('counts lines from 1, blank ones included', async () => {
-    const { refusals } = await readAll([textSource('gaps.ndjson', `\n${JSON.stringify(patient('p1'))}\n\n[1,2]\nnot json\n`)]);
+    const { refusals } = await readAll([
+      textSource('gaps.ndjson', `\n${JSON.stringify(patient('p1'))}\n\n[1,2]\nnot json\n`),
+    ]);
     expect(refusals.map((r) => [r.code, r.source.line])).toEqual([
       ['FHIR_NOT_A_RESOURCE', 4],
       ['FHIR_MALFORMED_JSON', 5],
@@ -34,20 +54,57 @@ describe('NDJSON (Bulk Data) input', () => {
   });
 
   it('a line that is not UTF-8 is refused and the next is read', async () => {
-    const notUtf8 = Buffer.concat([Buffer.from('{"resourceType":"Patient","id":"x'), Buffer.from([0xff, 0xfe]), Buffer.from('"}\n')]);
-    const bytes = Buffer.concat([Buffer.from(ndjson([patient('p1')])), notUtf8, Buffer.from(ndjson([patient('p3')]))]);
-    const { items } = await readAll([{ name: 'latin1.ndjson', chunks: (async function* () { yield bytes; })() }]);
-    expect(items.map((item) => (item.kind === 'resource' ? item.resource.id : `${item.refusal.code}@${item.refusal.source.line}`))).toEqual(['p1', 'FHIR_MALFORMED_JSON@2', 'p3']);
+    const notUtf8 = Buffer.concat([
+      Buffer.from('{"resourceType":"Patient","id":"x'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('"}\n'),
+    ]);
+    const bytes = Buffer.concat([
+      Buffer.from(ndjson([patient('p1')])),
+      notUtf8,
+      Buffer.from(ndjson([patient('p3')])),
+    ]);
+    const { items } = await readAll([
+      {
+        name: 'latin1.ndjson',
+        chunks: (async function* () {
+          yield bytes;
+        })(),
+      },
+    ]);
+    expect(
+      items.map((item) =>
+        item.kind === 'resource' ? item.resource.id : `${item.refusal.code}@${item.refusal.source.line}`,
+      ),
+    ).toEqual(['p1', 'FHIR_MALFORMED_JSON@2', 'p3']);
   });
 
   it('a line over maxLineBytes is refused by its number and skipped, the others read', async () => {
-    const long = JSON.stringify({ ...patient('p2'), text: { status: 'generated', div: `<div xmlns="http://www.w3.org/1999/xhtml">${'x'.repeat(5000)}</div>` } });
-    const { items } = await readAll([textSource('long.ndjson', ndjson([patient('p1')]) + long + '\n' + ndjson([patient('p3')]), 100)], { maxLineBytes: 1000 });
-    expect(items.map((item) => (item.kind === 'resource' ? item.resource.id : `${item.refusal.code}@${item.refusal.source.line}`))).toEqual(['p1', 'FHIR_TOO_LARGE@2', 'p3']);
+    const long = JSON.stringify({
+      ...patient('p2'),
+      text: {
+        status: 'generated',
+        div: `<div xmlns="http://www.w3.org/1999/xhtml">${'x'.repeat(5000)}</div>`,
+      },
+    });
+    const { items } = await readAll(
+      [textSource('long.ndjson', ndjson([patient('p1')]) + long + '\n' + ndjson([patient('p3')]), 100)],
+      { maxLineBytes: 1000 },
+    );
+    expect(
+      items.map((item) =>
+        item.kind === 'resource' ? item.resource.id : `${item.refusal.code}@${item.refusal.source.line}`,
+      ),
+    ).toEqual(['p1', 'FHIR_TOO_LARGE@2', 'p3']);
   });
 
   it('a Bundle on an NDJSON line is read as a Bundle, its entries located by line and entry', async () => {
-    const { resources, refusals } = await readAll([textSource('mixed.ndjson', ndjson([patient('p1'), bundle('collection', [{ resource: patient('p2') }, { resource: 'x' }])]))]);
+    const { resources, refusals } = await readAll([
+      textSource(
+        'mixed.ndjson',
+        ndjson([patient('p1'), bundle('collection', [{ resource: patient('p2') }, { resource: 'x' }])]),
+      ),
+    ]);
     expect(resources.map((r) => r.id)).toEqual(['p1', 'p2']);
     expect(refusals.map((r) => r.source)).toEqual([{ input: 'mixed.ndjson', line: 2, entry: 1 }]);
   });
@@ -59,7 +116,9 @@ describe('NDJSON (Bulk Data) input', () => {
 
 describe('a whole JSON file', () => {
   it('a pretty-printed single resource is one resource', async () => {
-    const { resources, refusals } = await readAll([textSource('one.json', JSON.stringify(observation('Patient/p1', 'o1'), null, 2))]);
+    const { resources, refusals } = await readAll([
+      textSource('one.json', JSON.stringify(observation('Patient/p1', 'o1'), null, 2)),
+    ]);
     expect(refusals).toEqual([]);
     expect(resources).toEqual([observation('Patient/p1', 'o1')]);
   });
@@ -70,7 +129,9 @@ describe('a whole JSON file', () => {
   });
 
   it('a pretty-printed Bundle with a BOM and CRLF line ends is read', async () => {
-    const text = '\uFEFF' + JSON.stringify(bundle('collection', [{ resource: patient('p1') }]), null, 2).replaceAll('\n', '\r\n');
+    const text =
+      '\uFEFF' +
+      JSON.stringify(bundle('collection', [{ resource: patient('p1') }]), null, 2).replaceAll('\n', '\r\n');
     const { resources, refusals } = await readAll([textSource('crlf.json', text, 3)]);
     expect(refusals).toEqual([]);
     expect(resources.map((r) => r.id)).toEqual(['p1']);
@@ -78,11 +139,20 @@ describe('a whole JSON file', () => {
 
   it('a Bundle that is not JSON is one refusal of the whole input, and the next input is read', async () => {
     const broken = JSON.stringify(bundle('collection', [{ resource: patient('p1') }]), null, 2).slice(0, -10);
-    const { items } = await readAll([textSource('broken.json', broken), textSource('next.ndjson', ndjson([patient('p2')]))]);
+    const { items } = await readAll([
+      textSource('broken.json', broken),
+      textSource('next.ndjson', ndjson([patient('p2')])),
+    ]);
     expect(items).toEqual([
       {
         kind: 'refused',
-        refusal: { code: 'FHIR_MALFORMED_JSON', message: expect.stringMatching(/^broken\.json: the input is neither NDJSON nor one JSON document/) as unknown, source: { input: 'broken.json' } },
+        refusal: {
+          code: 'FHIR_MALFORMED_JSON',
+          message: expect.stringMatching(
+            /^broken\.json: the input is neither NDJSON nor one JSON document/,
+          ) as unknown,
+          source: { input: 'broken.json' },
+        },
       },
       { kind: 'resource', resource: patient('p2'), source: { input: 'next.ndjson', line: 1 } },
     ]);
@@ -104,15 +174,24 @@ describe('a whole JSON file', () => {
         closed = true;
       }
     })();
-    const { items } = await readAll([{ name: 'huge.json', chunks }, textSource('next.ndjson', ndjson([patient('after')]))], { maxBundleBytes: 10_000 });
-    expect(items.map((item) => (item.kind === 'resource' ? item.resource.id : item.refusal.code))).toEqual(['FHIR_TOO_LARGE', 'after']);
+    const { items } = await readAll(
+      [{ name: 'huge.json', chunks }, textSource('next.ndjson', ndjson([patient('after')]))],
+      { maxBundleBytes: 10_000 },
+    );
+    expect(items.map((item) => (item.kind === 'resource' ? item.resource.id : item.refusal.code))).toEqual([
+      'FHIR_TOO_LARGE',
+      'after',
+    ]);
     expect(pulled).toBe(11);
     expect(closed).toBe(true);
   });
 
   it('a one-line Bundle over maxBundleBytes is refused too', async () => {
     const entries = Array.from({ length: 100 }, (_, i) => ({ resource: patient(`p${i}`) }));
-    const { refusals } = await readAll([textSource('min.json', JSON.stringify(bundle('collection', entries)), 500)], { maxBundleBytes: 2000 });
+    const { refusals } = await readAll(
+      [textSource('min.json', JSON.stringify(bundle('collection', entries)), 500)],
+      { maxBundleBytes: 2000 },
+    );
     expect(refusals.map((r) => r.code)).toEqual(['FHIR_TOO_LARGE']);
   });
 });

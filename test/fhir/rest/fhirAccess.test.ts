@@ -4,7 +4,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fhirDirectoryStream, fhirPatientStream } from '../../../src/fhir/fhirStreamOf.js';
-import { canRead, canWrite, checkFhirAccess, createFhirAuthenticator, parseFhirAccess } from '../../../src/fhir/rest/fhirAccess.js';
+import {
+  canRead,
+  canWrite,
+  checkFhirAccess,
+  createFhirAuthenticator,
+  parseFhirAccess,
+} from '../../../src/fhir/rest/fhirAccess.js';
 import type { FhirClient } from '../../../src/fhir/rest/fhirClients.js';
 
 const p1 = fhirPatientStream('p1');
@@ -20,12 +26,21 @@ const problemsOf = (scope: unknown, patient?: unknown): { field: string; message
 
 describe('parseFhirAccess', () => {
   it('reads the shorthands: read is system/*.read, read-write is system/*.*', () => {
-    expect(parseFhirAccess('read')).toEqual({ scopes: [{ context: 'system', type: '*', read: true, write: false }] });
-    expect(parseFhirAccess('read-write')).toEqual({ scopes: [{ context: 'system', type: '*', read: true, write: true }] });
+    expect(parseFhirAccess('read')).toEqual({
+      scopes: [{ context: 'system', type: '*', read: true, write: false }],
+    });
+    expect(parseFhirAccess('read-write')).toEqual({
+      scopes: [{ context: 'system', type: '*', read: true, write: true }],
+    });
   });
 
   it('reads space-separated SMART v1 scopes and binds patient/ scopes to the patient', () => {
-    expect(parseFhirAccess('  patient/Observation.read\tpatient/AllergyIntolerance.*  user/Practitioner.read ', 'p1')).toEqual({
+    expect(
+      parseFhirAccess(
+        '  patient/Observation.read\tpatient/AllergyIntolerance.*  user/Practitioner.read ',
+        'p1',
+      ),
+    ).toEqual({
       scopes: [
         { context: 'patient', type: 'Observation', read: true, write: false },
         { context: 'patient', type: 'AllergyIntolerance', read: true, write: true },
@@ -33,38 +48,64 @@ describe('parseFhirAccess', () => {
       ],
       patient: 'p1',
     });
-    expect(parseFhirAccess('system/Patient.write').scopes).toEqual([{ context: 'system', type: 'Patient', read: false, write: true }]);
+    expect(parseFhirAccess('system/Patient.write').scopes).toEqual([
+      { context: 'system', type: 'Patient', read: false, write: true },
+    ]);
   });
 
   it('refuses a scope string that is not a list of resource scopes, naming each bad word', () => {
     expect(problemsOf('')).toEqual([{ field: 'scope', message: expect.stringContaining('grants nothing') }]);
-    expect(problemsOf(['read'])).toEqual([{ field: 'scope', message: expect.stringContaining('must be a string') }]);
+    expect(problemsOf(['read'])).toEqual([
+      { field: 'scope', message: expect.stringContaining('must be a string') },
+    ]);
     expect(problemsOf('openid fhirUser system/*.read')).toEqual([
       { field: 'scope', message: expect.stringContaining('openid grants no FHIR resource access') },
       { field: 'scope', message: expect.stringContaining('fhirUser grants no FHIR resource access') },
     ]);
-    expect(problemsOf('patient/*.rs', 'p1')).toEqual([{ field: 'scope', message: expect.stringContaining('SMART v2') }]);
-    expect(problemsOf('system/Observaton.read')).toEqual([{ field: 'scope', message: expect.stringContaining('Observaton is not an R4 resource type') }]);
+    expect(problemsOf('patient/*.rs', 'p1')).toEqual([
+      { field: 'scope', message: expect.stringContaining('SMART v2') },
+    ]);
+    expect(problemsOf('system/Observaton.read')).toEqual([
+      { field: 'scope', message: expect.stringContaining('Observaton is not an R4 resource type') },
+    ]);
     expect(problemsOf('system/*.delete')).toHaveLength(1);
     expect(problemsOf('write')).toHaveLength(1);
   });
 
   it('requires a patient exactly with patient/ scopes, and a FHIR id', () => {
-    expect(problemsOf('patient/*.read')).toEqual([{ field: 'patient', message: expect.stringContaining('is required with patient/ scopes') }]);
-    expect(problemsOf('system/*.read', 'p1')).toEqual([{ field: 'patient', message: expect.stringContaining('only applies to patient/ scopes') }]);
-    expect(problemsOf('patient/*.read', 'Patient/p1')).toEqual([{ field: 'patient', message: expect.stringContaining('FHIR id') }]);
-    expect(problemsOf('patient/*.read', 7)).toEqual([{ field: 'patient', message: expect.stringContaining('FHIR id') }]);
+    expect(problemsOf('patient/*.read')).toEqual([
+      { field: 'patient', message: expect.stringContaining('is required with patient/ scopes') },
+    ]);
+    expect(problemsOf('system/*.read', 'p1')).toEqual([
+      { field: 'patient', message: expect.stringContaining('only applies to patient/ scopes') },
+    ]);
+    expect(problemsOf('patient/*.read', 'Patient/p1')).toEqual([
+      { field: 'patient', message: expect.stringContaining('FHIR id') },
+    ]);
+    expect(problemsOf('patient/*.read', 7)).toEqual([
+      { field: 'patient', message: expect.stringContaining('FHIR id') },
+    ]);
   });
 
   it('throws INVALID_OPTION with the issues for code-configured clients', () => {
-    expect(() => parseFhirAccess('patient/*.read')).toThrowError(expect.objectContaining({ code: 'INVALID_OPTION', issues: [{ path: ['patient'], message: expect.any(String) }] }));
+    expect(() => parseFhirAccess('patient/*.read')).toThrowError(
+      expect.objectContaining({
+        code: 'INVALID_OPTION',
+        issues: [{ path: ['patient'], message: expect.any(String) }],
+      }),
+    );
   });
 });
 
 describe('canRead / canWrite', () => {
   it('a read client reads every record and directory, and cannot write anything', () => {
     const access = parseFhirAccess('read');
-    for (const [type, stream] of [['Patient', p1], ['Observation', p2], ['Practitioner', practitioners], ['Observation', undefined]] as const) {
+    for (const [type, stream] of [
+      ['Patient', p1],
+      ['Observation', p2],
+      ['Practitioner', practitioners],
+      ['Observation', undefined],
+    ] as const) {
       expect(canRead(access, type, stream)).toBe(true);
       expect(canWrite(access, type, stream)).toBe(false);
     }
@@ -115,7 +156,12 @@ describe('canRead / canWrite', () => {
 
 describe('createFhirAuthenticator', () => {
   const clients: FhirClient[] = [
-    { token: 'ehr-calls-fhir-with-this-0001', scope: 'read-write', access: parseFhirAccess('read-write'), author: { id: 'ehr', role: 'system' } },
+    {
+      token: 'ehr-calls-fhir-with-this-0001',
+      scope: 'read-write',
+      access: parseFhirAccess('read-write'),
+      author: { id: 'ehr', role: 'system' },
+    },
     { token: 'dashboard-reads-with-this-002', scope: 'read', access: parseFhirAccess('read') },
   ];
 
@@ -126,7 +172,15 @@ describe('createFhirAuthenticator', () => {
   });
 
   it('refuses no header, another scheme, an unknown token, a prefix or an extension of a token', () => {
-    for (const header of [undefined, '', 'Basic ZWhyOnNlY3JldA==', 'ehr-calls-fhir-with-this-0001', 'Bearer ehr-calls-fhir-with-this-000', 'Bearer ehr-calls-fhir-with-this-00011', 'Bearer a b']) {
+    for (const header of [
+      undefined,
+      '',
+      'Basic ZWhyOnNlY3JldA==',
+      'ehr-calls-fhir-with-this-0001',
+      'Bearer ehr-calls-fhir-with-this-000',
+      'Bearer ehr-calls-fhir-with-this-00011',
+      'Bearer a b',
+    ]) {
       expect(createFhirAuthenticator(clients)(header)).toBeUndefined();
     }
     expect(createFhirAuthenticator([])('Bearer ehr-calls-fhir-with-this-0001')).toBeUndefined();

@@ -23,30 +23,62 @@ afterAll(async () => {
 });
 
 const SNOMED = 'http://snomed.info/sct';
-const clinical = (code: string): Json => ({ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code }] });
-const patientBody = (family: string): Json => ({ resourceType: 'Patient', name: [{ family, given: ['Ada'] }], birthDate: '1961-02-03' });
-const allergyBody = (patientId: string): Json => ({ resourceType: 'AllergyIntolerance', patient: { reference: `Patient/${patientId}` }, clinicalStatus: clinical('active'), code: { coding: [{ system: SNOMED, code: '764146007', display: 'Penicillin' }] }, criticality: 'low' });
-const heartRate = (patientId: string, i: number): Json => ({ resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] }, subject: { reference: `Patient/${patientId}` }, effectiveDateTime: `2026-11-2${i}T09:00:00Z`, valueQuantity: { value: 60 + i, unit: '/min' } });
+const clinical = (code: string): Json => ({
+  coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code }],
+});
+const patientBody = (family: string): Json => ({
+  resourceType: 'Patient',
+  name: [{ family, given: ['Ada'] }],
+  birthDate: '1961-02-03',
+});
+const allergyBody = (patientId: string): Json => ({
+  resourceType: 'AllergyIntolerance',
+  patient: { reference: `Patient/${patientId}` },
+  clinicalStatus: clinical('active'),
+  code: { coding: [{ system: SNOMED, code: '764146007', display: 'Penicillin' }] },
+  criticality: 'low',
+});
+const heartRate = (patientId: string, i: number): Json => ({
+  resourceType: 'Observation',
+  status: 'final',
+  code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] },
+  subject: { reference: `Patient/${patientId}` },
+  effectiveDateTime: `2026-11-2${i}T09:00:00Z`,
+  valueQuantity: { value: 60 + i, unit: '/min' },
+});
 const prescriptionBody = (patientId: string): Json => ({
   resourceType: 'MedicationRequest',
   status: 'active',
   intent: 'order',
   subject: { reference: `Patient/${patientId}` },
-  medicationCodeableConcept: { coding: [{ system: 'https://dmd.nhs.uk', code: '318901009', display: 'Ramipril 2.5mg capsules' }] },
+  medicationCodeableConcept: {
+    coding: [{ system: 'https://dmd.nhs.uk', code: '318901009', display: 'Ramipril 2.5mg capsules' }],
+  },
   dosageInstruction: [{ text: '2.5 mg once daily' }],
 });
 const transactionOf = (family: string): Json => ({
   resourceType: 'Bundle',
   type: 'transaction',
   entry: [
-    { fullUrl: 'urn:uuid:0d6c3f1e-5a47-4c1b-9e8f-000000000001', resource: patientBody(family), request: { method: 'POST', url: 'Patient' } },
-    { resource: { ...heartRate('x', 9), subject: { reference: 'urn:uuid:0d6c3f1e-5a47-4c1b-9e8f-000000000001' } }, request: { method: 'POST', url: 'Observation' } },
+    {
+      fullUrl: 'urn:uuid:0d6c3f1e-5a47-4c1b-9e8f-000000000001',
+      resource: patientBody(family),
+      request: { method: 'POST', url: 'Patient' },
+    },
+    {
+      resource: {
+        ...heartRate('x', 9),
+        subject: { reference: 'urn:uuid:0d6c3f1e-5a47-4c1b-9e8f-000000000001' },
+      },
+      request: { method: 'POST', url: 'Observation' },
+    },
   ],
 });
 const versionOf = (resource: { meta?: { versionId?: string } }): string => resource.meta?.versionId as string;
 
 describe('fhir-kit-client against chartlog serve', () => {
-  const client = (token: string = TOKENS.writer): Client => new Client({ baseUrl: served.fhirBase, bearerToken: token });
+  const client = (token: string = TOKENS.writer): Client =>
+    new Client({ baseUrl: served.fhirBase, bearerToken: token });
   /** The HTTP status and OperationOutcome of a request fhir-kit-client rejected. */
   const refusalOf = async (request: Promise<unknown>): Promise<{ status: number; outcome: Json }> => {
     const error = (await request.then(
@@ -61,11 +93,16 @@ describe('fhir-kit-client against chartlog serve', () => {
 
   it('creates with POST and reads back the same version, with ETag and Location', async () => {
     const fhir = client();
-    const created = (await fhir.create({ resourceType: 'Patient', body: patientBody('Okafor') as FhirResource })) as Json;
+    const created = (await fhir.create({
+      resourceType: 'Patient',
+      body: patientBody('Okafor') as FhirResource,
+    })) as Json;
     patientId = created['id'] as string;
     const { response } = Client.httpFor(created as FhirResource);
     expect(response?.status).toBe(201);
-    expect(response?.headers.get('location')).toBe(`${served.fhirBase}/Patient/${patientId}/_history/${versionOf(created)}`);
+    expect(response?.headers.get('location')).toBe(
+      `${served.fhirBase}/Patient/${patientId}/_history/${versionOf(created)}`,
+    );
     expect(response?.headers.get('etag')).toBe(`W/"${versionOf(created)}"`);
     const read = (await fhir.read({ resourceType: 'Patient', id: patientId })) as Json;
     expect(read['name']).toEqual([{ family: 'Okafor', given: ['Ada'] }]);
@@ -74,15 +111,21 @@ describe('fhir-kit-client against chartlog serve', () => {
 
   it('searches by patient with _count and follows next links to the end, each match once', async () => {
     const fhir = client();
-    for (let i = 0; i < 5; i++) await fhir.create({ resourceType: 'Observation', body: heartRate(patientId, i) as FhirResource });
+    for (let i = 0; i < 5; i++)
+      await fhir.create({ resourceType: 'Observation', body: heartRate(patientId, i) as FhirResource });
     const seen: string[] = [];
-    let page: Json | undefined = (await fhir.search({ resourceType: 'Observation', searchParams: { patient: patientId, _count: 2 } })) as Json;
+    let page: Json | undefined = (await fhir.search({
+      resourceType: 'Observation',
+      searchParams: { patient: patientId, _count: 2 },
+    })) as Json;
     let pages = 0;
     while (page !== undefined) {
       expect(page['type']).toBe('searchset');
       seen.push(...((page['entry'] ?? []) as Json[]).map((e) => e['resource']['id'] as string));
       pages++;
-      page = (await fhir.nextPage({ bundle: page as FhirResource & { link: { relation: string; url: string }[] } })) as Json | undefined;
+      page = (await fhir.nextPage({
+        bundle: page as FhirResource & { link: { relation: string; url: string }[] },
+      })) as Json | undefined;
     }
     expect(pages).toBe(3);
     expect(new Set(seen).size).toBe(5);
@@ -91,22 +134,44 @@ describe('fhir-kit-client against chartlog serve', () => {
 
   it('updates with the current If-Match; a stale If-Match becomes a concurrent write, flagged provisional', async () => {
     const fhir = client();
-    allergy = (await fhir.create({ resourceType: 'AllergyIntolerance', body: allergyBody(patientId) as FhirResource })) as Json;
+    allergy = (await fhir.create({
+      resourceType: 'AllergyIntolerance',
+      body: allergyBody(patientId) as FhirResource,
+    })) as Json;
     const seen = `W/"${versionOf(allergy)}"`;
-    const current = (await fhir.update({ resourceType: 'AllergyIntolerance', id: allergy['id'] as string, body: { ...allergy, criticality: 'high' } as unknown as FhirResource, options: { headers: { 'If-Match': seen } } })) as Json;
+    const current = (await fhir.update({
+      resourceType: 'AllergyIntolerance',
+      id: allergy['id'] as string,
+      body: { ...allergy, criticality: 'high' } as unknown as FhirResource,
+      options: { headers: { 'If-Match': seen } },
+    })) as Json;
     expect(Client.httpFor(current as FhirResource).response?.status).toBe(200);
     expect(current['criticality']).toBe('high');
     expect(current['meta']['tag']).toBeUndefined();
     // A second device still holds the first version and changes the same safety-critical element.
-    const stale = (await fhir.update({ resourceType: 'AllergyIntolerance', id: allergy['id'] as string, body: { ...allergy, criticality: 'unable-to-assess' } as unknown as FhirResource, options: { headers: { 'If-Match': seen } } })) as Json;
+    const stale = (await fhir.update({
+      resourceType: 'AllergyIntolerance',
+      id: allergy['id'] as string,
+      body: { ...allergy, criticality: 'unable-to-assess' } as unknown as FhirResource,
+      options: { headers: { 'If-Match': seen } },
+    })) as Json;
     expect(stale['meta']['tag']).toContainEqual(PROVISIONAL_TAG);
     expect(JSON.stringify(stale['extension'])).toContain('high');
   });
 
   it('an update of a safety-critical resource without If-Match is refused with 412 and an OperationOutcome', async () => {
     const fhir = client();
-    const now = (await fhir.read({ resourceType: 'AllergyIntolerance', id: allergy['id'] as string })) as Json;
-    const { status, outcome } = await refusalOf(fhir.update({ resourceType: 'AllergyIntolerance', id: allergy['id'] as string, body: { ...now, code: { text: 'amoxicillin' } } as unknown as FhirResource }));
+    const now = (await fhir.read({
+      resourceType: 'AllergyIntolerance',
+      id: allergy['id'] as string,
+    })) as Json;
+    const { status, outcome } = await refusalOf(
+      fhir.update({
+        resourceType: 'AllergyIntolerance',
+        id: allergy['id'] as string,
+        body: { ...now, code: { text: 'amoxicillin' } } as unknown as FhirResource,
+      }),
+    );
     expect(status).toBe(412);
     expect(outcome['resourceType']).toBe('OperationOutcome');
     expect(outcome['issue'][0]).toMatchObject({ severity: 'error', code: 'business-rule' });
@@ -115,26 +180,46 @@ describe('fhir-kit-client against chartlog serve', () => {
 
   it('lists history newest first and vreads the first version', async () => {
     const fhir = client();
-    const history = (await fhir.resourceHistory({ resourceType: 'AllergyIntolerance', id: allergy['id'] as string })) as Json;
+    const history = (await fhir.resourceHistory({
+      resourceType: 'AllergyIntolerance',
+      id: allergy['id'] as string,
+    })) as Json;
     expect(history['type']).toBe('history');
     const versions = (history['entry'] as Json[]).map((e) => versionOf(e['resource']));
     expect(versions).toHaveLength(3);
     expect(versions[2]).toBe(versionOf(allergy));
-    const first = (await fhir.vread({ resourceType: 'AllergyIntolerance', id: allergy['id'] as string, version: versions[2] as string })) as Json;
+    const first = (await fhir.vread({
+      resourceType: 'AllergyIntolerance',
+      id: allergy['id'] as string,
+      version: versions[2] as string,
+    })) as Json;
     expect(first['criticality']).toBe('low');
   });
 
   it('runs Patient/{id}/$everything, by GET and by POST as fhir-kit-client does by default', async () => {
     const fhir = client();
     for (const method of ['GET', 'POST'] as const) {
-      const everything = (await fhir.operation({ name: '$everything', resourceType: 'Patient', id: patientId, method })) as Json;
+      const everything = (await fhir.operation({
+        name: '$everything',
+        resourceType: 'Patient',
+        id: patientId,
+        method,
+      })) as Json;
       const types = (everything['entry'] as Json[]).map((e) => e['resource']['resourceType'] as string);
       expect(types[0]).toBe('Patient');
       expect(types.filter((t) => t === 'Observation')).toHaveLength(5);
       expect(types).toContain('AllergyIntolerance');
     }
-    const input = { resourceType: 'Parameters', parameter: [{ name: '_count', valueInteger: 2 }] } as FhirResource;
-    const firstPage = (await fhir.operation({ name: '$everything', resourceType: 'Patient', id: patientId, input })) as Json;
+    const input = {
+      resourceType: 'Parameters',
+      parameter: [{ name: '_count', valueInteger: 2 }],
+    } as FhirResource;
+    const firstPage = (await fhir.operation({
+      name: '$everything',
+      resourceType: 'Patient',
+      id: patientId,
+      input,
+    })) as Json;
     expect(firstPage['entry']).toHaveLength(2);
     expect((firstPage['link'] as Json[]).map((l) => l['relation'])).toContain('next');
   });
@@ -144,12 +229,16 @@ describe('fhir-kit-client against chartlog serve', () => {
     expect(response['type']).toBe('transaction-response');
     const [patient, observation] = response['entry'] as Json[];
     expect(patient?.['response']['status']).toBe('201 Created');
-    expect(observation?.['resource']['subject']).toEqual({ reference: `Patient/${patient?.['resource']['id'] as string}` });
+    expect(observation?.['resource']['subject']).toEqual({
+      reference: `Patient/${patient?.['resource']['id'] as string}`,
+    });
   });
 
   it('refuses a write by a read-only token with 403, and lets it read', async () => {
     const reader = client(TOKENS.reader);
-    const { status, outcome } = await refusalOf(reader.create({ resourceType: 'Patient', body: patientBody('Nobody') as FhirResource }));
+    const { status, outcome } = await refusalOf(
+      reader.create({ resourceType: 'Patient', body: patientBody('Nobody') as FhirResource }),
+    );
     expect(status).toBe(403);
     expect(outcome['issue'][0]['code']).toBe('forbidden');
     expect(((await reader.read({ resourceType: 'Patient', id: patientId })) as Json)['id']).toBe(patientId);
@@ -164,7 +253,14 @@ describe('MedplumClient (@medplum/core) against chartlog serve, as a plain FHIR 
     return fetch(url, options as RequestInit);
   };
   const medplum = (token: string = TOKENS.writer): MedplumClient => {
-    const client = new MedplumClient({ baseUrl: served.fhirBase.replace(/\/fhir$/, '/'), fhirUrlPath: 'fhir', fetch: recordingFetch, cacheTime: 0, extendedMode: false, onUnauthenticated: () => expect.fail('MedplumClient saw a 401') });
+    const client = new MedplumClient({
+      baseUrl: served.fhirBase.replace(/\/fhir$/, '/'),
+      fhirUrlPath: 'fhir',
+      fetch: recordingFetch,
+      cacheTime: 0,
+      extendedMode: false,
+      onUnauthenticated: () => expect.fail('MedplumClient saw a 401'),
+    });
     client.setAccessToken(token);
     return client;
   };
@@ -183,7 +279,9 @@ describe('MedplumClient (@medplum/core) against chartlog serve, as a plain FHIR 
     // Only the FHIR API was called: no token refresh, no login, no Medplum-only endpoint.
     expect(requested.length).toBeGreaterThan(0);
     const url = (r: string): string => r.split(' ')[1] as string;
-    expect(requested.filter((r) => url(r) !== served.fhirBase && !url(r).startsWith(`${served.fhirBase}/`))).toEqual([]);
+    expect(
+      requested.filter((r) => url(r) !== served.fhirBase && !url(r).startsWith(`${served.fhirBase}/`)),
+    ).toEqual([]);
   });
 
   it('creates and reads a Patient', async () => {
@@ -197,21 +295,34 @@ describe('MedplumClient (@medplum/core) against chartlog serve, as a plain FHIR 
 
   it('pages through a patient search with _count, following next links to the end', async () => {
     const client = medplum();
-    for (let i = 0; i < 5; i++) await client.createResource<Observation>(heartRate(patient.id as string, i) as Observation);
+    for (let i = 0; i < 5; i++)
+      await client.createResource<Observation>(heartRate(patient.id as string, i) as Observation);
     const pages: string[][] = [];
-    for await (const page of client.searchResourcePages('Observation', { patient: patient.id as string, _count: '2' })) pages.push(page.map((o) => o.id));
+    for await (const page of client.searchResourcePages('Observation', {
+      patient: patient.id as string,
+      _count: '2',
+    }))
+      pages.push(page.map((o) => o.id));
     expect(pages.map((p) => p.length)).toEqual([2, 2, 1]);
     expect(new Set(pages.flat()).size).toBe(5);
   });
 
   it('a dose change with the current If-Match succeeds; one with a stale If-Match is kept beside it as a conflict', async () => {
     const client = medplum();
-    prescription = await client.createResource<MedicationRequest>(prescriptionBody(patient.id as string) as MedicationRequest);
+    prescription = await client.createResource<MedicationRequest>(
+      prescriptionBody(patient.id as string) as MedicationRequest,
+    );
     const seen = `W/"${versionOf(prescription)}"`;
-    const changed = await client.updateResource({ ...prescription, dosageInstruction: [{ text: '5 mg once daily' }] }, { headers: { 'If-Match': seen } });
+    const changed = await client.updateResource(
+      { ...prescription, dosageInstruction: [{ text: '5 mg once daily' }] },
+      { headers: { 'If-Match': seen } },
+    );
     expect(changed.dosageInstruction).toEqual([{ text: '5 mg once daily' }]);
     expect(changed.meta?.tag).toBeUndefined();
-    const stale = await client.updateResource({ ...prescription, dosageInstruction: [{ text: '1.25 mg once daily' }] }, { headers: { 'If-Match': seen } });
+    const stale = await client.updateResource(
+      { ...prescription, dosageInstruction: [{ text: '1.25 mg once daily' }] },
+      { headers: { 'If-Match': seen } },
+    );
     expect(stale.meta?.tag).toContainEqual(PROVISIONAL_TAG);
     // Both doses stay on the record for the prescriber to settle.
     expect(JSON.stringify(stale.extension)).toContain('5 mg once daily');
@@ -230,7 +341,11 @@ describe('MedplumClient (@medplum/core) against chartlog serve, as a plain FHIR 
     const history = await client.readHistory('MedicationRequest', prescription.id as string);
     const versions = (history.entry ?? []).map((e) => versionOf(e.resource ?? {}));
     expect(versions).toHaveLength(3);
-    const first = await client.readVersion('MedicationRequest', prescription.id as string, versions[2] as string);
+    const first = await client.readVersion(
+      'MedicationRequest',
+      prescription.id as string,
+      versions[2] as string,
+    );
     expect(first.dosageInstruction).toEqual([{ text: '2.5 mg once daily' }]);
   });
 
@@ -249,7 +364,11 @@ describe('MedplumClient (@medplum/core) against chartlog serve, as a plain FHIR 
   });
 
   it('a read-only token cannot write: 403 as an OperationOutcomeError', async () => {
-    const outcome = await refusalOf(medplum(TOKENS.reader).createResource<AllergyIntolerance>(allergyBody(patient.id as string) as AllergyIntolerance));
+    const outcome = await refusalOf(
+      medplum(TOKENS.reader).createResource<AllergyIntolerance>(
+        allergyBody(patient.id as string) as AllergyIntolerance,
+      ),
+    );
     expect(outcome['issue'][0]).toMatchObject({ code: 'forbidden' });
   });
 });

@@ -38,7 +38,16 @@ export function useFhirServe(site = 'practice-a'): () => Promise<FhirServe> {
         ],
       }),
     );
-    const serve = await startServe(['--store', file(`${site}.chartlog`), '--site', site, '--key', file(`${site}.key`), '--peers', file('peers.json')]);
+    const serve = await startServe([
+      '--store',
+      file(`${site}.chartlog`),
+      '--site',
+      site,
+      '--key',
+      file(`${site}.key`),
+      '--peers',
+      file('peers.json'),
+    ]);
     return { fhirBase: `${serve.url}/fhir`, serve };
   };
 }

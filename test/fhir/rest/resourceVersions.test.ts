@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { clinicalSchema, createChart, createEventWriter, createHybridClock, siteId, type ChartEvent } from '../../../src/index.js';
+import {
+  clinicalSchema,
+  createChart,
+  createEventWriter,
+  createHybridClock,
+  siteId,
+  type ChartEvent,
+} from '../../../src/index.js';
 import { fhirPatientStream } from '../../../src/fhir/fhirStreamOf.js';
 import type { FhirResource } from '../../../src/fhir/fhirResource.js';
 import { prepareFhirWrite } from '../../../src/fhir/prepareFhirWrite.js';
@@ -9,16 +16,42 @@ import { PROVISIONAL_TAG } from '../../../src/fhir/toFhirResource.js';
 
 const stream = fhirPatientStream('p1');
 const key = 'AllergyIntolerance/a1';
-const status = (code: string): unknown => ({ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code }] });
-const allergy = (changes: Record<string, unknown>): FhirResource => ({ resourceType: 'AllergyIntolerance', id: 'a1', patient: { reference: 'Patient/p1' }, clinicalStatus: status('active'), code: { text: 'penicillin' }, ...changes }) as FhirResource;
+const status = (code: string): unknown => ({
+  coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code }],
+});
+const allergy = (changes: Record<string, unknown>): FhirResource =>
+  ({
+    resourceType: 'AllergyIntolerance',
+    id: 'a1',
+    patient: { reference: 'Patient/p1' },
+    clinicalStatus: status('active'),
+    code: { text: 'penicillin' },
+    ...changes,
+  }) as FhirResource;
 
 function record() {
   let wall = Date.UTC(2026, 10, 27, 9);
   const chart = createChart({ schema: clinicalSchema });
-  const writers = { a: createEventWriter({ site: siteId('practice-a'), clock: createHybridClock({ wallClock: () => (wall += 1000) }) }), b: createEventWriter({ site: siteId('hospital-b'), clock: createHybridClock({ wallClock: () => (wall += 1000) }) }) };
+  const writers = {
+    a: createEventWriter({
+      site: siteId('practice-a'),
+      clock: createHybridClock({ wallClock: () => (wall += 1000) }),
+    }),
+    b: createEventWriter({
+      site: siteId('hospital-b'),
+      clock: createHybridClock({ wallClock: () => (wall += 1000) }),
+    }),
+  };
   const events: ChartEvent[] = [];
-  const write = (site: 'a' | 'b', resource: FhirResource, seen?: Parameters<typeof prepareFhirWrite>[2]['seen']): void => {
-    const draft = prepareFhirWrite(chart, resource, { author: { id: `dr-${site}` }, ...(seen !== undefined ? { seen } : {}) });
+  const write = (
+    site: 'a' | 'b',
+    resource: FhirResource,
+    seen?: Parameters<typeof prepareFhirWrite>[2]['seen'],
+  ): void => {
+    const draft = prepareFhirWrite(chart, resource, {
+      author: { id: `dr-${site}` },
+      ...(seen !== undefined ? { seen } : {}),
+    });
     if (draft === undefined) return;
     const event = writers[site].append(draft);
     events.push(event);

@@ -42,8 +42,14 @@ describe('Patient/{id}/$everything', () => {
   it('filters by _type and _since, and pages back with previous links', () => {
     const conditions = everything(PATIENT, '_type=Condition&_count=2');
     expect(conditions.entry?.every((e) => e.resource.resourceType === 'Condition')).toBe(true);
-    const second = everything(PATIENT, new URL(conditions.link.find((l) => l.relation === 'next')?.url as string).search.slice(1));
-    const back = everything(PATIENT, new URL(second.link.find((l) => l.relation === 'previous')?.url as string).search.slice(1));
+    const second = everything(
+      PATIENT,
+      new URL(conditions.link.find((l) => l.relation === 'next')?.url as string).search.slice(1),
+    );
+    const back = everything(
+      PATIENT,
+      new URL(second.link.find((l) => l.relation === 'previous')?.url as string).search.slice(1),
+    );
     expect(back.entry?.map((e) => e.resource.id)).toEqual(conditions.entry?.map((e) => e.resource.id));
     expect(everything(PATIENT, '_since=2100-01-01T00:00:00Z')).toMatchObject({ total: 0 });
   });
@@ -51,8 +57,17 @@ describe('Patient/{id}/$everything', () => {
   it('refuses an unknown patient as not-found and unsupported parameters as not-supported', () => {
     const q = parseFhirEverything(new URLSearchParams(''));
     if (!q.ok) throw new Error('refused');
-    expect(fhirEverything(source, 'nobody', q.value, { baseUrl: BASE })).toMatchObject({ ok: false, issues: [{ code: 'not-found' }] });
-    expect(parseFhirEverything(new URLSearchParams('start=2024-01-01'))).toMatchObject({ ok: false, issues: [{ code: 'not-supported', expression: ['start'] }] });
-    expect(parseFhirEverything(new URLSearchParams('_type=Bogus'))).toMatchObject({ ok: false, issues: [{ code: 'invalid' }] });
+    expect(fhirEverything(source, 'nobody', q.value, { baseUrl: BASE })).toMatchObject({
+      ok: false,
+      issues: [{ code: 'not-found' }],
+    });
+    expect(parseFhirEverything(new URLSearchParams('start=2024-01-01'))).toMatchObject({
+      ok: false,
+      issues: [{ code: 'not-supported', expression: ['start'] }],
+    });
+    expect(parseFhirEverything(new URLSearchParams('_type=Bogus'))).toMatchObject({
+      ok: false,
+      issues: [{ code: 'invalid' }],
+    });
   });
 });

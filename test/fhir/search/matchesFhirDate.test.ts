@@ -16,13 +16,28 @@ describe('FHIR date precision', () => {
     expect(range('2024')).toEqual({ start: Date.UTC(2024, 0, 1), end: Date.UTC(2025, 0, 1) });
     expect(range('2024-02')).toEqual({ start: Date.UTC(2024, 1, 1), end: Date.UTC(2024, 2, 1) });
     expect(range('2024-02-29')).toEqual({ start: Date.UTC(2024, 1, 29), end: Date.UTC(2024, 2, 1) });
-    expect(range('2024-03-05T10:00:00+01:00')).toEqual({ start: Date.UTC(2024, 2, 5, 9), end: Date.UTC(2024, 2, 5, 9, 0, 1) });
-    expect(range('2024-03-05T10:00:00.25Z')).toEqual({ start: Date.UTC(2024, 2, 5, 10, 0, 0, 250), end: Date.UTC(2024, 2, 5, 10, 0, 0, 260) });
+    expect(range('2024-03-05T10:00:00+01:00')).toEqual({
+      start: Date.UTC(2024, 2, 5, 9),
+      end: Date.UTC(2024, 2, 5, 9, 0, 1),
+    });
+    expect(range('2024-03-05T10:00:00.25Z')).toEqual({
+      start: Date.UTC(2024, 2, 5, 10, 0, 0, 250),
+      end: Date.UTC(2024, 2, 5, 10, 0, 0, 260),
+    });
     expect(range('0050').start).toBeLessThan(range('1900').start);
   });
 
   it('a date that does not exist, or is not a FHIR date, is none', () => {
-    for (const bad of ['2023-02-29', '2024-13', '2024-1-5', '24', '2024-03-05T25:00:00Z', '2024-03-05 10:00', 'today']) expect(fhirDateRange(bad)).toBeUndefined();
+    for (const bad of [
+      '2023-02-29',
+      '2024-13',
+      '2024-1-5',
+      '24',
+      '2024-03-05T25:00:00Z',
+      '2024-03-05 10:00',
+      'today',
+    ])
+      expect(fhirDateRange(bad)).toBeUndefined();
   });
 });
 
@@ -58,7 +73,8 @@ describe('date prefixes, by FHIR R4 search §3.1.1.4.2', () => {
     const spanning = { start: '2024-03-04T22:00:00Z', end: '2024-03-06T02:00:00Z' };
     const inside = { start: '2024-03-05T09:00:00Z', end: '2024-03-05T10:00:00Z' };
     const before = { start: '2024-03-01', end: '2024-03-04' };
-    const overlaps = (p: unknown) => holds('ge', '2024-03-05', p, 'Period') && holds('le', '2024-03-05', p, 'Period');
+    const overlaps = (p: unknown) =>
+      holds('ge', '2024-03-05', p, 'Period') && holds('le', '2024-03-05', p, 'Period');
     expect([spanning, inside, before].map(overlaps)).toEqual([true, true, false]);
     expect(holds('eq', '2024-03-05', inside, 'Period')).toBe(true);
     expect(holds('eq', '2024-03-05', spanning, 'Period')).toBe(false);
@@ -72,7 +88,10 @@ describe('date prefixes, by FHIR R4 search §3.1.1.4.2', () => {
   });
 
   it('a Timing matches by its events and its bounds', () => {
-    const timing = { event: ['2024-03-05T08:00:00Z', '2024-04-05T08:00:00Z'], repeat: { boundsPeriod: { start: '2025-01-01', end: '2025-02-01' } } };
+    const timing = {
+      event: ['2024-03-05T08:00:00Z', '2024-04-05T08:00:00Z'],
+      repeat: { boundsPeriod: { start: '2025-01-01', end: '2025-02-01' } },
+    };
     expect(holds('eq', '2024-04', timing, 'Timing')).toBe(true);
     expect(holds('eq', '2025-01-15', timing, 'Timing')).toBe(false);
     expect(holds('le', '2025-01-15', timing, 'Timing')).toBe(true);

@@ -33,7 +33,12 @@ describe('matchesFhirSearch', () => {
   });
 
   it('token on a code element (status): the code, with no system', () => {
-    const obs: FhirResource = { resourceType: 'Observation', id: 'o1', status: 'final', code: { coding: [{ code: 'x' }] } };
+    const obs: FhirResource = {
+      resourceType: 'Observation',
+      id: 'o1',
+      status: 'final',
+      code: { coding: [{ code: 'x' }] },
+    };
     expect(matches(obs, 'status=final')).toBe(true);
     expect(matches(obs, 'status=|final')).toBe(true);
     expect(matches(obs, 'status=http://hl7.org/fhir/observation-status|final')).toBe(false);
@@ -46,8 +51,14 @@ describe('matchesFhirSearch', () => {
     expect(matches(allergy, 'patient=Patient/p1')).toBe(true);
     expect(matches(allergy, 'patient=p2')).toBe(false);
     expect(matches({ ...allergy, patient: { reference: 'Patient/p1/_history/3' } }, 'patient=p1')).toBe(true);
-    expect(matches({ ...allergy, patient: { reference: 'http://elsewhere.org/fhir/Patient/p1' } }, 'patient=p1')).toBe(false);
-    const groupObs: FhirResource = { resourceType: 'Observation', id: 'o2', subject: { reference: 'Group/g1' } };
+    expect(
+      matches({ ...allergy, patient: { reference: 'http://elsewhere.org/fhir/Patient/p1' } }, 'patient=p1'),
+    ).toBe(false);
+    const groupObs: FhirResource = {
+      resourceType: 'Observation',
+      id: 'o2',
+      subject: { reference: 'Group/g1' },
+    };
     expect(matches(groupObs, 'subject=Group/g1')).toBe(true);
     expect(matches(groupObs, 'patient=g1')).toBe(false);
   });
@@ -66,10 +77,7 @@ describe('matchesFhirSearch', () => {
     const patient: FhirResource = {
       resourceType: 'Patient',
       id: 'p1',
-      identifier: [
-        { system: nhs, value: '9000000009' },
-        { value: 'LOCAL-7' },
-      ],
+      identifier: [{ system: nhs, value: '9000000009' }, { value: 'LOCAL-7' }],
     };
     expect(matches(patient, `identifier=${nhs}|9000000009`)).toBe(true);
     expect(matches(patient, `identifier=${nhs}|9000000017`)).toBe(false);
@@ -86,13 +94,24 @@ describe('matchesFhirSearch', () => {
   });
 
   it('identifier reads every path R4 gives it (DocumentReference.masterIdentifier and identifier)', () => {
-    const doc: FhirResource = { resourceType: 'DocumentReference', id: 'd1', masterIdentifier: { system: 'urn:ietf:rfc:3986', value: 'urn:oid:1.2.3' }, identifier: [{ value: 'x' }] };
+    const doc: FhirResource = {
+      resourceType: 'DocumentReference',
+      id: 'd1',
+      masterIdentifier: { system: 'urn:ietf:rfc:3986', value: 'urn:oid:1.2.3' },
+      identifier: [{ value: 'x' }],
+    };
     expect(matches(doc, 'identifier=urn:ietf:rfc:3986|urn:oid:1.2.3')).toBe(true);
     expect(matches(doc, 'identifier=|x')).toBe(true);
   });
 
   it('birthdate (a date), gender (a code token) and general-practitioner (a reference) on a Patient', () => {
-    const patient: FhirResource = { resourceType: 'Patient', id: 'p1', birthDate: '1980-02-29', gender: 'female', generalPractitioner: [{ reference: 'Practitioner/d1' }, { reference: 'Organization/o1' }] };
+    const patient: FhirResource = {
+      resourceType: 'Patient',
+      id: 'p1',
+      birthDate: '1980-02-29',
+      gender: 'female',
+      generalPractitioner: [{ reference: 'Practitioner/d1' }, { reference: 'Organization/o1' }],
+    };
     expect(matches(patient, 'birthdate=1980-02-29')).toBe(true);
     expect(matches(patient, 'birthdate=1980')).toBe(true);
     expect(matches(patient, 'birthdate=1980-03')).toBe(false);
@@ -102,7 +121,12 @@ describe('matchesFhirSearch', () => {
     expect(matches(patient, 'general-practitioner=Practitioner/d1')).toBe(true);
     expect(matches(patient, 'general-practitioner:Organization=o1')).toBe(true);
     expect(matches(patient, 'general-practitioner=Practitioner/o1')).toBe(false);
-    expect(matches({ resourceType: 'RelatedPerson', id: 'r1', birthDate: '2001', gender: 'male' }, 'birthdate=2001&gender=male')).toBe(true);
+    expect(
+      matches(
+        { resourceType: 'RelatedPerson', id: 'r1', birthDate: '2001', gender: 'male' },
+        'birthdate=2001&gender=male',
+      ),
+    ).toBe(true);
   });
 
   it('a resource of another type never matches', () => {

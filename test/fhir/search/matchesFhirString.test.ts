@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { FhirResource } from '../../../src/fhir/fhirResource.js';
-import { fhirStringsOf, foldFhirString, matchesFhirString } from '../../../src/fhir/search/matchesFhirString.js';
+import {
+  fhirStringsOf,
+  foldFhirString,
+  matchesFhirString,
+} from '../../../src/fhir/search/matchesFhirString.js';
 import { matchesFhirSearch } from '../../../src/fhir/search/matchesFhirSearch.js';
 import { parseFhirSearch } from '../../../src/fhir/search/parseFhirSearch.js';
 
@@ -54,11 +58,23 @@ describe('string search (R4 §3.1.1.4.5)', () => {
   });
 
   it('name matches any part of any HumanName: family, given, prefix, suffix and text', () => {
-    for (const value of ['bron', 'zoe', 'ann', 'dr', 'phd', 'zed']) expect(matches(zoe, `name=${value}`)).toBe(true);
+    for (const value of ['bron', 'zoe', 'ann', 'dr', 'phd', 'zed'])
+      expect(matches(zoe, `name=${value}`)).toBe(true);
     expect(matches(zoe, 'name=official')).toBe(false); // use is not a name
     expect(matches(zoe, 'name=smith')).toBe(false);
     expect(matches(zoe, 'name:contains=smith')).toBe(true);
-    expect(fhirStringsOf({ use: 'official', family: 'Brontë-Smith', given: ['Zoë', 'Ann'], prefix: ['Dr'], text: 'Dr Zoë Brontë-Smith' }, 'HumanName')).toEqual(['Brontë-Smith', 'Zoë', 'Ann', 'Dr', 'Dr Zoë Brontë-Smith']);
+    expect(
+      fhirStringsOf(
+        {
+          use: 'official',
+          family: 'Brontë-Smith',
+          given: ['Zoë', 'Ann'],
+          prefix: ['Dr'],
+          text: 'Dr Zoë Brontë-Smith',
+        },
+        'HumanName',
+      ),
+    ).toEqual(['Brontë-Smith', 'Zoë', 'Ann', 'Dr', 'Dr Zoë Brontë-Smith']);
     expect(fhirStringsOf('Zoë', 'HumanName')).toEqual([]);
   });
 
@@ -76,7 +92,12 @@ describe('string search (R4 §3.1.1.4.5)', () => {
   });
 
   it('reads a plain string element too (Organization.name and its aliases)', () => {
-    const org: FhirResource = { resourceType: 'Organization', id: 'o1', name: 'Église Street Surgery', alias: ['The Surgery'] };
+    const org: FhirResource = {
+      resourceType: 'Organization',
+      id: 'o1',
+      name: 'Église Street Surgery',
+      alias: ['The Surgery'],
+    };
     expect(matches(org, 'name=eglise')).toBe(true);
     expect(matches(org, 'name=the surg')).toBe(true);
     expect(matches(org, 'name=street')).toBe(false);
@@ -87,6 +108,11 @@ describe('string search (R4 §3.1.1.4.5)', () => {
     const name = [{ family: 'Núñez', given: ['José'] }];
     expect(matches({ resourceType: 'Practitioner', id: 'd1', name }, 'family=nunez&given=jose')).toBe(true);
     expect(matches({ resourceType: 'Person', id: 'x1', name }, 'name=nun')).toBe(true);
-    expect(matches({ resourceType: 'RelatedPerson', id: 'r1', patient: { reference: 'Patient/p1' }, name }, 'name:exact=José')).toBe(true);
+    expect(
+      matches(
+        { resourceType: 'RelatedPerson', id: 'r1', patient: { reference: 'Patient/p1' }, name },
+        'name:exact=José',
+      ),
+    ).toBe(true);
   });
 });

@@ -15,7 +15,8 @@ export function memoryFhirSearchSource(resources: readonly FhirResource[]): Memo
   const keys = [...byKey.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   let scanned = 0;
   return {
-    patientRecord: (patientId) => [...byKey.values()].filter((r) => fhirStreamOf(r) === `patient/${patientId}`),
+    patientRecord: (patientId) =>
+      [...byKey.values()].filter((r) => fhirStreamOf(r) === `patient/${patientId}`),
     *ofType(type, after) {
       for (const key of keys) {
         if (!key.startsWith(`${type}/`) || (after !== undefined && key <= after)) continue;

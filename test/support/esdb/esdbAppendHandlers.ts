@@ -42,7 +42,13 @@ export interface AppendContext {
 }
 
 /** Serves one Append call: reads the options and messages, applies them when the client ends its stream. */
-export function handleAppend(db: EsdbDatabase, call: grpc.ServerReadableStream<AppendReq, AppendResp>, fault: grpc.ServiceError | undefined, callback: grpc.sendUnaryData<AppendResp>, context: AppendContext): void {
+export function handleAppend(
+  db: EsdbDatabase,
+  call: grpc.ServerReadableStream<AppendReq, AppendResp>,
+  fault: grpc.ServiceError | undefined,
+  callback: grpc.sendUnaryData<AppendResp>,
+  context: AppendContext,
+): void {
   let stream: string | undefined;
   let expected: ExpectedRevision = { kind: 'any' };
   const events: ProposedEvent[] = [];
@@ -53,14 +59,25 @@ export function handleAppend(db: EsdbDatabase, call: grpc.ServerReadableStream<A
       stream = fromStreamIdentifier(o.getStreamIdentifier());
       expected = expectedFromAppend(o);
     } else if (req.hasProposedMessage()) {
-      const e = fromProposed(req.getProposedMessage() as InstanceType<typeof streamsPb.AppendReq.ProposedMessage>);
-      if ('missing' in e) failure ??= commandError(grpc.status.INVALID_ARGUMENT, `Required metadata property ${e.missing} is missing`, { exception: 'missing-required-metadata-property', 'required-metadata-properties': 'type,content-type' });
+      const e = fromProposed(
+        req.getProposedMessage() as InstanceType<typeof streamsPb.AppendReq.ProposedMessage>,
+      );
+      if ('missing' in e)
+        failure ??= commandError(
+          grpc.status.INVALID_ARGUMENT,
+          `Required metadata property ${e.missing} is missing`,
+          {
+            exception: 'missing-required-metadata-property',
+            'required-metadata-properties': 'type,content-type',
+          },
+        );
       else events.push(e);
     }
   });
   call.on('end', async () => {
     if (failure) return callback(failure);
-    if (stream === undefined) return callback(commandError(grpc.status.INVALID_ARGUMENT, 'Append without options', {}));
+    if (stream === undefined)
+      return callback(commandError(grpc.status.INVALID_ARGUMENT, 'Append without options', {}));
     const streamFault = context.takeFault('Append', stream);
     if (streamFault) return callback(streamFault);
     await context.hooks.beforeAppend?.(stream);
@@ -70,21 +87,44 @@ export function handleAppend(db: EsdbDatabase, call: grpc.ServerReadableStream<A
       if (out.currentRevision === undefined) success.setNoStream(new sharedPb.Empty());
       else success.setCurrentRevision(out.currentRevision.toString());
       if (out.position === undefined) success.setNoPosition(new sharedPb.Empty());
-      else success.setPosition(new streamsPb.AppendResp.Position().setCommitPosition(out.position.toString()).setPreparePosition(out.position.toString()));
+      else
+        success.setPosition(
+          new streamsPb.AppendResp.Position()
+            .setCommitPosition(out.position.toString())
+            .setPreparePosition(out.position.toString()),
+        );
       return callback(null, new streamsPb.AppendResp().setSuccess(success));
     }
     if (out.reason === 'max_append_size') {
-      return callback(commandError(grpc.status.INVALID_ARGUMENT, `Maximum Append Size of ${out.maxAppendSize} Exceeded.`, { exception: 'maximum-append-size-exceeded', 'maximum-append-size': String(out.maxAppendSize) }));
+      return callback(
+        commandError(grpc.status.INVALID_ARGUMENT, `Maximum Append Size of ${out.maxAppendSize} Exceeded.`, {
+          exception: 'maximum-append-size-exceeded',
+          'maximum-append-size': String(out.maxAppendSize),
+        }),
+      );
     }
     callback(null, appendWrongExpectedVersion(out.currentRevision, out.expected));
   });
 }
 
 /** Serves one BatchAppend call: many appends, each answered by correlation id when its final message arrives. */
-export function handleBatchAppend(db: EsdbDatabase, call: grpc.ServerDuplexStream<BatchAppendReq, BatchAppendResp>, context: AppendContext): void {
+export function handleBatchAppend(
+  db: EsdbDatabase,
+  call: grpc.ServerDuplexStream<BatchAppendReq, BatchAppendResp>,
+  context: AppendContext,
+): void {
   // Requests are applied one after another even when a hook makes one wait.
   let chain: Promise<void> = Promise.resolve();
-  const pending = new Map<string, { stream: string; expected: ExpectedRevision; options: InstanceType<typeof streamsPb.BatchAppendReq.Options>; events: ProposedEvent[]; missing?: string }>();
+  const pending = new Map<
+    string,
+    {
+      stream: string;
+      expected: ExpectedRevision;
+      options: InstanceType<typeof streamsPb.BatchAppendReq.Options>;
+      events: ProposedEvent[];
+      missing?: string;
+    }
+  >();
   call.on('data', (req: BatchAppendReq) => {
     chain = chain.then(() => onRequest(req)).catch((e: unknown) => void call.emit('error', internal(e)));
   });
@@ -93,8 +133,21 @@ export function handleBatchAppend(db: EsdbDatabase, call: grpc.ServerDuplexStrea
     let batch = pending.get(correlation);
     if (!batch) {
       const o = req.getOptions();
-      if (!o) return void call.emit('error', commandError(grpc.status.INVALID_ARGUMENT, 'first BatchAppend message of a correlation id must carry options', {}));
-      batch = { stream: fromStreamIdentifier(o.getStreamIdentifier()), expected: expectedFromBatch(o), options: o, events: [] };
+      if (!o)
+        return void call.emit(
+          'error',
+          commandError(
+            grpc.status.INVALID_ARGUMENT,
+            'first BatchAppend message of a correlation id must carry options',
+            {},
+          ),
+        );
+      batch = {
+        stream: fromStreamIdentifier(o.getStreamIdentifier()),
+        expected: expectedFromBatch(o),
+        options: o,
+        events: [],
+      };
       pending.set(correlation, batch);
     }
     for (const m of req.getProposedMessagesList()) {
@@ -104,14 +157,18 @@ export function handleBatchAppend(db: EsdbDatabase, call: grpc.ServerDuplexStrea
     }
     if (!req.getIsFinal()) return;
     pending.delete(correlation);
-    const resp = new streamsPb.BatchAppendResp().setCorrelationId(toUuid(correlation)).setStreamIdentifier(toStreamIdentifier(batch.stream));
+    const resp = new streamsPb.BatchAppendResp()
+      .setCorrelationId(toUuid(correlation))
+      .setStreamIdentifier(toStreamIdentifier(batch.stream));
     const o = batch.options;
     if (o.hasStreamPosition()) resp.setStreamPosition(o.getStreamPosition());
     else if (o.hasNoStream()) resp.setNoStream(o.getNoStream());
     else if (o.hasStreamExists()) resp.setStreamExists(o.getStreamExists());
     else resp.setAny(o.getAny());
     if (batch.missing) {
-      return void call.write(resp.setError(batchBadRequest(`Required metadata property ${batch.missing} is missing`)));
+      return void call.write(
+        resp.setError(batchBadRequest(`Required metadata property ${batch.missing} is missing`)),
+      );
     }
     const streamFault = context.takeFault('BatchAppend', batch.stream);
     if (streamFault) return void call.emit('error', streamFault);
@@ -122,9 +179,15 @@ export function handleBatchAppend(db: EsdbDatabase, call: grpc.ServerDuplexStrea
       if (out.currentRevision === undefined) success.setNoStream(new emptyPb.Empty());
       else success.setCurrentRevision(out.currentRevision.toString());
       if (out.position === undefined) success.setNoPosition(new emptyPb.Empty());
-      else success.setPosition(new sharedPb.AllStreamPosition().setCommitPosition(out.position.toString()).setPreparePosition(out.position.toString()));
+      else
+        success.setPosition(
+          new sharedPb.AllStreamPosition()
+            .setCommitPosition(out.position.toString())
+            .setPreparePosition(out.position.toString()),
+        );
       call.write(resp.setSuccess(success));
-    } else if (out.reason === 'max_append_size') call.write(resp.setError(batchMaxAppendSize(out.maxAppendSize)));
+    } else if (out.reason === 'max_append_size')
+      call.write(resp.setError(batchMaxAppendSize(out.maxAppendSize)));
     else call.write(resp.setError(batchWrongExpectedVersion(out.currentRevision, out.expected)));
   };
   call.on('end', () => void chain.then(() => call.end()));

@@ -39,7 +39,12 @@ export type ExpectedRevision =
 /** What an append did. */
 export type AppendOutcome =
   | { readonly ok: true; readonly currentRevision: bigint | undefined; readonly position: bigint | undefined }
-  | { readonly ok: false; readonly reason: 'wrong_expected_version'; readonly currentRevision: bigint | undefined; readonly expected: ExpectedRevision }
+  | {
+      readonly ok: false;
+      readonly reason: 'wrong_expected_version';
+      readonly currentRevision: bigint | undefined;
+      readonly expected: ExpectedRevision;
+    }
   | { readonly ok: false; readonly reason: 'max_append_size'; readonly maxAppendSize: number };
 
 /** Where a read or subscription starts. */
@@ -69,8 +74,24 @@ export class EsdbDatabase {
     if (options.systemEvents ?? true) {
       // A real node's log never starts with user events: it writes epochs, settings and stats.
       const json = (s: string): Uint8Array => Buffer.from(s, 'utf8');
-      this.append('$settings', { kind: 'any' }, [{ id: '0b1f4f8e-3c2a-4d5e-9f60-000000000001', type: '$settings', contentType: 'application/json', data: json('{"$userStreamAcl":{}}'), customMetadata: new Uint8Array() }]);
-      this.append('$stats-127.0.0.1:2113', { kind: 'any' }, [{ id: '0b1f4f8e-3c2a-4d5e-9f60-000000000002', type: '$statsCollected', contentType: 'application/json', data: json('{"proc-mem":1}'), customMetadata: new Uint8Array() }]);
+      this.append('$settings', { kind: 'any' }, [
+        {
+          id: '0b1f4f8e-3c2a-4d5e-9f60-000000000001',
+          type: '$settings',
+          contentType: 'application/json',
+          data: json('{"$userStreamAcl":{}}'),
+          customMetadata: new Uint8Array(),
+        },
+      ]);
+      this.append('$stats-127.0.0.1:2113', { kind: 'any' }, [
+        {
+          id: '0b1f4f8e-3c2a-4d5e-9f60-000000000002',
+          type: '$statsCollected',
+          contentType: 'application/json',
+          data: json('{"proc-mem":1}'),
+          customMetadata: new Uint8Array(),
+        },
+      ]);
     }
   }
 
@@ -83,10 +104,16 @@ export class EsdbDatabase {
   /** Appends with the server's expected-revision and idempotency rules. */
   append(streamName: string, expected: ExpectedRevision, events: readonly ProposedEvent[]): AppendOutcome {
     const size = events.reduce((n, e) => n + e.data.length + e.customMetadata.length, 0);
-    if (size > this.maxAppendSize) return { ok: false, reason: 'max_append_size', maxAppendSize: this.maxAppendSize };
+    if (size > this.maxAppendSize)
+      return { ok: false, reason: 'max_append_size', maxAppendSize: this.maxAppendSize };
     const stream = this.streams.get(streamName) ?? [];
     const current = stream.length === 0 ? undefined : BigInt(stream.length - 1);
-    const wrong = (): AppendOutcome => ({ ok: false, reason: 'wrong_expected_version', currentRevision: current, expected });
+    const wrong = (): AppendOutcome => ({
+      ok: false,
+      reason: 'wrong_expected_version',
+      currentRevision: current,
+      expected,
+    });
 
     // Where the proposed events would have to sit for the request to be a retry.
     let retryAt: bigint | undefined;
@@ -122,7 +149,9 @@ export class EsdbDatabase {
     let last: RecordedEvent | undefined;
     for (const e of events) {
       last = { ...e, streamName, revision: BigInt(stream.length), position: this.nextPosition, created };
-      this.nextPosition += RECORD_OVERHEAD + BigInt(Buffer.byteLength(streamName) + e.type.length + e.data.length + e.customMetadata.length);
+      this.nextPosition +=
+        RECORD_OVERHEAD +
+        BigInt(Buffer.byteLength(streamName) + e.type.length + e.data.length + e.customMetadata.length);
       stream.push(last);
       this.all.push(last);
     }
@@ -137,7 +166,8 @@ export class EsdbDatabase {
     if (!stream) return undefined;
     const out: RecordedEvent[] = [];
     if (backwards) {
-      let i = from === 'end' ? stream.length - 1 : from === 'start' ? 0 : Math.min(Number(from), stream.length - 1);
+      let i =
+        from === 'end' ? stream.length - 1 : from === 'start' ? 0 : Math.min(Number(from), stream.length - 1);
       for (; i >= 0 && BigInt(out.length) < count; i--) out.push(stream[i] as RecordedEvent);
     } else {
       let i = from === 'start' ? 0 : from === 'end' ? stream.length : Number(from);
@@ -172,14 +202,21 @@ export class EsdbDatabase {
     return () => this.listeners.delete(listener);
   }
 
-  private findIdempotentStart(stream: readonly RecordedEvent[], events: readonly ProposedEvent[]): bigint | undefined {
+  private findIdempotentStart(
+    stream: readonly RecordedEvent[],
+    events: readonly ProposedEvent[],
+  ): bigint | undefined {
     const first = events[0];
     if (!first) return undefined;
     const at = stream.findIndex((r) => r.id === first.id);
     return at < 0 ? undefined : BigInt(at);
   }
 
-  private matchesAt(stream: readonly RecordedEvent[], start: bigint, events: readonly ProposedEvent[]): 'all' | 'partial' | 'none' {
+  private matchesAt(
+    stream: readonly RecordedEvent[],
+    start: bigint,
+    events: readonly ProposedEvent[],
+  ): 'all' | 'partial' | 'none' {
     let matched = 0;
     for (let i = 0; i < events.length; i++) {
       const r = stream[Number(start) + i];

@@ -32,7 +32,9 @@ export function fromUuid(uuid: InstanceType<typeof sharedPb.UUID> | undefined): 
   if (!uuid) return undefined;
   if (uuid.hasStructured()) {
     const s = uuid.getStructured() as InstanceType<typeof sharedPb.UUID.Structured>;
-    const hex = BigInt.asUintN(64, BigInt(s.getMostSignificantBits())).toString(16).padStart(16, '0') + BigInt.asUintN(64, BigInt(s.getLeastSignificantBits())).toString(16).padStart(16, '0');
+    const hex =
+      BigInt.asUintN(64, BigInt(s.getMostSignificantBits())).toString(16).padStart(16, '0') +
+      BigInt.asUintN(64, BigInt(s.getLeastSignificantBits())).toString(16).padStart(16, '0');
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   }
   return uuid.getString();
@@ -48,7 +50,9 @@ export function fromStreamIdentifier(id: InstanceType<typeof sharedPb.StreamIden
   return id ? Buffer.from(id.getStreamName_asU8()).toString('utf8') : '';
 }
 
-type Proposed = InstanceType<typeof streamsPb.AppendReq.ProposedMessage> | InstanceType<typeof streamsPb.BatchAppendReq.ProposedMessage>;
+type Proposed =
+  | InstanceType<typeof streamsPb.AppendReq.ProposedMessage>
+  | InstanceType<typeof streamsPb.BatchAppendReq.ProposedMessage>;
 
 /** A proposed message as the database takes it; `undefined` names the missing required metadata key. */
 export function fromProposed(message: Proposed): ProposedEvent | { missing: string } {
@@ -57,25 +61,41 @@ export function fromProposed(message: Proposed): ProposedEvent | { missing: stri
   const contentType = meta.get('content-type');
   if (type === undefined) return { missing: 'type' };
   if (contentType === undefined) return { missing: 'content-type' };
-  return { id: fromUuid(message.getId()) ?? '', type, contentType, data: message.getData_asU8(), customMetadata: message.getCustomMetadata_asU8() };
+  return {
+    id: fromUuid(message.getId()) ?? '',
+    type,
+    contentType,
+    data: message.getData_asU8(),
+    customMetadata: message.getCustomMetadata_asU8(),
+  };
 }
 
 /** `ReadResp.ReadEvent.RecordedEvent` for a stored event. */
-export function toRecordedEvent(e: RecordedEvent, format: UuidFormat): InstanceType<typeof streamsPb.ReadResp.ReadEvent.RecordedEvent> {
+export function toRecordedEvent(
+  e: RecordedEvent,
+  format: UuidFormat,
+): InstanceType<typeof streamsPb.ReadResp.ReadEvent.RecordedEvent> {
   const r = new streamsPb.ReadResp.ReadEvent.RecordedEvent();
   r.setId(toUuid(e.id, format));
   r.setStreamIdentifier(toStreamIdentifier(e.streamName));
   r.setStreamRevision(e.revision.toString());
   r.setPreparePosition(e.position.toString());
   r.setCommitPosition(e.position.toString());
-  r.getMetadataMap().set('type', e.type).set('content-type', e.contentType).set('created', e.created.toString());
+  r.getMetadataMap()
+    .set('type', e.type)
+    .set('content-type', e.contentType)
+    .set('created', e.created.toString());
   r.setCustomMetadata(e.customMetadata);
   r.setData(e.data);
   return r;
 }
 
 /** A `ReadResp` carrying one event (and the link it was reached through, when resolved). */
-export function toReadEventResp(event: RecordedEvent | undefined, link: RecordedEvent | undefined, format: UuidFormat): InstanceType<typeof streamsPb.ReadResp> {
+export function toReadEventResp(
+  event: RecordedEvent | undefined,
+  link: RecordedEvent | undefined,
+  format: UuidFormat,
+): InstanceType<typeof streamsPb.ReadResp> {
   const re = new streamsPb.ReadResp.ReadEvent();
   if (event) re.setEvent(toRecordedEvent(event, format));
   if (link) re.setLink(toRecordedEvent(link, format));
@@ -94,7 +114,9 @@ export function expectedFromAppend(o: InstanceType<typeof streamsPb.AppendReq.Op
 }
 
 /** Expected revision from the BatchAppend options. */
-export function expectedFromBatch(o: InstanceType<typeof streamsPb.BatchAppendReq.Options>): ExpectedRevision {
+export function expectedFromBatch(
+  o: InstanceType<typeof streamsPb.BatchAppendReq.Options>,
+): ExpectedRevision {
   if (o.hasStreamPosition()) return { kind: 'revision', revision: BigInt(o.getStreamPosition()) };
   if (o.hasNoStream()) return { kind: 'no_stream' };
   if (o.hasStreamExists()) return { kind: 'stream_exists' };
@@ -102,7 +124,10 @@ export function expectedFromBatch(o: InstanceType<typeof streamsPb.BatchAppendRe
 }
 
 /** `AppendResp.WrongExpectedVersion`, naming the current and the expected revision. */
-export function appendWrongExpectedVersion(current: bigint | undefined, expected: ExpectedRevision): InstanceType<typeof streamsPb.AppendResp> {
+export function appendWrongExpectedVersion(
+  current: bigint | undefined,
+  expected: ExpectedRevision,
+): InstanceType<typeof streamsPb.AppendResp> {
   const w = new streamsPb.AppendResp.WrongExpectedVersion();
   if (current === undefined) w.setCurrentNoStream(new sharedPb.Empty());
   else w.setCurrentRevision(current.toString());
@@ -114,7 +139,10 @@ export function appendWrongExpectedVersion(current: bigint | undefined, expected
 }
 
 /** `google.rpc.Status` packing `event_store.client.WrongExpectedVersion`, as BatchAppend reports it. */
-export function batchWrongExpectedVersion(current: bigint | undefined, expected: ExpectedRevision): InstanceType<typeof statusPb.Status> {
+export function batchWrongExpectedVersion(
+  current: bigint | undefined,
+  expected: ExpectedRevision,
+): InstanceType<typeof statusPb.Status> {
   const w = new sharedPb.WrongExpectedVersion();
   if (current === undefined) w.setCurrentNoStream(new emptyPb.Empty());
   else w.setCurrentStreamRevision(current.toString());
@@ -122,21 +150,41 @@ export function batchWrongExpectedVersion(current: bigint | undefined, expected:
   else if (expected.kind === 'no_stream') w.setExpectedNoStream(new emptyPb.Empty());
   else if (expected.kind === 'stream_exists') w.setExpectedStreamExists(new emptyPb.Empty());
   else w.setExpectedAny(new emptyPb.Empty());
-  return packedStatus(9, 'WrongExpectedVersion', w.serializeBinary(), 'event_store.client.WrongExpectedVersion');
+  return packedStatus(
+    9,
+    'WrongExpectedVersion',
+    w.serializeBinary(),
+    'event_store.client.WrongExpectedVersion',
+  );
 }
 
 /** `google.rpc.Status` packing `event_store.client.MaximumAppendSizeExceeded`. */
 export function batchMaxAppendSize(max: number): InstanceType<typeof statusPb.Status> {
   const m = new sharedPb.MaximumAppendSizeExceeded().setMaxappendsize(max);
-  return packedStatus(8, `Maximum Append Size of ${max} Exceeded.`, m.serializeBinary(), 'event_store.client.MaximumAppendSizeExceeded');
+  return packedStatus(
+    8,
+    `Maximum Append Size of ${max} Exceeded.`,
+    m.serializeBinary(),
+    'event_store.client.MaximumAppendSizeExceeded',
+  );
 }
 
 /** `google.rpc.Status` packing `event_store.client.BadRequest`. */
 export function batchBadRequest(message: string): InstanceType<typeof statusPb.Status> {
-  return packedStatus(3, message, new sharedPb.BadRequest().setMessage(message).serializeBinary(), 'event_store.client.BadRequest');
+  return packedStatus(
+    3,
+    message,
+    new sharedPb.BadRequest().setMessage(message).serializeBinary(),
+    'event_store.client.BadRequest',
+  );
 }
 
-function packedStatus(code: number, message: string, bytes: Uint8Array, typeName: string): InstanceType<typeof statusPb.Status> {
+function packedStatus(
+  code: number,
+  message: string,
+  bytes: Uint8Array,
+  typeName: string,
+): InstanceType<typeof statusPb.Status> {
   const any = new anyPb.Any();
   any.pack(bytes, typeName);
   return new statusPb.Status().setCode(code).setMessage(message).setDetails(any);

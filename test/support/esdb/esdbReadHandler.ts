@@ -7,7 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import type * as grpc from '@grpc/grpc-js';
 import type { EsdbDatabase, RecordedEvent, StreamFrom } from './esdbDatabase.js';
-import { fromStreamIdentifier, streamsPb, toReadEventResp, toStreamIdentifier, type UuidFormat } from './esdbMessages.js';
+import {
+  fromStreamIdentifier,
+  streamsPb,
+  toReadEventResp,
+  toStreamIdentifier,
+  type UuidFormat,
+} from './esdbMessages.js';
 
 type ReadReq = InstanceType<typeof streamsPb.ReadReq>;
 type ReadResp = InstanceType<typeof streamsPb.ReadResp>;
@@ -36,19 +42,38 @@ function planRead(req: ReadReq): ReadPlan {
   if (o.hasFilter()) {
     const f = o.getFilter() as InstanceType<typeof streamsPb.ReadReq.Options.FilterOptions>;
     const onStream = f.hasStreamIdentifier();
-    const expr = (onStream ? f.getStreamIdentifier() : f.getEventType()) as InstanceType<typeof streamsPb.ReadReq.Options.FilterOptions.Expression>;
+    const expr = (onStream ? f.getStreamIdentifier() : f.getEventType()) as InstanceType<
+      typeof streamsPb.ReadReq.Options.FilterOptions.Expression
+    >;
     const prefixes = expr.getPrefixList();
     const regex = expr.getRegex() ? new RegExp(expr.getRegex()) : undefined;
     filter = (e) => {
       const subject = onStream ? e.streamName : e.type;
-      return (prefixes.length === 0 || prefixes.some((p) => subject.startsWith(p))) && (!regex || regex.test(subject));
+      return (
+        (prefixes.length === 0 || prefixes.some((p) => subject.startsWith(p))) &&
+        (!regex || regex.test(subject))
+      );
     };
     checkpointEvery = Math.max(1, f.getCheckpointintervalmultiplier()) * (f.hasMax() ? f.getMax() : 32);
   }
-  const base = { backwards: o.getReadDirection() === 1, resolveLinks: o.getResolveLinks(), format, filter, checkpointEvery, subscription: o.hasSubscription(), count: o.hasCount() ? BigInt(o.getCount()) : 0n };
+  const base = {
+    backwards: o.getReadDirection() === 1,
+    resolveLinks: o.getResolveLinks(),
+    format,
+    filter,
+    checkpointEvery,
+    subscription: o.hasSubscription(),
+    count: o.hasCount() ? BigInt(o.getCount()) : 0n,
+  };
   if (o.hasAll()) {
     const a = o.getAll() as InstanceType<typeof streamsPb.ReadReq.Options.AllOptions>;
-    const from: StreamFrom = a.hasPosition() ? BigInt((a.getPosition() as InstanceType<typeof streamsPb.ReadReq.Options.Position>).getCommitPosition()) : a.hasEnd() ? 'end' : 'start';
+    const from: StreamFrom = a.hasPosition()
+      ? BigInt(
+          (a.getPosition() as InstanceType<typeof streamsPb.ReadReq.Options.Position>).getCommitPosition(),
+        )
+      : a.hasEnd()
+        ? 'end'
+        : 'start';
     return { ...base, all: true, stream: '$all', from };
   }
   const s = o.getStream() as InstanceType<typeof streamsPb.ReadReq.Options.StreamOptions>;
@@ -57,11 +82,18 @@ function planRead(req: ReadReq): ReadPlan {
 }
 
 /** Serves one Read call. */
-export async function handleRead(db: EsdbDatabase, call: grpc.ServerWritableStream<ReadReq, ReadResp>, subscriptions: SubscriptionCalls): Promise<void> {
+export async function handleRead(
+  db: EsdbDatabase,
+  call: grpc.ServerWritableStream<ReadReq, ReadResp>,
+  subscriptions: SubscriptionCalls,
+): Promise<void> {
   const plan = planRead(call.request);
   const send = (e: RecordedEvent): Promise<void> => {
     const target = plan.resolveLinks && e.type === '$>' ? db.resolveLink(e) : undefined;
-    const resp = plan.resolveLinks && e.type === '$>' ? toReadEventResp(target, e, plan.format) : toReadEventResp(e, undefined, plan.format);
+    const resp =
+      plan.resolveLinks && e.type === '$>'
+        ? toReadEventResp(target, e, plan.format)
+        : toReadEventResp(e, undefined, plan.format);
     return write(call, resp);
   };
   if (plan.subscription) return subscribe(db, call, plan, send, subscriptions);
@@ -69,7 +101,12 @@ export async function handleRead(db: EsdbDatabase, call: grpc.ServerWritableStre
   if (!plan.all) {
     const events = db.readStream(plan.stream, plan.from, plan.backwards, plan.count);
     if (events === undefined) {
-      await write(call, new streamsPb.ReadResp().setStreamNotFound(new streamsPb.ReadResp.StreamNotFound().setStreamIdentifier(toStreamIdentifier(plan.stream))));
+      await write(
+        call,
+        new streamsPb.ReadResp().setStreamNotFound(
+          new streamsPb.ReadResp.StreamNotFound().setStreamIdentifier(toStreamIdentifier(plan.stream)),
+        ),
+      );
       return void call.end();
     }
     for (const e of events) if (!call.cancelled) await send(e);
@@ -78,7 +115,8 @@ export async function handleRead(db: EsdbDatabase, call: grpc.ServerWritableStre
   // $all: forwards from a position is inclusive, backwards from a position is exclusive.
   let sent = 0n;
   if (plan.backwards) {
-    let i = plan.from === 'end' ? db.all.length - 1 : plan.from === 'start' ? -1 : db.indexAtOrAfter(plan.from) - 1;
+    let i =
+      plan.from === 'end' ? db.all.length - 1 : plan.from === 'start' ? -1 : db.indexAtOrAfter(plan.from) - 1;
     for (; i >= 0 && sent < plan.count && !call.cancelled; i--) {
       const e = db.all[i] as RecordedEvent;
       if (plan.filter && !plan.filter(e)) continue;
@@ -97,7 +135,13 @@ export async function handleRead(db: EsdbDatabase, call: grpc.ServerWritableStre
   call.end();
 }
 
-async function subscribe(db: EsdbDatabase, call: grpc.ServerWritableStream<ReadReq, ReadResp>, plan: ReadPlan, send: (e: RecordedEvent) => Promise<void>, subscriptions: SubscriptionCalls): Promise<void> {
+async function subscribe(
+  db: EsdbDatabase,
+  call: grpc.ServerWritableStream<ReadReq, ReadResp>,
+  plan: ReadPlan,
+  send: (e: RecordedEvent) => Promise<void>,
+  subscriptions: SubscriptionCalls,
+): Promise<void> {
   subscriptions.add(call);
   let wake: (() => void) | undefined;
   const unlisten = db.onAppend(() => wake?.());
@@ -115,18 +159,38 @@ async function subscribe(db: EsdbDatabase, call: grpc.ServerWritableStream<ReadR
   let ended = false;
   void done.then(() => (ended = true));
 
-  await write(call, new streamsPb.ReadResp().setConfirmation(new streamsPb.ReadResp.SubscriptionConfirmation().setSubscriptionId(randomUUID())));
+  await write(
+    call,
+    new streamsPb.ReadResp().setConfirmation(
+      new streamsPb.ReadResp.SubscriptionConfirmation().setSubscriptionId(randomUUID()),
+    ),
+  );
   // Subscriptions start after the given point: revision R / position P are exclusive.
   let next: number;
-  if (plan.all) next = plan.from === 'start' ? 0 : plan.from === 'end' ? db.all.length : db.indexAtOrAfter(plan.from + 1n);
-  else next = plan.from === 'start' ? 0 : plan.from === 'end' ? (db.stream(plan.stream)?.length ?? 0) : Number(plan.from) + 1;
+  if (plan.all)
+    next =
+      plan.from === 'start' ? 0 : plan.from === 'end' ? db.all.length : db.indexAtOrAfter(plan.from + 1n);
+  else
+    next =
+      plan.from === 'start'
+        ? 0
+        : plan.from === 'end'
+          ? (db.stream(plan.stream)?.length ?? 0)
+          : Number(plan.from) + 1;
   let caughtUp = false;
   let scanned = 0;
   let lastScanned: RecordedEvent | undefined;
   let checkpointed = true;
   const checkpoint = (e: RecordedEvent): Promise<void> => {
     checkpointed = true;
-    return write(call, new streamsPb.ReadResp().setCheckpoint(new streamsPb.ReadResp.Checkpoint().setCommitPosition(e.position.toString()).setPreparePosition(e.position.toString())));
+    return write(
+      call,
+      new streamsPb.ReadResp().setCheckpoint(
+        new streamsPb.ReadResp.Checkpoint()
+          .setCommitPosition(e.position.toString())
+          .setPreparePosition(e.position.toString()),
+      ),
+    );
   };
   while (!ended && !call.cancelled) {
     const source = plan.all ? db.all : (db.stream(plan.stream) ?? []);

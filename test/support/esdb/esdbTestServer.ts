@@ -58,7 +58,6 @@ export interface EsdbFault {
   readonly times?: number;
 }
 
-
 /** Options of {@link startEsdbTestServer}. */
 export interface EsdbTestServerOptions extends EsdbDatabaseOptions {
   /** Advertise BatchAppend in ServerFeatures (as nodes since 21.10 do); false makes the client use Append. @defaultValue true */
@@ -118,7 +117,11 @@ export async function startEsdbTestServer(options: EsdbTestServerOptions = {}): 
     if (--fault.left <= 0) faults.splice(i, 1);
     const metadata = new grpc.Metadata();
     if (fault.exception) metadata.set('exception', fault.exception);
-    return Object.assign(new Error(fault.details ?? 'injected fault'), { code: fault.code, details: fault.details ?? 'injected fault', metadata });
+    return Object.assign(new Error(fault.details ?? 'injected fault'), {
+      code: fault.code,
+      details: fault.details ?? 'injected fault',
+      metadata,
+    });
   };
 
   const handlers = {
@@ -127,7 +130,10 @@ export async function startEsdbTestServer(options: EsdbTestServerOptions = {}): 
       if (fault) return void call.emit('error', fault);
       void handleRead(db, call, subscriptions).catch((e: unknown) => call.emit('error', internal(e)));
     },
-    append: (call: grpc.ServerReadableStream<AppendReq, AppendResp>, callback: grpc.sendUnaryData<AppendResp>) => {
+    append: (
+      call: grpc.ServerReadableStream<AppendReq, AppendResp>,
+      callback: grpc.sendUnaryData<AppendResp>,
+    ) => {
       const fault = takeFault('Append');
       handleAppend(db, call, fault, callback, { takeFault, hooks });
     },
@@ -136,15 +142,30 @@ export async function startEsdbTestServer(options: EsdbTestServerOptions = {}): 
       if (fault) return void call.emit('error', fault);
       handleBatchAppend(db, call, { takeFault, hooks });
     },
-    delete: (_call: unknown, callback: grpc.sendUnaryData<unknown>) => callback({ code: grpc.status.UNIMPLEMENTED, details: 'Delete is not implemented by the test server' }),
-    tombstone: (_call: unknown, callback: grpc.sendUnaryData<unknown>) => callback({ code: grpc.status.UNIMPLEMENTED, details: 'Tombstone is not implemented by the test server' }),
+    delete: (_call: unknown, callback: grpc.sendUnaryData<unknown>) =>
+      callback({ code: grpc.status.UNIMPLEMENTED, details: 'Delete is not implemented by the test server' }),
+    tombstone: (_call: unknown, callback: grpc.sendUnaryData<unknown>) =>
+      callback({
+        code: grpc.status.UNIMPLEMENTED,
+        details: 'Tombstone is not implemented by the test server',
+      }),
   };
 
   const features = {
-    getSupportedMethods: (_call: unknown, callback: grpc.sendUnaryData<InstanceType<typeof serverFeaturesPb.SupportedMethods>>) => {
-      const methods = new serverFeaturesPb.SupportedMethods().setEventStoreServerVersion(options.version ?? '23.10.0');
+    getSupportedMethods: (
+      _call: unknown,
+      callback: grpc.sendUnaryData<InstanceType<typeof serverFeaturesPb.SupportedMethods>>,
+    ) => {
+      const methods = new serverFeaturesPb.SupportedMethods().setEventStoreServerVersion(
+        options.version ?? '23.10.0',
+      );
       const add = (service: string, method: string, features: string[] = []): void => {
-        methods.addMethods(new serverFeaturesPb.SupportedMethod().setServiceName(service).setMethodName(method).setFeaturesList(features));
+        methods.addMethods(
+          new serverFeaturesPb.SupportedMethod()
+            .setServiceName(service)
+            .setMethodName(method)
+            .setFeaturesList(features),
+        );
       };
       add('event_store.client.streams.streams', 'read', ['position', 'events']);
       add('event_store.client.streams.streams', 'append');
@@ -157,14 +178,22 @@ export async function startEsdbTestServer(options: EsdbTestServerOptions = {}): 
   const start = async (): Promise<void> => {
     const s = new grpc.Server();
     s.addService(streamsGrpc.StreamsService, handlers as unknown as grpc.UntypedServiceImplementation);
-    s.addService(serverFeaturesGrpc.ServerFeaturesService, features as unknown as grpc.UntypedServiceImplementation);
-    port = await new Promise<number>((resolve, reject) => s.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))));
+    s.addService(
+      serverFeaturesGrpc.ServerFeaturesService,
+      features as unknown as grpc.UntypedServiceImplementation,
+    );
+    port = await new Promise<number>((resolve, reject) =>
+      s.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) =>
+        err ? reject(err) : resolve(p),
+      ),
+    );
     server = s;
   };
   const stop = async (): Promise<void> => {
     const s = server;
     server = undefined;
-    for (const call of subscriptions) call.emit('error', { code: grpc.status.UNAVAILABLE, details: 'Server is shutting down.' });
+    for (const call of subscriptions)
+      call.emit('error', { code: grpc.status.UNAVAILABLE, details: 'Server is shutting down.' });
     subscriptions.clear();
     s?.forceShutdown();
   };
@@ -183,7 +212,11 @@ export async function startEsdbTestServer(options: EsdbTestServerOptions = {}): 
     beforeAppend: (hook) => void (hooks.beforeAppend = hook),
     dropSubscriptions: () => {
       const n = subscriptions.size;
-      for (const call of subscriptions) call.emit('error', { code: grpc.status.UNAVAILABLE, details: 'Subscription dropped: leader changed.' });
+      for (const call of subscriptions)
+        call.emit('error', {
+          code: grpc.status.UNAVAILABLE,
+          details: 'Subscription dropped: leader changed.',
+        });
       subscriptions.clear();
       return n;
     },

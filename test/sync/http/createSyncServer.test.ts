@@ -6,13 +6,21 @@ import { connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSyncServer, DEFAULT_HEADERS_TIMEOUT_MS, type SyncServerOptions } from '../../../src/sync/http/index.js';
+import {
+  createSyncServer,
+  DEFAULT_HEADERS_TIMEOUT_MS,
+  type SyncServerOptions,
+} from '../../../src/sync/http/index.js';
 
 const servers: Server[] = [];
 const sockets: Socket[] = [];
 afterEach(async () => {
   for (const s of sockets.splice(0)) s.destroy();
-  await Promise.all(servers.splice(0).map((s) => new Promise<void>((closed) => (s.closeAllConnections(), s.close(() => closed())))));
+  await Promise.all(
+    servers
+      .splice(0)
+      .map((s) => new Promise<void>((closed) => (s.closeAllConnections(), s.close(() => closed())))),
+  );
 });
 
 async function listening(options: SyncServerOptions): Promise<number> {

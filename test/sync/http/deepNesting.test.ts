@@ -20,12 +20,31 @@ describe('the sync handler refuses deeply nested input without failing', () => {
         const { honest, deepLine } = await deepBatch(member, depth);
         const hospital = await openSite('hospital', { network: NETWORK });
         const { url } = await serveReplica(serve, hospital, ['practice-b']);
-        const lines = [...syncMessageLines({ protocol: 1, vector: { 'practice-a': honest.length, 'practice-b': 1 }, events: honest })];
-        const res = await post(url, [lines[0], ...lines.slice(1, 3), `${deepLine}\n`, ...lines.slice(3)].join(''), AUTH);
+        const lines = [
+          ...syncMessageLines({
+            protocol: 1,
+            vector: { 'practice-a': honest.length, 'practice-b': 1 },
+            events: honest,
+          }),
+        ];
+        const res = await post(
+          url,
+          [lines[0], ...lines.slice(1, 3), `${deepLine}\n`, ...lines.slice(3)].join(''),
+          AUTH,
+        );
         expect(res.status, res.text.slice(0, 300)).toBe(200);
-        const trailer = JSON.parse(res.text.trimEnd().split('\n').at(-1) as string) as { ingest: { accepted: number; refusedCount: number; refused: IngestRefusal[] } };
+        const trailer = JSON.parse(res.text.trimEnd().split('\n').at(-1) as string) as {
+          ingest: { accepted: number; refusedCount: number; refused: IngestRefusal[] };
+        };
         expect(trailer.ingest).toMatchObject({ accepted: honest.length, refusedCount: 1 });
-        expect(trailer.ingest.refused[0]).toMatchObject({ index: 2, site: 'practice-b', reason: { code: 'malformed', message: expect.stringMatching(new RegExp(`${member}.*nested deeper than \\d+ levels`)) } });
+        expect(trailer.ingest.refused[0]).toMatchObject({
+          index: 2,
+          site: 'practice-b',
+          reason: {
+            code: 'malformed',
+            message: expect.stringMatching(new RegExp(`${member}.*nested deeper than \\d+ levels`)),
+          },
+        });
         expect(await hospital.versionVector()).toEqual({ 'practice-a': honest.length });
       });
     }
@@ -35,7 +54,11 @@ describe('the sync handler refuses deeply nested input without failing', () => {
     it(`answers 400 MALFORMED_MESSAGE to a header nested ${depth} levels deep, and changes nothing`, async () => {
       const hospital = await openSite('hospital', { network: NETWORK });
       const { url } = await serveReplica(serve, hospital, ['practice-b']);
-      for (const header of [`{"protocol":1,"vector":{"practice-b":${nestedText(depth)}}}`, `{"protocol":1,"vector":{},"known":{"x":${nestedText(depth)}}}`, nestedText(depth)]) {
+      for (const header of [
+        `{"protocol":1,"vector":{"practice-b":${nestedText(depth)}}}`,
+        `{"protocol":1,"vector":{},"known":{"x":${nestedText(depth)}}}`,
+        nestedText(depth),
+      ]) {
         const res = await post(url, `${header}\n`, AUTH);
         expect(res.status).toBe(400);
         expect(res.json).toMatchObject({ error: { code: 'MALFORMED_MESSAGE' } });

@@ -18,7 +18,12 @@ const HEADER = '{"protocol":1,"vector":{}}\n';
 interface Trailer {
   readonly end: true;
   readonly events: number;
-  readonly ingest: { readonly accepted: number; readonly refusedCount: number; readonly refusedByCode?: Record<string, number>; readonly refused: readonly { index: number; reason: { code: string } }[] };
+  readonly ingest: {
+    readonly accepted: number;
+    readonly refusedCount: number;
+    readonly refusedByCode?: Record<string, number>;
+    readonly refused: readonly { index: number; reason: { code: string } }[];
+  };
 }
 
 const linesOf = (text: string): string[] => text.trimEnd().split('\n');
@@ -58,7 +63,9 @@ describe('server memory is bounded by configured limits whatever a peer sends', 
     expect(ok.status).toBe(200);
     const over = await post(url, HEADER + `${event}\n`.repeat(11), AUTH_A);
     expect(over.status).toBe(413);
-    expect(over.json).toMatchObject({ error: { code: 'SYNC_TOO_LARGE', message: expect.stringMatching(/10 events/) } });
+    expect(over.json).toMatchObject({
+      error: { code: 'SYNC_TOO_LARGE', message: expect.stringMatching(/10 events/) },
+    });
     expect(await h.store.count()).toBe(0);
   });
 
@@ -68,7 +75,9 @@ describe('server memory is bounded by configured limits whatever a peer sends', 
     const vector = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`x${i}`, 1]));
     const res = await post(url, `${JSON.stringify({ protocol: 1, vector })}\n`, AUTH_A);
     expect(res.status).toBe(413);
-    expect(res.json).toMatchObject({ error: { code: 'SYNC_TOO_LARGE', message: expect.stringMatching(/sites/) } });
+    expect(res.json).toMatchObject({
+      error: { code: 'SYNC_TOO_LARGE', message: expect.stringMatching(/sites/) },
+    });
     expect(res.text.length).toBeLessThan(1000);
   });
 
@@ -76,7 +85,10 @@ describe('server memory is bounded by configured limits whatever a peer sends', 
     const h = await hospital();
     await recordMany(h, 2);
     const { url } = await serveReplica(serve, h, ['practice-a']);
-    const vector = { 'practice-a': 0, ...Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`x${i}`, 7])) };
+    const vector = {
+      'practice-a': 0,
+      ...Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`x${i}`, 7])),
+    };
     const session = { ...AUTH_A, 'chartlog-session': 's1' };
     const first = await post(url, `${JSON.stringify({ protocol: 1, vector })}\n`, session);
     expect(first.status).toBe(200);
@@ -89,7 +101,8 @@ describe('server memory is bounded by configured limits whatever a peer sends', 
     const { url } = await serveReplica(serve, h, ['practice-a', 'practice-b'], { maxSessionsPerPeer: 2 });
     // An empty body on a fresh session is answered with a header (a fresh state always
     // speaks first); on a remembered one with nothing to say, only the trailer.
-    const speaks = async (auth: Record<string, string>, session: string): Promise<boolean> => linesOf((await post(url, '', { ...auth, 'chartlog-session': session })).text).length > 1;
+    const speaks = async (auth: Record<string, string>, session: string): Promise<boolean> =>
+      linesOf((await post(url, '', { ...auth, 'chartlog-session': session })).text).length > 1;
     expect(await speaks(AUTH_B, 'b1')).toBe(true);
     expect(await speaks(AUTH_A, 's1')).toBe(true);
     expect(await speaks(AUTH_A, 's1')).toBe(false);
@@ -102,11 +115,25 @@ describe('server memory is bounded by configured limits whatever a peer sends', 
   it('a request from a peer already at its concurrency limit gets 429 with Retry-After; other peers are served', async () => {
     const h = await hospital();
     let verified = 0;
-    const peers: Record<string, string> = { [tokenOf('practice-a')]: 'practice-a', [tokenOf('practice-b')]: 'practice-b' };
-    const { url } = await serve((await import('../../../src/sync/http/index.js')).createSyncHandler(h, { verify: (t: string) => (verified++, peers[t]), maxConcurrentPerPeer: 1 } as never));
+    const peers: Record<string, string> = {
+      [tokenOf('practice-a')]: 'practice-a',
+      [tokenOf('practice-b')]: 'practice-b',
+    };
+    const { url } = await serve(
+      (await import('../../../src/sync/http/index.js')).createSyncHandler(h, {
+        verify: (t: string) => (verified++, peers[t]),
+        maxConcurrentPerPeer: 1,
+      } as never),
+    );
     // A first request whose body never finishes holds practice-a's one slot.
     const { port } = new URL(url);
-    const slow = request({ host: '127.0.0.1', port, path: '/chartlog/sync', method: 'POST', headers: { ...AUTH_A, 'content-type': 'application/x-ndjson' } });
+    const slow = request({
+      host: '127.0.0.1',
+      port,
+      path: '/chartlog/sync',
+      method: 'POST',
+      headers: { ...AUTH_A, 'content-type': 'application/x-ndjson' },
+    });
     const slowAnswer = new Promise<number>((resolve, reject) => {
       slow.on('response', (res) => (res.resume(), resolve(res.statusCode ?? 0)));
       slow.on('error', reject);

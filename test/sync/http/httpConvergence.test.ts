@@ -3,7 +3,14 @@
  * events and the same chart hash everywhere, equal to the batch fold of the union.
  */
 import { describe, expect, it } from 'vitest';
-import { createMemoryEventLog, encodeEvent, initSyncState, siteId, type EventLog, type Replica } from '../../../src/index.js';
+import {
+  createMemoryEventLog,
+  encodeEvent,
+  initSyncState,
+  siteId,
+  type EventLog,
+  type Replica,
+} from '../../../src/index.js';
 import { openSqliteEventLog } from '../../../src/store/sqlite/index.js';
 import { createHttpSyncClient, syncOverHttp, syncMessageLines } from '../../../src/sync/http/index.js';
 import { useTempDir } from '../../support/tempDir.js';
@@ -12,14 +19,17 @@ import { post, serveReplica, tokenOf, useServers } from './httpHarness.js';
 
 const NETWORK = ['practice-a', 'practice-b', 'hospital'];
 
-const client = (url: string, site: string): ReturnType<typeof createHttpSyncClient> => createHttpSyncClient({ url, token: tokenOf(site), retries: 0 });
+const client = (url: string, site: string): ReturnType<typeof createHttpSyncClient> =>
+  createHttpSyncClient({ url, token: tokenOf(site), retries: 0 });
 
 describe('sync over HTTP', () => {
   const serve = useServers();
   const file = useTempDir('http-sync');
 
-  it('two replicas that recorded offline converge, in bounded batches, at under 1.1× the events\' canonical size', async () => {
-    const [a, hospital] = (await Promise.all(['practice-a', 'hospital'].map((s) => openSite(s, { network: NETWORK })))) as [Replica, Replica];
+  it("two replicas that recorded offline converge, in bounded batches, at under 1.1× the events' canonical size", async () => {
+    const [a, hospital] = (await Promise.all(
+      ['practice-a', 'hospital'].map((s) => openSite(s, { network: NETWORK })),
+    )) as [Replica, Replica];
     await recordMany(a, 300);
     await recordMany(hospital, 170);
     const { url } = await serveReplica(serve, hospital, ['practice-a']);
@@ -37,8 +47,14 @@ describe('sync over HTTP', () => {
   });
 
   it('three replicas, one on a real SQLite file, converge through a hub that relays', async () => {
-    const stores = NETWORK.map((site) => (site === 'practice-b' ? openSqliteEventLog(file(`${site}.chartlog`)) : createMemoryEventLog()));
-    const [a, b, hub] = (await Promise.all(NETWORK.map((site, i) => openSite(site, { network: NETWORK, store: stores[i] as EventLog, clockOffsetMs: i * 300 })))) as [Replica, Replica, Replica];
+    const stores = NETWORK.map((site) =>
+      site === 'practice-b' ? openSqliteEventLog(file(`${site}.chartlog`)) : createMemoryEventLog(),
+    );
+    const [a, b, hub] = (await Promise.all(
+      NETWORK.map((site, i) =>
+        openSite(site, { network: NETWORK, store: stores[i] as EventLog, clockOffsetMs: i * 300 }),
+      ),
+    )) as [Replica, Replica, Replica];
     await recordMany(a, 120);
     await recordMany(b, 90);
     await recordMany(hub, 40);
@@ -54,17 +70,30 @@ describe('sync over HTTP', () => {
   });
 
   it('two servers and concurrent clients: every pair converges whatever the interleaving', async () => {
-    const [a, b, hub] = (await Promise.all(NETWORK.map((s) => openSite(s, { network: NETWORK })))) as [Replica, Replica, Replica];
+    const [a, b, hub] = (await Promise.all(NETWORK.map((s) => openSite(s, { network: NETWORK })))) as [
+      Replica,
+      Replica,
+      Replica,
+    ];
     await Promise.all([recordMany(a, 80), recordMany(b, 60), recordMany(hub, 30)]);
     const hubServer = await serveReplica(serve, hub, ['practice-a', 'practice-b']);
     const bServer = await serveReplica(serve, b, ['practice-a']);
-    await Promise.all([syncOverHttp(a, client(hubServer.url, 'practice-a'), { maxEvents: 20 }), syncOverHttp(b, client(hubServer.url, 'practice-b'), { maxEvents: 20 }), syncOverHttp(a, client(bServer.url, 'practice-a'), { maxEvents: 20 })]);
-    await Promise.all([syncOverHttp(a, client(hubServer.url, 'practice-a')), syncOverHttp(b, client(hubServer.url, 'practice-b'))]);
+    await Promise.all([
+      syncOverHttp(a, client(hubServer.url, 'practice-a'), { maxEvents: 20 }),
+      syncOverHttp(b, client(hubServer.url, 'practice-b'), { maxEvents: 20 }),
+      syncOverHttp(a, client(bServer.url, 'practice-a'), { maxEvents: 20 }),
+    ]);
+    await Promise.all([
+      syncOverHttp(a, client(hubServer.url, 'practice-a')),
+      syncOverHttp(b, client(hubServer.url, 'practice-b')),
+    ]);
     await expectConverged([a, b, hub]);
   });
 
   it('takes an old request replayed much later as duplicates, changing nothing', async () => {
-    const [a, hospital] = (await Promise.all(['practice-a', 'hospital'].map((s) => openSite(s, { network: NETWORK })))) as [Replica, Replica];
+    const [a, hospital] = (await Promise.all(
+      ['practice-a', 'hospital'].map((s) => openSite(s, { network: NETWORK })),
+    )) as [Replica, Replica];
     await recordMany(a, 30);
     const bodies: Uint8Array[] = [];
     const recording: typeof fetch = async (input, init) => {
@@ -90,11 +119,15 @@ describe('sync over HTTP', () => {
   });
 
   it('speaks the documented wire format: header line, one event per line, trailer', async () => {
-    const [a, hospital] = (await Promise.all(['practice-a', 'hospital'].map((s) => openSite(s, { network: NETWORK })))) as [Replica, Replica];
+    const [a, hospital] = (await Promise.all(
+      ['practice-a', 'hospital'].map((s) => openSite(s, { network: NETWORK })),
+    )) as [Replica, Replica];
     await recordMany(hospital, 3);
     const { url } = await serveReplica(serve, hospital, ['practice-a']);
     const [, first] = await a.generateSyncMessage(initSyncState());
-    const res = await post(url, [...syncMessageLines(first)].join(''), { authorization: `Bearer ${tokenOf('practice-a')}` });
+    const res = await post(url, [...syncMessageLines(first)].join(''), {
+      authorization: `Bearer ${tokenOf('practice-a')}`,
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
     expect(res.headers.get('chartlog-site')).toBe('hospital');
@@ -103,10 +136,22 @@ describe('sync over HTTP', () => {
     expect(lines[0]).toEqual({ protocol: 1, vector: { hospital: 3 }, known: { hospital: 3 } });
     // Each event line carries the event's canonical bytes verbatim, the signature beside them.
     const held = await hospital.store.readSite(siteId('hospital'));
-    expect(text.slice(1, 4)).toEqual(held.map((e) => `{"e":${encodeEvent(e)}${e.sig === undefined ? '' : `,"sig":"${e.sig}"`}}`));
+    expect(text.slice(1, 4)).toEqual(
+      held.map((e) => `{"e":${encodeEvent(e)}${e.sig === undefined ? '' : `,"sig":"${e.sig}"`}}`),
+    );
     expect(held[2]?.sig).toBeDefined(); // the run ends at a signed head
-    expect(lines[4]).toEqual({ end: true, events: 3, ingest: { accepted: 0, duplicates: 0, refusedCount: 0, refusedByCode: {}, refused: [] } });
+    expect(lines[4]).toEqual({
+      end: true,
+      events: 3,
+      ingest: { accepted: 0, duplicates: 0, refusedCount: 0, refusedByCode: {}, refused: [] },
+    });
     const status = await createHttpSyncClient({ url, token: tokenOf('practice-a') }).status();
-    expect(status).toEqual({ site: 'hospital', protocol: 1, status: 'ready', vector: { hospital: 3 }, stateHash: hospital.chart.hash() });
+    expect(status).toEqual({
+      site: 'hospital',
+      protocol: 1,
+      status: 'ready',
+      vector: { hospital: 3 },
+      stateHash: hospital.chart.hash(),
+    });
   });
 });

@@ -15,14 +15,18 @@ const NETWORK = ['practice-a', 'hospital'];
 const FAST = { backoff: { initialMs: 5, maxMs: 20 } } as const;
 
 async function pair(): Promise<[Replica, Replica]> {
-  const [a, hospital] = (await Promise.all(NETWORK.map((s) => openSite(s, { network: NETWORK, signEvery: 16 })))) as [Replica, Replica];
+  const [a, hospital] = (await Promise.all(
+    NETWORK.map((s) => openSite(s, { network: NETWORK, signEvery: 16 })),
+  )) as [Replica, Replica];
   await recordMany(a, 50);
   await recordMany(hospital, 40);
   return [a, hospital];
 }
 
 async function expectConverged(a: Replica, b: Replica): Promise<void> {
-  const union = new Map([...(await allEvents(a)), ...(await allEvents(b))].map((e) => [`${e.site}:${e.seq}`, e]));
+  const union = new Map(
+    [...(await allEvents(a)), ...(await allEvents(b))].map((e) => [`${e.site}:${e.seq}`, e]),
+  );
   expect(await a.store.count()).toBe(union.size);
   expect(await b.store.count()).toBe(union.size);
   expect(a.chart.hash()).toBe(foldHash(union.values()));
@@ -39,21 +43,38 @@ describe('retries and timeouts over HTTP', () => {
       2,
       (req, res) => {
         req.resume();
-        res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'STORE_UNAVAILABLE', message: 'restarting' } }));
+        res
+          .writeHead(503, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: { code: 'STORE_UNAVAILABLE', message: 'restarting' } }));
       },
       handler,
     );
     const { url } = await serve(flaky);
-    const report = await syncOverHttp(a, createHttpSyncClient({ url, token: tokenOf('practice-a'), retries: 3, ...FAST }), { maxEvents: 16 });
+    const report = await syncOverHttp(
+      a,
+      createHttpSyncClient({ url, token: tokenOf('practice-a'), retries: 3, ...FAST }),
+      { maxEvents: 16 },
+    );
     expect(report.requests).toBe(report.rounds + 2);
     await expectConverged(a, hospital);
   });
 
-  it('gives up after its retries with SYNC_HTTP_FAILED carrying the status and the body\'s code', async () => {
+  it("gives up after its retries with SYNC_HTTP_FAILED carrying the status and the body's code", async () => {
     const [a, hospital] = await pair();
-    const down = failingFirst(100, (req, res) => (req.resume(), res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":{"code":"STORE_UNAVAILABLE","message":"down"}}')), createSyncHandler(hospital, { peers: peersOf(['practice-a']) }));
+    const down = failingFirst(
+      100,
+      (req, res) => (
+        req.resume(),
+        res
+          .writeHead(503, { 'content-type': 'application/json' })
+          .end('{"error":{"code":"STORE_UNAVAILABLE","message":"down"}}')
+      ),
+      createSyncHandler(hospital, { peers: peersOf(['practice-a']) }),
+    );
     const { url } = await serve(down);
-    const error = await caught(syncOverHttp(a, createHttpSyncClient({ url, token: tokenOf('practice-a'), retries: 2, ...FAST })));
+    const error = await caught(
+      syncOverHttp(a, createHttpSyncClient({ url, token: tokenOf('practice-a'), retries: 2, ...FAST })),
+    );
     expect(error.code).toBe('SYNC_HTTP_FAILED');
     expect(error.details).toMatchObject({ status: 503, code: 'STORE_UNAVAILABLE', attempts: 3 });
     expect(down.calls).toBe(3);
@@ -76,7 +97,11 @@ describe('retries and timeouts over HTTP', () => {
       }
       handler(req, res);
     });
-    const report = await syncOverHttp(a, createHttpSyncClient({ url, token: tokenOf('practice-a'), retries: 3, ...FAST }), { maxEvents: 16 });
+    const report = await syncOverHttp(
+      a,
+      createHttpSyncClient({ url, token: tokenOf('practice-a'), retries: 3, ...FAST }),
+      { maxEvents: 16 },
+    );
     expect(report.requests).toBe(report.rounds + 3);
     expect(report.refused.count).toBe(0);
     await expectConverged(a, hospital);
@@ -87,7 +112,12 @@ describe('retries and timeouts over HTTP', () => {
     let calls = 0;
     const { url } = await serve(() => void calls++);
     const started = Date.now();
-    const error = await caught(syncOverHttp(a, createHttpSyncClient({ url, token: tokenOf('practice-a'), timeoutMs: 150, retries: 1, ...FAST })));
+    const error = await caught(
+      syncOverHttp(
+        a,
+        createHttpSyncClient({ url, token: tokenOf('practice-a'), timeoutMs: 150, retries: 1, ...FAST }),
+      ),
+    );
     expect(error.code).toBe('SYNC_TIMEOUT');
     expect(error.details).toMatchObject({ attempts: 2 });
     expect(calls).toBe(2);
@@ -96,13 +126,31 @@ describe('retries and timeouts over HTTP', () => {
 
   it('answers 408 SYNC_TIMEOUT to a client that stops sending its body', async () => {
     const [, hospital] = await pair();
-    const { url } = await serve(createSyncHandler(hospital, { peers: peersOf(['practice-a']), requestTimeoutMs: 150 }));
+    const { url } = await serve(
+      createSyncHandler(hospital, { peers: peersOf(['practice-a']), requestTimeoutMs: 150 }),
+    );
     const { port } = new URL(url);
     const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/chartlog/sync', headers: { 'content-type': 'application/x-ndjson', 'content-length': 1000, authorization: `Bearer ${tokenOf('practice-a')}` } }, (res) => {
-        let body = '';
-        res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/chartlog/sync',
+          headers: {
+            'content-type': 'application/x-ndjson',
+            'content-length': 1000,
+            authorization: `Bearer ${tokenOf('practice-a')}`,
+          },
+        },
+        (res) => {
+          let body = '';
+          res
+            .setEncoding('utf8')
+            .on('data', (c: string) => (body += c))
+            .on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
       req.on('error', reject);
       req.write('{"protocol":1,'); // …and nothing more
     });
@@ -116,6 +164,16 @@ describe('retries and timeouts over HTTP', () => {
     const { url } = await serve(() => undefined);
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('operator cancelled')), 50);
-    await expect(syncOverHttp(a, createHttpSyncClient({ url, token: tokenOf('practice-a'), timeoutMs: 5000, signal: controller.signal }))).rejects.toThrow('operator cancelled');
+    await expect(
+      syncOverHttp(
+        a,
+        createHttpSyncClient({
+          url,
+          token: tokenOf('practice-a'),
+          timeoutMs: 5000,
+          signal: controller.signal,
+        }),
+      ),
+    ).rejects.toThrow('operator cancelled');
   });
 });

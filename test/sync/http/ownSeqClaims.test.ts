@@ -17,7 +17,8 @@ import { post, serveReplica, tokenOf, useServers } from './httpHarness.js';
 const NETWORK = ['practice-a', 'hospital'];
 const MAX = Number.MAX_SAFE_INTEGER;
 /** A header-only sync body: no events, a vector claiming `claimed` seqs. */
-const claimBody = (claimed: Record<string, number>): string => `${JSON.stringify({ protocol: SYNC_PROTOCOL_VERSION, vector: claimed })}\n`;
+const claimBody = (claimed: Record<string, number>): string =>
+  `${JSON.stringify({ protocol: SYNC_PROTOCOL_VERSION, vector: claimed })}\n`;
 
 describe('a claim about our own seq without our signature, over HTTP', () => {
   const serve = useServers();
@@ -32,7 +33,9 @@ describe('a claim about our own seq without our signature, over HTTP', () => {
     await recordMany(hospital, 2);
     const { url } = await serveReplica(serve, hospital, ['practice-a']);
     for (let i = 0; i < 5; i++) {
-      const answer = await post(url, claimBody({ hospital: MAX }), { authorization: `Bearer ${tokenOf('practice-a')}` });
+      const answer = await post(url, claimBody({ hospital: MAX }), {
+        authorization: `Bearer ${tokenOf('practice-a')}`,
+      });
       expect(answer.status).toBe(200);
     }
     const status = await createHttpSyncClient({ url, token: tokenOf('practice-a'), retries: 0 }).status();
@@ -43,8 +46,26 @@ describe('a claim about our own seq without our signature, over HTTP', () => {
   it('sent to `chartlog serve`, does not stop its recording', async () => {
     const sites = ['hospital-d', 'practice-a'];
     for (const s of sites) writeSiteKeyFiles(file(`${s}.key`));
-    writeFileSync(file('peers.json'), JSON.stringify({ peers: sites.map((site) => ({ site, publicKeyFile: `${site}.key.pub`, token: tokenOf(site) })) }));
-    const server = await startServe(['--store', file('hospital-d.chartlog'), '--site', 'hospital-d', '--key', file('hospital-d.key'), '--peers', file('peers.json'), '--demo-activity', '50', '--demo-events', '6']);
+    writeFileSync(
+      file('peers.json'),
+      JSON.stringify({
+        peers: sites.map((site) => ({ site, publicKeyFile: `${site}.key.pub`, token: tokenOf(site) })),
+      }),
+    );
+    const server = await startServe([
+      '--store',
+      file('hospital-d.chartlog'),
+      '--site',
+      'hospital-d',
+      '--key',
+      file('hospital-d.key'),
+      '--peers',
+      file('peers.json'),
+      '--demo-activity',
+      '50',
+      '--demo-events',
+      '6',
+    ]);
     children.push(server);
     const ended = new Promise<string>((resolve) => {
       let out = '';
@@ -54,13 +75,19 @@ describe('a claim about our own seq without our signature, over HTTP', () => {
       });
     });
     for (let i = 0; i < 5; i++) {
-      const answer = await post(server.url, claimBody({ 'hospital-d': MAX }), { authorization: `Bearer ${tokenOf('practice-a')}` });
+      const answer = await post(server.url, claimBody({ 'hospital-d': MAX }), {
+        authorization: `Bearer ${tokenOf('practice-a')}`,
+      });
       expect(answer.status).toBe(200);
     }
     const out = await ended;
     expect(out).not.toContain('"recordFailed"');
     expect(out).toContain('"demoDone"');
-    const status = await createHttpSyncClient({ url: server.url, token: tokenOf('practice-a'), retries: 0 }).status();
+    const status = await createHttpSyncClient({
+      url: server.url,
+      token: tokenOf('practice-a'),
+      retries: 0,
+    }).status();
     expect(status.status).toBe('ready');
   }, 30_000);
 
@@ -72,11 +99,15 @@ describe('a claim about our own seq without our signature, over HTTP', () => {
       req.resume();
       req.on('end', () => {
         res.writeHead(200, { 'content-type': 'application/x-ndjson', 'chartlog-site': 'hospital' });
-        res.end(`${claimBody({ 'practice-a': MAX, hospital: MAX })}${JSON.stringify({ end: true, events: 0, ingest: { accepted: 0, duplicates: 0, refusedCount: 0, refused: [] } })}\n`);
+        res.end(
+          `${claimBody({ 'practice-a': MAX, hospital: MAX })}${JSON.stringify({ end: true, events: 0, ingest: { accepted: 0, duplicates: 0, refusedCount: 0, refused: [] } })}\n`,
+        );
       });
     };
     const { url } = await serve(hostile);
-    await syncOverHttp(a, createHttpSyncClient({ url, token: tokenOf('practice-a'), retries: 0 }), { maxRounds: 3 }).catch(() => undefined);
+    await syncOverHttp(a, createHttpSyncClient({ url, token: tokenOf('practice-a'), retries: 0 }), {
+      maxRounds: 3,
+    }).catch(() => undefined);
     expect(a.status).toBe('ready');
     expect((await a.record(draft('practice-a', 3))).seq).toBe(3);
   });

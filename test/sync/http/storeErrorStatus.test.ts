@@ -14,7 +14,8 @@ function failingReplica(code: ChartlogErrorCode): HttpSyncReplica {
   return {
     site: 'hospital',
     versionVector: () => Promise.resolve({}),
-    receiveSyncMessage: () => Promise.reject(new ChartlogError(code, `append failed on hospital.chartlog: ${code}`)),
+    receiveSyncMessage: () =>
+      Promise.reject(new ChartlogError(code, `append failed on hospital.chartlog: ${code}`)),
     generateSyncMessage: () => Promise.reject(new Error('not reached')),
   } as unknown as HttpSyncReplica;
 }

@@ -9,9 +9,20 @@ import type { Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Replica } from '../../../src/index.js';
-import { createHttpSyncClient, createSyncHandler, createSyncServer, syncOverHttp, type HttpSyncTlsOptions, type SyncServerTlsOptions } from '../../../src/sync/http/index.js';
+import {
+  createHttpSyncClient,
+  createSyncHandler,
+  createSyncServer,
+  syncOverHttp,
+  type HttpSyncTlsOptions,
+  type SyncServerTlsOptions,
+} from '../../../src/sync/http/index.js';
 import { caughtError as caught } from '../../support/caughtError.js';
-import { makeCertificate, makeCertificateAuthority, type TestCertificate } from '../../support/testCertificates.js';
+import {
+  makeCertificate,
+  makeCertificateAuthority,
+  type TestCertificate,
+} from '../../support/testCertificates.js';
 import { useTempDir } from '../../support/tempDir.js';
 import { expectConverged, openSite, recordMany } from '../../replica/fixtures.js';
 import { peersOf, tokenOf } from './httpHarness.js';
@@ -35,11 +46,18 @@ beforeAll(() => {
 
 const servers: Server[] = [];
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise<void>((closed) => (s.closeAllConnections(), s.close(() => closed())))));
+  await Promise.all(
+    servers
+      .splice(0)
+      .map((s) => new Promise<void>((closed) => (s.closeAllConnections(), s.close(() => closed())))),
+  );
 });
 
 /** Serves `hospital` over HTTPS; `requests` counts what reached the handler. */
-async function serveTls(hospital: Replica, tls: SyncServerTlsOptions): Promise<{ url: string; requests: () => number }> {
+async function serveTls(
+  hospital: Replica,
+  tls: SyncServerTlsOptions,
+): Promise<{ url: string; requests: () => number }> {
   let requests = 0;
   const handler = createSyncHandler(hospital, { peers: peersOf(['practice-a']) });
   const counting: RequestListener = (req, res) => {
@@ -52,8 +70,19 @@ async function serveTls(hospital: Replica, tls: SyncServerTlsOptions): Promise<{
   return { url: `https://127.0.0.1:${(s.address() as AddressInfo).port}`, requests: () => requests };
 }
 
-const sites = async (): Promise<[Replica, Replica]> => (await Promise.all(NETWORK.map((s) => openSite(s, { network: NETWORK })))) as [Replica, Replica];
-const syncWith = (a: Replica, url: string, tls: HttpSyncTlsOptions) => syncOverHttp(a, createHttpSyncClient({ url, token: tokenOf('practice-a'), tls, retries: 2, backoff: { initialMs: 1, maxMs: 2 } }));
+const sites = async (): Promise<[Replica, Replica]> =>
+  (await Promise.all(NETWORK.map((s) => openSite(s, { network: NETWORK })))) as [Replica, Replica];
+const syncWith = (a: Replica, url: string, tls: HttpSyncTlsOptions) =>
+  syncOverHttp(
+    a,
+    createHttpSyncClient({
+      url,
+      token: tokenOf('practice-a'),
+      tls,
+      retries: 2,
+      backoff: { initialMs: 1, maxMs: 2 },
+    }),
+  );
 
 describe('sync over TLS', () => {
   it('converges over HTTPS when the client checks the server against its CA, or pins its certificate', async () => {
@@ -66,7 +95,9 @@ describe('sync over TLS', () => {
     await recordMany(a, 5);
     const pinned = await serveTls(hospital, { cert: selfSigned.cert, key: selfSigned.key });
     expect(await syncWith(a, pinned.url, { pin: selfSigned.fingerprint })).toMatchObject({ eventsSent: 5 });
-    expect(await syncWith(a, pinned.url, { pin: selfSigned.fingerprint.replace(/:/g, '').toLowerCase() })).toMatchObject({ eventsSent: 0 });
+    expect(
+      await syncWith(a, pinned.url, { pin: selfSigned.fingerprint.replace(/:/g, '').toLowerCase() }),
+    ).toMatchObject({ eventsSent: 0 });
     await expectConverged([a, hospital]);
   });
 
@@ -86,14 +117,22 @@ describe('sync over TLS', () => {
   it('with mutual TLS the server refuses a client without a certificate from its client CA, and syncs with one that has it', async () => {
     const [a, hospital] = await sites();
     await recordMany(a, 4);
-    const { url, requests } = await serveTls(hospital, { cert: server.cert, key: server.key, clientCa: ca.cert });
+    const { url, requests } = await serveTls(hospital, {
+      cert: server.cert,
+      key: server.key,
+      clientCa: ca.cert,
+    });
     const refused = await caught(syncWith(a, url, { ca: ca.cert }));
     expect(['SYNC_TLS_FAILED', 'SYNC_HTTP_FAILED']).toContain(refused.code);
-    const wrongClient = await caught(syncWith(a, url, { ca: ca.cert, cert: selfSigned.cert, key: selfSigned.key }));
+    const wrongClient = await caught(
+      syncWith(a, url, { ca: ca.cert, cert: selfSigned.cert, key: selfSigned.key }),
+    );
     expect(['SYNC_TLS_FAILED', 'SYNC_HTTP_FAILED']).toContain(wrongClient.code);
     expect(requests()).toBe(0);
     expect(await hospital.store.count()).toBe(0);
-    expect(await syncWith(a, url, { ca: ca.cert, cert: client.cert, key: client.key })).toMatchObject({ eventsSent: 4 });
+    expect(await syncWith(a, url, { ca: ca.cert, cert: client.cert, key: client.key })).toMatchObject({
+      eventsSent: 4,
+    });
     await expectConverged([a, hospital]);
   });
 
@@ -107,8 +146,12 @@ describe('sync over TLS', () => {
       { url: 'https://127.0.0.1:1', tls: { ca: ca.cert }, fetch },
       { url: 'notaurl' },
     ]) {
-      expect(() => createHttpSyncClient({ ...options, token }), JSON.stringify(options.url)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+      expect(() => createHttpSyncClient({ ...options, token }), JSON.stringify(options.url)).toThrow(
+        expect.objectContaining({ code: 'INVALID_OPTION' }),
+      );
     }
-    expect(() => createSyncServer(() => undefined, { tls: { cert: 'not a certificate', key: 'not a key' } })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(() =>
+      createSyncServer(() => undefined, { tls: { cert: 'not a certificate', key: 'not a key' } }),
+    ).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
   });
 });
