@@ -86,6 +86,9 @@ export type {
   EventTypeDefinition,
   ResolvedField,
   AnyMergeRule,
+  EventTypeOf,
+  ResourceTypeOf,
+  EventResourcesOf,
 } from './merge/schema.js';
 
 // The chart (projection)
@@ -113,7 +116,18 @@ export type { WriteRequest } from './chart/prepareWrite.js';
 export { clinicalSchema } from './clinical/clinicalSchema.js';
 export { clinicalFhirRules } from './clinical/clinicalFhirRules.js';
 export { clinicalExtensions, CLINICAL_EXTENSION_BASE } from './clinical/clinicalExtensions.js';
-export type { ClinicalEventType } from './clinical/clinicalSchema.js';
+export type { ClinicalSchema, ClinicalEventType, ClinicalResourceType } from './clinical/clinicalSchema.js';
+export { clinicalEvents } from './clinical/clinicalEvents.js';
+export { readClinical, clinicalViews } from './clinical/readClinical.js';
+export type { ClinicalView } from './clinical/readClinical.js';
+export { defineView, readView } from './clinical/clinicalView.js';
+export type {
+  ViewDefinition,
+  ViewOf,
+  ViewColumn,
+  ViewColumns,
+  ViewColumnBuilders,
+} from './clinical/clinicalView.js';
 export { patientStream, scheduleStream } from './clinical/streams.js';
 export type { ClinicalCommandOptions, CommandInput } from './clinical/command.js';
 export type { ClinicalNote, ReadResource } from './clinical/readState.js';

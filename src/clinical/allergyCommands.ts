@@ -19,10 +19,12 @@ import {
   type ClinicalCommandOptions,
   type CommandBuilder,
   type CommandInput,
+  type FieldInputs,
 } from './command.js';
 import type { CodeableConcept } from './fhirTypes.js';
 import { arrayOf, codeableConcept, fullDate, oneOf } from './inputChecks.js';
-import { codeIn, conceptOf, referenceTo, valueOf } from './readState.js';
+import { referenceTo, valueOf } from './readState.js';
+import { recordedStatuses, statusInputs, updateStatuses, type StatusPair } from './statusPair.js';
 
 /** Input of {@link recordAllergy}. */
 export interface RecordAllergyInput extends CommandInput {
@@ -67,26 +69,18 @@ export function recordAllergy(
   const key = `AllergyIntolerance/${b.newId(input.allergyId, 'allergyId')}`;
   if (state?.resources[key]) b.problem(['allergyId'], `${key} already exists`);
   if (input.code === undefined) b.problem(['code'], 'is required');
-  const verification = input.verificationStatus ?? 'unconfirmed';
   b.set(key, 'patient', patient, { path: ['patientId'], as: referenceTo });
-  b.set(key, 'code', input.code, { check: codeableConcept });
-  // R4 (ait-2): an allergy entered in error has no clinical status.
-  b.set(
-    key,
-    'clinicalStatus',
-    verification === 'entered-in-error' ? undefined : (input.clinicalStatus ?? 'active'),
-    clinicalStatusHow,
-  );
-  b.set(key, 'verificationStatus', verification, verificationStatusHow);
-  b.set(key, 'criticality', input.criticality, { check: oneOf(ALLERGY_CRITICALITIES) });
-  b.set(key, 'type', input.type, { check: oneOf(ALLERGY_TYPES) });
+  b.setFields(key, allergyInputs, {
+    ...input,
+    ...recordedStatuses(input, { clinicalStatus: 'active', verificationStatus: 'unconfirmed' }),
+    recordedDate: input.recordedDate ?? b.now(),
+  });
   if (input.manifestations?.length)
     b.set(key, 'reaction', input.manifestations, {
       path: ['manifestations'],
       check: arrayOf(codeableConcept),
       as: (add) => ({ add: add.map(reactionOf) }),
     });
-  b.set(key, 'recordedDate', input.recordedDate ?? b.now());
   b.note(key, input.note);
   return b.draft();
 }
@@ -134,28 +128,9 @@ export function updateAllergy(
   b.patient(input.patientId);
   const key = `AllergyIntolerance/${input.allergyId}`;
   const allergy = b.existing(key, ['allergyId']);
-  b.set(key, 'code', input.code, { check: codeableConcept });
-  const verification =
-    input.verificationStatus ??
-    codeIn<AllergyVerificationStatus>(valueOf(allergy, 'verificationStatus'), ALLERGY_VERIFICATION_SYSTEM);
-  if (verification === 'entered-in-error') {
-    // R4 (ait-2): an allergy entered in error has no clinical status; marking it so takes the status away.
-    if (input.clinicalStatus !== undefined)
-      b.problem(['clinicalStatus'], 'an allergy entered in error has no clinical status');
-    else if (input.verificationStatus !== undefined && valueOf(allergy, 'clinicalStatus') !== undefined)
-      b.set(key, 'clinicalStatus', null);
-  } else if (
-    input.clinicalStatus === undefined &&
-    allergy !== undefined &&
-    valueOf(allergy, 'clinicalStatus') === undefined
-  ) {
-    // R4 (ait-1): back from entered-in-error, it needs one again.
-    b.problem(['clinicalStatus'], `is required: ${key} has none`);
-  }
-  b.set(key, 'clinicalStatus', input.clinicalStatus, clinicalStatusHow);
-  b.set(key, 'verificationStatus', input.verificationStatus, verificationStatusHow);
-  b.set(key, 'criticality', input.criticality, { check: oneOf(ALLERGY_CRITICALITIES) });
-  b.set(key, 'type', input.type, { check: oneOf(ALLERGY_TYPES) });
+  // R4 ait-1: an allergy back from entered-in-error needs a clinical status again.
+  updateStatuses(b, key, allergyStatuses, allergy, input, true);
+  b.setFields(key, allergyInputs, input);
   if (input.addManifestations?.length || input.removeManifestations?.length)
     changeReactions(
       b,
@@ -164,19 +139,25 @@ export function updateAllergy(
       input.addManifestations ?? [],
       input.removeManifestations ?? [],
     );
-  b.set(key, 'lastReviewed', input.lastReviewed, { check: fullDate });
   b.note(key, input.note);
   b.requireChange(key);
   return b.draft();
 }
 
-const clinicalStatusHow = {
-  check: oneOf(ALLERGY_CLINICAL_STATUSES),
-  as: (code: string) => conceptOf(ALLERGY_CLINICAL_SYSTEM, code),
+const allergyStatuses: StatusPair<AllergyClinicalStatus, AllergyVerificationStatus> = {
+  clinical: { codes: ALLERGY_CLINICAL_STATUSES, system: ALLERGY_CLINICAL_SYSTEM },
+  verification: { codes: ALLERGY_VERIFICATION_STATUSES, system: ALLERGY_VERIFICATION_SYSTEM },
+  noun: 'an allergy',
 };
-const verificationStatusHow = {
-  check: oneOf(ALLERGY_VERIFICATION_STATUSES),
-  as: (code: string) => conceptOf(ALLERGY_VERIFICATION_SYSTEM, code),
+
+/** How the inputs both allergy commands take are written (the same field names as R4's). */
+const allergyInputs: FieldInputs<Omit<RecordAllergyInput & UpdateAllergyInput, 'note'>> = {
+  code: { check: codeableConcept },
+  ...statusInputs(allergyStatuses),
+  criticality: { check: oneOf(ALLERGY_CRITICALITIES) },
+  type: { check: oneOf(ALLERGY_TYPES) },
+  recordedDate: {},
+  lastReviewed: { check: fullDate },
 };
 
 /** One R4 `reaction` entry per manifestation, so each can be added and removed on its own (the set's element). */

@@ -1,16 +1,8 @@
 import type { StreamState } from '../chart/streamState.js';
 import type { EventTypeDefinition } from '../merge/schema.js';
 import type { CodeableConcept } from './fhirTypes.js';
-import {
-  codeIn,
-  conflictsOf,
-  idOf,
-  notesOf,
-  resourcesOfType,
-  valueOf,
-  type ClinicalNote,
-  type ReadResource,
-} from './readState.js';
+import { defineView, readView, type ViewOf } from './clinicalView.js';
+import { valueOf } from './readState.js';
 
 /** FHIR `AllergyIntolerance.clinicalStatus` codes (allergyintolerance-clinical). */
 export const ALLERGY_CLINICAL_STATUSES = ['active', 'inactive', 'resolved'] as const;
@@ -47,7 +39,7 @@ export type AllergyType = (typeof ALLERGY_TYPES)[number];
  * clinician decides. Each reaction manifestation is a `reaction` entry, an add-wins set;
  * the last review is the pack's `lastReviewed` extension, `max` (see `clinicalExtensions`).
  */
-export const allergyEvents: Readonly<Record<string, EventTypeDefinition>> = {
+export const allergyEvents = {
   'allergy.recorded': {
     v: 2,
     resources: ['AllergyIntolerance'],
@@ -58,31 +50,34 @@ export const allergyEvents: Readonly<Record<string, EventTypeDefinition>> = {
     resources: ['AllergyIntolerance'],
     doc: 'A change to an allergy: status, criticality, reactions, a review or a note.',
   },
-};
+} as const satisfies Readonly<Record<string, EventTypeDefinition>>;
 
-/** An allergy as plain values. */
-export interface AllergyView extends ReadResource {
+/** How the pack shows an `AllergyIntolerance` as plain values. */
+export const allergyView = defineView('AllergyIntolerance', (c) => ({
   /** The patient's id. */
-  readonly patientId: string | undefined;
+  patientId: c.referenceId('patient'),
   /** The substance. */
-  readonly code: CodeableConcept | undefined;
+  code: c.field<CodeableConcept>('code'),
   /** Clinical status (its code in the HL7 code system; undefined when the record holds none there). */
-  readonly clinicalStatus: AllergyClinicalStatus | undefined;
+  clinicalStatus: c.codeIn<AllergyClinicalStatus>('clinicalStatus', ALLERGY_CLINICAL_SYSTEM),
   /** Verification status. */
-  readonly verificationStatus: AllergyVerificationStatus | undefined;
+  verificationStatus: c.codeIn<AllergyVerificationStatus>('verificationStatus', ALLERGY_VERIFICATION_SYSTEM),
   /** Criticality. */
-  readonly criticality: AllergyCriticality | undefined;
+  criticality: c.field<AllergyCriticality>('criticality'),
   /** Allergy or intolerance. */
-  readonly type: AllergyType | undefined;
+  type: c.field<AllergyType>('type'),
   /** Reaction manifestations, of every `reaction` entry in order. */
-  readonly manifestation: readonly CodeableConcept[];
+  manifestation: (r): readonly CodeableConcept[] => manifestationsOf(valueOf(r, 'reaction')),
   /** When first recorded. */
-  readonly recordedDate: string | undefined;
+  recordedDate: c.field<string>('recordedDate'),
   /** Last review date. */
-  readonly lastReviewed: string | undefined;
+  lastReviewed: c.field<string>('lastReviewed'),
   /** Every note, in order. */
-  readonly notes: readonly ClinicalNote[];
-}
+  notes: c.notes(),
+}));
+
+/** An allergy as plain values ({@link allergyView}). */
+export type AllergyView = ViewOf<typeof allergyView>;
 
 /** The manifestations of a list of R4 `reaction` entries, in order. */
 export function manifestationsOf(reactions: readonly unknown[] | undefined): CodeableConcept[] {
@@ -91,27 +86,11 @@ export function manifestationsOf(reactions: readonly unknown[] | undefined): Cod
 
 /**
  * Every allergy on a patient's record as plain values (entered-in-error ones included:
- * filter on `verificationStatus`), with the names of fields in conflict.
+ * filter on `verificationStatus`), with the names of fields in conflict:
+ * `readClinical(state, 'AllergyIntolerance')`.
  *
  * @example readAllergies(state).filter((a) => a.clinicalStatus === 'active')
  */
 export function readAllergies(state: StreamState | undefined): AllergyView[] {
-  if (!state) return [];
-  return resourcesOfType(state, 'AllergyIntolerance').map((r) => ({
-    id: r.id,
-    conflicts: conflictsOf(state, r),
-    patientId: idOf(valueOf(r, 'patient')),
-    code: valueOf(r, 'code'),
-    clinicalStatus: codeIn<AllergyClinicalStatus>(valueOf(r, 'clinicalStatus'), ALLERGY_CLINICAL_SYSTEM),
-    verificationStatus: codeIn<AllergyVerificationStatus>(
-      valueOf(r, 'verificationStatus'),
-      ALLERGY_VERIFICATION_SYSTEM,
-    ),
-    criticality: valueOf(r, 'criticality'),
-    type: valueOf(r, 'type'),
-    manifestation: manifestationsOf(valueOf(r, 'reaction')),
-    recordedDate: valueOf(r, 'recordedDate'),
-    lastReviewed: valueOf(r, 'lastReviewed'),
-    notes: notesOf(r),
-  }));
+  return readView(allergyView, state);
 }

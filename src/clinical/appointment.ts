@@ -1,8 +1,8 @@
-import type { StreamState } from '../chart/streamState.js';
-import type { ResourceState } from '../chart/streamState.js';
+import type { ResourceState, StreamState } from '../chart/streamState.js';
 import type { EventTypeDefinition } from '../merge/schema.js';
 import type { CodeableConcept } from './fhirTypes.js';
-import { conflictsOf, idOf, referenceOf, resourcesOfType, valueOf, type ReadResource } from './readState.js';
+import { defineView, readView, type ViewOf } from './clinicalView.js';
+import { idOf, referenceOf, valueOf } from './readState.js';
 
 /** FHIR `Appointment.status` codes (appointmentstatus). */
 export const APPOINTMENT_STATUSES = [
@@ -28,7 +28,7 @@ export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
  * `rebookAppointment`). `status` is `mv` (a cancelled appointment must not quietly come
  * back); `description` and `cancelationReason` are `lww` free text.
  */
-export const appointmentEvents: Readonly<Record<string, EventTypeDefinition>> = {
+export const appointmentEvents = {
   'appointment.booked': {
     v: 2,
     resources: ['Appointment', 'Slot'],
@@ -44,37 +44,31 @@ export const appointmentEvents: Readonly<Record<string, EventTypeDefinition>> = 
     resources: ['Appointment', 'Slot'],
     doc: 'A booking moved to another slot (e.g. to resolve a double booking): the old one cancelled, a new one booked.',
   },
-};
+} as const satisfies Readonly<Record<string, EventTypeDefinition>>;
 
-/** An appointment as plain values. */
-export interface AppointmentView extends ReadResource {
+/** How the pack shows an `Appointment` as plain values. */
+export const appointmentView = defineView('Appointment', (c) => ({
   /** The patient's id. */
-  readonly patientId: string | undefined;
+  patientId: (r): string | undefined => idOf(patientParticipantOf(r)?.actor),
   /** The slot's id. */
-  readonly slotId: string | undefined;
+  slotId: c.referenceId('slot'),
   /** Status. */
-  readonly status: AppointmentStatus | undefined;
+  status: c.field<AppointmentStatus>('status'),
   /** What it is for. */
-  readonly description: string | undefined;
+  description: c.field<string>('description'),
   /** Why cancelled. */
-  readonly cancelationReason: CodeableConcept | undefined;
-}
+  cancelationReason: c.field<CodeableConcept>('cancelationReason'),
+}));
+
+/** An appointment as plain values ({@link appointmentView}). */
+export type AppointmentView = ViewOf<typeof appointmentView>;
 
 /**
- * Every appointment in a clinic's book as plain values.
+ * Every appointment in a clinic's book as plain values: `readClinical(state, 'Appointment')`.
  * @example readAppointments(state).filter((a) => a.patientId === pid && a.status === 'booked')
  */
 export function readAppointments(state: StreamState | undefined): AppointmentView[] {
-  if (!state) return [];
-  return resourcesOfType(state, 'Appointment').map((r) => ({
-    id: r.id,
-    conflicts: conflictsOf(state, r),
-    patientId: idOf(patientParticipantOf(r)?.actor),
-    slotId: idOf(valueOf<readonly unknown[]>(r, 'slot')?.[0]),
-    status: valueOf(r, 'status'),
-    description: valueOf(r, 'description'),
-    cancelationReason: valueOf(r, 'cancelationReason'),
-  }));
+  return readView(appointmentView, state);
 }
 
 /** An appointment's participant whose actor is a Patient (R4 has no `Appointment.patient`). */

@@ -1,16 +1,12 @@
-import { createFhirSchema } from '../fhir/fhirSchema.js';
-import type { Schema } from '../merge/schema.js';
-import { allergyEvents } from './allergyIntolerance.js';
-import { appointmentEvents } from './appointment.js';
+import {
+  createFhirSchema,
+  type FhirEventDefinitions,
+  type FhirSchemaDefinition,
+} from '../fhir/fhirSchema.js';
+import type { EventResourcesOf, EventTypeOf, Schema } from '../merge/schema.js';
+import { clinicalEvents } from './clinicalEvents.js';
 import { clinicalExtensions } from './clinicalExtensions.js';
 import { clinicalFhirRules } from './clinicalFhirRules.js';
-import { conditionEvents } from './condition.js';
-import { encounterEvents } from './encounter.js';
-import { immunizationEvents } from './immunization.js';
-import { medicationEvents } from './medicationRequest.js';
-import { observationEvents } from './observation.js';
-import { patientEvents } from './patient.js';
-import { slotEvents } from './slot.js';
 
 /**
  * The primary-care schema pack: FHIR R4 records (`createFhirSchema` from
@@ -38,43 +34,26 @@ import { slotEvents } from './slot.js';
  * chart.apply([writer.append(draft)]);
  * ```
  */
-export const clinicalSchema: Schema = createFhirSchema({
+export const clinicalSchema: ClinicalSchema = createFhirSchema({
   rules: clinicalFhirRules,
   extensions: clinicalExtensions,
-  events: {
-    ...patientEvents,
-    ...allergyEvents,
-    ...conditionEvents,
-    ...medicationEvents,
-    ...observationEvents,
-    ...immunizationEvents,
-    ...encounterEvents,
-    ...slotEvents,
-    ...appointmentEvents,
-  },
+  events: clinicalEvents,
   // Names the commands' code: what they write, and the input checks they run.
   revision: 'chartlog/clinical-2',
 });
 
-/** Every clinical event type of the pack (the core's `chart.*` and `chartlog/fhir`'s `fhir.*` types aside). */
-export type ClinicalEventType =
-  | 'patient.registered'
-  | 'patient.demographics-updated'
-  | 'allergy.recorded'
-  | 'allergy.updated'
-  | 'condition.recorded'
-  | 'condition.updated'
-  | 'medication.prescribed'
-  | 'medication.dose-changed'
-  | 'medication.stopped'
-  | 'observation.recorded'
-  | 'observation.amended'
-  | 'immunization.recorded'
-  | 'immunization.updated'
-  | 'encounter.started'
-  | 'encounter.note-added'
-  | 'encounter.finished'
-  | 'slot.opened'
-  | 'appointment.booked'
-  | 'appointment.cancelled'
-  | 'appointment.rebooked';
+/** The type of {@link clinicalSchema}: a FHIR R4 schema whose definition keeps the pack's event types by name. */
+export type ClinicalSchema = Schema<FhirSchemaDefinition<typeof clinicalEvents>>;
+
+/**
+ * Every clinical event type of the pack (the core's `chart.*` and `chartlog/fhir`'s
+ * `fhir.*` types aside), derived from {@link clinicalSchema}'s event definitions.
+ */
+export type ClinicalEventType = Exclude<EventTypeOf<ClinicalSchema>, keyof FhirEventDefinitions>;
+
+/**
+ * The resource types the pack's event types write (`Patient`, `AllergyIntolerance` …
+ * `Slot`, `Appointment`), derived from their definitions' `resources`: the types the pack
+ * has commands and views for. Any other R4 type is held too, and read with `readFhirResource`.
+ */
+export type ClinicalResourceType = EventResourcesOf<ClinicalSchema, ClinicalEventType>;

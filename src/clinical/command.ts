@@ -6,7 +6,7 @@ import type { Author } from '../event/chartEvent.js';
 import type { EventDraft } from '../event/eventWriter.js';
 import type { EventId, StreamId } from '../event/ids.js';
 import { checkJson, isPlainObject, type Json } from '../event/json.js';
-import { clinicalSchema } from './clinicalSchema.js';
+import { clinicalSchema, type ClinicalEventType } from './clinicalSchema.js';
 import { FHIR_ID_PATTERN, nonEmptyString, type ValueCheck } from './inputChecks.js';
 import { patientStream, scheduleStream } from './streams.js';
 
@@ -42,6 +42,22 @@ export interface SetHow<T> {
   readonly as?: (input: T) => unknown;
 }
 
+/** How one input of a command is written: to which field, checked how, as what R4 value (see {@link SetHow}). */
+export interface FieldInput<T> extends SetHow<T> {
+  /** The field it is written to. @defaultValue the input's name */
+  readonly field?: string;
+}
+
+/**
+ * How a resource's command inputs are written, by input name: declared once per resource
+ * and shared by its commands (the record and the update of one resource write their
+ * common inputs through one table, {@link CommandBuilder.setFields}).
+ */
+export type FieldInputs<I> = { readonly [K in keyof I]?: FieldInput<Exclude<I[K], undefined>> };
+
+/** Values of the inputs a {@link FieldInputs} table declares, any of them left out or undefined. */
+export type InputValues<I> = { readonly [K in keyof I]?: I[K] | undefined };
+
 /**
  * Collects one command's writes and problems, then turns them into one draft through
  * `prepareWrite` (so `pred` comes from the state the author saw) or throws
@@ -67,6 +83,8 @@ export interface CommandBuilder {
    * write shape); every problem under the input's name.
    */
   set<T>(key: string, field: string, input: T | undefined, how?: SetHow<T>): void;
+  /** Writes each input of `input` that `inputs` declares (and is not undefined) to `key`, as {@link CommandBuilder.set} does, in `inputs`' order. */
+  setFields<I extends object>(key: string, inputs: FieldInputs<I>, input: InputValues<NoInfer<I>>): void;
   /** Adds a note (an R4 `Annotation` with `text`) to a `log` field of `key` unless undefined. @defaultValue field `note`, path `['note']` */
   note(key: string, text: string | undefined, path?: Path, field?: string): void;
   /** Makes the write of `key.field` supersede exactly `ids` (instead of everything the author sees). */
@@ -83,7 +101,7 @@ export interface CommandBuilder {
 
 /** Starts building the event of one command of clinical event type `type`. */
 export function startCommand(
-  type: string,
+  type: ClinicalEventType,
   state: StreamState | undefined,
   input: CommandInput,
   options: ClinicalCommandOptions = {},
@@ -149,6 +167,12 @@ export function startCommand(
       const problem = resolved.rule.check(value) ?? resolved.check?.(value);
       if (problem) issues.push({ path, message: problem });
       else (writes[key] ??= {})[field] = value;
+    },
+    setFields<I extends object>(key: string, inputs: FieldInputs<I>, input: InputValues<I>) {
+      for (const name of Object.keys(inputs) as (keyof I & string)[]) {
+        const how = inputs[name] as FieldInput<unknown>;
+        builder.set(key, how.field ?? name, input[name], { path: [name], ...how });
+      }
     },
     note(key, text, path = ['note'], field = 'note') {
       builder.set(key, field, text, { path, check: nonEmptyString, as: (t) => [{ text: t }] });

@@ -1,17 +1,7 @@
 import type { StreamState } from '../chart/streamState.js';
 import type { EventTypeDefinition } from '../merge/schema.js';
 import type { CodeableConcept } from './fhirTypes.js';
-import {
-  choiceOf,
-  codeIn,
-  conflictsOf,
-  idOf,
-  notesOf,
-  resourcesOfType,
-  valueOf,
-  type ClinicalNote,
-  type ReadResource,
-} from './readState.js';
+import { defineView, readView, type ViewOf } from './clinicalView.js';
 
 /** FHIR `Condition.clinicalStatus` codes (condition-clinical). */
 export const CONDITION_CLINICAL_STATUSES = [
@@ -52,54 +42,45 @@ export type ConditionVerificationStatus = (typeof CONDITION_VERIFICATION_STATUSE
  * `lww`: often approximate ("2019"), corrected freely, and a lost concurrent edit stays
  * in the field's history.
  */
-export const conditionEvents: Readonly<Record<string, EventTypeDefinition>> = {
+export const conditionEvents = {
   'condition.recorded': { v: 2, resources: ['Condition'], doc: 'A new problem on the problem list.' },
   'condition.updated': {
     v: 2,
     resources: ['Condition'],
     doc: 'A change to a problem: status, diagnosis, dates or a note.',
   },
-};
+} as const satisfies Readonly<Record<string, EventTypeDefinition>>;
 
-/** A problem-list item as plain values. */
-export interface ConditionView extends ReadResource {
+/** How the pack shows a `Condition` (a problem-list item) as plain values. */
+export const conditionView = defineView('Condition', (c) => ({
   /** The patient's id. */
-  readonly patientId: string | undefined;
+  patientId: c.referenceId('subject'),
   /** The diagnosis. */
-  readonly code: CodeableConcept | undefined;
+  code: c.field<CodeableConcept>('code'),
   /** Clinical status. */
-  readonly clinicalStatus: ConditionClinicalStatus | undefined;
+  clinicalStatus: c.codeIn<ConditionClinicalStatus>('clinicalStatus', CONDITION_CLINICAL_SYSTEM),
   /** Verification status. */
-  readonly verificationStatus: ConditionVerificationStatus | undefined;
+  verificationStatus: c.codeIn<ConditionVerificationStatus>(
+    'verificationStatus',
+    CONDITION_VERIFICATION_SYSTEM,
+  ),
   /** Onset, when recorded as a dateTime (`onsetDateTime`). */
-  readonly onsetDateTime: string | undefined;
+  onsetDateTime: c.choice<string>('onset', 'onsetDateTime'),
   /** When it resolved, when recorded as a dateTime (`abatementDateTime`). */
-  readonly abatementDateTime: string | undefined;
+  abatementDateTime: c.choice<string>('abatement', 'abatementDateTime'),
   /** When first recorded. */
-  readonly recordedDate: string | undefined;
+  recordedDate: c.field<string>('recordedDate'),
   /** Every note, in order. */
-  readonly notes: readonly ClinicalNote[];
-}
+  notes: c.notes(),
+}));
+
+/** A problem-list item as plain values ({@link conditionView}). */
+export type ConditionView = ViewOf<typeof conditionView>;
 
 /**
- * The problem list as plain values (all statuses: filter on `clinicalStatus`).
+ * The problem list as plain values (all statuses: filter on `clinicalStatus`): `readClinical(state, 'Condition')`.
  * @example readConditions(state).filter((c) => c.clinicalStatus === 'active')
  */
 export function readConditions(state: StreamState | undefined): ConditionView[] {
-  if (!state) return [];
-  return resourcesOfType(state, 'Condition').map((r) => ({
-    id: r.id,
-    conflicts: conflictsOf(state, r),
-    patientId: idOf(valueOf(r, 'subject')),
-    code: valueOf(r, 'code'),
-    clinicalStatus: codeIn<ConditionClinicalStatus>(valueOf(r, 'clinicalStatus'), CONDITION_CLINICAL_SYSTEM),
-    verificationStatus: codeIn<ConditionVerificationStatus>(
-      valueOf(r, 'verificationStatus'),
-      CONDITION_VERIFICATION_SYSTEM,
-    ),
-    onsetDateTime: choiceOf(r, 'onset', 'onsetDateTime'),
-    abatementDateTime: choiceOf(r, 'abatement', 'abatementDateTime'),
-    recordedDate: valueOf(r, 'recordedDate'),
-    notes: notesOf(r),
-  }));
+  return readView(conditionView, state);
 }

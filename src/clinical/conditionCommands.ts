@@ -1,6 +1,6 @@
 import type { StreamState } from '../chart/streamState.js';
 import type { EventDraft } from '../event/eventWriter.js';
-import { startCommand, type ClinicalCommandOptions, type CommandInput } from './command.js';
+import { startCommand, type ClinicalCommandOptions, type CommandInput, type FieldInputs } from './command.js';
 import {
   CONDITION_ABATED_STATUSES,
   CONDITION_CATEGORY_SYSTEM,
@@ -12,8 +12,9 @@ import {
   type ConditionVerificationStatus,
 } from './condition.js';
 import type { CodeableConcept } from './fhirTypes.js';
-import { codeableConcept, oneOf } from './inputChecks.js';
-import { choiceOf, codeIn, conceptOf, referenceTo, valueOf } from './readState.js';
+import { codeableConcept } from './inputChecks.js';
+import { choiceOf, conceptOf, referenceTo } from './readState.js';
+import { recordedStatuses, statusInputs, updateStatuses, type StatusPair } from './statusPair.js';
 
 /** Input of {@link recordCondition}. */
 export interface RecordConditionInput extends CommandInput {
@@ -51,23 +52,13 @@ export function recordCondition(
   const key = `Condition/${b.newId(input.conditionId, 'conditionId')}`;
   if (state?.resources[key]) b.problem(['conditionId'], `${key} already exists`);
   if (input.code === undefined) b.problem(['code'], 'is required');
-  const verification = input.verificationStatus ?? 'confirmed';
   b.set(key, 'subject', patient, { path: ['patientId'], as: referenceTo });
   b.set(key, 'category', { add: [conceptOf(CONDITION_CATEGORY_SYSTEM, 'problem-list-item')] });
-  b.set(key, 'code', input.code, { check: codeableConcept });
-  // R4 (con-5): a problem entered in error has no clinical status.
-  b.set(
-    key,
-    'clinicalStatus',
-    verification === 'entered-in-error' ? undefined : (input.clinicalStatus ?? 'active'),
-    clinicalStatusHow,
-  );
-  b.set(key, 'verificationStatus', verification, verificationStatusHow);
-  b.set(key, 'onset', input.onsetDateTime, {
-    path: ['onsetDateTime'],
-    as: (onsetDateTime) => ({ onsetDateTime }),
+  b.setFields(key, conditionInputs, {
+    ...input,
+    ...recordedStatuses(input, { clinicalStatus: 'active', verificationStatus: 'confirmed' }),
+    recordedDate: input.recordedDate ?? b.now(),
   });
-  b.set(key, 'recordedDate', input.recordedDate ?? b.now());
   b.note(key, input.note);
   return b.draft();
 }
@@ -107,24 +98,11 @@ export function updateCondition(
   b.patient(input.patientId);
   const key = `Condition/${input.conditionId}`;
   const condition = b.existing(key, ['conditionId']);
-  const verification =
-    input.verificationStatus ??
-    codeIn<ConditionVerificationStatus>(
-      valueOf(condition, 'verificationStatus'),
-      CONDITION_VERIFICATION_SYSTEM,
-    );
-  const clinical =
-    input.clinicalStatus ??
-    codeIn<ConditionClinicalStatus>(valueOf(condition, 'clinicalStatus'), CONDITION_CLINICAL_SYSTEM);
-  if (verification === 'entered-in-error') {
-    // R4 (con-5): a problem entered in error has no clinical status; marking it so takes the status away.
-    if (input.clinicalStatus !== undefined)
-      b.problem(['clinicalStatus'], 'a problem entered in error has no clinical status');
-    else if (input.verificationStatus !== undefined && valueOf(condition, 'clinicalStatus') !== undefined)
-      b.set(key, 'clinicalStatus', null);
-  } else if (
+  const statuses = updateStatuses(b, key, conditionStatuses, condition, input, false);
+  if (
+    statuses.verificationStatus !== 'entered-in-error' &&
     (input.abatementDateTime ?? choiceOf(condition, 'abatement', 'abatementDateTime')) !== undefined &&
-    !(CONDITION_ABATED_STATUSES as readonly string[]).includes(clinical ?? '')
+    !(CONDITION_ABATED_STATUSES as readonly string[]).includes(statuses.clinicalStatus ?? '')
   ) {
     // R4 (con-4): an abated problem is inactive, in remission or resolved.
     b.problem(
@@ -132,27 +110,23 @@ export function updateCondition(
       `a problem with an abatement date must be ${CONDITION_ABATED_STATUSES.join(' | ')}`,
     );
   }
-  b.set(key, 'code', input.code, { check: codeableConcept });
-  b.set(key, 'clinicalStatus', input.clinicalStatus, clinicalStatusHow);
-  b.set(key, 'verificationStatus', input.verificationStatus, verificationStatusHow);
-  b.set(key, 'onset', input.onsetDateTime, {
-    path: ['onsetDateTime'],
-    as: (onsetDateTime) => ({ onsetDateTime }),
-  });
-  b.set(key, 'abatement', input.abatementDateTime, {
-    path: ['abatementDateTime'],
-    as: (abatementDateTime) => ({ abatementDateTime }),
-  });
+  b.setFields(key, conditionInputs, input);
   b.note(key, input.note);
   b.requireChange(key);
   return b.draft();
 }
 
-const clinicalStatusHow = {
-  check: oneOf(CONDITION_CLINICAL_STATUSES),
-  as: (code: string) => conceptOf(CONDITION_CLINICAL_SYSTEM, code),
+const conditionStatuses: StatusPair<ConditionClinicalStatus, ConditionVerificationStatus> = {
+  clinical: { codes: CONDITION_CLINICAL_STATUSES, system: CONDITION_CLINICAL_SYSTEM },
+  verification: { codes: CONDITION_VERIFICATION_STATUSES, system: CONDITION_VERIFICATION_SYSTEM },
+  noun: 'a problem',
 };
-const verificationStatusHow = {
-  check: oneOf(CONDITION_VERIFICATION_STATUSES),
-  as: (code: string) => conceptOf(CONDITION_VERIFICATION_SYSTEM, code),
+
+/** How the inputs both problem commands take are written (a dateTime choice as its `…DateTime` member). */
+const conditionInputs: FieldInputs<Omit<RecordConditionInput & UpdateConditionInput, 'note'>> = {
+  code: { check: codeableConcept },
+  ...statusInputs(conditionStatuses),
+  onsetDateTime: { field: 'onset', as: (onsetDateTime) => ({ onsetDateTime }) },
+  abatementDateTime: { field: 'abatement', as: (abatementDateTime) => ({ abatementDateTime }) },
+  recordedDate: {},
 };

@@ -1,15 +1,8 @@
 import type { StreamState } from '../chart/streamState.js';
 import type { EventTypeDefinition } from '../merge/schema.js';
 import type { CodeableConcept, Coding } from './fhirTypes.js';
-import {
-  conflictsOf,
-  idOf,
-  notesOf,
-  resourcesOfType,
-  valueOf,
-  type ClinicalNote,
-  type ReadResource,
-} from './readState.js';
+import { defineView, readView, type ViewOf } from './clinicalView.js';
+import { valueOf } from './readState.js';
 
 /** FHIR R4 `Encounter.status` codes (encounter-status). */
 export const ENCOUNTER_STATUSES = [
@@ -52,50 +45,41 @@ export type EncounterClass = (typeof ENCOUNTER_CLASSES)[number];
  * set, `appointment` `once`. Consultation notes are the pack's `note` extension (R4's
  * Encounter has no `note`), a `log` of Annotations like every other resource's notes.
  */
-export const encounterEvents: Readonly<Record<string, EventTypeDefinition>> = {
+export const encounterEvents = {
   'encounter.started': { v: 2, resources: ['Encounter'], doc: 'A consultation began.' },
   'encounter.note-added': { v: 2, resources: ['Encounter'], doc: 'A consultation note.' },
   'encounter.finished': { v: 2, resources: ['Encounter'], doc: 'A consultation ended.' },
-};
+} as const satisfies Readonly<Record<string, EventTypeDefinition>>;
 
-/** An encounter as plain values. */
-export interface EncounterView extends ReadResource {
+/** How the pack shows an `Encounter` (a consultation) as plain values, with its consultation notes. */
+export const encounterView = defineView('Encounter', (c) => ({
   /** The patient's id. */
-  readonly patientId: string | undefined;
+  patientId: c.referenceId('subject'),
   /** Status. */
-  readonly status: EncounterStatus | undefined;
+  status: c.field<EncounterStatus>('status'),
   /** Class (AMB, VR, HH …). */
-  readonly class: Coding | undefined;
+  class: c.field<Coding>('class'),
   /** Kind of consultation. */
-  readonly type: readonly CodeableConcept[];
+  type: c.list<CodeableConcept>('type'),
   /** Start (`period.start`, a UTC instant when the pack recorded it). */
-  readonly periodStart: string | undefined;
+  periodStart: (r): string | undefined => valueOf<Period>(r, 'period')?.start,
   /** End (`period.end`). */
-  readonly periodEnd: string | undefined;
+  periodEnd: (r): string | undefined => valueOf<Period>(r, 'period')?.end,
   /** The appointment's id, when booked. */
-  readonly appointmentId: string | undefined;
+  appointmentId: c.referenceId('appointment'),
   /** The consultation notes, in order. */
-  readonly notes: readonly ClinicalNote[];
-}
+  notes: c.notes(),
+}));
+
+/** An encounter as plain values ({@link encounterView}). */
+export type EncounterView = ViewOf<typeof encounterView>;
 
 /**
- * Every encounter on a record as plain values, with its consultation notes.
+ * Every encounter on a record as plain values, with its consultation notes: `readClinical(state, 'Encounter')`.
  * @example readEncounters(state).flatMap((e) => e.notes.map((n) => n.text))
  */
 export function readEncounters(state: StreamState | undefined): EncounterView[] {
-  if (!state) return [];
-  return resourcesOfType(state, 'Encounter').map((r) => ({
-    id: r.id,
-    conflicts: conflictsOf(state, r),
-    patientId: idOf(valueOf(r, 'subject')),
-    status: valueOf(r, 'status'),
-    class: valueOf(r, 'class'),
-    type: valueOf(r, 'type') ?? [],
-    periodStart: valueOf<Period>(r, 'period')?.start,
-    periodEnd: valueOf<Period>(r, 'period')?.end,
-    appointmentId: idOf(valueOf<readonly unknown[]>(r, 'appointment')?.[0]),
-    notes: notesOf(r),
-  }));
+  return readView(encounterView, state);
 }
 
 /** R4 `Period`, as an encounter's `period`. */

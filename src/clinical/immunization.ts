@@ -1,16 +1,7 @@
 import type { StreamState } from '../chart/streamState.js';
 import type { EventTypeDefinition } from '../merge/schema.js';
 import type { CodeableConcept } from './fhirTypes.js';
-import {
-  choiceOf,
-  conflictsOf,
-  idOf,
-  notesOf,
-  resourcesOfType,
-  valueOf,
-  type ClinicalNote,
-  type ReadResource,
-} from './readState.js';
+import { defineView, readView, type ViewOf } from './clinicalView.js';
 
 /** FHIR `Immunization.status` codes (immunization-status). */
 export const IMMUNIZATION_STATUSES = ['completed', 'entered-in-error', 'not-done'] as const;
@@ -23,7 +14,7 @@ export type ImmunizationStatus = (typeof IMMUNIZATION_STATUSES)[number];
  * are `mv`: they decide whether a dose is due, so a concurrent correction must be seen.
  * `lotNumber` and `statusReason` are `lww` (batch recall lookups, explanatory text).
  */
-export const immunizationEvents: Readonly<Record<string, EventTypeDefinition>> = {
+export const immunizationEvents = {
   'immunization.recorded': {
     v: 2,
     resources: ['Immunization'],
@@ -34,41 +25,33 @@ export const immunizationEvents: Readonly<Record<string, EventTypeDefinition>> =
     resources: ['Immunization'],
     doc: 'A correction to a recorded vaccination.',
   },
-};
+} as const satisfies Readonly<Record<string, EventTypeDefinition>>;
 
-/** An immunization as plain values. */
-export interface ImmunizationView extends ReadResource {
+/** How the pack shows an `Immunization` as plain values. */
+export const immunizationView = defineView('Immunization', (c) => ({
   /** The patient's id. */
-  readonly patientId: string | undefined;
+  patientId: c.referenceId('patient'),
   /** The vaccine. */
-  readonly vaccineCode: CodeableConcept | undefined;
+  vaccineCode: c.field<CodeableConcept>('vaccineCode'),
   /** When given, when recorded as a dateTime (`occurrenceDateTime`). */
-  readonly occurrenceDateTime: string | undefined;
+  occurrenceDateTime: c.choice<string>('occurrence', 'occurrenceDateTime'),
   /** Status. */
-  readonly status: ImmunizationStatus | undefined;
+  status: c.field<ImmunizationStatus>('status'),
   /** Why not done. */
-  readonly statusReason: CodeableConcept | undefined;
+  statusReason: c.field<CodeableConcept>('statusReason'),
   /** Batch. */
-  readonly lotNumber: string | undefined;
+  lotNumber: c.field<string>('lotNumber'),
   /** Every note, in order. */
-  readonly notes: readonly ClinicalNote[];
-}
+  notes: c.notes(),
+}));
+
+/** An immunization as plain values ({@link immunizationView}). */
+export type ImmunizationView = ViewOf<typeof immunizationView>;
 
 /**
- * Every immunization on a record as plain values.
+ * Every immunization on a record as plain values: `readClinical(state, 'Immunization')`.
  * @example readImmunizations(state).filter((i) => i.status === 'completed')
  */
 export function readImmunizations(state: StreamState | undefined): ImmunizationView[] {
-  if (!state) return [];
-  return resourcesOfType(state, 'Immunization').map((r) => ({
-    id: r.id,
-    conflicts: conflictsOf(state, r),
-    patientId: idOf(valueOf(r, 'patient')),
-    vaccineCode: valueOf(r, 'vaccineCode'),
-    occurrenceDateTime: choiceOf(r, 'occurrence', 'occurrenceDateTime'),
-    status: valueOf(r, 'status'),
-    statusReason: valueOf(r, 'statusReason'),
-    lotNumber: valueOf(r, 'lotNumber'),
-    notes: notesOf(r),
-  }));
+  return readView(immunizationView, state);
 }

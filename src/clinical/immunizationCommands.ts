@@ -1,11 +1,6 @@
 import type { StreamState } from '../chart/streamState.js';
 import type { EventDraft } from '../event/eventWriter.js';
-import {
-  startCommand,
-  type ClinicalCommandOptions,
-  type CommandBuilder,
-  type CommandInput,
-} from './command.js';
+import { startCommand, type ClinicalCommandOptions, type CommandInput, type FieldInputs } from './command.js';
 import type { CodeableConcept } from './fhirTypes.js';
 import { IMMUNIZATION_STATUSES, type ImmunizationStatus } from './immunization.js';
 import { codeableConcept, nonEmptyString, oneOf } from './inputChecks.js';
@@ -49,7 +44,8 @@ export function recordImmunization(
   for (const required of ['vaccineCode', 'occurrenceDateTime'] as const)
     if (input[required] === undefined) b.problem([required], 'is required');
   b.set(key, 'patient', patient, { path: ['patientId'], as: referenceTo });
-  writeImmunization(b, key, { ...input, status: input.status ?? 'completed' });
+  b.setFields(key, immunizationInputs, { ...input, status: input.status ?? 'completed' });
+  b.note(key, input.note);
   return b.draft();
 }
 
@@ -88,29 +84,20 @@ export function updateImmunization(
   b.patient(input.patientId);
   const key = `Immunization/${input.immunizationId}`;
   b.existing(key, ['immunizationId']);
-  writeImmunization(b, key, input);
+  b.setFields(key, immunizationInputs, input);
+  b.note(key, input.note);
   b.requireChange(key);
   return b.draft();
 }
 
-/** The fields both commands write, from their inputs' common part. */
-function writeImmunization(
-  b: CommandBuilder,
-  key: string,
-  input: Omit<UpdateImmunizationInput, 'patientId' | 'immunizationId' | 'author'>,
-): void {
-  b.set(key, 'vaccineCode', input.vaccineCode, { check: codeableConcept });
-  b.set(key, 'occurrence', input.occurrenceDateTime, {
-    path: ['occurrenceDateTime'],
-    as: (occurrenceDateTime) => ({ occurrenceDateTime }),
-  });
-  b.set(key, 'status', input.status, { check: oneOf(IMMUNIZATION_STATUSES) });
-  b.set(
-    key,
-    'statusReason',
-    typeof input.statusReason === 'string' ? { text: input.statusReason } : input.statusReason,
-    { path: ['statusReason'], check: codeableConcept },
-  );
-  b.set(key, 'lotNumber', input.lotNumber, { check: nonEmptyString });
-  b.note(key, input.note);
-}
+/** How the inputs both immunization commands take are written: a reason given as text is a CodeableConcept's `text`. */
+const immunizationInputs: FieldInputs<Omit<RecordImmunizationInput & UpdateImmunizationInput, 'note'>> = {
+  vaccineCode: { check: codeableConcept },
+  occurrenceDateTime: { field: 'occurrence', as: (occurrenceDateTime) => ({ occurrenceDateTime }) },
+  status: { check: oneOf(IMMUNIZATION_STATUSES) },
+  statusReason: {
+    check: (reason) => codeableConcept(typeof reason === 'string' ? { text: reason } : reason),
+    as: (reason) => (typeof reason === 'string' ? { text: reason } : reason),
+  },
+  lotNumber: { check: nonEmptyString },
+};

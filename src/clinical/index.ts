@@ -1,11 +1,18 @@
 /**
  * The primary-care schema pack: FHIR R4-aligned resources, their merge rules, typed
- * command helpers that build events with the right `pred`, and typed readers.
+ * command helpers that build events with the right `pred`, and one reader
+ * (`readClinical`) whose views, like the pack's event and resource types, are derived
+ * from the schema and the pack's view definitions rather than restated.
  */
 export { clinicalSchema } from './clinicalSchema.js';
+export type { ClinicalSchema, ClinicalEventType, ClinicalResourceType } from './clinicalSchema.js';
+export { clinicalEvents } from './clinicalEvents.js';
+export { readClinical, clinicalViews } from './readClinical.js';
+export type { ClinicalView } from './readClinical.js';
+export { defineView, readView } from './clinicalView.js';
+export type { ViewDefinition, ViewOf, ViewColumn, ViewColumns, ViewColumnBuilders } from './clinicalView.js';
 export { clinicalFhirRules } from './clinicalFhirRules.js';
 export { clinicalExtensions, CLINICAL_EXTENSION_BASE } from './clinicalExtensions.js';
-export type { ClinicalEventType } from './clinicalSchema.js';
 export { patientStream, scheduleStream } from './streams.js';
 export type { ClinicalCommandOptions, CommandInput } from './command.js';
 export type { ClinicalNote, ReadResource } from './readState.js';

@@ -1,16 +1,8 @@
 import type { StreamState } from '../chart/streamState.js';
 import type { EventTypeDefinition } from '../merge/schema.js';
 import type { CodeableConcept, Dosage } from './fhirTypes.js';
-import {
-  choiceOf,
-  conflictsOf,
-  idOf,
-  notesOf,
-  resourcesOfType,
-  valueOf,
-  type ClinicalNote,
-  type ReadResource,
-} from './readState.js';
+import { defineView, readView, type ViewOf } from './clinicalView.js';
+import { valueOf } from './readState.js';
 
 /** FHIR `MedicationRequest.status` codes (medicationrequest-status). */
 export const MEDICATION_REQUEST_STATUSES = [
@@ -53,7 +45,7 @@ export type MedicationRequestIntent = (typeof MEDICATION_REQUEST_INTENTS)[number
  * both be seen. `statusReason` is `lww` (explanatory text beside the `mv` status);
  * `intent` and `authoredOn` are `once` (what kind of order, and when, never change).
  */
-export const medicationEvents: Readonly<Record<string, EventTypeDefinition>> = {
+export const medicationEvents = {
   'medication.prescribed': { v: 2, resources: ['MedicationRequest'], doc: 'A new prescription.' },
   'medication.dose-changed': {
     v: 2,
@@ -65,49 +57,40 @@ export const medicationEvents: Readonly<Record<string, EventTypeDefinition>> = {
     resources: ['MedicationRequest'],
     doc: 'A prescription stopped, cancelled, completed or marked entered-in-error, with the reason.',
   },
-};
+} as const satisfies Readonly<Record<string, EventTypeDefinition>>;
 
-/** A prescription as plain values. */
-export interface MedicationView extends ReadResource {
+/** How the pack shows a `MedicationRequest` (a prescription) as plain values. */
+export const medicationView = defineView('MedicationRequest', (c) => ({
   /** The patient's id. */
-  readonly patientId: string | undefined;
+  patientId: c.referenceId('subject'),
   /** The drug. */
-  readonly medication: CodeableConcept | undefined;
+  medication: c.choice<CodeableConcept>('medication', 'medicationCodeableConcept'),
   /** The dose (each Dosage without its route, which is `route`). */
-  readonly dosageInstruction: readonly Dosage[];
+  dosageInstruction: (r): readonly Dosage[] =>
+    (valueOf<readonly Dosage[]>(r, 'dosageInstruction') ?? []).map(withoutRoute),
   /** The route: the first Dosage's. */
-  readonly route: CodeableConcept | undefined;
+  route: (r): CodeableConcept | undefined => routeOf(valueOf(r, 'dosageInstruction')),
   /** Status. */
-  readonly status: MedicationRequestStatus | undefined;
+  status: c.field<MedicationRequestStatus>('status'),
   /** Why stopped / held. */
-  readonly statusReason: CodeableConcept | undefined;
+  statusReason: c.field<CodeableConcept>('statusReason'),
   /** Kind of request. */
-  readonly intent: MedicationRequestIntent | undefined;
+  intent: c.field<MedicationRequestIntent>('intent'),
   /** When prescribed. */
-  readonly authoredOn: string | undefined;
+  authoredOn: c.field<string>('authoredOn'),
   /** Every note, in order. */
-  readonly notes: readonly ClinicalNote[];
-}
+  notes: c.notes(),
+}));
+
+/** A prescription as plain values ({@link medicationView}). */
+export type MedicationView = ViewOf<typeof medicationView>;
 
 /**
- * Every prescription on a record as plain values (all statuses).
+ * Every prescription on a record as plain values (all statuses): `readClinical(state, 'MedicationRequest')`.
  * @example readMedications(state).filter((m) => m.status === 'active')
  */
 export function readMedications(state: StreamState | undefined): MedicationView[] {
-  if (!state) return [];
-  return resourcesOfType(state, 'MedicationRequest').map((r) => ({
-    id: r.id,
-    conflicts: conflictsOf(state, r),
-    patientId: idOf(valueOf(r, 'subject')),
-    medication: choiceOf(r, 'medication', 'medicationCodeableConcept'),
-    dosageInstruction: (valueOf<readonly Dosage[]>(r, 'dosageInstruction') ?? []).map(withoutRoute),
-    route: routeOf(valueOf(r, 'dosageInstruction')),
-    status: valueOf(r, 'status'),
-    statusReason: valueOf(r, 'statusReason'),
-    intent: valueOf(r, 'intent'),
-    authoredOn: valueOf(r, 'authoredOn'),
-    notes: notesOf(r),
-  }));
+  return readView(medicationView, state);
 }
 
 /** The route of a prescription's dose: its first Dosage's `route`. */

@@ -3,17 +3,8 @@ import { isPlainObject, type Json } from '../event/json.js';
 import type { EventTypeDefinition } from '../merge/schema.js';
 import type { CodeableConcept, Quantity } from './fhirTypes.js';
 import { codeableConcept, nonEmptyString, quantity, type ValueCheck } from './inputChecks.js';
-import {
-  choiceOf,
-  codeIn,
-  conflictsOf,
-  idOf,
-  notesOf,
-  resourcesOfType,
-  valueOf,
-  type ClinicalNote,
-  type ReadResource,
-} from './readState.js';
+import { defineView, readView, type ViewOf } from './clinicalView.js';
+import { codeIn, valueOf } from './readState.js';
 
 /** FHIR `Observation.status` codes (observation-status). */
 export const OBSERVATION_STATUSES = [
@@ -115,53 +106,45 @@ export const VITAL_SIGNS = {
  * potassium, a blood pressure), so two concurrent amendments of one result must both be
  * seen; `status` (amended, corrected, entered-in-error) is `mv` for the same reason.
  */
-export const observationEvents: Readonly<Record<string, EventTypeDefinition>> = {
+export const observationEvents = {
   'observation.recorded': { v: 2, resources: ['Observation'], doc: 'A measurement or result.' },
   'observation.amended': {
     v: 2,
     resources: ['Observation'],
     doc: 'A corrected value or status of a recorded result.',
   },
-};
+} as const satisfies Readonly<Record<string, EventTypeDefinition>>;
 
-/** An observation as plain values. */
-export interface ObservationView extends ReadResource {
+/** How the pack shows an `Observation` as plain values. */
+export const observationView = defineView('Observation', (c) => ({
   /** The patient's id. */
-  readonly patientId: string | undefined;
+  patientId: c.referenceId('subject'),
   /** What was measured. */
-  readonly code: CodeableConcept | undefined;
+  code: c.field<CodeableConcept>('code'),
   /** Vital sign, lab … (the first category in the HL7 observation-category system). */
-  readonly category: ObservationCategory | undefined;
+  category: (r): ObservationCategory | undefined =>
+    (valueOf<readonly unknown[]>(r, 'category') ?? [])
+      .map((concept) => codeIn<ObservationCategory>(concept, OBSERVATION_CATEGORY_SYSTEM))
+      .find((code) => code !== undefined),
   /** When measured. */
-  readonly effectiveDateTime: string | undefined;
+  effectiveDateTime: c.choice<string>('effective', 'effectiveDateTime'),
   /** The result. */
-  readonly value: ObservationValue | undefined;
+  value: c.field<ObservationValue>('value'),
   /** Parts of a panel. */
-  readonly component: readonly ObservationComponent[];
+  component: c.list<ObservationComponent>('component'),
   /** Status. */
-  readonly status: ObservationStatus | undefined;
+  status: c.field<ObservationStatus>('status'),
   /** Every note, in order. */
-  readonly notes: readonly ClinicalNote[];
-}
+  notes: c.notes(),
+}));
+
+/** An observation as plain values ({@link observationView}). */
+export type ObservationView = ViewOf<typeof observationView>;
 
 /**
- * Every observation on a record as plain values.
+ * Every observation on a record as plain values: `readClinical(state, 'Observation')`.
  * @example readObservations(state).filter((o) => o.category === 'vital-signs')
  */
 export function readObservations(state: StreamState | undefined): ObservationView[] {
-  if (!state) return [];
-  return resourcesOfType(state, 'Observation').map((r) => ({
-    id: r.id,
-    conflicts: conflictsOf(state, r),
-    patientId: idOf(valueOf(r, 'subject')),
-    code: valueOf(r, 'code'),
-    category: (valueOf<readonly unknown[]>(r, 'category') ?? [])
-      .map((c) => codeIn<ObservationCategory>(c, OBSERVATION_CATEGORY_SYSTEM))
-      .find((c) => c !== undefined),
-    effectiveDateTime: choiceOf(r, 'effective', 'effectiveDateTime'),
-    value: valueOf(r, 'value'),
-    component: valueOf(r, 'component') ?? [],
-    status: valueOf(r, 'status'),
-    notes: notesOf(r),
-  }));
+  return readView(observationView, state);
 }

@@ -1,6 +1,6 @@
 import type { StreamState } from '../chart/streamState.js';
 import type { EventDraft } from '../event/eventWriter.js';
-import { startCommand, type ClinicalCommandOptions, type CommandInput } from './command.js';
+import { startCommand, type ClinicalCommandOptions, type CommandInput, type FieldInputs } from './command.js';
 import type { CodeableConcept } from './fhirTypes.js';
 import { arrayOf, codeableConcept, oneOf } from './inputChecks.js';
 import {
@@ -57,18 +57,11 @@ export function recordObservation(
   if (input.value === undefined && input.component === undefined)
     b.problem(['value'], 'give a value or components');
   b.set(key, 'subject', patient, { path: ['patientId'], as: referenceTo });
-  b.set(key, 'code', input.code, { check: codeableConcept });
-  b.set(key, 'category', input.category, {
-    check: oneOf(OBSERVATION_CATEGORIES),
-    as: (code) => [conceptOf(OBSERVATION_CATEGORY_SYSTEM, code)],
+  b.setFields(key, observationInputs, {
+    ...input,
+    effectiveDateTime: input.effectiveDateTime ?? b.now(),
+    status: input.status ?? 'final',
   });
-  b.set(key, 'effective', input.effectiveDateTime ?? b.now(), {
-    path: ['effectiveDateTime'],
-    as: (effectiveDateTime) => ({ effectiveDateTime }),
-  });
-  b.set(key, 'value', input.value, { check: observationValue });
-  b.set(key, 'component', input.component, { check: arrayOf(observationComponent, 1) });
-  b.set(key, 'status', input.status ?? 'final', { check: oneOf(OBSERVATION_STATUSES) });
   b.note(key, input.note);
   return b.draft();
 }
@@ -105,9 +98,20 @@ export function amendObservation(
   b.patient(input.patientId);
   const key = `Observation/${input.observationId}`;
   b.existing(key, ['observationId']);
-  b.set(key, 'value', input.value, { check: observationValue });
-  b.set(key, 'component', input.component, { check: arrayOf(observationComponent, 1) });
-  b.set(key, 'status', input.status ?? 'amended', { check: oneOf(OBSERVATION_STATUSES) });
+  b.setFields(key, observationInputs, { ...input, status: input.status ?? 'amended' });
   b.note(key, input.note);
   return b.draft();
 }
+
+/** How the inputs of the observation commands are written: a category code as R4's list of CodeableConcepts. */
+const observationInputs: FieldInputs<Omit<RecordObservationInput & AmendObservationInput, 'note'>> = {
+  code: { check: codeableConcept },
+  category: {
+    check: oneOf(OBSERVATION_CATEGORIES),
+    as: (code) => [conceptOf(OBSERVATION_CATEGORY_SYSTEM, code)],
+  },
+  effectiveDateTime: { field: 'effective', as: (effectiveDateTime) => ({ effectiveDateTime }) },
+  value: { check: observationValue },
+  component: { check: arrayOf(observationComponent, 1) },
+  status: { check: oneOf(OBSERVATION_STATUSES) },
+};

@@ -2,7 +2,8 @@ import type { StreamState } from '../chart/streamState.js';
 import type { EventTypeDefinition } from '../merge/schema.js';
 import type { Address, ContactPoint, HumanName, Identifier } from './fhirTypes.js';
 import { NHS_NUMBER_SYSTEM } from './nhsNumber.js';
-import { conflictsOf, referenceOf, resourcesOfType, valueOf, type ReadResource } from './readState.js';
+import { defineView, readView, type ViewOf } from './clinicalView.js';
+import { referenceOf, valueOf } from './readState.js';
 
 /** FHIR `Patient.gender` (administrative-gender). */
 export const PATIENT_GENDERS = ['male', 'female', 'other', 'unknown'] as const;
@@ -20,7 +21,7 @@ export type PatientGender = (typeof PATIENT_GENDERS)[number];
  * Telecom and addresses are add-wins sets: a number added at one site is never lost to
  * an edit at another.
  */
-export const patientEvents: Readonly<Record<string, EventTypeDefinition>> = {
+export const patientEvents = {
   'patient.registered': {
     v: 2,
     resources: ['Patient'],
@@ -31,50 +32,43 @@ export const patientEvents: Readonly<Record<string, EventTypeDefinition>> = {
     resources: ['Patient'],
     doc: 'A change to name, birth date, gender, identifiers, contact details or registered practice.',
   },
-};
+} as const satisfies Readonly<Record<string, EventTypeDefinition>>;
 
-/** A patient's demographics as plain values. */
-export interface PatientView extends ReadResource {
+/** How the pack shows a `Patient`: its demographics as plain values. */
+export const patientView = defineView('Patient', (c) => ({
   /** Names; the first is the one to show. */
-  readonly name: readonly HumanName[];
+  name: c.list<HumanName>('name'),
   /** Date of birth, YYYY-MM-DD. */
-  readonly birthDate: string | undefined;
+  birthDate: c.field<string>('birthDate'),
   /** Administrative gender. */
-  readonly gender: PatientGender | undefined;
+  gender: c.field<PatientGender>('gender'),
   /** The NHS number, when recorded. */
-  readonly nhsNumber: string | undefined;
+  nhsNumber: (r): string | undefined =>
+    (valueOf<readonly Identifier[]>(r, 'identifier') ?? []).find((i) => i.system === NHS_NUMBER_SYSTEM)
+      ?.value,
   /** Every identifier, the NHS number included. */
-  readonly identifier: readonly Identifier[];
+  identifier: c.list<Identifier>('identifier'),
   /** Phone numbers and email addresses. */
-  readonly telecom: readonly ContactPoint[];
+  telecom: c.list<ContactPoint>('telecom'),
   /** Addresses. */
-  readonly address: readonly Address[];
+  address: c.list<Address>('address'),
   /** Registered practice / usual GP references, e.g. `Organization/B82005`. */
-  readonly generalPractitioner: readonly string[];
-}
+  generalPractitioner: (r): readonly string[] =>
+    (valueOf<readonly unknown[]>(r, 'generalPractitioner') ?? [])
+      .map(referenceOf)
+      .filter((ref): ref is string => ref !== undefined),
+}));
+
+/** A patient's demographics as plain values ({@link patientView}). */
+export type PatientView = ViewOf<typeof patientView>;
 
 /**
  * The patient of a `patient/<id>` stream as plain values (the provisional value of a
- * field in conflict, which `conflicts` names), or undefined before registration.
+ * field in conflict, which `conflicts` names), or undefined before registration:
+ * `readClinical(state, 'Patient')[0]`.
  *
  * @example readPatient(chart.state(patientStream(id)))?.nhsNumber
  */
 export function readPatient(state: StreamState | undefined): PatientView | undefined {
-  const resource = resourcesOfType(state, 'Patient')[0];
-  if (!state || !resource) return undefined;
-  const ids = valueOf<readonly Identifier[]>(resource, 'identifier') ?? [];
-  return {
-    id: resource.id,
-    conflicts: conflictsOf(state, resource),
-    name: valueOf(resource, 'name') ?? [],
-    birthDate: valueOf(resource, 'birthDate'),
-    gender: valueOf(resource, 'gender'),
-    nhsNumber: ids.find((i) => i.system === NHS_NUMBER_SYSTEM)?.value,
-    identifier: ids,
-    telecom: valueOf(resource, 'telecom') ?? [],
-    address: valueOf(resource, 'address') ?? [],
-    generalPractitioner: (valueOf<readonly unknown[]>(resource, 'generalPractitioner') ?? [])
-      .map(referenceOf)
-      .filter((r): r is string => r !== undefined),
-  };
+  return readView(patientView, state)[0];
 }

@@ -6,9 +6,10 @@ import {
   type ClinicalCommandOptions,
   type CommandBuilder,
   type CommandInput,
+  type FieldInputs,
 } from './command.js';
 import type { Address, ContactPoint, HumanName, Identifier } from './fhirTypes.js';
-import { isPlainObject } from '../event/json.js';
+import { isPlainObject, type Json } from '../event/json.js';
 import {
   address,
   arrayOf,
@@ -66,9 +67,7 @@ export function registerPatient(
   const id = b.newId(input.patientId, 'patientId');
   const key = b.patient(id);
   if (state?.resources[key]) b.problem(['patientId'], `${key} is already registered; use updateDemographics`);
-  b.set(key, 'name', asArray(input.name), nameHow);
-  b.set(key, 'birthDate', input.birthDate, { check: fullDate });
-  b.set(key, 'gender', input.gender, { check: oneOf(PATIENT_GENDERS) });
+  b.setFields(key, patientInputs, input);
   const ids = identifiers(b, input.identifier ?? [], input.nhsNumber);
   if (ids.length > 0)
     b.set(key, 'identifier', ids, {
@@ -79,7 +78,6 @@ export function registerPatient(
     b.set(key, 'telecom', input.telecom, { check: arrayOf(contactPoint), as: (add) => ({ add }) });
   if (input.address?.length)
     b.set(key, 'address', input.address, { check: arrayOf(address), as: (add) => ({ add }) });
-  b.set(key, 'generalPractitioner', asArray(input.generalPractitioner), practitionerHow);
   for (const required of ['name', 'birthDate', 'gender'] as const)
     if (input[required] === undefined) b.problem([required], 'is required');
   return b.draft();
@@ -124,9 +122,7 @@ export function updateDemographics(
   const b = startCommand('patient.demographics-updated', state, input, options);
   const key = b.patient(input.patientId);
   const patient = b.existing(key, ['patientId']);
-  b.set(key, 'name', asArray(input.name), nameHow);
-  b.set(key, 'birthDate', input.birthDate, { check: fullDate });
-  b.set(key, 'gender', input.gender, { check: oneOf(PATIENT_GENDERS) });
+  b.setFields(key, patientInputs, input);
   if (input.nhsNumber !== undefined)
     b.set(
       key,
@@ -144,16 +140,25 @@ export function updateDemographics(
       path: ['addAddress'],
       check: addsPass(address),
     });
-  b.set(key, 'generalPractitioner', asArray(input.generalPractitioner), practitionerHow);
   b.requireChange(key);
   return b.draft();
 }
 
-const nameHow = { check: arrayOf(humanName, 1) };
-// References are given as strings (`Organization/B82005`) and held as R4 References.
-const practitionerHow = {
-  check: arrayOf(referenceString('Organization', 'Practitioner', 'PractitionerRole')),
-  as: (refs: readonly string[]) => refs.map(referenceTo),
+/**
+ * How the inputs both patient commands take as they are written: one name or several,
+ * and practice references given as strings (`Organization/B82005`) held as R4 References.
+ */
+const practiceReferences = arrayOf(referenceString('Organization', 'Practitioner', 'PractitionerRole'));
+const patientInputs: FieldInputs<
+  Pick<RegisterPatientInput, 'name' | 'birthDate' | 'gender' | 'generalPractitioner'>
+> = {
+  name: { check: (name) => arrayOf(humanName, 1)(asArray(name) as Json), as: (name) => asArray(name) },
+  birthDate: { check: fullDate },
+  gender: { check: oneOf(PATIENT_GENDERS) },
+  generalPractitioner: {
+    check: (refs) => practiceReferences(asArray(refs) as Json),
+    as: (refs) => (asArray(refs) ?? []).map(referenceTo),
+  },
 };
 
 /** The identifier list: `others` without any NHS number, plus the (checked) NHS number first. */

@@ -1,8 +1,9 @@
-import type { StreamState } from '../chart/streamState.js';
+import type { ResourceState, StreamState } from '../chart/streamState.js';
 import type { EventTypeDefinition } from '../merge/schema.js';
 import { mv } from '../merge/mv.js';
 import type { RegisterState } from '../merge/registerState.js';
-import { conflictsOf, idOf, resourcesOfType, valueOf, type ReadResource } from './readState.js';
+import { defineView, readView, type ViewOf } from './clinicalView.js';
+import { idOf, valueOf } from './readState.js';
 
 /** FHIR `Slot.status` codes (slotstatus). */
 export const SLOT_STATUSES = [
@@ -29,27 +30,9 @@ export type SlotStatus = (typeof SLOT_STATUSES)[number];
  * silently lost. Both bookings write `busy`, which agrees: a double booking is exactly
  * one conflict.
  */
-export const slotEvents: Readonly<Record<string, EventTypeDefinition>> = {
+export const slotEvents = {
   'slot.opened': { v: 2, resources: ['Slot'], doc: 'A bookable slot published in a clinic’s book.' },
-};
-
-/** A slot as plain values, with its booking state. */
-export interface SlotView extends ReadResource {
-  /** The clinic. */
-  readonly clinic: string | undefined;
-  /** Start (UTC instant). */
-  readonly start: string | undefined;
-  /** End (UTC instant). */
-  readonly end: string | undefined;
-  /** FHIR status: `busy` while held, else the published availability. */
-  readonly status: SlotStatus | undefined;
-  /** The appointment holding it (provisional when double-booked), or undefined when free. */
-  readonly appointmentId: string | undefined;
-  /** Every appointment holding it: more than one means a double booking to rebook. */
-  readonly holders: readonly string[];
-  /** True when two or more bookings hold it. */
-  readonly doubleBooked: boolean;
-}
+} as const satisfies Readonly<Record<string, EventTypeDefinition>>;
 
 /** Ids of the appointments a slot's `holder` field currently holds, in total order. */
 export function slotHolders(field: RegisterState | undefined): string[] {
@@ -59,25 +42,37 @@ export function slotHolders(field: RegisterState | undefined): string[] {
   return [...new Set(ids)];
 }
 
+/** The appointments holding a slot resource (see {@link slotHolders}). */
+function holdersOf(slot: ResourceState): string[] {
+  return slotHolders(slot.fields['holder'] as RegisterState | undefined);
+}
+
+/** How the pack shows a `Slot` as plain values, with its booking state. */
+export const slotView = defineView('Slot', (c) => ({
+  /** The clinic. */
+  clinic: c.referenceId('schedule'),
+  /** Start (UTC instant). */
+  start: c.field<string>('start'),
+  /** End (UTC instant). */
+  end: c.field<string>('end'),
+  /** FHIR status: `busy` while held, else the published availability. */
+  status: (r): SlotStatus | undefined =>
+    holdersOf(r).length > 0 ? 'busy' : valueOf<SlotStatus>(r, 'status'),
+  /** The appointment holding it (provisional when double-booked), or undefined when free. */
+  appointmentId: c.referenceId('holder'),
+  /** Every appointment holding it: more than one means a double booking to rebook. */
+  holders: (r): readonly string[] => holdersOf(r),
+  /** True when two or more bookings hold it. */
+  doubleBooked: (r): boolean => holdersOf(r).length > 1,
+}));
+
+/** A slot as plain values, with its booking state ({@link slotView}). */
+export type SlotView = ViewOf<typeof slotView>;
+
 /**
- * Every slot of a clinic's book, ordered by id, with its holder and double bookings.
+ * Every slot of a clinic's book, ordered by id, with its holder and double bookings: `readClinical(state, 'Slot')`.
  * @example readSlots(chart.state(scheduleStream('leeds-road'))).filter((s) => s.doubleBooked)
  */
 export function readSlots(state: StreamState | undefined): SlotView[] {
-  if (!state) return [];
-  return resourcesOfType(state, 'Slot').map((r) => {
-    const holders = slotHolders(r.fields['holder'] as RegisterState | undefined);
-    const published = valueOf<SlotStatus>(r, 'status');
-    return {
-      id: r.id,
-      conflicts: conflictsOf(state, r),
-      clinic: idOf(valueOf(r, 'schedule')),
-      start: valueOf(r, 'start'),
-      end: valueOf(r, 'end'),
-      status: holders.length > 0 ? 'busy' : published,
-      appointmentId: idOf(valueOf(r, 'holder')),
-      holders,
-      doubleBooked: holders.length > 1,
-    };
-  });
+  return readView(slotView, state);
 }

@@ -6,6 +6,7 @@ import {
   type FieldDefinition,
   type ResourceDefinition,
   type Schema,
+  type SchemaDefinition,
 } from '../merge/schema.js';
 import {
   extensionFieldDefinition,
@@ -26,8 +27,29 @@ export const FHIR_EVENTS = {
   updated: 'fhir.updated',
 } as const;
 
-/** Options for {@link createFhirSchema}. */
-export interface FhirSchemaOptions {
+/** The event type definitions of every FHIR schema: `fhir.created` and `fhir.updated`. */
+export type FhirEventDefinitions = {
+  // A type literal, not an interface: it must fit `SchemaDefinition`'s index signature.
+  /** A resource the record did not hold (import, REST create). */
+  readonly 'fhir.created': EventTypeDefinition & { readonly resources: '*' };
+  /** A change to a resource the record holds (import, REST update). */
+  readonly 'fhir.updated': EventTypeDefinition & { readonly resources: '*' };
+};
+
+/** The definition type of a schema {@link createFhirSchema} makes with a pack's event types `E`. */
+export interface FhirSchemaDefinition<
+  E extends Readonly<Record<string, EventTypeDefinition>> = Record<never, never>,
+> extends SchemaDefinition {
+  /** Every R4 resource type. */
+  readonly resources: Readonly<Record<string, ResourceDefinition>>;
+  /** `fhir.created`, `fhir.updated` and the pack's own event types, by their literal names. */
+  readonly events: FhirEventDefinitions & E;
+}
+
+/** Options for {@link createFhirSchema}; `E` is the pack's event types, their literal names kept. */
+export interface FhirSchemaOptions<
+  E extends Readonly<Record<string, EventTypeDefinition>> = Record<never, never>,
+> {
   /**
    * Explicit merge rules by resource type and element (a choice element without `[x]`),
    * overriding the rules derived from the R4 definitions: a pack's choices, e.g. the
@@ -44,7 +66,7 @@ export interface FhirSchemaOptions {
    */
   readonly extensions?: Readonly<Record<string, Readonly<Record<string, FhirExtensionDefinition>>>>;
   /** Event types of a pack, besides `fhir.created` and `fhir.updated`. @defaultValue none */
-  readonly events?: Readonly<Record<string, EventTypeDefinition>>;
+  readonly events?: E;
   /** Names the pack's code (checks, commands) in the schema fingerprint: change it when they change. @defaultValue none */
   readonly revision?: string;
 }
@@ -61,7 +83,9 @@ export interface FhirSchemaOptions {
  * const chart = createChart({ schema: createFhirSchema() });
  * ```
  */
-export function createFhirSchema(options: FhirSchemaOptions = {}): Schema {
+export function createFhirSchema<
+  const E extends Readonly<Record<string, EventTypeDefinition>> = Record<never, never>,
+>(options: FhirSchemaOptions<E> = {}): Schema<FhirSchemaDefinition<E>> {
   const overrides = options.rules ?? {};
   const issues: ValidationIssue[] = [];
   for (const [type, elements] of Object.entries(overrides)) {
@@ -120,21 +144,21 @@ export function createFhirSchema(options: FhirSchemaOptions = {}): Schema {
       fields[name] = extensionFieldDefinition(ext);
     resources[type] = { fields, doc: `FHIR R4 ${type}` };
   }
-  return defineSchema({
-    resources,
-    events: {
-      [FHIR_EVENTS.created]: {
-        v: 1,
-        resources: '*',
-        doc: 'A FHIR resource the record did not hold (import, REST create).',
-      },
-      [FHIR_EVENTS.updated]: {
-        v: 1,
-        resources: '*',
-        doc: 'A change to a FHIR resource the record holds (import, REST update).',
-      },
-      ...options.events,
+  const fhirEvents: FhirEventDefinitions = {
+    [FHIR_EVENTS.created]: {
+      v: 1,
+      resources: '*',
+      doc: 'A FHIR resource the record did not hold (import, REST create).',
     },
+    [FHIR_EVENTS.updated]: {
+      v: 1,
+      resources: '*',
+      doc: 'A change to a FHIR resource the record holds (import, REST update).',
+    },
+  };
+  return defineSchema<FhirSchemaDefinition<E>>({
+    resources,
+    events: { ...fhirEvents, ...(options.events as E) },
     // Checks are functions, which a fingerprint cannot see (it sees every rule): this names the definitions and check code.
     revision: `chartlog/fhir/r${R4_VERSION}/checks-1${options.revision === undefined ? '' : ` ${options.revision}`}`,
   });

@@ -27,7 +27,13 @@ export {
 export { fhirFieldsOf, r4ResourceTypes, type FhirField, type FhirFields } from './fhirFields.js';
 export { CHARTLOG_TAG_SYSTEM, CONCURRENT_VALUES_EXTENSION, type FhirResource } from './fhirResource.js';
 export { fhirRuleOf } from './fhirRuleOf.js';
-export { createFhirSchema, FHIR_EVENTS, type FhirSchemaOptions } from './fhirSchema.js';
+export {
+  createFhirSchema,
+  FHIR_EVENTS,
+  type FhirSchemaOptions,
+  type FhirSchemaDefinition,
+  type FhirEventDefinitions,
+} from './fhirSchema.js';
 export { fhirDirectoryStream, fhirPatientStream, fhirStreamOf } from './fhirStreamOf.js';
 export { fhirWritesOf, type FhirWrites } from './fhirWrites.js';
 export { prepareFhirWrite, type PrepareFhirWriteOptions } from './prepareFhirWrite.js';

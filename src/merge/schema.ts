@@ -72,10 +72,15 @@ export interface ResolvedField {
   readonly check: ((value: Json) => string | undefined) | undefined;
 }
 
-/** A validated schema: what the fold and the command helpers consult. */
-export interface Schema {
+/**
+ * A validated schema: what the fold and the command helpers consult. `D` is the
+ * definition's type as written (literal names kept by {@link defineSchema}), so a pack
+ * can derive its event types, resource types and views from it ({@link EventTypeOf},
+ * {@link ResourceTypeOf}, {@link EventResourcesOf}) instead of restating them.
+ */
+export interface Schema<D extends SchemaDefinition = SchemaDefinition> {
   /** The definition it was built from (with the core event types added). */
-  readonly definition: SchemaDefinition;
+  readonly definition: D;
   /** The rule and check of `resourceType.field`, or undefined when not declared. */
   field(resourceType: string, field: string): ResolvedField | undefined;
   /** The event type when this schema understands `type` at version `v`, else undefined. */
@@ -90,6 +95,26 @@ export interface Schema {
   /** A new schema with more resources, events or rules (same names replace); `revision` carries over unless `more` gives one. */
   extend(more: Partial<SchemaDefinition>): Schema;
 }
+
+/** The event types a schema's definition names (the core `chart.*` types aside), as literal types. */
+export type EventTypeOf<S extends Schema<SchemaDefinition>> = keyof S['definition']['events'] & string;
+
+/** The resource types a schema's definition names, as literal types. */
+export type ResourceTypeOf<S extends Schema<SchemaDefinition>> = keyof S['definition']['resources'] & string;
+
+/**
+ * The resource types the event types `E` of a schema may write (from each event type's
+ * `resources`; `string` for one that may write any).
+ * @example EventResourcesOf<typeof clinicalSchema, 'allergy.recorded'> // 'AllergyIntolerance'
+ */
+export type EventResourcesOf<
+  S extends Schema<SchemaDefinition>,
+  E extends EventTypeOf<S>,
+> = S['definition']['events'][E]['resources'] extends infer R
+  ? R extends readonly (infer T extends string)[]
+    ? T
+    : string
+  : never;
 
 /** Event type of a retraction: `data = { retracts: [eventId…], reason }`, in the retracted events' stream. */
 export const RETRACTION_EVENT = 'chart.retracted';
@@ -113,7 +138,9 @@ const CORE_EVENTS: Readonly<Record<string, EventTypeDefinition>> = {
 };
 
 /**
- * Validates a schema definition and returns a {@link Schema}.
+ * Validates a schema definition and returns a {@link Schema}. The definition's literal
+ * names are kept in the schema's type (`D`), so event types and resource types can be
+ * derived from it ({@link EventTypeOf}).
  *
  * @throws ChartlogError `UNKNOWN_RULE` for a field naming a rule that does not exist,
  *   `INVALID_SCHEMA` for anything else malformed; `issues` point at the offending entry.
@@ -125,7 +152,7 @@ const CORE_EVENTS: Readonly<Record<string, EventTypeDefinition>> = {
  * });
  * ```
  */
-export function defineSchema(definition: SchemaDefinition): Schema {
+export function defineSchema<const D extends SchemaDefinition>(definition: D): Schema<D> {
   const rules: Record<string, MergeRule> = { ...builtinRules, ...(definition.rules ?? {}) };
   const issues: ValidationIssue[] = [];
   let unknownRule = false;
@@ -195,8 +222,8 @@ export function defineSchema(definition: SchemaDefinition): Schema {
   if (issues.length > 0)
     throw new ChartlogError(unknownRule ? 'UNKNOWN_RULE' : 'INVALID_SCHEMA', 'invalid schema', { issues });
 
-  const full: SchemaDefinition = { ...definition, events };
-  const schema: Schema = {
+  const full = { ...definition, events };
+  const schema: Schema<D> = {
     definition: full,
     field: (resourceType, field) => fields.get(resourceType)?.get(field),
     eventType: (type, v) => {
