@@ -17,7 +17,7 @@ import {
   type Replica,
 } from '../../src/index.js';
 import { readPeersConfig } from '../../src/cli/peersConfig.js';
-import { readSiteKeyFile } from '../../src/cli/siteKeyFile.js';
+import { readSiteKeyFile } from '../../src/sync/http/siteKeyFile.js';
 import { readAllEvents } from '../../src/store/readEventPages.js';
 import { openSqliteEventLog } from '../../src/store/sqlite/index.js';
 import { useTempDir } from '../support/tempDir.js';
@@ -108,9 +108,7 @@ async function restoredSetup() {
 }
 
 /** GET /chartlog/status as the hospital. */
-async function statusOf(
-  server: ServeProcess,
-): Promise<{
+async function statusOf(server: ServeProcess): Promise<{
   status: string;
   vector: Record<string, number>;
   recovery?: { reason: string; waitingFor: string[] };
