@@ -147,9 +147,10 @@ export async function run(options: BenchOptions): Promise<void> {
     return;
   }
   for (const metric of Object.keys(METRICS) as Metric[]) {
-    const a = small.get(metric);
-    const b = large.get(metric);
-    const value = a == null || b == null ? null : round(metric === 'replay_events_per_s' ? a / b : b / a);
+    // A metric missing at either size (not measured, or null) has no ratio.
+    const a = small.get(metric) ?? null;
+    const b = large.get(metric) ?? null;
+    const value = a === null || b === null ? null : round(metric === 'replay_events_per_s' ? a / b : b / a);
     print({
       bench: 'practice',
       metric: `${metric}_5m_vs_500k`,

@@ -226,7 +226,9 @@ if (process.argv.includes('--check')) {
     let current = '';
     try {
       current = readFileSync(file, 'utf8');
-    } catch {}
+    } catch {
+      // No file yet: it is out of date.
+    }
     if (current !== content) {
       console.error(`${file} is out of date: run node scripts/generate-fhir-r4.mjs`);
       stale = true;

@@ -74,6 +74,8 @@ export async function measureRebuild(job: ScaleJob): Promise<RebuildResult> {
   const applyGc: GcTime[] = [];
   let chart: Chart | undefined;
   for (let r = 0; r < job.runs; r++) {
+    // Let go of the previous run's chart first, so two are never held at once.
+    // eslint-disable-next-line no-useless-assignment
     chart = undefined;
     chart = await timedRebuild(events, pauses, applyS, applyGc);
     progress(

@@ -27,8 +27,10 @@ export function createMemoryProjectionTables(): ProjectionTables {
     }
     const streams = entry.streams.get(key);
     if (held) {
-      if (streams === undefined) (entry.streams.set(key, new Set([stream])), (entry.sorted = undefined));
-      else streams.add(stream);
+      if (streams === undefined) {
+        entry.streams.set(key, new Set([stream]));
+        entry.sorted = undefined;
+      } else streams.add(stream);
     } else if (streams !== undefined && streams.delete(stream) && streams.size === 0) {
       entry.streams.delete(key);
       entry.sorted = undefined;

@@ -220,7 +220,10 @@ export function createProjector(options: ProjectorOptions): Projector {
     const newlyRetracted = new Set<string>();
     for (const e of fresh)
       for (const id of retractionTargets(e, schema))
-        if (!retracted.has(id)) (retracted.add(id), newlyRetracted.add(id));
+        if (!retracted.has(id)) {
+          retracted.add(id);
+          newlyRetracted.add(id);
+        }
     return { retracted, newlyRetracted };
   };
 

@@ -1,6 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { ChartlogError, isChartlogError } from '../error/chartlogError.js';
+// Type-only: the driver modules are loaded on demand below, so a missing better-sqlite3 is a clear error.
+import type * as SqliteModule from '../store/sqlite/index.js';
 import type { SqliteEventLog } from '../store/sqlite/index.js';
+import type * as ProbeModule from '../store/sqlite/probeSqliteWritable.js';
 
 /** How long opening for writing waits for another writer's lock, in ms (the store's own default). */
 const BUSY_TIMEOUT_MS = 5000;
@@ -29,8 +32,8 @@ export async function openStoreFile(
       `${path} is a directory: --store names the store file, e.g. ${path.replace(/\/+$/, '')}/site.chartlog`,
       { details: { path } },
     );
-  let sqlite: typeof import('../store/sqlite/index.js');
-  let probe: typeof import('../store/sqlite/probeSqliteWritable.js');
+  let sqlite: typeof SqliteModule;
+  let probe: typeof ProbeModule;
   try {
     [sqlite, probe] = await Promise.all([
       import('../store/sqlite/index.js'),

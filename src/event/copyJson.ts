@@ -128,8 +128,11 @@ function copyObject(v: object, w: Walk): Json {
   // Two keys that NFC makes one would be merged silently: refused instead, naming the key
   // that is not in NFC (the one to fix). Only looked for when some key was normalised.
   if (renamed !== undefined)
-    for (const key of nfcCollisions(keys, renamed))
-      (w.path.push(key), report(w, NFC_COLLISION_MESSAGE), w.path.pop());
+    for (const key of nfcCollisions(keys, renamed)) {
+      w.path.push(key);
+      report(w, NFC_COLLISION_MESSAGE);
+      w.path.pop();
+    }
   return Object.freeze(out);
 }
 

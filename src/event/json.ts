@@ -146,8 +146,11 @@ export function checkJson(
           }
           // A writer normalises keys: two that NFC makes one would be merged silently.
           if (renamed !== undefined)
-            for (const key of nfcCollisions(keys, renamed))
-              (at.push(key), report(NFC_COLLISION_MESSAGE), at.pop());
+            for (const key of nfcCollisions(keys, renamed)) {
+              at.push(key);
+              report(NFC_COLLISION_MESSAGE);
+              at.pop();
+            }
         } else {
           report(`${describe(v)} is not plain JSON`);
         }

@@ -55,7 +55,10 @@ function nestsTo(value: unknown, level: number): boolean {
     const children: readonly unknown[] = Array.isArray(v) ? v : Object.values(v);
     for (let i = 0; i < children.length; i++) {
       const child = children[i];
-      if (typeof child === 'object' && child !== null) (stack.push(child), levels.push(at + 1));
+      if (typeof child === 'object' && child !== null) {
+        stack.push(child);
+        levels.push(at + 1);
+      }
     }
   }
   return false;
@@ -83,13 +86,17 @@ function describeTooDeep(
     const keys = keysOf[top] as readonly (string | number)[];
     const i = at[top] as number;
     if (i >= keys.length) {
-      (chain.pop(), keysOf.pop(), at.pop());
+      chain.pop();
+      keysOf.pop();
+      at.pop();
       continue;
     }
     at[top] = i + 1;
     const child: unknown = (v as Record<string | number, unknown>)[keys[i] as string | number];
     if (typeof child !== 'object' || child === null) continue;
-    (chain.push(child), keysOf.push(childKeys(child)), at.push(0));
+    chain.push(child);
+    keysOf.push(childKeys(child));
+    at.push(0);
     if (chain.length - 1 >= maxDepth) {
       const steps = keysOf.slice(0, -1).map((k, level) => k[(at[level] as number) - 1] as string | number);
       const closes = chain.findIndex((c, level) => chain.indexOf(c) < level);

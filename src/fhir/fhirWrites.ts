@@ -49,7 +49,8 @@ export function fhirWritesOf(
   const issues: ValidationIssue[] = [];
   const given = new Map<string, Json>();
   const packFields = extensionFieldsOf(schema, type);
-  for (let [member, value] of Object.entries(resource as unknown as Record<string, Json>)) {
+  for (const [member, given0] of Object.entries(resource as unknown as Record<string, Json>)) {
+    let value = given0;
     if (member === 'resourceType' || member === 'id') continue;
     if (member === 'extension' && Array.isArray(value) && packFields.length > 0) {
       value = takePackExtensions(value, packFields, given, issues);

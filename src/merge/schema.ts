@@ -61,6 +61,7 @@ export interface SchemaDefinition {
  * itself, so the schema need not (and, as TypeScript checks rule methods, cannot)
  * relate different rules' state types.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- `unknown` would make every rule's methods contravariant misfits.
 export type AnyMergeRule = MergeRule<any>;
 
 /** A field as the fold sees it. */

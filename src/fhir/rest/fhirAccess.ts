@@ -1,8 +1,6 @@
 import { ChartlogError, type ValidationIssue } from '../../error/chartlogError.js';
-import { bearerTokenOf, createTokenMatcher } from '../../sync/http/peerAuth.js';
 import { isFhirId } from '../isFhirId.js';
 import { R4_RESOURCES } from '../r4/r4Definitions.generated.js';
-import type { FhirClient } from './fhirClients.js';
 
 /** Whose records a SMART scope reaches: one patient's, or every record the site holds. */
 export type FhirScopeContext = 'patient' | 'user' | 'system';
@@ -178,26 +176,4 @@ export function canRead(access: FhirAccess, type: string, stream: string | undef
  */
 export function canWrite(access: FhirAccess, type: string, stream: string | undefined): boolean {
   return allows(access, type, stream, 'write');
-}
-
-/**
- * Builds the authenticator of a list of FHIR clients: from an `Authorization` header value
- * (`Bearer <token>`) to the client holding that token, or undefined (no header, another
- * scheme, an unknown token). Tokens are compared in constant time, as peers' sync tokens are
- * (`createTokenMatcher`): their digests are computed once here.
- *
- * @example
- * ```ts
- * const authenticate = createFhirAuthenticator(config.fhirClients ?? []);
- * const client = authenticate(req.headers.authorization); // FhirClient | undefined
- * ```
- */
-export function createFhirAuthenticator(
-  clients: readonly FhirClient[],
-): (authorizationHeader: string | undefined) => FhirClient | undefined {
-  const match = createTokenMatcher(clients.map((client) => [client.token, client] as const));
-  return (header) => {
-    const token = bearerTokenOf(header);
-    return token === undefined ? undefined : match(token);
-  };
 }

@@ -35,7 +35,7 @@ export function fhirMemoryPage(
     return i < 0 ? items.length : i;
   };
   let start = 0;
-  let end = items.length;
+  let end: number;
   if (request.before !== undefined) {
     end = firstAfter(request.before, true);
     start = Math.max(0, end - request.count);

@@ -14,7 +14,7 @@ import type { ChartEvent } from '../../event/chartEvent.js';
 import type { StreamId } from '../../event/ids.js';
 import { readEventPages } from '../readEventPages.js';
 import type { EventLog } from '../eventLog.js';
-import type { VerifyProblem, VerifyProgress } from './verifyEventLog.js';
+import type { VerifyProblem, VerifyProgress } from './verifyProblem.js';
 
 /** Options for {@link verifyProjection}. */
 export interface VerifyProjectionOptions {

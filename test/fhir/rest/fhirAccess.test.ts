@@ -4,13 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fhirDirectoryStream, fhirPatientStream } from '../../../src/fhir/fhirStreamOf.js';
-import {
-  canRead,
-  canWrite,
-  checkFhirAccess,
-  createFhirAuthenticator,
-  parseFhirAccess,
-} from '../../../src/fhir/rest/fhirAccess.js';
+import { canRead, canWrite, checkFhirAccess, parseFhirAccess } from '../../../src/fhir/rest/fhirAccess.js';
+import { createFhirAuthenticator } from '../../../src/fhir/rest/fhirAuthenticator.js';
 import type { FhirClient } from '../../../src/fhir/rest/fhirClients.js';
 
 const p1 = fhirPatientStream('p1');
