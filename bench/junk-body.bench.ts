@@ -21,7 +21,7 @@ import { request, Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeSiteKeyFiles } from '../src/cli/siteKeyFile.js';
+import { writeSiteKeyFiles } from '../src/sync/http/siteKeyFile.js';
 import { emit, median, progress, type BenchOptions } from './emit.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

@@ -33,7 +33,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { clinicalSchema, type ChartEvent, type EventId } from '../../src/index.js';
-import { readSiteKeyFile, writeSiteKeyFiles } from '../../src/cli/siteKeyFile.js';
+import { readSiteKeyFile, writeSiteKeyFiles } from '../../src/sync/http/siteKeyFile.js';
 import { PROJECTION_FORMAT, schemaFingerprint } from '../../src/merge/schemaFingerprint.js';
 import {
   openSqliteEventLog,

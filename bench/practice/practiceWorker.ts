@@ -23,7 +23,7 @@ import {
   type EventLog,
   type Replica,
 } from '../../src/index.js';
-import { readSiteKeyFile } from '../../src/cli/siteKeyFile.js';
+import { readSiteKeyFile } from '../../src/sync/http/siteKeyFile.js';
 import { openSqliteEventLog } from '../../src/store/sqlite/index.js';
 import { seededFloats } from '../../src/testing/mulberry32.js';
 import { recordSavesOffline, type OfflineSite } from '../workload/recordSaves.js';

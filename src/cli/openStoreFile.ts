@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { ChartlogError } from '../error/chartlogError.js';
+import { ChartlogError, isChartlogError } from '../error/chartlogError.js';
 // Type-only: the driver modules are loaded on demand below, so a missing better-sqlite3 is a clear error.
 import type * as SqliteModule from '../store/sqlite/index.js';
 import type { SqliteEventLog } from '../store/sqlite/index.js';
@@ -17,7 +17,8 @@ const BUSY_TIMEOUT_MS = 5000;
  * it listens rather than answering every sync with an error. `update` writes a store that
  * must already exist (`replay` rebuilds one; a typo must not create an empty file).
  * @throws ChartlogError `STORE_UNAVAILABLE` (missing file, a directory, or better-sqlite3 not
- *   installed), `STORE_READ_ONLY`, `STORE_LOCKED` and the store's own errors.
+ *   installed), `STORE_READ_ONLY`, `STORE_LOCKED` (saying to stop the `chartlog serve` that most
+ *   likely holds the store) and the store's own errors.
  */
 export async function openStoreFile(
   path: string,
@@ -45,11 +46,24 @@ export async function openStoreFile(
       { cause },
     );
   }
-  if (mode !== 'read' && sqlite.inspectSqliteEventLog(path).kind === 'chartlog')
-    probe.probeSqliteWritable(path, BUSY_TIMEOUT_MS);
-  return sqlite.openSqliteEventLog(
-    path,
-    mode === 'read' ? { readOnly: true } : { busyTimeoutMs: BUSY_TIMEOUT_MS },
+  if (mode === 'read') return sqlite.openSqliteEventLog(path, { readOnly: true });
+  try {
+    if (sqlite.inspectSqliteEventLog(path).kind === 'chartlog')
+      probe.probeSqliteWritable(path, BUSY_TIMEOUT_MS);
+    return sqlite.openSqliteEventLog(path, { busyTimeoutMs: BUSY_TIMEOUT_MS });
+  } catch (error) {
+    throw isChartlogError(error) && error.code === 'STORE_LOCKED' ? heldByAnotherWriter(path, error) : error;
+  }
+}
+
+/** STORE_LOCKED as an operator reads it: the other writer is most likely a `chartlog serve` on the store. */
+function heldByAnotherWriter(path: string, cause: ChartlogError): ChartlogError {
+  return new ChartlogError(
+    'STORE_LOCKED',
+    `${path} is open for writing in another process, most likely a chartlog serve on this store: a store ` +
+      'has one writer at a time, so stop chartlog serve on this store first, then run this command again ' +
+      '(status, conflicts and verify read a store next to a running serve)',
+    { cause, details: cause.details },
   );
 }
 

@@ -7,6 +7,7 @@ import { importFhirCommand } from './commands/importFhir.js';
 import { keygenCommand } from './commands/keygen.js';
 import { recoverCommand } from './commands/recover.js';
 import { replayCommand } from './commands/replay.js';
+import { resolveCommand } from './commands/resolve.js';
 import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
 import { syncCommand } from './commands/sync.js';
@@ -24,6 +25,7 @@ export const CLI_COMMANDS: readonly CliCommand[] = [
   recoverCommand,
   verifyCommand,
   conflictsCommand,
+  resolveCommand,
   replayCommand,
   importFhirCommand,
   exportFhirCommand,

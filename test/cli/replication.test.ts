@@ -12,7 +12,7 @@ import {
   type Replica,
 } from '../../src/index.js';
 import { readPeersConfig } from '../../src/cli/peersConfig.js';
-import { readSiteKeyFile } from '../../src/cli/siteKeyFile.js';
+import { readSiteKeyFile } from '../../src/sync/http/siteKeyFile.js';
 import { openSqliteEventLog } from '../../src/store/sqlite/index.js';
 import { useTempDir } from '../support/tempDir.js';
 import { runChartlog, startServe, type ServeProcess } from './runChartlog.js';

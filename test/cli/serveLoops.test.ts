@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { exitCodeOf } from '../../src/cli/exitCodes.js';
 import { readPeersConfig } from '../../src/cli/peersConfig.js';
 import { readServeLoops } from '../../src/cli/serveLoops.js';
-import { writeSiteKeyFiles } from '../../src/cli/siteKeyFile.js';
+import { writeSiteKeyFiles } from '../../src/sync/http/siteKeyFile.js';
 import type { ChartlogError } from '../../src/error/chartlogError.js';
 import { useTempDir } from '../support/tempDir.js';
 import { runChartlog } from './runChartlog.js';

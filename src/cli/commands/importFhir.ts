@@ -6,7 +6,7 @@ import { EXIT } from '../exitCodes.js';
 import { out, outJson, requiredOption, stringOption, wantsJson, type CliCommand } from '../cliCommand.js';
 import { openStoreFile } from '../openStoreFile.js';
 import { createProgressReporter } from '../progressReporter.js';
-import { readSiteKeyFile } from '../siteKeyFile.js';
+import { readSiteKeyFile } from '../../sync/http/siteKeyFile.js';
 import { countOf } from '../countOf.js';
 import { jsonSeconds } from '../jsonSeconds.js';
 

@@ -1,6 +1,6 @@
 import { EXIT } from '../exitCodes.js';
 import { out, outJson, requiredOption, wantsJson, type CliCommand } from '../cliCommand.js';
-import { writeSiteKeyFiles } from '../siteKeyFile.js';
+import { writeSiteKeyFiles } from '../../sync/http/siteKeyFile.js';
 
 /** `chartlog keygen`: a site's Ed25519 key pair as PEM files. */
 export const keygenCommand: CliCommand = {

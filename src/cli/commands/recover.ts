@@ -7,7 +7,7 @@ import { EXIT } from '../exitCodes.js';
 import { out, outJson, requiredOption, wantsJson, type CliCommand } from '../cliCommand.js';
 import { openStoreFile } from '../openStoreFile.js';
 import { readPeersConfig } from '../peersConfig.js';
-import { readSiteKeyFile } from '../siteKeyFile.js';
+import { readSiteKeyFile } from '../../sync/http/siteKeyFile.js';
 import { countOf } from '../countOf.js';
 
 /** `chartlog recover`: an operator confirms a recovering store may record again. */

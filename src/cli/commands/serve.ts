@@ -21,7 +21,7 @@ import { createProjectionProgressPrinter } from '../projectionProgressPrinter.js
 import { readServeLimits, SERVE_LIMIT_OPTIONS } from '../serveLimits.js';
 import { readServeLoops, SERVE_LOOP_OPTIONS, startServeLoops } from '../serveLoops.js';
 import { listenSyncServer, readServeNetwork, SERVE_NETWORK_OPTIONS } from '../serveNetwork.js';
-import { readSiteKeyFile } from '../siteKeyFile.js';
+import { readSiteKeyFile } from '../../sync/http/siteKeyFile.js';
 import { countOf } from '../countOf.js';
 
 /** `chartlog serve`: a replica serving sync over HTTP on a SQLite file. */

@@ -13,7 +13,7 @@ import { integerOption, out, outJson, requiredOption, wantsJson, type CliCommand
 import { openStoreFile } from '../openStoreFile.js';
 import { readPeersConfig } from '../peersConfig.js';
 import { PEER_TLS_OPTIONS, readPeerTargets } from '../peerTargets.js';
-import { readSiteKeyFile } from '../siteKeyFile.js';
+import { readSiteKeyFile } from '../../sync/http/siteKeyFile.js';
 import { syncPeerSites } from '../syncPeerSites.js';
 import { formatVector } from './status.js';
 import { countOf } from '../countOf.js';

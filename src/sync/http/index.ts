@@ -55,3 +55,7 @@ export {
 export type { NdjsonLimits } from './ndjsonLines.js';
 export { backoffDelay } from './retryPolicy.js';
 export type { BackoffOptions } from './retryPolicy.js';
+export { readPeersFile } from './readPeersFile.js';
+export type { PeersFile, PeerEntry } from './readPeersFile.js';
+export { readSiteKeyFile, writeSiteKeyFiles } from './siteKeyFile.js';
+export type { SiteKeyFiles } from './siteKeyFile.js';

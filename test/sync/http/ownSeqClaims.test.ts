@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SYNC_PROTOCOL_VERSION, type Replica } from '../../../src/index.js';
-import { writeSiteKeyFiles } from '../../../src/cli/siteKeyFile.js';
+import { writeSiteKeyFiles } from '../../../src/sync/http/siteKeyFile.js';
 import { createHttpSyncClient, syncOverHttp } from '../../../src/sync/http/index.js';
 import { startServe, type ServeProcess } from '../../cli/runChartlog.js';
 import { useTempDir } from '../../support/tempDir.js';

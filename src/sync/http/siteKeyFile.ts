@@ -1,13 +1,13 @@
 import { createPublicKey } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { ChartlogError } from '../error/chartlogError.js';
+import { ChartlogError } from '../../error/chartlogError.js';
 import {
   exportPrivateKey,
   exportPublicKey,
   generateSiteKeys,
   importPrivateKey,
   type SiteKeys,
-} from '../event/signature.js';
+} from '../../event/signature.js';
 
 /** Where {@link writeSiteKeyFiles} put a site's keys. */
 export interface SiteKeyFiles {
@@ -21,8 +21,15 @@ export interface SiteKeyFiles {
 
 /**
  * Generates a site's Ed25519 key pair and writes it as `file` (private, mode 0600) and
- * `file.pub` (public). Refuses to overwrite either unless `force`.
+ * `file.pub` (public): what `chartlog keygen --out FILE` does. Refuses to overwrite either
+ * unless `force`.
+ *
+ * @param force - Overwrite existing files. @defaultValue `false`
  * @throws ChartlogError `INVALID_OPTION` when a file exists; `STORE_UNAVAILABLE` when it cannot be written.
+ * @example
+ * ```ts
+ * const { publicKeyFile } = writeSiteKeyFiles('practice-a.key'); // give practice-a.key.pub to the peers
+ * ```
  */
 export function writeSiteKeyFiles(file: string, force = false): SiteKeyFiles {
   const publicKeyFile = `${file}.pub`;
@@ -47,8 +54,15 @@ export function writeSiteKeyFiles(file: string, force = false): SiteKeyFiles {
 }
 
 /**
- * Reads a site's key pair from its private key file (PKCS#8 PEM, as `chartlog keygen` writes).
+ * Reads a site's key pair from its private key file (PKCS#8 PEM, as `chartlog keygen` and
+ * {@link writeSiteKeyFiles} write it): the `keys` a replica signs with.
+ *
  * @throws ChartlogError `INVALID_OPTION` when the file is unreadable or not an Ed25519 private key.
+ * @example
+ * ```ts
+ * import { readSiteKeyFile } from 'chartlog/http';
+ * const replica = await createReplica({ site: 'practice-a', keys: readSiteKeyFile('practice-a.key'), store, schema: clinicalSchema });
+ * ```
  */
 export function readSiteKeyFile(file: string): SiteKeys {
   let pem: string;
