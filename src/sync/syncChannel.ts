@@ -48,8 +48,8 @@ export interface SyncChannelReply {
    * A faulty link may lose the reply (`[]`) or duplicate it. @defaultValue `[message]` (none when null)
    */
   readonly arrived?: readonly unknown[];
-  /** What the far end made of the near end's message (`NO_INGEST` when nothing was sent or none arrived). */
-  readonly ingest: SyncIngestCounts;
+  /** What the far end made of the near end's message, when the transport tells. @defaultValue nothing accepted, nothing refused */
+  readonly ingest?: SyncIngestCounts;
   /** The far end's site id, when it named itself (an HTTP server's `Chartlog-Site`). @defaultValue the channel's `name` */
   readonly site?: string;
   /** Bytes of the near end's message on the wire. @defaultValue `0` */

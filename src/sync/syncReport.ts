@@ -84,8 +84,8 @@ export interface CountedExchange {
   readonly reply: SyncMessage | null;
   /** The far end's name, when it gave one. */
   readonly site?: string | undefined;
-  /** What the far end did with `sent`. */
-  readonly ingest: SyncIngestCounts;
+  /** What the far end did with `sent`. @defaultValue {@link NO_INGEST} */
+  readonly ingest?: SyncIngestCounts | undefined;
   readonly bytesSent?: number | undefined;
   readonly bytesReceived?: number | undefined;
   readonly eventBytes?: number | undefined;
@@ -98,7 +98,7 @@ export function countExchange(report: SyncChannelReport, exchange: CountedExchan
   const bytesSent = exchange.bytesSent ?? 0;
   const bytesReceived = exchange.bytesReceived ?? 0;
   return {
-    ...countIngest(report, exchange.ingest, peer),
+    ...countIngest(report, exchange.ingest ?? NO_INGEST, peer),
     messages: report.messages + (exchange.sent === null ? 0 : 1) + (exchange.reply === null ? 0 : 1),
     bytes: report.bytes + bytesSent + bytesReceived,
     eventBytes: report.eventBytes + (exchange.eventBytes ?? 0),
