@@ -108,9 +108,7 @@ async function restoredSetup() {
 }
 
 /** GET /chartlog/status as the hospital. */
-async function statusOf(
-  server: ServeProcess,
-): Promise<{
+async function statusOf(server: ServeProcess): Promise<{
   status: string;
   vector: Record<string, number>;
   recovery?: { reason: string; waitingFor: string[] };
