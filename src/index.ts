@@ -343,6 +343,12 @@ export type {
   SyncReport,
   SyncRefusal,
 } from './sync/inProcess.js';
+export { syncOverChannel } from './sync/syncOverChannel.js';
+export type { SyncOverChannelOptions } from './sync/syncOverChannel.js';
+export type { SyncChannel, SyncChannelReply } from './sync/syncChannel.js';
+export type { SyncChannelReport, SyncIngestCounts } from './sync/syncReport.js';
+export { createInProcessChannel } from './sync/inProcessChannel.js';
+export type { InProcessChannelOptions } from './sync/inProcessChannel.js';
 export { syncWithHub } from './sync/syncWithHub.js';
 export type { SyncWithHubOptions, HubSyncReport } from './sync/syncWithHub.js';
 export { createReplica } from './replica/replica.js';

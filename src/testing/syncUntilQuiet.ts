@@ -1,9 +1,10 @@
 import type { Chart } from '../chart/chart.js';
+import { ChartlogError } from '../error/chartlogError.js';
 import type { ChartEvent } from '../event/chartEvent.js';
 
 /** Options for {@link syncUntilQuiet}. */
 export interface SyncUntilQuietOptions {
-  /** Give up (throw) after this many rounds without quiet. @defaultValue `charts.length + 1` */
+  /** Give up (throw `SYNC_NOT_QUIET`) after this many rounds without quiet. @defaultValue `charts.length + 1` */
   readonly maxRounds?: number;
   /** Largest batch one transfer applies, so big syncs arrive in several `apply` calls. @defaultValue unbounded */
   readonly maxBatch?: number;
@@ -21,8 +22,11 @@ export interface SyncUntilQuietReport {
  * Gossips events between charts round by round, each chart pulling what its ring
  * neighbour holds and it lacks, until a round transfers nothing (as Automerge's
  * `sync(a, b)` test helper loops until quiet). Afterwards every chart holds every event.
+ * In-memory charts speak no sync protocol (no states, no messages), and this stays
+ * synchronous for synchronous properties, so it does not run on the replicas' sync loop
+ * (`runSyncRounds`); it is bounded the same way and fails with the same error.
  *
- * @throws Error when still not quiet after `maxRounds`.
+ * @throws ChartlogError `SYNC_NOT_QUIET` (`details`: `rounds`, `transferred`) when still not quiet after `maxRounds`.
  * @example
  * ```ts
  * syncUntilQuiet([practiceA, hospital, backup]);
@@ -55,7 +59,9 @@ export function syncUntilQuiet(
     transferred += moved;
     if (moved === 0) return { rounds: round, transferred };
   }
-  throw new Error(
+  throw new ChartlogError(
+    'SYNC_NOT_QUIET',
     `syncUntilQuiet: still transferring after ${maxRounds} rounds (${transferred} events moved)`,
+    { details: { rounds: maxRounds, transferred } },
   );
 }

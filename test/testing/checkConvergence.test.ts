@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ChartlogError,
   createChart,
   createEventWriter,
   createHybridClock,
@@ -113,13 +114,25 @@ describe('compareCharts and syncUntilQuiet', () => {
     expect(compareCharts(charts).equal).toBe(true);
   });
 
-  it('gives up after maxRounds when the charts are not yet quiet', () => {
+  it('gives up after maxRounds when the charts are not yet quiet, with a typed error and its counts', () => {
     const charts = [a, b, c, []].map((events) => {
       const chart = createChart({ schema: testSchema });
       chart.apply(events);
       return chart;
     });
-    expect(() => syncUntilQuiet(charts, { maxRounds: 1 })).toThrow(/still transferring after 1 rounds/);
+    const error = (() => {
+      try {
+        return syncUntilQuiet(charts, { maxRounds: 1 });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ChartlogError);
+    expect(error).toMatchObject({
+      code: 'SYNC_NOT_QUIET',
+      message: expect.stringMatching(/still transferring after 1 rounds/),
+      details: { rounds: 1, transferred: 11 },
+    });
   });
 });
 

@@ -206,6 +206,18 @@ describe('runNetworkSimulation', () => {
     );
   });
 
+  it('gives up healing after maxHealRounds with a typed error that says how far it got', async () => {
+    const error = await runNetworkSimulation(stormy, {
+      durableStore: durableStore(),
+      maxHealRounds: 1,
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'SYNC_NOT_QUIET',
+      details: { rounds: 1, messages: expect.any(Number), accepted: expect.any(Number) },
+    });
+    expect((error as ChartlogError).details['messages']).toBeGreaterThan(0);
+  });
+
   it('refuses a topology that leaves a site out, and durable sites without a store', async () => {
     const schedule: FaultSchedule = {
       sites: 3,
