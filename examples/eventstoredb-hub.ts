@@ -390,8 +390,6 @@ function behindLink(hub: EventLog, link: { readonly up: boolean }): EventLog {
     versionVector: () => via(() => hub.versionVector()),
     head: (site) => via(() => hub.head(site)),
     count: () => via(() => hub.count()),
-    putSnapshot: (snapshot) => via(() => hub.putSnapshot(snapshot)),
-    getSnapshot: (stream) => via(() => hub.getSnapshot(stream)),
     close: () => hub.close(),
   };
 }

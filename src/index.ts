@@ -247,14 +247,7 @@ export type {
 
 // Stores: the port, the in-memory adapter and the store tools (no driver needed).
 // SQLite and EventStoreDB adapters live behind `chartlog/sqlite` and `chartlog/eventstoredb`.
-export type {
-  EventLog,
-  AppendOptions,
-  AppendResult,
-  EventPage,
-  StoredSnapshot,
-  VersionVector,
-} from './store/eventLog.js';
+export type { EventLog, AppendOptions, AppendResult, EventPage, VersionVector } from './store/eventLog.js';
 export type {
   StoreProjection,
   StoreProjectionOptions,
