@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  clinicalSchema,
-  createKeyring,
-  createReplica,
-  generateSiteKeys,
-  patientStream,
-  registerPatient,
-} from '../../src/index.js';
+import { createKeyring, createReplica, generateSiteKeys } from '../../src/index.js';
+import { clinicalSchema, patientStream, registerPatient } from '../../src/clinical/index.js';
 import { openSqliteEventLog } from '../../src/store/sqlite/index.js';
 import { useTempDir } from '../support/tempDir.js';
 import { runChartlog } from './runChartlog.js';
