@@ -61,7 +61,7 @@ export type { MergeRule, RuleLaw, FieldState, WriteRef } from './merge/mergeRule
 export type { RegisterState } from './merge/registerState.js';
 export type { OnceState } from './merge/once.js';
 export type { ExtremumState } from './merge/extremum.js';
-export type { OrSetState, SetOp } from './merge/orSet.js';
+export type { OrSetState, SetOp, SetAdd } from './merge/orSet.js';
 export type { LogState } from './merge/log.js';
 export { defineSchema, RETRACTION_EVENT, CONFLICT_RESOLUTION_EVENT } from './merge/schema.js';
 export type {
@@ -80,6 +80,7 @@ export { fold, foldStream } from './chart/foldStream.js';
 export { createChart } from './chart/chart.js';
 export type { Chart, ChartOptions, ApplyReport } from './chart/chart.js';
 export type { ChartView, LocatedResource, ResourceKeysOptions } from './chart/chartView.js';
+export type { EventKey } from './chart/eventKey.js';
 export { stateHash } from './chart/stateHash.js';
 export { listConflicts, readConflicts } from './chart/conflicts.js';
 export type { Conflict, ConflictingWrite, ListConflictsOptions } from './chart/conflicts.js';
@@ -108,7 +109,7 @@ export type {
   ProjectionRebuild,
 } from './store/storeProjection.js';
 export { createMemoryEventLog } from './store/memory/index.js';
-export type { MemoryEventLogOptions } from './store/memory/index.js';
+export type { MemoryEventLog, MemoryEventLogOptions } from './store/memory/index.js';
 export { verifyEventLog, verifyProjection, exportNdjson, importNdjson } from './store/tools/index.js';
 export type {
   VerifiedProjection,
@@ -128,6 +129,7 @@ export type {
 // Replication: version vectors, the pure sync steps, in-process sync, the replica
 export { compareVersionVectors, vectorsEqual, vectorCovers } from './sync/versionVector.js';
 export type { VectorOrder, SiteRange } from './sync/versionVector.js';
+export { SYNC_PROTOCOL_VERSION } from './sync/syncMessage.js';
 export type { SyncMessage } from './sync/syncMessage.js';
 export { initSyncState, restoreSyncState } from './sync/syncState.js';
 export type { InitSyncStateOptions, SyncState } from './sync/syncState.js';
@@ -160,3 +162,4 @@ export type { RecoveryReason, ReplicaRecovery } from './replica/recoveryGuard.js
 export { createKeyring } from './replica/keyring.js';
 export type { Keyring, PublicKeyInput } from './replica/keyring.js';
 export type { ForkSummary } from './replica/forkMarker.js';
+export type { QuarantinedFork } from './replica/forkQuarantine.js';
