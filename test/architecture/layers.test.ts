@@ -18,7 +18,7 @@ const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
  *   resources; the `chartlog/fhir` subpath) sits on the core; `clinical` (the schema pack,
  *   FHIR R4 resources with its own rule choices and commands) and `testing` (helpers over
  *   replicas) sit on top of it, side by side; `index.ts` is the core's public entry and
- *   gathers them; `cli` is the top.
+ *   gathers them, as `adapter/index.ts` (the `chartlog/adapter` entry) does for store and transport authors; `cli` is the top.
  * - `workers` holds worker-thread entries (a SQLite rebuild's): each is an entry point
  *   like `index.ts` that may name the schema packs, and nothing imports it.
  *
@@ -36,7 +36,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['sync/http'],
   ['fhir'],
   ['clinical', 'testing'],
-  ['index.ts', 'workers'],
+  ['index.ts', 'adapter', 'workers'],
   ['cli'],
 ];
 

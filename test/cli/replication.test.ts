@@ -209,7 +209,7 @@ describe('chartlog keygen, serve, sync, status, verify, conflicts, replay over r
     expect(JSON.parse(verified.stdout)).toMatchObject({
       ok: true,
       events: 4,
-      sites: 2,
+      sites: [{ site: expect.any(String) }, { site: expect.any(String) }],
       signatures: { unchecked: 0 },
     });
 

@@ -57,6 +57,17 @@ describe('what the CLI prints about a small store', () => {
     });
   });
 
+  it('verify --json lists the sites as an array of {site, events}, as status --json and demo --json do', async () => {
+    const store = file('one.chartlog');
+    const verify = await runChartlog(['verify', '--store', store, '--json']);
+    expect(verify.code).toBe(0);
+    expect(JSON.parse(verify.stdout)).toMatchObject({
+      ok: true,
+      events: 1,
+      sites: [{ site: 'practice-a', events: 1 }],
+    });
+  });
+
   it('durations in JSON are seconds rounded to the millisecond', async () => {
     const store = file('one.chartlog');
     const replay = await runChartlog(['replay', '--store', store, '--json']);
