@@ -86,14 +86,12 @@ describe('the SQLite projection rebuilt with worker threads', () => {
   it('has the rows, replica hash and conflicts of the rebuild in the store’s own thread and of the pure fold, whatever the schema and the workers', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc
-          .constantFrom(...SCHEMAS)
-          .chain((choice) =>
-            scenarioArbitrary({ schema: choice.schema, streams: 4 }).map((scenario) => ({
-              choice,
-              scenario,
-            })),
-          ),
+        fc.constantFrom(...SCHEMAS).chain((choice) =>
+          scenarioArbitrary({ schema: choice.schema, streams: 4 }).map((scenario) => ({
+            choice,
+            scenario,
+          })),
+        ),
         fc.integer({ min: 1, max: 3 }),
         async ({ choice, scenario }, workers) => {
           const path = file(`p${files++}.chartlog`);
