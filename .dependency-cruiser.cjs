@@ -14,6 +14,8 @@
  * - `fhir` (FHIR R4 records; the `chartlog/fhir` subpath) sits on the core; `clinical` (the
  *   schema pack) and `testing` (helpers over replicas) sit on top of it, side by side;
  *   `index.ts` is the core's public entry and gathers them; `cli` is the top.
+ * - `adapter` is the entry for store and transport authors (`chartlog/adapter`): like
+ *   `index.ts`, it gathers what lies below it.
  * - `workers` holds worker-thread entries (a SQLite rebuild's): each is an entry point like
  *   `index.ts` that may name the schema packs, and nothing imports it.
  *
@@ -31,7 +33,7 @@ const LAYERS = [
   ['sync/http'],
   ['fhir'],
   ['clinical', 'testing'],
-  ['index.ts', 'workers'],
+  ['index.ts', 'adapter', 'workers'],
   ['cli'],
 ];
 

@@ -12,6 +12,8 @@ export default defineConfig({
     'eventstoredb/index': 'src/store/eventstoredb/index.ts',
     'http/index': 'src/sync/http/index.ts',
     'fhir/index': 'src/fhir/index.ts',
+    'clinical/index': 'src/clinical/index.ts',
+    'adapter/index': 'src/adapter/index.ts',
     // The `chartlog` bin: its source starts with `#!/usr/bin/env node`, which esbuild keeps
     // and tsup marks executable, so no banner (which would land in every entry) is needed.
     'cli/main': 'src/cli/main.ts',

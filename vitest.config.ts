@@ -15,6 +15,8 @@ export default defineConfig({
       { find: /^chartlog\/eventstoredb$/, replacement: src('store/eventstoredb/index.ts') },
       { find: /^chartlog\/http$/, replacement: src('sync/http/index.ts') },
       { find: /^chartlog\/fhir$/, replacement: src('fhir/index.ts') },
+      { find: /^chartlog\/clinical$/, replacement: src('clinical/index.ts') },
+      { find: /^chartlog\/adapter$/, replacement: src('adapter/index.ts') },
     ],
   },
   test: {

@@ -18,14 +18,10 @@
  * JSON wire and the per-event hash bound how close chartlog can get, not its code.
  */
 import { createHash } from 'node:crypto';
-import {
-  clinicalSchema,
-  createChart,
-  decodeWireEvent,
-  encodeEvent,
-  encodeWireEvent,
-  type ChartEvent,
-} from '../src/index.js';
+import { createChart, type ChartEvent } from '../src/index.js';
+import { clinicalSchema } from '../src/clinical/index.js';
+import { decodeWireEvent, encodeWireEvent } from '../src/event/wireEvent.js';
+import { encodeEvent } from '../src/event/eventHash.js';
 import { emit, median, progress, type BenchOptions } from './emit.js';
 import { savesToEvents } from './workload/primaryCareEvents.js';
 import { generateSaves } from './workload/primaryCareSaves.js';

@@ -11,7 +11,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  clinicalSchema,
   createHybridClock,
   createKeyring,
   createMemoryEventLog,
@@ -22,6 +21,7 @@ import {
   type Replica,
   type SiteKeys,
 } from '../src/index.js';
+import { clinicalSchema } from '../src/clinical/index.js';
 import { openSqliteEventLog } from '../src/store/sqlite/sqliteEventLog.js';
 import { emit, progress, type BenchOptions } from './emit.js';
 import { generateSaves, WORKLOAD_SITES } from './workload/primaryCareSaves.js';

@@ -1,13 +1,5 @@
-import {
-  clinicalSchema,
-  createChart,
-  createEventWriter,
-  listConflicts,
-  patientStream,
-  readAllergies,
-  recordAllergy,
-  siteId,
-} from 'chartlog';
+import { createChart, createEventWriter, listConflicts, siteId } from 'chartlog';
+import { clinicalSchema, patientStream, readAllergies, recordAllergy } from 'chartlog/clinical';
 
 const writer = createEventWriter({ site: siteId('practice-a') }); // one per site: seq, clock, hash chain
 const chart = createChart({ schema: clinicalSchema }); // the projection every read comes from

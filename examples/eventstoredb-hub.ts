@@ -27,24 +27,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  addConsultationNote,
   ChartlogError,
-  clinicalSchema,
   createHybridClock,
   createKeyring,
   createReplica,
   generateSiteKeys,
   isChartlogError,
-  patientStream,
-  prescribe,
-  recordAllergy,
-  recordObservation,
-  registerPatient,
-  startEncounter,
   syncWithHub,
-  updateAllergy,
   vectorsEqual,
-  VITAL_SIGNS,
   type Conflict,
   type EventDraft,
   type EventLog,
@@ -52,6 +42,18 @@ import {
   type StreamState,
   type VersionVector,
 } from 'chartlog';
+import {
+  addConsultationNote,
+  clinicalSchema,
+  patientStream,
+  prescribe,
+  recordAllergy,
+  recordObservation,
+  registerPatient,
+  startEncounter,
+  updateAllergy,
+  VITAL_SIGNS,
+} from 'chartlog/clinical';
 import { createEventStoreDbEventLog } from 'chartlog/eventstoredb';
 import { openSqliteEventLog } from 'chartlog/sqlite';
 
@@ -390,8 +392,6 @@ function behindLink(hub: EventLog, link: { readonly up: boolean }): EventLog {
     versionVector: () => via(() => hub.versionVector()),
     head: (site) => via(() => hub.head(site)),
     count: () => via(() => hub.count()),
-    putSnapshot: (snapshot) => via(() => hub.putSnapshot(snapshot)),
-    getSnapshot: (stream) => via(() => hub.getSnapshot(stream)),
     close: () => hub.close(),
   };
 }

@@ -2,14 +2,8 @@ import { createServer } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  clinicalSchema,
-  createKeyring,
-  createReplica,
-  generateSiteKeys,
-  recordAllergy,
-  patientStream,
-} from 'chartlog';
+import { createKeyring, createReplica, generateSiteKeys } from 'chartlog';
+import { clinicalSchema, recordAllergy, patientStream } from 'chartlog/clinical';
 import { createHttpSyncClient, createSyncHandler, syncOverHttp } from 'chartlog/http';
 import { openSqliteEventLog } from 'chartlog/sqlite';
 

@@ -2,7 +2,8 @@ import { createServer } from 'node:http';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clinicalSchema, createReplica, patientStream, recordAllergy } from 'chartlog';
+import { createReplica } from 'chartlog';
+import { clinicalSchema, patientStream, recordAllergy } from 'chartlog/clinical';
 import {
   createHttpSyncClient,
   createSyncHandler,

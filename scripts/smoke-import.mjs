@@ -30,7 +30,19 @@ const checks = [
       for (const f of ${JSON.stringify(core)}) if (typeof m[f] !== 'function') throw new Error('missing export ' + f);`,
     ],
   },
-  ...['sqlite', 'eventstoredb', 'http', 'fhir'].flatMap((sub) => [
+  {
+    // The conformance suite ships in chartlog/adapter: it takes the runner's functions, so
+    // a store author's project needs no vitest (and gets none loaded) to import it.
+    name: 'CJS require("chartlog/adapter") loads no test runner',
+    args: [
+      '-e',
+      `const m = require('chartlog/adapter');
+      for (const f of ['planAppend', 'describeEventLogConformance']) if (typeof m[f] !== 'function') throw new Error('missing export ' + f);
+      const loaded = Object.keys(require.cache).filter((k) => /node_modules[\\/](vitest|@vitest|jest)[\\/]/.test(k));
+      if (loaded.length) throw new Error('test runner loaded: ' + loaded.join(', '));`,
+    ],
+  },
+  ...['sqlite', 'eventstoredb', 'http', 'fhir', 'clinical', 'adapter'].flatMap((sub) => [
     { name: `CJS require("chartlog/${sub}") resolves`, args: ['-e', `require('chartlog/${sub}')`] },
     {
       name: `ESM import("chartlog/${sub}") resolves`,
@@ -62,7 +74,7 @@ const replayWithWorkers = (load, resolveTesting) => `${load}
     await writing.append(events);
     await writing.close();
     const schemaModule = { url: ${resolveTesting}, exportName: 'testSchema' };
-    for (const [schema, extra] of [[chartlog.clinicalSchema, {}], [testing.testSchema, { schemaModule }]]) {
+    for (const [schema, extra] of [[clinical.clinicalSchema, {}], [testing.testSchema, { schemaModule }]]) {
       const store = sqlite.openSqliteEventLog(path);
       try {
         const projection = await store.openProjection({ schema, workers: 0 });
@@ -84,7 +96,7 @@ checks.push(
     name: 'CJS replay with worker threads (workers: 2) runs from dist',
     args: [
       '-e',
-      `(async () => {${replayWithWorkers("const chartlog = require('chartlog'); const testing = require('chartlog/testing'); const sqlite = require('chartlog/sqlite');", "require.resolve('chartlog/testing')")}})().catch((e) => { console.error(e); process.exit(1); });`,
+      `(async () => {${replayWithWorkers("const chartlog = require('chartlog'); const clinical = require('chartlog/clinical'); const testing = require('chartlog/testing'); const sqlite = require('chartlog/sqlite');", "require.resolve('chartlog/testing')")}})().catch((e) => { console.error(e); process.exit(1); });`,
     ],
   },
   {
@@ -93,7 +105,7 @@ checks.push(
       '--input-type=module',
       '-e',
       replayWithWorkers(
-        "const chartlog = await import('chartlog'); const testing = await import('chartlog/testing'); const sqlite = await import('chartlog/sqlite');",
+        "const chartlog = await import('chartlog'); const clinical = await import('chartlog/clinical'); const testing = await import('chartlog/testing'); const sqlite = await import('chartlog/sqlite');",
         "import.meta.resolve('chartlog/testing')",
       ),
     ],

@@ -6,7 +6,8 @@
  */
 import { createWriteStream, rmSync } from 'node:fs';
 import { once } from 'node:events';
-import { clinicalSchema, createReplica, generateSiteKeys } from '../../src/index.js';
+import { createReplica, generateSiteKeys } from '../../src/index.js';
+import { clinicalSchema } from '../../src/clinical/index.js';
 import { exportFhir, fhirNdjsonLines } from '../../src/fhir/exportFhir.js';
 import { importFhir } from '../../src/fhir/importFhir.js';
 import { fhirFileSource } from '../../src/fhir/input/fhirFileSource.js';

@@ -32,7 +32,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { clinicalSchema, type ChartEvent, type EventId } from '../../src/index.js';
+import { type ChartEvent, type EventId } from '../../src/index.js';
+import { clinicalSchema } from '../../src/clinical/index.js';
 import { readSiteKeyFile, writeSiteKeyFiles } from '../../src/sync/http/siteKeyFile.js';
 import { PROJECTION_FORMAT, schemaFingerprint } from '../../src/merge/schemaFingerprint.js';
 import {

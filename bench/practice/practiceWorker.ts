@@ -10,7 +10,6 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  clinicalSchema,
   createChart,
   createHybridClock,
   createKeyring,
@@ -23,6 +22,7 @@ import {
   type EventLog,
   type Replica,
 } from '../../src/index.js';
+import { clinicalSchema } from '../../src/clinical/index.js';
 import { readSiteKeyFile } from '../../src/sync/http/siteKeyFile.js';
 import { openSqliteEventLog } from '../../src/store/sqlite/index.js';
 import { seededFloats } from '../../src/testing/mulberry32.js';

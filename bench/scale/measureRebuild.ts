@@ -3,7 +3,8 @@
  * into a new chart, as bench/rebuild.bench.ts does, several times; then the heap the
  * events and one chart retain, and the first replica hash.
  */
-import { clinicalSchema, createChart, type Chart, type ChartEvent } from '../../src/index.js';
+import { createChart, type Chart, type ChartEvent } from '../../src/index.js';
+import { clinicalSchema } from '../../src/clinical/index.js';
 import { progress } from '../emit.js';
 import { savesToEvents } from '../workload/primaryCareEvents.js';
 import { generateSaves } from '../workload/primaryCareSaves.js';

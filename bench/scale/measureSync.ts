@@ -4,7 +4,6 @@
  * every pair until converged, as bench/sync.bench.ts does with memory stores.
  */
 import {
-  clinicalSchema,
   createHybridClock,
   createKeyring,
   createMemoryEventLog,
@@ -15,6 +14,7 @@ import {
   type Replica,
   type SiteKeys,
 } from '../../src/index.js';
+import { clinicalSchema } from '../../src/clinical/index.js';
 import { progress } from '../emit.js';
 import { generateSaves, WORKLOAD_SITES, type Save } from '../workload/primaryCareSaves.js';
 import { recordSavesOffline, type OfflineSite } from '../workload/recordSaves.js';

@@ -1,5 +1,4 @@
 import {
-  clinicalSchema,
   createHybridClock,
   createKeyring,
   createMemoryEventLog,
@@ -10,6 +9,7 @@ import {
   type ReplicaOptions,
   type SiteKeys,
 } from '../../src/index.js';
+import { clinicalSchema } from '../../src/clinical/index.js';
 import { recordSavesOffline, type OfflineSite } from '../workload/recordSaves.js';
 import { fieldKind } from './fieldKind.js';
 import type { FieldVisitor, MergeResult, SystemFactory, VsCrdtSystem } from './vsCrdtSystem.js';

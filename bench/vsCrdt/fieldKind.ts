@@ -1,4 +1,4 @@
-import { clinicalSchema } from '../../src/index.js';
+import { clinicalSchema } from '../../src/clinical/index.js';
 
 /**
  * How a field of the workload behaves, whatever the system: a `register` holds one value

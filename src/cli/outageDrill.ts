@@ -22,26 +22,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  addConsultationNote,
-  bookAppointment,
-  changeDose,
-  clinicalSchema,
   createHybridClock,
   createKeyring,
   createReplica,
   generateSiteKeys,
-  openSlot,
-  patientStream,
-  prescribe,
-  recordAllergy,
-  recordObservation,
-  registerPatient,
-  scheduleStream,
   siteId,
-  startEncounter,
   syncPair,
-  updateAllergy,
-  VITAL_SIGNS,
   type ChartView,
   type ChartEvent,
   type Conflict,
@@ -50,6 +36,22 @@ import {
   type Replica,
   type StreamId,
 } from '../index.js';
+import {
+  addConsultationNote,
+  bookAppointment,
+  changeDose,
+  clinicalSchema,
+  openSlot,
+  patientStream,
+  prescribe,
+  recordAllergy,
+  recordObservation,
+  registerPatient,
+  scheduleStream,
+  startEncounter,
+  updateAllergy,
+  VITAL_SIGNS,
+} from '../clinical/index.js';
 import { uuidFromSha256 } from '../event/uuidFromSha256.js';
 import { runDrillFhirApp, type DrillFhirAppResult, type FhirApp } from './drillFhirApp.js';
 import { openStoreFile } from './openStoreFile.js';

@@ -27,18 +27,6 @@ export interface EventPage {
   readonly done: boolean;
 }
 
-/** A saved projection of one stream: the fold of its first `eventCount` events in total order. */
-export interface StoredSnapshot {
-  /** The stream. */
-  readonly stream: StreamId;
-  /** How many events (in total order) the state folds. */
-  readonly eventCount: number;
-  /** Id of the last event folded, so a reader can check the prefix still matches. */
-  readonly lastEventId: string;
-  /** The state's canonical JSON value. */
-  readonly state: Json;
-}
-
 /** Options for {@link EventLog.append}. */
 export interface AppendOptions {
   /**
@@ -88,10 +76,6 @@ export interface EventLog {
   head(site: SiteId): Promise<SiteHead>;
   /** Number of events stored. */
   count(): Promise<number>;
-  /** Saves (replaces) a stream's snapshot. */
-  putSnapshot(snapshot: StoredSnapshot): Promise<void>;
-  /** The stream's saved snapshot, if any. */
-  getSnapshot(stream: StreamId): Promise<StoredSnapshot | undefined>;
   /** Releases the store; later calls fail with `STORE_CLOSED`. Idempotent. */
   close(): Promise<void>;
   /**

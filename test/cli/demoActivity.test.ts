@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { startDemoActivity } from '../../src/cli/demoActivity.js';
 import { demoDraft, demoPatientId } from '../../src/cli/demoDraft.js';
 import {
-  clinicalSchema,
   createChart,
   createEventWriter,
   createMemoryEventLog,
@@ -13,6 +12,7 @@ import {
   type ChartEvent,
   type Replica,
 } from '../../src/index.js';
+import { clinicalSchema } from '../../src/clinical/index.js';
 
 /** A seeded number source in [0, 1) (mulberry32), so a failure replays. */
 function numbers(seed: number): () => number {

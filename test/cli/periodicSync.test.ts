@@ -3,15 +3,13 @@ import { createServer as createNetServer, type AddressInfo, type Socket } from '
 import { afterEach, describe, expect, it } from 'vitest';
 import { startPeriodicSync, type PeriodicSync, type PeriodicSyncEvent } from '../../src/cli/periodicSync.js';
 import {
-  clinicalSchema,
   createKeyring,
   createMemoryEventLog,
   createReplica,
   generateSiteKeys,
-  patientStream,
-  registerPatient,
   type Replica,
 } from '../../src/index.js';
+import { clinicalSchema, patientStream, registerPatient } from '../../src/clinical/index.js';
 import { createSyncHandler } from '../../src/sync/http/index.js';
 
 const keys = { 'practice-a': generateSiteKeys(), 'hospital-d': generateSiteKeys() };

@@ -8,22 +8,24 @@ import { existsSync, readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  clinicalSchema,
-  combineStateHashes,
   createKeyring,
   createMemoryEventLog,
   createReplica,
   fold,
   generateSiteKeys,
-  patientStream,
-  readAllEvents,
-  recordAllergy,
-  registerPatient,
   syncPair,
-  updateAllergy,
   type ChartEvent,
   type Replica,
 } from '../../src/index.js';
+import {
+  clinicalSchema,
+  patientStream,
+  recordAllergy,
+  registerPatient,
+  updateAllergy,
+} from '../../src/clinical/index.js';
+import { combineStateHashes } from '../../src/chart/stateHash.js';
+import { readAllEvents } from '../../src/store/readEventPages.js';
 import { openSqliteEventLog } from '../../src/store/sqlite/index.js';
 import { useTempDir } from '../support/tempDir.js';
 import { runChartlog } from './runChartlog.js';

@@ -5,23 +5,25 @@
 import { writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  clinicalSchema,
   createKeyring,
   createMemoryEventLog,
   createReplica,
   exportPrivateKey,
   exportPublicKey,
   generateSiteKeys,
-  patientStream,
-  readAllEvents,
-  recordAllergy,
-  registerPatient,
   syncPair,
-  updateAllergy,
   type ChartEvent,
   type Replica,
   type SiteKeys,
 } from '../../src/index.js';
+import {
+  clinicalSchema,
+  patientStream,
+  recordAllergy,
+  registerPatient,
+  updateAllergy,
+} from '../../src/clinical/index.js';
+import { readAllEvents } from '../../src/adapter/index.js';
 import { CONFLICT_RESOLUTION_EVENT } from '../../src/merge/schema.js';
 import { openSqliteEventLog } from '../../src/store/sqlite/index.js';
 import { useTempDir } from '../support/tempDir.js';

@@ -6,16 +6,14 @@
  */
 import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createReplica, syncPair, type Replica } from '../../src/index.js';
 import {
   clinicalSchema,
-  createReplica,
   patientStream,
   recordAllergy,
   registerPatient,
-  syncPair,
   updateAllergy,
-  type Replica,
-} from '../../src/index.js';
+} from '../../src/clinical/index.js';
 import { readPeersConfig } from '../../src/cli/peersConfig.js';
 import { readSiteKeyFile } from '../../src/sync/http/siteKeyFile.js';
 import { readAllEvents } from '../../src/store/readEventPages.js';

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  clinicalSchema,
-  createKeyring,
-  createReplica,
-  generateSiteKeys,
-  patientStream,
-  registerPatient,
-} from '../../src/index.js';
+import { createKeyring, createReplica, generateSiteKeys } from '../../src/index.js';
+import { clinicalSchema, patientStream, registerPatient } from '../../src/clinical/index.js';
 import { openSqliteEventLog } from '../../src/store/sqlite/index.js';
 import { useTempDir } from '../support/tempDir.js';
 import { runChartlog } from './runChartlog.js';
@@ -59,6 +53,17 @@ describe('what the CLI prints about a small store', () => {
     expect(report).toMatchObject({
       events: 1,
       vector: { 'practice-a': 1 },
+      sites: [{ site: 'practice-a', events: 1 }],
+    });
+  });
+
+  it('verify --json lists the sites as an array of {site, events}, as status --json and demo --json do', async () => {
+    const store = file('one.chartlog');
+    const verify = await runChartlog(['verify', '--store', store, '--json']);
+    expect(verify.code).toBe(0);
+    expect(JSON.parse(verify.stdout)).toMatchObject({
+      ok: true,
+      events: 1,
       sites: [{ site: 'practice-a', events: 1 }],
     });
   });

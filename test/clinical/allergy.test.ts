@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { history, listConflicts, prepareConflictResolution } from '../../src/index.js';
 import {
   clinicalSchema,
-  history,
-  listConflicts,
   patientStream,
-  prepareConflictResolution,
   readAllergies,
   recordAllergy,
   updateAllergy,
-} from '../../src/index.js';
+} from '../../src/clinical/index.js';
 import { ANAPHYLAXIS, ANN, PENICILLIN, refusal, site, sync, URTICARIA } from './fixtures.js';
 
 const STREAM = patientStream(ANN.id);

@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { history, listConflicts } from '../../src/index.js';
 import {
   bookAppointment,
   cancelAppointment,
-  history,
-  listConflicts,
   openSlot,
   readAppointments,
   readSlots,
   rebookAppointment,
   scheduleStream,
-} from '../../src/index.js';
+} from '../../src/clinical/index.js';
 import { ANN, BOB, refusal, site, sync, type Site } from './fixtures.js';
 
 const CLINIC = 'leeds-road';

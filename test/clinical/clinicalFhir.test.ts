@@ -1,6 +1,7 @@
 import { validateResource } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createChart, type Chart } from '../../src/index.js';
 import {
   addConsultationNote,
   amendObservation,
@@ -30,9 +31,7 @@ import {
   updateDemographics,
   updateImmunization,
   VITAL_SIGNS,
-  createChart,
-  type Chart,
-} from '../../src/index.js';
+} from '../../src/clinical/index.js';
 import { savesToEvents } from '../../bench/workload/primaryCareEvents.js';
 import { generateSaves } from '../../bench/workload/primaryCareSaves.js';
 import { isFoldable } from '../../src/chart/applyEvent.js';

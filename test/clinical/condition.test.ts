@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { listConflicts, readConditions, recordCondition, updateCondition } from '../../src/index.js';
+import { listConflicts } from '../../src/index.js';
+import { readConditions, recordCondition, updateCondition } from '../../src/clinical/index.js';
 import { ANN, refusal, site, SNOMED, sync } from './fixtures.js';
 
 const DIABETES = { coding: [{ system: SNOMED, code: '44054006', display: 'Type 2 diabetes mellitus' }] };

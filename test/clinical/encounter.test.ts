@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { addConsultationNote, finishEncounter, readEncounters, startEncounter } from '../../src/index.js';
+import {
+  addConsultationNote,
+  finishEncounter,
+  readEncounters,
+  startEncounter,
+} from '../../src/clinical/index.js';
 import { ANN, refusal, site, sync } from './fixtures.js';
 
 describe('Encounter with consultation notes', () => {

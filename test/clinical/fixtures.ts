@@ -1,20 +1,22 @@
 import {
-  clinicalSchema,
   createChart,
   createEventWriter,
   createHybridClock,
-  patientStream,
-  scheduleStream,
   siteId,
   type Author,
   type Chart,
   type ChartEvent,
-  type ClinicalCommandOptions,
-  type CodeableConcept,
   type EventDraft,
   type HybridClock,
   type StreamState,
 } from '../../src/index.js';
+import {
+  clinicalSchema,
+  patientStream,
+  scheduleStream,
+  type ClinicalCommandOptions,
+  type CodeableConcept,
+} from '../../src/clinical/index.js';
 
 /** 19 July 2024 06:00 UTC, give or take two years: the morning the practices went dark. */
 export const T0 = Date.UTC(2026, 6, 19, 6, 0, 0, 0);

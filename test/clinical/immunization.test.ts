@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readImmunizations, recordImmunization, updateImmunization } from '../../src/index.js';
+import { readImmunizations, recordImmunization, updateImmunization } from '../../src/clinical/index.js';
 import { ANN, refusal, site, SNOMED } from './fixtures.js';
 
 const FLU = {

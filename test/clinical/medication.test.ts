@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { history, listConflicts } from '../../src/index.js';
 import {
   changeDose,
-  history,
-  listConflicts,
   patientStream,
   prescribe,
   readMedications,
   stopMedication,
-} from '../../src/index.js';
+} from '../../src/clinical/index.js';
 import { ANN, ORAL, RAMIPRIL, refusal, site, sync } from './fixtures.js';
 
 const STREAM = patientStream(ANN.id);

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { listConflicts } from '../../src/index.js';
 import {
   amendObservation,
-  listConflicts,
   readObservations,
   recordObservation,
   VITAL_SIGNS,
-} from '../../src/index.js';
+} from '../../src/clinical/index.js';
 import { ANN, refusal, site, sync } from './fixtures.js';
 
 const POTASSIUM = {

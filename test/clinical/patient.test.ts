@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { listConflicts } from '../../src/index.js';
 import {
   isValidNhsNumber,
-  listConflicts,
   NHS_NUMBER_SYSTEM,
   nhsNumberProblem,
   patientStream,
   readPatient,
   registerPatient,
   updateDemographics,
-} from '../../src/index.js';
+} from '../../src/clinical/index.js';
 import { ANN, refusal, site, sync } from './fixtures.js';
 
 const HOME = { use: 'home', line: ['1 High Street'], city: 'Leeds', postalCode: 'LS1 1AA' } as const;

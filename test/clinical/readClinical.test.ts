@@ -1,5 +1,6 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { startCommand } from '../../src/clinical/command.js';
+import { type EventResourcesOf } from '../../src/index.js';
 import {
   clinicalEvents,
   clinicalSchema,
@@ -33,9 +34,8 @@ import {
   type ClinicalResourceType,
   type ClinicalView,
   type CodeableConcept,
-  type EventResourcesOf,
   type SlotView,
-} from '../../src/index.js';
+} from '../../src/clinical/index.js';
 import { ANN, PENICILLIN, RAMIPRIL, site, SNOMED } from './fixtures.js';
 
 /** The pack's own event types, as the schema holds them (the core's and FHIR's aside). */

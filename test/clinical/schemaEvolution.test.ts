@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  clinicalSchema,
-  createChart,
-  history,
-  patientStream,
-  readAllergies,
-  recordAllergy,
-} from '../../src/index.js';
+import { createChart, history } from '../../src/index.js';
+import { clinicalSchema, patientStream, readAllergies, recordAllergy } from '../../src/clinical/index.js';
 import { ANN, PENICILLIN, site, sync } from './fixtures.js';
 
 const STREAM = patientStream(ANN.id);

@@ -5,24 +5,25 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  clinicalSchema,
   createKeyring,
   createMemoryEventLog,
   createReplica,
-  encodeWireEvent,
   initSyncState,
+  signEvent,
+  syncPair,
+  type ChartEvent,
+  type Replica,
+} from '../../src/index.js';
+import {
+  clinicalSchema,
   patientStream,
   readAllergies,
   recordAllergy,
   registerPatient,
-  signEvent,
-  syncMessageLines,
-  syncPair,
-  decodeSyncMessageText,
-  formatPath,
-  type ChartEvent,
-  type Replica,
-} from '../../src/index.js';
+} from '../../src/clinical/index.js';
+import { encodeWireEvent } from '../../src/event/wireEvent.js';
+import { syncMessageLines, decodeSyncMessageText } from '../../src/sync/wireMessage.js';
+import { formatPath } from '../../src/error/chartlogError.js';
 import { caughtError } from '../support/caughtError.js';
 import { keysOf, publicKeys } from '../replica/fixtures.js';
 import { ANN, PENICILLIN } from './fixtures.js';

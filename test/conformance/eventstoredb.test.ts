@@ -11,7 +11,7 @@
  * CHARTLOG_ESDB_URL='esdb://127.0.0.1:2113?tls=false' npx vitest run test/conformance/eventstoredb.test.ts
  * ```
  */
-import { describe } from 'vitest';
+import { afterAll, describe, it } from 'vitest';
 import { createEventStoreDbEventLog } from '../../src/store/eventstoredb/index.js';
 import type { EventLog } from '../../src/store/eventLog.js';
 import {
@@ -19,7 +19,11 @@ import {
   type EsdbTestServer,
   type EsdbTestServerOptions,
 } from '../support/esdb/esdbTestServer.js';
-import { describeEventLogConformance, type EventLogFactory } from './eventLogConformance.js';
+import { describeEventLogConformance } from '../../src/store/conformance/eventLogConformance.js';
+import type { EventLogFactory } from '../../src/store/conformance/conformanceContext.js';
+
+/** The shipped suite declares its cases with vitest's functions here. */
+const vitest = { describe, it, after: afterAll };
 import { REAL_ESDB_URL, realServerSuite } from '../support/esdb/realServer.js';
 
 // Every store gets its own prefix: one database holds them all, as it would in production.
@@ -48,15 +52,17 @@ function inProcess(options: EsdbTestServerOptions): EventLogFactory {
   );
 }
 
-describeEventLogConformance('eventstoredb (in-process gRPC server)', inProcess({}));
+describeEventLogConformance('eventstoredb (in-process gRPC server)', inProcess({}), vitest);
 describeEventLogConformance(
   'eventstoredb (in-process gRPC server, Append RPC without BatchAppend)',
   inProcess({ batchAppend: false }),
+  vitest,
 );
 
 describe.skipIf(REAL_ESDB_URL === '')(realServerSuite('the EventLog conformance suite'), () => {
   describeEventLogConformance(
     'eventstoredb (real server)',
     factoryFor(async () => REAL_ESDB_URL),
+    vitest,
   );
 });

@@ -1,6 +1,8 @@
 import { createMemoryEventLog } from '../../src/store/memory/memoryEventLog.js';
-import { describeEventLogConformance } from './eventLogConformance.js';
+import { afterAll, describe, it } from 'vitest';
+import { describeEventLogConformance } from '../../src/store/conformance/eventLogConformance.js';
 
-describeEventLogConformance('memory', {
-  open: async () => createMemoryEventLog(),
-});
+/** The shipped suite declares its cases with vitest's functions here. */
+const vitest = { describe, it, after: afterAll };
+
+describeEventLogConformance('memory', { open: async () => createMemoryEventLog() }, vitest);

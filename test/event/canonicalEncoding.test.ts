@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, encodeEvent, eventHash, type ChartEvent, type Json } from '../../src/index.js';
+import { eventHash, type ChartEvent, type Json } from '../../src/index.js';
+import { canonicalJson } from '../../src/event/canonicalJson.js';
+import { encodeEvent } from '../../src/event/eventHash.js';
 import { fixedWriter, PATIENT, T0 } from './fixtures.js';
 
 /**

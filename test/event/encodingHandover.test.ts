@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
-  createEncodingHandover,
   createEventWriter,
   createHybridClock,
-  encodeEvent,
   eventHash,
   generateSiteKeys,
   siteId,
   type ChartEvent,
 } from '../../src/index.js';
+import { createEncodingHandover } from '../../src/event/encodingHandover.js';
+import { encodeEvent } from '../../src/event/eventHash.js';
 import { PATIENT, T0 } from './fixtures.js';
 
 const author = { id: 'nmc-12A3456E' };

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  EVENT_ID_PATTERN,
-  encodeEvent,
-  eventIdOf,
-  isEventId,
-  validateEvent,
-  type ChartEvent,
-} from '../../src/index.js';
+import { eventIdOf, validateEvent, type ChartEvent } from '../../src/index.js';
+import { EVENT_ID_PATTERN, isEventId } from '../../src/event/ids.js';
+import { encodeEvent } from '../../src/event/eventHash.js';
 import { uuidFromSha256 } from '../../src/event/uuidFromSha256.js';
 import { fixedWriter, PATIENT, T0 } from './fixtures.js';
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  assertChartEvent,
   createEventWriter,
   createHybridClock,
   eventHash,
@@ -12,6 +11,7 @@ import {
   verifyEventSignature,
   type ChartEvent,
 } from '../../src/index.js';
+import { assertChartEvent } from '../../src/event/validateEvent.js';
 import { fixedWriter, PATIENT, T0 } from './fixtures.js';
 
 const author = { id: 'nmc-12A3456E', role: 'nurse' };

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { propertyRuns } from '../../src/testing/index.js';
-import { createHybridClock, formatHlc, isChartlogError, isHlc, parseHlc, type Hlc } from '../../src/index.js';
+import { createHybridClock, isChartlogError, type Hlc } from '../../src/index.js';
+import { formatHlc, isHlc, parseHlc } from '../../src/event/hlc.js';
 
 const LAST_STAMP = '9999-12-31T23:59:59.999Z-999990' as Hlc;
 const YEAR_10000 = Date.UTC(10000, 0, 1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkJson } from '../../src/index.js';
+import { checkJson } from '../../src/event/json.js';
 
 describe('checkJson', () => {
   it('refuses a __proto__ key wherever it is, naming its path, with or without the NFC requirement', () => {

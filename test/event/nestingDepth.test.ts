@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkJson } from '../../src/index.js';
+import { checkJson } from '../../src/event/json.js';
 import { MAX_JSON_DEPTH } from '../../src/event/json.js';
 import { eventNestingIssue, nestingIssue } from '../../src/event/nestingDepth.js';
 import { propertyRuns } from '../../src/testing/index.js';

@@ -15,13 +15,13 @@ import { runEventStoreDbHub, type EventStoreDbHubResult } from '../../examples/e
 import {
   eventHash,
   eventIdOf,
-  readAllEvents,
   syncPair,
   syncWithHub,
   type ChartEvent,
   type EventLog,
   type Replica,
 } from '../../src/index.js';
+import { readAllEvents } from '../../src/store/readEventPages.js';
 import { createEventStoreDbEventLog, type EventStoreDbEventLog } from '../../src/store/eventstoredb/index.js';
 import { caughtError } from '../support/caughtError.js';
 import { startEsdbTestServer, type EsdbTestServer } from '../support/esdb/esdbTestServer.js';

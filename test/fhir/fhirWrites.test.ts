@@ -1,13 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  canonicalJson,
-  createChart,
-  createEventWriter,
-  createHybridClock,
-  siteId,
-  type Json,
-} from '../../src/index.js';
+import { createChart, createEventWriter, createHybridClock, siteId, type Json } from '../../src/index.js';
+import { canonicalJson } from '../../src/event/canonicalJson.js';
 import { createFhirSchema } from '../../src/fhir/fhirSchema.js';
 import { fhirPatientStream } from '../../src/fhir/fhirStreamOf.js';
 import { prepareFhirWrite } from '../../src/fhir/prepareFhirWrite.js';

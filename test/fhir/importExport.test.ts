@@ -3,7 +3,6 @@ import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  canonicalJson,
   createKeyring,
   createReplica,
   generateSiteKeys,
@@ -14,6 +13,7 @@ import {
   type Json,
   type Replica,
 } from '../../src/index.js';
+import { canonicalJson } from '../../src/event/canonicalJson.js';
 import { prepareFhirWrite } from '../../src/fhir/prepareFhirWrite.js';
 import { CONCURRENT_VALUES_EXTENSION } from '../../src/fhir/fhirResource.js';
 import { PROVISIONAL_TAG } from '../../src/fhir/toFhirResource.js';

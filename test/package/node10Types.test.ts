@@ -11,6 +11,8 @@ const SUBPATHS = [
   'chartlog/eventstoredb',
   'chartlog/http',
   'chartlog/fhir',
+  'chartlog/clinical',
+  'chartlog/adapter',
   'chartlog/testing',
 ] as const;
 

@@ -15,11 +15,9 @@ import {
   createKeyring,
   createMemoryEventLog,
   createReplica,
-  decodeSyncMessageText,
   eventHash,
   initSyncState,
   isChartlogError,
-  parseHlc,
   siteId,
   syncPair,
   syncReplicas,
@@ -28,6 +26,8 @@ import {
   type Replica,
   type StreamId,
 } from '../../src/index.js';
+import { decodeSyncMessageText } from '../../src/sync/wireMessage.js';
+import { parseHlc } from '../../src/event/hlc.js';
 import { openSqliteEventLog } from '../../src/store/sqlite/index.js';
 import { propertyParameters, testSchema } from '../../src/testing/index.js';
 import { draft, expectConverged, keysOf, publicKeys, STREAMS, T0 } from '../replica/fixtures.js';

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  assertChartEvent,
   createEventWriter,
   createHybridClock,
   defineSchema,
@@ -14,6 +13,7 @@ import {
   type MergeRule,
   type ValidationIssue,
 } from '../../src/index.js';
+import { assertChartEvent } from '../../src/event/validateEvent.js';
 import { propertyParameters, TEST_EVENT_TYPE } from '../../src/testing/index.js';
 import { alteredEvent } from '../support/alteredEvent.js';
 

@@ -1,16 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  canonicalJson,
   createEventWriter,
   createHybridClock,
   fold,
-  parseHlc,
   prepareConflictResolution,
   siteId,
   type ChartEvent,
   type RegisterState,
 } from '../../src/index.js';
+import { canonicalJson } from '../../src/event/canonicalJson.js';
+import { parseHlc } from '../../src/event/hlc.js';
 import { propertyParameters, scenarioArbitrary } from '../../src/testing/index.js';
 import {
   ENOUGH_RUNS_FOR_COVERAGE,

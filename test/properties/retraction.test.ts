@@ -3,14 +3,14 @@ import { describe, expect, it } from 'vitest';
 import {
   createEventWriter,
   createHybridClock,
-  emptyStreamState,
   fold,
-  parseHlc,
   prepareRetraction,
   RETRACTION_EVENT,
   siteId,
   type ChartEvent,
 } from '../../src/index.js';
+import { emptyStreamState } from '../../src/chart/streamState.js';
+import { parseHlc } from '../../src/event/hlc.js';
 import { propertyParameters, scenarioArbitrary } from '../../src/testing/index.js';
 import { expectSameJson } from './support.js';
 

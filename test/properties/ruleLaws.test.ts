@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { builtinRules, lww, type MergeRule, type RegisterState } from '../../src/index.js';
+import { lww, type MergeRule, type RegisterState } from '../../src/index.js';
+import { builtinRules } from '../../src/merge/builtinRules.js';
 import { checkRuleLaws, RuleLawViolation } from '../../src/testing/index.js';
 
 describe('property 4: every built-in rule keeps the laws it claims', () => {

@@ -1,15 +1,9 @@
 import fc from 'fast-check';
 import { produce, type Draft } from 'immer';
 import { describe, expect, it } from 'vitest';
-import {
-  combineStateHashes,
-  createChart,
-  emptyStreamState,
-  fold,
-  foldStream,
-  type ChartEvent,
-  type FieldState,
-} from '../../src/index.js';
+import { createChart, fold, foldStream, type ChartEvent, type FieldState } from '../../src/index.js';
+import { combineStateHashes } from '../../src/chart/stateHash.js';
+import { emptyStreamState } from '../../src/chart/streamState.js';
 import {
   compareCharts,
   compareReplicas,

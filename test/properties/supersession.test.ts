@@ -5,13 +5,13 @@ import {
   createEventWriter,
   createHybridClock,
   fold,
-  parseHlc,
   prepareConflictResolution,
   prepareWrite,
   siteId,
   type ChartEvent,
   type RegisterState,
 } from '../../src/index.js';
+import { parseHlc } from '../../src/event/hlc.js';
 import { propertyParameters, scenarioArbitrary, TEST_EVENT_TYPE } from '../../src/testing/index.js';
 import { ENOUGH_RUNS_FOR_COVERAGE, fieldWritesOf, retractedIds } from './support.js';
 

@@ -4,13 +4,13 @@ import { describe, expect, it } from 'vitest';
 import {
   createKeyring,
   createReplica,
-  decodeWireEvent,
-  encodeEvent,
   eventHash,
   syncPair,
   type ChartEvent,
   type Replica,
 } from '../../src/index.js';
+import { decodeWireEvent } from '../../src/event/wireEvent.js';
+import { encodeEvent } from '../../src/event/eventHash.js';
 import { hashCanonical } from '../../src/event/eventHash.js';
 import { verifyEventLog } from '../../src/store/tools/verifyEventLog.js';
 import { openSqliteEventLog } from '../../src/store/sqlite/sqliteEventLog.js';

@@ -3,12 +3,12 @@ import {
   createEventWriter,
   createKeyring,
   createReplica,
-  parseHlc,
   siteId,
   type ChartEvent,
   type HybridClock,
   type Hlc,
 } from '../../src/index.js';
+import { parseHlc } from '../../src/event/hlc.js';
 import { openSqliteEventLog } from '../../src/store/sqlite/sqliteEventLog.js';
 import { testSchema } from '../../src/testing/index.js';
 import { useTempDir } from '../support/tempDir.js';

@@ -3,7 +3,8 @@
  * (issue 9, finding 7): built without recursion, both as objects and as wire text.
  */
 import { expect } from 'vitest';
-import { encodeWireEvent, type ChartEvent, type IngestReport } from '../../src/index.js';
+import { type ChartEvent, type IngestReport } from '../../src/index.js';
+import { encodeWireEvent } from '../../src/event/wireEvent.js';
 import { allEvents, draft, openSite, recordMany } from './fixtures.js';
 
 export const NETWORK = ['practice-a', 'practice-b', 'hospital'];

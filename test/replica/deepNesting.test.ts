@@ -4,13 +4,8 @@
  * every other event of the batch or message is taken (finding 7 of issue 9).
  */
 import { describe, expect, it } from 'vitest';
-import {
-  decodeSyncMessageText,
-  initSyncState,
-  syncMessageLines,
-  type ChartEvent,
-  type Replica,
-} from '../../src/index.js';
+import { initSyncState, type ChartEvent, type Replica } from '../../src/index.js';
+import { decodeSyncMessageText, syncMessageLines } from '../../src/sync/wireMessage.js';
 import { caughtError } from '../support/caughtError.js';
 import { deepBatch as batch, DEPTHS, expectDeepRefused, MEMBERS, nested, NETWORK } from './deepEvents.js';
 import { draft, openSite } from './fixtures.js';

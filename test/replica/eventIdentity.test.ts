@@ -5,17 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  clinicalSchema,
   createEventWriter,
   createHybridClock,
   createKeyring,
   createMemoryEventLog,
   createReplica,
-  parseHlc,
-  patientStream,
   prepareRetraction,
-  readAllergies,
-  recordAllergy,
   signEvent,
   siteId,
   type ChartEvent,
@@ -23,6 +18,8 @@ import {
   type EventLog,
   type Replica,
 } from '../../src/index.js';
+import { clinicalSchema, patientStream, readAllergies, recordAllergy } from '../../src/clinical/index.js';
+import { parseHlc } from '../../src/event/hlc.js';
 import { openSqliteEventLog } from '../../src/store/sqlite/index.js';
 import { uuidFromSha256 } from '../../src/event/uuidFromSha256.js';
 import { seededFloats } from '../../src/testing/mulberry32.js';

@@ -4,7 +4,6 @@
  */
 import type { KeyObject } from 'node:crypto';
 import {
-  combineStateHashes,
   createHybridClock,
   createKeyring,
   createMemoryEventLog,
@@ -17,11 +16,12 @@ import {
   type ChartlogError,
   type EventDraft,
   type EventLog,
-  type QuarantinedFork,
   type Replica,
   type SiteKeys,
   type StreamId,
 } from '../../src/index.js';
+import { combineStateHashes } from '../../src/chart/stateHash.js';
+import { type QuarantinedFork } from '../../src/replica/forkQuarantine.js';
 import { testSchema, TEST_EVENT_TYPE } from '../../src/testing/index.js';
 import { readAllEvents } from '../../src/store/readEventPages.js';
 import { expect } from 'vitest';

@@ -9,12 +9,12 @@ import { describe, expect, it } from 'vitest';
 import {
   createMemoryEventLog,
   initSyncState,
-  SYNC_PROTOCOL_VERSION,
   syncPair,
   syncReplicas,
   type ChartEvent,
   type Replica,
 } from '../../src/index.js';
+import { SYNC_PROTOCOL_VERSION } from '../../src/sync/syncMessage.js';
 import { caughtError } from '../support/caughtError.js';
 import { allEvents, draft, expectConverged, openSite, recordMany } from './fixtures.js';
 

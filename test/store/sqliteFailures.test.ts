@@ -187,7 +187,7 @@ describe('SQLite event log: read-only, locked, full — typed errors with the pa
       const next = siteEvents(makeWriter(A, { head: await log.head(A) }), 1);
       for (const write of [
         () => log.append(next),
-        () => log.putSnapshot({ stream: STREAMS[0]!, eventCount: 1, lastEventId: 'x', state: null }),
+        () => log.putMarker('chartlog.recovery', { reason: 'behind', shownOwnSeq: 1 }),
       ]) {
         const err = await codeOf(write);
         expect(err.code).toBe('STORE_READ_ONLY');

@@ -3,7 +3,6 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  combineStateHashes,
   fold,
   isChartlogError,
   prepareWrite,
@@ -12,6 +11,7 @@ import {
   streamId,
   type ChartEvent,
 } from '../../src/index.js';
+import { combineStateHashes } from '../../src/chart/stateHash.js';
 import { openSqliteEventLog } from '../../src/store/sqlite/index.js';
 import {
   propertyParameters,

@@ -13,7 +13,8 @@ import { isChartlogError, type ChartlogError } from '../../src/error/chartlogErr
 import type { ChartEvent } from '../../src/event/chartEvent.js';
 import { generateSiteKeys } from '../../src/event/signature.js';
 import type { SiteId } from '../../src/event/ids.js';
-import { clinicalSchema, createKeyring, createReplica, exportPublicKey, syncPair } from '../../src/index.js';
+import { createKeyring, createReplica, exportPublicKey, syncPair } from '../../src/index.js';
+import { clinicalSchema } from '../../src/clinical/index.js';
 import { createMemoryEventLog } from '../../src/store/memory/memoryEventLog.js';
 import { openSqliteEventLog, type SqliteEventLog } from '../../src/store/sqlite/sqliteEventLog.js';
 import { verifyEventLog } from '../../src/store/tools/verifyEventLog.js';

@@ -1,7 +1,5 @@
 import { expect } from 'vitest';
 import {
-  combineStateHashes,
-  emptyStreamState,
   fold,
   stateHash,
   streamId,
@@ -13,6 +11,8 @@ import {
   type StreamId,
   type StreamState,
 } from '../../src/index.js';
+import { combineStateHashes } from '../../src/chart/stateHash.js';
+import { emptyStreamState } from '../../src/chart/streamState.js';
 import { isFoldable } from '../../src/chart/applyEvent.js';
 import { eventKeyOf, type EventKey } from '../../src/chart/eventKey.js';
 import { RETRACTION_EVENT } from '../../src/merge/schema.js';

@@ -8,7 +8,6 @@
  */
 import { createHash, sign, type KeyObject } from 'node:crypto';
 import {
-  encodeEvent,
   eventIdOf,
   RETRACTION_EVENT,
   type ChartEvent,
@@ -16,6 +15,7 @@ import {
   type SiteId,
   type StreamId,
 } from '../../src/index.js';
+import { encodeEvent } from '../../src/event/eventHash.js';
 import { uuidFromSha256 } from '../../src/event/uuidFromSha256.js';
 import { TEST_EVENT_TYPE } from '../../src/testing/index.js';
 

@@ -6,14 +6,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   createInProcessChannel,
-  encodeSyncMessage,
   initSyncState,
-  parseSyncMessage,
   syncOverChannel,
   syncPair,
   type Replica,
   type SyncChannel,
 } from '../../src/index.js';
+import { encodeSyncMessage, parseSyncMessage } from '../../src/sync/syncMessage.js';
 import { expectConverged, openSite, recordMany } from '../replica/fixtures.js';
 
 const NETWORK = ['practice-a', 'hospital'];

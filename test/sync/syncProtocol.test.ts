@@ -6,11 +6,8 @@ import { describe, expect, it } from 'vitest';
 import {
   createEventWriter,
   createHybridClock,
-  encodeEvent,
-  encodeSyncMessage,
   generateSyncMessage,
   initSyncState,
-  parseSyncMessage,
   receiveSyncMessage,
   restoreSyncState,
   siteId,
@@ -21,6 +18,8 @@ import {
   type SyncState,
   type VersionVector,
 } from '../../src/index.js';
+import { encodeEvent } from '../../src/event/eventHash.js';
+import { encodeSyncMessage, parseSyncMessage } from '../../src/sync/syncMessage.js';
 import { keysOf, T0 } from '../replica/fixtures.js';
 
 const stream = streamId('patient/ann-jones');

@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { compareVersionVectors, vectorCovers, vectorsEqual } from '../../src/index.js';
 import {
-  compareVersionVectors,
   isVersionVector,
   mergeVersionVectors,
   missingRanges,
   rangeSize,
-  vectorCovers,
-  vectorsEqual,
-} from '../../src/index.js';
+} from '../../src/sync/versionVector.js';
 
 describe('version vectors', () => {
   it('compare as the sets of events they describe, absent sites counting as 0', () => {

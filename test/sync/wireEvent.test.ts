@@ -2,18 +2,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   createEventWriter,
-  decodeWireEvent,
-  encodeEvent,
-  encodeWireEvent,
   eventHash,
   initSyncState,
   siteId,
   streamId,
-  syncMessageLines,
   type ChartEvent,
   type Json,
   type SyncMessage,
 } from '../../src/index.js';
+import { decodeWireEvent, encodeWireEvent } from '../../src/event/wireEvent.js';
+import { encodeEvent } from '../../src/event/eventHash.js';
+import { syncMessageLines } from '../../src/sync/wireMessage.js';
 import { allEvents, openSite, recordMany } from '../replica/fixtures.js';
 import { propertyRuns } from '../../src/testing/index.js';
 import { takeClaimedEncoding } from '../../src/event/wireEvent.js';

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assertChartEvent, eventHash, RETRACTION_EVENT } from '../../src/index.js';
+import { eventHash, RETRACTION_EVENT } from '../../src/index.js';
+import { assertChartEvent } from '../../src/event/validateEvent.js';
 import {
   describeScenario,
   propertyParameters,

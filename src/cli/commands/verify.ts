@@ -84,7 +84,7 @@ export const verifyCommand: CliCommand = {
     if (wantsJson(values)) outJson(full);
     else {
       out(
-        `${ok ? 'ok' : 'DAMAGED'}: ${countOf(report.events, 'event')} from ${countOf(report.sites, 'site')}; ${countOf(report.signatures.verified, 'signature')} verified, ${report.signatures.unchecked} unchecked${keysFile === undefined ? ' (no --keys given)' : ''}`,
+        `${ok ? 'ok' : 'DAMAGED'}: ${countOf(report.events, 'event')} from ${countOf(report.sites.length, 'site')}; ${countOf(report.signatures.verified, 'signature')} verified, ${report.signatures.unchecked} unchecked${keysFile === undefined ? ' (no --keys given)' : ''}`,
       );
       if (stale !== undefined)
         out(

@@ -7,14 +7,7 @@ import { isSiteId, type SiteId, type StreamId } from '../../event/ids.js';
 import type { Json } from '../../event/json.js';
 import { planAppend, takenPositions, type StoredRef } from '../checkAppend.js';
 import { createDamageReporter } from '../damageReporter.js';
-import type {
-  AppendOptions,
-  AppendResult,
-  EventLog,
-  EventPage,
-  StoredSnapshot,
-  VersionVector,
-} from '../eventLog.js';
+import type { AppendOptions, AppendResult, EventLog, EventPage, VersionVector } from '../eventLog.js';
 import { checkMarkerName } from '../markerName.js';
 import { checkFromSeq, checkLimit, storeClosed } from '../positionCursor.js';
 import type { StoreProjection, StoreProjectionOptions } from '../storeProjection.js';
@@ -164,8 +157,7 @@ const EMPTY_HEAD: SiteHead = Object.freeze({ seq: 0, hash: null });
  * written before a site's first event on the same principle.
  *
  * `readAll` pages through `$all` in commit order, keeping this store's site streams;
- * `subscribe` follows the same order live. Snapshots go to `<prefix>-snapshot-<stream>`,
- * the last one wins.
+ * `subscribe` follows the same order live.
  *
  * Atomicity: a batch is checked whole before anything is written, so it is refused
  * whole for any rule. It is then written as one append per run of consecutive events
@@ -364,26 +356,6 @@ export async function createEventStoreDbEventLog(
     );
   };
 
-  const readSnapshot = async (stream: StreamId): Promise<StoredSnapshot | undefined> => {
-    const last = await readEvents(
-      client,
-      names.snapshot(stream),
-      { direction: BACKWARDS, fromRevision: END, maxCount: 1 },
-      `reading the snapshot of ${stream}`,
-    );
-    const data = last?.[0]?.event?.data as
-      { eventCount?: unknown; lastEventId?: unknown; state?: unknown } | undefined;
-    if (!data) return undefined;
-    if (typeof data.eventCount !== 'number' || typeof data.lastEventId !== 'string' || !('state' in data)) {
-      throw new ChartlogError(
-        'STORE_CORRUPT',
-        `the last event of ${names.snapshot(stream)} is not a snapshot`,
-        { details: { stream: names.snapshot(stream) } },
-      );
-    }
-    return { stream, eventCount: data.eventCount, lastEventId: data.lastEventId, state: data.state as Json };
-  };
-
   const readStreamNow = async (stream: StreamId): Promise<ChartEvent[]> => {
     const records =
       (await readEvents(client, names.index(stream), { resolveLinkTos: true }, `reading ${stream}`)) ?? [];
@@ -454,24 +426,6 @@ export async function createEventStoreDbEventLog(
     versionVector: () => guard(versionVector),
     head: (site) => guard(() => readHead(site)),
     count: () => guard(async () => Object.values(await versionVector()).reduce((a, b) => a + b, 0)),
-    putSnapshot: (snapshot) =>
-      guard(async () => {
-        const stream = names.snapshot(snapshot.stream);
-        const data = {
-          stream: snapshot.stream,
-          eventCount: snapshot.eventCount,
-          lastEventId: snapshot.lastEventId,
-          state: snapshot.state,
-        };
-        try {
-          await client.appendToStream(stream, [
-            jsonEvent({ type: 'chartlog.snapshot', data: data as never }),
-          ]);
-        } catch (error) {
-          throw translateEventStoreDbError(error, `saving the snapshot of ${snapshot.stream}`, stream);
-        }
-      }),
-    getSnapshot: (stream) => guard(() => readSnapshot(stream)),
     onDamage: damage.onDamage,
     putMarker: (name, value) =>
       guard(async () => {

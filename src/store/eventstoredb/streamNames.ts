@@ -11,7 +11,6 @@ export const EVENTSTOREDB_PREFIX_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
  * |---|---|
  * | `<prefix>-site-<site>` | the site's events; revision = seq − 1 |
  * | `<prefix>-stream-<stream>` | links (`$>`) to the site events of one record, written before them |
- * | `<prefix>-snapshot-<stream>` | the record's snapshots; the last one wins |
  * | `<prefix>-sites` | one registration per site, written before its first event |
  * | `<prefix>-signatures` | signatures given later to events stored unsigned |
  * | `<prefix>-marker-<name>` | a named record about the store (`putMarker`); the last event wins |
@@ -24,7 +23,6 @@ export interface StreamNames {
   readonly signatures: string;
   site(site: SiteId): string;
   index(stream: StreamId): string;
-  snapshot(stream: StreamId): string;
   marker(name: string): string;
 }
 
@@ -48,7 +46,6 @@ export function streamNames(prefix: string): StreamNames {
     signatures: `${prefix}-signatures`,
     site: (site) => sitePrefix + site,
     index: (stream) => `${prefix}-stream-${stream}`,
-    snapshot: (stream) => `${prefix}-snapshot-${stream}`,
     marker: (name) => `${prefix}-marker-${name}`,
   };
 }

@@ -1,2 +1,2 @@
 export { createMemoryEventLog } from './memoryEventLog.js';
-export type { MemoryEventLogOptions } from './memoryEventLog.js';
+export type { MemoryEventLog, MemoryEventLogOptions } from './memoryEventLog.js';

@@ -13,7 +13,7 @@ import { schemaFingerprint } from '../../merge/schemaFingerprint.js';
 import { foldIntoProjection } from '../foldIntoProjection.js';
 import type { StoreProjection, StoreProjectionOptions } from '../storeProjection.js';
 import { checkMarkerName } from '../markerName.js';
-import type { AppendResult, EventLog, EventPage, StoredSnapshot, VersionVector } from '../eventLog.js';
+import type { AppendResult, EventLog, EventPage, VersionVector } from '../eventLog.js';
 import {
   checkFromSeq,
   checkLimit,
@@ -54,7 +54,6 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Memor
   const all: Entry[] = [];
   const sites = new Map<SiteId, Entry[]>();
   const streams = new Map<StreamId, Entry[]>();
-  const snapshots = new Map<StreamId, string>();
   const markers = new Map<string, string>();
   const planOptions = options.maxEventBytes === undefined ? {} : { maxEventBytes: options.maxEventBytes };
   let closed = false;
@@ -142,16 +141,6 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Memor
     async count() {
       open();
       return all.length;
-    },
-    async putSnapshot(snapshot: StoredSnapshot) {
-      open();
-      // Stored as canonical text: the caller's object may change later, ours must not.
-      snapshots.set(snapshot.stream, canonicalJson(snapshot as unknown as Json));
-    },
-    async getSnapshot(stream) {
-      open();
-      const text = snapshots.get(stream);
-      return text === undefined ? undefined : (JSON.parse(text) as StoredSnapshot);
     },
     async putMarker(name, value) {
       open();

@@ -5,7 +5,6 @@ import Database from 'better-sqlite3';
 import { ChartlogError } from '../../error/chartlogError.js';
 import { canonicalJson } from '../../event/canonicalJson.js';
 import type { ChartEvent } from '../../event/chartEvent.js';
-import { hashCanonical } from '../../event/eventHash.js';
 import type { SiteHead } from '../../event/eventWriter.js';
 import type { EventHash, SiteId, StreamId } from '../../event/ids.js';
 import type { Json } from '../../event/json.js';
@@ -26,14 +25,7 @@ import { rebuildInWorkers } from './rebuildInWorkers.js';
 import { createSqliteProjectionTables } from './sqliteProjectionTables.js';
 import { ABANDON_STORE, type AbandonableStore } from '../abandonStore.js';
 import { planAppend, type AppendPlan } from '../checkAppend.js';
-import type {
-  AppendOptions,
-  AppendResult,
-  EventLog,
-  EventPage,
-  StoredSnapshot,
-  VersionVector,
-} from '../eventLog.js';
+import type { AppendOptions, AppendResult, EventLog, EventPage, VersionVector } from '../eventLog.js';
 import {
   checkFromSeq,
   checkLimit,
@@ -70,7 +62,7 @@ export interface SqliteEventLogOptions {
    * not wait: see {@link openSqliteEventLog}. @defaultValue `5000`
    */
   readonly busyTimeoutMs?: number;
-  /** Open without write access: reads work, `append` and `putSnapshot` fail with `STORE_READ_ONLY`. The file must exist. @defaultValue `false` */
+  /** Open without write access: reads work, `append` and `putMarker` fail with `STORE_READ_ONLY`. The file must exist. @defaultValue `false` */
   readonly readOnly?: boolean;
   /** Largest canonical event accepted, in bytes. @defaultValue 1 MiB */
   readonly maxEventBytes?: number;
@@ -289,12 +281,6 @@ function createSqliteEventLog(
   const selectMaxSeq = db
     .prepare<[string], number | null>('SELECT max(seq) FROM events WHERE site = ?')
     .pluck();
-  const putSnap = db.prepare<[string, string, string]>(
-    'INSERT INTO snapshots (stream, hash, body) VALUES (?, ?, ?) ON CONFLICT (stream) DO UPDATE SET hash = excluded.hash, body = excluded.body',
-  );
-  const getSnap = db
-    .prepare<[string], [string, string]>('SELECT hash, body FROM snapshots WHERE stream = ?')
-    .raw();
   const putMeta = db.prepare<[string, string]>(
     'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
   );
@@ -493,29 +479,6 @@ function createSqliteEventLog(
         return headOf(site);
       }),
     count: () => guard('count', () => selectCount.get() as number),
-    putSnapshot: (snapshot: StoredSnapshot) =>
-      guard('putSnapshot', () => {
-        if (opts.readOnly)
-          throw new ChartlogError(
-            'STORE_READ_ONLY',
-            `putSnapshot failed on ${path}: the store was opened read-only`,
-            { details: { path, action: 'putSnapshot' } },
-          );
-        const body = canonicalJson(snapshot as unknown as Json);
-        putSnap.run(snapshot.stream, hashCanonical(body), body);
-      }),
-    getSnapshot: (stream: StreamId) =>
-      guard('getSnapshot', () => {
-        const row = getSnap.get(stream);
-        if (!row) return undefined;
-        if (hashCanonical(row[1]) !== row[0])
-          throw new ChartlogError(
-            'STORE_CORRUPT',
-            `${path}: the snapshot of ${stream} is corrupt: its content does not match its hash`,
-            { details: { path, stream } },
-          );
-        return JSON.parse(row[1]) as StoredSnapshot;
-      }),
     putMarker: (name, value) =>
       guard('putMarker', () => {
         const key = `marker:${checkMarkerName(name)}`;

@@ -48,8 +48,8 @@ export interface VerifyReport {
   readonly ok: boolean;
   /** Events checked. */
   readonly events: number;
-  /** Sites checked. */
-  readonly sites: number;
+  /** Sites checked, sorted, each with the number of its events held (its seq in the version vector). */
+  readonly sites: readonly { readonly site: SiteId; readonly events: number }[];
   /** Signatures verified good, and signed events whose site had no key given. */
   readonly signatures: { readonly verified: number; readonly unchecked: number };
   /** How many problems in all (the list stops at `maxProblems`). */
@@ -126,7 +126,7 @@ export async function verifyEventLog(
   return {
     ok: problemCount === 0,
     events: checked,
-    sites: sites.length,
+    sites: sites.map((site) => ({ site, events: vector[site] ?? 0 })),
     signatures: { verified, unchecked },
     problemCount,
     problems,

@@ -2,13 +2,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  clinicalSchema,
   createKeyring,
   createMemoryEventLog,
   createReplica,
   generateSiteKeys,
   type Replica,
 } from '../../../src/index.js';
+import { clinicalSchema } from '../../../src/clinical/index.js';
 import { createFhirHandler } from '../../../src/fhir/rest/createFhirHandler.js';
 import { checkFhirClients } from '../../../src/fhir/rest/fhirClients.js';
 import { PROVISIONAL_TAG } from '../../../src/fhir/toFhirResource.js';

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
-  clinicalSchema,
   createChart,
   createEventWriter,
   createHybridClock,
   siteId,
   type ChartEvent,
 } from '../../../src/index.js';
+import { clinicalSchema } from '../../../src/clinical/index.js';
 import { fhirPatientStream } from '../../../src/fhir/fhirStreamOf.js';
 import type { FhirResource } from '../../../src/fhir/fhirResource.js';
 import { prepareFhirWrite } from '../../../src/fhir/prepareFhirWrite.js';

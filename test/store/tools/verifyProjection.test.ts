@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  clinicalSchema,
-  combineStateHashes,
   createMemoryEventLog,
   fold,
   verifyEventLog,
   verifyProjection,
   type ChartView,
 } from '../../../src/index.js';
+import { clinicalSchema } from '../../../src/clinical/index.js';
+import { combineStateHashes } from '../../../src/chart/stateHash.js';
 import { interleave, makeHistory, STREAMS } from '../../support/storeFixtures.js';
 
 async function projectedMemoryStore() {

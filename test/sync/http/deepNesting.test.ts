@@ -4,7 +4,8 @@
  * message is taken, and a message that is malformed as a whole is a 400, never a 500.
  */
 import { describe, expect, it } from 'vitest';
-import { syncMessageLines, type IngestRefusal } from '../../../src/index.js';
+import { type IngestRefusal } from '../../../src/index.js';
+import { syncMessageLines } from '../../../src/sync/wireMessage.js';
 import { deepBatch, DEPTHS, MEMBERS, NETWORK, nestedText } from '../../replica/deepEvents.js';
 import { openSite } from '../../replica/fixtures.js';
 import { post, serveReplica, tokenOf, useServers } from './httpHarness.js';

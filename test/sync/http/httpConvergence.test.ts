@@ -5,12 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   createMemoryEventLog,
-  encodeEvent,
   initSyncState,
   siteId,
   type EventLog,
   type Replica,
 } from '../../../src/index.js';
+import { encodeEvent } from '../../../src/event/eventHash.js';
 import { openSqliteEventLog } from '../../../src/store/sqlite/index.js';
 import { createHttpSyncClient, syncOverHttp, syncMessageLines } from '../../../src/sync/http/index.js';
 import { useTempDir } from '../../support/tempDir.js';

@@ -6,7 +6,8 @@
 import { writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SYNC_PROTOCOL_VERSION, type Replica } from '../../../src/index.js';
+import { type Replica } from '../../../src/index.js';
+import { SYNC_PROTOCOL_VERSION } from '../../../src/sync/syncMessage.js';
 import { writeSiteKeyFiles } from '../../../src/sync/http/siteKeyFile.js';
 import { createHttpSyncClient, syncOverHttp } from '../../../src/sync/http/index.js';
 import { startServe, type ServeProcess } from '../../cli/runChartlog.js';
