@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
-import { ChartlogError, type ValidationIssue } from '../error/chartlogError.js';
+import { ChartlogError, type ValidationIssueInput } from '../error/chartlogError.js';
 import { isPlainObject } from '../event/json.js';
 import { isSiteId } from '../event/ids.js';
 import { checkFhirClients, type FhirClient } from '../fhir/rest/fhirClients.js';
@@ -112,7 +112,7 @@ export function readPeersConfig(path: string): PeersConfig {
       details: { path },
     });
   }
-  const issues: ValidationIssue[] = [];
+  const issues: ValidationIssueInput[] = [];
   const peers: PeerEntry[] = [];
   const tokens: Record<string, string> = {};
   const list =
@@ -312,7 +312,7 @@ function checkPeerTls(
 function readFhirClients(
   raw: unknown,
   peers: readonly PeerEntry[],
-  issues: ValidationIssue[],
+  issues: ValidationIssueInput[],
 ): FhirClient[] | undefined {
   if (!isPlainObject(raw) || raw['fhirClients'] === undefined) return undefined;
   const list = raw['fhirClients'];

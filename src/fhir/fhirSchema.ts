@@ -1,4 +1,4 @@
-import { ChartlogError, type ValidationIssue } from '../error/chartlogError.js';
+import { ChartlogError, type ValidationIssueInput } from '../error/chartlogError.js';
 import type { BuiltinRuleName } from '../merge/builtinRules.js';
 import {
   defineSchema,
@@ -63,7 +63,7 @@ export interface FhirSchemaOptions {
  */
 export function createFhirSchema(options: FhirSchemaOptions = {}): Schema {
   const overrides = options.rules ?? {};
-  const issues: ValidationIssue[] = [];
+  const issues: ValidationIssueInput[] = [];
   for (const [type, elements] of Object.entries(overrides)) {
     const fields = fhirFieldsOf(type);
     if (fields === undefined)
