@@ -1,3 +1,4 @@
+import { ChartlogError } from '../error/chartlogError.js';
 import type { Chart } from '../chart/chart.js';
 import type { ChartEvent } from '../event/chartEvent.js';
 
@@ -22,7 +23,7 @@ export interface SyncUntilQuietReport {
  * neighbour holds and it lacks, until a round transfers nothing (as Automerge's
  * `sync(a, b)` test helper loops until quiet). Afterwards every chart holds every event.
  *
- * @throws Error when still not quiet after `maxRounds`.
+ * @throws ChartlogError `SYNC_NOT_QUIET` when still not quiet after `maxRounds`.
  * @example
  * ```ts
  * syncUntilQuiet([practiceA, hospital, backup]);
@@ -55,7 +56,9 @@ export function syncUntilQuiet(
     transferred += moved;
     if (moved === 0) return { rounds: round, transferred };
   }
-  throw new Error(
+  throw new ChartlogError(
+    'SYNC_NOT_QUIET',
     `syncUntilQuiet: still transferring after ${maxRounds} rounds (${transferred} events moved)`,
+    { details: { rounds: maxRounds, transferred } },
   );
 }
