@@ -7,7 +7,17 @@
 
 // Errors
 export { ChartlogError, isChartlogError, formatPath } from './error/chartlogError.js';
-export type { ChartlogErrorCode, ChartlogErrorOptions, ValidationIssue } from './error/chartlogError.js';
+export type {
+  AnyChartlogError,
+  ChartlogErrorCode,
+  ChartlogErrorDetails,
+  ChartlogErrorDetailsByCode,
+  ChartlogErrorOptions,
+  IssueCode,
+  IssueSeverity,
+  ValidationIssue,
+  ValidationIssueInput,
+} from './error/chartlogError.js';
 
 // The event
 export {
