@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EXIT, exitCodeOf } from '../../src/cli/exitCodes.js';
 import { ChartlogError } from '../../src/error/chartlogError.js';
+import { invalidId } from '../../src/event/ids.js';
 
 describe('exit codes', () => {
   it('a machine clock outside what a stamp can hold is a configuration error (2), not an internal one', () => {
@@ -11,6 +12,10 @@ describe('exit codes', () => {
         }),
       ),
     ).toBe(EXIT.usage);
+  });
+
+  it('an id given by hand that is not one (a site or patient id) is a usage error (2), not an internal one', () => {
+    expect(exitCodeOf(invalidId('site', 'Clinic A', '[a-z0-9-]'))).toBe(EXIT.usage);
   });
 
   it('a store whose projection is missing or out of date is a store error (3), mended by chartlog replay', () => {
