@@ -17,8 +17,18 @@
  */
 
 // Errors
-export { ChartlogError, isChartlogError } from './error/chartlogError.js';
-export type { ChartlogErrorCode, ChartlogErrorOptions, ValidationIssue } from './error/chartlogError.js';
+export { ChartlogError, isChartlogError, formatPath } from './error/chartlogError.js';
+export type {
+  AnyChartlogError,
+  ChartlogErrorCode,
+  ChartlogErrorDetails,
+  ChartlogErrorDetailsByCode,
+  ChartlogErrorOptions,
+  IssueCode,
+  IssueSeverity,
+  ValidationIssue,
+  ValidationIssueInput,
+} from './error/chartlogError.js';
 
 // The event: ids, clock, envelope, writer, signatures
 export { siteId, streamId, isSiteId, isStreamId } from './event/ids.js';

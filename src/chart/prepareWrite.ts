@@ -1,4 +1,4 @@
-import { ChartlogError, type ValidationIssue } from '../error/chartlogError.js';
+import { ChartlogError, type ValidationIssueInput } from '../error/chartlogError.js';
 import type { Author, EventPred } from '../event/chartEvent.js';
 import type { EventWriter, EventDraft } from '../event/eventWriter.js';
 import type { EventId, StreamId } from '../event/ids.js';
@@ -61,7 +61,7 @@ export function prepareWrite(
   state: StreamState | undefined,
   request: WriteRequest,
 ): EventDraft {
-  const issues: ValidationIssue[] = checkJson(request.writes, ['writes'], { requireNfc: false });
+  const issues: ValidationIssueInput[] = checkJson(request.writes, ['writes'], { requireNfc: false });
   if (state !== undefined && state.stream !== request.stream)
     issues.push({ path: ['stream'], message: `state is of ${state.stream}, not ${request.stream}` });
   if (issues.length > 0)
@@ -85,7 +85,7 @@ export function prepareWrite(
         resolved.rule.conflict(fieldState) !== undefined &&
         request.resolveConflicts !== true
       ) {
-        issues.push({ path: ['writes', resource, field], message: OPEN_CONFLICT_MESSAGE });
+        issues.push({ code: 'conflict', path: ['writes', resource, field], message: OPEN_CONFLICT_MESSAGE });
       }
       if (ids.length > 0) (pred[resource] ??= {})[field] = ids;
     }

@@ -28,7 +28,7 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 export const EXIT_CODES_HELP = [
   '0  ok',
   '1  problems found (verify found damage, sync not converged or events refused, a peer unreachable, FHIR input refused)',
-  '2  usage or configuration error (bad option or URL, unreadable key, certificate, peers or FHIR input file, cannot listen, clock out of range)',
+  '2  usage or configuration error (bad option, id or URL, unreadable key, certificate, peers or FHIR input file, cannot listen, clock out of range)',
   '3  store error (STORE_* codes: missing, a directory, locked, read-only, corrupt, incompatible, full; PROJECTION_STALE: run chartlog replay)',
   '4  sync error (SYNC_* codes incl. SYNC_TLS_FAILED, MALFORMED_MESSAGE, REPLICA_RECOVERING)',
   '5  unexpected internal error',
@@ -46,6 +46,7 @@ export function exitCodeOf(error: unknown): ExitCode {
   // An input file that cannot be read, or a FHIR validator that is not installed, is the operator's to fix.
   if (
     code === 'INVALID_OPTION' ||
+    code === 'INVALID_ID' ||
     code === 'NOT_FOUND' ||
     code === 'CLOCK_OUT_OF_RANGE' ||
     code === 'FHIR_INPUT_UNREADABLE' ||

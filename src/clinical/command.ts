@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { prepareWrite } from '../chart/prepareWrite.js';
 import type { ResourceState, StreamState } from '../chart/streamState.js';
-import { ChartlogError, type ValidationIssue } from '../error/chartlogError.js';
+import { ChartlogError, type ValidationIssueInput } from '../error/chartlogError.js';
 import type { Author } from '../event/chartEvent.js';
 import type { EventDraft } from '../event/eventWriter.js';
 import type { EventId, StreamId } from '../event/ids.js';
@@ -106,7 +106,7 @@ export function startCommand(
   input: CommandInput,
   options: ClinicalCommandOptions = {},
 ): CommandBuilder {
-  const issues: ValidationIssue[] = [];
+  const issues: ValidationIssueInput[] = [];
   const writes: Record<string, Record<string, Json>> = {};
   const supersede: Record<string, Record<string, readonly EventId[]>> = {};
   let stream: StreamId | undefined;

@@ -154,5 +154,6 @@ function nfc(s: string, w: Walk): string {
 }
 
 function report(w: Walk, message: string): void {
-  if (w.issues.length < 20) w.issues.push({ path: [...w.path], message });
+  if (w.issues.length < 20)
+    w.issues.push({ severity: 'error', code: 'structure', path: [...w.path], message });
 }

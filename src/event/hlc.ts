@@ -5,6 +5,9 @@
  * the clocks, and an auditor can read the time without a decoder.
  */
 
+import { ChartlogError } from '../error/chartlogError.js';
+import { invalidId } from './ids.js';
+
 /** A hybrid logical clock stamp in its sortable text form. */
 export type Hlc = string & { readonly __brand: 'Hlc' };
 
@@ -29,12 +32,16 @@ export const HLC_MAX_WALL_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 let lastWall = -1;
 let lastIso = '';
 
-/** Builds a stamp from its parts. @throws RangeError outside years 1970–9999 or counter 0–999999. */
+/** Builds a stamp from its parts. @throws ChartlogError `CLOCK_OUT_OF_RANGE` outside years 1970–9999 or counter 0–999999. */
 export function formatHlc(wallMs: number, counter: number): Hlc {
   if (!Number.isInteger(wallMs) || wallMs < 0 || wallMs > HLC_MAX_WALL_MS)
-    throw new RangeError(`HLC wall time out of range: ${wallMs}`);
+    throw new ChartlogError('CLOCK_OUT_OF_RANGE', `HLC wall time out of range: ${wallMs}`, {
+      details: { wallMs, counter },
+    });
   if (!Number.isInteger(counter) || counter < 0 || counter > HLC_MAX_COUNTER)
-    throw new RangeError(`HLC counter out of range: ${counter}`);
+    throw new ChartlogError('CLOCK_OUT_OF_RANGE', `HLC counter out of range: ${counter}`, {
+      details: { wallMs, counter },
+    });
   if (wallMs !== lastWall) {
     lastIso = new Date(wallMs).toISOString();
     lastWall = wallMs;
@@ -42,9 +49,9 @@ export function formatHlc(wallMs: number, counter: number): Hlc {
   return `${lastIso}-${String(counter).padStart(6, '0')}` as Hlc;
 }
 
-/** Takes a stamp apart. @throws RangeError when `hlc` is not a valid stamp. */
+/** Takes a stamp apart. @throws ChartlogError `INVALID_ID` (`details.kind` `'hlc'`) when `hlc` is not a valid stamp. */
 export function parseHlc(hlc: string): HlcParts {
-  if (!isHlc(hlc)) throw new RangeError(`not an HLC stamp: ${JSON.stringify(hlc)}`);
+  if (!isHlc(hlc)) throw invalidId('hlc', hlc, HLC_PATTERN);
   return {
     wallMs: lastWall >= 0 && hlc.startsWith(lastIso) ? lastWall : Date.parse(hlc.slice(0, 24)),
     counter: Number(hlc.slice(25)),

@@ -3,6 +3,9 @@
  * constructor here, so a `StreamId` can never be passed where a `SiteId` is meant.
  */
 
+import { ChartlogError } from '../error/chartlogError.js';
+import type { IdKind } from '../error/chartlogErrorDetails.js';
+
 /** A site's id: `[a-z0-9][a-z0-9-]{0,63}`. */
 export type SiteId = string & { readonly __brand: 'SiteId' };
 /** A record's id, `<kind>/<key>`, e.g. `patient/0192…` or `schedule/clinic-a`. */
@@ -49,21 +52,39 @@ export function isEventHash(value: unknown): value is EventHash {
 
 /**
  * Brands `value` as a {@link SiteId}.
- * @throws TypeError when it does not match {@link SITE_ID_PATTERN}.
+ * @throws ChartlogError `INVALID_ID` (`details.kind` `'site'`) when it does not match {@link SITE_ID_PATTERN}.
  */
 export function siteId(value: string): SiteId {
-  if (!isSiteId(value))
-    throw new TypeError(`not a site id (expected ${SITE_ID_PATTERN}): ${JSON.stringify(value)}`);
+  if (!isSiteId(value)) throw invalidId('site', value, SITE_ID_PATTERN);
   return value;
 }
 
 /**
  * Brands `value` as a {@link StreamId}.
- * @throws TypeError when it does not match {@link STREAM_ID_PATTERN}.
+ * @throws ChartlogError `INVALID_ID` (`details.kind` `'stream'`) when it does not match {@link STREAM_ID_PATTERN}.
  * @example streamId(`patient/${patientId}`)
  */
 export function streamId(value: string): StreamId {
-  if (!isStreamId(value))
-    throw new TypeError(`not a stream id (expected ${STREAM_ID_PATTERN}): ${JSON.stringify(value)}`);
+  if (!isStreamId(value)) throw invalidId('stream', value, STREAM_ID_PATTERN);
   return value;
+}
+
+/**
+ * The error for a value that is not the `kind` of identifier it must be (matching `pattern`).
+ *
+ * @example
+ * ```ts
+ * throw invalidId('patient', given, FHIR_ID_PATTERN); // INVALID_ID, details { kind: 'patient', value: given }
+ * ```
+ */
+export function invalidId(
+  kind: IdKind,
+  value: unknown,
+  pattern: RegExp | string,
+): ChartlogError<'INVALID_ID'> {
+  const what = kind === 'hlc' ? 'an HLC stamp' : `a ${kind} id`;
+  return new ChartlogError('INVALID_ID', `not ${what}: ${JSON.stringify(value)}`, {
+    details: { kind, value },
+    issues: [{ code: 'value', path: [], message: `must match ${String(pattern)}` }],
+  });
 }

@@ -1,4 +1,4 @@
-import type { ValidationIssue } from '../error/chartlogError.js';
+import type { IssueCode, ValidationIssue } from '../error/chartlogError.js';
 
 /** A plain JSON value: what event payloads and chart states are made of. */
 export type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
@@ -96,15 +96,18 @@ export function checkJson(
   // One path stack, copied only when an issue is reported: validation runs on every
   // ingested event, and a fresh path array per visited value was most of its cost.
   const at: (string | number)[] = [...path];
-  const report = (message: string): void => void issues.push({ path: [...at], message });
+  const report = (message: string, code: IssueCode = 'structure'): void =>
+    void issues.push({ severity: 'error', code, path: [...at], message });
   const visit = (v: unknown, depth: number): void => {
     if (issues.length >= maxIssues) return;
     switch (typeof v) {
       case 'string':
-        if (!fine(v)) report(isWellFormed(v) ? 'string is not Unicode NFC' : 'string has a lone surrogate');
+        if (!fine(v))
+          if (isWellFormed(v)) report('string is not Unicode NFC', 'value');
+          else report('string has a lone surrogate');
         return;
       case 'number':
-        if (!Number.isFinite(v)) report(`number must be finite, got ${v}`);
+        if (!Number.isFinite(v)) report(`number must be finite, got ${v}`, 'value');
         return;
       case 'boolean':
         return;
@@ -115,6 +118,8 @@ export function checkJson(
           if (closes < 0) report(`nested deeper than ${maxDepth} levels`);
           else
             issues.push({
+              severity: 'error',
+              code: 'structure',
               path: at.slice(0, path.length + closes),
               message: 'cycle: the value contains itself',
             });

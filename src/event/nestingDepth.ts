@@ -75,7 +75,7 @@ function describeTooDeep(
   limit: number,
 ): ValidationIssue {
   const message = `nested deeper than ${limit} levels`;
-  if (maxDepth <= 0) return { path: [...path], message };
+  if (maxDepth <= 0) return { severity: 'error', code: 'structure', path: [...path], message };
   // Only on refusal: a second, slower walk that keeps each container's keys and position.
   const chain: object[] = [root];
   const keysOf: (readonly (string | number)[])[] = [childKeys(root)];
@@ -102,12 +102,17 @@ function describeTooDeep(
       const closes = chain.findIndex((c, level) => chain.indexOf(c) < level);
       // A cycle shows up as runaway depth; it is named where it closes, as checkJson does.
       if (closes > 0)
-        return { path: [...path, ...steps.slice(0, closes)], message: 'cycle: the value contains itself' };
-      return { path: [...path, ...steps], message };
+        return {
+          severity: 'error',
+          code: 'structure',
+          path: [...path, ...steps.slice(0, closes)],
+          message: 'cycle: the value contains itself',
+        };
+      return { severity: 'error', code: 'structure', path: [...path, ...steps], message };
     }
   }
   // Unreachable: called only once nestsTo found a container that deep.
-  return { path: [...path], message };
+  return { severity: 'error', code: 'structure', path: [...path], message };
 }
 
 function childKeys(v: object): readonly (string | number)[] {

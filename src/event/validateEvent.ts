@@ -62,7 +62,12 @@ export function validateEvent(value: unknown, options: ValidateEventOptions = {}
 
 /** The issue reported for an event whose encoding is `size` bytes, over `maxBytes`. */
 export function oversize(size: number, maxBytes: number): ValidationIssue {
-  return { path: [], message: `event is ${size} bytes encoded, over the ${maxBytes}-byte limit` };
+  return {
+    severity: 'error',
+    code: 'too-long',
+    path: [],
+    message: `event is ${size} bytes encoded, over the ${maxBytes}-byte limit`,
+  };
 }
 
 /**
@@ -72,7 +77,8 @@ export function oversize(size: number, maxBytes: number): ValidationIssue {
  */
 export function envelopeIssues(value: unknown, checkData: boolean): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
-  const bad = (path: (string | number)[], message: string): void => void issues.push({ path, message });
+  const bad = (path: (string | number)[], message: string): void =>
+    void issues.push({ severity: 'error', code: 'structure', path, message });
   if (!isPlainObject(value)) {
     bad([], 'an event must be a plain object');
     return issues;
@@ -127,7 +133,7 @@ export function throwIfIssues(issues: readonly ValidationIssue[]): void {
 
 /** True when the only problem in `issues` is the event's size (`OVERSIZE` rather than `MALFORMED_EVENT`). */
 export function isOversize(issues: readonly ValidationIssue[]): boolean {
-  return issues.length === 1 && issues[0]?.path.length === 0 && issues[0].message.includes('-byte limit');
+  return issues.length === 1 && issues[0]?.code === 'too-long';
 }
 
 /** What {@link checkAndEncode} found: the problems, or the event's canonical text and hash. */
@@ -185,6 +191,8 @@ function idIssues(event: ChartEvent, encoded: string): ValidationIssue[] {
   if (isIdOfEncoding(encoded, event.id)) return [];
   return [
     {
+      severity: 'error',
+      code: 'invariant',
       path: ['id'],
       message: `is not the id derived from this event's content (eventIdOf): the event was altered after it was made, or claims another event's id`,
     },

@@ -1,4 +1,4 @@
-import { ChartlogError, type ValidationIssue } from '../error/chartlogError.js';
+import { ChartlogError, type ValidationIssueInput } from '../error/chartlogError.js';
 import type { BuiltinRuleName } from '../merge/builtinRules.js';
 import {
   defineSchema,
@@ -87,7 +87,7 @@ export function createFhirSchema<
   const E extends Readonly<Record<string, EventTypeDefinition>> = Record<never, never>,
 >(options: FhirSchemaOptions<E> = {}): Schema<FhirSchemaDefinition<E>> {
   const overrides = options.rules ?? {};
-  const issues: ValidationIssue[] = [];
+  const issues: ValidationIssueInput[] = [];
   for (const [type, elements] of Object.entries(overrides)) {
     const fields = fhirFieldsOf(type);
     if (fields === undefined)

@@ -1,5 +1,5 @@
 import type { ResourceState } from '../chart/streamState.js';
-import type { ValidationIssue } from '../error/chartlogError.js';
+import type { ValidationIssueInput } from '../error/chartlogError.js';
 import { canonicalJson } from '../event/canonicalJson.js';
 import { isPlainObject, type Json } from '../event/json.js';
 import type { Schema } from '../merge/schema.js';
@@ -14,7 +14,7 @@ export interface FhirWrites {
   /** Field → value (or `{ add, remove }` for `set`, the entries to add for `log`); empty when the record already holds the resource. */
   readonly writes: Readonly<Record<string, Json>>;
   /** Members the resource cannot be held by (not an element of its R4 type, two types of one choice element); nothing is written when any. */
-  readonly issues: readonly ValidationIssue[];
+  readonly issues: readonly ValidationIssueInput[];
 }
 
 /**
@@ -46,7 +46,7 @@ export function fhirWritesOf(
       writes: {},
       issues: [{ path: ['resourceType'], message: `${String(type)} is not an R4 resource type` }],
     };
-  const issues: ValidationIssue[] = [];
+  const issues: ValidationIssueInput[] = [];
   const given = new Map<string, Json>();
   const packFields = extensionFieldsOf(schema, type);
   for (const [member, given0] of Object.entries(resource as unknown as Record<string, Json>)) {
@@ -108,7 +108,7 @@ function takePackExtensions(
   entries: readonly Json[],
   packFields: readonly FhirExtensionField[],
   given: Map<string, Json>,
-  issues: ValidationIssue[],
+  issues: ValidationIssueInput[],
 ): Json {
   const rest: Json[] = [];
   entries.forEach((entry, i) => {

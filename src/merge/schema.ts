@@ -1,4 +1,4 @@
-import { ChartlogError, type ValidationIssue } from '../error/chartlogError.js';
+import { ChartlogError, type ValidationIssueInput } from '../error/chartlogError.js';
 import { isEventId } from '../event/ids.js';
 import { isPlainObject, type Json } from '../event/json.js';
 import { EVENT_TYPE_PATTERN } from '../event/validateEvent.js';
@@ -91,7 +91,7 @@ export interface Schema<D extends SchemaDefinition = SchemaDefinition> {
     readonly v: number;
     readonly data: unknown;
     readonly pred: unknown;
-  }): ValidationIssue[];
+  }): ValidationIssueInput[];
   /** A new schema with more resources, events or rules (same names replace); `revision` carries over unless `more` gives one. */
   extend(more: Partial<SchemaDefinition>): Schema;
 }
@@ -154,7 +154,7 @@ const CORE_EVENTS: Readonly<Record<string, EventTypeDefinition>> = {
  */
 export function defineSchema<const D extends SchemaDefinition>(definition: D): Schema<D> {
   const rules: Record<string, MergeRule> = { ...builtinRules, ...(definition.rules ?? {}) };
-  const issues: ValidationIssue[] = [];
+  const issues: ValidationIssueInput[] = [];
   let unknownRule = false;
   const fields = new Map<string, Map<string, ResolvedField>>();
   for (const [name, rule] of Object.entries(definition.rules ?? {})) {
@@ -248,8 +248,8 @@ export function defineSchema<const D extends SchemaDefinition>(definition: D): S
 function validateData(
   schema: Schema,
   event: { readonly type: string; readonly v: number; readonly data: unknown; readonly pred: unknown },
-): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
+): ValidationIssueInput[] {
+  const issues: ValidationIssueInput[] = [];
   const spec = schema.eventType(event.type, event.v);
   if (!spec)
     return [{ path: ['type'], message: `event type "${event.type}" v${event.v} is not in this schema` }];

@@ -286,6 +286,9 @@ function ownCopy(
       event: (typeof copy === 'object' && copy !== null ? freezeDeep(copy) : copy) as ChartEvent,
     };
   } catch {
-    return { ok: false, issues: [{ path: [], message: 'not a JSON value' }] };
+    return {
+      ok: false,
+      issues: [{ severity: 'error', code: 'structure', path: [], message: 'not a JSON value' }],
+    };
   }
 }

@@ -1,10 +1,8 @@
-import { isChartlogError, type ChartlogErrorCode } from '../error/chartlogError.js';
+import type { RefusalCode } from './refusalCode.js';
 import type { Hlc } from '../event/hlc.js';
 import type { SiteId } from '../event/ids.js';
 
-/** Why ingest refused an event (docs/architecture.md, "Replication"). */
-export type RefusalCode =
-  'malformed' | 'bad-signature' | 'unknown-site-key' | 'broken-chain' | 'gap' | 'fork' | 'oversize';
+export { refusalCodeOf, type RefusalCode } from './refusalCode.js';
 
 /** A refusal reason: a code to branch on and a message to show an operator. */
 export interface RefusalReason {
@@ -92,24 +90,6 @@ export const EMPTY_INGEST_REPORT: IngestReport = Object.freeze({
   refusedSites: Object.freeze([]),
   skew: Object.freeze([]),
 });
-
-const BY_ERROR_CODE: Partial<Record<ChartlogErrorCode, RefusalCode>> = {
-  MALFORMED_EVENT: 'malformed',
-  OVERSIZE: 'oversize',
-  SEQ_GAP: 'gap',
-  CHAIN_BROKEN: 'broken-chain',
-  FORK: 'fork',
-  BAD_SIGNATURE: 'bad-signature',
-};
-
-/**
- * The refusal code for a store's typed append refusal (the `planAppend` codes), or
- * undefined for an error that is not about the input (the store failing, full, closed):
- * those are thrown, not reported as refusals.
- */
-export function refusalCodeOf(error: unknown): RefusalCode | undefined {
-  return isChartlogError(error) ? BY_ERROR_CODE[error.code] : undefined;
-}
 
 /** The site, seq and id of a refused item, as far as it has them (it may be any JSON); strings over 128 characters are left out. */
 export function identifyRefused(item: unknown): { site?: string; seq?: number; id?: string } {

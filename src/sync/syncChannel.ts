@@ -1,3 +1,4 @@
+import type { SyncTransportDetails } from '../error/chartlogErrorDetails.js';
 import type { IngestReport } from './ingestReport.js';
 import type { SyncMessage } from './syncMessage.js';
 import type { SyncIngestCounts } from './syncReport.js';
@@ -31,7 +32,7 @@ export interface SyncChannel {
    */
   readonly peer?: string;
   /** Facts about the transport for the details of its errors, e.g. `{ url }`. @defaultValue none */
-  readonly details?: Readonly<Record<string, unknown>>;
+  readonly details?: SyncTransportDetails;
   /**
    * Carries `message` (null: the near end has nothing to say) to the far end, which takes
    * it in and answers with its own next message. Throws what the transport throws.

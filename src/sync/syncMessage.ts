@@ -1,4 +1,4 @@
-import { ChartlogError, type ValidationIssue } from '../error/chartlogError.js';
+import { ChartlogError, type ValidationIssueInput } from '../error/chartlogError.js';
 import type { ChartEvent } from '../event/chartEvent.js';
 import { isPlainObject } from '../event/json.js';
 import type { VersionVector } from '../store/eventLog.js';
@@ -51,7 +51,7 @@ export interface SyncMessage {
  * ```
  */
 export function parseSyncMessage(value: unknown): SyncMessage {
-  const issues: ValidationIssue[] = [];
+  const issues: ValidationIssueInput[] = [];
   if (!isPlainObject(value))
     throw new ChartlogError('MALFORMED_MESSAGE', 'a sync message must be a JSON object', {
       issues: [{ path: [], message: 'not an object' }],

@@ -1,4 +1,5 @@
 import { ChartlogError } from '../error/chartlogError.js';
+import type { SyncTransportDetails } from '../error/chartlogErrorDetails.js';
 import type { SyncReport } from './syncReport.js';
 
 /**
@@ -16,7 +17,7 @@ export function syncNotQuiet(
   between: string,
   rounds: number,
   report: SyncReport,
-  extra: Readonly<Record<string, unknown>> = {},
+  extra: SyncTransportDetails = {},
 ): ChartlogError {
   return new ChartlogError(
     'SYNC_NOT_QUIET',

@@ -1,3 +1,4 @@
+import { ChartlogError } from '../error/chartlogError.js';
 import { createChart } from '../chart/chart.js';
 import { fold } from '../chart/foldStream.js';
 import { combineStateHashes } from '../chart/stateHash.js';
@@ -36,11 +37,11 @@ export interface ConvergenceReport extends ReplicaComparison {
  * try { checkConvergence(events, schema); } catch (e) { if (e instanceof ConvergenceError) console.log(e.report.replicas); }
  * ```
  */
-export class ConvergenceError extends Error {
+export class ConvergenceError extends ChartlogError<'CONVERGENCE_FAILED'> {
   /** The full comparison. */
   readonly report: ConvergenceReport;
   constructor(report: ConvergenceReport) {
-    super(`replicas did not converge:\n${report.diff ?? ''}`);
+    super('CONVERGENCE_FAILED', `replicas did not converge:\n${report.diff ?? ''}`);
     this.name = 'ConvergenceError';
     this.report = report;
   }
@@ -53,7 +54,7 @@ export class ConvergenceError extends Error {
  * stream, compared on canonical JSON and on state hash, and the same replica hash.
  *
  * @throws ConvergenceError with a readable per-field diff when any replica differs.
- * @throws Error when an order or schedule does not hold exactly the events' id set (a usage error).
+ * @throws ChartlogError `INVALID_OPTION` when an order or schedule does not hold exactly the events' id set.
  * @example
  * ```ts
  * checkConvergence(scenario.events, scenario.schema, { deliveries: [batchesA, batchesB] });
@@ -70,8 +71,10 @@ export function checkConvergence(
   const sameSet = (name: string, list: readonly ChartEvent[]): void => {
     const got = new Set(list.map((e) => e.id));
     if (got.size !== ids.size || [...got].some((id) => !ids.has(id)))
-      throw new Error(
+      throw new ChartlogError(
+        'INVALID_OPTION',
         `checkConvergence: ${name} holds ${got.size} distinct events, not the ${ids.size} given`,
+        { details: { option: name.startsWith('fold') ? 'orders' : 'deliveries' } },
       );
   };
 

@@ -1,3 +1,4 @@
+import { ChartlogError } from '../error/chartlogError.js';
 import { fold } from '../chart/foldStream.js';
 import { combineStateHashes } from '../chart/stateHash.js';
 import type { ChartEvent } from '../event/chartEvent.js';
@@ -55,11 +56,11 @@ export interface NetworkConvergenceReport {
  * try { await checkNetworkConvergence(run); } catch (e) { if (e instanceof NetworkConvergenceError) console.log(e.report.sites); }
  * ```
  */
-export class NetworkConvergenceError extends Error {
+export class NetworkConvergenceError extends ChartlogError<'CONVERGENCE_FAILED'> {
   /** The full report. */
   readonly report: NetworkConvergenceReport;
   constructor(report: NetworkConvergenceReport, message: string) {
-    super(message);
+    super('CONVERGENCE_FAILED', message);
     this.name = 'NetworkConvergenceError';
     this.report = report;
   }

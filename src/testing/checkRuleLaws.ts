@@ -1,3 +1,4 @@
+import { ChartlogError } from '../error/chartlogError.js';
 import fc, { type Arbitrary } from 'fast-check';
 import { produce, type Draft } from 'immer';
 import { canonicalJson } from '../event/canonicalJson.js';
@@ -67,11 +68,11 @@ export interface RuleLawReport {
  * try { checkRuleLaws(rule); } catch (e) { if (e instanceof RuleLawViolation) console.log(e.report.seed); }
  * ```
  */
-export class RuleLawViolation extends Error {
+export class RuleLawViolation extends ChartlogError<'RULE_LAW_VIOLATED'> {
   /** Every check's result, with the seed to replay. */
   readonly report: RuleLawReport;
   constructor(report: RuleLawReport) {
-    super(formatRuleLawReport(report));
+    super('RULE_LAW_VIOLATED', formatRuleLawReport(report));
     this.name = 'RuleLawViolation';
     this.report = report;
   }

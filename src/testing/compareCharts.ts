@@ -1,3 +1,4 @@
+import { ChartlogError } from '../error/chartlogError.js';
 import type { Chart } from '../chart/chart.js';
 import type { ChartView } from '../chart/chartView.js';
 import { stateHash } from '../chart/stateHash.js';
@@ -40,7 +41,7 @@ export interface CompareChartsOptions {
  * the same events held per stream, and per stream the same state by canonical encoding
  * *and* by state hash (so a hash that ignores part of the state is caught too).
  *
- * @throws Error with a readable diff when they differ (unless `throwOnDifference: false`).
+ * @throws ChartlogError `CONVERGENCE_FAILED` with a readable diff when they differ (unless `throwOnDifference: false`).
  * @example
  * ```ts
  * syncUntilQuiet([a, b, c]);
@@ -137,6 +138,6 @@ export function compareReplicas(views: readonly ReplicaView[]): ReplicaCompariso
 
 function fail(result: ReplicaComparison, options: CompareChartsOptions): ReplicaComparison {
   if (!result.equal && options.throwOnDifference !== false)
-    throw new Error(`replicas diverged:\n${result.diff}`);
+    throw new ChartlogError('CONVERGENCE_FAILED', `replicas diverged:\n${result.diff}`);
   return result;
 }

@@ -101,7 +101,12 @@ describe('keys a JavaScript object cannot hold faithfully are refused, the same 
           recordAllergy(a.chart.state(STREAM), { patientId: ANN.id, code: code() as never, author }))(),
       );
       expect(error.code).toBe('INVALID_COMMAND');
-      expect(error.issues).toContainEqual({ path, message: expect.any(String) });
+      expect(error.issues).toContainEqual({
+        severity: 'error',
+        code: 'structure',
+        path,
+        message: expect.any(String),
+      });
       // The origin still records and syncs, and both sites show the same record.
       await a.record(recordAllergy(a.chart.state(STREAM), { patientId: ANN.id, code: PENICILLIN, author }));
       const report = await syncPair(a, hospital);
@@ -123,6 +128,8 @@ describe('keys a JavaScript object cannot hold faithfully are refused, the same 
       );
       expect(error.code).toBe('MALFORMED_EVENT');
       expect(error.issues).toContainEqual({
+        severity: 'error',
+        code: 'structure',
         path: ['data', 'AllergyIntolerance/x', ...path],
         message: expect.any(String),
       });

@@ -118,7 +118,9 @@ describe('hybrid logical clock', () => {
     expect(isHlc('2026-11-23T09:00:00.000Z-00000')).toBe(false);
     expect(isHlc('2026-11-23T09:00:00Z-000000')).toBe(false);
     expect(isHlc(42)).toBe(false);
-    expect(() => parseHlc('yesterday')).toThrow(RangeError);
+    expect(errorCodeOf(() => parseHlc('yesterday'))).toBe('INVALID_ID');
+    expect(errorCodeOf(() => formatHlc(-1, 0))).toBe('CLOCK_OUT_OF_RANGE');
+    expect(errorCodeOf(() => formatHlc(0, 1_000_000))).toBe('CLOCK_OUT_OF_RANGE');
   });
 });
 

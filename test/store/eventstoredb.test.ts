@@ -330,7 +330,7 @@ describe('eventstoredb store: concurrent writers and errors', () => {
     try {
       const error = await caughtError(log.readSite(A));
       expectCode(error, 'STORE_UNAVAILABLE');
-      expect(error.details['action']).toBeDefined();
+      expect('action' in error.details && error.details.action).toBeTruthy();
       expectCode(await caughtError(log.append(siteEvents(makeWriter(A), 1))), 'STORE_UNAVAILABLE');
       expectCode(
         await caughtError(createEventStoreDbEventLog({ connectionString: down.connectionString })),
@@ -351,7 +351,7 @@ describe('eventstoredb store: concurrent writers and errors', () => {
     });
     const denied = await caughtError(log.readSite(A));
     expectCode(denied, 'STORE_FAILED');
-    expect(denied.details['driverType']).toBe('access-denied');
+    expect('driverType' in denied.details && denied.details.driverType).toBe('access-denied');
     server.injectFault({ method: 'Read', code: grpc.status.INTERNAL, details: 'boom' });
     expectCode(await caughtError(log.versionVector()), 'STORE_FAILED');
   });
@@ -362,7 +362,7 @@ describe('eventstoredb store: concurrent writers and errors', () => {
     try {
       const error = await caughtError(log.append(siteEvents(makeWriter(A), 8)));
       expectCode(error, 'STORE_FAILED');
-      expect(error.details['driverType']).toBe('maximum-append-size-exceeded');
+      expect('driverType' in error.details && error.details.driverType).toBe('maximum-append-size-exceeded');
     } finally {
       await log.close();
       await small.stop();

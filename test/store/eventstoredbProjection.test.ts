@@ -203,7 +203,7 @@ function describeProjection(label: string, connectionString: () => string): void
         const log = await store(p, path);
         const error = await caughtError(log.openProjection({ schema: s.schema }));
         expect(error.code).toBe('STORE_INCOMPATIBLE');
-        expect(error.details['path']).toBe(path);
+        expect('path' in error.details && error.details.path).toBe(path);
         expect(error.message).toContain('projectionFile');
       }
       expect([readFileSync(notSqlite), readFileSync(sqliteStore)]).toEqual(before);
@@ -239,7 +239,7 @@ function describeProjection(label: string, connectionString: () => string): void
         caught = e;
       }
       expect(isChartlogError(caught) && caught.code).toBe('STORE_CORRUPT');
-      expect((caught as ChartlogError).details['path']).toBe(path);
+      expect(isChartlogError(caught, 'STORE_CORRUPT') && caught.details.path).toBe(path);
       expect((caught as ChartlogError).message).toContain('rebuild()');
       await reread.rebuild();
       expectFold(reread, s.events, s);

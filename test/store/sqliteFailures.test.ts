@@ -43,7 +43,7 @@ describe('SQLite event log: files it must not open, left untouched', () => {
     const before = fileState(path);
     const err = await codeOf(() => openSqliteEventLog(path));
     expect(err.code).toBe('STORE_INCOMPATIBLE');
-    expect(err.details['path']).toBe(path);
+    expect('path' in err.details && err.details.path).toBe(path);
     expect(fileState(path)).toEqual(before);
   });
 
@@ -96,7 +96,7 @@ describe('SQLite event log: files it must not open, left untouched', () => {
     const before = fileState(path);
     const err = await codeOf(() => openSqliteEventLog(path, { integrityCheck: 'quick' }));
     expect(err.code).toBe('STORE_CORRUPT');
-    expect(err.details['path']).toBe(path);
+    expect('path' in err.details && err.details.path).toBe(path);
     expect(fileState(path)).toEqual(before);
   });
 
@@ -191,7 +191,7 @@ describe('SQLite event log: read-only, locked, full — typed errors with the pa
       ]) {
         const err = await codeOf(write);
         expect(err.code).toBe('STORE_READ_ONLY');
-        expect(err.details['path']).toBe(path);
+        expect('path' in err.details && err.details.path).toBe(path);
       }
     } finally {
       await log.close();
@@ -220,7 +220,7 @@ describe('SQLite event log: read-only, locked, full — typed errors with the pa
     expect((caught as { code?: string }).code).toBe('SQLITE_READONLY');
     const err = translateSqliteError(caught, path, 'append');
     expect(err.code).toBe('STORE_READ_ONLY');
-    expect(err.details['path']).toBe(path);
+    expect('path' in err.details && err.details.path).toBe(path);
   });
 
   it.skipIf(process.getuid?.() === 0)(
@@ -253,7 +253,7 @@ describe('SQLite event log: read-only, locked, full — typed errors with the pa
       const started = Date.now();
       const err = await codeOf(() => log.append(next));
       expect(err.code).toBe('STORE_LOCKED');
-      expect(err.details['path']).toBe(path);
+      expect('path' in err.details && err.details.path).toBe(path);
       expect(Date.now() - started).toBeGreaterThanOrEqual(40);
       other.exec('ROLLBACK');
       expect(await log.count()).toBe(6);
@@ -322,7 +322,7 @@ describe.runIf(process.env['CHARTLOG_TEST_TMPFS'] === '1')('SQLite event log: a 
         }
       });
       expect(err.code).toBe('STORE_FULL');
-      expect(err.details['path']).toBe(path);
+      expect('path' in err.details && err.details.path).toBe(path);
       expect(await log.count()).toBe(stored);
       await log.close().catch(() => undefined);
       const again = openSqliteEventLog(path, { readOnly: true });

@@ -5,6 +5,7 @@ import {
   createEventWriter,
   createHybridClock,
   defineSchema,
+  isChartlogError,
   lww,
   siteId,
   streamId,
@@ -81,6 +82,7 @@ describe('checkConvergence', () => {
       thrown = e;
     }
     expect(thrown).toBeInstanceOf(ConvergenceError);
+    expect(isChartlogError(thrown, 'CONVERGENCE_FAILED')).toBe(true);
     const message = (thrown as Error).message;
     expect(message).toMatch(/differs from fold \(given order\) on patient\/p1/);
     expect(message).toMatch(/resources\["Item\/r1"\]\.fields\.lww\.value: expected \d+, got \d+/);
@@ -108,6 +110,13 @@ describe('compareCharts and syncUntilQuiet', () => {
     expect(() => compareCharts(charts, { names: ['practice-a', 'hospital', 'backup'] })).toThrow(
       /hospital vs practice-a, patient\/p1: events differ/,
     );
+    let differ: unknown;
+    try {
+      compareCharts(charts);
+    } catch (e) {
+      differ = e;
+    }
+    expect(isChartlogError(differ, 'CONVERGENCE_FAILED')).toBe(true);
     expect(compareCharts(charts, { throwOnDifference: false }).equal).toBe(false);
     const report = syncUntilQuiet(charts, { maxBatch: 1 });
     expect(report.transferred).toBe(8); // each chart gains the 4 events it lacked… minus its own: 2+3+3

@@ -215,7 +215,7 @@ describe('runNetworkSimulation', () => {
       code: 'SYNC_NOT_QUIET',
       details: { rounds: 1, messages: expect.any(Number), accepted: expect.any(Number) },
     });
-    expect((error as ChartlogError).details['messages']).toBeGreaterThan(0);
+    expect((error as ChartlogError<'SYNC_NOT_QUIET'>).details.messages).toBeGreaterThan(0);
   });
 
   it('refuses a topology that leaves a site out, and durable sites without a store', async () => {

@@ -1,7 +1,7 @@
 import type { Conflict } from '../../chart/conflicts.js';
 import { prepareConflictResolution } from '../../chart/prepareWrite.js';
 import { clinicalSchema } from '../../clinical/clinicalSchema.js';
-import { ChartlogError, isChartlogError, type ValidationIssue } from '../../error/chartlogError.js';
+import { ChartlogError, isChartlogError, type ValidationIssueInput } from '../../error/chartlogError.js';
 import type { Author } from '../../event/chartEvent.js';
 import { checkAuthor } from '../../event/checkAuthor.js';
 import { isEventId, isStreamId } from '../../event/ids.js';
@@ -147,7 +147,7 @@ function readResolveRequest(values: Parameters<CliCommand['run']>[0]): ResolveRe
     id: stringOption(values, 'author-id') ?? '',
     ...(role !== undefined ? { role } : {}),
   };
-  const issues: ValidationIssue[] = [];
+  const issues: ValidationIssueInput[] = [];
   checkAuthor(author, (path, message) => issues.push({ path, message }));
   if (issues.length > 0)
     throw new ChartlogError('INVALID_OPTION', '--author-id and --author-role are not valid', { issues });
@@ -209,7 +209,13 @@ function pickConflict(open: readonly Conflict[], request: ResolveRequest, path: 
     'NOT_FOUND',
     `no open conflict ${where} (resolved already, or never one): ${list}`,
     {
-      details: { ...request, path },
+      details: {
+        path,
+        ...(stream !== undefined ? { stream } : {}),
+        ...(resource !== undefined ? { resource } : {}),
+        ...(field !== undefined ? { field } : {}),
+        ...(keep !== undefined ? { keep } : {}),
+      },
     },
   );
 }

@@ -1,4 +1,4 @@
-import { ChartlogError, type ValidationIssue } from '../../error/chartlogError.js';
+import { ChartlogError, type ValidationIssueInput } from '../../error/chartlogError.js';
 import { isFhirId } from '../isFhirId.js';
 import { R4_RESOURCES } from '../r4/r4Definitions.generated.js';
 
@@ -110,7 +110,7 @@ export function checkFhirAccess(
  * @example parseFhirAccess('patient/*.*', 'p1') // may read and write p1's record only
  */
 export function parseFhirAccess(scope: string, patient?: string): FhirAccess {
-  const issues: ValidationIssue[] = [];
+  const issues: ValidationIssueInput[] = [];
   const access = checkFhirAccess(scope, patient, (field, message) => issues.push({ path: [field], message }));
   if (access === undefined)
     throw new ChartlogError(

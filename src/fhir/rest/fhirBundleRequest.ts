@@ -163,7 +163,7 @@ export async function handleBundleRequest(
     } catch (error) {
       const refusal = refusalOf(error);
       answers.push({
-        response: { status: String(refusal.status), outcome: operationOutcome(refusal.issues) },
+        response: { status: String(refusal.status), outcome: operationOutcome(refusal.outcomeIssues) },
       });
     }
   }
@@ -249,10 +249,10 @@ function rewriteReferences(value: Json, assigned: ReadonlyMap<string, string>, u
 function inEntry(refusal: FhirRequestRefusal, index: number): FhirRequestRefusal {
   return new FhirRequestRefusal(
     refusal.status,
-    refusal.issues[0]?.code ?? 'invalid',
+    refusal.outcomeIssues[0]?.code ?? 'invalid',
     `entry ${index}: ${refusal.message}`,
     {
-      issues: refusal.issues.map((i) => ({
+      issues: refusal.outcomeIssues.map((i) => ({
         ...i,
         diagnostics: i.diagnostics.startsWith(`entry ${index}`)
           ? i.diagnostics

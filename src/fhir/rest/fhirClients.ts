@@ -1,4 +1,4 @@
-import type { ValidationIssue } from '../../error/chartlogError.js';
+import type { ValidationIssueInput } from '../../error/chartlogError.js';
 import type { Author } from '../../event/chartEvent.js';
 import { checkAuthor } from '../../event/checkAuthor.js';
 import { isPlainObject } from '../../event/json.js';
@@ -46,8 +46,8 @@ const HEADER_TOKEN = /^[\x21-\x7e]+$/;
 export function checkFhirClients(
   raw: unknown,
   path: readonly (string | number)[],
-): { clients: FhirClient[]; issues: ValidationIssue[] } {
-  const issues: ValidationIssue[] = [];
+): { clients: FhirClient[]; issues: ValidationIssueInput[] } {
+  const issues: ValidationIssueInput[] = [];
   if (!Array.isArray(raw))
     return {
       clients: [],

@@ -34,7 +34,7 @@ export function sendRefusal(res: ServerResponse, refusal: FhirRequestRefusal, cl
     res.destroy();
     return;
   }
-  sendFhirJson(res, refusal.status, operationOutcome(refusal.issues), {
+  sendFhirJson(res, refusal.status, operationOutcome(refusal.outcomeIssues), {
     ...refusal.headers,
     ...(close ? { connection: 'close' } : {}),
   });

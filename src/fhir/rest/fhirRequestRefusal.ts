@@ -1,5 +1,9 @@
-import { OPEN_CONFLICT_MESSAGE } from '../../chart/prepareWrite.js';
-import { isChartlogError, type ChartlogErrorCode, type ValidationIssue } from '../../error/chartlogError.js';
+import {
+  ChartlogError,
+  isChartlogError,
+  type ChartlogErrorCode,
+  type ValidationIssue,
+} from '../../error/chartlogError.js';
 
 /** A FHIR `IssueType` code (R4 value set `issue-type`) the REST API answers with. */
 export type FhirIssueCode =
@@ -7,6 +11,9 @@ export type FhirIssueCode =
   | 'structure'
   | 'required'
   | 'value'
+  | 'invariant'
+  | 'too-long'
+  | 'code-invalid'
   | 'security'
   | 'login'
   | 'forbidden'
@@ -31,14 +38,15 @@ export interface FhirOutcomeIssue {
 }
 
 /**
- * A request the FHIR API refuses: its HTTP status and the OperationOutcome issues that
- * say why. Thrown inside the handler and answered as an OperationOutcome body.
+ * A request the FHIR API refuses (code `FHIR_REQUEST_REFUSED`): its HTTP status and the
+ * OperationOutcome issues that say why. Thrown inside the handler and answered as an
+ * OperationOutcome body.
  */
-export class FhirRequestRefusal extends Error {
-  /** The HTTP status answered. */
+export class FhirRequestRefusal extends ChartlogError<'FHIR_REQUEST_REFUSED'> {
+  /** The HTTP status answered (also `details.status`). */
   readonly status: number;
   /** The OperationOutcome's issues (at least one). */
-  readonly issues: readonly FhirOutcomeIssue[];
+  readonly outcomeIssues: readonly FhirOutcomeIssue[];
   /** Extra response headers (`Allow`, `WWW-Authenticate`, `Retry-After`). */
   readonly headers: Readonly<Record<string, string>>;
 
@@ -52,10 +60,10 @@ export class FhirRequestRefusal extends Error {
       readonly headers?: Readonly<Record<string, string>>;
     } = {},
   ) {
-    super(diagnostics);
+    super('FHIR_REQUEST_REFUSED', diagnostics, { details: { status } });
     this.name = 'FhirRequestRefusal';
     this.status = status;
-    this.issues =
+    this.outcomeIssues =
       options.issues !== undefined && options.issues.length > 0
         ? options.issues
         : [
@@ -93,17 +101,21 @@ export function fhirPathOf(path: readonly (string | number)[]): string | undefin
   return type + rest.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('');
 }
 
-/** OperationOutcome issues for chartlog validation issues, with FHIRPath expressions where the path names an element. */
+/**
+ * OperationOutcome issues for chartlog validation issues: each keeps its severity and issue
+ * code, and its path becomes a FHIRPath `expression` where it names an element.
+ *
+ * @param diagnosticsOf - the text of each issue. @defaultValue the issue's message
+ */
 export function outcomeIssuesOf(
   issues: readonly ValidationIssue[],
-  code: FhirIssueCode,
   diagnosticsOf: (issue: ValidationIssue, expression: string | undefined) => string = (i) => i.message,
 ): FhirOutcomeIssue[] {
   return issues.map((i) => {
     const expression = fhirPathOf(i.path);
     return {
-      severity: 'error',
-      code,
+      severity: i.severity,
+      code: i.code,
       diagnostics: diagnosticsOf(i, expression),
       ...(expression !== undefined ? { expression: [expression] } : {}),
     };
@@ -131,11 +143,10 @@ const TRANSIENT: ReadonlySet<ChartlogErrorCode> = new Set([
 export function refusalOf(error: unknown): FhirRequestRefusal {
   if (error instanceof FhirRequestRefusal) return error;
   if (isChartlogError(error)) {
-    const conflicted = error.issues.filter((i) => i.message === OPEN_CONFLICT_MESSAGE);
+    const conflicted = error.issues.filter((i) => i.code === 'conflict');
     if (error.code === 'INVALID_COMMAND' && conflicted.length > 0) {
       const issues = outcomeIssuesOf(
         conflicted,
-        'conflict',
         (_, expression) =>
           `${expression ?? 'an element'} holds concurrent values from different sites (listed in its concurrent-values extension): it cannot be changed until a clinician resolves the conflict`,
       );
@@ -143,7 +154,7 @@ export function refusalOf(error: unknown): FhirRequestRefusal {
     }
     if (error.code === 'INVALID_COMMAND' || error.code === 'MALFORMED_EVENT' || error.code === 'OVERSIZE') {
       return new FhirRequestRefusal(400, 'invalid', error.message, {
-        issues: error.issues.length > 0 ? outcomeIssuesOf(error.issues, 'invalid') : [],
+        issues: error.issues.length > 0 ? outcomeIssuesOf(error.issues) : [],
       });
     }
     if (TRANSIENT.has(error.code))

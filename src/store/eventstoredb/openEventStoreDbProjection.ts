@@ -144,7 +144,10 @@ export async function openEventStoreDbProjection(
       throw new ChartlogError(
         'STORE_CORRUPT',
         `${file.path ?? 'the projection'}: its ${name} record is not JSON. It is a read model of EventStoreDB: delete the file and open the projection again to fold it afresh`,
-        { cause: error, details: { path: file.path, part: 'projection' } },
+        {
+          cause: error,
+          details: { ...(file.path === undefined ? {} : { path: file.path }), part: 'projection' },
+        },
       );
     }
   };
@@ -156,7 +159,10 @@ export async function openEventStoreDbProjection(
       throw new ChartlogError(
         'STORE_CORRUPT',
         `${file.path ?? 'the projection'}: its checkpoint ${JSON.stringify(checkpoint)} is not a readAll cursor. It is a read model of EventStoreDB: delete the file and open the projection again to fold it afresh`,
-        { cause: error, details: { path: file.path, part: 'projection' } },
+        {
+          cause: error,
+          details: { ...(file.path === undefined ? {} : { path: file.path }), part: 'projection' },
+        },
       );
     }
     folded = readMeta<Folded>(META_FOLDED) ?? {};

@@ -1,4 +1,4 @@
-import { ChartlogError, isChartlogError, type ChartlogErrorCode } from '../../error/chartlogError.js';
+import { ChartlogError, isChartlogError } from '../../error/chartlogError.js';
 
 // @eventstore/db-client names its errors by `type` (ErrorType); checked by value, not
 // instanceof, so a second copy of the driver still translates.
@@ -31,7 +31,7 @@ export function translateEventStoreDbError(error: unknown, action: string, strea
   const unavailable =
     (driverType !== undefined && UNAVAILABLE.has(driverType)) ||
     (typeof e.code === 'number' && UNAVAILABLE_GRPC.has(e.code));
-  const code: ChartlogErrorCode = unavailable ? 'STORE_UNAVAILABLE' : 'STORE_FAILED';
+  const code = unavailable ? 'STORE_UNAVAILABLE' : 'STORE_FAILED';
   const reason = typeof e.message === 'string' ? e.message : String(error);
   const hint = unavailable
     ? 'the EventStoreDB node is unreachable or not the leader; retry later (an append that failed this way may or may not have been stored: retrying it is safe). '
@@ -40,14 +40,13 @@ export function translateEventStoreDbError(error: unknown, action: string, strea
       : driverType === 'access-denied'
         ? "the connection's user may not do this; check the credentials and stream ACLs. "
         : '';
+  const named = stream ?? (typeof e.streamName === 'string' ? e.streamName : undefined);
   return new ChartlogError(code, `${action} failed: ${hint}${reason}`, {
     cause: error,
     details: {
       action,
       ...(driverType ? { driverType } : {}),
-      ...((stream ?? (typeof e.streamName === 'string' ? e.streamName : undefined))
-        ? { stream: stream ?? e.streamName }
-        : {}),
+      ...(named ? { stream: named } : {}),
     },
   });
 }

@@ -131,11 +131,12 @@ async function resolveSchema(
   builtins: readonly Schema[],
 ): Promise<Schema | undefined> {
   if (data.schemaUrl === undefined) return builtins.find((s) => schemaFingerprint(s) === data.fingerprint);
-  const url = data.schemaUrl.startsWith('file:') ? data.schemaUrl : pathToFileURL(data.schemaUrl).href;
+  const schemaUrl = data.schemaUrl;
+  const url = schemaUrl.startsWith('file:') ? schemaUrl : pathToFileURL(schemaUrl).href;
   const bad = (why: string, cause?: unknown): ChartlogError =>
-    new ChartlogError('INVALID_OPTION', `schemaModule ${data.schemaUrl}: ${why}`, {
+    new ChartlogError('INVALID_OPTION', `schemaModule ${schemaUrl}: ${why}`, {
       ...(cause === undefined ? {} : { cause }),
-      details: { option: 'schemaModule', url: data.schemaUrl },
+      details: { option: 'schemaModule', url: schemaUrl },
     });
   let loaded: Record<string, unknown>;
   try {

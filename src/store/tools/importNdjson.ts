@@ -58,7 +58,7 @@ export async function importNdjson(
       duplicates += result.duplicates;
     } catch (e) {
       if (!isChartlogError(e)) throw e;
-      const index = e.details['index'];
+      const index = 'index' in e.details ? e.details.index : undefined;
       const line = typeof index === 'number' ? batchLines[index] : undefined;
       if (line === undefined) throw e;
       throw new ChartlogError(e.code, `${e.message} (ndjson line ${line})`, {

@@ -178,9 +178,10 @@ export function createHttpSyncClient(options: HttpSyncClientOptions): HttpSyncCl
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', onAbort);
       }
-      if (failure.details['retryable'] !== true || attempts > retries) throw failure;
+      if (!('retryable' in failure.details) || failure.details.retryable !== true || attempts > retries)
+        throw failure;
       // A busy or unavailable server says when to come back (Retry-After): not sooner.
-      const asked = failure.details['retryAfterMs'];
+      const asked = 'retryAfterMs' in failure.details ? failure.details.retryAfterMs : undefined;
       await sleep(
         Math.max(backoffDelay(attempts, options.backoff), typeof asked === 'number' ? asked : 0),
         options.signal,
@@ -295,13 +296,17 @@ function classify(error: unknown, url: string, timedOut: boolean, attempts: numb
         details: { url, attempts, retryable: true },
       });
     }
-    return error.details['attempts'] === undefined
-      ? new ChartlogError(error.code, error.message, {
-          cause: error.cause,
-          issues: error.issues,
-          details: { ...error.details, url, attempts },
-        })
-      : error;
+    // What reading an answer throws is told apart by the URL and attempt it came from.
+    if (
+      (error.code === 'MALFORMED_MESSAGE' || error.code === 'SYNC_TOO_LARGE') &&
+      error.details.attempts === undefined
+    )
+      return new ChartlogError(error.code, error.message, {
+        cause: error.cause,
+        issues: error.issues,
+        details: { ...error.details, url, attempts },
+      });
+    return error;
   }
   // fetch's TypeError ("fetch failed"), a socket reset while reading the body: the network.
   const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
-import { ChartlogError, type ValidationIssue } from '../../error/chartlogError.js';
+import { ChartlogError, type ValidationIssueInput } from '../../error/chartlogError.js';
 import { isPlainObject } from '../../event/json.js';
 import { isSiteId } from '../../event/ids.js';
 import { createKeyring, type Keyring } from '../../replica/keyring.js';
@@ -122,7 +122,7 @@ export function readPeersFile(path: string): PeersFile {
 export function checkPeersFile(path: string): {
   file: PeersFile | undefined;
   fhirClients: unknown;
-  issues: ValidationIssue[];
+  issues: ValidationIssueInput[];
 } {
   let text: string;
   try {
@@ -143,7 +143,7 @@ export function checkPeersFile(path: string): {
       details: { path },
     });
   }
-  const issues: ValidationIssue[] = [];
+  const issues: ValidationIssueInput[] = [];
   const peers: PeerEntry[] = [];
   const tokens: Record<string, string> = {};
   const list =
@@ -337,7 +337,7 @@ function checkPeerTls(
  * An issue for each FHIR client (`fhirClients[i].token`) that holds a peer's token, to call
  * us or to be called with: a FHIR app's token must not open sync, nor a peer's the FHIR API.
  */
-function tokensSharedWithPeers(list: unknown, peers: readonly PeerEntry[]): ValidationIssue[] {
+function tokensSharedWithPeers(list: unknown, peers: readonly PeerEntry[]): ValidationIssueInput[] {
   if (!Array.isArray(list)) return [];
   const heldBy = new Map<string, string>();
   for (const peer of peers) {
@@ -345,7 +345,7 @@ function tokensSharedWithPeers(list: unknown, peers: readonly PeerEntry[]): Vali
       heldBy.set(peer.ourToken, `the token we call peer ${peer.site} with (ourToken)`);
     if (peer.token !== undefined) heldBy.set(peer.token, `the sync token of peer ${peer.site}`);
   }
-  const issues: ValidationIssue[] = [];
+  const issues: ValidationIssueInput[] = [];
   list.forEach((entry: unknown, i) => {
     const token = isPlainObject(entry) ? entry['token'] : undefined;
     const held = typeof token === 'string' ? heldBy.get(token) : undefined;

@@ -86,7 +86,7 @@ describe('parseFhirAccess', () => {
     expect(() => parseFhirAccess('patient/*.read')).toThrowError(
       expect.objectContaining({
         code: 'INVALID_OPTION',
-        issues: [{ path: ['patient'], message: expect.any(String) }],
+        issues: [{ severity: 'error', code: 'invalid', path: ['patient'], message: expect.any(String) }],
       }),
     );
   });

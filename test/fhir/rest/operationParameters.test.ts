@@ -40,7 +40,7 @@ describe('readOperationParameters (a POSTed operation such as $everything)', () 
   it('refuses a body that is not Parameters, or a parameter without a primitive value, naming where', async () => {
     await expect(read(JSON.stringify({ resourceType: 'Patient' }))).rejects.toMatchObject({
       status: 400,
-      issues: [{ expression: ['Parameters'] }],
+      outcomeIssues: [{ expression: ['Parameters'] }],
     });
     const refused = await read(
       JSON.stringify({
@@ -54,7 +54,7 @@ describe('readOperationParameters (a POSTed operation such as $everything)', () 
     expect(refused).toBeInstanceOf(FhirRequestRefusal);
     expect(refused).toMatchObject({
       status: 400,
-      issues: [{ code: 'not-supported', expression: ['Parameters.parameter[1]'] }],
+      outcomeIssues: [{ code: 'not-supported', expression: ['Parameters.parameter[1]'] }],
     });
   });
 });
