@@ -29,6 +29,21 @@ export type {
   ValidationIssue,
   ValidationIssueInput,
 } from './error/chartlogError.js';
+export type { ChartlogErrorOptionsArg } from './error/chartlogError.js';
+// The details each error code carries (ChartlogErrorDetailsByCode), by the parts codes share.
+export type {
+  NoDetails,
+  StoreFailureDetails,
+  StoreActionDetails,
+  AppendRefusalDetails,
+  SiteRunDetails,
+  HttpExchangeDetails,
+  HttpAnswerDetails,
+  RefusedExampleDetails,
+  InvalidOptionDetails,
+  IdKind,
+  SyncTransportDetails,
+} from './error/chartlogErrorDetails.js';
 
 // The event: ids, clock, envelope, writer, signatures
 export { siteId, streamId, isSiteId, isStreamId } from './event/ids.js';
@@ -168,6 +183,9 @@ export { createInProcessChannel } from './sync/inProcessChannel.js';
 export type { InProcessChannelOptions } from './sync/inProcessChannel.js';
 export { syncWithHub } from './sync/syncWithHub.js';
 export type { SyncWithHubOptions, HubSyncReport } from './sync/syncWithHub.js';
+// The refusal codes ingest reports come from the error codes behind them, by one table.
+export { REFUSAL_CODE_BY_ERROR_CODE, ERROR_CODE_BY_REFUSAL_CODE } from './sync/refusalCode.js';
+export type { RefusalErrorCode } from './sync/refusalCode.js';
 export type {
   IngestReport,
   IngestRefusal,
