@@ -2,24 +2,20 @@ import {
   ChartlogError,
   isChartlogError,
   type ChartlogErrorCode,
+  type IssueCode,
   type ValidationIssue,
 } from '../../error/chartlogError.js';
 
-/** A FHIR `IssueType` code (R4 value set `issue-type`) the REST API answers with. */
+/**
+ * A FHIR `IssueType` code (R4 value set `issue-type`) the REST API answers with: every
+ * validation issue's own code (already an IssueType), and the request-level ones.
+ */
 export type FhirIssueCode =
-  | 'invalid'
-  | 'structure'
-  | 'required'
-  | 'value'
-  | 'invariant'
-  | 'too-long'
-  | 'code-invalid'
-  | 'security'
+  | IssueCode
   | 'login'
   | 'forbidden'
   | 'not-supported'
   | 'not-found'
-  | 'conflict'
   | 'business-rule'
   | 'too-costly'
   | 'processing'
