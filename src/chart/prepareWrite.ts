@@ -11,7 +11,10 @@ import {
 } from '../merge/schema.js';
 import type { StreamState } from './streamState.js';
 
-/** The message of the issue {@link prepareWrite} refuses a write to a field in conflict with (its start is stable: callers may test for it). */
+/**
+ * The message of the issue {@link prepareWrite} refuses a write to a field in conflict with (its start is
+ * stable: callers may test for it).
+ */
 export const OPEN_CONFLICT_MESSAGE =
   'has an open conflict: resolve it with prepareConflictResolution (or pass resolveConflicts: true once every competing value was shown)';
 

@@ -39,7 +39,11 @@ export interface ProjectorOptions {
   readonly tables: ProjectionTables;
   /** The store's events by stream, for re-folds. */
   readonly reader: StreamReader;
-  /** Bound of the cache of loaded streams, in bytes of their canonical JSON (the objects take roughly 2–3× that). @defaultValue 64 MiB */
+  /**
+   * Bound of the cache of loaded streams, in bytes of their canonical JSON (the objects take roughly 2–3×
+   * that).
+   * @defaultValue 64 MiB
+   */
   readonly cacheBytes?: number;
 }
 

@@ -3,14 +3,19 @@ import { isChartlogError } from '../error/chartlogError.js';
 /**
  * The `chartlog` CLI's exit codes. Stable: scripts may branch on them.
  *
- * | code | meaning |
- * |---|---|
- * | 0 | ok |
- * | 1 | the command ran and found problems: verify found damage, sync did not converge or events were refused, a peer was unreachable in `status`, import-fhir refused part of its input |
- * | 2 | usage or configuration error: unknown option, missing value, unreadable key, certificate, peers or FHIR input file, the FHIR validator not installed, a `--peer` that is not a URL, an address `serve` cannot listen on, a machine clock outside what a stamp can hold (`CLOCK_OUT_OF_RANGE`) |
- * | 3 | store error: the store file is missing, a directory, locked, read-only, corrupt, incompatible, full… (`STORE_*`), or its projection is missing or out of date for a read-only command (`PROJECTION_STALE`: run `chartlog replay`) |
- * | 4 | sync error: a peer refused our token, failed the TLS check (`SYNC_TLS_FAILED`: its certificate is not the trusted one, or it refused ours), timed out, or answered outside the protocol (`SYNC_*`, `MALFORMED_MESSAGE`, `REPLICA_RECOVERING`) |
- * | 5 | unexpected internal error (a bug: please report it) |
+ * - 0: ok
+ * - 1: the command ran and found problems: verify found damage, sync did not converge or events were
+ *   refused, a peer was unreachable in `status`, import-fhir refused part of its input
+ * - 2: usage or configuration error: unknown option, missing value, unreadable key, certificate, peers or
+ *   FHIR input file, the FHIR validator not installed, a `--peer` that is not a URL, an address `serve`
+ *   cannot listen on, a machine clock outside what a stamp can hold (`CLOCK_OUT_OF_RANGE`)
+ * - 3: store error: the store file is missing, a directory, locked, read-only, corrupt, incompatible, full…
+ *   (`STORE_*`), or its projection is missing or out of date for a read-only command (`PROJECTION_STALE`: run
+ *   `chartlog replay`)
+ * - 4: sync error: a peer refused our token, failed the TLS check (`SYNC_TLS_FAILED`: its certificate is
+ *   not the trusted one, or it refused ours), timed out, or answered outside the protocol (`SYNC_*`,
+ *   `MALFORMED_MESSAGE`, `REPLICA_RECOVERING`)
+ * - 5: unexpected internal error (a bug: please report it)
  */
 export const EXIT = {
   ok: 0,
@@ -28,8 +33,10 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 export const EXIT_CODES_HELP = [
   '0  ok',
   '1  problems found (verify found damage, sync not converged or events refused, a peer unreachable, FHIR input refused)',
-  '2  usage or configuration error (bad option, id or URL, unreadable key, certificate, peers or FHIR input file, cannot listen, clock out of range)',
-  '3  store error (STORE_* codes: missing, a directory, locked, read-only, corrupt, incompatible, full; PROJECTION_STALE: run chartlog replay)',
+  '2  usage or configuration error (bad option, id or URL, unreadable key, certificate, peers or FHIR input file, ' +
+    'cannot listen, clock out of range)',
+  '3  store error (STORE_* codes: missing, a directory, locked, read-only, corrupt, incompatible, full; ' +
+    'PROJECTION_STALE: run chartlog replay)',
   '4  sync error (SYNC_* codes incl. SYNC_TLS_FAILED, MALFORMED_MESSAGE, REPLICA_RECOVERING)',
   '5  unexpected internal error',
 ];

@@ -414,9 +414,8 @@ export async function runOutageDrill(options: OutageDrillOptions = {}): Promise<
     links = true;
     const reconnect = async (a: Site): Promise<void> => {
       const report = await syncPair(a.replica, hub.replica);
-      say(
-        `       ${a.name} <-> ${hub.name}: ${countOf(report.accepted, 'event')} accepted in ${countOf(report.rounds, 'round')}, ${report.refused.count} refused`,
-      );
+      const accepted = `${countOf(report.accepted, 'event')} accepted in ${countOf(report.rounds, 'round')}`;
+      say(`       ${a.name} <-> ${hub.name}: ${accepted}, ${report.refused.count} refused`);
     };
     for (const p of practices) await reconnect(p);
     // The hub now holds everything; the practices that reconnected first catch up from it (relaying).

@@ -18,7 +18,8 @@ export const PEER_TLS_OPTIONS: Readonly<Record<string, CliOption>> = {
     type: 'string',
     valueName: 'SHA256',
     description:
-      'accept only the peer certificate with this SHA-256 fingerprint (openssl x509 -noout -fingerprint -sha256 -in peer.crt); not with --tls-ca',
+      'accept only the peer certificate with this SHA-256 fingerprint ' +
+      '(openssl x509 -noout -fingerprint -sha256 -in peer.crt); not with --tls-ca',
   },
   'tls-client-cert': {
     type: 'string',

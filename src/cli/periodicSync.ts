@@ -61,7 +61,11 @@ export interface PeriodicSync {
  *
  * @example
  * ```ts
- * const sync = startPeriodicSync(replica, { everyMs: 1000, peers: [{ site: 'hospital-d', url: 'http://hospital:8080', token }], onEvent: (e) => console.error(e.kind, e.peer.site) });
+ * const sync = startPeriodicSync(replica, {
+ *   everyMs: 1000,
+ *   peers: [{ site: 'hospital-d', url: 'http://hospital:8080', token }],
+ *   onEvent: (e) => console.error(e.kind, e.peer.site),
+ * });
  * // …
  * await sync.stop();
  * ```

@@ -70,10 +70,9 @@ export function createProgressReporter(
     const { percent, counts } = line(at, finished);
     if (tty) {
       const filled = Math.round((total > 0 ? Math.min(1, current / total) : 1) * BAR_WIDTH);
+      const bar = '#'.repeat(filled) + '.'.repeat(BAR_WIDTH - filled);
       // \x1b[K clears what a longer earlier line left on the right.
-      stream.write(
-        `\r\x1b[K${label} [${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${percent.padStart(3)}% ${counts}${finished ? '\n' : ''}`,
-      );
+      stream.write(`\r\x1b[K${label} [${bar}] ${percent.padStart(3)}% ${counts}${finished ? '\n' : ''}`);
     } else stream.write(`${label}: ${percent}% (${counts})\n`);
   };
   return {

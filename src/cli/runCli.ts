@@ -46,7 +46,8 @@ export function rootHelp(): string {
     'Errors are one line on stderr: "chartlog <command>: <CODE>: <message>".',
     '',
     'Example:',
-    '  chartlog keygen --out hospital-d.key && chartlog serve --store hospital-d.chartlog --site hospital-d --key hospital-d.key --peers peers.json',
+    '  chartlog keygen --out hospital-d.key && ' +
+      'chartlog serve --store hospital-d.chartlog --site hospital-d --key hospital-d.key --peers peers.json',
     '',
     'Exit codes:',
     ...EXIT_CODES_HELP.map((e) => `  ${e}`),
@@ -80,8 +81,9 @@ export async function runCli(
   }
   const command = commands.find((c) => c.name === name);
   if (command === undefined) {
+    const known = commands.map((c) => c.name).join(', ');
     process.stderr.write(
-      `chartlog: INVALID_OPTION: unknown command ${JSON.stringify(name)} (commands: ${commands.map((c) => c.name).join(', ')}; see chartlog --help)\n`,
+      `chartlog: INVALID_OPTION: unknown command ${JSON.stringify(name)} (commands: ${known}; see chartlog --help)\n`,
     );
     return EXIT.usage;
   }

@@ -83,7 +83,8 @@ export function readServeLoops(values: CliValues, peers: PeersConfig, site: stri
     if (callable.length === 0)
       throw new ChartlogError(
         'INVALID_OPTION',
-        `--sync-every needs peers to call, but no peer in ${peers.path} has a url (add "url" and "ourToken" to the peers you want this site to call; see chartlog serve --help)`,
+        `--sync-every needs peers to call, but no peer in ${peers.path} has a url ` +
+          '(add "url" and "ourToken" to the peers you want this site to call; see chartlog serve --help)',
         { details: { path: peers.path } },
       );
     sync = { everyMs, peers: callable };
@@ -174,8 +175,9 @@ export function startServeLoops(
             );
         } else if (e.kind === 'failed') {
           if (json) outJson({ syncFailed: true, ...peer, error: e.error, failures: e.failures });
+          const oneLine = e.error.message.replace(/\s*\n\s*/g, ' ');
           warn(
-            `sync with ${e.peer.site} (${e.peer.url}) failed: ${e.error.code}: ${e.error.message.replace(/\s*\n\s*/g, ' ')} (retrying every ${everyMs} ms)`,
+            `sync with ${e.peer.site} (${e.peer.url}) failed: ${e.error.code}: ${oneLine} (retrying every ${everyMs} ms)`,
           );
         } else {
           if (json) outJson({ syncRecovered: true, ...peer, failures: e.failures });

@@ -42,7 +42,8 @@ export const SERVE_NETWORK_OPTIONS: Readonly<Record<string, CliOption>> = {
 /**
  * Reads {@link SERVE_NETWORK_OPTIONS} into {@link createSyncServer}'s options, reading the
  * certificate files now so a wrong path is a configuration error before anything starts.
- * @throws ChartlogError `INVALID_OPTION` (exit 2) for an unreadable file, `--tls-cert` without `--tls-key` (or the reverse), `--tls-client-ca` without TLS, or a limit out of range.
+ * @throws ChartlogError `INVALID_OPTION` (exit 2) for an unreadable file, `--tls-cert` without `--tls-key`
+ * (or the reverse), `--tls-client-ca` without TLS, or a limit out of range.
  */
 export function readServeNetwork(values: CliValues): SyncServerOptions {
   const [cert, key, clientCa] = ['tls-cert', 'tls-key', 'tls-client-ca'].map((name) =>
@@ -113,10 +114,14 @@ export async function listenSyncServer(
     server.listen(port, host, listening);
   });
   const address = server.address() as AddressInfo;
-  const url = `${network.tls !== undefined ? 'https' : 'http'}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  const scheme = network.tls !== undefined ? 'https' : 'http';
+  const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `${scheme}://${hostPart}:${address.port}`;
   if (network.tls === undefined && !isLoopbackHost(host)) {
     process.stderr.write(
-      `chartlog serve: WARNING: serving plain HTTP on ${host}: health data and bearer tokens cross the network in clear text. Use --tls-cert and --tls-key (see chartlog serve --help).\n`,
+      `chartlog serve: WARNING: serving plain HTTP on ${host}: ` +
+        'health data and bearer tokens cross the network in clear text. ' +
+        'Use --tls-cert and --tls-key (see chartlog serve --help).\n',
     );
   }
   return { server, url };

@@ -30,7 +30,16 @@ export interface OpenSlotInput extends CommandInput {
  * Publishes a bookable slot in a clinic's book: a `slot.opened` event on `schedule/<clinic>`.
  *
  * @throws ChartlogError `INVALID_COMMAND`, each issue naming the input field.
- * @example openSlot(state, { clinic: 'leeds-road', slotId: 'mon-0900', start: '2026-07-20T09:00:00Z', end: '2026-07-20T09:10:00Z', author })
+ * @example
+ * ```ts
+ * openSlot(state, {
+ *   clinic: 'leeds-road',
+ *   slotId: 'mon-0900',
+ *   start: '2026-07-20T09:00:00Z',
+ *   end: '2026-07-20T09:10:00Z',
+ *   author,
+ * })
+ * ```
  */
 export function openSlot(
   state: StreamState | undefined,

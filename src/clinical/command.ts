@@ -67,7 +67,10 @@ export type InputValues<I> = { readonly [K in keyof I]?: I[K] | undefined };
 export interface CommandBuilder {
   /** Records a problem with the input at `path`. */
   problem(path: Path, message: string): void;
-  /** Checks an input that is not written as it is (e.g. a part of another element); true when fine or undefined, else records the problem. */
+  /**
+   * Checks an input that is not written as it is (e.g. a part of another element); true when fine or
+   * undefined, else records the problem.
+   */
   check(path: Path, input: unknown, check: ValueCheck): boolean;
   /** Targets a patient's record; returns the `Patient/<id>` key. */
   patient(patientId: string): string;
@@ -83,15 +86,24 @@ export interface CommandBuilder {
    * write shape); every problem under the input's name.
    */
   set<T>(key: string, field: string, input: T | undefined, how?: SetHow<T>): void;
-  /** Writes each input of `input` that `inputs` declares (and is not undefined) to `key`, as {@link CommandBuilder.set} does, in `inputs`' order. */
+  /**
+   * Writes each input of `input` that `inputs` declares (and is not undefined) to `key`, as
+   * {@link CommandBuilder.set} does, in `inputs`' order.
+   */
   setFields<I extends object>(key: string, inputs: FieldInputs<I>, input: InputValues<NoInfer<I>>): void;
-  /** Adds a note (an R4 `Annotation` with `text`) to a `log` field of `key` unless undefined. @defaultValue field `note`, path `['note']` */
+  /**
+   * Adds a note (an R4 `Annotation` with `text`) to a `log` field of `key` unless undefined.
+   * @defaultValue field `note`, path `['note']`
+   */
   note(key: string, text: string | undefined, path?: Path, field?: string): void;
   /** Makes the write of `key.field` supersede exactly `ids` (instead of everything the author sees). */
   supersede(key: string, field: string, ids: readonly EventId[]): void;
   /** Now, as a UTC instant string. */
   now(): string;
-  /** An ISO date-time (with a time and zone) or Date as a UTC instant, for `min`/`max` fields; now when undefined; a problem at `path` when unreadable. */
+  /**
+   * An ISO date-time (with a time and zone) or Date as a UTC instant, for `min`/`max` fields; now when
+   * undefined; a problem at `path` when unreadable.
+   */
   instant(value: string | Date | undefined, path: string): string | undefined;
   /** Records "nothing to change" when the input is otherwise fine but writes nothing to `key`. */
   requireChange(key: string): void;

@@ -40,7 +40,15 @@ export interface RecordConditionInput extends CommandInput {
  * Adds a problem to the problem list: a `condition.recorded` event creating `Condition/<id>`.
  *
  * @throws ChartlogError `INVALID_COMMAND`, each issue naming the input field.
- * @example recordCondition(state, { patientId, code: { coding: [{ system: SNOMED, code: '44054006', display: 'Type 2 diabetes mellitus' }] }, onsetDateTime: '2019', author })
+ * @example
+ * ```ts
+ * recordCondition(state, {
+ *   patientId,
+ *   code: { coding: [{ system: SNOMED, code: '44054006', display: 'Type 2 diabetes mellitus' }] },
+ *   onsetDateTime: '2019',
+ *   author,
+ * })
+ * ```
  */
 export function recordCondition(
   state: StreamState | undefined,

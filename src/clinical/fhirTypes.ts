@@ -5,7 +5,10 @@
  * are given as strings (`Organization/<id>`) and stored as R4 `Reference`s.
  */
 
-/** FHIR `Coding`: one code from one code system. @example `{ system: 'http://snomed.info/sct', code: '91936005', display: 'Allergy to penicillin' }` */
+/**
+ * FHIR `Coding`: one code from one code system.
+ * @example `{ system: 'http://snomed.info/sct', code: '91936005', display: 'Allergy to penicillin' }`
+ */
 export interface Coding {
   /** Code system URI, e.g. `http://snomed.info/sct`. */
   readonly system?: string;
@@ -115,7 +118,14 @@ export interface TimingRepeat {
  * FHIR `Dosage` (how much, how often), minus `route`, which the commands take (and the
  * readers return) beside it and store in each Dosage. `text` is required so every dose
  * is readable by a human.
- * @example `{ text: '500 mg three times a day', timing: { repeat: { frequency: 3, period: 1, periodUnit: 'd' } }, doseAndRate: [{ doseQuantity: { value: 500, unit: 'mg' } }] }`
+ * @example
+ * ```ts
+ * const dosage: Dosage = {
+ *   text: '500 mg three times a day',
+ *   timing: { repeat: { frequency: 3, period: 1, periodUnit: 'd' } },
+ *   doseAndRate: [{ doseQuantity: { value: 500, unit: 'mg' } }],
+ * };
+ * ```
  */
 export interface Dosage {
   /** The full instruction as text. */

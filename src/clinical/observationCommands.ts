@@ -42,7 +42,16 @@ export interface RecordObservationInput extends CommandInput {
  * Records a vital sign or lab result: an `observation.recorded` event creating `Observation/<id>`.
  *
  * @throws ChartlogError `INVALID_COMMAND`, each issue naming the input field.
- * @example recordObservation(state, { patientId, code: VITAL_SIGNS.heartRate, category: 'vital-signs', value: { valueQuantity: { value: 72, unit: '/min' } }, author })
+ * @example
+ * ```ts
+ * recordObservation(state, {
+ *   patientId,
+ *   code: VITAL_SIGNS.heartRate,
+ *   category: 'vital-signs',
+ *   value: { valueQuantity: { value: 72, unit: '/min' } },
+ *   author,
+ * })
+ * ```
  */
 export function recordObservation(
   state: StreamState | undefined,
@@ -87,7 +96,16 @@ export interface AmendObservationInput extends CommandInput {
  * and status.
  *
  * @throws ChartlogError `INVALID_COMMAND` when the observation is not in `state` or a value is invalid.
- * @example amendObservation(state, { patientId, observationId, value: { valueQuantity: { value: 4.1, unit: 'mmol/L' } }, note: 'haemolysed sample, repeated', author })
+ * @example
+ * ```ts
+ * amendObservation(state, {
+ *   patientId,
+ *   observationId,
+ *   value: { valueQuantity: { value: 4.1, unit: 'mmol/L' } },
+ *   note: 'haemolysed sample, repeated',
+ *   author,
+ * })
+ * ```
  */
 export function amendObservation(
   state: StreamState | undefined,

@@ -54,7 +54,13 @@ export interface RegisterPatientInput extends CommandInput {
  * @throws ChartlogError `INVALID_COMMAND`, each issue's path naming the input field (e.g. `['nhsNumber']`).
  * @example
  * ```ts
- * const draft = registerPatient(undefined, { name: { family: 'Jones', given: ['Ann'] }, birthDate: '1950-03-02', gender: 'female', nhsNumber: '943 476 5919', author });
+ * const draft = registerPatient(undefined, {
+ *   name: { family: 'Jones', given: ['Ann'] },
+ *   birthDate: '1950-03-02',
+ *   gender: 'female',
+ *   nhsNumber: '943 476 5919',
+ *   author,
+ * });
  * chart.apply([writer.append(draft)]);
  * ```
  */

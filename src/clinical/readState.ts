@@ -27,7 +27,10 @@ export interface ClinicalNote {
 export interface ReadResource {
   /** The resource's id (what follows `<Type>/`). */
   readonly id: string;
-  /** Names of fields with an open conflict (their value shown is provisional), sorted: FHIR element names (`dosageInstruction`, `reaction`) or the pack's extension fields (`holder`). */
+  /**
+   * Names of fields with an open conflict (their value shown is provisional), sorted: FHIR element names
+   * (`dosageInstruction`, `reaction`) or the pack's extension fields (`holder`).
+   */
   readonly conflicts: readonly string[];
 }
 

@@ -57,7 +57,10 @@ export interface EventWriterOptions {
   readonly encodings?: EncodingHandover;
 }
 
-/** Creates a site's events: dense seq, HLC stamp, an id derived from the event's content (`eventIdOf`), hash chain, periodic signed heads. */
+/**
+ * Creates a site's events: dense seq, HLC stamp, an id derived from the event's content (`eventIdOf`), hash
+ * chain, periodic signed heads.
+ */
 export interface EventWriter {
   /** The site this writer records for. */
   readonly site: SiteId;

@@ -194,7 +194,9 @@ function idIssues(event: ChartEvent, encoded: string): ValidationIssue[] {
       severity: 'error',
       code: 'invariant',
       path: ['id'],
-      message: `is not the id derived from this event's content (eventIdOf): the event was altered after it was made, or claims another event's id`,
+      message:
+        `is not the id derived from this event's content (eventIdOf): the event was altered after it was ` +
+        `made, or claims another event's id`,
     },
   ];
 }

@@ -46,7 +46,8 @@ export interface ExportFhirOptions {
  * with the reason) is. A resource marked `entered-in-error` is exported with that status,
  * as a FHIR server returns it. Serialize with {@link fhirNdjsonLines} or {@link fhirCollectionBundle}.
  *
- * @throws ChartlogError `INVALID_OPTION` for a `patient` that is not a FHIR id, or `provenance` without a store; `NOT_FOUND` for a patient the replica holds no record of; `ABORTED`.
+ * @throws ChartlogError `INVALID_OPTION` for a `patient` that is not a FHIR id, or `provenance` without a
+ * store; `NOT_FOUND` for a patient the replica holds no record of; `ABORTED`.
  * @example
  * ```ts
  * for await (const line of fhirNdjsonLines(exportFhir(replica, { patient: 'p1' }))) process.stdout.write(line);
@@ -91,7 +92,8 @@ export async function* exportFhir(
           event.type === RETRACTION_EVENT && Array.isArray(event.data['retracts'])
             ? (event.data['retracts'] as string[])
             : undefined;
-        if (retracts === undefined && chart.schema.eventType(event.type, event.v) === undefined) continue; // not understood: not folded, no version
+        // Not understood: not folded, so it gives the resource no version.
+        if (retracts === undefined && chart.schema.eventType(event.type, event.v) === undefined) continue;
         const created = new Set(event.type === FHIR_EVENTS.created ? Object.keys(event.data) : []);
         const retracted = (retracts ?? [])
           .map((id) => byId.get(id))

@@ -63,7 +63,10 @@ export function isExtensionValueType(type: string): boolean {
   return COMPLEX_VALUE_TYPES.has(type) || (Object.hasOwn(R4_PRIMITIVES, type) && type !== 'xhtml');
 }
 
-/** The schema field an extension definition becomes: its rule, a check of its values' type, and the `extension` marker `chartlog/fhir` reads. */
+/**
+ * The schema field an extension definition becomes: its rule, a check of its values' type, and the
+ * `extension` marker `chartlog/fhir` reads.
+ */
 export function extensionFieldDefinition(definition: FhirExtensionDefinition): FieldDefinition {
   const rule = definition.rule ?? 'lww';
   const element = {

@@ -74,8 +74,9 @@ export interface FhirSchemaOptions<
 /**
  * The schema of FHIR R4 records: every R4 resource type (147), a field per top-level
  * element with the rule {@link fhirRuleOf} derives from the R4 definitions (or the one
- * `rules` names: `clinicalSchema` is this schema with the clinical pack's rules and event types), each field checked for its R4 type; `_` companion fields for
- * primitives' extensions; and the event types `fhir.created` and `fhir.updated`.
+ * `rules` names: `clinicalSchema` is this schema with the clinical pack's rules and event
+ * types), each field checked for its R4 type; `_` companion fields for primitives'
+ * extensions; and the event types `fhir.created` and `fhir.updated`.
  *
  * @throws ChartlogError `INVALID_SCHEMA` when `rules` names a type or element R4 does not have.
  * @example

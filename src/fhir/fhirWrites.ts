@@ -13,7 +13,10 @@ import { shownFhirValue } from './shownFhirValue.js';
 export interface FhirWrites {
   /** Field → value (or `{ add, remove }` for `set`, the entries to add for `log`); empty when the record already holds the resource. */
   readonly writes: Readonly<Record<string, Json>>;
-  /** Members the resource cannot be held by (not an element of its R4 type, two types of one choice element); nothing is written when any. */
+  /**
+   * Members the resource cannot be held by (not an element of its R4 type, two types of one choice element);
+   * nothing is written when any.
+   */
   readonly issues: readonly ValidationIssueInput[];
 }
 

@@ -47,7 +47,11 @@ export function instantOfStamp(hlc: string): string {
  *
  * @example
  * ```ts
- * const allergy = toFhirResource(chart.schema, chart.resource(stream, 'AllergyIntolerance/a1')!, chart.lastWrite(stream, 'AllergyIntolerance/a1'));
+ * const allergy = toFhirResource(
+ *   chart.schema,
+ *   chart.resource(stream, 'AllergyIntolerance/a1')!,
+ *   chart.lastWrite(stream, 'AllergyIntolerance/a1'),
+ * );
  * ```
  */
 export function toFhirResource(
@@ -127,7 +131,10 @@ export function toFhirResource(
   } as FhirResource;
 }
 
-/** The `concurrent-values` extension of one element (named as a FHIRPath): every competing write, its value as the JSON the element would be. */
+/**
+ * The `concurrent-values` extension of one element (named as a FHIRPath): every competing write, its value as
+ * the JSON the element would be.
+ */
 function concurrentValues(
   element: string,
   competing: readonly WriteRef[],

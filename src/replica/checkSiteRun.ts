@@ -74,7 +74,9 @@ export function checkSiteRun(
       return {
         ok: false,
         code: 'broken-chain',
-        message: `${site} seq ${entry.event.seq} names prev ${String(entry.event.prev).slice(0, 12)}… but seq ${last.event.seq} hashes to ${last.hash.slice(0, 12)}…: an event was altered`,
+        message:
+          `${site} seq ${entry.event.seq} names prev ${String(entry.event.prev).slice(0, 12)}… but seq ` +
+          `${last.event.seq} hashes to ${last.hash.slice(0, 12)}…: an event was altered`,
       };
     }
     run.push(entry);
@@ -85,14 +87,18 @@ export function checkSiteRun(
     return {
       ok: false,
       code: 'bad-signature',
-      message: `${site}'s run ends at seq ${head.event.seq}, which is not a signed head: a batch must end each site's run at an event signed by its origin`,
+      message:
+        `${site}'s run ends at seq ${head.event.seq}, which is not a signed head: a batch must end each ` +
+        `site's run at an event signed by its origin`,
     };
   }
   if (!verifyHashSignature(head.hash, head.event.sig, key)) {
     return {
       ok: false,
       code: 'bad-signature',
-      message: `the signature on ${site} seq ${head.event.seq} does not verify under ${site}'s key: the event was altered or signed by someone else`,
+      message:
+        `the signature on ${site} seq ${head.event.seq} does not verify under ${site}'s key: the event was ` +
+        'altered or signed by someone else',
     };
   }
   return { ok: true, run, repeats };

@@ -42,7 +42,10 @@ export const MAX_FORKS_PER_SITE = 16;
 export interface ForkQuarantineOptions {
   /** Forks found before (read back from the store), listed first and not reported again. @defaultValue none */
   readonly known?: readonly QuarantinedFork[];
-  /** Forks listed per site; later new forks of a full site are reported to `onFork` but not listed. @defaultValue {@link MAX_FORKS_PER_SITE} */
+  /**
+   * Forks listed per site; later new forks of a full site are reported to `onFork` but not listed.
+   * @defaultValue {@link MAX_FORKS_PER_SITE}
+   */
   readonly maxPerSite?: number;
 }
 

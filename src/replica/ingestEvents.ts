@@ -243,7 +243,10 @@ async function findFork(
           seq: e.event.seq,
           heldHash,
           offeredHash: e.hash,
-          message: `fork: ${site} seq ${e.event.seq} is held as a different event (held ${String(heldHash).slice(0, 12)}…, offered ${e.hash.slice(0, 12)}…), and the offered chain is signed by ${site}'s key`,
+          message:
+            `fork: ${site} seq ${e.event.seq} is held as a different event (held ` +
+            `${String(heldHash).slice(0, 12)}…, offered ${e.hash.slice(0, 12)}…), and the offered chain is ` +
+            `signed by ${site}'s key`,
         };
     }
     return undefined;
@@ -254,7 +257,9 @@ async function findFork(
       seq: first.event.seq,
       heldHash: headHash,
       offeredHash: first.hash,
-      message: `fork: ${site} seq ${first.event.seq} chains onto a seq ${first.event.seq - 1} other than the one held here, and the offered chain is signed by ${site}'s key: ${site} has two histories`,
+      message:
+        `fork: ${site} seq ${first.event.seq} chains onto a seq ${first.event.seq - 1} other than the one ` +
+        `held here, and the offered chain is signed by ${site}'s key: ${site} has two histories`,
     };
   }
   return undefined;

@@ -148,7 +148,10 @@ export function createRecoveryGuard(options: RecoveryGuardOptions): RecoveryGuar
 export function describeRecovery(site: string, recovery: ReplicaRecovery): string {
   const { reason, shownOwnSeq, heldOwnSeq, waitingFor } = recovery;
   if (reason === 'own-fork')
-    return `${site} may not record: a peer holds a second history of ${site} signed with its key (see forks()); an operator must decide, then markRecovered()`;
+    return (
+      `${site} may not record: a peer holds a second history of ${site} signed with its key (see forks()); ` +
+      'an operator must decide, then markRecovered()'
+    );
   const why =
     reason === 'restored-from-backup'
       ? 'it was restored from a backup'
@@ -157,5 +160,8 @@ export function describeRecovery(site: string, recovery: ReplicaRecovery): strin
     shownOwnSeq > heldOwnSeq ? `; it holds its own events to seq ${heldOwnSeq} of ${shownOwnSeq} shown` : '';
   const waiting =
     waitingFor.length > 0 ? `; still to hear from ${waitingFor.join(', ')}` : '; waiting to hear from a peer';
-  return `${site} may hold fewer of its own events than its peers (${why}${missing}${waiting}): sync with them first, or markRecovered() once an operator has checked`;
+  return (
+    `${site} may hold fewer of its own events than its peers (${why}${missing}${waiting}): sync with ` +
+    'them first, or markRecovered() once an operator has checked'
+  );
 }

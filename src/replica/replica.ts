@@ -44,7 +44,10 @@ export interface ReplicaOptions {
   readonly schema: Schema;
   /** Trusted sites' public keys; the site's own key is added. @defaultValue a keyring with only this site */
   readonly keyring?: Keyring;
-  /** The site's clock; it observes everything stored (so no further ahead than its skew bound). @defaultValue a new hybrid clock on `Date.now` */
+  /**
+   * The site's clock; it observes everything stored (so no further ahead than its skew bound).
+   * @defaultValue a new hybrid clock on `Date.now`
+   */
   readonly clock?: HybridClock;
   /** Sign a head at least every this many own events (and before answering a sync). @defaultValue `256` */
   readonly signEvery?: number;
@@ -102,7 +105,11 @@ export interface ReplicaOptions {
    * flat however many records it reads. @defaultValue 64 MiB
    */
   readonly cacheBytes?: number;
-  /** Progress of the projection's rebuild or catch-up when the replica opens (a new schema, events stored without it). @defaultValue none */
+  /**
+   * Progress of the projection's rebuild or catch-up when the replica opens (a new schema, events stored
+   * without it).
+   * @defaultValue none
+   */
   readonly onProgress?: (progress: ProjectionProgress) => void;
 }
 

@@ -146,7 +146,8 @@ export function planAppend(
       if (ref.hash !== hash) {
         throw new ChartlogError(
           'FORK',
-          `fork: ${site} seq ${seq} is already held as a different event (held ${ref.hash.slice(0, 12)}…, offered ${hash.slice(0, 12)}…, batch index ${index}); nothing was stored`,
+          `fork: ${site} seq ${seq} is already held as a different event (held ${ref.hash.slice(0, 12)}…, ` +
+            `offered ${hash.slice(0, 12)}…, batch index ${index}); nothing was stored`,
           {
             details: { index, site, seq, id: event.id, heldHash: ref.hash, offeredHash: hash },
           },
@@ -174,7 +175,8 @@ export function planAppend(
     if (event.prev !== head.hash) {
       throw new ChartlogError(
         'CHAIN_BROKEN',
-        `broken chain: ${site} seq ${seq} names prev ${String(event.prev).slice(0, 12)}… but seq ${head.seq} hashes to ${String(head.hash).slice(0, 12)}… (batch index ${index}); nothing was stored`,
+        `broken chain: ${site} seq ${seq} names prev ${String(event.prev).slice(0, 12)}… but seq ${head.seq} ` +
+          `hashes to ${String(head.hash).slice(0, 12)}… (batch index ${index}); nothing was stored`,
         {
           details: { index, site, seq, prev: event.prev, expected: head.hash },
         },

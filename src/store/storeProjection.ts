@@ -54,7 +54,10 @@ export interface StoreProjectionOptions extends RebuildParallelism {
 
 /** What opening a projection had to do first. */
 export interface ProjectionOpening {
-  /** `current`: nothing; `caught-up`: folded events stored without it; `rebuilt`: folded the whole store (no projection yet, or another schema). */
+  /**
+   * `current`: nothing; `caught-up`: folded events stored without it; `rebuilt`: folded the whole store (no
+   * projection yet, or another schema).
+   */
   readonly action: 'current' | 'caught-up' | 'rebuilt';
   /** Events folded to get there. */
   readonly events: number;

@@ -8,11 +8,19 @@ import { mergeVersionVectors, missingRanges, vectorsEqual, type SiteRange } from
 
 /** Bounds of one sync message. */
 export interface SyncOptions {
-  /** Most events in one message (a run may exceed it only to reach its first signed head when the message would otherwise be empty). @defaultValue `1000` */
+  /**
+   * Most events in one message (a run may exceed it only to reach its first signed head when the message
+   * would otherwise be empty).
+   * @defaultValue `1000`
+   */
   readonly maxEvents?: number;
   /** Most bytes of events in one message, counted as their wire lines (same exception). @defaultValue `4 MiB` */
   readonly maxBytes?: number;
-  /** Extra events read past `maxEvents` so a run can reach a signed head (the origin signs at least every 256 events). @defaultValue `512` */
+  /**
+   * Extra events read past `maxEvents` so a run can reach a signed head (the origin signs at least every 256
+   * events).
+   * @defaultValue `512`
+   */
   readonly lookahead?: number;
   /**
    * Cut each site's run at a signed head (docs/architecture.md, "The event"), so the receiver can verify it with

@@ -21,7 +21,8 @@ export function syncNotQuiet(
 ): ChartlogError {
   return new ChartlogError(
     'SYNC_NOT_QUIET',
-    `${between} still syncing after ${rounds} rounds (${report.messages} messages, ${report.accepted} events accepted, ${report.refused.count} refusals)`,
+    `${between} still syncing after ${rounds} rounds (${report.messages} messages, ${report.accepted} ` +
+      `events accepted, ${report.refused.count} refusals)`,
     {
       details: {
         ...extra,

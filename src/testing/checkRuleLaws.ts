@@ -118,7 +118,8 @@ export function checkRuleLaws<S extends FieldState>(
   const log = options.log ?? ((line: string) => console.log(line));
   if (log !== false)
     log(
-      `[chartlog] checkRuleLaws(${rule.name}) laws=[${rule.laws.join(',')}]: seed=${seed} runs=${runs} (replay: ${PROPERTY_SEED_ENV}=${seed})`,
+      `[chartlog] checkRuleLaws(${rule.name}) laws=[${rule.laws.join(',')}]: seed=${seed} runs=${runs} ` +
+        `(replay: ${PROPERTY_SEED_ENV}=${seed})`,
     );
 
   const history = fieldHistoryArbitrary(rule, {
@@ -241,7 +242,12 @@ export function checkRuleLaws<S extends FieldState>(
  */
 export function formatRuleLawReport(report: RuleLawReport): string {
   const failed = report.results.filter((r) => !r.ok);
-  const head = `rule "${report.rule}": ${failed.length === 0 ? 'every check held' : `${failed.length} of ${report.results.length} checks failed (${failed.map((r) => r.check).join(', ')})`} — seed ${report.seed}, ${report.runs} runs (replay: ${PROPERTY_SEED_ENV}=${report.seed})`;
+  const verdict =
+    failed.length === 0
+      ? 'every check held'
+      : `${failed.length} of ${report.results.length} checks failed (${failed.map((r) => r.check).join(', ')})`;
+  const replay = `seed ${report.seed}, ${report.runs} runs (replay: ${PROPERTY_SEED_ENV}=${report.seed})`;
+  const head = `rule "${report.rule}": ${verdict} — ${replay}`;
   const lines = [head];
   for (const r of report.results) {
     lines.push(`${r.ok ? '✓' : '✗'} ${r.check}`);
@@ -266,6 +272,8 @@ function same(equation: string, left: unknown, right: unknown): void {
 
 function describeLawCase(c: LawCase): string {
   const index = new Map(c.history.map((fw, i) => [fw, i]));
-  const names = (ws: readonly FieldWrite[]): string => `{${ws.map((fw) => `#${index.get(fw)}`).join(',')}}`;
-  return `writes:\n${describeFieldWrites(c.history)}\na = ${names(c.a)}, b = ${names(c.b)}, c = ${names(c.c)}, w = #${index.get(c.w)}, shuffled order = [${c.shuffled.map((fw) => `#${index.get(fw)}`).join(',')}]`;
+  const refs = (ws: readonly FieldWrite[]): string => ws.map((fw) => `#${index.get(fw)}`).join(',');
+  const names = (ws: readonly FieldWrite[]): string => `{${refs(ws)}}`;
+  const sets = `a = ${names(c.a)}, b = ${names(c.b)}, c = ${names(c.c)}, w = #${index.get(c.w)}`;
+  return `writes:\n${describeFieldWrites(c.history)}\n${sets}, shuffled order = [${refs(c.shuffled)}]`;
 }

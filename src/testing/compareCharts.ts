@@ -108,10 +108,13 @@ export function compareReplicas(views: readonly ReplicaView[]): ReplicaCompariso
         const y = new Set(ids[1]);
         const missing = [...x].filter((id) => !y.has(id));
         const extra = [...y].filter((id) => !x.has(id));
-        if (missing.length > 0 || extra.length > 0)
+        if (missing.length > 0 || extra.length > 0) {
+          const examples = [...missing, ...extra].slice(0, 3).join(', ');
           problems.push(
-            `${other.name} vs ${reference.name}, ${stream}: events differ (${missing.length} missing, ${extra.length} extra: ${[...missing, ...extra].slice(0, 3).join(', ')}…)`,
+            `${other.name} vs ${reference.name}, ${stream}: ` +
+              `events differ (${missing.length} missing, ${extra.length} extra: ${examples}…)`,
           );
+        }
       }
       const ja = a ? canonicalJson(a as unknown as Json) : undefined;
       const jb = b ? canonicalJson(b as unknown as Json) : undefined;

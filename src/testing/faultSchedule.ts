@@ -99,7 +99,8 @@ export function describeFaultSchedule(schedule: FaultSchedule): string {
   );
   const total = schedule.writes.reduce((n, w) => n + w.count, 0);
   const lines = [
-    `FaultSchedule: ${schedule.sites} sites (${schedule.durable} durable), seed ${schedule.seed}, ${schedule.steps} steps, clocks ${clocks.join('/')} ms, ${total} writes`,
+    `FaultSchedule: ${schedule.sites} sites (${schedule.durable} durable), seed ${schedule.seed}, ` +
+      `${schedule.steps} steps, clocks ${clocks.join('/')} ms, ${total} writes`,
     `  writes: ${schedule.writes.map((w) => `s${w.site % schedule.sites}@${w.step}×${w.count}`).join(' ') || '(none)'}`,
     ...schedule.faults.map((f) => `  ${describeFault(f, schedule)}`),
   ];

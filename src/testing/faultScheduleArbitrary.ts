@@ -21,7 +21,11 @@ export interface FaultScheduleConstraints {
   readonly maxSites?: number;
   /** Durable sites (they need a `durableStore` when run, and are the only ones that crash). @defaultValue `0` */
   readonly durable?: number;
-  /** Most simulated steps before healing (a run has at least half as many; faults and writes fall anywhere in this span, those past the run's end are clamped or ignored). @defaultValue `30` */
+  /**
+   * Most simulated steps before healing (a run has at least half as many; faults and writes fall anywhere in
+   * this span, those past the run's end are clamped or ignored).
+   * @defaultValue `30`
+   */
   readonly maxSteps?: number;
   /** Most scheduled writes (each records 1–`maxBurst` events). @defaultValue `12` */
   readonly maxWrites?: number;

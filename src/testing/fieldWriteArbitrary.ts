@@ -148,10 +148,12 @@ export function foldFieldWrites<S extends FieldState>(
  */
 export function describeFieldWrites(writes: readonly FieldWrite[]): string {
   const alias = new Map(writes.map((w, i) => [w.write.id as string, `#${i}`]));
+  const short = (id: string): string => `…${id.slice(-6)}`;
   return writes
-    .map(
-      ({ write, pred }, i) =>
-        `#${i} ${write.site}/${write.seq} ${write.hlc} id=…${write.id.slice(-6)} value=${canonicalJson(write.value)} pred=[${pred.map((id) => alias.get(id) ?? `…${id.slice(-6)}`).join(',')}]`,
-    )
+    .map(({ write, pred }, i) => {
+      const preds = pred.map((id) => alias.get(id) ?? short(id)).join(',');
+      const value = canonicalJson(write.value);
+      return `#${i} ${write.site}/${write.seq} ${write.hlc} id=${short(write.id)} value=${value} pred=[${preds}]`;
+    })
     .join('\n');
 }

@@ -31,7 +31,11 @@ export type { NetworkStats, SimulatedRefusal, SimulatedWrite } from './simulated
  *
  * @example
  * ```ts
- * const options: NetworkSimulationOptions = { durableStore: (site) => openSqliteEventLog(join(dir, `${site}.chartlog`)), topology: [[0, 1], [0, 2]], maxEvents: 16 };
+ * const options: NetworkSimulationOptions = {
+ *   durableStore: (site) => openSqliteEventLog(join(dir, `${site}.chartlog`)),
+ *   topology: [[0, 1], [0, 2]],
+ *   maxEvents: 16,
+ * };
  * ```
  */
 export interface NetworkSimulationOptions {
@@ -39,7 +43,11 @@ export interface NetworkSimulationOptions {
   readonly schema?: Schema;
   /** Makes a site's next event. @defaultValue a `prepareWrite` of `lww`, `max` and `log` on one of 3 Items of 2 test-schema patients */
   readonly draft?: (write: SimulatedWrite) => EventDraft;
-  /** Opens (and on restart reopens) a durable site's store, e.g. a SQLite file named after the site. Required when the schedule has durable sites. @defaultValue none */
+  /**
+   * Opens (and on restart reopens) a durable site's store, e.g. a SQLite file named after the site. Required
+   * when the schedule has durable sites.
+   * @defaultValue none
+   */
   readonly durableStore?: (site: SiteId) => EventLog | Promise<EventLog>;
   /** Which pairs of sites are linked, by index (must connect every site). @defaultValue every pair */
   readonly topology?: readonly (readonly [number, number])[];
@@ -47,13 +55,21 @@ export interface NetworkSimulationOptions {
   readonly stepMs?: number;
   /** Delivery time of a message without faults, in ms. @defaultValue `50` (next step) */
   readonly latencyMs?: number;
-  /** Every this many steps every connection restarts with fresh sync states (as a transport reconnects). `0`: only after a partition or crash. @defaultValue `10` */
+  /**
+   * Every this many steps every connection restarts with fresh sync states (as a transport reconnects). `0`:
+   * only after a partition or crash.
+   * @defaultValue `10`
+   */
   readonly reconnectEverySteps?: number;
   /** Most events per sync message. @defaultValue `8` */
   readonly maxEvents?: number;
   /** Each site signs a head at least every this many events. @defaultValue `4` */
   readonly signEvery?: number;
-  /** End with the healing period; `false` stops right after the last step, faults still in force (sites may be down), to inspect the network mid-outage. @defaultValue `true` */
+  /**
+   * End with the healing period; `false` stops right after the last step, faults still in force (sites may be
+   * down), to inspect the network mid-outage.
+   * @defaultValue `true`
+   */
   readonly heal?: boolean;
   /** Give up healing (throw `SYNC_NOT_QUIET`) after this many rounds over every link. @defaultValue `100` */
   readonly maxHealRounds?: number;

@@ -54,7 +54,10 @@ export interface ScenarioConstraints {
 
 /** One step of a {@link ScenarioPlan}. Indices are taken modulo what exists, so any plan runs. */
 export type ScenarioStep =
-  /** A site writes 1–3 fields of one resource, `pred` from its own chart (a field it sees in conflict is left out: only a resolution settles one). */
+  /**
+   * A site writes 1–3 fields of one resource, `pred` from its own chart (a field it sees in conflict is left
+   * out: only a resolution settles one).
+   */
   | {
       readonly kind: 'write';
       readonly advanceMs: number;

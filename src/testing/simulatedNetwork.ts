@@ -23,7 +23,13 @@ import type { SimulatedSite } from './simulatedSite.js';
  *
  * @example
  * ```ts
- * const draft = ({ replica, n }: SimulatedWrite) => prepareWrite(testSchema, replica.chart.state(stream), { stream, type: TEST_EVENT_TYPE, author, writes: { 'Item/r1': { lww: `#${n}` } } });
+ * const draft = ({ replica, n }: SimulatedWrite) =>
+ *   prepareWrite(testSchema, replica.chart.state(stream), {
+ *     stream,
+ *     type: TEST_EVENT_TYPE,
+ *     author,
+ *     writes: { 'Item/r1': { lww: `#${n}` } },
+ *   });
  * ```
  */
 export interface SimulatedWrite {
@@ -146,7 +152,19 @@ export interface SimulatedNetwork {
  *
  * @example
  * ```ts
- * const network = createSimulatedNetwork({ schedule, sites, clock, topology: allPairs(3), t0, stepMs: 100, latencyMs: 50, durable: 0, syncOptions: { maxEvents: 8 }, next, draft });
+ * const network = createSimulatedNetwork({
+ *   schedule,
+ *   sites,
+ *   clock,
+ *   topology: allPairs(3),
+ *   t0,
+ *   stepMs: 100,
+ *   latencyMs: 50,
+ *   durable: 0,
+ *   syncOptions: { maxEvents: 8 },
+ *   next,
+ *   draft,
+ * });
  * network.tick(0);
  * await network.gossip();
  * ```
@@ -354,5 +372,6 @@ export function createSimulatedNetwork(config: SimulatedNetworkConfig): Simulate
 
 function describeIngest(report: IngestReport): string {
   const refused = report.refused.examples.map((r) => `${r.site ?? '?'}:${r.seq ?? '?'} ${r.reason.code}`);
-  return `${report.accepted} accepted, ${report.duplicates} duplicate${report.refused.count > 0 ? `, refused ${report.refused.count}: ${refused.join(' ')}` : ''}`;
+  const refusals = report.refused.count > 0 ? `, refused ${report.refused.count}: ${refused.join(' ')}` : '';
+  return `${report.accepted} accepted, ${report.duplicates} duplicate${refusals}`;
 }

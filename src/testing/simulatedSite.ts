@@ -12,7 +12,15 @@ import { abandonStore } from '../store/abandonStore.js';
  *
  * @example
  * ```ts
- * const options: SimulatedSiteOptions = { site: 'practice-a', keys, keyring, schema: testSchema, openStore: () => createMemoryEventLog(), durable: false, now: () => t };
+ * const options: SimulatedSiteOptions = {
+ *   site: 'practice-a',
+ *   keys,
+ *   keyring,
+ *   schema: testSchema,
+ *   openStore: () => createMemoryEventLog(),
+ *   durable: false,
+ *   now: () => t,
+ * };
  * ```
  */
 export interface SimulatedSiteOptions {
@@ -44,7 +52,15 @@ export interface SimulatedSiteOptions {
  *
  * @example
  * ```ts
- * const site = await createSimulatedSite({ site: 'practice-a', keys, keyring, schema: testSchema, openStore: () => openSqliteEventLog(path), durable: true, now: () => t });
+ * const site = await createSimulatedSite({
+ *   site: 'practice-a',
+ *   keys,
+ *   keyring,
+ *   schema: testSchema,
+ *   openStore: () => openSqliteEventLog(path),
+ *   durable: true,
+ *   now: () => t,
+ * });
  * await site.replica().record(draft);
  * await site.crash();
  * await site.restart();
@@ -61,7 +77,10 @@ export interface SimulatedSite {
   readonly restarts: number;
   /** The live replica. @throws ChartlogError `INVALID_OPTION` while the site is down. */
   replica(): Replica;
-  /** Crashes the site: the replica is dropped and its store abandoned unclosed (no flush, no checkpoint). @throws ChartlogError `INVALID_OPTION` for a memory site. */
+  /**
+   * Crashes the site: the replica is dropped and its store abandoned unclosed (no flush, no checkpoint).
+   * @throws ChartlogError `INVALID_OPTION` for a memory site.
+   */
   crash(): Promise<void>;
   /** Reopens the store and builds a new replica from it; no-op when up. */
   restart(): Promise<void>;
@@ -75,7 +94,15 @@ export interface SimulatedSite {
  *
  * @example
  * ```ts
- * const site = await createSimulatedSite({ site: 'hospital', keys, keyring, schema: testSchema, openStore: () => createMemoryEventLog(), durable: false, now: () => t });
+ * const site = await createSimulatedSite({
+ *   site: 'hospital',
+ *   keys,
+ *   keyring,
+ *   schema: testSchema,
+ *   openStore: () => createMemoryEventLog(),
+ *   durable: false,
+ *   now: () => t,
+ * });
  * ```
  */
 export async function createSimulatedSite(options: SimulatedSiteOptions): Promise<SimulatedSite> {

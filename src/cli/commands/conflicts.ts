@@ -38,10 +38,10 @@ export const conflictsCommand: CliCommand = {
         out(
           `\n${c.stream}  ${c.resource}.${c.field}  (${c.rule})  shown until resolved: ${JSON.stringify(c.provisional)}`,
         );
-        for (const w of c.writes)
-          out(
-            `    ${JSON.stringify(w.value)}  by ${w.author.id}${w.author.role !== undefined ? ` (${w.author.role})` : ''} at ${w.site}, ${w.hlc}  [${w.id}]`,
-          );
+        for (const w of c.writes) {
+          const role = w.author.role !== undefined ? ` (${w.author.role})` : '';
+          out(`    ${JSON.stringify(w.value)}  by ${w.author.id}${role} at ${w.site}, ${w.hlc}  [${w.id}]`);
+        }
       }
     }
     return EXIT.ok;

@@ -89,9 +89,9 @@ export function createDemoCommand(options: DemoCommandOptions = {}): CliCommand 
 
 /** The human summary of what the FHIR app's writes became after reconnection. */
 function printFhirApp(app: DrillFhirAppResult): void {
-  out(
-    `\n${app.site}'s FHIR app (${app.client}, recorded as ${app.author.id}): ${countOf(app.actions.length, 'request')}, ${countOf(app.events.length, 'event')}, ${app.heldEverywhere ? 'held by every site' : 'NOT held by every site'}`,
-  );
+  const counts = `${countOf(app.actions.length, 'request')}, ${countOf(app.events.length, 'event')}`;
+  const held = app.heldEverywhere ? 'held by every site' : 'NOT held by every site';
+  out(`\n${app.site}'s FHIR app (${app.client}, recorded as ${app.author.id}): ${counts}, ${held}`);
   for (const a of app.actions) out(`  ${a.did} (${a.status}): ${a.wrote.join(', ')}`);
   out(`  in open conflicts: ${app.conflicts.length > 0 ? app.conflicts.join(', ') : 'none'}`);
 }

@@ -107,10 +107,9 @@ export const importFhirCommand: CliCommand = {
         }`,
       );
       for (const r of report.refused.examples) out(`  ${r.code}  ${r.message}`);
-      if (report.refused.count > report.refused.examples.length)
-        out(
-          `  … and ${report.refused.count - report.refused.examples.length} more (--json lists the first ${report.refused.examples.length})`,
-        );
+      const listed = report.refused.examples.length;
+      if (report.refused.count > listed)
+        out(`  … and ${report.refused.count - listed} more (--json lists the first ${listed})`);
       out(`events      ${report.events}`);
       out(`state hash  ${stateHash}`);
     }

@@ -85,7 +85,8 @@ export const recoverCommand: CliCommand = {
         out(`${site} was recovering: ${describeRecovery(site, was)}`);
         if (reused > 0)
           out(
-            `WARNING: a peer has shown ${site}'s own events up to seq ${was.shownOwnSeq}, the store holds ${was.heldOwnSeq}: the next ${countOf(reused, 'event')} recorded will fork from the peer's`,
+            `WARNING: a peer has shown ${site}'s own events up to seq ${was.shownOwnSeq}, ` +
+              `the store holds ${was.heldOwnSeq}: the next ${countOf(reused, 'event')} recorded will fork from the peer's`,
           );
         out(`${site} is ready: it records again (recovery confirmed by an operator, kept in the store)`);
       }

@@ -57,8 +57,10 @@ export const resolveCommand: CliCommand = {
     'author-role': { type: 'string', valueName: 'ROLE', description: "the author's role, e.g. gp" },
   },
   examples: [
-    'chartlog resolve --store practice-a.chartlog --site practice-a --key practice-a.key --keep 5ecf85cd-5eb7-8b8b-9f0a-d2a234d0787a --author-id dr-okafor --author-role gp',
-    'chartlog resolve --store practice-a.chartlog --site practice-a --key practice-a.key --stream patient/p1 --resource AllergyIntolerance/al1 --field criticality --value \'"high"\' --author-id dr-okafor',
+    'chartlog resolve --store practice-a.chartlog --site practice-a --key practice-a.key ' +
+      '--keep 5ecf85cd-5eb7-8b8b-9f0a-d2a234d0787a --author-id dr-okafor --author-role gp',
+    'chartlog resolve --store practice-a.chartlog --site practice-a --key practice-a.key ' +
+      '--stream patient/p1 --resource AllergyIntolerance/al1 --field criticality --value \'"high"\' --author-id dr-okafor',
   ],
   async run(values) {
     const request = readResolveRequest(values);
@@ -93,7 +95,8 @@ export const resolveCommand: CliCommand = {
         const from = kept !== undefined ? ` (the value of ${kept.site}'s write ${kept.id})` : '';
         out(`resolved ${where}: ${JSON.stringify(value)}${from}`);
         out(
-          `recorded as ${event.site} seq ${event.seq} (event ${event.id}) by ${request.author.id}, superseding ${superseded.length} competing writes`,
+          `recorded as ${event.site} seq ${event.seq} (event ${event.id}) by ${request.author.id}, ` +
+            `superseding ${superseded.length} competing writes`,
         );
         out(
           'chartlog serve (or sync) carries it to the other sites; until then they still show the conflict',
@@ -172,7 +175,10 @@ function parseValue(raw: string): Json {
   }
 }
 
-/** The one open conflict the request names. @throws ChartlogError `NOT_FOUND` when none is open, `INVALID_OPTION` when the request fits several. */
+/**
+ * The one open conflict the request names.
+ * @throws ChartlogError `NOT_FOUND` when none is open, `INVALID_OPTION` when the request fits several.
+ */
 function pickConflict(open: readonly Conflict[], request: ResolveRequest, path: string): Conflict {
   const named = open.filter(
     (c) =>
@@ -189,12 +195,15 @@ function pickConflict(open: readonly Conflict[], request: ResolveRequest, path: 
       'INVALID_OPTION',
       `event ${request.keep} competes in ${fits.length} open conflicts (${fits.map(describe).join(', ')}): give --resource and --field`,
     );
-  if (request.keep !== undefined && named.length > 0 && request.field !== undefined)
+  if (request.keep !== undefined && named.length > 0 && request.field !== undefined) {
+    const competing = named.flatMap((c) => c.writes.map((w) => w.id));
     throw new ChartlogError(
       'NOT_FOUND',
-      `event ${request.keep} is not one of the competing writes of ${named.map(describe).join(', ')}: keep one of ${named.flatMap((c) => c.writes.map((w) => w.id)).join(', ')}`,
+      `event ${request.keep} is not one of the competing writes of ${named.map(describe).join(', ')}: ` +
+        `keep one of ${competing.join(', ')}`,
       { details: { keep: request.keep } },
     );
+  }
   const { stream, resource, field, keep } = request;
   const parts = [
     stream,

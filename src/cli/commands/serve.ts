@@ -110,16 +110,19 @@ export const serveCommand: CliCommand = {
     'restored-from-backup': {
       type: 'boolean',
       description:
-        'the store was restored from a backup: record nothing until every peer has given back our own events (kept in the store until then)',
+        'the store was restored from a backup: record nothing until every peer has given back our own events ' +
+        '(kept in the store until then)',
     },
     ...SERVE_NETWORK_OPTIONS,
     ...SERVE_LOOP_OPTIONS,
     ...SERVE_LIMIT_OPTIONS,
   },
   examples: [
-    'chartlog serve --store hospital-d.chartlog --site hospital-d --key hospital-d.key --peers peers.json --host 0.0.0.0 --port 8443 --tls-cert hospital-d.crt --tls-key hospital-d.tls.key',
+    'chartlog serve --store hospital-d.chartlog --site hospital-d --key hospital-d.key --peers peers.json ' +
+      '--host 0.0.0.0 --port 8443 --tls-cert hospital-d.crt --tls-key hospital-d.tls.key',
     'chartlog serve --store hospital-d.chartlog --site hospital-d --key hospital-d.key --peers peers.json --port 8080',
-    'chartlog serve --store practice-a.chartlog --site practice-a --key practice-a.key --peers practice-a.peers.json --port 8081 --sync-every 1000 --demo-activity 5 --demo-events 200',
+    'chartlog serve --store practice-a.chartlog --site practice-a --key practice-a.key --peers practice-a.peers.json ' +
+      '--port 8081 --sync-every 1000 --demo-activity 5 --demo-events 200',
   ],
   async run(values) {
     const json = wantsJson(values);
@@ -181,9 +184,12 @@ export const serveCommand: CliCommand = {
           ...(fhirUrl !== undefined ? { fhir: fhirUrl } : {}),
         });
       else {
-        out(
-          `${replica.site} listening on ${url} (${countOf(await store.count(), 'event')}, ${countOf(Object.keys(peers.tokens).length, 'peer')} may call${loops.sync ? `, calling ${loops.sync.peers.length} every ${loops.sync.everyMs} ms` : ''})`,
-        );
+        const held = countOf(await store.count(), 'event');
+        const callers = countOf(Object.keys(peers.tokens).length, 'peer');
+        const calling = loops.sync
+          ? `, calling ${loops.sync.peers.length} every ${loops.sync.everyMs} ms`
+          : '';
+        out(`${replica.site} listening on ${url} (${held}, ${callers} may call${calling})`);
         if (fhirUrl !== undefined)
           out(`FHIR R4 API at ${fhirUrl} (${countOf(peers.fhirClients?.length ?? 0, 'client')} may call)`);
       }

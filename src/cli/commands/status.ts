@@ -33,7 +33,8 @@ function describePeerRecovery(r: HttpSyncStatus['recovery']): string {
 /** One quarantined fork, on one line. */
 function describeFork(f: ForkSummary): string {
   const held = f.heldHash === null ? 'nothing held' : `held ${f.heldHash.slice(0, 12)}…`;
-  return `${f.site} seq ${f.seq}: ${held}, offered ${f.offeredHash.slice(0, 12)}… (the other history shown to seq ${f.offeredHead.seq}), detected ${f.detectedAt}`;
+  const offered = `offered ${f.offeredHash.slice(0, 12)}… (the other history shown to seq ${f.offeredHead.seq})`;
+  return `${f.site} seq ${f.seq}: ${held}, ${offered}, detected ${f.detectedAt}`;
 }
 
 /** A peer's `forks` (from its status endpoint) in words: untrusted JSON, shown only. */
@@ -42,7 +43,9 @@ function describePeerForks(forks: HttpSyncStatus['forks']): string | undefined {
   const examples = Array.isArray(forks.examples)
     ? forks.examples.map((f) => `${String(f?.site)} seq ${String(f?.seq)}`)
     : [];
-  return `${String(forks.count)}${examples.length > 0 ? ` (${examples.join(', ')}${Number(forks.count) > examples.length ? ', …' : ''})` : ''}`;
+  if (examples.length === 0) return String(forks.count);
+  const more = Number(forks.count) > examples.length ? ', …' : '';
+  return `${String(forks.count)} (${examples.join(', ')}${more})`;
 }
 
 /** What holding the same events as a peer means, given both state hashes (ours unknown when the projection is stale). */
@@ -53,7 +56,10 @@ function sameEventsVerdict(theirs: string | undefined, ours: string | undefined)
     : ' (same events, different state hash: another schema version?)';
 }
 
-/** The sites a vector names, sorted, each with the number of its events held (its seq): `sites` in `status --json`, shaped as `demo --json`'s rows. */
+/**
+ * The sites a vector names, sorted, each with the number of its events held (its seq): `sites` in
+ * `status --json`, shaped as `demo --json`'s rows.
+ */
 function sitesOf(vector: VersionVector): { site: string; events: number }[] {
   return Object.keys(vector)
     .sort()
@@ -206,9 +212,8 @@ export const statusCommand: CliCommand = {
       for (const p of peers) {
         if ('error' in p) out(`peer       ${p.url}: UNREACHABLE ${p.error.code}: ${p.error.message}`);
         else {
-          out(
-            `peer       ${p.site} (${p.url}): they lack ${p.theyLack}, we lack ${p.weLack}${p.theyLack + p.weLack > 0 ? '' : sameEventsVerdict(p.stateHash, stateHash)}`,
-          );
+          const verdict = p.theyLack + p.weLack > 0 ? '' : sameEventsVerdict(p.stateHash, stateHash);
+          out(`peer       ${p.site} (${p.url}): they lack ${p.theyLack}, we lack ${p.weLack}${verdict}`);
           if (p.stateHash !== undefined) out(`           state hash ${p.stateHash}`);
           if (p.status === 'recovering')
             out(`           RECOVERING, not recording: ${describePeerRecovery(p.recovery)}`);

@@ -91,13 +91,16 @@ export const syncCommand: CliCommand = {
     'restored-from-backup': {
       type: 'boolean',
       description:
-        'the store was restored from a backup: it records nothing until every --peer has given back our own events (kept in the store until then)',
+        'the store was restored from a backup: it records nothing until every --peer has given back our own events ' +
+        '(kept in the store until then)',
     },
     ...PEER_TLS_OPTIONS,
   },
   examples: [
-    'chartlog sync --store practice-a.chartlog --site practice-a --key practice-a.key --peers peers.json --peer https://hospital:8443 --token "$HOSPITAL_TOKEN" --tls-ca hospital-ca.crt',
-    'chartlog sync --store practice-a.chartlog --site practice-a --key practice-a.key --peers peers.json --peer http://127.0.0.1:8080 --token "$HOSPITAL_TOKEN"',
+    'chartlog sync --store practice-a.chartlog --site practice-a --key practice-a.key --peers peers.json ' +
+      '--peer https://hospital:8443 --token "$HOSPITAL_TOKEN" --tls-ca hospital-ca.crt',
+    'chartlog sync --store practice-a.chartlog --site practice-a --key practice-a.key --peers peers.json ' +
+      '--peer http://127.0.0.1:8080 --token "$HOSPITAL_TOKEN"',
   ],
   async run(values) {
     const passes = integerOption(values, 'passes', 3, 1, 100);
@@ -193,17 +196,15 @@ export const syncCommand: CliCommand = {
         for (const s of summaries) {
           const name = s.site !== undefined ? `${s.site} (${s.url})` : s.url;
           if (s.error !== undefined) out(`${name}: FAILED ${s.error.code}: ${s.error.message}`);
-          else
-            out(
-              `${name}: sent ${s.eventsSent}, received ${countOf(s.eventsReceived, 'event')} in ${countOf(s.rounds, 'round')} (${countOf(s.bytes, 'byte')})${s.refused.count ? `, ${s.refused.count} REFUSED (${formatRefusalCounts(s.refused.byCode)})` : ''}; ${s.converged ? 'converged' : 'NOT converged'}`,
-            );
+          else out(`${name}: ${describePeerSync(s)}`);
           for (const r of s.refused.examples.slice(0, 10))
             out(
               `    refused ${r.site ?? '?'}#${r.seq ?? '?'} at ${r.receiver}: ${r.reason.code}: ${r.reason.message}`,
             );
         }
+        const events = countOf(report.events, 'event');
         out(
-          `${replica.site}: ${countOf(report.events, 'event')}, state hash ${report.stateHash.slice(0, 16)}, vector ${formatVector(vector)}`,
+          `${replica.site}: ${events}, state hash ${report.stateHash.slice(0, 16)}, vector ${formatVector(vector)}`,
         );
         if (recovery !== undefined) out(`RECOVERING: ${describeRecovery(replica.site, recovery)}`);
         out(
@@ -220,3 +221,12 @@ export const syncCommand: CliCommand = {
     }
   },
 };
+
+/** One peer's sync that reached it, in words: what moved, what was refused, whether it converged. */
+function describePeerSync(s: PeerSyncSummary): string {
+  const moved = `sent ${s.eventsSent}, received ${countOf(s.eventsReceived, 'event')} in ${countOf(s.rounds, 'round')}`;
+  const refused = s.refused.count
+    ? `, ${s.refused.count} REFUSED (${formatRefusalCounts(s.refused.byCode)})`
+    : '';
+  return `${moved} (${countOf(s.bytes, 'byte')})${refused}; ${s.converged ? 'converged' : 'NOT converged'}`;
+}

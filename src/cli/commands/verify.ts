@@ -2,7 +2,12 @@ import type { KeyObject } from 'node:crypto';
 import type { ChartView } from '../../chart/chartView.js';
 import { clinicalSchema } from '../../clinical/clinicalSchema.js';
 import { isChartlogError, type ChartlogError } from '../../error/chartlogError.js';
-import { verifyEventLog, type VerifyProgress, type VerifyReport } from '../../store/tools/index.js';
+import {
+  verifyEventLog,
+  type VerifyProblem,
+  type VerifyProgress,
+  type VerifyReport,
+} from '../../store/tools/index.js';
 import { EXIT } from '../exitCodes.js';
 import { out, outJson, requiredOption, stringOption, wantsJson, type CliCommand } from '../cliCommand.js';
 import { openStoreFile } from '../openStoreFile.js';
@@ -83,29 +88,37 @@ export const verifyCommand: CliCommand = {
     const full = { ...report, ok, ...(stale !== undefined ? { projection: stale } : {}) };
     if (wantsJson(values)) outJson(full);
     else {
-      out(
-        `${ok ? 'ok' : 'DAMAGED'}: ${countOf(report.events, 'event')} from ${countOf(report.sites.length, 'site')}; ${countOf(report.signatures.verified, 'signature')} verified, ${report.signatures.unchecked} unchecked${keysFile === undefined ? ' (no --keys given)' : ''}`,
-      );
+      const held = `${countOf(report.events, 'event')} from ${countOf(report.sites.length, 'site')}`;
+      const noKeys = keysFile === undefined ? ' (no --keys given)' : '';
+      const signatures = `${countOf(report.signatures.verified, 'signature')} verified, ${report.signatures.unchecked} unchecked${noKeys}`;
+      out(`${ok ? 'ok' : 'DAMAGED'}: ${held}; ${signatures}`);
       if (stale !== undefined)
         out(
           `  projection missing or out of date${values['require-projection'] === true ? '' : ' (a warning)'}: ${stale.message}`,
         );
-      else if (report.projection?.status === 'checked')
+      else if (report.projection?.status === 'checked') {
+        const { streams, projectedHash, problemCount } = report.projection;
+        const wrong = problemCount > 0 ? `, ${problemCount} wrong` : '';
         out(
-          `  projection: ${countOf(report.projection.streams, 'record')} folded and compared, replica hash ${report.projection.projectedHash}${report.projection.problemCount > 0 ? `, ${report.projection.problemCount} wrong` : ''}`,
+          `  projection: ${countOf(streams, 'record')} folded and compared, replica hash ${projectedHash}${wrong}`,
         );
-      else if (report.projection?.status === 'unsettled')
+      } else if (report.projection?.status === 'unsettled')
         out(`  projection not checked: ${report.projection.message}`);
-      for (const p of report.problems)
-        out(
-          `  ${p.kind}${p.site !== undefined ? ` ${p.site}` : ''}${p.seq !== undefined ? `#${p.seq}` : ''}${p.stream !== undefined ? ` ${p.stream}` : ''}: ${p.message}`,
-        );
+      for (const p of report.problems) out(`  ${describeProblem(p)}`);
       if (report.problemCount > report.problems.length)
         out(`  … and ${report.problemCount - report.problems.length} more`);
     }
     return ok ? EXIT.ok : EXIT.problems;
   },
 };
+
+/** One problem verify found, on one line: its kind, where (site, seq, stream, as known), then what. */
+function describeProblem(p: VerifyProblem): string {
+  const site = p.site !== undefined ? ` ${p.site}` : '';
+  const seq = p.seq !== undefined ? `#${p.seq}` : '';
+  const stream = p.stream !== undefined ? ` ${p.stream}` : '';
+  return `${p.kind}${site}${seq}${stream}: ${p.message}`;
+}
 
 /** Progress on stderr, one reporter per phase of the check (the events, then the projection). */
 function phasedProgress(): { update: (p: VerifyProgress) => void; done: () => void } {

@@ -38,14 +38,16 @@ export function entryRequestRefusal(
       return refusedItem(
         'FHIR_UNSUPPORTED_METHOD',
         source,
-        `DELETE ${target} is refused: chartlog never deletes; a resource leaves the record through its status (e.g. entered-in-error) or a retraction, and its history stays`,
+        `DELETE ${target} is refused: chartlog never deletes; a resource leaves the record through its ` +
+          'status (e.g. entered-in-error) or a retraction, and its history stays',
         facts,
       );
     case 'PATCH':
       return refusedItem(
         'FHIR_UNSUPPORTED_METHOD',
         source,
-        `PATCH ${target} is refused: chartlog never deletes and never edits part of a resource it does not see; send the whole resource (PUT), or retire it through its status or a retraction`,
+        `PATCH ${target} is refused: chartlog never deletes and never edits part of a resource it does not ` +
+          'see; send the whole resource (PUT), or retire it through its status or a retraction',
         facts,
       );
     case 'GET':
@@ -70,7 +72,8 @@ export function entryRequestRefusal(
     return refusedItem(
       'FHIR_CONDITIONAL_REQUEST',
       source,
-      `${method} ${target} is conditional (${what}): whether it creates, updates or does nothing depends on a server's state, which an import does not have; send the resource with its id instead`,
+      `${method} ${target} is conditional (${what}): whether it creates, updates or does nothing depends ` +
+        `on a server's state, which an import does not have; send the resource with its id instead`,
       {
         element: condition !== undefined ? `Bundle.entry.request.${condition}` : 'Bundle.entry.request.url',
         resource,

@@ -33,7 +33,11 @@ export interface ReadFhirInputOptions {
   readonly progressEveryMs?: number;
   /** Aborting it stops reading promptly (even mid-chunk wait) with ChartlogError `ABORTED`. */
   readonly signal?: AbortSignal;
-  /** Most bytes of a whole-input JSON document (a Bundle is read whole); a larger one is refused without reading the rest. @defaultValue `512 MiB` */
+  /**
+   * Most bytes of a whole-input JSON document (a Bundle is read whole); a larger one is refused without
+   * reading the rest.
+   * @defaultValue `512 MiB`
+   */
   readonly maxBundleBytes?: number;
   /** Most bytes of one NDJSON line; a longer line is refused and skipped unread. @defaultValue `64 MiB` */
   readonly maxLineBytes?: number;

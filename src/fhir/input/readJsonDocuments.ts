@@ -60,7 +60,9 @@ export async function* readJsonDocuments(
   const tooLargeInput: JsonDocument = {
     kind: 'refused',
     code: 'FHIR_TOO_LARGE',
-    text: `the input is one JSON document (a Bundle or resource) larger than ${limits.maxDocumentBytes} bytes (maxBundleBytes): reading stopped there and none of it was taken`,
+    text:
+      `the input is one JSON document (a Bundle or resource) larger than ${limits.maxDocumentBytes} bytes ` +
+      '(maxBundleBytes): reading stopped there and none of it was taken',
     line: undefined,
   };
 

@@ -2,7 +2,10 @@
 export interface R4SearchPath {
   /** Dotted JSON member names from the resource root, choice elements by their JSON name: `reaction.substance`, `effectivePeriod`. */
   readonly path: string;
-  /** The FHIR type the path ends at: `CodeableConcept`, `Coding`, `Identifier`, `code`, `Reference`, `dateTime`, `Period`, `Timing`, `string`, `HumanName` … */
+  /**
+   * The FHIR type the path ends at: `CodeableConcept`, `Coding`, `Identifier`, `code`, `Reference`,
+   * `dateTime`, `Period`, `Timing`, `string`, `HumanName` …
+   */
   readonly type: string;
   /** The expression keeps only references to a Patient (`.where(resolve() is Patient)`). */
   readonly patientOnly?: true;

@@ -8,7 +8,10 @@ export interface R4Primitive {
 
 /** What chartlog keeps of one top-level element of an R4 resource type. */
 export interface R4Element {
-  /** Its types: primitive or complex type names, `Reference`, `BackboneElement`, `Resource`. More than one for a choice element (`value[x]`). */
+  /**
+   * Its types: primitive or complex type names, `Reference`, `BackboneElement`, `Resource`. More than one for
+   * a choice element (`value[x]`).
+   */
   readonly types: readonly string[];
   /** Most occurrences: 1, or `'*'` for a repeating element (a JSON array). */
   readonly max: number | '*';

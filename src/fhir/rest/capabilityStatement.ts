@@ -42,7 +42,9 @@ export function capabilityStatement(schema: Schema, options: CapabilityOptions):
         profile: `http://hl7.org/fhir/StructureDefinition/${type}`,
         ...(critical.length > 0
           ? {
-              documentation: `An update (PUT) of a ${type} the record holds must carry If-Match: its safety-critical elements (${critical.join(', ')}) keep concurrent changes side by side as a conflict.`,
+              documentation:
+                `An update (PUT) of a ${type} the record holds must carry If-Match: its safety-critical elements ` +
+                `(${critical.join(', ')}) keep concurrent changes side by side as a conflict.`,
             }
           : {}),
         interaction: ['read', 'vread', 'update', 'history-instance', 'create', 'search-type'].map((code) => ({
@@ -63,7 +65,7 @@ export function capabilityStatement(schema: Schema, options: CapabilityOptions):
           ] as CapabilitySearchParam[]
         ).map((p) => ({
           name: p.name,
-          definition: `http://hl7.org/fhir/SearchParameter/${p.name.startsWith('_') ? `Resource-${p.name.slice(1)}` : (p.id ?? `${type}-${p.name}`)}`,
+          definition: `http://hl7.org/fhir/SearchParameter/${searchParameterIdOf(type, p)}`,
           type: p.type,
           ...(p.documentation !== undefined ? { documentation: p.documentation } : {}),
         })),
@@ -96,18 +98,29 @@ export function capabilityStatement(schema: Schema, options: CapabilityOptions):
       {
         mode: 'server',
         documentation:
-          'Every site holds the whole record and serves it on its own; writes made at different sites merge when they reconnect. ' +
-          'meta.versionId names the event that last wrote a resource (<site>.<seq>). An update with If-Match naming an older version is recorded as concurrent with what was written since: ' +
-          'where both changed a safety-critical element the resource shows a conflict (meta.tag merge-state|provisional and a concurrent-values extension) until a clinician resolves it. ' +
-          'The record is append-only: no DELETE or PATCH. Search pages link to each other with cursors (_after, _before) naming the last resource shown, so turning pages while the record changes neither repeats nor skips a resource.',
+          'Every site holds the whole record and serves it on its own; writes made at different sites merge ' +
+          'when they reconnect. meta.versionId names the event that last wrote a resource (<site>.<seq>). An ' +
+          'update with If-Match naming an older version is recorded as concurrent with what was written since: ' +
+          'where both changed a safety-critical element the resource shows a conflict (meta.tag ' +
+          'merge-state|provisional and a concurrent-values extension) until a clinician resolves it. The ' +
+          'record is append-only: no DELETE or PATCH. Search pages link to each other with cursors (_after, ' +
+          '_before) naming the last resource shown, so turning pages while the record changes neither repeats ' +
+          'nor skips a resource.',
         security: {
           cors: false,
           description:
-            "Authorization: Bearer <token>. Tokens and their scopes (read, read-write, or SMART v1 scopes such as patient/*.read for one patient) are configured per client in the site's peers file (fhirClients); writes are recorded under the client's author. No OAuth endpoints.",
+            'Authorization: Bearer <token>. Tokens and their scopes (read, read-write, or SMART v1 scopes such ' +
+            "as patient/*.read for one patient) are configured per client in the site's peers file " +
+            "(fhirClients); writes are recorded under the client's author. No OAuth endpoints.",
         },
         resource: resources,
         interaction: [{ code: 'transaction' }, { code: 'batch' }],
       },
     ],
   };
+}
+
+/** The id of the R4 SearchParameter a parameter is: `Resource-<name>` for the common `_` ones, else its own. */
+function searchParameterIdOf(type: string, p: CapabilitySearchParam): string {
+  return p.name.startsWith('_') ? `Resource-${p.name.slice(1)}` : (p.id ?? `${type}-${p.name}`);
 }

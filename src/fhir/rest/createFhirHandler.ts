@@ -39,7 +39,10 @@ export interface FhirHandlerOptions {
   readonly clients: readonly FhirClient[];
   /** The path the API answers under. @defaultValue `'/fhir'` */
   readonly basePath?: string;
-  /** The API's absolute base URL as clients reach it, for `fullUrl`, `Location` and paging links. @defaultValue from the request's `Host` header and whether it came over TLS, plus `basePath` */
+  /**
+   * The API's absolute base URL as clients reach it, for `fullUrl`, `Location` and paging links.
+   * @defaultValue from the request's `Host` header and whether it came over TLS, plus `basePath`
+   */
   readonly publicBaseUrl?: string;
   /** Largest request body, in bytes: larger is refused with 413. @defaultValue `16 MiB` */
   readonly maxRequestBytes?: number;
@@ -81,7 +84,12 @@ export const DEFAULT_FHIR_BASE_PATH = '/fhir';
  * @example
  * ```ts
  * import { createFhirHandler } from 'chartlog/fhir';
- * const fhir = createFhirHandler(replica, { clients: checkFhirClients([{ token, scope: 'read-write', author: { id: 'gp-app', role: 'clinician' } }], []).clients });
+ * const fhir = createFhirHandler(replica, {
+ *   clients: checkFhirClients(
+ *     [{ token, scope: 'read-write', author: { id: 'gp-app', role: 'clinician' } }],
+ *     [],
+ *   ).clients,
+ * });
  * http.createServer(fhir).listen(8080);            // node:http: GET http://127.0.0.1:8080/fhir/Patient/p1
  * app.use(fhir);                                   // Express: other paths fall through
  * fastify.all('/fhir/*', (request, reply) => { reply.hijack(); fhir(request.raw, reply.raw); }); // Fastify

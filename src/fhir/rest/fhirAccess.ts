@@ -43,7 +43,10 @@ function parseScopeWord(word: string): FhirScope | string {
   if (m === null) {
     if (SMART_V2_SCOPE.test(word))
       return `${word}: SMART v2 permissions (.rs, .cruds …) are not supported here: use .read, .write or .*`;
-    return `${word} grants no FHIR resource access: give read, read-write or SMART v1 resource scopes (patient|user|system/<Type|*>.<read|write|*>)`;
+    return (
+      `${word} grants no FHIR resource access: give read, read-write or SMART v1 resource scopes ` +
+      '(patient|user|system/<Type|*>.<read|write|*>)'
+    );
   }
   const [, context, type, permission] = m as unknown as [string, FhirScopeContext, string, string];
   if (type !== '*' && !Object.hasOwn(R4_RESOURCES, type))

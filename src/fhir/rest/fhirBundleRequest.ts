@@ -24,7 +24,10 @@ export interface BundleRequestOptions {
   readonly maxEntries: number;
   /** Throws a FhirRequestRefusal when the client may not write this resource (type, the stream it goes on). */
   readonly checkWrite: (type: string, stream: StreamId) => void;
-  /** Whether an entry of the response shows the resource written (not with `Prefer: return=minimal`, nor to a client that may not read it). */
+  /**
+   * Whether an entry of the response shows the resource written (not with `Prefer: return=minimal`, nor to a
+   * client that may not read it).
+   */
   readonly show: (result: RestWriteResult) => boolean;
 }
 
@@ -64,7 +67,8 @@ export async function handleBundleRequest(
     throw new FhirRequestRefusal(
       400,
       'not-supported',
-      `a Bundle of type ${JSON.stringify(kind)} cannot be POSTed to the base: send a transaction or batch (a collection is imported with chartlog import-fhir)`,
+      `a Bundle of type ${JSON.stringify(kind)} cannot be POSTed to the base: send a transaction or batch ` +
+        '(a collection is imported with chartlog import-fhir)',
       { expression: ['Bundle.type'] },
     );
   const entries = body['entry'] ?? [];
@@ -94,13 +98,15 @@ export async function handleBundleRequest(
   const rewritten = resources.map(
     (r) => rewriteReferences(r as unknown as Json, assigned, unresolved) as unknown as FhirResource,
   );
-  if (unresolved.length > 0)
+  if (unresolved.length > 0) {
+    const named = unresolved.slice(0, 3).join(', ') + (unresolved.length > 3 ? ' …' : '');
     throw new FhirRequestRefusal(
       400,
       'invalid',
-      `the Bundle references ${unresolved.slice(0, 3).join(', ')}${unresolved.length > 3 ? ' …' : ''}, which no POSTed entry's fullUrl names`,
+      `the Bundle references ${named}, which no POSTed entry's fullUrl names`,
       { expression: ['Bundle.entry'] },
     );
+  }
   const seen = new Map<string, number>();
   rewritten.forEach((r, i) => {
     const key = `${r.resourceType}/${String(r.id)}`;
@@ -181,7 +187,8 @@ function checkEntry(entry: unknown, index: number): BundleWrite {
   const method = request['method'];
   if (method !== 'POST' && method !== 'PUT')
     return refuse(
-      `${JSON.stringify(method)} is not supported in a Bundle here: only POST (create) and PUT (update)${method === 'DELETE' ? '; the record is append-only' : ''}`,
+      `${JSON.stringify(method)} is not supported in a Bundle here: only POST (create) and PUT (update)` +
+        (method === 'DELETE' ? '; the record is append-only' : ''),
       `${at}.request.method`,
       'not-supported',
     );

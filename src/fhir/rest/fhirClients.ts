@@ -66,7 +66,8 @@ export function checkFhirClients(
     if (typeof token !== 'string' || token.length < MIN_TOKEN_LENGTH || !HEADER_TOKEN.test(token)) {
       problem(
         ['token'],
-        `must be a string of at least ${MIN_TOKEN_LENGTH} visible ASCII characters, without spaces (it is sent as "Authorization: Bearer <token>")`,
+        `must be a string of at least ${MIN_TOKEN_LENGTH} visible ASCII characters, without spaces (it is ` +
+          'sent as "Authorization: Bearer <token>")',
       );
     } else if (seen.has(token))
       problem(

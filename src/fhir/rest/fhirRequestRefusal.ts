@@ -144,7 +144,8 @@ export function refusalOf(error: unknown): FhirRequestRefusal {
       const issues = outcomeIssuesOf(
         conflicted,
         (_, expression) =>
-          `${expression ?? 'an element'} holds concurrent values from different sites (listed in its concurrent-values extension): it cannot be changed until a clinician resolves the conflict`,
+          `${expression ?? 'an element'} holds concurrent values from different sites (listed in its ` +
+          'concurrent-values extension): it cannot be changed until a clinician resolves the conflict',
       );
       return new FhirRequestRefusal(409, 'conflict', issues[0]?.diagnostics ?? error.message, { issues });
     }

@@ -121,7 +121,8 @@ export async function prepareUpdate(
       throw new FhirRequestRefusal(
         412,
         'business-rule',
-        `an update of ${type} must say which version it was based on: send If-Match: W/"<meta.versionId of the version you read>" (${type} has safety-critical elements: ${critical.join(', ')})`,
+        `an update of ${type} must say which version it was based on: send If-Match: W/"<meta.versionId of ` +
+          `the version you read>" (${type} has safety-critical elements: ${critical.join(', ')})`,
         { expression: critical.map((e) => `${type}.${e}`) },
       );
     }

@@ -2,7 +2,10 @@ import type { FhirResource } from '../fhirResource.js';
 import { fhirDateRange } from './fhirDateRange.js';
 import type { FhirSearchCursor } from './fhirSearch.js';
 
-/** The order results are paged in: key order, by `meta.lastUpdated` (ties by key), or `$everything`'s (its Patient first, then key order). */
+/**
+ * The order results are paged in: key order, by `meta.lastUpdated` (ties by key), or `$everything`'s (its
+ * Patient first, then key order).
+ */
 export type FhirSearchOrder =
   | { readonly by: 'key' }
   | { readonly by: 'lastUpdated'; readonly descending: boolean }

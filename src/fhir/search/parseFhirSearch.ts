@@ -280,7 +280,8 @@ function parseDateValue(name: string, value: string, issues: FhirSearchIssue[]):
     issues.push(
       searchIssue(
         'invalid',
-        `${name} value ${JSON.stringify(value)} is not a date (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm[:ss[.fff]][Z|±hh:mm], after an optional prefix)`,
+        `${name} value ${JSON.stringify(value)} is not a date (YYYY, YYYY-MM, YYYY-MM-DD or ` +
+          'YYYY-MM-DDThh:mm[:ss[.fff]][Z|±hh:mm], after an optional prefix)',
         name,
       ),
     );

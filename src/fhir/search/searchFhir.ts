@@ -126,7 +126,10 @@ function heldMatches(
   for (const r of source.ofType(search.type)) {
     if (!matchesFhirSearch(r, search)) continue;
     if (out.length === maxSorted) {
-      const why = `_sort over a search not scoped to a patient holds every match in memory, and more than ${maxSorted} ${search.type} resources match: add patient=…, narrow it (e.g. _lastUpdated=ge…), or drop _sort to page in key order`;
+      const why =
+        `_sort over a search not scoped to a patient holds every match in memory, and more than ${maxSorted} ` +
+        `${search.type} resources match: add patient=…, narrow it (e.g. _lastUpdated=ge…), or drop _sort to ` +
+        'page in key order';
       return { ok: false, issues: [searchIssue('too-costly', why, '_sort')] };
     }
     out.push(r);

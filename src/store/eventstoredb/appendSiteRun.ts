@@ -85,7 +85,8 @@ async function reconcile(
     if (heldHash !== offeredHash) {
       throw new ChartlogError(
         'FORK',
-        `fork: ${site} seq ${offered.seq} was just stored by another writer as a different event (held ${heldHash.slice(0, 12)}…, offered ${offeredHash.slice(0, 12)}…)`,
+        `fork: ${site} seq ${offered.seq} was just stored by another writer as a different event (held ` +
+          `${heldHash.slice(0, 12)}…, offered ${offeredHash.slice(0, 12)}…)`,
         {
           details: { site, seq: offered.seq, id: offered.id, heldHash, offeredHash },
         },

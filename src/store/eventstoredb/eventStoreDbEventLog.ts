@@ -36,7 +36,8 @@ export type EventStoreDbConnection =
       readonly connectionString?: never;
     }
   | {
-      /** e.g. `esdb://node1:2113,node2:2113,node3:2113?tls=true`; the store disposes its client on close. */ readonly connectionString: string;
+      /** e.g. `esdb://node1:2113,node2:2113,node3:2113?tls=true`; the store disposes its client on close. */
+      readonly connectionString: string;
       readonly client?: never;
     };
 
@@ -48,7 +49,11 @@ export type EventStoreDbEventLogOptions = EventStoreDbConnection & {
   readonly maxEventBytes?: number;
   /** Largest single append request, in bytes of event data; keep it under the node's `MaxAppendSize`. @defaultValue 900 KiB */
   readonly maxAppendBytes?: number;
-  /** Most `$all` records one `readAll` call scans (other streams' records count too) before it returns a partial page. @defaultValue 10 000 */
+  /**
+   * Most `$all` records one `readAll` call scans (other streams' records count too) before it returns a
+   * partial page.
+   * @defaultValue 10 000
+   */
   readonly readAllScanLimit?: number;
   /**
    * The local SQLite file that {@link EventStoreDbEventLog.openProjection} keeps the
@@ -230,7 +235,8 @@ export async function createEventStoreDbEventLog(
   const damagedSignature: DamagedSignatureReporter = (stream, site, seq) => {
     const found = new ChartlogError(
       'STORE_CORRUPT',
-      `${stream}: the stored signature of ${site} seq ${seq} is damaged (it fails its checksum, or has none); the event is returned without it`,
+      `${stream}: the stored signature of ${site} seq ${seq} is damaged (it fails its checksum, or has ` +
+        'none); the event is returned without it',
       {
         details: { stream, site, seq, part: 'sig' },
       },

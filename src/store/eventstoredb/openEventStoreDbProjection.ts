@@ -143,7 +143,8 @@ export async function openEventStoreDbProjection(
     } catch (error) {
       throw new ChartlogError(
         'STORE_CORRUPT',
-        `${file.path ?? 'the projection'}: its ${name} record is not JSON. It is a read model of EventStoreDB: delete the file and open the projection again to fold it afresh`,
+        `${file.path ?? 'the projection'}: its ${name} record is not JSON. It is a read model of ` +
+          'EventStoreDB: delete the file and open the projection again to fold it afresh',
         {
           cause: error,
           details: { ...(file.path === undefined ? {} : { path: file.path }), part: 'projection' },
@@ -158,7 +159,9 @@ export async function openEventStoreDbProjection(
     } catch (error) {
       throw new ChartlogError(
         'STORE_CORRUPT',
-        `${file.path ?? 'the projection'}: its checkpoint ${JSON.stringify(checkpoint)} is not a readAll cursor. It is a read model of EventStoreDB: delete the file and open the projection again to fold it afresh`,
+        `${file.path ?? 'the projection'}: its checkpoint ${JSON.stringify(checkpoint)} is not a readAll ` +
+          'cursor. It is a read model of EventStoreDB: delete the file and open the projection again to fold ' +
+          'it afresh',
         {
           cause: error,
           details: { ...(file.path === undefined ? {} : { path: file.path }), part: 'projection' },

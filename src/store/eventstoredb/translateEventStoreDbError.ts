@@ -33,10 +33,12 @@ export function translateEventStoreDbError(error: unknown, action: string, strea
     (typeof e.code === 'number' && UNAVAILABLE_GRPC.has(e.code));
   const code = unavailable ? 'STORE_UNAVAILABLE' : 'STORE_FAILED';
   const reason = typeof e.message === 'string' ? e.message : String(error);
+  const maxAppendSize = typeof e.maxAppendSize === 'number' ? ` (${e.maxAppendSize} bytes)` : '';
   const hint = unavailable
-    ? 'the EventStoreDB node is unreachable or not the leader; retry later (an append that failed this way may or may not have been stored: retrying it is safe). '
+    ? 'the EventStoreDB node is unreachable or not the leader; retry later ' +
+      '(an append that failed this way may or may not have been stored: retrying it is safe). '
     : driverType === 'maximum-append-size-exceeded'
-      ? `the batch exceeds the node's MaxAppendSize${typeof e.maxAppendSize === 'number' ? ` (${e.maxAppendSize} bytes)` : ''}; lower maxAppendBytes or raise MaxAppendSize. `
+      ? `the batch exceeds the node's MaxAppendSize${maxAppendSize}; lower maxAppendBytes or raise MaxAppendSize. `
       : driverType === 'access-denied'
         ? "the connection's user may not do this; check the credentials and stream ACLs. "
         : '';

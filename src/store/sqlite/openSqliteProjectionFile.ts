@@ -52,7 +52,8 @@ export function openSqliteProjectionFile(path: string, prefix: string): SqlitePr
   const refuse = (why: string): ChartlogError =>
     new ChartlogError(
       'STORE_INCOMPATIBLE',
-      `${path} is not usable as this store's projection file: ${why}. It was left as it was; set projectionFile to another path (or move this file away)`,
+      `${path} is not usable as this store's projection file: ${why}. It was left as it was; set ` +
+        'projectionFile to another path (or move this file away)',
       { details: { path, prefix } },
     );
   if (existsSync(path) && statSync(path).size > 0 && !isSqliteFile(path))
@@ -167,7 +168,8 @@ function withHint(tables: ProjectionTables, path: string): ProjectionTables {
         throw new ChartlogError(
           'STORE_CORRUPT',
           `${path}: the local projection of ${String(error.details['stream'] ?? 'a stream')} is damaged (a row fails its hash check). ` +
-            "It is a read model of EventStoreDB: call the projection's rebuild(), or delete the file and open the projection again, to fold it afresh from the events",
+            "It is a read model of EventStoreDB: call the projection's rebuild(), or delete the file and open " +
+            'the projection again, to fold it afresh from the events',
           { cause: error, details: { ...error.details, path } },
         );
       }

@@ -170,7 +170,9 @@ export function rebuildInWorkers(
       else if (message.fingerprint !== options.fingerprint) {
         throw new ChartlogError(
           'INVALID_OPTION',
-          `${path}: the schema that schemaModule ${schemaUrl ?? ''} exports (fingerprint ${message.fingerprint}) is not the schema the projection folds with (${options.fingerprint}); a rebuild never folds with another schema`,
+          `${path}: the schema that schemaModule ${schemaUrl ?? ''} exports (fingerprint ` +
+            `${message.fingerprint}) is not the schema the projection folds with (${options.fingerprint}); a ` +
+            'rebuild never folds with another schema',
           { details: { path, option: 'schemaModule' } },
         );
       }

@@ -46,7 +46,8 @@ export function rebuildWorkerSource(): string | undefined {
   return [
     "const { workerData } = require('node:worker_threads');",
     'const failed = (e) => {',
-    "  workerData.port.postMessage({ type: 'failed', code: undefined, message: 'the worker thread could not start: ' + (e instanceof Error ? e.message : String(e)), details: undefined });",
+    "  const message = 'the worker thread could not start: ' + (e instanceof Error ? e.message : String(e));",
+    "  workerData.port.postMessage({ type: 'failed', code: undefined, message, details: undefined });",
     '  const counters = new Int32Array(workerData.signal);',
     '  Atomics.add(counters, 0, 1);',
     '  Atomics.notify(counters, 0);',

@@ -62,7 +62,11 @@ export interface SqliteEventLogOptions {
    * not wait: see {@link openSqliteEventLog}. @defaultValue `5000`
    */
   readonly busyTimeoutMs?: number;
-  /** Open without write access: reads work, `append` and `putMarker` fail with `STORE_READ_ONLY`. The file must exist. @defaultValue `false` */
+  /**
+   * Open without write access: reads work, `append` and `putMarker` fail with `STORE_READ_ONLY`. The file
+   * must exist.
+   * @defaultValue `false`
+   */
   readonly readOnly?: boolean;
   /** Largest canonical event accepted, in bytes. @defaultValue 1 MiB */
   readonly maxEventBytes?: number;
@@ -519,7 +523,8 @@ function createSqliteEventLog(
         const stale = (why: string): ChartlogError =>
           new ChartlogError(
             'PROJECTION_STALE',
-            `${path}: ${why}, and the store is open read-only; open it for writing once (e.g. chartlog replay --store ${path}) to bring the projection up to date`,
+            `${path}: ${why}, and the store is open read-only; open it for writing once (e.g. chartlog replay ` +
+              `--store ${path}) to bring the projection up to date`,
             { details: { path } },
           );
         if (schemaVersion < 3)

@@ -33,7 +33,10 @@ export function createSqliteProjectionTables(db: Database.Database, path: string
     )
     .raw();
   const putStream = db.prepare<[string, number, string, string, string, string, number]>(
-    'INSERT INTO projection_streams (stream, events, digest, hash, conflicts, retracted, conflicted) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (stream) DO UPDATE SET events = excluded.events, digest = excluded.digest, hash = excluded.hash, conflicts = excluded.conflicts, retracted = excluded.retracted, conflicted = excluded.conflicted',
+    'INSERT INTO projection_streams (stream, events, digest, hash, conflicts, retracted, conflicted) ' +
+      'VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (stream) DO UPDATE SET ' +
+      'events = excluded.events, digest = excluded.digest, hash = excluded.hash, ' +
+      'conflicts = excluded.conflicts, retracted = excluded.retracted, conflicted = excluded.conflicted',
   );
   const allResources = db
     .prepare<[string], ResourceRow>(
@@ -46,7 +49,8 @@ export function createSqliteProjectionTables(db: Database.Database, path: string
     )
     .raw();
   const putResource = db.prepare<[string, string, string, string, string]>(
-    'INSERT INTO projection_resources (stream, resource, body, hash, last) VALUES (?, ?, ?, ?, ?) ON CONFLICT (stream, resource) DO UPDATE SET body = excluded.body, hash = excluded.hash, last = excluded.last',
+    'INSERT INTO projection_resources (stream, resource, body, hash, last) VALUES (?, ?, ?, ?, ?) ' +
+      'ON CONFLICT (stream, resource) DO UPDATE SET body = excluded.body, hash = excluded.hash, last = excluded.last',
   );
   const deleteResource = db.prepare<[string, string]>(
     'DELETE FROM projection_resources WHERE stream = ? AND resource = ?',

@@ -105,7 +105,8 @@ const MIGRATIONS: readonly Migration[] = [
   {
     version: 3,
     description:
-      'the persisted projection: per stream its row, per resource its folded state, and the projection meta (schema fingerprint, checkpoint, digest sum)',
+      'the persisted projection: per stream its row, per resource its folded state, and the projection ' +
+      'meta (schema fingerprint, checkpoint, digest sum)',
     sql: PROJECTION_TABLES_SQL,
   },
   {
@@ -178,7 +179,8 @@ export function inspectSqliteEventLog(path: string): SqliteStoreInfo {
     if (version > SQLITE_SCHEMA_VERSION) {
       throw new ChartlogError(
         'STORE_INCOMPATIBLE',
-        `${path} was written by a newer chartlog (schema version ${version}; this build reads up to ${SQLITE_SCHEMA_VERSION}): upgrade chartlog to open it`,
+        `${path} was written by a newer chartlog (schema version ${version}; this build reads up to ` +
+          `${SQLITE_SCHEMA_VERSION}): upgrade chartlog to open it`,
         {
           details: { path, schemaVersion: version, supportedVersion: SQLITE_SCHEMA_VERSION },
         },
@@ -250,7 +252,9 @@ export function migrateSqliteSchema(db: Database.Database, path: string): number
 function tooOld(path: string, version: number): ChartlogError {
   return new ChartlogError(
     'STORE_INCOMPATIBLE',
-    `${path} was written by an earlier chartlog (schema version ${version}), whose event ids were random: this build derives every id from its event's content and cannot read those events. Keep the file, and start this site on a new store`,
+    `${path} was written by an earlier chartlog (schema version ${version}), whose event ids were ` +
+      `random: this build derives every id from its event's content and cannot read those events. Keep the ` +
+      'file, and start this site on a new store',
     { details: { path, schemaVersion: version, oldestReadableVersion: SQLITE_OLDEST_READABLE_VERSION } },
   );
 }

@@ -144,7 +144,8 @@ export async function verifyEventLog(
       return {
         status: 'unsettled',
         message:
-          'the store was written during verification, so its events and projection were read at different moments: run verify again with the writer (chartlog serve) stopped to check the projection',
+          'the store was written during verification, so its events and projection were read at different ' +
+          'moments: run verify again with the writer (chartlog serve) stopped to check the projection',
       };
     for (const p of found.problems) report(p);
     problemCount += found.problemCount - found.problems.length;
@@ -222,7 +223,9 @@ export async function verifyEventLog(
         kind: 'head-mismatch',
         site,
         seq: head.seq,
-        message: `the store's head for ${site} is seq ${head.seq} (${String(head.hash)}), but its chain ends at seq ${last} (${String(prevHash)})`,
+        message:
+          `the store's head for ${site} is seq ${head.seq} (${String(head.hash)}), but its chain ends at seq ` +
+          `${last} (${String(prevHash)})`,
       });
     }
   }

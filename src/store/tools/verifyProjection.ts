@@ -42,7 +42,10 @@ export interface ProjectionVerifyReport {
   readonly projectedHash: string;
   /** How many problems in all (the list stops at `maxProblems`). */
   readonly problemCount: number;
-  /** `projection-mismatch` (a stream, or the replica hash, differs from the fold) and `corrupt` (a projection row fails its hash), in stream order. */
+  /**
+   * `projection-mismatch` (a stream, or the replica hash, differs from the fold) and `corrupt` (a projection
+   * row fails its hash), in stream order.
+   */
   readonly problems: readonly VerifyProblem[];
 }
 
@@ -97,7 +100,10 @@ export async function verifyProjection(
       report({
         kind: 'projection-mismatch',
         stream,
-        message: `the projection of ${stream} is not the fold of its ${held.length} events (stored hash ${projected.stored.slice(0, 12)}…, loaded state ${projected.loaded.slice(0, 12)}…, fold ${expected.slice(0, 12)}…)`,
+        message:
+          `the projection of ${stream} is not the fold of its ${held.length} events (stored hash ` +
+          `${projected.stored.slice(0, 12)}…, loaded state ${projected.loaded.slice(0, 12)}…, fold ` +
+          `${expected.slice(0, 12)}…)`,
       });
     }
     options.onProgress?.({ phase: 'projection', checked: events, total });
@@ -107,7 +113,9 @@ export async function verifyProjection(
   if (projectedHash !== hash)
     report({
       kind: 'projection-mismatch',
-      message: `the projection's replica hash ${projectedHash.slice(0, 12)}… is not the hash over every stream's fold ${hash.slice(0, 12)}…`,
+      message:
+        `the projection's replica hash ${projectedHash.slice(0, 12)}… is not the hash over every stream's ` +
+        `fold ${hash.slice(0, 12)}…`,
     });
   return {
     ok: problemCount === 0,

@@ -37,7 +37,11 @@ export interface HttpSyncClientOptions {
   readonly statusPath?: string;
   /** One attempt (request sent, response read whole) must finish within this. @defaultValue `30_000` */
   readonly timeoutMs?: number;
-  /** Retries after a network error, a timeout, a cut-short response, 408, 429 or 5xx (never after another 4xx), waiting at least what a `Retry-After` asks (at most 60 s). @defaultValue `3` */
+  /**
+   * Retries after a network error, a timeout, a cut-short response, 408, 429 or 5xx (never after another
+   * 4xx), waiting at least what a `Retry-After` asks (at most 60 s).
+   * @defaultValue `3`
+   */
   readonly retries?: number;
   /** Delays between retries. @defaultValue 200 ms doubling up to 10 s, full jitter */
   readonly backoff?: BackoffOptions;
@@ -75,7 +79,10 @@ export interface HttpSyncStatus {
   readonly protocol: number;
   readonly status: string;
   readonly vector: VersionVector;
-  /** The server's replica hash (`chart.hash()`): equal on two sites exactly when they show the same records. Absent from servers without a chart. */
+  /**
+   * The server's replica hash (`chart.hash()`): equal on two sites exactly when they show the same records.
+   * Absent from servers without a chart.
+   */
   readonly stateHash?: string;
   /** Why the server's replica is recovering (`Replica.recovery`); absent when it is ready. Untrusted JSON: for display. */
   readonly recovery?: {
@@ -101,7 +108,10 @@ export interface HttpSyncStatus {
 export interface HttpSyncClient {
   /** The sync endpoint's URL. */
   readonly url: string;
-  /** Sends one message (null: nothing to say) and reads the server's reply, retrying as configured. Replaying a message is harmless, which is what makes retries safe. */
+  /**
+   * Sends one message (null: nothing to say) and reads the server's reply, retrying as configured. Replaying
+   * a message is harmless, which is what makes retries safe.
+   */
   exchange(message: SyncMessage | null, options?: { readonly session?: string }): Promise<HttpExchange>;
   /** The server's site, protocol, status and version vector. */
   status(): Promise<HttpSyncStatus>;
@@ -121,7 +131,12 @@ export interface HttpSyncClient {
  *
  * @example
  * ```ts
- * const hospital = createHttpSyncClient({ url: 'https://hospital.example:8443', token: process.env.HOSPITAL_TOKEN!, tls: { ca: readFileSync('hospital-ca.crt') }, retries: 5 });
+ * const hospital = createHttpSyncClient({
+ *   url: 'https://hospital.example:8443',
+ *   token: process.env.HOSPITAL_TOKEN!,
+ *   tls: { ca: readFileSync('hospital-ca.crt') },
+ *   retries: 5,
+ * });
  * const report = await syncOverHttp(replica, hospital);
  * ```
  * @throws ChartlogError `INVALID_OPTION` at once for a URL that is not `http://` or

@@ -60,17 +60,29 @@ export type SyncHandlerOptions = PeerAuthOptions & {
   readonly maxRequestBytes?: number;
   /** Largest line (one event) of a request body: longer is refused with 413. @defaultValue `2 MiB` */
   readonly maxLineBytes?: number;
-  /** Reading the request body, and separately writing the response, must each finish within this (else 408 `SYNC_TIMEOUT` / the connection is cut). @defaultValue `30_000` */
+  /**
+   * Reading the request body, and separately writing the response, must each finish within this (else 408
+   * `SYNC_TIMEOUT` / the connection is cut).
+   * @defaultValue `30_000`
+   */
   readonly requestTimeoutMs?: number;
   /** Bounds of the replies (events and bytes per message). @defaultValue the protocol's (1000 events, 4 MiB) */
   readonly sync?: SyncOptions;
-  /** Most event lines in one request's message: more is refused with 413 (lines that cannot be events are only counted). @defaultValue `10_000` */
+  /**
+   * Most event lines in one request's message: more is refused with 413 (lines that cannot be events are only
+   * counted).
+   * @defaultValue `10_000`
+   */
   readonly maxMessageEvents?: number;
   /** Most sites a request's `vector` or `known` may name: more is refused with 413. @defaultValue `10_000` */
   readonly maxVectorSites?: number;
   /** Refusals the response trailer lists as examples (all are counted, per code). @defaultValue `20` */
   readonly maxRefusalExamples?: number;
-  /** Most sync sessions held in memory (least recently used dropped; a dropped one only costs its peer a round trip). @defaultValue `1000` */
+  /**
+   * Most sync sessions held in memory (least recently used dropped; a dropped one only costs its peer a round
+   * trip).
+   * @defaultValue `1000`
+   */
   readonly maxSessions?: number;
   /** Most sync sessions held per peer (per token): its own least recently used is dropped, never another peer's. @defaultValue `16` */
   readonly maxSessionsPerPeer?: number;
@@ -252,10 +264,11 @@ export function createSyncHandler(replica: HttpSyncReplica, options: SyncHandler
     const leave = concurrency.enter(peer);
     if (leave === undefined) {
       const retryAfter = String(options.busyRetryAfterSeconds ?? 1);
+      const limit = options.maxConcurrentPerPeer ?? DEFAULT_MAX_CONCURRENT_PER_PEER;
       return sendHttpError(
         res,
         'SYNC_BUSY',
-        `${peer} already has ${options.maxConcurrentPerPeer ?? DEFAULT_MAX_CONCURRENT_PER_PEER} requests in progress: retry after ${retryAfter} s`,
+        `${peer} already has ${limit} requests in progress: retry after ${retryAfter} s`,
         { headers: { 'retry-after': retryAfter }, close: true },
       );
     }

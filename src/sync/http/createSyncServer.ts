@@ -8,15 +8,27 @@ export interface SyncServerTlsOptions {
   readonly cert: string | Buffer;
   /** Its private key, PEM. */
   readonly key: string | Buffer;
-  /** With it, mutual TLS: every client must present a certificate issued by this CA (PEM), or the handshake fails. @defaultValue none: no client certificates asked */
+  /**
+   * With it, mutual TLS: every client must present a certificate issued by this CA (PEM), or the handshake
+   * fails.
+   * @defaultValue none: no client certificates asked
+   */
   readonly clientCa?: string | Buffer;
 }
 
 /** Options of {@link createSyncServer}. */
 export interface SyncServerOptions {
-  /** Serve HTTPS with this certificate; without it, plain HTTP (loopback and tests only: health data must not cross a network in clear text). @defaultValue none */
+  /**
+   * Serve HTTPS with this certificate; without it, plain HTTP (loopback and tests only: health data must not
+   * cross a network in clear text).
+   * @defaultValue none
+   */
   readonly tls?: SyncServerTlsOptions;
-  /** A connection must finish its TLS handshake, and then each request its headers, within this, or it is dropped. @defaultValue `10_000` */
+  /**
+   * A connection must finish its TLS handshake, and then each request its headers, within this, or it is
+   * dropped.
+   * @defaultValue `10_000`
+   */
   readonly headersTimeoutMs?: number;
   /** Most open connections; more are dropped as they arrive. @defaultValue {@link DEFAULT_MAX_CONNECTIONS} */
   readonly maxConnections?: number;
@@ -26,7 +38,10 @@ export interface SyncServerOptions {
 
 /** {@link SyncServerOptions.headersTimeoutMs}'s default, in ms. */
 export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
-/** {@link SyncServerOptions.maxConnections}'s default: far above what a few dozen peers syncing need, far below what exhausts file descriptors. */
+/**
+ * {@link SyncServerOptions.maxConnections}'s default: far above what a few dozen peers syncing need, far
+ * below what exhausts file descriptors.
+ */
 export const DEFAULT_MAX_CONNECTIONS = 256;
 
 /**
@@ -41,7 +56,9 @@ export const DEFAULT_MAX_CONNECTIONS = 256;
  *   CA that TLS cannot use (not PEM, or a key that does not match the certificate).
  * @example
  * ```ts
- * const server = createSyncServer(createSyncHandler(replica, { peers }), { tls: { cert: readFileSync('hospital.crt'), key: readFileSync('hospital.key.pem') } });
+ * const server = createSyncServer(createSyncHandler(replica, { peers }), {
+ *   tls: { cert: readFileSync('hospital.crt'), key: readFileSync('hospital.key.pem') },
+ * });
  * server.listen(8443, '0.0.0.0');
  * ```
  */

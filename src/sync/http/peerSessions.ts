@@ -18,7 +18,11 @@ export interface PeerSessions {
 export interface PeerSessionLimits {
   /** Most sessions held in all. @defaultValue `1000` */
   readonly maxSessions?: number;
-  /** Most sessions held per peer (per token): a peer's own least recently used goes first, so no peer can evict another's. @defaultValue `16` */
+  /**
+   * Most sessions held per peer (per token): a peer's own least recently used goes first, so no peer can
+   * evict another's.
+   * @defaultValue `16`
+   */
   readonly maxSessionsPerPeer?: number;
 }
 

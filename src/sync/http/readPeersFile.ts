@@ -22,7 +22,10 @@ export interface PeerEntry {
   readonly url?: string;
   /** The bearer token we present when we call its `url`: the `token` its own peers file lists for our site. */
   readonly ourToken?: string;
-  /** How we check its `https://` url (its `ca` file's PEM or its certificate `pin`) and the client certificate we present; absent: Node's public CAs. */
+  /**
+   * How we check its `https://` url (its `ca` file's PEM or its certificate `pin`) and the client certificate
+   * we present; absent: Node's public CAs.
+   */
   readonly tls?: HttpSyncTlsOptions;
 }
 
@@ -191,9 +194,13 @@ export function checkPeersFile(path: string): {
         });
       if (publicKey !== undefined && isPrivateKeyPem(publicKey)) {
         const field = e['publicKeyFile'] !== undefined ? 'publicKeyFile' : 'publicKey';
+        const holder =
+          field === 'publicKeyFile' ? resolve(dirname(path), e['publicKeyFile'] as string) : 'this PEM';
         issues.push({
           path: ['peers', i, field],
-          message: `${field === 'publicKeyFile' ? resolve(dirname(path), e['publicKeyFile'] as string) : 'this PEM'} holds a private key: give the public key (the .pub file chartlog keygen writes), and keep the private key at its site`,
+          message:
+            `${holder} holds a private key: give the public key (the .pub file chartlog keygen writes), ` +
+            'and keep the private key at its site',
         });
         publicKey = undefined;
       }
@@ -302,7 +309,8 @@ function checkPeerTls(
   if (pin !== undefined && (typeof pin !== 'string' || normalizeCertificatePin(pin) === undefined))
     fail(
       'pin',
-      "must be the SHA-256 fingerprint of the peer's certificate: 64 hex digits, colons optional (openssl x509 -noout -fingerprint -sha256 -in peer.crt)",
+      "must be the SHA-256 fingerprint of the peer's certificate: 64 hex digits, colons optional (openssl " +
+        'x509 -noout -fingerprint -sha256 -in peer.crt)',
     );
   if ((clientCert === undefined) !== (clientKey === undefined))
     fail(clientCert === undefined ? 'clientKey' : 'clientCert', 'clientCert and clientKey go together');

@@ -33,7 +33,8 @@ export function assertSyncBaseUrl(text: string, what: string): void {
   if (!isSyncBaseUrl(text))
     throw new ChartlogError(
       'INVALID_OPTION',
-      `${what} ${JSON.stringify(text)} is not a sync server's base URL: give http:// or https://, a host and a port, without user, password, query or fragment (e.g. https://hospital.example:8443)`,
+      `${what} ${JSON.stringify(text)} is not a sync server's base URL: give http:// or https://, a host ` +
+        'and a port, without user, password, query or fragment (e.g. https://hospital.example:8443)',
       { details: { url: text } },
     );
 }

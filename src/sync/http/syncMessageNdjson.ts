@@ -88,7 +88,11 @@ export function trailerLine(events: number, report: IngestReport | null): string
 export interface ReadSyncMessageOptions {
   /** Require a last line `{"end":true,…}` (responses) and check it against the event count. */
   readonly trailer: boolean;
-  /** Most event lines held in one message; more is `SYNC_TOO_LARGE` (lines refused by the reader are only counted). @defaultValue `10_000` */
+  /**
+   * Most event lines held in one message; more is `SYNC_TOO_LARGE` (lines refused by the reader are only
+   * counted).
+   * @defaultValue `10_000`
+   */
   readonly maxEvents?: number;
   /** Most sites named by the header's `vector` or `known`; more is `SYNC_TOO_LARGE`. @defaultValue `10_000` */
   readonly maxVectorSites?: number;

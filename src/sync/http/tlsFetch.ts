@@ -10,7 +10,11 @@ import { ChartlogError } from '../../error/chartlogError.js';
  * certificate authorities and name the URL's host.
  */
 export interface HttpSyncTlsOptions {
-  /** PEM certificate(s) of the authority the server's certificate must chain to (its host must match the URL). Not with `pin`. @defaultValue Node's public CAs */
+  /**
+   * PEM certificate(s) of the authority the server's certificate must chain to (its host must match the URL).
+   * Not with `pin`.
+   * @defaultValue Node's public CAs
+   */
   readonly ca?: string | Buffer;
   /**
    * The SHA-256 fingerprint of the server's own certificate, as `openssl x509 -noout
@@ -48,7 +52,8 @@ export function checkTlsOptions(tls: HttpSyncTlsOptions): void {
   if (tls.pin !== undefined && normalizeCertificatePin(tls.pin) === undefined)
     throw new ChartlogError(
       'INVALID_OPTION',
-      `pin ${JSON.stringify(tls.pin)} is not a SHA-256 certificate fingerprint (64 hex digits, colons optional: openssl x509 -noout -fingerprint -sha256 -in server.crt)`,
+      `pin ${JSON.stringify(tls.pin)} is not a SHA-256 certificate fingerprint (64 hex digits, colons ` +
+        'optional: openssl x509 -noout -fingerprint -sha256 -in server.crt)',
     );
   if ((tls.cert === undefined) !== (tls.key === undefined))
     throw new ChartlogError('INVALID_OPTION', 'a client certificate (cert) and its key (key) go together');
@@ -65,7 +70,11 @@ export function checkTlsOptions(tls: HttpSyncTlsOptions): void {
  * @throws ChartlogError `INVALID_OPTION` for inconsistent options (see {@link checkTlsOptions}).
  * @example
  * ```ts
- * const client = createHttpSyncClient({ url: 'https://hospital.example:8443', token, fetch: createTlsFetch({ ca: readFileSync('ca.crt') }) });
+ * const client = createHttpSyncClient({
+ *   url: 'https://hospital.example:8443',
+ *   token,
+ *   fetch: createTlsFetch({ ca: readFileSync('ca.crt') }),
+ * });
  * ```
  */
 export function createTlsFetch(tls: HttpSyncTlsOptions): typeof fetch {
@@ -98,7 +107,8 @@ export function createTlsFetch(tls: HttpSyncTlsOptions): typeof fetch {
         done(
           new ChartlogError(
             'SYNC_TLS_FAILED',
-            `the server at ${options.host ?? '?'}:${options.port ?? '?'} presented a certificate with SHA-256 fingerprint ${seen ?? '(none)'}, not the pinned one`,
+            `the server at ${options.host ?? '?'}:${options.port ?? '?'} presented a certificate with SHA-256 ` +
+              `fingerprint ${seen ?? '(none)'}, not the pinned one`,
             { details: { fingerprint: seen } },
           ),
         );
