@@ -4,6 +4,7 @@ import { EXIT } from '../exitCodes.js';
 import { out, outJson, requiredOption, wantsJson, type CliCommand } from '../cliCommand.js';
 import { openStoreFile } from '../openStoreFile.js';
 import { readStoreProjection } from '../readStoreProjection.js';
+import { storeOption } from '../siteOptions.js';
 
 /** `chartlog conflicts`: the clinician review queue of a store. */
 export const conflictsCommand: CliCommand = {
@@ -19,7 +20,7 @@ export const conflictsCommand: CliCommand = {
     'With --json: {"count":n,"conflicts":[{stream,resource,field,rule,provisional,writes:[…]}]}.',
   ],
   options: {
-    store: { type: 'string', valueName: 'FILE', required: true, description: 'SQLite store file' },
+    store: storeOption(),
   },
   examples: ['chartlog conflicts --store hospital-d.chartlog'],
   async run(values) {

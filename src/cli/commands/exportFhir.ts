@@ -7,6 +7,7 @@ import { EXIT } from '../exitCodes.js';
 import { stringOption, requiredOption, type CliCommand } from '../cliCommand.js';
 import { openStoreFile } from '../openStoreFile.js';
 import { readStoreProjection } from '../readStoreProjection.js';
+import { storeOption } from '../siteOptions.js';
 
 /** The projection cache while exporting, in bytes of canonical JSON. */
 const EXPORT_CACHE_BYTES = 8 * 1024 * 1024;
@@ -25,12 +26,7 @@ export const exportFhirCommand: CliCommand = {
     'Reads the store read-only (serve may keep running); writes to stdout unless --out is given.',
   ],
   options: {
-    store: {
-      type: 'string',
-      valueName: 'FILE',
-      required: true,
-      description: 'SQLite store file (must exist)',
-    },
+    store: storeOption('must exist'),
     patient: { type: 'string', valueName: 'ID', description: "only this patient's record" },
     format: {
       type: 'string',

@@ -9,6 +9,7 @@ import { createProgressReporter } from '../progressReporter.js';
 import { readSiteKeyFile } from '../../sync/http/siteKeyFile.js';
 import { countOf } from '../countOf.js';
 import { jsonSeconds } from '../jsonSeconds.js';
+import { SITE_OPTION, keyOption, storeOption } from '../siteOptions.js';
 
 /** `chartlog import-fhir`: load FHIR R4 Bundles or Bulk Data NDJSON into a store, as this site's events. */
 export const importFhirCommand: CliCommand = {
@@ -27,19 +28,9 @@ export const importFhirCommand: CliCommand = {
     'Progress (bytes read of all inputs) goes to stderr.',
   ],
   options: {
-    store: {
-      type: 'string',
-      valueName: 'FILE',
-      required: true,
-      description: 'SQLite store file (created when missing)',
-    },
-    site: { type: 'string', valueName: 'ID', required: true, description: "this site's id" },
-    key: {
-      type: 'string',
-      valueName: 'KEYFILE',
-      required: true,
-      description: "this site's private key (the events are signed as this site)",
-    },
+    store: storeOption('created if missing'),
+    site: SITE_OPTION,
+    key: keyOption('the events are signed as this site'),
     author: {
       type: 'string',
       valueName: 'ID',

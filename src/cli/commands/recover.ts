@@ -9,6 +9,7 @@ import { openStoreFile } from '../openStoreFile.js';
 import { readPeersConfig } from '../peersConfig.js';
 import { readSiteKeyFile } from '../../sync/http/siteKeyFile.js';
 import { countOf } from '../countOf.js';
+import { SITE_OPTION, keyOption, storeOption } from '../siteOptions.js';
 
 /** `chartlog recover`: an operator confirms a recovering store may record again. */
 export const recoverCommand: CliCommand = {
@@ -27,19 +28,9 @@ export const recoverCommand: CliCommand = {
     'it prints a WARNING saying how many. A store that is not recovering is left as it is.',
   ],
   options: {
-    store: {
-      type: 'string',
-      valueName: 'FILE',
-      required: true,
-      description: 'SQLite store file (must exist)',
-    },
-    site: { type: 'string', valueName: 'ID', required: true, description: "this site's id" },
-    key: {
-      type: 'string',
-      valueName: 'KEYFILE',
-      required: true,
-      description: "this site's private key (proves this is the site's operator)",
-    },
+    store: storeOption('must exist'),
+    site: SITE_OPTION,
+    key: keyOption("proves this is the site's operator"),
     peers: {
       type: 'string',
       valueName: 'PEERS.json',

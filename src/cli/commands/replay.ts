@@ -6,6 +6,7 @@ import { openStoreFile } from '../openStoreFile.js';
 import { createProjectionProgressPrinter } from '../projectionProgressPrinter.js';
 import { countOf } from '../countOf.js';
 import { jsonSeconds } from '../jsonSeconds.js';
+import { storeOption } from '../siteOptions.js';
 
 /** `chartlog replay`: rebuild a store's persisted projection from its events, streaming, with progress. */
 export const replayCommand: CliCommand = {
@@ -24,12 +25,7 @@ export const replayCommand: CliCommand = {
     'and folds records in N worker threads while this one writes their rows (the same rows).',
   ],
   options: {
-    store: {
-      type: 'string',
-      valueName: 'FILE',
-      required: true,
-      description: 'SQLite store file (must exist)',
-    },
+    store: storeOption('must exist'),
     workers: {
       type: 'string',
       valueName: 'N',

@@ -11,6 +11,7 @@ import { readSiteKeyFile } from '../../sync/http/siteKeyFile.js';
 import { EXIT } from '../exitCodes.js';
 import { out, outJson, requiredOption, stringOption, wantsJson, type CliCommand } from '../cliCommand.js';
 import { openStoreFile } from '../openStoreFile.js';
+import { SITE_OPTION, keyOption, storeOption } from '../siteOptions.js';
 
 /** `chartlog resolve`: a clinician settles one open conflict of a store. */
 export const resolveCommand: CliCommand = {
@@ -30,19 +31,9 @@ export const resolveCommand: CliCommand = {
     'With --json: {"resolved":true,stream,resource,field,value,kept?,superseded:[…],event:{id,site,seq,hlc}}.',
   ],
   options: {
-    store: {
-      type: 'string',
-      valueName: 'FILE',
-      required: true,
-      description: 'SQLite store file (must exist)',
-    },
-    site: { type: 'string', valueName: 'ID', required: true, description: "this site's id" },
-    key: {
-      type: 'string',
-      valueName: 'KEYFILE',
-      required: true,
-      description: "this site's private key (the resolution is recorded as this site)",
-    },
+    store: storeOption('must exist'),
+    site: SITE_OPTION,
+    key: keyOption('the resolution is recorded as this site'),
     stream: { type: 'string', valueName: 'STREAM', description: 'the record, e.g. patient/p1' },
     resource: { type: 'string', valueName: 'KEY', description: 'the resource, e.g. AllergyIntolerance/al1' },
     field: { type: 'string', valueName: 'NAME', description: 'the field in conflict, e.g. criticality' },

@@ -23,6 +23,7 @@ import { readServeLoops, SERVE_LOOP_OPTIONS, startServeLoops } from '../serveLoo
 import { listenSyncServer, readServeNetwork, SERVE_NETWORK_OPTIONS } from '../serveNetwork.js';
 import { readSiteKeyFile } from '../../sync/http/siteKeyFile.js';
 import { countOf } from '../countOf.js';
+import { SITE_OPTION, keyOption, storeOption } from '../siteOptions.js';
 
 /** `chartlog serve`: a replica serving sync over HTTP on a SQLite file. */
 export const serveCommand: CliCommand = {
@@ -76,19 +77,9 @@ export const serveCommand: CliCommand = {
     'and run chartlog recover.',
   ],
   options: {
-    store: {
-      type: 'string',
-      valueName: 'FILE',
-      required: true,
-      description: 'SQLite store file (created if missing)',
-    },
-    site: { type: 'string', valueName: 'ID', required: true, description: "this site's id" },
-    key: {
-      type: 'string',
-      valueName: 'KEYFILE',
-      required: true,
-      description: "this site's private key (chartlog keygen)",
-    },
+    store: storeOption('created if missing'),
+    site: SITE_OPTION,
+    key: keyOption('chartlog keygen'),
     peers: {
       type: 'string',
       valueName: 'PEERS.json',

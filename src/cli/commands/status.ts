@@ -11,6 +11,7 @@ import { openStoreFile } from '../openStoreFile.js';
 import { PEER_TLS_OPTIONS, readPeerTargets } from '../peerTargets.js';
 import { readStoreProjection } from '../readStoreProjection.js';
 import { countOf } from '../countOf.js';
+import { storeOption } from '../siteOptions.js';
 
 /** `site:seq site:seq …`, sorted by site; `(empty)` for none. */
 export function formatVector(vector: VersionVector): string {
@@ -110,7 +111,7 @@ export const statusCommand: CliCommand = {
     '(chartlog replay --store FILE) and exits 3. Exit 1 when a peer could not be asked.',
   ],
   options: {
-    store: { type: 'string', valueName: 'FILE', required: true, description: 'SQLite store file' },
+    store: storeOption(),
     site: { type: 'string', valueName: 'ID', description: "this site's id, to show its own chain length" },
     peer: {
       type: 'string',

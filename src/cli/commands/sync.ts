@@ -18,6 +18,7 @@ import { syncPeerSites } from '../syncPeerSites.js';
 import { formatVector } from './status.js';
 import { countOf } from '../countOf.js';
 import { jsonSeconds } from '../jsonSeconds.js';
+import { SITE_OPTION, keyOption, storeOption } from '../siteOptions.js';
 
 /** What one peer's sync did, over every pass. */
 interface PeerSyncSummary {
@@ -54,19 +55,9 @@ export const syncCommand: CliCommand = {
     'meanwhile. A run that ends recovering exits 1 and says what it still waits for.',
   ],
   options: {
-    store: {
-      type: 'string',
-      valueName: 'FILE',
-      required: true,
-      description: 'SQLite store file (created if missing)',
-    },
-    site: { type: 'string', valueName: 'ID', required: true, description: "this site's id" },
-    key: {
-      type: 'string',
-      valueName: 'KEYFILE',
-      required: true,
-      description: "this site's private key (chartlog keygen)",
-    },
+    store: storeOption('created if missing'),
+    site: SITE_OPTION,
+    key: keyOption('chartlog keygen'),
     peers: {
       type: 'string',
       valueName: 'PEERS.json',

@@ -15,6 +15,7 @@ import { readPeersConfig } from '../peersConfig.js';
 import { createProgressReporter, type ProgressReporter } from '../progressReporter.js';
 import { readStoreProjection } from '../readStoreProjection.js';
 import { countOf } from '../countOf.js';
+import { storeOption } from '../siteOptions.js';
 
 /** A store without a current projection: what verify reports instead of checking it. */
 interface StaleProjection {
@@ -42,7 +43,7 @@ export const verifyCommand: CliCommand = {
     'Progress goes to stderr. Exit 0 clean, 1 with the problems listed.',
   ],
   options: {
-    store: { type: 'string', valueName: 'FILE', required: true, description: 'SQLite store file' },
+    store: storeOption(),
     keys: {
       type: 'string',
       valueName: 'PEERS.json',
