@@ -23,6 +23,7 @@ import { parseSyncMessage, type SyncMessage } from '../sync/syncMessage.js';
 import { stopAskingForRefused, type SyncState } from '../sync/syncState.js';
 import { seqOf } from '../sync/versionVector.js';
 import { readForkMarker, writeForkMarker } from './forkMarker.js';
+import { checkOwnKey } from './checkOwnKey.js';
 import { createForkQuarantine, type QuarantinedFork } from './forkQuarantine.js';
 import { ingestEvents } from './ingestEvents.js';
 import type { IngestReport } from '../sync/ingestReport.js';
@@ -210,6 +211,8 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
   keyring.set(site, keys.publicKey);
   const signEvery = options.signEvery ?? 256;
   const integrity = options.integrity ?? true;
+  // A wrong key pair would sign events no peer accepts: refuse it before anything is recorded.
+  if (integrity) await checkOwnKey(store, site, keys.publicKey);
   const maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
   const wallClock = options.wallClock ?? Date.now;
   const keptForks = await readForkMarker(store);

@@ -167,6 +167,17 @@ describe('chartlog resolve', () => {
     });
   });
 
+  it("refuses a key that is not this site's (exit 2), and records nothing", async () => {
+    const path = await storeWithConflict('wrong-key.chartlog');
+    writeFileSync(file('someone-else.key'), exportPrivateKey(generateSiteKeys().privateKey), { mode: 0o600 });
+    const args = resolveArgs(path, ...theConflict, '--value', '"high"');
+    args[args.indexOf(file('practice-a.key'))] = file('someone-else.key');
+    const run = await runChartlog(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/INVALID_OPTION: the key given is not practice-a's key/);
+    expect(await eventsOf(path)).toHaveLength(history.length);
+  });
+
   it('--value settles it with a value given as JSON, and says what it did', async () => {
     const path = await storeWithConflict('value.chartlog');
     const run = await runChartlog(resolveArgs(path, ...theConflict, '--value', '"high"'));
