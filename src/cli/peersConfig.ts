@@ -35,3 +35,15 @@ export function readPeersConfig(path: string): PeersConfig {
     keys: file.keys,
   };
 }
+
+/**
+ * The peers a recovering site must hear from again before it records (`recoveryPeers`): the
+ * ones it talks to (a `token`: they call it; a `url`: it calls them), not entries that only
+ * lend a public key. `serve` and `recover` take them from here, so what `recover` says a
+ * site waits for is what `serve` waits for.
+ */
+export function recoveryPeersOf(peers: PeersConfig, site: string): string[] {
+  return peers.peers
+    .filter((p) => p.site !== site && (p.token !== undefined || p.url !== undefined))
+    .map((p) => p.site);
+}

@@ -6,7 +6,7 @@ import { createReplica } from '../../replica/replica.js';
 import { EXIT } from '../exitCodes.js';
 import { out, outJson, requiredOption, wantsJson, type CliCommand } from '../cliCommand.js';
 import { openStoreFile } from '../openStoreFile.js';
-import { readPeersConfig } from '../peersConfig.js';
+import { readPeersConfig, recoveryPeersOf } from '../peersConfig.js';
 import { readSiteKeyFile } from '../../sync/http/siteKeyFile.js';
 import { countOf } from '../countOf.js';
 import { SITE_OPTION, keyOption, storeOption } from '../siteOptions.js';
@@ -52,9 +52,7 @@ export const recoverCommand: CliCommand = {
     const store = await openStoreFile(path, 'write');
     try {
       const site = requiredOption(values, 'site');
-      const recoveryPeers = peers.peers
-        .filter((p) => p.site !== site && (p.token !== undefined || p.url !== undefined))
-        .map((p) => p.site);
+      const recoveryPeers = recoveryPeersOf(peers, site);
       const replica = await createReplica({
         site,
         keys,

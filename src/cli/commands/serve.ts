@@ -16,7 +16,7 @@ import {
   type CliCommand,
 } from '../cliCommand.js';
 import { openStoreFile } from '../openStoreFile.js';
-import { readPeersConfig } from '../peersConfig.js';
+import { readPeersConfig, recoveryPeersOf } from '../peersConfig.js';
 import { createProjectionProgressPrinter } from '../projectionProgressPrinter.js';
 import { readServeLimits, SERVE_LIMIT_OPTIONS } from '../serveLimits.js';
 import { readServeLoops, SERVE_LOOP_OPTIONS, startServeLoops } from '../serveLoops.js';
@@ -127,10 +127,7 @@ export const serveCommand: CliCommand = {
     const store = await openStoreFile(requiredOption(values, 'store'), 'write');
     try {
       const site = requiredOption(values, 'site');
-      // A site that finds itself behind must hear again from the peers it talks to (not from signature-only entries).
-      const recoveryPeers = peers.peers
-        .filter((p) => p.site !== site && (p.token !== undefined || p.url !== undefined))
-        .map((p) => p.site);
+      const recoveryPeers = recoveryPeersOf(peers, site);
       // onProgress: the replica's open reports folding its projection (a rebuild after a schema change, a catch-up).
       const options: Parameters<typeof createReplica>[0] = {
         site,

@@ -1,5 +1,30 @@
 import type { StreamOutcome } from '../../chart/finishStream.js';
+import type { ProjectedStream } from '../../chart/projectionTables.js';
 import type { EncodedStream } from './rebuildWorkerProtocol.js';
+
+/** The `projection_streams` columns of a stream's row, in the order its UPSERT takes them. */
+export type StreamRowValues = [
+  stream: string,
+  events: number,
+  digest: string,
+  hash: string,
+  conflicts: string,
+  retracted: string,
+  conflicted: 0 | 1,
+];
+
+/** A stream's row as the SQLite projection stores it: its lists as JSON, `conflicted` as 0 or 1. */
+export function streamRowValues(row: ProjectedStream): StreamRowValues {
+  return [
+    row.stream,
+    row.events,
+    row.digest,
+    row.hash,
+    JSON.stringify(row.conflicts),
+    JSON.stringify(row.retracted),
+    row.conflicts.length > 0 ? 1 : 0,
+  ];
+}
 
 /**
  * A folded new stream's rows as the SQLite projection stores them (the row's lists and
@@ -11,14 +36,5 @@ export function encodeStreamRows({ row, changes }: StreamOutcome): EncodedStream
   for (const { key, resource, body } of changes)
     if (resource !== undefined)
       resources.push(key, body as string, resource.hash, JSON.stringify(resource.last));
-  return [
-    row.stream,
-    row.events,
-    row.digest,
-    row.hash,
-    JSON.stringify(row.conflicts),
-    JSON.stringify(row.retracted),
-    row.conflicts.length > 0 ? 1 : 0,
-    resources,
-  ];
+  return [...streamRowValues(row), resources];
 }

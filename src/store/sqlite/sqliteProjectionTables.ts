@@ -8,6 +8,7 @@ import type { ResourceState } from '../../chart/streamState.js';
 import { freezeDeep } from '../../event/freezeDeep.js';
 import { hashCanonical } from '../../event/eventHash.js';
 import type { EventId, StreamId } from '../../event/ids.js';
+import { streamRowValues, type StreamRowValues } from './encodeStreamRows.js';
 import type { EncodedStream } from './rebuildWorkerProtocol.js';
 
 type StreamRow = [string, number, string, string, string, string];
@@ -32,7 +33,7 @@ export function createSqliteProjectionTables(db: Database.Database, path: string
       'SELECT stream, events, digest, hash, conflicts, retracted FROM projection_streams WHERE stream = ?',
     )
     .raw();
-  const putStream = db.prepare<[string, number, string, string, string, string, number]>(
+  const putStream = db.prepare<StreamRowValues>(
     'INSERT INTO projection_streams (stream, events, digest, hash, conflicts, retracted, conflicted) ' +
       'VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (stream) DO UPDATE SET ' +
       'events = excluded.events, digest = excluded.digest, hash = excluded.hash, ' +
@@ -146,15 +147,7 @@ export function createSqliteProjectionTables(db: Database.Database, path: string
       return out;
     },
     write(row, changes) {
-      putStream.run(
-        row.stream,
-        row.events,
-        row.digest,
-        row.hash,
-        JSON.stringify(row.conflicts),
-        JSON.stringify(row.retracted),
-        row.conflicts.length > 0 ? 1 : 0,
-      );
+      putStream.run(...streamRowValues(row));
       for (const { key, resource, body } of changes) {
         if (resource === undefined) deleteResource.run(row.stream, key);
         else putResource.run(row.stream, key, body as string, resource.hash, JSON.stringify(resource.last));
