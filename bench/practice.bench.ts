@@ -16,7 +16,7 @@
  * - `open_s`, `open_rss_mb`, `rss_after_reading_every_patient_mb`: `createReplica` on the
  *   store (its projection current: `opening` says what opening did, `eventsReadAtOpen`
  *   how many events it read through `readAll`; both should be `current` and 0), RSS
- *   after it, and after reading each patient's state once;
+ *   after it, and after reading each patient's state once, every resource in it parsed;
  * - `read_cold_ms`: a random patient's state, first read after open;
  * - `record_ms`: one durable event (`replica.record`, SQLite `synchronous: full`), on a copy;
  * - `replica_hash_ms`: the first `chart.hash()` after open;

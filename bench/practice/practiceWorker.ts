@@ -123,7 +123,10 @@ async function run(): Promise<PracticeResult> {
     if (job.kind === 'open') {
       const r0 = performance.now();
       for (let i = 0; i < job.patients; i++) {
-        replica.chart.state(patient(i));
+        // Every resource read too: a state's resources are parsed when first read, and a
+        // reader that parses them all (an export, a full record view) is the memory's worst case.
+        const state = replica.chart.state(patient(i));
+        for (const key of Object.keys(state?.resources ?? {})) void state?.resources[key];
         if (i % 1000 === 999) stage(`read ${i + 1} of ${job.patients} patients, RSS ${rssMb()} MiB`);
       }
       return {

@@ -4,7 +4,12 @@ import type { StreamId } from '../event/ids.js';
 import type { Json } from '../event/json.js';
 import { addTerm, digestTerm, formatDigestSum, parseDigestSum } from './digestSum.js';
 import type { EventKey } from './eventKey.js';
-import type { ProjectedResource, ProjectedStream, ResourceChange } from './projectionTables.js';
+import {
+  heapBytesOfResource,
+  type ProjectedResource,
+  type ProjectedStream,
+  type ResourceChange,
+} from './projectionTables.js';
 import { rememberResourceHash, resourceDigestItem, streamHashOf } from './stateHash.js';
 import type { StreamState } from './streamState.js';
 
@@ -50,7 +55,7 @@ export function finishStream(
     rememberResourceHash(state, hash);
     if (before !== undefined) digest = addTerm(digest, digestTerm(resourceDigestItem(key, before.hash)), -1);
     digest = addTerm(digest, digestTerm(resourceDigestItem(key, hash)), 1);
-    changes.push({ key, resource: { key, state, hash, last, size: body.length }, body });
+    changes.push({ key, resource: { key, state, hash, last, size: heapBytesOfResource(body.length) }, body });
   }
   const digestHex = formatDigestSum(digest);
   const nextRow: ProjectedStream = {

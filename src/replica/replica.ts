@@ -101,9 +101,9 @@ export interface ReplicaOptions {
   /** Refusals an {@link IngestReport} lists as examples (all are counted, per code). @defaultValue `20` */
   readonly maxRefusalExamples?: number;
   /**
-   * Bound of the projection's cache of loaded streams, in bytes of their canonical JSON
-   * (the objects take roughly 2–3× that): what keeps a practice-sized replica's memory
-   * flat however many records it reads. @defaultValue 64 MiB
+   * Bound of the projection's cache of loaded streams, in estimated heap bytes (about three
+   * per byte of a resource's canonical JSON, parsed or not): what keeps a practice-sized
+   * replica's memory flat however many records it reads. @defaultValue 32 MiB
    */
   readonly cacheBytes?: number;
   /**

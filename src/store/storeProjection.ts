@@ -46,7 +46,7 @@ export interface RebuildParallelism {
 export interface StoreProjectionOptions extends RebuildParallelism {
   /** The schema to fold with: a projection folded with another one is rebuilt. */
   readonly schema: Schema;
-  /** Bound of the cache of loaded streams, in bytes of their canonical JSON. @defaultValue 64 MiB */
+  /** Bound of the cache of loaded streams, in estimated heap bytes (`heapBytesOfResource`). @defaultValue 32 MiB */
   readonly cacheBytes?: number;
   /** Called as a rebuild or catch-up goes (at least every few thousand events). */
   readonly onProgress?: (progress: ProjectionProgress) => void;

@@ -2,7 +2,12 @@ import type Database from 'better-sqlite3';
 import { ChartlogError } from '../../error/chartlogError.js';
 import type { LocatedResource } from '../../chart/chartView.js';
 import type { EventKey } from '../../chart/eventKey.js';
-import type { ProjectedResource, ProjectedStream, ProjectionTables } from '../../chart/projectionTables.js';
+import {
+  heapBytesOfResource,
+  type ProjectedResource,
+  type ProjectedStream,
+  type ProjectionTables,
+} from '../../chart/projectionTables.js';
 import { rememberResourceHash, streamHashOf } from '../../chart/stateHash.js';
 import type { ResourceState } from '../../chart/streamState.js';
 import { freezeDeep } from '../../event/freezeDeep.js';
@@ -96,17 +101,20 @@ export function createSqliteProjectionTables(db: Database.Database, path: string
   // A row is checked against its hash when read, so damage is reported by the read that
   // met it; its state is parsed when first asked for: a reader that shows a patient's
   // allergies never parses the hundreds of observations beside them. The body is
-  // captured, so a state parsed later is still the one this row held.
+  // captured, so a state parsed later is still the one this row held; once parsed it is
+  // let go, so a cached resource holds one copy of itself, not two.
   const decodeResource = (stream: string, [key, body, hash, last]: ResourceRow): ProjectedResource => {
     if (hashCanonical(body) !== hash) throw corrupt(stream, `resource ${key} does not match its hash`);
+    let unparsed: string | undefined = body;
     let state: ResourceState | undefined;
     let lastKeys: Record<string, EventKey> | undefined;
     return {
       key,
       get state(): ResourceState {
         if (state === undefined) {
-          state = freezeDeep(JSON.parse(body)) as ResourceState;
+          state = freezeDeep(JSON.parse(unparsed as string)) as ResourceState;
           rememberResourceHash(state, hash);
+          unparsed = undefined;
         }
         return state;
       },
@@ -116,7 +124,7 @@ export function createSqliteProjectionTables(db: Database.Database, path: string
         lastKeys ??= JSON.parse(last) as Record<string, EventKey>;
         return lastKeys;
       },
-      size: body.length,
+      size: heapBytesOfResource(body.length),
     };
   };
 
