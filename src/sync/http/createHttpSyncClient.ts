@@ -120,7 +120,7 @@ export interface HttpSyncClient {
 /**
  * A fetch-based client of {@link createSyncHandler}. Each request body is one message,
  * built once in memory as NDJSON (a message is bounded by the sender's `SyncOptions`,
- * 4 MiB by default) and reused by retries; the response is parsed line by line as it
+ * 32 MiB by default) and reused by retries; the response is parsed line by line as it
  * streams in, checked whole by its trailer, and never held as one string.
  *
  * Failures are ChartlogErrors: `SYNC_UNAUTHORIZED` (401/403), `SYNC_TIMEOUT` (the last

@@ -66,7 +66,7 @@ export type SyncHandlerOptions = PeerAuthOptions & {
    * @defaultValue `30_000`
    */
   readonly requestTimeoutMs?: number;
-  /** Bounds of the replies (events and bytes per message). @defaultValue the protocol's (1000 events, 4 MiB) */
+  /** Bounds of the replies (events and bytes per message). @defaultValue the protocol's (8,000 events, 32 MiB) */
   readonly sync?: SyncOptions;
   /**
    * Most event lines in one request's message: more is refused with 413 (lines that cannot be events are only
