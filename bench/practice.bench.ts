@@ -23,10 +23,15 @@
  * - `status_s`, `conflicts_s`: the real `chartlog status|conflicts --store … --json`
  *   (read-only), run from source through tsx as the CLI tests do (`cliStartupS` is
  *   `chartlog --help` the same way);
- * - `catchup_s`: three sites, each on a copy of the store, record their share of the
- *   workload's next saves cut off (10,000 each; `--catchup-per-site N` for a smoke run), then `syncReplicas` until converged and
- *   every replica's hash read (the projection is folded inline with each append, so that
- *   includes it); convergence (hashes and version vectors) is checked after the timing;
+ * - `catchup_s`: three sites, each a process of its own on a copy of the store serving
+ *   sync over HTTP on 127.0.0.1, record their share of the workload's next saves cut off
+ *   (10,000 each; `--catchup-per-site N` for a smoke run); then each pair syncs
+ *   (`syncOverHttp`) until quiet, all pairs at once, as sites do. Timed from telling the
+ *   sites to sync until every pair is quiet (the projection is folded inline with each
+ *   append, so that includes it); convergence (hashes and version vectors) is checked
+ *   after the timing. On a machine with fewer cores than sites, the sites share them;
+ * - `catchup_one_process_s` (no goal; for comparison with figures before the sites were
+ *   processes): the same three replicas in one process, `syncReplicas` until converged;
  * - `replay_events_per_s`: the full streaming rebuild of the persisted projection, with
  *   its peak RSS (`peakRssMb`; the goal needs ≤ 512 MiB). `--replay-via worker` (the
  *   default) opens a copy of the store and calls `projection.rebuild()` in a worker;
@@ -312,8 +317,24 @@ async function measureSize(
     'catchup_s',
     c?.catchupS ?? null,
     catchup.run,
-    c ? { recorded: c.recorded, accepted: c.accepted, openThreeReplicasS: round(c.openS) } : {},
+    c
+      ? { recorded: c.recorded, accepted: c.accepted, sites: 'processes over HTTP', openS: round(c.openS) }
+      : {},
   );
+  const oneProcess = await worker('catchup-one-process');
+  const c1 = oneProcess.result as CatchupResult | undefined;
+  print({
+    bench: 'practice',
+    metric: 'catchup_one_process_s',
+    value: c1 === undefined ? null : round(c1.catchupS),
+    unit: 's',
+    note: 'the three replicas in one process, syncReplicas: how catchup_s was measured before',
+    ...(c1 !== undefined
+      ? { recorded: c1.recorded, accepted: c1.accepted }
+      : { reached: oneProcess.run.reached }),
+    ...base,
+    peakRssMb: oneProcess.run.peakRssMib,
+  });
   let eps: number | null;
   let replayRun: BoundedRun;
   let replayExtra: Record<string, unknown>;

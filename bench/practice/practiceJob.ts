@@ -13,11 +13,13 @@ export const STAGE_PREFIX = 'PRACTICE_STAGE ';
 
 /**
  * What a worker measures: `open` (and read every patient), `read` (cold reads), `record`,
- * `hash`, `catchup`, `replay` (the persisted projection's streaming rebuild, on a copy of
+ * `hash`, `catchup` (each site a process, syncing over HTTP), `catchup-one-process` (the three
+ * replicas in the worker, `syncReplicas`), `replay` (the persisted projection's streaming rebuild, on a copy of
  * the store) and `fold` (every event read into memory and folded by `createChart`, for
  * comparison with `replay`).
  */
-export type PracticeJobKind = 'open' | 'read' | 'record' | 'hash' | 'catchup' | 'replay' | 'fold' | 'scan';
+export type PracticeJobKind =
+  'open' | 'read' | 'record' | 'hash' | 'catchup' | 'catchup-one-process' | 'replay' | 'fold' | 'scan';
 
 /** One measurement, run in a fresh process. */
 export interface PracticeJob {
@@ -71,6 +73,8 @@ export interface CatchupResult {
   readonly recorded: number;
   readonly accepted: number;
   readonly openS: number;
+  /** Each site process's peak RSS, MiB (`catchup`; its sites are not the worker's memory). */
+  readonly sitePeakRssMb?: readonly number[];
 }
 
 /** Figures of a `replay` or `fold` job. */

@@ -11,9 +11,6 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   createChart,
-  createHybridClock,
-  createKeyring,
-  createReplica,
   listConflicts,
   readConflicts,
   streamId,
@@ -23,11 +20,12 @@ import {
   type Replica,
 } from '../../src/index.js';
 import { clinicalSchema } from '../../src/clinical/index.js';
-import { readSiteKeyFile } from '../../src/sync/http/siteKeyFile.js';
 import { openSqliteEventLog } from '../../src/store/sqlite/index.js';
 import { seededFloats } from '../../src/testing/mulberry32.js';
 import { recordSavesOffline, type OfflineSite } from '../workload/recordSaves.js';
+import { catchupOverHttp } from './catchupOverHttp.js';
 import { copyStore } from './copyStore.js';
+import { openSiteReplica } from './openSiteReplica.js';
 import type { CatchupWorkload } from './practiceStore.js';
 import Database from 'better-sqlite3';
 import {
@@ -78,19 +76,14 @@ async function openReplica(
   site: string,
   wallClock: () => number = Date.now,
 ): Promise<{ replica: Replica; store: EventLog; eventsRead: number }> {
-  const publicKeys = Object.fromEntries(
-    Object.entries(job.keyFiles).map(([s, f]) => [s, readFileSync(`${f}.pub`, 'utf8')]),
-  );
   const store = openSqliteEventLog(path);
   const counted = countingStore(store, site);
-  const replica = await createReplica({
+  const replica = await openSiteReplica({
     site,
-    keys: readSiteKeyFile(job.keyFiles[site] as string),
     store: counted.store,
-    schema: clinicalSchema,
-    keyring: createKeyring(publicKeys),
-    clock: createHybridClock({ wallClock }),
-    ...cache,
+    keyFiles: job.keyFiles,
+    wallClock,
+    cacheBytes: job.cacheBytes,
   });
   return { replica, store, eventsRead: counted.read() };
 }
@@ -105,7 +98,8 @@ const patient = (i: number) => streamId(`patient/p${i}`);
 
 async function run(): Promise<PracticeResult> {
   const rand = seededFloats(7);
-  if (job.kind === 'catchup') return catchup();
+  if (job.kind === 'catchup') return catchupOverHttp(job, stage);
+  if (job.kind === 'catchup-one-process') return catchupInOneProcess();
   if (job.kind === 'replay') return replay();
   if (job.kind === 'fold') return fold();
   if (job.kind === 'scan') return scan();
@@ -196,8 +190,8 @@ async function run(): Promise<PracticeResult> {
   }
 }
 
-/** Three sites on copies of the practice store record their share of the next saves cut off, then sync until converged. */
-async function catchup(): Promise<PracticeResult> {
+/** Three sites on copies of the practice store, all in this process, record their share of the next saves cut off, then `syncReplicas` until converged. */
+async function catchupInOneProcess(): Promise<PracticeResult> {
   const workload = JSON.parse(readFileSync(job.catchupPath, 'utf8')) as CatchupWorkload;
   const dir = join(job.scratchDir, `catchup-${process.pid}`);
   mkdirSync(dir, { recursive: true });

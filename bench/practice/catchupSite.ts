@@ -1,0 +1,81 @@
+/**
+ * One site of the practice catch-up, in a process of its own as a site is in a
+ * deployment: `node --import tsx bench/practice/catchupSite.ts '<CatchupSiteJob JSON>'`.
+ *
+ * It opens its replica on its copy of the practice store, serves sync over HTTP on
+ * 127.0.0.1 (`createSyncHandler`, a bearer token per peer), records its share of the
+ * workload's saves cut off, and prints {@link SITE_READY} with its port. Then it reads
+ * commands from stdin, one JSON line each: `{"sync":[{"site","url"}…]}` syncs with those
+ * peers at once (`syncOverHttp` until quiet, each) and prints {@link SITE_SYNCED};
+ * `{"report":true}` prints {@link SITE_STATE} (its replica hash and version vector),
+ * closes and exits. Progress goes to stderr.
+ */
+import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { createHttpSyncClient, createSyncHandler, syncOverHttp } from '../../src/sync/http/index.js';
+import { openSqliteEventLog } from '../../src/store/sqlite/index.js';
+import { recordSavesOffline } from '../workload/recordSaves.js';
+import { openSiteReplica } from './openSiteReplica.js';
+import type { CatchupWorkload } from './practiceStore.js';
+import {
+  catchupToken,
+  SITE_READY,
+  SITE_STATE,
+  SITE_SYNCED,
+  type CatchupSiteJob,
+} from './catchupSiteProtocol.js';
+
+const job = JSON.parse(process.argv[2] ?? '') as CatchupSiteJob;
+const say = (prefix: string, value: unknown): void =>
+  void process.stdout.write(prefix + JSON.stringify(value) + '\n');
+const workload = JSON.parse(readFileSync(job.catchupPath, 'utf8')) as CatchupWorkload;
+let wall = workload.saves[0]?.at ?? 0;
+const store = openSqliteEventLog(job.storePath);
+const replica = await openSiteReplica({
+  site: job.site,
+  store,
+  keyFiles: job.keyFiles,
+  wallClock: () => wall,
+  cacheBytes: job.cacheBytes,
+});
+const peers = Object.keys(job.keyFiles).filter((s) => s !== job.site);
+const server = createServer(
+  createSyncHandler(replica, { peers: Object.fromEntries(peers.map((p) => [catchupToken(p, job.site), p])) }),
+);
+await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+const counts = await recordSavesOffline(
+  workload.saves,
+  new Map([[job.site, { replica, setWall: (ms: number) => (wall = ms) }]]),
+  100,
+  workload.seen,
+);
+process.stderr.write(`${job.site}: ${counts.get(job.site) ?? 0} events recorded cut off\n`);
+const foldedBeforeSync = replica.chart.size;
+say(SITE_READY, { port: (server.address() as { port: number }).port, recorded: counts.get(job.site) ?? 0 });
+
+for await (const line of createInterface({ input: process.stdin })) {
+  const command = JSON.parse(line) as { sync?: { site: string; url: string }[]; report?: true };
+  if (command.sync !== undefined) {
+    const reports = await Promise.all(
+      command.sync.map(({ site, url }) =>
+        syncOverHttp(replica, createHttpSyncClient({ url, token: catchupToken(job.site, site) })),
+      ),
+    );
+    say(SITE_SYNCED, { refused: reports.reduce((n, r) => n + r.refused.count, 0) });
+  }
+  if (command.report === true) {
+    const vector = Object.entries(await replica.versionVector()).sort();
+    say(SITE_STATE, {
+      hash: replica.chart.hash(),
+      vector,
+      ingested: replica.chart.size - foldedBeforeSync,
+      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    });
+    break;
+  }
+}
+// Peers' keep-alive connections would hold the server open: close them with it.
+server.closeAllConnections();
+await new Promise<void>((closed) => server.close(() => closed()));
+await store.close();

@@ -1,0 +1,26 @@
+/**
+ * The protocol between the catch-up's orchestration (catchupOverHttp.ts) and its site
+ * processes (catchupSite.ts): a job as the site's one argument, commands as JSON lines on
+ * its stdin, and prefixed JSON lines on its stdout.
+ */
+
+/** What a site process is given. */
+export interface CatchupSiteJob {
+  readonly site: string;
+  /** This site's own copy of the practice store. */
+  readonly storePath: string;
+  /** Private key file per site (every site of the catch-up). */
+  readonly keyFiles: Readonly<Record<string, string>>;
+  readonly catchupPath: string;
+  readonly cacheBytes?: number;
+}
+
+/** Prefix of the line saying the site recorded its saves and listens: `{"port","recorded"}`. */
+export const SITE_READY = 'CATCHUP_SITE_READY ';
+/** Prefix of the line saying every sync it was asked for is quiet: `{"refused"}` (events its peers refused). */
+export const SITE_SYNCED = 'CATCHUP_SITE_SYNCED ';
+/** Prefix of the line with its state: `{"hash","vector","ingested","peakRssMb"}` (events it took in since it was ready; its peak RSS). */
+export const SITE_STATE = 'CATCHUP_SITE_STATE ';
+
+/** The bearer token `from` presents to `to` (the benchmark's own; real sites hold their peers file). */
+export const catchupToken = (from: string, to: string): string => `bench-catchup-${from}-to-${to}`;
