@@ -45,6 +45,7 @@ import {
 import { createDamageReporter } from '../damageReporter.js';
 import { signatureCheck, signatureIntact } from '../signatureCheck.js';
 import { checkSqliteIntegrity, inspectSqliteEventLog, migrateSqliteSchema } from './sqliteSchema.js';
+import { createIdleCheckpoints } from './idleCheckpoints.js';
 import { translateSqliteError } from './translateSqliteError.js';
 import { acquireWriterLock, type WriterLock } from './writerLock.js';
 
@@ -405,6 +406,8 @@ function createSqliteEventLog(
     },
   );
 
+  // Read-only connections never write, so never checkpoint.
+  const checkpoints = opts.readOnly ? undefined : createIdleCheckpoints(db);
   let closed = false;
   const guard = <T>(action: string, body: () => T): Promise<T> => {
     if (closed) return Promise.reject(storeClosed(`SQLite event log ${path}`));
@@ -446,6 +449,7 @@ function createSqliteEventLog(
         const folded = pending as PendingProjection | undefined;
         pending = undefined;
         folded?.commit();
+        checkpoints?.afterWrite();
         return { appended: plan.fresh.length, duplicates: plan.duplicates };
       }),
     readSite: (site, fromSeq, limit) =>
@@ -494,6 +498,7 @@ function createSqliteEventLog(
           );
         if (value === undefined) deleteMeta.run(key);
         else putMeta.run(key, canonicalJson(value));
+        checkpoints?.afterWrite();
       }),
     getMarker: (name) =>
       guard('getMarker', () => {
@@ -699,12 +704,18 @@ function createSqliteEventLog(
       guard('checkpoint', () => {
         db.pragma('wal_checkpoint(TRUNCATE)');
       }),
-    [ABANDON_STORE]: () => lock?.release(),
+    [ABANDON_STORE]: () => {
+      // As if the process had died: nothing more is written, a checkpoint included.
+      checkpoints?.stop();
+      lock?.release();
+    },
     onDamage: damage.onDamage,
     close: async () => {
       if (closed) return;
       closed = true;
+      checkpoints?.stop();
       try {
+        // Closing the last connection checkpoints the whole WAL and removes it (SQLite's own rule).
         db.close();
       } catch (e) {
         throw translateSqliteError(e, path, 'close');

@@ -1,0 +1,65 @@
+import { statSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { ChartEvent } from '../../src/event/chartEvent.js';
+import { openSqliteEventLog } from '../../src/store/sqlite/sqliteEventLog.js';
+import { makeWriter, SITES, STREAMS } from '../support/storeFixtures.js';
+import { useTempDir } from '../support/tempDir.js';
+
+const file = useTempDir('sqlite-checkpoint');
+let n = 0;
+const fresh = (): string => file(`c-${++n}.chartlog`);
+const [A] = SITES as [(typeof SITES)[0]];
+
+/** Events of about 40 KB each: ten or so WAL pages apiece. */
+function bulkyEvents(count: number, writer = makeWriter(A)): ChartEvent[] {
+  return Array.from({ length: count }, (_, i) =>
+    writer.append({
+      stream: STREAMS[i % STREAMS.length] as (typeof STREAMS)[number],
+      type: 'observation.recorded',
+      data: { [`Observation/bulky-${writer.head.seq + 1}`]: { note: `${i} ${'x'.repeat(40_000)}` } },
+      author: { id: 'gmc-1' },
+    }),
+  );
+}
+
+/** The main database file's size: a checkpoint is what copies pages from the WAL into it. */
+const mainFileBytes = (path: string): number => statSync(path).size;
+const idle = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
+
+describe('SQLite event log: WAL checkpoints run outside appends', () => {
+  it('appends back to back never checkpoint inside an append; the next idle moment does', async () => {
+    const path = fresh();
+    const log = openSqliteEventLog(path);
+    try {
+      const writer = makeWriter(A);
+      await log.append(bulkyEvents(1, writer));
+      await idle(300);
+      const before = mainFileBytes(path);
+      // 200 appends of ~40 KB: well past the 1,000 WAL pages at which SQLite's automatic
+      // checkpoint would copy them back inside whichever commit crossed the line.
+      for (const event of bulkyEvents(200, writer)) await log.append([event]);
+      expect(mainFileBytes(path)).toBe(before);
+      await idle(300);
+      expect(mainFileBytes(path)).toBeGreaterThan(before + 200 * 40_000);
+      expect(await log.count()).toBe(201);
+    } finally {
+      await log.close();
+    }
+  });
+
+  it('a WAL grown past the bound with no idle moment is checkpointed inline, so it stays bounded', async () => {
+    const path = fresh();
+    const log = openSqliteEventLog(path);
+    try {
+      const writer = makeWriter(A);
+      await log.append(bulkyEvents(1, writer));
+      await idle(300);
+      const before = mainFileBytes(path);
+      // One transaction of more events than the bound: checkpointed right after its commit.
+      await log.append(bulkyEvents(1_200, writer));
+      expect(mainFileBytes(path)).toBeGreaterThan(before + 1_200 * 40_000);
+    } finally {
+      await log.close();
+    }
+  });
+});
