@@ -21,8 +21,9 @@
  * - `record_ms`: one durable event (`replica.record`, SQLite `synchronous: full`), on a copy;
  * - `replica_hash_ms`: the first `chart.hash()` after open;
  * - `status_s`, `conflicts_s`: the real `chartlog status|conflicts --store … --json`
- *   (read-only), run from source through tsx as the CLI tests do (`cliStartupS` is
- *   `chartlog --help` the same way);
+ *   (read-only), the built CLI a user runs (`dist/cli/main.js`, built first when missing
+ *   or older than `src/`; `cliStartupS` is `chartlog --help` the same way). Before
+ *   2026-11-27 these ran from source through tsx, which added 0.4–0.5 s of startup;
  * - `catchup_s`: three sites, each a process of its own on a copy of the store serving
  *   sync over HTTP on 127.0.0.1, record their share of the workload's next saves cut off
  *   (10,000 each; `--catchup-per-site N` for a smoke run); then each pair syncs
@@ -57,6 +58,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { numberArg, stringArg } from './benchArgs.js';
 import { progress, type BenchOptions } from './emit.js';
+import { builtCli } from './practice/builtCli.js';
 import { copyStore } from './practice/copyStore.js';
 import {
   percentile,
@@ -255,11 +257,7 @@ async function measureSize(
     ...rest: string[]
   ): Promise<{ run: BoundedRun; json: Record<string, unknown> | undefined }> => {
     progress(`practice ${size}: chartlog ${command}…`);
-    const run = await runBounded(
-      `${size} chartlog ${command}`,
-      ['--import', 'tsx', 'src/cli/main.ts', command, ...rest],
-      bounds,
-    );
+    const run = await runBounded(`${size} chartlog ${command}`, [builtCli(), command, ...rest], bounds);
     let json: Record<string, unknown> | undefined;
     try {
       json =
