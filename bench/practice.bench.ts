@@ -316,7 +316,14 @@ async function measureSize(
     c?.catchupS ?? null,
     catchup.run,
     c
-      ? { recorded: c.recorded, accepted: c.accepted, sites: 'processes over HTTP', openS: round(c.openS) }
+      ? {
+          recorded: c.recorded,
+          accepted: c.accepted,
+          sites: 'processes over HTTP',
+          // The worker's own peakRssMb is not the sites' memory: each reports its own.
+          sitePeakRssMb: c.sitePeakRssMb,
+          openS: round(c.openS),
+        }
       : {},
   );
   const oneProcess = await worker('catchup-one-process');
