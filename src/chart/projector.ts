@@ -129,6 +129,14 @@ export function createProjector(options: ProjectorOptions): Projector {
   let latest = tables.meta(PROJECTION_META.latest);
   let replicaHash: string | undefined;
 
+  /** Evicts least recently used entries (a Map iterates in insertion order) until within the bound; `keep` stays. */
+  const shrink = (keep: StreamId): void => {
+    for (const [key, e] of cache) {
+      if (cached <= cacheBytes || key === keep) break;
+      cache.delete(key);
+      cached -= e.bytes;
+    }
+  };
   const install = (stream: StreamId, entry: CachedStream): void => {
     const old = cache.get(stream);
     if (old !== undefined) {
@@ -137,12 +145,7 @@ export function createProjector(options: ProjectorOptions): Projector {
     }
     cache.set(stream, entry);
     cached += entry.bytes;
-    // Least recently used first (a Map iterates in insertion order); the entry just used stays.
-    for (const [key, e] of cache) {
-      if (cached <= cacheBytes || key === stream) break;
-      cache.delete(key);
-      cached -= e.bytes;
-    }
+    shrink(stream);
   };
   const entryOf = (stream: StreamId): CachedStream | undefined => {
     const hit = cache.get(stream);
@@ -169,7 +172,10 @@ export function createProjector(options: ProjectorOptions): Projector {
     }
     if (keys === undefined) entry.complete = true;
     entry.bytes += added;
-    cached += added;
+    if (cache.get(stream) === entry) {
+      cached += added;
+      shrink(stream);
+    }
   };
 
   const viewOf = (stream: StreamId): StreamState | undefined => {
