@@ -63,6 +63,17 @@ export function listConflicts(chart: Chart, options: ListConflictsOptions = {}):
 }
 
 /**
+ * How many conflicts are open in a chart view, from its conflict index and each such
+ * stream's row alone: no resource is loaded (what {@link readConflicts} counts, without
+ * reading the competing values).
+ */
+export function countOpenConflicts(view: ChartView): number {
+  let n = 0;
+  for (const stream of view.conflictStreams()) n += view.openConflicts(stream).length;
+  return n;
+}
+
+/**
  * {@link listConflicts} for any chart view, such as a replica's persisted projection:
  * streams come from its conflict index, and each competing write's full author from
  * `authorOf` (a replica reads the event from its store by site and seq).

@@ -1,5 +1,5 @@
 import { isChartlogError, type ChartlogError } from '../../error/chartlogError.js';
-import { readConflicts } from '../../chart/conflicts.js';
+import { countOpenConflicts } from '../../chart/conflicts.js';
 import { clinicalSchema } from '../../clinical/clinicalSchema.js';
 import { forkSummaryOf, readForkMarker, type ForkSummary } from '../../replica/forkMarker.js';
 import type { VersionVector } from '../../store/eventLog.js';
@@ -78,13 +78,13 @@ function lacking(have: VersionVector, lack: VersionVector): number {
 type ChartStatus =
   { readonly stateHash: string; readonly conflicts: number } | { readonly stale: ChartlogError };
 
-/** State hash and number of open conflicts from the store's projection (no author lookups: only counted). */
+/** State hash and number of open conflicts from the store's projection (its conflict index: no resource is read). */
 async function chartStatusOf(store: Parameters<typeof readStoreProjection>[0]): Promise<ChartStatus> {
   try {
     const projection = await readStoreProjection(store, clinicalSchema);
     return {
       stateHash: projection.hash(),
-      conflicts: (await readConflicts(projection, () => Promise.resolve(undefined))).length,
+      conflicts: countOpenConflicts(projection),
     };
   } catch (error) {
     // Forks, vector and peers need no projection: still shown, with the fix for the rest.
