@@ -10,15 +10,20 @@ interface Entry {
   readonly resource: FhirResource;
 }
 
-/**
- * Every resource of the Synthea bundles, with `urn:uuid:` references rewritten to
- * `Type/id` (what an import does first), bundle by bundle.
- */
-export function syntheaResources(): FhirResource[] {
-  const out: FhirResource[] = [];
-  for (const file of readdirSync(SYNTHEA_DIR)
+/** The bundles' file names, sorted. */
+export function syntheaBundleFiles(): string[] {
+  return readdirSync(SYNTHEA_DIR)
     .filter((f) => f.endsWith('.json'))
-    .sort()) {
+    .sort();
+}
+
+/**
+ * Every resource of the Synthea bundles (or of the `files` given), with `urn:uuid:`
+ * references rewritten to `Type/id` (what an import does first), bundle by bundle.
+ */
+export function syntheaResources(files: readonly string[] = syntheaBundleFiles()): FhirResource[] {
+  const out: FhirResource[] = [];
+  for (const file of files) {
     const bundle = JSON.parse(readFileSync(SYNTHEA_DIR + file, 'utf8')) as { entry: Entry[] };
     const byUrl = new Map(
       bundle.entry.map((e) => [e.fullUrl, `${e.resource.resourceType}/${e.resource.id}`]),
