@@ -1,7 +1,9 @@
 import { statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ChartEvent } from '../../src/event/chartEvent.js';
-import { openSqliteEventLog } from '../../src/store/sqlite/sqliteEventLog.js';
+import type { EventWriter } from '../../src/event/eventWriter.js';
+import { IDLE_CHECKPOINT_DELAY_MS, INLINE_CHECKPOINT_PAGES } from '../../src/store/sqlite/idleCheckpoints.js';
+import { openSqliteEventLog, type SqliteEventLog } from '../../src/store/sqlite/sqliteEventLog.js';
 import { makeWriter, SITES, STREAMS } from '../support/storeFixtures.js';
 import { useTempDir } from '../support/tempDir.js';
 
@@ -24,22 +26,33 @@ function bulkyEvents(count: number, writer = makeWriter(A)): ChartEvent[] {
 
 /** The main database file's size: a checkpoint is what copies pages from the WAL into it. */
 const mainFileBytes = (path: string): number => statSync(path).size;
-const idle = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
+/** Long enough for the idle checkpoint to have run. */
+const idle = (): Promise<void> => new Promise((done) => setTimeout(done, 3 * IDLE_CHECKPOINT_DELAY_MS));
+
+/** A new store holding one event, its WAL checkpointed: the main file's size to compare with. */
+async function settledStore(): Promise<{
+  path: string;
+  log: SqliteEventLog;
+  writer: EventWriter;
+  before: number;
+}> {
+  const path = fresh();
+  const log = openSqliteEventLog(path);
+  const writer = makeWriter(A);
+  await log.append(bulkyEvents(1, writer));
+  await idle();
+  return { path, log, writer, before: mainFileBytes(path) };
+}
 
 describe('SQLite event log: WAL checkpoints run outside appends', () => {
   it('appends back to back never checkpoint inside an append; the next idle moment does', async () => {
-    const path = fresh();
-    const log = openSqliteEventLog(path);
+    const { path, log, writer, before } = await settledStore();
     try {
-      const writer = makeWriter(A);
-      await log.append(bulkyEvents(1, writer));
-      await idle(300);
-      const before = mainFileBytes(path);
       // 200 appends of ~40 KB: well past the 1,000 WAL pages at which SQLite's automatic
       // checkpoint would copy them back inside whichever commit crossed the line.
       for (const event of bulkyEvents(200, writer)) await log.append([event]);
       expect(mainFileBytes(path)).toBe(before);
-      await idle(300);
+      await idle();
       expect(mainFileBytes(path)).toBeGreaterThan(before + 200 * 40_000);
       expect(await log.count()).toBe(201);
     } finally {
@@ -48,14 +61,11 @@ describe('SQLite event log: WAL checkpoints run outside appends', () => {
   });
 
   it('a WAL grown past the bound with no idle moment is checkpointed inline, so it stays bounded', async () => {
-    const path = fresh();
-    const log = openSqliteEventLog(path);
+    const { path, log, writer, before } = await settledStore();
     try {
-      const writer = makeWriter(A);
-      await log.append(bulkyEvents(1, writer));
-      await idle(300);
-      const before = mainFileBytes(path);
-      // One transaction of more events than the bound: checkpointed right after its commit.
+      // One transaction of about 48 MB, past the bound (INLINE_CHECKPOINT_PAGES, about 40 MiB
+      // of pages): SQLite checkpoints inside its commit, before any idle moment.
+      expect(1_200 * 40_000).toBeGreaterThan(INLINE_CHECKPOINT_PAGES * 4096);
       await log.append(bulkyEvents(1_200, writer));
       expect(mainFileBytes(path)).toBeGreaterThan(before + 1_200 * 40_000);
     } finally {
