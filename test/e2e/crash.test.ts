@@ -22,7 +22,8 @@ import { verifyEventLog } from '../../src/store/tools/verifyEventLog.js';
 import { seededFloats as seededRandom } from '../../src/testing/mulberry32.js';
 import { runCrashChild } from '../support/crashChild.js';
 
-const KILLS = Number(process.env['CHARTLOG_CRASH_KILLS'] ?? 20);
+// 12 kills in npm test (about 0.7 s each): the long runs are for CHARTLOG_CRASH_KILLS.
+const KILLS = Number(process.env['CHARTLOG_CRASH_KILLS'] ?? 12);
 const SEED = Number(process.env['CHARTLOG_CRASH_SEED'] ?? Date.now() % 1_000_000);
 const FIXTURE = fileURLToPath(new URL('./fixtures/crashWriter.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'chartlog-crash-'));
