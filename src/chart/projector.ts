@@ -172,10 +172,9 @@ export function createProjector(options: ProjectorOptions): Projector {
     }
     if (keys === undefined) entry.complete = true;
     entry.bytes += added;
-    if (cache.get(stream) === entry) {
-      cached += added;
-      shrink(stream);
-    }
+    // The entry is always the cached one here: entryOf installed it, and nothing evicted it since.
+    cached += added;
+    shrink(stream);
   };
 
   const viewOf = (stream: StreamId): StreamState | undefined => {

@@ -1,17 +1,8 @@
 import type { StreamOutcome } from '../../chart/finishStream.js';
 import type { ProjectedStream } from '../../chart/projectionTables.js';
-import type { EncodedStream } from './rebuildWorkerProtocol.js';
+import type { EncodedStream, StreamRowValues } from './rebuildWorkerProtocol.js';
 
-/** The `projection_streams` columns of a stream's row, in the order its UPSERT takes them. */
-export type StreamRowValues = [
-  stream: string,
-  events: number,
-  digest: string,
-  hash: string,
-  conflicts: string,
-  retracted: string,
-  conflicted: 0 | 1,
-];
+export type { StreamRowValues } from './rebuildWorkerProtocol.js';
 
 /** A stream's row as the SQLite projection stores it: its lists as JSON, `conflicted` as 0 or 1. */
 export function streamRowValues(row: ProjectedStream): StreamRowValues {

@@ -20,8 +20,8 @@ export interface RebuildWorkerData {
   readonly port: MessagePort;
 }
 
-/** A stream folded by a worker, as rows: the stream row's columns and its resources' `[key, body, hash, last]`, flat. */
-export type EncodedStream = [
+/** The `projection_streams` columns of a stream's row, in the order its UPSERT takes them. */
+export type StreamRowValues = [
   stream: string,
   events: number,
   digest: string,
@@ -29,8 +29,10 @@ export type EncodedStream = [
   conflicts: string,
   retracted: string,
   conflicted: 0 | 1,
-  resources: string[],
 ];
+
+/** A stream folded by a worker, as rows: the stream row's columns and its resources' `[key, body, hash, last]`, flat. */
+export type EncodedStream = [...StreamRowValues, resources: string[]];
 
 /** Main thread → worker. */
 export type ToRebuildWorker =
