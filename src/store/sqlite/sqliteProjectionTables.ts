@@ -1,23 +1,23 @@
 import type Database from 'better-sqlite3';
 import { ChartlogError } from '../../error/chartlogError.js';
 import type { LocatedResource } from '../../chart/chartView.js';
-import type { EventKey } from '../../chart/eventKey.js';
-import {
-  heapBytesOfResource,
-  type ProjectedResource,
-  type ProjectedStream,
-  type ProjectionTables,
-} from '../../chart/projectionTables.js';
-import { rememberResourceHash, streamHashOf } from '../../chart/stateHash.js';
-import type { ResourceState } from '../../chart/streamState.js';
-import { freezeDeep } from '../../event/freezeDeep.js';
+import type { ProjectedResource, ProjectedStream, ProjectionTables } from '../../chart/projectionTables.js';
+import { streamHashOf } from '../../chart/stateHash.js';
 import { hashCanonical } from '../../event/eventHash.js';
 import type { EventId, StreamId } from '../../event/ids.js';
 import { streamRowValues, type StreamRowValues } from './encodeStreamRows.js';
 import type { EncodedStream } from './rebuildWorkerProtocol.js';
+import { StoredResource } from './storedResource.js';
 
 type StreamRow = [string, number, string, string, string, string];
 type ResourceRow = [string, string, string, string];
+
+// Separators of the whole-stream read: control characters, which no resource key, hash,
+// `last` or canonical JSON text holds unescaped.
+const FIELD = 'char(1)';
+const RECORD = 'char(2)';
+const FIELD_CHAR = '\u0001';
+const RECORD_CHAR = '\u0002';
 
 /** The SQLite {@link ProjectionTables}, and a write of rows already encoded (a rebuild worker's). */
 export interface SqliteProjectionTables extends ProjectionTables {
@@ -47,6 +47,20 @@ export function createSqliteProjectionTables(db: Database.Database, path: string
   const allResources = db
     .prepare<[string], ResourceRow>(
       'SELECT resource, body, hash, last FROM projection_resources WHERE stream = ?',
+    )
+    .raw();
+  // A whole stream in one row of two strings, not one row of four strings per resource:
+  // the keys, hashes and `last` keys (small, kept while the stream is cached), and the bodies
+  // (the bulk, let go as they are parsed). A patient is hundreds of resources; as hundreds of
+  // young strings, the next scavenges copied them all (4-12 ms pauses, the cold-read tail);
+  // one large string is allocated where a scavenge does not copy it. Both aggregates step
+  // through the same rows in the same order; a body paired with the wrong hash fails its
+  // check, never passes silently. SQLite refuses a string longer than V8 allows
+  // (SQLITE_TOOBIG): such a stream is read row by row.
+  const wholeStream = db
+    .prepare<[string], [string | null, string | null]>(
+      `SELECT group_concat(resource || ${FIELD} || hash || ${FIELD} || last, ${RECORD}), ` +
+        `group_concat(body, ${RECORD}) FROM projection_resources WHERE stream = ?`,
     )
     .raw();
   const oneResource = db
@@ -98,34 +112,44 @@ export function createSqliteProjectionTables(db: Database.Database, path: string
       `${path}: the projection of ${stream} is damaged (${what}); run chartlog replay --store ${path} to rebuild it from the events`,
       { details: { path, stream, part: 'projection' } },
     );
-  // A row is checked against its hash when read, so damage is reported by the read that
-  // met it; its state is parsed when first asked for: a reader that shows a patient's
-  // allergies never parses the hundreds of observations beside them. The body is
-  // captured, so a state parsed later is still the one this row held; once parsed it is
-  // let go, so a cached resource holds one copy of itself, not two.
+  // A row is checked against its hash when read, so damage is reported by the read that met it.
   const decodeResource = (stream: string, [key, body, hash, last]: ResourceRow): ProjectedResource => {
     if (hashCanonical(body) !== hash) throw corrupt(stream, `resource ${key} does not match its hash`);
-    let unparsed: string | undefined = body;
-    let state: ResourceState | undefined;
-    let lastKeys: Record<string, EventKey> | undefined;
-    return {
-      key,
-      get state(): ResourceState {
-        if (state === undefined) {
-          state = freezeDeep(JSON.parse(unparsed as string)) as ResourceState;
-          rememberResourceHash(state, hash);
-          unparsed = undefined;
-        }
-        return state;
-      },
-      hash,
-      // Only a write to the resource needs its fields' last keys: a reader never parses them.
-      get last(): Record<string, EventKey> {
-        lastKeys ??= JSON.parse(last) as Record<string, EventKey>;
-        return lastKeys;
-      },
-      size: heapBytesOfResource(body.length),
-    };
+    return new StoredResource(key, body, hash, last);
+  };
+
+  const readWholeStream = (stream: string): ProjectedResource[] => {
+    let heads: string | null;
+    let bodies: string | null;
+    try {
+      [heads, bodies] = wholeStream.get(stream) ?? [null, null];
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== 'SQLITE_TOOBIG') throw err;
+      return allResources.all(stream).map((r) => decodeResource(stream, r));
+    }
+    if (heads === null || bodies === null) return [];
+    const out: ProjectedResource[] = [];
+    let head = 0;
+    let body = 0;
+    while (head < heads.length) {
+      const headEnd = endOf(heads, head);
+      const bodyEnd = endOf(bodies, body);
+      const hashAt = heads.indexOf(FIELD_CHAR, head);
+      const lastAt = heads.indexOf(FIELD_CHAR, hashAt + 1);
+      if (hashAt < 0 || lastAt < 0 || lastAt > headEnd) throw corrupt(stream, 'a resource row is malformed');
+      out.push(
+        decodeResource(stream, [
+          heads.slice(head, hashAt),
+          bodies.slice(body, bodyEnd),
+          heads.slice(hashAt + 1, lastAt),
+          heads.slice(lastAt + 1, headEnd),
+        ]),
+      );
+      head = headEnd + 1;
+      body = bodyEnd + 1;
+    }
+    if (body < bodies.length) throw corrupt(stream, 'its resource rows are malformed');
+    return out;
   };
 
   return {
@@ -146,7 +170,7 @@ export function createSqliteProjectionTables(db: Database.Database, path: string
       return decoded;
     },
     resources(stream, keys) {
-      if (keys === undefined) return allResources.all(stream).map((r) => decodeResource(stream, r));
+      if (keys === undefined) return readWholeStream(stream);
       const out: ProjectedResource[] = [];
       for (const key of keys) {
         const row = oneResource.get(stream, key);
@@ -199,4 +223,10 @@ export function createSqliteProjectionTables(db: Database.Database, path: string
       );
     },
   };
+}
+
+/** Where the record starting at `from` ends in a whole-stream string: its separator, or the end. */
+function endOf(text: string, from: number): number {
+  const end = text.indexOf(RECORD_CHAR, from);
+  return end < 0 ? text.length : end;
 }
