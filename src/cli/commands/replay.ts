@@ -29,7 +29,7 @@ export const replayCommand: CliCommand = {
     workers: {
       type: 'string',
       valueName: 'N',
-      defaultValue: 'cores - 1 (1 to 4) from 20,000 events, else 0',
+      defaultValue: 'the cores (1 to 4) from 20,000 events, else 0',
       description: 'worker threads that fold records (0: fold in this thread)',
     },
   },

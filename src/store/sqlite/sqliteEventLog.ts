@@ -83,17 +83,17 @@ const PROJECTION_SCHEMA = 'schema';
 const PROJECTION_CHECKPOINT = 'checkpoint';
 
 /**
- * Worker threads a rebuild uses unless told (see `RebuildParallelism.workers`): one less
- * than the cores (at least 1, at most 4), for a store of at least
- * {@link AUTO_WORKERS_MIN_EVENTS} events. On the 2-core bench machine (500k events, six
- * interleaved rounds on a machine other jobs loaded) the serial rebuild took a median
- * 41.9 s, 1 worker 34.7 s and 2 workers 34.6 s (1.2×; per-round ratios 1.24 and 1.43),
- * and peak RSS fell from 714–819 MiB to 273–284 MiB with 1 worker (396–413 with 2): the
- * rows go straight to the tables, not through the projector's cache. More than 2 cores
- * was never measured.
+ * Worker threads a rebuild uses unless told (see `RebuildParallelism.workers`): as many as
+ * the cores (at most 4), for a store of at least {@link AUTO_WORKERS_MIN_EVENTS} events.
+ * Not one less: this thread blocks while the workers fold (it only writes their rows, a
+ * fifth of the work), so a worker per core keeps every core busy. On the 2-core bench
+ * machine (500k events, three interleaved rounds, bench/practice replay job) 1 worker took
+ * a median 33.2 s and 2 workers 23.4 s (1.42×), at 276–280 and 398–401 MiB peak RSS with
+ * each worker's young generation capped (`rebuildInWorkers`). More than 2 cores was never
+ * measured.
  */
 function defaultRebuildWorkers(total: number): number {
-  return total >= AUTO_WORKERS_MIN_EVENTS ? Math.min(4, Math.max(1, availableParallelism() - 1)) : 0;
+  return total >= AUTO_WORKERS_MIN_EVENTS ? Math.min(4, Math.max(1, availableParallelism())) : 0;
 }
 
 /** Below this many events a rebuild folds in its own thread unless told: starting workers costs more than it saves. */
