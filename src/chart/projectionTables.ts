@@ -42,9 +42,7 @@ export interface ProjectedResource {
  * Heap bytes per byte of a resource's canonical JSON, as measured on the practice store
  * (bench/practice, 500k events): a row held as read, its body and `last` strings unparsed,
  * takes 2.0× its body's length; parsed (the body dropped) 2.8×. The cache counts the
- * larger, so its bound holds whatever the readers parse. (SQLite now reads a whole stream's
- * bodies as one string, held until the last of them is parsed: a stream read in part and
- * parsed in part can take up to about 3.8×; read whole, or not parsed, less than before.)
+ * larger, so its bound holds whatever the readers parse.
  */
 const HEAP_BYTES_PER_JSON_BYTE = 3;
 

@@ -12,13 +12,6 @@ import { StoredResource } from './storedResource.js';
 type StreamRow = [string, number, string, string, string, string];
 type ResourceRow = [string, string, string, string];
 
-// Separators of the whole-stream read: control characters, which no resource key, hash,
-// `last` or canonical JSON text holds unescaped.
-const FIELD = 'char(1)';
-const RECORD = 'char(2)';
-const FIELD_CHAR = '\u0001';
-const RECORD_CHAR = '\u0002';
-
 /** The SQLite {@link ProjectionTables}, and a write of rows already encoded (a rebuild worker's). */
 export interface SqliteProjectionTables extends ProjectionTables {
   /** Writes a new stream's row and resources as `encodeStreamRows` encoded them (nothing to delete: the stream had no row). */
@@ -47,20 +40,6 @@ export function createSqliteProjectionTables(db: Database.Database, path: string
   const allResources = db
     .prepare<[string], ResourceRow>(
       'SELECT resource, body, hash, last FROM projection_resources WHERE stream = ?',
-    )
-    .raw();
-  // A whole stream in one row of two strings, not one row of four strings per resource:
-  // the keys, hashes and `last` keys (small, kept while the stream is cached), and the bodies
-  // (the bulk, let go as they are parsed). A patient is hundreds of resources; as hundreds of
-  // young strings, the next scavenges copied them all (4-12 ms pauses, the cold-read tail);
-  // one large string is allocated where a scavenge does not copy it. Both aggregates step
-  // through the same rows in the same order; a body paired with the wrong hash fails its
-  // check, never passes silently. SQLite refuses a string longer than V8 allows
-  // (SQLITE_TOOBIG): such a stream is read row by row.
-  const wholeStream = db
-    .prepare<[string], [string | null, string | null]>(
-      `SELECT group_concat(resource || ${FIELD} || hash || ${FIELD} || last, ${RECORD}), ` +
-        `group_concat(body, ${RECORD}) FROM projection_resources WHERE stream = ?`,
     )
     .raw();
   const oneResource = db
@@ -118,40 +97,6 @@ export function createSqliteProjectionTables(db: Database.Database, path: string
     return new StoredResource(key, body, hash, last);
   };
 
-  const readWholeStream = (stream: string): ProjectedResource[] => {
-    let heads: string | null;
-    let bodies: string | null;
-    try {
-      [heads, bodies] = wholeStream.get(stream) ?? [null, null];
-    } catch (err) {
-      if ((err as { code?: unknown }).code !== 'SQLITE_TOOBIG') throw err;
-      return allResources.all(stream).map((r) => decodeResource(stream, r));
-    }
-    if (heads === null || bodies === null) return [];
-    const out: ProjectedResource[] = [];
-    let head = 0;
-    let body = 0;
-    while (head < heads.length) {
-      const headEnd = endOf(heads, head);
-      const bodyEnd = endOf(bodies, body);
-      const hashAt = heads.indexOf(FIELD_CHAR, head);
-      const lastAt = heads.indexOf(FIELD_CHAR, hashAt + 1);
-      if (hashAt < 0 || lastAt < 0 || lastAt > headEnd) throw corrupt(stream, 'a resource row is malformed');
-      out.push(
-        decodeResource(stream, [
-          heads.slice(head, hashAt),
-          bodies.slice(body, bodyEnd),
-          heads.slice(hashAt + 1, lastAt),
-          heads.slice(lastAt + 1, headEnd),
-        ]),
-      );
-      head = headEnd + 1;
-      body = bodyEnd + 1;
-    }
-    if (body < bodies.length) throw corrupt(stream, 'its resource rows are malformed');
-    return out;
-  };
-
   return {
     stream(stream) {
       const row = getStream.get(stream);
@@ -170,7 +115,7 @@ export function createSqliteProjectionTables(db: Database.Database, path: string
       return decoded;
     },
     resources(stream, keys) {
-      if (keys === undefined) return readWholeStream(stream);
+      if (keys === undefined) return allResources.all(stream).map((r) => decodeResource(stream, r));
       const out: ProjectedResource[] = [];
       for (const key of keys) {
         const row = oneResource.get(stream, key);
@@ -223,10 +168,4 @@ export function createSqliteProjectionTables(db: Database.Database, path: string
       );
     },
   };
-}
-
-/** Where the record starting at `from` ends in a whole-stream string: its separator, or the end. */
-function endOf(text: string, from: number): number {
-  const end = text.indexOf(RECORD_CHAR, from);
-  return end < 0 ? text.length : end;
 }
