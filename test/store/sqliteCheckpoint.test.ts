@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChartEvent } from '../../src/event/chartEvent.js';
 import type { EventWriter } from '../../src/event/eventWriter.js';
 import { IDLE_CHECKPOINT_DELAY_MS, INLINE_CHECKPOINT_PAGES } from '../../src/store/sqlite/idleCheckpoints.js';
+import { openSqliteProjectionFile } from '../../src/store/sqlite/openSqliteProjectionFile.js';
 import { openSqliteEventLog, type SqliteEventLog } from '../../src/store/sqlite/sqliteEventLog.js';
 import { makeWriter, SITES, STREAMS } from '../support/storeFixtures.js';
 import { useTempDir } from '../support/tempDir.js';
@@ -70,6 +71,27 @@ describe('SQLite event log: WAL checkpoints run outside appends', () => {
       expect(mainFileBytes(path)).toBeGreaterThan(before + 1_200 * 40_000);
     } finally {
       await log.close();
+    }
+  });
+});
+
+describe('the EventStoreDB adapter’s local projection file: WAL checkpoints run outside its transactions', () => {
+  it('transactions back to back never checkpoint inside one; the next idle moment does', async () => {
+    const path = fresh();
+    const projection = openSqliteProjectionFile(path, 'chartlog-test');
+    try {
+      projection.transact(() => projection.tables.setMeta('settled', 'x'));
+      await idle();
+      const before = mainFileBytes(path);
+      // 200 transactions of ~40 KB each: past the 1,000 WAL pages of SQLite's automatic checkpoint.
+      for (let i = 0; i < 200; i++)
+        projection.transact(() => projection.tables.setMeta(`bulky-${i}`, `${i} ${'x'.repeat(40_000)}`));
+      expect(mainFileBytes(path)).toBe(before);
+      await idle();
+      expect(mainFileBytes(path)).toBeGreaterThan(before + 200 * 40_000);
+      expect(projection.tables.meta('bulky-199')?.length).toBe(40_004);
+    } finally {
+      projection.close();
     }
   });
 });

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { ProjectionTables } from '../../chart/projectionTables.js';
 import { ChartlogError, isChartlogError } from '../../error/chartlogError.js';
 import { hashCanonical } from '../../event/eventHash.js';
+import { createIdleCheckpoints } from './idleCheckpoints.js';
 import { createSqliteProjectionTables } from './sqliteProjectionTables.js';
 import { PROJECTION_RESOURCE_INDEX_SQL, PROJECTION_TABLES_SQL } from './sqliteSchema.js';
 import { translateSqliteError } from './translateSqliteError.js';
@@ -69,15 +70,22 @@ export function openSqliteProjectionFile(path: string, prefix: string): SqlitePr
     prepareFile(db, prefix, refuse);
     const conn = db;
     const tables = withHint(createSqliteProjectionTables(conn, path), path);
+    // As the SQLite store's own: a catch-up's commit never pays for copying the WAL back.
+    const checkpoints = createIdleCheckpoints(conn);
     let closed = false;
     const held = lock;
     return {
       path,
       tables,
-      transact: (write) => conn.transaction(write).immediate(),
+      transact: (write) => {
+        const result = conn.transaction(write).immediate();
+        checkpoints.afterWrite();
+        return result;
+      },
       close() {
         if (closed) return;
         closed = true;
+        checkpoints.stop();
         conn.close();
         held.release();
       },
