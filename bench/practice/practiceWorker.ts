@@ -289,7 +289,6 @@ async function replay(): Promise<RebuildResult> {
   }
 }
 
-/** Every event read into memory (untimed), then folded into a new in-memory chart (`createChart().apply`) `job.runs` times, timed: the pre-projection rebuild, for comparison. */
 /** The replay's floor: read and parse every event body, in position order, and nothing else (see ScanResult). */
 function scan(): ScanResult {
   const db = new Database(job.storePath, { readonly: true });
@@ -306,6 +305,7 @@ function scan(): ScanResult {
   }
 }
 
+/** Every event read into memory (untimed), then folded into a new in-memory chart (`createChart().apply`) `job.runs` times, timed: the pre-projection rebuild, for comparison. */
 async function fold(): Promise<RebuildResult> {
   const store = openSqliteEventLog(job.storePath, { readOnly: true });
   const l0 = performance.now();

@@ -13,6 +13,7 @@ import { freezeDeep } from '../../event/freezeDeep.js';
  * hundreds of these, and a literal's getters are new closures each time.
  */
 export class StoredResource implements ProjectedResource {
+  /** Its estimated heap bytes (`heapBytesOfResource` of the body's length), what the cache counts. */
   readonly size: number;
   #body: string | undefined;
   #state: ResourceState | undefined;
@@ -42,8 +43,10 @@ export class StoredResource implements ProjectedResource {
     return this.#state;
   }
 
-  // Only a write to the resource needs its fields' last keys: a reader never parses them.
-  /** Per field, the key of the last write folded into it (parsed on first read). */
+  /**
+   * Per field, the key of the last write folded into it, parsed on first read: only a
+   * write to the resource needs it, so a reader never parses it.
+   */
   get last(): Record<string, EventKey> {
     this.#lastKeys ??= JSON.parse(this.#last) as Record<string, EventKey>;
     return this.#lastKeys;
