@@ -14,7 +14,8 @@ import { createWritePlan } from './writePlan.js';
  * A fold from nothing (`fromEmpty`) has no base to share with, so it builds plain
  * objects and deep-freezes them once at the end: the same result as a draft, without
  * the proxy traps and the second walk immer's finalize makes (1.7× faster on rebuild;
- * see bench/rebuild.bench.ts).
+ * see bench/rebuild.bench.ts). With `freeze` false it leaves them unfrozen: for a caller
+ * that only encodes the state and drops it (a rebuild worker), never one that hands it out.
  */
 export function applyBatch(
   base: StreamState,
@@ -24,13 +25,14 @@ export function applyBatch(
   schema: Schema,
   retracted: ReadonlySet<string>,
   fromEmpty: boolean,
+  freeze = true,
 ): StreamState {
   const plan = createWritePlan();
   if (fromEmpty) {
     const state = { stream: base.stream, resources: {}, conflicts: [], retracted: [] };
     for (let i = start; i < end; i++)
       applyEvent(state as Draft<StreamState>, events[i] as ChartEvent, schema, retracted, plan);
-    return freezeDeep(state) as StreamState;
+    return (freeze ? freezeDeep(state) : state) as StreamState;
   }
   return produce(base, (draft) => {
     for (let i = start; i < end; i++) applyEvent(draft, events[i] as ChartEvent, schema, retracted, plan);

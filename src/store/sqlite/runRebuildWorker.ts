@@ -110,7 +110,8 @@ export async function runRebuildWorker(builtins: readonly Schema[]): Promise<voi
         for (let i = 0; i < rows.length; i++)
           list[i] = decodeEventRow(rows[i] as EventRow, data.path, 0, damaged);
         list.sort(compareEvents);
-        streams.push(encodeStreamRows(foldNewStream(stream as StreamId, list, folding)));
+        // The states are encoded here and dropped: left unfrozen (freezing was 4.6% of a worker).
+        streams.push(encodeStreamRows(foldNewStream(stream as StreamId, list, folding, false)));
         events += list.length;
         const last = list[list.length - 1]?.hlc;
         if (last !== undefined && (latest === undefined || last > latest)) latest = last;
