@@ -41,6 +41,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { numberArg, stringArg } from './benchArgs.js';
+import { gitCommit } from './gitCommit.js';
 import { progress, type BenchOptions } from './emit.js';
 import { copyStore } from './practice/copyStore.js';
 import { practiceStore } from './practice/practiceStore.js';
@@ -317,13 +318,5 @@ function countEvents(path: string): number {
     return (db.prepare<[], [number]>('SELECT count(*) FROM events').raw().get() as [number])[0];
   } finally {
     db.close();
-  }
-}
-
-function gitCommit(): string {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
   }
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- practice [--quick] [--sizes quick,full] [--budget-s 600] [--rss-cap-mib 6000] [--samples 200] [--patients N] [--catchup-per-site N] [--cache-mib N] [--heap-mib N] [--replay-via worker|cli] [--replay-workers N]`:
+ * `npm run bench -- practice [--quick] [--sizes quick,full] [--budget-s 600] [--rss-cap-mib 6000] [--samples 200] [--patients N] [--catchup-per-site N] [--cache-mib N] [--heap-mib N] [--replay-via worker|cli] [--replay-workers N] [--no-record]`:
  * a replica the size of a real GP practice (issue 10). Builds once, and caches under
  * `.bench-out/practice/`, a SQLite replica store of 10,000 patients × 500 events =
  * 5,000,000 events from 3 sites with the primary-care workload (`--quick`: 1,000
@@ -52,12 +52,17 @@
  * Every child runs under a time budget and an RSS cap: past either it is killed and
  * its line says `"value": null`, `"exceeded": "time" | "rss"` and `reached` (how far it
  * got). With both sizes (`--sizes quick,full`) a `<metric>_5m_vs_500k` line per metric
- * follows (goal ≤ 1.5; for the replay rate, 500k's rate over 5M's).
+ * follows (goal ≤ 1.5; for the replay rate, 500k's rate over 5M's). Every line carries the
+ * run's start (`at`) and the commit measured (`commit`, `+dirty` when `src/` has
+ * uncommitted changes), and is appended to bench/results/practice.jsonl unless
+ * `--no-record` or `--patients N` (a smoke run) is given.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { numberArg, stringArg } from './benchArgs.js';
 import { progress, type BenchOptions } from './emit.js';
+import { gitCommit } from './gitCommit.js';
 import { builtCli } from './practice/builtCli.js';
 import { copyStore } from './practice/copyStore.js';
 import {
@@ -101,7 +106,22 @@ type Line = { bench: 'practice'; metric: string; value: number | null; unit: str
   string,
   unknown
 >;
-const print = (line: Line): void => void process.stdout.write(JSON.stringify(line) + '\n');
+type Print = (line: Line) => void;
+const RESULTS = fileURLToPath(new URL('./results/practice.jsonl', import.meta.url));
+
+/**
+ * Prints each line on stdout, stamped with the run's start (`at`) and the commit measured
+ * (`commit`), and with `record` also appends it to bench/results/practice.jsonl, so the
+ * figures the README quotes are the lines a run wrote, not lines copied by hand.
+ */
+function linePrinter(record: boolean): Print {
+  const stamp = { at: new Date().toISOString(), commit: gitCommit() };
+  return (line) => {
+    const text = JSON.stringify({ ...line, ...stamp });
+    process.stdout.write(text + '\n');
+    if (record) appendFileSync(RESULTS, text + '\n');
+  };
+}
 const round = (x: number, digits = 3): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** Runs the benchmark; see the file comment. */
@@ -125,6 +145,8 @@ export async function run(options: BenchOptions): Promise<void> {
   if (replayVia !== 'worker' && replayVia !== 'cli')
     throw new Error(`practice: --replay-via takes worker or cli, not ${replayVia}`);
   const replayWorkers = numberArg(options.args, '--replay-workers', 'practice');
+  // A smoke run (`--patients N`) measures the benchmark, not chartlog: never recorded.
+  const print = linePrinter(!options.args.includes('--no-record') && patientsOverride === undefined);
   const results = new Map<SizeName, Map<Metric, number | null>>();
   for (const size of sizes) {
     const store = await practiceStore({
@@ -144,6 +166,7 @@ export async function run(options: BenchOptions): Promise<void> {
         patientsOverride === undefined ? SIZES[size].label : `${store.events}`,
         bounds,
         { samples, cacheMib, replayVia, replayWorkers },
+        print,
       ),
     );
   }
@@ -184,6 +207,7 @@ async function measureSize(
   size: string,
   bounds: Bounds,
   knobs: Knobs,
+  print: Print,
 ): Promise<Map<Metric, number | null>> {
   const { samples, cacheMib } = knobs;
   const values = new Map<Metric, number | null>();

@@ -37,12 +37,12 @@
  * (largest size vs smallest), and writes everything to bench/results/scale.json
  * (--quick: .bench-out/scale-quick.json) for `node scripts/plot-scale.mjs`.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { numberArg } from './benchArgs.js';
 import { emit, progress, type BenchLine, type BenchOptions } from './emit.js';
+import { gitCommit } from './gitCommit.js';
 import type { LatencyResult } from './practice/practiceJob.js';
 import { practiceStore } from './practice/practiceStore.js';
 import { runPracticeJob } from './practice/runPracticeJob.js';
@@ -273,20 +273,4 @@ function parseSizes(text: string | undefined): number[] | undefined {
   if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 100))
     throw new Error(`--sizes wants event counts ≥ 100, comma-separated, got ${text}`);
   return [...new Set(sizes)].sort((a, b) => a - b);
-}
-
-/** The commit measured, marked dirty when src/ has uncommitted changes (others may be optimising it). */
-function gitCommit(): string {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
-      cwd: root,
-      encoding: 'utf8',
-    }).trim();
-    const dirty =
-      execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: root, encoding: 'utf8' }).trim() !==
-      '';
-    return dirty ? `${head}+dirty` : head;
-  } catch {
-    return 'unknown';
-  }
 }
