@@ -1,14 +1,15 @@
 import type { ChartEvent } from '../event/chartEvent.js';
 import type { StreamId } from '../event/ids.js';
 import type { Schema } from '../merge/schema.js';
-import { applyBatch } from './applyBatch.js';
+import { freezeDeep } from '../event/freezeDeep.js';
+import { foldFromEmpty } from './applyBatch.js';
 import { retractionTargets } from './applyEvent.js';
 import { EMPTY_DIGEST_SUM } from './digestSum.js';
 import type { EventKey } from './eventKey.js';
 import { noteLastWrites } from './fieldWrites.js';
 import { finishStream, type StreamOutcome } from './finishStream.js';
 import type { ProjectedStream } from './projectionTables.js';
-import { emptyStreamState } from './streamState.js';
+import type { StreamState } from './streamState.js';
 
 /**
  * Folds the events of a stream that has no row yet into the rows a projection keeps:
@@ -39,16 +40,8 @@ export function foldNewStream(
   };
   const retracted = new Set<string>();
   for (const e of events) for (const id of retractionTargets(e, schema)) retracted.add(id);
-  const state = applyBatch(
-    emptyStreamState(stream),
-    events,
-    0,
-    events.length,
-    schema,
-    retracted,
-    true,
-    freeze,
-  );
+  const folded = foldFromEmpty(stream, events, 0, events.length, schema, retracted);
+  const state = freeze ? (freezeDeep(folded) as StreamState) : folded;
   const lasts = new Map<string, Record<string, EventKey>>();
   const lastOf = (r: string): Record<string, EventKey> => {
     let l = lasts.get(r);

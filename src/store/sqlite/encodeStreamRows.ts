@@ -2,8 +2,6 @@ import type { StreamOutcome } from '../../chart/finishStream.js';
 import type { ProjectedStream } from '../../chart/projectionTables.js';
 import type { EncodedStream, StreamRowValues } from './rebuildWorkerProtocol.js';
 
-export type { StreamRowValues } from './rebuildWorkerProtocol.js';
-
 /** A stream's row as the SQLite projection stores it: its lists as JSON, `conflicted` as 0 or 1. */
 export function streamRowValues(row: ProjectedStream): StreamRowValues {
   return [

@@ -5,8 +5,8 @@ import type { ProjectedResource, ProjectedStream, ProjectionTables } from '../..
 import { streamHashOf } from '../../chart/stateHash.js';
 import { hashCanonical } from '../../event/eventHash.js';
 import type { EventId, StreamId } from '../../event/ids.js';
-import { streamRowValues, type StreamRowValues } from './encodeStreamRows.js';
-import type { EncodedStream } from './rebuildWorkerProtocol.js';
+import { streamRowValues } from './encodeStreamRows.js';
+import type { EncodedStream, StreamRowValues } from './rebuildWorkerProtocol.js';
 import { StoredResource } from './storedResource.js';
 
 type StreamRow = [string, number, string, string, string, string];
