@@ -30,7 +30,12 @@ export interface ResourceKeysOptions {
 export interface ChartView {
   /** The schema folded with. */
   readonly schema: Schema;
-  /** A stream's current state, or undefined when it has no events. */
+  /**
+   * A stream's current state, or undefined when it has no events. A snapshot: it never
+   * changes, whatever is written after. A store's projection lists the resources and reads
+   * each one's row when it is first read, so reading a resource can throw what the store
+   * throws: `STORE_CORRUPT` for a damaged row, `STORE_CLOSED` once the store is closed.
+   */
   state(stream: StreamId): StreamState | undefined;
   /** One resource (`<Type>/<id>`) of a stream's current state, loading only that resource; undefined when absent. */
   resource(stream: StreamId, key: string): ResourceState | undefined;

@@ -49,6 +49,7 @@ export function createMemoryProjectionTables(): ProjectionTables {
       }
       return out;
     },
+    keys: (stream) => [...(resources.get(stream)?.keys() ?? [])].sort(),
     write(row, changes) {
       rows.set(row.stream, row);
       if (row.conflicts.length > 0) conflicted.add(row.stream);

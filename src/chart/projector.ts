@@ -5,7 +5,7 @@ import { freezeDeep } from '../event/freezeDeep.js';
 import type { StreamId } from '../event/ids.js';
 import type { FieldState } from '../merge/mergeRule.js';
 import type { Schema } from '../merge/schema.js';
-import { removeSorted } from '../merge/sortedIds.js';
+import { hasSorted, removeSorted } from '../merge/sortedIds.js';
 import { applyEvent, retractionTargets } from './applyEvent.js';
 import { createWritePlan } from './writePlan.js';
 import type { ChartView } from './chartView.js';
@@ -13,8 +13,14 @@ import { addTerm, digestTerm, EMPTY_DIGEST_SUM, formatDigestSum, parseDigestSum 
 import { forEachWrite, noteLastWrites, writesFields } from './fieldWrites.js';
 import { finishStream, type StreamOutcome } from './finishStream.js';
 import { foldNewStream } from './foldNewStream.js';
+import { createHandedStates, type HandedState } from './handedStates.js';
 import { eventKeyOf, type EventKey } from './eventKey.js';
-import type { ProjectedResource, ProjectedStream, ProjectionTables } from './projectionTables.js';
+import {
+  heapBytesOfKeyList,
+  type ProjectedResource,
+  type ProjectedStream,
+  type ProjectionTables,
+} from './projectionTables.js';
 import { resourceKeyRange } from './resourceKeyRange.js';
 import { rememberStateHash, replicaHashOf, stateHash, streamDigestItem } from './stateHash.js';
 import {
@@ -45,7 +51,26 @@ export interface ProjectorOptions {
    * @defaultValue 32 MiB
    */
   readonly cacheBytes?: number;
+  /**
+   * How a state ({@link ChartView.state}) reads its resources. `'lazy'`: it lists its keys,
+   * and reads each resource's row when that resource is first asked for, so a reader of a
+   * patient's allergies reads none of the observations beside them; a write made after the
+   * state was read first hands it the rows it replaces, so the state never changes. That
+   * needs every write to go through {@link Projector.project}. `'whole'`: every row is read
+   * with the state, for tables another process may write (a read-only SQLite connection).
+   * @defaultValue `'lazy'`
+   */
+  readonly states?: 'lazy' | 'whole';
+  /**
+   * Runs a lazy state's later row reads, as the store guards every read of its projection
+   * (closed, its own errors).
+   * @defaultValue runs the read as is
+   */
+  readonly read?: ProjectionRead;
 }
+
+/** Runs one read of a projection: a store guards it (closed, stale cache, its own errors); the default runs it as is. */
+export type ProjectionRead = <T>(action: string, body: () => T) => T;
 
 /** Events just projected, to make visible once the store has committed them with the rows. */
 export interface PendingProjection {
@@ -99,10 +124,14 @@ interface CachedStream {
   /** Resources loaded so far (all of them when `complete`). */
   readonly resources: Map<string, ProjectedResource>;
   complete: boolean;
+  /** Every resource key, sorted, once listed (or known: a stream just created). */
+  keys: readonly string[] | undefined;
   /** The assembled state, once asked for. */
   view: StreamState | undefined;
   bytes: number;
 }
+
+const runDirect: ProjectionRead = (_action, body) => body();
 
 /**
  * Creates a projector over tables. Each field's state depends only on the writes of that
@@ -117,6 +146,9 @@ interface CachedStream {
  */
 export function createProjector(options: ProjectorOptions): Projector {
   const { schema, tables, reader } = options;
+  const lazy = (options.states ?? 'lazy') === 'lazy';
+  const guarded = options.read ?? runDirect;
+  const handed = createHandedStates();
   const cacheBytes = options.cacheBytes ?? DEFAULT_CACHE_BYTES;
   if (!(cacheBytes >= 0))
     throw new ChartlogError('INVALID_OPTION', `cacheBytes must be a number >= 0, got ${cacheBytes}`, {
@@ -156,7 +188,14 @@ export function createProjector(options: ProjectorOptions): Projector {
     }
     const row = tables.stream(stream);
     if (row === undefined) return undefined;
-    const entry: CachedStream = { row, resources: new Map(), complete: false, view: undefined, bytes: 0 };
+    const entry: CachedStream = {
+      row,
+      resources: new Map(),
+      complete: false,
+      keys: undefined,
+      view: undefined,
+      bytes: 0,
+    };
     install(stream, entry);
     return entry;
   };
@@ -171,24 +210,64 @@ export function createProjector(options: ProjectorOptions): Projector {
       added += r.size;
     }
     if (keys === undefined) entry.complete = true;
-    entry.bytes += added;
-    // The entry is always the cached one here: entryOf installed it, and nothing evicted it since.
-    cached += added;
+    grow(stream, entry, added);
+  };
+
+  /** Counts `bytes` more in a cached entry (`entryOf` installed it, and nothing evicted it since). */
+  const grow = (stream: StreamId, entry: CachedStream, bytes: number): void => {
+    entry.bytes += bytes;
+    cached += bytes;
     shrink(stream);
+  };
+
+  /** A stream's resource keys, sorted: listed once per cached entry. */
+  const keysOf = (stream: StreamId, entry: CachedStream): readonly string[] => {
+    if (entry.keys === undefined) {
+      entry.keys = entry.complete ? [...entry.resources.keys()].sort() : tables.keys(stream);
+      grow(stream, entry, heapBytesOfKeyList(entry.keys.length));
+    }
+    return entry.keys;
+  };
+
+  /** The committed row of `key` in `stream`, read into the cache when not there. */
+  const committedRow = (stream: StreamId, key: string): ProjectedResource => {
+    const entry = entryOf(stream);
+    if (entry !== undefined) load(stream, entry, [key]);
+    const row = entry?.resources.get(key);
+    // Only a rebuild, which clears the tables and folds them again, can take a listed row away.
+    if (row === undefined)
+      throw new ChartlogError(
+        'NOT_FOUND',
+        `${key} of ${stream} is not in the projection while it is being rebuilt; read the state again once the rebuild ends`,
+        { details: { stream, resource: key } },
+      );
+    return row;
   };
 
   const viewOf = (stream: StreamId): StreamState | undefined => {
     const entry = entryOf(stream);
     if (entry === undefined) return undefined;
     if (entry.view === undefined) {
-      load(stream, entry, undefined);
-      // Each resource is read through its row when first asked for (the tables may parse
-      // lazily); the rows are captured, so this state never changes, whatever comes next.
-      const resources = dictionaryObject<ResourceState>();
-      for (const key of [...entry.resources.keys()].sort()) {
-        const row = entry.resources.get(key) as ProjectedResource;
-        Object.defineProperty(resources, key, { enumerable: true, get: () => row.state });
+      if (!lazy) load(stream, entry, undefined);
+      const keys = keysOf(stream, entry);
+      // The rows in hand are the state's now; the others are read when first asked for,
+      // unless a write hands them over first (`handed.keepBefore` in `project`).
+      const state: HandedState = { keys, rows: new Map() };
+      for (const key of keys) {
+        const row = entry.resources.get(key);
+        if (row !== undefined) state.rows.set(key, row);
       }
+      const rowOf = (key: string): ProjectedResource => {
+        let row = state.rows.get(key);
+        if (row === undefined) {
+          row = guarded('state', () => committedRow(stream, key));
+          state.rows.set(key, row);
+        }
+        return row;
+      };
+      const resources = dictionaryObject<ResourceState>();
+      for (const key of keys)
+        Object.defineProperty(resources, key, { enumerable: true, get: () => rowOf(key).state });
       const view: StreamState = Object.freeze({
         stream,
         resources: Object.freeze(resources),
@@ -196,6 +275,7 @@ export function createProjector(options: ProjectorOptions): Projector {
         retracted: entry.row.retracted,
       });
       rememberStateHash(view, entry.row.hash);
+      if (state.rows.size < keys.length) handed.add(stream, state);
       entry.view = view;
     }
     return entry.view;
@@ -382,6 +462,13 @@ export function createProjector(options: ProjectorOptions): Projector {
         list.sort(compareEvents);
         const base = entryOf(stream);
         const outcome = projectStream(stream, list, base);
+        // A state handed out earlier keeps the rows this write replaces (all loaded: each was touched).
+        if (base !== undefined)
+          handed.keepBefore(
+            stream,
+            outcome.changes.map((c) => c.key),
+            (key) => base.resources.get(key) ?? committedRow(stream, key),
+          );
         tables.write(outcome.row, outcome.changes);
         if (base !== undefined)
           nextDigest = addTerm(nextDigest, digestTerm(streamDigestItem(stream, base.row.hash)), -1);
@@ -402,6 +489,8 @@ export function createProjector(options: ProjectorOptions): Projector {
             const old = cache.get(stream);
             const resources = old?.resources ?? new Map<string, ProjectedResource>();
             let bytes = old?.bytes ?? 0;
+            // The key list stays when no key came or went; else it is listed again when asked for.
+            let keys = old?.keys;
             for (const { key, resource } of outcome.changes) {
               bytes -= resources.get(key)?.size ?? 0;
               if (resource === undefined) resources.delete(key);
@@ -409,11 +498,16 @@ export function createProjector(options: ProjectorOptions): Projector {
                 resources.set(key, resource);
                 bytes += resource.size;
               }
+              if (keys !== undefined && (resource === undefined || !hasSorted(keys, key))) {
+                bytes -= heapBytesOfKeyList(keys.length);
+                keys = undefined;
+              }
             }
             install(stream, {
               row: outcome.row,
               resources,
               complete: outcome.created || (old?.complete ?? false),
+              keys,
               view: undefined,
               bytes,
             });
@@ -455,6 +549,7 @@ export function createProjector(options: ProjectorOptions): Projector {
       return out;
     },
     reset() {
+      // States handed out stay tracked: a rebuild folds the same events into the same rows.
       cache.clear();
       cached = 0;
       digest = tables.meta(PROJECTION_META.digest) ?? EMPTY_DIGEST_SUM;

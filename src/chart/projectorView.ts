@@ -1,8 +1,5 @@
 import type { ChartView } from './chartView.js';
-import type { Projector } from './projector.js';
-
-/** Runs one read of a projection: a store guards it (closed, stale cache, its own errors); the default runs it as is. */
-export type ProjectionRead = <T>(action: string, body: () => T) => T;
+import type { ProjectionRead, Projector } from './projector.js';
 
 const direct: ProjectionRead = (_action, body) => body();
 

@@ -19,6 +19,7 @@ import {
   type ChartView,
   type Schema,
   type StreamId,
+  type StreamState,
 } from '../../src/index.js';
 import { openSqliteEventLog } from '../../src/store/sqlite/index.js';
 import { trailSchema } from '../support/arrivalOrderRule.js';
@@ -81,6 +82,8 @@ interface Tally {
   resolutions: number;
   resent: number;
   reads: number;
+  /** States read, held unread across later appends, then read. */
+  heldReads: number;
   actions: Map<string, number>;
   staleRefusals: number;
   rebuiltWithOtherStates: number;
@@ -93,6 +96,7 @@ const newTally = (): Tally => ({
   resolutions: 0,
   resent: 0,
   reads: 0,
+  heldReads: 0,
   actions: new Map(),
   staleRefusals: 0,
   rebuiltWithOtherStates: 0,
@@ -106,6 +110,7 @@ function expectArrivalsCovered(tally: Tally): void {
   expect(tally.resolutions, 'conflict resolutions').toBeGreaterThan(0);
   expect(tally.resent, 'repeats').toBeGreaterThan(0);
   expect(tally.reads, 'reads between appends').toBeGreaterThan(0);
+  expect(tally.heldReads, 'states held unread across appends').toBeGreaterThan(0);
 }
 
 /** Events offered so far, with what their arrival order means for the projector. */
@@ -136,7 +141,18 @@ class Arrived {
   }
 }
 
-/** Reads the streams `reads` names (interleaved with appends, they move the cache) and checks each against the fold so far. */
+/** A state read and held unread, with the fold it must still show when its resources are read later. */
+interface HeldState {
+  readonly state: StreamState;
+  readonly expected: StreamState | undefined;
+  readonly what: string;
+}
+
+/**
+ * Reads the streams `reads` names (interleaved with appends, they move the cache) and
+ * checks each against the fold so far; an odd read instead holds its state unread, for
+ * {@link checkHeld} to read once later appends have changed the stream.
+ */
 function checkReads(
   view: ChartView,
   s: Scenario,
@@ -144,15 +160,26 @@ function checkReads(
   reads: readonly number[],
   schema: Schema,
   tally: Tally,
+  held: HeldState[],
 ): void {
   for (const n of reads) {
     const stream = s.streams[n % s.streams.length] as StreamId;
     const expected = foldStream(stream, arrived.events, schema);
     const state = view.state(stream);
+    const what = `state of ${stream} after ${arrived.events.length} events`;
     if (!arrived.events.some((e) => e.stream === stream)) expect(state).toBeUndefined();
-    else expect(state, `state of ${stream} after ${arrived.events.length} events`).toEqual(expected);
+    else if (n % 2 === 1 && state !== undefined) held.push({ state, expected, what });
+    else expect(state, what).toEqual(expected);
     expect(view.stateHash(stream)).toBe(stateHash(expected));
     tally.reads++;
+  }
+}
+
+/** Reads every resource of the states held: each still shows the fold of when it was read. */
+function checkHeld(held: HeldState[], tally: Tally): void {
+  for (const { state, expected, what } of held.splice(0)) {
+    expect(state, `${what}, read later`).toEqual(expected);
+    tally.heldReads++;
   }
 }
 
@@ -190,11 +217,13 @@ describe('the persisted projection equals the pure fold', () => {
         expect(projection.opening).toMatchObject({ action: 'rebuilt', events: arrived.events.length });
         expectViewIsFold(projection, arrived.events, s.schema, 'just opened');
         let i = 0;
+        const held: HeldState[] = [];
         for (const batch of batches.slice(at)) {
           await store.append(batch.events);
           arrived.add(batch);
-          checkReads(projection, s, arrived, reads[i++ % reads.length] ?? [], s.schema, tally);
+          checkReads(projection, s, arrived, reads[i++ % reads.length] ?? [], s.schema, tally, held);
         }
+        checkHeld(held, tally);
         expectViewIsFold(projection, arrived.events, s.schema, 'after every append');
         expectViewIsFold(projection, s.events, s.schema, 'the whole scenario');
       }),
@@ -332,11 +361,13 @@ describe('the persisted projection equals the pure fold', () => {
               tally.rebuiltWithOtherStates++;
             expectViewIsFold(projection, arrived.events, schema, `${what}, opened`);
             let i = 0;
+            const held: HeldState[] = [];
             for (const batch of mine) {
               await store.append(batch.events);
               arrived.add(batch);
-              checkReads(projection, s, arrived, reads[i++ % reads.length] ?? [], schema, tally);
+              checkReads(projection, s, arrived, reads[i++ % reads.length] ?? [], schema, tally, held);
             }
+            checkHeld(held, tally);
             expectViewIsFold(projection, arrived.events, schema, `${what}, after its appends`);
             folded = { schema: schemaAt, events: arrived.events.length };
           } finally {

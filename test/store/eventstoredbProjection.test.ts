@@ -234,7 +234,9 @@ function describeProjection(label: string, connectionString: () => string): void
       const reread = await again.openProjection({ schema: s.schema });
       let caught: unknown;
       try {
-        reread.state(damaged as never);
+        // Each row is checked when its resource is first read.
+        const state = reread.state(damaged as never);
+        for (const key of Object.keys(state?.resources ?? {})) void state?.resources[key];
       } catch (e) {
         caught = e;
       }

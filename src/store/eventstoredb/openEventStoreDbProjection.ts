@@ -132,6 +132,8 @@ export async function openEventStoreDbProjection(
       },
     },
     ...(options.cacheBytes !== undefined ? { cacheBytes: options.cacheBytes } : {}),
+    // Every write reaches this file through the projector (the subscription's catch-up), so states can be lazy.
+    read: (_action, body) => (ensureOpen(), body()),
   });
 
   let checkpoint = START;

@@ -9,8 +9,13 @@ import type { SiteHead } from '../../event/eventWriter.js';
 import type { EventHash, SiteId, StreamId } from '../../event/ids.js';
 import type { Json } from '../../event/json.js';
 import { checkMarkerName } from '../markerName.js';
-import { createProjector, type PendingProjection, type Projector } from '../../chart/projector.js';
-import { projectorView, type ProjectionRead } from '../../chart/projectorView.js';
+import {
+  createProjector,
+  type PendingProjection,
+  type ProjectionRead,
+  type Projector,
+} from '../../chart/projector.js';
+import { projectorView } from '../../chart/projectorView.js';
 import { schemaFingerprint } from '../../merge/schemaFingerprint.js';
 import { foldIntoProjection } from '../foldIntoProjection.js';
 import type {
@@ -540,6 +545,10 @@ function createSqliteEventLog(
           tables,
           reader: { readStream: (stream) => decodeAll(selectStream.all(stream)) },
           ...(options.cacheBytes !== undefined ? { cacheBytes: options.cacheBytes } : {}),
+          // A read-only connection does not see another process's writes coming, so a state
+          // cannot be handed the rows they replace: it reads them all at once, in one read transaction.
+          states: opts.readOnly ? 'whole' : 'lazy',
+          read: (action, body) => read(action, body),
         });
         const started = performance.now();
         const rebuild = (

@@ -74,6 +74,9 @@ export function createSqliteProjectionTables(db: Database.Database, path: string
       'SELECT resource FROM projection_resources WHERE stream = ? AND resource > ? AND resource < ? ORDER BY resource LIMIT ?',
     )
     .pluck();
+  const streamKeys = db
+    .prepare<[string], string>('SELECT resource FROM projection_resources WHERE stream = ?')
+    .pluck();
   const laterStreams = db
     .prepare<[string, string], string>(
       'SELECT stream FROM projection_resources WHERE resource = ? AND stream > ? ORDER BY stream',
@@ -123,6 +126,8 @@ export function createSqliteProjectionTables(db: Database.Database, path: string
       }
       return out;
     },
+    // The (stream, resource) key index, no row read; sorted here, in JavaScript's order, not SQLite's bytes.
+    keys: (stream) => streamKeys.all(stream).sort(),
     write(row, changes) {
       putStream.run(...streamRowValues(row));
       for (const { key, resource, body } of changes) {
