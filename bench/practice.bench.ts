@@ -6,7 +6,10 @@
  * patients, 500,000 events; `--patients N` for a smoke run of the benchmark itself), with
  * a current persisted projection (how it is built, and when the cache is rebuilt:
  * bench/practice/practiceStore.ts). Then each measurement runs in a fresh process (cold
- * caches and heap) and prints one JSON line per metric,
+ * caches and heap), on the package as built (`dist/`, built first when missing or older
+ * than `src/`; only the bench's own code goes through tsx, bench/practice/builtPackage.ts;
+ * before 2026-11-27 these processes ran the library from source through tsx too), and
+ * prints one JSON line per metric,
  * `{"bench":"practice","metric","value","unit","goal","goalMet","cacheMib",…}`; latency
  * metrics also carry `p50` and `p99` (`value` = p99):
  *
@@ -63,7 +66,7 @@ import { fileURLToPath } from 'node:url';
 import { numberArg, stringArg } from './benchArgs.js';
 import { progress, type BenchOptions } from './emit.js';
 import { gitCommit } from './gitCommit.js';
-import { builtCli } from './practice/builtCli.js';
+import { builtCli } from './practice/builtPackage.js';
 import { copyStore } from './practice/copyStore.js';
 import {
   percentile,

@@ -13,8 +13,8 @@
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { createHttpSyncClient, createSyncHandler, syncOverHttp } from '../../src/sync/http/index.js';
-import { openSqliteEventLog } from '../../src/store/sqlite/index.js';
+import { createHttpSyncClient, createSyncHandler, syncOverHttp } from 'chartlog/http';
+import { openSqliteEventLog } from 'chartlog/sqlite';
 import { recordSavesOffline } from '../workload/recordSaves.js';
 import { openSiteReplica } from './openSiteReplica.js';
 import type { CatchupWorkload } from './practiceStore.js';

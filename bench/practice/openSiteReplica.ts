@@ -4,15 +4,9 @@
  * clinical schema, a hybrid clock on a wall clock the caller may drive.
  */
 import { readFileSync } from 'node:fs';
-import {
-  createHybridClock,
-  createKeyring,
-  createReplica,
-  type EventLog,
-  type Replica,
-} from '../../src/index.js';
-import { clinicalSchema } from '../../src/clinical/index.js';
-import { readSiteKeyFile } from '../../src/sync/http/siteKeyFile.js';
+import { createHybridClock, createKeyring, createReplica, type EventLog, type Replica } from 'chartlog';
+import { clinicalSchema } from 'chartlog/clinical';
+import { readSiteKeyFile } from 'chartlog/http';
 
 /** What {@link openSiteReplica} needs. */
 export interface SiteReplicaOptions {

@@ -18,10 +18,10 @@ import {
   type ChartEvent,
   type EventLog,
   type Replica,
-} from '../../src/index.js';
-import { clinicalSchema } from '../../src/clinical/index.js';
-import { openSqliteEventLog } from '../../src/store/sqlite/index.js';
-import { seededFloats } from '../../src/testing/mulberry32.js';
+} from 'chartlog';
+import { clinicalSchema } from 'chartlog/clinical';
+import { openSqliteEventLog } from 'chartlog/sqlite';
+import { seededFloats } from 'chartlog/testing';
 import { recordSavesOffline, type OfflineSite } from '../workload/recordSaves.js';
 import { catchupOverHttp } from './catchupOverHttp.js';
 import { copyStore } from './copyStore.js';

@@ -48,13 +48,23 @@ function statusMib(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined {
 }
 
 /**
- * Spawns `node <args>` in the project root and kills it (SIGKILL) when it runs past
- * `budgetS` or its RSS passes `rssCapMib`. Its stderr is passed on, prefixed with `label`.
+ * Spawns `node <args>` in the project root, with `env` added to this process's
+ * environment, and kills it (SIGKILL) when it runs past `budgetS` or its RSS passes
+ * `rssCapMib`. Its stderr is passed on, prefixed with `label`.
  */
-export function runBounded(label: string, args: readonly string[], bounds: Bounds): Promise<BoundedRun> {
+export function runBounded(
+  label: string,
+  args: readonly string[],
+  bounds: Bounds,
+  env: Readonly<Record<string, string>> = {},
+): Promise<BoundedRun> {
   return new Promise((resolve) => {
     const started = performance.now();
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const pid = child.pid as number;
     let stdout = '';
     let reached = 'started';

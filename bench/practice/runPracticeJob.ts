@@ -4,6 +4,7 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { progress } from '../emit.js';
+import { BUILT_TSCONFIG, builtPackage } from './builtPackage.js';
 import { RESULT_PREFIX, type PracticeJob, type PracticeResult } from './practiceJob.js';
 import { runBounded, type BoundedRun, type Bounds } from './runBounded.js';
 
@@ -16,13 +17,15 @@ export interface PracticeJobRun {
 /**
  * Spawns `node --max-old-space-size=<cap> --import tsx bench/practice/practiceWorker.ts <job>`
  * under `bounds`, then empties `job.scratchDir` (a killed worker leaves its copies of the
- * store behind). `label` prefixes its progress lines.
+ * store behind). `label` prefixes its progress lines. The worker runs the built package
+ * (`dist/`, built first when stale; {@link BUILT_TSCONFIG}), as a user's process does.
  */
 export async function runPracticeJob(
   label: string,
   job: PracticeJob,
   bounds: Bounds,
 ): Promise<PracticeJobRun> {
+  builtPackage();
   progress(`${label}: ${job.kind}…`);
   const run = await runBounded(
     `${label} ${job.kind}`,
@@ -34,6 +37,7 @@ export async function runPracticeJob(
       JSON.stringify(job),
     ],
     bounds,
+    { TSX_TSCONFIG_PATH: BUILT_TSCONFIG },
   );
   rmSync(job.scratchDir, { recursive: true, force: true });
   mkdirSync(job.scratchDir, { recursive: true });

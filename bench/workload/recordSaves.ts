@@ -1,5 +1,5 @@
-import type { ChartEvent, EventDraft, EventId, Json, Replica } from '../../src/index.js';
-import { streamId } from '../../src/index.js';
+import type { ChartEvent, EventDraft, EventId, Json, Replica } from 'chartlog';
+import { streamId } from 'chartlog';
 import type { Save } from './primaryCareSaves.js';
 
 /** Per field, as one site sees it: the writes current there. */
