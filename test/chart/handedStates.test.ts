@@ -66,6 +66,8 @@ describe('a state handed out before a write', () => {
           const before = projection.state(stream) as StreamState;
           // Read one resource now; leave r2 (rewritten next) and r3 (untouched) for later.
           expect(before.resources['Item/r1']?.fields['lww']).toMatchObject({ value: 'r1 first' });
+          // With no cache, reading another stream evicts this one before the write.
+          projection.state(other);
           await store.append([second]);
           expect(before).toEqual(fold([first], testSchema).get(stream));
           expect(Object.keys(before.resources)).toEqual(['Item/r1', 'Item/r2', 'Item/r3']);
@@ -75,6 +77,35 @@ describe('a state handed out before a write', () => {
           await store.close();
         }
       });
+
+  for (const { name, open } of stores)
+    it(`${name}: a reader of more than a few resources, whose rest is read in one query, still reads them as they were`, async () => {
+      const writer = makeWriter(siteId('site-a'));
+      const elsewhere = makeWriter(siteId('site-b'));
+      const write = (to: typeof stream, writes: Record<string, Record<string, string>>): ChartEvent =>
+        (to === stream ? writer : elsewhere).append(
+          prepareWrite(testSchema, undefined, { stream: to, type: TEST_EVENT_TYPE, author, writes }),
+        );
+      const items = (n: number, value: string): Record<string, Record<string, string>> =>
+        Object.fromEntries(
+          Array.from({ length: n }, (_, i) => [`Item/r${String(i).padStart(2, '0')}`, { lww: value }]),
+        );
+      const first = write(stream, items(20, 'first'));
+      // Rewrites the last ten: a reader in key order meets them after its first eight reads.
+      const second = write(stream, Object.fromEntries(Object.entries(items(20, 'second')).slice(10)));
+      const store = open();
+      try {
+        const projection = await store.openProjection?.({ schema: testSchema, cacheBytes: 0 });
+        if (projection === undefined) throw new Error(`${name} has no projection`);
+        await store.append([first]);
+        await store.append([write(other, { 'Item/x': { lww: 'elsewhere' } })]);
+        const before = projection.state(stream) as StreamState;
+        await store.append([second]);
+        expect(before).toEqual(fold([first], testSchema).get(stream));
+      } finally {
+        await store.close();
+      }
+    });
 
   it('read-only SQLite: read whole, so a write by another connection does not reach it', async () => {
     const path = file(`s${files++}.chartlog`);
