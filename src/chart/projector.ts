@@ -144,8 +144,8 @@ const runDirect: ProjectionRead = (_action, body) => body();
 /**
  * Rows a lazy state reads with a query each before it reads all it still lacks in one.
  * Reading every resource of every patient of the 500k practice store (the bench's `open`
- * job, built package, four interleaved rounds) took 8.4–9.2 s this way against 9.9–12.6 s
- * one row at a time, which also ended at 288–1,134 MiB RSS against 260–289.
+ * job, built package, four interleaved rounds): 8.4–9.2 s and 260–289 MiB RSS this way,
+ * 9.9–12.6 s and 288–1,134 MiB one row at a time.
  */
 const ROWS_READ_ONE_BY_ONE = 8;
 
@@ -635,8 +635,9 @@ function thaw<T>(value: T): T {
 /**
  * An empty plain object in V8's dictionary mode. A view defines one getter per resource
  * (hundreds on a patient): on a new object each definition makes a new hidden class, and
- * 290 of them took about 0.7 ms, a fifth of a cold read; in dictionary mode they are
- * table inserts, about 0.25 ms (a micro-benchmark of 290 fresh keys). Deleting a property
+ * 290 of them took about 0.7 ms (a fifth of a cold read, when it still read every row); in
+ * dictionary mode they are table inserts, about 0.25 ms (a micro-benchmark of 290 fresh
+ * keys), now most of a cold read. Deleting a property
  * that is not the last added is what switches an object to dictionary mode; the object is
  * an ordinary one in every other way (its prototype, freezing, key order).
  */

@@ -9,8 +9,8 @@ import { freezeDeep } from '../../event/freezeDeep.js';
  * state when first asked for: a reader that shows a patient's allergies never parses the
  * hundreds of observations beside them. The body is captured, so a state parsed later is
  * still the one this row held; once parsed it is let go, so a cached resource holds one
- * copy of itself, not two. A class, not an object literal with getters: a cold read makes
- * hundreds of these, and a literal's getters are new closures each time.
+ * copy of itself, not two. A class, not an object literal with getters: a reader of a whole
+ * record makes hundreds of these, and a literal's getters are new closures each time.
  */
 export class StoredResource implements ProjectedResource {
   /** Its estimated heap bytes (`heapBytesOfResource` of the body's length), what the cache counts. */
