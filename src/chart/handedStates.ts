@@ -5,7 +5,7 @@ import type { ProjectedResource } from './projectionTables.js';
  * The states of one stream handed out between two writes, as one link of a chain: a state
  * reading a resource it does not hold looks here first, for the row as it was when the
  * state was handed out, then at the later generations, then at the tables
- * (docs/architecture.md, "A state reads its resources when asked").
+ * (docs/architecture.md, "The persisted projection").
  */
 export interface StateGeneration {
   /** Rows later writes replaced or deleted, each as this generation's states saw it. */
