@@ -3,7 +3,8 @@
  * the store holds (docs/architecture.md, "The persisted projection") — the stream states, the stream and replica hashes, the
  * stream list and the conflict index — whatever order events arrive in (late events,
  * retractions, resolutions, repeats), whatever the cache evicts in between, and across
- * reopening, a schema change and events stored while no projection was open.
+ * reopening, a schema change and events stored while no projection was open; and a state
+ * held unread while later events arrive still reads as the fold of when it was read.
  */
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
