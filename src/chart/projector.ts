@@ -19,7 +19,7 @@ import {
   keptRow,
   newGeneration,
   type StateGeneration,
-} from './handedStates.js';
+} from './stateGenerations.js';
 import { eventKeyOf, type EventKey } from './eventKey.js';
 import {
   heapBytesOfKeyList,
@@ -139,7 +139,8 @@ interface CachedStream {
   bytes: number;
 }
 
-const runDirect: ProjectionRead = (_action, body) => body();
+/** The {@link ProjectionRead} of tables nothing needs to guard: it runs the read as is. */
+export const readDirectly: ProjectionRead = (_action, body) => body();
 
 /**
  * Rows a lazy state reads with a query each before it reads all it still lacks in one.
@@ -163,7 +164,7 @@ const ROWS_READ_ONE_BY_ONE = 8;
 export function createProjector(options: ProjectorOptions): Projector {
   const { schema, tables, reader } = options;
   const lazy = (options.states ?? 'lazy') === 'lazy';
-  const guarded = options.read ?? runDirect;
+  const guarded = options.read ?? readDirectly;
   const detached = createDetachedGenerations();
   const cacheBytes = options.cacheBytes ?? DEFAULT_CACHE_BYTES;
   if (!(cacheBytes >= 0))

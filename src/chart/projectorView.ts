@@ -1,7 +1,5 @@
 import type { ChartView } from './chartView.js';
-import type { ProjectionRead, Projector } from './projector.js';
-
-const direct: ProjectionRead = (_action, body) => body();
+import { readDirectly, type ProjectionRead, type Projector } from './projector.js';
 
 /**
  * The {@link ChartView} of a projector, with `latestStamp`, plus the members of `extra`
@@ -13,7 +11,7 @@ const direct: ProjectionRead = (_action, body) => body();
 export function projectorView<R extends ChartView>(
   projector: Projector,
   extra: Omit<R, keyof ChartView | 'latestStamp'>,
-  read: ProjectionRead = direct,
+  read: ProjectionRead = readDirectly,
 ): R {
   const view: ChartView & { readonly latestStamp: string | undefined } = {
     schema: projector.schema,

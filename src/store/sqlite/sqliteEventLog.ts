@@ -548,6 +548,7 @@ function createSqliteEventLog(
           // A read-only connection does not see another process's writes coming, so a state
           // cannot be handed the rows they replace: it reads them all at once, in one read transaction.
           states: opts.readOnly ? 'whole' : 'lazy',
+          // `read`, the store's guard, is declared below; a state's reads come only later.
           read: (action, body) => read(action, body),
         });
         const started = performance.now();

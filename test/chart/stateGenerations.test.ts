@@ -1,6 +1,6 @@
 /**
  * A stream state is a snapshot: it reads its resources' rows when they are first asked for,
- * yet never shows a write made after it was handed out (src/chart/handedStates.ts).
+ * yet never shows a write made after it was handed out (src/chart/stateGenerations.ts).
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -11,6 +11,7 @@ import {
   streamId,
   type ChartEvent,
   type EventLog,
+  type StreamId,
   type StreamState,
 } from '../../src/index.js';
 import { openSqliteEventLog } from '../../src/store/sqlite/index.js';
@@ -24,22 +25,36 @@ let files = 0;
 const stream = streamId('patient/p1');
 const author = { id: 'gp-1', role: 'gp' };
 
+/** A stream a cache of 0 bytes evicts `stream` for, written by a site of its own. */
 const other = streamId('patient/p2');
-/**
- * Two events of `stream`: the first writes Item/r1..r3, the second rewrites r1 and r2 and
- * adds r4; and one event of another stream, which a cache of 0 bytes evicts `stream` for.
- */
-function twoWrites(): [ChartEvent, ChartEvent, ChartEvent] {
-  const writer = makeWriter(siteId('site-a'));
-  const elsewhere = makeWriter(siteId('site-b'));
-  const write = (writes: Record<string, Record<string, string>>, to = stream): ChartEvent =>
-    (to === stream ? writer : elsewhere).append(
+
+/** Writes `Item` fields to `stream` (as site-a) or to `other` (as site-b), each site's events in seq order. */
+function itemWriter(): (to: StreamId, writes: Record<string, Record<string, string>>) => ChartEvent {
+  const writers = { [stream]: makeWriter(siteId('site-a')), [other]: makeWriter(siteId('site-b')) };
+  return (to, writes) =>
+    (writers[to] as ReturnType<typeof makeWriter>).append(
       prepareWrite(testSchema, undefined, { stream: to, type: TEST_EVENT_TYPE, author, writes }),
     );
+}
+
+/**
+ * Two events of `stream`: the first writes Item/r1..r3, the second rewrites r1 and r2 and
+ * adds r4; and one event of `other`.
+ */
+function twoWrites(): [ChartEvent, ChartEvent, ChartEvent] {
+  const write = itemWriter();
   return [
-    write({ 'Item/r1': { lww: 'r1 first' }, 'Item/r2': { lww: 'r2 first' }, 'Item/r3': { lww: 'r3 first' } }),
-    write({ 'Item/r1': { lww: 'r1 second' }, 'Item/r2': { lww: 'r2 second' }, 'Item/r4': { lww: 'r4 new' } }),
-    write({ 'Item/x': { lww: 'elsewhere' } }, other),
+    write(stream, {
+      'Item/r1': { lww: 'r1 first' },
+      'Item/r2': { lww: 'r2 first' },
+      'Item/r3': { lww: 'r3 first' },
+    }),
+    write(stream, {
+      'Item/r1': { lww: 'r1 second' },
+      'Item/r2': { lww: 'r2 second' },
+      'Item/r4': { lww: 'r4 new' },
+    }),
+    write(other, { 'Item/x': { lww: 'elsewhere' } }),
   ];
 }
 
@@ -80,12 +95,7 @@ describe('a state handed out before a write', () => {
 
   for (const { name, open } of stores)
     it(`${name}: a reader of more than a few resources, whose rest is read in one query, still reads them as they were`, async () => {
-      const writer = makeWriter(siteId('site-a'));
-      const elsewhere = makeWriter(siteId('site-b'));
-      const write = (to: typeof stream, writes: Record<string, Record<string, string>>): ChartEvent =>
-        (to === stream ? writer : elsewhere).append(
-          prepareWrite(testSchema, undefined, { stream: to, type: TEST_EVENT_TYPE, author, writes }),
-        );
+      const write = itemWriter();
       const items = (n: number, value: string): Record<string, Record<string, string>> =>
         Object.fromEntries(
           Array.from({ length: n }, (_, i) => [`Item/r${String(i).padStart(2, '0')}`, { lww: value }]),
