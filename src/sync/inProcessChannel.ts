@@ -4,7 +4,7 @@ import type { SyncEndpoint } from './syncEndpoint.js';
 import type { SyncMessage } from './syncMessage.js';
 import { addIngest, NO_INGEST, type SyncIngestCounts } from './syncReport.js';
 import { initSyncState } from './syncState.js';
-import { decodeSyncMessageText, syncMessageLines } from './wireMessage.js';
+import { decodeSyncMessageText, eventBytesOf, syncMessageLines } from './wireMessage.js';
 
 /**
  * A link between two endpoints, for fault injection: given a message on its way, returns
@@ -47,7 +47,7 @@ export function createInProcessChannel(
     const arrived = link(message, from, to).map((copy) =>
       wire ? decodeSyncMessageText(copy === message ? text : [...syncMessageLines(copy)].join('')) : copy,
     );
-    return { arrived, bytes, eventBytes: wire ? canonicalBytesOf(message, bytes) : 0 };
+    return { arrived, bytes, eventBytes: wire ? eventBytesOf(message) : 0 };
   };
   return {
     name: far.site,
@@ -74,19 +74,4 @@ export function createInProcessChannel(
       };
     },
   };
-}
-
-/**
- * The canonical bytes of a message's events, from the byte length of its wire text
- * without encoding any event again: each event line is `{"e":` + the canonical bytes +
- * `}` (or `,"sig":"…"}` when signed) + a newline.
- */
-function canonicalBytesOf(message: SyncMessage, messageBytes: number): number {
-  const events = message.events;
-  if (events.length === 0) return 0;
-  let framing = events.length * '{"e":}\n'.length;
-  for (const e of events)
-    if (e.sig !== undefined) framing += Buffer.byteLength(`,"sig":${JSON.stringify(e.sig)}`, 'utf8');
-  const header = Buffer.byteLength([...syncMessageLines({ ...message, events: [] })].join(''), 'utf8');
-  return messageBytes - header - framing;
 }

@@ -12,6 +12,7 @@ import {
   type Replica,
   type SyncChannel,
 } from '../../src/index.js';
+import { encodeEvent } from '../../src/event/eventHash.js';
 import { encodeSyncMessage, parseSyncMessage } from '../../src/sync/syncMessage.js';
 import { expectConverged, openSite, recordMany } from '../replica/fixtures.js';
 
@@ -75,6 +76,10 @@ describe('syncOverChannel', () => {
       'rounds',
     ]);
     expect(viaChannel).toMatchObject({ eventsSent: 50, eventsReceived: 30, requests: 0 });
+    // eventBytes is exactly the canonical encodings of the 80 events that crossed.
+    const held = await a.store.readAll(undefined, 1000);
+    expect(held.events).toHaveLength(80);
+    expect(eventBytes).toBe(held.events.reduce((n, e) => n + Buffer.byteLength(encodeEvent(e), 'utf8'), 0));
   });
 
   it('names the far end in its refusals as the reply names it', async () => {

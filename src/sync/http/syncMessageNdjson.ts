@@ -11,7 +11,7 @@ import {
 import { createRefusalCollector, DEFAULT_MAX_REFUSAL_EXAMPLES } from '../refusalCollector.js';
 import { parseSyncMessage, type SyncMessage } from '../syncMessage.js';
 import { parseNdjsonLine } from './ndjsonLines.js';
-import { checkHeaderLine } from '../wireMessage.js';
+import { checkHeaderLine, rememberEventLineBytes } from '../wireMessage.js';
 
 /** The media type of sync bodies, both ways. `application/ndjson` is accepted too. */
 export const NDJSON_CONTENT_TYPE = 'application/x-ndjson';
@@ -152,6 +152,7 @@ export async function readSyncMessage(
   const events: unknown[] = [];
   let positions: number[] | undefined;
   let lineNo = 0;
+  let eventLineBytes = 0;
   const take = (line: string): void => {
     lineNo++;
     if (trailer !== undefined) throw malformed(`line ${lineNo} follows the trailer`, lineNo);
@@ -189,6 +190,7 @@ export async function readSyncMessage(
         { details: { what: 'events', limit: maxEvents, line: lineNo } },
       );
     events.push(value);
+    eventLineBytes += Buffer.byteLength(line, 'utf8');
     positions?.push(position);
   };
   for await (const item of lines) {
@@ -211,6 +213,7 @@ export async function readSyncMessage(
       );
   }
   const message = header === undefined ? null : parseSyncMessage({ ...header, events });
+  if (message !== null) rememberEventLineBytes(message, eventLineBytes);
   const refused: RefusedLines =
     positions === undefined
       ? { refused: refusedLines.summary() }

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { encodeEvent } from '../../event/eventHash.js';
 import type { SyncChannel } from '../syncChannel.js';
 import type { SyncEndpoint } from '../syncEndpoint.js';
-import type { SyncMessage } from '../syncMessage.js';
 import { syncOverChannel, type SyncOverChannelOptions } from '../syncOverChannel.js';
 import type { SyncChannelReport } from '../syncReport.js';
+import { eventBytesOf } from '../wireMessage.js';
 import type { HttpSyncClient } from './createHttpSyncClient.js';
 import { addRefusedLines, refusalsOfSummary } from './syncMessageNdjson.js';
 
@@ -69,23 +68,10 @@ function httpChannel(client: HttpSyncClient, peer: string | undefined): SyncChan
         ...(exchange.site === undefined ? {} : { site: exchange.site }),
         bytesSent: exchange.bytesSent,
         bytesReceived: exchange.bytesReceived,
-        eventBytes: canonicalBytes(message) + canonicalBytes(exchange.message),
+        eventBytes: eventBytesOf(message) + eventBytesOf(exchange.message),
         attempts: exchange.attempts,
         completeIngest: (ingest) => addRefusedLines(ingest, exchange.refusedLines),
       };
     },
   };
-}
-
-function canonicalBytes(message: SyncMessage | null): number {
-  let n = 0;
-  for (const e of message?.events ?? []) {
-    try {
-      n += Buffer.byteLength(encodeEvent(e), 'utf8');
-    } catch {
-      // An event too broken to encode: ingest refuses it; count it as sent.
-      n += Buffer.byteLength(JSON.stringify(e), 'utf8');
-    }
-  }
-  return n;
 }

@@ -41,6 +41,12 @@ describe('sync over HTTP', () => {
     expect(report.bytes).toBe(report.bytesSent + report.bytesReceived);
     expect(report.bytes / report.eventBytes).toBeLessThan(1.1);
     await expectConverged([a, hospital]);
+    // eventBytes is exactly the events' canonical encodings, both directions.
+    let canonical = 0;
+    const held = await a.store.readAll(undefined, 10_000);
+    for (const e of held.events) canonical += Buffer.byteLength(encodeEvent(e), 'utf8');
+    expect(held.events).toHaveLength(470);
+    expect(report.eventBytes).toBe(canonical);
     // Quiet now: one round with nothing either way.
     const again = await syncOverHttp(a, client(url, 'practice-a'));
     expect(again).toMatchObject({ eventsSent: 0, eventsReceived: 0, accepted: 0 });
