@@ -26,7 +26,9 @@
  * - `status_s`, `conflicts_s`: the real `chartlog status|conflicts --store … --json`
  *   (read-only), the built CLI a user runs (`dist/cli/main.js`, built first when missing
  *   or older than `src/`; `cliStartupS` is `chartlog --help` the same way). Before
- *   2026-11-27 these ran from source through tsx, which added 0.4–0.5 s of startup;
+ *   2026-11-27 these ran from source through tsx, which added 0.4–0.5 s of startup.
+ *   `conflicts` shows a page of the queue (100) since 2026-11-27; its line's `allS` is
+ *   the whole queue (`--all`), which grows with the record;
  * - `catchup_s`: three sites, each a process of its own on a copy of the store serving
  *   sync over HTTP on 127.0.0.1, record their share of the workload's next saves cut off
  *   (10,000 each; `--catchup-per-site N` for a smoke run); then each pair syncs
@@ -334,7 +336,13 @@ async function measureSize(
     ['conflicts', 'conflicts_s'],
   ] as const) {
     const { run, json } = await cli(command, '--store', store.storePath, '--json');
-    emitMetric(metric, json ? run.wallS : null, run, { cliStartupS: round(startup.run.wallS) });
+    // `conflicts` shows a page of the queue; the whole queue (--all) is timed beside it.
+    const whole =
+      command === 'conflicts' ? await cli(command, '--store', store.storePath, '--all', '--json') : undefined;
+    emitMetric(metric, json ? run.wallS : null, run, {
+      cliStartupS: round(startup.run.wallS),
+      ...(whole?.json ? { allS: round(whole.run.wallS) } : {}),
+    });
   }
   const catchup = await worker('catchup');
   const c = catchup.result as CatchupResult | undefined;

@@ -153,8 +153,10 @@ export interface Replica {
   /** Records several events atomically. */
   recordAll(drafts: readonly EventDraft[]): Promise<ChartEvent[]>;
   /**
-   * Every open conflict (the clinician review queue), from the projection's conflict
-   * index, each competing write with its full author read from the store.
+   * Every open conflict (the clinician review queue), or a page of it (`limit`, `after`),
+   * from the projection's conflict index, each competing write with its full author read
+   * from the store.
+   * @throws ChartlogError `INVALID_OPTION` when `limit` is not a positive whole number.
    */
   conflicts(options?: ListConflictsOptions): Promise<Conflict[]>;
   /** The audit trail of one field (see `historyOf`), from the stream's events read by its stream index. */

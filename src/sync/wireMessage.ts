@@ -59,7 +59,7 @@ export function rememberEventLineBytes(message: SyncMessage, bytes: number): voi
  * framing), which for events chartlog built is their canonical encoding: what
  * `SyncReport.eventBytes` counts. The lines are measured where they were read or
  * encoded already; only a message that never had lines is encoded, natively. This is a
- * statistic: encoding every event canonically for it cost 7% of a catch-up site's CPU
+ * statistic: encoding every event canonically for it cost about 5% of a catch-up site's CPU
  * (bench/practice, `catchup`).
  *
  * @example

@@ -33,7 +33,7 @@ import { runChartlog } from './runChartlog.js';
 const file = useTempDir('projection-cli');
 const author = (site: string) => ({ id: `clinician-${site}`, role: 'gp' });
 
-/** Two sites, two patients, and one open conflict (concurrent criticalities): every event, in one site's store order. */
+/** Two sites, two patients, and an open conflict on each (concurrent criticalities): every event, in one site's store order. */
 async function clinicalHistory(): Promise<ChartEvent[]> {
   const keys = { 'practice-a': generateSiteKeys(), 'hospital-d': generateSiteKeys() };
   const keyring = createKeyring({
@@ -67,23 +67,25 @@ async function clinicalHistory(): Promise<ChartEvent[]> {
     );
   }
   await syncPair(a, d);
-  const ann = patientStream('ann-jones');
-  await a.record(
-    updateAllergy(a.chart.state(ann), {
-      patientId: 'ann-jones',
-      allergyId: 'pen',
-      criticality: 'high',
-      author: author('practice-a'),
-    }),
-  );
-  await d.record(
-    updateAllergy(d.chart.state(ann), {
-      patientId: 'ann-jones',
-      allergyId: 'pen',
-      criticality: 'unable-to-assess',
-      author: author('hospital-d'),
-    }),
-  );
+  for (const pid of ['ann-jones', 'bob-smith']) {
+    const stream = patientStream(pid);
+    await a.record(
+      updateAllergy(a.chart.state(stream), {
+        patientId: pid,
+        allergyId: 'pen',
+        criticality: 'high',
+        author: author('practice-a'),
+      }),
+    );
+    await d.record(
+      updateAllergy(d.chart.state(stream), {
+        patientId: pid,
+        allergyId: 'pen',
+        criticality: 'unable-to-assess',
+        author: author('hospital-d'),
+      }),
+    );
+  }
   await syncPair(a, d);
   return readAllEvents(a.store);
 }
@@ -125,7 +127,7 @@ describe('chartlog status and conflicts read the persisted projection', () => {
     expect(JSON.parse(status.stdout)).toMatchObject({
       events: events.length,
       stateHash: foldedHash,
-      conflicts: 1,
+      conflicts: 2,
     });
 
     const conflicts = await runChartlog(['conflicts', '--store', path, '--json']);
@@ -138,7 +140,8 @@ describe('chartlog status and conflicts read the persisted projection', () => {
         writes: { value: unknown; author: { id: string; role?: string } }[];
       }[];
     };
-    expect(queue.count).toBe(1);
+    expect(queue.count).toBe(2);
+    expect(queue.conflicts.map((c) => c.stream)).toEqual(['patient/ann-jones', 'patient/bob-smith']);
     expect(queue.conflicts[0]).toMatchObject({ stream: 'patient/ann-jones', field: 'criticality' });
     // Full authors, read from the store by each write's site and seq.
     expect(queue.conflicts[0]?.writes.map((w) => [w.value, w.author]).sort()).toEqual([
@@ -151,6 +154,47 @@ describe('chartlog status and conflicts read the persisted projection', () => {
     expect(JSON.parse(replay.stdout)).toMatchObject({ stateHash: foldedHash, events: events.length });
     const text = await runChartlog(['status', '--store', path]);
     expect(text.stdout).toContain(`state hash ${foldedHash}`);
+  }, 30_000);
+
+  it('page the review queue: --limit N with the token for the next page, --after it, --all; bad paging options are INVALID_OPTION', async () => {
+    const path = await projectedStore('paged.chartlog');
+    type Page = { count: number; conflicts: { stream: string }[]; next?: string };
+    const page = async (...args: string[]): Promise<Page> => {
+      const run = await runChartlog(['conflicts', '--store', path, '--json', ...args]);
+      expect(run.code).toBe(0);
+      return JSON.parse(run.stdout) as Page;
+    };
+    const first = await page('--limit', '1');
+    expect(first.count).toBe(2); // every open conflict, whatever the page shows
+    expect(first.conflicts.map((c) => c.stream)).toEqual(['patient/ann-jones']);
+    expect(first.next).toEqual(expect.any(String));
+    const second = await page('--limit', '1', '--after', first.next as string);
+    expect(second.conflicts.map((c) => c.stream)).toEqual(['patient/bob-smith']);
+    expect(second.next).toBeUndefined(); // the last page
+    expect((await page('--all')).conflicts).toHaveLength(2);
+    expect((await page()).next).toBeUndefined(); // both fit the default page
+
+    const text = await runChartlog(['conflicts', '--store', path, '--limit', '1']);
+    expect(text.stdout).toContain('2 open conflicts for clinician review');
+    expect(text.stdout).toContain(
+      `1 shown; next page: chartlog conflicts --store ${path} --after ${first.next}`,
+    );
+
+    const before = sha(path);
+    for (const [args, says] of [
+      [['--all', '--limit', '1'], '--all and --limit'],
+      [['--limit', '0'], '--limit must be a whole number'],
+      [['--after', 'not-a-token'], '--after must be the token'],
+      [['--after', Buffer.from('["patient/a","x"]').toString('base64url')], '--after must be the token'],
+    ] as const) {
+      const run = await runChartlog(['conflicts', '--store', path, '--json', ...args]);
+      expect(run.code).toBe(2);
+      expect(JSON.parse(run.stdout)).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID_OPTION', message: expect.stringContaining(says) },
+      });
+    }
+    expect(sha(path)).toBe(before);
   }, 30_000);
 
   it('on a store whose projection was never written: PROJECTION_STALE with the replay hint, exit 3, and the file left as it was', async () => {
@@ -229,7 +273,7 @@ describe('chartlog replay rebuilds the persisted projection', () => {
 
     const status = await runChartlog(['status', '--store', path, '--json']);
     expect(status.code).toBe(0);
-    expect(JSON.parse(status.stdout)).toMatchObject({ stateHash: foldedHash, conflicts: 1 });
+    expect(JSON.parse(status.stdout)).toMatchObject({ stateHash: foldedHash, conflicts: 2 });
 
     const text = await runChartlog(['replay', '--store', path]);
     expect(text.code).toBe(0);
@@ -259,7 +303,7 @@ describe('chartlog replay rebuilds the persisted projection', () => {
       workers: 2,
     });
     const status = await runChartlog(['status', '--store', path, '--json']);
-    expect(JSON.parse(status.stdout)).toMatchObject({ stateHash: foldedHash, conflicts: 1 });
+    expect(JSON.parse(status.stdout)).toMatchObject({ stateHash: foldedHash, conflicts: 2 });
     const bad = await runChartlog(['replay', '--store', path, '--workers', 'two', '--json']);
     expect(bad.code).toBe(2);
     expect(JSON.parse(bad.stdout)).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION' } });
