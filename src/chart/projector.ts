@@ -53,7 +53,9 @@ export interface ProjectorOptions {
   readonly reader: StreamReader;
   /**
    * Bound of the cache of loaded streams, in estimated heap bytes: each resource counts as
-   * `heapBytesOfResource` (projectionTables.ts) of its canonical JSON's length.
+   * `heapBytesOfResource` (projectionTables.ts) of its canonical JSON's length, each key
+   * list as `heapBytesOfKeyList`, and the rows a write kept for states of the stream that
+   * have not read them yet count as the resources they are.
    * @defaultValue 32 MiB
    */
   readonly cacheBytes?: number;
@@ -136,7 +138,10 @@ interface CachedStream {
   generation: StateGeneration | undefined;
   /** The assembled state, once asked for. */
   view: StreamState | undefined;
+  /** What the cache counts for this entry: its rows, its key list, and the rows its generation kept. */
   bytes: number;
+  /** The part of `bytes` that is `generation.keptBytes` (as of the last commit or reattach). */
+  keptBytes: number;
 }
 
 /** The {@link ProjectionRead} of tables nothing needs to guard: it runs the read as is. */
@@ -210,14 +215,17 @@ export function createProjector(options: ProjectorOptions): Projector {
     }
     const row = tables.stream(stream);
     if (row === undefined) return undefined;
+    const generation = detached.reattach(stream);
+    const keptBytes = generation?.keptBytes ?? 0;
     const entry: CachedStream = {
       row,
       resources: new Map(),
       complete: false,
       keys: undefined,
-      generation: detached.reattach(stream),
+      generation,
       view: undefined,
-      bytes: 0,
+      bytes: keptBytes,
+      keptBytes,
     };
     install(stream, entry);
     return entry;
@@ -299,8 +307,12 @@ export function createProjector(options: ProjectorOptions): Projector {
       }
       let generation: StateGeneration | undefined;
       if (rows.size < keys.length) {
-        if (entry.generation === undefined || entry.generation.written)
+        if (entry.generation === undefined || entry.generation.written) {
           entry.generation = newGeneration(entry.generation);
+          // The older generation's kept rows are held by its states now, not by the cache.
+          grow(stream, entry, -entry.keptBytes);
+          entry.keptBytes = 0;
+        }
         generation = entry.generation;
         generation.chain.unread++;
       }
@@ -559,15 +571,20 @@ export function createProjector(options: ProjectorOptions): Projector {
                 keys = undefined;
               }
             }
+            // No state left with rows to read: the chain is let go.
+            const generation = liveGeneration(old?.generation ?? detached.reattach(stream));
+            // The rows this write kept for it (`keepBefore` above) are held by the entry now.
+            const keptBytes = generation?.keptBytes ?? 0;
+            bytes += keptBytes - (old?.keptBytes ?? 0);
             install(stream, {
               row: outcome.row,
               resources,
               complete: outcome.created || (old?.complete ?? false),
               keys,
-              // No state left with rows to read: the chain is let go.
-              generation: liveGeneration(old?.generation ?? detached.reattach(stream)),
+              generation,
               view: undefined,
               bytes,
+              keptBytes,
             });
           }
           digest = digestHex;

@@ -10,6 +10,8 @@ import type { ProjectedResource } from './projectionTables.js';
 export interface StateGeneration {
   /** Rows later writes replaced or deleted, each as this generation's states saw it. */
   kept: Map<string, ProjectedResource> | undefined;
+  /** The estimated heap bytes of `kept` (each row's `size`): what a cache holding this generation counts for it. */
+  keptBytes: number;
   /** The generation handed out after the next write, once there is one. */
   next: StateGeneration | undefined;
   /** True once a write replaced rows after this generation was handed out: later states need a new one. */
@@ -22,6 +24,7 @@ export interface StateGeneration {
 export function newGeneration(previous?: StateGeneration): StateGeneration {
   const generation: StateGeneration = {
     kept: undefined,
+    keptBytes: 0,
     next: undefined,
     written: false,
     chain: previous?.chain ?? { unread: 0 },
@@ -43,7 +46,9 @@ export function keepBefore(
   for (const key of keys) {
     if (generation.kept?.has(key) === true) continue;
     const row = before(key);
-    if (row !== undefined) (generation.kept ??= new Map()).set(key, row);
+    if (row === undefined) continue;
+    (generation.kept ??= new Map()).set(key, row);
+    generation.keptBytes += row.size;
   }
   generation.written = true;
 }
