@@ -184,6 +184,7 @@ describe('chartlog status and conflicts read the persisted projection', () => {
     for (const [args, says] of [
       [['--all', '--limit', '1'], '--all and --limit'],
       [['--limit', '0'], '--limit must be a whole number'],
+      [['--limit', String(Number.MAX_SAFE_INTEGER)], '--limit must be a whole number'],
       [['--after', 'not-a-token'], '--after must be the token'],
       [['--after', Buffer.from('["patient/a","x"]').toString('base64url')], '--after must be the token'],
     ] as const) {

@@ -105,7 +105,9 @@ export const conflictsCommand: CliCommand = {
 
 /** The page size asked for: undefined for `--all`. */
 function pageLimit(values: CliValues): number | undefined {
-  if (values['all'] !== true) return integerOption(values, 'limit', CONFLICTS_PAGE_SIZE);
+  // One below the largest safe integer: the command asks for one more, to know whether a next page follows.
+  if (values['all'] !== true)
+    return integerOption(values, 'limit', CONFLICTS_PAGE_SIZE, 1, Number.MAX_SAFE_INTEGER - 1);
   if (values['limit'] !== undefined)
     throw new ChartlogError('INVALID_OPTION', '--all and --limit cannot be given together', {
       details: { option: 'limit' },
