@@ -69,22 +69,18 @@ async function clinicalHistory(): Promise<ChartEvent[]> {
   await syncPair(a, d);
   for (const pid of ['ann-jones', 'bob-smith']) {
     const stream = patientStream(pid);
-    await a.record(
-      updateAllergy(a.chart.state(stream), {
-        patientId: pid,
-        allergyId: 'pen',
-        criticality: 'high',
-        author: author('practice-a'),
-      }),
-    );
-    await d.record(
-      updateAllergy(d.chart.state(stream), {
-        patientId: pid,
-        allergyId: 'pen',
-        criticality: 'unable-to-assess',
-        author: author('hospital-d'),
-      }),
-    );
+    for (const [site, replica, criticality] of [
+      ['practice-a', a, 'high'],
+      ['hospital-d', d, 'unable-to-assess'],
+    ] as const)
+      await replica.record(
+        updateAllergy(replica.chart.state(stream), {
+          patientId: pid,
+          allergyId: 'pen',
+          criticality,
+          author: author(site),
+        }),
+      );
   }
   await syncPair(a, d);
   return readAllEvents(a.store);
