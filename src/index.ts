@@ -111,7 +111,12 @@ export type { ChartView, LocatedResource, ResourceKeysOptions } from './chart/ch
 export type { EventKey } from './chart/eventKey.js';
 export { stateHash } from './chart/stateHash.js';
 export { listConflicts, readConflicts } from './chart/conflicts.js';
-export type { Conflict, ConflictingWrite, ConflictPosition, ListConflictsOptions } from './chart/conflicts.js';
+export type {
+  Conflict,
+  ConflictingWrite,
+  ConflictPosition,
+  ListConflictsOptions,
+} from './chart/conflicts.js';
 export { history, historyOf } from './chart/history.js';
 export type { HistoryEntry, HistoryStatus } from './chart/history.js';
 export {
