@@ -25,7 +25,8 @@
  * - `replica_hash_ms`: the first `chart.hash()` after open;
  * - `status_s`, `conflicts_s`: the real `chartlog status|conflicts --store … --json`
  *   (read-only), the built CLI a user runs (`dist/cli/main.js`, built first when missing
- *   or older than `src/`; `cliStartupS` is `chartlog --help` the same way). Before
+ *   or older than `src/`; `cliStartupS` is `chartlog --help` the same way); each is the
+ *   median of five runs (`runsS` lists them; one run before 2026-11-27). Before
  *   2026-11-27 these ran from source through tsx, which added 0.4–0.5 s of startup.
  *   `conflicts` shows a page of the queue (100) since 2026-11-27; its line's `allS` is
  *   the whole queue (`--all`), which grows with the record;
@@ -87,6 +88,8 @@ import { runBounded, type Bounds, type BoundedRun } from './practice/runBounded.
 
 const SIZES = { quick: { patients: 1_000, label: '500k' }, full: { patients: 10_000, label: '5m' } } as const;
 type SizeName = keyof typeof SIZES;
+/** Runs of each CLI command (`status_s`, `conflicts_s`, the CLI's start): the median is reported. */
+const CLI_RUNS = 5;
 
 /** A metric: its unit, its goal, and whether a value meets it. */
 const METRICS = {
@@ -299,6 +302,26 @@ async function measureSize(
     return { run, json };
   };
 
+  /**
+   * `cli` {@link CLI_RUNS} times: the run of median wall time (any failed run is returned
+   * instead), and every run's wall time. One CLI run's time is mostly Node starting, which
+   * varies 2× on this shared machine (0.17 against 0.35 s for `--help` in one run).
+   */
+  const cliMedian = async (
+    command: string,
+    ...rest: string[]
+  ): Promise<{ run: BoundedRun; json: Record<string, unknown> | undefined; runsS: number[] }> => {
+    const runs: Awaited<ReturnType<typeof cli>>[] = [];
+    for (let i = 0; i < CLI_RUNS; i++) {
+      const one = await cli(command, ...rest);
+      if (one.json === undefined && command !== '--help') return { ...one, runsS: [round(one.run.wallS)] };
+      runs.push(one);
+    }
+    const sorted = [...runs].sort((x, y) => x.run.wallS - y.run.wallS);
+    const median = sorted[Math.floor(sorted.length / 2)] as (typeof runs)[number];
+    return { ...median, runsS: runs.map((r) => round(r.run.wallS)) };
+  };
+
   const open = await worker('open');
   const o = open.result as OpenResult | undefined;
   emitMetric(
@@ -330,16 +353,19 @@ async function measureSize(
   const hash = await worker('hash');
   emitMetric('replica_hash_ms', (hash.result as HashResult | undefined)?.hashMs ?? null, hash.run);
 
-  const startup = await cli('--help');
+  const startup = await cliMedian('--help');
   for (const [command, metric] of [
     ['status', 'status_s'],
     ['conflicts', 'conflicts_s'],
   ] as const) {
-    const { run, json } = await cli(command, '--store', store.storePath, '--json');
+    const { run, json, runsS } = await cliMedian(command, '--store', store.storePath, '--json');
     // `conflicts` shows a page of the queue; the whole queue (--all) is timed beside it.
     const whole =
-      command === 'conflicts' ? await cli(command, '--store', store.storePath, '--all', '--json') : undefined;
+      command === 'conflicts'
+        ? await cliMedian(command, '--store', store.storePath, '--all', '--json')
+        : undefined;
     emitMetric(metric, json ? run.wallS : null, run, {
+      runsS,
       cliStartupS: round(startup.run.wallS),
       ...(whole?.json ? { allS: round(whole.run.wallS) } : {}),
     });
