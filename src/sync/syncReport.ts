@@ -20,7 +20,10 @@ export interface SyncReport {
   readonly refused: RefusalSummary<SyncRefusal>;
   /** Bytes of message text sent, both directions (0 when the transport does not measure them). */
   readonly bytes: number;
-  /** Canonical bytes of the events those messages carried: `bytes / eventBytes` is the wire overhead. */
+  /**
+   * Bytes of the events those messages carried, as their wire lines held them (their canonical
+   * encoding, for events chartlog built): `bytes / eventBytes` is the wire overhead.
+   */
   readonly eventBytes: number;
 }
 
