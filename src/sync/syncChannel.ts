@@ -57,7 +57,10 @@ export interface SyncChannelReply {
   readonly bytesSent?: number;
   /** Bytes of the reply on the wire. @defaultValue `0` */
   readonly bytesReceived?: number;
-  /** Bytes of the events in both messages, as their wire lines held them (their canonical encoding, for events chartlog built). @defaultValue `0` */
+  /**
+   * Bytes of the events in both messages, as their wire lines held them (their canonical
+   * encoding, for events chartlog built). @defaultValue `0`
+   */
   readonly eventBytes?: number;
   /** Attempts it took (HTTP requests, retries included). @defaultValue `0` */
   readonly attempts?: number;
