@@ -314,7 +314,8 @@ async function measureSize(
     const runs: Awaited<ReturnType<typeof cli>>[] = [];
     for (let i = 0; i < CLI_RUNS; i++) {
       const one = await cli(command, ...rest);
-      if (one.json === undefined && command !== '--help') return { ...one, runsS: [round(one.run.wallS)] };
+      if (one.run.exceeded !== undefined || one.run.exit !== 0)
+        return { ...one, runsS: [round(one.run.wallS)] };
       runs.push(one);
     }
     const sorted = [...runs].sort((x, y) => x.run.wallS - y.run.wallS);

@@ -138,10 +138,8 @@ interface CachedStream {
   generation: StateGeneration | undefined;
   /** The assembled state, once asked for. */
   view: StreamState | undefined;
-  /** What the cache counts for this entry: its rows, its key list, and the rows its generation kept. */
+  /** What the cache counts for this entry: its rows, its key list, and its generation's `keptBytes`. */
   bytes: number;
-  /** The part of `bytes` that is `generation.keptBytes` (as of the last commit or reattach). */
-  keptBytes: number;
 }
 
 /** The {@link ProjectionRead} of tables nothing needs to guard: it runs the read as is. */
@@ -216,7 +214,6 @@ export function createProjector(options: ProjectorOptions): Projector {
     const row = tables.stream(stream);
     if (row === undefined) return undefined;
     const generation = detached.reattach(stream);
-    const keptBytes = generation?.keptBytes ?? 0;
     const entry: CachedStream = {
       row,
       resources: new Map(),
@@ -224,8 +221,7 @@ export function createProjector(options: ProjectorOptions): Projector {
       keys: undefined,
       generation,
       view: undefined,
-      bytes: keptBytes,
-      keptBytes,
+      bytes: keptBytesOf(generation),
     };
     install(stream, entry);
     return entry;
@@ -308,10 +304,9 @@ export function createProjector(options: ProjectorOptions): Projector {
       let generation: StateGeneration | undefined;
       if (rows.size < keys.length) {
         if (entry.generation === undefined || entry.generation.written) {
-          entry.generation = newGeneration(entry.generation);
           // The older generation's kept rows are held by its states now, not by the cache.
-          grow(stream, entry, -entry.keptBytes);
-          entry.keptBytes = 0;
+          grow(stream, entry, -keptBytesOf(entry.generation));
+          entry.generation = newGeneration(entry.generation);
         }
         generation = entry.generation;
         generation.chain.unread++;
@@ -531,11 +526,15 @@ export function createProjector(options: ProjectorOptions): Projector {
         const outcome = projectStream(stream, list, base);
         // States handed out earlier keep the rows this write replaces (all loaded: each was touched).
         const generation = base?.generation;
-        if (generation !== undefined && generation.chain.unread > 0)
-          keepBefore(
-            generation,
-            outcome.changes.map((c) => c.key),
-            (key) => base?.resources.get(key),
+        if (base !== undefined && generation !== undefined && generation.chain.unread > 0)
+          grow(
+            stream,
+            base,
+            keepBefore(
+              generation,
+              outcome.changes.map((c) => c.key),
+              (key) => base.resources.get(key),
+            ),
           );
         tables.write(outcome.row, outcome.changes);
         if (base !== undefined)
@@ -571,11 +570,9 @@ export function createProjector(options: ProjectorOptions): Projector {
                 keys = undefined;
               }
             }
-            // No state left with rows to read: the chain is let go.
+            // No state left with rows to read: the chain is let go, and its kept rows with it.
             const generation = liveGeneration(old?.generation ?? detached.reattach(stream));
-            // The rows this write kept for it (`keepBefore` above) are held by the entry now.
-            const keptBytes = generation?.keptBytes ?? 0;
-            bytes += keptBytes - (old?.keptBytes ?? 0);
+            bytes += keptBytesOf(generation) - keptBytesOf(old?.generation);
             install(stream, {
               row: outcome.row,
               resources,
@@ -584,7 +581,6 @@ export function createProjector(options: ProjectorOptions): Projector {
               generation,
               view: undefined,
               bytes,
-              keptBytes,
             });
           }
           digest = digestHex;
@@ -634,6 +630,11 @@ export function createProjector(options: ProjectorOptions): Projector {
       replicaHash = undefined;
     },
   };
+}
+
+/** The bytes of the rows `generation` kept, which its cache entry counts; 0 for none. */
+function keptBytesOf(generation: StateGeneration | undefined): number {
+  return generation?.keptBytes ?? 0;
 }
 
 /** `generation` while some state of its chain has resources left to read, else undefined. */

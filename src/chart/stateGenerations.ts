@@ -36,21 +36,24 @@ export function newGeneration(previous?: StateGeneration): StateGeneration {
 /**
  * Before rows with these `keys` are replaced or deleted: `generation` (its chain's newest)
  * keeps `before(key)` for each key that had a row (`before` returns undefined for a key
- * the write creates) and that it has not kept yet.
+ * the write creates) and that it has not kept yet. Returns the bytes it kept.
  */
 export function keepBefore(
   generation: StateGeneration,
   keys: readonly string[],
   before: (key: string) => ProjectedResource | undefined,
-): void {
+): number {
+  let added = 0;
   for (const key of keys) {
     if (generation.kept?.has(key) === true) continue;
     const row = before(key);
     if (row === undefined) continue;
     (generation.kept ??= new Map()).set(key, row);
-    generation.keptBytes += row.size;
+    added += row.size;
   }
+  generation.keptBytes += added;
   generation.written = true;
+  return added;
 }
 
 /**
