@@ -51,17 +51,18 @@ export function applyEvent(
       predOf = event.pred[resourceKey];
       resource = resources[resourceKey] as Draft<ResourceState> | undefined;
       if (resource === undefined) {
-        resources[resourceKey] = { type: w.type, id: w.id, fields: {} };
+        // Keys in canonical order here and below: canonicalJson then encodes the state natively.
+        resources[resourceKey] = { fields: {}, id: w.id, type: w.type };
         resource = resources[resourceKey] as Draft<ResourceState>;
       }
     }
     const fields = (resource as Draft<ResourceState>).fields as Record<string, FieldState>;
     const write: WriteRef = {
-      id: event.id,
-      site: event.site,
-      seq: event.seq,
-      hlc: event.hlc,
       author: event.author.id,
+      hlc: event.hlc,
+      id: event.id,
+      seq: event.seq,
+      site: event.site,
       value: w.value,
     };
     const pred = predOf?.[w.field] ?? NO_PRED;

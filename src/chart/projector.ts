@@ -441,7 +441,8 @@ export function createProjector(options: ProjectorOptions): Projector {
       const fields: Record<string, FieldState> = { ...r.fields };
       for (const f of Object.keys(fields))
         if (written.has(conflictKey(key, f))) fields[f] = thaw(fields[f] as FieldState);
-      work.resources[key] = { type: r.type, id: r.id, fields };
+      // Keys in canonical order, as applyEvent builds them (canonicalJson encodes them natively).
+      work.resources[key] = { fields, id: r.id, type: r.type };
     }
     const plan = createWritePlan();
     const draft = work as unknown as Draft<StreamState>;

@@ -37,7 +37,8 @@ function extremum(name: 'max' | 'min', sign: 1 | -1): MergeRule<ExtremumState> {
       typeof value === 'number' || typeof value === 'string'
         ? undefined
         : `${name} takes a number or a string`,
-    create: (write) => ({ value: write.value as number | string, best: write }),
+    // Keys in canonical order, as every rule's state: canonicalJson then encodes it natively.
+    create: (write) => ({ best: write, value: write.value as number | string }),
     apply: (state, write) => take(state, write),
     merge: (state, other) => take(state, other.best),
     conflict: () => undefined,

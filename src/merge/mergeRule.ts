@@ -49,7 +49,11 @@ export interface MergeRule<S extends FieldState = FieldState> {
   readonly laws: readonly RuleLaw[];
   /** Why a written value is unacceptable for this rule, or undefined when it is fine. */
   check(value: Json): string | undefined;
-  /** State holding exactly one write. `pred` lists the writes its author saw as current. */
+  /**
+   * State holding exactly one write. `pred` lists the writes its author saw as current.
+   * Any key order encodes to the same bytes; keys built in code-unit order (as the
+   * built-in rules build them) let `canonicalJson` use the native encoder.
+   */
   create(write: WriteRef, pred: readonly EventId[]): S;
   /** Adds one write to a state, in place (an immer draft). */
   apply(state: Draft<S>, write: WriteRef, pred: readonly EventId[]): void;

@@ -20,7 +20,8 @@ export const once: MergeRule<OnceState> = {
   name: 'once',
   laws: ['commutative', 'associative', 'idempotent'],
   check: () => undefined,
-  create: (write) => ({ value: write.value, firsts: [write] }),
+  // Keys in canonical order, as every rule's state: canonicalJson then encodes it natively.
+  create: (write) => ({ firsts: [write], value: write.value }),
   apply: (state, write) => addFirst(state, write),
   merge: (state, other) => {
     for (const write of other.firsts) addFirst(state, write);

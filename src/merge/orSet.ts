@@ -50,7 +50,8 @@ export const orSet: MergeRule<OrSetState> = {
     return undefined;
   },
   create: (write, pred) => {
-    const state = { value: [], adds: {}, removed: {} } as OrSetState;
+    // Keys in canonical order, as every rule's state: canonicalJson then encodes it natively.
+    const state = { adds: {}, removed: {}, value: [] } as OrSetState;
     applyOp(state as Draft<OrSetState>, write, pred);
     return state;
   },
@@ -120,7 +121,7 @@ export function setOrderKey(write: Pick<WriteRef, 'hlc' | 'site' | 'seq'>, index
 function addTag(state: Draft<OrSetState>, key: string, element: Json, tag: EventId, at: string): void {
   const adds = state.adds as Record<string, { element: Json; tags: EventId[]; at: string }>;
   const entry = adds[key];
-  if (!entry) adds[key] = { element, tags: [tag], at };
+  if (!entry) adds[key] = { at, element, tags: [tag] };
   else {
     insertSorted(entry.tags, tag);
     if (at < entry.at) entry.at = at;

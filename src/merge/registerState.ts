@@ -29,7 +29,8 @@ export function createRegister(write: WriteRef, pred: readonly EventId[]): Regis
   const superseded =
     pred.length === 0 ? NONE : isStrictlySorted(pred) ? [...pred] : [...new Set(pred)].sort();
   const live = hasSorted(superseded, write.id) ? [] : [write];
-  return { value: live.length ? write.value : null, live, superseded };
+  // Keys in canonical order, as every rule's state: canonicalJson then encodes it natively.
+  return { live, superseded, value: live.length ? write.value : null };
 }
 
 /** Adds one write in place. Idempotent and order-independent. */
