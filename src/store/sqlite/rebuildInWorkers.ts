@@ -55,13 +55,19 @@ const TASKS_PER_WORKER = 2;
 /** A worker that neither posts nor finishes a stream for this long has died without a word (an out-of-memory kill). */
 const STALL_MS = 120_000;
 /**
- * Each worker's young generation, in MiB. V8 sizes it by the machine's memory, and a worker
- * that folds is all short-lived objects: uncapped, two workers took the rebuild's peak RSS
- * from ~400 to 470–570 MiB for no speed (500k practice store, 2 workers: median 23.4 s
- * capped, 24.1 s not). Only the young generation: a task's survivors move to the old one,
- * which is not capped, so a large stream never runs a worker out of memory.
+ * The workers' young generations together, in MiB, shared out evenly (at least
+ * {@link MIN_WORKER_YOUNG_GENERATION_MB} each). A worker that folds makes mostly
+ * short-lived objects, so a small young generation is collected over and over: on the
+ * 500k practice store with 2 workers (bench/practice replay job, alternating runs) 8 MiB
+ * each took 15.5–15.7 s at 333–386 MiB peak RSS, 16 MiB 14.0–14.5 s, 32 MiB 12.7–13.3 s
+ * at 358–391 MiB, and 64 MiB 12.3–12.5 s at 420–426 MiB. A total, not a size per worker,
+ * so more cores do not take the rebuild past its memory goal (512 MiB). Only the young
+ * generation: a task's survivors move to the old one, which is not capped, so a large
+ * stream never runs a worker out of memory.
  */
-const WORKER_YOUNG_GENERATION_MB = 8;
+const WORKERS_YOUNG_GENERATION_MB = 64;
+/** The least young generation a worker gets, in MiB (what every worker had before {@link WORKERS_YOUNG_GENERATION_MB}). */
+const MIN_WORKER_YOUNG_GENERATION_MB = 8;
 
 interface Slot {
   readonly worker: Worker;
@@ -99,6 +105,10 @@ export function rebuildInWorkers(
   const counters = new Int32Array(new SharedArrayBuffer(4 * (options.workers + 1)));
   const schemaUrl = options.schemaModule === undefined ? undefined : String(options.schemaModule.url);
   const pool: Slot[] = [];
+  const youngGenerationMb = Math.max(
+    MIN_WORKER_YOUNG_GENERATION_MB,
+    Math.floor(WORKERS_YOUNG_GENERATION_MB / options.workers),
+  );
   let stopped = false;
   const stopAll = (how: 'stop' | 'terminate'): void => {
     if (stopped) return;
@@ -160,7 +170,7 @@ export function rebuildInWorkers(
       const worker = new Worker(source, {
         eval: true,
         execArgv: [],
-        resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+        resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb },
         workerData,
         transferList: [port2],
       });
