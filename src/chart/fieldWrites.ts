@@ -17,21 +17,35 @@ export function forEachWrite(event: ChartEvent, visit: (resource: string, field:
 }
 
 /**
- * Records, per resource and field, the key of the latest write among `events` (those that
- * write fields and are not `retracted`) that `accept` takes, into `lastOf(resource)`: the
+ * The events among `events` whose field writes the fold applies: understood by the schema
+ * ({@link writesFields}), not retractions, and not `retracted`. Judging an event means
+ * checking every value it writes against its rule, so a caller that walks the same events
+ * several times asks once and walks this list (the projector asked up to five times per
+ * event).
+ */
+export function fieldWritingEvents(
+  events: readonly ChartEvent[],
+  schema: Schema,
+  retracted: ReadonlySet<string>,
+): ChartEvent[] {
+  const out: ChartEvent[] = [];
+  for (const e of events) if (!retracted.has(e.id) && writesFields(e, schema)) out.push(e);
+  return out;
+}
+
+/**
+ * Records, per resource and field, the key of the latest write among `writing` (events
+ * {@link fieldWritingEvents} kept) that `accept` takes, into `lastOf(resource)`: the
  * projection's `last` bookkeeping, which decides whether a later event is applied directly
  * or re-folds the field. The latest, not the last seen: a late write of an order-free field
  * is applied as it comes and must not move the key back.
  */
 export function noteLastWrites(
-  events: readonly ChartEvent[],
-  schema: Schema,
-  retracted: ReadonlySet<string>,
+  writing: readonly ChartEvent[],
   lastOf: (resource: string) => Record<string, EventKey>,
   accept: (resource: string, field: string) => boolean,
 ): void {
-  for (const e of events) {
-    if (!writesFields(e, schema) || retracted.has(e.id)) continue;
+  for (const e of writing) {
     const key = eventKeyOf(e);
     forEachWrite(e, (r, f) => {
       if (accept(r, f) && !(lastOf(r)[f] !== undefined && (lastOf(r)[f] as EventKey) > key))

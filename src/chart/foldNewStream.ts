@@ -6,7 +6,7 @@ import { foldFromEmpty } from './applyBatch.js';
 import { retractionTargets } from './applyEvent.js';
 import { EMPTY_DIGEST_SUM } from './digestSum.js';
 import type { EventKey } from './eventKey.js';
-import { noteLastWrites } from './fieldWrites.js';
+import { fieldWritingEvents, noteLastWrites } from './fieldWrites.js';
 import { finishStream, type StreamOutcome } from './finishStream.js';
 import type { ProjectedStream } from './projectionTables.js';
 import type { StreamState } from './streamState.js';
@@ -48,7 +48,7 @@ export function foldNewStream(
     if (l === undefined) lasts.set(r, (l = {}));
     return l;
   };
-  noteLastWrites(events, schema, retracted, lastOf, () => true);
+  noteLastWrites(fieldWritingEvents(events, schema, retracted), lastOf, () => true);
   return finishStream(
     stream,
     row,

@@ -10,7 +10,7 @@ import { applyEvent, retractionTargets } from './applyEvent.js';
 import { createWritePlan } from './writePlan.js';
 import type { ChartView } from './chartView.js';
 import { addTerm, digestTerm, EMPTY_DIGEST_SUM, formatDigestSum, parseDigestSum } from './digestSum.js';
-import { forEachWrite, noteLastWrites, writesFields } from './fieldWrites.js';
+import { fieldWritingEvents, forEachWrite, noteLastWrites, writesFields } from './fieldWrites.js';
 import { finishStream, type StreamOutcome } from './finishStream.js';
 import { foldNewStream } from './foldNewStream.js';
 import {
@@ -403,15 +403,14 @@ export function createProjector(options: ProjectorOptions): Projector {
         if (newlyRetracted.has(e.id) && !freshIds.has(e.id) && writesFields(e, schema))
           forEachWrite(e, (r, f) => refold.add(conflictKey(r, f)));
     }
+    const writing = fieldWritingEvents(fresh, schema, retracted);
     const touched = new Set<string>();
     for (const k of refold) touched.add(parseConflictKey(k).resource);
-    for (const e of fresh)
-      if (writesFields(e, schema) && !retracted.has(e.id)) forEachWrite(e, (r) => touched.add(r));
+    for (const e of writing) forEachWrite(e, (r) => touched.add(r));
     load(stream, base, [...touched]);
     const held = (key: string): ProjectedResource | undefined => base.resources.get(key);
     // …or by an event earlier than the last write the field folded (a late event).
-    for (const e of fresh) {
-      if (!writesFields(e, schema) || retracted.has(e.id)) continue;
+    for (const e of writing) {
       const key = eventKeyOf(e);
       forEachWrite(e, (r, f) => {
         if (isLate(r, f, key, held(r))) refold.add(conflictKey(r, f));
@@ -426,9 +425,7 @@ export function createProjector(options: ProjectorOptions): Projector {
     // hand costs a third of what an immer draft over the same resources did here (finalize
     // walks every touched resource), and the fold runs on plain objects as a rebuild does.
     const written = new Set<string>(refold);
-    for (const e of fresh)
-      if (writesFields(e, schema) && !retracted.has(e.id))
-        forEachWrite(e, (r, f) => written.add(conflictKey(r, f)));
+    for (const e of writing) forEachWrite(e, (r, f) => written.add(conflictKey(r, f)));
     const work = {
       stream,
       resources: {} as Record<string, ResourceState>,
@@ -470,9 +467,13 @@ export function createProjector(options: ProjectorOptions): Projector {
       const { resource, field } = parseConflictKey(k);
       delete lastOf(resource)[field];
     }
-    noteLastWrites(fresh, schema, retracted, lastOf, direct);
+    noteLastWrites(writing, lastOf, direct);
     if (refold.size > 0)
-      noteLastWrites(streamEvents as readonly ChartEvent[], schema, retracted, lastOf, again);
+      noteLastWrites(
+        fieldWritingEvents(streamEvents as readonly ChartEvent[], schema, retracted),
+        lastOf,
+        again,
+      );
     return finishStream(stream, row, fresh.length, next, [...touched], held, lasts);
   };
 
@@ -604,13 +605,13 @@ export function createProjector(options: ProjectorOptions): Projector {
           out.push(stream);
           continue;
         }
+        const writing = fieldWritingEvents(list, schema, retracted);
         const touched = new Set<string>();
-        for (const e of list)
-          if (writesFields(e, schema) && !retracted.has(e.id)) forEachWrite(e, (r) => touched.add(r));
+        for (const e of writing) forEachWrite(e, (r) => touched.add(r));
         load(stream, base, [...touched]);
         let late = false;
-        for (const e of list) {
-          if (late || !writesFields(e, schema) || retracted.has(e.id)) continue;
+        for (const e of writing) {
+          if (late) break;
           const key = eventKeyOf(e);
           forEachWrite(e, (r, f) => {
             if (isLate(r, f, key, base.resources.get(r))) late = true;
