@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ChartEvent } from '../../src/event/chartEvent.js';
 import type { EventWriter } from '../../src/event/eventWriter.js';
-import { IDLE_CHECKPOINT_DELAY_MS, INLINE_CHECKPOINT_PAGES } from '../../src/store/sqlite/idleCheckpoints.js';
+import { IDLE_CHECKPOINT_DELAY_MS, INLINE_CHECKPOINT_BYTES } from '../../src/store/sqlite/idleCheckpoints.js';
 import { openSqliteProjectionFile } from '../../src/store/sqlite/openSqliteProjectionFile.js';
 import { openSqliteEventLog, type SqliteEventLog } from '../../src/store/sqlite/sqliteEventLog.js';
 import { makeWriter, SITES, STREAMS } from '../support/storeFixtures.js';
@@ -64,9 +64,9 @@ describe('SQLite event log: WAL checkpoints run outside appends', () => {
   it('a WAL grown past the bound with no idle moment is checkpointed inline, so it stays bounded', async () => {
     const { path, log, writer, before } = await settledStore();
     try {
-      // One transaction of about 48 MB, past the bound (INLINE_CHECKPOINT_PAGES, about 40 MiB
-      // of pages): SQLite checkpoints inside its commit, before any idle moment.
-      expect(1_200 * 40_000).toBeGreaterThan(INLINE_CHECKPOINT_PAGES * 4096);
+      // One transaction of about 48 MB, past the bound (INLINE_CHECKPOINT_BYTES, 40 MiB):
+      // SQLite checkpoints inside its commit, before any idle moment.
+      expect(1_200 * 40_000).toBeGreaterThan(INLINE_CHECKPOINT_BYTES);
       await log.append(bulkyEvents(1_200, writer));
       expect(mainFileBytes(path)).toBeGreaterThan(before + 1_200 * 40_000);
     } finally {

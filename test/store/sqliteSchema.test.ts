@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { createEventWriter, createHybridClock, prepareWrite, siteId, streamId } from '../../src/index.js';
 import { openSqliteEventLog } from '../../src/store/sqlite/index.js';
-import { SQLITE_SCHEMA_VERSION } from '../../src/store/sqlite/sqliteSchema.js';
+import { openSqliteProjectionFile } from '../../src/store/sqlite/openSqliteProjectionFile.js';
+import { SQLITE_PAGE_SIZE, SQLITE_SCHEMA_VERSION } from '../../src/store/sqlite/sqliteSchema.js';
 import { testSchema, TEST_EVENT_TYPE } from '../../src/testing/index.js';
 import { useTempDir } from '../support/tempDir.js';
 
@@ -82,5 +83,56 @@ describe('SQLite schema migrations', () => {
     } finally {
       db.close();
     }
+  });
+});
+
+const pageSizeOf = (path: string): number => {
+  const db = new Database(path, { readonly: true });
+  try {
+    return db.pragma('page_size', { simple: true }) as number;
+  } finally {
+    db.close();
+  }
+};
+
+describe('SQLite page size', () => {
+  it('a new store and a new EventStoreDB projection file are made with SQLITE_PAGE_SIZE pages', async () => {
+    const path = file('new-pages.chartlog');
+    await versionThreeStore(path);
+    expect(pageSizeOf(path)).toBe(SQLITE_PAGE_SIZE);
+    const projectionPath = file('new-pages.projection');
+    openSqliteProjectionFile(projectionPath, 'chartlog-test').close();
+    expect(pageSizeOf(projectionPath)).toBe(SQLITE_PAGE_SIZE);
+  });
+
+  it('a store made with 4 KiB pages keeps them, and its events and projection still read and take appends', async () => {
+    const path = file('old-pages.chartlog');
+    await versionThreeStore(path);
+    const db = new Database(path);
+    db.pragma('journal_mode = DELETE');
+    db.pragma('page_size = 4096');
+    db.exec('VACUUM');
+    db.pragma('journal_mode = WAL');
+    db.close();
+    expect(pageSizeOf(path)).toBe(4096);
+
+    const store = openSqliteEventLog(path);
+    const projection = await store.openProjection({ schema: testSchema });
+    expect(projection.locate('Item/b')).toEqual([P2]);
+    const writer = createEventWriter({ site: siteId('site-b'), clock: createHybridClock() });
+    await store.append([
+      writer.append(
+        prepareWrite(testSchema, undefined, {
+          stream: P1,
+          type: TEST_EVENT_TYPE,
+          author: { id: 'dr-b' },
+          writes: { 'Item/d': { lww: 'd' } },
+        }),
+      ),
+    ]);
+    expect(projection.locate('Item/d')).toEqual([P1]);
+    expect(Object.keys(projection.state(P1)?.resources ?? {}).sort()).toEqual(['Item/a', 'Item/d']);
+    await store.close();
+    expect(pageSizeOf(path)).toBe(4096);
   });
 });

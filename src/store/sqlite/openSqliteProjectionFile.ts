@@ -6,7 +6,7 @@ import { ChartlogError, isChartlogError } from '../../error/chartlogError.js';
 import { hashCanonical } from '../../event/eventHash.js';
 import { createIdleCheckpoints } from './idleCheckpoints.js';
 import { createSqliteProjectionTables } from './sqliteProjectionTables.js';
-import { PROJECTION_RESOURCE_INDEX_SQL, PROJECTION_TABLES_SQL } from './sqliteSchema.js';
+import { PROJECTION_RESOURCE_INDEX_SQL, PROJECTION_TABLES_SQL, SQLITE_PAGE_SIZE } from './sqliteSchema.js';
 import { translateSqliteError } from './translateSqliteError.js';
 import { acquireWriterLock, type WriterLock } from './writerLock.js';
 
@@ -64,6 +64,8 @@ export function openSqliteProjectionFile(path: string, prefix: string): SqlitePr
   try {
     lock = acquireWriterLock(path);
     db = new Database(path);
+    // Takes effect only in a new file; an existing one keeps its own.
+    db.pragma(`page_size = ${SQLITE_PAGE_SIZE}`);
     db.pragma('journal_mode = WAL');
     // A lost last commit is caught up again from EventStoreDB: the file is a cache of it.
     db.pragma('synchronous = NORMAL');

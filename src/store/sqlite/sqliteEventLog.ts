@@ -49,7 +49,12 @@ import {
 } from './decodeEventRow.js';
 import { createDamageReporter } from '../damageReporter.js';
 import { signatureCheck, signatureIntact } from '../signatureCheck.js';
-import { checkSqliteIntegrity, inspectSqliteEventLog, migrateSqliteSchema } from './sqliteSchema.js';
+import {
+  checkSqliteIntegrity,
+  inspectSqliteEventLog,
+  migrateSqliteSchema,
+  SQLITE_PAGE_SIZE,
+} from './sqliteSchema.js';
 import { createIdleCheckpoints } from './idleCheckpoints.js';
 import { translateSqliteError } from './translateSqliteError.js';
 import { acquireWriterLock, type WriterLock } from './writerLock.js';
@@ -192,7 +197,11 @@ export function openSqliteEventLog(path: string, options: SqliteEventLogOptions 
       timeout: opts.busyTimeoutMs,
     });
     if (opts.integrityCheck !== 'none') checkSqliteIntegrity(db, path, opts.integrityCheck);
-    if (!opts.readOnly) db.pragma('journal_mode = WAL');
+    if (!opts.readOnly) {
+      // Takes effect only in a file with no tables yet (a new store); any other keeps its own.
+      db.pragma(`page_size = ${SQLITE_PAGE_SIZE}`);
+      db.pragma('journal_mode = WAL');
+    }
     db.pragma(`synchronous = ${opts.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     if (opts.maxSizeBytes !== undefined) {
       const pageSize = db.pragma('page_size', { simple: true }) as number;
