@@ -53,6 +53,9 @@
  * `--heap-mib N` starts every measuring process with `--max-old-space-size=N` (the V8 heap
  * limit a deployment sets; without it, the RSS cap): V8 collects lazily up to its limit, so
  * the RSS lines depend on it as much as on what is live. Every line says `heapMib`.
+ * Every line says `pageSize`, the store file's SQLite page size: a cached store with other
+ * pages than chartlog now makes files with is rewritten to them first (`matchStorePageSize`,
+ * a VACUUM); a cached store's `build_projection_s` is still the figure from its build.
  * `--cache-mib N` sets `cacheBytes` (the projection's stream cache) for every replica and
  * projection the workers open; without it, the replica's default (`cacheMib: "default"`).
  * Every child runs under a time budget and an RSS cap: past either it is killed and
@@ -82,6 +85,7 @@ import {
   type RebuildResult,
   type ScanResult,
 } from './practice/practiceJob.js';
+import { matchStorePageSize } from './practice/matchStorePageSize.js';
 import { practiceStore, type PracticeStore } from './practice/practiceStore.js';
 import { runPracticeJob, type PracticeJobRun } from './practice/runPracticeJob.js';
 import { runBounded, type Bounds, type BoundedRun } from './practice/runBounded.js';
@@ -164,8 +168,9 @@ export async function run(options: BenchOptions): Promise<void> {
       seed: 1,
       catchupPerSite,
     });
+    const pageSize = matchStorePageSize(store.storePath);
     progress(
-      `practice ${SIZES[size].label}: store ${store.storePath} (${store.events} events) ${store.cached ? 'cached' : `built in ${store.buildS.toFixed(1)} s`}`,
+      `practice ${SIZES[size].label}: store ${store.storePath} (${store.events} events, ${pageSize}-byte pages) ${store.cached ? 'cached' : `built in ${store.buildS.toFixed(1)} s`}`,
     );
     results.set(
       size,
@@ -173,7 +178,7 @@ export async function run(options: BenchOptions): Promise<void> {
         store,
         patientsOverride === undefined ? SIZES[size].label : `${store.events}`,
         bounds,
-        { samples, cacheMib, replayVia, replayWorkers },
+        { samples, cacheMib, replayVia, replayWorkers, pageSize },
         print,
       ),
     );
@@ -208,6 +213,8 @@ interface Knobs {
   readonly replayVia: 'worker' | 'cli';
   /** Worker threads for the replay's rebuild; the store's default when undefined. */
   readonly replayWorkers: number | undefined;
+  /** The store file's SQLite page size (see `matchStorePageSize`), on every line. */
+  readonly pageSize: number;
 }
 
 async function measureSize(
@@ -228,6 +235,7 @@ async function measureSize(
     heapMib: bounds.heapMib ?? 'rss cap',
     budgetS: bounds.budgetS,
     rssCapMib: bounds.rssCapMib,
+    pageSize: knobs.pageSize,
   };
   const p = store.projection;
   print({
@@ -241,6 +249,7 @@ async function measureSize(
     goal: 'none (informational)',
     size,
     events: store.events,
+    pageSize: knobs.pageSize,
   });
   const emitMetric = (
     metric: Metric,
