@@ -2,10 +2,11 @@
  * Bringing a cached practice store to the page size chartlog now makes files with.
  */
 import Database from 'better-sqlite3';
-import { statfsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SQLITE_PAGE_SIZE } from '../../src/store/sqlite/sqliteSchema.js';
 import { progress } from '../emit.js';
+import { freeBytes, gib, SPARE_BYTES } from './copyStore.js';
 
 /**
  * Rewrites the store at `path` with {@link SQLITE_PAGE_SIZE} pages when it has others, and
@@ -20,12 +21,11 @@ export function matchStorePageSize(path: string): number {
   try {
     const pageSize = db.pragma('page_size', { simple: true }) as number;
     if (pageSize === SQLITE_PAGE_SIZE) return pageSize;
-    const needed = 2 * statSync(path).size + 1024 ** 3;
-    const disk = statfsSync(dirname(path));
-    if (disk.bavail * disk.bsize < needed)
+    const needed = 2 * statSync(path).size + SPARE_BYTES;
+    if (freeBytes(dirname(path)) < needed)
       throw new Error(
         `practice: ${path} has ${pageSize}-byte pages, and rewriting it with ${SQLITE_PAGE_SIZE} needs ` +
-          `${(needed / 1024 ** 3).toFixed(1)} GiB free beside it: free some disk, or delete the store to rebuild it`,
+          `${gib(needed)} GiB free beside it: free some disk, or delete the store to rebuild it`,
       );
     progress(`practice: ${path} has ${pageSize}-byte pages; rewriting it with ${SQLITE_PAGE_SIZE} (VACUUM)…`);
     const t0 = performance.now();

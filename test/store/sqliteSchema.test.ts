@@ -34,19 +34,25 @@ async function versionThreeStore(path: string): Promise<void> {
   db.close();
 }
 
-const indexOf = (path: string): string | undefined => {
+/** Asks a store file one thing on a read-only connection of its own. */
+function readFile<T>(path: string, ask: (db: Database.Database) => T): T {
   const db = new Database(path, { readonly: true });
   try {
-    return db
+    return ask(db);
+  } finally {
+    db.close();
+  }
+}
+
+const indexOf = (path: string): string | undefined =>
+  readFile(path, (db) =>
+    db
       .prepare<[], string>(
         "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'projection_resources_resource'",
       )
       .pluck()
-      .get();
-  } finally {
-    db.close();
-  }
-};
+      .get(),
+  );
 
 describe('SQLite schema migrations', () => {
   it('a version 3 store opened for writing gets the resource-key index (version 4) and keeps its projection: no rebuild', async () => {
@@ -86,14 +92,8 @@ describe('SQLite schema migrations', () => {
   });
 });
 
-const pageSizeOf = (path: string): number => {
-  const db = new Database(path, { readonly: true });
-  try {
-    return db.pragma('page_size', { simple: true }) as number;
-  } finally {
-    db.close();
-  }
-};
+const pageSizeOf = (path: string): number =>
+  readFile(path, (db) => db.pragma('page_size', { simple: true }) as number);
 
 describe('SQLite page size', () => {
   it('a new store and a new EventStoreDB projection file are made with SQLITE_PAGE_SIZE pages', async () => {
