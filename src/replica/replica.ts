@@ -361,10 +361,10 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
       await replica.signHead();
       const vector = await store.versionVector();
       const runs = new Map<string, ChartEvent[]>();
-      for (const r of syncRanges(state, vector, syncOptions))
+      for (const r of syncRanges(state, vector, syncOptions, site))
         runs.set(r.site, await store.readSite(r.site, r.from, r.to - r.from + 1));
       return generateStep(
-        { vector, events: (r) => runs.get(r.site) ?? [] },
+        { vector, site, events: (r) => runs.get(r.site) ?? [] },
         state,
         integrity ? syncOptions : { ...syncOptions, signedHeads: false },
       );

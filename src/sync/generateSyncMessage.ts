@@ -37,6 +37,11 @@ export interface SyncOptions {
 export interface SyncSource {
   /** The local version vector. */
   readonly vector: VersionVector;
+  /**
+   * The local site, when the source is a site's replica: its own events go first in every
+   * message (see {@link syncRanges}). Absent (a hub's store): sites in id order.
+   */
+  readonly site?: string;
   /** The local events of `range`, in seq order (fewer is fine: a run stops where they stop). */
   events(range: SiteRange): readonly ChartEvent[];
 }
@@ -56,12 +61,17 @@ const DEFAULTS = { maxEvents: 8000, maxBytes: 32 * 1024 * 1024, lookahead: 512 }
  * const ranges = syncRanges(state, await store.versionVector());
  * ```
  */
-export function syncRanges(state: SyncState, vector: VersionVector, options: SyncOptions = {}): SiteRange[] {
+export function syncRanges(
+  state: SyncState,
+  vector: VersionVector,
+  options: SyncOptions = {},
+  ownSite?: string,
+): SiteRange[] {
   if (state.sent === null) return [];
   const { maxEvents, lookahead } = { ...DEFAULTS, ...options };
   let budget = maxEvents + lookahead;
   const out: SiteRange[] = [];
-  for (const r of missingRanges(vector, state.sent)) {
+  for (const r of ownSiteFirst(missingRanges(vector, state.sent), ownSite)) {
     if (budget <= 0) break;
     const to = Math.min(r.to, r.from + budget - 1);
     out.push({ site: r.site, from: r.from, to });
@@ -80,7 +90,8 @@ export function syncRanges(state: SyncState, vector: VersionVector, options: Syn
  * (answered once) shows it believes we hold something other than what we hold — a lost
  * message or a gap: our vector makes it send again from where we are.
  *
- * Batches: sites in id order, each site's events in seq order, at most `maxEvents` /
+ * Batches: the source's own site first (`SyncSource.site`), then the others in id order, each
+ * site's events in seq order, at most `maxEvents` /
  * `maxBytes`; each site's run is cut at its last signed event within the bounds (an
  * unsigned tail is left for a later message, once its origin has signed a head). When
  * even the first run has no signed event within the bounds, it runs on to its first
@@ -107,7 +118,7 @@ export function generateSyncMessage(
     const advanced: Record<string, number> = {};
     let count = 0;
     let bytes = 0;
-    for (const range of syncRanges(state, vector, options)) {
+    for (const range of syncRanges(state, vector, options, source.site)) {
       const run = contiguous(source.events(range), range);
       let take = 0; // events of this run up to and including its last signed one so far
       let takeBytes = 0;
@@ -156,6 +167,18 @@ export function generateSyncMessage(
       : { protocol: SYNC_PROTOCOL_VERSION, vector, known: sent, events };
   rememberEventLines(message, lines);
   return [{ ...state, sent, lastSentVector: vector, heard: false }, message];
+}
+
+/**
+ * `ranges` with `ownSite`'s (if any) moved to the front, the others in their order. A
+ * site's own new events exist nowhere else until it sends them, while a third site's may
+ * reach the peer from that site as well: sending the own first gets the events an outage
+ * would lose off-site soonest, and gives a peer syncing with that third site at the same
+ * time the chance to take its events from it, so they are not sent twice.
+ */
+function ownSiteFirst(ranges: SiteRange[], ownSite: string | undefined): SiteRange[] {
+  const i = ownSite === undefined ? -1 : ranges.findIndex((r) => r.site === ownSite);
+  return i <= 0 ? ranges : [ranges[i] as SiteRange, ...ranges.slice(0, i), ...ranges.slice(i + 1)];
 }
 
 /** The prefix of `events` that is exactly `range.site`'s seqs `range.from`, `from + 1`, … (defensive against a short or odd read). */

@@ -48,6 +48,8 @@ function chain(site: string, count: number, every = 256, signLast = true): Chart
 class Peer {
   readonly held = new Map<string, ChartEvent[]>();
   state: SyncState = initSyncState();
+  /** The peer's own site, as a replica names it to the protocol; none for a hub. */
+  site: string | undefined;
   constructor(...runs: ChartEvent[][]) {
     for (const run of runs) for (const e of run) this.take(e);
   }
@@ -61,7 +63,11 @@ class Peer {
   }
   generate(options?: SyncOptions): SyncMessage | null {
     const [state, message] = generateSyncMessage(
-      { vector: this.vector, events: (r) => (this.held.get(r.site) ?? []).slice(r.from - 1, r.to) },
+      {
+        vector: this.vector,
+        ...(this.site === undefined ? {} : { site: this.site }),
+        events: (r) => (this.held.get(r.site) ?? []).slice(r.from - 1, r.to),
+      },
       this.state,
       options,
     );
@@ -122,6 +128,25 @@ describe('the sync protocol as pure steps', () => {
       'practice-a:5',
     ]);
     expect(answer.known).toEqual({ 'practice-a': 5, hospital: 4 });
+  });
+
+  it("sends a site's own events before other sites' it relays, when one message cannot carry them all", () => {
+    // The own events exist nowhere else yet; a third site's may reach the peer from that site too.
+    const seqs = (m: SyncMessage | null): string[] => (m?.events ?? []).map((e) => `${e.site}:${e.seq}`);
+    const a = new Peer(chain('practice-a', 10, 5), chain('hospital', 10, 5));
+    a.site = 'practice-a';
+    const b = new Peer();
+    a.receive(b.generate() as SyncMessage);
+    expect(seqs(a.generate({ maxEvents: 10 }))).toEqual(
+      Array.from({ length: 10 }, (_, i) => `practice-a:${i + 1}`),
+    );
+    expect(seqs(a.generate({ maxEvents: 10 }))).toEqual(
+      Array.from({ length: 10 }, (_, i) => `hospital:${i + 1}`),
+    );
+    // A source that names no site of its own (a hub's store) sends the sites in id order.
+    const hub = new Peer(chain('practice-a', 10, 5), chain('hospital', 10, 5));
+    hub.receive(new Peer().generate() as SyncMessage);
+    expect(seqs(hub.generate({ maxEvents: 10 }))[0]).toBe('hospital:1');
   });
 
   it("ends each site's run at a signed head, holding back an unsigned tail", () => {
