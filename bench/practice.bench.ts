@@ -20,9 +20,12 @@
  *   store (its projection current: `opening` says what opening did, `eventsReadAtOpen`
  *   how many events it read through `readAll`; both should be `current` and 0), RSS
  *   after it, and after reading each patient's state once, every resource in it parsed;
- * - `read_cold_ms`: a random patient's state, first read after open;
+ * - `read_cold_ms`: a random patient's state, first read after open: `--samples` reads (200)
+ *   in each of five processes, each its own patients, the percentiles over all of them
+ *   (`p99ByProcess` lists each process's; before 2026-11-27 one process of 200 reads);
  * - `record_ms`: one durable event (`replica.record`, SQLite `synchronous: full`), on a copy;
- * - `replica_hash_ms`: the first `chart.hash()` after open;
+ * - `replica_hash_ms`: the first `chart.hash()` after open, the median of five processes
+ *   (`runsMs` lists them; one process before 2026-11-27);
  * - `status_s`, `conflicts_s`: the real `chartlog status|conflicts --store … --json`
  *   (read-only), the built CLI a user runs (`dist/cli/main.js`, built first when missing
  *   or older than `src/`; `cliStartupS` is `chartlog --help` the same way); each is the
@@ -94,6 +97,13 @@ const SIZES = { quick: { patients: 1_000, label: '500k' }, full: { patients: 10_
 type SizeName = keyof typeof SIZES;
 /** Runs of each CLI command (`status_s`, `conflicts_s`, the CLI's start): the median is reported. */
 const CLI_RUNS = 5;
+/**
+ * Processes of each cold sub-millisecond job (`read_cold_ms`, `replica_hash_ms`). One
+ * process measured them before, and one slow sample decided each figure and its 5M ÷ 500k
+ * ratio: the hash's ratio was 1.01, 1.24 and 1.69 in three runs of the same code, the
+ * cold read p99's (2nd highest of 200) 2.84, 1.03 and 1.59.
+ */
+const COLD_RUNS = 5;
 
 /** A metric: its unit, its goal, and whether a value meets it. */
 const METRICS = {
@@ -278,7 +288,7 @@ async function measureSize(
       peakRssMb: run.peakRssMib,
     });
   };
-  const worker = async (kind: PracticeJobKind): Promise<PracticeJobRun> => {
+  const worker = async (kind: PracticeJobKind, processIndex = 0): Promise<PracticeJobRun> => {
     const job: PracticeJob = {
       kind,
       storePath: store.storePath,
@@ -290,9 +300,21 @@ async function measureSize(
       scratchDir,
       ...(cacheMib !== undefined ? { cacheBytes: Math.round(cacheMib * 1024 * 1024) } : {}),
       ...(knobs.replayWorkers !== undefined ? { workers: knobs.replayWorkers } : {}),
+      ...(processIndex > 0 ? { process: processIndex } : {}),
     };
     return runPracticeJob(`practice ${size}`, job, bounds);
   };
+  /** `worker(kind)` in {@link COLD_RUNS} processes one after another: every run, or the first that failed alone. */
+  const workerRuns = async (kind: PracticeJobKind): Promise<PracticeJobRun[]> => {
+    const runs: PracticeJobRun[] = [];
+    for (let i = 0; i < COLD_RUNS; i++) {
+      const one = await worker(kind, i);
+      if (one.result === undefined) return [one];
+      runs.push(one);
+    }
+    return runs;
+  };
+  const median = (values: readonly number[]): number => percentile(values, 50);
   const cli = async (
     command: string,
     ...rest: string[]
@@ -347,21 +369,46 @@ async function measureSize(
     open.run,
     o ? { readEveryPatientS: round(o.readEveryPatientS) } : {},
   );
-  for (const [kind, metric] of [
-    ['read', 'read_cold_ms'],
-    ['record', 'record_ms'],
-  ] as const) {
-    const { run, result } = await worker(kind);
-    const ms = (result as LatencyResult | undefined)?.ms;
-    emitMetric(
-      metric,
-      ms ? percentile(ms, 99) : null,
-      run,
-      ms ? { p50: round(percentile(ms, 50)), p99: round(percentile(ms, 99)), samples: ms.length } : {},
-    );
-  }
-  const hash = await worker('hash');
-  emitMetric('replica_hash_ms', (hash.result as HashResult | undefined)?.hashMs ?? null, hash.run);
+  const reads = await workerRuns('read');
+  const readMs = reads.map((r) => (r.result as LatencyResult | undefined)?.ms);
+  const allReadMs = readMs.every((ms) => ms !== undefined) ? readMs.flat() : undefined;
+  emitMetric(
+    'read_cold_ms',
+    allReadMs ? percentile(allReadMs, 99) : null,
+    (reads.at(-1) as PracticeJobRun).run,
+    allReadMs
+      ? {
+          p50: round(percentile(allReadMs, 50)),
+          p99: round(percentile(allReadMs, 99)),
+          samples: allReadMs.length,
+          processes: reads.length,
+          p99ByProcess: readMs.map((ms) => round(percentile(ms ?? [], 99))),
+        }
+      : {},
+  );
+  const { run: recordRun, result: recorded } = await worker('record');
+  const recordMs = (recorded as LatencyResult | undefined)?.ms;
+  emitMetric(
+    'record_ms',
+    recordMs ? percentile(recordMs, 99) : null,
+    recordRun,
+    recordMs
+      ? {
+          p50: round(percentile(recordMs, 50)),
+          p99: round(percentile(recordMs, 99)),
+          samples: recordMs.length,
+        }
+      : {},
+  );
+  const hashes = await workerRuns('hash');
+  const hashMs = hashes.map((h) => (h.result as HashResult | undefined)?.hashMs);
+  const allHashMs = hashMs.every((ms) => ms !== undefined) ? (hashMs as number[]) : undefined;
+  emitMetric(
+    'replica_hash_ms',
+    allHashMs ? median(allHashMs) : null,
+    (hashes.at(-1) as PracticeJobRun).run,
+    allHashMs ? { runsMs: allHashMs.map((ms) => round(ms)) } : {},
+  );
 
   const startup = await cliMedian('--help');
   for (const [command, metric] of [

@@ -41,6 +41,8 @@ export interface PracticeJob {
   readonly runs?: number;
   /** `workers` for `replay`'s rebuild (worker threads; 0 folds in the job's own thread); the store's default when absent. */
   readonly workers?: number;
+  /** Which of several processes of one job this is: `read` picks its patients with seed 7 + `process`. @defaultValue 0 */
+  readonly process?: number;
 }
 
 /** Figures of an `open` job. */

@@ -97,7 +97,8 @@ function openingOf(replica: Replica): string {
 const patient = (i: number) => streamId(`patient/p${i}`);
 
 async function run(): Promise<PracticeResult> {
-  const rand = seededFloats(7);
+  // Each process of a job repeated in several (`process`) draws its own patients.
+  const rand = seededFloats(7 + (job.process ?? 0));
   if (job.kind === 'catchup') return catchupOverHttp(job, stage);
   if (job.kind === 'catchup-one-process') return catchupInOneProcess();
   if (job.kind === 'replay') return replay();
