@@ -3,7 +3,6 @@ import { ChartlogError, isChartlogError } from '../error/chartlogError.js';
 // Type-only: the driver modules are loaded on demand below, so a missing better-sqlite3 is a clear error.
 import type * as SqliteModule from '../store/sqlite/index.js';
 import type { SqliteEventLog } from '../store/sqlite/index.js';
-import type * as ProbeModule from '../store/sqlite/probeSqliteWritable.js';
 
 /** How long opening for writing waits for another writer's lock, in ms (the store's own default). */
 const BUSY_TIMEOUT_MS = 5000;
@@ -32,20 +31,7 @@ export async function openStoreFile(
       `${path} is a directory: --store names the store file, e.g. ${path.replace(/\/+$/, '')}/site.chartlog`,
       { details: { path } },
     );
-  let sqlite: typeof SqliteModule;
-  let probe: typeof ProbeModule;
-  try {
-    [sqlite, probe] = await Promise.all([
-      import('../store/sqlite/index.js'),
-      import('../store/sqlite/probeSqliteWritable.js'),
-    ]);
-  } catch (cause) {
-    throw new ChartlogError(
-      'STORE_UNAVAILABLE',
-      `the SQLite store needs better-sqlite3: npm install better-sqlite3 (${(cause as Error).message.split('\n')[0]})`,
-      { cause },
-    );
-  }
+  const [sqlite, probe] = await loadSqliteStore(() => import('../store/sqlite/probeSqliteWritable.js'));
   if (mode === 'read') return sqlite.openSqliteEventLog(path, { readOnly: true });
   try {
     if (sqlite.inspectSqliteEventLog(path).kind === 'chartlog')
@@ -56,8 +42,27 @@ export async function openStoreFile(
   }
 }
 
+/**
+ * The SQLite store module (`chartlog/sqlite`), and `also` beside it, loaded on demand: the
+ * only place the CLI loads better-sqlite3, so commands that use no store work without it.
+ * @throws ChartlogError `STORE_UNAVAILABLE` saying to install better-sqlite3 when it cannot load.
+ */
+export async function loadSqliteStore<T = undefined>(
+  also: () => Promise<T> = async () => undefined as T,
+): Promise<[typeof SqliteModule, T]> {
+  try {
+    return await Promise.all([import('../store/sqlite/index.js'), also()]);
+  } catch (cause) {
+    throw new ChartlogError(
+      'STORE_UNAVAILABLE',
+      `the SQLite store needs better-sqlite3: npm install better-sqlite3 (${(cause as Error).message.split('\n')[0]})`,
+      { cause },
+    );
+  }
+}
+
 /** STORE_LOCKED as an operator reads it: the other writer is most likely a `chartlog serve` on the store. */
-function heldByAnotherWriter(path: string, cause: ChartlogError): ChartlogError {
+export function heldByAnotherWriter(path: string, cause: ChartlogError): ChartlogError {
   return new ChartlogError(
     'STORE_LOCKED',
     `${path} is open for writing in another process, most likely a chartlog serve on this store: a store ` +

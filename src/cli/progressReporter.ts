@@ -8,8 +8,11 @@ export interface ProgressStream {
 export interface ProgressReporter {
   /** `done` of the total so far. */
   update(done: number): void;
-  /** Finishes: the last line (at `done` events, when given), with the time taken (and a newline on a terminal). */
-  done(done?: number): void;
+  /**
+   * Finishes: the last line (at `done` events, when given, of `total`, when given: a total
+   * only estimated until the end), with the time taken (and a newline on a terminal).
+   */
+  done(done?: number, total?: number): void;
 }
 
 /** Options for {@link createProgressReporter}. */
@@ -43,10 +46,11 @@ const REDRAW_MS = 100;
  */
 export function createProgressReporter(
   label: string,
-  total: number,
+  estimatedTotal: number,
   stream: ProgressStream,
   options: ProgressReporterOptions = {},
 ): ProgressReporter {
+  let total = estimatedTotal;
   const now = options.now ?? Date.now;
   const startedAt = options.startedAt ?? now();
   const everyMs = options.everyMs ?? 5000;
@@ -83,8 +87,9 @@ export function createProgressReporter(
       lastDraw = at;
       draw(at, false);
     },
-    done(n) {
+    done(n, finalTotal) {
       if (n !== undefined) current = n;
+      if (finalTotal !== undefined) total = finalTotal;
       draw(now(), true);
     },
   };

@@ -1,5 +1,6 @@
 import { isChartlogError } from '../error/chartlogError.js';
 import { commandHelp, out, outJson, parseCommandArgs, type CliCommand } from './cliCommand.js';
+import { compactCommand } from './commands/compact.js';
 import { conflictsCommand } from './commands/conflicts.js';
 import { demoCommand } from './commands/demo.js';
 import { exportFhirCommand } from './commands/exportFhir.js';
@@ -27,6 +28,7 @@ export const CLI_COMMANDS: readonly CliCommand[] = [
   conflictsCommand,
   resolveCommand,
   replayCommand,
+  compactCommand,
   importFhirCommand,
   exportFhirCommand,
 ];

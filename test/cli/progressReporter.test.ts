@@ -65,6 +65,26 @@ describe('progress of a long command on stderr', () => {
     expect(stream.text()).not.toContain('\n\r');
   });
 
+  it('a job whose total was an estimate ends at 100% of the total it really had', () => {
+    let now = 0;
+    const stream = capture(false);
+    // chartlog compact: the new file's size is estimated by the old one's pages in use.
+    const progress = createProgressReporter('compact', 2000, stream, {
+      now: () => now,
+      everyMs: 1000,
+      unit: 'bytes',
+    });
+    now = 1000;
+    progress.update(1000);
+    now = 2000;
+    progress.done(1500, 1500);
+    expect(stream.text().split('\n')).toEqual([
+      'compact: 50% (1000/2000 bytes, 1000 bytes/s, ETA 1 s)',
+      'compact: 100% (1500/1500 bytes, 750 bytes/s, 2.0 s)',
+      '',
+    ]);
+  });
+
   it('an empty job is 100% at once', () => {
     const stream = capture(false);
     const progress = createProgressReporter('replay', 0, stream, { now: () => 0 });

@@ -12,3 +12,5 @@ export {
 } from './sqliteSchema.js';
 export type { SqliteStoreInfo } from './sqliteSchema.js';
 export { translateSqliteError } from './translateSqliteError.js';
+export { compactSqliteStore } from './compactSqliteStore.js';
+export type { CompactOptions, CompactProgress, CompactResult } from './compactSqliteStore.js';
