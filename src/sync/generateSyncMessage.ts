@@ -52,13 +52,14 @@ const DEFAULTS = { maxEvents: 8000, maxBytes: 32 * 1024 * 1024, lookahead: 512 }
 
 /**
  * The ranges of local events the next {@link generateSyncMessage} may send: what the
- * peer lacks as far as `state` knows, limited to `maxEvents + lookahead` in all. The
- * caller reads these from its store (the only I/O of a sync step) and passes them in a
- * {@link SyncSource}.
+ * peer lacks as far as `state` knows, limited to `maxEvents + lookahead` in all, with
+ * `ownSite`'s range first (the local site's: see {@link SyncSource.site}). The caller
+ * reads these from its store (the only I/O of a sync step) and passes them in a
+ * {@link SyncSource} naming the same site.
  *
  * @example
  * ```ts
- * const ranges = syncRanges(state, await store.versionVector());
+ * const ranges = syncRanges(state, await store.versionVector(), {}, 'practice-a');
  * ```
  */
 export function syncRanges(
@@ -90,12 +91,12 @@ export function syncRanges(
  * (answered once) shows it believes we hold something other than what we hold — a lost
  * message or a gap: our vector makes it send again from where we are.
  *
- * Batches: the source's own site first (`SyncSource.site`), then the others in id order, each
- * site's events in seq order, at most `maxEvents` /
- * `maxBytes`; each site's run is cut at its last signed event within the bounds (an
- * unsigned tail is left for a later message, once its origin has signed a head). When
- * even the first run has no signed event within the bounds, it runs on to its first
- * signed head, so a message always makes progress.
+ * Batches: the source's own site first (`SyncSource.site`), then the others in id order,
+ * each site's events in seq order, at most `maxEvents` / `maxBytes`; each site's run is
+ * cut at its last signed event within the bounds (an unsigned tail is left for a later
+ * message, once its origin has signed a head). When even the first run has no signed
+ * event within the bounds, it runs on to its first signed head, so a message always
+ * makes progress.
  *
  * @example
  * ```ts

@@ -17,6 +17,7 @@ import { openSqliteEventLog } from '../../src/store/sqlite/sqliteEventLog.js';
 import { SQLITE_PAGE_SIZE } from '../../src/store/sqlite/sqliteSchema.js';
 import { runChartlog } from '../cli/runChartlog.js';
 import { openSite, recordMany } from '../replica/fixtures.js';
+import { pageSizeOf, rewriteWithPageSize } from '../support/sqlitePageSize.js';
 import { useTempDir } from '../support/tempDir.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/compactStore.ts', import.meta.url));
@@ -29,23 +30,9 @@ async function oldStore(name: string, events = 40): Promise<string> {
   const store = openSqliteEventLog(path);
   await recordMany(await openSite('practice-a', { network: NETWORK, store }), events);
   await store.close();
-  const db = new Database(path);
-  db.pragma('journal_mode = DELETE');
-  db.pragma('page_size = 4096');
-  db.exec('VACUUM');
-  db.pragma('journal_mode = WAL');
-  db.close();
+  rewriteWithPageSize(path, 4096);
   return path;
 }
-
-const pageSizeOf = (path: string): number => {
-  const db = new Database(path, { readonly: true });
-  try {
-    return db.pragma('page_size', { simple: true }) as number;
-  } finally {
-    db.close();
-  }
-};
 const digestOf = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 /** The store's events and the record a replica opened on it reads (its hash), and how it opened. */

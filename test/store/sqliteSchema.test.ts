@@ -5,6 +5,7 @@ import { openSqliteEventLog } from '../../src/store/sqlite/index.js';
 import { openSqliteProjectionFile } from '../../src/store/sqlite/openSqliteProjectionFile.js';
 import { SQLITE_PAGE_SIZE, SQLITE_SCHEMA_VERSION } from '../../src/store/sqlite/sqliteSchema.js';
 import { testSchema, TEST_EVENT_TYPE } from '../../src/testing/index.js';
+import { pageSizeOf, rewriteWithPageSize } from '../support/sqlitePageSize.js';
 import { useTempDir } from '../support/tempDir.js';
 
 const file = useTempDir('sqlite-schema');
@@ -92,9 +93,6 @@ describe('SQLite schema migrations', () => {
   });
 });
 
-const pageSizeOf = (path: string): number =>
-  readFile(path, (db) => db.pragma('page_size', { simple: true }) as number);
-
 describe('SQLite page size', () => {
   it('a new store and a new EventStoreDB projection file are made with SQLITE_PAGE_SIZE pages', async () => {
     const path = file('new-pages.chartlog');
@@ -108,12 +106,7 @@ describe('SQLite page size', () => {
   it('a store made with 4 KiB pages keeps them, and its events and projection still read and take appends', async () => {
     const path = file('old-pages.chartlog');
     await versionThreeStore(path);
-    const db = new Database(path);
-    db.pragma('journal_mode = DELETE');
-    db.pragma('page_size = 4096');
-    db.exec('VACUUM');
-    db.pragma('journal_mode = WAL');
-    db.close();
+    rewriteWithPageSize(path, 4096);
     expect(pageSizeOf(path)).toBe(4096);
 
     const store = openSqliteEventLog(path);
