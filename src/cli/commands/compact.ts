@@ -33,20 +33,19 @@ export const compactCommand: CliCommand = {
     const path = requiredOption(values, 'store');
     const [sqlite] = await loadSqliteStore();
     let progress: ProgressReporter | undefined;
-    let result;
-    try {
-      result = await sqlite.compactSqliteStore(path, {
+    const result = await sqlite
+      .compactSqliteStore(path, {
         onProgress: ({ bytesWritten, bytesInUse }) => {
           progress ??= createProgressReporter('compact', bytesInUse, process.stderr, { unit: 'bytes' });
           progress.update(bytesWritten);
         },
+      })
+      .catch((error: unknown) => {
+        // The writer lock (it names its lock file) is most likely held by a chartlog serve.
+        throw isChartlogError(error, 'STORE_LOCKED') && error.details.lockPath !== undefined
+          ? heldByAnotherWriter(path, error)
+          : error;
       });
-    } catch (error) {
-      // The writer lock (it names its lock file) is most likely held by a chartlog serve.
-      throw isChartlogError(error, 'STORE_LOCKED') && error.details.lockPath !== undefined
-        ? heldByAnotherWriter(path, error)
-        : error;
-    }
     // The new file's size was only estimated (the store's pages in use) until now.
     progress?.done(result.bytesAfter, result.bytesAfter);
     const { pageSizeBefore, pageSize, bytesBefore, bytesAfter, events } = result;
