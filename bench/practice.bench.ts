@@ -39,7 +39,9 @@
  *   (`syncOverHttp`) until quiet, all pairs at once, as sites do. Timed from telling the
  *   sites to sync until every pair is quiet (the projection is folded inline with each
  *   append, so that includes it); convergence (hashes and version vectors) is checked
- *   after the timing. On a machine with fewer cores than sites, the sites share them;
+ *   after the timing. On a machine with fewer cores than sites, the sites share them:
+ *   `siteCpuS` is each site's CPU seconds from ready to its report (the catch-up's work
+ *   whatever the cores), `cores` this machine's;
  * - `catchup_one_process_s` (no goal; for comparison with figures before the sites were
  *   processes): the same three replicas in one process, `syncReplicas` until converged;
  * - `replay_events_per_s`: the full streaming rebuild of the persisted projection, with
@@ -70,6 +72,7 @@
  * `--no-record` or `--patients N` (a smoke run) is given.
  */
 import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { numberArg, stringArg } from './benchArgs.js';
@@ -440,6 +443,9 @@ async function measureSize(
           sites: 'processes over HTTP',
           // The worker's own peakRssMb is not the sites' memory: each reports its own.
           sitePeakRssMb: c.sitePeakRssMb,
+          // The catch-up's CPU per site: with fewer cores than sites, they wait for each other.
+          siteCpuS: c.siteCpuS?.map((s) => round(s, 2)),
+          cores: availableParallelism(),
           // Copying the store, starting the site processes and recording cut off: before the timing.
           sitesReadyS: round(c.openS),
         }

@@ -72,7 +72,9 @@ function startSite(job: CatchupSiteJob): SiteProcess {
 export async function catchupOverHttp(
   job: PracticeJob,
   stage: (text: string) => void,
-): Promise<CatchupResult & { readonly sitePeakRssMb: readonly number[] }> {
+): Promise<
+  CatchupResult & { readonly sitePeakRssMb: readonly number[]; readonly siteCpuS: readonly number[] }
+> {
   const dir = join(job.scratchDir, `catchup-http-${process.pid}`);
   mkdirSync(dir, { recursive: true });
   const names = Object.keys(job.keyFiles);
@@ -115,7 +117,9 @@ export async function catchupOverHttp(
     }
     const states = await Promise.all(
       sites.map((s) =>
-        s.next<{ hash: string; vector: unknown; ingested: number; peakRssMb: number }>(SITE_STATE),
+        s.next<{ hash: string; vector: unknown; ingested: number; peakRssMb: number; cpuS: number }>(
+          SITE_STATE,
+        ),
       ),
     );
     if (
@@ -130,6 +134,7 @@ export async function catchupOverHttp(
       accepted: states.reduce((n, s) => n + s.ingested, 0),
       openS,
       sitePeakRssMb: states.map((s) => s.peakRssMb),
+      siteCpuS: states.map((s) => s.cpuS),
     };
   } finally {
     for (const s of sites)

@@ -52,6 +52,8 @@ const counts = await recordSavesOffline(
 );
 process.stderr.write(`${job.site}: ${counts.get(job.site) ?? 0} events recorded cut off\n`);
 const foldedBeforeSync = replica.chart.size;
+// The site does nothing else from here to its report: the CPU it spends is the catch-up's.
+const cpuAtReady = process.cpuUsage();
 say(SITE_READY, { port: (server.address() as { port: number }).port, recorded: counts.get(job.site) ?? 0 });
 
 for await (const line of createInterface({ input: process.stdin })) {
@@ -71,10 +73,17 @@ for await (const line of createInterface({ input: process.stdin })) {
       vector,
       ingested: replica.chart.size - foldedBeforeSync,
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      cpuS: cpuSecondsSince(cpuAtReady),
     });
     break;
   }
 }
+/** CPU seconds (user and system, every thread) this process spent since `start`. */
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1e6;
+}
+
 // Peers' keep-alive connections would hold the server open: close them with it.
 server.closeAllConnections();
 await new Promise<void>((closed) => server.close(() => closed()));

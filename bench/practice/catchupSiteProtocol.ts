@@ -19,7 +19,11 @@ export interface CatchupSiteJob {
 export const SITE_READY = 'CATCHUP_SITE_READY ';
 /** Prefix of the line saying every sync it was asked for is quiet: `{"refused"}` (events its peers refused). */
 export const SITE_SYNCED = 'CATCHUP_SITE_SYNCED ';
-/** Prefix of the line with its state: `{"hash","vector","ingested","peakRssMb"}` (events it took in since it was ready; its peak RSS). */
+/**
+ * Prefix of the line with its state: `{"hash","vector","ingested","peakRssMb","cpuS"}`
+ * (events it took in since it was ready; its peak RSS; the CPU seconds it spent since it
+ * was ready, which is the catch-up's alone, as the site does nothing else meanwhile).
+ */
 export const SITE_STATE = 'CATCHUP_SITE_STATE ';
 
 /** The bearer token `from` presents to `to` (the benchmark's own; real sites hold their peers file). */

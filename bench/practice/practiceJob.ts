@@ -77,6 +77,12 @@ export interface CatchupResult {
   readonly openS: number;
   /** Each site process's peak RSS, MiB (`catchup`; its sites are not the worker's memory). */
   readonly sitePeakRssMb?: readonly number[];
+  /**
+   * Each site process's CPU seconds from ready to its report (`catchup`): the catch-up's
+   * work, whatever the cores. Their sum over this machine's cores bounds `catchupS` from
+   * below here; their largest is about what it would take with a core per site.
+   */
+  readonly siteCpuS?: readonly number[];
 }
 
 /** Figures of a `replay` or `fold` job. */
