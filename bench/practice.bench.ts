@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- practice [--quick] [--sizes quick,full] [--budget-s 600] [--rss-cap-mib 6000] [--samples 200] [--patients N] [--catchup-per-site N] [--cache-mib N] [--heap-mib N] [--replay-via worker|cli] [--replay-workers N] [--no-record]`:
+ * `npm run bench -- practice [--quick] [--sizes quick,full] [--budget-s 600] [--rss-cap-mib 6000] [--samples 200] [--patients N] [--catchup-per-site N] [--cache-mib N] [--heap-mib N|none] [--replay-via worker|cli] [--replay-workers N] [--no-record]`:
  * a replica the size of a real GP practice (issue 10). Builds once, and caches under
  * `.bench-out/practice/`, a SQLite replica store of 10,000 patients × 500 events =
  * 5,000,000 events from 3 sites with the primary-care workload (`--quick`: 1,000
@@ -55,9 +55,12 @@
  *   better-sqlite3 in position order and parsed, nothing else, in one thread: the most a
  *   one-thread replay could reach on this machine, whatever its fold costs.
  *
- * `--heap-mib N` starts every measuring process with `--max-old-space-size=N` (the V8 heap
- * limit a deployment sets; without it, the RSS cap): V8 collects lazily up to its limit, so
- * the RSS lines depend on it as much as on what is live. Every line says `heapMib`.
+ * Every measuring process starts with `--max-old-space-size=N`, the V8 heap limit a
+ * deployment sets: 384 MiB unless `--heap-mib N` (`--heap-mib none`: the RSS cap, the default
+ * before 2026-11-27). V8 collects lazily up to its limit, so the RSS
+ * lines depend on it as much as on what is live (see DEPLOYMENT_HEAP_MIB); with a limit,
+ * `rss_after_reading_every_patient_no_heap_limit_mb` (no goal) reads every patient again
+ * in a process without one. Every line says `heapMib`.
  * Every line says `pageSize`, the store file's SQLite page size: a cached store with other
  * pages than chartlog now makes files with is rewritten to them first (`matchStorePageSize`,
  * a VACUUM); a cached store's `build_projection_s` is still the figure from its build.
@@ -107,6 +110,24 @@ const CLI_RUNS = 5;
  * cold read p99's (2nd highest of 200) 2.84, 1.03 and 1.59.
  */
 const COLD_RUNS = 5;
+
+/**
+ * V8's old-space limit every measuring process gets unless `--heap-mib` says otherwise,
+ * MiB: a deployment's setting for a replica that must stay under 512 MiB (the goal).
+ * With no limit, V8 grows its heap lazily, and the RSS after reading every patient
+ * measured what one incremental marking happened to keep: on the 500k store, three runs
+ * of the same code read 267, 751 and 256 MiB while the heap live after each full
+ * collection stayed 45–50 MiB (`--trace-gc`; the 751 MiB run's one marking ran through
+ * 255 ms of reading and kept 194 MiB). With this limit, four runs read 353–368 MiB. The
+ * run without a limit is still measured, as an informational line.
+ */
+const DEPLOYMENT_HEAP_MIB = 384;
+
+/** `--heap-mib N` (N MiB), `--heap-mib none` (no V8 limit below the RSS cap: undefined), else {@link DEPLOYMENT_HEAP_MIB}. */
+function heapMibArg(args: readonly string[]): number | undefined {
+  if (stringArg(args, '--heap-mib') === 'none') return undefined;
+  return numberArg(args, '--heap-mib', 'practice') ?? DEPLOYMENT_HEAP_MIB;
+}
 
 /** A metric: its unit, its goal, and whether a value meets it. */
 const METRICS = {
@@ -159,7 +180,7 @@ export async function run(options: BenchOptions): Promise<void> {
   const bounds: Bounds = {
     budgetS: numberArg(options.args, '--budget-s', 'practice') ?? 600,
     rssCapMib: numberArg(options.args, '--rss-cap-mib', 'practice') ?? 6000,
-    heapMib: numberArg(options.args, '--heap-mib', 'practice'),
+    heapMib: heapMibArg(options.args),
   };
   const samples = numberArg(options.args, '--samples', 'practice') ?? 200;
   // For a smoke run of the benchmark itself: any number of patients.
@@ -291,7 +312,11 @@ async function measureSize(
       peakRssMb: run.peakRssMib,
     });
   };
-  const worker = async (kind: PracticeJobKind, processIndex = 0): Promise<PracticeJobRun> => {
+  const worker = async (
+    kind: PracticeJobKind,
+    processIndex = 0,
+    jobBounds: Bounds = bounds,
+  ): Promise<PracticeJobRun> => {
     const job: PracticeJob = {
       kind,
       storePath: store.storePath,
@@ -305,7 +330,7 @@ async function measureSize(
       ...(knobs.replayWorkers !== undefined ? { workers: knobs.replayWorkers } : {}),
       ...(processIndex > 0 ? { process: processIndex } : {}),
     };
-    return runPracticeJob(`practice ${size}`, job, bounds);
+    return runPracticeJob(`practice ${size}`, job, jobBounds);
   };
   /** `worker(kind)` in {@link COLD_RUNS} processes one after another: every run, or the first that failed alone. */
   const workerRuns = async (kind: PracticeJobKind): Promise<PracticeJobRun[]> => {
@@ -372,6 +397,23 @@ async function measureSize(
     open.run,
     o ? { readEveryPatientS: round(o.readEveryPatientS) } : {},
   );
+  if (bounds.heapMib !== undefined) {
+    // The same read with no V8 heap limit: what a process started without one shows.
+    const unlimited = await worker('open', 0, { ...bounds, heapMib: undefined });
+    const u = unlimited.result as OpenResult | undefined;
+    print({
+      bench: 'practice',
+      metric: 'rss_after_reading_every_patient_no_heap_limit_mb',
+      value: u === undefined ? null : round(u.rssAfterReadingMb),
+      unit: 'MiB',
+      goal: 'none (informational)',
+      note: 'rss_after_reading_every_patient_mb in a process without a V8 heap limit: V8 collects lazily, so this swings from run to run',
+      ...(u === undefined ? { reached: unlimited.run.reached } : {}),
+      ...base,
+      heapMib: 'rss cap',
+      peakRssMb: unlimited.run.peakRssMib,
+    });
+  }
   const reads = await workerRuns('read');
   const readMs = reads.map((r) => (r.result as LatencyResult | undefined)?.ms);
   const allReadMs = readMs.every((ms) => ms !== undefined) ? readMs.flat() : undefined;
