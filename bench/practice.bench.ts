@@ -60,7 +60,8 @@
  * before 2026-11-27). V8 collects lazily up to its limit, so the RSS
  * lines depend on it as much as on what is live (see DEPLOYMENT_HEAP_MIB); with a limit,
  * `rss_after_reading_every_patient_no_heap_limit_mb` (no goal) reads every patient again
- * in a process without one. Every line says `heapMib`.
+ * in a process without one. The catch-up's processes get only a limit given with
+ * `--heap-mib` (see catchupHeapOf). Every line says `heapMib`.
  * Every line says `pageSize`, the store file's SQLite page size: a cached store with other
  * pages than chartlog now makes files with is rewritten to them first (`matchStorePageSize`,
  * a VACUUM); a cached store's `build_projection_s` is still the figure from its build.
@@ -123,10 +124,28 @@ const COLD_RUNS = 5;
  */
 const DEPLOYMENT_HEAP_MIB = 384;
 
-/** `--heap-mib N` (N MiB), `--heap-mib none` (no V8 limit below the RSS cap: undefined), else {@link DEPLOYMENT_HEAP_MIB}. */
-function heapMibArg(args: readonly string[]): number | undefined {
-  if (stringArg(args, '--heap-mib') === 'none') return undefined;
-  return numberArg(args, '--heap-mib', 'practice') ?? DEPLOYMENT_HEAP_MIB;
+/**
+ * The V8 heap limit of the catch-up's processes (`catchup_s`, `catchup_one_process_s`),
+ * MiB, from `--heap-mib` as given (undefined: the RSS cap). Not {@link DEPLOYMENT_HEAP_MIB}
+ * when none is given: the catch-up has no memory goal (its line reports each site's peak
+ * RSS), and under that limit its sites spend their time collecting garbage. At 500k, 6.0–6.9 CPU seconds per site and
+ * 10.0–10.5 s in four runs, against 4.7–5.4 s and 8.3–8.7 s in three runs with no limit; at
+ * 5M, 23.7 s (11.2–12.9 CPU seconds per site) against 16.8 s the run before. Sending
+ * smaller messages (2,000 events, not 8,000) did not help (11.6 s at 500k). A site that
+ * must catch up fast is given a larger heap than one that must stay under 512 MiB, so
+ * each goal is measured the way a deployment would set for it.
+ */
+function catchupHeapOf(heapArg: number | 'none' | undefined): number | undefined {
+  return heapArg === 'none' ? undefined : heapArg;
+}
+
+/** What a line says of its processes' V8 heap limit: MiB, or `'rss cap'` when it is the RSS cap. */
+const heapOf = (bounds: Bounds): number | 'rss cap' => bounds.heapMib ?? 'rss cap';
+
+/** `--heap-mib N` (N MiB) or `--heap-mib none` (no V8 limit below the RSS cap), as given; undefined when absent. */
+function heapMibArg(args: readonly string[]): number | 'none' | undefined {
+  if (stringArg(args, '--heap-mib') === 'none') return 'none';
+  return numberArg(args, '--heap-mib', 'practice');
 }
 
 /** A metric: its unit, its goal, and whether a value meets it. */
@@ -177,11 +196,13 @@ export async function run(options: BenchOptions): Promise<void> {
   ) as SizeName[];
   for (const s of sizes)
     if (!(s in SIZES)) throw new Error(`practice: --sizes takes quick and/or full, not ${s}`);
+  const heapArg = heapMibArg(options.args);
   const bounds: Bounds = {
     budgetS: numberArg(options.args, '--budget-s', 'practice') ?? 600,
     rssCapMib: numberArg(options.args, '--rss-cap-mib', 'practice') ?? 6000,
-    heapMib: heapMibArg(options.args),
+    heapMib: heapArg === 'none' ? undefined : (heapArg ?? DEPLOYMENT_HEAP_MIB),
   };
+  const catchupHeapMib = catchupHeapOf(heapArg);
   const samples = numberArg(options.args, '--samples', 'practice') ?? 200;
   // For a smoke run of the benchmark itself: any number of patients.
   const patientsOverride = numberArg(options.args, '--patients', 'practice');
@@ -212,7 +233,7 @@ export async function run(options: BenchOptions): Promise<void> {
         store,
         patientsOverride === undefined ? SIZES[size].label : `${store.events}`,
         bounds,
-        { samples, cacheMib, replayVia, replayWorkers, pageSize },
+        { samples, cacheMib, replayVia, replayWorkers, pageSize, catchupHeapMib },
         print,
       ),
     );
@@ -249,6 +270,8 @@ interface Knobs {
   readonly replayWorkers: number | undefined;
   /** The store file's SQLite page size (see `matchStorePageSize`), on every line. */
   readonly pageSize: number;
+  /** The V8 heap limit of the catch-up's processes, MiB; undefined: the RSS cap (see catchupHeapOf). */
+  readonly catchupHeapMib: number | undefined;
 }
 
 async function measureSize(
@@ -266,7 +289,7 @@ async function measureSize(
     size,
     events: store.events,
     cacheMib: cacheMib ?? 'default',
-    heapMib: bounds.heapMib ?? 'rss cap',
+    heapMib: heapOf(bounds),
     budgetS: bounds.budgetS,
     rssCapMib: bounds.rssCapMib,
     pageSize: knobs.pageSize,
@@ -309,6 +332,8 @@ async function measureSize(
       goalMet: value !== null && met(value) && extra['goalMet'] !== false,
       ...failed,
       ...base,
+      // A job run under other bounds than the rest says so.
+      ...(extra['heapMib'] !== undefined ? { heapMib: extra['heapMib'] } : {}),
       peakRssMb: run.peakRssMib,
     });
   };
@@ -410,7 +435,7 @@ async function measureSize(
       note: 'rss_after_reading_every_patient_mb in a process without a V8 heap limit: V8 collects lazily, so this swings from run to run',
       ...(u === undefined ? { reached: unlimited.run.reached } : {}),
       ...base,
-      heapMib: 'rss cap',
+      heapMib: heapOf({ ...bounds, heapMib: undefined }),
       peakRssMb: unlimited.run.peakRssMib,
     });
   }
@@ -470,9 +495,14 @@ async function measureSize(
       runsS,
       cliStartupS: round(startup.run.wallS),
       ...(whole?.json ? { allS: round(whole.run.wallS) } : {}),
+      // The CLI as a user runs it: `node dist/cli/main.js`, no V8 flags.
+      heapMib: 'node default',
     });
   }
-  const catchup = await worker('catchup');
+  // The catch-up has no memory goal, and under the deployment heap limit its sites spend
+  // their time collecting: see catchupHeapOf.
+  const catchupBounds: Bounds = { ...bounds, heapMib: knobs.catchupHeapMib };
+  const catchup = await worker('catchup', 0, catchupBounds);
   const c = catchup.result as CatchupResult | undefined;
   emitMetric(
     'catchup_s',
@@ -490,10 +520,11 @@ async function measureSize(
           cores: availableParallelism(),
           // Copying the store, starting the site processes and recording cut off: before the timing.
           sitesReadyS: round(c.openS),
+          heapMib: heapOf(catchupBounds),
         }
-      : {},
+      : { heapMib: heapOf(catchupBounds) },
   );
-  const oneProcess = await worker('catchup-one-process');
+  const oneProcess = await worker('catchup-one-process', 0, catchupBounds);
   const c1 = oneProcess.result as CatchupResult | undefined;
   print({
     bench: 'practice',
@@ -505,6 +536,7 @@ async function measureSize(
       ? { recorded: c1.recorded, accepted: c1.accepted }
       : { reached: oneProcess.run.reached }),
     ...base,
+    heapMib: heapOf(catchupBounds),
     peakRssMb: oneProcess.run.peakRssMib,
   });
   let eps: number | null;
