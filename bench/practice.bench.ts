@@ -337,6 +337,26 @@ async function measureSize(
       peakRssMb: run.peakRssMib,
     });
   };
+  /** A line without a goal: `value` (null when the job failed, with how far it got), measured under `jobBounds`. */
+  const emitInformational = (
+    metric: string,
+    value: number | null,
+    unit: string,
+    job: PracticeJobRun,
+    jobBounds: Bounds,
+    extra: Record<string, unknown>,
+  ): void =>
+    print({
+      bench: 'practice',
+      metric,
+      value,
+      unit,
+      ...extra,
+      ...(value === null ? { reached: job.run.reached } : {}),
+      ...base,
+      heapMib: heapOf(jobBounds),
+      peakRssMb: job.run.peakRssMib,
+    });
   const worker = async (
     kind: PracticeJobKind,
     processIndex = 0,
@@ -424,20 +444,20 @@ async function measureSize(
   );
   if (bounds.heapMib !== undefined) {
     // The same read with no V8 heap limit: what a process started without one shows.
-    const unlimited = await worker('open', 0, { ...bounds, heapMib: undefined });
+    const noLimit: Bounds = { ...bounds, heapMib: undefined };
+    const unlimited = await worker('open', 0, noLimit);
     const u = unlimited.result as OpenResult | undefined;
-    print({
-      bench: 'practice',
-      metric: 'rss_after_reading_every_patient_no_heap_limit_mb',
-      value: u === undefined ? null : round(u.rssAfterReadingMb),
-      unit: 'MiB',
-      goal: 'none (informational)',
-      note: 'rss_after_reading_every_patient_mb in a process without a V8 heap limit: V8 collects lazily, so this swings from run to run',
-      ...(u === undefined ? { reached: unlimited.run.reached } : {}),
-      ...base,
-      heapMib: heapOf({ ...bounds, heapMib: undefined }),
-      peakRssMb: unlimited.run.peakRssMib,
-    });
+    emitInformational(
+      'rss_after_reading_every_patient_no_heap_limit_mb',
+      u === undefined ? null : round(u.rssAfterReadingMb),
+      'MiB',
+      unlimited,
+      noLimit,
+      {
+        goal: 'none (informational)',
+        note: 'rss_after_reading_every_patient_mb in a process without a V8 heap limit: V8 collects lazily, so this swings from run to run',
+      },
+    );
   }
   const reads = await workerRuns('read');
   const readMs = reads.map((r) => (r.result as LatencyResult | undefined)?.ms);
@@ -526,19 +546,17 @@ async function measureSize(
   );
   const oneProcess = await worker('catchup-one-process', 0, catchupBounds);
   const c1 = oneProcess.result as CatchupResult | undefined;
-  print({
-    bench: 'practice',
-    metric: 'catchup_one_process_s',
-    value: c1 === undefined ? null : round(c1.catchupS),
-    unit: 's',
-    note: 'the three replicas in one process, syncReplicas: how catchup_s was measured before',
-    ...(c1 !== undefined
-      ? { recorded: c1.recorded, accepted: c1.accepted }
-      : { reached: oneProcess.run.reached }),
-    ...base,
-    heapMib: heapOf(catchupBounds),
-    peakRssMb: oneProcess.run.peakRssMib,
-  });
+  emitInformational(
+    'catchup_one_process_s',
+    c1 === undefined ? null : round(c1.catchupS),
+    's',
+    oneProcess,
+    catchupBounds,
+    {
+      note: 'the three replicas in one process, syncReplicas: how catchup_s was measured before',
+      ...(c1 !== undefined ? { recorded: c1.recorded, accepted: c1.accepted } : {}),
+    },
+  );
   let eps: number | null;
   let replayRun: BoundedRun;
   let replayExtra: Record<string, unknown>;
@@ -583,14 +601,15 @@ async function measureSize(
   // The bound on any replay in one thread here: reading and parsing every event, nothing else.
   const scan = await worker('scan');
   const s = scan.result as ScanResult | undefined;
-  print({
-    bench: 'practice',
-    metric: 'replay_floor_events_per_s',
-    value: s === undefined ? null : Math.round(s.events / s.seconds),
-    unit: 'events/s',
-    note: 'every event body read (better-sqlite3, position order) and JSON.parse-d in one thread, nothing else: the most a one-thread replay could reach',
-    ...base,
-    peakRssMb: scan.run.peakRssMib,
-  });
+  emitInformational(
+    'replay_floor_events_per_s',
+    s === undefined ? null : Math.round(s.events / s.seconds),
+    'events/s',
+    scan,
+    bounds,
+    {
+      note: 'every event body read (better-sqlite3, position order) and JSON.parse-d in one thread, nothing else: the most a one-thread replay could reach',
+    },
+  );
   return values;
 }
