@@ -4,6 +4,7 @@
  * prints {@link STAGE_PREFIX} lines (how far it got, for a report when it is killed)
  * and one {@link RESULT_PREFIX} line on stdout. Progress for people goes to stderr.
  */
+import type { EventBodyScan } from './scanEventBodies.js';
 
 /** Prefix of the worker's one result line. */
 export const RESULT_PREFIX = 'PRACTICE_RESULT ';
@@ -105,13 +106,13 @@ export interface RebuildResult {
 
 /** Any worker result. */
 /**
- * Figures of a `scan` job: every stored event's body read with better-sqlite3 in position
- * order and parsed (`JSON.parse`), nothing else, in one thread: the most a replay in one
- * thread could reach on this machine, whatever its fold costs.
+ * Figures of a `scan` job: every stored event's body read with better-sqlite3 and parsed
+ * (`JSON.parse`), nothing else (see scanEventBodies.ts): in one thread, then in one thread
+ * per core. The most a replay could reach on this machine, whatever its fold costs.
  */
 export interface ScanResult {
-  readonly events: number;
-  readonly seconds: number;
+  readonly oneThread: EventBodyScan;
+  readonly allCores: EventBodyScan;
 }
 
 export type PracticeResult =

@@ -8,6 +8,7 @@
  * practiceJob.ts).
  */
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import {
   createChart,
@@ -24,10 +25,10 @@ import { openSqliteEventLog } from 'chartlog/sqlite';
 import { seededFloats } from 'chartlog/testing';
 import { recordSavesOffline, type OfflineSite } from '../workload/recordSaves.js';
 import { catchupOverHttp } from './catchupOverHttp.js';
+import { scanEventBodies } from './scanEventBodies.js';
 import { copyStore } from './copyStore.js';
 import { openSiteReplica } from './openSiteReplica.js';
 import type { CatchupWorkload } from './practiceStore.js';
-import Database from 'better-sqlite3';
 import {
   RESULT_PREFIX,
   STAGE_PREFIX,
@@ -290,20 +291,11 @@ async function replay(): Promise<RebuildResult> {
   }
 }
 
-/** The replay's floor: read and parse every event body, in position order, and nothing else (see ScanResult). */
-function scan(): ScanResult {
-  const db = new Database(job.storePath, { readonly: true });
-  try {
-    const t0 = performance.now();
-    let events = 0;
-    for (const [body] of db.prepare<[], [string]>('SELECT body FROM events ORDER BY pos').raw().iterate()) {
-      JSON.parse(body);
-      events++;
-    }
-    return { events, seconds: (performance.now() - t0) / 1000 };
-  } finally {
-    db.close();
-  }
+/** The replay's floor: read and parse every event body, nothing else, in one thread and then in one per core (see ScanResult). */
+async function scan(): Promise<ScanResult> {
+  const oneThread = await scanEventBodies(job.storePath, 1);
+  stage(`scan: ${oneThread.events} events in ${oneThread.seconds.toFixed(2)} s in one thread`);
+  return { oneThread, allCores: await scanEventBodies(job.storePath, availableParallelism()) };
 }
 
 /** Every event read into memory (untimed), then folded into a new in-memory chart (`createChart().apply`) `job.runs` times, timed: the pre-projection rebuild, for comparison. */
