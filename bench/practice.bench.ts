@@ -541,6 +541,8 @@ async function measureSize(
           // The catch-up's CPU per site: with fewer cores than sites, they wait for each other.
           siteCpuS: c.siteCpuS?.map((s) => round(s, 2)),
           cores: availableParallelism(),
+          eventsSent: c.eventsSent,
+          duplicates: c.duplicates,
           // Copying the store, starting the site processes and recording cut off: before the timing.
           sitesReadyS: round(c.openS),
           heapMib: heapOf(catchupBounds),

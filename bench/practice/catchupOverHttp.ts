@@ -72,9 +72,7 @@ function startSite(job: CatchupSiteJob): SiteProcess {
 export async function catchupOverHttp(
   job: PracticeJob,
   stage: (text: string) => void,
-): Promise<
-  CatchupResult & { readonly sitePeakRssMb: readonly number[]; readonly siteCpuS: readonly number[] }
-> {
+): Promise<Required<CatchupResult>> {
   const dir = join(job.scratchDir, `catchup-http-${process.pid}`);
   mkdirSync(dir, { recursive: true });
   const names = Object.keys(job.keyFiles);
@@ -106,7 +104,9 @@ export async function catchupOverHttp(
           .map((r, k) => ({ site: names[i + 1 + k], url: `http://127.0.0.1:${r.port}` })),
       }),
     );
-    const synced = await Promise.all(sites.map((s) => s.next<{ refused: number }>(SITE_SYNCED)));
+    const synced = await Promise.all(
+      sites.map((s) => s.next<{ refused: number; events: number; duplicates: number }>(SITE_SYNCED)),
+    );
     const catchupS = (performance.now() - s0) / 1000;
     stage(`catchup: synced in ${catchupS.toFixed(2)} s; verifying`);
     const refused = synced.reduce((n, r) => n + r.refused, 0);
@@ -135,6 +135,8 @@ export async function catchupOverHttp(
       openS,
       sitePeakRssMb: states.map((s) => s.peakRssMb),
       siteCpuS: states.map((s) => s.cpuS),
+      eventsSent: synced.reduce((n, r) => n + r.events, 0),
+      duplicates: synced.reduce((n, r) => n + r.duplicates, 0),
     };
   } finally {
     for (const s of sites)

@@ -64,7 +64,12 @@ for await (const line of createInterface({ input: process.stdin })) {
         syncOverHttp(replica, createHttpSyncClient({ url, token: catchupToken(job.site, site) })),
       ),
     );
-    say(SITE_SYNCED, { refused: reports.reduce((n, r) => n + r.refused.count, 0) });
+    say(SITE_SYNCED, {
+      refused: reports.reduce((n, r) => n + r.refused.count, 0),
+      // Both directions of each link this site started: every link is started by one site.
+      events: reports.reduce((n, r) => n + r.eventsSent + r.eventsReceived, 0),
+      duplicates: reports.reduce((n, r) => n + r.duplicates, 0),
+    });
   }
   if (command.report === true) {
     const vector = Object.entries(await replica.versionVector()).sort();

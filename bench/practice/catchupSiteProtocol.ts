@@ -17,7 +17,11 @@ export interface CatchupSiteJob {
 
 /** Prefix of the line saying the site recorded its saves and listens: `{"port","recorded"}`. */
 export const SITE_READY = 'CATCHUP_SITE_READY ';
-/** Prefix of the line saying every sync it was asked for is quiet: `{"refused"}` (events its peers refused). */
+/**
+ * Prefix of the line saying every sync it was asked for is quiet:
+ * `{"refused","events","duplicates"}` (over the links it started, both directions: events
+ * refused, events sent, and events sent to a site that already held them).
+ */
 export const SITE_SYNCED = 'CATCHUP_SITE_SYNCED ';
 /**
  * Prefix of the line with its state: `{"hash","vector","ingested","peakRssMb","cpuS"}`

@@ -84,6 +84,10 @@ export interface CatchupResult {
    * below here; their largest is about what it would take with a core per site.
    */
   readonly siteCpuS?: readonly number[];
+  /** Events sent over every link, both directions (`catchup`): `accepted` of them were new to their receiver. */
+  readonly eventsSent?: number;
+  /** Events sent to a site that already held them (`catchup`): one site relayed what another sent it too. */
+  readonly duplicates?: number;
 }
 
 /** Figures of a `replay` or `fold` job. */
