@@ -23,7 +23,9 @@
  * - `read_cold_ms`: a random patient's state, first read after open: `--samples` reads (200)
  *   in each of five processes, each its own patients, the percentiles over all of them
  *   (`p99ByProcess` lists each process's; before 2026-11-27 one process of 200 reads);
- * - `record_ms`: one durable event (`replica.record`, SQLite `synchronous: full`), on a copy;
+ * - `record_ms`: one durable event (`replica.record`, SQLite `synchronous: full`), on a copy:
+ *   five times `--samples` records (1,000) in one process (200 before 2026-11-27, when one
+ *   slow sample moved the p99, the 2nd highest, and its 5M ÷ 500k ratio read 1.03–1.78);
  * - `replica_hash_ms`: the first `chart.hash()` after open, the median of five processes
  *   (`runsMs` lists them; one process before 2026-11-27);
  * - `status_s`, `conflicts_s`: the real `chartlog status|conflicts --store … --json`
@@ -364,6 +366,7 @@ async function measureSize(
     kind: PracticeJobKind,
     processIndex = 0,
     jobBounds: Bounds = bounds,
+    jobSamples = samples,
   ): Promise<PracticeJobRun> => {
     const job: PracticeJob = {
       kind,
@@ -372,7 +375,7 @@ async function measureSize(
       catchupPath: store.catchupPath,
       patients: store.patients,
       events: store.events,
-      samples,
+      samples: jobSamples,
       scratchDir,
       ...(cacheMib !== undefined ? { cacheBytes: Math.round(cacheMib * 1024 * 1024) } : {}),
       ...(knobs.replayWorkers !== undefined ? { workers: knobs.replayWorkers } : {}),
@@ -479,7 +482,8 @@ async function measureSize(
         }
       : {},
   );
-  const { run: recordRun, result: recorded } = await worker('record');
+  // As many durable records as cold reads (one process: each record job copies the store).
+  const { run: recordRun, result: recorded } = await worker('record', 0, bounds, samples * COLD_RUNS);
   const recordMs = (recorded as LatencyResult | undefined)?.ms;
   emitMetric(
     'record_ms',
