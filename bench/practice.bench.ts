@@ -60,9 +60,9 @@
  *   this machine, whatever its fold costs.
  *
  * Every measuring process starts with `--max-old-space-size=N`, the V8 heap limit a
- * deployment sets: 384 MiB unless `--heap-mib N` (`--heap-mib none`: the RSS cap, the default
- * before 2026-11-27). V8 collects lazily up to its limit, so the RSS
- * lines depend on it as much as on what is live (see DEPLOYMENT_HEAP_MIB); with a limit,
+ * deployment sets: 384 MiB unless `--heap-mib N` (`--heap-mib none`: the RSS cap, the
+ * default before 2026-11-27). V8 collects lazily up to its limit, so the RSS lines depend
+ * on it as much as on what is live (see DEPLOYMENT_HEAP_MIB); with a limit,
  * `rss_after_reading_every_patient_no_heap_limit_mb` (no goal) reads every patient again
  * in a process without one. The catch-up's processes get only a limit given with
  * `--heap-mib` (see catchupHeapOf). Every line says `heapMib`.
@@ -124,8 +124,8 @@ const COLD_RUNS = 5;
  * measured what one incremental marking happened to keep: on the 500k store, three runs
  * of the same code read 267, 751 and 256 MiB while the heap live after each full
  * collection stayed 45–50 MiB (`--trace-gc`; the 751 MiB run's one marking ran through
- * 255 ms of reading and kept 194 MiB). With this limit, four runs read 353–368 MiB. The
- * run without a limit is still measured, as an informational line.
+ * 255 ms of reading and kept 194 MiB). With this limit, runs at both sizes read 176–368
+ * MiB. The run without a limit is still measured, as an informational line.
  */
 const DEPLOYMENT_HEAP_MIB = 384;
 
@@ -133,12 +133,13 @@ const DEPLOYMENT_HEAP_MIB = 384;
  * The V8 heap limit of the catch-up's processes (`catchup_s`, `catchup_one_process_s`),
  * MiB, from `--heap-mib` as given (undefined: the RSS cap). Not {@link DEPLOYMENT_HEAP_MIB}
  * when none is given: the catch-up has no memory goal (its line reports each site's peak
- * RSS), and under that limit its sites spend their time collecting garbage. At 500k, 6.0–6.9 CPU seconds per site and
- * 10.0–10.5 s in four runs, against 4.7–5.4 s and 8.3–8.7 s in three runs with no limit; at
- * 5M, 23.7 s (11.2–12.9 CPU seconds per site) against 16.8 s the run before. Sending
- * smaller messages (2,000 events, not 8,000) did not help (11.6 s at 500k). A site that
- * must catch up fast is given a larger heap than one that must stay under 512 MiB, so
- * each goal is measured the way a deployment would set for it.
+ * RSS), and under that limit its sites spend their time collecting garbage. At 500k,
+ * 6.0–6.9 CPU seconds per site and 10.0–10.5 s in four runs, against 4.7–5.4 s and
+ * 8.3–8.7 s in three runs with no limit; at 5M, 23.7 s (11.2–12.9 CPU seconds per site)
+ * against 16.8 s the run before. Sending smaller messages (2,000 events, not 8,000) did
+ * not help (11.6 s at 500k). A site that must catch up fast is given a larger heap than
+ * one that must stay under 512 MiB, so each goal is measured the way a deployment would
+ * set for it.
  */
 function catchupHeapOf(heapArg: number | 'none' | undefined): number | undefined {
   return heapArg === 'none' ? undefined : heapArg;

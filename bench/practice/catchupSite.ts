@@ -29,6 +29,12 @@ import {
 const job = JSON.parse(process.argv[2] ?? '') as CatchupSiteJob;
 const say = (prefix: string, value: unknown): void =>
   void process.stdout.write(prefix + JSON.stringify(value) + '\n');
+/** CPU seconds (user and system, every thread) this process spent since `start`. */
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1e6;
+}
+
 const workload = JSON.parse(readFileSync(job.catchupPath, 'utf8')) as CatchupWorkload;
 let wall = workload.saves[0]?.at ?? 0;
 const store = openSqliteEventLog(job.storePath);
@@ -83,12 +89,6 @@ for await (const line of createInterface({ input: process.stdin })) {
     break;
   }
 }
-/** CPU seconds (user and system, every thread) this process spent since `start`. */
-function cpuSecondsSince(start: NodeJS.CpuUsage): number {
-  const { user, system } = process.cpuUsage(start);
-  return (user + system) / 1e6;
-}
-
 // Peers' keep-alive connections would hold the server open: close them with it.
 server.closeAllConnections();
 await new Promise<void>((closed) => server.close(() => closed()));

@@ -108,7 +108,6 @@ export interface RebuildResult {
   readonly maxRssMb: number;
 }
 
-/** Any worker result. */
 /**
  * Figures of a `scan` job: every stored event's body read with better-sqlite3 and parsed
  * (`JSON.parse`), nothing else (see scanEventBodies.ts): in one thread, then in one thread
@@ -119,6 +118,7 @@ export interface ScanResult {
   readonly allCores: EventBodyScan;
 }
 
+/** Any worker result. */
 export type PracticeResult =
   OpenResult | LatencyResult | HashResult | CatchupResult | RebuildResult | ScanResult;
 
