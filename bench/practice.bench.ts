@@ -145,8 +145,11 @@ function catchupHeapOf(heapArg: number | 'none' | undefined): number | undefined
   return heapArg === 'none' ? undefined : heapArg;
 }
 
-/** What a line says of its processes' V8 heap limit: MiB, or `'rss cap'` when it is the RSS cap. */
-const heapOf = (bounds: Bounds): number | 'rss cap' => bounds.heapMib ?? 'rss cap';
+/** What a line says of its processes' V8 heap limit: MiB, `'rss cap'` (no limit below the RSS cap), or `'node default'` (started with no V8 flags: the CLI). */
+type HeapSetting = number | 'rss cap' | 'node default';
+
+/** The {@link HeapSetting} of processes run under `bounds`. */
+const heapOf = (bounds: Bounds): HeapSetting => bounds.heapMib ?? 'rss cap';
 
 /** `--heap-mib N` (N MiB) or `--heap-mib none` (no V8 limit below the RSS cap), as given; undefined when absent. */
 function heapMibArg(args: readonly string[]): number | 'none' | undefined {
@@ -295,7 +298,6 @@ async function measureSize(
     size,
     events: store.events,
     cacheMib: cacheMib ?? 'default',
-    heapMib: heapOf(bounds),
     budgetS: bounds.budgetS,
     rssCapMib: bounds.rssCapMib,
     pageSize: knobs.pageSize,
@@ -319,6 +321,7 @@ async function measureSize(
     value: number | null,
     run: BoundedRun,
     extra: Record<string, unknown> = {},
+    heapMib: HeapSetting = heapOf(bounds),
   ): void => {
     values.set(metric, value);
     const { unit, goal, met } = METRICS[metric];
@@ -338,8 +341,7 @@ async function measureSize(
       goalMet: value !== null && met(value) && extra['goalMet'] !== false,
       ...failed,
       ...base,
-      // A job run under other bounds than the rest says so.
-      ...(extra['heapMib'] !== undefined ? { heapMib: extra['heapMib'] } : {}),
+      heapMib,
       peakRssMb: run.peakRssMib,
     });
   };
@@ -519,13 +521,18 @@ async function measureSize(
       command === 'conflicts'
         ? await cliMedian(command, '--store', store.storePath, '--all', '--json')
         : undefined;
-    emitMetric(metric, json ? run.wallS : null, run, {
-      runsS,
-      cliStartupS: round(startup.run.wallS),
-      ...(whole?.json ? { allS: round(whole.run.wallS) } : {}),
+    emitMetric(
+      metric,
+      json ? run.wallS : null,
+      run,
+      {
+        runsS,
+        cliStartupS: round(startup.run.wallS),
+        ...(whole?.json ? { allS: round(whole.run.wallS) } : {}),
+      },
       // The CLI as a user runs it: `node dist/cli/main.js`, no V8 flags.
-      heapMib: 'node default',
-    });
+      'node default',
+    );
   }
   // The catch-up has no memory goal, and under the deployment heap limit its sites spend
   // their time collecting: see catchupHeapOf.
@@ -550,9 +557,9 @@ async function measureSize(
           duplicates: c.duplicates,
           // Copying the store, starting the site processes and recording cut off: before the timing.
           sitesReadyS: round(c.openS),
-          heapMib: heapOf(catchupBounds),
         }
-      : { heapMib: heapOf(catchupBounds) },
+      : {},
+    heapOf(catchupBounds),
   );
   const oneProcess = await worker('catchup-one-process', 0, catchupBounds);
   const c1 = oneProcess.result as CatchupResult | undefined;
