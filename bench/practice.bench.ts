@@ -44,6 +44,11 @@
  *   after the timing. On a machine with fewer cores than sites, the sites share them:
  *   `siteCpuS` is each site's CPU seconds from ready to its report (the catch-up's work
  *   whatever the cores), `cores` this machine's;
+ * - `catchup_floor_s` (no goal; a bound): the same three site processes on the same
+ *   events, each doing only what any catch-up of them must (catchupFloorSite.ts): store
+ *   every event its peers send over TCP with the store's own tables and indexes, one
+ *   durable transaction per 8,000 events, and no checks, merge or projection. What is
+ *   left of 3 s is what a catch-up's checks and projection may spend here;
  * - `catchup_one_process_s` (no goal; for comparison with figures before the sites were
  *   processes): the same three replicas in one process, `syncReplicas` until converged;
  * - `replay_events_per_s`: the full streaming rebuild of the persisted projection, with
@@ -560,6 +565,28 @@ async function measureSize(
         }
       : {},
     heapOf(catchupBounds),
+  );
+  // The bound on any catch-up here: the same sites taking the same events in with nothing but the store's writes.
+  const floorRun = await worker('catchup-floor', 0, catchupBounds);
+  const f = floorRun.result as CatchupResult | undefined;
+  emitInformational(
+    'catchup_floor_s',
+    f === undefined ? null : round(f.catchupS),
+    's',
+    floorRun,
+    catchupBounds,
+    {
+      note:
+        'the same three site processes, each storing the events it lacks as sent by its peers over TCP (JSON.parse, SHA-256, INSERT, ' +
+        'one durable transaction per 8,000), with no validation, signature, merge or projection: the least any catch-up could take here',
+      ...(f !== undefined
+        ? {
+            accepted: f.accepted,
+            siteCpuS: f.siteCpuS?.map((s) => round(s, 2)),
+            cores: availableParallelism(),
+          }
+        : {}),
+    },
   );
   const oneProcess = await worker('catchup-one-process', 0, catchupBounds);
   const c1 = oneProcess.result as CatchupResult | undefined;

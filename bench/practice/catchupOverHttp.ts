@@ -12,7 +12,10 @@ import { SITE_READY, SITE_STATE, SITE_SYNCED, type CatchupSiteJob } from './catc
 import { copyStore } from './copyStore.js';
 import type { CatchupResult, PracticeJob } from './practiceJob.js';
 
-const SITE_SCRIPT = fileURLToPath(new URL('./catchupSite.ts', import.meta.url));
+/** The site process of the catch-up: a chartlog replica syncing over HTTP. */
+export const CATCHUP_SITE = fileURLToPath(new URL('./catchupSite.ts', import.meta.url));
+/** The site process of the catch-up's floor: the least any site must do to take the same events in. */
+export const CATCHUP_FLOOR_SITE = fileURLToPath(new URL('./catchupFloorSite.ts', import.meta.url));
 
 /** A site process, and the lines it printed with a given prefix, in order. */
 interface SiteProcess {
@@ -25,9 +28,9 @@ interface SiteProcess {
   send(command: unknown): void;
 }
 
-function startSite(job: CatchupSiteJob): SiteProcess {
+function startSite(script: string, job: CatchupSiteJob): SiteProcess {
   // The same node flags as this process (tsx, and any V8 heap limit the benchmark set).
-  const child = spawn(process.execPath, [...process.execArgv, SITE_SCRIPT, JSON.stringify(job)], {
+  const child = spawn(process.execPath, [...process.execArgv, script, JSON.stringify(job)], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines: string[] = [];
@@ -66,12 +69,14 @@ function startSite(job: CatchupSiteJob): SiteProcess {
  * pair has synced until quiet: each site syncs with the sites after it in the job's
  * order, all at once, so every pair holds one connection and each site takes every
  * other site's new events straight from it. Then checks that every replica's hash and
- * version vector agree.
+ * version vector agree. `siteScript` is the site process: {@link CATCHUP_SITE}, or
+ * {@link CATCHUP_FLOOR_SITE} for the floor, which speaks the same protocol over plain TCP.
  * @throws Error when a site process fails, a peer refused events, or the replicas do not agree.
  */
 export async function catchupOverHttp(
   job: PracticeJob,
   stage: (text: string) => void,
+  siteScript: string = CATCHUP_SITE,
 ): Promise<Required<CatchupResult>> {
   const dir = join(job.scratchDir, `catchup-http-${process.pid}`);
   mkdirSync(dir, { recursive: true });
@@ -83,7 +88,7 @@ export async function catchupOverHttp(
       const storePath = join(dir, `${site}.chartlog`);
       copyStore(job.storePath, storePath);
       sites.push(
-        startSite({
+        startSite(siteScript, {
           site,
           storePath,
           keyFiles: job.keyFiles,
@@ -95,7 +100,7 @@ export async function catchupOverHttp(
     const ready = await Promise.all(sites.map((s) => s.next<{ port: number; recorded: number }>(SITE_READY)));
     const openS = (performance.now() - o0) / 1000;
     const recorded = ready.reduce((n, r) => n + r.recorded, 0);
-    stage(`catchup: ${sites.length} site processes recorded ${recorded} events cut off; syncing over HTTP`);
+    stage(`catchup: ${sites.length} site processes recorded ${recorded} events cut off; syncing`);
     const s0 = performance.now();
     sites.forEach((s, i) =>
       s.send({

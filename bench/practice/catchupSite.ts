@@ -11,56 +11,31 @@
  * closes and exits. Progress goes to stderr.
  */
 import { createServer } from 'node:http';
-import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createHttpSyncClient, createSyncHandler, syncOverHttp } from 'chartlog/http';
-import { openSqliteEventLog } from 'chartlog/sqlite';
-import { recordSavesOffline } from '../workload/recordSaves.js';
-import { openSiteReplica } from './openSiteReplica.js';
-import type { CatchupWorkload } from './practiceStore.js';
 import {
   catchupToken,
+  cpuSecondsSince,
+  say,
   SITE_READY,
   SITE_STATE,
   SITE_SYNCED,
   type CatchupSiteJob,
 } from './catchupSiteProtocol.js';
+import { recordSiteShare } from './recordSiteShare.js';
 
 const job = JSON.parse(process.argv[2] ?? '') as CatchupSiteJob;
-const say = (prefix: string, value: unknown): void =>
-  void process.stdout.write(prefix + JSON.stringify(value) + '\n');
-/** CPU seconds (user and system, every thread) this process spent since `start`. */
-function cpuSecondsSince(start: NodeJS.CpuUsage): number {
-  const { user, system } = process.cpuUsage(start);
-  return (user + system) / 1e6;
-}
 
-const workload = JSON.parse(readFileSync(job.catchupPath, 'utf8')) as CatchupWorkload;
-let wall = workload.saves[0]?.at ?? 0;
-const store = openSqliteEventLog(job.storePath);
-const replica = await openSiteReplica({
-  site: job.site,
-  store,
-  keyFiles: job.keyFiles,
-  wallClock: () => wall,
-  cacheBytes: job.cacheBytes,
-});
+const { store, replica, recorded } = await recordSiteShare(job);
 const peers = Object.keys(job.keyFiles).filter((s) => s !== job.site);
 const server = createServer(
   createSyncHandler(replica, { peers: Object.fromEntries(peers.map((p) => [catchupToken(p, job.site), p])) }),
 );
 await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
-const counts = await recordSavesOffline(
-  workload.saves,
-  new Map([[job.site, { replica, setWall: (ms: number) => (wall = ms) }]]),
-  100,
-  workload.seen,
-);
-process.stderr.write(`${job.site}: ${counts.get(job.site) ?? 0} events recorded cut off\n`);
 const foldedBeforeSync = replica.chart.size;
 // The site does nothing else from here to its report: the CPU it spends is the catch-up's.
 const cpuAtReady = process.cpuUsage();
-say(SITE_READY, { port: (server.address() as { port: number }).port, recorded: counts.get(job.site) ?? 0 });
+say(SITE_READY, { port: (server.address() as { port: number }).port, recorded });
 
 for await (const line of createInterface({ input: process.stdin })) {
   const command = JSON.parse(line) as { sync?: { site: string; url: string }[]; report?: true };

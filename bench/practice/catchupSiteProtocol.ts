@@ -32,3 +32,13 @@ export const SITE_STATE = 'CATCHUP_SITE_STATE ';
 
 /** The bearer token `from` presents to `to` (the benchmark's own; real sites hold their peers file). */
 export const catchupToken = (from: string, to: string): string => `bench-catchup-${from}-to-${to}`;
+
+/** Prints one protocol line: `prefix` and `value` as JSON, on stdout. */
+export const say = (prefix: string, value: unknown): void =>
+  void process.stdout.write(prefix + JSON.stringify(value) + '\n');
+
+/** CPU seconds (user and system, every thread) this process spent since `start`: a site's {@link SITE_STATE} `cpuS`. */
+export function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1e6;
+}

@@ -14,13 +14,23 @@ export const STAGE_PREFIX = 'PRACTICE_STAGE ';
 
 /**
  * What a worker measures: `open` (and read every patient), `read` (cold reads), `record`,
- * `hash`, `catchup` (each site a process, syncing over HTTP), `catchup-one-process` (the three
+ * `hash`, `catchup` (each site a process, syncing over HTTP), `catchup-floor` (the same
+ * sites doing only what any catch-up must: catchupFloorSite.ts), `catchup-one-process` (the three
  * replicas in the worker, `syncReplicas`), `replay` (the persisted projection's streaming rebuild, on a copy of
  * the store) and `fold` (every event read into memory and folded by `createChart`, for
  * comparison with `replay`).
  */
 export type PracticeJobKind =
-  'open' | 'read' | 'record' | 'hash' | 'catchup' | 'catchup-one-process' | 'replay' | 'fold' | 'scan';
+  | 'open'
+  | 'read'
+  | 'record'
+  | 'hash'
+  | 'catchup'
+  | 'catchup-floor'
+  | 'catchup-one-process'
+  | 'replay'
+  | 'fold'
+  | 'scan';
 
 /** One measurement, run in a fresh process. */
 export interface PracticeJob {
