@@ -43,7 +43,8 @@
  *   append, so that includes it); convergence (hashes and version vectors) is checked
  *   after the timing. On a machine with fewer cores than sites, the sites share them:
  *   `siteCpuS` is each site's CPU seconds from ready to its report (the catch-up's work
- *   whatever the cores), `cores` this machine's;
+ *   whatever the cores), `cores` this machine's; `siteDiskReadMb` and `siteDiskWrittenMb`
+ *   what each read from and wrote to the disk meanwhile (Linux; null elsewhere);
  * - `catchup_floor_s` (no goal; a bound): the same three site processes on the same
  *   events, each doing only what any catch-up of them must (catchupFloorSite.ts): store
  *   every event its peers send over TCP with the store's own tables and indexes, one
@@ -557,6 +558,8 @@ async function measureSize(
           sitePeakRssMb: c.sitePeakRssMb,
           // The catch-up's CPU per site: with fewer cores than sites, they wait for each other.
           siteCpuS: c.siteCpuS?.map((s) => round(s, 2)),
+          siteDiskReadMb: c.siteDiskReadMb,
+          siteDiskWrittenMb: c.siteDiskWrittenMb,
           cores: availableParallelism(),
           eventsSent: c.eventsSent,
           duplicates: c.duplicates,
@@ -583,6 +586,8 @@ async function measureSize(
         ? {
             accepted: f.accepted,
             siteCpuS: f.siteCpuS?.map((s) => round(s, 2)),
+            siteDiskReadMb: f.siteDiskReadMb,
+            siteDiskWrittenMb: f.siteDiskWrittenMb,
             cores: availableParallelism(),
           }
         : {}),

@@ -21,11 +21,12 @@ import { connect, createServer, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import {
-  cpuSecondsSince,
   say,
   SITE_READY,
   SITE_STATE,
   SITE_SYNCED,
+  siteUsage,
+  usageSince,
   type CatchupSiteJob,
 } from './catchupSiteProtocol.js';
 import { recordSiteShare } from './recordSiteShare.js';
@@ -145,7 +146,7 @@ function serveLink(socket: Socket, started: boolean): void {
 const server = createServer((socket) => serveLink(socket, false));
 await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
 // The site does nothing else from here to its report: the CPU it spends is the catch-up's.
-const cpuAtReady = process.cpuUsage();
+const usageAtReady = siteUsage();
 say(SITE_READY, { port: (server.address() as { port: number }).port, recorded });
 
 for await (const line of createInterface({ input: process.stdin })) {
@@ -167,7 +168,7 @@ for await (const line of createInterface({ input: process.stdin })) {
       vector,
       ingested: stored,
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-      cpuS: cpuSecondsSince(cpuAtReady),
+      ...usageSince(usageAtReady),
     });
     break;
   }

@@ -122,9 +122,15 @@ export async function catchupOverHttp(
     }
     const states = await Promise.all(
       sites.map((s) =>
-        s.next<{ hash: string; vector: unknown; ingested: number; peakRssMb: number; cpuS: number }>(
-          SITE_STATE,
-        ),
+        s.next<{
+          hash: string;
+          vector: unknown;
+          ingested: number;
+          peakRssMb: number;
+          cpuS: number;
+          diskReadMb: number | null;
+          diskWrittenMb: number | null;
+        }>(SITE_STATE),
       ),
     );
     if (
@@ -140,6 +146,8 @@ export async function catchupOverHttp(
       openS,
       sitePeakRssMb: states.map((s) => s.peakRssMb),
       siteCpuS: states.map((s) => s.cpuS),
+      siteDiskReadMb: states.map((s) => s.diskReadMb),
+      siteDiskWrittenMb: states.map((s) => s.diskWrittenMb),
       eventsSent: synced.reduce((n, r) => n + r.events, 0),
       duplicates: synced.reduce((n, r) => n + r.duplicates, 0),
     };

@@ -15,11 +15,12 @@ import { createInterface } from 'node:readline';
 import { createHttpSyncClient, createSyncHandler, syncOverHttp } from 'chartlog/http';
 import {
   catchupToken,
-  cpuSecondsSince,
   say,
   SITE_READY,
   SITE_STATE,
   SITE_SYNCED,
+  siteUsage,
+  usageSince,
   type CatchupSiteJob,
 } from './catchupSiteProtocol.js';
 import { recordSiteShare } from './recordSiteShare.js';
@@ -34,7 +35,7 @@ const server = createServer(
 await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
 const foldedBeforeSync = replica.chart.size;
 // The site does nothing else from here to its report: the CPU it spends is the catch-up's.
-const cpuAtReady = process.cpuUsage();
+const usageAtReady = siteUsage();
 say(SITE_READY, { port: (server.address() as { port: number }).port, recorded });
 
 for await (const line of createInterface({ input: process.stdin })) {
@@ -59,7 +60,7 @@ for await (const line of createInterface({ input: process.stdin })) {
       vector,
       ingested: replica.chart.size - foldedBeforeSync,
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-      cpuS: cpuSecondsSince(cpuAtReady),
+      ...usageSince(usageAtReady),
     });
     break;
   }

@@ -3,6 +3,7 @@
  * processes (catchupSite.ts): a job as the site's one argument, commands as JSON lines on
  * its stdin, and prefixed JSON lines on its stdout.
  */
+import { readFileSync } from 'node:fs';
 
 /** What a site process is given. */
 export interface CatchupSiteJob {
@@ -24,7 +25,7 @@ export const SITE_READY = 'CATCHUP_SITE_READY ';
  */
 export const SITE_SYNCED = 'CATCHUP_SITE_SYNCED ';
 /**
- * Prefix of the line with its state: `{"hash","vector","ingested","peakRssMb","cpuS"}`
+ * Prefix of the line with its state: `{"hash","vector","ingested","peakRssMb","cpuS","diskReadMb","diskWrittenMb"}`
  * (events it took in since it was ready; its peak RSS; the CPU seconds it spent since it
  * was ready, which is the catch-up's alone, as the site does nothing else meanwhile).
  */
@@ -37,8 +38,46 @@ export const catchupToken = (from: string, to: string): string => `bench-catchup
 export const say = (prefix: string, value: unknown): void =>
   void process.stdout.write(prefix + JSON.stringify(value) + '\n');
 
-/** CPU seconds (user and system, every thread) this process spent since `start`: a site's {@link SITE_STATE} `cpuS`. */
-export function cpuSecondsSince(start: NodeJS.CpuUsage): number {
-  const { user, system } = process.cpuUsage(start);
-  return (user + system) / 1e6;
+/** What a site process has used so far: CPU, and the disk where the system says (Linux's `/proc/self/io`). */
+export interface SiteUsage {
+  readonly cpu: NodeJS.CpuUsage;
+  /** Bytes read from the storage layer (page cache misses), or undefined where unknown. */
+  readonly diskRead: number | undefined;
+  /** Bytes written towards the storage layer, or undefined where unknown. */
+  readonly diskWritten: number | undefined;
+}
+
+/** This process's {@link SiteUsage} now. */
+export function siteUsage(): SiteUsage {
+  let io = '';
+  try {
+    io = readFileSync('/proc/self/io', 'utf8');
+  } catch {
+    // Not Linux: the disk figures are left out.
+  }
+  const field = (name: string): number | undefined => {
+    const value = new RegExp(`^${name}: (\\d+)$`, 'm').exec(io)?.[1];
+    return value === undefined ? undefined : Number(value);
+  };
+  return { cpu: process.cpuUsage(), diskRead: field('read_bytes'), diskWritten: field('write_bytes') };
+}
+
+/**
+ * A site's {@link SITE_STATE} figures since `start`: CPU seconds (user and system, every
+ * thread), and MiB read from and written to the disk (null where unknown).
+ */
+export function usageSince(start: SiteUsage): {
+  cpuS: number;
+  diskReadMb: number | null;
+  diskWrittenMb: number | null;
+} {
+  const now = siteUsage();
+  const { user, system } = process.cpuUsage(start.cpu);
+  const mib = (a: number | undefined, b: number | undefined): number | null =>
+    a === undefined || b === undefined ? null : Math.round((a - b) / 1024 ** 2);
+  return {
+    cpuS: (user + system) / 1e6,
+    diskReadMb: mib(now.diskRead, start.diskRead),
+    diskWrittenMb: mib(now.diskWritten, start.diskWritten),
+  };
 }

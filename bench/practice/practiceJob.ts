@@ -94,6 +94,10 @@ export interface CatchupResult {
    * below here; their largest is about what it would take with a core per site.
    */
   readonly siteCpuS?: readonly number[];
+  /** Each site process's MiB read from the disk (page cache misses) from ready to its report, null where unknown (not Linux). */
+  readonly siteDiskReadMb?: readonly (number | null)[];
+  /** Each site process's MiB written towards the disk over the same time, null where unknown. */
+  readonly siteDiskWrittenMb?: readonly (number | null)[];
   /** Events sent over every link, both directions (`catchup`): `accepted` of them were new to their receiver. */
   readonly eventsSent?: number;
   /** Events sent to a site that already held them (`catchup`): one site relayed what another sent it too. */
