@@ -2,7 +2,7 @@
  * One site of the catch-up's floor (`catchup_floor_s`), in a process of its own:
  * `node --import tsx bench/practice/catchupFloorSite.ts '<CatchupSiteJob JSON>'`. It
  * speaks the same protocol as catchupSite.ts (catchupSiteProtocol.ts), so the same
- * orchestration times it (catchupOverHttp.ts).
+ * orchestration times it (catchupSites.ts).
  *
  * It records its share of the workload cut off through its replica, exactly as a catch-up
  * site does, and closes it. From then on it does only what any catch-up of those events

@@ -2,9 +2,9 @@
  * One site of the practice catch-up, in a process of its own as a site is in a
  * deployment: `node --import tsx bench/practice/catchupSite.ts '<CatchupSiteJob JSON>'`.
  *
- * It opens its replica on its copy of the practice store, serves sync over HTTP on
- * 127.0.0.1 (`createSyncHandler`, a bearer token per peer), records its share of the
- * workload's saves cut off, and prints {@link SITE_READY} with its port. Then it reads
+ * It opens its replica on its copy of the practice store and records its share of the
+ * workload's saves cut off (recordSiteShare.ts), serves sync over HTTP on 127.0.0.1
+ * (`createSyncHandler`, a bearer token per peer), and prints {@link SITE_READY} with its port. Then it reads
  * commands from stdin, one JSON line each: `{"sync":[{"site","url"}…]}` syncs with those
  * peers at once (`syncOverHttp` until quiet, each) and prints {@link SITE_SYNCED};
  * `{"report":true}` prints {@link SITE_STATE} (its replica hash and version vector),

@@ -1,7 +1,7 @@
 /**
- * The protocol between the catch-up's orchestration (catchupOverHttp.ts) and its site
- * processes (catchupSite.ts): a job as the site's one argument, commands as JSON lines on
- * its stdin, and prefixed JSON lines on its stdout.
+ * The protocol between the catch-up's orchestration (catchupSites.ts) and its site
+ * processes (catchupSite.ts, catchupFloorSite.ts): a job as the site's one argument,
+ * commands as JSON lines on its stdin, and prefixed JSON lines on its stdout.
  */
 import { readFileSync } from 'node:fs';
 

@@ -24,7 +24,7 @@ import { clinicalSchema } from 'chartlog/clinical';
 import { openSqliteEventLog } from 'chartlog/sqlite';
 import { seededFloats } from 'chartlog/testing';
 import { recordSavesOffline, type OfflineSite } from '../workload/recordSaves.js';
-import { CATCHUP_FLOOR_SITE, catchupOverHttp } from './catchupOverHttp.js';
+import { CATCHUP_FLOOR_SITE, runCatchupSites } from './catchupSites.js';
 import { scanEventBodies } from './scanEventBodies.js';
 import { copyStore } from './copyStore.js';
 import { openSiteReplica } from './openSiteReplica.js';
@@ -100,8 +100,8 @@ const patient = (i: number) => streamId(`patient/p${i}`);
 async function run(): Promise<PracticeResult> {
   // Each process of a job repeated in several (`process`) draws its own patients.
   const rand = seededFloats(7 + (job.process ?? 0));
-  if (job.kind === 'catchup') return catchupOverHttp(job, stage);
-  if (job.kind === 'catchup-floor') return catchupOverHttp(job, stage, CATCHUP_FLOOR_SITE);
+  if (job.kind === 'catchup') return runCatchupSites(job, stage);
+  if (job.kind === 'catchup-floor') return runCatchupSites(job, stage, CATCHUP_FLOOR_SITE);
   if (job.kind === 'catchup-one-process') return catchupInOneProcess();
   if (job.kind === 'replay') return replay();
   if (job.kind === 'fold') return fold();

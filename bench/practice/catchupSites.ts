@@ -1,7 +1,8 @@
 /**
- * The practice catch-up with each site in a process of its own, syncing over HTTP on
- * 127.0.0.1, as three sites do: the benchmark's `catchup_s`. See catchupSite.ts for one
- * site's side of it.
+ * The practice catch-up with each site in a process of its own, as three sites are: the
+ * benchmark's `catchup_s` (sites syncing over HTTP on 127.0.0.1, catchupSite.ts) and its
+ * floor, `catchup_floor_s` (sites only storing what their peers send over TCP,
+ * catchupFloorSite.ts). Both kinds of site speak catchupSiteProtocol.ts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -73,7 +74,7 @@ function startSite(script: string, job: CatchupSiteJob): SiteProcess {
  * {@link CATCHUP_FLOOR_SITE} for the floor, which speaks the same protocol over plain TCP.
  * @throws Error when a site process fails, a peer refused events, or the replicas do not agree.
  */
-export async function catchupOverHttp(
+export async function runCatchupSites(
   job: PracticeJob,
   stage: (text: string) => void,
   siteScript: string = CATCHUP_SITE,
