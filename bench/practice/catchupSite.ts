@@ -4,11 +4,12 @@
  *
  * It opens its replica on its copy of the practice store and records its share of the
  * workload's saves cut off (recordSiteShare.ts), serves sync over HTTP on 127.0.0.1
- * (`createSyncHandler`, a bearer token per peer), and prints {@link SITE_READY} with its port. Then it reads
- * commands from stdin, one JSON line each: `{"sync":[{"site","url"}…]}` syncs with those
- * peers at once (`syncOverHttp` until quiet, each) and prints {@link SITE_SYNCED};
- * `{"report":true}` prints {@link SITE_STATE} (its replica hash and version vector),
- * closes and exits. Progress goes to stderr.
+ * (`createSyncHandler`, a bearer token per peer), and prints {@link SITE_READY} with its
+ * port. Then it reads commands from stdin, one JSON line each: `{"sync":[{"site","url"}…]}`
+ * syncs with those peers at once (`syncOverHttp` until quiet, each) and prints
+ * {@link SITE_SYNCED}; `{"report":true}` prints {@link SITE_STATE} (its replica hash and
+ * version vector, its CPU and disk use since ready), closes and exits. Progress goes to
+ * stderr.
  */
 import { createServer } from 'node:http';
 import { createInterface } from 'node:readline';

@@ -15,10 +15,11 @@ export const STAGE_PREFIX = 'PRACTICE_STAGE ';
 /**
  * What a worker measures: `open` (and read every patient), `read` (cold reads), `record`,
  * `hash`, `catchup` (each site a process, syncing over HTTP), `catchup-floor` (the same
- * sites doing only what any catch-up must: catchupFloorSite.ts), `catchup-one-process` (the three
- * replicas in the worker, `syncReplicas`), `replay` (the persisted projection's streaming rebuild, on a copy of
- * the store) and `fold` (every event read into memory and folded by `createChart`, for
- * comparison with `replay`).
+ * sites doing only what any catch-up must: catchupFloorSite.ts), `catchup-one-process`
+ * (the three replicas in the worker, `syncReplicas`), `replay` (the persisted
+ * projection's streaming rebuild, on a copy of the store), `fold` (every event read into
+ * memory and folded by `createChart`, for comparison with `replay`) and `scan` (the
+ * replay's floor: scanEventBodies.ts).
  */
 export type PracticeJobKind =
   | 'open'
