@@ -556,11 +556,7 @@ async function measureSize(
           sites: 'processes over HTTP',
           // The worker's own peakRssMb is not the sites' memory: each reports its own.
           sitePeakRssMb: c.sitePeakRssMb,
-          // The catch-up's CPU per site: with fewer cores than sites, they wait for each other.
-          siteCpuS: c.siteCpuS?.map((s) => round(s, 2)),
-          siteDiskReadMb: c.siteDiskReadMb,
-          siteDiskWrittenMb: c.siteDiskWrittenMb,
-          cores: availableParallelism(),
+          ...siteUsageOf(c),
           eventsSent: c.eventsSent,
           duplicates: c.duplicates,
           // Copying the store, starting the site processes and recording cut off: before the timing.
@@ -585,10 +581,7 @@ async function measureSize(
       ...(f !== undefined
         ? {
             accepted: f.accepted,
-            siteCpuS: f.siteCpuS?.map((s) => round(s, 2)),
-            siteDiskReadMb: f.siteDiskReadMb,
-            siteDiskWrittenMb: f.siteDiskWrittenMb,
-            cores: availableParallelism(),
+            ...siteUsageOf(f),
           }
         : {}),
     },
@@ -665,4 +658,18 @@ async function measureSize(
     },
   );
   return values;
+}
+
+/**
+ * What each site process of a catch-up (or its floor) used from ready to report: CPU
+ * seconds, and MiB read from and written to the disk; and this machine's cores, since
+ * with fewer cores than sites the sites wait for each other.
+ */
+function siteUsageOf(result: CatchupResult): Record<string, unknown> {
+  return {
+    siteCpuS: result.siteCpuS?.map((s) => round(s, 2)),
+    siteDiskReadMb: result.siteDiskReadMb,
+    siteDiskWrittenMb: result.siteDiskWrittenMb,
+    cores: availableParallelism(),
+  };
 }

@@ -25,9 +25,11 @@ export const SITE_READY = 'CATCHUP_SITE_READY ';
  */
 export const SITE_SYNCED = 'CATCHUP_SITE_SYNCED ';
 /**
- * Prefix of the line with its state: `{"hash","vector","ingested","peakRssMb","cpuS","diskReadMb","diskWrittenMb"}`
- * (events it took in since it was ready; its peak RSS; the CPU seconds it spent since it
- * was ready, which is the catch-up's alone, as the site does nothing else meanwhile).
+ * Prefix of the line with its state:
+ * `{"hash","vector","ingested","peakRssMb","cpuS","diskReadMb","diskWrittenMb"}` (events
+ * it took in since it was ready; its peak RSS; the CPU seconds it spent and the MiB it
+ * read from and wrote to the disk since it was ready, see {@link usageSince}: the
+ * catch-up's alone, as the site does nothing else meanwhile).
  */
 export const SITE_STATE = 'CATCHUP_SITE_STATE ';
 
